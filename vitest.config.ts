@@ -1,0 +1,11 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    // The end-to-end tests spawn real processes and interpreters; two cores are all we have.
+    maxWorkers: 2,
+  },
+});
