@@ -1,0 +1,256 @@
+// The HTTP face of the server: decodes POP requests, records them, checks the key, injects
+// faults and writes the JSON envelope. `/__control/*` is handed to the control API unrecorded.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
+import { ACTIONS, type ActionCall, type ActionContext } from './actions.ts';
+import { ApiError, errorResponse, type ApiResponse } from './envelope.ts';
+import type { ControlRequest, ControlResponse } from './control.ts';
+import type { FaultPlan } from './faults.ts';
+import { newRequestId } from './ids.ts';
+import type { RecordedRequest } from './types.ts';
+
+export interface HttpContext extends ActionContext {
+  apiKey?: string;
+  faults: FaultPlan;
+  recorded: RecordedRequest[];
+  control(request: ControlRequest): ControlResponse;
+}
+
+const CONTROL_PREFIX = '/__control/';
+const MAX_BODY_BYTES = 64 * 1024 * 1024;
+const DEFAULT_OVERSIZED_BYTES = 5 * 1024 * 1024;
+const NOT_LOGIN_MESSAGE = 'You are not logged in or your login token has expired';
+
+export function createRequestListener(
+  ctx: HttpContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(ctx, req, res).catch((error: unknown) => {
+      if (!res.headersSent && !res.destroyed) {
+        send(res, errorResponse(500, 'InternalError', String(error)), hostOf(req));
+      }
+    });
+  };
+}
+
+async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const rawBody = await readBody(req);
+  const url = req.url ?? '/';
+  const queryStart = url.indexOf('?');
+  const path = queryStart === -1 ? url : url.slice(0, queryStart);
+  const query = flatten(parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1)));
+  const method = req.method ?? 'GET';
+
+  if (path.startsWith(CONTROL_PREFIX)) {
+    const response = ctx.control({
+      method,
+      route: path.slice(CONTROL_PREFIX.length),
+      query,
+      body: rawBody,
+    });
+    writeJson(res, response.status, JSON.stringify(response.body));
+    return;
+  }
+
+  const form = flatten(parseQuery(rawBody));
+  const action = query.Action ?? '';
+  const record: RecordedRequest = {
+    action,
+    method,
+    path,
+    query,
+    headers: flattenHeaders(req),
+    form,
+    rawBody,
+    queryOrder: Object.keys(query),
+    receivedAt: Date.now(),
+    fault: null,
+    faultRule: null,
+    acted: false,
+    clientGone: false,
+    status: null,
+  };
+  ctx.recorded.push(record);
+
+  let clientGone = false;
+  res.once('close', () => {
+    if (!res.writableEnded) clientGone = true;
+  });
+  const host = hostOf(req);
+  const reply = (response: ApiResponse, text?: string): void => {
+    if (clientGone || res.destroyed) {
+      record.clientGone = true;
+      return;
+    }
+    record.status = response.status;
+    send(res, response, host, text);
+  };
+  const act = (): Promise<ApiResponse> =>
+    runAction(ctx, path, action, { query, form }, host, () => {
+      record.acted = true;
+    });
+
+  const applied = ctx.faults.next(action);
+  if (!applied) {
+    reply(await act());
+    return;
+  }
+  const { rule } = applied;
+  record.fault = rule.type;
+  record.faultRule = applied.index;
+
+  switch (rule.type) {
+    case 'reset-before':
+      req.socket.destroy();
+      return;
+    case 'http-error': {
+      const status = rule.status ?? 500;
+      const code = rule.code ?? defaultErrorCode(status);
+      reply(errorResponse(status, code, rule.message ?? `Injected ${code}`));
+      return;
+    }
+    case 'success-false':
+      reply({
+        status: 200,
+        body: {
+          Success: false,
+          Code: rule.code ?? 'InternalError',
+          Message: rule.message ?? 'Injected failure',
+        },
+      });
+      return;
+    case 'data-success-false':
+      reply({
+        status: 200,
+        body: {
+          Success: true,
+          Code: 'ok',
+          Message: '',
+          HttpStatusCode: 200,
+          Data: { Success: false, ErrMsg: rule.message ?? 'Injected failure' },
+        },
+      });
+      return;
+    case 'delay':
+      await sleep(rule.delayMs ?? 1000);
+      // A client that gave up must not get a session (or a run) it can never learn about.
+      if (clientGone || req.socket.destroyed) {
+        record.clientGone = true;
+        return;
+      }
+      reply(await act());
+      return;
+    case 'reset-after':
+      await act();
+      req.socket.destroy();
+      return;
+    case 'malformed-json': {
+      const response = await act();
+      const full = JSON.stringify(withRequestId(response.body, host));
+      reply(response, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
+      return;
+    }
+    case 'oversized': {
+      const response = await act();
+      const size = rule.sizeBytes ?? DEFAULT_OVERSIZED_BYTES;
+      const current = JSON.stringify(withRequestId(response.body, host)).length;
+      const padding = 'x'.repeat(Math.max(0, size - current - 16));
+      reply({ status: response.status, body: { ...response.body, Padding: padding } });
+      return;
+    }
+  }
+}
+
+async function runAction(
+  ctx: HttpContext,
+  path: string,
+  action: string,
+  call: ActionCall,
+  host: string,
+  markActed: () => void,
+): Promise<ApiResponse> {
+  const handler = path === '/' ? ACTIONS[action] : undefined;
+  if (!handler) {
+    return errorResponse(400, 'InvalidAction.NotFound', `Specified api is not found: ${action}`);
+  }
+  if (!authorised(ctx.apiKey, call.form.Authorization ?? call.query.Authorization)) {
+    const response = errorResponse(400, 'NOT_LOGIN', NOT_LOGIN_MESSAGE);
+    return { status: 400, body: { ...response.body, HostId: host } };
+  }
+  markActed();
+  try {
+    return await handler(ctx, call);
+  } catch (error) {
+    if (error instanceof ApiError) return errorResponse(error.status, error.code, error.message);
+    throw error;
+  }
+}
+
+/** `Bearer <key>` with exactly one space; any non-empty key when no key is configured. */
+function authorised(apiKey: string | undefined, header: string | undefined): boolean {
+  const match = /^Bearer (.+)$/.exec(header ?? '');
+  if (!match?.[1]) return false;
+  return apiKey === undefined || apiKey === '' || match[1] === apiKey;
+}
+
+function defaultErrorCode(status: number): string {
+  if (status === 429) return 'Throttling.User';
+  if (status === 503) return 'ServiceUnavailable';
+  if (status >= 400 && status < 500) return 'InvalidParameter';
+  return 'InternalError';
+}
+
+function withRequestId(body: Record<string, unknown>, host: string): Record<string, unknown> {
+  const out: Record<string, unknown> = { RequestId: newRequestId(), ...body };
+  if (out.Success === false && out.HostId === undefined) out.HostId = host;
+  return out;
+}
+
+function send(res: ServerResponse, response: ApiResponse, host: string, text?: string): void {
+  writeJson(res, response.status, text ?? JSON.stringify(withRequestId(response.body, host)));
+}
+
+function writeJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    'content-type': 'application/json;charset=utf-8',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function hostOf(req: IncomingMessage): string {
+  return req.headers.host ?? '';
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new Error('request body too large');
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Repeated keys keep their first value: POP fields are never repeated. */
+function flatten(parsed: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(parsed)) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) out[key] = first;
+  }
+  return out;
+}
+
+function flattenHeaders(req: IncomingMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

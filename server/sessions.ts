@@ -1,0 +1,211 @@
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ApiError, sessionNotFound } from './envelope.ts';
+import { randomAlnum, newSessionId } from './ids.ts';
+import { labelsMatch } from './labels.ts';
+import type { SessionStatus, SessionView } from './types.ts';
+
+/** Anything running on behalf of a session that must die with it. */
+export interface Killable {
+  kill(reason: string): void;
+}
+
+export interface Session {
+  id: string;
+  status: SessionStatus;
+  labels: Record<string, string>;
+  imageId: string;
+  createdAt: number;
+  idleTimeoutS?: number;
+  loginRegionId?: string;
+  deletedBy?: string;
+  runCount: number;
+  appInstanceId: string;
+  resourceId: string;
+  /** Private directory: `work/` is the interpreters' cwd, `runs/` holds per-run files. */
+  dir: string;
+  /** Creation order, used as the paging cursor so deletions between pages do not skip anything. */
+  seq: number;
+  running: Set<Killable>;
+  idleTimer?: NodeJS.Timeout;
+  deleteTimer?: NodeJS.Timeout;
+}
+
+export interface CreateParams {
+  imageId: string;
+  labels: Record<string, string>;
+  idleTimeoutS?: number;
+  loginRegionId?: string;
+}
+
+export interface ListParams {
+  filter: Record<string, string>;
+  status?: string;
+  maxResults: number;
+  nextToken?: string;
+}
+
+export interface ListPage {
+  sessions: Session[];
+  nextToken: string;
+  totalCount: number;
+}
+
+export class SessionStore {
+  private readonly all = new Map<string, Session>();
+  private readonly root: string;
+  private readonly deleteDelayMs: number;
+  private nextSeq = 1;
+
+  constructor(root: string, deleteDelayMs: number) {
+    this.root = root;
+    this.deleteDelayMs = deleteDelayMs;
+  }
+
+  async create(params: CreateParams): Promise<Session> {
+    const id = newSessionId();
+    const session: Session = {
+      id,
+      status: 'RUNNING',
+      labels: params.labels,
+      imageId: params.imageId,
+      createdAt: Date.now(),
+      idleTimeoutS: params.idleTimeoutS,
+      loginRegionId: params.loginRegionId,
+      runCount: 0,
+      appInstanceId: `ai-${randomAlnum(16)}`,
+      resourceId: `p-${randomAlnum(16)}`,
+      dir: join(this.root, id),
+      seq: this.nextSeq++,
+      running: new Set(),
+    };
+    await mkdir(join(session.dir, 'work'), { recursive: true });
+    this.all.set(id, session);
+    this.touch(session);
+    return session;
+  }
+
+  /** A session that can still be used (RUNNING); anything else is "not found" to the API. */
+  requireRunning(id: string | undefined): Session {
+    const session = id ? this.all.get(id) : undefined;
+    if (!session || session.status !== 'RUNNING') throw sessionNotFound();
+    return session;
+  }
+
+  /** A session that still exists, possibly on its way out (DELETING). */
+  requireExisting(id: string | undefined): Session {
+    const session = id ? this.all.get(id) : undefined;
+    if (!session || session.status === 'DELETED') throw sessionNotFound();
+    return session;
+  }
+
+  /** Any API call naming the session counts as activity and restarts the idle-release clock. */
+  touch(session: Session): void {
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    session.idleTimer = undefined;
+    if (!session.idleTimeoutS || session.status !== 'RUNNING') return;
+    session.idleTimer = setTimeout(() => this.onIdle(session), session.idleTimeoutS * 1000);
+    session.idleTimer.unref();
+  }
+
+  /** Registers running code; the session stays busy (not idle) until `done` settles. */
+  track(session: Session, handle: Killable, done: Promise<unknown>): void {
+    session.running.add(handle);
+    session.runCount++;
+    const finish = (): void => {
+      session.running.delete(handle);
+      this.touch(session);
+    };
+    done.then(finish, finish);
+  }
+
+  /** DeleteSessionAsync: DELETING now, DELETED after the configured delay. */
+  deleteAsync(session: Session, by: string): void {
+    if (session.status !== 'RUNNING') return;
+    this.beginDelete(session, by);
+    session.deleteTimer = setTimeout(() => void this.finishDelete(session), this.deleteDelayMs);
+    session.deleteTimer.unref();
+  }
+
+  /** ReleaseMcpSession and idle release: gone immediately. */
+  async release(session: Session, by: string): Promise<void> {
+    if (session.status === 'RUNNING') this.beginDelete(session, by);
+    await this.finishDelete(session);
+  }
+
+  list(params: ListParams): ListPage {
+    const after = params.nextToken ? decodeToken(params.nextToken) : 0;
+    const matching = [...this.all.values()].filter(
+      (s) =>
+        s.status !== 'DELETED' &&
+        (!params.status || s.status === params.status) &&
+        labelsMatch(s.labels, params.filter),
+    );
+    const rest = matching.filter((s) => s.seq > after);
+    const page = rest.slice(0, params.maxResults);
+    const last = page.at(-1);
+    return {
+      sessions: page,
+      nextToken: rest.length > page.length && last ? encodeToken(last.seq) : '',
+      totalCount: matching.length,
+    };
+  }
+
+  views(): SessionView[] {
+    return [...this.all.values()].map(toView);
+  }
+
+  /** Ends every session and removes all work dirs; used when the server shuts down. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.all.values()].map((s) => this.release(s, 'server-close')));
+  }
+
+  private beginDelete(session: Session, by: string): void {
+    session.status = 'DELETING';
+    session.deletedBy = by;
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    for (const run of session.running) run.kill('session deleted');
+  }
+
+  private async finishDelete(session: Session): Promise<void> {
+    if (session.deleteTimer) clearTimeout(session.deleteTimer);
+    if (session.idleTimer) clearTimeout(session.idleTimer);
+    session.status = 'DELETED';
+    for (const run of session.running) run.kill('session deleted');
+    await rm(session.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  private onIdle(session: Session): void {
+    session.idleTimer = undefined;
+    if (session.status !== 'RUNNING') return;
+    // Code still running is activity; look again when it finishes (track() re-arms the timer).
+    if (session.running.size > 0) return;
+    void this.release(session, 'idle-timeout');
+  }
+}
+
+function toView(s: Session): SessionView {
+  const view: SessionView = {
+    id: s.id,
+    status: s.status,
+    labels: { ...s.labels },
+    imageId: s.imageId,
+    createdAt: s.createdAt,
+    runCount: s.runCount,
+  };
+  if (s.idleTimeoutS !== undefined) view.idleTimeoutS = s.idleTimeoutS;
+  if (s.loginRegionId !== undefined) view.loginRegionId = s.loginRegionId;
+  if (s.deletedBy !== undefined) view.deletedBy = s.deletedBy;
+  return view;
+}
+
+// The token is opaque to clients; inside it is the creation sequence number of the last item sent.
+function encodeToken(seq: number): string {
+  return Buffer.from(`after:${seq}`).toString('base64url');
+}
+
+function decodeToken(token: string): number {
+  const match = /^after:(\d+)$/.exec(Buffer.from(token, 'base64url').toString());
+  if (!match?.[1]) throw new ApiError('InvalidParameter.NextToken', 'NextToken is not valid');
+  return Number(match[1]);
+}

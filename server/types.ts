@@ -1,0 +1,113 @@
+// Public types of the local AgentBay-compatible server. Tests and scripts import them from here.
+
+export type SessionStatus = 'RUNNING' | 'DELETING' | 'DELETED';
+
+export interface SessionView {
+  id: string;
+  status: SessionStatus;
+  labels: Record<string, string>;
+  imageId: string;
+  createdAt: number;
+  idleTimeoutS?: number;
+  loginRegionId?: string;
+  /** What ended the session: the API action name, 'idle-timeout' or 'server-close'. */
+  deletedBy?: string;
+  runCount: number;
+}
+
+export type FaultType =
+  | 'http-error'
+  | 'success-false'
+  | 'delay'
+  | 'reset-before'
+  | 'reset-after'
+  | 'malformed-json'
+  | 'oversized'
+  | 'data-success-false';
+
+export interface FaultRule {
+  /** Action name, e.g. 'CreateMcpSession', or '*' for every action. */
+  action: string;
+  /** 1-based index of the matching call this applies to (counted per rule); default: every call. */
+  nth?: number;
+  /** How many matching calls it applies to (default unlimited; with nth, 1). */
+  times?: number;
+  type: FaultType;
+  /** http-error: the HTTP status, e.g. 500, 503, 429, 400. */
+  status?: number;
+  /** http-error / success-false: the POP error code. */
+  code?: string;
+  message?: string;
+  /** delay: wait this long before acting. */
+  delayMs?: number;
+  /** oversized: approximate size of the (valid JSON) body. */
+  sizeBytes?: number;
+}
+
+export interface ResultFormat {
+  /** Data sent as a JSON string instead of an object. */
+  dataAsString: boolean;
+  /** Payload JSON; JSON string of the JSON string; or plain text = stdout+stderr joined. */
+  encoding: 'json' | 'double' | 'legacy-text';
+  /** result[] items as JSON strings or objects. */
+  itemsAs: 'strings' | 'objects';
+  /** isMainResult/executionTime/executionCount vs is_main_result/execution_time/execution_count. */
+  keyStyle: 'camel' | 'snake';
+  /** On code failure: isError:false + executionError, or isError:true + '' (details in stderr). */
+  errorStyle: 'executionError' | 'isError';
+  /** Whether content[0].type = 'text' is present. */
+  includeType: boolean;
+}
+
+export interface RecordedRequest {
+  action: string;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  headers: Record<string, string>;
+  form: Record<string, string>;
+  rawBody: string;
+  queryOrder: string[];
+  /** Milliseconds since the epoch when the request arrived. */
+  receivedAt: number;
+  /** The fault injected into this request, if any. */
+  fault: FaultType | null;
+  /** Index in the fault rule list of the rule that applied. */
+  faultRule: number | null;
+  /** Whether the action itself ran (a session was created, code executed, ...). */
+  acted: boolean;
+  /** Whether the client had gone away before the server could act or respond. */
+  clientGone: boolean;
+  /** HTTP status sent, or null when no response was written (socket destroyed). */
+  status: number | null;
+}
+
+export interface AgentBayServer {
+  /** e.g. http://127.0.0.1:41234 (no trailing slash). */
+  url: string;
+  port: number;
+  /** Kills running interpreters, removes work dirs, closes sockets. */
+  close(): Promise<void>;
+  /** Every session ever created, including deleted ones. */
+  sessions(): SessionView[];
+  /** Sessions that are not deleted/released. */
+  liveSessions(): SessionView[];
+  /** Every protocol request received, in order (control API calls are not recorded). */
+  requests(): RecordedRequest[];
+  setFaults(rules: FaultRule[]): void;
+  /** Sets the format to the defaults overridden by `format` (not merged with earlier calls). */
+  setResultFormat(format: Partial<ResultFormat>): void;
+  /** Clears faults and the result format back to defaults (keeps sessions and requests). */
+  reset(): void;
+}
+
+export interface ServerOptions {
+  host?: string;
+  port?: number;
+  /** When set, only `Bearer <apiKey>` is accepted; otherwise any non-empty key is. */
+  apiKey?: string;
+  /** How long DeleteSessionAsync leaves a session in DELETING (default 50 ms). */
+  deleteDelayMs?: number;
+  /** Parent directory for per-session work dirs (default: a fresh dir under os.tmpdir()). */
+  workRoot?: string;
+}

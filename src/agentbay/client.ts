@@ -1,0 +1,402 @@
+import { Agent, type Dispatcher } from 'undici';
+import { AgentBayError, isNotFound } from './errors.ts';
+import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
+import { buildRpcRequest } from './rpc.ts';
+import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
+
+export interface AgentBayClientOptions {
+  /** Origin of the gateway, e.g. `https://wuyingai.cn-shanghai.aliyuncs.com`. */
+  endpoint: string;
+  apiKey: string;
+  userAgent: string;
+  retry?: Partial<RetryOptions>;
+  /** Larger response bodies are refused rather than read into memory. */
+  maxResponseBytes?: number;
+  connectTimeoutMs?: number;
+  /** Deadline for calls other than run_code. */
+  callTimeoutMs?: number;
+}
+
+export interface CreateSessionParams {
+  imageId: string;
+  labels: Record<string, string>;
+  loginRegionId?: string;
+  /** Seconds without activity after which the service releases the session itself. */
+  idleReleaseTimeoutS?: number;
+}
+
+export interface RunCodeParams {
+  code: string;
+  language: Language;
+  timeoutS: number;
+}
+
+export interface SessionSummary {
+  sessionId: string;
+  status: string;
+}
+
+export type ApiBody = Record<string, unknown>;
+
+interface CallOptions {
+  query?: Record<string, string>;
+  timeoutMs: number;
+  retry: RetryPolicy;
+  /** Overrides the client's total retry budget for this call. */
+  retryBudgetMs?: number;
+}
+
+/** How far past the code's own timeout we wait for run_code to answer. */
+const RUN_CODE_MARGIN_MS = 15_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+/** Error codes of a connection that was never established: the request cannot have arrived. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/** What the SDK's form fields for telemetry look like; the service may count sources with it. */
+function sdkStats(userAgent: string): string {
+  return JSON.stringify({
+    source: 'sdk',
+    sdk_language: 'typescript',
+    sdk_version: '0.15.1',
+    is_release: true,
+    framework: userAgent.split(' ')[0] ?? '',
+  });
+}
+
+/**
+ * A direct client for the AgentBay control plane (see shared/agentbay-protocol.md).
+ * It knows the wire protocol and nothing about GitHub.
+ */
+export class AgentBayClient {
+  private readonly origin: string;
+  private readonly apiKey: string;
+  private readonly userAgent: string;
+  private readonly retry: RetryOptions;
+  private readonly maxResponseBytes: number;
+  private readonly callTimeoutMs: number;
+  private readonly agent: Agent;
+
+  constructor(options: AgentBayClientOptions) {
+    this.origin = options.endpoint.replace(/\/+$/, '');
+    this.apiKey = options.apiKey;
+    this.userAgent = options.userAgent;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.agent = new Agent({
+      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+      keepAliveTimeout: 10_000,
+    });
+  }
+
+  async createSession(
+    params: CreateSessionParams,
+  ): Promise<{ sessionId: string; requestId: string }> {
+    const body = await this.call(
+      'CreateMcpSession',
+      {
+        ImageId: params.imageId,
+        Labels: JSON.stringify(params.labels),
+        LoginRegionId: params.loginRegionId || undefined,
+        SdkStats: sdkStats(this.userAgent),
+        Timeout: params.idleReleaseTimeoutS,
+      },
+      { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' },
+    );
+    const requestId = stringField(body, 'RequestId');
+    const data = body.Data;
+    if (!isObject(data)) {
+      throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
+    }
+    // A business failure (e.g. no capacity) arrives inside an HTTP 200.
+    if (data.Success === false) {
+      const reason =
+        typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+      throw this.apiError('CreateMcpSession', reason, body);
+    }
+    const sessionId = stringField(data, 'SessionId');
+    if (!sessionId) throw this.apiError('CreateMcpSession', 'the response has no SessionId', body);
+    return { sessionId, requestId };
+  }
+
+  async runCode(
+    sessionId: string,
+    params: RunCodeParams,
+  ): Promise<{ result: CodeRunResult; requestId: string }> {
+    const body = await this.call(
+      'CallMcpTool',
+      {
+        Args: JSON.stringify({
+          code: params.code,
+          language: params.language,
+          timeout_s: params.timeoutS,
+        }),
+        AutoGenSession: false,
+        Name: 'run_code',
+        Server: '',
+        SessionId: sessionId,
+      },
+      { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' },
+    );
+    const requestId = stringField(body, 'RequestId');
+    if (body.Data === undefined || body.Data === null || body.Data === '') {
+      throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    return { result: parseRunCodeData(body.Data), requestId };
+  }
+
+  /**
+   * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+   * wait. A session that is already gone counts as deleted.
+   */
+  async deleteSession(
+    sessionId: string,
+    limits: { timeoutMs?: number; retryBudgetMs?: number } = {},
+  ): Promise<{ requestId: string; alreadyGone: boolean }> {
+    try {
+      const body = await this.call(
+        'DeleteSessionAsync',
+        { SessionId: sessionId },
+        {
+          timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
+          retry: 'idempotent',
+          retryBudgetMs: limits.retryBudgetMs,
+        },
+      );
+      return { requestId: stringField(body, 'RequestId'), alreadyGone: false };
+    } catch (error) {
+      if (isNotFound(error)) {
+        return { requestId: (error as AgentBayError).requestId ?? '', alreadyGone: true };
+      }
+      throw error;
+    }
+  }
+
+  async getSessionStatus(sessionId: string): Promise<{ status: string; requestId: string }> {
+    const body = await this.call(
+      'GetSessionDetail',
+      {},
+      { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    const data = isObject(body.Data) ? body.Data : {};
+    return { status: stringField(data, 'Status'), requestId: stringField(body, 'RequestId') };
+  }
+
+  async listSessions(params: {
+    labels: Record<string, string>;
+    maxResults?: number;
+    nextToken?: string;
+  }): Promise<{ sessions: SessionSummary[]; nextToken: string; requestId: string }> {
+    const body = await this.call(
+      'ListSession',
+      {
+        Labels: JSON.stringify(params.labels),
+        MaxResults: params.maxResults ?? 10,
+        NextToken: params.nextToken || undefined,
+      },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    const items = Array.isArray(body.Data) ? body.Data : [];
+    const sessions = items.filter(isObject).map((item) => ({
+      sessionId: stringField(item, 'SessionId'),
+      status: stringField(item, 'SessionStatus'),
+    }));
+    return {
+      sessions: sessions.filter((s) => s.sessionId),
+      nextToken: stringField(body, 'NextToken'),
+      requestId: stringField(body, 'RequestId'),
+    };
+  }
+
+  /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+  async listAllSessions(labels: Record<string, string>, maxPages = 20): Promise<SessionSummary[]> {
+    const found: SessionSummary[] = [];
+    let nextToken = '';
+    for (let page = 0; page < maxPages; page++) {
+      const result = await this.listSessions({ labels, maxResults: 50, nextToken });
+      found.push(...result.sessions);
+      if (!result.nextToken || result.nextToken === nextToken) break;
+      nextToken = result.nextToken;
+    }
+    return found;
+  }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
+  async destroy(): Promise<void> {
+    await this.agent.destroy();
+  }
+
+  private async call(
+    action: string,
+    form: Record<string, string | number | boolean | undefined>,
+    options: CallOptions,
+  ): Promise<ApiBody> {
+    const retry =
+      options.retryBudgetMs === undefined
+        ? this.retry
+        : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
+    return withRetry(options.retry, retry, () =>
+      this.send(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options),
+    );
+  }
+
+  private async send(
+    action: string,
+    form: Record<string, string | number | boolean | undefined>,
+    options: CallOptions,
+  ): Promise<ApiBody> {
+    const request = buildRpcRequest({
+      action,
+      form,
+      query: options.query,
+      userAgent: this.userAgent,
+    });
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.agent.request({
+        origin: this.origin,
+        path: request.path,
+        method: 'POST',
+        headers: request.headers,
+        body: request.body,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+    } catch (error) {
+      throw this.transportError(action, error, options.timeoutMs);
+    }
+
+    let text: string;
+    try {
+      text = await this.readCapped(response);
+    } catch (error) {
+      if (error instanceof AgentBayError) throw error;
+      throw this.transportError(action, error, options.timeoutMs);
+    }
+
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new AgentBayError(
+        `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text.slice(0, 200))}`,
+        { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true },
+      );
+    }
+    if (!isObject(body)) {
+      throw new AgentBayError('the response is not a JSON object', {
+        kind: 'transport',
+        action,
+        httpStatus: response.statusCode,
+        outcomeUnknown: true,
+      });
+    }
+    if (response.statusCode >= 400) {
+      const message = stringField(body, 'Message') || stringField(body, 'message');
+      throw this.apiError(
+        action,
+        message || `HTTP ${response.statusCode}`,
+        body,
+        response.statusCode,
+      );
+    }
+    // The second error channel: HTTP 200 with Success false and a Code.
+    if (body.Success === false && (body.Code || body.code)) {
+      throw this.apiError(
+        action,
+        stringField(body, 'Message') || 'the call failed',
+        body,
+        response.statusCode,
+      );
+    }
+    return body;
+  }
+
+  private async readCapped(response: Dispatcher.ResponseData): Promise<string> {
+    const declared = Number(response.headers['content-length'] ?? 0);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const refuse = () => {
+      response.body.destroy();
+      return new AgentBayError(
+        `the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`,
+        { kind: 'transport', action: 'response', httpStatus: response.statusCode },
+      );
+    };
+    if (declared > this.maxResponseBytes) throw refuse();
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > this.maxResponseBytes) throw refuse();
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  private apiError(
+    action: string,
+    message: string,
+    body: ApiBody,
+    httpStatus?: number,
+  ): AgentBayError {
+    return new AgentBayError(this.redact(message), {
+      kind: 'api',
+      action,
+      code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
+      httpStatus,
+      requestId: stringField(body, 'RequestId') || stringField(body, 'requestId') || undefined,
+    });
+  }
+
+  private transportError(action: string, error: unknown, timeoutMs: number): AgentBayError {
+    const code = errorCode(error);
+    const timedOut =
+      code === 'UND_ERR_HEADERS_TIMEOUT' ||
+      code === 'UND_ERR_BODY_TIMEOUT' ||
+      (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+    const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+    const detail = timedOut
+      ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+      : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
+    return new AgentBayError(this.redact(detail), {
+      kind: 'transport',
+      action,
+      notSent,
+      outcomeUnknown: !notSent,
+    });
+  }
+
+  /** Error texts can echo what was sent; the key must never travel further. */
+  private redact(text: string): string {
+    return this.apiKey ? text.split(this.apiKey).join('***') : text;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (!error || typeof error !== 'object') return undefined;
+  const e = error as { code?: unknown; errors?: unknown[]; cause?: unknown };
+  if (typeof e.code === 'string') return e.code;
+  // Happy-eyeballs connects report an AggregateError of per-address failures.
+  if (Array.isArray(e.errors) && e.errors.length > 0) return errorCode(e.errors[0]);
+  return e.cause ? errorCode(e.cause) : undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringField(object: Record<string, unknown>, key: string): string {
+  const value = object[key];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}

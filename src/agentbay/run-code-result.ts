@@ -1,0 +1,277 @@
+import type { Language } from './language.ts';
+
+export type { Language };
+
+/** One output of the code: a MIME bundle such as `{"text/plain": "2", "image/png": "iVBOR…"}`. */
+export interface ResultItem {
+  isMain: boolean;
+  /** MIME type → content (base64 for binary images, objects for JSON and chart specs). */
+  data: Record<string, unknown>;
+}
+
+/** How the payload arrived; kept so that odd answers can be diagnosed from the result file. */
+export type PayloadFormat = 'structured' | 'rich' | 'legacy-text';
+
+/** What a run_code call produced, independent of the many ways the service may encode it. */
+export interface CodeRunResult {
+  /** False when the tool reported an error (`isError`) or the code raised (`executionError`). */
+  success: boolean;
+  /** The tool itself reported an error (`isError: true`). */
+  toolError: boolean;
+  /** The main result text, by the rule every SDK uses (see `mainText`). */
+  output: string;
+  stdout: string;
+  stderr: string;
+  /** A one-line description of the failure; empty on success. */
+  error: string;
+  /** The full error text (traceback) when the service gave one. */
+  errorDetail: string;
+  results: ResultItem[];
+  executionTimeS: number | undefined;
+  executionCount: number | undefined;
+  format: PayloadFormat;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
+ * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
+ * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
+ * shape; result items as JSON strings or objects; camelCase or snake_case keys.
+ */
+export function parseRunCodeData(data: unknown): CodeRunResult {
+  let envelope: unknown = data;
+  if (typeof envelope === 'string') {
+    envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
+  }
+  const toolError = isObject(envelope) && envelope.isError === true;
+  const text = contentText(envelope);
+
+  const payload = decodePayload(text);
+  if (!payload) {
+    // Plain text: on a tool error it is the error message, otherwise the program's output.
+    return toolError
+      ? finish(
+          { stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' },
+          true,
+        )
+      : finish(
+          { stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' },
+          false,
+        );
+  }
+  return finish(payload, toolError);
+}
+
+interface DecodedPayload {
+  stdout: string;
+  stderr: string;
+  executionError: string;
+  errorDetail?: string;
+  results: ResultItem[];
+  executionTimeS?: number;
+  executionCount?: number;
+  format: PayloadFormat;
+}
+
+function finish(payload: DecodedPayload, toolError: boolean): CodeRunResult {
+  const failed = toolError || payload.executionError !== '';
+  let error = headline(payload.executionError);
+  if (failed && !error) {
+    // isError with an empty executionError: the traceback is only in stderr, and its last
+    // line ("NameError: name 'x' is not defined") is the message.
+    error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
+  }
+  return {
+    success: !failed,
+    toolError,
+    output: mainText(payload.results, payload.stdout),
+    stdout: payload.stdout,
+    stderr: payload.stderr,
+    error: failed ? error : '',
+    errorDetail:
+      payload.errorDetail ?? (payload.executionError.includes('\n') ? payload.executionError : ''),
+    results: payload.results,
+    executionTimeS: payload.executionTimeS,
+    executionCount: payload.executionCount,
+    format: payload.format,
+  };
+}
+
+/** First main result's text/plain, else the first result's text/plain, else stdout. */
+function mainText(results: ResultItem[], stdout: string): string {
+  const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
+  const first = results[0];
+  if (main) return main.data['text/plain'] as string;
+  if (first && typeof first.data['text/plain'] === 'string') return first.data['text/plain'];
+  return stdout;
+}
+
+function contentText(envelope: unknown): string {
+  if (!isObject(envelope))
+    return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
+  const content = envelope.content;
+  if (Array.isArray(content) && content.length > 0) {
+    const first = content[0];
+    if (isObject(first)) {
+      for (const key of ['text', 'blob', 'data']) {
+        if (typeof first[key] === 'string') return first[key];
+      }
+    }
+  }
+  return JSON.stringify(envelope);
+}
+
+function decodePayload(text: string): DecodedPayload | undefined {
+  let value = tryParseJson(text);
+  // Double encoding: a JSON string that holds the JSON document.
+  if (typeof value === 'string') value = tryParseJson(value);
+  if (!isObject(value)) return undefined;
+  if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
+    return decodeStructured(value);
+  }
+  if ('logs' in value || 'results' in value || 'error' in value) return decodeRich(value);
+  return undefined;
+}
+
+function decodeStructured(value: Json): DecodedPayload {
+  const { message, detail } = describeError(value.executionError ?? value.execution_error);
+  return {
+    stdout: joinChunks(value.stdout),
+    stderr: joinChunks(value.stderr),
+    executionError: message,
+    errorDetail: detail,
+    results: asArray(value.result)
+      .map(toResultItem)
+      .filter((r): r is ResultItem => r !== undefined),
+    executionTimeS: asNumber(value.executionTime ?? value.execution_time),
+    executionCount: asNumber(value.executionCount ?? value.execution_count),
+    format: 'structured',
+  };
+}
+
+/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
+const RICH_KEYS: Record<string, string> = {
+  text: 'text/plain',
+  html: 'text/html',
+  markdown: 'text/markdown',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  svg: 'image/svg+xml',
+  json: 'application/json',
+  latex: 'text/latex',
+  javascript: 'application/javascript',
+  chart: 'application/vnd.vegalite.v5+json',
+};
+
+function decodeRich(value: Json): DecodedPayload {
+  const logs = isObject(value.logs) ? value.logs : {};
+  const results = asArray(value.results)
+    .filter(isObject)
+    .map((item): ResultItem => {
+      const data: Record<string, unknown> = {};
+      for (const [key, content] of Object.entries(item)) {
+        if (key === 'is_main_result' || key === 'isMainResult') continue;
+        if (content === null || content === undefined) continue;
+        data[RICH_KEYS[key] ?? key] = content;
+      }
+      return { isMain: item.is_main_result === true || item.isMainResult === true, data };
+    });
+  const { message, detail } = describeError(value.error);
+  return {
+    stdout: joinChunks(logs.stdout),
+    stderr: joinChunks(logs.stderr),
+    executionError: message,
+    errorDetail: detail,
+    results,
+    executionTimeS: asNumber(value.execution_time ?? value.executionTime),
+    executionCount: asNumber(value.execution_count ?? value.executionCount),
+    format: 'rich',
+  };
+}
+
+/** executionError may be a string or an object like `{name, value, traceback}`. */
+function describeError(error: unknown): { message: string; detail: string | undefined } {
+  if (error === undefined || error === null || error === '' || error === false) {
+    return { message: '', detail: undefined };
+  }
+  if (typeof error === 'string') return { message: error, detail: undefined };
+  if (isObject(error)) {
+    const name = typeof error.name === 'string' ? error.name : '';
+    const value =
+      typeof error.value === 'string'
+        ? error.value
+        : typeof error.message === 'string'
+          ? error.message
+          : '';
+    const traceback = Array.isArray(error.traceback)
+      ? error.traceback.join('\n')
+      : typeof error.traceback === 'string'
+        ? error.traceback
+        : undefined;
+    const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
+    return { message, detail: traceback };
+  }
+  return { message: String(error), detail: undefined };
+}
+
+function toResultItem(item: unknown): ResultItem | undefined {
+  let value = item;
+  // Items arrive as JSON strings, objects, or double-encoded strings.
+  for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+    const parsed = tryParseJson(value);
+    if (parsed === undefined) return { isMain: false, data: { 'text/plain': value } };
+    value = parsed;
+  }
+  if (!isObject(value))
+    return value === undefined
+      ? undefined
+      : { isMain: false, data: { 'text/plain': String(value) } };
+  const data: Record<string, unknown> = {};
+  for (const [key, content] of Object.entries(value)) {
+    if (key === 'isMainResult' || key === 'is_main_result') continue;
+    data[key] = content;
+  }
+  return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+
+function joinChunks(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (!Array.isArray(value)) return '';
+  return value.map((chunk) => (typeof chunk === 'string' ? chunk : JSON.stringify(chunk))).join('');
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function asNumber(value: unknown): number | undefined {
+  const n = typeof value === 'string' ? Number(value) : value;
+  return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
+function headline(text: string): string {
+  const lines = text.trim().split('\n');
+  if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
+    return lastLine(text);
+  return lines[0]?.trim() ?? '';
+}
+
+function lastLine(text: string): string {
+  const lines = text.trim().split('\n');
+  return lines[lines.length - 1]?.trim() ?? '';
+}

@@ -1,0 +1,37 @@
+import { AgentBayError } from './agentbay/errors.ts';
+
+/** A failure message for the step: what failed, the service's code and request id, and a hint. */
+export function describeFailure(error: unknown): string {
+  if (!(error instanceof AgentBayError)) {
+    return error instanceof Error ? error.message : String(error);
+  }
+  const hint = hintFor(error);
+  return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+
+function hintFor(error: AgentBayError): string {
+  const code = error.code ?? '';
+  if (code === 'NOT_LOGIN') {
+    return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+  }
+  if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
+    return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
+  }
+  if (/^Throttling|ServiceUnavailable/.test(code) || error.httpStatus === 429) {
+    return 'The service is throttling or unavailable; try again later';
+  }
+  if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
+    return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+  }
+  if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CallMcpTool') {
+    return 'The code may have run: it was not sent again, so that it never runs twice';
+  }
+  if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CreateMcpSession') {
+    return 'A session may have been created anyway; the post step finds it by its label and deletes it';
+  }
+  if (error.kind === 'transport' && error.notSent) {
+    return "The gateway could not be reached; check endpoint and the runner's network";
+  }
+  if ((error.httpStatus ?? 0) >= 500) return 'The service had an internal error; try again later';
+  return '';
+}

@@ -1,0 +1,326 @@
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
+
+export const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
+export const DEFAULT_IMAGE_ID = 'code_latest';
+/** The gateway answers no request that runs longer than 60 s. */
+export const MAX_TIMEOUT_S = 60;
+export const MAX_CODE_BYTES = 512 * 1024;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+export const MAX_LABELS = 20;
+export const RESERVED_LABEL_PREFIX = 'gha-';
+/** Labels this action sets itself; user labels may use the rest of the 20. */
+export const ACTION_LABEL_COUNT = 5;
+
+export interface CodeSource {
+  kind: 'inline' | 'file';
+  /** For a file: its path relative to the workspace, as the user gave it (normalised). */
+  path?: string;
+}
+
+export interface ActionInputs {
+  code: string;
+  source: CodeSource;
+  language: Language;
+  timeoutS: number;
+  apiKey: string;
+  endpoint: string;
+  regionId: string;
+  imageId: string;
+  labels: Record<string, string>;
+  failOnError: boolean;
+  summary: boolean;
+  cleanup: boolean;
+  idleTimeoutS: number;
+  maxOutputSize: number;
+}
+
+/** Reads one input by name, trimmed, '' when unset (`core.getInput` fits). */
+export type InputReader = (name: string) => string;
+
+/** A bad input: the message names the input and says what it accepts. */
+export class InputError extends Error {
+  readonly input: string;
+  constructor(input: string, message: string) {
+    super(`Input '${input}' ${message}`);
+    this.name = 'InputError';
+    this.input = input;
+  }
+}
+
+/** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
+export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
+  const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
+  if (!key) {
+    throw new InputError(
+      'api-key',
+      'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable',
+    );
+  }
+  if (/\s/.test(key)) throw new InputError('api-key', 'must not contain white space');
+  return key;
+}
+
+/** Every input, validated; throws InputError on the first bad one, before anything is spent. */
+export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInputs {
+  const apiKey = readApiKey(read, env);
+  const { code, source } = readCode(read, env);
+  return {
+    code,
+    source,
+    language: readLanguage(read('language'), source),
+    timeoutS: parseInteger('timeout', read('timeout'), {
+      min: 1,
+      max: MAX_TIMEOUT_S,
+      fallback: 60,
+    }),
+    apiKey,
+    endpoint: parseEndpoint(read('endpoint')),
+    regionId: parseToken('region-id', read('region-id')),
+    imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
+    labels: parseLabels(read('labels')),
+    failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+    summary: parseBoolean('summary', read('summary'), true),
+    cleanup: parseBoolean('cleanup', read('cleanup'), true),
+    idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
+      min: 60,
+      max: 86_400,
+      fallback: 900,
+    }),
+    maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
+      min: 1024,
+      max: 900_000,
+      fallback: 262_144,
+    }),
+  };
+}
+
+function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; source: CodeSource } {
+  // Not trimmed: leading indentation can matter, and core.getInput trims.
+  const inline = env['INPUT_CODE'] ?? '';
+  const file = read('file');
+  if (inline.trim() && file) {
+    throw new InputError(
+      'code',
+      "and 'file' cannot both be set: give the code inline or as a file",
+    );
+  }
+  if (file) return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+  if (!inline.trim()) {
+    throw new InputError(
+      'code',
+      "or 'file' is required: give the code inline (code) or a path in the repository (file)",
+    );
+  }
+  checkCodeText('code', Buffer.from(inline, 'utf8'));
+  return { code: inline, source: { kind: 'inline' } };
+}
+
+function readCodeFile(file: string, workspace: string): { code: string; source: CodeSource } {
+  const root = realpathSync(workspace);
+  const candidate = path.resolve(root, file);
+  let real: string;
+  try {
+    real = realpathSync(candidate);
+  } catch {
+    throw new InputError(
+      'file',
+      `names '${file}', which does not exist in the workspace (${root})`,
+    );
+  }
+  // Both the path as written and the path after following links must stay inside.
+  if (!isInside(root, candidate) || !isInside(root, real)) {
+    throw new InputError(
+      'file',
+      `must be a path inside the workspace; '${file}' resolves outside it`,
+    );
+  }
+  const stats = statSync(real);
+  if (!stats.isFile())
+    throw new InputError('file', `must name a regular file; '${file}' is not one`);
+  if (stats.size > MAX_CODE_BYTES) {
+    throw new InputError(
+      'file',
+      `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`,
+    );
+  }
+  const bytes = readFileSync(real);
+  checkCodeText('file', bytes, file);
+  return {
+    code: bytes.toString('utf8'),
+    source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
+  };
+}
+
+function checkCodeText(input: string, bytes: Buffer, name?: string): void {
+  const what = name ? `'${name}'` : 'the code';
+  if (bytes.length > MAX_CODE_BYTES) {
+    throw new InputError(
+      input,
+      `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`,
+    );
+  }
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError(input, `must be UTF-8 text; ${what} is not`);
+  }
+  if (bytes.includes(0)) throw new InputError(input, `must be text; ${what} contains NUL bytes`);
+}
+
+function isInside(root: string, target: string): boolean {
+  const relative = path.relative(root, target);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
+}
+
+const EXTENSION_LANGUAGES: Record<string, Language> = {
+  '.py': 'python',
+  '.js': 'javascript',
+  '.mjs': 'javascript',
+  '.cjs': 'javascript',
+  '.r': 'r',
+  '.java': 'java',
+};
+
+function readLanguage(value: string, source: CodeSource): Language {
+  const accepted = `one of ${LANGUAGE_SPELLINGS.join(', ')} (case-insensitive)`;
+  if (value) {
+    const language = canonicalLanguage(value);
+    if (!language) throw new InputError('language', `must be ${accepted}; got '${value}'`);
+    return language;
+  }
+  if (source.kind === 'file' && source.path) {
+    const inferred = EXTENSION_LANGUAGES[path.extname(source.path).toLowerCase()];
+    if (inferred) return inferred;
+    throw new InputError(
+      'language',
+      `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`,
+    );
+  }
+  throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+}
+
+export function parseInteger(
+  input: string,
+  value: string,
+  range: { min: number; max: number; fallback: number },
+): number {
+  if (value === '') return range.fallback;
+  const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+  if (!/^\d+$/.test(value)) throw new InputError(input, `must be ${accepted}; got '${value}'`);
+  const n = Number(value);
+  if (n < range.min || n > range.max)
+    throw new InputError(input, `must be ${accepted}; got '${value}'`);
+  return n;
+}
+
+export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
+  if (value === '') return fallback;
+  if (/^(true|yes|on|1)$/i.test(value)) return true;
+  if (/^(false|no|off|0)$/i.test(value)) return false;
+  throw new InputError(input, `must be true or false; got '${value}'`);
+}
+
+function parseToken(input: string, value: string): string {
+  if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
+    throw new InputError(
+      input,
+      `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`,
+    );
+  }
+  return value;
+}
+
+const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
+
+/**
+ * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
+ * a loopback host, so the key never crosses a network in clear text.
+ */
+export function parseEndpoint(value: string): string {
+  const raw = value || DEFAULT_ENDPOINT;
+  const accepted =
+    'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
+  let url: URL;
+  try {
+    url = new URL(raw.includes('://') ? raw : `https://${raw}`);
+  } catch {
+    throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+  }
+  if (url.username || url.password) {
+    throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+  }
+  if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
+    throw new InputError(
+      'endpoint',
+      `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`,
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+  }
+  return url.origin;
+}
+
+/** Extra session labels: a JSON object of strings, or `key=value` lines. */
+export function parseLabels(value: string): Record<string, string> {
+  if (!value) return {};
+  const labels: Record<string, string> = {};
+  const accepted = 'must be a JSON object of strings ({"team": "data"}) or key=value lines';
+  if (value.startsWith('{')) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(value);
+    } catch {
+      throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new InputError('labels', accepted);
+    }
+    for (const [key, item] of Object.entries(parsed)) {
+      if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+        throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+      }
+      labels[key] = String(item);
+    }
+  } else {
+    for (const [index, line] of value.split(/\r?\n/).entries()) {
+      const text = line.trim();
+      if (!text || text.startsWith('#')) continue;
+      const eq = text.indexOf('=');
+      if (eq < 0) throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+      labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
+    }
+  }
+  for (const [key, item] of Object.entries(labels)) {
+    if (!key) throw new InputError('labels', `${accepted}; a key is empty`);
+    if (key.length > 128)
+      throw new InputError(
+        'labels',
+        `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`,
+      );
+    if (!item) throw new InputError('labels', `values must not be empty; '${key}' has no value`);
+    if (item.length > 256)
+      throw new InputError(
+        'labels',
+        `values must be at most 256 characters; '${key}' has ${item.length}`,
+      );
+    if (key.startsWith(RESERVED_LABEL_PREFIX)) {
+      throw new InputError(
+        'labels',
+        `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`,
+      );
+    }
+  }
+  if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
+    throw new InputError(
+      'labels',
+      `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`,
+    );
+  }
+  return labels;
+}

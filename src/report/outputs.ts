@@ -1,0 +1,43 @@
+import * as core from '@actions/core';
+import type { RunReport } from './run-report.ts';
+import { shareBudget, truncateMiddle } from './truncate.ts';
+
+/** The step outputs for one run, text outputs cut to share `maxOutputBytes` (UTF-16 bytes). */
+export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<string, string> {
+  const { result } = report;
+  const texts = {
+    output: result.output,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    error: result.error,
+  };
+  const names = Object.keys(texts) as Array<keyof typeof texts>;
+  const shares = shareBudget(
+    names.map((name) => texts[name].length),
+    Math.floor(maxOutputBytes / 2),
+  );
+  let truncated = false;
+  const outputs: Record<string, string> = {};
+  names.forEach((name, index) => {
+    const fitted = truncateMiddle(
+      texts[name],
+      shares[index] ?? 0,
+      `the full text is in ${report.resultFile}`,
+    );
+    truncated ||= fitted.truncated;
+    outputs[name] = fitted.text;
+  });
+  return {
+    success: String(result.success),
+    ...outputs,
+    'execution-time': result.executionTimeS === undefined ? '' : String(result.executionTimeS),
+    'session-id': report.sessionId,
+    'request-id': report.requestId,
+    'result-file': report.resultFile,
+    truncated: String(truncated),
+  };
+}
+
+export function setOutputs(outputs: Record<string, string>): void {
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}

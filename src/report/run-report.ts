@@ -1,0 +1,20 @@
+import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { Language } from '../agentbay/language.ts';
+import type { CodeSource } from '../inputs.ts';
+
+/** Everything the reporting code needs to describe one run, as plain data. */
+export interface RunReport {
+  language: Language;
+  source: CodeSource;
+  code: string;
+  sessionId: string;
+  /** Request id of the run_code call. */
+  requestId: string;
+  result: CodeRunResult;
+  /** From just before the session was created to the end of run_code. */
+  wallTimeMs: number;
+  /** `cleanup: false`: the session stays alive after the job. */
+  sessionKept: boolean;
+  /** Where the whole result was written as JSON. */
+  resultFile: string;
+}

@@ -1,0 +1,51 @@
+/** Text cut to fit a budget, keeping its start and its end (where errors usually are). */
+export interface Truncated {
+  text: string;
+  truncated: boolean;
+}
+
+/** Size as GitHub counts outputs: UTF-16 code units, two bytes each. */
+export function utf16Bytes(text: string): number {
+  return text.length * 2;
+}
+
+export function truncateMiddle(text: string, maxChars: number, note: string): Truncated {
+  if (text.length <= maxChars) return { text, truncated: false };
+  const marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+  const room = Math.max(0, maxChars - marker.length);
+  const head = Math.ceil(room * 0.5);
+  const tail = room - head;
+  return {
+    text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
+    truncated: true,
+  };
+}
+
+/**
+ * Shares `budgetChars` among several texts: small ones keep all they have, and what they
+ * leave is split evenly among the larger ones.
+ */
+export function shareBudget(sizes: number[], budgetChars: number): number[] {
+  const shares = new Array<number>(sizes.length).fill(0);
+  const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
+  let remaining = budgetChars;
+  order.forEach(({ size, index }, position) => {
+    const fair = Math.floor(remaining / (order.length - position));
+    shares[index] = Math.min(size, fair);
+    remaining -= shares[index] ?? 0;
+  });
+  return shares;
+}
+
+/** A slice that does not split a surrogate pair. */
+function safeSlice(text: string, start: number, end?: number): string {
+  let from = start;
+  let to = end ?? text.length;
+  if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;
+  if (to < text.length && isLowSurrogate(text.charCodeAt(to))) to--;
+  return text.slice(from, to);
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}

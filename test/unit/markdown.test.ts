@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { codeBlock, inlineText } from '../../src/report/markdown.ts';
+import { shareBudget, truncateMiddle } from '../../src/report/truncate.ts';
+
+describe('codeBlock', () => {
+  it('uses a fence longer than any backtick run inside', () => {
+    const block = codeBlock('a ```` b\n`````\n');
+    expect(block.startsWith('``````\n')).toBe(true);
+    expect(block.endsWith('\n``````')).toBe(true);
+  });
+
+  it('strips control characters and normalises line ends', () => {
+    expect(codeBlock('a\r\nb\rc\u0000d\u001b[31m')).toBe('```\na\nb\nc\uFFFDd\uFFFD[31m\n```');
+  });
+});
+
+describe('inlineText', () => {
+  it('neutralises HTML, links, mentions and table pipes', () => {
+    const text = inlineText(
+      '<img src=x onerror=alert(1)> [a](javascript:alert(1)) @octocat | *b*\nnext',
+    );
+    expect(text).not.toMatch(/[<>[\]()|@*\n]/);
+    expect(text).toContain('&#60;img src&#61;x');
+  });
+});
+
+describe('truncation', () => {
+  it('keeps the start and the end, with a marker that says what was cut', () => {
+    const text = 'A'.repeat(500) + 'Z'.repeat(500);
+    const cut = truncateMiddle(text, 300, 'see file');
+    expect(cut.truncated).toBe(true);
+    expect(cut.text.length).toBeLessThanOrEqual(300);
+    expect(cut.text.startsWith('AAA')).toBe(true);
+    expect(cut.text.endsWith('ZZZ')).toBe(true);
+    expect(cut.text).toContain('[truncated: 700 of 1000 characters cut; see file]');
+    expect(truncateMiddle('short', 300, 'x')).toEqual({ text: 'short', truncated: false });
+  });
+
+  it('never splits a surrogate pair', () => {
+    const cut = truncateMiddle('😀'.repeat(200), 151, 'x');
+    expect(cut.text).not.toMatch(
+      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+    );
+  });
+
+  it('shares a budget: small texts whole, the rest split evenly', () => {
+    expect(shareBudget([10, 1000, 1000, 0], 410)).toEqual([10, 200, 200, 0]);
+    expect(shareBudget([10, 20], 1000)).toEqual([10, 20]);
+  });
+});
