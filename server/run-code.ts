@@ -30,7 +30,7 @@ export interface RunOptions {
 }
 
 /** Past this much output per stream, further chunks are dropped (keeps memory bounded). */
-const MAX_STREAM_CHARS = 16 * 1024 * 1024;
+const MAX_STREAM_CHARS = 96 * 1024 * 1024;
 /** After the main process exits, how long to wait for its pipes to close before giving up. */
 const CLOSE_GRACE_MS = 2000;
 

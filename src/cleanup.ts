@@ -1,13 +1,15 @@
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
-import { describeFailure } from './failure.ts';
+import { debugExchange, describeFailure } from './failure.ts';
 import { parseEndpoint, readApiKey } from './inputs.ts';
 import { CLEANUP_TOKEN_LABEL } from './session-labels.ts';
-import { readState } from './state.ts';
+import { readState, type SavedState } from './state.ts';
 import { USER_AGENT } from './version.ts';
 
 /** Well inside the 5 minutes a cancelled job still gets, and short for a normal one. */
 export const CLEANUP_DEADLINE_MS = 90_000;
+/** How long the SDK's own tests wait for new labels to be listed. */
+const LABEL_SETTLE_MS = 5_000;
 
 /**
  * The post step: delete the session the main step saved, then every other session that
@@ -38,6 +40,7 @@ export async function cleanup(
       userAgent: USER_AGENT,
       callTimeoutMs: 10_000,
       retry: { totalBudgetMs: 20_000 },
+      onExchange: debugExchange,
     });
   } catch (error) {
     core.warning(
@@ -51,10 +54,7 @@ export async function cleanup(
     timer = setTimeout(() => resolve('deadline'), deadlineMs);
   });
   try {
-    const outcome = await Promise.race([
-      deleteAll(client, state.sessionId, state.deletedByMain, state.cleanupToken),
-      deadline,
-    ]);
+    const outcome = await Promise.race([deleteAll(client, state), deadline]);
     if (outcome === 'deadline') {
       core.warning(
         `Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`,
@@ -66,34 +66,50 @@ export async function cleanup(
   }
 }
 
-async function deleteAll(
-  client: AgentBayClient,
-  sessionId: string,
-  deletedByMain: boolean,
-  cleanupToken: string,
-): Promise<void> {
+async function deleteAll(client: AgentBayClient, state: SavedState): Promise<void> {
   const handled = new Set<string>();
-  if (sessionId) {
-    handled.add(sessionId);
-    if (deletedByMain)
-      core.info(`Session ${sessionId} was already deleted when the step was cancelled.`);
-    else await deleteOne(client, sessionId);
+  if (state.sessionId) {
+    handled.add(state.sessionId);
+    if (state.deletedByMain) {
+      core.info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
+    } else {
+      await deleteOne(client, state.sessionId);
+    }
   }
-  let others;
+  const found = await deleteLabelled(client, state.cleanupToken, handled);
+  // Labels are eventually consistent: a session created moments ago may not be listed yet.
+  // When a create went unanswered, look once more before giving up on it.
+  if (state.createUncertain && !state.sessionId && found === 0) {
+    core.info(`A create went unanswered; looking again in ${LABEL_SETTLE_MS / 1000} s …`);
+    await new Promise((resolve) => setTimeout(resolve, LABEL_SETTLE_MS));
+    await deleteLabelled(client, state.cleanupToken, handled);
+  }
+}
+
+/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
+async function deleteLabelled(
+  client: AgentBayClient,
+  cleanupToken: string,
+  handled: Set<string>,
+): Promise<number> {
+  let sessions;
   try {
-    others = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
+    sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
   } catch (error) {
     core.warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
-    return;
+    return 0;
   }
-  for (const session of others) {
+  let count = 0;
+  for (const session of sessions) {
     if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status)) continue;
     handled.add(session.sessionId);
+    count++;
     core.info(
       `Found session ${session.sessionId} from this step that was never reported back; deleting it.`,
     );
     await deleteOne(client, session.sessionId);
   }
+  return count;
 }
 
 async function deleteOne(client: AgentBayClient, sessionId: string): Promise<void> {

@@ -1,4 +1,14 @@
+import * as core from '@actions/core';
+import type { Exchange } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
+
+/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
+export function debugExchange(exchange: Exchange): void {
+  const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
+  const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
+  const error = exchange.error ? `: ${exchange.error}` : '';
+  core.debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
+}
 
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 export function describeFailure(error: unknown): string {

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
+import { AgentBayError } from './agentbay/errors.ts';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { watchCancellation } from './cancellation.ts';
-import { describeFailure } from './failure.ts';
+import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { logRun } from './report/log.ts';
 import { buildOutputs, setOutputs } from './report/outputs.ts';
@@ -37,6 +38,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     endpoint: inputs.endpoint,
     apiKey: inputs.apiKey,
     userAgent: USER_AGENT,
+    onExchange: debugExchange,
   });
   let sessionId = '';
   let creating: Promise<{ sessionId: string; requestId: string }> | undefined;
@@ -52,6 +54,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         ),
       ])) ||
       '';
+    if (!id && creating) saveState.createUncertain();
     if (id && inputs.cleanup) {
       try {
         await client.deleteSession(id, {
@@ -67,7 +70,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       }
     }
     core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
-    await client.destroy().catch(() => undefined);
+    // Exit now: the run_code call in flight would only add a second, misleading error.
     process.exit(1);
   });
 
@@ -105,6 +108,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       resultFile: resultFilePath(env, sessionId),
     });
   } catch (error) {
+    if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
+      saveState.createUncertain();
+    }
     const message = describeFailure(error);
     core.setOutput('success', 'false');
     core.setOutput('error', message);
@@ -112,6 +118,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } finally {
     stopWatching();
     await client.close();
+    core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   }
 }
 

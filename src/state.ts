@@ -9,6 +9,7 @@ const KEYS = {
   sessionId: 'session-id',
   keepSession: 'keep-session',
   deletedByMain: 'deleted-by-main',
+  createUncertain: 'create-uncertain',
 } as const;
 
 export interface SavedState {
@@ -19,6 +20,8 @@ export interface SavedState {
   keepSession: boolean;
   /** The main step already deleted the session (on cancellation). */
   deletedByMain: boolean;
+  /** A create got no answer (timeout, reset): the service may have made a session anyway. */
+  createUncertain: boolean;
 }
 
 export const saveState = {
@@ -26,6 +29,7 @@ export const saveState = {
   sessionId: (id: string) => core.saveState(KEYS.sessionId, id),
   keepSession: () => core.saveState(KEYS.keepSession, 'true'),
   deletedByMain: () => core.saveState(KEYS.deletedByMain, 'true'),
+  createUncertain: () => core.saveState(KEYS.createUncertain, 'true'),
 };
 
 export function readState(): SavedState {
@@ -34,5 +38,6 @@ export function readState(): SavedState {
     sessionId: core.getState(KEYS.sessionId),
     keepSession: core.getState(KEYS.keepSession) === 'true',
     deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+    createUncertain: core.getState(KEYS.createUncertain) === 'true',
   };
 }

@@ -76848,7 +76848,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -77378,6 +77378,7 @@ class AgentBayClient {
     maxResponseBytes;
     callTimeoutMs;
     agent;
+    onExchange;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -77385,6 +77386,7 @@ class AgentBayClient {
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+        this.onExchange = options.onExchange ?? (() => undefined);
         this.agent = new node_modules_undici/* Agent */.g6({
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
@@ -77398,7 +77400,7 @@ class AgentBayClient {
             SdkStats: sdkStats(this.userAgent),
             Timeout: params.idleReleaseTimeoutS,
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
-        const requestId = stringField(body, 'RequestId');
+        const requestId = identifier(body.RequestId);
         const data = body.Data;
         if (!client_isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
@@ -77408,9 +77410,10 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = stringField(data, 'SessionId');
-        if (!sessionId)
-            throw this.apiError('CreateMcpSession', 'the response has no SessionId', body);
+        const sessionId = identifier(data.SessionId);
+        if (!sessionId) {
+            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+        }
         return { sessionId, requestId };
     }
     async runCode(sessionId, params) {
@@ -77425,7 +77428,7 @@ class AgentBayClient {
             Server: '',
             SessionId: sessionId,
         }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
-        const requestId = stringField(body, 'RequestId');
+        const requestId = identifier(body.RequestId);
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
@@ -77442,7 +77445,7 @@ class AgentBayClient {
                 retry: 'idempotent',
                 retryBudgetMs: limits.retryBudgetMs,
             });
-            return { requestId: stringField(body, 'RequestId'), alreadyGone: false };
+            return { requestId: identifier(body.RequestId), alreadyGone: false };
         }
         catch (error) {
             if (isNotFound(error)) {
@@ -77454,7 +77457,7 @@ class AgentBayClient {
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const data = client_isObject(body.Data) ? body.Data : {};
-        return { status: stringField(data, 'Status'), requestId: stringField(body, 'RequestId') };
+        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
         const body = await this.call('ListSession', {
@@ -77464,13 +77467,13 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(client_isObject).map((item) => ({
-            sessionId: stringField(item, 'SessionId'),
+            sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
             sessions: sessions.filter((s) => s.sessionId),
             nextToken: stringField(body, 'NextToken'),
-            requestId: stringField(body, 'RequestId'),
+            requestId: identifier(body.RequestId),
         };
     }
     /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
@@ -77497,7 +77500,31 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.send(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+    }
+    async sendObserved(action, form, options) {
+        const started = Date.now();
+        try {
+            const body = await this.send(action, form, options);
+            this.onExchange({
+                action,
+                httpStatus: 200,
+                requestId: identifier(body.RequestId),
+                durationMs: Date.now() - started,
+            });
+            return body;
+        }
+        catch (error) {
+            const failure = error;
+            this.onExchange({
+                action,
+                httpStatus: failure.httpStatus,
+                requestId: failure.requestId,
+                durationMs: Date.now() - started,
+                error: failure.message,
+            });
+            throw error;
+        }
     }
     async send(action, form, options) {
         const request = buildRpcRequest({
@@ -77524,7 +77551,7 @@ class AgentBayClient {
         }
         let text;
         try {
-            text = await this.readCapped(response);
+            text = await this.readCapped(action, response);
         }
         catch (error) {
             if (error instanceof AgentBayError)
@@ -77556,23 +77583,40 @@ class AgentBayClient {
         }
         return body;
     }
-    async readCapped(response) {
-        const declared = Number(response.headers['content-length'] ?? 0);
-        const chunks = [];
-        let size = 0;
+    /**
+     * Reads the body, refusing one over the size limit. With a declared length the bytes go
+     * straight into one buffer, so a large answer is held once rather than twice.
+     */
+    async readCapped(action, response) {
+        const declared = Number(response.headers['content-length'] ?? NaN);
         const refuse = () => {
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action: 'response', httpStatus: response.statusCode });
+            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
-        for await (const chunk of response.body) {
+        const body = response.body;
+        if (Number.isSafeInteger(declared)) {
+            const buffer = Buffer.allocUnsafe(declared);
+            let size = 0;
+            for await (const chunk of body) {
+                // undici enforces the declared length; this only keeps the copy in bounds.
+                if (size + chunk.length > declared)
+                    throw refuse();
+                chunk.copy(buffer, size);
+                size += chunk.length;
+            }
+            return buffer.toString('utf8', 0, size);
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of body) {
             size += chunk.length;
             if (size > this.maxResponseBytes)
                 throw refuse();
             chunks.push(chunk);
         }
-        return Buffer.concat(chunks).toString('utf8');
+        return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
         return new AgentBayError(this.redact(message), {
@@ -77580,7 +77624,7 @@ class AgentBayClient {
             action,
             code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
             httpStatus,
-            requestId: stringField(body, 'RequestId') || stringField(body, 'requestId') || undefined,
+            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
     }
     transportError(action, error, timeoutMs) {
@@ -77615,6 +77659,14 @@ function errorCode(error) {
         return errorCode(e.errors[0]);
     return e.cause ? errorCode(e.cause) : undefined;
 }
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
 function client_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -77646,6 +77698,14 @@ function watchCancellation(onCancel) {
 
 ;// CONCATENATED MODULE: ./src/failure.ts
 
+
+/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
+function debugExchange(exchange) {
+    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
+    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
+    const error = exchange.error ? `: ${exchange.error}` : '';
+    core_debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
+}
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
@@ -78126,7 +78186,54 @@ function writeResultFile(report) {
         results: result.results,
         payloadFormat: result.format,
     };
-    (0,external_node_fs_namespaceObject.writeFileSync)(report.resultFile, `${JSON.stringify(document, null, 2)}\n`);
+    const fd = (0,external_node_fs_namespaceObject.openSync)(report.resultFile, 'w');
+    try {
+        writeJson(document, (text) => (0,external_node_fs_namespaceObject.writeSync)(fd, text));
+        (0,external_node_fs_namespaceObject.writeSync)(fd, '\n');
+    }
+    finally {
+        (0,external_node_fs_namespaceObject.closeSync)(fd);
+    }
+}
+/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
+const PIECE = 1024 * 1024;
+/**
+ * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
+ * one serialised copy of the whole document would double the action's memory for nothing.
+ */
+function writeJson(value, write) {
+    if (typeof value === 'string' && value.length > PIECE) {
+        write('"');
+        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
+        for (let i = 0; i < value.length; i += PIECE) {
+            write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+        }
+        write('"');
+    }
+    else if (Array.isArray(value)) {
+        write('[');
+        value.forEach((item, index) => {
+            if (index > 0)
+                write(',');
+            writeJson(item ?? null, write);
+        });
+        write(']');
+    }
+    else if (value !== null && typeof value === 'object') {
+        write('{');
+        let first = true;
+        for (const [key, item] of Object.entries(value)) {
+            if (item === undefined)
+                continue;
+            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
+            writeJson(item, write);
+            first = false;
+        }
+        write('}');
+    }
+    else {
+        write(JSON.stringify(value) ?? 'null');
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -78282,12 +78389,14 @@ const KEYS = {
     sessionId: 'session-id',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
+    createUncertain: 'create-uncertain',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
     sessionId: (id) => saveState(KEYS.sessionId, id),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
+    createUncertain: () => saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
     return {
@@ -78295,6 +78404,7 @@ function readState() {
         sessionId: core.getState(KEYS.sessionId),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+        createUncertain: core.getState(KEYS.createUncertain) === 'true',
     };
 }
 
@@ -78305,6 +78415,7 @@ const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_namespaceObject.platform)()}; ${(0,external_node_os_namespaceObject.arch)()})`;
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -78340,6 +78451,7 @@ async function run(env = process.env) {
         endpoint: inputs.endpoint,
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
+        onExchange: debugExchange,
     });
     let sessionId = '';
     let creating;
@@ -78351,6 +78463,8 @@ async function run(env = process.env) {
                 new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
             ])) ||
             '';
+        if (!id && creating)
+            state_saveState.createUncertain();
         if (id && inputs.cleanup) {
             try {
                 await client.deleteSession(id, {
@@ -78365,7 +78479,7 @@ async function run(env = process.env) {
             }
         }
         setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
-        await client.destroy().catch(() => undefined);
+        // Exit now: the run_code call in flight would only add a second, misleading error.
         process.exit(1);
     });
     const started = Date.now();
@@ -78402,6 +78516,9 @@ async function run(env = process.env) {
         });
     }
     catch (error) {
+        if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
+            state_saveState.createUncertain();
+        }
         const message = describeFailure(error);
         setOutput('success', 'false');
         setOutput('error', message);
@@ -78410,6 +78527,7 @@ async function run(env = process.env) {
     finally {
         stopWatching();
         await client.close();
+        core_debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
 }
 async function report(inputs, env, runReport) {

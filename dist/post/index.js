@@ -76837,7 +76837,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -77367,6 +77367,7 @@ class AgentBayClient {
     maxResponseBytes;
     callTimeoutMs;
     agent;
+    onExchange;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -77374,6 +77375,7 @@ class AgentBayClient {
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+        this.onExchange = options.onExchange ?? (() => undefined);
         this.agent = new node_modules_undici/* Agent */.g6({
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
@@ -77387,7 +77389,7 @@ class AgentBayClient {
             SdkStats: sdkStats(this.userAgent),
             Timeout: params.idleReleaseTimeoutS,
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
-        const requestId = stringField(body, 'RequestId');
+        const requestId = identifier(body.RequestId);
         const data = body.Data;
         if (!client_isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
@@ -77397,9 +77399,10 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = stringField(data, 'SessionId');
-        if (!sessionId)
-            throw this.apiError('CreateMcpSession', 'the response has no SessionId', body);
+        const sessionId = identifier(data.SessionId);
+        if (!sessionId) {
+            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+        }
         return { sessionId, requestId };
     }
     async runCode(sessionId, params) {
@@ -77414,7 +77417,7 @@ class AgentBayClient {
             Server: '',
             SessionId: sessionId,
         }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
-        const requestId = stringField(body, 'RequestId');
+        const requestId = identifier(body.RequestId);
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
@@ -77431,7 +77434,7 @@ class AgentBayClient {
                 retry: 'idempotent',
                 retryBudgetMs: limits.retryBudgetMs,
             });
-            return { requestId: stringField(body, 'RequestId'), alreadyGone: false };
+            return { requestId: identifier(body.RequestId), alreadyGone: false };
         }
         catch (error) {
             if (isNotFound(error)) {
@@ -77443,7 +77446,7 @@ class AgentBayClient {
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const data = client_isObject(body.Data) ? body.Data : {};
-        return { status: stringField(data, 'Status'), requestId: stringField(body, 'RequestId') };
+        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
         const body = await this.call('ListSession', {
@@ -77453,13 +77456,13 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(client_isObject).map((item) => ({
-            sessionId: stringField(item, 'SessionId'),
+            sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
             sessions: sessions.filter((s) => s.sessionId),
             nextToken: stringField(body, 'NextToken'),
-            requestId: stringField(body, 'RequestId'),
+            requestId: identifier(body.RequestId),
         };
     }
     /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
@@ -77486,7 +77489,31 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.send(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+    }
+    async sendObserved(action, form, options) {
+        const started = Date.now();
+        try {
+            const body = await this.send(action, form, options);
+            this.onExchange({
+                action,
+                httpStatus: 200,
+                requestId: identifier(body.RequestId),
+                durationMs: Date.now() - started,
+            });
+            return body;
+        }
+        catch (error) {
+            const failure = error;
+            this.onExchange({
+                action,
+                httpStatus: failure.httpStatus,
+                requestId: failure.requestId,
+                durationMs: Date.now() - started,
+                error: failure.message,
+            });
+            throw error;
+        }
     }
     async send(action, form, options) {
         const request = buildRpcRequest({
@@ -77513,7 +77540,7 @@ class AgentBayClient {
         }
         let text;
         try {
-            text = await this.readCapped(response);
+            text = await this.readCapped(action, response);
         }
         catch (error) {
             if (error instanceof AgentBayError)
@@ -77545,23 +77572,40 @@ class AgentBayClient {
         }
         return body;
     }
-    async readCapped(response) {
-        const declared = Number(response.headers['content-length'] ?? 0);
-        const chunks = [];
-        let size = 0;
+    /**
+     * Reads the body, refusing one over the size limit. With a declared length the bytes go
+     * straight into one buffer, so a large answer is held once rather than twice.
+     */
+    async readCapped(action, response) {
+        const declared = Number(response.headers['content-length'] ?? NaN);
         const refuse = () => {
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action: 'response', httpStatus: response.statusCode });
+            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
-        for await (const chunk of response.body) {
+        const body = response.body;
+        if (Number.isSafeInteger(declared)) {
+            const buffer = Buffer.allocUnsafe(declared);
+            let size = 0;
+            for await (const chunk of body) {
+                // undici enforces the declared length; this only keeps the copy in bounds.
+                if (size + chunk.length > declared)
+                    throw refuse();
+                chunk.copy(buffer, size);
+                size += chunk.length;
+            }
+            return buffer.toString('utf8', 0, size);
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of body) {
             size += chunk.length;
             if (size > this.maxResponseBytes)
                 throw refuse();
             chunks.push(chunk);
         }
-        return Buffer.concat(chunks).toString('utf8');
+        return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
         return new AgentBayError(this.redact(message), {
@@ -77569,7 +77613,7 @@ class AgentBayClient {
             action,
             code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
             httpStatus,
-            requestId: stringField(body, 'RequestId') || stringField(body, 'requestId') || undefined,
+            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
     }
     transportError(action, error, timeoutMs) {
@@ -77604,6 +77648,14 @@ function errorCode(error) {
         return errorCode(e.errors[0]);
     return e.cause ? errorCode(e.cause) : undefined;
 }
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
 function client_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -77614,6 +77666,14 @@ function stringField(object, key) {
 
 ;// CONCATENATED MODULE: ./src/failure.ts
 
+
+/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
+function debugExchange(exchange) {
+    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
+    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
+    const error = exchange.error ? `: ${exchange.error}` : '';
+    core_debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
+}
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
@@ -77973,12 +78033,14 @@ const KEYS = {
     sessionId: 'session-id',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
+    createUncertain: 'create-uncertain',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
     sessionId: (id) => saveState(KEYS.sessionId, id),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
+    createUncertain: () => saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
     return {
@@ -77986,6 +78048,7 @@ function readState() {
         sessionId: getState(KEYS.sessionId),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
+        createUncertain: getState(KEYS.createUncertain) === 'true',
     };
 }
 
@@ -78007,6 +78070,8 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 /** Well inside the 5 minutes a cancelled job still gets, and short for a normal one. */
 const CLEANUP_DEADLINE_MS = 90_000;
+/** How long the SDK's own tests wait for new labels to be listed. */
+const LABEL_SETTLE_MS = 5_000;
 /**
  * The post step: delete the session the main step saved, then every other session that
  * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
@@ -78032,6 +78097,7 @@ async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
             userAgent: USER_AGENT,
             callTimeoutMs: 10_000,
             retry: { totalBudgetMs: 20_000 },
+            onExchange: debugExchange,
         });
     }
     catch (error) {
@@ -78043,10 +78109,7 @@ async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     try {
-        const outcome = await Promise.race([
-            deleteAll(client, state.sessionId, state.deletedByMain, state.cleanupToken),
-            deadline,
-        ]);
+        const outcome = await Promise.race([deleteAll(client, state), deadline]);
         if (outcome === 'deadline') {
             warning(`Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`);
         }
@@ -78056,30 +78119,46 @@ async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteAll(client, sessionId, deletedByMain, cleanupToken) {
+async function deleteAll(client, state) {
     const handled = new Set();
-    if (sessionId) {
-        handled.add(sessionId);
-        if (deletedByMain)
-            info(`Session ${sessionId} was already deleted when the step was cancelled.`);
-        else
-            await deleteOne(client, sessionId);
+    if (state.sessionId) {
+        handled.add(state.sessionId);
+        if (state.deletedByMain) {
+            info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
+        }
+        else {
+            await deleteOne(client, state.sessionId);
+        }
     }
-    let others;
+    const found = await deleteLabelled(client, state.cleanupToken, handled);
+    // Labels are eventually consistent: a session created moments ago may not be listed yet.
+    // When a create went unanswered, look once more before giving up on it.
+    if (state.createUncertain && !state.sessionId && found === 0) {
+        info(`A create went unanswered; looking again in ${LABEL_SETTLE_MS / 1000} s …`);
+        await new Promise((resolve) => setTimeout(resolve, LABEL_SETTLE_MS));
+        await deleteLabelled(client, state.cleanupToken, handled);
+    }
+}
+/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
+async function deleteLabelled(client, cleanupToken, handled) {
+    let sessions;
     try {
-        others = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
+        sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
     }
     catch (error) {
         warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
-        return;
+        return 0;
     }
-    for (const session of others) {
+    let count = 0;
+    for (const session of sessions) {
         if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status))
             continue;
         handled.add(session.sessionId);
+        count++;
         info(`Found session ${session.sessionId} from this step that was never reported back; deleting it.`);
         await deleteOne(client, session.sessionId);
     }
+    return count;
 }
 async function deleteOne(client, sessionId) {
     try {

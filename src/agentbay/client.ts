@@ -15,6 +15,16 @@ export interface AgentBayClientOptions {
   connectTimeoutMs?: number;
   /** Deadline for calls other than run_code. */
   callTimeoutMs?: number;
+  /** Told about every HTTP exchange (for debug logs); never given the key or the body. */
+  onExchange?: (exchange: Exchange) => void;
+}
+
+export interface Exchange {
+  action: string;
+  httpStatus?: number;
+  requestId?: string;
+  durationMs: number;
+  error?: string;
 }
 
 export interface CreateSessionParams {
@@ -82,6 +92,7 @@ export class AgentBayClient {
   private readonly maxResponseBytes: number;
   private readonly callTimeoutMs: number;
   private readonly agent: Agent;
+  private readonly onExchange: (exchange: Exchange) => void;
 
   constructor(options: AgentBayClientOptions) {
     this.origin = options.endpoint.replace(/\/+$/, '');
@@ -90,6 +101,7 @@ export class AgentBayClient {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.onExchange = options.onExchange ?? (() => undefined);
     this.agent = new Agent({
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
       keepAliveTimeout: 10_000,
@@ -110,7 +122,7 @@ export class AgentBayClient {
       },
       { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' },
     );
-    const requestId = stringField(body, 'RequestId');
+    const requestId = identifier(body.RequestId);
     const data = body.Data;
     if (!isObject(data)) {
       throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
@@ -121,8 +133,10 @@ export class AgentBayClient {
         typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
       throw this.apiError('CreateMcpSession', reason, body);
     }
-    const sessionId = stringField(data, 'SessionId');
-    if (!sessionId) throw this.apiError('CreateMcpSession', 'the response has no SessionId', body);
+    const sessionId = identifier(data.SessionId);
+    if (!sessionId) {
+      throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+    }
     return { sessionId, requestId };
   }
 
@@ -145,7 +159,7 @@ export class AgentBayClient {
       },
       { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' },
     );
-    const requestId = stringField(body, 'RequestId');
+    const requestId = identifier(body.RequestId);
     if (body.Data === undefined || body.Data === null || body.Data === '') {
       throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
     }
@@ -170,7 +184,7 @@ export class AgentBayClient {
           retryBudgetMs: limits.retryBudgetMs,
         },
       );
-      return { requestId: stringField(body, 'RequestId'), alreadyGone: false };
+      return { requestId: identifier(body.RequestId), alreadyGone: false };
     } catch (error) {
       if (isNotFound(error)) {
         return { requestId: (error as AgentBayError).requestId ?? '', alreadyGone: true };
@@ -186,7 +200,7 @@ export class AgentBayClient {
       { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
     );
     const data = isObject(body.Data) ? body.Data : {};
-    return { status: stringField(data, 'Status'), requestId: stringField(body, 'RequestId') };
+    return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
   }
 
   async listSessions(params: {
@@ -205,13 +219,13 @@ export class AgentBayClient {
     );
     const items = Array.isArray(body.Data) ? body.Data : [];
     const sessions = items.filter(isObject).map((item) => ({
-      sessionId: stringField(item, 'SessionId'),
+      sessionId: identifier(item.SessionId),
       status: stringField(item, 'SessionStatus'),
     }));
     return {
       sessions: sessions.filter((s) => s.sessionId),
       nextToken: stringField(body, 'NextToken'),
-      requestId: stringField(body, 'RequestId'),
+      requestId: identifier(body.RequestId),
     };
   }
 
@@ -247,8 +261,36 @@ export class AgentBayClient {
         ? this.retry
         : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
     return withRetry(options.retry, retry, () =>
-      this.send(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options),
+      this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options),
     );
+  }
+
+  private async sendObserved(
+    action: string,
+    form: Record<string, string | number | boolean | undefined>,
+    options: CallOptions,
+  ): Promise<ApiBody> {
+    const started = Date.now();
+    try {
+      const body = await this.send(action, form, options);
+      this.onExchange({
+        action,
+        httpStatus: 200,
+        requestId: identifier(body.RequestId),
+        durationMs: Date.now() - started,
+      });
+      return body;
+    } catch (error) {
+      const failure = error as AgentBayError;
+      this.onExchange({
+        action,
+        httpStatus: failure.httpStatus,
+        requestId: failure.requestId,
+        durationMs: Date.now() - started,
+        error: failure.message,
+      });
+      throw error;
+    }
   }
 
   private async send(
@@ -280,7 +322,7 @@ export class AgentBayClient {
 
     let text: string;
     try {
-      text = await this.readCapped(response);
+      text = await this.readCapped(action, response);
     } catch (error) {
       if (error instanceof AgentBayError) throw error;
       throw this.transportError(action, error, options.timeoutMs);
@@ -324,24 +366,40 @@ export class AgentBayClient {
     return body;
   }
 
-  private async readCapped(response: Dispatcher.ResponseData): Promise<string> {
-    const declared = Number(response.headers['content-length'] ?? 0);
-    const chunks: Buffer[] = [];
-    let size = 0;
+  /**
+   * Reads the body, refusing one over the size limit. With a declared length the bytes go
+   * straight into one buffer, so a large answer is held once rather than twice.
+   */
+  private async readCapped(action: string, response: Dispatcher.ResponseData): Promise<string> {
+    const declared = Number(response.headers['content-length'] ?? NaN);
     const refuse = () => {
       response.body.destroy();
       return new AgentBayError(
         `the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`,
-        { kind: 'transport', action: 'response', httpStatus: response.statusCode },
+        { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true },
       );
     };
     if (declared > this.maxResponseBytes) throw refuse();
-    for await (const chunk of response.body) {
-      size += (chunk as Buffer).length;
-      if (size > this.maxResponseBytes) throw refuse();
-      chunks.push(chunk as Buffer);
+    const body = response.body as AsyncIterable<Buffer>;
+    if (Number.isSafeInteger(declared)) {
+      const buffer = Buffer.allocUnsafe(declared);
+      let size = 0;
+      for await (const chunk of body) {
+        // undici enforces the declared length; this only keeps the copy in bounds.
+        if (size + chunk.length > declared) throw refuse();
+        chunk.copy(buffer, size);
+        size += chunk.length;
+      }
+      return buffer.toString('utf8', 0, size);
     }
-    return Buffer.concat(chunks).toString('utf8');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > this.maxResponseBytes) throw refuse();
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
   }
 
   private apiError(
@@ -355,7 +413,7 @@ export class AgentBayClient {
       action,
       code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
       httpStatus,
-      requestId: stringField(body, 'RequestId') || stringField(body, 'requestId') || undefined,
+      requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
     });
   }
 
@@ -390,6 +448,15 @@ function errorCode(error: unknown): string | undefined {
   // Happy-eyeballs connects report an AggregateError of per-address failures.
   if (Array.isArray(e.errors) && e.errors.length > 0) return errorCode(e.errors[0]);
   return e.cause ? errorCode(e.cause) : undefined;
+}
+
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : value;
+  return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

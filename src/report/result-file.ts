@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunReport } from './run-report.ts';
@@ -31,5 +31,48 @@ export function writeResultFile(report: RunReport): void {
     results: result.results,
     payloadFormat: result.format,
   };
-  writeFileSync(report.resultFile, `${JSON.stringify(document, null, 2)}\n`);
+  const fd = openSync(report.resultFile, 'w');
+  try {
+    writeJson(document, (text) => writeSync(fd, text));
+    writeSync(fd, '\n');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
+const PIECE = 1024 * 1024;
+
+/**
+ * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
+ * one serialised copy of the whole document would double the action's memory for nothing.
+ */
+export function writeJson(value: unknown, write: (text: string) => void): void {
+  if (typeof value === 'string' && value.length > PIECE) {
+    write('"');
+    // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
+    for (let i = 0; i < value.length; i += PIECE) {
+      write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+    }
+    write('"');
+  } else if (Array.isArray(value)) {
+    write('[');
+    value.forEach((item, index) => {
+      if (index > 0) write(',');
+      writeJson(item ?? null, write);
+    });
+    write(']');
+  } else if (value !== null && typeof value === 'object') {
+    write('{');
+    let first = true;
+    for (const [key, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
+      writeJson(item, write);
+      first = false;
+    }
+    write('}');
+  } else {
+    write(JSON.stringify(value) ?? 'null');
+  }
 }
