@@ -42,8 +42,10 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   });
   let sessionId = '';
   let creating: Promise<{ sessionId: string; requestId: string }> | undefined;
+  let cancelled = false;
 
   const stopWatching = watchCancellation(async (signal) => {
+    cancelled = true;
     core.error(`The step was cancelled (${signal}).`);
     const id =
       sessionId ||
@@ -88,6 +90,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Recorded before anything else can fail, so the post step can always delete it.
     saveState.sessionId(sessionId);
     core.setOutput('session-id', sessionId);
+    // The cancellation handler owns the session now, and ends the process.
+    if (cancelled) return;
     core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
 
     core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
@@ -116,8 +120,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.setOutput('error', message);
     core.setFailed(message);
   } finally {
-    stopWatching();
-    await client.close();
+    // Once cancelled, the handler still needs the client to delete the session; it exits.
+    if (!cancelled) {
+      stopWatching();
+      await client.close();
+    }
     core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   }
 }

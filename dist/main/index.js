@@ -77622,7 +77622,7 @@ class AgentBayClient {
         return new AgentBayError(this.redact(message), {
             kind: 'api',
             action,
-            code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
+            code: identifier(body.Code) || identifier(body.code) || undefined,
             httpStatus,
             requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
@@ -77634,7 +77634,7 @@ class AgentBayClient {
             (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
         const notSent = code !== undefined && NOT_SENT_CODES.has(code);
         const detail = timedOut
-            ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+            ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
         return new AgentBayError(this.redact(detail), {
             kind: 'transport',
@@ -78455,7 +78455,9 @@ async function run(env = process.env) {
     });
     let sessionId = '';
     let creating;
+    let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
+        cancelled = true;
         error(`The step was cancelled (${signal}).`);
         const id = sessionId ||
             (await Promise.race([
@@ -78496,6 +78498,9 @@ async function run(env = process.env) {
         // Recorded before anything else can fail, so the post step can always delete it.
         state_saveState.sessionId(sessionId);
         setOutput('session-id', sessionId);
+        // The cancellation handler owns the session now, and ends the process.
+        if (cancelled)
+            return;
         info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
         info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
         const { result, requestId } = await client.runCode(sessionId, {
@@ -78525,8 +78530,11 @@ async function run(env = process.env) {
         setFailed(message);
     }
     finally {
-        stopWatching();
-        await client.close();
+        // Once cancelled, the handler still needs the client to delete the session; it exits.
+        if (!cancelled) {
+            stopWatching();
+            await client.close();
+        }
         core_debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
 }

@@ -411,7 +411,7 @@ export class AgentBayClient {
     return new AgentBayError(this.redact(message), {
       kind: 'api',
       action,
-      code: stringField(body, 'Code') || stringField(body, 'code') || undefined,
+      code: identifier(body.Code) || identifier(body.code) || undefined,
       httpStatus,
       requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
     });
@@ -425,7 +425,7 @@ export class AgentBayClient {
       (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
     const notSent = code !== undefined && NOT_SENT_CODES.has(code);
     const detail = timedOut
-      ? `no answer within ${Math.round(timeoutMs / 1000)} s`
+      ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
       : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
     return new AgentBayError(this.redact(detail), {
       kind: 'transport',

@@ -1,0 +1,140 @@
+// Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. The main step must delete
+// its session within that grace, record it, and exit failed; the post step still runs.
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type AgentBayServer } from '../server/server.ts';
+import { makeWorkdir, runStep, TEST_KEY } from '../scripts/step-runner.ts';
+
+let server: AgentBayServer;
+beforeAll(async () => {
+  server = await startServer({ apiKey: TEST_KEY });
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const SLOW = {
+  language: 'python',
+  code: 'import time\nprint("working", flush=True)\ntime.sleep(30)\n',
+};
+
+async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Runs main, sends `signals` once `ready` holds, then runs post with main's state. */
+async function cancelDuring(ready: () => boolean, signals: NodeJS.Signals[], inputs = SLOW) {
+  const workdir = makeWorkdir();
+  const before = server.requests().length;
+  let child: ChildProcess | undefined;
+  let signalledAt = 0;
+  const mainPromise = runStep('main', {
+    workdir,
+    inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...inputs },
+    onSpawn: (c) => (child = c),
+  });
+  await waitFor(() => ready());
+  signalledAt = Date.now();
+  for (const signal of signals) child!.kill(signal);
+  const main = await mainPromise;
+  const exitMs = Date.now() - signalledAt;
+  const post = await runStep('post', {
+    workdir,
+    inputs: { 'api-key': TEST_KEY, endpoint: server.url },
+    state: main.state,
+  });
+  return { main, post, exitMs, requests: server.requests().slice(before) };
+}
+
+const codeRunning = (count: number) => () =>
+  server
+    .sessions()
+    .slice(count)
+    .some((s) => s.runCount > 0);
+
+describe.each(['SIGINT', 'SIGTERM'] as const)('%s while the code runs', (signal) => {
+  let result: Awaited<ReturnType<typeof cancelDuring>>;
+  let id = '';
+  beforeAll(async () => {
+    const count = server.sessions().length;
+    result = await cancelDuring(codeRunning(count), [signal]);
+    id = server.sessions()[count]!.id;
+  }, 60_000);
+
+  it('deletes the session and exits failed, well inside the 7.5 s grace', () => {
+    expect(result.main.code).toBe(1);
+    expect(result.exitMs).toBeLessThan(7_500);
+    expect(result.main.stdout).toContain(`::error::The step was cancelled (${signal}).`);
+    expect(result.main.stdout).toContain(`Deleted session ${id} on cancellation.`);
+    expect(result.main.stdout).toContain(
+      `::error::Cancelled by ${signal} while session ${id} was in use.`,
+    );
+    expect(server.sessions().find((s) => s.id === id)!.deletedBy).toBe('DeleteSessionAsync');
+  });
+
+  it('records the deletion, and the post step does not repeat it', () => {
+    expect(result.main.state['deleted-by-main']).toBe('true');
+    expect(result.post.code).toBe(0);
+    expect(result.post.stdout).toContain(
+      `Session ${id} was already deleted when the step was cancelled.`,
+    );
+    const deletes = result.requests.filter((r) => r.action === 'DeleteSessionAsync');
+    expect(deletes).toHaveLength(1);
+  });
+});
+
+describe('SIGINT then SIGTERM at once', () => {
+  it('handles the cancellation once', async () => {
+    const count = server.sessions().length;
+    const result = await cancelDuring(codeRunning(count), ['SIGINT', 'SIGTERM']);
+    expect(result.main.code).toBe(1);
+    expect(result.main.stdout.match(/The step was cancelled/g)).toHaveLength(1);
+    expect(result.requests.filter((r) => r.action === 'DeleteSessionAsync')).toHaveLength(1);
+    expect(
+      server
+        .sessions()
+        .slice(count)
+        .every((s) => s.status !== 'RUNNING'),
+    ).toBe(true);
+  });
+});
+
+describe('SIGINT while the create is in flight', () => {
+  it('waits briefly for the create to answer, then deletes the new session', async () => {
+    const count = server.sessions().length;
+    server.setFaults([{ action: 'CreateMcpSession', type: 'delay', delayMs: 800 }]);
+    const before = server.requests().length;
+    const result = await cancelDuring(() => server.requests().length > before, ['SIGINT']);
+    expect(result.main.code).toBe(1);
+    const created = server.sessions().slice(count);
+    expect(created).toHaveLength(1);
+    expect(result.main.stdout).toContain(`Deleted session ${created[0]!.id} on cancellation.`);
+    expect(created[0]!.status).not.toBe('RUNNING');
+    expect(result.requests.some((r) => r.action === 'CallMcpTool')).toBe(false);
+    expect(result.post.code).toBe(0);
+  });
+
+  it('when the create outlasts the grace, exits and leaves the label search to the post step', async () => {
+    const count = server.sessions().length;
+    server.setFaults([{ action: 'CreateMcpSession', type: 'delay', delayMs: 4_000 }]);
+    const before = server.requests().length;
+    const result = await cancelDuring(() => server.requests().length > before, ['SIGINT']);
+    expect(result.main.code).toBe(1);
+    expect(result.exitMs).toBeLessThan(7_500);
+    expect(result.main.stdout).toContain('::error::Cancelled by SIGINT.');
+    expect(result.main.state['create-uncertain']).toBe('true');
+    // The post step lists by label, and once more after the labels have had time to settle.
+    expect(result.post.code).toBe(0);
+    expect(result.post.stdout).toContain('A create went unanswered; looking again in 5 s');
+    expect(result.requests.filter((r) => r.action === 'ListSession')).toHaveLength(2);
+    expect(
+      server
+        .sessions()
+        .slice(count)
+        .filter((s) => s.status === 'RUNNING'),
+    ).toEqual([]);
+  }, 30_000);
+});
