@@ -32,7 +32,7 @@ describe('AgentBayClient', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentBayError);
     expect((error as AgentBayError).message).toBe(
-      'CallMcpTool failed: the response is larger than the 1 MiB limit (HTTP 200)',
+      'CallMcpTool failed: the response is larger than the 1 MiB limit (HTTP 200, after 1 attempt)',
     );
     expect(server.requests().filter((r) => r.action === 'CallMcpTool')).toHaveLength(1);
     server.reset();
@@ -93,7 +93,7 @@ describe('AgentBayClient', () => {
       .catch((e: unknown) => e)) as AgentBayError;
     expect(error.code).toBeUndefined();
     expect(error.message).toBe(
-      'CreateMcpSession failed: m (HTTP 400, request id ' + error.requestId + ')',
+      'CreateMcpSession failed: m (HTTP 400, request id ' + error.requestId + ', after 1 attempt)',
     );
     await c.close();
   });

@@ -216,7 +216,7 @@ describe('API errors', () => {
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::error::AgentBay CreateMcpSession failed: You are not logged in.*code NOT_LOGIN, HTTP 400, request id [0-9A-F-]{36}.*Check api-key/,
+      /::error::AgentBay CreateMcpSession failed: You are not logged in.*code NOT_LOGIN, HTTP 400, request id [0-9A-F-]{36}, after 1 attempt\)\. Check api-key/,
     );
     expect(server.sessions().length).toBe(before);
     expect(post.code).toBe(0);

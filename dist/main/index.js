@@ -77005,7 +77005,7 @@ class AgentBayError extends Error {
             this.code && `code ${this.code}`,
             this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
             this.requestId && `request id ${this.requestId}`,
-            this.attempts > 1 && `after ${this.attempts} attempts`,
+            `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
         ].filter(Boolean);
         const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
         return `${this.action} failed: ${this.detail}${tail}`;
