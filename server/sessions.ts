@@ -3,23 +3,15 @@ import { join } from 'node:path';
 import { ApiError, sessionNotFound } from './envelope.ts';
 import { randomAlnum, newSessionId } from './ids.ts';
 import { labelsMatch } from './labels.ts';
-import type { SessionStatus, SessionView } from './types.ts';
+import type { SessionView } from './types.ts';
 
 /** Anything running on behalf of a session that must die with it. */
 export interface Killable {
   kill(reason: string): void;
 }
 
-export interface Session {
-  id: string;
-  status: SessionStatus;
-  labels: Record<string, string>;
-  imageId: string;
-  createdAt: number;
-  idleTimeoutS?: number;
-  loginRegionId?: string;
-  deletedBy?: string;
-  runCount: number;
+/** A session as the server keeps it: what tests see, plus the server's own bookkeeping. */
+export interface Session extends SessionView {
   appInstanceId: string;
   resourceId: string;
   /** Private directory: `work/` is the interpreters' cwd, `runs/` holds per-run files. */

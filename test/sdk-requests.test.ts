@@ -4,19 +4,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentBayClient } from '../src/agentbay/client.ts';
-import { startServer, type AgentBayServer } from '../server/server.ts';
+import { startServer, type AgentBayServer, type RecordedRequest } from '../server/server.ts';
 import { USER_AGENT } from '../src/version.ts';
 import { ROOT } from '../scripts/step-runner.ts';
 
-interface FixtureRequest {
-  action: string;
-  method: string;
-  path: string;
-  query: Record<string, string>;
-  headers: Record<string, string>;
-  form: Record<string, string>;
-  rawBody: string;
-}
+type FixtureRequest = Pick<
+  RecordedRequest,
+  'action' | 'method' | 'path' | 'query' | 'headers' | 'form' | 'rawBody'
+>;
 
 // A verbatim copy of shared/fixtures/sdk-requests.json, so a fresh clone can run the suite.
 const FIXTURE = path.join(ROOT, 'test', 'fixtures', 'sdk-requests.json');

@@ -382,7 +382,7 @@ describe('SDK wire compatibility', () => {
   it('accepts the requests the official SDK sends, byte for byte', async () => {
     // Recorded from the official TypeScript SDK 0.15.1 (copy of the shared protocol fixture).
     const fixture = JSON.parse(
-      await readFile(new URL('./fixtures/sdk-requests.json', import.meta.url), 'utf8'),
+      await readFile(new URL('../fixtures/sdk-requests.json', import.meta.url), 'utf8'),
     ) as { requests: FixtureRequest[] };
     const server = await startServer({ apiKey: 'akm-TESTKEY-123', deleteDelayMs: 10 });
     try {
