@@ -104,6 +104,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       req.socket.destroy();
       return;
     case 'http-error': {
+      // A gateway can fail after the backend acted (a 504 on a create that went through).
+      if (rule.act) await act();
       const status = rule.status ?? 500;
       const code = rule.code ?? defaultErrorCode(status);
       reply(errorResponse(status, code, rule.message ?? `Injected ${code}`));
@@ -133,9 +135,11 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       return;
     case 'delay':
       await sleep(rule.delayMs ?? 1000);
-      // A client that gave up must not get a session (or a run) it can never learn about.
       if (clientGone || req.socket.destroyed) {
         record.clientGone = true;
+        // By default a client that gave up gets no session it can never learn about; with
+        // `act` the backend finishes anyway, as a real one may.
+        if (rule.act) await act();
         return;
       }
       reply(await act());

@@ -42,6 +42,11 @@ export interface FaultRule {
   delayMs?: number;
   /** oversized: approximate size of the (valid JSON) body. */
   sizeBytes?: number;
+  /**
+   * http-error: act before answering with the error (the backend did the work, the gateway
+   * failed). delay: act even when the client has gone away meanwhile.
+   */
+  act?: boolean;
 }
 
 export interface ResultFormat {

@@ -7,9 +7,23 @@ import { readState, type SavedState } from './state.ts';
 import { USER_AGENT } from './version.ts';
 
 /** Well inside the 5 minutes a cancelled job still gets, and short for a normal one. */
-export const CLEANUP_DEADLINE_MS = 90_000;
-/** How long the SDK's own tests wait for new labels to be listed. */
-const LABEL_SETTLE_MS = 5_000;
+export interface CleanupLimits {
+  /** The whole cleanup: well inside the 5 minutes a cancelled job still gets. */
+  deadlineMs: number;
+  /**
+   * After a create went unanswered, how long to keep looking for the session it may have
+   * made: labels are eventually consistent, and the service may finish the create late.
+   */
+  searchWindowMs: number;
+  /** Pause between label searches (the SDK's own tests wait 5 s for new labels). */
+  searchIntervalMs: number;
+}
+
+export const CLEANUP_LIMITS: CleanupLimits = {
+  deadlineMs: 90_000,
+  searchWindowMs: 45_000,
+  searchIntervalMs: 5_000,
+};
 
 /**
  * The post step: delete the session the main step saved, then every other session that
@@ -18,8 +32,9 @@ const LABEL_SETTLE_MS = 5_000;
  */
 export async function cleanup(
   env: NodeJS.ProcessEnv = process.env,
-  deadlineMs = CLEANUP_DEADLINE_MS,
+  limits: CleanupLimits = CLEANUP_LIMITS,
 ): Promise<void> {
+  const { deadlineMs } = limits;
   const state = readState();
   if (!state.cleanupToken) {
     core.info('The main step created no session: nothing to clean up.');
@@ -54,7 +69,7 @@ export async function cleanup(
     timer = setTimeout(() => resolve('deadline'), deadlineMs);
   });
   try {
-    const outcome = await Promise.race([deleteAll(client, state), deadline]);
+    const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
     if (outcome === 'deadline') {
       core.warning(
         `Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`,
@@ -66,7 +81,11 @@ export async function cleanup(
   }
 }
 
-async function deleteAll(client: AgentBayClient, state: SavedState): Promise<void> {
+async function deleteAll(
+  client: AgentBayClient,
+  state: SavedState,
+  limits: CleanupLimits,
+): Promise<void> {
   const handled = new Set<string>();
   if (state.sessionId) {
     handled.add(state.sessionId);
@@ -76,13 +95,20 @@ async function deleteAll(client: AgentBayClient, state: SavedState): Promise<voi
       await deleteOne(client, state.sessionId);
     }
   }
-  const found = await deleteLabelled(client, state.cleanupToken, handled);
-  // Labels are eventually consistent: a session created moments ago may not be listed yet.
-  // When a create went unanswered, look once more before giving up on it.
-  if (state.createUncertain && !state.sessionId && found === 0) {
-    core.info(`A create went unanswered; looking again in ${LABEL_SETTLE_MS / 1000} s …`);
-    await new Promise((resolve) => setTimeout(resolve, LABEL_SETTLE_MS));
-    await deleteLabelled(client, state.cleanupToken, handled);
+  let found = await deleteLabelled(client, state.cleanupToken, handled);
+  if (!state.createUncertain || state.sessionId || found > 0) return;
+  const until = Date.now() + limits.searchWindowMs;
+  core.info(
+    `A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`,
+  );
+  while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
+    await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
+    found = await deleteLabelled(client, state.cleanupToken, handled);
+  }
+  if (found === 0) {
+    core.info(
+      'No session from the unanswered create turned up; if one appears later, its idle timeout releases it.',
+    );
   }
 }
 

@@ -33,10 +33,10 @@ function hintFor(error: AgentBayError): string {
   if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
     return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
   }
-  if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CallMcpTool') {
+  if (error.outcomeUnknown && error.action === 'CallMcpTool') {
     return 'The code may have run: it was not sent again, so that it never runs twice';
   }
-  if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CreateMcpSession') {
+  if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
     return 'A session may have been created anyway; the post step finds it by its label and deletes it';
   }
   if (error.kind === 'transport' && error.notSent) {

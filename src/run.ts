@@ -14,8 +14,11 @@ import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { saveState } from './state.ts';
 import { USER_AGENT } from './version.ts';
 
-/** On cancellation: how long to wait for a create in flight, and for the delete. */
-const CANCEL_CREATE_WAIT_MS = 2_500;
+/**
+ * On cancellation: how long to wait for a create in flight, and for the delete. The handler
+ * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ */
+const CANCEL_CREATE_WAIT_MS = 5_000;
 const CANCEL_DELETE_MS = 4_000;
 
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */

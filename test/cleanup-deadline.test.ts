@@ -2,7 +2,7 @@
 // deadline with a warning. Run in-process (the deadline is a parameter) against the server.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type AgentBayServer } from '../server/server.ts';
-import { cleanup } from '../src/cleanup.ts';
+import { cleanup, CLEANUP_LIMITS } from '../src/cleanup.ts';
 import { TEST_KEY } from '../scripts/step-runner.ts';
 
 let server: AgentBayServer;
@@ -30,7 +30,7 @@ describe('cleanup deadline', () => {
     });
     const started = Date.now();
     try {
-      await cleanup(process.env, 1_500);
+      await cleanup(process.env, { ...CLEANUP_LIMITS, deadlineMs: 1_500 });
     } finally {
       write.mockRestore();
       vi.unstubAllEnvs();

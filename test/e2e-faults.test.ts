@@ -33,20 +33,22 @@ interface Scenario {
 
 const scenarios: Scenario[] = [
   {
-    name: 'create: HTTP 500 is not retried (it may have acted)',
+    name: 'create: a 504 after the backend made the session is not retried, and the session is found',
     faults: [
       {
         action: 'CreateMcpSession',
         type: 'http-error',
-        status: 500,
-        code: 'InternalError',
+        status: 504,
+        code: 'GatewayTimeout',
         message: 'boom',
+        act: true,
       },
     ],
     mainExit: 1,
     error:
-      /CreateMcpSession failed: boom \(code InternalError, HTTP 500, request id .*\)\. The service had an internal error/,
-    calls: { CreateMcpSession: 1, CallMcpTool: 0 },
+      /CreateMcpSession failed: boom \(code GatewayTimeout, HTTP 504, request id .*\)\. A session may have been created anyway/,
+    calls: { CreateMcpSession: 1, CallMcpTool: 0, DeleteSessionAsync: 1 },
+    post: [/Found session session-\w+ from this step that was never reported back; deleting it\./],
   },
   {
     name: 'create: throttled',
@@ -154,6 +156,49 @@ const scenarios: Scenario[] = [
       /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: down \(code InternalError, HTTP 500, request id [^,]+, after 4 attempts\)/,
     ],
     leaves: true,
+  },
+  {
+    name: 'delete: Success false without a Code is a failure, not a deletion',
+    faults: [{ action: 'DeleteSessionAsync', type: 'success-false', code: '', message: 'refused' }],
+    mainExit: 0,
+    calls: { DeleteSessionAsync: 1, ListSession: 1 },
+    post: [
+      /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: refused/,
+    ],
+    leaves: true,
+  },
+  {
+    name: 'delete: a proxy 404 "Not Found" is not taken for a deleted session',
+    faults: [
+      {
+        action: 'DeleteSessionAsync',
+        type: 'http-error',
+        status: 404,
+        code: '',
+        message: 'Not Found',
+      },
+    ],
+    mainExit: 0,
+    calls: { DeleteSessionAsync: 1 },
+    post: [
+      /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: Not Found \(HTTP 404/,
+    ],
+    leaves: true,
+  },
+  {
+    name: 'delete: a gateway without DeleteSessionAsync falls back to ReleaseMcpSession',
+    faults: [
+      {
+        action: 'DeleteSessionAsync',
+        type: 'http-error',
+        status: 400,
+        code: 'InvalidAction.NotFound',
+        message: 'Specified api is not found',
+      },
+    ],
+    mainExit: 0,
+    calls: { DeleteSessionAsync: 1, ReleaseMcpSession: 1 },
+    post: [/Deleted session session-\w+/],
   },
   {
     name: 'list: failing is a warning',

@@ -137,3 +137,25 @@ function textOutsideCodeBlocks(markdown: string): string {
   expect(fence, 'every code block is closed').toBe('');
   return kept.join('\n');
 }
+
+describe('an enormous error message', () => {
+  it('is cut to a headline everywhere, and the summary stays under 1 MiB', async () => {
+    const { main } = await runAction({
+      inputs: {
+        'api-key': TEST_KEY,
+        endpoint: server.url,
+        language: 'python',
+        code: 'raise ValueError("x." * 300000)\n',
+      },
+    });
+    expect(main.code).toBe(1);
+    expect(main.outputs.error!.length).toBeLessThanOrEqual(1_000);
+    expect(main.outputs.error!.startsWith('ValueError: x.x.')).toBe(true);
+    expect(Buffer.byteLength(main.summary)).toBeLessThan(1024 * 1024);
+    expect(main.summary.split('\n')[0]!.length).toBeLessThan(8_000);
+    const failure = main.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
+    expect(failure.length).toBeLessThan(1_100);
+    const file = JSON.parse(readFileSync(main.outputs['result-file']!, 'utf8'));
+    expect(file.errorDetail.length).toBeGreaterThan(600_000);
+  });
+});

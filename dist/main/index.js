@@ -77011,13 +77011,17 @@ class AgentBayError extends Error {
         return `${this.action} failed: ${this.detail}${tail}`;
     }
 }
-/** Codes that mean the session no longer exists, so deleting it again is pointless. */
-function isNotFound(error) {
+/** The error says the session no longer exists, so deleting it again is pointless. */
+function isSessionGone(error) {
     if (!(error instanceof AgentBayError) || error.kind !== 'api')
         return false;
-    // The protocol page names InvalidMcpSession.NotFound; the SDK also treats any
-    // "not found" text as gone, and other backends may spell the code differently.
-    return /NotFound$/i.test(error.code ?? '') || /not ?found/i.test(error.detail);
+    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
+    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
+    // "Not Found" must not pass for a deleted session.
+    const code = error.code ?? '';
+    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
+        return true;
+    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -77118,6 +77122,8 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
 /**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
@@ -77154,8 +77160,11 @@ function finish(payload, toolError) {
         output: mainText(payload.results, payload.stdout),
         stdout: payload.stdout,
         stderr: payload.stderr,
-        error: failed ? error : '',
-        errorDetail: payload.errorDetail ?? (payload.executionError.includes('\n') ? payload.executionError : ''),
+        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
+        errorDetail: payload.errorDetail ??
+            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+                ? payload.executionError
+                : ''),
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
@@ -77333,6 +77342,9 @@ function headline(text) {
         return lastLine(text);
     return lines[0]?.trim() ?? '';
 }
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 function lastLine(text) {
     const lines = text.trim().split('\n');
     return lines[lines.length - 1]?.trim() ?? '';
@@ -77440,19 +77452,36 @@ class AgentBayClient {
      */
     async deleteSession(sessionId, limits = {}) {
         try {
-            const body = await this.call('DeleteSessionAsync', { SessionId: sessionId }, {
+            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
+        }
+        catch (error) {
+            // A gateway without the async call still has the older synchronous one (§8.3).
+            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+            }
+            throw error;
+        }
+    }
+    async deleteWith(action, sessionId, limits) {
+        let body;
+        try {
+            body = await this.call(action, { SessionId: sessionId }, {
                 timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
                 retry: 'idempotent',
                 retryBudgetMs: limits.retryBudgetMs,
             });
-            return { requestId: identifier(body.RequestId), alreadyGone: false };
         }
         catch (error) {
-            if (isNotFound(error)) {
+            if (isSessionGone(error)) {
                 return { requestId: error.requestId ?? '', alreadyGone: true };
             }
             throw error;
         }
+        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+        if (body.Success === false) {
+            throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
+        }
+        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
@@ -77481,7 +77510,7 @@ class AgentBayClient {
         const found = [];
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
-            const result = await this.listSessions({ labels, maxResults: 50, nextToken });
+            const result = await this.listSessions({ labels, nextToken });
             found.push(...result.sessions);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
@@ -77563,7 +77592,7 @@ class AgentBayClient {
             body = JSON.parse(text);
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text.slice(0, 200))}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!client_isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
@@ -77622,6 +77651,8 @@ class AgentBayClient {
         return new AgentBayError(this.redact(message), {
             kind: 'api',
             action,
+            // A 5xx can come from a gateway in front of a backend that did the work.
+            outcomeUnknown: (httpStatus ?? 0) >= 500,
             code: identifier(body.Code) || identifier(body.code) || undefined,
             httpStatus,
             requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
@@ -77728,10 +77759,10 @@ function hintFor(error) {
     if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
         return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
     }
-    if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CallMcpTool') {
+    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
         return 'The code may have run: it was not sent again, so that it never runs twice';
     }
-    if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CreateMcpSession') {
+    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
         return 'A session may have been created anyway; the post step finds it by its label and deletes it';
     }
     if (error.kind === 'transport' && error.notSent) {
@@ -78034,7 +78065,12 @@ function utf16Bytes(text) {
 function truncateMiddle(text, maxChars, note) {
     if (text.length <= maxChars)
         return { text, truncated: false };
-    const marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+    // A budget too small for the whole marker gets a short one, or none.
+    if (marker.length > maxChars / 2)
+        marker = '…';
+    if (marker.length > maxChars)
+        return { text: safeSlice(text, 0, maxChars), truncated: true };
     const room = Math.max(0, maxChars - marker.length);
     const head = Math.ceil(room * 0.5);
     const tail = room - head;
@@ -78428,8 +78464,11 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-/** On cancellation: how long to wait for a create in flight, and for the delete. */
-const CANCEL_CREATE_WAIT_MS = 2_500;
+/**
+ * On cancellation: how long to wait for a create in flight, and for the delete. The handler
+ * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ */
+const CANCEL_CREATE_WAIT_MS = 5_000;
 const CANCEL_DELETE_MS = 4_000;
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {

@@ -74008,7 +74008,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   t: () => (/* binding */ cleanup)
 });
 
-// UNUSED EXPORTS: CLEANUP_DEADLINE_MS
+// UNUSED EXPORTS: CLEANUP_LIMITS
 
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
@@ -77000,13 +77000,17 @@ class AgentBayError extends Error {
         return `${this.action} failed: ${this.detail}${tail}`;
     }
 }
-/** Codes that mean the session no longer exists, so deleting it again is pointless. */
-function isNotFound(error) {
+/** The error says the session no longer exists, so deleting it again is pointless. */
+function isSessionGone(error) {
     if (!(error instanceof AgentBayError) || error.kind !== 'api')
         return false;
-    // The protocol page names InvalidMcpSession.NotFound; the SDK also treats any
-    // "not found" text as gone, and other backends may spell the code differently.
-    return /NotFound$/i.test(error.code ?? '') || /not ?found/i.test(error.detail);
+    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
+    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
+    // "Not Found" must not pass for a deleted session.
+    const code = error.code ?? '';
+    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
+        return true;
+    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -77107,6 +77111,8 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
 /**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
@@ -77143,8 +77149,11 @@ function finish(payload, toolError) {
         output: mainText(payload.results, payload.stdout),
         stdout: payload.stdout,
         stderr: payload.stderr,
-        error: failed ? error : '',
-        errorDetail: payload.errorDetail ?? (payload.executionError.includes('\n') ? payload.executionError : ''),
+        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
+        errorDetail: payload.errorDetail ??
+            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+                ? payload.executionError
+                : ''),
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
@@ -77322,6 +77331,9 @@ function headline(text) {
         return lastLine(text);
     return lines[0]?.trim() ?? '';
 }
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
 function lastLine(text) {
     const lines = text.trim().split('\n');
     return lines[lines.length - 1]?.trim() ?? '';
@@ -77429,19 +77441,36 @@ class AgentBayClient {
      */
     async deleteSession(sessionId, limits = {}) {
         try {
-            const body = await this.call('DeleteSessionAsync', { SessionId: sessionId }, {
+            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
+        }
+        catch (error) {
+            // A gateway without the async call still has the older synchronous one (§8.3).
+            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+            }
+            throw error;
+        }
+    }
+    async deleteWith(action, sessionId, limits) {
+        let body;
+        try {
+            body = await this.call(action, { SessionId: sessionId }, {
                 timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
                 retry: 'idempotent',
                 retryBudgetMs: limits.retryBudgetMs,
             });
-            return { requestId: identifier(body.RequestId), alreadyGone: false };
         }
         catch (error) {
-            if (isNotFound(error)) {
+            if (isSessionGone(error)) {
                 return { requestId: error.requestId ?? '', alreadyGone: true };
             }
             throw error;
         }
+        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+        if (body.Success === false) {
+            throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
+        }
+        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
@@ -77470,7 +77499,7 @@ class AgentBayClient {
         const found = [];
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
-            const result = await this.listSessions({ labels, maxResults: 50, nextToken });
+            const result = await this.listSessions({ labels, nextToken });
             found.push(...result.sessions);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
@@ -77552,7 +77581,7 @@ class AgentBayClient {
             body = JSON.parse(text);
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text.slice(0, 200))}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!client_isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
@@ -77611,6 +77640,8 @@ class AgentBayClient {
         return new AgentBayError(this.redact(message), {
             kind: 'api',
             action,
+            // A 5xx can come from a gateway in front of a backend that did the work.
+            outcomeUnknown: (httpStatus ?? 0) >= 500,
             code: identifier(body.Code) || identifier(body.code) || undefined,
             httpStatus,
             requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
@@ -77696,10 +77727,10 @@ function hintFor(error) {
     if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
         return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
     }
-    if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CallMcpTool') {
+    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
         return 'The code may have run: it was not sent again, so that it never runs twice';
     }
-    if (error.kind === 'transport' && error.outcomeUnknown && error.action === 'CreateMcpSession') {
+    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
         return 'A session may have been created anyway; the post step finds it by its label and deletes it';
     }
     if (error.kind === 'transport' && error.notSent) {
@@ -78068,16 +78099,18 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-/** Well inside the 5 minutes a cancelled job still gets, and short for a normal one. */
-const CLEANUP_DEADLINE_MS = 90_000;
-/** How long the SDK's own tests wait for new labels to be listed. */
-const LABEL_SETTLE_MS = 5_000;
+const CLEANUP_LIMITS = {
+    deadlineMs: 90_000,
+    searchWindowMs: 45_000,
+    searchIntervalMs: 5_000,
+};
 /**
  * The post step: delete the session the main step saved, then every other session that
  * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
  * problems become warnings, and the service's idle timeout is the last backstop.
  */
-async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
+async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
+    const { deadlineMs } = limits;
     const state = readState();
     if (!state.cleanupToken) {
         info('The main step created no session: nothing to clean up.');
@@ -78109,7 +78142,7 @@ async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     try {
-        const outcome = await Promise.race([deleteAll(client, state), deadline]);
+        const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
         if (outcome === 'deadline') {
             warning(`Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`);
         }
@@ -78119,7 +78152,7 @@ async function cleanup(env = process.env, deadlineMs = CLEANUP_DEADLINE_MS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteAll(client, state) {
+async function deleteAll(client, state, limits) {
     const handled = new Set();
     if (state.sessionId) {
         handled.add(state.sessionId);
@@ -78130,13 +78163,17 @@ async function deleteAll(client, state) {
             await deleteOne(client, state.sessionId);
         }
     }
-    const found = await deleteLabelled(client, state.cleanupToken, handled);
-    // Labels are eventually consistent: a session created moments ago may not be listed yet.
-    // When a create went unanswered, look once more before giving up on it.
-    if (state.createUncertain && !state.sessionId && found === 0) {
-        info(`A create went unanswered; looking again in ${LABEL_SETTLE_MS / 1000} s …`);
-        await new Promise((resolve) => setTimeout(resolve, LABEL_SETTLE_MS));
-        await deleteLabelled(client, state.cleanupToken, handled);
+    let found = await deleteLabelled(client, state.cleanupToken, handled);
+    if (!state.createUncertain || state.sessionId || found > 0)
+        return;
+    const until = Date.now() + limits.searchWindowMs;
+    info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
+    while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
+        await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
+        found = await deleteLabelled(client, state.cleanupToken, handled);
+    }
+    if (found === 0) {
+        info('No session from the unanswered create turned up; if one appears later, its idle timeout releases it.');
     }
 }
 /** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */

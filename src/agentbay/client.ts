@@ -1,5 +1,5 @@
 import { Agent, type Dispatcher } from 'undici';
-import { AgentBayError, isNotFound } from './errors.ts';
+import { AgentBayError, isSessionGone } from './errors.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
@@ -175,8 +175,25 @@ export class AgentBayClient {
     limits: { timeoutMs?: number; retryBudgetMs?: number } = {},
   ): Promise<{ requestId: string; alreadyGone: boolean }> {
     try {
-      const body = await this.call(
-        'DeleteSessionAsync',
+      return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
+    } catch (error) {
+      // A gateway without the async call still has the older synchronous one (§8.3).
+      if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+        return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+      }
+      throw error;
+    }
+  }
+
+  private async deleteWith(
+    action: 'DeleteSessionAsync' | 'ReleaseMcpSession',
+    sessionId: string,
+    limits: { timeoutMs?: number; retryBudgetMs?: number },
+  ): Promise<{ requestId: string; alreadyGone: boolean }> {
+    let body: ApiBody;
+    try {
+      body = await this.call(
+        action,
         { SessionId: sessionId },
         {
           timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
@@ -184,13 +201,17 @@ export class AgentBayClient {
           retryBudgetMs: limits.retryBudgetMs,
         },
       );
-      return { requestId: identifier(body.RequestId), alreadyGone: false };
     } catch (error) {
-      if (isNotFound(error)) {
+      if (isSessionGone(error)) {
         return { requestId: (error as AgentBayError).requestId ?? '', alreadyGone: true };
       }
       throw error;
     }
+    // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+    if (body.Success === false) {
+      throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
+    }
+    return { requestId: identifier(body.RequestId), alreadyGone: false };
   }
 
   async getSessionStatus(sessionId: string): Promise<{ status: string; requestId: string }> {
@@ -234,7 +255,7 @@ export class AgentBayClient {
     const found: SessionSummary[] = [];
     let nextToken = '';
     for (let page = 0; page < maxPages; page++) {
-      const result = await this.listSessions({ labels, maxResults: 50, nextToken });
+      const result = await this.listSessions({ labels, nextToken });
       found.push(...result.sessions);
       if (!result.nextToken || result.nextToken === nextToken) break;
       nextToken = result.nextToken;
@@ -333,7 +354,7 @@ export class AgentBayClient {
       body = JSON.parse(text);
     } catch {
       throw new AgentBayError(
-        `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text.slice(0, 200))}`,
+        `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`,
         { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true },
       );
     }
@@ -411,6 +432,8 @@ export class AgentBayClient {
     return new AgentBayError(this.redact(message), {
       kind: 'api',
       action,
+      // A 5xx can come from a gateway in front of a backend that did the work.
+      outcomeUnknown: (httpStatus ?? 0) >= 500,
       code: identifier(body.Code) || identifier(body.code) || undefined,
       httpStatus,
       requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,

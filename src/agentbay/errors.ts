@@ -65,10 +65,13 @@ export class AgentBayError extends Error {
   }
 }
 
-/** Codes that mean the session no longer exists, so deleting it again is pointless. */
-export function isNotFound(error: unknown): boolean {
+/** The error says the session no longer exists, so deleting it again is pointless. */
+export function isSessionGone(error: unknown): boolean {
   if (!(error instanceof AgentBayError) || error.kind !== 'api') return false;
-  // The protocol page names InvalidMcpSession.NotFound; the SDK also treats any
-  // "not found" text as gone, and other backends may spell the code differently.
-  return /NotFound$/i.test(error.code ?? '') || /not ?found/i.test(error.detail);
+  // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
+  // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
+  // "Not Found" must not pass for a deleted session.
+  const code = error.code ?? '';
+  if (/^Invalid\w*Session\w*\.NotFound$/i.test(code)) return true;
+  return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }

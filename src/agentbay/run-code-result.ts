@@ -34,6 +34,9 @@ export interface CodeRunResult {
 
 type Json = Record<string, unknown>;
 
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
+
 /**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
@@ -89,9 +92,12 @@ function finish(payload: DecodedPayload, toolError: boolean): CodeRunResult {
     output: mainText(payload.results, payload.stdout),
     stdout: payload.stdout,
     stderr: payload.stderr,
-    error: failed ? error : '',
+    error: failed ? clip(error, MAX_ERROR_CHARS) : '',
     errorDetail:
-      payload.errorDetail ?? (payload.executionError.includes('\n') ? payload.executionError : ''),
+      payload.errorDetail ??
+      (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+        ? payload.executionError
+        : ''),
     results: payload.results,
     executionTimeS: payload.executionTimeS,
     executionCount: payload.executionCount,
@@ -269,6 +275,10 @@ function headline(text: string): string {
   if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
     return lastLine(text);
   return lines[0]?.trim() ?? '';
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function lastLine(text: string): string {

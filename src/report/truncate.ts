@@ -11,7 +11,10 @@ export function utf16Bytes(text: string): number {
 
 export function truncateMiddle(text: string, maxChars: number, note: string): Truncated {
   if (text.length <= maxChars) return { text, truncated: false };
-  const marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+  let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+  // A budget too small for the whole marker gets a short one, or none.
+  if (marker.length > maxChars / 2) marker = '…';
+  if (marker.length > maxChars) return { text: safeSlice(text, 0, maxChars), truncated: true };
   const room = Math.max(0, maxChars - marker.length);
   const head = Math.ceil(room * 0.5);
   const tail = room - head;

@@ -48,3 +48,15 @@ describe('truncation', () => {
     expect(shareBudget([10, 20], 1000)).toEqual([10, 20]);
   });
 });
+
+describe('truncation with tiny budgets', () => {
+  it.each([1, 5, 40, 200])('never exceeds a budget of %i characters', (budget) => {
+    const cut = truncateMiddle(
+      'x'.repeat(10_000),
+      budget,
+      'the full text is in /a/very/long/runner/temp/path/result.json',
+    );
+    expect(cut.truncated).toBe(true);
+    expect(cut.text.length).toBeLessThanOrEqual(budget);
+  });
+});
