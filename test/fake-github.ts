@@ -2,7 +2,7 @@
 // artifact service (@actions/artifact v6: Twirp CreateArtifact/FinalizeArtifact and the
 // signed blob upload URL, spoken by the Azure blob client) and the REST API's issue comments
 // (list, create, update), as the real Octokit client calls them.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface RecordedCall {
@@ -140,7 +140,7 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     });
   });
 
-  function putBlob(url: URL, raw: Buffer, res: import('node:http').ServerResponse): void {
+  function putBlob(url: URL, raw: Buffer, res: ServerResponse): void {
     const key = url.pathname;
     const comp = url.searchParams.get('comp');
     if (comp === 'block') {
