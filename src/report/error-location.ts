@@ -15,6 +15,8 @@ export interface ErrorLocation {
  */
 const PYTHON_FRAME =
   /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 /** Node names the script file in stack frames and in the header of a thrown error. */
 const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
 /** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
@@ -34,7 +36,8 @@ export function findErrorLocation(
 ): ErrorLocation | undefined {
   const lineCount = code.split('\n').length;
   const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= lineCount;
-  const text = texts.filter(Boolean).join('\n');
+  // IPython colours its tracebacks; the escapes can sit between "line" and the number.
+  const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
   switch (language) {
     case 'python': {
       // A traceback lists the outermost frame first: the last user frame is where it broke.

@@ -39,6 +39,12 @@ describe('findErrorLocation: the formats the real service may use', () => {
     ).toBe(9);
   });
 
+  it('reads through the ANSI colours of an IPython traceback', () => {
+    const coloured =
+      '\u001b[0;32mCell\u001b[0m \u001b[0;32mIn[1]\u001b[0m, line \u001b[0;32m5\u001b[0m\n';
+    expect(findErrorLocation('python', [coloured], CODE_10_LINES)?.line).toBe(5);
+  });
+
   it('ignores lines past the end of the code (a wrapper of the service)', () => {
     expect(
       findErrorLocation('python', ['File "<cell>", line 40, in <module>'], CODE_10_LINES),
