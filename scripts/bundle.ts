@@ -1,7 +1,7 @@
 // Bundles each step's entry with ncc into dist/<step>/index.js, with a license file for
 // everything bundled. dist/ is committed: the runner executes it as is.
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -25,4 +25,33 @@ for (const step of ['main', 'post']) {
     ],
     { stdio: 'inherit', cwd: root },
   );
+  const hasChunks = readdirSync(target).some((f) => /^\d+\.index\.js$/.test(f));
+  if (hasChunks) completeLicenses(path.join(target, 'licenses.txt'));
+}
+
+/**
+ * ncc's license plugin loses packages once a bundle has lazily loaded chunks (the main step
+ * lost @actions/core when @actions/artifact and @actions/github became chunks). Every
+ * production dependency it left out is added in its format, so no license goes missing.
+ */
+function completeLicenses(file: string): void {
+  const text = readFileSync(file, 'utf8');
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { dev?: boolean; license?: string }>;
+  };
+  const missing = new Map<string, { dir: string; license: string }>();
+  for (const [location, info] of Object.entries(lock.packages)) {
+    if (!location || info.dev) continue;
+    const name = location.slice(location.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    if (text.startsWith(`${name}\n`) || text.includes(`\n${name}\n`) || missing.has(name)) continue;
+    missing.set(name, { dir: path.join(root, location), license: info.license ?? 'UNKNOWN' });
+  }
+  const entries = [...missing.entries()].sort(([a], [b]) => (a < b ? -1 : 1));
+  for (const [name, { dir, license }] of entries) {
+    const licenseFile = existsSync(dir)
+      ? readdirSync(dir).find((f) => /^(licen[cs]e|copying)(\.|$)/i.test(f))
+      : undefined;
+    const body = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : '';
+    appendFileSync(file, `\n${name}\n${license}\n${body}\n`);
+  }
 }

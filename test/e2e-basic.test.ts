@@ -138,9 +138,9 @@ describe('code that fails', () => {
     expect(main.outputs.error).toBe("NameError: name 'undefined_name' is not defined");
     expect(main.outputs.stdout).toBe('before\n');
     expect(main.stdout).toContain(
-      "::error::The python code failed: NameError: name 'undefined_name' is not defined",
+      "::error title=Python error at line 2::The python code failed: NameError: name 'undefined_name' is not defined",
     );
-    expect(main.summary).toMatch(/^### ❌ Python code failed: NameError/);
+    expect(main.summary).toMatch(/^### ❌ Python code failed at line 2: NameError/);
     expect(post.code).toBe(0);
     expect(
       runningSessions(server).find((s) => s.id === main.outputs['session-id']),
@@ -160,7 +160,9 @@ describe('code that fails', () => {
     expect(main.outputs.success).toBe('false');
     expect(main.outputs.error).toBe('TypeError: boom');
     expect(main.outputs.stdout).toBe('a\n');
-    expect(main.stdout).toContain('::warning::The javascript code failed: TypeError: boom');
+    expect(main.stdout).toContain(
+      '::warning title=JavaScript error at line 2%2C column 7::The javascript code failed: TypeError: boom',
+    );
   });
 
   it('a timeout is a failure of the code', async () => {

@@ -54,20 +54,22 @@ describe('hostile sandbox output', () => {
     // Only the action's own commands: groups, the mask for the key, the warning it issues.
     for (const command of commands) {
       expect(command).toMatch(
-        /^::(group::(Output|stdout|stderr|Error) \(\d+ characters\)|endgroup::|debug::|add-mask::akm-TEST|warning::The python code failed)/,
+        /^::(group::(Output|stdout|stderr|Error) \(\d+ characters\)|endgroup::|debug::|add-mask::akm-TEST|warning title=Python error at line 5::The python code failed)/,
       );
     }
     // The sandbox's error text stays inside the action's own warning message, on its line.
-    expect(commands.filter((c) => c.startsWith('::warning::'))).toEqual([
-      '::warning::The python code failed: RuntimeError: ::error::pwned (fail-on-error is false, so the step succeeds)',
+    expect(commands.filter((c) => c.startsWith('::warning'))).toEqual([
+      '::warning title=Python error at line 5::The python code failed: RuntimeError: ::error::pwned (fail-on-error is false, so the step succeeds)',
     ]);
   });
 
   it('outputs are exactly the ones the action sets, with the real values', () => {
     expect(Object.keys(run.main.outputs).sort()).toEqual(
       [
+        'artifact-url',
         'error',
         'execution-time',
+        'files',
         'output',
         'request-id',
         'result-file',
@@ -102,7 +104,7 @@ describe('hostile sandbox output', () => {
     // The verdict line carries the error, escaped.
     const verdict = run.main.summary.split('\n')[0]!;
     expect(verdict).toMatch(
-      /^### ❌ Python code failed: RuntimeError&#58; &#58;&#58;error&#58;&#58;pwned/,
+      /^### ❌ Python code failed at line 5: RuntimeError&#58; &#58;&#58;error&#58;&#58;pwned/,
     );
     expect(verdict).not.toMatch(/[<>[\]`@]/);
   });
@@ -153,7 +155,7 @@ describe('an enormous error message', () => {
     expect(main.outputs.error!.startsWith('ValueError: x.x.')).toBe(true);
     expect(Buffer.byteLength(main.summary)).toBeLessThan(1024 * 1024);
     expect(main.summary.split('\n')[0]!.length).toBeLessThan(8_000);
-    const failure = main.stdout.split('\n').find((l) => l.startsWith('::error::'))!;
+    const failure = main.stdout.split('\n').find((l) => l.startsWith('::error'))!;
     expect(failure.length).toBeLessThan(1_100);
     const file = JSON.parse(readFileSync(main.outputs['result-file']!, 'utf8'));
     expect(file.errorDetail.length).toBeGreaterThan(600_000);

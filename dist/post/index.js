@@ -77829,7 +77829,49 @@ function readInputs(read, env) {
             max: 900_000,
             fallback: 262_144,
         }),
+        artifact: parseArtifactName(read('artifact')),
+        comment: readComment(read, env),
+        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     };
+}
+/** The characters @actions/artifact refuses in a name, checked before anything is spent. */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
+function parseArtifactName(value) {
+    if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
+        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+    }
+    if (value.length > 256)
+        throw new InputError('artifact', 'must be at most 256 characters');
+    return value;
+}
+function readComment(read, env) {
+    if (!parseBoolean('comment', read('comment'), false))
+        return undefined;
+    const token = read('github-token');
+    if (!token) {
+        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+    }
+    const explicit = read('comment-id');
+    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
+        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+    }
+    const stepId = explicit ||
+        [env.GITHUB_JOB, env.GITHUB_ACTION]
+            .filter(Boolean)
+            .join('.')
+            .replace(/[^A-Za-z0-9._-]/g, '_') ||
+        'default';
+    return { token, stepId };
+}
+function parseSyntaxCheck(value) {
+    const lower = value.toLowerCase();
+    if (lower === '' || lower === 'auto')
+        return 'auto';
+    if (/^(true|yes|on|1)$/.test(lower))
+        return 'true';
+    if (/^(false|no|off|0)$/.test(lower))
+        return 'false';
+    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
     // Not trimmed: leading indentation can matter, and core.getInput trims.

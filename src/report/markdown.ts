@@ -54,3 +54,83 @@ function normalise(text: string): string {
       .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '\uFFFD')
   );
 }
+
+/**
+ * `](` or `]:` not followed on its line by a destination that starts `http(s)://` or `#`. Those
+ * are kept as links: a scheme written out in full cannot be changed by entities or escapes.
+ */
+const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
+const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+
+/**
+ * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. It keeps
+ * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
+ * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
+ * images (they would load from wherever the code pointed), links to any scheme other than
+ * http(s), and mentions. It cannot spill into what follows: an unclosed fence is closed,
+ * and backticks that open no code span on their line are escaped.
+ *
+ * Only a fence at the left margin keeps its contents verbatim (a renderer can read nothing
+ * else into it); the contents of indented fences, which a list or quote may end early, are
+ * escaped like prose. GitHub sanitizes too; this does not rely on it.
+ */
+export function safeMarkdown(text: string): string {
+  const out: string[] = [];
+  let fence: { marker: string; trusted: boolean } | undefined;
+  for (const line of normalise(text).split('\n')) {
+    if (fence) {
+      const close = new RegExp(`^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`);
+      if (close.test(line)) {
+        out.push(line);
+        fence = undefined;
+      } else {
+        out.push(fence.trusted ? line : sanitizeLine(line));
+      }
+      continue;
+    }
+    const open = FENCE_OPEN.exec(line);
+    // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
+    if (open && !(open[2]!.startsWith('`') && open[3]!.includes('`'))) {
+      fence = { marker: open[2]!, trusted: open[1] === '' };
+      out.push(`${open[1]}${open[2]}${open[3]!.replace(/[^\w+#.-]/g, '')}`);
+      continue;
+    }
+    out.push(sanitizeLine(line));
+  }
+  if (fence) out.push(fence.marker);
+  return out.join('\n');
+}
+
+/** One line of prose: code spans closed on the line become safe <code>; the rest is neutralised. */
+function sanitizeLine(line: string): string {
+  let result = '';
+  let rest = line;
+  for (;;) {
+    const open = /`+/.exec(rest);
+    if (!open) break;
+    const ticks = open[0];
+    const after = rest.slice(open.index + ticks.length);
+    const close = new RegExp(`(?<!\`)${ticks}(?!\`)`).exec(after);
+    if (!close) {
+      // No closing run on this line: literal backticks, so no span can reach other lines.
+      result += sanitizeProse(rest.slice(0, open.index)) + '&#96;'.repeat(ticks.length);
+      rest = after;
+      continue;
+    }
+    result += sanitizeProse(rest.slice(0, open.index));
+    result += inlineCode(after.slice(0, close.index).replace(/^ (.*) $/, '$1'));
+    rest = after.slice(close.index + ticks.length);
+  }
+  return result + sanitizeProse(rest);
+}
+
+function sanitizeProse(text: string): string {
+  return (
+    text
+      .replace(/</g, '&lt;')
+      .replace(/!(?=\[)/g, '&#33;')
+      .replace(/@/g, '&#64;')
+      // An inline link or a reference definition to anything but http(s) stays text.
+      .replace(UNSAFE_LINK, (_match, mark: string) => `]&#${mark.charCodeAt(0)};`)
+  );
+}

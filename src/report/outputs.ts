@@ -35,6 +35,8 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
     'request-id': report.requestId,
     'result-file': report.resultFile,
     truncated: String(truncated),
+    files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+    'artifact-url': report.artifact?.url ?? '',
   };
 }
 

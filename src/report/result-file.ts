@@ -29,6 +29,8 @@ export function writeResultFile(report: RunReport): void {
     executionCount: result.executionCount ?? null,
     wallTimeMs: report.wallTimeMs,
     results: result.results,
+    files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
+    errorLocation: report.errorLocation ?? null,
     payloadFormat: result.format,
   };
   const fd = openSync(report.resultFile, 'w');

@@ -1,6 +1,15 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { Language } from '../agentbay/language.ts';
 import type { CodeSource } from '../inputs.ts';
+import type { ErrorLocation } from './error-location.ts';
+import type { RichFile } from './rich-files.ts';
+
+/** An uploaded workflow artifact. */
+export interface ArtifactLink {
+  name: string;
+  /** Its page, when the run's URL is known. */
+  url: string;
+}
 
 /** Everything the reporting code needs to describe one run, as plain data. */
 export interface RunReport {
@@ -17,4 +26,10 @@ export interface RunReport {
   sessionKept: boolean;
   /** Where the whole result was written as JSON. */
   resultFile: string;
+  /** Non-text results written to disk. */
+  files: RichFile[];
+  /** Where in the user's code the failure happened, when the error output says. */
+  errorLocation?: ErrorLocation;
+  /** The artifact holding the files and the result, when one was uploaded. */
+  artifact?: ArtifactLink;
 }

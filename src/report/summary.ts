@@ -1,5 +1,16 @@
+import path from 'node:path';
+import type { ResultItem } from '../agentbay/run-code-result.ts';
+import { describeLocation } from './annotations.ts';
+import {
+  codeBlock,
+  details,
+  escapeHtml,
+  inlineCode,
+  inlineText,
+  safeMarkdown,
+} from './markdown.ts';
+import { isChart, type RichFile } from './rich-files.ts';
 import type { RunReport } from './run-report.ts';
-import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
 
 /**
@@ -8,24 +19,45 @@ import { shareBudget, truncateMiddle } from './truncate.ts';
  */
 export const SUMMARY_TEXT_BUDGET = 250_000;
 
-const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
+export const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
 
-/** The job summary for one run, as GitHub-flavoured Markdown. */
-export function renderSummary(report: RunReport): string {
+/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
+export function verdictLine(report: RunReport): string {
   const { result } = report;
   const language = LANGUAGE_NAMES[report.language];
   const origin =
     report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-  const verdict = result.success
-    ? `### ✅ ${language} code${origin} ran successfully`
-    : `### ❌ ${language} code${origin} failed: ${inlineText(result.error)}`;
+  if (result.success) return `### ✅ ${language} code${origin} ran successfully`;
+  const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+  return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
 
-  const blocks = [
-    { title: 'Output', text: result.output !== result.stdout ? result.output : '' },
-    { title: 'stdout', text: result.stdout },
-    { title: 'stderr', text: result.stderr },
-    { title: 'Error', text: result.errorDetail || (result.success ? '' : result.error) },
-    { title: 'Code', text: report.code },
+interface Block {
+  title: string;
+  text: string;
+  kind: 'open' | 'error' | 'code' | 'markdown' | 'plain';
+}
+
+/**
+ * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
+ * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
+ * or (for `text/markdown` results) passed through `safeMarkdown`.
+ */
+export function renderSummary(report: RunReport): string {
+  const { result } = report;
+  const language = LANGUAGE_NAMES[report.language];
+
+  const blocks: Block[] = [
+    { title: 'Output', text: result.output !== result.stdout ? result.output : '', kind: 'open' },
+    { title: 'stdout', text: result.stdout, kind: 'open' },
+    { title: 'stderr', text: result.stderr, kind: 'open' },
+    {
+      title: 'Error',
+      text: result.errorDetail || (result.success ? '' : result.error),
+      kind: 'error',
+    },
+    ...resultBlocks(result.results, result.output),
+    { title: 'Code', text: report.code, kind: 'code' },
   ];
   const shares = shareBudget(
     blocks.map((b) => b.text.length),
@@ -40,14 +72,27 @@ export function renderSummary(report: RunReport): string {
       'the full text is in the result file',
     );
     if (fitted.truncated) cut.push(block.title);
-    const body = codeBlock(fitted.text, block.title === 'Code' ? report.language : '');
-    if (block.title === 'Code') {
-      const lines = report.code.split('\n').length;
-      return details(`Code (${lines} line${lines === 1 ? '' : 's'})`, body);
+    switch (block.kind) {
+      case 'markdown':
+        // Its own section, closed off by blank lines: nothing in it reaches what follows.
+        return `#### ${escapeHtml(block.title)}\n\n${safeMarkdown(fitted.text)}\n`;
+      case 'plain':
+        return `#### ${escapeHtml(block.title)}\n\n${codeBlock(fitted.text)}`;
+      case 'error':
+        return `**Error**\n\n${codeBlock(fitted.text)}`;
+      case 'code': {
+        const lines = report.code.split('\n').length;
+        return details(
+          `Code (${lines} line${lines === 1 ? '' : 's'})`,
+          codeBlock(fitted.text, report.language),
+        );
+      }
+      case 'open':
+        return details(escapeHtml(block.title), codeBlock(fitted.text), true);
     }
-    if (block.title === 'Error') return `**Error**\n\n${body}`;
-    return details(escapeHtml(block.title), body, true);
   });
+  // The code stays last: it is the least interesting part of a report.
+  const code = sections.pop() ?? '';
 
   const table = [
     '| Language | Run time | Total time | Session | Request id |',
@@ -66,11 +111,101 @@ export function renderSummary(report: RunReport): string {
       `> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`,
     );
   }
-  if (!result.stdout && !result.stderr && !result.output && result.success) {
+  if (
+    !result.stdout &&
+    !result.stderr &&
+    !result.output &&
+    result.success &&
+    !report.files.length
+  ) {
     notes.push('_The code printed nothing._');
   }
 
-  return [verdict, table, ...sections.filter(Boolean), ...notes].join('\n\n') + '\n';
+  return (
+    [verdictLine(report), table, ...sections.filter(Boolean), filesSection(report), code, ...notes]
+      .filter(Boolean)
+      .join('\n\n') + '\n'
+  );
+}
+
+/**
+ * Results beyond the main output: Markdown to render, and results that are plain text only
+ * (the first of those is already the Output block). Other kinds are files, listed apart.
+ */
+function resultBlocks(results: ResultItem[], shownOutput: string): Block[] {
+  const blocks: Block[] = [];
+  let outputShown = false;
+  results.forEach((item, index) => {
+    const markdown = item.data['text/markdown'];
+    if (typeof markdown === 'string' && markdown.trim()) {
+      blocks.push({ title: `Markdown result ${index + 1}`, text: markdown, kind: 'markdown' });
+      return;
+    }
+    const plain = item.data['text/plain'];
+    const onlyText = Object.keys(item.data).every((mime) => mime === 'text/plain');
+    if (!onlyText || typeof plain !== 'string') return;
+    if (!outputShown && plain === shownOutput) {
+      outputShown = true;
+      return;
+    }
+    blocks.push({ title: `Result ${index + 1}`, text: plain, kind: 'plain' });
+  });
+  return blocks;
+}
+
+const KIND_NAMES: Record<string, string> = {
+  'image/png': 'PNG image',
+  'image/jpeg': 'JPEG image',
+  'image/gif': 'GIF image',
+  'image/svg+xml': 'SVG image',
+  'text/html': 'HTML',
+  'text/latex': 'LaTeX',
+  'application/json': 'JSON',
+  'application/pdf': 'PDF',
+  'application/javascript': 'JavaScript',
+};
+
+/** The files, by name and kind (never embedded: their content is the sandbox's), and the artifact. */
+function filesSection(report: RunReport): string {
+  if (report.files.length === 0 && !report.artifact) return '';
+  const lines = ['#### Rich results'];
+  if (report.files.length > 0) {
+    lines.push(
+      '',
+      '| Result | Kind | File | Size |',
+      '| --- | --- | --- | --- |',
+      ...report.files.map(
+        (file) =>
+          `| ${file.result} | ${kindName(file)} | ${inlineCode(path.basename(file.path))} | ${formatBytes(file.bytes)} |`,
+      ),
+    );
+  }
+  lines.push('', artifactLine(report));
+  return lines.join('\n');
+}
+
+function artifactLine(report: RunReport): string {
+  const { artifact } = report;
+  if (!artifact) {
+    return 'The files are on the runner, listed in the `files` output; set the `artifact` input to upload them.';
+  }
+  const name = inlineCode(artifact.name);
+  return artifact.url
+    ? `Download them with the result JSON as the artifact [${inlineText(artifact.name)}](${artifact.url}).`
+    : `They are in the artifact ${name}, with the result JSON.`;
+}
+
+function kindName(file: RichFile): string {
+  if (isChart(file.mimeType)) {
+    return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
+  }
+  return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType);
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 
 function formatSeconds(seconds: number | undefined): string {

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import type { ArtifactLink } from '../report/run-report.ts';
+
+/**
+ * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
+ * returns its name and page. @actions/artifact is large, so it is loaded only here, when an
+ * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
+ */
+export async function uploadArtifact(
+  name: string,
+  files: string[],
+  rootDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ArtifactLink & { id: number | undefined }> {
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  const client = new DefaultArtifactClient();
+  const { id } = await client.uploadArtifact(
+    name,
+    files.map((file) => path.resolve(file)),
+    path.resolve(rootDir),
+  );
+  return { name, id, url: id === undefined ? '' : artifactUrl(env, id) };
+}
+
+/** The artifact's page in the run, as the runner's environment describes the run. */
+export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
+  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const repository = env.GITHUB_REPOSITORY ?? '';
+  const runId = env.GITHUB_RUN_ID ?? '';
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId)) return '';
+  return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+}

@@ -1,0 +1,61 @@
+import { readFileSync } from 'node:fs';
+
+/** Events whose payload names a pull request that a comment can go on. */
+export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+
+export type CommentOutcome =
+  { status: 'created' | 'updated'; url: string } | { status: 'not-a-pull-request'; event: string };
+
+/**
+ * Creates this step's comment on the pull request, or updates the one it made before (found
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
+ */
+export async function upsertComment(
+  env: NodeJS.ProcessEnv,
+  token: string,
+  marker: string,
+  body: string,
+): Promise<CommentOutcome> {
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  if (!PULL_REQUEST_EVENTS.includes(event)) return { status: 'not-a-pull-request', event };
+  const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
+  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+  if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set');
+
+  const { getOctokit } = await import('@actions/github');
+  const octokit = getOctokit(token);
+  const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+    owner,
+    repo,
+    issue_number: number,
+    per_page: 100,
+  });
+  const previous = comments.find((c) => c.body?.includes(marker));
+  if (previous) {
+    const { data } = await octokit.rest.issues.updateComment({
+      owner,
+      repo,
+      comment_id: previous.id,
+      body,
+    });
+    return { status: 'updated', url: data.html_url };
+  }
+  const { data } = await octokit.rest.issues.createComment({
+    owner,
+    repo,
+    issue_number: number,
+    body,
+  });
+  return { status: 'created', url: data.html_url };
+}
+
+function pullRequestNumber(eventPath: string | undefined): number {
+  if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set');
+  const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as {
+    pull_request?: { number?: unknown };
+    number?: unknown;
+  };
+  const number = payload.pull_request?.number ?? payload.number;
+  if (typeof number !== 'number') throw new Error('the event payload names no pull request');
+  return number;
+}

@@ -1,0 +1,63 @@
+import * as core from '@actions/core';
+import type { CodeSource } from '../inputs.ts';
+import type { ErrorLocation } from './error-location.ts';
+
+/** The runner keeps only this many annotations of each type per step and drops the rest. */
+export const ANNOTATIONS_PER_TYPE = 10;
+
+type Kind = 'error' | 'warning' | 'notice';
+const used: Record<Kind, number> = { error: 0, warning: 0, notice: 0 };
+
+/**
+ * Emits an annotation while this step has some of its type left; past the limit the
+ * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
+ * more error, so failures go through here and set the exit code themselves.
+ */
+export function annotate(kind: Kind, message: string, properties: core.AnnotationProperties = {}) {
+  if (used[kind] >= ANNOTATIONS_PER_TYPE) {
+    core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit): ${message}`);
+    return;
+  }
+  used[kind]++;
+  core[kind](message, properties);
+}
+
+/** A failed step with one error annotation (setFailed without a second, location-less one). */
+export function fail(message: string, properties: core.AnnotationProperties = {}): void {
+  process.exitCode = 1;
+  annotate('error', message, properties);
+}
+
+/**
+ * Where an annotation about the user's code points: for code from a file, the file and
+ * line (so it shows on the pull request's diff); for inline code, a title that names the line.
+ */
+export function locationProperties(
+  source: CodeSource,
+  location: ErrorLocation | undefined,
+  title: string,
+): core.AnnotationProperties {
+  if (!location) return { title };
+  if (source.kind === 'file' && source.path) {
+    return {
+      title,
+      file: source.path,
+      startLine: location.line,
+      endLine: location.line,
+      ...(location.column === undefined ? {} : { startColumn: location.column }),
+    };
+  }
+  return { title: `${title} at line ${location.line}${column(location)}` };
+}
+
+function column(location: ErrorLocation): string {
+  return location.column === undefined ? '' : `, column ${location.column}`;
+}
+
+/** "line 7 (called from lines 12, 3)": for messages. */
+export function describeLocation(location: ErrorLocation): string {
+  const from = location.calledFrom.length
+    ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
+    : '';
+  return `line ${location.line}${column(location)}${from}`;
+}

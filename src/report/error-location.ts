@@ -1,0 +1,77 @@
+import type { Language } from '../agentbay/language.ts';
+
+/** Where in the user's code a failure happened, as 1-based line (and column when known). */
+export interface ErrorLocation {
+  line: number;
+  column?: number;
+  /** Outer frames of the user's code that led there, innermost first, for context. */
+  calledFrom: number[];
+}
+
+/**
+ * How each language names the user's code in its error output. The local server compiles
+ * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
+ * older IPython `<ipython-input-N-…>`.
+ */
+const PYTHON_FRAME =
+  /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
+/** Node names the script file in stack frames and in the header of a thrown error. */
+const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
+/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
+const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
+/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
+const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
+
+/**
+ * The line of the user's code a failure points at, from the error text and stderr, or
+ * undefined when the output names none. `code` is what was sent: a location beyond its
+ * last line belongs to code the service wrapped around it, not to the user's.
+ */
+export function findErrorLocation(
+  language: Language,
+  texts: string[],
+  code: string,
+): ErrorLocation | undefined {
+  const lineCount = code.split('\n').length;
+  const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= lineCount;
+  // IPython colours its tracebacks; the escapes can sit between "line" and the number.
+  const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+  switch (language) {
+    case 'python': {
+      // A traceback lists the outermost frame first: the last user frame is where it broke.
+      const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+      return fromFrames(lines.reverse());
+    }
+    case 'javascript': {
+      // A stack lists the innermost frame first.
+      const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
+      const first = matches[0];
+      if (!first) return undefined;
+      const location = fromFrames(matches.map((m) => Number(m[1])));
+      // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
+      const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+      if (location && column) location.column = Number(column);
+      return location;
+    }
+    case 'java': {
+      // A snippet is wrapped in a class by the service, which shifts its lines by an amount
+      // we cannot know; only a complete program has lines that match the user's.
+      if (!/public\s+static\s+void\s+main\s*\(/.test(code)) return undefined;
+      return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
+    }
+    case 'r': {
+      const match = R_PARSE_ERROR.exec(text);
+      if (!match || !valid(Number(match[1]))) return undefined;
+      return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
+    }
+  }
+}
+
+/** Innermost first; consecutive repeats (recursion) collapse. */
+function fromFrames(innermostFirst: number[]): ErrorLocation | undefined {
+  const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
+  if (line === undefined) return undefined;
+  return { line, calledFrom: rest.slice(0, 5) };
+}

@@ -1,0 +1,178 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Language } from './agentbay/language.ts';
+import { InputError, type SyntaxCheckMode } from './inputs.ts';
+import type { ErrorLocation } from './report/error-location.ts';
+
+/**
+ * The result of checking the code's syntax on the runner, before any sandbox is spent:
+ * `error` stops the run; the others let it go on.
+ */
+export type SyntaxCheck =
+  | { status: 'ok'; checker: string }
+  | { status: 'error'; checker: string; message: string; location?: ErrorLocation }
+  | { status: 'skipped'; reason: string }
+  | { status: 'inconclusive'; reason: string };
+
+const CHECK_TIMEOUT_MS = 20_000;
+
+/**
+ * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
+ */
+const PYTHON_CHECK = `
+import ast, json, sys
+source = sys.stdin.buffer.read().decode('utf-8')
+flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
+try:
+    compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
+except SyntaxError as e:
+    print(json.dumps({'line': e.lineno, 'column': e.offset, 'message': '%s: %s' % (type(e).__name__, e.msg)}))
+    sys.exit(1)
+`;
+
+/**
+ * Checks the syntax of `code` with the runner's own interpreter. `auto` checks when the
+ * interpreter is there; `true` requires the check (an InputError when it cannot be done);
+ * `false` skips it.
+ */
+export function checkSyntax(
+  mode: SyntaxCheckMode,
+  language: Language,
+  code: string,
+  env: NodeJS.ProcessEnv,
+): SyntaxCheck {
+  if (mode === 'false') return { status: 'skipped', reason: 'syntax-check is false' };
+  const result =
+    language === 'python'
+      ? checkPython(code)
+      : language === 'javascript'
+        ? checkJavaScript(code, env)
+        : ({
+            status: 'skipped',
+            reason: `the runner cannot check ${language} (only python and javascript)`,
+          } as const);
+  if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
+    throw new InputError(
+      'syntax-check',
+      `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`,
+    );
+  }
+  return result;
+}
+
+/**
+ * IPython syntax that is not Python: line magics (`%pip install x`, `x = %time f()`) and
+ * shell escapes (`!ls`). Such a line becomes `pass`, which keeps the lines and indentation.
+ */
+const MAGIC_LINE = /^(\s*)(?:[\w.]+\s*=\s*)?(?:%{1,2}[A-Za-z_]|!(?!=))/;
+
+export function withoutMagics(code: string): string {
+  return code
+    .split('\n')
+    .map((line) => {
+      const match = MAGIC_LINE.exec(line);
+      return match ? `${match[1]}pass` : line;
+    })
+    .join('\n');
+}
+
+function checkPython(code: string): SyntaxCheck {
+  const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
+  if (firstLine.trimStart().startsWith('%%')) {
+    return {
+      status: 'skipped',
+      reason: 'the cell starts with a cell magic, so it may not be Python',
+    };
+  }
+  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+  for (const command of ['python3', 'python']) {
+    const run = spawnSync(command, ['-I', '-c', PYTHON_CHECK, '<cell>'], {
+      input: withoutMagics(code),
+      encoding: 'utf8',
+      timeout: CHECK_TIMEOUT_MS,
+      env,
+    });
+    if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
+    const checker = `${command} compile()`;
+    if (run.status === 0) return { status: 'ok', checker };
+    if (run.status === 1) {
+      try {
+        const found = JSON.parse(run.stdout) as { line: number; column: number; message: string };
+        return {
+          status: 'error',
+          checker,
+          message: found.message,
+          location:
+            typeof found.line === 'number'
+              ? {
+                  line: found.line,
+                  ...(typeof found.column === 'number' && found.column > 0
+                    ? { column: found.column }
+                    : {}),
+                  calledFrom: [],
+                }
+              : undefined,
+        };
+      } catch {
+        // Not our JSON: something else went wrong.
+      }
+    }
+    return {
+      status: 'inconclusive',
+      reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
+    };
+  }
+  return { status: 'skipped', reason: 'the runner has no python3' };
+}
+
+// As the local server decides: ESM syntax needs a .mjs file.
+const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
+
+function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
+  // The runner's own Node runs this action, so JavaScript can always be checked.
+  const dir = path.join(
+    env.RUNNER_TEMP || tmpdir(),
+    'agentbay-run-code',
+    `syntax-${randomBytes(6).toString('hex')}`,
+  );
+  const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+  const file = path.join(dir, name);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, code);
+    const childEnv = { ...process.env };
+    delete childEnv.NODE_OPTIONS;
+    const run = spawnSync(process.execPath, ['--check', file], {
+      encoding: 'utf8',
+      timeout: CHECK_TIMEOUT_MS,
+      env: childEnv,
+    });
+    const checker = 'node --check';
+    if (run.status === 0) return { status: 'ok', checker };
+    const stderr = run.stderr ?? '';
+    const message = /^(SyntaxError: .*)$/m.exec(stderr)?.[1];
+    if (run.status === 1 && message) {
+      return { status: 'error', checker, message, location: nodeLocation(stderr, file) };
+    }
+    return {
+      status: 'inconclusive',
+      reason: `node --check gave no verdict (${run.error?.message ?? `exit ${run.status}`})`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `<file>:LINE` on the first line, then the source line and a caret under the column. */
+function nodeLocation(stderr: string, file: string): ErrorLocation | undefined {
+  const lines = stderr.split('\n');
+  const header = lines.findIndex((l) => l.startsWith(`${file}:`));
+  const line = Number(lines[header]?.slice(file.length + 1));
+  if (header < 0 || !Number.isInteger(line) || line < 1) return undefined;
+  const caret = lines[header + 2]?.indexOf('^') ?? -1;
+  return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
+}
