@@ -1,24 +1,15 @@
-import path from 'node:path';
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
 import { watchCancellation } from './cancellation.ts';
 import { debugExchange, describeFailure } from './failure.ts';
-import { uploadArtifact } from './github/artifact.ts';
-import { upsertComment } from './github/pr-comment.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
-import { annotate, fail, locationProperties } from './report/annotations.ts';
-import { commentMarker, renderComment } from './report/comment.ts';
+import { publishRun, publishSyntaxError } from './publish.ts';
 import { findErrorLocation } from './report/error-location.ts';
-import { logRun } from './report/log.ts';
-import { buildOutputs, setOutputs } from './report/outputs.ts';
-import { resultFilePath, writeResultFile } from './report/result-file.ts';
+import { resultFilePath } from './report/result-file.ts';
 import { richFilesDir, writeRichFiles } from './report/rich-files.ts';
-import type { RunReport } from './report/run-report.ts';
-import { LANGUAGE_NAMES, renderSummary } from './report/summary.ts';
-import { renderSyntaxErrorSummary } from './report/syntax-summary.ts';
-import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
 import { USER_AGENT } from './version.ts';
 
@@ -44,7 +35,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   }
   if (syntax.status === 'error') {
     // A syntax error costs no sandbox: report it like a failed run and stop here.
-    await reportSyntaxError(inputs, env, syntax);
+    await publishSyntaxError(inputs, env, syntax);
     return;
   }
   core.info(
@@ -124,7 +115,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       timeoutS: inputs.timeoutS,
     });
     const resultFile = resultFilePath(env, sessionId);
-    await report(inputs, env, {
+    await publishRun(inputs, env, {
       language: inputs.language,
       source: inputs.source,
       code: inputs.code,
@@ -159,119 +150,4 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   }
-}
-
-async function report(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
-  runReport: RunReport,
-): Promise<void> {
-  writeResultFile(runReport);
-  if (inputs.artifact)
-    runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
-  logRun(runReport);
-  setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
-  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSummary(runReport)).write();
-  }
-  if (inputs.comment) await commentOnPullRequest(inputs, env, runReport);
-  if (!inputs.cleanup) {
-    annotate(
-      'notice',
-      `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`,
-    );
-  }
-  failIfCodeFailed(inputs, runReport);
-}
-
-/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
-async function uploadRunArtifact(
-  name: string,
-  runReport: RunReport,
-  env: NodeJS.ProcessEnv,
-): Promise<RunReport['artifact']> {
-  const files = [runReport.resultFile, ...runReport.files.map((f) => f.path)];
-  try {
-    core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-    const artifact = await uploadArtifact(name, files, path.dirname(runReport.resultFile), env);
-    core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
-    return { name: artifact.name, url: artifact.url };
-  } catch (error) {
-    annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
-    return undefined;
-  }
-}
-
-async function commentOnPullRequest(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
-  runReport: RunReport,
-): Promise<void> {
-  const { token, stepId } = inputs.comment!;
-  const body = renderComment(runReport, {
-    stepId,
-    runUrl: runUrl(env),
-    secrets: [inputs.apiKey, token],
-  });
-  try {
-    const outcome = await upsertComment(env, token, commentMarker(stepId), body);
-    if (outcome.status === 'not-a-pull-request') {
-      annotate(
-        'notice',
-        `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`,
-      );
-    } else {
-      core.info(
-        `${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`,
-      );
-    }
-  } catch (error) {
-    annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
-  }
-}
-
-function runUrl(env: NodeJS.ProcessEnv): string {
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-  if (
-    !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-    !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')
-  ) {
-    return '';
-  }
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
-
-/** The code's failure, as one annotation at the failing line when the error output names it. */
-function failIfCodeFailed(inputs: ActionInputs, runReport: RunReport): void {
-  const { result } = runReport;
-  if (result.success) return;
-  const properties = locationProperties(
-    inputs.source,
-    runReport.errorLocation,
-    `${LANGUAGE_NAMES[inputs.language]} error`,
-  );
-  const message = `The ${inputs.language} code failed: ${result.error}`;
-  if (inputs.failOnError) fail(message, properties);
-  else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
-}
-
-/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function reportSyntaxError(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
-  syntax: Extract<SyntaxCheck, { status: 'error' }>,
-): Promise<void> {
-  core.setOutput('success', 'false');
-  core.setOutput('error', syntax.message);
-  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
-  }
-  const properties = locationProperties(
-    inputs.source,
-    syntax.location,
-    `${LANGUAGE_NAMES[inputs.language]} syntax error`,
-  );
-  const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
-  if (inputs.failOnError) fail(message, properties);
-  else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }

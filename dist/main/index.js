@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(66915);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34632);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 66915:
+/***/ 34632:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74020,9 +74020,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -74832,83 +74829,11 @@ function hintFor(error) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/github/artifact.ts
-
-/**
- * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name and page. @actions/artifact is large, so it is loaded only here, when an
- * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
- */
-async function uploadArtifact(name, files, rootDir, env) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    const client = new DefaultArtifactClient();
-    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
-    return { name, id, url: id === undefined ? '' : artifactUrl(env, id) };
-}
-/** The artifact's page in the run, as the runner's environment describes the run. */
-function artifactUrl(env, id) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return '';
-    return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
-;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
-/** Events whose payload names a pull request that a comment can go on. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/**
- * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
- */
-async function upsertComment(env, token, marker, body) {
-    const event = env.GITHUB_EVENT_NAME ?? '';
-    if (!PULL_REQUEST_EVENTS.includes(event))
-        return { status: 'not-a-pull-request', event };
-    const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo)
-        throw new Error('GITHUB_REPOSITORY is not set');
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const octokit = getOctokit(token);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: number,
-        per_page: 100,
-    });
-    const previous = comments.find((c) => c.body?.includes(marker));
-    if (previous) {
-        const { data } = await octokit.rest.issues.updateComment({
-            owner,
-            repo,
-            comment_id: previous.id,
-            body,
-        });
-        return { status: 'updated', url: data.html_url };
-    }
-    const { data } = await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: number,
-        body,
-    });
-    return { status: 'created', url: data.html_url };
-}
-function pullRequestNumber(eventPath) {
-    if (!eventPath)
-        throw new Error('GITHUB_EVENT_PATH is not set');
-    const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-    const number = payload.pull_request?.number ?? payload.number;
-    if (typeof number !== 'number')
-        throw new Error('the event payload names no pull request');
-    return number;
-}
-
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
 ;// CONCATENATED MODULE: ./src/agentbay/language.ts
 /** The languages run_code accepts, in their canonical spelling. */
 const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
@@ -75228,6 +75153,81 @@ function parseLabels(value) {
         throw new InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
+}
+
+;// CONCATENATED MODULE: ./src/github/artifact.ts
+
+/**
+ * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
+ * returns its name and page. @actions/artifact is large, so it is loaded only here, when an
+ * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
+ */
+async function uploadArtifact(name, files, rootDir, env) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    const client = new DefaultArtifactClient();
+    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
+    return { name, id, url: id === undefined ? '' : artifactUrl(env, id) };
+}
+/** The artifact's page in the run, as the runner's environment describes the run. */
+function artifactUrl(env, id) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
+        return '';
+    return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+}
+
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
+
+/** Events whose payload names a pull request that a comment can go on. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Creates this step's comment on the pull request, or updates the one it made before (found
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
+ */
+async function upsertComment(env, token, marker, body) {
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    if (!PULL_REQUEST_EVENTS.includes(event))
+        return { status: 'not-a-pull-request', event };
+    const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
+    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !repo)
+        throw new Error('GITHUB_REPOSITORY is not set');
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const octokit = getOctokit(token);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+    });
+    const previous = comments.find((c) => c.body?.includes(marker));
+    if (previous) {
+        const { data } = await octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: previous.id,
+            body,
+        });
+        return { status: 'updated', url: data.html_url };
+    }
+    const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: number,
+        body,
+    });
+    return { status: 'created', url: data.html_url };
+}
+function pullRequestNumber(eventPath) {
+    if (!eventPath)
+        throw new Error('GITHUB_EVENT_PATH is not set');
+    const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+    const number = payload.pull_request?.number ?? payload.number;
+    if (typeof number !== 'number')
+        throw new Error('the event payload names no pull request');
+    return number;
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
@@ -75760,73 +75760,6 @@ function redact(text, secrets) {
     return out;
 }
 
-;// CONCATENATED MODULE: ./src/report/error-location.ts
-/**
- * How each language names the user's code in its error output. The local server compiles
- * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
- * older IPython `<ipython-input-N-…>`.
- */
-const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
-// eslint-disable-next-line no-control-regex
-const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
-/** Node names the script file in stack frames and in the header of a thrown error. */
-const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
-/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
-const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
-/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
-const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
-/**
- * The line of the user's code a failure points at, from the error text and stderr, or
- * undefined when the output names none. `code` is what was sent: a location beyond its
- * last line belongs to code the service wrapped around it, not to the user's.
- */
-function findErrorLocation(language, texts, code) {
-    const lineCount = code.split('\n').length;
-    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
-    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
-    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
-    switch (language) {
-        case 'python': {
-            // A traceback lists the outermost frame first: the last user frame is where it broke.
-            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-            return fromFrames(lines.reverse());
-        }
-        case 'javascript': {
-            // A stack lists the innermost frame first.
-            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
-            const first = matches[0];
-            if (!first)
-                return undefined;
-            const location = fromFrames(matches.map((m) => Number(m[1])));
-            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
-            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
-            if (location && column)
-                location.column = Number(column);
-            return location;
-        }
-        case 'java': {
-            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
-            // we cannot know; only a complete program has lines that match the user's.
-            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
-                return undefined;
-            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
-        }
-        case 'r': {
-            const match = R_PARSE_ERROR.exec(text);
-            if (!match || !valid(Number(match[1])))
-                return undefined;
-            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
-        }
-    }
-}
-/** Innermost first; consecutive repeats (recursion) collapse. */
-function fromFrames(innermostFirst) {
-    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
-    if (line === undefined)
-        return undefined;
-    return { line, calledFrom: rest.slice(0, 5) };
-}
-
 ;// CONCATENATED MODULE: ./src/report/log.ts
 
 
@@ -76027,6 +75960,205 @@ function excerpt(code, line) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/publish.ts
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Everything a finished run turns into for the workflow: the result file, the artifact, the
+ * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
+ */
+async function publishRun(inputs, env, runReport) {
+    writeResultFile(runReport);
+    if (inputs.artifact) {
+        runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
+    }
+    logRun(runReport);
+    setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+        await lib_core.summary.addRaw(renderSummary(runReport)).write();
+    }
+    if (inputs.comment)
+        await commentOnPullRequest(inputs, env, runReport);
+    if (!inputs.cleanup) {
+        annotate('notice', `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`);
+    }
+    failIfCodeFailed(inputs, runReport);
+}
+/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
+async function uploadRunArtifact(name, runReport, env) {
+    const files = [runReport.resultFile, ...runReport.files.map((f) => f.path)];
+    try {
+        lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
+        const artifact = await uploadArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
+        lib_core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
+        return { name: artifact.name, url: artifact.url };
+    }
+    catch (error) {
+        annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
+        return undefined;
+    }
+}
+async function commentOnPullRequest(inputs, env, runReport) {
+    const { token, stepId } = inputs.comment;
+    const body = renderComment(runReport, {
+        stepId,
+        runUrl: runUrl(env),
+        secrets: [inputs.apiKey, token],
+    });
+    try {
+        const outcome = await upsertComment(env, token, commentMarker(stepId), body);
+        if (outcome.status === 'not-a-pull-request') {
+            annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
+        }
+        else {
+            lib_core.info(`${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`);
+        }
+    }
+    catch (error) {
+        annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
+    }
+}
+function runUrl(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
+        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
+        return '';
+    }
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+/** The code's failure, as one annotation at the failing line when the error output names it. */
+function failIfCodeFailed(inputs, runReport) {
+    const { result } = runReport;
+    if (result.success)
+        return;
+    const properties = locationProperties(inputs.source, runReport.errorLocation, `${LANGUAGE_NAMES[inputs.language]} error`);
+    const message = `The ${inputs.language} code failed: ${result.error}`;
+    if (inputs.failOnError)
+        fail(message, properties);
+    else
+        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
+async function publishSyntaxError(inputs, env, syntax) {
+    lib_core.setOutput('success', 'false');
+    lib_core.setOutput('error', syntax.message);
+    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+        await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
+    }
+    const properties = locationProperties(inputs.source, syntax.location, `${LANGUAGE_NAMES[inputs.language]} syntax error`);
+    const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
+    if (inputs.failOnError)
+        fail(message, properties);
+    else
+        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+
+;// CONCATENATED MODULE: ./src/report/error-location.ts
+/**
+ * How each language names the user's code in its error output. The local server compiles
+ * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
+ * older IPython `<ipython-input-N-…>`.
+ */
+const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
+/** Node names the script file in stack frames and in the header of a thrown error. */
+const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
+/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
+const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
+/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
+const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
+/**
+ * The line of the user's code a failure points at, from the error text and stderr, or
+ * undefined when the output names none. `code` is what was sent: a location beyond its
+ * last line belongs to code the service wrapped around it, not to the user's.
+ */
+function findErrorLocation(language, texts, code) {
+    const lineCount = code.split('\n').length;
+    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
+    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
+    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+    switch (language) {
+        case 'python': {
+            // A traceback lists the outermost frame first: the last user frame is where it broke.
+            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+            return fromFrames(lines.reverse());
+        }
+        case 'javascript': {
+            // A stack lists the innermost frame first.
+            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
+            const first = matches[0];
+            if (!first)
+                return undefined;
+            const location = fromFrames(matches.map((m) => Number(m[1])));
+            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
+            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+            if (location && column)
+                location.column = Number(column);
+            return location;
+        }
+        case 'java': {
+            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
+            // we cannot know; only a complete program has lines that match the user's.
+            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
+                return undefined;
+            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
+        }
+        case 'r': {
+            const match = R_PARSE_ERROR.exec(text);
+            if (!match || !valid(Number(match[1])))
+                return undefined;
+            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
+        }
+    }
+}
+/** Innermost first; consecutive repeats (recursion) collapse. */
+function fromFrames(innermostFirst) {
+    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
+    if (line === undefined)
+        return undefined;
+    return { line, calledFrom: rest.slice(0, 5) };
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = 'gha-step-token';
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+}
+/**
+ * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
+ * to this step (the cleanup token), plus the user's own. Empty values are left out: the
+ * service does not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {
+        'gha-repo': env.GITHUB_REPOSITORY,
+        'gha-run-id': env.GITHUB_RUN_ID,
+        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
+        'gha-job': env.GITHUB_JOB,
+        [CLEANUP_TOKEN_LABEL]: cleanupToken,
+    };
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/syntax-check.ts
@@ -76181,35 +76313,6 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
-
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
-}
-/**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
-    };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
-    }
-    return labels;
-}
-
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
@@ -76261,14 +76364,6 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-
-
-
-
-
-
-
-
 /**
  * On cancellation: how long to wait for a create in flight, and for the delete. The handler
  * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
@@ -76291,7 +76386,7 @@ async function run(env = process.env) {
     }
     if (syntax.status === 'error') {
         // A syntax error costs no sandbox: report it like a failed run and stop here.
-        await reportSyntaxError(inputs, env, syntax);
+        await publishSyntaxError(inputs, env, syntax);
         return;
     }
     lib_core.info(syntax.status === 'ok'
@@ -76363,7 +76458,7 @@ async function run(env = process.env) {
             timeoutS: inputs.timeoutS,
         });
         const resultFile = resultFilePath(env, sessionId);
-        await report(inputs, env, {
+        await publishRun(inputs, env, {
             language: inputs.language,
             source: inputs.source,
             code: inputs.code,
@@ -76396,90 +76491,6 @@ async function run(env = process.env) {
         }
         lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
-}
-async function report(inputs, env, runReport) {
-    writeResultFile(runReport);
-    if (inputs.artifact)
-        runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
-    logRun(runReport);
-    setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderSummary(runReport)).write();
-    }
-    if (inputs.comment)
-        await commentOnPullRequest(inputs, env, runReport);
-    if (!inputs.cleanup) {
-        annotate('notice', `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`);
-    }
-    failIfCodeFailed(inputs, runReport);
-}
-/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
-async function uploadRunArtifact(name, runReport, env) {
-    const files = [runReport.resultFile, ...runReport.files.map((f) => f.path)];
-    try {
-        lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-        const artifact = await uploadArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
-        lib_core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
-        return { name: artifact.name, url: artifact.url };
-    }
-    catch (error) {
-        annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
-        return undefined;
-    }
-}
-async function commentOnPullRequest(inputs, env, runReport) {
-    const { token, stepId } = inputs.comment;
-    const body = renderComment(runReport, {
-        stepId,
-        runUrl: runUrl(env),
-        secrets: [inputs.apiKey, token],
-    });
-    try {
-        const outcome = await upsertComment(env, token, commentMarker(stepId), body);
-        if (outcome.status === 'not-a-pull-request') {
-            annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
-        }
-        else {
-            lib_core.info(`${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`);
-        }
-    }
-    catch (error) {
-        annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
-    }
-}
-function runUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
-        return '';
-    }
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
-}
-/** The code's failure, as one annotation at the failing line when the error output names it. */
-function failIfCodeFailed(inputs, runReport) {
-    const { result } = runReport;
-    if (result.success)
-        return;
-    const properties = locationProperties(inputs.source, runReport.errorLocation, `${LANGUAGE_NAMES[inputs.language]} error`);
-    const message = `The ${inputs.language} code failed: ${result.error}`;
-    if (inputs.failOnError)
-        fail(message, properties);
-    else
-        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
-}
-/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function reportSyntaxError(inputs, env, syntax) {
-    lib_core.setOutput('success', 'false');
-    lib_core.setOutput('error', syntax.message);
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
-    }
-    const properties = locationProperties(inputs.source, syntax.location, `${LANGUAGE_NAMES[inputs.language]} syntax error`);
-    const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
-    if (inputs.failOnError)
-        fail(message, properties);
-    else
-        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 
 
