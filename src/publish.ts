@@ -69,7 +69,6 @@ async function commentOnPullRequest(
   const body = renderComment(runReport, {
     stepId,
     runUrl: runUrl(env),
-    secrets: [inputs.apiKey, token],
   });
   try {
     const outcome = await upsertComment(env, token, commentMarker(stepId), body);

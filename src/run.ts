@@ -6,8 +6,10 @@ import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishRun, publishSyntaxError } from './publish.ts';
 import { findErrorLocation } from './report/error-location.ts';
+import { redactResult, redactText } from './report/redact.ts';
 import { resultFilePath } from './report/result-file.ts';
 import { richFilesDir, writeRichFiles } from './report/rich-files.ts';
+import type { RunReport } from './report/run-report.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
@@ -109,18 +111,21 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
 
     core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
-    const { result, requestId } = await client.runCode(sessionId, {
+    const answer = await client.runCode(sessionId, {
       code: inputs.code,
       language: inputs.language,
       timeoutS: inputs.timeoutS,
     });
+    // Secrets out before anything is written: files, outputs, log, summary, comment.
+    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+    const result = redactResult(answer.result, secrets);
     const resultFile = resultFilePath(env, sessionId);
-    await publishRun(inputs, env, {
+    const runReport: RunReport = {
       language: inputs.language,
       source: inputs.source,
-      code: inputs.code,
+      code: redactText(inputs.code, secrets),
       sessionId,
-      requestId,
+      requestId: answer.requestId,
       result,
       wallTimeMs: Date.now() - started,
       sessionKept: !inputs.cleanup,
@@ -133,7 +138,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
             [result.errorDetail, result.stderr, result.error],
             inputs.code,
           ),
-    });
+    };
+    await publishRun(inputs, env, runReport);
   } catch (error) {
     if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
       saveState.createUncertain();

@@ -89,16 +89,28 @@ function checkPython(code: string): SyntaxCheck {
     };
   }
   const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+  const checked = withoutMagics(code);
+  // Blanking magics is a line-by-line guess; a continuation line that happens to start with
+  // `%` or `!` would become a false syntax error, which must never block a valid run.
+  const guessed = checked !== code;
   for (const command of ['python3', 'python']) {
     const run = spawnSync(command, ['-I', '-c', PYTHON_CHECK, '<cell>'], {
-      input: withoutMagics(code),
+      input: checked,
       encoding: 'utf8',
       timeout: CHECK_TIMEOUT_MS,
       env,
+      // Not the workspace: on Windows a checked-out python3.exe there would be found first.
+      cwd: tmpdir(),
     });
     if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
     const checker = `${command} compile()`;
     if (run.status === 0) return { status: 'ok', checker };
+    if (run.status === 1 && guessed) {
+      return {
+        status: 'inconclusive',
+        reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
+      };
+    }
     if (run.status === 1) {
       try {
         const found = JSON.parse(run.stdout) as { line: number; column: number; message: string };
@@ -150,6 +162,7 @@ function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
       encoding: 'utf8',
       timeout: CHECK_TIMEOUT_MS,
       env: childEnv,
+      cwd: dir,
     });
     const checker = 'node --check';
     if (run.status === 0) return { status: 'ok', checker };

@@ -161,3 +161,28 @@ describe('an enormous error message', () => {
     expect(file.errorDetail.length).toBeGreaterThan(600_000);
   });
 });
+
+describe('a secret in the error headline', () => {
+  it('is taken out before escaping, so neither raw nor escaped forms reach the summary', async () => {
+    const { main } = await runAction({
+      inputs: {
+        'api-key': TEST_KEY,
+        endpoint: server.url,
+        language: 'python',
+        code: `raise ValueError("leaked ${TEST_KEY} here")\n`,
+      },
+    });
+    expect(main.outputs.error).toBe('ValueError: leaked *** here');
+    const escapedKey = TEST_KEY.replace(/-/g, '&#45;');
+    for (const text of [
+      main.summary,
+      main.files.output!,
+      main.stdout.replace(`::add-mask::${TEST_KEY}`, ''),
+    ]) {
+      expect(text).not.toContain(TEST_KEY);
+      expect(text).not.toContain(escapedKey);
+    }
+    expect(main.summary.split('\n')[0]).toContain('leaked &#42;&#42;&#42; here');
+    expect(readFileSync(main.outputs['result-file']!, 'utf8')).not.toContain(TEST_KEY);
+  });
+});

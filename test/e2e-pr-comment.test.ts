@@ -64,6 +64,7 @@ describe('comment: true on a pull request', () => {
     const calls = () => github.calls().map((c) => `${c.method} ${c.path}`);
     expect(calls()).toEqual([
       'GET /repos/octo/agentbay-demo/issues/7/comments',
+      'GET /user',
       'POST /repos/octo/agentbay-demo/issues/7/comments',
     ]);
     expect(github.calls()[0]!.authorization).toBe(`token ${GITHUB_TOKEN}`);
@@ -80,6 +81,7 @@ describe('comment: true on a pull request', () => {
     expect(second.stdout).toContain('Updated the pull-request comment');
     expect(calls()).toEqual([
       'GET /repos/octo/agentbay-demo/issues/7/comments',
+      'GET /user',
       `PATCH /repos/octo/agentbay-demo/issues/comments/${ours.id}`,
     ]);
     expect(github.comments()).toHaveLength(2);
@@ -88,6 +90,19 @@ describe('comment: true on a pull request', () => {
     expect(updated.body).toContain('### ❌ Python code failed at line 2: RuntimeError&#58; broken');
     expect(updated.body).toContain('File "<cell>", line 2');
     expect(updated.body).not.toContain('first run');
+  });
+
+  it("never takes over someone else's comment that carries the marker", async () => {
+    const planted = github.addComment(
+      '<!-- agentbay-run-code:check.sandbox -->\n✅ all good',
+      'mallory',
+    );
+    const main = await runOnPullRequest('print("real")\n');
+    expect(main.stdout).toContain('Posted the pull-request comment');
+    expect(github.comments()).toHaveLength(2);
+    expect(github.comments()[0]).toEqual(planted);
+    expect(github.comments()[1]!.user.login).toBe('github-actions[bot]');
+    expect(github.comments()[1]!.body).toContain('real');
   });
 
   it('keeps one comment per step: another step gets its own, and comment-id names it', async () => {

@@ -125,6 +125,10 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           status: String(commentFailure),
         });
       }
+      // The workflow's GITHUB_TOKEN cannot ask who it is.
+      if (url.pathname === '/user' && req.method === 'GET') {
+        return json(403, { message: 'Resource not accessible by integration' });
+      }
       if (issueComments && req.method === 'GET') return json(200, comments);
       if (issueComments && req.method === 'POST') {
         const created = makeComment(JSON.parse(body).body, 'github-actions[bot]');

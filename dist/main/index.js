@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34632);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31427);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 34632:
+/***/ 31427:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -75202,7 +75202,9 @@ async function upsertComment(env, token, marker, body) {
         issue_number: number,
         per_page: 100,
     });
-    const previous = comments.find((c) => c.body?.includes(marker));
+    const author = await ownLogin(octokit);
+    // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
+    const previous = comments.find((c) => c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'));
     if (previous) {
         const { data } = await octokit.rest.issues.updateComment({
             owner,
@@ -75220,6 +75222,18 @@ async function upsertComment(env, token, marker, body) {
     });
     return { status: 'created', url: data.html_url };
 }
+/**
+ * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
+ * cannot (403), and then their comments are the ones written by a bot.
+ */
+async function ownLogin(octokit) {
+    try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+    }
+    catch {
+        return undefined;
+    }
+}
 function pullRequestNumber(eventPath) {
     if (!eventPath)
         throw new Error('GITHUB_EVENT_PATH is not set');
@@ -75230,7 +75244,104 @@ function pullRequestNumber(eventPath) {
     return number;
 }
 
+;// CONCATENATED MODULE: ./src/report/truncate.ts
+/** Size as GitHub counts outputs: UTF-16 code units, two bytes each. */
+function utf16Bytes(text) {
+    return text.length * 2;
+}
+function truncateMiddle(text, maxChars, note) {
+    if (text.length <= maxChars)
+        return { text, truncated: false };
+    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+    // A budget too small for the whole marker gets a short one, or none.
+    if (marker.length > maxChars / 2)
+        marker = '…';
+    if (marker.length > maxChars)
+        return { text: safeSlice(text, 0, maxChars), truncated: true };
+    const room = Math.max(0, maxChars - marker.length);
+    const head = Math.ceil(room * 0.5);
+    const tail = room - head;
+    return {
+        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
+        truncated: true,
+    };
+}
+/**
+ * Shares `budgetChars` among several texts: small ones keep all they have, and what they
+ * leave is split evenly among the larger ones.
+ */
+function shareBudget(sizes, budgetChars) {
+    const shares = new Array(sizes.length).fill(0);
+    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
+    let remaining = budgetChars;
+    order.forEach(({ size, index }, position) => {
+        const fair = Math.floor(remaining / (order.length - position));
+        shares[index] = Math.min(size, fair);
+        remaining -= shares[index] ?? 0;
+    });
+    return shares;
+}
+/** A slice that does not split a surrogate pair. */
+function safeSlice(text, start, end) {
+    let from = start;
+    let to = end ?? text.length;
+    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
+        from++;
+    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
+        to--;
+    return text.slice(from, to);
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+
+
+
+/** More than this much of one stream in the log helps nobody; the result file has it all. */
+const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
+/**
+ * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
+ * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
+ * unguessable token that the sandbox cannot know.
+ */
+function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    write(`::stop-commands::${token}\n`);
+    write(text.endsWith('\n') ? text : `${text}\n`);
+    write(`::${token}::\n`);
+}
+function logRun(report) {
+    const { result } = report;
+    const streams = [
+        ['stdout', result.stdout],
+        ['stderr', result.stderr],
+    ];
+    if (result.output && result.output !== result.stdout)
+        streams.unshift(['Output', result.output]);
+    if (result.errorDetail)
+        streams.push(['Error', result.errorDetail]);
+    for (const [name, text] of streams) {
+        if (!text)
+            continue;
+        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
+        lib_core.startGroup(`${name} (${text.length} characters)`);
+        printUntrusted(fitted.text);
+        lib_core.endGroup();
+    }
+    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
+    if (result.success) {
+        lib_core.info(`The ${report.language} code ran successfully${time}.`);
+    }
+    else {
+        lib_core.info(`The ${report.language} code failed${time}:`);
+        printUntrusted(result.error);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 const ANNOTATIONS_PER_TYPE = 10;
@@ -75242,7 +75353,9 @@ const used = { error: 0, warning: 0, notice: 0 };
  */
 function annotate(kind, message, properties = {}) {
     if (used[kind] >= ANNOTATIONS_PER_TYPE) {
-        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit): ${message}`);
+        // The message can carry sandbox text: fenced, like all of it.
+        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
+        printUntrusted(message);
         return;
     }
     used[kind]++;
@@ -75341,39 +75454,40 @@ const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
  * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
  * images (they would load from wherever the code pointed), links to any scheme other than
- * http(s), and mentions. It cannot spill into what follows: an unclosed fence is closed,
- * and backticks that open no code span on their line are escaped.
+ * http(s), and mentions.
  *
- * Only a fence at the left margin keeps its contents verbatim (a renderer can read nothing
- * else into it); the contents of indented fences, which a list or quote may end early, are
- * escaped like prose. GitHub sanitizes too; this does not rely on it.
+ * Fenced code is lifted out and written again as our own fence at the left margin, longer
+ * than any backtick run inside: where a renderer would have ended the sandbox's fence (a
+ * list or quote closing around it, a stray closing line) no longer matters, because only our
+ * fence reaches the renderer. Every other line is escaped, so nothing can spill out.
  */
 function safeMarkdown(text) {
     const out = [];
     let fence;
     for (const line of normalise(text).split('\n')) {
         if (fence) {
-            const close = new RegExp(`^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`);
+            // CommonMark allows only spaces and tabs after a closing fence, not any white space.
+            const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
             if (close.test(line)) {
-                out.push(line);
+                out.push(codeBlock(fence.lines.join('\n'), fence.info));
                 fence = undefined;
             }
             else {
-                out.push(fence.trusted ? line : sanitizeLine(line));
+                fence.lines.push(line);
             }
             continue;
         }
         const open = FENCE_OPEN.exec(line);
         // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
         if (open && !(open[2].startsWith('`') && open[3].includes('`'))) {
-            fence = { marker: open[2], trusted: open[1] === '' };
-            out.push(`${open[1]}${open[2]}${open[3].replace(/[^\w+#.-]/g, '')}`);
+            const info = open[3].trim().split(/\s/)[0] ?? '';
+            fence = { char: open[2][0], length: open[2].length, info, lines: [] };
             continue;
         }
         out.push(sanitizeLine(line));
     }
     if (fence)
-        out.push(fence.marker);
+        out.push(codeBlock(fence.lines.join('\n'), fence.info));
     return out.join('\n');
 }
 /** One line of prose: code spans closed on the line become safe <code>; the rest is neutralised. */
@@ -75435,24 +75549,30 @@ function isChart(mimeType) {
 function richFilesDir(resultFile) {
     return resultFile.replace(/\.json$/, '') + '-files';
 }
+/** A run's rich files are for people to look at: past these, the rest are skipped. */
+const MAX_RICH_FILES = 100;
 /**
  * Writes every non-text representation of every result to `dir` under names of our own
- * making (nothing the sandbox chose reaches a path), and lists them.
+ * making (nothing the sandbox chose reaches a path), and lists them. At most
+ * MAX_RICH_FILES are written; the result file still holds every bundle.
  */
 function writeRichFiles(results, dir) {
     const files = [];
-    results.forEach((item, index) => {
+    const taken = new Set();
+    for (const [index, item] of results.entries()) {
         for (const [mimeType, content] of Object.entries(item.data)) {
             if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
                 continue;
+            if (files.length >= MAX_RICH_FILES)
+                return files;
             const bytes = encode(mimeType, content);
-            const name = `result-${index + 1}.${extensionFor(mimeType)}`;
-            const file = external_node_path_default().join(dir, dedupe(files, external_node_path_default().join(dir, name)));
+            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
+            const file = external_node_path_default().join(dir, name);
             (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
             (0,external_node_fs_.writeFileSync)(file, bytes);
             files.push({ path: file, mimeType, result: index + 1, bytes: bytes.length });
         }
-    });
+    }
     return files;
 }
 function extensionFor(mimeType) {
@@ -75480,67 +75600,12 @@ function encode(mimeType, content) {
     return Buffer.from(content, 'utf8');
 }
 /** Two representations of one result with the same extension (two JSON kinds) need two names. */
-function dedupe(files, wanted) {
-    const taken = new Set(files.map((f) => f.path));
-    if (!taken.has(wanted))
-        return external_node_path_default().basename(wanted);
-    const ext = external_node_path_default().extname(wanted);
-    for (let n = 2;; n++) {
-        const candidate = wanted.slice(0, -ext.length) + `-${n}${ext}`;
-        if (!taken.has(candidate))
-            return external_node_path_default().basename(candidate);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/truncate.ts
-/** Size as GitHub counts outputs: UTF-16 code units, two bytes each. */
-function utf16Bytes(text) {
-    return text.length * 2;
-}
-function truncateMiddle(text, maxChars, note) {
-    if (text.length <= maxChars)
-        return { text, truncated: false };
-    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
-    // A budget too small for the whole marker gets a short one, or none.
-    if (marker.length > maxChars / 2)
-        marker = '…';
-    if (marker.length > maxChars)
-        return { text: safeSlice(text, 0, maxChars), truncated: true };
-    const room = Math.max(0, maxChars - marker.length);
-    const head = Math.ceil(room * 0.5);
-    const tail = room - head;
-    return {
-        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
-        truncated: true,
-    };
-}
-/**
- * Shares `budgetChars` among several texts: small ones keep all they have, and what they
- * leave is split evenly among the larger ones.
- */
-function shareBudget(sizes, budgetChars) {
-    const shares = new Array(sizes.length).fill(0);
-    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
-    let remaining = budgetChars;
-    order.forEach(({ size, index }, position) => {
-        const fair = Math.floor(remaining / (order.length - position));
-        shares[index] = Math.min(size, fair);
-        remaining -= shares[index] ?? 0;
-    });
-    return shares;
-}
-/** A slice that does not split a surrogate pair. */
-function safeSlice(text, start, end) {
-    let from = start;
-    let to = end ?? text.length;
-    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
-        from++;
-    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
-        to--;
-    return text.slice(from, to);
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
+function uniqueName(taken, stem, ext) {
+    let name = `${stem}.${ext}`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.${ext}`;
+    taken.add(name);
+    return name;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -75554,6 +75619,10 @@ function isLowSurrogate(code) {
  * character this keeps a step's summary well under GitHub's 1 MiB limit.
  */
 const SUMMARY_TEXT_BUDGET = 250_000;
+/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
+const SUMMARY_MAX_BYTES = 900 * 1024;
+/** Rows of the rich-results table; the `files` output lists them all. */
+const MAX_FILE_ROWS = 50;
 const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
 /** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
 function verdictLine(report) {
@@ -75571,6 +75640,15 @@ function verdictLine(report) {
  * or (for `text/markdown` results) passed through `safeMarkdown`.
  */
 function renderSummary(report) {
+    // Escaping can make text several times longer, so the size is checked on what was written.
+    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+        const markdown = renderWithin(report, budget);
+        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+            return markdown;
+    }
+    return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n`;
+}
+function renderWithin(report, textBudget) {
     const { result } = report;
     const language = LANGUAGE_NAMES[report.language];
     const blocks = [
@@ -75585,7 +75663,7 @@ function renderSummary(report) {
         ...resultBlocks(result.results, result.output),
         { title: 'Code', text: report.code, kind: 'code' },
     ];
-    const shares = shareBudget(blocks.map((b) => b.text.length), SUMMARY_TEXT_BUDGET);
+    const shares = shareBudget(blocks.map((b) => b.text.length), textBudget);
     const cut = [];
     const sections = blocks.map((block, index) => {
         if (!block.text)
@@ -75676,7 +75754,12 @@ function filesSection(report) {
         return '';
     const lines = ['#### Rich results'];
     if (report.files.length > 0) {
-        lines.push('', '| Result | Kind | File | Size |', '| --- | --- | --- | --- |', ...report.files.map((file) => `| ${file.result} | ${kindName(file)} | ${inlineCode(external_node_path_default().basename(file.path))} | ${formatBytes(file.bytes)} |`));
+        lines.push('', '| Result | Kind | File | Size |', '| --- | --- | --- | --- |', ...report.files
+            .slice(0, MAX_FILE_ROWS)
+            .map((file) => `| ${file.result} | ${kindName(file)} | ${inlineCode(external_node_path_default().basename(file.path))} | ${formatBytes(file.bytes)} |`));
+        const more = report.files.length - MAX_FILE_ROWS;
+        if (more > 0)
+            lines.push('', `… and ${more} more, listed in the \`files\` output.`);
     }
     lines.push('', artifactLine(report));
     return lines.join('\n');
@@ -75695,7 +75778,7 @@ function kindName(file) {
     if (isChart(file.mimeType)) {
         return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
     }
-    return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType);
+    return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
@@ -75749,60 +75832,7 @@ function renderComment(report, options) {
     ]
         .filter(Boolean)
         .join('\n\n');
-    return redact(`${body}\n`, options.secrets);
-}
-/** A comment is not masked by the runner the way the log is: secrets are taken out here. */
-function redact(text, secrets) {
-    let out = text;
-    for (const secret of secrets)
-        if (secret)
-            out = out.split(secret).join('***');
-    return out;
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-
-
-/** More than this much of one stream in the log helps nobody; the result file has it all. */
-const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
-/**
- * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
- * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
- * unguessable token that the sandbox cannot know.
- */
-function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
-    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    write(`::stop-commands::${token}\n`);
-    write(text.endsWith('\n') ? text : `${text}\n`);
-    write(`::${token}::\n`);
-}
-function logRun(report) {
-    const { result } = report;
-    const streams = [
-        ['stdout', result.stdout],
-        ['stderr', result.stderr],
-    ];
-    if (result.output && result.output !== result.stdout)
-        streams.unshift(['Output', result.output]);
-    if (result.errorDetail)
-        streams.push(['Error', result.errorDetail]);
-    for (const [name, text] of streams) {
-        if (!text)
-            continue;
-        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        lib_core.startGroup(`${name} (${text.length} characters)`);
-        printUntrusted(fitted.text);
-        lib_core.endGroup();
-    }
-    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
-    if (result.success) {
-        lib_core.info(`The ${report.language} code ran successfully${time}.`);
-    }
-    else {
-        lib_core.info(`The ${report.language} code failed${time}:`);
-        printUntrusted(result.error);
-    }
+    return `${body}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -76013,7 +76043,6 @@ async function commentOnPullRequest(inputs, env, runReport) {
     const body = renderComment(runReport, {
         stepId,
         runUrl: runUrl(env),
-        secrets: [inputs.apiKey, token],
     });
     try {
         const outcome = await upsertComment(env, token, commentMarker(stepId), body);
@@ -76130,6 +76159,50 @@ function fromFrames(innermostFirst) {
     return { line, calledFrom: rest.slice(0, 5) };
 }
 
+;// CONCATENATED MODULE: ./src/report/redact.ts
+/**
+ * The result with every secret replaced by `***`, before any of it is written anywhere. The
+ * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
+ * or in a pull-request comment, a secret would slip through.
+ */
+function redactResult(result, secrets) {
+    const active = secrets.filter((s) => s.length >= 4);
+    if (active.length === 0)
+        return result;
+    const clean = (text) => redactText(text, active);
+    return {
+        ...result,
+        output: clean(result.output),
+        stdout: clean(result.stdout),
+        stderr: clean(result.stderr),
+        error: clean(result.error),
+        errorDetail: clean(result.errorDetail),
+        results: result.results.map((item) => ({
+            ...item,
+            data: redactValue(item.data, active),
+        })),
+    };
+}
+function redactText(text, secrets) {
+    let out = text;
+    secrets = secrets.filter((s) => s.length >= 4);
+    // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+    for (const secret of secrets)
+        if (out.includes(secret))
+            out = out.split(secret).join('***');
+    return out;
+}
+function redactValue(value, secrets) {
+    if (typeof value === 'string')
+        return redactText(value, secrets);
+    if (Array.isArray(value))
+        return value.map((item) => redactValue(item, secrets));
+    if (value && typeof value === 'object') {
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+    }
+    return value;
+}
+
 ;// CONCATENATED MODULE: ./src/session-labels.ts
 
 /** The label that ties a session to the one step that created it. */
@@ -76227,18 +76300,30 @@ function checkPython(code) {
         };
     }
     const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+    const checked = withoutMagics(code);
+    // Blanking magics is a line-by-line guess; a continuation line that happens to start with
+    // `%` or `!` would become a false syntax error, which must never block a valid run.
+    const guessed = checked !== code;
     for (const command of ['python3', 'python']) {
         const run = (0,external_node_child_process_namespaceObject.spawnSync)(command, ['-I', '-c', PYTHON_CHECK, '<cell>'], {
-            input: withoutMagics(code),
+            input: checked,
             encoding: 'utf8',
             timeout: CHECK_TIMEOUT_MS,
             env,
+            // Not the workspace: on Windows a checked-out python3.exe there would be found first.
+            cwd: (0,external_node_os_.tmpdir)(),
         });
         if (run.error?.code === 'ENOENT')
             continue;
         const checker = `${command} compile()`;
         if (run.status === 0)
             return { status: 'ok', checker };
+        if (run.status === 1 && guessed) {
+            return {
+                status: 'inconclusive',
+                reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
+            };
+        }
         if (run.status === 1) {
             try {
                 const found = JSON.parse(run.stdout);
@@ -76284,6 +76369,7 @@ function checkJavaScript(code, env) {
             encoding: 'utf8',
             timeout: CHECK_TIMEOUT_MS,
             env: childEnv,
+            cwd: dir,
         });
         const checker = 'node --check';
         if (run.status === 0)
@@ -76350,6 +76436,7 @@ const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
 
 ;// CONCATENATED MODULE: ./src/run.ts
+
 
 
 
@@ -76452,18 +76539,21 @@ async function run(env = process.env) {
             return;
         lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
-        const { result, requestId } = await client.runCode(sessionId, {
+        const answer = await client.runCode(sessionId, {
             code: inputs.code,
             language: inputs.language,
             timeoutS: inputs.timeoutS,
         });
+        // Secrets out before anything is written: files, outputs, log, summary, comment.
+        const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+        const result = redactResult(answer.result, secrets);
         const resultFile = resultFilePath(env, sessionId);
-        await publishRun(inputs, env, {
+        const runReport = {
             language: inputs.language,
             source: inputs.source,
-            code: inputs.code,
+            code: redactText(inputs.code, secrets),
             sessionId,
-            requestId,
+            requestId: answer.requestId,
             result,
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
@@ -76472,7 +76562,8 @@ async function run(env = process.env) {
             errorLocation: result.success
                 ? undefined
                 : findErrorLocation(inputs.language, [result.errorDetail, result.stderr, result.error], inputs.code),
-        });
+        };
+        await publishRun(inputs, env, runReport);
     }
     catch (error) {
         if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {

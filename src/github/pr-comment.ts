@@ -30,7 +30,12 @@ export async function upsertComment(
     issue_number: number,
     per_page: 100,
   });
-  const previous = comments.find((c) => c.body?.includes(marker));
+  const author = await ownLogin(octokit);
+  // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
+  const previous = comments.find(
+    (c) =>
+      c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'),
+  );
   if (previous) {
     const { data } = await octokit.rest.issues.updateComment({
       owner,
@@ -47,6 +52,20 @@ export async function upsertComment(
     body,
   });
   return { status: 'created', url: data.html_url };
+}
+
+/**
+ * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
+ * cannot (403), and then their comments are the ones written by a bot.
+ */
+async function ownLogin(octokit: {
+  rest: { users: { getAuthenticated: () => Promise<{ data: { login: string } }> } };
+}): Promise<string | undefined> {
+  try {
+    return (await octokit.rest.users.getAuthenticated()).data.login;
+  } catch {
+    return undefined;
+  }
 }
 
 function pullRequestNumber(eventPath: string | undefined): number {

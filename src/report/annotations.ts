@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { CodeSource } from '../inputs.ts';
 import type { ErrorLocation } from './error-location.ts';
+import { printUntrusted } from './log.ts';
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 export const ANNOTATIONS_PER_TYPE = 10;
@@ -15,7 +16,9 @@ const used: Record<Kind, number> = { error: 0, warning: 0, notice: 0 };
  */
 export function annotate(kind: Kind, message: string, properties: core.AnnotationProperties = {}) {
   if (used[kind] >= ANNOTATIONS_PER_TYPE) {
-    core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit): ${message}`);
+    // The message can carry sandbox text: fenced, like all of it.
+    core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
+    printUntrusted(message);
     return;
   }
   used[kind]++;

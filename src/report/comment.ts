@@ -17,7 +17,7 @@ export function commentMarker(stepId: string): string {
  */
 export function renderComment(
   report: RunReport,
-  options: { stepId: string; runUrl: string; secrets: string[] },
+  options: { stepId: string; runUrl: string },
 ): string {
   const { result } = report;
   const excerpt = result.success
@@ -42,12 +42,5 @@ export function renderComment(
   ]
     .filter(Boolean)
     .join('\n\n');
-  return redact(`${body}\n`, options.secrets);
-}
-
-/** A comment is not masked by the runner the way the log is: secrets are taken out here. */
-function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret) out = out.split(secret).join('***');
-  return out;
+  return `${body}\n`;
 }

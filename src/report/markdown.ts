@@ -67,37 +67,38 @@ const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
  * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
  * images (they would load from wherever the code pointed), links to any scheme other than
- * http(s), and mentions. It cannot spill into what follows: an unclosed fence is closed,
- * and backticks that open no code span on their line are escaped.
+ * http(s), and mentions.
  *
- * Only a fence at the left margin keeps its contents verbatim (a renderer can read nothing
- * else into it); the contents of indented fences, which a list or quote may end early, are
- * escaped like prose. GitHub sanitizes too; this does not rely on it.
+ * Fenced code is lifted out and written again as our own fence at the left margin, longer
+ * than any backtick run inside: where a renderer would have ended the sandbox's fence (a
+ * list or quote closing around it, a stray closing line) no longer matters, because only our
+ * fence reaches the renderer. Every other line is escaped, so nothing can spill out.
  */
 export function safeMarkdown(text: string): string {
   const out: string[] = [];
-  let fence: { marker: string; trusted: boolean } | undefined;
+  let fence: { char: string; length: number; info: string; lines: string[] } | undefined;
   for (const line of normalise(text).split('\n')) {
     if (fence) {
-      const close = new RegExp(`^ {0,3}${fence.marker[0]}{${fence.marker.length},}\\s*$`);
+      // CommonMark allows only spaces and tabs after a closing fence, not any white space.
+      const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
       if (close.test(line)) {
-        out.push(line);
+        out.push(codeBlock(fence.lines.join('\n'), fence.info));
         fence = undefined;
       } else {
-        out.push(fence.trusted ? line : sanitizeLine(line));
+        fence.lines.push(line);
       }
       continue;
     }
     const open = FENCE_OPEN.exec(line);
     // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
     if (open && !(open[2]!.startsWith('`') && open[3]!.includes('`'))) {
-      fence = { marker: open[2]!, trusted: open[1] === '' };
-      out.push(`${open[1]}${open[2]}${open[3]!.replace(/[^\w+#.-]/g, '')}`);
+      const info = open[3]!.trim().split(/\s/)[0] ?? '';
+      fence = { char: open[2]![0]!, length: open[2]!.length, info, lines: [] };
       continue;
     }
     out.push(sanitizeLine(line));
   }
-  if (fence) out.push(fence.marker);
+  if (fence) out.push(codeBlock(fence.lines.join('\n'), fence.info));
   return out.join('\n');
 }
 

@@ -41,23 +41,29 @@ export function richFilesDir(resultFile: string): string {
   return resultFile.replace(/\.json$/, '') + '-files';
 }
 
+/** A run's rich files are for people to look at: past these, the rest are skipped. */
+export const MAX_RICH_FILES = 100;
+
 /**
  * Writes every non-text representation of every result to `dir` under names of our own
- * making (nothing the sandbox chose reaches a path), and lists them.
+ * making (nothing the sandbox chose reaches a path), and lists them. At most
+ * MAX_RICH_FILES are written; the result file still holds every bundle.
  */
 export function writeRichFiles(results: ResultItem[], dir: string): RichFile[] {
   const files: RichFile[] = [];
-  results.forEach((item, index) => {
+  const taken = new Set<string>();
+  for (const [index, item] of results.entries()) {
     for (const [mimeType, content] of Object.entries(item.data)) {
       if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined) continue;
+      if (files.length >= MAX_RICH_FILES) return files;
       const bytes = encode(mimeType, content);
-      const name = `result-${index + 1}.${extensionFor(mimeType)}`;
-      const file = path.join(dir, dedupe(files, path.join(dir, name)));
+      const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
+      const file = path.join(dir, name);
       mkdirSync(dir, { recursive: true });
       writeFileSync(file, bytes);
       files.push({ path: file, mimeType, result: index + 1, bytes: bytes.length });
     }
-  });
+  }
   return files;
 }
 
@@ -84,12 +90,9 @@ function encode(mimeType: string, content: unknown): Buffer {
 }
 
 /** Two representations of one result with the same extension (two JSON kinds) need two names. */
-function dedupe(files: RichFile[], wanted: string): string {
-  const taken = new Set(files.map((f) => f.path));
-  if (!taken.has(wanted)) return path.basename(wanted);
-  const ext = path.extname(wanted);
-  for (let n = 2; ; n++) {
-    const candidate = wanted.slice(0, -ext.length) + `-${n}${ext}`;
-    if (!taken.has(candidate)) return path.basename(candidate);
-  }
+function uniqueName(taken: Set<string>, stem: string, ext: string): string {
+  let name = `${stem}.${ext}`;
+  for (let n = 2; taken.has(name); n++) name = `${stem}-${n}.${ext}`;
+  taken.add(name);
+  return name;
 }

@@ -18,6 +18,10 @@ import { shareBudget, truncateMiddle } from './truncate.ts';
  * character this keeps a step's summary well under GitHub's 1 MiB limit.
  */
 export const SUMMARY_TEXT_BUDGET = 250_000;
+/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
+export const SUMMARY_MAX_BYTES = 900 * 1024;
+/** Rows of the rich-results table; the `files` output lists them all. */
+const MAX_FILE_ROWS = 50;
 
 export const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
 
@@ -44,6 +48,15 @@ interface Block {
  * or (for `text/markdown` results) passed through `safeMarkdown`.
  */
 export function renderSummary(report: RunReport): string {
+  // Escaping can make text several times longer, so the size is checked on what was written.
+  for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+    const markdown = renderWithin(report, budget);
+    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
+  }
+  return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n`;
+}
+
+function renderWithin(report: RunReport, textBudget: number): string {
   const { result } = report;
   const language = LANGUAGE_NAMES[report.language];
 
@@ -61,7 +74,7 @@ export function renderSummary(report: RunReport): string {
   ];
   const shares = shareBudget(
     blocks.map((b) => b.text.length),
-    SUMMARY_TEXT_BUDGET,
+    textBudget,
   );
   const cut: string[] = [];
   const sections = blocks.map((block, index) => {
@@ -174,11 +187,15 @@ function filesSection(report: RunReport): string {
       '',
       '| Result | Kind | File | Size |',
       '| --- | --- | --- | --- |',
-      ...report.files.map(
-        (file) =>
-          `| ${file.result} | ${kindName(file)} | ${inlineCode(path.basename(file.path))} | ${formatBytes(file.bytes)} |`,
-      ),
+      ...report.files
+        .slice(0, MAX_FILE_ROWS)
+        .map(
+          (file) =>
+            `| ${file.result} | ${kindName(file)} | ${inlineCode(path.basename(file.path))} | ${formatBytes(file.bytes)} |`,
+        ),
     );
+    const more = report.files.length - MAX_FILE_ROWS;
+    if (more > 0) lines.push('', `… and ${more} more, listed in the \`files\` output.`);
   }
   lines.push('', artifactLine(report));
   return lines.join('\n');
@@ -199,7 +216,7 @@ function kindName(file: RichFile): string {
   if (isChart(file.mimeType)) {
     return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
   }
-  return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType);
+  return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
 }
 
 function formatBytes(bytes: number): string {
