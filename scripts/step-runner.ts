@@ -69,6 +69,8 @@ function baseEnv(): Record<string, string> {
     if (value === undefined) continue;
     if (/^(INPUT_|STATE_|GITHUB_|RUNNER_|ACTIONS_|AGENTBAY_|VITEST|NODE_OPTIONS)/.test(key))
       continue;
+    // The steps talk to loopback servers; a proxy of the machine's is for tests to set.
+    if (/^(https?|no)_proxy$/i.test(key)) continue;
     env[key] = value;
   }
   return env;

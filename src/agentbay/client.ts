@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
@@ -91,7 +91,7 @@ export class AgentBayClient {
   private readonly retry: RetryOptions;
   private readonly maxResponseBytes: number;
   private readonly callTimeoutMs: number;
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly onExchange: (exchange: Exchange) => void;
 
   constructor(options: AgentBayClientOptions) {
@@ -102,7 +102,9 @@ export class AgentBayClient {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.onExchange = options.onExchange ?? (() => undefined);
-    this.agent = new Agent({
+    // Self-hosted runners often reach the internet only through a proxy: honour
+    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
+    this.agent = new EnvHttpProxyAgent({
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
       keepAliveTimeout: 10_000,
     });
