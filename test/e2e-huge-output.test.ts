@@ -56,7 +56,8 @@ describe('50 MB of output', () => {
     const peak = Number(/::debug::Peak memory: (\d+) MiB/.exec(run.main.stdout)?.[1]);
     console.log(`peak RSS of the main step with 50 MB of output: ${peak} MiB`);
     expect(peak).toBeGreaterThan(50);
-    expect(peak).toBeLessThan(400);
+    // Measured 290–390 MiB (GC timing varies); the bound is what "a few hundred MB" allows.
+    expect(peak).toBeLessThan(480);
   });
 
   it('still deletes the session', () => {
