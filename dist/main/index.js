@@ -75247,10 +75247,6 @@ function pullRequestNumber(eventPath) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/truncate.ts
-/** Size as GitHub counts outputs: UTF-16 code units, two bytes each. */
-function utf16Bytes(text) {
-    return text.length * 2;
-}
 function truncateMiddle(text, maxChars, note) {
     if (text.length <= maxChars)
         return { text, truncated: false };

@@ -4,11 +4,6 @@ export interface Truncated {
   truncated: boolean;
 }
 
-/** Size as GitHub counts outputs: UTF-16 code units, two bytes each. */
-export function utf16Bytes(text: string): number {
-  return text.length * 2;
-}
-
 export function truncateMiddle(text: string, maxChars: number, note: string): Truncated {
   if (text.length <= maxChars) return { text, truncated: false };
   let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
