@@ -1,19 +1,25 @@
 // The AgentBay actions: each turns the decoded query + form into a success body or an ApiError.
 import { ApiError, ok, type ApiResponse } from './envelope.ts';
 import { parseLabels } from './labels.ts';
-import { toolErrorData } from './result-format.ts';
-import { callRunCode, RUN_CODE_TOOL } from './run-code-tool.ts';
+import type { FileTransferStore, TaskType } from './file-transfer.ts';
+import type { KernelPool } from './kernels.ts';
 import type { Session, SessionStore } from './sessions.ts';
+import { callTool, TOOL_LIST } from './tools.ts';
 import type { ResultFormat } from './types.ts';
 
 export interface ActionContext {
   store: SessionStore;
+  kernels: KernelPool;
+  transfers: FileTransferStore;
   resultFormat(): ResultFormat;
+  limits: { maxToolMessageBytes: number };
 }
 
 export interface ActionCall {
   query: Record<string, string>;
   form: Record<string, string>;
+  /** `http://host:port` as the client addressed us (for presigned URLs). */
+  origin: string;
 }
 
 type Handler = (ctx: ActionContext, call: ActionCall) => Promise<ApiResponse>;
@@ -21,7 +27,6 @@ type Handler = (ctx: ActionContext, call: ActionCall) => Promise<ApiResponse>;
 const DEFAULT_IMAGE = 'linux_latest';
 const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
-const TOOL_LIST = JSON.stringify([RUN_CODE_TOOL]);
 
 export const ACTIONS: Record<string, Handler> = {
   async CreateMcpSession({ store }, { form }) {
@@ -53,14 +58,76 @@ export const ACTIONS: Record<string, Handler> = {
   async CallMcpTool(ctx, { form }) {
     const session = ctx.store.requireRunning(form.SessionId);
     ctx.store.touch(session);
-    const format = ctx.resultFormat();
-    // `Tool` exists in the request model as an apparent alias of `Name` (protocol §6.1).
-    const name = form.Name || form.Tool || '';
-    const data =
-      name === RUN_CODE_TOOL.name
-        ? await callRunCode(ctx.store, session, form.Args, format)
-        : toolErrorData(`tool not found: ${name}`, format);
-    return ok({ Data: data });
+    return ok({ Data: await callTool(ctx, session, form) });
+  },
+
+  async RefreshSessionIdleTime({ store }, { form }) {
+    const session = store.requireRunning(form.SessionId);
+    store.touch(session);
+    return ok();
+  },
+
+  // The TS SDK sends this one as GET with every field in the query; Python and Go POST a form.
+  async GetAndLoadInternalContext({ store, transfers }, call) {
+    const fields = { ...call.query, ...call.form };
+    const session = store.requireRunning(fields.SessionId);
+    store.touch(session);
+    const types = Object.entries(fields)
+      .filter(([key]) => /^ContextTypes\.\d+$/.test(key))
+      .map(([, value]) => value);
+    if (types.length > 0 && !types.includes('file_transfer')) return ok({ Data: [] });
+    return ok({ Data: [transfers.contextFor(session)] });
+  },
+
+  async GetContextFileUploadUrl({ transfers }, { form, origin }) {
+    const { contextId, filePath } = contextFile(transfers, form);
+    return ok({
+      Data: { Url: transfers.presign(origin, contextId, filePath, 'PUT'), ExpireTime: 3600 },
+    });
+  },
+
+  async GetContextFileDownloadUrl({ transfers }, { form, origin }) {
+    const { contextId, filePath } = contextFile(transfers, form);
+    return ok({
+      Data: { Url: transfers.presign(origin, contextId, filePath, 'GET'), ExpireTime: 3600 },
+    });
+  },
+
+  async DeleteContextFile({ transfers }, { form }) {
+    const { contextId, filePath } = contextFile(transfers, form);
+    await transfers.deleteObject(contextId, filePath);
+    return ok();
+  },
+
+  async SyncContext({ store, transfers }, { form }) {
+    const session = store.requireRunning(form.SessionId);
+    store.touch(session);
+    const { ContextId: contextId, Path: path, Mode: mode } = form;
+    if (!contextId && !path) return ok(); // delete(syncContext): nothing bound, nothing to do
+    if (!contextId || !path) {
+      throw new ApiError('InvalidParameter', 'ContextId and Path must be given together');
+    }
+    if (!transfers.hasContext(contextId)) {
+      throw new ApiError('InvalidParameter.ContextId', `context not found: ${contextId}`);
+    }
+    if (mode !== 'upload' && mode !== 'download') {
+      throw new ApiError('InvalidParameter.Mode', 'Mode must be upload or download');
+    }
+    transfers.sync(session, contextId, path, mode as TaskType);
+    return ok();
+  },
+
+  async GetContextInfo({ store, transfers }, { form }) {
+    const session = store.requireRunning(form.SessionId);
+    store.touch(session);
+    const tasks = transfers.tasksOf(session.id, {
+      contextId: form.ContextId,
+      path: form.Path,
+      taskType: form.TaskType,
+    });
+    // A JSON string holding [{type:'data', data:<JSON string of the task array>}] (§4.4).
+    const status = JSON.stringify([{ type: 'data', data: JSON.stringify(tasks) }]);
+    return ok({ Data: { ContextStatus: status } });
   },
 
   async DeleteSessionAsync({ store }, { form }) {
@@ -155,6 +222,21 @@ function sessionData(session: Session): Record<string, unknown> {
     ToolList: TOOL_LIST,
     contexts: [],
   };
+}
+
+function contextFile(
+  transfers: FileTransferStore,
+  form: Record<string, string>,
+): { contextId: string; filePath: string } {
+  const contextId = form.ContextId ?? '';
+  const filePath = form.FilePath ?? '';
+  if (!transfers.hasContext(contextId)) {
+    throw new ApiError('InvalidParameter.ContextId', `context not found: ${contextId}`);
+  }
+  if (!filePath.startsWith('/')) {
+    throw new ApiError('InvalidParameter.FilePath', 'FilePath must be an absolute path');
+  }
+  return { contextId, filePath };
 }
 
 function parseOptionalInt(raw: string | undefined, field: string, min: number): number | undefined {

@@ -6,6 +6,8 @@ import { ACTIONS, type ActionCall, type ActionContext } from './actions.ts';
 import { ApiError, errorResponse, type ApiResponse } from './envelope.ts';
 import type { ControlRequest, ControlResponse } from './control.ts';
 import type { FaultPlan } from './faults.ts';
+import { OSS_PREFIX } from './file-transfer.ts';
+import { handlePresigned } from './presigned.ts';
 import { newRequestId } from './ids.ts';
 import type { RecordedRequest } from './types.ts';
 
@@ -14,6 +16,8 @@ export interface HttpContext extends ActionContext {
   faults: FaultPlan;
   recorded: RecordedRequest[];
   control(request: ControlRequest): ControlResponse;
+  /** The gateway's per-request limit: a longer action is answered 504 (it runs on). */
+  gatewayTimeoutMs: number;
 }
 
 const CONTROL_PREFIX = '/__control/';
@@ -34,12 +38,18 @@ export function createRequestListener(
 }
 
 async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const rawBody = await readBody(req);
   const url = req.url ?? '/';
   const queryStart = url.indexOf('?');
   const path = queryStart === -1 ? url : url.slice(0, queryStart);
   const query = flatten(parseQuery(queryStart === -1 ? '' : url.slice(queryStart + 1)));
   const method = req.method ?? 'GET';
+
+  if (path.startsWith(OSS_PREFIX)) {
+    // Object storage is not the gateway: raw bytes, no envelope, no key (addendum §4.2).
+    await handlePresigned(ctx.transfers, ctx.recorded, req, res, { method, path, query });
+    return;
+  }
+  const rawBody = await readBody(req);
 
   if (path.startsWith(CONTROL_PREFIX)) {
     const response = ctx.control({
@@ -86,9 +96,12 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     send(res, response, host, text);
   };
   const act = (): Promise<ApiResponse> =>
-    runAction(ctx, path, action, { query, form }, host, () => {
-      record.acted = true;
-    });
+    withGatewayLimit(
+      ctx.gatewayTimeoutMs,
+      runAction(ctx, path, action, { query, form, origin: `http://${host}` }, host, () => {
+        record.acted = true;
+      }),
+    );
 
   const applied = ctx.faults.next(action);
   if (!applied) {
@@ -195,6 +208,35 @@ function authorised(apiKey: string | undefined, header: string | undefined): boo
   const match = /^Bearer (.+)$/.exec(header ?? '');
   if (!match?.[1]) return false;
   return apiKey === undefined || apiKey === '' || match[1] === apiKey;
+}
+
+/**
+ * The gateway gives up on a request after its limit (60 s on the real service, main page
+ * §1.6) while the backend carries on; a client that waits longer gets this 504.
+ */
+async function withGatewayLimit(
+  limitMs: number,
+  action: Promise<ApiResponse>,
+): Promise<ApiResponse> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<ApiResponse>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve(
+          errorResponse(
+            504,
+            'GatewayTimeout',
+            `The request took longer than the gateway limit of ${limitMs / 1000} s`,
+          ),
+        ),
+      limitMs,
+    );
+  });
+  try {
+    return await Promise.race([action, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function defaultErrorCode(status: number): string {

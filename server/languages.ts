@@ -87,20 +87,24 @@ async function preparePython(code: string, dirs: RunDirs): Promise<Program> {
   const codeFile = join(dirs.runDir, 'cell.py');
   const resultFile = join(dirs.runDir, 'results.jsonl');
   await writeFile(codeFile, code);
-  const pythonPath = [PYTHON_SHIMS, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
   return {
     command: pythonCommand(),
     args: ['-u', RUNNER, codeFile],
     resultFile,
-    env: {
-      AGENTBAY_RESULT_FILE: resultFile,
-      PYTHONPATH: pythonPath,
-      PYTHONUNBUFFERED: '1',
-      PYTHONDONTWRITEBYTECODE: '1',
-      PYTHONIOENCODING: 'utf-8',
-      // Plotting libraries must not look for a display.
-      MPLBACKEND: 'Agg',
-    },
+    env: { ...pythonEnv(), AGENTBAY_RESULT_FILE: resultFile },
+  };
+}
+
+/** Environment of a Python interpreter run for run_code (shims on the path, no display). */
+export function pythonEnv(): Record<string, string> {
+  const pythonPath = [PYTHON_SHIMS, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
+  return {
+    PYTHONPATH: pythonPath,
+    PYTHONUNBUFFERED: '1',
+    PYTHONDONTWRITEBYTECODE: '1',
+    PYTHONIOENCODING: 'utf-8',
+    // Plotting libraries must not look for a display.
+    MPLBACKEND: 'Agg',
   };
 }
 
@@ -146,7 +150,7 @@ async function prepareJava(code: string, dirs: RunDirs): Promise<Program> {
   };
 }
 
-function pythonCommand(): string {
+export function pythonCommand(): string {
   return process.env.AGENTBAY_LOCAL_PYTHON || 'python3';
 }
 

@@ -78,7 +78,7 @@ export function toolErrorData(message: string, format: ResultFormat): unknown {
   return toolData(message, true, format);
 }
 
-function toolData(text: string, isError: boolean, format: ResultFormat): unknown {
+export function toolData(text: string, isError: boolean, format: ResultFormat): unknown {
   const content = format.includeType ? { type: 'text', text } : { text };
   const data = { content: [content], isError };
   return format.dataAsString ? JSON.stringify(data) : data;

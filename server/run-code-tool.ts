@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { parseLanguage, prepareProgram, unavailableReason } from './languages.ts';
 import { runResultData, toolErrorData } from './result-format.ts';
 import { startRun } from './run-code.ts';
+import type { KernelPool } from './kernels.ts';
 import type { Session, SessionStore } from './sessions.ts';
 import type { ResultFormat } from './types.ts';
 
@@ -39,6 +40,7 @@ const DEFAULT_TIMEOUT_S = 60;
 
 export async function callRunCode(
   store: SessionStore,
+  kernels: KernelPool,
   session: Session,
   rawArgs: string | undefined,
   format: ResultFormat,
@@ -57,12 +59,25 @@ export async function callRunCode(
   const unavailable = unavailableReason(language);
   if (unavailable) return toolErrorData(unavailable, format);
 
+  // Python keeps its variables between calls, as code_latest's kernel does.
+  if (language === 'python') {
+    const handle = kernels.for(session).run(args.code, args.timeoutS);
+    store.track(session, handle, handle.done);
+    return runResultData(await handle.done, format);
+  }
+
   // Calls on one session may overlap; each run gets its own private dir.
   await mkdir(join(session.dir, 'runs'), { recursive: true });
   const runDir = await mkdtemp(join(session.dir, 'runs', 'run-'));
   const workDir = join(session.dir, 'work');
   const program = await prepareProgram(language, args.code, { workDir, runDir });
-  const handle = startRun({ language, program, cwd: workDir, timeoutS: args.timeoutS });
+  const handle = startRun({
+    language,
+    program,
+    cwd: workDir,
+    timeoutS: args.timeoutS,
+    sessionId: session.id,
+  });
   store.track(session, handle, handle.done);
   return runResultData(await handle.done, format);
 }

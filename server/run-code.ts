@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describeFailure, type Language, type Program } from './languages.ts';
+import { sessionEnv } from './session-processes.ts';
 
 export interface RunOutcome {
   stdout: string[];
@@ -27,6 +28,7 @@ export interface RunOptions {
   program: Program;
   cwd: string;
   timeoutS: number;
+  sessionId: string;
 }
 
 /** Past this much output per stream, further chunks are dropped (keeps memory bounded). */
@@ -37,10 +39,7 @@ const CLOSE_GRACE_MS = 2000;
 export function startRun(options: RunOptions): RunHandle {
   const { program, timeoutS } = options;
   const started = performance.now();
-  const env: NodeJS.ProcessEnv = { ...process.env, ...program.env };
-  // The server's own settings are not the user's business and must not change child behaviour.
-  delete env.NODE_OPTIONS;
-  delete env.AGENTBAY_LOCAL_API_KEY;
+  const env = sessionEnv(options.sessionId, program.env);
 
   // detached: the child leads a new process group, so kill(-pid) also reaches its children.
   const child = spawn(program.command, program.args, {
@@ -140,7 +139,7 @@ function collect(stream: NodeJS.ReadableStream): { chunks: string[] } {
  * The Python runner appends one JSON object per line: {kind:'bundle', bundle} or
  * {kind:'error', message}. A process killed mid-write can leave a partial last line; skip it.
  */
-async function readRunnerResults(
+export async function readRunnerResults(
   file: string,
 ): Promise<{ bundles: Record<string, unknown>[]; error?: string }> {
   const text = await readFile(file, 'utf8').catch(() => '');

@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleControl } from './control.ts';
 import { FaultPlan } from './faults.ts';
+import { FileTransferStore } from './file-transfer.ts';
+import { KernelPool } from './kernels.ts';
+import { DEFAULT_MAX_TOOL_MESSAGE_BYTES } from './tools.ts';
 import { createRequestListener } from './http.ts';
 import { DEFAULT_RESULT_FORMAT, resolveResultFormat } from './result-format.ts';
 import { SessionStore } from './sessions.ts';
@@ -29,6 +32,9 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     : await mkdir(options.workRoot!, { recursive: true }).then(() => options.workRoot!);
 
   const store = new SessionStore(root, options.deleteDelayMs ?? 50);
+  const kernels = new KernelPool(store);
+  const transfers = new FileTransferStore(join(root, '__oss'));
+  store.onSessionEnd((session) => transfers.end(session.id));
   const faults = new FaultPlan();
   const recorded: RecordedRequest[] = [];
   let format: ResultFormat = { ...DEFAULT_RESULT_FORMAT };
@@ -41,8 +47,12 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     setResultFormat: (partial: Partial<ResultFormat>) => {
       format = resolveResultFormat(partial);
     },
+    setTransferTaskDelay: (ms: number) => {
+      transfers.taskDelayMs = ms;
+    },
     reset: () => {
       faults.clear();
+      transfers.taskDelayMs = 0;
       format = { ...DEFAULT_RESULT_FORMAT };
     },
   };
@@ -50,6 +60,12 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
   const http = createServer(
     createRequestListener({
       store,
+      kernels,
+      transfers,
+      limits: {
+        maxToolMessageBytes: options.maxToolMessageBytes ?? DEFAULT_MAX_TOOL_MESSAGE_BYTES,
+      },
+      gatewayTimeoutMs: options.gatewayTimeoutMs ?? 60_000,
       apiKey: options.apiKey,
       faults,
       recorded,

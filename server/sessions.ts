@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { ApiError, sessionNotFound } from './envelope.ts';
 import { randomAlnum, newSessionId } from './ids.ts';
 import { labelsMatch } from './labels.ts';
+import { sessionDirs, type SessionDirs } from './sandbox-paths.ts';
+import { killSessionProcesses } from './session-processes.ts';
 import type { SessionView } from './types.ts';
 
 /** Anything running on behalf of a session that must die with it. */
@@ -16,6 +18,8 @@ export interface Session extends SessionView {
   resourceId: string;
   /** Private directory: `work/` is the interpreters' cwd, `runs/` holds per-run files. */
   dir: string;
+  /** Host directories standing for the sandbox's /workspace, /tmp/file-transfer and `/`. */
+  dirs: SessionDirs;
   /** Creation order, used as the paging cursor so deletions between pages do not skip anything. */
   seq: number;
   running: Set<Killable>;
@@ -48,6 +52,8 @@ export class SessionStore {
   private readonly root: string;
   private readonly deleteDelayMs: number;
   private nextSeq = 1;
+  /** Called once when a session ends (kernels, context tasks, … clean up their share). */
+  private readonly onEnd: ((session: Session) => void | Promise<void>)[] = [];
 
   constructor(root: string, deleteDelayMs: number) {
     this.root = root;
@@ -68,13 +74,18 @@ export class SessionStore {
       appInstanceId: `ai-${randomAlnum(16)}`,
       resourceId: `p-${randomAlnum(16)}`,
       dir: join(this.root, id),
+      dirs: sessionDirs(join(this.root, id)),
       seq: this.nextSeq++,
       running: new Set(),
     };
-    await mkdir(join(session.dir, 'work'), { recursive: true });
+    await Promise.all(Object.values(session.dirs).map((dir) => mkdir(dir, { recursive: true })));
     this.all.set(id, session);
     this.touch(session);
     return session;
+  }
+
+  onSessionEnd(hook: (session: Session) => void | Promise<void>): void {
+    this.onEnd.push(hook);
   }
 
   /** A session that can still be used (RUNNING); anything else is "not found" to the API. */
@@ -101,9 +112,9 @@ export class SessionStore {
   }
 
   /** Registers running code; the session stays busy (not idle) until `done` settles. */
-  track(session: Session, handle: Killable, done: Promise<unknown>): void {
+  track(session: Session, handle: Killable, done: Promise<unknown>, isCodeRun = true): void {
     session.running.add(handle);
-    session.runCount++;
+    if (isCodeRun) session.runCount++;
     const finish = (): void => {
       session.running.delete(handle);
       this.touch(session);
@@ -164,6 +175,9 @@ export class SessionStore {
     if (session.idleTimer) clearTimeout(session.idleTimer);
     session.status = 'DELETED';
     for (const run of session.running) run.kill('session deleted');
+    for (const hook of this.onEnd) await hook(session);
+    // Detached background jobs outlive the call that started them, not the session.
+    await killSessionProcesses(session.id);
     await rm(session.dir, { recursive: true, force: true }).catch(() => undefined);
   }
 

@@ -102,6 +102,8 @@ export interface AgentBayServer {
   setFaults(rules: FaultRule[]): void;
   /** Sets the format to the defaults overridden by `format` (not merged with earlier calls). */
   setResultFormat(format: Partial<ResultFormat>): void;
+  /** How long SyncContext tasks stay `Running` before they copy (default 0). */
+  setTransferTaskDelay(ms: number): void;
   /** Clears faults and the result format back to defaults (keeps sessions and requests). */
   reset(): void;
 }
@@ -115,4 +117,8 @@ export interface ServerOptions {
   deleteDelayMs?: number;
   /** Parent directory for per-session work dirs (default: a fresh dir under os.tmpdir()). */
   workRoot?: string;
+  /** The gateway's per-request limit; longer actions are answered 504 (default 60 000). */
+  gatewayTimeoutMs?: number;
+  /** The per-call size limit of a tool message, in bytes (default 64 512, the MQTT limit). */
+  maxToolMessageBytes?: number;
 }

@@ -133,3 +133,28 @@ export function isAlive(pid: number): boolean {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+export interface ToolReply {
+  text: string;
+  isError: boolean;
+}
+
+/** Any MCP tool with the SDK's form fields; the reply decoded to its text and isError. */
+export async function callTool(
+  url: string,
+  sessionId: string,
+  name: string,
+  args: Record<string, unknown>,
+  server = name === 'shell' ? 'wuying_shell' : 'wuying_filesystem',
+): Promise<ToolReply> {
+  const reply = await call(url, 'CallMcpTool', {
+    Args: JSON.stringify(args),
+    AutoGenSession: 'false',
+    Name: name,
+    Server: server,
+    SessionId: sessionId,
+  });
+  if (reply.status !== 200) throw new Error(`${name} failed: ${reply.text}`);
+  const data = reply.body.Data;
+  return { text: data.content[0].text as string, isError: data.isError === true };
+}

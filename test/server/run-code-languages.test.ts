@@ -146,12 +146,12 @@ describe('run_code: other languages, timeouts and tool errors', () => {
   it('answers tool errors for bad tools, images, languages and arguments', async () => {
     const unknownTool = await call(server.url, 'CallMcpTool', {
       SessionId: session,
-      Name: 'shell',
+      Name: 'screenshot',
       Args: '{}',
     });
     expect(unknownTool.status).toBe(200);
     expect(unknownTool.body.Data).toEqual({
-      content: [{ type: 'text', text: 'tool not found: shell' }],
+      content: [{ type: 'text', text: 'tool not found: screenshot' }],
       isError: true,
     });
 

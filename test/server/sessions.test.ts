@@ -117,9 +117,20 @@ describe('session lifecycle', () => {
     expect(typeof data.AppInstanceId).toBe('string');
     expect(typeof data.ResourceId).toBe('string');
     const tools = JSON.parse(data.ToolList);
-    expect(tools).toEqual([
+    expect(tools[0]).toEqual(
       expect.objectContaining({ name: 'run_code', server: 'wuying_codespace', tool: 'run_code' }),
-    ]);
+    );
+    // Each tool names the MCP server the SDKs send in CallMcpTool's `Server` (addendum §1).
+    const servers = Object.fromEntries(
+      tools.map((t: { name: string; server: string }) => [t.name, t.server]),
+    );
+    expect(servers).toMatchObject({
+      shell: 'wuying_shell',
+      write_file: 'wuying_filesystem',
+      read_file: 'wuying_filesystem',
+      get_file_info: 'wuying_filesystem',
+      search_files: 'wuying_filesystem',
+    });
     expect(tools[0].inputSchema.properties.code.type).toBe('string');
 
     const view = server.sessions().find((s) => s.id === data.SessionId);

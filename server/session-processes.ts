@@ -1,0 +1,47 @@
+// Every process started for a session carries a marker in its environment. Detached
+// background jobs (`nohup … &`, `setsid`) leave the process group of the call that started
+// them, but not their environment, so the marker finds them when the session ends.
+import { readdir, readFile } from 'node:fs/promises';
+
+export const SESSION_MARKER = 'AGENTBAY_LOCAL_SESSION';
+
+/** Environment for a process run on behalf of a session. */
+export function sessionEnv(
+  sessionId: string,
+  extra: Record<string, string> = {},
+): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, [SESSION_MARKER]: sessionId };
+  // The server's own settings are not the user's business and must not change child behaviour.
+  delete env.NODE_OPTIONS;
+  delete env.AGENTBAY_LOCAL_API_KEY;
+  return env;
+}
+
+/** SIGKILLs every process of this user whose environment names the session (Linux /proc). */
+export async function killSessionProcesses(sessionId: string): Promise<number> {
+  const needle = Buffer.from(`\0${SESSION_MARKER}=${sessionId}\0`);
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return 0;
+  }
+  let killed = 0;
+  await Promise.all(
+    entries
+      .filter((name) => /^\d+$/.test(name) && Number(name) !== process.pid)
+      .map(async (pid) => {
+        const environ = await readFile(`/proc/${pid}/environ`).catch(() => undefined);
+        if (!environ) return;
+        const padded = Buffer.concat([Buffer.from([0]), environ]);
+        if (!padded.includes(needle)) return;
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+          killed++;
+        } catch {
+          // Gone already.
+        }
+      }),
+  );
+  return killed;
+}
