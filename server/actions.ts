@@ -113,7 +113,7 @@ export const ACTIONS: Record<string, Handler> = {
     if (mode !== 'upload' && mode !== 'download') {
       throw new ApiError('InvalidParameter.Mode', 'Mode must be upload or download');
     }
-    transfers.sync(session, contextId, path, mode as TaskType);
+    await transfers.sync(session, contextId, path, mode as TaskType);
     return ok();
   },
 

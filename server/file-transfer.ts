@@ -96,7 +96,7 @@ export class FileTransferStore {
   }
 
   /** SyncContext: starts a copy task between the context store and the sandbox. */
-  sync(session: Session, contextId: string, path: string, mode: TaskType): void {
+  sync(session: Session, contextId: string, path: string, mode: TaskType): Promise<void> {
     const task: ContextTask = {
       contextId,
       path,
@@ -128,7 +128,11 @@ export class FileTransferStore {
       }
       task.finishTime = Math.floor(Date.now() / 1000);
     };
+    // Without a delay the copy is done before SyncContext answers (the recorded SDK runs saw
+    // Success at the first poll); with one, the task is visibly Running first.
+    if (this.taskDelayMs === 0) return run();
     setTimeout(() => void run(), this.taskDelayMs).unref();
+    return Promise.resolve();
   }
 
   /** GetContextInfo: the session's tasks, filtered as asked. */

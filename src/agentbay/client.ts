@@ -3,6 +3,8 @@ import { AgentBayError, isSessionGone } from './errors.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
+import { parseContextStatus, type ContextTask } from './context-status.ts';
+import { parseToolData, type ToolOutcome } from './tool-result.ts';
 
 export interface AgentBayClientOptions {
   /** Origin of the gateway, e.g. `https://wuyingai.cn-shanghai.aliyuncs.com`. */
@@ -50,6 +52,8 @@ export type ApiBody = Record<string, unknown>;
 
 interface CallOptions {
   query?: Record<string, string>;
+  /** The SDK sends the key in the query for SyncContext; matched for compatibility. */
+  keyInQuery?: boolean;
   timeoutMs: number;
   retry: RetryPolicy;
   /** Overrides the client's total retry budget for this call. */
@@ -265,6 +269,214 @@ export class AgentBayClient {
     return found;
   }
 
+  /**
+   * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
+   * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
+   * applies on top.
+   */
+  async callTool(
+    sessionId: string,
+    tool: { name: string; server: string; args: Record<string, unknown> },
+    options: { timeoutMs?: number; retry?: RetryPolicy } = {},
+  ): Promise<ToolOutcome & { requestId: string }> {
+    const body = await this.call(
+      'CallMcpTool',
+      {
+        Args: JSON.stringify(tool.args),
+        AutoGenSession: false,
+        Name: tool.name,
+        Server: tool.server,
+        SessionId: sessionId,
+      },
+      {
+        timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
+        retry: options.retry ?? 'unsent-only',
+      },
+    );
+    const outcome = parseToolData(body.Data);
+    if (outcome === undefined) {
+      throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    if ('refused' in outcome) throw this.apiError('CallMcpTool', outcome.refused, body);
+    return { ...outcome, requestId: identifier(body.RequestId) };
+  }
+
+  /** Resets the session's idle-release clock (keep-alive during long waits). */
+  async refreshIdleTime(sessionId: string): Promise<void> {
+    await this.call(
+      'RefreshSessionIdleTime',
+      { SessionId: sessionId },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+  }
+
+  /**
+   * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
+   * Go SDKs do (the TS SDK's GET would put the key in the URL).
+   */
+  async getFileTransferContext(
+    sessionId: string,
+  ): Promise<{ contextId: string; contextPath: string }> {
+    const body = await this.call(
+      'GetAndLoadInternalContext',
+      { 'ContextTypes.1': 'file_transfer', SessionId: sessionId },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+    const found = items.find(
+      (item) => identifier(item.ContextId) && typeof item.ContextPath === 'string',
+    );
+    if (!found) {
+      throw this.apiError(
+        'GetAndLoadInternalContext',
+        'the service offers no file_transfer context for this session',
+        body,
+      );
+    }
+    return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
+  }
+
+  /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
+  async getContextFileUrl(
+    direction: 'upload' | 'download',
+    contextId: string,
+    filePath: string,
+  ): Promise<{ url: string; expireTimeS?: number }> {
+    const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
+    const body = await this.call(
+      action,
+      { ContextId: contextId, FilePath: filePath },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    const data = isObject(body.Data) ? body.Data : {};
+    const url = typeof data.Url === 'string' ? data.Url : '';
+    if (!/^https?:\/\//.test(url))
+      throw this.apiError(action, 'the response has no valid Url', body);
+    const expire = data.ExpireTime;
+    return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
+  }
+
+  /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+  async syncContext(
+    sessionId: string,
+    params: { contextId: string; path: string; mode: 'upload' | 'download' },
+  ): Promise<void> {
+    const body = await this.call(
+      'SyncContext',
+      { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId },
+      { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true },
+    );
+    if (body.Success === false) {
+      throw this.apiError(
+        'SyncContext',
+        stringField(body, 'Message') || 'the service refused',
+        body,
+      );
+    }
+  }
+
+  /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
+  async getContextInfo(
+    sessionId: string,
+    filter: { contextId?: string; path?: string; taskType?: 'upload' | 'download' } = {},
+  ): Promise<ContextTask[]> {
+    const body = await this.call(
+      'GetContextInfo',
+      {
+        ContextId: filter.contextId,
+        Path: filter.path,
+        SessionId: sessionId,
+        TaskType: filter.taskType,
+      },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    return parseContextStatus(body.Data);
+  }
+
+  async deleteContextFile(contextId: string, filePath: string): Promise<void> {
+    await this.call(
+      'DeleteContextFile',
+      { ContextId: contextId, FilePath: filePath },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+  }
+
+  /**
+   * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
+   * not be part of the signature.
+   */
+  async putPresigned(url: string, body: Buffer, timeoutMs = 300_000): Promise<void> {
+    const target = new URL(url);
+    const response = await this.presignedRequest('PUT', target, timeoutMs, body);
+    await response.body.dump();
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+      throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+        kind: 'api',
+        action: 'presigned PUT',
+        httpStatus: response.statusCode,
+      });
+    }
+  }
+
+  /** GET from a presigned URL, refusing more than `maxBytes`. */
+  async getPresigned(url: string, maxBytes: number, timeoutMs = 300_000): Promise<Buffer> {
+    const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+        kind: 'api',
+        action: 'presigned GET',
+        httpStatus: response.statusCode,
+      });
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > maxBytes) {
+        response.body.destroy();
+        throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+          kind: 'api',
+          action: 'presigned GET',
+        });
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+  }
+
+  private async presignedRequest(
+    method: 'PUT' | 'GET',
+    target: URL,
+    timeoutMs: number,
+    body?: Buffer,
+  ): Promise<Dispatcher.ResponseData> {
+    const action = `presigned ${method}`;
+    const started = Date.now();
+    try {
+      const response = await this.agent.request({
+        origin: target.origin,
+        path: `${target.pathname}${target.search}`,
+        method,
+        headers: { 'user-agent': this.userAgent },
+        body,
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      this.onExchange({
+        action,
+        httpStatus: response.statusCode,
+        durationMs: Date.now() - started,
+      });
+      return response;
+    } catch (error) {
+      const failure = this.transportError(action, error, timeoutMs);
+      this.onExchange({ action, durationMs: Date.now() - started, error: failure.message });
+      throw failure;
+    }
+  }
+
   async close(): Promise<void> {
     await this.agent.close();
   }
@@ -283,9 +495,12 @@ export class AgentBayClient {
       options.retryBudgetMs === undefined
         ? this.retry
         : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-    return withRetry(options.retry, retry, () =>
-      this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options),
-    );
+    const authorization = `Bearer ${this.apiKey}`;
+    const sent = options.keyInQuery
+      ? { ...options, query: { ...options.query, Authorization: authorization } }
+      : options;
+    const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
+    return withRetry(options.retry, retry, () => this.sendObserved(action, fields, sent));
   }
 
   private async sendObserved(
