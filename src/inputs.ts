@@ -1,8 +1,12 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
 import type { CodeSource } from './code-source.ts';
+import { InputError } from './input-error.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
+import { resolveWorkspaceFile } from './workspace-files.ts';
+
+export { InputError };
 
 export const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 export const DEFAULT_IMAGE_ID = 'code_latest';
@@ -42,16 +46,6 @@ export type SyntaxCheckMode = 'auto' | 'true' | 'false';
 
 /** Reads one input by name, trimmed unless told not to, '' when unset (`core.getInput` fits). */
 export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string;
-
-/** A bad input: the message names the input and says what it accepts. */
-export class InputError extends Error {
-  readonly input: string;
-  constructor(input: string, message: string) {
-    super(`Input '${input}' ${message}`);
-    this.name = 'InputError';
-    this.input = input;
-  }
-}
 
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
@@ -178,39 +172,16 @@ function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; so
 }
 
 function readCodeFile(file: string, workspace: string): { code: string; source: CodeSource } {
-  const root = realpathSync(workspace);
-  const candidate = path.resolve(root, file);
-  let real: string;
-  try {
-    real = realpathSync(candidate);
-  } catch {
+  const resolved = resolveWorkspaceFile('file', file, workspace);
+  if (resolved.size > MAX_CODE_BYTES) {
     throw new InputError(
       'file',
-      `names '${file}', which does not exist in the workspace (${root})`,
+      `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`,
     );
   }
-  // Both the path as written and the path after following links must stay inside.
-  if (!isInside(root, candidate) || !isInside(root, real)) {
-    throw new InputError(
-      'file',
-      `must be a path inside the workspace; '${file}' resolves outside it`,
-    );
-  }
-  const stats = statSync(real);
-  if (!stats.isFile())
-    throw new InputError('file', `must name a regular file; '${file}' is not one`);
-  if (stats.size > MAX_CODE_BYTES) {
-    throw new InputError(
-      'file',
-      `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`,
-    );
-  }
-  const bytes = readFileSync(real);
+  const bytes = readFileSync(resolved.realPath);
   checkCodeText('file', bytes, file);
-  return {
-    code: bytes.toString('utf8'),
-    source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
-  };
+  return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {
@@ -227,11 +198,6 @@ function checkCodeText(input: string, bytes: Buffer, name?: string): void {
     throw new InputError(input, `must be UTF-8 text; ${what} is not`);
   }
   if (bytes.includes(0)) throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-
-function isInside(root: string, target: string): boolean {
-  const relative = path.relative(root, target);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 const EXTENSION_LANGUAGES: Record<string, Language> = {
