@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(98230);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15814);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 98230:
+/***/ 15814:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74410,7 +74410,106 @@ function lastLine(text) {
     return lines[lines.length - 1]?.trim() ?? '';
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+function parseContextStatus(data) {
+    if (typeof data !== 'object' || data === null)
+        return [];
+    const status = data.ContextStatus;
+    const outer = parseJson(status);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (typeof entry !== 'object' || entry === null)
+            continue;
+        const { type, data: inner } = entry;
+        if (type !== 'data')
+            continue;
+        const list = parseJson(inner);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const t = item;
+            tasks.push({
+                contextId: context_status_text(t.contextId),
+                path: context_status_text(t.path),
+                status: context_status_text(t.status),
+                errorMessage: context_status_text(t.errorMessage),
+                taskType: context_status_text(t.taskType),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+function parseJson(value) {
+    if (typeof value !== 'string')
+        return value;
+    try {
+        return JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function context_status_text(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
+// CallMcpTool's Data for tools other than run_code, read as the SDK's callMcpTool reads it
+// (addendum §1): the text of content[], joined with "; ", and isError.
+/**
+ * The tool's outcome; `{refused}` when the service answered that the tool did not run at all
+ * (`Data.Success: false` with an `ErrMsg`); undefined when there is no tool result.
+ */
+function parseToolData(raw) {
+    let data = raw;
+    if (typeof data === 'string') {
+        try {
+            data = JSON.parse(data);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return undefined;
+    const record = data;
+    if (record.Success === false) {
+        const message = typeof record.ErrMsg === 'string' && record.ErrMsg ? record.ErrMsg : 'the tool did not run';
+        return { refused: message };
+    }
+    if (!Array.isArray(record.content))
+        return undefined;
+    const texts = record.content
+        .map((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.text === 'string'
+        ? item.text
+        : undefined)
+        .filter((text) => text !== undefined);
+    return { text: texts.join('; '), isError: record.isError === true };
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
+
 
 
 
@@ -74581,6 +74680,147 @@ class AgentBayClient {
         }
         return found;
     }
+    /**
+     * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
+     * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
+     * applies on top.
+     */
+    async callTool(sessionId, tool, options = {}) {
+        const body = await this.call('CallMcpTool', {
+            Args: JSON.stringify(tool.args),
+            AutoGenSession: false,
+            Name: tool.name,
+            Server: tool.server,
+            SessionId: sessionId,
+        }, {
+            timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
+            retry: options.retry ?? 'unsent-only',
+        });
+        const outcome = parseToolData(body.Data);
+        if (outcome === undefined) {
+            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+        }
+        if ('refused' in outcome)
+            throw this.apiError('CallMcpTool', outcome.refused, body);
+        return { ...outcome, requestId: identifier(body.RequestId) };
+    }
+    /** Resets the session's idle-release clock (keep-alive during long waits). */
+    async refreshIdleTime(sessionId) {
+        await this.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+    }
+    /**
+     * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
+     * Go SDKs do (the TS SDK's GET would put the key in the URL).
+     */
+    async getFileTransferContext(sessionId) {
+        const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+        const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
+        if (!found) {
+            throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
+        }
+        return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
+    }
+    /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
+    async getContextFileUrl(direction, contextId, filePath) {
+        const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
+        const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const url = typeof data.Url === 'string' ? data.Url : '';
+        if (!/^https?:\/\//.test(url))
+            throw this.apiError(action, 'the response has no valid Url', body);
+        const expire = data.ExpireTime;
+        return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
+    }
+    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+    async syncContext(sessionId, params) {
+        const body = await this.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
+        if (body.Success === false) {
+            throw this.apiError('SyncContext', stringField(body, 'Message') || 'the service refused', body);
+        }
+    }
+    /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
+    async getContextInfo(sessionId, filter = {}) {
+        const body = await this.call('GetContextInfo', {
+            ContextId: filter.contextId,
+            Path: filter.path,
+            SessionId: sessionId,
+            TaskType: filter.taskType,
+        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        return parseContextStatus(body.Data);
+    }
+    async deleteContextFile(contextId, filePath) {
+        await this.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+    }
+    /**
+     * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
+     * not be part of the signature.
+     */
+    async putPresigned(url, body, timeoutMs = 300_000) {
+        const target = new URL(url);
+        const response = await this.presignedRequest('PUT', target, timeoutMs, body);
+        await response.body.dump();
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+            throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+                kind: 'api',
+                action: 'presigned PUT',
+                httpStatus: response.statusCode,
+            });
+        }
+    }
+    /** GET from a presigned URL, refusing more than `maxBytes`. */
+    async getPresigned(url, maxBytes, timeoutMs = 300_000) {
+        const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
+        if (response.statusCode !== 200) {
+            await response.body.dump();
+            throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+                kind: 'api',
+                action: 'presigned GET',
+                httpStatus: response.statusCode,
+            });
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of response.body) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                response.body.destroy();
+                throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+                    kind: 'api',
+                    action: 'presigned GET',
+                });
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size);
+    }
+    async presignedRequest(method, target, timeoutMs, body) {
+        const action = `presigned ${method}`;
+        const started = Date.now();
+        try {
+            const response = await this.agent.request({
+                origin: target.origin,
+                path: `${target.pathname}${target.search}`,
+                method,
+                headers: { 'user-agent': this.userAgent },
+                body,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            this.onExchange({
+                action,
+                httpStatus: response.statusCode,
+                durationMs: Date.now() - started,
+            });
+            return response;
+        }
+        catch (error) {
+            const failure = this.transportError(action, error, timeoutMs);
+            this.onExchange({ action, durationMs: Date.now() - started, error: failure.message });
+            throw failure;
+        }
+    }
     async close() {
         await this.agent.close();
     }
@@ -74592,7 +74832,12 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        const authorization = `Bearer ${this.apiKey}`;
+        const sent = options.keyInQuery
+            ? { ...options, query: { ...options.query, Authorization: authorization } }
+            : options;
+        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
+        return withRetry(options.retry, retry, () => this.sendObserved(action, fields, sent));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
