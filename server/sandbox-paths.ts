@@ -46,20 +46,23 @@ export function sandboxPath(dirs: SessionDirs, host: string): string {
   return host;
 }
 
-// A path in a shell command: the mount point at the start of a word, followed by `/`, a quote,
-// whitespace or the end.
-const COMMAND_PATHS = /(^|[\s'"=:(<>|;&])(\/workspace|\/tmp\/file-transfer)(?=[/\s'"):;|&<>]|$)/g;
+// A path in a shell command: a mount point or /tmp at the start of a word, followed by `/`, a
+// quote, whitespace or the end.
+const COMMAND_PATHS =
+  /(^|[\s'"=:(<>|;&])(\/workspace|\/tmp\/file-transfer|\/tmp)(?=[/\s'"):;|&<>]|$)/g;
 
 /**
- * A shell command with the sandbox mount points rewritten to their host directories. A real
- * sandbox needs no such thing; here it lets `tar -C /workspace` or `cp x /tmp/file-transfer/`
- * work as they would there. Documented as a limitation of the local server.
+ * A shell command with `/workspace`, `/tmp/file-transfer` and `/tmp` rewritten to the
+ * session's directories for them. A real sandbox needs no such thing; here it lets
+ * `tar -C /workspace` or `cp out /tmp/file-transfer/` work as they would there, and keeps a
+ * client's scratch files in /tmp inside the session. Documented as a limitation of the local
+ * server.
  */
 export function mapCommandPaths(dirs: SessionDirs, command: string): string {
-  return command.replace(COMMAND_PATHS, (_match, before: string, prefix: string) => {
-    const dir = prefix === SANDBOX_WORKDIR ? dirs.work : dirs.fileTransfer;
-    return `${before}${dir}`;
-  });
+  return command.replace(
+    COMMAND_PATHS,
+    (_match, before: string, prefix: string) => `${before}${hostPath(dirs, prefix)}`,
+  );
 }
 
 function mounts(dirs: SessionDirs): [string, string][] {
