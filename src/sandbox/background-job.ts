@@ -1,0 +1,202 @@
+// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
+// in the sandbox with its output and exit status captured to files, polled with short shell
+// calls, the session kept alive meanwhile, and the process group killed at the timeout.
+import { randomBytes } from 'node:crypto';
+import { StringDecoder } from 'node:string_decoder';
+import type { AgentBayClient } from '../agentbay/client.ts';
+import { runShell, shellQuote } from '../agentbay/shell.ts';
+
+export interface JobSpec {
+  /** Bash script to run. */
+  script: string;
+  /** Sandbox working directory. */
+  cwd: string;
+  envs: Record<string, string>;
+  timeoutS: number;
+}
+
+export interface JobResult {
+  /** Undefined when the job was killed at its timeout. */
+  exitCode: number | undefined;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+export interface JobHooks {
+  /** New output as it arrives (whole lines, except at the very end). */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  pollMs?: number;
+  keepAliveMs?: number;
+  /** Keeps the whole output up to this many characters per stream. */
+  maxKeptChars?: number;
+}
+
+/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
+const POLL_CHUNK_BYTES = 20 * 1024;
+const DEFAULT_POLL_MS = 2_000;
+const DEFAULT_KEEP_ALIVE_MS = 60_000;
+const SHELL_CALL_MS = 30_000;
+
+export async function runBackgroundJob(
+  client: AgentBayClient,
+  sessionId: string,
+  spec: JobSpec,
+  hooks: JobHooks = {},
+): Promise<JobResult> {
+  const dir = `/tmp/agentbay-job-${randomBytes(6).toString('hex')}`;
+  const q = shellQuote;
+  const started = Date.now();
+  // The script goes in as base64 text: no quoting can break it, and it is written by the
+  // same call that starts it. setsid gives it its own process group to kill at the timeout.
+  const script = Buffer.from(spec.script, 'utf8').toString('base64');
+  const start = [
+    `mkdir -p ${q(dir)}`,
+    `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
+    `cd ${q(spec.cwd)}`,
+    `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+  ].join(' && ');
+  const launched = await runShell(client, sessionId, {
+    command: start,
+    timeoutMs: SHELL_CALL_MS,
+    envs: spec.envs,
+  });
+  if (!launched.success) {
+    throw new Error(
+      `could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`,
+    );
+  }
+
+  const streams = {
+    stdout: new StreamTail('stdout', hooks),
+    stderr: new StreamTail('stderr', hooks),
+  };
+  const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
+  const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+  let lastKeepAlive = Date.now();
+  let timedOut = false;
+  let exitCode: number | undefined;
+  for (;;) {
+    const state = await poll(client, sessionId, dir, streams);
+    if (state.rc !== undefined && state.drained) {
+      exitCode = state.rc;
+      break;
+    }
+    if (state.rc !== undefined) continue; // more output to read before the end
+    if (Date.now() - started >= spec.timeoutS * 1000) {
+      timedOut = true;
+      await kill(client, sessionId, dir);
+      await drain(client, sessionId, dir, streams);
+      break;
+    }
+    if (Date.now() - lastKeepAlive >= keepAliveMs) {
+      lastKeepAlive = Date.now();
+      await client.refreshIdleTime(sessionId).catch(() => undefined);
+    }
+    if (!state.moreOutput) await sleep(pollMs);
+  }
+  streams.stdout.end();
+  streams.stderr.end();
+  return {
+    exitCode,
+    stdout: streams.stdout.kept,
+    stderr: streams.stderr.kept,
+    timedOut,
+    durationMs: Date.now() - started,
+  };
+}
+
+/** Reads a stream's file in byte windows and hands on whole lines of text. */
+class StreamTail {
+  offset = 0;
+  kept = '';
+  private readonly decoder = new StringDecoder('utf8');
+  private partial = '';
+  private readonly name: 'stdout' | 'stderr';
+  private readonly hooks: JobHooks;
+
+  constructor(name: 'stdout' | 'stderr', hooks: JobHooks) {
+    this.name = name;
+    this.hooks = hooks;
+  }
+
+  push(bytes: Buffer): void {
+    this.offset += bytes.length;
+    const text = this.decoder.write(bytes);
+    const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
+    if (this.kept.length < max) this.kept += text.slice(0, max - this.kept.length);
+    const lines = this.partial + text;
+    const cut = lines.lastIndexOf('\n');
+    if (cut === -1) {
+      this.partial = lines;
+      return;
+    }
+    this.partial = lines.slice(cut + 1);
+    this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
+  }
+
+  end(): void {
+    const rest = this.partial + this.decoder.end();
+    this.partial = '';
+    if (rest) this.hooks.onOutput?.(this.name, rest);
+  }
+}
+
+interface PollState {
+  rc: number | undefined;
+  /** Nothing left unread in either stream. */
+  drained: boolean;
+  /** A window came back full: read again at once. */
+  moreOutput: boolean;
+}
+
+async function poll(
+  client: AgentBayClient,
+  sessionId: string,
+  dir: string,
+  streams: { stdout: StreamTail; stderr: StreamTail },
+): Promise<PollState> {
+  const q = shellQuote;
+  // rc first, then the windows: output written before the exit is never missed.
+  const command = [
+    `cd ${q(dir)}`,
+    `{ cat rc 2>/dev/null || echo -; }`,
+    `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+    `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+  ].join(' && ');
+  const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
+  const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
+  const out = Buffer.from(outLine.trim(), 'base64');
+  const err = Buffer.from(errLine.trim(), 'base64');
+  streams.stdout.push(out);
+  streams.stderr.push(err);
+  const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
+  const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
+  return { rc, drained: !full, moreOutput: full };
+}
+
+async function drain(
+  client: AgentBayClient,
+  sessionId: string,
+  dir: string,
+  streams: { stdout: StreamTail; stderr: StreamTail },
+): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
+    const state = await poll(client, sessionId, dir, streams);
+    if (state.drained) return;
+  }
+}
+
+/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+async function kill(client: AgentBayClient, sessionId: string, dir: string): Promise<void> {
+  const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
+  await runShell(client, sessionId, {
+    command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+    timeoutMs: SHELL_CALL_MS,
+  });
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
