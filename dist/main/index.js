@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(78258);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(98230);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 78258:
+/***/ 98230:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74078,6 +74078,12 @@ function isSessionGone(error) {
     if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
         return true;
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -74178,6 +74184,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
@@ -74388,9 +74395,6 @@ function tryParseJson(text) {
         return undefined;
     }
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
 function headline(text) {
     const lines = text.trim().split('\n');
@@ -74407,6 +74411,7 @@ function lastLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
 
 
 
@@ -74472,7 +74477,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!client_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -74543,7 +74548,7 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
@@ -74553,7 +74558,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(client_isObject).map((item) => ({
+        const sessions = items.filter(isObject).map((item) => ({
             sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -74652,7 +74657,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!client_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -74756,33 +74761,9 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
-function client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-;// CONCATENATED MODULE: ./src/cancellation.ts
-/**
- * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
- * later, then a kill 2.5 s after that). Returns a function that stops watching.
- */
-function watchCancellation(onCancel) {
-    let fired = false;
-    const handler = (signal) => {
-        if (fired)
-            return;
-        fired = true;
-        void onCancel(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/failure.ts
@@ -74831,6 +74812,111 @@ function hintFor(error) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+
+/**
+ * What the main step leaves for the post step. Saved piece by piece as soon as each is
+ * known, so that a step killed half-way still leaves enough to clean up after it.
+ */
+const KEYS = {
+    cleanupToken: 'cleanup-token',
+    sessionId: 'session-id',
+    keepSession: 'keep-session',
+    deletedByMain: 'deleted-by-main',
+    createUncertain: 'create-uncertain',
+};
+const saveState = {
+    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
+    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
+    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
+    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
+    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
+};
+function readState() {
+    return {
+        cleanupToken: core.getState(KEYS.cleanupToken),
+        sessionId: core.getState(KEYS.sessionId),
+        keepSession: core.getState(KEYS.keepSession) === 'true',
+        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+        createUncertain: core.getState(KEYS.createUncertain) === 'true',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+
+
+/**
+ * On cancellation: how long to wait for a create in flight, and for the delete. The handler
+ * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ */
+const CANCEL_CREATE_WAIT_MS = 5_000;
+const CANCEL_DELETE_MS = 4_000;
+/**
+ * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that). Returns a function that stops watching.
+ */
+function watchCancellation(onCancel) {
+    let fired = false;
+    const handler = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        void onCancel(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+/**
+ * Watches for cancellation while the main step holds a session. On cancel it waits briefly
+ * for a create in flight, deletes the session (unless it is to be kept), fails the step and
+ * exits: the run_code call in flight would only add a second, misleading error.
+ */
+function guardSession(client, options) {
+    let sessionId = '';
+    let creating;
+    let cancelled = false;
+    const stopWatching = watchCancellation(async (signal) => {
+        cancelled = true;
+        lib_core.error(`The step was cancelled (${signal}).`);
+        const id = sessionId ||
+            (await Promise.race([
+                creating?.then((s) => s.sessionId).catch(() => ''),
+                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
+            ])) ||
+            '';
+        if (!id && creating)
+            saveState.createUncertain();
+        if (id && options.deleteOnCancel) {
+            try {
+                await client.deleteSession(id, {
+                    timeoutMs: CANCEL_DELETE_MS,
+                    retryBudgetMs: CANCEL_DELETE_MS,
+                });
+                saveState.deletedByMain();
+                lib_core.info(`Deleted session ${id} on cancellation.`);
+            }
+            catch (error) {
+                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
+            }
+        }
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+        process.exit(1);
+    });
+    return {
+        creating: (request) => void (creating = request),
+        created: (id) => void (sessionId = id),
+        get cancelled() {
+            return cancelled;
+        },
+        stop: stopWatching,
+    };
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -74865,6 +74951,49 @@ class input_error_InputError extends Error {
         this.name = 'InputError';
         this.input = input;
     }
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
 }
 
 ;// CONCATENATED MODULE: ./src/workspace-files.ts
@@ -75358,16 +75487,12 @@ function printable(text) {
 
 
 
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = 512 * 1024;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-const ACTION_LABEL_COUNT = 5;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -75390,6 +75515,7 @@ function readInputs(read, env) {
             min: 1,
             max: MAX_TIMEOUT_S,
             fallback: 60,
+            unit: 'seconds',
         }),
         apiKey,
         endpoint: parseEndpoint(read('endpoint')),
@@ -75403,11 +75529,13 @@ function readInputs(read, env) {
             min: 60,
             max: 86_400,
             fallback: 900,
+            unit: 'seconds',
         }),
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
             fallback: 262_144,
+            unit: 'bytes',
         }),
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
@@ -75444,18 +75572,17 @@ function readComment(read, env) {
     return { token, stepId };
 }
 function parseSyntaxCheck(value) {
-    const lower = value.toLowerCase();
-    if (lower === '' || lower === 'auto')
+    if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
-    if (/^(true|yes|on|1)$/.test(lower))
+    if (TRUE_VALUES.includes(value))
         return 'true';
-    if (/^(false|no|off|0)$/.test(lower))
+    if (FALSE_VALUES.includes(value))
         return 'false';
     throw new input_error_InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
-    // Not trimmed: leading indentation can matter, and core.getInput trims.
-    const inline = env['INPUT_CODE'] ?? '';
+    // Not trimmed: leading indentation can matter.
+    const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
         throw new input_error_InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -75518,7 +75645,7 @@ function readLanguage(value, source) {
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
-    const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+    const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
         throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
@@ -75526,12 +75653,16 @@ function parseInteger(input, value, range) {
         throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
-    if (/^(true|yes|on|1)$/i.test(value))
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (/^(false|no|off|0)$/i.test(value))
+    if (FALSE_VALUES.includes(value))
         return false;
     throw new input_error_InputError(input, `must be true or false; got '${value}'`);
 }
@@ -75618,13 +75749,25 @@ function parseLabels(value) {
             throw new input_error_InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
-    if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
-        throw new input_error_InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+    if (Object.keys(labels).length > MAX_USER_LABELS) {
+        throw new input_error_InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/github/run-url.ts
+/** The workflow run's page, as the runner's environment describes it; '' when it cannot say. */
+function runUrl(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
+        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
+        return '';
+    }
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
+
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
@@ -75639,31 +75782,27 @@ async function uploadArtifact(name, files, rootDir, env) {
 }
 /** The artifact's page in the run, as the runner's environment describes the run. */
 function artifactUrl(env, id) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return '';
-    return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+    const run = runUrl(env);
+    return run ? `${run}/artifacts/${id}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
 /** Events whose payload names a pull request that a comment can go on. */
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /**
  * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
+ * its `context` reads the event, the payload and the repository from the runner's environment.
  */
-async function upsertComment(env, token, marker, body) {
-    const event = env.GITHUB_EVENT_NAME ?? '';
+async function upsertComment(token, marker, body) {
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
     if (!PULL_REQUEST_EVENTS.includes(event))
         return { status: 'not-a-pull-request', event };
-    const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo)
-        throw new Error('GITHUB_REPOSITORY is not set');
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const number = context.payload.pull_request?.number ?? context.payload.number;
+    if (typeof number !== 'number')
+        throw new Error('the event payload names no pull request');
+    const { owner, repo } = context.repo;
     const octokit = getOctokit(token);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         owner,
@@ -75703,14 +75842,84 @@ async function ownLogin(octokit) {
         return undefined;
     }
 }
-function pullRequestNumber(eventPath) {
-    if (!eventPath)
-        throw new Error('GITHUB_EVENT_PATH is not set');
-    const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-    const number = payload.pull_request?.number ?? payload.number;
-    if (typeof number !== 'number')
-        throw new Error('the event payload names no pull request');
-    return number;
+
+;// CONCATENATED MODULE: ./src/report/error-location.ts
+/**
+ * How each language names the user's code in its error output. The local server compiles
+ * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
+ * older IPython `<ipython-input-N-…>`.
+ */
+const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
+/** Node names the script file in stack frames and in the header of a thrown error. */
+const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
+/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
+const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
+/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
+const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
+/**
+ * The line of the user's code a failure points at, from the error text and stderr, or
+ * undefined when the output names none. `code` is what was sent: a location beyond its
+ * last line belongs to code the service wrapped around it, not to the user's.
+ */
+function findErrorLocation(language, texts, code) {
+    const lineCount = code.split('\n').length;
+    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
+    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
+    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+    switch (language) {
+        case 'python': {
+            // A traceback lists the outermost frame first: the last user frame is where it broke.
+            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+            return fromFrames(lines.reverse());
+        }
+        case 'javascript': {
+            // A stack lists the innermost frame first.
+            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
+            const first = matches[0];
+            if (!first)
+                return undefined;
+            const location = fromFrames(matches.map((m) => Number(m[1])));
+            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
+            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+            if (location && column)
+                location.column = Number(column);
+            return location;
+        }
+        case 'java': {
+            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
+            // we cannot know; only a complete program has lines that match the user's.
+            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
+                return undefined;
+            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
+        }
+        case 'r': {
+            const match = R_PARSE_ERROR.exec(text);
+            if (!match || !valid(Number(match[1])))
+                return undefined;
+            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
+        }
+    }
+}
+/** Innermost first; consecutive repeats (recursion) collapse. */
+function fromFrames(innermostFirst) {
+    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
+    if (line === undefined)
+        return undefined;
+    return { line, calledFrom: rest.slice(0, 5) };
+}
+/** "line 7, column 3": for titles. */
+function describeLine(location) {
+    const column = location.column === undefined ? '' : `, column ${location.column}`;
+    return `line ${location.line}${column}`;
+}
+/** "line 7 (called from lines 12, 3)": for messages. */
+function describeLocation(location) {
+    const from = location.calledFrom.length
+        ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
+        : '';
+    return `${describeLine(location)}${from}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/truncate.ts
@@ -75777,7 +75986,7 @@ function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
     write(text.endsWith('\n') ? text : `${text}\n`);
     write(`::${token}::\n`);
 }
-function logRun(report) {
+async function logRun(report) {
     const { result } = report;
     const streams = [
         ['stdout', result.stdout],
@@ -75791,9 +76000,7 @@ function logRun(report) {
         if (!text)
             continue;
         const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        lib_core.startGroup(`${name} (${text.length} characters)`);
-        printUntrusted(fitted.text);
-        lib_core.endGroup();
+        await lib_core.group(`${name} (${text.length} characters)`, async () => printUntrusted(fitted.text));
     }
     const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
     if (result.success) {
@@ -75806,6 +76013,7 @@ function logRun(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
@@ -75847,17 +76055,7 @@ function locationProperties(source, location, title) {
             ...(location.column === undefined ? {} : { startColumn: location.column }),
         };
     }
-    return { title: `${title} at line ${location.line}${column(location)}` };
-}
-function column(location) {
-    return location.column === undefined ? '' : `, column ${location.column}`;
-}
-/** "line 7 (called from lines 12, 3)": for messages. */
-function describeLocation(location) {
-    const from = location.calledFrom.length
-        ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
-        : '';
-    return `line ${location.line}${column(location)}${from}`;
+    return { title: `${title} at ${describeLine(location)}` };
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -75987,6 +76185,197 @@ function sanitizeProse(text) {
         .replace(UNSAFE_LINK, (_match, mark) => `]&#${mark.charCodeAt(0)};`));
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+/** Each language as people write it. */
+const LANGUAGE_NAMES = {
+    python: 'Python',
+    javascript: 'JavaScript',
+    r: 'R',
+    java: 'Java',
+};
+/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
+function verdictLine(report) {
+    const { result } = report;
+    const language = LANGUAGE_NAMES[report.language];
+    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
+    if (result.success)
+        return `### ✅ ${language} code${origin} ran successfully`;
+    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+
+/** A pull-request comment is read at a glance: the details are in the run. */
+const COMMENT_TEXT_LIMIT = 3_000;
+/** The hidden line that tells this step's comment apart, so a re-run updates it. */
+function commentMarker(stepId) {
+    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/**
+ * The body of the step's pull-request comment: the verdict, where to read more, and a short
+ * excerpt of what matters most (the error on failure, else the output), in a code block.
+ */
+function renderComment(report, options) {
+    const { result } = report;
+    const excerpt = result.success
+        ? { title: 'Output', text: result.output || result.stdout }
+        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
+    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
+    const facts = [`step ${inlineCode(options.stepId)}`];
+    if (result.executionTimeS !== undefined)
+        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
+    if (report.files.length > 0) {
+        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
+    }
+    const links = [];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (report.artifact?.url)
+        links.push(`[artifact](${report.artifact.url})`);
+    const body = [
+        commentMarker(options.stepId),
+        verdictLine(report),
+        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
+        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+/** The step outputs for one run, text outputs cut to share `maxOutputBytes` (UTF-16 bytes). */
+function buildOutputs(report, maxOutputBytes) {
+    const { result } = report;
+    const texts = {
+        output: result.output,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+    };
+    const names = Object.keys(texts);
+    const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
+    let truncated = false;
+    const outputs = {};
+    names.forEach((name, index) => {
+        const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
+        truncated ||= fitted.truncated;
+        outputs[name] = fitted.text;
+    });
+    return {
+        success: String(result.success),
+        ...outputs,
+        'execution-time': result.executionTimeS === undefined ? '' : String(result.executionTimeS),
+        'session-id': report.sessionId,
+        'request-id': report.requestId,
+        'result-file': report.resultFile,
+        truncated: String(truncated),
+        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        'artifact-url': report.artifact?.url ?? '',
+    };
+}
+/** The outputs of a step that failed before the code could give a result. */
+function failureOutputs(message) {
+    return { success: 'false', error: message };
+}
+/** The one place the step's outputs are set. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        lib_core.setOutput(name, value);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/report/result-file.ts
+
+
+
+/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
+function resultFilePath(env, sessionId) {
+    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
+    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+}
+/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
+function writeResultFile(report) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+    const { result } = report;
+    const document = {
+        success: result.success,
+        language: report.language,
+        source: report.source,
+        sessionId: report.sessionId,
+        requestId: report.requestId,
+        output: result.output,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+        errorDetail: result.errorDetail,
+        toolError: result.toolError,
+        executionTimeS: result.executionTimeS ?? null,
+        executionCount: result.executionCount ?? null,
+        wallTimeMs: report.wallTimeMs,
+        results: result.results,
+        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
+        errorLocation: report.errorLocation ?? null,
+        payloadFormat: result.format,
+    };
+    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
+    try {
+        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
+        (0,external_node_fs_.writeSync)(fd, '\n');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
+const PIECE = 1024 * 1024;
+/**
+ * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
+ * one serialised copy of the whole document would double the action's memory for nothing.
+ */
+function writeJson(value, write) {
+    if (typeof value === 'string' && value.length > PIECE) {
+        write('"');
+        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
+        for (let i = 0; i < value.length; i += PIECE) {
+            write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+        }
+        write('"');
+    }
+    else if (Array.isArray(value)) {
+        write('[');
+        value.forEach((item, index) => {
+            if (index > 0)
+                write(',');
+            writeJson(item ?? null, write);
+        });
+        write(']');
+    }
+    else if (value !== null && typeof value === 'object') {
+        write('{');
+        let first = true;
+        for (const [key, item] of Object.entries(value)) {
+            if (item === undefined)
+                continue;
+            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
+            writeJson(item, write);
+            first = false;
+        }
+        write('}');
+    }
+    else {
+        write(JSON.stringify(value) ?? 'null');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/rich-files.ts
 
 
@@ -76088,17 +76477,6 @@ const SUMMARY_TEXT_BUDGET = 250_000;
 const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the rich-results table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
-const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-function verdictLine(report) {
-    const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
-    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-    if (result.success)
-        return `### ✅ ${language} code${origin} ran successfully`;
-    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
 /**
  * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
  * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
@@ -76258,171 +76636,6 @@ function formatSeconds(seconds) {
     return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-
-/** A pull-request comment is read at a glance: the details are in the run. */
-const COMMENT_TEXT_LIMIT = 3_000;
-/** The hidden line that tells this step's comment apart, so a re-run updates it. */
-function commentMarker(stepId) {
-    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
-/**
- * The body of the step's pull-request comment: the verdict, where to read more, and a short
- * excerpt of what matters most (the error on failure, else the output), in a code block.
- */
-function renderComment(report, options) {
-    const { result } = report;
-    const excerpt = result.success
-        ? { title: 'Output', text: result.output || result.stdout }
-        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
-    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
-    const facts = [`step ${inlineCode(options.stepId)}`];
-    if (result.executionTimeS !== undefined)
-        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
-    if (report.files.length > 0) {
-        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
-    }
-    const links = [];
-    if (options.runUrl)
-        links.push(`[workflow run](${options.runUrl})`);
-    if (report.artifact?.url)
-        links.push(`[artifact](${report.artifact.url})`);
-    const body = [
-        commentMarker(options.stepId),
-        verdictLine(report),
-        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
-        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
-    ]
-        .filter(Boolean)
-        .join('\n\n');
-    return `${body}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-/** The step outputs for one run, text outputs cut to share `maxOutputBytes` (UTF-16 bytes). */
-function buildOutputs(report, maxOutputBytes) {
-    const { result } = report;
-    const texts = {
-        output: result.output,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-    };
-    const names = Object.keys(texts);
-    const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
-    let truncated = false;
-    const outputs = {};
-    names.forEach((name, index) => {
-        const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
-        truncated ||= fitted.truncated;
-        outputs[name] = fitted.text;
-    });
-    return {
-        success: String(result.success),
-        ...outputs,
-        'execution-time': result.executionTimeS === undefined ? '' : String(result.executionTimeS),
-        'session-id': report.sessionId,
-        'request-id': report.requestId,
-        'result-file': report.resultFile,
-        truncated: String(truncated),
-        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
-        'artifact-url': report.artifact?.url ?? '',
-    };
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        lib_core.setOutput(name, value);
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/report/result-file.ts
-
-
-
-/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
-function resultFilePath(env, sessionId) {
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
-}
-/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-function writeResultFile(report) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
-    const { result } = report;
-    const document = {
-        success: result.success,
-        language: report.language,
-        source: report.source,
-        sessionId: report.sessionId,
-        requestId: report.requestId,
-        output: result.output,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-        errorDetail: result.errorDetail,
-        toolError: result.toolError,
-        executionTimeS: result.executionTimeS ?? null,
-        executionCount: result.executionCount ?? null,
-        wallTimeMs: report.wallTimeMs,
-        results: result.results,
-        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
-        errorLocation: report.errorLocation ?? null,
-        payloadFormat: result.format,
-    };
-    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
-    try {
-        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
-        (0,external_node_fs_.writeSync)(fd, '\n');
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
-const PIECE = 1024 * 1024;
-/**
- * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
- * one serialised copy of the whole document would double the action's memory for nothing.
- */
-function writeJson(value, write) {
-    if (typeof value === 'string' && value.length > PIECE) {
-        write('"');
-        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
-        for (let i = 0; i < value.length; i += PIECE) {
-            write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
-        }
-        write('"');
-    }
-    else if (Array.isArray(value)) {
-        write('[');
-        value.forEach((item, index) => {
-            if (index > 0)
-                write(',');
-            writeJson(item ?? null, write);
-        });
-        write(']');
-    }
-    else if (value !== null && typeof value === 'object') {
-        write('{');
-        let first = true;
-        for (const [key, item] of Object.entries(value)) {
-            if (item === undefined)
-                continue;
-            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
-            writeJson(item, write);
-            first = false;
-        }
-        write('}');
-    }
-    else {
-        write(JSON.stringify(value) ?? 'null');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
 
 
@@ -76430,16 +76643,16 @@ function writeJson(value, write) {
 /** Lines shown on each side of the failing one. */
 const CONTEXT_LINES = 2;
 /** The job summary when the code did not get past the syntax check: no session was used. */
-function renderSyntaxErrorSummary(inputs, syntax) {
-    const language = LANGUAGE_NAMES[inputs.language];
-    const origin = inputs.source.kind === 'file' ? ` from ${inlineCode(inputs.source.path ?? '')}` : '';
+function renderSyntaxErrorSummary(code, syntax) {
+    const language = LANGUAGE_NAMES[code.language];
+    const origin = code.source.kind === 'file' ? ` from ${inlineCode(code.source.path ?? '')}` : '';
     const where = syntax.location ? ` at ${describeLocation(syntax.location)}` : '';
     const parts = [
         `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
         `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
     ];
     if (syntax.location)
-        parts.push(codeBlock(excerpt(inputs.code, syntax.location.line)));
+        parts.push(codeBlock(excerpt(code.code, syntax.location.line)));
     return `${parts.join('\n\n')}\n`;
 }
 /** The failing line with a little context, numbered, the failing one marked. */
@@ -76468,6 +76681,8 @@ function excerpt(code, line) {
 
 
 
+
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
@@ -76477,7 +76692,7 @@ async function publishRun(inputs, env, runReport) {
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
     }
-    logRun(runReport);
+    await logRun(runReport);
     setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSummary(runReport)).write();
@@ -76510,7 +76725,7 @@ async function commentOnPullRequest(inputs, env, runReport) {
         runUrl: runUrl(env),
     });
     try {
-        const outcome = await upsertComment(env, token, commentMarker(stepId), body);
+        const outcome = await upsertComment(token, commentMarker(stepId), body);
         if (outcome.status === 'not-a-pull-request') {
             annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
         }
@@ -76521,14 +76736,6 @@ async function commentOnPullRequest(inputs, env, runReport) {
     catch (error) {
         annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
     }
-}
-function runUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
-        return '';
-    }
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 /** The code's failure, as one annotation at the failing line when the error output names it. */
 function failIfCodeFailed(inputs, runReport) {
@@ -76544,8 +76751,7 @@ function failIfCodeFailed(inputs, runReport) {
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
 async function publishSyntaxError(inputs, env, syntax) {
-    lib_core.setOutput('success', 'false');
-    lib_core.setOutput('error', syntax.message);
+    setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
     }
@@ -76556,72 +76762,10 @@ async function publishSyntaxError(inputs, env, syntax) {
     else
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
-
-;// CONCATENATED MODULE: ./src/report/error-location.ts
-/**
- * How each language names the user's code in its error output. The local server compiles
- * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
- * older IPython `<ipython-input-N-…>`.
- */
-const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
-// eslint-disable-next-line no-control-regex
-const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
-/** Node names the script file in stack frames and in the header of a thrown error. */
-const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
-/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
-const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
-/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
-const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
-/**
- * The line of the user's code a failure points at, from the error text and stderr, or
- * undefined when the output names none. `code` is what was sent: a location beyond its
- * last line belongs to code the service wrapped around it, not to the user's.
- */
-function findErrorLocation(language, texts, code) {
-    const lineCount = code.split('\n').length;
-    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
-    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
-    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
-    switch (language) {
-        case 'python': {
-            // A traceback lists the outermost frame first: the last user frame is where it broke.
-            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-            return fromFrames(lines.reverse());
-        }
-        case 'javascript': {
-            // A stack lists the innermost frame first.
-            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
-            const first = matches[0];
-            if (!first)
-                return undefined;
-            const location = fromFrames(matches.map((m) => Number(m[1])));
-            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
-            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
-            if (location && column)
-                location.column = Number(column);
-            return location;
-        }
-        case 'java': {
-            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
-            // we cannot know; only a complete program has lines that match the user's.
-            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
-                return undefined;
-            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
-        }
-        case 'r': {
-            const match = R_PARSE_ERROR.exec(text);
-            if (!match || !valid(Number(match[1])))
-                return undefined;
-            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
-        }
-    }
-}
-/** Innermost first; consecutive repeats (recursion) collapse. */
-function fromFrames(innermostFirst) {
-    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
-    if (line === undefined)
-        return undefined;
-    return { line, calledFrom: rest.slice(0, 5) };
+/** A step that failed before the code gave a result (the service, the network). */
+function publishFailure(message) {
+    setOutputs(failureOutputs(message));
+    lib_core.setFailed(message);
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
@@ -76668,33 +76812,33 @@ function redactValue(value, secrets) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
+;// CONCATENATED MODULE: ./src/report/build-report.ts
 
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
-}
+
+
+
 /**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
+ * The report of one run: secrets out before anything is written (files, outputs, log,
+ * summary, comment), rich results written to files, and the failing line located.
  */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
+function buildRunReport(run, env) {
+    const result = redactResult(run.result, run.secrets);
+    const resultFile = resultFilePath(env, run.sessionId);
+    return {
+        language: run.language,
+        source: run.source,
+        code: redactText(run.code, run.secrets),
+        sessionId: run.sessionId,
+        requestId: run.requestId,
+        result,
+        wallTimeMs: run.wallTimeMs,
+        sessionKept: run.sessionKept,
+        resultFile,
+        files: writeRichFiles(result.results, richFilesDir(resultFile)),
+        errorLocation: result.success
+            ? undefined
+            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
     };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
-    }
-    return labels;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -76864,36 +77008,6 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-
-/**
- * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
- */
-const KEYS = {
-    cleanupToken: 'cleanup-token',
-    sessionId: 'session-id',
-    keepSession: 'keep-session',
-    deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
-};
-const saveState = {
-    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
-    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
-    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
-};
-function readState() {
-    return {
-        cleanupToken: core.getState(KEYS.cleanupToken),
-        sessionId: core.getState(KEYS.sessionId),
-        keepSession: core.getState(KEYS.keepSession) === 'true',
-        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 
 /** Kept equal to package.json's version by a test. */
@@ -76913,15 +77027,6 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-
-
-
-/**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
- */
-const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
@@ -76954,53 +77059,26 @@ async function run(env = process.env) {
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
     let sessionId = '';
-    let creating;
-    let cancelled = false;
-    const stopWatching = watchCancellation(async (signal) => {
-        cancelled = true;
-        lib_core.error(`The step was cancelled (${signal}).`);
-        const id = sessionId ||
-            (await Promise.race([
-                creating?.then((s) => s.sessionId).catch(() => ''),
-                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
-            ])) ||
-            '';
-        if (!id && creating)
-            saveState.createUncertain();
-        if (id && inputs.cleanup) {
-            try {
-                await client.deleteSession(id, {
-                    timeoutMs: CANCEL_DELETE_MS,
-                    retryBudgetMs: CANCEL_DELETE_MS,
-                });
-                saveState.deletedByMain();
-                lib_core.info(`Deleted session ${id} on cancellation.`);
-            }
-            catch (error) {
-                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
-            }
-        }
-        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
-        // Exit now: the run_code call in flight would only add a second, misleading error.
-        process.exit(1);
-    });
     const started = Date.now();
     try {
         lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        creating = client.createSession({
+        const creating = client.createSession({
             imageId: inputs.imageId,
             labels: sessionLabels(env, cleanupToken, inputs.labels),
             loginRegionId: inputs.regionId,
             idleReleaseTimeoutS: inputs.idleTimeoutS,
         });
+        guard.creating(creating);
         const created = await creating;
         sessionId = created.sessionId;
+        guard.created(sessionId);
         // Recorded before anything else can fail, so the post step can always delete it.
         saveState.sessionId(sessionId);
         lib_core.setOutput('session-id', sessionId);
-        // The cancellation handler owns the session now, and ends the process.
-        if (cancelled)
+        // The cancellation guard owns the session now, and ends the process.
+        if (guard.cancelled)
             return;
         lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
@@ -77009,40 +77087,29 @@ async function run(env = process.env) {
             language: inputs.language,
             timeoutS: inputs.timeoutS,
         });
-        // Secrets out before anything is written: files, outputs, log, summary, comment.
-        const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
-        const result = redactResult(answer.result, secrets);
-        const resultFile = resultFilePath(env, sessionId);
-        const runReport = {
+        const report = buildRunReport({
             language: inputs.language,
             source: inputs.source,
-            code: redactText(inputs.code, secrets),
+            code: inputs.code,
             sessionId,
             requestId: answer.requestId,
-            result,
+            result: answer.result,
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
-            resultFile,
-            files: writeRichFiles(result.results, richFilesDir(resultFile)),
-            errorLocation: result.success
-                ? undefined
-                : findErrorLocation(inputs.language, [result.errorDetail, result.stderr, result.error], inputs.code),
-        };
-        await publishRun(inputs, env, runReport);
+            secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+        }, env);
+        await publishRun(inputs, env, report);
     }
     catch (error) {
         if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
             saveState.createUncertain();
         }
-        const message = describeFailure(error);
-        lib_core.setOutput('success', 'false');
-        lib_core.setOutput('error', message);
-        lib_core.setFailed(message);
+        publishFailure(describeFailure(error));
     }
     finally {
-        // Once cancelled, the handler still needs the client to delete the session; it exits.
-        if (!cancelled) {
-            stopWatching();
+        // Once cancelled, the guard still needs the client to delete the session; it exits.
+        if (!guard.cancelled) {
+            guard.stop();
             await client.close();
         }
         lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);

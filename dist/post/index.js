@@ -73999,7 +73999,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8142:
+/***/ 5968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77013,6 +77013,12 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
 
 const DEFAULT_RETRY = {
@@ -77111,6 +77117,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
@@ -77321,9 +77328,6 @@ function tryParseJson(text) {
         return undefined;
     }
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
 function headline(text) {
     const lines = text.trim().split('\n');
@@ -77340,6 +77344,7 @@ function lastLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
 
 
 
@@ -77405,7 +77410,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!client_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -77476,7 +77481,7 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
@@ -77486,7 +77491,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(client_isObject).map((item) => ({
+        const sessions = items.filter(isObject).map((item) => ({
             sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -77585,7 +77590,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!client_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -77689,9 +77694,6 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
-function client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -77776,6 +77778,49 @@ class input_error_InputError extends Error {
         this.name = 'InputError';
         this.input = input;
     }
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${session_labels_RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${session_labels_RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${session_labels_RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const session_labels_ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const session_labels_MAX_USER_LABELS = MAX_LABELS - session_labels_ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return randomBytes(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
 }
 
 ;// CONCATENATED MODULE: ./src/workspace-files.ts
@@ -78269,16 +78314,12 @@ function printable(text) {
 
 
 
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-const ACTION_LABEL_COUNT = 5;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -78301,6 +78342,7 @@ function readInputs(read, env) {
             min: 1,
             max: MAX_TIMEOUT_S,
             fallback: 60,
+            unit: 'seconds',
         }),
         apiKey,
         endpoint: parseEndpoint(read('endpoint')),
@@ -78314,11 +78356,13 @@ function readInputs(read, env) {
             min: 60,
             max: 86_400,
             fallback: 900,
+            unit: 'seconds',
         }),
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
             fallback: 262_144,
+            unit: 'bytes',
         }),
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
@@ -78355,18 +78399,17 @@ function readComment(read, env) {
     return { token, stepId };
 }
 function parseSyntaxCheck(value) {
-    const lower = value.toLowerCase();
-    if (lower === '' || lower === 'auto')
+    if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
-    if (/^(true|yes|on|1)$/.test(lower))
+    if (TRUE_VALUES.includes(value))
         return 'true';
-    if (/^(false|no|off|0)$/.test(lower))
+    if (FALSE_VALUES.includes(value))
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
-    // Not trimmed: leading indentation can matter, and core.getInput trims.
-    const inline = env['INPUT_CODE'] ?? '';
+    // Not trimmed: leading indentation can matter.
+    const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -78429,7 +78472,7 @@ function readLanguage(value, source) {
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
-    const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+    const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
@@ -78437,12 +78480,16 @@ function parseInteger(input, value, range) {
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE_VALUES = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
-    if (/^(true|yes|on|1)$/i.test(value))
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (/^(false|no|off|0)$/i.test(value))
+    if (FALSE_VALUES.includes(value))
         return false;
     throw new InputError(input, `must be true or false; got '${value}'`);
 }
@@ -78529,37 +78576,8 @@ function parseLabels(value) {
             throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
-    if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
-        throw new InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
-    }
-    return labels;
-}
-
-;// CONCATENATED MODULE: ./src/session-labels.ts
-
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return randomBytes(12).toString('hex');
-}
-/**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
-    };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
+    if (Object.keys(labels).length > MAX_USER_LABELS) {
+        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -78727,7 +78745,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8142);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5968);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
