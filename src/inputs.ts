@@ -4,14 +4,15 @@ import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay
 import type { CodeSource } from './code-source.ts';
 import { InputError } from './input-error.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
+import { readSandboxInputs, type SandboxInputs } from './sandbox-inputs.ts';
 import { resolveWorkspaceFile } from './workspace-files.ts';
 
 export { InputError };
 
 export const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 export const DEFAULT_IMAGE_ID = 'code_latest';
-/** The gateway answers no request that runs longer than 60 s. */
-export const MAX_TIMEOUT_S = 60;
+/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
+export const MAX_TIMEOUT_S = 3600;
 export const MAX_CODE_BYTES = 512 * 1024;
 
 export interface ActionInputs {
@@ -33,6 +34,8 @@ export interface ActionInputs {
   artifact: string;
   comment: CommentInputs | undefined;
   syntaxCheck: SyntaxCheckMode;
+  /** upload, setup, env, secret-env, download. */
+  sandbox: SandboxInputs;
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -97,6 +100,7 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
     artifact: parseArtifactName(read('artifact')),
     comment: readComment(read, env),
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
+    sandbox: readSandboxInputs(read, env),
   };
 }
 

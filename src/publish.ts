@@ -50,7 +50,11 @@ async function uploadRunArtifact(
   runReport: RunReport,
   env: NodeJS.ProcessEnv,
 ): Promise<RunReport['artifact']> {
-  const files = [runReport.resultFile, ...runReport.files.map((f) => f.path)];
+  const files = [
+    runReport.resultFile,
+    ...runReport.files.map((f) => f.path),
+    ...(runReport.downloads?.files ?? []),
+  ];
   try {
     core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
     const artifact = await uploadArtifact(name, files, path.dirname(runReport.resultFile), env);

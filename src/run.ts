@@ -6,7 +6,19 @@ import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { buildRunReport } from './report/build-report.ts';
+import { redactText } from './report/redact.ts';
+import { downloadDir, resultFilePath } from './report/result-file.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { readSecretEnv } from './sandbox-inputs.ts';
+import { runUserCode } from './sandbox/code-runner.ts';
+import {
+  downloadFiles,
+  logStreamer,
+  runSetup,
+  SetupFailed,
+  uploadWorkspaceFiles,
+  type DownloadedFiles,
+} from './sandbox/work-environment.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
 import { USER_AGENT } from './version.ts';
@@ -18,6 +30,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   try {
     // Masked before anything else can print it.
     core.setSecret(readApiKey(core.getInput, env));
+    for (const value of Object.values(readSecretEnv(core.getInput))) maskSecret(value);
     inputs = readInputs(core.getInput, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
@@ -67,12 +80,43 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (guard.cancelled) return;
     core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
 
-    core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
-    const answer = await client.runCode(sessionId, {
-      code: inputs.code,
-      language: inputs.language,
-      timeoutS: inputs.timeoutS,
-    });
+    const { sandbox } = inputs;
+    const secrets = [
+      inputs.apiKey,
+      inputs.comment?.token ?? '',
+      ...Object.values(sandbox.secretEnv),
+    ];
+    const envs = { ...sandbox.env, ...sandbox.secretEnv };
+    await uploadWorkspaceFiles(client, sessionId, sandbox);
+    await runSetup(client, sessionId, sandbox, envs, secrets);
+
+    const mode = inputs.timeoutS > 60 ? 'as a background process (timeout above 60 s)' : '';
+    core.info(
+      `Running ${inputs.language} code with a ${inputs.timeoutS} s timeout${mode ? ` ${mode}` : ''} …`,
+    );
+    const answer = await runUserCode(
+      client,
+      sessionId,
+      {
+        code: inputs.code,
+        language: inputs.language,
+        source: inputs.source,
+        timeoutS: inputs.timeoutS,
+        envs,
+      },
+      { onOutput: logStreamer(secrets) },
+    );
+    for (const notice of answer.notices) core.notice(notice);
+    let downloads: DownloadedFiles | undefined;
+    if (sandbox.download.length > 0) {
+      downloads = await downloadFiles(
+        client,
+        sessionId,
+        sandbox,
+        downloadDir(resultFilePath(env, sessionId)),
+        secrets,
+      );
+    }
     const report = buildRunReport(
       {
         language: inputs.language,
@@ -83,7 +127,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         result: answer.result,
         wallTimeMs: Date.now() - started,
         sessionKept: !inputs.cleanup,
-        secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+        secrets,
+        downloads,
       },
       env,
     );
@@ -92,7 +137,11 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
       saveState.createUncertain();
     }
-    publishFailure(describeFailure(error));
+    const message = describeFailure(error);
+    publishFailure(
+      redactText(message, [inputs.apiKey, ...Object.values(inputs.sandbox.secretEnv)]),
+    );
+    if (error instanceof SetupFailed) core.debug('The code did not run: setup failed.');
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
     if (!guard.cancelled) {
@@ -101,4 +150,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   }
+}
+
+/** A secret and the forms of it the action itself could print (base64, URL-encoded). */
+function maskSecret(value: string): void {
+  core.setSecret(value);
+  core.setSecret(Buffer.from(value, 'utf8').toString('base64'));
+  const encoded = encodeURIComponent(value);
+  if (encoded !== value) core.setSecret(encoded);
 }

@@ -14,6 +14,8 @@ export interface FinishedRun extends ReportedCode {
   sessionKept: boolean;
   /** Values that must not reach any file, output, log or summary. */
   secrets: string[];
+  /** Files fetched with `download`. */
+  downloads?: { dir: string; files: string[] };
 }
 
 /**
@@ -33,6 +35,7 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     wallTimeMs: run.wallTimeMs,
     sessionKept: run.sessionKept,
     resultFile,
+    downloads: run.downloads,
     files: writeRichFiles(result.results, richFilesDir(resultFile)),
     errorLocation: result.success
       ? undefined

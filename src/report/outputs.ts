@@ -35,8 +35,15 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
     'request-id': report.requestId,
     'result-file': report.resultFile,
     truncated: String(truncated),
-    files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+    files: JSON.stringify([
+      ...report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+      ...(report.downloads?.files ?? []).map((path) => ({
+        path,
+        mimeType: 'application/octet-stream',
+      })),
+    ]),
     'artifact-url': report.artifact?.url ?? '',
+    'download-dir': report.downloads?.dir ?? '',
   };
 }
 

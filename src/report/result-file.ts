@@ -9,6 +9,11 @@ export function resultFilePath(env: NodeJS.ProcessEnv, sessionId: string): strin
   return path.join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
 }
 
+/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
+export function downloadDir(resultFile: string): string {
+  return resultFile.replace(/\.json$/, '') + '-download';
+}
+
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
 export function writeResultFile(report: RunReport): void {
   mkdirSync(path.dirname(report.resultFile), { recursive: true });

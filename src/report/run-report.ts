@@ -28,6 +28,8 @@ export interface RunReport {
   resultFile: string;
   /** Non-text results written to disk. */
   files: RichFile[];
+  /** Files fetched from the sandbox with `download` (absolute paths on the runner). */
+  downloads?: { dir: string; files: string[] };
   /** Where in the user's code the failure happened, when the error output says. */
   errorLocation?: ErrorLocation;
   /** The artifact holding the files and the result, when one was uploaded. */

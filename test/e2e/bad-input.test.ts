@@ -87,11 +87,11 @@ const cases: Case[] = [
     /Input 'language' must be one of python, py, python3, javascript, js, node, nodejs, r, java \(case-insensitive\); got 'cobol'/,
   ],
   ['no language with inline code', { code: '1' }, /Input 'language' is required with inline code/],
-  ...['0', '-1', '61', '1.5', 'abc'].map((t): Case => [
+  ...['0', '-1', '3601', '1.5', 'abc'].map((t): Case => [
     `timeout ${t}`,
     { language: 'python', code: '1', timeout: t },
     new RegExp(
-      `Input 'timeout' must be a whole number of seconds from 1 to 60; got '${t.replace('.', '\\.')}'`,
+      `Input 'timeout' must be a whole number of seconds from 1 to 3600; got '${t.replace('.', '\\.')}'`,
     ),
   ]),
   [

@@ -1,0 +1,148 @@
+// The repository in the sandbox: its files in before the code (upload), a setup script, and the
+// files the code wrote back out afterwards (download). Progress goes to the job log.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { AgentBayClient } from '../agentbay/client.ts';
+import { printUntrusted } from '../report/log.ts';
+import { redactText } from '../report/redact.ts';
+import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from '../sandbox-inputs.ts';
+import { runBackgroundJob, type JobHooks } from './background-job.ts';
+import { downloadTree, SANDBOX_WORKDIR, uploadTree } from './transfer.ts';
+
+/** How long `setup` may run (pip installs can take minutes). */
+export const SETUP_TIMEOUT_S = 1800;
+/** How much of a failed setup's output the error message carries. */
+const SETUP_TAIL_CHARS = 2000;
+
+export class SetupFailed extends Error {
+  readonly exitCode: number | undefined;
+  constructor(exitCode: number | undefined, tail: string, timedOut: boolean) {
+    super(
+      timedOut
+        ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run. Last output:\n${tail}`
+        : `setup failed with exit code ${exitCode}; the code did not run. Last output:\n${tail}`,
+    );
+    this.exitCode = exitCode;
+  }
+}
+
+export interface SetupOutcome {
+  exitCode: number;
+  output: string;
+  durationMs: number;
+}
+
+/** Streams a job's output into the log: redacted, fenced against workflow commands. */
+export function logStreamer(secrets: string[]): JobHooks['onOutput'] {
+  return (_stream, text) => printUntrusted(redactText(text, secrets));
+}
+
+export async function uploadWorkspaceFiles(
+  client: AgentBayClient,
+  sessionId: string,
+  inputs: SandboxInputs,
+): Promise<void> {
+  if (inputs.upload.length === 0) return;
+  const entries = inputs.upload.map((file) => ({
+    path: file.path,
+    bytes: readFileSync(file.realPath),
+  }));
+  const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
+  core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+  const stats = await uploadTree(client, sessionId, entries);
+  if (stats.fallback) core.info(`Using write_file for the upload: ${stats.fallback}.`);
+  core.info(
+    `Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`,
+  );
+}
+
+export async function runSetup(
+  client: AgentBayClient,
+  sessionId: string,
+  inputs: SandboxInputs,
+  envs: Record<string, string>,
+  secrets: string[],
+): Promise<SetupOutcome | undefined> {
+  if (!inputs.setup) return undefined;
+  let output = '';
+  const job = await core.group('Setup', () =>
+    runBackgroundJob(
+      client,
+      sessionId,
+      { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S },
+      {
+        onOutput: (stream, text) => {
+          output += text;
+          logStreamer(secrets)!(stream, text);
+        },
+      },
+    ),
+  );
+  const clean = redactText(output, secrets);
+  if (job.timedOut || job.exitCode !== 0) {
+    throw new SetupFailed(job.exitCode, clean.slice(-SETUP_TAIL_CHARS), job.timedOut);
+  }
+  core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
+  return { exitCode: 0, output: clean, durationMs: job.durationMs };
+}
+
+export interface DownloadedFiles {
+  dir: string;
+  /** Absolute paths on the runner. */
+  files: string[];
+}
+
+/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
+export async function downloadFiles(
+  client: AgentBayClient,
+  sessionId: string,
+  inputs: SandboxInputs,
+  dir: string,
+  secrets: string[],
+): Promise<DownloadedFiles | undefined> {
+  if (inputs.download.length === 0) return undefined;
+  core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
+  try {
+    const outcome = await downloadTree(client, sessionId, inputs.download, {
+      maxBytes: MAX_DOWNLOAD_BYTES,
+      maxFiles: MAX_DOWNLOAD_FILES,
+    });
+    if (outcome.kind === 'none') {
+      core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
+      return { dir, files: [] };
+    }
+    if (outcome.kind === 'too-large') {
+      core.warning(
+        `download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`,
+      );
+      return { dir, files: [] };
+    }
+    const written: string[] = [];
+    for (const file of outcome.files) {
+      const target = path.join(dir, ...file.path.split('/'));
+      mkdirSync(path.dirname(target), { recursive: true });
+      writeFileSync(target, file.bytes);
+      written.push(target);
+      if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+        core.warning(
+          `The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`,
+        );
+      }
+    }
+    if (outcome.skipped.length > 0) {
+      core.warning(
+        `download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`,
+      );
+    }
+    core.info(
+      `Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`,
+    );
+    return { dir, files: written };
+  } catch (error) {
+    core.warning(
+      `Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`,
+    );
+    return { dir, files: [] };
+  }
+}

@@ -1,0 +1,320 @@
+// The repository in the sandbox, end to end with the bundled steps: files in, setup, env and
+// secret-env, files out, runs past 60 s, and cancellation at each stage.
+import type { ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import {
+  activeCommands,
+  makeWorkdir,
+  runAction,
+  runningSessions,
+  runStep,
+  TEST_KEY,
+  type Workdir,
+} from '../../scripts/step-runner.ts';
+
+let server: AgentBayServer;
+beforeAll(async () => {
+  server = await startServer({ apiKey: TEST_KEY });
+});
+afterAll(() => server.close());
+beforeEach(() => server.reset());
+
+const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const SECRET = 'sk-live-Zq8#secret value/ü';
+
+/** Every file a step could have written: outputs, state, summary, RUNNER_TEMP, the logs. */
+function everythingWritten(workdir: Workdir, ...texts: string[]): string {
+  const parts = [...texts];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (!full.includes(`${path.sep}workspace${path.sep}`))
+        parts.push(readFileSync(full, 'latin1'), readFileSync(full, 'utf8'));
+    }
+  };
+  walk(workdir.dir);
+  return parts.join('\n');
+}
+
+function repository(workdir: Workdir, blob: Buffer): void {
+  const w = (file: string, content: string | Buffer) => {
+    mkdirSync(path.dirname(path.join(workdir.workspace, file)), { recursive: true });
+    writeFileSync(path.join(workdir.workspace, file), content);
+  };
+  w('scripts/helpers.py', 'def total(rows):\n    return sum(int(r[1]) for r in rows)\n');
+  w(
+    'scripts/validate_data.py',
+    [
+      'import csv, hashlib, os',
+      'from helpers import total',
+      "rows = list(csv.reader(open('data/table.csv')))[1:]",
+      "blob = open('data/blob.bin', 'rb').read()",
+      "marker = open('setup-marker.txt').read().strip()",
+      "secret = os.environ['API_TOKEN']",
+      "print('the secret is', secret)",
+      "print('mode', os.environ['MODE'])",
+      "os.makedirs('out', exist_ok=True)",
+      "with open('out/report.bin', 'wb') as fh:",
+      "    fh.write(str(total(rows)).encode() + b'|' + marker.encode() + b'|' + hashlib.sha256(secret.encode()).hexdigest().encode() + b'|' + blob)",
+      "print('total', total(rows))",
+    ].join('\n'),
+  );
+  w('data/table.csv', 'name,amount\na,2\nb,40\n');
+  w('data/blob.bin', blob);
+  w('data/ignored.tmp', 'not uploaded');
+}
+
+describe('a repository script with upload, setup, env, secret-env and download', () => {
+  let run: Awaited<ReturnType<typeof runAction>>;
+  const blob = randomBytes(200_000);
+  beforeAll(async () => {
+    const workdir = makeWorkdir();
+    repository(workdir, blob);
+    run = await runAction({
+      workdir,
+      inputs: {
+        ...base(),
+        file: 'scripts/validate_data.py',
+        upload: 'scripts/*.py\ndata/*\n!data/*.tmp',
+        setup:
+          'echo "installing"; echo installed > setup-marker.txt; echo "token seen by setup: $API_TOKEN"',
+        env: 'MODE=strict',
+        'secret-env': `API_TOKEN=${SECRET}`,
+        download: 'out/**',
+      },
+    });
+  });
+
+  it('runs the script as from the workspace root: sibling import, CSV, binary, setup marker, variables', () => {
+    expect(run.main.code).toBe(0);
+    expect(run.main.outputs.success).toBe('true');
+    expect(run.main.outputs.stdout).toContain('total 42');
+    expect(run.main.outputs.stdout).toContain('mode strict');
+    expect(run.main.stdout).toMatch(/::group::Setup/);
+    expect(run.main.stdout).toContain('installing');
+  });
+
+  it('brings the report back byte for byte, lists it in files and download-dir', () => {
+    const dir = run.main.outputs['download-dir']!;
+    expect(dir.startsWith(run.workdir.runnerTemp)).toBe(true);
+    const report = readFileSync(path.join(dir, 'out', 'report.bin'));
+    const expected = Buffer.concat([
+      Buffer.from(`42|installed|${createHash('sha256').update(SECRET).digest('hex')}|`),
+      blob,
+    ]);
+    expect(report.equals(expected)).toBe(true);
+    const files = JSON.parse(run.main.outputs.files!) as { path: string }[];
+    expect(files.map((f) => f.path)).toContain(path.join(dir, 'out', 'report.bin'));
+  });
+
+  it('never writes the secret-env value anywhere, in any encoding, though code and setup printed it', () => {
+    expect(run.main.outputs.stdout).toContain('the secret is ***');
+    // The add-mask commands are how the runner learns the values; they are not output.
+    const unmasked = (log: string) =>
+      log
+        .split('\n')
+        .filter((line) => !line.startsWith('::add-mask::'))
+        .join('\n');
+    const written = everythingWritten(
+      run.workdir,
+      unmasked(run.main.stdout),
+      run.main.stderr,
+      run.post.stdout,
+      run.post.stderr,
+    );
+    for (const form of [
+      SECRET,
+      encodeURIComponent(SECRET),
+      Buffer.from(SECRET).toString('base64'),
+      SECRET.replace('#', '&#35;'),
+    ]) {
+      expect(written.includes(form), form).toBe(false);
+    }
+    // Masked first: before any other line of the log.
+    const lines = run.main.stdout.split('\n');
+    expect(lines.slice(0, 2)).toEqual([`::add-mask::${TEST_KEY}`, `::add-mask::${SECRET}`]);
+    expect(
+      activeCommands(run.main.stdout).filter(
+        (c) =>
+          !c.startsWith('::add-mask::') &&
+          !c.startsWith('::group::') &&
+          !c.startsWith('::endgroup::') &&
+          !c.startsWith('::debug::'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('keeps the env preamble out of the request log of the code and the code section', () => {
+    expect(run.main.summary).not.toContain('_ab_os');
+    expect(run.main.summary).not.toContain('environ.update');
+    const resultFile = JSON.parse(readFileSync(run.main.outputs['result-file']!, 'utf8'));
+    expect(JSON.stringify(resultFile)).not.toContain('_ab_os');
+  });
+
+  it('leaves no session behind', () => {
+    expect(runningSessions(server)).toEqual([]);
+  });
+});
+
+describe('a failing setup', () => {
+  it('fails the step with the exit code and the tail of its output; the code never runs', async () => {
+    const before = server.requests().length;
+    const run = await runAction({
+      inputs: {
+        ...base(),
+        language: 'python',
+        code: 'print("should not run")',
+        setup: 'echo "collecting requirements"\necho "ERROR: no such package" >&2\nexit 3',
+      },
+    });
+    expect(run.main.code).toBe(1);
+    expect(run.main.stdout).toMatch(/::error::setup failed with exit code 3; the code did not run/);
+    expect(run.main.stdout).toContain('ERROR: no such package');
+    const runCodes = server
+      .requests()
+      .slice(before)
+      .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code');
+    expect(runCodes).toEqual([]);
+    expect(runningSessions(server)).toEqual([]);
+  });
+});
+
+describe('bad sandbox inputs are refused before any session exists', () => {
+  for (const [name, inputs, message] of [
+    ['an upload that matches nothing', { upload: 'nothing/*.csv' }, /upload/],
+    [
+      'a download outside the working directory',
+      { download: '../etc/passwd' },
+      /Input 'download' must be paths or globs relative/,
+    ],
+    ['an env line without =', { env: 'JUST_A_NAME' }, /Input 'env' must be KEY=value lines/],
+    [
+      'a short secret',
+      { 'secret-env': 'X=abc' },
+      /Input 'secret-env' values must be at least 4 characters/,
+    ],
+    [
+      'a timeout above 3600',
+      { timeout: '3601' },
+      /Input 'timeout' must be a whole number of seconds from 1 to 3600/,
+    ],
+  ] as const) {
+    it(name, async () => {
+      const before = server.sessions().length;
+      const result = await runStep('main', {
+        inputs: { ...base(), language: 'python', code: '1', ...inputs },
+      });
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(message);
+      expect(server.sessions().length).toBe(before);
+    });
+  }
+});
+
+async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > until) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('runs longer than 60 seconds', () => {
+  it('streams progress into the log before the end of a 90-second run, and reports its result', async () => {
+    let live = '';
+    let exited = false;
+    let progressWhileRunning = false;
+    const workdir = makeWorkdir();
+    const main = runStep('main', {
+      workdir,
+      inputs: {
+        ...base(),
+        language: 'python',
+        timeout: '150',
+        code: 'import time\nfor i in range(10):\n    print(f"tick {i}", flush=True)\n    time.sleep(10)\nprint("done")\n',
+      },
+      onSpawn: (child: ChildProcess) => {
+        child.stdout!.on('data', (d) => {
+          live += String(d);
+          if (!exited && live.includes('tick 1')) progressWhileRunning = true;
+        });
+      },
+    });
+    const result = await main;
+    exited = true;
+    expect(progressWhileRunning).toBe(true);
+    expect(result.code).toBe(0);
+    expect(result.outputs.success).toBe('true');
+    expect(result.outputs.stdout).toBe(
+      Array.from({ length: 10 }, (_, i) => `tick ${i}\n`).join('') + 'done\n',
+    );
+    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    expect(post.code).toBe(0);
+    expect(runningSessions(server)).toEqual([]);
+  }, 240_000);
+
+  it('kills a run at its timeout and fails the step', async () => {
+    const run = await runAction({
+      inputs: {
+        ...base(),
+        language: 'python',
+        timeout: '61',
+        code: 'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(1)\n',
+      },
+    });
+    expect(run.main.code).toBe(1);
+    expect(run.main.outputs.success).toBe('false');
+    expect(run.main.outputs.error).toMatch(/stopped after 61 seconds/);
+    expect(run.main.outputs.stdout).toBe('started\n');
+    expect(runningSessions(server)).toEqual([]);
+  }, 180_000);
+});
+
+describe('cancellation', () => {
+  async function cancelWhen(inputs: Record<string, string>, ready: (live: string) => boolean) {
+    const workdir = makeWorkdir();
+    let child: ChildProcess | undefined;
+    let live = '';
+    const main = runStep('main', {
+      workdir,
+      inputs: { ...base(), ...inputs },
+      onSpawn: (c) => {
+        child = c;
+        c.stdout!.on('data', (d) => (live += String(d)));
+      },
+    });
+    await waitFor(() => ready(live), 60_000);
+    child!.kill('SIGINT');
+    const result = await main;
+    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    return { result, post };
+  }
+
+  it('during setup deletes the session', async () => {
+    const { result } = await cancelWhen(
+      { language: 'python', code: 'print(1)', setup: 'echo setting-up\nsleep 60' },
+      (live) => live.includes('setting-up'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('::error::Cancelled by SIGINT');
+    expect(runningSessions(server)).toEqual([]);
+  }, 120_000);
+
+  it('during a long run deletes the session and stops the code', async () => {
+    const { result } = await cancelWhen(
+      {
+        language: 'python',
+        timeout: '300',
+        code: 'import time\nprint("long-running", flush=True)\ntime.sleep(280)\n',
+      },
+      (live) => live.includes('long-running'),
+    );
+    expect(result.code).toBe(1);
+    expect(runningSessions(server)).toEqual([]);
+  }, 120_000);
+});
