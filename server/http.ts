@@ -85,8 +85,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     record.status = response.status;
     send(res, response, host, text);
   };
-  const act = (): Promise<ApiResponse> =>
-    runAction(ctx, path, action, { query, form }, host, () => {
+  const act = (overrides: Partial<ActionCall> = {}): Promise<ApiResponse> =>
+    runAction(ctx, path, action, { query, form, ...overrides }, host, () => {
       record.acted = true;
     });
 
@@ -154,6 +154,13 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       reply(response, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
       return;
     }
+    case 'session-id':
+      reply(await act({ sessionId: rule.sessionId }));
+      return;
+    case 'ignore-labels':
+      // A gateway that drops the filter lists every session of the account.
+      reply(await act({ form: { ...form, Labels: '{}' } }));
+      return;
     case 'oversized': {
       const response = await act();
       const size = rule.sizeBytes ?? DEFAULT_OVERSIZED_BYTES;

@@ -1,5 +1,6 @@
 // Encodes a run_code outcome as CallMcpTool `Data`, in each variant the real service (or its
 // SDKs) is known to produce, so clients can be tested against all of them (protocol §6.2, §7).
+import { randomBytes } from 'node:crypto';
 import type { RunOutcome } from './run-code.ts';
 import type { ResultFormat } from './types.ts';
 
@@ -66,6 +67,8 @@ export function runResultData(outcome: RunOutcome, format: ResultFormat): unknow
       stderr,
       [snake ? 'execution_time' : 'executionTime']: Number(outcome.executionTime.toFixed(6)),
       [snake ? 'execution_count' : 'executionCount']: 1,
+      // The Go SDK's struct has it; support asks for it.
+      traceId: newTraceId(),
     };
     text = JSON.stringify(payload);
     if (format.encoding === 'double') text = JSON.stringify(text);
@@ -82,4 +85,9 @@ function toolData(text: string, isError: boolean, format: ResultFormat): unknown
   const content = format.includeType ? { type: 'text', text } : { text };
   const data = { content: [content], isError };
   return format.dataAsString ? JSON.stringify(data) : data;
+}
+
+/** 32 hex digits, the shape of a W3C/EagleEye trace id. */
+function newTraceId(): string {
+  return randomBytes(16).toString('hex');
 }

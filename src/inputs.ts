@@ -215,7 +215,8 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
   const bytes = readFileSync(real);
   checkCodeText('file', bytes, file);
   return {
-    code: bytes.toString('utf8'),
+    // A byte-order mark is no code: Python, Node and javac-aware editors drop it from a file.
+    code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
     source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
   };
 }

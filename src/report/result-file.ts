@@ -32,6 +32,7 @@ export function writeResultFile(report: RunReport): void {
     files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
     errorLocation: report.errorLocation ?? null,
     payloadFormat: result.format,
+    traceId: result.traceId || null,
   };
   const fd = openSync(report.resultFile, 'w');
   try {
