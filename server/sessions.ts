@@ -69,8 +69,8 @@ export class SessionStore {
       runCount: 0,
       appInstanceId: `ai-${randomAlnum(16)}`,
       resourceId: `p-${randomAlnum(16)}`,
-      // The id may hold anything (`/`, `..`): the directory is named by the sequence number.
-      dir: join(this.root, `s${this.nextSeq}`),
+      // An imposed id may hold anything (`/`, `..`): its directory is named by number instead.
+      dir: join(this.root, params.id === undefined ? id : `imposed-${this.nextSeq}`),
       seq: this.nextSeq++,
       running: new Set(),
     };

@@ -28410,7 +28410,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31427);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22677);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 31427:
+/***/ 22677:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74024,6 +74024,80 @@ __nccwpck_require__.d(__webpack_exports__, {
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -74111,15 +74185,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -74130,8 +74212,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -74181,13 +74261,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -74203,7 +74289,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -74224,18 +74310,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -74278,6 +74366,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -74294,6 +74384,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -74305,7 +74399,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -74318,6 +74412,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -74362,9 +74458,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -74412,6 +74537,15 @@ function lastLine(text) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -74447,6 +74581,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -74455,12 +74590,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new undici/* Agent */.g6(agentOptions)
+            : new undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -74480,9 +74621,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -74501,6 +74648,12 @@ class AgentBayClient {
         const requestId = identifier(body.RequestId);
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+        }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (client_isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
         }
         return { result: parseRunCodeData(body.Data), requestId };
     }
@@ -74546,6 +74699,20 @@ class AgentBayClient {
         const data = client_isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = client_isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (client_isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -74554,7 +74721,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(client_isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -74569,7 +74736,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -74587,7 +74756,9 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -74706,7 +74877,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -74725,16 +74896,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -74755,6 +74922,32 @@ function errorCode(error) {
 function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function client_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75002,7 +75195,8 @@ function readCodeFile(file, workspace) {
     const bytes = (0,external_node_fs_.readFileSync)(real);
     checkCodeText('file', bytes, file);
     return {
-        code: bytes.toString('utf8'),
+        // A byte-order mark is no code: Python, Node and javac-aware editors drop it from a file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: external_node_path_default().relative(root, candidate).split((external_node_path_default()).sep).join('/') },
     };
 }
@@ -75417,10 +75611,21 @@ function inlineCode(text) {
  */
 function codeBlock(text, language = '') {
     const body = normalise(text);
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+/** The longest run of `char` in `text`, counted without building a list of the runs. */
+function longestRun(text, char) {
+    let longest = 0;
+    for (let at = text.indexOf(char); at !== -1;) {
+        let end = at + 1;
+        while (text[end] === char)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = text.indexOf(char, end);
+    }
+    return longest;
 }
 /** A collapsed section; `summaryHtml` must already be safe (built with `escapeHtml`). */
 function details(summaryHtml, bodyMarkdown, open = false) {
@@ -75905,6 +76110,7 @@ function writeResultFile(report) {
         files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
         errorLocation: report.errorLocation ?? null,
         payloadFormat: result.format,
+        traceId: result.traceId || null,
     };
     const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
     try {
@@ -76158,47 +76364,52 @@ function fromFrames(innermostFirst) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
+
+
 /**
- * The result with every secret replaced by `***`, before any of it is written anywhere. The
- * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
- * or in a pull-request comment, a secret would slip through.
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
  */
 function redactResult(result, secrets) {
-    const active = secrets.filter((s) => s.length >= 4);
-    if (active.length === 0)
-        return result;
-    const clean = (text) => redactText(text, active);
-    return {
-        ...result,
-        output: clean(result.output),
-        stdout: clean(result.stdout),
-        stderr: clean(result.stderr),
-        error: clean(result.error),
-        errorDetail: clean(result.errorDetail),
-        results: result.results.map((item) => ({
-            ...item,
-            data: redactValue(item.data, active),
-        })),
+    return redactDeep(result, makeRedactor(secrets));
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    const visit = (item) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
     };
-}
-function redactText(text, secrets) {
-    let out = text;
-    secrets = secrets.filter((s) => s.length >= 4);
-    // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-    for (const secret of secrets)
-        if (out.includes(secret))
-            out = out.split(secret).join('***');
-    return out;
-}
-function redactValue(value, secrets) {
-    if (typeof value === 'string')
-        return redactText(value, secrets);
-    if (Array.isArray(value))
-        return value.map((item) => redactValue(item, secrets));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
     }
-    return value;
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -76241,12 +76452,12 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 const CHECK_TIMEOUT_MS = 20_000;
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
  * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
  */
 const PYTHON_CHECK = `
 import ast, json, sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
     compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
@@ -76401,29 +76612,38 @@ function nodeLocation(stderr, file) {
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
+    create: 'create',
 };
 const saveState = {
     cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        lib_core.saveState(KEYS.sessionId, id);
+        lib_core.saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
+    const create = core.getState(KEYS.create);
     return {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
+        sessionProof: core.getState(KEYS.sessionProof),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
 }
 

@@ -309,9 +309,10 @@ function asNumber(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
   } catch {
     return undefined;
   }
