@@ -28411,7 +28411,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-module.exports.g6 = Agent
+__webpack_unused_export__ = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -73999,7 +73999,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 6464:
+/***/ 5968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76957,80 +76957,6 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(1792);
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
-const MIN_BASE64_CORE_CHARS = 8;
-/**
- * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
- * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
- * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
- * depends only on the secret, so the secret is found inside a longer encoded string such as
- * `Bearer <key>`). The runner's masker knows only the first form.
- */
-function secretForms(secret) {
-    if (secret.length < MIN_SECRET_CHARS)
-        return [];
-    const forms = new Set([
-        secret,
-        encodeURIComponent(secret),
-        (0,external_node_querystring_.escape)(secret),
-        lowerHex(encodeURIComponent(secret)),
-        JSON.stringify(secret).slice(1, -1),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
-        secret
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/"/g, '&quot;')
-            .replace(/'/g, '&#39;'),
-    ]);
-    const bytes = Buffer.from(secret, 'utf8');
-    for (let offset = 0; offset < 3; offset++) {
-        const core = base64Core(bytes, offset);
-        if (core.length >= MIN_BASE64_CORE_CHARS) {
-            forms.add(core);
-            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
-        }
-    }
-    // Longest first: a form that contains another is replaced whole.
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-/**
- * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
- * into a 3-byte group: the first group (shared with what precedes) and the last partial one
- * (shared with what follows) are left out.
- */
-function base64Core(bytes, offset) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-    const start = offset === 0 ? 0 : 4;
-    const end = Math.floor((offset + bytes.length) / 3) * 4;
-    return end > start ? encoded.slice(start, end) : '';
-}
-function lowerHex(text) {
-    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-function makeRedactor(secrets) {
-    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    if (forms.length === 0)
-        return (text) => text;
-    return (text) => {
-        let out = text;
-        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-        for (const form of forms)
-            if (out.includes(form))
-                out = out.split(form).join('***');
-        return out;
-    };
-}
-function redactText(text, secrets) {
-    return makeRedactor(secrets)(text);
-}
-
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -77087,6 +77013,12 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
 
 const DEFAULT_RETRY = {
@@ -77118,23 +77050,15 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
-/** A retry with less time than this left in the budget would only fail again. */
-const MIN_RETRY_MS = 250;
-/**
- * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
- * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
- * instead of running its full timeout from wherever the budget happened to be.
- */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
-            return await attempt(n, left);
+            return await attempt(n);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -77145,6 +77069,8 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -77191,14 +77117,9 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
-/**
- * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
- * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
- * thousand levels.
- */
-const MAX_RESULT_DEPTH = 64;
 /**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
@@ -77206,7 +77127,7 @@ const MAX_RESULT_DEPTH = 64;
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
+    let envelope = data;
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -77222,7 +77143,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.isError === true || payload.executionError !== '';
+    const failed = toolError || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -77243,20 +77164,18 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
-        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/**
- * First main result's text/plain, else the first result's text/plain, else stdout; an empty
- * text counts as none, as in every SDK.
- */
+/** First main result's text/plain, else the first result's text/plain, else stdout. */
 function mainText(results, stdout) {
-    const textOf = (item) => {
-        const text = item?.data['text/plain'];
-        return typeof text === 'string' ? text : '';
-    };
-    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
+    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
+    const first = results[0];
+    if (main)
+        return main.data['text/plain'];
+    if (first && typeof first.data['text/plain'] === 'string')
+        return first.data['text/plain'];
+    return stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -77299,8 +77218,6 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -77317,10 +77234,6 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
-/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
-function richMime(key) {
-    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
-}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -77332,7 +77245,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[richMime(key) ?? key] = content;
+            data[RICH_KEYS[key] ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -77345,8 +77258,6 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -77391,38 +77302,9 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
-        const short = richMime(key);
-        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
+        data[key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
-}
-/** Trace ids are for support requests: a short token, nothing else. */
-function traceIdOf(value) {
-    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
-}
-/**
- * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
- * (in place: the value is a fresh parse of the answer).
- */
-function limitDepth(value, max) {
-    if (value === null || typeof value !== 'object')
-        return value;
-    const pending = [[value, 1]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [container, depth] = next;
-        for (const [key, item] of Object.entries(container)) {
-            if (item === null || typeof item !== 'object')
-                continue;
-            if (depth >= max) {
-                container[key] = `[nested deeper than ${max} levels; not kept]`;
-            }
-            else {
-                pending.push([item, depth + 1]);
-            }
-        }
-    }
-    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -77446,9 +77328,6 @@ function tryParseJson(text) {
         return undefined;
     }
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
 function headline(text) {
     const lines = text.trim().split('\n');
@@ -77471,14 +77350,6 @@ function lastLine(text) {
 
 
 
-/**
- * Session ids are the service's to choose: any text up to this length is taken as it comes
- * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
- * used and deleted. Whoever prints one escapes it (see `printableId`).
- */
-const MAX_SESSION_ID_CHARS = 1024;
-/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
-const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -77514,7 +77385,6 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
-    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -77523,18 +77393,12 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        this.redact = makeRedactor([options.apiKey]);
-        const agentOptions = {
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
+        this.agent = new node_modules_undici/* EnvHttpProxyAgent */.J2({
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        };
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
-        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
-        // read the key in the body.
-        this.agent = isLoopbackOrigin(this.origin)
-            ? new node_modules_undici/* Agent */.g6(agentOptions)
-            : new node_modules_undici/* EnvHttpProxyAgent */.J2(agentOptions);
+        });
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -77546,7 +77410,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!client_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -77554,15 +77418,9 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = sessionIdOf(data.SessionId);
+        const sessionId = identifier(data.SessionId);
         if (!sessionId) {
-            // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
-                kind: 'api',
-                action: 'CreateMcpSession',
-                outcomeUnknown: true,
-                requestId: requestId || undefined,
-            });
+            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
         }
         return { sessionId, requestId };
     }
@@ -77581,12 +77439,6 @@ class AgentBayClient {
         const requestId = identifier(body.RequestId);
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        // A business failure inside a 200, as for a create: the tool never ran the code.
-        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (client_isObject(envelope) && envelope.Success === false) {
-            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
-            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
         }
         return { result: parseRunCodeData(body.Data), requestId };
     }
@@ -77629,22 +77481,8 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
-    }
-    /** The session's labels (GetLabel), to check whose it is before touching it. */
-    async getLabels(sessionId) {
-        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
-        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
-        const labels = {};
-        if (client_isObject(parsed)) {
-            for (const [key, value] of Object.entries(parsed)) {
-                if (typeof value === 'string')
-                    labels[key] = value;
-            }
-        }
-        return { labels, requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
         const body = await this.call('ListSession', {
@@ -77653,8 +77491,8 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(client_isObject).map((item) => ({
-            sessionId: sessionIdOf(item.SessionId),
+        const sessions = items.filter(isObject).map((item) => ({
+            sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -77669,9 +77507,7 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            // Not push(...): a hostile page of a million entries would overflow the call stack.
-            for (const session of result.sessions)
-                found.push(session);
+            found.push(...result.sessions);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -77689,9 +77525,7 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
-        // A retry ends with the budget, whatever its own timeout.
-        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
+        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -77756,7 +77590,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!client_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -77810,7 +77644,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(this.redact(message), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -77829,12 +77663,16 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(this.redact(detail), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
+    }
+    /** Error texts can echo what was sent; the key must never travel further. */
+    redact(text) {
+        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -77855,35 +77693,6 @@ function errorCode(error) {
 function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/** A session id as the service gave it: any non-empty text of a sane length. */
-function sessionIdOf(value) {
-    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-    }
-    catch {
-        return false;
-    }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function client_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function client_tryParseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function stringField(object, key) {
     const value = object[key];
@@ -77960,7 +77769,549 @@ function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${session_labels_RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${session_labels_RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${session_labels_RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const session_labels_ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const session_labels_MAX_USER_LABELS = MAX_LABELS - session_labels_ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return randomBytes(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
+;// CONCATENATED MODULE: ./src/workspace-files.ts
+// Workspace paths and glob patterns → the files they name, never leaving the workspace.
+// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
+// confinement, pattern syntax and error wording are the same everywhere.
+
+
+
+const DEFAULT_MAX_FILES = 1000;
+const DEFAULT_MAX_SCANNED = 100_000;
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_PATTERNS = 256;
+/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
+const MAX_BRACE_EXPANSIONS = 256;
+/**
+ * The lines of a multi-line input: trimmed, without blank lines and `#` comments
+ * (a path starting with '#' can be written as `\#name`).
+ */
+function patternLines(value) {
+    return value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
+function isPattern(line) {
+    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
+}
+/**
+ * One path, as the single-file `file` input has always taken it: it must exist, be a regular
+ * file, and stay inside the workspace both as written and after following links.
+ */
+function workspace_files_resolveWorkspaceFile(input, file, workspace) {
+    const root = realpathSync(workspace);
+    const candidate = path.resolve(root, file);
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+    }
+    if (!isInside(root, candidate) || !isInside(root, real)) {
+        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+    }
+    const stats = statSync(real);
+    if (!stats.isFile())
+        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+    return { path: toPosix(path.relative(root, candidate)), realPath: real, size: stats.size };
+}
+/**
+ * Expands path and glob lines into files. A file matched by several lines appears once, at
+ * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
+ * whatever their position. A positive line that matches nothing is an error naming it.
+ */
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
+    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
+    if (lines.length > MAX_PATTERNS) {
+        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+    }
+    const root = realpathSync(workspace);
+    const includes = [];
+    const excludes = [];
+    for (const line of lines) {
+        const negated = line.startsWith('!');
+        const globs = parseLine(input, negated ? line.slice(1) : line, line);
+        if (negated)
+            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
+        else
+            includes.push({ line, globs });
+    }
+    if (includes.length === 0) {
+        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
+    }
+    const found = new Map();
+    for (const { line, globs } of includes) {
+        const matched = new Map();
+        for (const glob of globs) {
+            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
+                matched.set(file.path, file);
+            }
+        }
+        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
+        if (matched.size === 0) {
+            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
+        }
+        if (kept.length === 0) {
+            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
+        }
+        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const file of kept) {
+            if (found.has(file.path))
+                continue;
+            found.set(file.path, file);
+            if (found.size > maxFiles) {
+                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
+            }
+        }
+    }
+    return [...found.values()];
+}
+function parseLine(input, body, line) {
+    if (line.length > MAX_PATTERN_LENGTH) {
+        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
+    }
+    if (body.includes('\0'))
+        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+    if (!body.trim())
+        throw new InputError(input, `line '${line}' has no path after '!'`);
+    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
+        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+    }
+    return expandBraces(input, body, line).map((alternative) => {
+        const segments = [];
+        for (const raw of splitSegments(alternative)) {
+            if (raw === '' || raw === '.')
+                continue;
+            if (raw === '..') {
+                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
+            }
+            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
+        }
+        if (segments.length === 0) {
+            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
+        }
+        return { segments, matchDots: false };
+    });
+}
+/** Splits on unescaped '/', keeping escapes for the segment parser. */
+function splitSegments(pattern) {
+    const out = [];
+    let current = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            current += c + pattern[++i];
+        }
+        else if (c === '/') {
+            out.push(current);
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    out.push(current);
+    return out;
+}
+function parseSegment(raw) {
+    const tokens = [];
+    const chars = Array.from(raw);
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        if (c === '\\' && i + 1 < chars.length) {
+            tokens.push({ kind: 'char', char: chars[++i] });
+        }
+        else if (c === '*') {
+            // '**' inside a name is just '*'; consecutive stars collapse.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (c === '?') {
+            tokens.push({ kind: 'one' });
+        }
+        else if (c === '[') {
+            const parsed = parseClass(chars, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char: c });
+            }
+        }
+        else {
+            tokens.push({ kind: 'char', char: c });
+        }
+    }
+    const literal = tokens.every((t) => t.kind === 'char')
+        ? tokens.map((t) => t.char).join('')
+        : null;
+    return { kind: 'name', tokens, literal };
+}
+function parseClass(chars, open) {
+    let i = open + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < chars.length; i++) {
+        let c = chars[i];
+        if (c === ']' && !first)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        first = false;
+        if (c === '\\' && i + 1 < chars.length)
+            c = chars[++i];
+        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
+            let hi = chars[i + 2];
+            i += 2;
+            if (hi === '\\' && i + 1 < chars.length)
+                hi = chars[++i];
+            ranges.push([c, hi]);
+        }
+        else {
+            ranges.push([c, c]);
+        }
+    }
+    return undefined; // no closing ']': the '[' is a literal character
+}
+/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
+function expandBraces(input, pattern, line) {
+    let results = [pattern];
+    for (;;) {
+        const next = [];
+        let changed = false;
+        for (const p of results) {
+            const split = firstBrace(p);
+            if (!split) {
+                next.push(p);
+                continue;
+            }
+            changed = true;
+            for (const option of split.options)
+                next.push(split.before + option + split.after);
+            if (next.length > MAX_BRACE_EXPANSIONS) {
+                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+            }
+        }
+        results = next;
+        if (!changed)
+            return results;
+    }
+}
+function firstBrace(p) {
+    for (let start = 0; start < p.length; start++) {
+        if (p[start] === '\\') {
+            start++;
+            continue;
+        }
+        if (p[start] !== '{')
+            continue;
+        let depth = 0;
+        const commas = [];
+        for (let i = start; i < p.length; i++) {
+            const c = p[i];
+            if (c === '\\') {
+                i++;
+            }
+            else if (c === '{') {
+                depth++;
+            }
+            else if (c === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{x}` is literal
+                    const cuts = [start, ...commas, i];
+                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
+                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
+                }
+            }
+            else if (c === ',' && depth === 1) {
+                commas.push(i);
+            }
+        }
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
+// make matching slow (a regular expression with many stars can backtrack for a long time).
+function matchName(tokens, name, matchDots) {
+    const chars = Array.from(name);
+    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
+        return false;
+    }
+    let t = 0;
+    let c = 0;
+    let starT = -1;
+    let starC = 0;
+    while (c < chars.length) {
+        const token = tokens[t];
+        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
+            t++;
+            c++;
+        }
+        else if (token?.kind === 'star') {
+            starT = t++;
+            starC = c;
+        }
+        else if (starT >= 0) {
+            t = starT + 1;
+            c = ++starC;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+function tokenMatches(token, char) {
+    switch (token.kind) {
+        case 'one':
+            return char !== '/';
+        case 'char':
+            return token.char === char;
+        case 'class': {
+            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
+            return inside !== token.negated;
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * How far through the pattern a path can get: the set of pattern positions i such that the
+ * first i segments can match all of `names`. Position === segments.length means a full match.
+ */
+function reachable(glob, names) {
+    const { segments, matchDots } = glob;
+    let current = closeGlobstars(segments, new Set([0]));
+    for (const name of names) {
+        const next = new Set();
+        for (const i of current) {
+            const segment = segments[i];
+            if (!segment)
+                continue;
+            if (segment.kind === 'globstar') {
+                if (matchDots || !name.startsWith('.'))
+                    next.add(i);
+            }
+            else if (matchName(segment.tokens, name, matchDots)) {
+                next.add(i + 1);
+            }
+        }
+        current = closeGlobstars(segments, next);
+        if (current.size === 0)
+            break;
+    }
+    return current;
+}
+/** A globstar may match zero segments, so reaching it also reaches what follows. */
+function closeGlobstars(segments, positions) {
+    const out = new Set(positions);
+    for (const i of [...positions].sort((a, b) => a - b)) {
+        let k = i;
+        while (segments[k]?.kind === 'globstar')
+            out.add(++k);
+    }
+    return out;
+}
+function fullMatch(glob, names) {
+    return reachable(glob, names).has(glob.segments.length);
+}
+function isExcluded(relative, excludes) {
+    const names = relative.split('/');
+    return excludes.some((glob) => fullMatch(glob, names));
+}
+/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
+function isExcludedTree(names, excludes) {
+    return excludes.some((glob) => {
+        const last = glob.segments.length - 1;
+        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
+    });
+}
+// ---------------------------------------------------------------------------------------------
+// Walking the workspace.
+function matchGlob(input, line, glob, root, excludes, maxScanned) {
+    // Walk from the longest literal prefix, not from the workspace root.
+    const prefix = [];
+    for (const segment of glob.segments) {
+        if (segment.kind !== 'name' || segment.literal === null)
+            break;
+        prefix.push(segment.literal);
+    }
+    if (prefix.length === glob.segments.length) {
+        const exact = statInside(input, line, root, prefix);
+        if (!exact)
+            return [];
+        if (exact.stats.isFile())
+            return [toFile(root, prefix, exact.real, exact.stats)];
+        if (!exact.stats.isDirectory())
+            return [];
+        // A plain directory path stands for everything below it, like `dir/**`.
+        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
+    }
+    const start = statInside(input, line, root, prefix);
+    if (!start?.stats.isDirectory())
+        return [];
+    const files = [];
+    const pending = [prefix];
+    let scanned = 0;
+    while (pending.length > 0) {
+        const dirNames = pending.pop();
+        let entries;
+        try {
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing from it can be used anyway
+        }
+        for (const entry of entries) {
+            if (++scanned > maxScanned) {
+                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+            }
+            const names = [...dirNames, entry.name];
+            const positions = reachable(glob, names);
+            if (positions.size === 0)
+                continue;
+            if (entry.isDirectory()) {
+                if (!isExcludedTree(names, excludes) &&
+                    [...positions].some((i) => i < glob.segments.length)) {
+                    pending.push(names);
+                }
+                continue;
+            }
+            if (!positions.has(glob.segments.length))
+                continue;
+            if (entry.isFile()) {
+                // Below the start nothing is a followed link, so the real path is the start's plus names.
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
+            }
+            else if (entry.isSymbolicLink()) {
+                // Links to files are followed when they stay inside; links to directories are not
+                // walked (no cycles, no escaping through them).
+                const target = statInside(input, line, root, names);
+                if (target?.stats.isFile())
+                    files.push(toFile(root, names, target.real, target.stats));
+            }
+        }
+    }
+    return files;
+}
+function starSegment() {
+    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
+}
+/** Stats a workspace path, refusing one that leaves the workspace through a link. */
+function statInside(input, line, root, names) {
+    const candidate = path.join(root, ...names);
+    try {
+        lstatSync(candidate);
+    }
+    catch {
+        return undefined;
+    }
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        return undefined; // a dangling link names nothing
+    }
+    if (real !== root && !isInside(root, real)) {
+        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+    }
+    return { real, stats: statSync(real) };
+}
+function toFile(root, names, real, stats) {
+    return {
+        path: toPosix(path.relative(root, path.join(root, ...names))),
+        realPath: real,
+        size: stats.size,
+    };
+}
+function isInside(root, target) {
+    const relative = path.relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${path.sep}`) &&
+        !path.isAbsolute(relative));
+}
+function toPosix(relative) {
+    return relative.split(path.sep).join('/');
+}
+function printable(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
 
 
 
@@ -77969,28 +78320,14 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-const ACTION_LABEL_COUNT = 5;
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error_InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -78005,6 +78342,7 @@ function readInputs(read, env) {
             min: 1,
             max: MAX_TIMEOUT_S,
             fallback: 60,
+            unit: 'seconds',
         }),
         apiKey,
         endpoint: parseEndpoint(read('endpoint')),
@@ -78018,11 +78356,13 @@ function readInputs(read, env) {
             min: 60,
             max: 86_400,
             fallback: 900,
+            unit: 'seconds',
         }),
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
             fallback: 262_144,
+            unit: 'bytes',
         }),
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
@@ -78059,18 +78399,17 @@ function readComment(read, env) {
     return { token, stepId };
 }
 function parseSyntaxCheck(value) {
-    const lower = value.toLowerCase();
-    if (lower === '' || lower === 'auto')
+    if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
-    if (/^(true|yes|on|1)$/.test(lower))
+    if (TRUE_VALUES.includes(value))
         return 'true';
-    if (/^(false|no|off|0)$/.test(lower))
+    if (FALSE_VALUES.includes(value))
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
-    // Not trimmed: leading indentation can matter, and core.getInput trims.
-    const inline = env['INPUT_CODE'] ?? '';
+    // Not trimmed: leading indentation can matter.
+    const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -78084,32 +78423,13 @@ function readCode(read, env) {
     return { code: inline, source: { kind: 'inline' } };
 }
 function readCodeFile(file, workspace) {
-    const root = realpathSync(workspace);
-    const candidate = path.resolve(root, file);
-    let real;
-    try {
-        real = realpathSync(candidate);
+    const resolved = resolveWorkspaceFile('file', file, workspace);
+    if (resolved.size > MAX_CODE_BYTES) {
+        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
-    catch {
-        throw new InputError('file', `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    // Both the path as written and the path after following links must stay inside.
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError('file', `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = statSync(real);
-    if (!stats.isFile())
-        throw new InputError('file', `must name a regular file; '${file}' is not one`);
-    if (stats.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`);
-    }
-    const bytes = readFileSync(real);
+    const bytes = readFileSync(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return {
-        // A byte-order mark is no code: Python, Node and javac-aware editors drop it from a file.
-        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
-        source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
-    };
+    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -78124,10 +78444,6 @@ function checkCodeText(input, bytes, name) {
     }
     if (bytes.includes(0))
         throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-function isInside(root, target) {
-    const relative = path.relative(root, target);
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -78156,7 +78472,7 @@ function readLanguage(value, source) {
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
-    const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+    const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
@@ -78164,12 +78480,16 @@ function parseInteger(input, value, range) {
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE_VALUES = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
-    if (/^(true|yes|on|1)$/i.test(value))
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (/^(false|no|off|0)$/i.test(value))
+    if (FALSE_VALUES.includes(value))
         return false;
     throw new InputError(input, `must be true or false; got '${value}'`);
 }
@@ -78192,19 +78512,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -78256,122 +78576,39 @@ function parseLabels(value) {
             throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
-    if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
-        throw new InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+    if (Object.keys(labels).length > MAX_USER_LABELS) {
+        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
-}
-
-;// CONCATENATED MODULE: ./src/session-labels.ts
-
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return randomBytes(12).toString('hex');
-}
-/**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
-    };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
-    }
-    return labels;
-}
-
-;// CONCATENATED MODULE: ./src/ownership.ts
-
-
-/** The shape of every cleanup token this action makes (`newCleanupToken`). */
-const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
-function isCleanupToken(value) {
-    return CLEANUP_TOKEN.test(value);
-}
-/**
- * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
- * the id under the API key. The post step deletes a saved id without asking the service whose
- * it is only when the proof verifies; a session id put into the state by anyone without the
- * key cannot carry one. The HMAC reveals nothing of the key.
- */
-function sessionProof(apiKey, cleanupToken, sessionId) {
-    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
-}
-function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
-    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
-    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
-    return given.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(given, expected);
-}
-/** Whether a session's labels (from GetLabel) say this step created it. */
-function carriesToken(labels, cleanupToken) {
-    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
-}
-
-;// CONCATENATED MODULE: ./src/printable-id.ts
-/** What an id of the usual shape looks like: printed as it is. */
-const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-const MAX_PRINTED_CHARS = 160;
-/**
- * An id from the service or from the step state, fit to print in a log line, an annotation
- * or a message: a plain id as it is; anything else quoted with every control, line-breaking
- * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
- * cut short. The id itself is used unchanged; only its printed form is escaped.
- */
-function printableId(id) {
-    if (PLAIN_ID.test(id))
-        return id;
-    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
-    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return escaped;
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it. A later
- * value of a key replaces an earlier one.
+ * known, so that a step killed half-way still leaves enough to clean up after it.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
-    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    create: 'create',
+    createUncertain: 'create-uncertain',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
-    createSent: () => saveState(KEYS.create, 'sent'),
-    createFailed: () => saveState(KEYS.create, 'failed'),
-    createUncertain: () => saveState(KEYS.create, 'unknown'),
-    sessionId: (id, proof = '') => {
-        saveState(KEYS.sessionId, id);
-        saveState(KEYS.sessionProof, proof);
-    },
+    sessionId: (id) => saveState(KEYS.sessionId, id),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
+    createUncertain: () => saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
-    const create = getState(KEYS.create);
     return {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
-        sessionProof: getState(KEYS.sessionProof),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
-        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
+        createUncertain: getState(KEYS.createUncertain) === 'true',
     };
 }
 
@@ -78391,20 +78628,15 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-
-
-
 const CLEANUP_LIMITS = {
     deadlineMs: 90_000,
     searchWindowMs: 45_000,
     searchIntervalMs: 5_000,
 };
 /**
- * The post step: delete the session the main step saved; when the main step could not
- * confirm its session (a create in flight when it was killed, or unanswered), look for the
- * session by this step's label. Only sessions this step provably created are deleted: a saved
- * id with a valid proof, or a session whose own labels carry this step's token. Never fails
- * the job: problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the session the main step saved, then every other session that
+ * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
+ * problems become warnings, and the service's idle timeout is the last backstop.
  */
 async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     const { deadlineMs } = limits;
@@ -78413,23 +78645,13 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
-    const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
-    if (!isCleanupToken(state.cleanupToken)) {
-        warning(`The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`);
-        return;
-    }
     if (state.keepSession) {
-        info(`cleanup is false: session ${shownId} is kept.`);
-        return;
-    }
-    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
-        info('The main step created no session: nothing to clean up.');
+        info(`cleanup is false: session ${state.sessionId || '(none)'} is kept.`);
         return;
     }
     let client;
-    let apiKey;
     try {
-        apiKey = readApiKey(getInput, env);
+        const apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
             endpoint: parseEndpoint(getInput('endpoint')),
@@ -78441,7 +78663,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         });
     }
     catch (error) {
-        warning(`Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`);
+        warning(`Cannot clean up: ${describeFailure(error)}. Session ${state.sessionId || '(unknown)'} is released by its idle timeout.`);
         return;
     }
     let timer;
@@ -78449,7 +78671,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     try {
-        const outcome = await Promise.race([deleteOwn(client, apiKey, state, limits), deadline]);
+        const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
         if (outcome === 'deadline') {
             warning(`Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`);
         }
@@ -78459,41 +78681,31 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteOwn(client, apiKey, state, limits) {
-    const { sessionId, cleanupToken } = state;
-    if (sessionId) {
+async function deleteAll(client, state, limits) {
+    const handled = new Set();
+    if (state.sessionId) {
+        handled.add(state.sessionId);
         if (state.deletedByMain) {
-            info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
-        }
-        else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
-            await deleteOne(client, sessionId);
+            info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
         }
         else {
-            // Not written by this step's main step as it stands: delete it only if it is ours.
-            await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
+            await deleteOne(client, state.sessionId);
         }
+    }
+    let found = await deleteLabelled(client, state.cleanupToken, handled);
+    if (!state.createUncertain || state.sessionId || found > 0)
         return;
-    }
-    // The create may still complete: labels are eventually consistent and the service may
-    // finish a create late, so look again for a while.
-    const handled = new Set();
     const until = Date.now() + limits.searchWindowMs;
-    info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
-    for (;;) {
-        const found = await deleteLabelled(client, cleanupToken, handled);
-        if (found !== 0)
-            return;
-        if (Date.now() + limits.searchIntervalMs > until)
-            break;
+    info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
+    while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
         await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
+        found = await deleteLabelled(client, state.cleanupToken, handled);
     }
-    info('No session from the unconfirmed create turned up; if one appears later, its idle timeout releases it.');
+    if (found === 0) {
+        info('No session from the unanswered create turned up; if one appears later, its idle timeout releases it.');
+    }
 }
-/**
- * Deletes the sessions listed under this step's label that were not handled yet and whose own
- * labels carry the token (a gateway may ignore the filter); returns how many were found, or
- * -1 when the list failed (searching again would only fail again).
- */
+/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
 async function deleteLabelled(client, cleanupToken, handled) {
     let sessions;
     try {
@@ -78501,53 +78713,28 @@ async function deleteLabelled(client, cleanupToken, handled) {
     }
     catch (error) {
         warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
-        return -1;
+        return 0;
     }
     let count = 0;
     for (const session of sessions) {
         if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status))
             continue;
         handled.add(session.sessionId);
-        if (await deleteIfOwned(client, session.sessionId, cleanupToken, "listed under this step's label")) {
-            count++;
-        }
+        count++;
+        info(`Found session ${session.sessionId} from this step that was never reported back; deleting it.`);
+        await deleteOne(client, session.sessionId);
     }
     return count;
 }
-/** Deletes the session only when its labels carry this step's token; returns whether it did. */
-async function deleteIfOwned(client, sessionId, cleanupToken, where) {
-    const shown = printableId(sessionId);
-    let labels;
-    try {
-        ({ labels } = await client.getLabels(sessionId));
-    }
-    catch (error) {
-        if (isSessionGone(error)) {
-            info(`Session ${shown} (${where}) is already gone.`);
-        }
-        else {
-            warning(`Could not check whose session ${shown} (${where}) is, so it was not deleted: ${describeFailure(error)}`);
-        }
-        return false;
-    }
-    if (!carriesToken(labels, cleanupToken)) {
-        warning(`Session ${shown} (${where}) does not carry this step's label, so it is not this step's and was left alone.`);
-        return false;
-    }
-    info(`Found session ${shown} from this step that was never reported back; deleting it.`);
-    await deleteOne(client, sessionId);
-    return true;
-}
 async function deleteOne(client, sessionId) {
-    const shown = printableId(sessionId);
     try {
         const { alreadyGone, requestId } = await client.deleteSession(sessionId);
         info(alreadyGone
-            ? `Session ${shown} was already gone.`
-            : `Deleted session ${shown} (request id ${requestId || 'none'}).`);
+            ? `Session ${sessionId} was already gone.`
+            : `Deleted session ${sessionId} (request id ${requestId || 'none'}).`);
     }
     catch (error) {
-        warning(`Could not delete session ${shown}: ${describeFailure(error)}. Its idle timeout releases it.`);
+        warning(`Could not delete session ${sessionId}: ${describeFailure(error)}. Its idle timeout releases it.`);
     }
 }
 
@@ -78558,7 +78745,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6464);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5968);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

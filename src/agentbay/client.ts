@@ -1,6 +1,7 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { makeRedactor, type Redactor } from '../secrets.ts';
 import { AgentBayError, isSessionGone } from './errors.ts';
+import { isObject } from './json.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
@@ -213,12 +214,20 @@ export class AgentBayClient {
     sessionId: string,
     limits: CallLimits = {},
   ): Promise<{ requestId: string; alreadyGone: boolean }> {
+    const started = Date.now();
     try {
       return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
     } catch (error) {
-      // A gateway without the async call still has the older synchronous one (§8.3).
+      // A gateway without the async call still has the older synchronous one (§8.3), within
+      // what is left of the same limits.
       if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-        return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+        const spent = Date.now() - started;
+        const rest = (ms: number | undefined) =>
+          ms === undefined ? undefined : Math.max(1, ms - spent);
+        return this.deleteWith('ReleaseMcpSession', sessionId, {
+          timeoutMs: rest(limits.timeoutMs),
+          retryBudgetMs: rest(limits.retryBudgetMs),
+        });
       }
       throw error;
     }
@@ -568,10 +577,6 @@ function tryParseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(object: Record<string, unknown>, key: string): string {

@@ -58,6 +58,12 @@ function filesOutput(report: RunReport, maxChars: number): { json: string; trunc
   return { json: `[${entries.join(',')}]`, truncated: false };
 }
 
+/** The outputs of a step that failed before the code could give a result. */
+export function failureOutputs(message: string): Record<string, string> {
+  return { success: 'false', error: message };
+}
+
+/** The one place the step's outputs are set. */
 export function setOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }

@@ -1,6 +1,6 @@
 import path from 'node:path';
+import { printableId } from '../printable-id.ts';
 import type { ResultItem } from '../agentbay/run-code-result.ts';
-import { describeLocation } from './annotations.ts';
 import {
   codeBlock,
   details,
@@ -11,6 +11,7 @@ import {
 } from './markdown.ts';
 import { isChart, type RichFile } from './rich-files.ts';
 import type { RunReport } from './run-report.ts';
+import { LANGUAGE_NAMES, verdictLine } from './verdict.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
 
 /**
@@ -22,19 +23,6 @@ export const SUMMARY_TEXT_BUDGET = 250_000;
 export const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the rich-results table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
-
-export const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
-
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-export function verdictLine(report: RunReport): string {
-  const { result } = report;
-  const language = LANGUAGE_NAMES[report.language];
-  const origin =
-    report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-  if (result.success) return `### ✅ ${language} code${origin} ran successfully`;
-  const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-  return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
 
 interface Block {
   title: string;
@@ -110,13 +98,13 @@ function renderWithin(report: RunReport, textBudget: number): string {
   const table = [
     '| Language | Run time | Total time | Session | Request id |',
     '| --- | --- | --- | --- | --- |',
-    `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(report.sessionId)} | ${inlineCode(report.requestId || '—')} |`,
+    `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
   ].join('\n');
 
   const notes: string[] = [];
   if (report.sessionKept) {
     notes.push(
-      `> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
+      `> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
     );
   }
   if (cut.length > 0) {

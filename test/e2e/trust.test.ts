@@ -6,8 +6,8 @@ import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AgentBayClient } from '../src/agentbay/client.ts';
-import { startServer, type AgentBayServer } from '../server/server.ts';
+import { AgentBayClient } from '../../src/agentbay/client.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
 import {
   activeCommands,
   makeWorkdir,
@@ -15,8 +15,8 @@ import {
   runStep,
   TEST_KEY,
   type StepResult,
-} from '../scripts/step-runner.ts';
-import { filesUnder, keyFormIn } from './key-forms.ts';
+} from '../../scripts/step-runner.ts';
+import { filesUnder, keyFormIn } from '../key-forms.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {
