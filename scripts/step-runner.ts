@@ -57,7 +57,7 @@ export interface StepOptions {
   env?: Record<string, string>;
   state?: Record<string, string>;
   workdir?: Workdir;
-  /** dist/ by default; tests of a fresh build point elsewhere. */
+  /** Where the bundled steps are: the tests' fresh build (ABRC_DIST_DIR), else dist/. */
   distDir?: string;
   onSpawn?: (child: ChildProcess) => void;
 }
@@ -74,6 +74,18 @@ function baseEnv(): Record<string, string> {
     env[key] = value;
   }
   return env;
+}
+
+/**
+ * The bundles to run: under vitest, the build its global setup made of the current source
+ * (test/bundle-once.ts); elsewhere (demo, benchmark) the committed dist/.
+ */
+export function bundleDir(): string {
+  if (process.env.ABRC_DIST_DIR) return process.env.ABRC_DIST_DIR;
+  if (process.env.VITEST) {
+    throw new Error('ABRC_DIST_DIR is not set: run the tests through vitest.config.ts');
+  }
+  return path.join(ROOT, 'dist');
 }
 
 export async function runStep(
@@ -105,7 +117,7 @@ export async function runStep(
   }
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
 
-  const entry = path.join(options.distDir ?? path.join(ROOT, 'dist'), step, 'index.js');
+  const entry = path.join(options.distDir ?? bundleDir(), step, 'index.js');
   const child = spawn(process.execPath, [entry], {
     env,
     cwd: work.workspace,

@@ -1,23 +1,18 @@
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
+import type { CodeSource } from './code-source.ts';
+import { InputError } from './input-error.ts';
+import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
+import { resolveWorkspaceFile } from './workspace-files.ts';
+
+export { InputError };
 
 export const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 export const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 export const MAX_TIMEOUT_S = 60;
 export const MAX_CODE_BYTES = 512 * 1024;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-export const MAX_LABELS = 20;
-export const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-export const ACTION_LABEL_COUNT = 5;
-
-export interface CodeSource {
-  kind: 'inline' | 'file';
-  /** For a file: its path relative to the workspace, as the user gave it (normalised). */
-  path?: string;
-}
 
 export interface ActionInputs {
   code: string;
@@ -49,18 +44,8 @@ export interface CommentInputs {
 
 export type SyntaxCheckMode = 'auto' | 'true' | 'false';
 
-/** Reads one input by name, trimmed, '' when unset (`core.getInput` fits). */
-export type InputReader = (name: string) => string;
-
-/** A bad input: the message names the input and says what it accepts. */
-export class InputError extends Error {
-  readonly input: string;
-  constructor(input: string, message: string) {
-    super(`Input '${input}' ${message}`);
-    this.name = 'InputError';
-    this.input = input;
-  }
-}
+/** Reads one input by name, trimmed unless told not to, '' when unset (`core.getInput` fits). */
+export type InputReader = (name: string, options?: { trimWhitespace?: boolean }) => string;
 
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
@@ -87,6 +72,7 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
       min: 1,
       max: MAX_TIMEOUT_S,
       fallback: 60,
+      unit: 'seconds',
     }),
     apiKey,
     endpoint: parseEndpoint(read('endpoint')),
@@ -100,11 +86,13 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
       min: 60,
       max: 86_400,
       fallback: 900,
+      unit: 'seconds',
     }),
     maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
       min: 1024,
       max: 900_000,
       fallback: 262_144,
+      unit: 'bytes',
     }),
     artifact: parseArtifactName(read('artifact')),
     comment: readComment(read, env),
@@ -153,10 +141,9 @@ function readComment(read: InputReader, env: NodeJS.ProcessEnv): CommentInputs |
 }
 
 function parseSyntaxCheck(value: string): SyntaxCheckMode {
-  const lower = value.toLowerCase();
-  if (lower === '' || lower === 'auto') return 'auto';
-  if (/^(true|yes|on|1)$/.test(lower)) return 'true';
-  if (/^(false|no|off|0)$/.test(lower)) return 'false';
+  if (value === '' || value.toLowerCase() === 'auto') return 'auto';
+  if (TRUE_VALUES.includes(value)) return 'true';
+  if (FALSE_VALUES.includes(value)) return 'false';
   throw new InputError(
     'syntax-check',
     `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`,
@@ -164,8 +151,8 @@ function parseSyntaxCheck(value: string): SyntaxCheckMode {
 }
 
 function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; source: CodeSource } {
-  // Not trimmed: leading indentation can matter, and core.getInput trims.
-  const inline = env['INPUT_CODE'] ?? '';
+  // Not trimmed: leading indentation can matter.
+  const inline = read('code', { trimWhitespace: false });
   const file = read('file');
   if (inline.trim() && file) {
     throw new InputError(
@@ -185,39 +172,16 @@ function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; so
 }
 
 function readCodeFile(file: string, workspace: string): { code: string; source: CodeSource } {
-  const root = realpathSync(workspace);
-  const candidate = path.resolve(root, file);
-  let real: string;
-  try {
-    real = realpathSync(candidate);
-  } catch {
+  const resolved = resolveWorkspaceFile('file', file, workspace);
+  if (resolved.size > MAX_CODE_BYTES) {
     throw new InputError(
       'file',
-      `names '${file}', which does not exist in the workspace (${root})`,
+      `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`,
     );
   }
-  // Both the path as written and the path after following links must stay inside.
-  if (!isInside(root, candidate) || !isInside(root, real)) {
-    throw new InputError(
-      'file',
-      `must be a path inside the workspace; '${file}' resolves outside it`,
-    );
-  }
-  const stats = statSync(real);
-  if (!stats.isFile())
-    throw new InputError('file', `must name a regular file; '${file}' is not one`);
-  if (stats.size > MAX_CODE_BYTES) {
-    throw new InputError(
-      'file',
-      `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`,
-    );
-  }
-  const bytes = readFileSync(real);
+  const bytes = readFileSync(resolved.realPath);
   checkCodeText('file', bytes, file);
-  return {
-    code: bytes.toString('utf8'),
-    source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
-  };
+  return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {
@@ -234,11 +198,6 @@ function checkCodeText(input: string, bytes: Buffer, name?: string): void {
     throw new InputError(input, `must be UTF-8 text; ${what} is not`);
   }
   if (bytes.includes(0)) throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-
-function isInside(root: string, target: string): boolean {
-  const relative = path.relative(root, target);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 
 const EXTENSION_LANGUAGES: Record<string, Language> = {
@@ -271,10 +230,10 @@ function readLanguage(value: string, source: CodeSource): Language {
 export function parseInteger(
   input: string,
   value: string,
-  range: { min: number; max: number; fallback: number },
+  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' },
 ): number {
   if (value === '') return range.fallback;
-  const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+  const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
   if (!/^\d+$/.test(value)) throw new InputError(input, `must be ${accepted}; got '${value}'`);
   const n = Number(value);
   if (n < range.min || n > range.max)
@@ -282,10 +241,15 @@ export function parseInteger(
   return n;
 }
 
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 export function parseBoolean(input: string, value: string, fallback: boolean): boolean {
   if (value === '') return fallback;
-  if (/^(true|yes|on|1)$/i.test(value)) return true;
-  if (/^(false|no|off|0)$/i.test(value)) return false;
+  if (TRUE_VALUES.includes(value)) return true;
+  if (FALSE_VALUES.includes(value)) return false;
   throw new InputError(input, `must be true or false; got '${value}'`);
 }
 
@@ -383,10 +347,10 @@ export function parseLabels(value: string): Record<string, string> {
       );
     }
   }
-  if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
+  if (Object.keys(labels).length > MAX_USER_LABELS) {
     throw new InputError(
       'labels',
-      `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`,
+      `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`,
     );
   }
   return labels;

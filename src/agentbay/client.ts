@@ -1,5 +1,6 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { AgentBayError, isSessionGone } from './errors.ts';
+import { isObject } from './json.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
@@ -482,10 +483,6 @@ function errorCode(error: unknown): string | undefined {
 function identifier(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringField(object: Record<string, unknown>, key: string): string {

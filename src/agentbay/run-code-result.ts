@@ -1,3 +1,4 @@
+import { isObject } from './json.ts';
 import type { Language } from './language.ts';
 
 export type { Language };
@@ -263,10 +264,6 @@ function tryParseJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */

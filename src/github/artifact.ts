@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { ArtifactLink } from '../report/run-report.ts';
+import { runUrl } from './run-url.ts';
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
@@ -24,9 +25,6 @@ export async function uploadArtifact(
 
 /** The artifact's page in the run, as the runner's environment describes the run. */
 export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
-  const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-  const repository = env.GITHUB_REPOSITORY ?? '';
-  const runId = env.GITHUB_RUN_ID ?? '';
-  if (!/^[\w.-]+\/[\w.-]+$/.test(repository) || !/^\d+$/.test(runId)) return '';
-  return `${server}/${repository}/actions/runs/${runId}/artifacts/${id}`;
+  const run = runUrl(env);
+  return run ? `${run}/artifacts/${id}` : '';
 }

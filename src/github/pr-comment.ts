@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 /** Events whose payload names a pull request that a comment can go on. */
 export const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 
@@ -8,21 +6,21 @@ export type CommentOutcome =
 
 /**
  * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted.
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
+ * its `context` reads the event, the payload and the repository from the runner's environment.
  */
 export async function upsertComment(
-  env: NodeJS.ProcessEnv,
   token: string,
   marker: string,
   body: string,
 ): Promise<CommentOutcome> {
-  const event = env.GITHUB_EVENT_NAME ?? '';
+  const { context, getOctokit } = await import('@actions/github');
+  const event = context.eventName ?? '';
   if (!PULL_REQUEST_EVENTS.includes(event)) return { status: 'not-a-pull-request', event };
-  const number = pullRequestNumber(env.GITHUB_EVENT_PATH);
-  const [owner, repo] = (env.GITHUB_REPOSITORY ?? '').split('/');
-  if (!owner || !repo) throw new Error('GITHUB_REPOSITORY is not set');
+  const number = context.payload.pull_request?.number ?? context.payload.number;
+  if (typeof number !== 'number') throw new Error('the event payload names no pull request');
+  const { owner, repo } = context.repo;
 
-  const { getOctokit } = await import('@actions/github');
   const octokit = getOctokit(token);
   const comments = await octokit.paginate(octokit.rest.issues.listComments, {
     owner,
@@ -66,15 +64,4 @@ async function ownLogin(octokit: {
   } catch {
     return undefined;
   }
-}
-
-function pullRequestNumber(eventPath: string | undefined): number {
-  if (!eventPath) throw new Error('GITHUB_EVENT_PATH is not set');
-  const payload = JSON.parse(readFileSync(eventPath, 'utf8')) as {
-    pull_request?: { number?: unknown };
-    number?: unknown;
-  };
-  const number = payload.pull_request?.number ?? payload.number;
-  if (typeof number !== 'number') throw new Error('the event payload names no pull request');
-  return number;
 }

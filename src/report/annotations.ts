@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import type { CodeSource } from '../inputs.ts';
-import type { ErrorLocation } from './error-location.ts';
+import type { CodeSource } from '../code-source.ts';
+import { describeLine, type ErrorLocation } from './error-location.ts';
 import { printUntrusted } from './log.ts';
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
@@ -50,17 +50,5 @@ export function locationProperties(
       ...(location.column === undefined ? {} : { startColumn: location.column }),
     };
   }
-  return { title: `${title} at line ${location.line}${column(location)}` };
-}
-
-function column(location: ErrorLocation): string {
-  return location.column === undefined ? '' : `, column ${location.column}`;
-}
-
-/** "line 7 (called from lines 12, 3)": for messages. */
-export function describeLocation(location: ErrorLocation): string {
-  const from = location.calledFrom.length
-    ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
-    : '';
-  return `line ${location.line}${column(location)}${from}`;
+  return { title: `${title} at ${describeLine(location)}` };
 }

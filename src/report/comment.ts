@@ -1,6 +1,6 @@
 import { codeBlock, details, inlineCode } from './markdown.ts';
 import type { RunReport } from './run-report.ts';
-import { verdictLine } from './summary.ts';
+import { verdictLine } from './verdict.ts';
 import { truncateMiddle } from './truncate.ts';
 
 /** A pull-request comment is read at a glance: the details are in the run. */

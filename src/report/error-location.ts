@@ -75,3 +75,17 @@ function fromFrames(innermostFirst: number[]): ErrorLocation | undefined {
   if (line === undefined) return undefined;
   return { line, calledFrom: rest.slice(0, 5) };
 }
+
+/** "line 7, column 3": for titles. */
+export function describeLine(location: ErrorLocation): string {
+  const column = location.column === undefined ? '' : `, column ${location.column}`;
+  return `line ${location.line}${column}`;
+}
+
+/** "line 7 (called from lines 12, 3)": for messages. */
+export function describeLocation(location: ErrorLocation): string {
+  const from = location.calledFrom.length
+    ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
+    : '';
+  return `${describeLine(location)}${from}`;
+}

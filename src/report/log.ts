@@ -21,7 +21,7 @@ export function printUntrusted(
   write(`::${token}::\n`);
 }
 
-export function logRun(report: RunReport): void {
+export async function logRun(report: RunReport): Promise<void> {
   const { result } = report;
   const streams: Array<[string, string]> = [
     ['stdout', result.stdout],
@@ -36,9 +36,9 @@ export function logRun(report: RunReport): void {
       LOG_STREAM_LIMIT,
       `the full text is in ${report.resultFile}`,
     );
-    core.startGroup(`${name} (${text.length} characters)`);
-    printUntrusted(fitted.text);
-    core.endGroup();
+    await core.group(`${name} (${text.length} characters)`, async () =>
+      printUntrusted(fitted.text),
+    );
   }
   const time =
     result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;

@@ -40,6 +40,12 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
   };
 }
 
+/** The outputs of a step that failed before the code could give a result. */
+export function failureOutputs(message: string): Record<string, string> {
+  return { success: 'false', error: message };
+}
+
+/** The one place the step's outputs are set. */
 export function setOutputs(outputs: Record<string, string>): void {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
 }

@@ -1,6 +1,6 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { Language } from '../agentbay/language.ts';
-import type { CodeSource } from '../inputs.ts';
+import type { CodeSource } from '../code-source.ts';
 import type { ErrorLocation } from './error-location.ts';
 import type { RichFile } from './rich-files.ts';
 
@@ -33,3 +33,6 @@ export interface RunReport {
   /** The artifact holding the files and the result, when one was uploaded. */
   artifact?: ArtifactLink;
 }
+
+/** The code a run was given, as reports show it. */
+export type ReportedCode = Pick<RunReport, 'language' | 'source' | 'code'>;

@@ -1,6 +1,5 @@
 import path from 'node:path';
 import type { ResultItem } from '../agentbay/run-code-result.ts';
-import { describeLocation } from './annotations.ts';
 import {
   codeBlock,
   details,
@@ -11,6 +10,7 @@ import {
 } from './markdown.ts';
 import { isChart, type RichFile } from './rich-files.ts';
 import type { RunReport } from './run-report.ts';
+import { LANGUAGE_NAMES, verdictLine } from './verdict.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
 
 /**
@@ -22,19 +22,6 @@ export const SUMMARY_TEXT_BUDGET = 250_000;
 export const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the rich-results table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
-
-export const LANGUAGE_NAMES = { python: 'Python', javascript: 'JavaScript', r: 'R', java: 'Java' };
-
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-export function verdictLine(report: RunReport): string {
-  const { result } = report;
-  const language = LANGUAGE_NAMES[report.language];
-  const origin =
-    report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-  if (result.success) return `### ✅ ${language} code${origin} ran successfully`;
-  const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-  return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
 
 interface Block {
   title: string;

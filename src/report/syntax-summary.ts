@@ -1,26 +1,25 @@
-import type { ActionInputs } from '../inputs.ts';
 import type { SyntaxCheck } from '../syntax-check.ts';
-import { describeLocation } from './annotations.ts';
+import { describeLocation } from './error-location.ts';
 import { codeBlock, inlineCode, inlineText } from './markdown.ts';
-import { LANGUAGE_NAMES } from './summary.ts';
+import type { ReportedCode } from './run-report.ts';
+import { LANGUAGE_NAMES } from './verdict.ts';
 
 /** Lines shown on each side of the failing one. */
 const CONTEXT_LINES = 2;
 
 /** The job summary when the code did not get past the syntax check: no session was used. */
 export function renderSyntaxErrorSummary(
-  inputs: ActionInputs,
+  code: ReportedCode,
   syntax: Extract<SyntaxCheck, { status: 'error' }>,
 ): string {
-  const language = LANGUAGE_NAMES[inputs.language];
-  const origin =
-    inputs.source.kind === 'file' ? ` from ${inlineCode(inputs.source.path ?? '')}` : '';
+  const language = LANGUAGE_NAMES[code.language];
+  const origin = code.source.kind === 'file' ? ` from ${inlineCode(code.source.path ?? '')}` : '';
   const where = syntax.location ? ` at ${describeLocation(syntax.location)}` : '';
   const parts = [
     `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
     `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
   ];
-  if (syntax.location) parts.push(codeBlock(excerpt(inputs.code, syntax.location.line)));
+  if (syntax.location) parts.push(codeBlock(excerpt(code.code, syntax.location.line)));
   return `${parts.join('\n\n')}\n`;
 }
 

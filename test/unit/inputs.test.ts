@@ -63,20 +63,29 @@ describe('parseLabels', () => {
 
 describe('scalars', () => {
   it('parses whole numbers in range only', () => {
-    const range = { min: 1, max: 60, fallback: 60 };
+    const range = { min: 1, max: 60, fallback: 60, unit: 'seconds' } as const;
     expect(parseInteger('timeout', '', range)).toBe(60);
     expect(parseInteger('timeout', '60', range)).toBe(60);
     for (const bad of ['0', '61', '1.5', '1e1', ' 5', '0x10', '-1'])
       expect(() => parseInteger('timeout', bad, range)).toThrow(InputError);
   });
 
-  it('parses booleans the way YAML users write them', () => {
-    expect(parseBoolean('x', 'True', false)).toBe(true);
-    expect(parseBoolean('x', 'FALSE', true)).toBe(false);
-    expect(parseBoolean('x', '', true)).toBe(true);
-    expect(() => parseBoolean('x', 'nope', true)).toThrow(
-      "Input 'x' must be true or false; got 'nope'",
+  it('names the unit it was given, whatever the input is called', () => {
+    const range = { min: 1, max: 9, fallback: 1, unit: 'bytes' } as const;
+    expect(() => parseInteger('timeout', '10', range)).toThrow(
+      "Input 'timeout' must be a whole number of bytes from 1 to 9; got '10'",
     );
+  });
+
+  it("parses booleans by core.getBooleanInput's rules, and only those", () => {
+    for (const yes of ['true', 'True', 'TRUE']) expect(parseBoolean('x', yes, false)).toBe(true);
+    for (const no of ['false', 'False', 'FALSE']) expect(parseBoolean('x', no, true)).toBe(false);
+    expect(parseBoolean('x', '', true)).toBe(true);
+    for (const other of ['yes', 'no', 'on', 'off', '1', '0', 'tRue', 'nope']) {
+      expect(() => parseBoolean('x', other, true)).toThrow(
+        `Input 'x' must be true or false; got '${other}'`,
+      );
+    }
   });
 
   it('maps the SDK language aliases', () => {

@@ -1,6 +1,7 @@
+// Markdown helpers, adversarial sandbox text included, checked with a real GFM renderer.
+import { marked } from 'marked';
 import { describe, expect, it } from 'vitest';
-import { codeBlock, inlineText } from '../../src/report/markdown.ts';
-import { shareBudget, truncateMiddle } from '../../src/report/truncate.ts';
+import { codeBlock, inlineText, safeMarkdown } from '../../src/report/markdown.ts';
 
 describe('codeBlock', () => {
   it('uses a fence longer than any backtick run inside', () => {
@@ -24,39 +25,85 @@ describe('inlineText', () => {
   });
 });
 
-describe('truncation', () => {
-  it('keeps the start and the end, with a marker that says what was cut', () => {
-    const text = 'A'.repeat(500) + 'Z'.repeat(500);
-    const cut = truncateMiddle(text, 300, 'see file');
-    expect(cut.truncated).toBe(true);
-    expect(cut.text.length).toBeLessThanOrEqual(300);
-    expect(cut.text.startsWith('AAA')).toBe(true);
-    expect(cut.text.endsWith('ZZZ')).toBe(true);
-    expect(cut.text).toContain('[truncated: 700 of 1000 characters cut; see file]');
-    expect(truncateMiddle('short', 300, 'x')).toEqual({ text: 'short', truncated: false });
-  });
+describe('safeMarkdown', () => {
+  const render = (md: string) => marked.parse(safeMarkdown(md), { gfm: true, async: false });
 
-  it('never splits a surrogate pair', () => {
-    const cut = truncateMiddle('😀'.repeat(200), 151, 'x');
-    expect(cut.text).not.toMatch(
-      /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/,
+  it('keeps formatting and http(s) links', () => {
+    const html = render(
+      '## Title\n\n*a* **b** [docs](https://example.com) `x < y`\n\n- one\n- two',
     );
+    expect(html).toContain('<h2>Title</h2>');
+    expect(html).toContain('<a href="https://example.com">docs</a>');
+    expect(html).toContain('<li>two</li>');
+    expect(html).toContain('x &#60; y');
   });
 
-  it('shares a budget: small texts whole, the rest split evenly', () => {
-    expect(shareBudget([10, 1000, 1000, 0], 410)).toEqual([10, 200, 200, 0]);
-    expect(shareBudget([10, 20], 1000)).toEqual([10, 20]);
+  it.each([
+    ['raw HTML', '<script>alert(1)</script><iframe src=x></iframe>', /<script|<iframe/i],
+    ['an image', '![a](https://evil.example/a.png)', /<img/i],
+    ['a reference image', '![a][r]\n\n[r]: https://evil.example/a.png', /<img/i],
+    ['a javascript: link', '[a](javascript:alert(1))', /href="javascript/i],
+    ['an entity-encoded scheme', '[a](jav&#x61;script:alert(1))', /href="jav/i],
+    ['a javascript: reference', '[a][r]\n\n[r]: javascript:alert(1)', /href="javascript/i],
+    ['a destination on the next line', '[a](\njavascript:alert(1))', /href="javascript/i],
+    ['an autolink', '<javascript:alert(1)>', /href="javascript/i],
+    ['a backslash before a code span', '\\`<img src=x onerror=alert(1)>`', /<img/i],
+    ['an unclosed code span', '`<img src=x>\n<img src=y>`', /<img/i],
+    ['HTML in an indented fence', '- a\n\n  ```\n<img src=x>\n  ```', /<img/i],
+  ])('neutralises %s', (_name, input, forbidden) => {
+    expect(render(input)).not.toMatch(forbidden);
+  });
+
+  it('closes an unclosed fence, so what follows is not swallowed', () => {
+    const html = marked.parse(`${safeMarkdown('```\ncode')}\n\n## After`, {
+      gfm: true,
+      async: false,
+    });
+    expect(html).toContain('<h2>After</h2>');
+  });
+
+  it('turns mentions into plain text', () => {
+    expect(safeMarkdown('hi @octocat')).toBe('hi &#64;octocat');
   });
 });
 
-describe('truncation with tiny budgets', () => {
-  it.each([1, 5, 40, 200])('never exceeds a budget of %i characters', (budget) => {
-    const cut = truncateMiddle(
-      'x'.repeat(10_000),
-      budget,
-      'the full text is in /a/very/long/runner/temp/path/result.json',
-    );
-    expect(cut.truncated).toBe(true);
-    expect(cut.text.length).toBeLessThanOrEqual(budget);
+/** The HTML a renderer makes of it, minus code blocks (where anything is shown as text). */
+function liveHtml(markdown: string): string {
+  return (marked.parse(markdown, { gfm: true }) as string).replace(
+    /<pre><code[\s\S]*?<\/code><\/pre>/g,
+    '',
+  );
+}
+
+describe('safeMarkdown: fences cannot be turned against it', () => {
+  it.each([
+    [
+      'a closing line with a no-break space',
+      '```\n```\u00a0\n```\n<img src="https://evil.example/x.png">\n```',
+    ],
+    [
+      'an indented fence ended by its list',
+      '- item\n  ```\n```\n```\n<details open><summary>x</summary>\n```',
+    ],
+    ['a numbered list', '1. item\n   ```\n ```\n```\n<script>alert(1)</script>\n```'],
+    ['a tilde fence holding backticks', '~~~\n```\n<img src=x>\n~~~\n<img src=y>'],
+    ['an unclosed fence', '```\n<b>open'],
+    ['a quote', '> ```\n> <img src=x>\n> ```\n<img src=y>'],
+  ])('%s', (_name, markdown) => {
+    const html = liveHtml(safeMarkdown(markdown));
+    expect(html).not.toMatch(/<(img|script|details|summary|b)\b/i);
+  });
+
+  it('still renders what Markdown is for', () => {
+    const html = marked.parse(
+      safeMarkdown(
+        '## Results\n\n| a | b |\n|---|---|\n| **1** | [docs](https://example.com) |\n\n```python\nx = "<b>"\n```',
+      ),
+      { gfm: true },
+    ) as string;
+    expect(html).toContain('<h2>Results</h2>');
+    expect(html).toContain('<strong>1</strong>');
+    expect(html).toContain('<a href="https://example.com">docs</a>');
+    expect(html).toContain('<pre><code class="language-python">x = &quot;&lt;b&gt;&quot;');
   });
 });

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { marked } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { activeCommands, runStep, TEST_KEY, type StepResult } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { activeCommands, runStep, TEST_KEY, type StepResult } from '../../scripts/step-runner.ts';
 import {
   ARTIFACT_ID,
   fakeRuntimeToken,
@@ -15,7 +15,7 @@ import {
   RUN_BACKEND_ID,
   startFakeGitHub,
   type FakeGitHub,
-} from './fake-github.ts';
+} from '../fake-github.ts';
 
 let server: AgentBayServer;
 let github: FakeGitHub;

@@ -3,8 +3,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { makeWorkdir, runAction, runStep, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { makeWorkdir, runAction, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -2,7 +2,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
 import {
   activeCommands,
   makeWorkdir,
@@ -10,7 +10,7 @@ import {
   runningSessions,
   runStep,
   TEST_KEY,
-} from '../scripts/step-runner.ts';
+} from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { runAction, runningSessions, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { runAction, runningSessions, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 let proxy: Server;

@@ -2,8 +2,8 @@
 // escaping Markdown in the summary, and never smuggle outputs.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { activeCommands, runAction, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { activeCommands, runAction, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

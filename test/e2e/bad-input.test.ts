@@ -2,8 +2,8 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { makeWorkdir, runAction, TEST_KEY, type Workdir } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { makeWorkdir, runAction, TEST_KEY, type Workdir } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {
@@ -138,6 +138,29 @@ const cases: Case[] = [
     'fail-on-error not a boolean',
     { language: 'python', code: '1', 'fail-on-error': 'maybe' },
     /Input 'fail-on-error' must be true or false; got 'maybe'/,
+  ],
+  // core.getBooleanInput's rules: true/True/TRUE and false/False/FALSE, nothing else.
+  ...(
+    [
+      ['cleanup', 'yes'],
+      ['summary', 'on'],
+      ['fail-on-error', '1'],
+      ['comment', 'tRUE'],
+    ] as const
+  ).map(([input, value]): Case => [
+    `${input}: ${value}`,
+    { language: 'python', code: '1', [input]: value },
+    new RegExp(`Input '${input}' must be true or false; got '${value}'`),
+  ]),
+  [
+    'syntax-check: no',
+    { language: 'python', code: '1', 'syntax-check': 'no' },
+    /Input 'syntax-check' must be auto .*, true .* or false .*; got 'no'/,
+  ],
+  [
+    'max-output-size too small, in bytes',
+    { language: 'python', code: '1', 'max-output-size': '10' },
+    /Input 'max-output-size' must be a whole number of bytes from 1024 to 900000; got '10'/,
   ],
   [
     'idle-timeout too small',

@@ -1,8 +1,8 @@
 // Every run_code result variant of the protocol page (sections 6-7), end to end: the
 // local server encodes real results each way, and the bundled action must report the same.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer, type ResultFormat } from '../server/server.ts';
-import { runStep, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer, type ResultFormat } from '../../server/server.ts';
+import { runStep, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -2,8 +2,8 @@
 // its session within that grace, record it, and exit failed; the post step still runs.
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -1,10 +1,10 @@
 // The AgentBay client on its own, against the local server: limits that the bundled action
 // only meets at sizes and durations too large for an end-to-end test.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AgentBayClient } from '../src/agentbay/client.ts';
-import { AgentBayError } from '../src/agentbay/errors.ts';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { TEST_KEY } from '../scripts/step-runner.ts';
+import { AgentBayClient } from '../../src/agentbay/client.ts';
+import { AgentBayError } from '../../src/agentbay/errors.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

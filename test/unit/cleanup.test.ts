@@ -1,9 +1,9 @@
 // The post step bounds its own time: whatever the service does, cleanup() returns by its
 // deadline with a warning. Run in-process (the deadline is a parameter) against the server.
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { cleanup, CLEANUP_LIMITS } from '../src/cleanup.ts';
-import { TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { cleanup, CLEANUP_LIMITS } from '../../src/cleanup.ts';
+import { TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -4,9 +4,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { marked } from 'marked';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../scripts/step-runner.ts';
-import { startFakeGitHub, type FakeGitHub } from './fake-github.ts';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
 
 let server: AgentBayServer;
 let github: FakeGitHub;

@@ -5,8 +5,8 @@ import { createServer } from 'node:net';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer, type FaultRule } from '../server/server.ts';
-import { runAction, type StepResult, TEST_KEY } from '../scripts/step-runner.ts';
+import { startServer, type AgentBayServer, type FaultRule } from '../../server/server.ts';
+import { runAction, type StepResult, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {

@@ -1,0 +1,6 @@
+/** Where the code came from: the `code` input, or a file in the workspace. */
+export interface CodeSource {
+  kind: 'inline' | 'file';
+  /** For a file: its path relative to the workspace, as the user gave it (normalised). */
+  path?: string;
+}

@@ -1,0 +1,45 @@
+import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import { findErrorLocation } from './error-location.ts';
+import { redactResult, redactText } from './redact.ts';
+import { resultFilePath } from './result-file.ts';
+import { richFilesDir, writeRichFiles } from './rich-files.ts';
+import type { ReportedCode, RunReport } from './run-report.ts';
+
+/** A finished run_code call, as the service answered it, before anything is written. */
+export interface FinishedRun extends ReportedCode {
+  sessionId: string;
+  requestId: string;
+  result: CodeRunResult;
+  wallTimeMs: number;
+  sessionKept: boolean;
+  /** Values that must not reach any file, output, log or summary. */
+  secrets: string[];
+}
+
+/**
+ * The report of one run: secrets out before anything is written (files, outputs, log,
+ * summary, comment), rich results written to files, and the failing line located.
+ */
+export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunReport {
+  const result = redactResult(run.result, run.secrets);
+  const resultFile = resultFilePath(env, run.sessionId);
+  return {
+    language: run.language,
+    source: run.source,
+    code: redactText(run.code, run.secrets),
+    sessionId: run.sessionId,
+    requestId: run.requestId,
+    result,
+    wallTimeMs: run.wallTimeMs,
+    sessionKept: run.sessionKept,
+    resultFile,
+    files: writeRichFiles(result.results, richFilesDir(resultFile)),
+    errorLocation: result.success
+      ? undefined
+      : findErrorLocation(
+          run.language,
+          [result.errorDetail, result.stderr, result.error],
+          run.code,
+        ),
+  };
+}
