@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT } from '../scripts/step-runner.ts';
+import { ROOT } from '../../scripts/step-runner.ts';
 
 /** Runs the demo as `npm run demo -- <arg>` typed in `from` would (npm sets INIT_CWD). */
 async function demo(arg: string, from: string): Promise<{ code: number | null; out: string }> {
