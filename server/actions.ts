@@ -20,6 +20,8 @@ export interface ActionCall {
   form: Record<string, string>;
   /** `http://host:port` as the client addressed us (for presigned URLs). */
   origin: string;
+  /** CreateMcpSession: use this id instead of a generated one (the `session-id` fault). */
+  sessionId?: string;
 }
 
 type Handler = (ctx: ActionContext, call: ActionCall) => Promise<ApiResponse>;
@@ -29,9 +31,10 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store }, { form }) {
+  async CreateMcpSession({ store }, { form, sessionId }) {
     const labels = parseLabels(form.Labels);
     const session = await store.create({
+      id: sessionId,
       imageId: form.ImageId || DEFAULT_IMAGE,
       labels,
       idleTimeoutS: parseOptionalInt(form.Timeout, 'Timeout', 1),
@@ -156,7 +159,8 @@ export const ACTIONS: Record<string, Handler> = {
         AppUserId: '',
         BizType: '',
         EndReason: '',
-        Id: session.id,
+        // The SDK's model types `Id` as a number (a row id), not the session id.
+        Id: session.seq,
         ImageId: session.imageId,
         ImageType: '',
         IsDeleted: 0,

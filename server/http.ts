@@ -9,6 +9,7 @@ import type { FaultPlan } from './faults.ts';
 import { OSS_PREFIX } from './file-transfer.ts';
 import { handlePresigned } from './presigned.ts';
 import { newRequestId } from './ids.ts';
+import { stringifyJson } from './json-text.ts';
 import type { RecordedRequest } from './types.ts';
 
 export interface HttpContext extends ActionContext {
@@ -95,12 +96,19 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     record.status = response.status;
     send(res, response, host, text);
   };
-  const act = (): Promise<ApiResponse> =>
+  const act = (overrides: Partial<ActionCall> = {}): Promise<ApiResponse> =>
     withGatewayLimit(
       ctx.gatewayTimeoutMs,
-      runAction(ctx, path, action, { query, form, origin: `http://${host}` }, host, () => {
-        record.acted = true;
-      }),
+      runAction(
+        ctx,
+        path,
+        action,
+        { query, form, origin: `http://${host}`, ...overrides },
+        host,
+        () => {
+          record.acted = true;
+        },
+      ),
     );
 
   const applied = ctx.faults.next(action);
@@ -163,14 +171,21 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       return;
     case 'malformed-json': {
       const response = await act();
-      const full = JSON.stringify(withRequestId(response.body, host));
+      const full = stringifyJson(withRequestId(response.body, host));
       reply(response, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
       return;
     }
+    case 'session-id':
+      reply(await act({ sessionId: rule.sessionId }));
+      return;
+    case 'ignore-labels':
+      // A gateway that drops the filter lists every session of the account.
+      reply(await act({ form: { ...form, Labels: '{}' } }));
+      return;
     case 'oversized': {
       const response = await act();
       const size = rule.sizeBytes ?? DEFAULT_OVERSIZED_BYTES;
-      const current = JSON.stringify(withRequestId(response.body, host)).length;
+      const current = stringifyJson(withRequestId(response.body, host)).length;
       const padding = 'x'.repeat(Math.max(0, size - current - 16));
       reply({ status: response.status, body: { ...response.body, Padding: padding } });
       return;
@@ -253,7 +268,7 @@ function withRequestId(body: Record<string, unknown>, host: string): Record<stri
 }
 
 function send(res: ServerResponse, response: ApiResponse, host: string, text?: string): void {
-  writeJson(res, response.status, text ?? JSON.stringify(withRequestId(response.body, host)));
+  writeJson(res, response.status, text ?? stringifyJson(withRequestId(response.body, host)));
 }
 
 function writeJson(res: ServerResponse, status: number, body: string): void {

@@ -10,7 +10,7 @@ export function sessionEnv(
   sessionId: string,
   extra: Record<string, string> = {},
 ): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, [SESSION_MARKER]: sessionId };
+  const env: NodeJS.ProcessEnv = { ...process.env, ...extra, [SESSION_MARKER]: marker(sessionId) };
   // The server's own settings are not the user's business and must not change child behaviour.
   delete env.NODE_OPTIONS;
   delete env.AGENTBAY_LOCAL_API_KEY;
@@ -19,7 +19,7 @@ export function sessionEnv(
 
 /** SIGKILLs every process of this user whose environment names the session (Linux /proc). */
 export async function killSessionProcesses(sessionId: string): Promise<number> {
-  const needle = Buffer.from(`\0${SESSION_MARKER}=${sessionId}\0`);
+  const needle = Buffer.from(`\0${SESSION_MARKER}=${marker(sessionId)}\0`);
   let entries: string[];
   try {
     entries = await readdir('/proc');
@@ -44,4 +44,9 @@ export async function killSessionProcesses(sessionId: string): Promise<number> {
       }),
   );
   return killed;
+}
+
+/** Session ids imposed by a fault may hold anything (even NUL): the marker is an encoding. */
+function marker(sessionId: string): string {
+  return Buffer.from(sessionId).toString('base64url');
 }

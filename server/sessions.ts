@@ -28,6 +28,8 @@ export interface Session extends SessionView {
 }
 
 export interface CreateParams {
+  /** Normally generated; a test may impose one (any text: the service's id format is not ours). */
+  id?: string;
   imageId: string;
   labels: Record<string, string>;
   idleTimeoutS?: number;
@@ -61,7 +63,9 @@ export class SessionStore {
   }
 
   async create(params: CreateParams): Promise<Session> {
-    const id = newSessionId();
+    const id = params.id ?? newSessionId();
+    // An imposed id may hold anything (`/`, `..`): its directory is named by number instead.
+    const dir = join(this.root, params.id === undefined ? id : `imposed-${this.nextSeq}`);
     const session: Session = {
       id,
       status: 'RUNNING',
@@ -73,12 +77,14 @@ export class SessionStore {
       runCount: 0,
       appInstanceId: `ai-${randomAlnum(16)}`,
       resourceId: `p-${randomAlnum(16)}`,
-      dir: join(this.root, id),
-      dirs: sessionDirs(join(this.root, id)),
+      dir,
+      dirs: sessionDirs(dir),
       seq: this.nextSeq++,
       running: new Set(),
     };
-    await Promise.all(Object.values(session.dirs).map((dir) => mkdir(dir, { recursive: true })));
+    // The session's /tmp exists from the start, as on a real sandbox.
+    const made = [...Object.values(session.dirs), join(session.dirs.root, 'tmp')];
+    await Promise.all(made.map((path) => mkdir(path, { recursive: true })));
     this.all.set(id, session);
     this.touch(session);
     return session;

@@ -6,8 +6,10 @@ import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { buildRunReport } from './report/build-report.ts';
-import { redactText } from './report/redact.ts';
 import { downloadDir, resultFilePath } from './report/result-file.ts';
+import { sessionProof } from './ownership.ts';
+import { printableId } from './printable-id.ts';
+import { makeRedactor, secretForms } from './secrets.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { readSecretEnv } from './sandbox-inputs.ts';
 import { runUserCode } from './sandbox/code-runner.ts';
@@ -27,19 +29,31 @@ import { USER_AGENT } from './version.ts';
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let inputs: ActionInputs;
   let syntax: SyntaxCheck;
+  let apiKey = '';
+  let secretValues: string[] = [];
   try {
     // Masked before anything else can print it.
-    core.setSecret(readApiKey(core.getInput, env));
-    for (const value of Object.values(readSecretEnv(core.getInput))) maskSecret(value);
+    apiKey = readApiKey(core.getInput, env);
+    core.setSecret(apiKey);
+    // Every secret-env value, in every form the action could print it, before anything else.
+    secretValues = Object.values(readSecretEnv(core.getInput));
+    for (const value of secretValues) for (const form of secretForms(value)) core.setSecret(form);
     inputs = readInputs(core.getInput, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
-    core.setFailed(describeFailure(error));
+    // An input error may quote an input, and the key may have been pasted into the wrong one.
+    core.setFailed(makeRedactor([apiKey, ...secretValues])(describeFailure(error)));
     return;
   }
+  const secrets = [
+    inputs.apiKey,
+    inputs.comment?.token ?? '',
+    ...Object.values(inputs.sandbox.secretEnv),
+  ];
+  const redact = makeRedactor(secrets);
   if (syntax.status === 'error') {
     // A syntax error costs no sandbox: report it like a failed run and stop here.
-    await publishSyntaxError(inputs, env, syntax);
+    await publishSyntaxError(inputs, env, syntax, redact);
     return;
   }
   core.info(
@@ -63,6 +77,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const started = Date.now();
   try {
     core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+    // Before the request leaves: a step killed while it is in flight still tells the post
+    // step to look for the session the service may make.
+    saveState.createSent();
     const creating = client.createSession({
       imageId: inputs.imageId,
       labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -74,18 +91,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     sessionId = created.sessionId;
     guard.created(sessionId);
     // Recorded before anything else can fail, so the post step can always delete it.
-    saveState.sessionId(sessionId);
+    saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
     core.setOutput('session-id', sessionId);
     // The cancellation guard owns the session now, and ends the process.
     if (guard.cancelled) return;
-    core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
+    core.info(
+      `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
+    );
 
     const { sandbox } = inputs;
-    const secrets = [
-      inputs.apiKey,
-      inputs.comment?.token ?? '',
-      ...Object.values(sandbox.secretEnv),
-    ];
     const envs = { ...sandbox.env, ...sandbox.secretEnv };
     await uploadWorkspaceFiles(client, sessionId, sandbox);
     await runSetup(client, sessionId, sandbox, envs, secrets);
@@ -134,13 +148,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     await publishRun(inputs, env, report);
   } catch (error) {
-    if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-      saveState.createUncertain();
+    if (!sessionId && !guard.cancelled) {
+      // The create failed: either provably without a session, or with no answer to go by.
+      if (error instanceof AgentBayError && !error.outcomeUnknown) saveState.createFailed();
+      else saveState.createUncertain();
     }
-    const message = describeFailure(error);
-    publishFailure(
-      redactText(message, [inputs.apiKey, ...Object.values(inputs.sandbox.secretEnv)]),
-    );
+    publishFailure(redact(describeFailure(error)));
     if (error instanceof SetupFailed) core.debug('The code did not run: setup failed.');
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
@@ -150,12 +163,4 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     }
     core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
   }
-}
-
-/** A secret and the forms of it the action itself could print (base64, URL-encoded). */
-function maskSecret(value: string): void {
-  core.setSecret(value);
-  core.setSecret(Buffer.from(value, 'utf8').toString('base64'));
-  const encoded = encodeURIComponent(value);
-  if (encoded !== value) core.setSecret(encoded);
 }

@@ -28410,7 +28410,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(15814);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28769);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 15814:
+/***/ 28769:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74024,6 +74024,80 @@ __nccwpck_require__.d(__webpack_exports__, {
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -74117,15 +74191,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -74136,8 +74218,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -74188,13 +74268,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -74210,7 +74296,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -74231,18 +74317,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -74285,6 +74373,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -74301,6 +74391,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -74312,7 +74406,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -74325,6 +74419,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -74369,9 +74465,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -74387,9 +74512,10 @@ function asNumber(value) {
     const n = typeof value === 'string' ? Number(value) : value;
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text) {
     try {
-        return JSON.parse(text);
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
     }
     catch {
         return undefined;
@@ -74516,6 +74642,15 @@ function parseToolData(raw) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -74551,6 +74686,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -74559,12 +74695,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new undici/* Agent */.g6(agentOptions)
+            : new undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -74584,9 +74726,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -74606,6 +74754,12 @@ class AgentBayClient {
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
         return { result: parseRunCodeData(body.Data), requestId };
     }
     /**
@@ -74613,13 +74767,20 @@ class AgentBayClient {
      * wait. A session that is already gone counts as deleted.
      */
     async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
         try {
             return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
         }
         catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3).
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
             if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
             }
             throw error;
         }
@@ -74650,6 +74811,20 @@ class AgentBayClient {
         const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -74658,7 +74833,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -74673,7 +74848,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -74833,11 +75010,17 @@ class AgentBayClient {
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
         const authorization = `Bearer ${this.apiKey}`;
-        const sent = options.keyInQuery
-            ? { ...options, query: { ...options.query, Authorization: authorization } }
-            : options;
         const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, fields, sent));
+        const query = options.keyInQuery
+            ? { ...options.query, Authorization: authorization }
+            : options.query;
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
+        // A retry ends with the budget, whatever its own timeout.
+        {
+            ...options,
+            query,
+            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
+        }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -74956,7 +75139,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -74975,16 +75158,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -75006,6 +75185,32 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -75024,10 +75229,16 @@ function debugExchange(exchange) {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
-        return error instanceof Error ? error.message : String(error);
+        // An input error can quote the input, and an input can be megabytes long.
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function failure_clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
     const code = error.code ?? '';
@@ -75057,33 +75268,60 @@ function hintFor(error) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
+    create: 'create',
 };
 const saveState = {
     cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        lib_core.saveState(KEYS.sessionId, id);
+        lib_core.saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
+    const create = core.getState(KEYS.create);
     return {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
+        sessionProof: core.getState(KEYS.sessionProof),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
 }
 
@@ -75091,12 +75329,17 @@ function readState() {
 
 
 
+
 /**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
  */
+const CANCEL_WINDOW_MS = 8_500;
 const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
 /**
  * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
  * later, then a kill 2.5 s after that). Returns a function that stops watching.
@@ -75126,6 +75369,7 @@ function guardSession(client, options) {
     let creating;
     let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
+        const deadline = Date.now() + CANCEL_WINDOW_MS;
         cancelled = true;
         lib_core.error(`The step was cancelled (${signal}).`);
         const id = sessionId ||
@@ -75136,20 +75380,23 @@ function guardSession(client, options) {
             '';
         if (!id && creating)
             saveState.createUncertain();
-        if (id && options.deleteOnCancel) {
+        const shown = printableId(id);
+        const left = deadline - Date.now();
+        if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
+        }
+        else if (id && options.deleteOnCancel) {
             try {
-                await client.deleteSession(id, {
-                    timeoutMs: CANCEL_DELETE_MS,
-                    retryBudgetMs: CANCEL_DELETE_MS,
-                });
+                // Every attempt, retries included, ends by the deadline.
+                await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
                 saveState.deletedByMain();
-                lib_core.info(`Deleted session ${id} on cancellation.`);
+                lib_core.info(`Deleted session ${shown} on cancellation.`);
             }
             catch (error) {
-                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
+                lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
             }
         }
-        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
         process.exit(1);
     });
     return {
@@ -75189,7 +75436,7 @@ function canonicalLanguage(spelling) {
 
 ;// CONCATENATED MODULE: ./src/input-error.ts
 /** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
+class InputError extends Error {
     input;
     constructor(input, message) {
         super(`Input '${input}' ${message}`);
@@ -75203,7 +75450,7 @@ class input_error_InputError extends Error {
 /** Every label this action sets starts with this; user labels may not. */
 const RESERVED_LABEL_PREFIX = 'gha-';
 /** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
 /** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
 const MAX_LABELS = 20;
 /**
@@ -75232,7 +75479,7 @@ function sessionLabels(env, cleanupToken, userLabels) {
     const ours = {};
     for (const [key, read] of Object.entries(ACTION_LABELS))
         ours[key] = read(env);
-    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
     const labels = { ...userLabels };
     for (const [key, value] of Object.entries(ours)) {
         if (value)
@@ -75280,14 +75527,14 @@ function resolveWorkspaceFile(input, file, workspace) {
         real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
-        throw new input_error_InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
     }
     if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new input_error_InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
     }
     const stats = (0,external_node_fs_.statSync)(real);
     if (!stats.isFile())
-        throw new input_error_InputError(input, `must name a regular file; '${file}' is not one`);
+        throw new InputError(input, `must name a regular file; '${file}' is not one`);
     return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
 }
 /**
@@ -75301,7 +75548,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     if (lines.length > MAX_PATTERNS) {
         throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
     }
-    const root = realpathSync(workspace);
+    const root = (0,external_node_fs_.realpathSync)(workspace);
     const includes = [];
     const excludes = [];
     for (const line of lines) {
@@ -75642,7 +75889,7 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
         const dirNames = pending.pop();
         let entries;
         try {
-            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
+            entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(root, ...dirNames), { withFileTypes: true });
         }
         catch {
             continue; // unreadable directory: nothing from it can be used anyway
@@ -75666,8 +75913,8 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
                 continue;
             if (entry.isFile()) {
                 // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = path.join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, statSync(real)));
+                const real = external_node_path_default().join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, (0,external_node_fs_.statSync)(real)));
             }
             else if (entry.isSymbolicLink()) {
                 // Links to files are followed when they stay inside; links to directories are not
@@ -75685,16 +75932,16 @@ function starSegment() {
 }
 /** Stats a workspace path, refusing one that leaves the workspace through a link. */
 function statInside(input, line, root, names) {
-    const candidate = path.join(root, ...names);
+    const candidate = external_node_path_default().join(root, ...names);
     try {
-        lstatSync(candidate);
+        (0,external_node_fs_.lstatSync)(candidate);
     }
     catch {
         return undefined;
     }
     let real;
     try {
-        real = realpathSync(candidate);
+        real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
         return undefined; // a dangling link names nothing
@@ -75702,11 +75949,11 @@ function statInside(input, line, root, names) {
     if (real !== root && !isInside(root, real)) {
         throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
     }
-    return { real, stats: statSync(real) };
+    return { real, stats: (0,external_node_fs_.statSync)(real) };
 }
 function toFile(root, names, real, stats) {
     return {
-        path: toPosix(path.relative(root, path.join(root, ...names))),
+        path: toPosix(external_node_path_default().relative(root, external_node_path_default().join(root, ...names))),
         realPath: real,
         size: stats.size,
     };
@@ -75725,7 +75972,133 @@ function printable(text) {
     return JSON.stringify(text).slice(1, -1);
 }
 
+;// CONCATENATED MODULE: ./src/sandbox-inputs.ts
+// The inputs that make the sandbox a work environment: files in (upload), a setup script,
+// variables (env, secret-env) and files out (download). Validated before any session exists.
+
+
+/** Documented limits of `upload`, checked on the runner. */
+const MAX_UPLOAD_FILES = 1000;
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+/** Documented cap of what `download` brings back. */
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_DOWNLOAD_FILES = 1000;
+const MAX_ENV_VARIABLES = 100;
+const MAX_SETUP_BYTES = 32 * 1024;
+/** Secret values shorter than this would mask too much of every log to be meaningful. */
+const MIN_SECRET_LENGTH = 4;
+/** secret-env alone, so its values can be masked before anything else is read or printed. */
+function readSecretEnv(read) {
+    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
+    for (const [name, value] of Object.entries(values)) {
+        if (value.length < MIN_SECRET_LENGTH) {
+            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
+        }
+    }
+    return values;
+}
+function readSandboxInputs(read, env) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const uploadLines = patternLines(read('upload'));
+    const upload = uploadLines.length === 0
+        ? []
+        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
+    const total = upload.reduce((sum, file) => sum + file.size, 0);
+    if (total > MAX_UPLOAD_BYTES) {
+        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
+    }
+    const setup = read('setup', { trimWhitespace: false });
+    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
+        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
+    }
+    if (setup.includes('\0'))
+        throw new InputError('setup', 'must be text; it contains NUL bytes');
+    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
+    const secretEnv = readSecretEnv(read);
+    for (const name of Object.keys(plain)) {
+        if (name in secretEnv) {
+            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
+        }
+    }
+    return {
+        upload,
+        setup: setup.trim() ? setup : '',
+        env: plain,
+        secretEnv,
+        download: parseDownload(read('download')),
+    };
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
+function parseEnv(input, value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
+    const out = {};
+    if (text.startsWith('{')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            throw new InputError(input, accepted);
+        }
+        for (const [name, item] of Object.entries(parsed)) {
+            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
+            }
+            out[name] = String(item);
+        }
+    }
+    else {
+        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
+            if (!line.trim() || line.trim().startsWith('#'))
+                continue;
+            const eq = line.indexOf('=');
+            if (eq < 0) {
+                // Never echo the line: it may hold a secret.
+                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
+            }
+            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+        }
+    }
+    const names = Object.keys(out);
+    if (names.length > MAX_ENV_VARIABLES) {
+        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
+    }
+    for (const name of names) {
+        if (!ENV_NAME.test(name) || name.length > 128) {
+            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
+        }
+        if (/[\0]/.test(out[name]))
+            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
+    }
+    return out;
+}
+/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
+function parseDownload(value) {
+    const lines = patternLines(value);
+    if (lines.length > 256)
+        throw new InputError('download', 'may hold at most 256 lines');
+    for (const line of lines) {
+        const pattern = line.startsWith('!') ? line.slice(1) : line;
+        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
+        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
+            throw new InputError('download', `${accepted}; got '${line}'`);
+        }
+        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
+            throw new InputError('download', `${accepted}; a line is not usable`);
+        }
+    }
+    return lines;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
+
 
 
 
@@ -75735,17 +76108,17 @@ function printable(text) {
 
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
-/** The gateway answers no request that runs longer than 60 s. */
-const MAX_TIMEOUT_S = 60;
+/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
+const MAX_TIMEOUT_S = 3600;
 const MAX_CODE_BYTES = 512 * 1024;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new input_error_InputError('api-key', 'must not contain white space');
+        throw new InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -75785,16 +76158,17 @@ function readInputs(read, env) {
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
+        sandbox: readSandboxInputs(read, env),
     };
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new input_error_InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new input_error_InputError('artifact', 'must be at most 256 characters');
+        throw new InputError('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -75802,11 +76176,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new input_error_InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new input_error_InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -75823,19 +76197,19 @@ function parseSyntaxCheck(value) {
         return 'true';
     if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new input_error_InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
-        throw new input_error_InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file)
         return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
-        throw new input_error_InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' } };
@@ -75843,25 +76217,29 @@ function readCode(read, env) {
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
     if (resolved.size > MAX_CODE_BYTES) {
-        throw new input_error_InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
+        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+    return {
+        // A byte-order mark is no code: Python and Node drop it from a source file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+        source: { kind: 'file', path: resolved.path },
+    };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new input_error_InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new input_error_InputError(input, `must be UTF-8 text; ${what} is not`);
+        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new input_error_InputError(input, `must be text; ${what} contains NUL bytes`);
+        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -75876,26 +76254,26 @@ function readLanguage(value, source) {
     if (value) {
         const language = canonicalLanguage(value);
         if (!language)
-            throw new input_error_InputError('language', `must be ${accepted}; got '${value}'`);
+            throw new InputError('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new input_error_InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new input_error_InputError('language', `is required with inline code; set it to ${accepted}`);
+    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
 /** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
@@ -75909,11 +76287,11 @@ function parseBoolean(input, value, fallback) {
         return true;
     if (FALSE_VALUES.includes(value))
         return false;
-    throw new input_error_InputError(input, `must be true or false; got '${value}'`);
+    throw new InputError(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new input_error_InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -75930,19 +76308,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -75958,14 +76336,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new input_error_InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new input_error_InputError('labels', accepted);
+            throw new InputError('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new input_error_InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -75977,25 +76355,25 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new input_error_InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new input_error_InputError('labels', `${accepted}; a key is empty`);
+            throw new InputError('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new input_error_InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new input_error_InputError('labels', `values must not be empty; '${key}' has no value`);
+            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new input_error_InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new input_error_InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
     if (Object.keys(labels).length > MAX_USER_LABELS) {
-        throw new input_error_InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -76261,15 +76639,19 @@ async function logRun(report) {
 
 
 
+
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 const ANNOTATIONS_PER_TYPE = 10;
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+const MAX_ANNOTATION_CHARS = 4_000;
 const used = { error: 0, warning: 0, notice: 0 };
 /**
  * Emits an annotation while this step has some of its type left; past the limit the
  * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
  * more error, so failures go through here and set the exit code themselves.
  */
-function annotate(kind, message, properties = {}) {
+function annotate(kind, text, properties = {}) {
+    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
     if (used[kind] >= ANNOTATIONS_PER_TYPE) {
         // The message can carry sandbox text: fenced, like all of it.
         lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
@@ -76327,10 +76709,21 @@ function inlineCode(text) {
  */
 function codeBlock(text, language = '') {
     const body = normalise(text);
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+/** The longest run of `char` in `text`, counted without building a list of the runs. */
+function longestRun(text, char) {
+    let longest = 0;
+    for (let at = text.indexOf(char); at !== -1;) {
+        let end = at + 1;
+        while (text[end] === char)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = text.indexOf(char, end);
+    }
+    return longest;
 }
 /** A collapsed section; `summaryHtml` must already be safe (built with `escapeHtml`). */
 function details(summaryHtml, bodyMarkdown, open = false) {
@@ -76508,6 +76901,7 @@ function buildOutputs(report, maxOutputBytes) {
     const names = Object.keys(texts);
     const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
     let truncated = false;
+    const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
     const outputs = {};
     names.forEach((name, index) => {
         const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
@@ -76521,10 +76915,34 @@ function buildOutputs(report, maxOutputBytes) {
         'session-id': report.sessionId,
         'request-id': report.requestId,
         'result-file': report.resultFile,
-        truncated: String(truncated),
-        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        truncated: String(truncated || files.truncated),
+        files: files.json,
         'artifact-url': report.artifact?.url ?? '',
+        'download-dir': report.downloads?.dir ?? '',
     };
+}
+/**
+ * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
+ * all). The sandbox chooses how many results and how long their type names are.
+ */
+function filesOutput(report, maxChars) {
+    const entries = [];
+    let length = 2;
+    const all = [
+        ...report.files,
+        ...(report.downloads?.files ?? []).map((path) => ({
+            path,
+            mimeType: 'application/octet-stream',
+        })),
+    ];
+    for (const file of all) {
+        const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
+        if (length + entry.length + 1 > maxChars)
+            return { json: `[${entries.join(',')}]`, truncated: true };
+        entries.push(entry);
+        length += entry.length + 1;
+    }
+    return { json: `[${entries.join(',')}]`, truncated: false };
 }
 /** The outputs of a step that failed before the code could give a result. */
 function failureOutputs(message) {
@@ -76542,10 +76960,21 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 
 
+
 /** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
 function resultFilePath(env, sessionId) {
     const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+    // The id is the service's: only safe characters, and short enough for any file system.
+    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (name.length > 100 || name !== sessionId) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 80)}-${digest}`;
+    }
+    return external_node_path_default().join(dir, `${name}.json`);
+}
+/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
+function downloadDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-download';
 }
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
 function writeResultFile(report) {
@@ -76570,6 +76999,7 @@ function writeResultFile(report) {
         files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
         errorLocation: report.errorLocation ?? null,
         payloadFormat: result.format,
+        traceId: result.traceId || null,
     };
     const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
     try {
@@ -76626,6 +77056,7 @@ function writeJson(value, write) {
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
 const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
 /** Binary types that travel base64-encoded in a MIME bundle. */
 const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 const EXTENSIONS = {
@@ -76669,7 +77100,13 @@ function writeRichFiles(results, dir) {
             const file = external_node_path_default().join(dir, name);
             (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
             (0,external_node_fs_.writeFileSync)(file, bytes);
-            files.push({ path: file, mimeType, result: index + 1, bytes: bytes.length });
+            files.push({
+                path: file,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+                result: index + 1,
+                bytes: bytes.length,
+            });
         }
     }
     return files;
@@ -76708,6 +77145,7 @@ function uniqueName(taken, stem, ext) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -76780,11 +77218,11 @@ function renderWithin(report, textBudget) {
     const table = [
         '| Language | Run time | Total time | Session | Request id |',
         '| --- | --- | --- | --- | --- |',
-        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(report.sessionId)} | ${inlineCode(report.requestId || '—')} |`,
+        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
     ].join('\n');
     const notes = [];
     if (report.sessionKept) {
-        notes.push(`> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
+        notes.push(`> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
     }
     if (cut.length > 0) {
         notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
@@ -76928,6 +77366,7 @@ function excerpt(code, line) {
 
 
 
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
@@ -76945,13 +77384,17 @@ async function publishRun(inputs, env, runReport) {
     if (inputs.comment)
         await commentOnPullRequest(inputs, env, runReport);
     if (!inputs.cleanup) {
-        annotate('notice', `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`);
+        annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
     }
     failIfCodeFailed(inputs, runReport);
 }
 /** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
 async function uploadRunArtifact(name, runReport, env) {
-    const files = [runReport.resultFile, ...runReport.files.map((f) => f.path)];
+    const files = [
+        runReport.resultFile,
+        ...runReport.files.map((f) => f.path),
+        ...(runReport.downloads?.files ?? []),
+    ];
     try {
         lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
         const artifact = await uploadArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
@@ -76995,7 +77438,10 @@ function failIfCodeFailed(inputs, runReport) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(inputs, env, syntax) {
+async function publishSyntaxError(inputs, env, found, redact) {
+    // The checker quotes the code (and the summary shows it): secrets out first.
+    const syntax = { ...found, message: redact(found.message) };
+    inputs = { ...inputs, code: redact(inputs.code) };
     setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
@@ -77014,47 +77460,52 @@ function publishFailure(message) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
+
+
 /**
- * The result with every secret replaced by `***`, before any of it is written anywhere. The
- * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
- * or in a pull-request comment, a secret would slip through.
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
  */
 function redactResult(result, secrets) {
-    const active = secrets.filter((s) => s.length >= 4);
-    if (active.length === 0)
-        return result;
-    const clean = (text) => redactText(text, active);
-    return {
-        ...result,
-        output: clean(result.output),
-        stdout: clean(result.stdout),
-        stderr: clean(result.stderr),
-        error: clean(result.error),
-        errorDetail: clean(result.errorDetail),
-        results: result.results.map((item) => ({
-            ...item,
-            data: redactValue(item.data, active),
-        })),
+    return redactDeep(result, makeRedactor(secrets));
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    const visit = (item) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
     };
-}
-function redactText(text, secrets) {
-    let out = text;
-    secrets = secrets.filter((s) => s.length >= 4);
-    // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-    for (const secret of secrets)
-        if (out.includes(secret))
-            out = out.split(secret).join('***');
-    return out;
-}
-function redactValue(value, secrets) {
-    if (typeof value === 'string')
-        return redactText(value, secrets);
-    if (Array.isArray(value))
-        return value.map((item) => redactValue(item, secrets));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
     }
-    return value;
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
@@ -77079,11 +77530,1092 @@ function buildRunReport(run, env) {
         wallTimeMs: run.wallTimeMs,
         sessionKept: run.sessionKept,
         resultFile,
+        downloads: run.downloads,
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
         errorLocation: result.success
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
     };
+}
+
+;// CONCATENATED MODULE: ./src/ownership.ts
+
+
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
+}
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
+}
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
+
+const FILESYSTEM_SERVER = 'wuying_filesystem';
+/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
+const MAX_ARGS_BYTES = 62_000;
+/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
+const SDK_CHUNK_CHARS = 60 * 1024;
+/** The TS SDK's read window for text (bytes). */
+const TEXT_READ_WINDOW = 60 * 1024;
+/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
+const BINARY_READ_WINDOW = 45 * 1024;
+class SandboxFiles {
+    client;
+    sessionId;
+    /** How many tool calls this object made (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId) {
+        this.client = client;
+        this.sessionId = sessionId;
+    }
+    /**
+     * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
+     * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+     */
+    async writeText(path, content, mode = 'overwrite') {
+        const chunks = splitForArgs(path, content, mode);
+        for (const [index, chunk] of chunks.entries()) {
+            await this.tool('write_file', {
+                path,
+                content: chunk,
+                mode: index === 0 ? mode : 'append',
+            });
+        }
+        return chunks.length;
+    }
+    async createDirectory(path) {
+        await this.tool('create_directory', { path });
+    }
+    async getFileInfo(path) {
+        return parseFileInfo(await this.tool('get_file_info', { path }));
+    }
+    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
+    async readBytes(path, maxBytes) {
+        const { size, isDirectory } = await this.getFileInfo(path);
+        if (isDirectory)
+            throw new Error(`${path} is a directory`);
+        if (size > maxBytes)
+            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
+        const parts = [];
+        for (let offset = 0; offset < size; offset += BINARY_READ_WINDOW) {
+            const length = Math.min(BINARY_READ_WINDOW, size - offset);
+            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
+            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
+                throw new Error(`read_file answered something that is not base64 for ${path}`);
+            }
+            parts.push(Buffer.from(text.trim(), 'base64'));
+        }
+        const bytes = Buffer.concat(parts);
+        if (bytes.length !== size) {
+            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
+        }
+        return bytes;
+    }
+    /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
+    async readText(path) {
+        const { size } = await this.getFileInfo(path);
+        if (size === 0)
+            return '';
+        let text = '';
+        for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
+            const length = Math.min(TEXT_READ_WINDOW, size - offset);
+            text += await this.tool('read_file', { path, offset, length });
+        }
+        return text;
+    }
+    async listDirectory(path) {
+        const text = await this.tool('list_directory', { path });
+        return text
+            .split('\n')
+            .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
+            .filter((m) => m !== null)
+            .map((m) => ({ name: m[2], isDirectory: m[1] === 'DIR' }));
+    }
+    async readMultipleFiles(paths) {
+        return this.tool('read_multiple_files', { paths });
+    }
+    async moveFile(source, destination) {
+        await this.tool('move_file', { source, destination });
+    }
+    async searchFiles(path, pattern, excludePatterns = []) {
+        const args = { path, pattern };
+        if (excludePatterns.length > 0)
+            args.excludePatterns = excludePatterns;
+        const text = await this.tool('search_files', args);
+        return text.split('\n').filter((line) => line.startsWith('/'));
+    }
+    async editFile(path, edits, dryRun = false) {
+        await this.tool('edit_file', { path, edits, dryRun });
+    }
+    async deleteFile(path) {
+        await this.tool('delete_file', { path });
+    }
+    async tool(name, args) {
+        this.calls++;
+        const outcome = await this.client.callTool(this.sessionId, {
+            name,
+            server: FILESYSTEM_SERVER,
+            args,
+        });
+        if (outcome.isError) {
+            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
+                kind: 'api',
+                action: `CallMcpTool ${name}`,
+                requestId: outcome.requestId || undefined,
+            });
+        }
+        return outcome.text;
+    }
+}
+/** Bytes of the write_file Args JSON for this chunk. */
+function writeArgsBytes(path, content, mode) {
+    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
+}
+/**
+ * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
+ * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
+ */
+function splitForArgs(path, content, mode) {
+    if (content === '')
+        return [''];
+    const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
+    const budget = MAX_ARGS_BYTES - frame;
+    if (budget < 16)
+        throw new Error(`path too long for one write_file call: ${path}`);
+    const chunks = [];
+    let start = 0;
+    while (start < content.length) {
+        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
+        let size = escapedBytes(content, start, end);
+        if (size > budget) {
+            // Shrink by the ratio, then step to the exact boundary.
+            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
+            size = escapedBytes(content, start, end);
+            while (size > budget && end > start + 1) {
+                end = start + Math.max(1, Math.floor((end - start) * 0.9));
+                size = escapedBytes(content, start, end);
+            }
+        }
+        // A surrogate pair stays together.
+        const last = content.charCodeAt(end - 1);
+        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
+            end--;
+        chunks.push(content.slice(start, end));
+        start = end;
+    }
+    return chunks;
+}
+function escapedBytes(content, start, end) {
+    // JSON.stringify adds two quotes; what matters is the escaped body.
+    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
+}
+function parseFileInfo(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const at = line.indexOf(':');
+        if (at <= 0)
+            continue;
+        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    const size = Number(fields.size);
+    if (!Number.isSafeInteger(size) || size < 0) {
+        throw new Error('get_file_info answered no valid size');
+    }
+    return { size, isDirectory: fields.isDirectory === 'true', fields };
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/shell.ts
+const SHELL_SERVER = 'wuying_shell';
+/** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
+const MAX_SHELL_TIMEOUT_MS = 50_000;
+/** How far past the command's own timeout we wait for the answer. */
+const ANSWER_MARGIN_MS = 15_000;
+async function runShell(client, sessionId, command) {
+    const args = {
+        command: command.command,
+        timeout_ms: command.timeoutMs,
+    };
+    if (command.cwd !== undefined)
+        args.cwd = command.cwd;
+    if (command.envs !== undefined)
+        args.envs = command.envs;
+    const outcome = await client.callTool(sessionId, { name: 'shell', server: SHELL_SERVER, args }, { timeoutMs: Math.min(command.timeoutMs, MAX_SHELL_TIMEOUT_MS) + ANSWER_MARGIN_MS });
+    return parseShellAnswer(outcome.text, outcome.isError);
+}
+/**
+ * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
+ * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
+ */
+function parseShellAnswer(text, isError) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        const record = parsed;
+        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
+        const exitCode = code ?? (isError ? undefined : 0);
+        return {
+            exitCode,
+            success: !isError && exitCode === 0,
+            stdout: typeof record.stdout === 'string' ? record.stdout : '',
+            stderr: typeof record.stderr === 'string' ? record.stderr : '',
+            timedOut: false,
+        };
+    }
+    if (!isError)
+        return { exitCode: 0, success: true, stdout: text, stderr: '', timedOut: false };
+    return {
+        success: false,
+        stdout: '',
+        stderr: '',
+        timedOut: /Error message: \[timeout\]/.test(text),
+        errorText: text,
+    };
+}
+/** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
+function shellQuote(value) {
+    return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(46193);
+;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
+// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
+// in the sandbox with its output and exit status captured to files, polled with short shell
+// calls, the session kept alive meanwhile, and the process group killed at the timeout.
+
+
+
+/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
+const POLL_CHUNK_BYTES = 20 * 1024;
+const DEFAULT_POLL_MS = 2_000;
+const DEFAULT_KEEP_ALIVE_MS = 60_000;
+const SHELL_CALL_MS = 30_000;
+async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
+    const dir = `/tmp/agentbay-job-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    const started = Date.now();
+    // The script goes in as base64 text: no quoting can break it, and it is written by the
+    // same call that starts it. setsid gives it its own process group to kill at the timeout.
+    const script = Buffer.from(spec.script, 'utf8').toString('base64');
+    const start = [
+        `mkdir -p ${q(dir)}`,
+        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
+        `cd ${q(spec.cwd)}`,
+        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+    ].join(' && ');
+    const launched = await runShell(client, sessionId, {
+        command: start,
+        timeoutMs: SHELL_CALL_MS,
+        envs: spec.envs,
+    });
+    if (!launched.success) {
+        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
+    }
+    const streams = {
+        stdout: new StreamTail('stdout', hooks),
+        stderr: new StreamTail('stderr', hooks),
+    };
+    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
+    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    let lastKeepAlive = Date.now();
+    let timedOut = false;
+    let exitCode;
+    for (;;) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.rc !== undefined && state.drained) {
+            exitCode = state.rc;
+            break;
+        }
+        if (state.rc !== undefined)
+            continue; // more output to read before the end
+        if (Date.now() - started >= spec.timeoutS * 1000) {
+            timedOut = true;
+            await kill(client, sessionId, dir);
+            await drain(client, sessionId, dir, streams);
+            break;
+        }
+        if (Date.now() - lastKeepAlive >= keepAliveMs) {
+            lastKeepAlive = Date.now();
+            await client.refreshIdleTime(sessionId).catch(() => undefined);
+        }
+        if (!state.moreOutput)
+            await sleep(pollMs);
+    }
+    streams.stdout.end();
+    streams.stderr.end();
+    return {
+        exitCode,
+        stdout: streams.stdout.kept,
+        stderr: streams.stderr.kept,
+        timedOut,
+        durationMs: Date.now() - started,
+    };
+}
+/** Reads a stream's file in byte windows and hands on whole lines of text. */
+class StreamTail {
+    offset = 0;
+    kept = '';
+    decoder = new external_node_string_decoder_.StringDecoder('utf8');
+    partial = '';
+    name;
+    hooks;
+    constructor(name, hooks) {
+        this.name = name;
+        this.hooks = hooks;
+    }
+    push(bytes) {
+        this.offset += bytes.length;
+        const text = this.decoder.write(bytes);
+        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
+        if (this.kept.length < max)
+            this.kept += text.slice(0, max - this.kept.length);
+        const lines = this.partial + text;
+        const cut = lines.lastIndexOf('\n');
+        if (cut === -1) {
+            this.partial = lines;
+            return;
+        }
+        this.partial = lines.slice(cut + 1);
+        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
+    }
+    end() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest)
+            this.hooks.onOutput?.(this.name, rest);
+    }
+}
+async function poll(client, sessionId, dir, streams) {
+    const q = shellQuote;
+    // rc first, then the windows: output written before the exit is never missed.
+    const command = [
+        `cd ${q(dir)}`,
+        `{ cat rc 2>/dev/null || echo -; }`,
+        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+    ].join(' && ');
+    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
+    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
+    const out = Buffer.from(outLine.trim(), 'base64');
+    const err = Buffer.from(errLine.trim(), 'base64');
+    streams.stdout.push(out);
+    streams.stderr.push(err);
+    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
+    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
+    return { rc, drained: !full, moreOutput: full };
+}
+async function drain(client, sessionId, dir, streams) {
+    for (let i = 0; i < 1000; i++) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.drained)
+            return;
+    }
+}
+/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+async function kill(client, sessionId, dir) {
+    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
+    await runShell(client, sessionId, {
+        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+        timeoutMs: SHELL_CALL_MS,
+    });
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
+
+const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+class FileTransfer {
+    client;
+    sessionId;
+    timing;
+    context;
+    /** API calls made, presigned requests included (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId, timing = {}) {
+        this.client = client;
+        this.sessionId = sessionId;
+        this.timing = { ...DEFAULT_TIMING, ...timing };
+    }
+    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
+    async directory() {
+        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
+    }
+    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
+    async upload(bytes, remotePath) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
+        this.calls++;
+        await this.client.putPresigned(url, bytes);
+        this.calls++;
+        await this.client.syncContext(this.sessionId, {
+            contextId,
+            path: remotePath,
+            mode: 'download',
+        });
+        try {
+            await this.waitFor(contextId, remotePath, 'download');
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
+    async download(remotePath, maxBytes) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
+        try {
+            await this.waitFor(contextId, remotePath, 'upload');
+            this.calls++;
+            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
+            this.calls++;
+            return await this.client.getPresigned(url, maxBytes);
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    ensureContext() {
+        if (!this.context) {
+            this.calls++;
+            this.context = this.client.getFileTransferContext(this.sessionId);
+            // A failed look-up may be retried by the next transfer.
+            this.context.catch(() => {
+                this.context = undefined;
+            });
+        }
+        return this.context;
+    }
+    /**
+     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
+     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
+     */
+    async waitFor(contextId, path, taskType) {
+        const deadline = Date.now() + this.timing.taskTimeoutMs;
+        const poll = async (withType) => {
+            this.calls++;
+            const tasks = await this.client.getContextInfo(this.sessionId, {
+                contextId,
+                path,
+                taskType: withType ? taskType : undefined,
+            });
+            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
+        };
+        for (const withType of [false, true]) {
+            for (;;) {
+                const task = await poll(withType);
+                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
+                const state = task ? taskState(task) : withType ? 'pending' : 'done';
+                if (state === 'failed') {
+                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
+                }
+                if (state === 'done')
+                    break;
+                if (Date.now() + this.timing.pollMs > deadline) {
+                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+            }
+        }
+    }
+    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
+    async forget(contextId, path) {
+        this.calls++;
+        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
+    }
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/sandbox/tar.ts
+// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
+// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
+// relative paths that stay inside the target are returned, and sizes are bounded.
+
+const BLOCK = 512;
+function createTarGz(entries) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = Buffer.from(entry.path, 'utf8');
+        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
+        if (name.length > 100 || !ascii) {
+            // A pax header carries the real name; the ustar name is a placeholder.
+            const record = paxRecord('path', entry.path);
+            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
+        }
+        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
+        blocks.push(pad(entry.bytes));
+    }
+    blocks.push(Buffer.alloc(BLOCK * 2));
+    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
+}
+/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
+function readTarGz(archive, limits) {
+    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
+    const files = [];
+    const skipped = [];
+    let offset = 0;
+    let paxPath;
+    let longName;
+    while (offset + BLOCK <= data.length) {
+        const head = data.subarray(offset, offset + BLOCK);
+        if (head.every((b) => b === 0))
+            break;
+        const size = parseOctal(head.subarray(124, 136));
+        const type = String.fromCharCode(head[156] || 48);
+        const prefix = cString(head.subarray(345, 500));
+        const baseName = cString(head.subarray(0, 100));
+        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
+        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'x') {
+            paxPath = parsePax(body).path ?? paxPath;
+            continue;
+        }
+        if (type === 'L') {
+            longName = cString(body);
+            continue;
+        }
+        if (type === 'g')
+            continue;
+        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+        paxPath = undefined;
+        longName = undefined;
+        if (type === '5')
+            continue; // directories come with their files
+        const safe = safeRelative(name);
+        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
+            skipped.push(name);
+            continue;
+        }
+        if (files.length >= limits.maxFiles) {
+            skipped.push(name);
+            continue;
+        }
+        files.push({ path: safe, bytes: Buffer.from(body) });
+    }
+    return { files, skipped };
+}
+/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
+function safeRelative(name) {
+    const parts = name
+        .replace(/^\.\/+/, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
+        return undefined;
+    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
+        return undefined;
+    return parts.join('/');
+}
+function header(name, size, type) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    block.write('0000644\0', 100, 'ascii');
+    block.write('0000000\0', 108, 'ascii');
+    block.write('0000000\0', 116, 'ascii');
+    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    block.write(`${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`, 136, 'ascii');
+    block.write('        ', 148, 'ascii');
+    block.write(type, 156, 'ascii');
+    block.write('ustar\0', 257, 'ascii');
+    block.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyBytes = Buffer.byteLength(body);
+    let length = bodyBytes + 1;
+    while (String(length).length + bodyBytes !== length)
+        length = String(length).length + bodyBytes;
+    return Buffer.from(`${length}${body}`, 'utf8');
+}
+function parsePax(body) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        if (space === -1)
+            break;
+        const length = Number(body.subarray(at, space).toString('ascii'));
+        if (!Number.isInteger(length) || length <= 0)
+            break;
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return out;
+}
+function pad(bytes) {
+    const rest = bytes.length % BLOCK;
+    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
+}
+function parseOctal(field) {
+    const text = cString(field).trim();
+    const value = text ? parseInt(text, 8) : 0;
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+function cString(field) {
+    const end = field.indexOf(0);
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
+// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
+// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
+// a small archive goes as base64 text in a few write_file calls; a large one through the
+// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
+// context is not available, the write_file route is used whatever the size.
+
+
+
+
+
+const SANDBOX_WORKDIR = '/workspace';
+/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
+const WRITE_ROUTE_MAX_CALLS = 6;
+/** Up to this many read_file windows, likewise for downloads. */
+const READ_ROUTE_MAX_CALLS = 6;
+const SHELL_MS = 50_000;
+/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
+async function uploadTree(client, sessionId, entries, options = {}, workdir = SANDBOX_WORKDIR) {
+    const archive = createTarGz(entries);
+    const base64 = archive.toString('base64');
+    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
+    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    let fallback;
+    if (preferred === 'file_transfer') {
+        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+        try {
+            const remote = `${await transfer.directory()}/${name}.tgz`;
+            await transfer.upload(archive, remote);
+            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const files = new SandboxFiles(client, sessionId);
+    const remote = `/tmp/${name}.b64`;
+    await files.writeText(remote, base64);
+    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
+}
+async function extract(client, sessionId, command, workdir) {
+    const result = await runShell(client, sessionId, {
+        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
+        timeoutMs: SHELL_MS,
+    });
+    if (!result.success) {
+        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
+    }
+}
+/**
+ * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
+ * the working directory; symbolic links are never followed) and brings them back.
+ */
+async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
+    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+    let dir = '/tmp';
+    let contextProblem;
+    if (options.route !== 'write_file') {
+        try {
+            dir = await transfer.directory();
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
+    const packed = await runShell(client, sessionId, {
+        // The archive path is in the command itself, where a sandbox path belongs.
+        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
+        timeoutMs: SHELL_MS,
+        cwd: workdir,
+        envs: {
+            AGENTBAY_PATTERNS: patterns.join('\n'),
+            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
+            AGENTBAY_MAX_FILES: String(limits.maxFiles),
+        },
+    });
+    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
+    if (!summary) {
+        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
+    }
+    const [, count, total, archiveSize, verdict] = summary;
+    if (Number(count) === 0)
+        return { kind: 'none' };
+    if (verdict === 'too-large')
+        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
+    const size = Number(archiveSize);
+    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
+    const preferred = options.route ??
+        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    let bytes;
+    let stats;
+    const maxArchive = limits.maxBytes + 1024 * 1024;
+    try {
+        if (preferred === 'file_transfer') {
+            try {
+                bytes = await transfer.download(archive, maxArchive);
+                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
+            }
+            catch (error) {
+                if (options.route)
+                    throw error;
+                const files = new SandboxFiles(client, sessionId);
+                bytes = await files.readBytes(archive, maxArchive);
+                stats = {
+                    route: 'write_file',
+                    calls: transfer.calls + files.calls + 2,
+                    archiveBytes: size,
+                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
+                };
+            }
+        }
+        else {
+            const files = new SandboxFiles(client, sessionId);
+            bytes = await files.readBytes(archive, maxArchive);
+            stats = {
+                route: 'write_file',
+                calls: files.calls + 2,
+                archiveBytes: size,
+                fallback: contextProblem,
+            };
+        }
+    }
+    finally {
+        await runShell(client, sessionId, {
+            command: `rm -f ${shellQuote(archive)}`,
+            timeoutMs: SHELL_MS,
+        }).catch(() => undefined);
+    }
+    const { files, skipped } = readTarGz(bytes, limits);
+    return { kind: 'files', files, skipped, stats };
+}
+// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
+// pattern is ever evaluated as shell code. Regular files only; links are not followed.
+// `§{` stands for bash's `${`, which a template literal would take for its own.
+const PACK_SCRIPT = String.raw `set -u
+shopt -s globstar nullglob dotglob
+IFS=$'\n'
+declare -A excluded=()
+declare -A seen=()
+list=()
+add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  if [ "§{p:0:1}" = '!' ]; then
+    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
+  fi
+done <<< "$AGENTBAY_PATTERNS"
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  [ "§{p:0:1}" = '!' ] && continue
+  for f in $p; do
+    if [ -d "$f" ] && [ ! -L "$f" ]; then
+      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
+    else add "$f"; fi
+  done
+done <<< "$AGENTBAY_PATTERNS"
+total=0
+for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
+count=§{#list[@]}
+if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
+if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
+mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
+printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
+echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
+`.replaceAll('§{', '${');
+
+;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
+// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
+// the interpreter by a preamble the report never sees. Longer: a background process with the
+// variables in its environment, polled and streamed (README, "Runs longer than 60 seconds").
+
+
+
+
+
+/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
+const RUN_CODE_MAX_TIMEOUT_S = 60;
+async function runUserCode(client, sessionId, run, hooks = {}) {
+    if (run.timeoutS <= RUN_CODE_MAX_TIMEOUT_S)
+        return runShort(client, sessionId, run);
+    return runLong(client, sessionId, run, hooks);
+}
+async function runShort(client, sessionId, run) {
+    const notices = [];
+    const setting = interpreterSetup(run);
+    if (setting.kind === 'separate-call') {
+        // Python keeps its state between calls of a session: the variables and sys.path are set
+        // by a call of their own, so the user's code (and its line numbers) stays as it is.
+        const prepared = await client.runCode(sessionId, {
+            code: setting.code,
+            language: run.language,
+            timeoutS: 30,
+        });
+        if (!prepared.result.success) {
+            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
+        }
+    }
+    if (setting.kind === 'unsupported' && setting.notice)
+        notices.push(setting.notice);
+    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const answer = await client.runCode(sessionId, {
+        code,
+        language: run.language,
+        timeoutS: run.timeoutS,
+    });
+    return { result: answer.result, requestId: answer.requestId, mode: 'run_code', notices };
+}
+/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
+function interpreterSetup(run) {
+    const hasEnv = Object.keys(run.envs).length > 0;
+    const file = run.source.kind === 'file' ? run.source.path : undefined;
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    switch (run.language) {
+        case 'python': {
+            if (!hasEnv && !file)
+                return { kind: 'none' };
+            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
+            if (hasEnv)
+                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
+            if (file) {
+                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
+                const dir = external_node_path_default().posix.dirname(file);
+                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
+                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+            }
+            lines.push('del _ab_os, _ab_sys, _ab_json');
+            return { kind: 'separate-call', code: lines.join('\n') };
+        }
+        case 'javascript': {
+            let prefix = '';
+            if (hasEnv)
+                prefix += `Object.assign(process.env, JSON.parse(${json}));`;
+            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
+            if (file && !looksLikeEsm(run.code)) {
+                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
+            }
+            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
+        }
+        case 'r': {
+            if (!hasEnv)
+                return { kind: 'none' };
+            // A JSON string literal is an R string literal too.
+            const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+            return { kind: 'same-line', prefix: `Sys.setenv(${pairs.join(', ')});` };
+        }
+        case 'java':
+            return hasEnv
+                ? {
+                    kind: 'unsupported',
+                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
+                }
+                : { kind: 'none' };
+    }
+}
+const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
+function looksLikeEsm(code) {
+    return ESM.test(code);
+}
+const code_runner_EXTENSIONS = {
+    python: 'py',
+    javascript: 'js',
+    r: 'R',
+    java: 'java',
+};
+async function runLong(client, sessionId, run, hooks) {
+    // The code runs from a file, as a person would run it: the workflow's own file at its own
+    // path (written there unless `upload` already put it there), or the inline code in a file.
+    let relative = run.source.kind === 'file' && run.source.path ? run.source.path : '';
+    const files = new SandboxFiles(client, sessionId);
+    if (!relative) {
+        relative = `.agentbay/main.${run.language === 'javascript' && looksLikeEsm(run.code) ? 'mjs' : code_runner_EXTENSIONS[run.language]}`;
+    }
+    await files.writeText(`${SANDBOX_WORKDIR}/${relative}`, run.code);
+    const q = shellQuote;
+    const commands = {
+        python: `exec python3 -u ${q(relative)}`,
+        javascript: `exec node ${q(relative)}`,
+        r: `exec Rscript ${q(relative)}`,
+        java: `exec java ${q(relative)}`,
+    };
+    const job = await runBackgroundJob(client, sessionId, {
+        script: commands[run.language],
+        cwd: SANDBOX_WORKDIR,
+        envs: run.envs,
+        timeoutS: run.timeoutS,
+    }, hooks);
+    const failed = job.timedOut || job.exitCode !== 0;
+    const error = job.timedOut
+        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
+        : failed
+            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
+            : '';
+    const result = {
+        success: !failed,
+        toolError: false,
+        output: job.stdout,
+        stdout: job.stdout,
+        stderr: job.stderr,
+        error,
+        errorDetail: failed ? job.stderr : '',
+        results: [],
+        executionTimeS: job.durationMs / 1000,
+        executionCount: undefined,
+        traceId: '',
+        format: 'legacy-text',
+    };
+    return { result, requestId: '', mode: 'background', notices: [] };
+}
+/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
+function lastErrorLine(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim());
+    for (let i = lines.length - 1; i >= 0; i--) {
+        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
+            return lines[i].slice(0, 1000);
+    }
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
+// The repository in the sandbox: its files in before the code (upload), a setup script, and the
+// files the code wrote back out afterwards (download). Progress goes to the job log.
+
+
+
+
+
+
+
+
+/** How long `setup` may run (pip installs can take minutes). */
+const SETUP_TIMEOUT_S = 1800;
+/** How much of a failed setup's output the error message carries. */
+const SETUP_TAIL_CHARS = 2000;
+class SetupFailed extends Error {
+    exitCode;
+    constructor(exitCode, tail, timedOut) {
+        super(timedOut
+            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run. Last output:\n${tail}`
+            : `setup failed with exit code ${exitCode}; the code did not run. Last output:\n${tail}`);
+        this.exitCode = exitCode;
+    }
+}
+/** Streams a job's output into the log: redacted, fenced against workflow commands. */
+function logStreamer(secrets) {
+    return (_stream, text) => printUntrusted(redactText(text, secrets));
+}
+async function uploadWorkspaceFiles(client, sessionId, inputs) {
+    if (inputs.upload.length === 0)
+        return;
+    const entries = inputs.upload.map((file) => ({
+        path: file.path,
+        bytes: (0,external_node_fs_.readFileSync)(file.realPath),
+    }));
+    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
+    lib_core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+    const stats = await uploadTree(client, sessionId, entries);
+    if (stats.fallback)
+        lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
+    lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
+}
+async function runSetup(client, sessionId, inputs, envs, secrets) {
+    if (!inputs.setup)
+        return undefined;
+    let output = '';
+    const job = await lib_core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+        onOutput: (stream, text) => {
+            output += text;
+            logStreamer(secrets)(stream, text);
+        },
+    }));
+    const clean = redactText(output, secrets);
+    if (job.timedOut || job.exitCode !== 0) {
+        throw new SetupFailed(job.exitCode, clean.slice(-SETUP_TAIL_CHARS), job.timedOut);
+    }
+    lib_core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: job.durationMs };
+}
+/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
+async function downloadFiles(client, sessionId, inputs, dir, secrets) {
+    if (inputs.download.length === 0)
+        return undefined;
+    lib_core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
+    try {
+        const outcome = await downloadTree(client, sessionId, inputs.download, {
+            maxBytes: MAX_DOWNLOAD_BYTES,
+            maxFiles: MAX_DOWNLOAD_FILES,
+        });
+        if (outcome.kind === 'none') {
+            lib_core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
+            return { dir, files: [] };
+        }
+        if (outcome.kind === 'too-large') {
+            lib_core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
+            return { dir, files: [] };
+        }
+        const written = [];
+        for (const file of outcome.files) {
+            const target = external_node_path_default().join(dir, ...file.path.split('/'));
+            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
+            (0,external_node_fs_.writeFileSync)(target, file.bytes);
+            written.push(target);
+            if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
+            }
+        }
+        if (outcome.skipped.length > 0) {
+            lib_core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
+        }
+        lib_core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
+        return { dir, files: written };
+    }
+    catch (error) {
+        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+        return { dir, files: [] };
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -77097,12 +78629,12 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 const CHECK_TIMEOUT_MS = 20_000;
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
  * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
  */
 const PYTHON_CHECK = `
 import ast, json, sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
     compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
@@ -77127,7 +78659,7 @@ function checkSyntax(mode, language, code, env) {
                 reason: `the runner cannot check ${language} (only python and javascript)`,
             };
     if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new input_error_InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
     }
     return result;
 }
@@ -77272,23 +78804,45 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
+
+
+
+
+
+
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
     let syntax;
+    let apiKey = '';
+    let secretValues = [];
     try {
         // Masked before anything else can print it.
-        lib_core.setSecret(readApiKey(lib_core.getInput, env));
+        apiKey = readApiKey(lib_core.getInput, env);
+        lib_core.setSecret(apiKey);
+        // Every secret-env value, in every form the action could print it, before anything else.
+        secretValues = Object.values(readSecretEnv(lib_core.getInput));
+        for (const value of secretValues)
+            for (const form of secretForms(value))
+                lib_core.setSecret(form);
         inputs = readInputs(lib_core.getInput, env);
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        lib_core.setFailed(describeFailure(error));
+        // An input error may quote an input, and the key may have been pasted into the wrong one.
+        lib_core.setFailed(makeRedactor([apiKey, ...secretValues])(describeFailure(error)));
         return;
     }
+    const secrets = [
+        inputs.apiKey,
+        inputs.comment?.token ?? '',
+        ...Object.values(inputs.sandbox.secretEnv),
+    ];
+    const redact = makeRedactor(secrets);
     if (syntax.status === 'error') {
         // A syntax error costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs, env, syntax);
+        await publishSyntaxError(inputs, env, syntax, redact);
         return;
     }
     lib_core.info(syntax.status === 'ok'
@@ -77309,6 +78863,9 @@ async function run(env = process.env) {
     const started = Date.now();
     try {
         lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+        // Before the request leaves: a step killed while it is in flight still tells the post
+        // step to look for the session the service may make.
+        saveState.createSent();
         const creating = client.createSession({
             imageId: inputs.imageId,
             labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -77320,18 +78877,31 @@ async function run(env = process.env) {
         sessionId = created.sessionId;
         guard.created(sessionId);
         // Recorded before anything else can fail, so the post step can always delete it.
-        saveState.sessionId(sessionId);
+        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
         lib_core.setOutput('session-id', sessionId);
         // The cancellation guard owns the session now, and ends the process.
         if (guard.cancelled)
             return;
-        lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
-        lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
-        const answer = await client.runCode(sessionId, {
+        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
+        const { sandbox } = inputs;
+        const envs = { ...sandbox.env, ...sandbox.secretEnv };
+        await uploadWorkspaceFiles(client, sessionId, sandbox);
+        await runSetup(client, sessionId, sandbox, envs, secrets);
+        const mode = inputs.timeoutS > 60 ? 'as a background process (timeout above 60 s)' : '';
+        lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout${mode ? ` ${mode}` : ''} …`);
+        const answer = await runUserCode(client, sessionId, {
             code: inputs.code,
             language: inputs.language,
+            source: inputs.source,
             timeoutS: inputs.timeoutS,
-        });
+            envs,
+        }, { onOutput: logStreamer(secrets) });
+        for (const notice of answer.notices)
+            lib_core.notice(notice);
+        let downloads;
+        if (sandbox.download.length > 0) {
+            downloads = await downloadFiles(client, sessionId, sandbox, downloadDir(resultFilePath(env, sessionId)), secrets);
+        }
         const report = buildRunReport({
             language: inputs.language,
             source: inputs.source,
@@ -77341,15 +78911,22 @@ async function run(env = process.env) {
             result: answer.result,
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
-            secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+            secrets,
+            downloads,
         }, env);
         await publishRun(inputs, env, report);
     }
     catch (error) {
-        if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-            saveState.createUncertain();
+        if (!sessionId && !guard.cancelled) {
+            // The create failed: either provably without a session, or with no answer to go by.
+            if (error instanceof AgentBayError && !error.outcomeUnknown)
+                saveState.createFailed();
+            else
+                saveState.createUncertain();
         }
-        publishFailure(describeFailure(error));
+        publishFailure(redact(describeFailure(error)));
+        if (error instanceof SetupFailed)
+            lib_core.debug('The code did not run: setup failed.');
     }
     finally {
         // Once cancelled, the guard still needs the client to delete the session; it exits.

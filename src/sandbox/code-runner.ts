@@ -185,6 +185,7 @@ async function runLong(
     results: [],
     executionTimeS: job.durationMs / 1000,
     executionCount: undefined,
+    traceId: '',
     format: 'legacy-text',
   };
   return { result, requestId: '', mode: 'background', notices: [] };
