@@ -35,7 +35,8 @@ def main():
         request = json.loads(line)
         control.write(json.dumps({'started': True}) + '\n')
         os.environ['AGENTBAY_RESULT_FILE'] = request['resultFile']
-        with open(request['cell'], encoding='utf-8') as fh:
+        # utf-8-sig: a leading byte-order mark is dropped, as Python does for a source file.
+        with open(request['cell'], encoding='utf-8-sig') as fh:
             source = fh.read()
         linecache.cache[CELL] = (len(source), None, source.splitlines(True), CELL)
         error = run_one(source, namespace, emit_bundle, mime_bundle)
