@@ -1,0 +1,370 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- the probe reads answers whose shape it is there to find out */
+// The first run against the real service, made to count: every API action and tool the action
+// uses, once each, against AGENTBAY_API_KEY's gateway, with a redacted report of each answer's
+// shape (field names and types, error codes, timings, limits hit) that answers the protocol
+// pages' Unknowns where it can. It never leaves a session behind: the session is deleted in a
+// `finally`, on SIGINT/SIGTERM too, and a label search catches a create that answered late.
+//
+//   AGENTBAY_API_KEY=… [AGENTBAY_ENDPOINT=host] [AGENTBAY_REGION_ID=…] npm run live-probe [-- report.json]
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { buildRpcRequest } from '../src/agentbay/rpc.ts';
+import { parseEndpoint } from '../src/inputs.ts';
+import { makeRedactor } from '../src/secrets.ts';
+
+const apiKey = (process.env.AGENTBAY_API_KEY ?? '').trim();
+if (!apiKey) {
+  console.error('AGENTBAY_API_KEY is not set: the live probe needs a key.');
+  process.exit(2);
+}
+const origin = parseEndpoint(process.env.AGENTBAY_ENDPOINT ?? '');
+const regionId = process.env.AGENTBAY_REGION_ID ?? '';
+const reportPath = process.argv[2] ?? 'live-probe-report.json';
+const redact = makeRedactor([apiKey]);
+const probeLabel = `probe-${randomBytes(8).toString('hex')}`;
+
+interface Probe {
+  step: string;
+  ms: number;
+  httpStatus?: number;
+  code?: string;
+  shape?: unknown;
+  /** What the answer tells about an Unknown of the protocol pages. */
+  finding?: Record<string, unknown>;
+  error?: string;
+}
+const probes: Probe[] = [];
+
+/** Field names and types; values only where they are codes, flags or small numbers. */
+function shape(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '…';
+  if (value === null) return 'null';
+  if (Array.isArray(value))
+    return value.length === 0 ? [] : [shape(value[0], depth + 1), `×${value.length}`];
+  if (typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+        k,
+        [
+          'Code',
+          'Success',
+          'HttpStatusCode',
+          'isError',
+          'Status',
+          'ContextType',
+          'status',
+          'taskType',
+        ].includes(k)
+          ? v
+          : shape(v, depth + 1),
+      ]),
+    );
+  }
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if ((trimmed.startsWith('{') || trimmed.startsWith('[')) && trimmed.length < 1_000_000) {
+      try {
+        return { json: shape(JSON.parse(trimmed), depth + 1) };
+      } catch {
+        // Plain text.
+      }
+    }
+    return `string(${value.length})`;
+  }
+  return typeof value;
+}
+
+async function pop(
+  step: string,
+  action: string,
+  form: Record<string, string | number | boolean | undefined>,
+  options: { query?: Record<string, string>; keyInQuery?: boolean; timeoutMs?: number } = {},
+): Promise<Record<string, any> | undefined> {
+  const auth = `Bearer ${apiKey}`;
+  const request = buildRpcRequest({
+    action,
+    form: options.keyInQuery ? form : { Authorization: auth, ...form },
+    query: options.keyInQuery ? { ...options.query, Authorization: auth } : options.query,
+    userAgent: 'agentbay-run-code-live-probe',
+  });
+  const started = performance.now();
+  const probe: Probe = { step, ms: 0 };
+  probes.push(probe);
+  try {
+    const response = await fetch(`${origin}${request.path}`, {
+      method: 'POST',
+      headers: request.headers,
+      body: request.body,
+      signal: AbortSignal.timeout(options.timeoutMs ?? 65_000),
+    });
+    probe.httpStatus = response.status;
+    const text = await response.text();
+    probe.ms = Math.round(performance.now() - started);
+    let body: Record<string, any> | undefined;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      probe.error = `not JSON: ${redact(text.slice(0, 200))}`;
+      return undefined;
+    }
+    probe.code = typeof body?.Code === 'string' ? body.Code : undefined;
+    probe.shape = shape(body);
+    return body;
+  } catch (error) {
+    probe.ms = Math.round(performance.now() - started);
+    probe.error = redact(
+      error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    );
+    return undefined;
+  }
+}
+
+function toolText(body: Record<string, any> | undefined): { text: string; isError: boolean } {
+  let data = body?.Data;
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return { text: data, isError: false };
+    }
+  }
+  const text = Array.isArray(data?.content)
+    ? data.content.map((c: any) => c?.text ?? '').join('; ')
+    : '';
+  return { text, isError: data?.isError === true };
+}
+
+const tool = (
+  step: string,
+  sessionId: string,
+  name: string,
+  server: string,
+  args: unknown,
+  timeoutMs?: number,
+) =>
+  pop(
+    step,
+    'CallMcpTool',
+    {
+      Args: JSON.stringify(args),
+      AutoGenSession: false,
+      Name: name,
+      Server: server,
+      SessionId: sessionId,
+    },
+    { timeoutMs },
+  );
+
+let sessionId = '';
+let cleaning: Promise<void> | undefined;
+async function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    const ids = new Set<string>(sessionId ? [sessionId] : []);
+    // A create that answered late (or not at all) is found by its label.
+    const listed = await pop('ListSession (cleanup)', 'ListSession', {
+      Labels: JSON.stringify({ 'gha-probe': probeLabel }),
+      MaxResults: 10,
+    });
+    for (const item of Array.isArray(listed?.Data) ? listed.Data : []) {
+      if (typeof item?.SessionId === 'string') ids.add(item.SessionId);
+    }
+    for (const id of ids) await pop('DeleteSessionAsync', 'DeleteSessionAsync', { SessionId: id });
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void cleanup().finally(() => process.exit(1));
+  });
+}
+
+try {
+  const created = await pop('CreateMcpSession (Timeout=300)', 'CreateMcpSession', {
+    ImageId: 'code_latest',
+    Labels: JSON.stringify({ 'gha-probe': probeLabel, purpose: 'live-probe' }),
+    LoginRegionId: regionId || undefined,
+    Timeout: 300,
+  });
+  sessionId = typeof created?.Data?.SessionId === 'string' ? created.Data.SessionId : '';
+  probes.at(-1)!.finding = {
+    linkUrlReturned: Boolean(created?.Data?.LinkUrl),
+    wsUrlReturned: Boolean(created?.Data?.WsUrl),
+    toolServers: (() => {
+      try {
+        return JSON.parse(created?.Data?.ToolList ?? '[]').map((t: any) => `${t.name}@${t.server}`);
+      } catch {
+        return 'unreadable';
+      }
+    })(),
+  };
+  if (!sessionId) throw new Error('no session was created');
+
+  const detail = await pop(
+    'GetSessionDetail',
+    'GetSessionDetail',
+    {},
+    { query: { SessionId: sessionId } },
+  );
+  probes.at(-1)!.finding = { idType: typeof detail?.Data?.Id };
+  await pop('GetSession', 'GetSession', { SessionId: sessionId });
+  await pop('GetLabel', 'GetLabel', { SessionId: sessionId });
+
+  const code = await tool('run_code', sessionId, 'run_code', 'wuying_codespace', {
+    code: 'import os, sys\nprint(os.getcwd(), sys.version.split()[0])\nx = 41',
+    language: 'python',
+    timeout_s: 30,
+  });
+  probes.at(-1)!.finding = { answer: shape(toolText(code).text) };
+  const state = await tool('run_code (state kept?)', sessionId, 'run_code', 'wuying_codespace', {
+    code: 'x + 1',
+    language: 'python',
+    timeout_s: 30,
+  });
+  probes.at(-1)!.finding = { pythonStateKept: toolText(state).text.includes('42') };
+  const js = await tool(
+    'run_code javascript (state kept?)',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    {
+      code: 'globalThis.probe = 1; console.log(process.cwd())',
+      language: 'javascript',
+      timeout_s: 30,
+    },
+  );
+  probes.at(-1)!.finding = { answer: shape(toolText(js).text) };
+
+  const shell = await tool('shell pwd/whoami', sessionId, 'shell', 'wuying_shell', {
+    command: 'pwd; whoami; echo "$HOME"; command -v setsid tar base64 python3 node',
+    timeout_ms: 10_000,
+  });
+  const shellText = toolText(shell).text;
+  try {
+    const parsed = JSON.parse(shellText);
+    const [cwd, user] = String(parsed.stdout ?? '').split('\n');
+    probes.at(-1)!.finding = {
+      defaultCwd: cwd,
+      user,
+      tools: String(parsed.stdout ?? '')
+        .split('\n')
+        .slice(3),
+    };
+  } catch {
+    probes.at(-1)!.finding = { legacyText: true };
+  }
+  const failing = await tool('shell non-zero exit', sessionId, 'shell', 'wuying_shell', {
+    command: 'cat /nonexistent-probe-file',
+    timeout_ms: 10_000,
+  });
+  probes.at(-1)!.finding = {
+    isError: toolText(failing).isError,
+    keys: shape(toolText(failing).text),
+  };
+  const slow = await tool('shell [timeout]', sessionId, 'shell', 'wuying_shell', {
+    command: 'sleep 5',
+    timeout_ms: 1000,
+  });
+  probes.at(-1)!.finding = { text: redact(toolText(slow).text).slice(0, 200) };
+
+  await tool('write_file', sessionId, 'write_file', 'wuying_filesystem', {
+    path: '/workspace/probe/a.txt',
+    content: 'probe\n',
+    mode: 'overwrite',
+  });
+  const info = await tool('get_file_info', sessionId, 'get_file_info', 'wuying_filesystem', {
+    path: '/workspace/probe/a.txt',
+  });
+  probes.at(-1)!.finding = {
+    keys: toolText(info)
+      .text.split('\n')
+      .map((l) => l.split(':')[0]?.trim())
+      .filter(Boolean),
+  };
+  await tool('read_file binary', sessionId, 'read_file', 'wuying_filesystem', {
+    path: '/workspace/probe/a.txt',
+    offset: 0,
+    length: 6,
+    format: 'binary',
+  });
+  await tool('list_directory', sessionId, 'list_directory', 'wuying_filesystem', {
+    path: '/workspace/probe',
+  });
+  // The per-call limit on answers: 200 000 bytes of output in one shell answer.
+  const big = await tool('shell 200 KB of stdout', sessionId, 'shell', 'wuying_shell', {
+    command: 'head -c 200000 /dev/zero | tr "\\0" a',
+    timeout_ms: 10_000,
+  });
+  probes.at(-1)!.finding = { answerChars: toolText(big).text.length };
+  const tooBig = await tool(
+    'write_file 70 KB (over the MQTT limit)',
+    sessionId,
+    'write_file',
+    'wuying_filesystem',
+    {
+      path: '/workspace/probe/big.txt',
+      content: 'a'.repeat(70_000),
+      mode: 'overwrite',
+    },
+  );
+  probes.at(-1)!.finding = {
+    refused: toolText(tooBig).isError || probes.at(-1)!.httpStatus !== 200,
+  };
+
+  const ctx = await pop('GetAndLoadInternalContext (POST form)', 'GetAndLoadInternalContext', {
+    'ContextTypes.1': 'file_transfer',
+    SessionId: sessionId,
+  });
+  const contextId = ctx?.Data?.[0]?.ContextId as string | undefined;
+  if (contextId) {
+    const path = '/tmp/file-transfer/probe.bin';
+    const url = await pop('GetContextFileUploadUrl', 'GetContextFileUploadUrl', {
+      ContextId: contextId,
+      FilePath: path,
+    });
+    const started = performance.now();
+    const put = await fetch(String(url?.Data?.Url ?? 'http://invalid'), {
+      method: 'PUT',
+      body: randomBytes(1024),
+    }).catch((error: Error) => ({ status: 0, statusText: error.message }));
+    probes.push({
+      step: 'presigned PUT',
+      ms: Math.round(performance.now() - started),
+      httpStatus: put.status,
+    });
+    await pop(
+      'SyncContext download',
+      'SyncContext',
+      { ContextId: contextId, Mode: 'download', Path: path, SessionId: sessionId },
+      { keyInQuery: true },
+    );
+    const syncStarted = performance.now();
+    for (let i = 0; i < 40; i++) {
+      const status = await pop('GetContextInfo', 'GetContextInfo', {
+        ContextId: contextId,
+        Path: path,
+        SessionId: sessionId,
+        TaskType: 'download',
+      });
+      const text = String(status?.Data?.ContextStatus ?? '');
+      if (/Success|Failed/i.test(text)) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    probes.at(-1)!.finding = { syncMs: Math.round(performance.now() - syncStarted) };
+    await pop('DeleteContextFile', 'DeleteContextFile', { ContextId: contextId, FilePath: path });
+  }
+  await pop('RefreshSessionIdleTime', 'RefreshSessionIdleTime', { SessionId: sessionId });
+} catch (error) {
+  probes.push({
+    step: 'probe stopped',
+    ms: 0,
+    error: redact(error instanceof Error ? error.message : String(error)),
+  });
+} finally {
+  await cleanup();
+  const report = redact(
+    JSON.stringify({ origin, when: new Date().toISOString(), probes }, null, 2),
+  );
+  writeFileSync(reportPath, report);
+  console.log(report);
+  console.log(`\nReport written to ${reportPath}.`);
+}

@@ -1,0 +1,82 @@
+// The live probe, run against the local server as it would run against the real one: every
+// step answered, the key nowhere in the report, and no session left behind.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServer, type AgentBayServer } from '../server/server.ts';
+import { ROOT } from '../scripts/step-runner.ts';
+
+const KEY = 'akm-PROBE-KEY-0123456789';
+
+describe('npm run live-probe', () => {
+  let server: AgentBayServer;
+  let report: {
+    probes: { step: string; httpStatus?: number; finding?: Record<string, unknown> }[];
+  };
+  let text = '';
+  let stdout = '';
+  beforeAll(async () => {
+    server = await startServer({ apiKey: KEY });
+    const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
+    const { AGENTBAY_API_KEY: _k, ...env } = process.env;
+    const result = await promisify(execFile)(
+      process.execPath,
+      [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
+      {
+        env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url },
+        timeout: 120_000,
+      },
+    );
+    stdout = result.stdout;
+    text = readFileSync(out, 'utf8');
+    report = JSON.parse(text);
+  }, 150_000);
+  afterAll(() => server.close());
+
+  it('exercises each action and tool the action uses, once each', () => {
+    const actions = new Set(
+      server.requests().map((r) => (r.action === 'CallMcpTool' ? `tool:${r.form.Name}` : r.action)),
+    );
+    for (const expected of [
+      'CreateMcpSession',
+      'GetSessionDetail',
+      'tool:run_code',
+      'tool:shell',
+      'tool:write_file',
+      'tool:get_file_info',
+      'tool:read_file',
+      'GetAndLoadInternalContext',
+      'GetContextFileUploadUrl',
+      '(presigned OSS PUT)',
+      'SyncContext',
+      'GetContextInfo',
+      'DeleteContextFile',
+      'RefreshSessionIdleTime',
+      'DeleteSessionAsync',
+    ]) {
+      expect(actions.has(expected), expected).toBe(true);
+    }
+    expect(report.probes.every((p) => p.httpStatus === undefined || p.httpStatus < 500)).toBe(true);
+  });
+
+  it('answers Unknowns: state kept, default cwd and user, get_file_info keys, the size limit', () => {
+    const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
+    expect(finding('run_code (state kept?)')).toEqual({ pythonStateKept: true });
+    expect(finding('shell pwd/whoami')).toHaveProperty('defaultCwd');
+    expect(finding('get_file_info')).toMatchObject({
+      keys: expect.arrayContaining(['size', 'isDirectory']),
+    });
+    expect(finding('write_file 70 KB (over the MQTT limit)')).toEqual({ refused: true });
+  });
+
+  it('never writes the key, and leaves no session behind', () => {
+    expect(text).not.toContain(KEY);
+    expect(stdout).not.toContain(KEY);
+    expect(text).not.toContain(Buffer.from(KEY).toString('base64').slice(0, 16));
+    expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
+    expect(server.sessions()).toHaveLength(1);
+  });
+});
