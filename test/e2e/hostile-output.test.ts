@@ -67,6 +67,7 @@ describe('hostile sandbox output', () => {
     expect(Object.keys(run.main.outputs).sort()).toEqual(
       [
         'artifact-url',
+        'download-dir',
         'error',
         'execution-time',
         'files',
