@@ -4,8 +4,9 @@ import { parseLabels } from './labels.ts';
 import type { FileTransferStore, TaskType } from './file-transfer.ts';
 import type { KernelPool } from './kernels.ts';
 import type { Session, SessionStore } from './sessions.ts';
+import { quotaRefusal } from './session-limit.ts';
 import { callTool, TOOL_LIST } from './tools.ts';
-import type { ResultFormat } from './types.ts';
+import type { ResultFormat, SessionLimit } from './types.ts';
 
 export interface ActionContext {
   store: SessionStore;
@@ -13,6 +14,7 @@ export interface ActionContext {
   transfers: FileTransferStore;
   resultFormat(): ResultFormat;
   limits: { maxToolMessageBytes: number };
+  sessionLimit(): SessionLimit | undefined;
 }
 
 export interface ActionCall {
@@ -31,8 +33,12 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store }, { form, sessionId }) {
+  async CreateMcpSession({ store, sessionLimit }, { form, sessionId }) {
     const labels = parseLabels(form.Labels);
+    const limit = sessionLimit();
+    // Checked and counted synchronously with create's registration, so concurrent creates
+    // cannot overshoot the limit.
+    if (limit && store.existingCount() >= limit.max) return quotaRefusal(limit);
     const session = await store.create({
       id: sessionId,
       imageId: form.ImageId || DEFAULT_IMAGE,

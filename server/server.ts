@@ -12,6 +12,7 @@ import { KernelPool } from './kernels.ts';
 import { DEFAULT_MAX_TOOL_MESSAGE_BYTES } from './tools.ts';
 import { createRequestListener } from './http.ts';
 import { DEFAULT_RESULT_FORMAT, resolveResultFormat } from './result-format.ts';
+import { parseSessionLimit } from './session-limit.ts';
 import { SessionStore } from './sessions.ts';
 import type {
   AgentBayServer,
@@ -19,6 +20,7 @@ import type {
   RecordedRequest,
   ResultFormat,
   ServerOptions,
+  SessionLimit,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -38,6 +40,8 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
   const faults = new FaultPlan();
   const recorded: RecordedRequest[] = [];
   let format: ResultFormat = { ...DEFAULT_RESULT_FORMAT };
+  let limit: SessionLimit | undefined =
+    options.maxSessions === undefined ? undefined : { max: options.maxSessions };
 
   const api: Omit<AgentBayServer, 'url' | 'port' | 'close'> = {
     sessions: () => store.views(),
@@ -49,6 +53,9 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     },
     setTransferTaskDelay: (ms: number) => {
       transfers.taskDelayMs = ms;
+    },
+    setSessionLimit: (next: SessionLimit | undefined) => {
+      limit = next === undefined ? undefined : parseSessionLimit(next);
     },
     reset: () => {
       faults.clear();
@@ -70,6 +77,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults,
       recorded,
       resultFormat: () => format,
+      sessionLimit: () => limit,
       control: (request) => handleControl(api, request),
     }),
   );

@@ -82,16 +82,24 @@ export class SessionStore {
       seq: this.nextSeq++,
       running: new Set(),
     };
+    // Registered before the first await, so a concurrent create sees it when counting.
+    this.all.set(id, session);
     // The session's /tmp exists from the start, as on a real sandbox.
     const made = [...Object.values(session.dirs), join(session.dirs.root, 'tmp')];
     await Promise.all(made.map((path) => mkdir(path, { recursive: true })));
-    this.all.set(id, session);
     this.touch(session);
     return session;
   }
 
   onSessionEnd(hook: (session: Session) => void | Promise<void>): void {
     this.onEnd.push(hook);
+  }
+
+  /** Sessions that count against the concurrent-session limit: not yet fully deleted. */
+  existingCount(): number {
+    let count = 0;
+    for (const session of this.all.values()) if (session.status !== 'DELETED') count++;
+    return count;
   }
 
   /** A session that can still be used (RUNNING); anything else is "not found" to the API. */
