@@ -102,7 +102,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     const { sandbox } = inputs;
     const envs = { ...sandbox.env, ...sandbox.secretEnv };
     await uploadWorkspaceFiles(client, sessionId, sandbox);
-    await runSetup(client, sessionId, sandbox, envs, secrets);
+    const setup = await runSetup(client, sessionId, sandbox, envs, secrets);
 
     const mode = inputs.timeoutS > 60 ? 'as a background process (timeout above 60 s)' : '';
     core.info(
@@ -143,6 +143,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         sessionKept: !inputs.cleanup,
         secrets,
         downloads,
+        setupOutput: setup?.output,
       },
       env,
     );

@@ -77187,6 +77187,7 @@ function renderWithin(report, textBudget) {
             kind: 'error',
         },
         ...resultBlocks(result.results, result.output),
+        { title: 'Setup output', text: report.setupOutput ?? '', kind: 'collapsed' },
         { title: 'Code', text: report.code, kind: 'code' },
     ];
     const shares = shareBudget(blocks.map((b) => b.text.length), textBudget);
@@ -77211,6 +77212,8 @@ function renderWithin(report, textBudget) {
             }
             case 'open':
                 return details(escapeHtml(block.title), codeBlock(fitted.text), true);
+            case 'collapsed':
+                return details(escapeHtml(block.title), codeBlock(fitted.text));
         }
     });
     // The code stays last: it is the least interesting part of a report.
@@ -77531,6 +77534,7 @@ function buildRunReport(run, env) {
         sessionKept: run.sessionKept,
         resultFile,
         downloads: run.downloads,
+        setupOutput: run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
         errorLocation: result.success
             ? undefined
@@ -78886,7 +78890,7 @@ async function run(env = process.env) {
         const { sandbox } = inputs;
         const envs = { ...sandbox.env, ...sandbox.secretEnv };
         await uploadWorkspaceFiles(client, sessionId, sandbox);
-        await runSetup(client, sessionId, sandbox, envs, secrets);
+        const setup = await runSetup(client, sessionId, sandbox, envs, secrets);
         const mode = inputs.timeoutS > 60 ? 'as a background process (timeout above 60 s)' : '';
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout${mode ? ` ${mode}` : ''} …`);
         const answer = await runUserCode(client, sessionId, {
@@ -78913,6 +78917,7 @@ async function run(env = process.env) {
             sessionKept: !inputs.cleanup,
             secrets,
             downloads,
+            setupOutput: setup?.output,
         }, env);
         await publishRun(inputs, env, report);
     }

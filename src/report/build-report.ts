@@ -16,6 +16,8 @@ export interface FinishedRun extends ReportedCode {
   secrets: string[];
   /** Files fetched with `download`. */
   downloads?: { dir: string; files: string[] };
+  /** What `setup` printed. */
+  setupOutput?: string;
 }
 
 /**
@@ -36,6 +38,8 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     sessionKept: run.sessionKept,
     resultFile,
     downloads: run.downloads,
+    setupOutput:
+      run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
     files: writeRichFiles(result.results, richFilesDir(resultFile)),
     errorLocation: result.success
       ? undefined

@@ -28,6 +28,8 @@ export interface RunReport {
   resultFile: string;
   /** Non-text results written to disk. */
   files: RichFile[];
+  /** What `setup` printed (redacted), when there was a setup. */
+  setupOutput?: string;
   /** Files fetched from the sandbox with `download` (absolute paths on the runner). */
   downloads?: { dir: string; files: string[] };
   /** Where in the user's code the failure happened, when the error output says. */

@@ -27,7 +27,7 @@ const MAX_FILE_ROWS = 50;
 interface Block {
   title: string;
   text: string;
-  kind: 'open' | 'error' | 'code' | 'markdown' | 'plain';
+  kind: 'open' | 'error' | 'code' | 'markdown' | 'plain' | 'collapsed';
 }
 
 /**
@@ -58,6 +58,7 @@ function renderWithin(report: RunReport, textBudget: number): string {
       kind: 'error',
     },
     ...resultBlocks(result.results, result.output),
+    { title: 'Setup output', text: report.setupOutput ?? '', kind: 'collapsed' },
     { title: 'Code', text: report.code, kind: 'code' },
   ];
   const shares = shareBudget(
@@ -90,6 +91,8 @@ function renderWithin(report: RunReport, textBudget: number): string {
       }
       case 'open':
         return details(escapeHtml(block.title), codeBlock(fitted.text), true);
+      case 'collapsed':
+        return details(escapeHtml(block.title), codeBlock(fitted.text));
     }
   });
   // The code stays last: it is the least interesting part of a report.

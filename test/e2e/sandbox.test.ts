@@ -97,6 +97,10 @@ describe('a repository script with upload, setup, env, secret-env and download',
     expect(run.main.outputs.stdout).toContain('mode strict');
     expect(run.main.stdout).toMatch(/::group::Setup/);
     expect(run.main.stdout).toContain('installing');
+    // The setup output is in the summary too, collapsed, with the secret redacted.
+    expect(run.main.summary).toMatch(
+      /<details><summary>Setup output<\/summary>[\s\S]*installing[\s\S]*token seen by setup: \*\*\*/,
+    );
   });
 
   it('brings the report back byte for byte, lists it in files and download-dir', () => {
