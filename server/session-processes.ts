@@ -17,8 +17,23 @@ export function sessionEnv(
   return env;
 }
 
-/** SIGKILLs every process of this user whose environment names the session (Linux /proc). */
+/**
+ * SIGKILLs every process of this user whose environment names the session (Linux /proc).
+ * Scans again until a scan finds nothing (at least twice): a process in the middle of an exec,
+ * or one just forked by a dying parent, can be missed by a single scan.
+ */
 export async function killSessionProcesses(sessionId: string): Promise<number> {
+  let total = 0;
+  for (let pass = 0; pass < 5; pass++) {
+    const killed = await scanAndKill(sessionId);
+    total += killed;
+    if (killed === 0 && pass >= 1) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return total;
+}
+
+async function scanAndKill(sessionId: string): Promise<number> {
   const needle = Buffer.from(`\0${SESSION_MARKER}=${marker(sessionId)}\0`);
   let entries: string[];
   try {
