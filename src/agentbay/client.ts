@@ -105,10 +105,13 @@ export class AgentBayClient {
     this.onExchange = options.onExchange ?? (() => undefined);
     // Self-hosted runners often reach the internet only through a proxy: honour
     // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-    this.agent = new EnvHttpProxyAgent({
-      connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-      keepAliveTimeout: 10_000,
-    });
+    this.agent = withoutExperimentalWarning(
+      () =>
+        new EnvHttpProxyAgent({
+          connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+          keepAliveTimeout: 10_000,
+        }),
+    );
   }
 
   async createSession(
@@ -397,6 +400,8 @@ export class AgentBayClient {
   private async readCapped(action: string, response: Dispatcher.ResponseData): Promise<string> {
     const declared = Number(response.headers['content-length'] ?? NaN);
     const refuse = () => {
+      // undici 6 reports a destroyed body as an error event: nobody is listening any more.
+      response.body.on('error', () => undefined);
       response.body.destroy();
       return new AgentBayError(
         `the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`,
@@ -483,6 +488,31 @@ function errorCode(error: unknown): string | undefined {
 function identifier(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning<T>(make: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (
+    this: NodeJS.Process,
+    warning: string | Error,
+    ...rest: unknown[]
+  ) {
+    const options = rest[0];
+    if (typeof options === 'object' && options !== null && 'code' in options) {
+      if ((options as { code?: unknown }).code === 'UNDICI-EHPA') return;
+    }
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 function stringField(object: Record<string, unknown>, key: string): string {
