@@ -15,6 +15,17 @@ const RUNS = 9;
 const LARGE_RUNS = 3;
 const LARGE_MIB = 100;
 
+/** A hosted runner's PATH: the system's interpreters, no version-manager shims in front. */
+const RUNNER_PATH = [
+  path.dirname(process.execPath),
+  '/usr/local/sbin',
+  '/usr/local/bin',
+  '/usr/sbin',
+  '/usr/bin',
+  '/sbin',
+  '/bin',
+].join(':');
+
 const server = await startServer({ apiKey: TEST_KEY });
 const base = { 'api-key': TEST_KEY, endpoint: server.url, language: 'python' };
 
@@ -27,7 +38,12 @@ const ratio = (value: number, target: number) =>
 /** One plain run of the bundled action, main then post, as the runner runs them. */
 async function actionRun(inputs: Record<string, string>) {
   const workdir = makeWorkdir();
-  const options = { inputs, workdir, distDir, env: { ACTIONS_STEP_DEBUG: 'true' } };
+  const options = {
+    inputs,
+    workdir,
+    distDir,
+    env: { ACTIONS_STEP_DEBUG: 'true', PATH: RUNNER_PATH },
+  };
   const started = performance.now();
   const main = await runStep('main', options);
   const mainMs = performance.now() - started;
@@ -72,7 +88,7 @@ process.stdout.write(JSON.stringify({ sessionId: newId, bodyBytes, peakMiB: proc
 async function runFloor(file: string, env: Record<string, string>) {
   const started = performance.now();
   const child = spawn(process.execPath, [file], {
-    env: { PATH: process.env.PATH ?? '', ...env },
+    env: { PATH: RUNNER_PATH, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
