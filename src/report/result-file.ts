@@ -19,7 +19,7 @@ export function writeResultFile(report: RunReport): void {
     source: report.source,
     sessionId: report.sessionId,
     requestId: report.requestId,
-    output: result.output,
+    ...outputField(report),
     stdout: result.stdout,
     stderr: result.stderr,
     error: result.error,
@@ -40,6 +40,18 @@ export function writeResultFile(report: RunReport): void {
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * The `output` text is always stdout or a result's text/plain, and the file holds those
+ * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
+ */
+function outputField(report: RunReport): { output: string } | { outputPointer: string } {
+  const { result } = report;
+  const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
+  if (index >= 0) return { outputPointer: `/results/${index}/data/text~1plain` };
+  if (result.output === result.stdout) return { outputPointer: '/stdout' };
+  return { output: result.output };
 }
 
 /** Above this, a string is written in pieces rather than escaped into one copy of itself. */
