@@ -1,6 +1,7 @@
 import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { isObject } from './json.ts';
+import { flatten, LARGE_TEXT, releaseLargeCopies } from './memory.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
@@ -70,14 +71,18 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** What the SDK's form fields for telemetry look like; the service may count sources with it. */
+/**
+ * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
+ * first token (`name/version`), not the official SDK this client is not.
+ */
 function sdkStats(userAgent: string): string {
+  const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
   return JSON.stringify({
-    source: 'sdk',
+    source: name,
     sdk_language: 'typescript',
-    sdk_version: '0.15.1',
-    is_release: true,
-    framework: userAgent.split(' ')[0] ?? '',
+    sdk_version: version,
+    is_release: /^\d+\.\d+\.\d+$/.test(version),
+    framework: name,
   });
 }
 
@@ -169,7 +174,17 @@ export class AgentBayClient {
     if (body.Data === undefined || body.Data === null || body.Data === '') {
       throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
     }
-    return { result: parseRunCodeData(body.Data), requestId };
+    const result = parseRunCodeData(body.Data);
+    if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
+      // The envelope (the result's text, encoded once more) is not needed any more; then
+      // the pieces stdout was linked from, once it is made one string.
+      body.Data = undefined;
+      releaseLargeCopies();
+      flatten(result.stdout);
+      flatten(result.stderr);
+      releaseLargeCopies();
+    }
+    return { result, requestId };
   }
 
   /**
@@ -355,9 +370,16 @@ export class AgentBayClient {
       throw this.transportError(action, error, options.timeoutMs);
     }
 
+    // The raw bytes are garbage now, and the text will be once parsed.
+    const large = text.length > LARGE_TEXT;
+    if (large) releaseLargeCopies();
     let body: unknown;
     try {
       body = JSON.parse(text);
+      if (large) {
+        text = '';
+        releaseLargeCopies();
+      }
     } catch {
       throw new AgentBayError(
         `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`,

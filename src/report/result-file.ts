@@ -54,8 +54,12 @@ function outputField(report: RunReport): { output: string } | { outputPointer: s
   return { output: result.output };
 }
 
-/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
-const PIECE = 1024 * 1024;
+/**
+ * Above this, a string is written in pieces rather than escaped into one copy of itself.
+ * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
+ * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
+ */
+const PIECE = 32 * 1024;
 
 /**
  * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
