@@ -61,6 +61,10 @@ function outputField(report: RunReport): { output: string } | { outputPointer: s
  */
 const PIECE = 32 * 1024;
 
+/** What JSON.stringify would change in a string: quotes, backslashes, controls, surrogates. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 /**
  * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
  * one serialised copy of the whole document would double the action's memory for nothing.
@@ -70,7 +74,9 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
     write('"');
     // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
     for (let i = 0; i < value.length; i += PIECE) {
-      write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+      const piece = value.slice(i, i + PIECE);
+      // Most output needs no escaping at all: then it goes out as it is, not copied twice.
+      write(NEEDS_ESCAPE.test(piece) ? JSON.stringify(piece).slice(1, -1) : piece);
     }
     write('"');
   } else if (Array.isArray(value)) {
