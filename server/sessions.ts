@@ -24,6 +24,8 @@ export interface Session extends SessionView {
 }
 
 export interface CreateParams {
+  /** Normally generated; a test may impose one (any text: the service's id format is not ours). */
+  id?: string;
   imageId: string;
   labels: Record<string, string>;
   idleTimeoutS?: number;
@@ -55,7 +57,7 @@ export class SessionStore {
   }
 
   async create(params: CreateParams): Promise<Session> {
-    const id = newSessionId();
+    const id = params.id ?? newSessionId();
     const session: Session = {
       id,
       status: 'RUNNING',
@@ -67,14 +69,23 @@ export class SessionStore {
       runCount: 0,
       appInstanceId: `ai-${randomAlnum(16)}`,
       resourceId: `p-${randomAlnum(16)}`,
-      dir: join(this.root, id),
+      // An imposed id may hold anything (`/`, `..`): its directory is named by number instead.
+      dir: join(this.root, params.id === undefined ? id : `imposed-${this.nextSeq}`),
       seq: this.nextSeq++,
       running: new Set(),
     };
-    await mkdir(join(session.dir, 'work'), { recursive: true });
+    // Registered before the first await, so a concurrent create sees it when counting.
     this.all.set(id, session);
+    await mkdir(join(session.dir, 'work'), { recursive: true });
     this.touch(session);
     return session;
+  }
+
+  /** Sessions that count against the concurrent-session limit: not yet fully deleted. */
+  existingCount(): number {
+    let count = 0;
+    for (const session of this.all.values()) if (session.status !== 'DELETED') count++;
+    return count;
   }
 
   /** A session that can still be used (RUNNING); anything else is "not found" to the API. */

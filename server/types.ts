@@ -23,7 +23,9 @@ export type FaultType =
   | 'reset-after'
   | 'malformed-json'
   | 'oversized'
-  | 'data-success-false';
+  | 'data-success-false'
+  | 'session-id'
+  | 'ignore-labels';
 
 export interface FaultRule {
   /** Action name, e.g. 'CreateMcpSession', or '*' for every action. */
@@ -40,6 +42,8 @@ export interface FaultRule {
   message?: string;
   /** delay: wait this long before acting. */
   delayMs?: number;
+  /** session-id: the id CreateMcpSession gives the new session instead of a generated one. */
+  sessionId?: string;
   /** oversized: approximate size of the (valid JSON) body. */
   sizeBytes?: number;
   /**
@@ -47,6 +51,21 @@ export interface FaultRule {
    * failed). delay: act even when the client has gone away meanwhile.
    */
   act?: boolean;
+}
+
+/** How a create refused by the concurrent-session limit is answered (see session-limit.ts). */
+export type QuotaAnswer = 'data-success-false' | 'success-false' | 'http-error';
+
+export interface SessionLimit {
+  /** Sessions that may exist at once (RUNNING or DELETING); a create past it is refused. */
+  max: number;
+  /** Default 'data-success-false': HTTP 200 with Data.Success false and Data.ErrMsg. */
+  answer?: QuotaAnswer;
+  /** http-error: the HTTP status (default 400). */
+  status?: number;
+  /** success-false / http-error: the error code (default QuotaExceeded.ConcurrentSession). */
+  code?: string;
+  message?: string;
 }
 
 export interface ResultFormat {
@@ -102,7 +121,9 @@ export interface AgentBayServer {
   setFaults(rules: FaultRule[]): void;
   /** Sets the format to the defaults overridden by `format` (not merged with earlier calls). */
   setResultFormat(format: Partial<ResultFormat>): void;
-  /** Clears faults and the result format back to defaults (keeps sessions and requests). */
+  /** Sets (or with undefined lifts) the concurrent-session limit. */
+  setSessionLimit(limit: SessionLimit | undefined): void;
+  /** Clears faults and the result format back to defaults (keeps sessions, requests and the limit). */
   reset(): void;
 }
 
@@ -113,6 +134,8 @@ export interface ServerOptions {
   apiKey?: string;
   /** How long DeleteSessionAsync leaves a session in DELETING (default 50 ms). */
   deleteDelayMs?: number;
+  /** Concurrent-session limit (default none); `setSessionLimit` changes it later. */
+  maxSessions?: number;
   /** Parent directory for per-session work dirs (default: a fresh dir under os.tmpdir()). */
   workRoot?: string;
 }

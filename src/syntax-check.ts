@@ -21,14 +21,15 @@ export type SyntaxCheck =
 const CHECK_TIMEOUT_MS = 20_000;
 
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell
- * (0x2000 is ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a
- * SyntaxError, as its line, column and message on three lines; anything else: no verdict.
- * Run with -I -S and no imports, a passing check costs little more than Python's start-up.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
+ * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
+ * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
+ * as its line, column and message on three lines; anything else: no verdict. Run with
+ * -I -S and no imports, a passing check costs little more than Python's start-up.
  */
 const PYTHON_CHECK = `
 import sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 try:
     compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
 except SyntaxError as e:

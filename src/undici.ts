@@ -5,6 +5,7 @@
 import type * as Undici from 'undici-types';
 import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
 import api from 'undici/lib/api/index.js';
+import AgentClass from 'undici/lib/dispatcher/agent.js';
 import ProxyAgentClass from 'undici/lib/dispatcher/proxy-agent.js';
 import EnvHttpProxyAgentClass from 'undici/lib/dispatcher/env-http-proxy-agent.js';
 
@@ -13,6 +14,7 @@ export type { Dispatcher } from 'undici-types';
 // As undici's index does: request() and the rest of the API on every dispatcher.
 Object.assign((Dispatcher as { prototype: object }).prototype, api);
 
+export const Agent = AgentClass as typeof Undici.Agent;
 export const ProxyAgent = ProxyAgentClass as typeof Undici.ProxyAgent;
 export const EnvHttpProxyAgent = EnvHttpProxyAgentClass as typeof Undici.EnvHttpProxyAgent;
 
