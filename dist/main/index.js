@@ -14277,11 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-<<<<<<< HEAD
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(28769);
-=======
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37281);
->>>>>>> main
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(77761);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14290,11 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-<<<<<<< HEAD
-/***/ 28769:
-=======
-/***/ 37281:
->>>>>>> main
+/***/ 77761:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14963,10 +14955,8 @@ function parseToolData(raw) {
 
 
 
-<<<<<<< HEAD
 
-=======
->>>>>>> main
+
 /**
  * Session ids are the service's to choose: any text up to this length is taken as it comes
  * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
