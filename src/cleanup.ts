@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
-import { debugExchange, describeFailure } from './failure.ts';
+import { debugExchange, describeFailure, failureCause } from './failure.ts';
 import { parseEndpoint, readApiKey } from './inputs.ts';
 import { CLEANUP_TOKEN_LABEL } from './session-labels.ts';
 import { readState, type SavedState } from './state.ts';
@@ -95,7 +95,7 @@ async function deleteAll(
       await deleteOne(client, state.sessionId);
     }
   }
-  let found = await deleteLabelled(client, state.cleanupToken, handled);
+  let found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
   if (!state.createUncertain || state.sessionId || found > 0) return;
   const until = Date.now() + limits.searchWindowMs;
   core.info(
@@ -103,7 +103,7 @@ async function deleteAll(
   );
   while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
     await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
-    found = await deleteLabelled(client, state.cleanupToken, handled);
+    found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
   }
   if (found === 0) {
     core.info(
@@ -117,12 +117,16 @@ async function deleteLabelled(
   client: AgentBayClient,
   cleanupToken: string,
   handled: Set<string>,
+  reportedCause: string,
 ): Promise<number> {
   let sessions;
   try {
     sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
   } catch (error) {
-    core.warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
+    const message = `Could not list sessions left by this step: ${describeFailure(error)}`;
+    // A wrong key or an unreachable gateway was the main step's error already: said once.
+    if (reportedCause && failureCause(error) === reportedCause) core.info(message);
+    else core.warning(message);
     return 0;
   }
   let count = 0;

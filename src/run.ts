@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
 import { guardSession } from './cancellation.ts';
-import { debugExchange, describeFailure } from './failure.ts';
+import { debugExchange, failureReport } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
-import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
+import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { buildRunReport } from './report/build-report.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
@@ -15,13 +15,17 @@ import { USER_AGENT } from './version.ts';
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let inputs: ActionInputs;
   let syntax: SyntaxCheck;
+  let apiKey = '';
   try {
     // Masked before anything else can print it.
-    core.setSecret(readApiKey(core.getInput, env));
+    apiKey = readApiKey(core.getInput, env);
+    core.setSecret(apiKey);
     inputs = readInputs(core.getInput, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
-    core.setFailed(describeFailure(error));
+    // The inputs are not known, but `summary: false` is still honoured.
+    const summary = core.getInput('summary').trim().toLowerCase() !== 'false';
+    await publishInputFailure(failureReport(error), env, { summary, secrets: [apiKey] });
     return;
   }
   if (syntax.status === 'error') {
@@ -92,7 +96,15 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
       saveState.createUncertain();
     }
-    publishFailure(describeFailure(error));
+    const failure = failureReport(error, sessionId);
+    // The post step then says nothing more about the same cause.
+    if (failure.cause === 'auth' || failure.cause === 'unreachable') {
+      saveState.reportedCause(failure.cause);
+    }
+    await publishFailure(failure, env, {
+      summary: inputs.summary,
+      secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+    });
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
     if (!guard.cancelled) {

@@ -10,6 +10,7 @@ const KEYS = {
   keepSession: 'keep-session',
   deletedByMain: 'deleted-by-main',
   createUncertain: 'create-uncertain',
+  reportedCause: 'reported-cause',
 } as const;
 
 export interface SavedState {
@@ -22,6 +23,8 @@ export interface SavedState {
   deletedByMain: boolean;
   /** A create got no answer (timeout, reset): the service may have made a session anyway. */
   createUncertain: boolean;
+  /** A failure the main step already reported ('auth', 'unreachable'): not to be repeated. */
+  reportedCause: string;
 }
 
 export const saveState = {
@@ -30,6 +33,7 @@ export const saveState = {
   keepSession: () => core.saveState(KEYS.keepSession, 'true'),
   deletedByMain: () => core.saveState(KEYS.deletedByMain, 'true'),
   createUncertain: () => core.saveState(KEYS.createUncertain, 'true'),
+  reportedCause: (cause: 'auth' | 'unreachable') => core.saveState(KEYS.reportedCause, cause),
 };
 
 export function readState(): SavedState {
@@ -39,5 +43,6 @@ export function readState(): SavedState {
     keepSession: core.getState(KEYS.keepSession) === 'true',
     deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
     createUncertain: core.getState(KEYS.createUncertain) === 'true',
+    reportedCause: core.getState(KEYS.reportedCause),
   };
 }

@@ -76958,7 +76958,7 @@ function getIDToken(aud) {
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class AgentBayError extends Error {
+class errors_AgentBayError extends Error {
     kind;
     action;
     code;
@@ -77002,7 +77002,7 @@ class AgentBayError extends Error {
 }
 /** The error says the session no longer exists, so deleting it again is pointless. */
 function isSessionGone(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
         return false;
     // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
     // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
@@ -77034,7 +77034,7 @@ const THROTTLING_CODES = new Set([
     'ServiceUnavailable',
 ]);
 function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
+    if (!(error instanceof errors_AgentBayError))
         return false;
     if (error.notSent)
         return true;
@@ -77060,7 +77060,7 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
             const delay = backoffDelay(n, options);
             const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
             }
             await sleep(delay);
         }
@@ -77452,7 +77452,7 @@ class AgentBayClient {
         }
         catch (error) {
             // A gateway without the async call still has the older synchronous one (§8.3).
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+            if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
                 return this.deleteWith('ReleaseMcpSession', sessionId, limits);
             }
             throw error;
@@ -77579,7 +77579,7 @@ class AgentBayClient {
             text = await this.readCapped(action, response);
         }
         catch (error) {
-            if (error instanceof AgentBayError)
+            if (error instanceof errors_AgentBayError)
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
@@ -77588,10 +77588,10 @@ class AgentBayClient {
             body = JSON.parse(text);
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
+            throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
                 httpStatus: response.statusCode,
@@ -77616,7 +77616,7 @@ class AgentBayClient {
         const declared = Number(response.headers['content-length'] ?? NaN);
         const refuse = () => {
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -77644,7 +77644,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new errors_AgentBayError(this.redact(message), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -77663,7 +77663,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new errors_AgentBayError(this.redact(detail), {
             kind: 'transport',
             action,
             notSent,
@@ -77699,7 +77699,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -77711,7 +77723,7 @@ function debugExchange(exchange) {
 }
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
+    if (!(error instanceof errors_AgentBayError)) {
         return error instanceof Error ? error.message : String(error);
     }
     const hint = hintFor(error);
@@ -77744,6 +77756,38 @@ function hintFor(error) {
         return 'The service had an internal error; try again later';
     return '';
 }
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof input_error_InputError)
+        return 'input';
+    if (!(error instanceof errors_AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const report = { cause: failureCause(error), message: describeFailure(error) };
+    if (error instanceof InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -77767,17 +77811,6 @@ const language_LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -78594,6 +78627,7 @@ const KEYS = {
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     createUncertain: 'create-uncertain',
+    reportedCause: 'reported-cause',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
@@ -78601,6 +78635,7 @@ const state_saveState = {
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
     createUncertain: () => saveState(KEYS.createUncertain, 'true'),
+    reportedCause: (cause) => saveState(KEYS.reportedCause, cause),
 };
 function readState() {
     return {
@@ -78609,6 +78644,7 @@ function readState() {
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
         createUncertain: getState(KEYS.createUncertain) === 'true',
+        reportedCause: getState(KEYS.reportedCause),
     };
 }
 
@@ -78692,27 +78728,32 @@ async function deleteAll(client, state, limits) {
             await deleteOne(client, state.sessionId);
         }
     }
-    let found = await deleteLabelled(client, state.cleanupToken, handled);
+    let found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
     if (!state.createUncertain || state.sessionId || found > 0)
         return;
     const until = Date.now() + limits.searchWindowMs;
     info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
     while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
         await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
-        found = await deleteLabelled(client, state.cleanupToken, handled);
+        found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
     }
     if (found === 0) {
         info('No session from the unanswered create turned up; if one appears later, its idle timeout releases it.');
     }
 }
 /** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
-async function deleteLabelled(client, cleanupToken, handled) {
+async function deleteLabelled(client, cleanupToken, handled, reportedCause) {
     let sessions;
     try {
         sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
     }
     catch (error) {
-        warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
+        const message = `Could not list sessions left by this step: ${describeFailure(error)}`;
+        // A wrong key or an unreachable gateway was the main step's error already: said once.
+        if (reportedCause && failureCause(error) === reportedCause)
+            info(message);
+        else
+            warning(message);
         return 0;
     }
     let count = 0;
