@@ -1,14 +1,19 @@
 import * as core from '@actions/core';
 import type { AgentBayClient } from './agentbay/client.ts';
 import { describeFailure } from './failure.ts';
+import { printableId } from './printable-id.ts';
 import { saveState } from './state.ts';
 
 /**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
  */
+export const CANCEL_WINDOW_MS = 8_500;
 const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
 
 /**
  * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
@@ -55,6 +60,7 @@ export function guardSession(
   let cancelled = false;
 
   const stopWatching = watchCancellation(async (signal) => {
+    const deadline = Date.now() + CANCEL_WINDOW_MS;
     cancelled = true;
     core.error(`The step was cancelled (${signal}).`);
     const id =
@@ -67,21 +73,23 @@ export function guardSession(
       ])) ||
       '';
     if (!id && creating) saveState.createUncertain();
-    if (id && options.deleteOnCancel) {
+    const shown = printableId(id);
+    const left = deadline - Date.now();
+    if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
+      core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
+    } else if (id && options.deleteOnCancel) {
       try {
-        await client.deleteSession(id, {
-          timeoutMs: CANCEL_DELETE_MS,
-          retryBudgetMs: CANCEL_DELETE_MS,
-        });
+        // Every attempt, retries included, ends by the deadline.
+        await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
         saveState.deletedByMain();
-        core.info(`Deleted session ${id} on cancellation.`);
+        core.info(`Deleted session ${shown} on cancellation.`);
       } catch (error) {
         core.warning(
-          `Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`,
+          `Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`,
         );
       }
     }
-    core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+    core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
     process.exit(1);
   });
 

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
+import { printableId } from './printable-id.ts';
+import type { Redactor } from './secrets.ts';
 import { describeFailure } from './failure.ts';
 import { uploadArtifact } from './github/artifact.ts';
 import { upsertComment } from './github/pr-comment.ts';
@@ -10,7 +12,6 @@ import { commentMarker, renderComment } from './report/comment.ts';
 import { logRun } from './report/log.ts';
 import { buildOutputs, failureOutputs, setOutputs } from './report/outputs.ts';
 import { renderFailureSummary, type FailureReport } from './report/failure-summary.ts';
-import { redactText } from './report/redact.ts';
 import { writeResultFile } from './report/result-file.ts';
 import type { RunReport } from './report/run-report.ts';
 import { renderSummary } from './report/summary.ts';
@@ -40,7 +41,7 @@ export async function publishRun(
   if (!inputs.cleanup) {
     annotate(
       'notice',
-      `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`,
+      `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`,
     );
   }
   failIfCodeFailed(inputs, runReport);
@@ -109,8 +110,12 @@ function failIfCodeFailed(inputs: ActionInputs, runReport: RunReport): void {
 export async function publishSyntaxError(
   inputs: ActionInputs,
   env: NodeJS.ProcessEnv,
-  syntax: Extract<SyntaxCheck, { status: 'error' }>,
+  found: Extract<SyntaxCheck, { status: 'error' }>,
+  redact: Redactor,
 ): Promise<void> {
+  // The checker quotes the code (and the summary shows it): secrets out first.
+  const syntax = { ...found, message: redact(found.message) };
+  inputs = { ...inputs, code: redact(inputs.code) };
   setOutputs(failureOutputs(syntax.message));
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
@@ -128,8 +133,8 @@ export async function publishSyntaxError(
 interface FailureOptions {
   /** Write the job summary (the `summary` input). */
   summary: boolean;
-  /** Values no summary may show. */
-  secrets: string[];
+  /** Takes every form of every secret out of a text. */
+  redact: Redactor;
 }
 
 /** A step that failed before the code gave a result (the service, the network). */
@@ -138,7 +143,7 @@ export async function publishFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = { ...failure, message: redactText(failure.message, options.secrets) };
+  const clean = { ...failure, message: options.redact(failure.message) };
   setOutputs(failureOutputs(clean.message));
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
@@ -150,7 +155,7 @@ export async function publishInputFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = { ...failure, message: redactText(failure.message, options.secrets) };
+  const clean = { ...failure, message: options.redact(failure.message) };
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
 }

@@ -6,6 +6,9 @@ import { debugExchange, failureReport } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { buildRunReport } from './report/build-report.ts';
+import { sessionProof } from './ownership.ts';
+import { printableId } from './printable-id.ts';
+import { makeRedactor } from './secrets.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
@@ -23,14 +26,19 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     inputs = readInputs(core.getInput, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
-    // The inputs are not known, but `summary: false` is still honoured.
+    // The inputs are not known, but `summary: false` is still honoured. An input error may
+    // quote an input, and the key may have been pasted into the wrong one.
     const summary = core.getInput('summary').trim().toLowerCase() !== 'false';
-    await publishInputFailure(failureReport(error), env, { summary, secrets: [apiKey] });
+    await publishInputFailure(failureReport(error), env, {
+      summary,
+      redact: makeRedactor([apiKey]),
+    });
     return;
   }
+  const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
   if (syntax.status === 'error') {
     // A syntax error costs no sandbox: report it like a failed run and stop here.
-    await publishSyntaxError(inputs, env, syntax);
+    await publishSyntaxError(inputs, env, syntax, redact);
     return;
   }
   core.info(
@@ -54,6 +62,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const started = Date.now();
   try {
     core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+    // Before the request leaves: a step killed while it is in flight still tells the post
+    // step to look for the session the service may make.
+    saveState.createSent();
     const creating = client.createSession({
       imageId: inputs.imageId,
       labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -65,11 +76,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     sessionId = created.sessionId;
     guard.created(sessionId);
     // Recorded before anything else can fail, so the post step can always delete it.
-    saveState.sessionId(sessionId);
+    saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
     core.setOutput('session-id', sessionId);
     // The cancellation guard owns the session now, and ends the process.
     if (guard.cancelled) return;
-    core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
+    core.info(
+      `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
+    );
 
     core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
     const answer = await client.runCode(sessionId, {
@@ -93,18 +106,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     await publishRun(inputs, env, report);
   } catch (error) {
-    if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-      saveState.createUncertain();
+    if (!sessionId && !guard.cancelled) {
+      // The create failed: either provably without a session, or with no answer to go by.
+      if (error instanceof AgentBayError && !error.outcomeUnknown) saveState.createFailed();
+      else saveState.createUncertain();
     }
-    const failure = failureReport(error, sessionId);
-    // The post step then says nothing more about the same cause.
-    if (failure.cause === 'auth' || failure.cause === 'unreachable') {
-      saveState.reportedCause(failure.cause);
-    }
-    await publishFailure(failure, env, {
-      summary: inputs.summary,
-      secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
-    });
+    await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
     if (!guard.cancelled) {

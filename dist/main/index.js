@@ -28410,7 +28410,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5709);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25966);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5709:
+/***/ 25966:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74024,6 +74024,80 @@ __nccwpck_require__.d(__webpack_exports__, {
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -74117,15 +74191,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -74136,8 +74218,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -74188,13 +74268,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -74210,7 +74296,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -74231,18 +74317,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -74285,6 +74373,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -74301,6 +74391,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -74312,7 +74406,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -74325,6 +74419,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -74369,9 +74465,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -74387,9 +74512,10 @@ function asNumber(value) {
     const n = typeof value === 'string' ? Number(value) : value;
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text) {
     try {
-        return JSON.parse(text);
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
     }
     catch {
         return undefined;
@@ -74417,6 +74543,15 @@ function lastLine(text) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -74452,6 +74587,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -74460,12 +74596,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new undici/* Agent */.g6(agentOptions)
+            : new undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -74485,9 +74627,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -74507,6 +74655,12 @@ class AgentBayClient {
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
         return { result: parseRunCodeData(body.Data), requestId };
     }
     /**
@@ -74514,13 +74668,20 @@ class AgentBayClient {
      * wait. A session that is already gone counts as deleted.
      */
     async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
         try {
             return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
         }
         catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3).
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
             if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
             }
             throw error;
         }
@@ -74551,6 +74712,20 @@ class AgentBayClient {
         const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -74559,7 +74734,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -74574,7 +74749,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -74592,7 +74769,9 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -74711,7 +74890,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -74730,16 +74909,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -74760,6 +74935,32 @@ function errorCode(error) {
 function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function stringField(object, key) {
     const value = object[key];
@@ -74791,10 +74992,16 @@ function debugExchange(exchange) {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
-        return error instanceof Error ? error.message : String(error);
+        // An input error can quote the input, and an input can be megabytes long.
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function failure_clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
     const code = error.code ?? '';
@@ -74856,36 +75063,60 @@ function failureReport(error, sessionId = '') {
     return report;
 }
 
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
-    reportedCause: 'reported-cause',
+    create: 'create',
 };
 const saveState = {
     cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        lib_core.saveState(KEYS.sessionId, id);
+        lib_core.saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
-    reportedCause: (cause) => lib_core.saveState(KEYS.reportedCause, cause),
 };
 function readState() {
+    const create = core.getState(KEYS.create);
     return {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
+        sessionProof: core.getState(KEYS.sessionProof),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
-        reportedCause: core.getState(KEYS.reportedCause),
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
 }
 
@@ -74893,12 +75124,17 @@ function readState() {
 
 
 
+
 /**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
  */
+const CANCEL_WINDOW_MS = 8_500;
 const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
 /**
  * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
  * later, then a kill 2.5 s after that). Returns a function that stops watching.
@@ -74928,6 +75164,7 @@ function guardSession(client, options) {
     let creating;
     let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
+        const deadline = Date.now() + CANCEL_WINDOW_MS;
         cancelled = true;
         lib_core.error(`The step was cancelled (${signal}).`);
         const id = sessionId ||
@@ -74938,20 +75175,23 @@ function guardSession(client, options) {
             '';
         if (!id && creating)
             saveState.createUncertain();
-        if (id && options.deleteOnCancel) {
+        const shown = printableId(id);
+        const left = deadline - Date.now();
+        if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
+        }
+        else if (id && options.deleteOnCancel) {
             try {
-                await client.deleteSession(id, {
-                    timeoutMs: CANCEL_DELETE_MS,
-                    retryBudgetMs: CANCEL_DELETE_MS,
-                });
+                // Every attempt, retries included, ends by the deadline.
+                await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
                 saveState.deletedByMain();
-                lib_core.info(`Deleted session ${id} on cancellation.`);
+                lib_core.info(`Deleted session ${shown} on cancellation.`);
             }
             catch (error) {
-                lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
+                lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
             }
         }
-        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
         process.exit(1);
     });
     return {
@@ -74994,7 +75234,7 @@ function canonicalLanguage(spelling) {
 /** Every label this action sets starts with this; user labels may not. */
 const RESERVED_LABEL_PREFIX = 'gha-';
 /** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
 /** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
 const MAX_LABELS = 20;
 /**
@@ -75023,7 +75263,7 @@ function sessionLabels(env, cleanupToken, userLabels) {
     const ours = {};
     for (const [key, read] of Object.entries(ACTION_LABELS))
         ours[key] = read(env);
-    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
     const labels = { ...userLabels };
     for (const [key, value] of Object.entries(ours)) {
         if (value)
@@ -75638,7 +75878,11 @@ function readCodeFile(file, workspace) {
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+    return {
+        // A byte-order mark is no code: Python and Node drop it from a source file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+        source: { kind: 'file', path: resolved.path },
+    };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -76068,15 +76312,19 @@ async function logRun(report) {
 
 
 
+
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 const ANNOTATIONS_PER_TYPE = 10;
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+const MAX_ANNOTATION_CHARS = 4_000;
 const used = { error: 0, warning: 0, notice: 0 };
 /**
  * Emits an annotation while this step has some of its type left; past the limit the
  * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
  * more error, so failures go through here and set the exit code themselves.
  */
-function annotate(kind, message, properties = {}) {
+function annotate(kind, text, properties = {}) {
+    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
     if (used[kind] >= ANNOTATIONS_PER_TYPE) {
         // The message can carry sandbox text: fenced, like all of it.
         lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
@@ -76134,10 +76382,21 @@ function inlineCode(text) {
  */
 function codeBlock(text, language = '') {
     const body = normalise(text);
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+/** The longest run of `char` in `text`, counted without building a list of the runs. */
+function longestRun(text, char) {
+    let longest = 0;
+    for (let at = text.indexOf(char); at !== -1;) {
+        let end = at + 1;
+        while (text[end] === char)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = text.indexOf(char, end);
+    }
+    return longest;
 }
 /** A collapsed section; `summaryHtml` must already be safe (built with `escapeHtml`). */
 function details(summaryHtml, bodyMarkdown, open = false) {
@@ -76355,6 +76614,7 @@ function buildOutputs(report, maxOutputBytes) {
     const names = Object.keys(texts);
     const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
     let truncated = false;
+    const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
     const outputs = {};
     names.forEach((name, index) => {
         const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
@@ -76368,10 +76628,26 @@ function buildOutputs(report, maxOutputBytes) {
         'session-id': report.sessionId,
         'request-id': report.requestId,
         'result-file': report.resultFile,
-        truncated: String(truncated),
-        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        truncated: String(truncated || files.truncated),
+        files: files.json,
         'artifact-url': report.artifact?.url ?? '',
     };
+}
+/**
+ * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
+ * all). The sandbox chooses how many results and how long their type names are.
+ */
+function filesOutput(report, maxChars) {
+    const entries = [];
+    let length = 2;
+    for (const file of report.files) {
+        const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
+        if (length + entry.length + 1 > maxChars)
+            return { json: `[${entries.join(',')}]`, truncated: true };
+        entries.push(entry);
+        length += entry.length + 1;
+    }
+    return { json: `[${entries.join(',')}]`, truncated: false };
 }
 /** The outputs of a step that failed before the code could give a result. */
 function failureOutputs(message) {
@@ -76384,6 +76660,7 @@ function setOutputs(outputs) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
 
 const HEADLINES = {
     input: 'is not valid, so nothing ran',
@@ -76410,7 +76687,7 @@ function renderFailureSummary(failure) {
         : HEADLINES[failure.cause];
     const facts = [];
     if (failure.sessionId) {
-        facts.push(`Session ${inlineCode(failure.sessionId)}: the post step deletes it`);
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
     }
     else if (failure.cause === 'uncertain') {
         facts.push('A session may exist: the post step looks for it by its label and deletes it');
@@ -76428,60 +76705,23 @@ function renderFailureSummary(failure) {
     ].join('\n\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/redact.ts
-/**
- * The result with every secret replaced by `***`, before any of it is written anywhere. The
- * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
- * or in a pull-request comment, a secret would slip through.
- */
-function redactResult(result, secrets) {
-    const active = secrets.filter((s) => s.length >= 4);
-    if (active.length === 0)
-        return result;
-    const clean = (text) => redactText(text, active);
-    return {
-        ...result,
-        output: clean(result.output),
-        stdout: clean(result.stdout),
-        stderr: clean(result.stderr),
-        error: clean(result.error),
-        errorDetail: clean(result.errorDetail),
-        results: result.results.map((item) => ({
-            ...item,
-            data: redactValue(item.data, active),
-        })),
-    };
-}
-function redactText(text, secrets) {
-    let out = text;
-    secrets = secrets.filter((s) => s.length >= 4);
-    // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-    for (const secret of secrets)
-        if (out.includes(secret))
-            out = out.split(secret).join('***');
-    return out;
-}
-function redactValue(value, secrets) {
-    if (typeof value === 'string')
-        return redactText(value, secrets);
-    if (Array.isArray(value))
-        return value.map((item) => redactValue(item, secrets));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
-    }
-    return value;
-}
-
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/report/result-file.ts
 
 
 
+
 /** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
 function resultFilePath(env, sessionId) {
     const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+    // The id is the service's: only safe characters, and short enough for any file system.
+    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (name.length > 100 || name !== sessionId) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 80)}-${digest}`;
+    }
+    return external_node_path_default().join(dir, `${name}.json`);
 }
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
 function writeResultFile(report) {
@@ -76506,6 +76746,7 @@ function writeResultFile(report) {
         files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
         errorLocation: report.errorLocation ?? null,
         payloadFormat: result.format,
+        traceId: result.traceId || null,
     };
     const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
     try {
@@ -77004,6 +77245,7 @@ function svgSize(bytes) {
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
 const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
 /** Binary types that travel base64-encoded in a MIME bundle. */
 const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 const EXTENSIONS = {
@@ -77049,7 +77291,8 @@ function writeRichFiles(results, dir) {
             (0,external_node_fs_.writeFileSync)(file, bytes);
             files.push({
                 path: file,
-                mimeType,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
                 result: index + 1,
                 bytes: bytes.length,
                 ...imageSize(mimeType, bytes),
@@ -77176,6 +77419,7 @@ function resultViews(results, files, shownOutput) {
 
 
 
+
 /**
  * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
  * character this keeps a step's summary well under GitHub's 1 MiB limit.
@@ -77246,7 +77490,7 @@ function renderWithin(report, textBudget) {
     const code = rest.pop() ?? '';
     const notes = [];
     if (report.sessionKept) {
-        notes.push(`> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
+        notes.push(`> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
     }
     if (cut.length > 0) {
         notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.map(escapeHtml).join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
@@ -77352,7 +77596,7 @@ function factsTable(report) {
 }
 /** Ids for support requests: out of the way, but there. */
 function footer(report) {
-    const parts = [`Session ${inlineCode(report.sessionId)}`];
+    const parts = [`Session ${inlineCode(printableId(report.sessionId))}`];
     if (report.requestId)
         parts.push(`request ${inlineCode(report.requestId)}`);
     return `<sub>${parts.join(' · ')}</sub>`;
@@ -77494,7 +77738,7 @@ async function publishRun(inputs, env, runReport) {
     if (inputs.comment)
         await commentOnPullRequest(inputs, env, runReport);
     if (!inputs.cleanup) {
-        annotate('notice', `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`);
+        annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
     }
     failIfCodeFailed(inputs, runReport);
 }
@@ -77544,7 +77788,10 @@ function failIfCodeFailed(inputs, runReport) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(inputs, env, syntax) {
+async function publishSyntaxError(inputs, env, found, redact) {
+    // The checker quotes the code (and the summary shows it): secrets out first.
+    const syntax = { ...found, message: redact(found.message) };
+    inputs = { ...inputs, code: redact(inputs.code) };
     setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
@@ -77558,14 +77805,14 @@ async function publishSyntaxError(inputs, env, syntax) {
 }
 /** A step that failed before the code gave a result (the service, the network). */
 async function publishFailure(failure, env, options) {
-    const clean = { ...failure, message: redactText(failure.message, options.secrets) };
+    const clean = { ...failure, message: options.redact(failure.message) };
     setOutputs(failureOutputs(clean.message));
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
 }
 /** Bad inputs: the step fails with the message, and the summary says what to fix. */
 async function publishInputFailure(failure, env, options) {
-    const clean = { ...failure, message: redactText(failure.message, options.secrets) };
+    const clean = { ...failure, message: options.redact(failure.message) };
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
 }
@@ -77578,6 +77825,55 @@ async function writeFailureSummary(failure, env, options) {
     catch (error) {
         lib_core.warning(`Could not write the job summary: ${describeFailure(error)}`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/report/redact.ts
+
+
+/**
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
+ */
+function redactResult(result, secrets) {
+    return redactDeep(result, makeRedactor(secrets));
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    const visit = (item) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
+    };
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
+    }
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
@@ -77613,6 +77909,33 @@ function buildRunReport(run, env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/ownership.ts
+
+
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
+}
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
+}
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
 ;// CONCATENATED MODULE: ./src/syntax-check.ts
@@ -77624,12 +77947,12 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 const CHECK_TIMEOUT_MS = 20_000;
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
  * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
  */
 const PYTHON_CHECK = `
 import ast, json, sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
     compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
@@ -77799,6 +78122,9 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
+
+
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
@@ -77812,14 +78138,19 @@ async function run(env = process.env) {
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        // The inputs are not known, but `summary: false` is still honoured.
+        // The inputs are not known, but `summary: false` is still honoured. An input error may
+        // quote an input, and the key may have been pasted into the wrong one.
         const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
-        await publishInputFailure(failureReport(error), env, { summary, secrets: [apiKey] });
+        await publishInputFailure(failureReport(error), env, {
+            summary,
+            redact: makeRedactor([apiKey]),
+        });
         return;
     }
+    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
     if (syntax.status === 'error') {
         // A syntax error costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs, env, syntax);
+        await publishSyntaxError(inputs, env, syntax, redact);
         return;
     }
     lib_core.info(syntax.status === 'ok'
@@ -77840,6 +78171,9 @@ async function run(env = process.env) {
     const started = Date.now();
     try {
         lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+        // Before the request leaves: a step killed while it is in flight still tells the post
+        // step to look for the session the service may make.
+        saveState.createSent();
         const creating = client.createSession({
             imageId: inputs.imageId,
             labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -77851,12 +78185,12 @@ async function run(env = process.env) {
         sessionId = created.sessionId;
         guard.created(sessionId);
         // Recorded before anything else can fail, so the post step can always delete it.
-        saveState.sessionId(sessionId);
+        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
         lib_core.setOutput('session-id', sessionId);
         // The cancellation guard owns the session now, and ends the process.
         if (guard.cancelled)
             return;
-        lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
+        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
         const answer = await client.runCode(sessionId, {
             code: inputs.code,
@@ -77877,18 +78211,14 @@ async function run(env = process.env) {
         await publishRun(inputs, env, report);
     }
     catch (error) {
-        if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-            saveState.createUncertain();
+        if (!sessionId && !guard.cancelled) {
+            // The create failed: either provably without a session, or with no answer to go by.
+            if (error instanceof AgentBayError && !error.outcomeUnknown)
+                saveState.createFailed();
+            else
+                saveState.createUncertain();
         }
-        const failure = failureReport(error, sessionId);
-        // The post step then says nothing more about the same cause.
-        if (failure.cause === 'auth' || failure.cause === 'unreachable') {
-            saveState.reportedCause(failure.cause);
-        }
-        await publishFailure(failure, env, {
-            summary: inputs.summary,
-            secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
-        });
+        await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
     }
     finally {
         // Once cancelled, the guard still needs the client to delete the session; it exits.

@@ -28411,7 +28411,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -73999,7 +73999,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5968:
+/***/ 9830:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76957,6 +76957,80 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(1792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class errors_AgentBayError extends Error {
     kind;
@@ -77050,15 +77124,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
             }
@@ -77069,8 +77151,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -77121,13 +77201,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -77143,7 +77229,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -77164,18 +77250,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -77218,6 +77306,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -77234,6 +77324,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -77245,7 +77339,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -77258,6 +77352,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -77302,9 +77398,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -77320,9 +77445,10 @@ function asNumber(value) {
     const n = typeof value === 'string' ? Number(value) : value;
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text) {
     try {
-        return JSON.parse(text);
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
     }
     catch {
         return undefined;
@@ -77350,6 +77476,15 @@ function lastLine(text) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -77385,6 +77520,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -77393,12 +77529,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new node_modules_undici/* Agent */.g6(agentOptions)
+            : new node_modules_undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -77418,9 +77560,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new errors_AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -77440,6 +77588,12 @@ class AgentBayClient {
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
         return { result: parseRunCodeData(body.Data), requestId };
     }
     /**
@@ -77447,13 +77601,20 @@ class AgentBayClient {
      * wait. A session that is already gone counts as deleted.
      */
     async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
         try {
             return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
         }
         catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3).
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
             if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
-                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
             }
             throw error;
         }
@@ -77484,6 +77645,20 @@ class AgentBayClient {
         const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -77492,7 +77667,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -77507,7 +77682,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -77525,7 +77702,9 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -77644,7 +77823,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new errors_AgentBayError(this.redact(message), {
+        return new errors_AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -77663,16 +77842,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new errors_AgentBayError(this.redact(detail), {
+        return new errors_AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -77693,6 +77868,32 @@ function errorCode(error) {
 function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 function stringField(object, key) {
     const value = object[key];
@@ -77724,10 +77925,16 @@ function debugExchange(exchange) {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof errors_AgentBayError)) {
-        return error instanceof Error ? error.message : String(error);
+        // An input error can quote the input, and an input can be megabytes long.
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function failure_clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
     const code = error.code ?? '';
@@ -77758,9 +77965,9 @@ function hintFor(error) {
 }
 /** What kind of failure stopped the step before the code gave a result. */
 function failureCause(error) {
-    if (error instanceof input_error_InputError)
+    if (error instanceof InputError)
         return 'input';
-    if (!(error instanceof errors_AgentBayError))
+    if (!(error instanceof AgentBayError))
         return 'service';
     const code = error.code ?? '';
     if (code === 'NOT_LOGIN')
@@ -78462,7 +78669,11 @@ function readCodeFile(file, workspace) {
     }
     const bytes = readFileSync(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+    return {
+        // A byte-order mark is no code: Python and Node drop it from a source file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+        source: { kind: 'file', path: resolved.path },
+    };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -78615,36 +78826,87 @@ function parseLabels(value) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/ownership.ts
+
+
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
+}
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
+}
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
-    reportedCause: 'reported-cause',
+    create: 'create',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => saveState(KEYS.sessionId, id),
+    createSent: () => saveState(KEYS.create, 'sent'),
+    createFailed: () => saveState(KEYS.create, 'failed'),
+    createUncertain: () => saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        saveState(KEYS.sessionId, id);
+        saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => saveState(KEYS.createUncertain, 'true'),
-    reportedCause: (cause) => saveState(KEYS.reportedCause, cause),
 };
 function readState() {
+    const create = getState(KEYS.create);
     return {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
+        sessionProof: getState(KEYS.sessionProof),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
-        createUncertain: getState(KEYS.createUncertain) === 'true',
-        reportedCause: getState(KEYS.reportedCause),
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
 }
 
@@ -78664,15 +78926,20 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
+
+
 const CLEANUP_LIMITS = {
     deadlineMs: 90_000,
     searchWindowMs: 45_000,
     searchIntervalMs: 5_000,
 };
 /**
- * The post step: delete the session the main step saved, then every other session that
- * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
- * problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the session the main step saved; when the main step could not
+ * confirm its session (a create in flight when it was killed, or unanswered), look for the
+ * session by this step's label. Only sessions this step provably created are deleted: a saved
+ * id with a valid proof, or a session whose own labels carry this step's token. Never fails
+ * the job: problems become warnings, and the service's idle timeout is the last backstop.
  */
 async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     const { deadlineMs } = limits;
@@ -78681,13 +78948,23 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
+    const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
+    if (!isCleanupToken(state.cleanupToken)) {
+        warning(`The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`);
+        return;
+    }
     if (state.keepSession) {
-        info(`cleanup is false: session ${state.sessionId || '(none)'} is kept.`);
+        info(`cleanup is false: session ${shownId} is kept.`);
+        return;
+    }
+    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
+        info('The main step created no session: nothing to clean up.');
         return;
     }
     let client;
+    let apiKey;
     try {
-        const apiKey = readApiKey(getInput, env);
+        apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
             endpoint: parseEndpoint(getInput('endpoint')),
@@ -78699,7 +78976,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         });
     }
     catch (error) {
-        warning(`Cannot clean up: ${describeFailure(error)}. Session ${state.sessionId || '(unknown)'} is released by its idle timeout.`);
+        warning(`Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;
@@ -78707,7 +78984,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     try {
-        const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
+        const outcome = await Promise.race([deleteOwn(client, apiKey, state, limits), deadline]);
         if (outcome === 'deadline') {
             warning(`Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`);
         }
@@ -78717,65 +78994,95 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteAll(client, state, limits) {
-    const handled = new Set();
-    if (state.sessionId) {
-        handled.add(state.sessionId);
+async function deleteOwn(client, apiKey, state, limits) {
+    const { sessionId, cleanupToken } = state;
+    if (sessionId) {
         if (state.deletedByMain) {
-            info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
+            info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
+        }
+        else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
+            await deleteOne(client, sessionId);
         }
         else {
-            await deleteOne(client, state.sessionId);
+            // Not written by this step's main step as it stands: delete it only if it is ours.
+            await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
         }
-    }
-    let found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
-    if (!state.createUncertain || state.sessionId || found > 0)
         return;
+    }
+    // The create may still complete: labels are eventually consistent and the service may
+    // finish a create late, so look again for a while.
+    const handled = new Set();
     const until = Date.now() + limits.searchWindowMs;
-    info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
-    while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
+    info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
+    for (;;) {
+        const found = await deleteLabelled(client, cleanupToken, handled);
+        if (found !== 0)
+            return;
+        if (Date.now() + limits.searchIntervalMs > until)
+            break;
         await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
-        found = await deleteLabelled(client, state.cleanupToken, handled, state.reportedCause);
     }
-    if (found === 0) {
-        info('No session from the unanswered create turned up; if one appears later, its idle timeout releases it.');
-    }
+    info('No session from the unconfirmed create turned up; if one appears later, its idle timeout releases it.');
 }
-/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
-async function deleteLabelled(client, cleanupToken, handled, reportedCause) {
+/**
+ * Deletes the sessions listed under this step's label that were not handled yet and whose own
+ * labels carry the token (a gateway may ignore the filter); returns how many were found, or
+ * -1 when the list failed (searching again would only fail again).
+ */
+async function deleteLabelled(client, cleanupToken, handled) {
     let sessions;
     try {
         sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
     }
     catch (error) {
-        const message = `Could not list sessions left by this step: ${describeFailure(error)}`;
-        // A wrong key or an unreachable gateway was the main step's error already: said once.
-        if (reportedCause && failureCause(error) === reportedCause)
-            info(message);
-        else
-            warning(message);
-        return 0;
+        warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
+        return -1;
     }
     let count = 0;
     for (const session of sessions) {
         if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status))
             continue;
         handled.add(session.sessionId);
-        count++;
-        info(`Found session ${session.sessionId} from this step that was never reported back; deleting it.`);
-        await deleteOne(client, session.sessionId);
+        if (await deleteIfOwned(client, session.sessionId, cleanupToken, "listed under this step's label")) {
+            count++;
+        }
     }
     return count;
 }
+/** Deletes the session only when its labels carry this step's token; returns whether it did. */
+async function deleteIfOwned(client, sessionId, cleanupToken, where) {
+    const shown = printableId(sessionId);
+    let labels;
+    try {
+        ({ labels } = await client.getLabels(sessionId));
+    }
+    catch (error) {
+        if (isSessionGone(error)) {
+            info(`Session ${shown} (${where}) is already gone.`);
+        }
+        else {
+            warning(`Could not check whose session ${shown} (${where}) is, so it was not deleted: ${describeFailure(error)}`);
+        }
+        return false;
+    }
+    if (!carriesToken(labels, cleanupToken)) {
+        warning(`Session ${shown} (${where}) does not carry this step's label, so it is not this step's and was left alone.`);
+        return false;
+    }
+    info(`Found session ${shown} from this step that was never reported back; deleting it.`);
+    await deleteOne(client, sessionId);
+    return true;
+}
 async function deleteOne(client, sessionId) {
+    const shown = printableId(sessionId);
     try {
         const { alreadyGone, requestId } = await client.deleteSession(sessionId);
         info(alreadyGone
-            ? `Session ${sessionId} was already gone.`
-            : `Deleted session ${sessionId} (request id ${requestId || 'none'}).`);
+            ? `Session ${shown} was already gone.`
+            : `Deleted session ${shown} (request id ${requestId || 'none'}).`);
     }
     catch (error) {
-        warning(`Could not delete session ${sessionId}: ${describeFailure(error)}. Its idle timeout releases it.`);
+        warning(`Could not delete session ${shown}: ${describeFailure(error)}. Its idle timeout releases it.`);
     }
 }
 
@@ -78786,7 +79093,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5968);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9830);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

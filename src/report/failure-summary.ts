@@ -1,3 +1,4 @@
+import { printableId } from '../printable-id.ts';
 import { codeBlock, inlineCode } from './markdown.ts';
 
 /** What kind of failure stopped the step before the code gave a result. */
@@ -50,7 +51,7 @@ export function renderFailureSummary(failure: FailureReport): string {
       : HEADLINES[failure.cause];
   const facts: string[] = [];
   if (failure.sessionId) {
-    facts.push(`Session ${inlineCode(failure.sessionId)}: the post step deletes it`);
+    facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
   } else if (failure.cause === 'uncertain') {
     facts.push('A session may exist: the post step looks for it by its label and deletes it');
   } else {

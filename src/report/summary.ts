@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import { printableId } from '../printable-id.ts';
 import { excerpt, lineCount, numberedCode } from './excerpt.ts';
 import { renderHtmlTable } from './html-table.ts';
 import {
@@ -105,7 +106,7 @@ function renderWithin(report: RunReport, textBudget: number): string {
   const notes: string[] = [];
   if (report.sessionKept) {
     notes.push(
-      `> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
+      `> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
     );
   }
   if (cut.length > 0) {
@@ -221,7 +222,7 @@ function factsTable(report: RunReport): string {
 
 /** Ids for support requests: out of the way, but there. */
 function footer(report: RunReport): string {
-  const parts = [`Session ${inlineCode(report.sessionId)}`];
+  const parts = [`Session ${inlineCode(printableId(report.sessionId))}`];
   if (report.requestId) parts.push(`request ${inlineCode(report.requestId)}`);
   return `<sub>${parts.join(' · ')}</sub>`;
 }

@@ -260,7 +260,7 @@ describe('failures before any result write a summary too', () => {
     expect(main.stdout).toMatch(/::error::AgentBay CreateMcpSession failed/);
     expect(post.code).toBe(0);
     expect(post.stdout).not.toContain('::warning');
-    expect(post.stdout).toContain('Could not list sessions left by this step');
+    expect(post.stdout).toContain('The main step created no session: nothing to clean up.');
   });
 
   it('an unreachable gateway: the same, and again one message', async () => {
@@ -279,6 +279,7 @@ describe('failures before any result write a summary too', () => {
     ]);
     expect(visibleText(html)).toMatch(/What to do: Check the endpoint input/);
     expect(post.stdout).not.toContain('::warning');
+    expect(post.stdout).toContain('The main step created no session: nothing to clean up.');
   });
 
   it('a bad input: which input, what it accepts, and no session', async () => {
