@@ -76,7 +76,9 @@ export function failureCause(error: unknown): FailureCause {
 }
 
 export function failureReport(error: unknown, sessionId = ''): FailureReport {
-  const report: FailureReport = { cause: failureCause(error), message: describeFailure(error) };
+  const message = describeFailure(error);
+  const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+  const report: FailureReport = { cause: failureCause(error), message, detail };
   if (error instanceof InputError) report.input = error.input;
   if (error instanceof AgentBayError && error.requestId) report.requestId = error.requestId;
   if (sessionId) report.sessionId = sessionId;

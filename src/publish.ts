@@ -143,7 +143,11 @@ export async function publishFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = { ...failure, message: options.redact(failure.message) };
+  const clean = {
+    ...failure,
+    message: options.redact(failure.message),
+    detail: options.redact(failure.detail),
+  };
   setOutputs(failureOutputs(clean.message));
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
@@ -155,7 +159,11 @@ export async function publishInputFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = { ...failure, message: options.redact(failure.message) };
+  const clean = {
+    ...failure,
+    message: options.redact(failure.message),
+    detail: options.redact(failure.detail),
+  };
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
 }

@@ -75053,7 +75053,9 @@ function failureCause(error) {
     return 'service';
 }
 function failureReport(error, sessionId = '') {
-    const report = { cause: failureCause(error), message: describeFailure(error) };
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
     if (error instanceof input_error_InputError)
         report.input = error.input;
     if (error instanceof AgentBayError && error.requestId)
@@ -76699,10 +76701,16 @@ function renderFailureSummary(failure) {
         facts.push(`request ${inlineCode(failure.requestId)}`);
     return `${[
         `### ❌ ${headline}`,
-        codeBlock(failure.message),
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
         `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
         `<sub>${facts.join(' · ')}</sub>`,
     ].join('\n\n')}\n`;
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
 }
 
 // EXTERNAL MODULE: external "node:os"
@@ -76832,7 +76840,7 @@ const CONTEXT_LINES = 2;
 function excerpt(code, line, column, context = CONTEXT_LINES) {
     const lines = code.split('\n');
     const first = Math.max(1, line - context);
-    const last = Math.min(lines.length, line + context);
+    const last = Math.max(line, Math.min(lineCount(code), line + context));
     const width = String(last).length;
     const out = [];
     for (let n = first; n <= last; n++) {
@@ -77429,6 +77437,8 @@ const SUMMARY_TEXT_BUDGET = 250_000;
 const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
+/** Characters of one plain-text repr shown. */
+const MAX_REPR_CHARS = 2_000;
 /** The user's Markdown starts at this heading level: below the page's own `###` and `####`. */
 const USER_HEADINGS_FROM = 5;
 /**
@@ -77539,8 +77549,11 @@ function viewBlock(view) {
             // An HTML block ends at a blank line: the table has none, and one follows it.
             return { title: view.label, text: html, render: (t) => `${heading}${t}\n${note}` };
         }
-        case 'text':
-            return { title: view.label, text: view.text, render: (t) => `${heading}${codeBlock(t)}` };
+        case 'text': {
+            // A repr is for a glance; many long ones would crowd out everything else.
+            const { text } = truncateMiddle(view.text, MAX_REPR_CHARS, 'the full text is in the result file');
+            return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
+        }
     }
 }
 /**
@@ -77805,14 +77818,22 @@ async function publishSyntaxError(inputs, env, found, redact) {
 }
 /** A step that failed before the code gave a result (the service, the network). */
 async function publishFailure(failure, env, options) {
-    const clean = { ...failure, message: options.redact(failure.message) };
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
+    };
     setOutputs(failureOutputs(clean.message));
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
 }
 /** Bad inputs: the step fails with the message, and the summary says what to fix. */
 async function publishInputFailure(failure, env, options) {
-    const clean = { ...failure, message: options.redact(failure.message) };
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
+    };
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
 }

@@ -77986,7 +77986,9 @@ function failureCause(error) {
     return 'service';
 }
 function failureReport(error, sessionId = '') {
-    const report = { cause: failureCause(error), message: describeFailure(error) };
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
     if (error instanceof InputError)
         report.input = error.input;
     if (error instanceof AgentBayError && error.requestId)

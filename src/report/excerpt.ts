@@ -32,7 +32,7 @@ export const CONTEXT_LINES = 2;
 export function excerpt(code: string, line: number, column?: number, context = CONTEXT_LINES) {
   const lines = code.split('\n');
   const first = Math.max(1, line - context);
-  const last = Math.min(lines.length, line + context);
+  const last = Math.max(line, Math.min(lineCount(code), line + context));
   const width = String(last).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {

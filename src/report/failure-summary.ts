@@ -1,5 +1,5 @@
 import { printableId } from '../printable-id.ts';
-import { codeBlock, inlineCode } from './markdown.ts';
+import { inlineCode, inlineText } from './markdown.ts';
 
 /** What kind of failure stopped the step before the code gave a result. */
 export type FailureCause =
@@ -10,6 +10,8 @@ export interface FailureReport {
   cause: FailureCause;
   /** The whole message, as the step's error says it. */
   message: string;
+  /** What failed, without the advice (the summary gives its own). */
+  detail: string;
   /** The input at fault, for an input error. */
   input?: string;
   /** The service's request id, for support. */
@@ -60,8 +62,16 @@ export function renderFailureSummary(failure: FailureReport): string {
   if (failure.requestId) facts.push(`request ${inlineCode(failure.requestId)}`);
   return `${[
     `### ❌ ${headline}`,
-    codeBlock(failure.message),
+    // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+    `> ${inlineText(clip(failure.detail))}`,
     `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
     `<sub>${facts.join(' · ')}</sub>`,
   ].join('\n\n')}\n`;
+}
+
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+
+function clip(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
 }

@@ -26,6 +26,8 @@ export const SUMMARY_TEXT_BUDGET = 250_000;
 export const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
+/** Characters of one plain-text repr shown. */
+const MAX_REPR_CHARS = 2_000;
 /** The user's Markdown starts at this heading level: below the page's own `###` and `####`. */
 const USER_HEADINGS_FROM = 5;
 
@@ -165,8 +167,15 @@ function viewBlock(view: ResultView): Block {
       // An HTML block ends at a blank line: the table has none, and one follows it.
       return { title: view.label, text: html, render: (t) => `${heading}${t}\n${note}` };
     }
-    case 'text':
-      return { title: view.label, text: view.text, render: (t) => `${heading}${codeBlock(t)}` };
+    case 'text': {
+      // A repr is for a glance; many long ones would crowd out everything else.
+      const { text } = truncateMiddle(
+        view.text,
+        MAX_REPR_CHARS,
+        'the full text is in the result file',
+      );
+      return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
+    }
   }
 }
 

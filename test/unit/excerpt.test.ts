@@ -35,6 +35,10 @@ describe('excerpt', () => {
     expect(excerpt(code, 7).split('\n').at(-1)).toBe('> 7 | done()');
   });
 
+  it('shows no empty line after a final newline', () => {
+    expect(excerpt('a\nb\n', 2)).toBe('  1 | a\n> 2 | b');
+  });
+
   it('puts a caret under the column when it is known', () => {
     expect(excerpt('x = 1\nnull.foo;\n', 2, 5, 0)).toBe('> 2 | null.foo;\n    |     ^');
   });
