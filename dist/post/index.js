@@ -17333,7 +17333,7 @@ function redactText(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class AgentBayError extends Error {
+class errors_AgentBayError extends Error {
     kind;
     action;
     code;
@@ -17377,7 +17377,7 @@ class AgentBayError extends Error {
 }
 /** The error says the session no longer exists, so deleting it again is pointless. */
 function isSessionGone(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
         return false;
     // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
     // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
@@ -17442,7 +17442,7 @@ const THROTTLING_CODES = new Set([
     'ServiceUnavailable',
 ]);
 function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
+    if (!(error instanceof errors_AgentBayError))
         return false;
     if (error.notSent)
         return true;
@@ -17476,7 +17476,7 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
             const delay = backoffDelay(n, options);
             const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
             }
             await sleep(delay);
         }
@@ -18006,7 +18006,7 @@ class AgentBayClient {
         const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
             // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
+            throw new errors_AgentBayError('the response has no usable SessionId', {
                 kind: 'api',
                 action: 'CreateMcpSession',
                 outcomeUnknown: true,
@@ -18062,7 +18062,7 @@ class AgentBayClient {
         catch (error) {
             // A gateway without the async call still has the older synchronous one (§8.3), within
             // what is left of the same limits.
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+            if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
                 const spent = Date.now() - started;
                 const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
                 return this.deleteWith('ReleaseMcpSession', sessionId, {
@@ -18226,7 +18226,7 @@ class AgentBayClient {
         const response = await this.presignedRequest('PUT', target, timeoutMs, body);
         await response.body.dump();
         if (response.statusCode < 200 || response.statusCode >= 300) {
-            throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+            throw new errors_AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
                 kind: 'api',
                 action: 'presigned PUT',
                 httpStatus: response.statusCode,
@@ -18238,7 +18238,7 @@ class AgentBayClient {
         const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
         if (response.statusCode !== 200) {
             await response.body.dump();
-            throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+            throw new errors_AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
                 kind: 'api',
                 action: 'presigned GET',
                 httpStatus: response.statusCode,
@@ -18250,7 +18250,7 @@ class AgentBayClient {
             size += chunk.length;
             if (size > maxBytes) {
                 response.body.destroy();
-                throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+                throw new errors_AgentBayError(`the download is larger than ${maxBytes} bytes`, {
                     kind: 'api',
                     action: 'presigned GET',
                 });
@@ -18362,7 +18362,7 @@ class AgentBayClient {
             text = await this.readCapped(action, response);
         }
         catch (error) {
-            if (error instanceof AgentBayError)
+            if (error instanceof errors_AgentBayError)
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
@@ -18379,10 +18379,10 @@ class AgentBayClient {
             }
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
+            throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
                 httpStatus: response.statusCode,
@@ -18409,7 +18409,7 @@ class AgentBayClient {
             // undici 6 reports a destroyed body as an error event: nobody is listening any more.
             response.body.on('error', () => undefined);
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -18437,7 +18437,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -18456,7 +18456,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -18536,7 +18536,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -18548,7 +18560,7 @@ function debugExchange(exchange) {
 }
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
+    if (!(error instanceof errors_AgentBayError)) {
         // An input error can quote the input, and an input can be megabytes long.
         return failure_clip(error instanceof Error ? error.message : String(error));
     }
@@ -18587,6 +18599,40 @@ function hintFor(error) {
         return 'The service had an internal error; try again later';
     return '';
 }
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof InputError)
+        return 'input';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -18610,17 +18656,6 @@ const language_LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts

@@ -32,6 +32,8 @@ export interface RunReport {
   setupOutput?: string;
   /** Files fetched from the sandbox with `download` (absolute paths on the runner). */
   downloads?: { dir: string; files: string[] };
+  /** For code from a file: its page at the commit being built, when the runner says which. */
+  sourceUrl?: string;
   /** Where in the user's code the failure happened, when the error output says. */
   errorLocation?: ErrorLocation;
   /** The artifact holding the files and the result, when one was uploaded. */
