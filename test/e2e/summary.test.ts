@@ -285,7 +285,7 @@ describe('failures before any result write a summary too', () => {
   it('a bad input: which input, what it accepts, and no session', async () => {
     const before = server.sessions().length;
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: '1', timeout: '999' },
+      inputs: { ...base(), language: 'python', code: '1', timeout: '3601' },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -297,7 +297,7 @@ describe('failures before any result write a summary too', () => {
 
   it('summary: false is honoured even when the inputs are bad', async () => {
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: '1', timeout: '999', summary: 'false' },
+      inputs: { ...base(), language: 'python', code: '1', timeout: '3601', summary: 'false' },
     });
     expect(main.code).toBe(1);
     expect(main.summary).toBe('');
