@@ -230,6 +230,22 @@ describe('3. the key in every form it can take', () => {
     expectNoKeyInAnyForm(post, workdir.runnerTemp, ODD_KEY);
   });
 
+  it('quoted by an input error (the key pasted into the wrong input), main and post', async () => {
+    const workdir = makeWorkdir();
+    const bad = inputs({ endpoint: `https://example.com/${TEST_KEY}` });
+    const main = await runStep('main', { workdir, inputs: bad });
+    const post = await runStep('post', {
+      workdir,
+      inputs: bad,
+      state: { 'cleanup-token': 'feedfacefeedfacefeedface', 'session-id': 'session-x' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/::error::Input 'endpoint' .*got 'https:\/\/example\.com\/\*\*\*'/);
+    expect(post.stdout).toMatch(/::warning::Cannot clean up: Input 'endpoint'.*\*\*\*/);
+    expectNoKeyInAnyForm(main, workdir.runnerTemp, TEST_KEY);
+    expectNoKeyInAnyForm(post, workdir.runnerTemp, TEST_KEY);
+  });
+
   it('in a multi-line error (errorDetail), wherever it is written', async () => {
     const workdir = makeWorkdir();
     const code = `k = ${JSON.stringify(TEST_KEY)}\ndef f():\n    raise RuntimeError("first line\\nsecond " + k + "\\nthird")\nf()\n`;
