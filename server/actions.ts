@@ -4,11 +4,13 @@ import { parseLabels } from './labels.ts';
 import { toolErrorData } from './result-format.ts';
 import { callRunCode, RUN_CODE_TOOL } from './run-code-tool.ts';
 import type { Session, SessionStore } from './sessions.ts';
-import type { ResultFormat } from './types.ts';
+import { quotaRefusal } from './session-limit.ts';
+import type { ResultFormat, SessionLimit } from './types.ts';
 
 export interface ActionContext {
   store: SessionStore;
   resultFormat(): ResultFormat;
+  sessionLimit(): SessionLimit | undefined;
 }
 
 export interface ActionCall {
@@ -26,8 +28,12 @@ const MAX_PAGE_SIZE = 100;
 const TOOL_LIST = JSON.stringify([RUN_CODE_TOOL]);
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store }, { form, sessionId }) {
+  async CreateMcpSession({ store, sessionLimit }, { form, sessionId }) {
     const labels = parseLabels(form.Labels);
+    const limit = sessionLimit();
+    // Checked and counted synchronously with create's registration, so concurrent creates
+    // cannot overshoot the limit.
+    if (limit && store.existingCount() >= limit.max) return quotaRefusal(limit);
     const session = await store.create({
       id: sessionId,
       imageId: form.ImageId || DEFAULT_IMAGE,

@@ -1,6 +1,7 @@
 // The control API: lets a separate process (a test runner, a local script) inspect the server
 // and switch faults and result formats over HTTP. It is not part of the AgentBay protocol.
 import { parseFaultRules } from './faults.ts';
+import { parseSessionLimit } from './session-limit.ts';
 import type { AgentBayServer, ResultFormat } from './types.ts';
 
 export interface ControlRequest {
@@ -18,7 +19,13 @@ export interface ControlResponse {
 
 type Target = Pick<
   AgentBayServer,
-  'sessions' | 'liveSessions' | 'requests' | 'setFaults' | 'setResultFormat' | 'reset'
+  | 'sessions'
+  | 'liveSessions'
+  | 'requests'
+  | 'setFaults'
+  | 'setResultFormat'
+  | 'setSessionLimit'
+  | 'reset'
 >;
 
 export function handleControl(target: Target, request: ControlRequest): ControlResponse {
@@ -35,6 +42,10 @@ export function handleControl(target: Target, request: ControlRequest): ControlR
     }
     if (method === 'POST' && route === 'result-format') {
       target.setResultFormat(parseJson(request.body, {}) as Partial<ResultFormat>);
+      return { status: 200, body: { ok: true } };
+    }
+    if (method === 'POST' && route === 'session-limit') {
+      target.setSessionLimit(parseSessionLimit(parseJson(request.body, null)));
       return { status: 200, body: { ok: true } };
     }
     if (method === 'POST' && route === 'reset') {

@@ -1,4 +1,4 @@
-// CLI: node server/main.ts [--port N] [--host H] [--api-key K]
+// CLI: node server/main.ts [--port N] [--host H] [--api-key K] [--max-sessions N]
 import { parseArgs } from 'node:util';
 import { startServer, type AgentBayServer } from './server.ts';
 
@@ -7,6 +7,7 @@ const { values } = parseArgs({
     port: { type: 'string', default: '0' },
     host: { type: 'string', default: '127.0.0.1' },
     'api-key': { type: 'string' },
+    'max-sessions': { type: 'string' },
   },
 });
 
@@ -16,9 +17,20 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   process.exit(2);
 }
 
+const maxSessionsText = values['max-sessions'];
+const maxSessions = maxSessionsText === undefined ? undefined : Number(maxSessionsText);
+if (
+  maxSessions !== undefined &&
+  (!/^\d+$/.test(maxSessionsText ?? '') || maxSessions > 1_000_000)
+) {
+  console.error(`Invalid --max-sessions: ${maxSessionsText} (a whole number of sessions)`);
+  process.exit(2);
+}
+
 let server: AgentBayServer;
 try {
   server = await startServer({
+    maxSessions,
     host: values.host,
     port,
     apiKey: values['api-key'] ?? (process.env.AGENTBAY_LOCAL_API_KEY || undefined),

@@ -9,6 +9,7 @@ import { handleControl } from './control.ts';
 import { FaultPlan } from './faults.ts';
 import { createRequestListener } from './http.ts';
 import { DEFAULT_RESULT_FORMAT, resolveResultFormat } from './result-format.ts';
+import { parseSessionLimit } from './session-limit.ts';
 import { SessionStore } from './sessions.ts';
 import type {
   AgentBayServer,
@@ -16,6 +17,7 @@ import type {
   RecordedRequest,
   ResultFormat,
   ServerOptions,
+  SessionLimit,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -32,6 +34,8 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
   const faults = new FaultPlan();
   const recorded: RecordedRequest[] = [];
   let format: ResultFormat = { ...DEFAULT_RESULT_FORMAT };
+  let limit: SessionLimit | undefined =
+    options.maxSessions === undefined ? undefined : { max: options.maxSessions };
 
   const api: Omit<AgentBayServer, 'url' | 'port' | 'close'> = {
     sessions: () => store.views(),
@@ -40,6 +44,9 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     setFaults: (rules: FaultRule[]) => faults.set(rules),
     setResultFormat: (partial: Partial<ResultFormat>) => {
       format = resolveResultFormat(partial);
+    },
+    setSessionLimit: (next: SessionLimit | undefined) => {
+      limit = next === undefined ? undefined : parseSessionLimit(next);
     },
     reset: () => {
       faults.clear();
@@ -54,6 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults,
       recorded,
       resultFormat: () => format,
+      sessionLimit: () => limit,
       control: (request) => handleControl(api, request),
     }),
   );

@@ -74,10 +74,18 @@ export class SessionStore {
       seq: this.nextSeq++,
       running: new Set(),
     };
-    await mkdir(join(session.dir, 'work'), { recursive: true });
+    // Registered before the first await, so a concurrent create sees it when counting.
     this.all.set(id, session);
+    await mkdir(join(session.dir, 'work'), { recursive: true });
     this.touch(session);
     return session;
+  }
+
+  /** Sessions that count against the concurrent-session limit: not yet fully deleted. */
+  existingCount(): number {
+    let count = 0;
+    for (const session of this.all.values()) if (session.status !== 'DELETED') count++;
+    return count;
   }
 
   /** A session that can still be used (RUNNING); anything else is "not found" to the API. */

@@ -53,6 +53,21 @@ export interface FaultRule {
   act?: boolean;
 }
 
+/** How a create refused by the concurrent-session limit is answered (see session-limit.ts). */
+export type QuotaAnswer = 'data-success-false' | 'success-false' | 'http-error';
+
+export interface SessionLimit {
+  /** Sessions that may exist at once (RUNNING or DELETING); a create past it is refused. */
+  max: number;
+  /** Default 'data-success-false': HTTP 200 with Data.Success false and Data.ErrMsg. */
+  answer?: QuotaAnswer;
+  /** http-error: the HTTP status (default 400). */
+  status?: number;
+  /** success-false / http-error: the error code (default QuotaExceeded.ConcurrentSession). */
+  code?: string;
+  message?: string;
+}
+
 export interface ResultFormat {
   /** Data sent as a JSON string instead of an object. */
   dataAsString: boolean;
@@ -106,7 +121,9 @@ export interface AgentBayServer {
   setFaults(rules: FaultRule[]): void;
   /** Sets the format to the defaults overridden by `format` (not merged with earlier calls). */
   setResultFormat(format: Partial<ResultFormat>): void;
-  /** Clears faults and the result format back to defaults (keeps sessions and requests). */
+  /** Sets (or with undefined lifts) the concurrent-session limit. */
+  setSessionLimit(limit: SessionLimit | undefined): void;
+  /** Clears faults and the result format back to defaults (keeps sessions, requests and the limit). */
   reset(): void;
 }
 
@@ -117,6 +134,8 @@ export interface ServerOptions {
   apiKey?: string;
   /** How long DeleteSessionAsync leaves a session in DELETING (default 50 ms). */
   deleteDelayMs?: number;
+  /** Concurrent-session limit (default none); `setSessionLimit` changes it later. */
+  maxSessions?: number;
   /** Parent directory for per-session work dirs (default: a fresh dir under os.tmpdir()). */
   workRoot?: string;
 }
