@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(37281);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(35044);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 37281:
+/***/ 35044:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15328,7 +15328,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -15378,6 +15390,40 @@ function hintFor(error) {
     if ((error.httpStatus ?? 0) >= 500)
         return 'The service had an internal error; try again later';
     return '';
+}
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof input_error_InputError)
+        return 'input';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof input_error_InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
 }
 
 ;// CONCATENATED MODULE: ./src/printable-id.ts
@@ -15544,17 +15590,6 @@ const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -16373,6 +16408,22 @@ function runUrl(env) {
     }
     return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
 }
+/**
+ * The page of a workspace file at the commit being built (`…/blob/<sha>/<path>`), to which a
+ * line anchor can be added; '' when the environment does not say which commit.
+ */
+function blobUrl(env, filePath) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!/^https?:\/\/[\w.:-]+$/.test(server) ||
+        !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
+        !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(env.GITHUB_SHA ?? '') ||
+        !filePath ||
+        filePath.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+        return '';
+    }
+    const encoded = filePath.split('/').map(encodeURIComponent).join('/');
+    return `${server}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/${encoded}`;
+}
 
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
 
@@ -16608,7 +16659,7 @@ async function logRun(report) {
         if (!text)
             continue;
         const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        await lib_core.group(`${name} (${text.length} characters)`, async () => printUntrusted(fitted.text));
+        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
     }
     const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
     if (result.success) {
@@ -16735,8 +16786,15 @@ function normalise(text) {
  */
 const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
 const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/** A heading, also inside quotes and list items (`> # Title`, `- # Title`). */
+const ATX_HEADING = /^((?: {0,3}(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+))*) {0,3}(#{1,6})(?=[ \t]|$)/;
+const SETEXT_UNDERLINE = /^((?: {0,3}>[ \t]?)*) {0,3}(=+|-+)[ \t]*$/;
+/** A line that continues or starts a plain paragraph (not a list item, quote, table or block). */
+const PARAGRAPH_LINE = /^ {0,3}(?![-*+][ \t]|\d{1,9}[.)][ \t]|>|\||#|[-_*]{3,}[ \t]*$|[`~]{3})\S/;
 /**
- * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. It keeps
+ * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. With
+ * `headingsFrom`, its headings start at that level (`#` becomes `#####` with 5), so that
+ * they never outrank the page's own. It keeps
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
  * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
  * images (they would load from wherever the code pointed), links to any scheme other than
@@ -16747,10 +16805,42 @@ const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  * list or quote closing around it, a stray closing line) no longer matters, because only our
  * fence reaches the renderer. Every other line is escaped, so nothing can spill out.
  */
-function safeMarkdown(text) {
+function safeMarkdown(text, options = {}) {
+    const from = Math.min(6, Math.max(1, options.headingsFrom ?? 1));
+    const level = (n) => '#'.repeat(Math.min(6, n + from - 1));
     const out = [];
+    // Where the paragraph being written started in `out`, for a setext underline under it.
+    let paragraph = -1;
     let fence;
     for (const line of normalise(text).split('\n')) {
+        if (!fence && from > 1) {
+            const setext = SETEXT_UNDERLINE.exec(line);
+            if (setext && !setext[1] && paragraph >= 0) {
+                // `Title` over `===`: one heading, written as an ATX heading of the demoted level.
+                const title = out.splice(paragraph).join(' ');
+                out.push(`${level(setext[2].startsWith('=') ? 1 : 2)} ${title}`);
+                paragraph = -1;
+                continue;
+            }
+            if (setext && (setext[2].startsWith('=') || (out.at(-1) ?? '').trim())) {
+                // An underline under something else (a quote, a list item): text, never a heading.
+                const at = setext[1].length + setext[0].slice(setext[1].length).search(/[=-]/);
+                out.push(`${line.slice(0, at)}&#${line.charCodeAt(at)};${line.slice(at + 1)}`);
+                paragraph = -1;
+                continue;
+            }
+            const atx = ATX_HEADING.exec(line);
+            if (atx) {
+                const [whole, containers, hashes] = atx;
+                out.push(containers + level(hashes.length) + sanitizeLine(line.slice(whole.length)));
+                paragraph = -1;
+                continue;
+            }
+            if (!line.trim() || !PARAGRAPH_LINE.test(line))
+                paragraph = -1;
+            else if (paragraph < 0)
+                paragraph = out.length;
+        }
         if (fence) {
             // CommonMark allows only spaces and tabs after a closing fence, not any white space.
             const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
@@ -16766,6 +16856,7 @@ function safeMarkdown(text) {
         const open = FENCE_OPEN.exec(line);
         // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
         if (open && !(open[2].startsWith('`') && open[3].includes('`'))) {
+            paragraph = -1;
             const info = open[3].trim().split(/\s/)[0] ?? '';
             fence = { char: open[2][0], length: open[2].length, info, lines: [] };
             continue;
@@ -16931,6 +17022,58 @@ function setOutputs(outputs) {
         lib_core.setOutput(name, value);
 }
 
+;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
+
+const HEADLINES = {
+    input: 'is not valid, so nothing ran',
+    auth: 'AgentBay refused the API key, so nothing ran',
+    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+    'session-gone': 'The sandbox session was gone before the code could run',
+    uncertain: 'AgentBay did not answer: the code may or may not have run',
+    service: 'AgentBay failed before the code gave a result',
+};
+const WHAT_TO_DO = {
+    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
+    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+function renderFailureSummary(failure) {
+    const headline = failure.cause === 'input'
+        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+        : HEADLINES[failure.cause];
+    const facts = [];
+    if (failure.sessionId) {
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+    }
+    else if (failure.cause === 'uncertain') {
+        facts.push('A session may exist: the post step looks for it by its label and deletes it');
+    }
+    else {
+        facts.push('No sandbox session was created');
+    }
+    if (failure.requestId)
+        facts.push(`request ${inlineCode(failure.requestId)}`);
+    return `${[
+        `### ❌ ${headline}`,
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
+        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        `<sub>${facts.join(' · ')}</sub>`,
+    ].join('\n\n')}\n`;
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/report/result-file.ts
@@ -17006,10 +17149,11 @@ const PIECE = 32 * 1024;
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
- * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
- * one serialised copy of the whole document would double the action's memory for nothing.
+ * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
+ * megabytes, and one serialised copy of the whole document would double the action's memory
+ * for nothing. Indented, so that a person can read the file.
  */
-function writeJson(value, write) {
+function writeJson(value, write, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
         write('"');
         // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
@@ -17021,32 +17165,473 @@ function writeJson(value, write) {
         write('"');
     }
     else if (Array.isArray(value)) {
+        if (value.length === 0)
+            return write('[]');
+        const inner = `${indent}  `;
         write('[');
         value.forEach((item, index) => {
-            if (index > 0)
-                write(',');
-            writeJson(item ?? null, write);
+            write(`${index > 0 ? ',' : ''}\n${inner}`);
+            writeJson(item ?? null, write, inner);
         });
-        write(']');
+        write(`\n${indent}]`);
     }
     else if (value !== null && typeof value === 'object') {
-        write('{');
+        const inner = `${indent}  `;
         let first = true;
         for (const [key, item] of Object.entries(value)) {
             if (item === undefined)
                 continue;
-            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
-            writeJson(item, write);
+            write(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
+            writeJson(item, write, inner);
             first = false;
         }
-        write('}');
+        write(first ? '{}' : `\n${indent}}`);
     }
     else {
         write(JSON.stringify(value) ?? 'null');
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/excerpt.ts
+/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
+/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
+function lineCount(code) {
+    if (code === '')
+        return 0;
+    const lines = code.split('\n').length;
+    return code.endsWith('\n') ? lines - 1 : lines;
+}
+/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
+function numberedCode(code) {
+    const lines = code.split('\n');
+    if (code.endsWith('\n'))
+        lines.pop();
+    const width = String(lines.length).length;
+    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
+}
+/** A minified line is no context: past this, a line is cut. */
+const MAX_LINE = 300;
+function excerpt_clip(line) {
+    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
+}
+/** Lines shown on each side of the failing one. */
+const CONTEXT_LINES = 2;
+/**
+ * The failing line with `context` lines on each side, numbered, the failing one marked with
+ * `>` and, when the column is known, a caret under it.
+ */
+function excerpt(code, line, column, context = CONTEXT_LINES) {
+    const lines = code.split('\n');
+    const first = Math.max(1, line - context);
+    const last = Math.max(line, Math.min(lineCount(code), line + context));
+    const width = String(last).length;
+    const out = [];
+    for (let n = first; n <= last; n++) {
+        out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
+        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
+            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
+        }
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/html-table.ts
+/**
+ * A table from untrusted HTML (a DataFrame's `_repr_html_`, say), rebuilt from an allowlist
+ * so that it can be shown inline in the job summary. Nothing of the input's markup is passed
+ * through: the HTML is read into plain data (rows of cells of text) and a new table is
+ * written from that data, with only `table`, `caption`, `thead`, `tbody`, `tfoot`, `tr`,
+ * `th`, `td` and the numeric `colspan`/`rowspan`. Scripts, styles, attributes, links, images
+ * and every other element are dropped (their text kept, where it is text). Character
+ * references are kept as written (never decoded, so no text appears in a form the action
+ * itself produced); a bare `&`, `<` or `>` is escaped.
+ */
+const TABLE_LIMITS = { rows: 50, columns: 30, cellText: 200 };
+/** Past this, the HTML is not read at all: a summary is no place for it. */
+const MAX_TABLE_HTML = 2 * 1024 * 1024;
+/** Elements whose content is not text to show: dropped with everything inside. */
+const DROPPED_WITH_CONTENT = new Set([
+    'script',
+    'style',
+    'template',
+    'textarea',
+    'title',
+    'xmp',
+    'iframe',
+    'noembed',
+    'noframes',
+    'noscript',
+    'object',
+    'svg',
+    'math',
+    'select',
+]);
+/** Inline breaks become a space in a cell's text. */
+const BREAKS = new Set(['br', 'p', 'div', 'li', 'hr']);
+/** A well-formed character reference: kept as written. */
+const CHARACTER_REFERENCE = /^&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});/;
+/**
+ * The first table of `html`, as data, or undefined when there is none with a row. Reading is
+ * linear in the input; malformed markup (unclosed tags and quotes, stray `<`) cannot make
+ * the output malformed, because the output is written from the data.
+ */
+function parseHtmlTable(html) {
+    if (html.length > MAX_TABLE_HTML)
+        return undefined;
+    const table = { head: [], body: [], foot: [] };
+    let depth = 0; // tables open, ours being the outermost
+    let section = 'body';
+    let row;
+    let cell;
+    let caption;
+    let skipping;
+    const endCell = () => {
+        if (cell && row)
+            row.push({ ...cell, html: squeeze(cell.html) });
+        cell = undefined;
+    };
+    const endRow = () => {
+        endCell();
+        if (row && row.length > 0)
+            table[section].push(row);
+        row = undefined;
+    };
+    for (const token of tokens(html)) {
+        if (skipping) {
+            if (token.kind === 'close' && token.name === skipping)
+                skipping = undefined;
+            continue;
+        }
+        if (token.kind === 'text') {
+            if (depth === 0)
+                continue;
+            if (cell)
+                cell.html += token.text;
+            else if (caption !== undefined)
+                caption += token.text;
+            continue;
+        }
+        const { name } = token;
+        if (token.kind === 'open' && DROPPED_WITH_CONTENT.has(name)) {
+            skipping = name;
+            continue;
+        }
+        if (name === 'table') {
+            if (token.kind === 'open') {
+                // A table inside a cell is read as that cell's text.
+                if (depth > 0 && cell)
+                    cell.html += ' ';
+                depth++;
+            }
+            else if (depth > 0) {
+                depth--;
+                if (depth === 0) {
+                    endRow();
+                    break;
+                }
+            }
+            continue;
+        }
+        if (depth === 0)
+            continue;
+        if (depth > 1) {
+            if (cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
+                cell.html += ' ';
+            }
+            continue;
+        }
+        if (token.kind === 'open') {
+            switch (name) {
+                case 'caption':
+                    caption = caption ?? '';
+                    break;
+                case 'thead':
+                case 'tbody':
+                case 'tfoot':
+                    endRow();
+                    section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
+                    break;
+                case 'tr':
+                    endRow();
+                    row = [];
+                    break;
+                case 'td':
+                case 'th':
+                    endCell();
+                    row = row ?? [];
+                    cell = { header: name === 'th', html: '', ...spans(token.attributes) };
+                    break;
+                default:
+                    if (cell && BREAKS.has(name))
+                        cell.html += ' ';
+            }
+        }
+        else {
+            switch (name) {
+                case 'caption':
+                    if (caption !== undefined)
+                        table.caption = squeeze(caption);
+                    caption = undefined;
+                    break;
+                case 'td':
+                case 'th':
+                    endCell();
+                    break;
+                case 'tr':
+                    endRow();
+                    break;
+                case 'thead':
+                case 'tbody':
+                case 'tfoot':
+                    endRow();
+                    section = 'body';
+                    break;
+                default:
+                    if (cell && BREAKS.has(name))
+                        cell.html += ' ';
+            }
+        }
+    }
+    endRow();
+    if (!table.caption)
+        delete table.caption;
+    const rows = table.head.length + table.body.length + table.foot.length;
+    return rows > 0 ? table : undefined;
+}
+/**
+ * The table as HTML of our own making, on lines with no blank one between them (a blank line
+ * would end the HTML block in Markdown), cut to `limits`. `hiddenRows` counts body rows left out.
+ */
+function renderHtmlTable(table, limits = TABLE_LIMITS) {
+    const lines = ['<table>'];
+    if (table.caption)
+        lines.push(`<caption>${cut(table.caption, limits.cellText)}</caption>`);
+    let hiddenColumns = 0;
+    const rowsOf = (rows) => rows.map((cells) => {
+        hiddenColumns = Math.max(hiddenColumns, cells.length - limits.columns);
+        const written = cells.slice(0, limits.columns).map((cell) => {
+            const tag = cell.header ? 'th' : 'td';
+            const span = (cell.colspan ? ` colspan="${cell.colspan}"` : '') +
+                (cell.rowspan ? ` rowspan="${cell.rowspan}"` : '');
+            return `<${tag}${span}>${cut(cell.html, limits.cellText)}</${tag}>`;
+        });
+        return `<tr>${written.join('')}</tr>`;
+    });
+    const shownBody = table.body.slice(0, limits.rows);
+    for (const [tag, rows] of [
+        ['thead', table.head],
+        ['tbody', shownBody],
+        ['tfoot', table.foot],
+    ]) {
+        if (rows.length === 0)
+            continue;
+        lines.push(`<${tag}>`, ...rowsOf(rows), `</${tag}>`);
+    }
+    lines.push('</table>');
+    return {
+        html: lines.join('\n'),
+        hiddenRows: table.body.length - shownBody.length,
+        hiddenColumns: Math.max(0, hiddenColumns),
+    };
+}
+/** colspan/rowspan when they are plain small numbers; anything else is dropped. */
+function spans(attributes) {
+    const found = {};
+    for (const name of ['colspan', 'rowspan']) {
+        const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"(\\d{1,3})"|'(\\d{1,3})'|(\\d{1,3})(?=[\\s/]|$))`, 'i').exec(attributes);
+        const value = match ? Number(match[1] ?? match[2] ?? match[3]) : NaN;
+        if (value >= 2 && value <= 100)
+            found[name] = value;
+    }
+    return found;
+}
+/** Runs of white space (newlines included) become one space: the output has no blank lines. */
+function squeeze(html) {
+    return html.replace(/\s+/g, ' ').trim();
+}
+/** At most `limit` characters, never ending inside a character reference. */
+function cut(html, limit) {
+    if (html.length <= limit)
+        return html;
+    let end = limit;
+    const amp = html.lastIndexOf('&', end);
+    if (amp >= 0 && amp > end - 40 && html.indexOf(';', amp) >= end)
+        end = amp;
+    return `${html.slice(0, end)}…`;
+}
+/** Text as it may appear in our HTML: references kept, bare `&`, `<`, `>` and `"` escaped. */
+function safeText(text) {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '&') {
+            const reference = CHARACTER_REFERENCE.exec(text.slice(i, i + 40));
+            if (reference) {
+                out += reference[0];
+                i += reference[0].length - 1;
+            }
+            else {
+                out += '&amp;';
+            }
+        }
+        else if (c === '<')
+            out += '&lt;';
+        else if (c === '>')
+            out += '&gt;';
+        else if (c === '"')
+            out += '&quot;';
+        // eslint-disable-next-line no-control-regex
+        else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(c))
+            out += '\uFFFD';
+        else
+            out += c;
+    }
+    return out;
+}
+/**
+ * Tags and text, in one pass. A `<` that starts no tag is text; a tag whose `>` never comes
+ * (an unclosed quote, say) ends the input, so no position is scanned twice.
+ */
+function* tokens(html) {
+    let i = 0;
+    let text = '';
+    const flush = function* () {
+        if (text)
+            yield { kind: 'text', text: safeText(text) };
+        text = '';
+    };
+    while (i < html.length) {
+        const lt = html.indexOf('<', i);
+        if (lt < 0) {
+            text += html.slice(i);
+            break;
+        }
+        text += html.slice(i, lt);
+        if (html.startsWith('<!--', lt)) {
+            const end = html.indexOf('-->', lt + 4);
+            if (end < 0)
+                break;
+            i = end + 3;
+            continue;
+        }
+        const name = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)/.exec(html.slice(lt, lt + 64));
+        if (!name && html[lt + 1] === '!') {
+            // A doctype or CDATA-like declaration: skipped to its `>`.
+            const end = html.indexOf('>', lt);
+            if (end < 0)
+                break;
+            i = end + 1;
+            continue;
+        }
+        if (!name) {
+            text += '<';
+            i = lt + 1;
+            continue;
+        }
+        const end = tagEnd(html, lt + name[0].length);
+        if (end < 0)
+            break;
+        yield* flush();
+        const tag = name[2].toLowerCase();
+        if (name[1])
+            yield { kind: 'close', name: tag };
+        else
+            yield { kind: 'open', name: tag, attributes: html.slice(lt + name[0].length, end) };
+        i = end + 1;
+    }
+    yield* flush();
+}
+/** The index of the `>` that ends a tag, quotes respected, or -1. */
+function tagEnd(html, from) {
+    let quote = '';
+    for (let i = from; i < html.length; i++) {
+        const c = html[i];
+        if (quote) {
+            if (c === quote)
+                quote = '';
+        }
+        else if (c === '"' || c === "'") {
+            quote = c;
+        }
+        else if (c === '>') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./src/report/image-size.ts
+/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
+function imageSize(mimeType, bytes) {
+    switch (mimeType) {
+        case 'image/png':
+            return pngSize(bytes);
+        case 'image/gif':
+            return gifSize(bytes);
+        case 'image/jpeg':
+            return jpegSize(bytes);
+        case 'image/svg+xml':
+            return svgSize(bytes);
+        default:
+            return undefined;
+    }
+}
+function valid(width, height) {
+    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
+        ? { width, height }
+        : undefined;
+}
+function pngSize(bytes) {
+    // Signature, then the IHDR chunk: length, "IHDR", width, height.
+    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
+        return undefined;
+    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
+}
+function gifSize(bytes) {
+    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
+        return undefined;
+    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
+}
+function jpegSize(bytes) {
+    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
+        return undefined;
+    let i = 2;
+    while (i + 9 < bytes.length) {
+        if (bytes[i] !== 0xff)
+            return undefined;
+        const marker = bytes[i + 1];
+        if (marker === 0xff) {
+            i++;
+            continue;
+        }
+        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
+        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
+        }
+        if (marker === 0xd9 || marker === 0xda)
+            return undefined;
+        i += 2 + bytes.readUInt16BE(i + 2);
+    }
+    return undefined;
+}
+function svgSize(bytes) {
+    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
+    if (!root)
+        return undefined;
+    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
+    const length = (text) => {
+        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
+        return match ? Number(match[1]) : NaN;
+    };
+    const size = valid(length(attribute('width')), length(attribute('height')));
+    if (size)
+        return size;
+    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+    return box.length === 4 ? valid(box[2], box[3]) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/report/rich-files.ts
+
 
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
@@ -17101,6 +17686,7 @@ function writeRichFiles(results, dir) {
                 mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
                 result: index + 1,
                 bytes: bytes.length,
+                ...imageSize(mimeType, bytes),
             });
         }
     }
@@ -17139,7 +17725,86 @@ function uniqueName(taken, stem, ext) {
     return name;
 }
 
+;// CONCATENATED MODULE: ./src/report/result-views.ts
+
+
+const FILE_KINDS = {
+    'image/png': 'Image',
+    'image/jpeg': 'Image',
+    'image/gif': 'Image',
+    'image/svg+xml': 'Image',
+    'text/html': 'HTML',
+    'text/latex': 'LaTeX',
+    'application/json': 'JSON',
+    'application/pdf': 'PDF',
+    'application/javascript': 'JavaScript',
+};
+/** IPython's repr of an object that has no better one: it tells a reader nothing. */
+const DEFAULT_REPR = /^<[\w.]+ object(?: at 0x[0-9a-fA-F]+)?>$/;
+/**
+ * Decides how each result is shown: Markdown rendered, an HTML table rebuilt from the
+ * allowlist, and a plain-text repr when nothing richer is shown for that result (not an
+ * image, a chart, a table or Markdown) and it says something. `shownOutput` is the main
+ * output, shown on its own already: the first result with that text is not repeated.
+ */
+function resultViews(results, files, shownOutput) {
+    const counts = new Map();
+    const next = (kind) => {
+        const n = (counts.get(kind) ?? 0) + 1;
+        counts.set(kind, n);
+        return `${kind} ${n}`;
+    };
+    const inline = [];
+    const fileLabels = new Map();
+    const filesOf = new Map();
+    for (const file of files)
+        filesOf.set(file.result, [...(filesOf.get(file.result) ?? []), file]);
+    let outputSkipped = false;
+    let outputShownRicher = false;
+    results.forEach((item, index) => {
+        const ownFiles = filesOf.get(index + 1) ?? [];
+        let richerShown = false;
+        const markdown = item.data['text/markdown'];
+        if (typeof markdown === 'string' && markdown.trim()) {
+            inline.push({ kind: 'markdown', label: next('Markdown'), markdown });
+            richerShown = true;
+        }
+        const html = item.data['text/html'];
+        const table = !richerShown && typeof html === 'string' ? parseHtmlTable(html) : undefined;
+        let tableLabel;
+        if (table) {
+            tableLabel = next('Table');
+            inline.push({ kind: 'table', label: tableLabel, table });
+            richerShown = true;
+        }
+        for (const file of ownFiles) {
+            if (file.mimeType === 'text/html' && tableLabel) {
+                fileLabels.set(file, tableLabel);
+                continue;
+            }
+            const kind = isChart(file.mimeType) ? 'Chart' : (FILE_KINDS[file.mimeType] ?? 'File');
+            if (kind === 'Image' || kind === 'Chart')
+                richerShown = true;
+            fileLabels.set(file, next(kind));
+        }
+        const plain = item.data['text/plain'];
+        if (!outputSkipped && typeof plain === 'string' && plain === shownOutput) {
+            outputSkipped = true;
+            outputShownRicher = richerShown;
+            return;
+        }
+        if (richerShown || typeof plain !== 'string' || !plain.trim())
+            return;
+        if (DEFAULT_REPR.test(plain.trim()))
+            return;
+        inline.push({ kind: 'text', label: next('Result'), text: plain });
+    });
+    return { inline, fileLabels, outputShownRicher };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
 
 
 
@@ -17153,12 +17818,18 @@ function uniqueName(taken, stem, ext) {
 const SUMMARY_TEXT_BUDGET = 250_000;
 /** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
 const SUMMARY_MAX_BYTES = 900 * 1024;
-/** Rows of the rich-results table; the `files` output lists them all. */
+/** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
+/** Characters of one plain-text repr shown. */
+const MAX_REPR_CHARS = 2_000;
+/** The user's Markdown starts at this heading level: below the page's own `###` and `####`. */
+const USER_HEADINGS_FROM = 5;
 /**
- * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
- * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
- * or (for `text/markdown` results) passed through `safeMarkdown`.
+ * The job summary for one run, as GitHub-flavoured Markdown. It reads top down as a person
+ * wants it: the verdict; on failure the failing line in its context and the traceback a click
+ * away; a small table; what the code printed and returned; the files; the code; and the ids
+ * for support in a quiet footer. Sandbox text is only ever in code blocks, escaped, rendered
+ * through `safeMarkdown`, or rebuilt from the HTML table allowlist.
  */
 function renderSummary(report) {
     // Escaping can make text several times longer, so the size is checked on what was written.
@@ -17167,22 +17838,31 @@ function renderSummary(report) {
         if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
             return markdown;
     }
-    return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n`;
+    return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n\n${footer(report)}\n`;
 }
 function renderWithin(report, textBudget) {
     const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
+    const failure = failureText(result);
+    const views = resultViews(result.results, report.files, result.output);
+    const showOutput = result.output !== result.stdout && result.output.trim() !== '' && !views.outputShownRicher;
     const blocks = [
-        { title: 'Output', text: result.output !== result.stdout ? result.output : '', kind: 'open' },
-        { title: 'stdout', text: result.stdout, kind: 'open' },
-        { title: 'stderr', text: result.stderr, kind: 'open' },
         {
-            title: 'Error',
-            text: result.errorDetail || (result.success ? '' : result.error),
-            kind: 'error',
+            title: failure.title,
+            text: failure.text,
+            render: (t) => details(failure.title, codeBlock(t)),
         },
-        ...resultBlocks(result.results, result.output),
-        { title: 'Code', text: report.code, kind: 'code' },
+        { title: 'Output', text: showOutput ? result.output : '', render: summary_open('Output') },
+        { title: 'stdout', text: result.stdout, render: summary_open('stdout') },
+        { title: 'stderr', text: failure.fromStderr ? '' : result.stderr, render: summary_open('stderr') },
+        ...views.inline.map(viewBlock),
+        {
+            title: 'Code',
+            text: report.code ? numberedCode(report.code) : '',
+            render: (t) => {
+                const lines = lineCount(report.code);
+                return details(`Code (${lines} line${lines === 1 ? '' : 's'})`, codeBlock(t, report.language));
+            },
+        },
     ];
     const shares = shareBudget(blocks.map((b) => b.text.length), textBudget);
     const cut = [];
@@ -17190,37 +17870,23 @@ function renderWithin(report, textBudget) {
         if (!block.text)
             return '';
         const fitted = truncateMiddle(block.text, shares[index] ?? 0, 'the full text is in the result file');
-        if (fitted.truncated)
-            cut.push(block.title);
-        switch (block.kind) {
-            case 'markdown':
-                // Its own section, closed off by blank lines: nothing in it reaches what follows.
-                return `#### ${escapeHtml(block.title)}\n\n${safeMarkdown(fitted.text)}\n`;
-            case 'plain':
-                return `#### ${escapeHtml(block.title)}\n\n${codeBlock(fitted.text)}`;
-            case 'error':
-                return `**Error**\n\n${codeBlock(fitted.text)}`;
-            case 'code': {
-                const lines = report.code.split('\n').length;
-                return details(`Code (${lines} line${lines === 1 ? '' : 's'})`, codeBlock(fitted.text, report.language));
-            }
-            case 'open':
-                return details(escapeHtml(block.title), codeBlock(fitted.text), true);
-        }
+        if (!fitted.truncated)
+            return block.render(fitted.text);
+        cut.push(block.title);
+        // An HTML table cut in the middle is no table: it is named, not shown.
+        return block.title.startsWith('Table')
+            ? `#### ${block.title}\n\n_Too large to show here; its HTML is in the files below._`
+            : block.render(fitted.text);
     });
+    const [traceback = '', ...rest] = sections;
     // The code stays last: it is the least interesting part of a report.
-    const code = sections.pop() ?? '';
-    const table = [
-        '| Language | Run time | Total time | Session | Request id |',
-        '| --- | --- | --- | --- | --- |',
-        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
-    ].join('\n');
+    const code = rest.pop() ?? '';
     const notes = [];
     if (report.sessionKept) {
         notes.push(`> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
     }
     if (cut.length > 0) {
-        notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
+        notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.map(escapeHtml).join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
     }
     if (!result.stdout &&
         !result.stderr &&
@@ -17229,77 +17895,165 @@ function renderWithin(report, textBudget) {
         !report.files.length) {
         notes.push('_The code printed nothing._');
     }
-    return ([verdictLine(report), table, ...sections.filter(Boolean), filesSection(report), code, ...notes]
+    return ([
+        verdictLine(report),
+        failingLine(report),
+        traceback,
+        factsTable(report),
+        ...rest.filter(Boolean),
+        filesSection(report, views.fileLabels),
+        code,
+        ...notes,
+        footer(report),
+    ]
         .filter(Boolean)
         .join('\n\n') + '\n');
 }
+function summary_open(title) {
+    return (text) => details(escapeHtml(title), codeBlock(text), true);
+}
+function viewBlock(view) {
+    const heading = `#### ${escapeHtml(view.label)}\n\n`;
+    switch (view.kind) {
+        case 'markdown':
+            // Its own section, closed off by blank lines: nothing in it reaches what follows.
+            return {
+                title: view.label,
+                text: view.markdown,
+                render: (t) => `${heading}${safeMarkdown(t, { headingsFrom: USER_HEADINGS_FROM })}\n`,
+            };
+        case 'table': {
+            const { html, hiddenRows, hiddenColumns } = renderHtmlTable(view.table);
+            const hidden = [
+                hiddenRows ? `${hiddenRows} more row${hiddenRows === 1 ? '' : 's'}` : '',
+                hiddenColumns ? `${hiddenColumns} more column${hiddenColumns === 1 ? '' : 's'}` : '',
+            ].filter(Boolean);
+            const note = hidden.length ? `\n\n_${hidden.join(' and ')} in the HTML file._` : '';
+            // An HTML block ends at a blank line: the table has none, and one follows it.
+            return { title: view.label, text: html, render: (t) => `${heading}${t}\n${note}` };
+        }
+        case 'text': {
+            // A repr is for a glance; many long ones would crowd out everything else.
+            const { text } = truncateMiddle(view.text, MAX_REPR_CHARS, 'the full text is in the result file');
+            return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
+        }
+    }
+}
 /**
- * Results beyond the main output: Markdown to render, and results that are plain text only
- * (the first of those is already the Output block). Other kinds are files, listed apart.
+ * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
+ * the traceback is only there (then stderr is not shown again). The headline is already the
+ * verdict, so its line is left out here.
  */
-function resultBlocks(results, shownOutput) {
-    const blocks = [];
-    let outputShown = false;
-    results.forEach((item, index) => {
-        const markdown = item.data['text/markdown'];
-        if (typeof markdown === 'string' && markdown.trim()) {
-            blocks.push({ title: `Markdown result ${index + 1}`, text: markdown, kind: 'markdown' });
-            return;
-        }
-        const plain = item.data['text/plain'];
-        const onlyText = Object.keys(item.data).every((mime) => mime === 'text/plain');
-        if (!onlyText || typeof plain !== 'string')
-            return;
-        if (!outputShown && plain === shownOutput) {
-            outputShown = true;
-            return;
-        }
-        blocks.push({ title: `Result ${index + 1}`, text: plain, kind: 'plain' });
-    });
-    return blocks;
+function failureText(result) {
+    if (result.success)
+        return { title: 'Traceback', text: '', fromStderr: false };
+    const detail = result.errorDetail.trim();
+    const fromStderr = !detail || result.stderr.includes(detail);
+    const text = fromStderr ? result.stderr : result.errorDetail;
+    const headline = result.error.trim();
+    const without = headline
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== headline)
+            .join('\n')
+        : text;
+    return {
+        title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
+        text: without.trim() ? without : '',
+        fromStderr: fromStderr && result.stderr !== '',
+    };
+}
+/** On failure, the line the error points at among its neighbours, linked to the file. */
+function failingLine(report) {
+    const location = report.errorLocation;
+    if (report.result.success || !location)
+        return '';
+    const line = `line ${location.line}`;
+    const file = report.source.kind === 'file' ? report.source.path : undefined;
+    let title;
+    if (file && report.sourceUrl) {
+        title = `[${inlineText(`${file}, ${line}`)}](${report.sourceUrl}#L${location.line})`;
+    }
+    else if (file) {
+        title = `${inlineCode(file)}, ${line}`;
+    }
+    else {
+        title = `Line ${location.line} of the code`;
+    }
+    return `${title}:\n\n${codeBlock(excerpt(report.code, location.line, location.column))}`;
+}
+function factsTable(report) {
+    const { result } = report;
+    return [
+        '| Language | Verdict | Run time | Total time |',
+        '| --- | --- | --- | --- |',
+        `| ${LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
+    ].join('\n');
+}
+/** Ids for support requests: out of the way, but there. */
+function footer(report) {
+    const parts = [`Session ${inlineCode(printableId(report.sessionId))}`];
+    if (report.requestId)
+        parts.push(`request ${inlineCode(report.requestId)}`);
+    return `<sub>${parts.join(' · ')}</sub>`;
 }
 const KIND_NAMES = {
-    'image/png': 'PNG image',
-    'image/jpeg': 'JPEG image',
-    'image/gif': 'GIF image',
-    'image/svg+xml': 'SVG image',
+    'image/png': 'PNG',
+    'image/jpeg': 'JPEG',
+    'image/gif': 'GIF',
+    'image/svg+xml': 'SVG',
     'text/html': 'HTML',
     'text/latex': 'LaTeX',
     'application/json': 'JSON',
     'application/pdf': 'PDF',
     'application/javascript': 'JavaScript',
 };
-/** The files, by name and kind (never embedded: their content is the sandbox's), and the artifact. */
-function filesSection(report) {
-    if (report.files.length === 0 && !report.artifact)
+/**
+ * The files, never embedded (GitHub strips `data:` images, and their content is the
+ * sandbox's): what each is, its size, its name, and where to get it.
+ */
+function filesSection(report, labels) {
+    if (report.files.length === 0)
         return '';
-    const lines = ['#### Rich results'];
-    if (report.files.length > 0) {
-        lines.push('', '| Result | Kind | File | Size |', '| --- | --- | --- | --- |', ...report.files
+    const lines = [
+        '#### Files',
+        '',
+        '| Result | Kind | Size | File |',
+        '| --- | --- | --- | --- |',
+        ...report.files
             .slice(0, MAX_FILE_ROWS)
-            .map((file) => `| ${file.result} | ${kindName(file)} | ${inlineCode(external_node_path_default().basename(file.path))} | ${formatBytes(file.bytes)} |`));
-        const more = report.files.length - MAX_FILE_ROWS;
-        if (more > 0)
-            lines.push('', `… and ${more} more, listed in the \`files\` output.`);
-    }
+            .map((file) => `| ${escapeHtml(labels.get(file) ?? `Result ${file.result}`)} | ${kindName(file)} | ${sizeOf(file)} | ${fileCell(report, file)} |`),
+    ];
+    const more = report.files.length - MAX_FILE_ROWS;
+    if (more > 0)
+        lines.push('', `… and ${more} more, listed in the \`files\` output.`);
     lines.push('', artifactLine(report));
     return lines.join('\n');
+}
+/** The file's name, linked to the artifact that holds it when there is one. */
+function fileCell(report, file) {
+    const name = external_node_path_default().basename(file.path);
+    const url = report.artifact?.url;
+    return url ? `[${inlineText(name)}](${url})` : inlineCode(name);
 }
 function artifactLine(report) {
     const { artifact } = report;
     if (!artifact) {
         return 'The files are on the runner, listed in the `files` output; set the `artifact` input to upload them.';
     }
-    const name = inlineCode(artifact.name);
     return artifact.url
         ? `Download them with the result JSON as the artifact [${inlineText(artifact.name)}](${artifact.url}).`
-        : `They are in the artifact ${name}, with the result JSON.`;
+        : `They are in the artifact ${inlineCode(artifact.name)}, with the result JSON.`;
 }
 function kindName(file) {
-    if (isChart(file.mimeType)) {
-        return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
-    }
+    const chart = /^application\/vnd\.(vegalite|vega)\.v\d+\+json$/.exec(file.mimeType);
+    if (chart)
+        return chart[1] === 'vegalite' ? 'Vega-Lite chart' : 'Vega chart';
     return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
+}
+function sizeOf(file) {
+    const bytes = formatBytes(file.bytes);
+    return file.width && file.height ? `${file.width} × ${file.height}, ${bytes}` : bytes;
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
@@ -17319,7 +18073,7 @@ function formatSeconds(seconds) {
 
 
 /** Lines shown on each side of the failing one. */
-const CONTEXT_LINES = 2;
+const syntax_summary_CONTEXT_LINES = 2;
 /** The job summary when the code did not get past the syntax check: no session was used. */
 function renderSyntaxErrorSummary(code, syntax) {
     const language = LANGUAGE_NAMES[code.language];
@@ -17330,14 +18084,14 @@ function renderSyntaxErrorSummary(code, syntax) {
         `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
     ];
     if (syntax.location)
-        parts.push(codeBlock(excerpt(code.code, syntax.location.line)));
+        parts.push(codeBlock(syntax_summary_excerpt(code.code, syntax.location.line)));
     return `${parts.join('\n\n')}\n`;
 }
 /** The failing line with a little context, numbered, the failing one marked. */
-function excerpt(code, line) {
+function syntax_summary_excerpt(code, line) {
     const lines = code.split('\n');
-    const first = Math.max(1, line - CONTEXT_LINES);
-    const last = Math.min(lines.length, line + CONTEXT_LINES);
+    const first = Math.max(1, line - syntax_summary_CONTEXT_LINES);
+    const last = Math.min(lines.length, line + syntax_summary_CONTEXT_LINES);
     const width = String(last).length;
     const out = [];
     for (let n = first; n <= last; n++) {
@@ -17347,6 +18101,7 @@ function excerpt(code, line) {
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
+
 
 
 
@@ -17445,9 +18200,35 @@ async function publishSyntaxError(inputs, env, found, redact) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A step that failed before the code gave a result (the service, the network). */
-function publishFailure(message) {
-    setOutputs(failureOutputs(message));
-    lib_core.setFailed(message);
+async function publishFailure(failure, env, options) {
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
+    };
+    setOutputs(failureOutputs(clean.message));
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, env, options);
+}
+/** Bad inputs: the step fails with the message, and the summary says what to fix. */
+async function publishInputFailure(failure, env, options) {
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
+    };
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, env, options);
+}
+async function writeFailureSummary(failure, env, options) {
+    if (!options.summary || !env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await lib_core.summary.addRaw(renderFailureSummary(failure)).write();
+    }
+    catch (error) {
+        lib_core.warning(`Could not write the job summary: ${describeFailure(error)}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
@@ -17504,6 +18285,7 @@ function redactDeep(value, redact) {
 
 
 
+
 /**
  * The report of one run: secrets out before anything is written (files, outputs, log,
  * summary, comment), rich results written to files, and the failing line located.
@@ -17522,6 +18304,9 @@ function buildRunReport(run, env) {
         sessionKept: run.sessionKept,
         resultFile,
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
+        sourceUrl: run.source.kind === 'file' && run.source.path
+            ? blobUrl(env, run.source.path) || undefined
+            : undefined,
         errorLocation: result.success
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
@@ -17773,8 +18558,13 @@ async function run(env = process.env) {
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        // An input error may quote an input, and the key may have been pasted into the wrong one.
-        lib_core.setFailed(makeRedactor([apiKey])(describeFailure(error)));
+        // The inputs are not known, but `summary: false` is still honoured. An input error may
+        // quote an input, and the key may have been pasted into the wrong one.
+        const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
+        await publishInputFailure(failureReport(error), env, {
+            summary,
+            redact: makeRedactor([apiKey]),
+        });
         return;
     }
     const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
@@ -17848,7 +18638,7 @@ async function run(env = process.env) {
             else
                 saveState.createUncertain();
         }
-        publishFailure(redact(describeFailure(error)));
+        await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
     }
     finally {
         // Once cancelled, the guard still needs the client to delete the session; it exits.

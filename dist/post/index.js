@@ -17333,7 +17333,7 @@ function redactText(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class AgentBayError extends Error {
+class errors_AgentBayError extends Error {
     kind;
     action;
     code;
@@ -17377,7 +17377,7 @@ class AgentBayError extends Error {
 }
 /** The error says the session no longer exists, so deleting it again is pointless. */
 function isSessionGone(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
         return false;
     // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
     // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
@@ -17442,7 +17442,7 @@ const THROTTLING_CODES = new Set([
     'ServiceUnavailable',
 ]);
 function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
+    if (!(error instanceof errors_AgentBayError))
         return false;
     if (error.notSent)
         return true;
@@ -17476,7 +17476,7 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
             const delay = backoffDelay(n, options);
             const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
             }
             await sleep(delay);
         }
@@ -17907,7 +17907,7 @@ class AgentBayClient {
         const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
             // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
+            throw new errors_AgentBayError('the response has no usable SessionId', {
                 kind: 'api',
                 action: 'CreateMcpSession',
                 outcomeUnknown: true,
@@ -17963,7 +17963,7 @@ class AgentBayClient {
         catch (error) {
             // A gateway without the async call still has the older synchronous one (§8.3), within
             // what is left of the same limits.
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+            if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
                 const spent = Date.now() - started;
                 const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
                 return this.deleteWith('ReleaseMcpSession', sessionId, {
@@ -18113,7 +18113,7 @@ class AgentBayClient {
             text = await this.readCapped(action, response);
         }
         catch (error) {
-            if (error instanceof AgentBayError)
+            if (error instanceof errors_AgentBayError)
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
@@ -18130,10 +18130,10 @@ class AgentBayClient {
             }
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
+            throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
                 httpStatus: response.statusCode,
@@ -18160,7 +18160,7 @@ class AgentBayClient {
             // undici 6 reports a destroyed body as an error event: nobody is listening any more.
             response.body.on('error', () => undefined);
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -18188,7 +18188,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -18207,7 +18207,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -18287,7 +18287,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -18299,7 +18311,7 @@ function debugExchange(exchange) {
 }
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
+    if (!(error instanceof errors_AgentBayError)) {
         // An input error can quote the input, and an input can be megabytes long.
         return failure_clip(error instanceof Error ? error.message : String(error));
     }
@@ -18338,6 +18350,40 @@ function hintFor(error) {
         return 'The service had an internal error; try again later';
     return '';
 }
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof InputError)
+        return 'input';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -18361,17 +18407,6 @@ const language_LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
