@@ -29,68 +29,95 @@ export function watchCancellation(onCancel: (signal: NodeJS.Signals) => Promise<
   };
 }
 
-/** What the main step tells the guard about its session as the run goes on. */
+/** What the main step tells the guard about its sessions as the run goes on. */
 export interface SessionGuard {
-  /** The create request was sent; it may still answer after a cancellation. */
+  /** A create request was sent; it may still answer after a cancellation. */
   creating(request: Promise<{ sessionId: string }>): void;
-  /** The session exists. */
+  /** A session exists. */
   created(sessionId: string): void;
-  /** Once true, the guard owns the session and ends the process: the run must stop. */
+  /** Once true, the guard owns the sessions and ends the process: the run must stop. */
   readonly cancelled: boolean;
   /** The run is over without a cancellation: stop watching. */
   stop(): void;
 }
 
 /**
- * Watches for cancellation while the main step holds a session. On cancel it waits briefly
- * for a create in flight, deletes the session (unless it is to be kept), fails the step and
- * exits: the run_code call in flight would only add a second, misleading error.
+ * Watches for cancellation while the main step holds sessions (one, or a batch's several).
+ * On cancel it waits briefly for creates in flight, deletes every session (unless they are
+ * to be kept), fails the step and exits: a run_code call in flight would only add a second,
+ * misleading error.
  */
 export function guardSession(
   client: Pick<AgentBayClient, 'deleteSession'>,
   options: { deleteOnCancel: boolean },
 ): SessionGuard {
-  let sessionId = '';
-  let creating: Promise<{ sessionId: string }> | undefined;
+  const sessionIds = new Set<string>();
+  const creating = new Set<Promise<{ sessionId: string }>>();
   let cancelled = false;
 
   const stopWatching = watchCancellation(async (signal) => {
     cancelled = true;
     core.error(`The step was cancelled (${signal}).`);
-    const id =
-      sessionId ||
-      (await Promise.race([
-        creating?.then((s) => s.sessionId).catch(() => ''),
-        new Promise<string>((resolve) =>
-          setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref(),
+    if (creating.size > 0) {
+      const landed = await Promise.race([
+        Promise.all(
+          [...creating].map((request) => request.then((s) => s.sessionId).catch(() => '')),
         ),
-      ])) ||
-      '';
-    if (!id && creating) saveState.createUncertain();
-    if (id && options.deleteOnCancel) {
-      try {
-        await client.deleteSession(id, {
-          timeoutMs: CANCEL_DELETE_MS,
-          retryBudgetMs: CANCEL_DELETE_MS,
-        });
-        saveState.deletedByMain();
-        core.info(`Deleted session ${id} on cancellation.`);
-      } catch (error) {
-        core.warning(
-          `Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`,
-        );
-      }
+        new Promise<string[]>((resolve) =>
+          setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref(),
+        ),
+      ]);
+      for (const id of landed) if (id) sessionIds.add(id);
+      // A create still unanswered may yet make a session: the post step searches for it.
+      if (landed.length === 0 || landed.includes('')) saveState.createUncertain();
     }
-    core.setFailed(`Cancelled by ${signal}${id ? ` while session ${id} was in use` : ''}.`);
+    const ids = [...sessionIds];
+    if (ids.length > 0 && options.deleteOnCancel) {
+      const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id)));
+      if (deleted.every(Boolean)) saveState.deletedByMain();
+    }
+    const which =
+      ids.length === 1
+        ? ` while session ${ids[0]} was in use`
+        : ids.length > 1
+          ? ` while ${ids.length} sessions were in use`
+          : '';
+    core.setFailed(`Cancelled by ${signal}${which}.`);
     process.exit(1);
   });
 
   return {
-    creating: (request) => void (creating = request),
-    created: (id) => void (sessionId = id),
+    creating: (request) => {
+      creating.add(request);
+      // Settled creates are known by their outcome (created() or a failure), not waited for.
+      request.then(
+        () => creating.delete(request),
+        () => creating.delete(request),
+      );
+    },
+    created: (id) => void sessionIds.add(id),
     get cancelled() {
       return cancelled;
     },
     stop: stopWatching,
   };
+}
+
+async function deleteOnCancel(
+  client: Pick<AgentBayClient, 'deleteSession'>,
+  id: string,
+): Promise<boolean> {
+  try {
+    await client.deleteSession(id, {
+      timeoutMs: CANCEL_DELETE_MS,
+      retryBudgetMs: CANCEL_DELETE_MS,
+    });
+    core.info(`Deleted session ${id} on cancellation.`);
+    return true;
+  } catch (error) {
+    core.warning(
+      `Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`,
+    );
+    return false;
+  }
 }

@@ -87,16 +87,21 @@ async function deleteAll(
   limits: CleanupLimits,
 ): Promise<void> {
   const handled = new Set<string>();
-  if (state.sessionId) {
-    handled.add(state.sessionId);
-    if (state.deletedByMain) {
-      core.info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
-    } else {
-      await deleteOne(client, state.sessionId);
+  const saved = [...new Set([state.sessionId, ...state.sessionIds].filter(Boolean))];
+  for (const id of saved) handled.add(id);
+  if (state.deletedByMain) {
+    for (const id of saved) {
+      core.info(`Session ${id} was already deleted when the step was cancelled.`);
     }
+  } else {
+    // A batch's sessions are independent: delete them side by side.
+    await Promise.all(saved.map((id) => deleteOne(client, id)));
   }
   let found = await deleteLabelled(client, state.cleanupToken, handled);
-  if (!state.createUncertain || state.sessionId || found > 0) return;
+  // With every create confirmed there is nothing more to look for.
+  if (!state.createUncertain || (saved.length > 0 && state.sessionIds.length === 0) || found > 0) {
+    return;
+  }
   const until = Date.now() + limits.searchWindowMs;
   core.info(
     `A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`,

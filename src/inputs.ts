@@ -4,7 +4,12 @@ import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay
 import type { CodeSource } from './code-source.ts';
 import { InputError } from './input-error.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
-import { resolveWorkspaceFile } from './workspace-files.ts';
+import {
+  expandWorkspaceFiles,
+  isPattern,
+  patternLines,
+  resolveWorkspaceFile,
+} from './workspace-files.ts';
 
 export { InputError };
 
@@ -13,6 +18,10 @@ export const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 export const MAX_TIMEOUT_S = 60;
 export const MAX_CODE_BYTES = 512 * 1024;
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+export const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+export const MAX_BATCH_RUNS = 200;
 
 export interface ActionInputs {
   code: string;
@@ -33,6 +42,20 @@ export interface ActionInputs {
   artifact: string;
   comment: CommentInputs | undefined;
   syntaxCheck: SyntaxCheckMode;
+  /**
+   * Several runs in one step (`file` with several lines or a pattern), in order; undefined
+   * for a single run, which `code`/`source`/`language` describe.
+   */
+  batch: PlannedRun[] | undefined;
+  /** How many sessions run the batch at once. */
+  parallel: number;
+}
+
+/** One run of a batch: a file and the language it runs in. */
+export interface PlannedRun {
+  source: CodeSource;
+  language: Language;
+  code: string;
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -63,11 +86,18 @@ export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInputs {
   const apiKey = readApiKey(read, env);
-  const { code, source } = readCode(read, env);
+  const { code, source, batch } = readCode(read, env);
   return {
     code,
     source,
     language: readLanguage(read('language'), source),
+    batch,
+    parallel: parseInteger('parallel', read('parallel'), {
+      min: 1,
+      max: MAX_PARALLEL,
+      fallback: 1,
+      unit: 'sessions',
+    }),
     timeoutS: parseInteger('timeout', read('timeout'), {
       min: 1,
       max: MAX_TIMEOUT_S,
@@ -150,7 +180,10 @@ function parseSyntaxCheck(value: string): SyntaxCheckMode {
   );
 }
 
-function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; source: CodeSource } {
+function readCode(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+): { code: string; source: CodeSource; batch?: PlannedRun[] } {
   // Not trimmed: leading indentation can matter.
   const inline = read('code', { trimWhitespace: false });
   const file = read('file');
@@ -160,7 +193,15 @@ function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; so
       "and 'file' cannot both be set: give the code inline or as a file",
     );
   }
-  if (file) return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+  if (file) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const lines = patternLines(file);
+    // One plain path is the single run it has always been; anything else is a batch.
+    if (lines.length === 1 && !isPattern(lines[0] ?? '')) return readCodeFile(file, workspace);
+    const batch = readBatch(lines, workspace, read('language'));
+    const first = batch[0] as PlannedRun;
+    return { code: first.code, source: first.source, batch };
+  }
   if (!inline.trim()) {
     throw new InputError(
       'code',
@@ -182,6 +223,23 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
   const bytes = readFileSync(resolved.realPath);
   checkCodeText('file', bytes, file);
   return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+}
+
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines: string[], workspace: string, language: string): PlannedRun[] {
+  const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+  return files.map((file) => {
+    if (file.size > MAX_CODE_BYTES) {
+      throw new InputError(
+        'file',
+        `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`,
+      );
+    }
+    const bytes = readFileSync(file.realPath);
+    checkCodeText('file', bytes, file.path);
+    const source: CodeSource = { kind: 'file', path: file.path };
+    return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+  });
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {
@@ -230,7 +288,7 @@ function readLanguage(value: string, source: CodeSource): Language {
 export function parseInteger(
   input: string,
   value: string,
-  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' },
+  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' | 'sessions' },
 ): number {
   if (value === '') return range.fallback;
   const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;

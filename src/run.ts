@@ -5,6 +5,7 @@ import { guardSession } from './cancellation.ts';
 import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
+import { runBatchStep } from './run-batch.ts';
 import { buildRunReport } from './report/build-report.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
@@ -19,6 +20,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     // Masked before anything else can print it.
     core.setSecret(readApiKey(core.getInput, env));
     inputs = readInputs(core.getInput, env);
+    // Several runs: the sandbox reports each file's syntax errors as that run's failure.
+    if (inputs.batch) return await runBatchStep(inputs, inputs.batch, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
     core.setFailed(describeFailure(error));

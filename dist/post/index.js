@@ -77840,14 +77840,14 @@ const MAX_BRACE_EXPANSIONS = 256;
  * The lines of a multi-line input: trimmed, without blank lines and `#` comments
  * (a path starting with '#' can be written as `\#name`).
  */
-function patternLines(value) {
+function workspace_files_patternLines(value) {
     return value
         .split(/\r\n|\r|\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 /** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function isPattern(line) {
+function workspace_files_isPattern(line) {
     return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
 }
 /**
@@ -77877,7 +77877,7 @@ function workspace_files_resolveWorkspaceFile(input, file, workspace) {
  * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
  * whatever their position. A positive line that matches nothing is an error naming it.
  */
-function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
@@ -78320,6 +78320,10 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -78333,11 +78337,18 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source } = readCode(read, env);
+    const { code, source, batch } = readCode(read, env);
     return {
         code,
         source,
         language: readLanguage(read('language'), source),
+        batch,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -78414,8 +78425,16 @@ function readCode(read, env) {
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file)
-        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+    if (file) {
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const lines = patternLines(file);
+        // One plain path is the single run it has always been; anything else is a batch.
+        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
+            return readCodeFile(file, workspace);
+        const batch = readBatch(lines, workspace, read('language'));
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -78430,6 +78449,19 @@ function readCodeFile(file, workspace) {
     const bytes = readFileSync(resolved.realPath);
     checkCodeText('file', bytes, file);
     return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+}
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines, workspace, language) {
+    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    return files.map((file) => {
+        if (file.size > MAX_CODE_BYTES) {
+            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+        }
+        const bytes = readFileSync(file.realPath);
+        checkCodeText('file', bytes, file.path);
+        const source = { kind: 'file', path: file.path };
+        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+    });
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -78591,6 +78623,7 @@ function parseLabels(value) {
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
+    sessionIds: 'session-ids',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     createUncertain: 'create-uncertain',
@@ -78598,6 +78631,8 @@ const KEYS = {
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
     sessionId: (id) => saveState(KEYS.sessionId, id),
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    sessionIds: (ids) => saveState(KEYS.sessionIds, JSON.stringify(ids)),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
     createUncertain: () => saveState(KEYS.createUncertain, 'true'),
@@ -78606,10 +78641,22 @@ function readState() {
     return {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
+        sessionIds: parseIds(getState(KEYS.sessionIds)),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
         createUncertain: getState(KEYS.createUncertain) === 'true',
     };
+}
+function parseIds(text) {
+    if (!text)
+        return [];
+    try {
+        const value = JSON.parse(text);
+        return Array.isArray(value) ? value.filter((id) => typeof id === 'string') : [];
+    }
+    catch {
+        return [];
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -78683,18 +78730,23 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
 }
 async function deleteAll(client, state, limits) {
     const handled = new Set();
-    if (state.sessionId) {
-        handled.add(state.sessionId);
-        if (state.deletedByMain) {
-            info(`Session ${state.sessionId} was already deleted when the step was cancelled.`);
-        }
-        else {
-            await deleteOne(client, state.sessionId);
+    const saved = [...new Set([state.sessionId, ...state.sessionIds].filter(Boolean))];
+    for (const id of saved)
+        handled.add(id);
+    if (state.deletedByMain) {
+        for (const id of saved) {
+            info(`Session ${id} was already deleted when the step was cancelled.`);
         }
     }
+    else {
+        // A batch's sessions are independent: delete them side by side.
+        await Promise.all(saved.map((id) => deleteOne(client, id)));
+    }
     let found = await deleteLabelled(client, state.cleanupToken, handled);
-    if (!state.createUncertain || state.sessionId || found > 0)
+    // With every create confirmed there is nothing more to look for.
+    if (!state.createUncertain || (saved.length > 0 && state.sessionIds.length === 0) || found > 0) {
         return;
+    }
     const until = Date.now() + limits.searchWindowMs;
     info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
     while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {

@@ -14,6 +14,8 @@ export interface FinishedRun extends ReportedCode {
   sessionKept: boolean;
   /** Values that must not reach any file, output, log or summary. */
   secrets: string[];
+  /** Names the result file when one session has several runs (default: the session id). */
+  resultKey?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface FinishedRun extends ReportedCode {
  */
 export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunReport {
   const result = redactResult(run.result, run.secrets);
-  const resultFile = resultFilePath(env, run.sessionId);
+  const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
   return {
     language: run.language,
     source: run.source,

@@ -1,0 +1,167 @@
+import * as core from '@actions/core';
+import { AgentBayClient } from './agentbay/client.ts';
+import type { CodeRunResult } from './agentbay/run-code-result.ts';
+import { runBatch, type BatchOutcome } from './batch.ts';
+import { guardSession } from './cancellation.ts';
+import { debugExchange, describeFailure } from './failure.ts';
+import type { ActionInputs, PlannedRun } from './inputs.ts';
+import { publishFailure } from './publish.ts';
+import { annotate, fail, locationProperties } from './report/annotations.ts';
+import {
+  batchCounts,
+  renderBatchSummary,
+  runName,
+  setBatchOutputs,
+  writeBatchIndex,
+  type BatchEntry,
+} from './report/batch-report.ts';
+import { buildRunReport } from './report/build-report.ts';
+import { writeResultFile, resultFilePath } from './report/result-file.ts';
+import { LANGUAGE_NAMES } from './report/verdict.ts';
+import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { saveState } from './state.ts';
+import { USER_AGENT } from './version.ts';
+
+/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
+export async function runBatchStep(
+  inputs: ActionInputs,
+  runs: readonly PlannedRun[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  const cleanupToken = newCleanupToken();
+  saveState.cleanupToken(cleanupToken);
+  if (!inputs.cleanup) saveState.keepSession();
+
+  const client = new AgentBayClient({
+    endpoint: inputs.endpoint,
+    apiKey: inputs.apiKey,
+    userAgent: USER_AGENT,
+    onExchange: debugExchange,
+  });
+  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+  const sessionIds: string[] = [];
+  const started = Date.now();
+  try {
+    const sessions = Math.min(inputs.parallel, runs.length);
+    core.info(
+      `Running ${runs.length} files in up to ${sessions} session${sessions === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`,
+    );
+    const outcomes = await runBatch(
+      client,
+      runs,
+      {
+        parallel: inputs.parallel,
+        timeoutS: inputs.timeoutS,
+        create: {
+          imageId: inputs.imageId,
+          labels: sessionLabels(env, cleanupToken, inputs.labels),
+          loginRegionId: inputs.regionId,
+          idleReleaseTimeoutS: inputs.idleTimeoutS,
+        },
+      },
+      {
+        creating: (request) => guard.creating(request),
+        created: (id) => {
+          guard.created(id);
+          sessionIds.push(id);
+          // Recorded before the session is used, so the post step can always delete it.
+          saveState.sessionIds(sessionIds);
+          if (sessionIds.length === 1) {
+            saveState.sessionId(id);
+            core.setOutput('session-id', id);
+          }
+          core.info(`Session ${id} created.`);
+        },
+        createUncertain: () => saveState.createUncertain(),
+        stopped: () => guard.cancelled,
+        info: (message) => core.info(message),
+      },
+    );
+    if (guard.cancelled) return;
+    await publishBatch(inputs, env, outcomes, Date.now() - started, sessionIds[0] ?? 'batch');
+  } catch (error) {
+    publishFailure(describeFailure(error));
+  } finally {
+    if (!guard.cancelled) {
+      guard.stop();
+      await client.close();
+    }
+  }
+}
+
+async function publishBatch(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  outcomes: readonly BatchOutcome[],
+  wallTimeMs: number,
+  batchKey: string,
+): Promise<void> {
+  const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+  const entries: BatchEntry[] = outcomes.map((outcome) => {
+    const report = buildRunReport(
+      {
+        language: outcome.run.language,
+        source: outcome.run.source,
+        code: outcome.run.code,
+        sessionId: outcome.sessionId,
+        requestId: outcome.requestId,
+        result: outcome.result ?? serviceFailure(outcome.serviceError),
+        wallTimeMs: outcome.durationMs,
+        sessionKept: !inputs.cleanup,
+        secrets,
+        resultKey: `${batchKey}-run-${outcome.index + 1}`,
+      },
+      env,
+    );
+    writeResultFile(report);
+    return { report, durationMs: outcome.durationMs };
+  });
+
+  const indexFile = resultFilePath(env, `${batchKey}-batch`);
+  writeBatchIndex(indexFile, entries);
+  const { passed, failed } = batchCounts(entries);
+  for (const { report } of entries) {
+    const verdict = report.result.success ? 'passed' : `failed: ${report.result.error}`;
+    core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
+  }
+  core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
+  setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
+  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+  }
+  for (const { report } of entries) {
+    if (report.result.success) continue;
+    const properties = locationProperties(
+      report.source,
+      report.errorLocation,
+      `${LANGUAGE_NAMES[report.language]} error`,
+    );
+    annotate(
+      inputs.failOnError ? 'error' : 'warning',
+      `${runName(report)} failed: ${report.result.error}`,
+      properties,
+    );
+  }
+  if (failed > 0) {
+    const message = `${failed} of ${entries.length} runs failed.`;
+    if (inputs.failOnError) fail(message);
+    else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
+  }
+}
+
+/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
+function serviceFailure(error: unknown): CodeRunResult {
+  return {
+    success: false,
+    toolError: false,
+    output: '',
+    stdout: '',
+    stderr: '',
+    error: describeFailure(error),
+    errorDetail: '',
+    results: [],
+    executionTimeS: undefined,
+    executionCount: undefined,
+    format: 'structured',
+  };
+}
