@@ -16,6 +16,8 @@ export interface ActionContext {
 export interface ActionCall {
   query: Record<string, string>;
   form: Record<string, string>;
+  /** CreateMcpSession: use this id instead of a generated one (the `session-id` fault). */
+  sessionId?: string;
 }
 
 type Handler = (ctx: ActionContext, call: ActionCall) => Promise<ApiResponse>;
@@ -26,13 +28,14 @@ const MAX_PAGE_SIZE = 100;
 const TOOL_LIST = JSON.stringify([RUN_CODE_TOOL]);
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store, sessionLimit }, { form }) {
+  async CreateMcpSession({ store, sessionLimit }, { form, sessionId }) {
     const labels = parseLabels(form.Labels);
     const limit = sessionLimit();
     // Checked and counted synchronously with create's registration, so concurrent creates
     // cannot overshoot the limit.
     if (limit && store.existingCount() >= limit.max) return quotaRefusal(limit);
     const session = await store.create({
+      id: sessionId,
       imageId: form.ImageId || DEFAULT_IMAGE,
       labels,
       idleTimeoutS: parseOptionalInt(form.Timeout, 'Timeout', 1),
@@ -95,7 +98,8 @@ export const ACTIONS: Record<string, Handler> = {
         AppUserId: '',
         BizType: '',
         EndReason: '',
-        Id: session.id,
+        // The SDK's model types `Id` as a number (a row id), not the session id.
+        Id: session.seq,
         ImageId: session.imageId,
         ImageType: '',
         IsDeleted: 0,

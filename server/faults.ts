@@ -11,6 +11,8 @@ const FAULT_TYPES: readonly FaultType[] = [
   'malformed-json',
   'oversized',
   'data-success-false',
+  'session-id',
+  'ignore-labels',
 ];
 
 export interface AppliedFault {
@@ -64,6 +66,9 @@ export function parseFaultRules(value: unknown): FaultRule[] {
       if (r[key] !== undefined && (typeof r[key] !== 'number' || !(r[key] >= 0))) {
         throw new Error(`fault ${i}: ${key} must be a non-negative number`);
       }
+    }
+    if (r.type === 'session-id' && (typeof r.sessionId !== 'string' || !r.sessionId)) {
+      throw new Error(`fault ${i}: session-id needs a non-empty sessionId`);
     }
     return r as FaultRule;
   });

@@ -7,6 +7,7 @@ import { ApiError, errorResponse, type ApiResponse } from './envelope.ts';
 import type { ControlRequest, ControlResponse } from './control.ts';
 import type { FaultPlan } from './faults.ts';
 import { newRequestId } from './ids.ts';
+import { stringifyJson } from './json-text.ts';
 import type { RecordedRequest } from './types.ts';
 
 export interface HttpContext extends ActionContext {
@@ -85,8 +86,8 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     record.status = response.status;
     send(res, response, host, text);
   };
-  const act = (): Promise<ApiResponse> =>
-    runAction(ctx, path, action, { query, form }, host, () => {
+  const act = (overrides: Partial<ActionCall> = {}): Promise<ApiResponse> =>
+    runAction(ctx, path, action, { query, form, ...overrides }, host, () => {
       record.acted = true;
     });
 
@@ -150,14 +151,21 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       return;
     case 'malformed-json': {
       const response = await act();
-      const full = JSON.stringify(withRequestId(response.body, host));
+      const full = stringifyJson(withRequestId(response.body, host));
       reply(response, full.slice(0, Math.max(1, Math.floor(full.length / 2))));
       return;
     }
+    case 'session-id':
+      reply(await act({ sessionId: rule.sessionId }));
+      return;
+    case 'ignore-labels':
+      // A gateway that drops the filter lists every session of the account.
+      reply(await act({ form: { ...form, Labels: '{}' } }));
+      return;
     case 'oversized': {
       const response = await act();
       const size = rule.sizeBytes ?? DEFAULT_OVERSIZED_BYTES;
-      const current = JSON.stringify(withRequestId(response.body, host)).length;
+      const current = stringifyJson(withRequestId(response.body, host)).length;
       const padding = 'x'.repeat(Math.max(0, size - current - 16));
       reply({ status: response.status, body: { ...response.body, Padding: padding } });
       return;
@@ -211,7 +219,7 @@ function withRequestId(body: Record<string, unknown>, host: string): Record<stri
 }
 
 function send(res: ServerResponse, response: ApiResponse, host: string, text?: string): void {
-  writeJson(res, response.status, text ?? JSON.stringify(withRequestId(response.body, host)));
+  writeJson(res, response.status, text ?? stringifyJson(withRequestId(response.body, host)));
 }
 
 function writeJson(res: ServerResponse, status: number, body: string): void {

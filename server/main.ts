@@ -1,6 +1,6 @@
 // CLI: node server/main.ts [--port N] [--host H] [--api-key K] [--max-sessions N]
 import { parseArgs } from 'node:util';
-import { startServer } from './server.ts';
+import { startServer, type AgentBayServer } from './server.ts';
 
 const { values } = parseArgs({
   options: {
@@ -27,12 +27,18 @@ if (
   process.exit(2);
 }
 
-const server = await startServer({
-  maxSessions,
-  host: values.host,
-  port,
-  apiKey: values['api-key'] ?? (process.env.AGENTBAY_LOCAL_API_KEY || undefined),
-});
+let server: AgentBayServer;
+try {
+  server = await startServer({
+    maxSessions,
+    host: values.host,
+    port,
+    apiKey: values['api-key'] ?? (process.env.AGENTBAY_LOCAL_API_KEY || undefined),
+  });
+} catch (error) {
+  console.error(listenFailure(error, values.host, port));
+  process.exit(1);
+}
 console.log(`AgentBay-compatible server listening on ${server.url}`);
 
 let stopping = false;
@@ -49,3 +55,18 @@ const stop = (): void => {
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);
+
+/** One line a person can act on, instead of a stack trace, for the usual ways listen fails. */
+function listenFailure(error: unknown, host: string, port: number): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EADDRINUSE') {
+    return `Port ${port} on ${host} is already in use (another server still running?): choose another with --port, or --port 0 for any free one.`;
+  }
+  if (code === 'EACCES') {
+    return `Not allowed to listen on port ${port}: choose a port above 1023 with --port.`;
+  }
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') {
+    return `Cannot listen on host ${host}: it is not an address of this machine; change it with --host.`;
+  }
+  return `Cannot start the server on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`;
+}

@@ -19,7 +19,8 @@ CELL = '<cell>'
 
 
 def main():
-    with open(sys.argv[1], encoding='utf-8') as fh:
+    # utf-8-sig: a leading byte-order mark is dropped, as Python does for a source file.
+    with open(sys.argv[1], encoding='utf-8-sig') as fh:
         source = fh.read()
     # Lets tracebacks quote source lines of "<cell>".
     linecache.cache[CELL] = (len(source), None, source.splitlines(True), CELL)

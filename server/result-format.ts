@@ -1,5 +1,7 @@
 // Encodes a run_code outcome as CallMcpTool `Data`, in each variant the real service (or its
 // SDKs) is known to produce, so clients can be tested against all of them (protocol §6.2, §7).
+import { randomBytes } from 'node:crypto';
+import { stringifyJson } from './json-text.ts';
 import type { RunOutcome } from './run-code.ts';
 import type { ResultFormat } from './types.ts';
 
@@ -57,7 +59,7 @@ export function runResultData(outcome: RunOutcome, format: ResultFormat): unknow
     const items = outcome.results.map((bundle) => {
       const { isMainResult, ...rest } = bundle;
       const item = { [snake ? 'is_main_result' : 'isMainResult']: isMainResult === true, ...rest };
-      return format.itemsAs === 'strings' ? JSON.stringify(item) : item;
+      return format.itemsAs === 'strings' ? stringifyJson(item) : item;
     });
     const payload = {
       executionError: asIsError ? '' : outcome.executionError,
@@ -66,8 +68,10 @@ export function runResultData(outcome: RunOutcome, format: ResultFormat): unknow
       stderr,
       [snake ? 'execution_time' : 'executionTime']: Number(outcome.executionTime.toFixed(6)),
       [snake ? 'execution_count' : 'executionCount']: 1,
+      // The Go SDK's struct has it; support asks for it.
+      traceId: newTraceId(),
     };
-    text = JSON.stringify(payload);
+    text = stringifyJson(payload);
     if (format.encoding === 'double') text = JSON.stringify(text);
   }
   return toolData(text, asIsError, format);
@@ -82,4 +86,9 @@ function toolData(text: string, isError: boolean, format: ResultFormat): unknown
   const content = format.includeType ? { type: 'text', text } : { text };
   const data = { content: [content], isError };
   return format.dataAsString ? JSON.stringify(data) : data;
+}
+
+/** 32 hex digits, the shape of a W3C/EagleEye trace id. */
+function newTraceId(): string {
+  return randomBytes(16).toString('hex');
 }

@@ -24,6 +24,8 @@ export interface Session extends SessionView {
 }
 
 export interface CreateParams {
+  /** Normally generated; a test may impose one (any text: the service's id format is not ours). */
+  id?: string;
   imageId: string;
   labels: Record<string, string>;
   idleTimeoutS?: number;
@@ -55,7 +57,7 @@ export class SessionStore {
   }
 
   async create(params: CreateParams): Promise<Session> {
-    const id = newSessionId();
+    const id = params.id ?? newSessionId();
     const session: Session = {
       id,
       status: 'RUNNING',
@@ -67,7 +69,8 @@ export class SessionStore {
       runCount: 0,
       appInstanceId: `ai-${randomAlnum(16)}`,
       resourceId: `p-${randomAlnum(16)}`,
-      dir: join(this.root, id),
+      // An imposed id may hold anything (`/`, `..`): its directory is named by number instead.
+      dir: join(this.root, params.id === undefined ? id : `imposed-${this.nextSeq}`),
       seq: this.nextSeq++,
       running: new Set(),
     };

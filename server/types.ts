@@ -23,7 +23,9 @@ export type FaultType =
   | 'reset-after'
   | 'malformed-json'
   | 'oversized'
-  | 'data-success-false';
+  | 'data-success-false'
+  | 'session-id'
+  | 'ignore-labels';
 
 export interface FaultRule {
   /** Action name, e.g. 'CreateMcpSession', or '*' for every action. */
@@ -40,6 +42,8 @@ export interface FaultRule {
   message?: string;
   /** delay: wait this long before acting. */
   delayMs?: number;
+  /** session-id: the id CreateMcpSession gives the new session instead of a generated one. */
+  sessionId?: string;
   /** oversized: approximate size of the (valid JSON) body. */
   sizeBytes?: number;
   /**

@@ -31,8 +31,12 @@ export interface BatchOutcome {
 }
 
 export interface BatchHooks {
+  /** A create is about to be sent (recorded first, so a step killed meanwhile still knows). */
+  createStarting(): void;
   /** A create was sent (for cancellation: it may still answer). */
   creating(request: Promise<{ sessionId: string }>): void;
+  /** A create ended without a session, provably (the service refused it). */
+  createFailed(): void;
   /** A session exists; called before it is used, so it can be recorded for the post step. */
   created(sessionId: string): void;
   /** A create went unanswered: the service may have made a session anyway. */
@@ -74,6 +78,7 @@ export async function runBatch(
   const createSession = async (): Promise<string | undefined> => {
     for (let attempt = 0; ; attempt++) {
       if (queue.length === 0 || hooks.stopped()) return undefined;
+      hooks.createStarting();
       const request = client.createSession(options.create);
       hooks.creating(request);
       try {
@@ -82,7 +87,8 @@ export async function runBatch(
         alive++;
         return sessionId;
       } catch (error) {
-        if (error instanceof AgentBayError && error.outcomeUnknown) hooks.createUncertain();
+        if (error instanceof AgentBayError && !error.outcomeUnknown) hooks.createFailed();
+        else hooks.createUncertain();
         if (!isQuotaRefusal(error) || alive === 0) {
           firstCreateError ??= error;
           if (alive > 0) {

@@ -1,14 +1,19 @@
 import * as core from '@actions/core';
 import type { AgentBayClient } from './agentbay/client.ts';
 import { describeFailure } from './failure.ts';
+import { printableId } from './printable-id.ts';
 import { saveState } from './state.ts';
 
 /**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
  */
+export const CANCEL_WINDOW_MS = 8_500;
 const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
 
 /**
  * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
@@ -44,24 +49,30 @@ export interface SessionGuard {
 /**
  * Watches for cancellation while the main step holds sessions (one, or a batch's several).
  * On cancel it waits briefly for creates in flight, deletes every session (unless they are
- * to be kept), fails the step and exits: a run_code call in flight would only add a second,
- * misleading error.
+ * to be kept) side by side, fails the step and exits: a run_code call in flight would only
+ * add a second, misleading error.
  */
 export function guardSession(
   client: Pick<AgentBayClient, 'deleteSession'>,
   options: { deleteOnCancel: boolean },
 ): SessionGuard {
   const sessionIds = new Set<string>();
-  const creating = new Set<Promise<{ sessionId: string }>>();
+  const pending = new Set<Promise<{ sessionId: string }>>();
   let cancelled = false;
 
   const stopWatching = watchCancellation(async (signal) => {
+    const deadline = Date.now() + CANCEL_WINDOW_MS;
     cancelled = true;
     core.error(`The step was cancelled (${signal}).`);
-    if (creating.size > 0) {
+    if (pending.size > 0) {
       const landed = await Promise.race([
         Promise.all(
-          [...creating].map((request) => request.then((s) => s.sessionId).catch(() => '')),
+          [...pending].map((request) =>
+            request.then(
+              (s) => s.sessionId,
+              () => '',
+            ),
+          ),
         ),
         new Promise<string[]>((resolve) =>
           setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref(),
@@ -69,31 +80,32 @@ export function guardSession(
       ]);
       for (const id of landed) if (id) sessionIds.add(id);
       // A create still unanswered may yet make a session: the post step searches for it.
-      if (landed.length === 0 || landed.includes('')) saveState.createUncertain();
+      if (landed.length === 0) saveState.createUncertain();
     }
     const ids = [...sessionIds];
-    if (ids.length > 0 && options.deleteOnCancel) {
-      const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id)));
+    const left = deadline - Date.now();
+    if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
+      core.warning(
+        `No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`,
+      );
+    } else if (ids.length > 0 && options.deleteOnCancel) {
+      const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
       if (deleted.every(Boolean)) saveState.deletedByMain();
     }
     const which =
-      ids.length === 1
-        ? ` while session ${ids[0]} was in use`
-        : ids.length > 1
-          ? ` while ${ids.length} sessions were in use`
-          : '';
+      ids.length > 0
+        ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
+        : '';
     core.setFailed(`Cancelled by ${signal}${which}.`);
     process.exit(1);
   });
 
   return {
     creating: (request) => {
-      creating.add(request);
-      // Settled creates are known by their outcome (created() or a failure), not waited for.
-      request.then(
-        () => creating.delete(request),
-        () => creating.delete(request),
-      );
+      pending.add(request);
+      // Once settled, a create is known by its outcome (created(), or a failure).
+      const settle = () => void pending.delete(request);
+      request.then(settle, settle);
     },
     created: (id) => void sessionIds.add(id),
     get cancelled() {
@@ -103,20 +115,24 @@ export function guardSession(
   };
 }
 
+function describeSessions(ids: readonly string[]): string {
+  return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
+}
+
 async function deleteOnCancel(
   client: Pick<AgentBayClient, 'deleteSession'>,
   id: string,
+  leftMs: number,
 ): Promise<boolean> {
+  const shown = printableId(id);
   try {
-    await client.deleteSession(id, {
-      timeoutMs: CANCEL_DELETE_MS,
-      retryBudgetMs: CANCEL_DELETE_MS,
-    });
-    core.info(`Deleted session ${id} on cancellation.`);
+    // Every attempt, retries included, ends by the deadline.
+    await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
+    core.info(`Deleted session ${shown} on cancellation.`);
     return true;
   } catch (error) {
     core.warning(
-      `Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`,
+      `Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`,
     );
     return false;
   }

@@ -2,6 +2,9 @@ import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { debugExchange, describeFailure } from './failure.ts';
 import { parseEndpoint, readApiKey } from './inputs.ts';
+import { isSessionGone } from './agentbay/errors.ts';
+import { carriesToken, hasValidProof, isCleanupToken } from './ownership.ts';
+import { printableId } from './printable-id.ts';
 import { CLEANUP_TOKEN_LABEL } from './session-labels.ts';
 import { readState, type SavedState } from './state.ts';
 import { USER_AGENT } from './version.ts';
@@ -26,9 +29,11 @@ export const CLEANUP_LIMITS: CleanupLimits = {
 };
 
 /**
- * The post step: delete the session the main step saved, then every other session that
- * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
- * problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the session the main step saved; when the main step could not
+ * confirm its session (a create in flight when it was killed, or unanswered), look for the
+ * session by this step's label. Only sessions this step provably created are deleted: a saved
+ * id with a valid proof, or a session whose own labels carry this step's token. Never fails
+ * the job: problems become warnings, and the service's idle timeout is the last backstop.
  */
 export async function cleanup(
   env: NodeJS.ProcessEnv = process.env,
@@ -40,14 +45,30 @@ export async function cleanup(
     core.info('The main step created no session: nothing to clean up.');
     return;
   }
+  const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
+  if (!isCleanupToken(state.cleanupToken)) {
+    core.warning(
+      `The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`,
+    );
+    return;
+  }
   if (state.keepSession) {
-    core.info(`cleanup is false: session ${state.sessionId || '(none)'} is kept.`);
+    core.info(`cleanup is false: session ${shownId} is kept.`);
+    return;
+  }
+  if (
+    !state.sessionId &&
+    state.batchSessions.length === 0 &&
+    (state.create === '' || state.create === 'failed')
+  ) {
+    core.info('The main step created no session: nothing to clean up.');
     return;
   }
 
   let client: AgentBayClient;
+  let apiKey: string;
   try {
-    const apiKey = readApiKey(core.getInput, env);
+    apiKey = readApiKey(core.getInput, env);
     core.setSecret(apiKey);
     client = new AgentBayClient({
       endpoint: parseEndpoint(core.getInput('endpoint')),
@@ -59,7 +80,7 @@ export async function cleanup(
     });
   } catch (error) {
     core.warning(
-      `Cannot clean up: ${describeFailure(error)}. Session ${state.sessionId || '(unknown)'} is released by its idle timeout.`,
+      `Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`,
     );
     return;
   }
@@ -69,7 +90,7 @@ export async function cleanup(
     timer = setTimeout(() => resolve('deadline'), deadlineMs);
   });
   try {
-    const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
+    const outcome = await Promise.race([deleteOwn(client, apiKey, state, limits), deadline]);
     if (outcome === 'deadline') {
       core.warning(
         `Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`,
@@ -81,43 +102,90 @@ export async function cleanup(
   }
 }
 
-async function deleteAll(
+async function deleteOwn(
   client: AgentBayClient,
+  apiKey: string,
   state: SavedState,
   limits: CleanupLimits,
 ): Promise<void> {
-  const handled = new Set<string>();
-  const saved = [...new Set([state.sessionId, ...state.sessionIds].filter(Boolean))];
-  for (const id of saved) handled.add(id);
-  if (state.deletedByMain) {
-    for (const id of saved) {
-      core.info(`Session ${id} was already deleted when the step was cancelled.`);
-    }
-  } else {
-    // A batch's sessions are independent: delete them side by side.
-    await Promise.all(saved.map((id) => deleteOne(client, id)));
-  }
-  let found = await deleteLabelled(client, state.cleanupToken, handled);
-  // With every create confirmed there is nothing more to look for.
-  if (!state.createUncertain || (saved.length > 0 && state.sessionIds.length === 0) || found > 0) {
+  const { sessionId, cleanupToken } = state;
+  if (state.batchSessions.length > 0) {
+    await deleteBatch(client, apiKey, state, limits);
     return;
   }
-  const until = Date.now() + limits.searchWindowMs;
-  core.info(
-    `A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`,
-  );
-  while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
-    await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
-    found = await deleteLabelled(client, state.cleanupToken, handled);
+  if (sessionId) {
+    if (state.deletedByMain) {
+      core.info(
+        `Session ${printableId(sessionId)} was already deleted when the step was cancelled.`,
+      );
+    } else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
+      await deleteOne(client, sessionId);
+    } else {
+      // Not written by this step's main step as it stands: delete it only if it is ours.
+      await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
+    }
+    return;
   }
-  if (found === 0) {
-    core.info(
-      'No session from the unanswered create turned up; if one appears later, its idle timeout releases it.',
-    );
+  await searchByLabel(client, state, new Set(), limits);
+}
+
+/**
+ * A batch's sessions, side by side, each checked like a single saved one; then, when one of
+ * its creates was never confirmed, the label search for what that create may have made.
+ */
+async function deleteBatch(
+  client: AgentBayClient,
+  apiKey: string,
+  state: SavedState,
+  limits: CleanupLimits,
+): Promise<void> {
+  const { cleanupToken } = state;
+  const handled = new Set(state.batchSessions.map((s) => s.id));
+  await Promise.all(
+    state.batchSessions.map(async ({ id, proof }) => {
+      if (state.deletedByMain) {
+        core.info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
+      } else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
+        await deleteOne(client, id);
+      } else {
+        await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
+      }
+    }),
+  );
+  if (state.create === 'sent' || state.create === 'unknown') {
+    await searchByLabel(client, state, handled, limits);
   }
 }
 
-/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
+/** The create may still complete: labels are eventually consistent and the service may
+ * finish a create late, so look again for a while. */
+async function searchByLabel(
+  client: AgentBayClient,
+  state: SavedState,
+  handled: Set<string>,
+  limits: CleanupLimits,
+): Promise<void> {
+  const { cleanupToken } = state;
+  const until = Date.now() + limits.searchWindowMs;
+  core.info(
+    `The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`,
+  );
+  for (;;) {
+    const found = await deleteLabelled(client, cleanupToken, handled);
+    if (found !== 0) return;
+    if (Date.now() + limits.searchIntervalMs > until) break;
+    await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
+  }
+  core.info(
+    'No session from the unconfirmed create turned up; if one appears later, its idle timeout releases it.',
+  );
+}
+
+/**
+ * Deletes the sessions listed under this step's label that were not handled yet and whose own
+ * labels carry the token (a gateway may ignore the filter); returns how many were found, or
+ * -1 when the list failed (searching again would only fail again).
+ */
 async function deleteLabelled(
   client: AgentBayClient,
   cleanupToken: string,
@@ -128,32 +196,65 @@ async function deleteLabelled(
     sessions = await client.listAllSessions({ [CLEANUP_TOKEN_LABEL]: cleanupToken });
   } catch (error) {
     core.warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
-    return 0;
+    return -1;
   }
   let count = 0;
   for (const session of sessions) {
     if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status)) continue;
     handled.add(session.sessionId);
-    count++;
-    core.info(
-      `Found session ${session.sessionId} from this step that was never reported back; deleting it.`,
-    );
-    await deleteOne(client, session.sessionId);
+    if (
+      await deleteIfOwned(client, session.sessionId, cleanupToken, "listed under this step's label")
+    ) {
+      count++;
+    }
   }
   return count;
 }
 
+/** Deletes the session only when its labels carry this step's token; returns whether it did. */
+async function deleteIfOwned(
+  client: AgentBayClient,
+  sessionId: string,
+  cleanupToken: string,
+  where: string,
+): Promise<boolean> {
+  const shown = printableId(sessionId);
+  let labels: Record<string, string>;
+  try {
+    ({ labels } = await client.getLabels(sessionId));
+  } catch (error) {
+    if (isSessionGone(error)) {
+      core.info(`Session ${shown} (${where}) is already gone.`);
+    } else {
+      core.warning(
+        `Could not check whose session ${shown} (${where}) is, so it was not deleted: ${describeFailure(error)}`,
+      );
+    }
+    return false;
+  }
+  if (!carriesToken(labels, cleanupToken)) {
+    core.warning(
+      `Session ${shown} (${where}) does not carry this step's label, so it is not this step's and was left alone.`,
+    );
+    return false;
+  }
+  core.info(`Found session ${shown} from this step that was never reported back; deleting it.`);
+  await deleteOne(client, sessionId);
+  return true;
+}
+
 async function deleteOne(client: AgentBayClient, sessionId: string): Promise<void> {
+  const shown = printableId(sessionId);
   try {
     const { alreadyGone, requestId } = await client.deleteSession(sessionId);
     core.info(
       alreadyGone
-        ? `Session ${sessionId} was already gone.`
-        : `Deleted session ${sessionId} (request id ${requestId || 'none'}).`,
+        ? `Session ${shown} was already gone.`
+        : `Deleted session ${shown} (request id ${requestId || 'none'}).`,
     );
   } catch (error) {
     core.warning(
-      `Could not delete session ${sessionId}: ${describeFailure(error)}. Its idle timeout releases it.`,
+      `Could not delete session ${shown}: ${describeFailure(error)}. Its idle timeout releases it.`,
     );
   }
 }

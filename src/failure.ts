@@ -13,10 +13,18 @@ export function debugExchange(exchange: Exchange): void {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 export function describeFailure(error: unknown): string {
   if (!(error instanceof AgentBayError)) {
-    return error instanceof Error ? error.message : String(error);
+    // An input error can quote the input, and an input can be megabytes long.
+    return clip(error instanceof Error ? error.message : String(error));
   }
   const hint = hintFor(error);
   return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+
+function clip(text: string): string {
+  return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 
 function hintFor(error: AgentBayError): string {

@@ -222,7 +222,11 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
   }
   const bytes = readFileSync(resolved.realPath);
   checkCodeText('file', bytes, file);
-  return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
+  return {
+    // A byte-order mark is no code: Python and Node drop it from a source file.
+    code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+    source: { kind: 'file', path: resolved.path },
+  };
 }
 
 /** Every file the `file` lines name, read and checked, each with its language. */

@@ -1,5 +1,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
+import { printableId } from './printable-id.ts';
+import type { Redactor } from './secrets.ts';
 import { describeFailure } from './failure.ts';
 import { uploadArtifact } from './github/artifact.ts';
 import { upsertComment } from './github/pr-comment.ts';
@@ -38,7 +40,7 @@ export async function publishRun(
   if (!inputs.cleanup) {
     annotate(
       'notice',
-      `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`,
+      `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`,
     );
   }
   failIfCodeFailed(inputs, runReport);
@@ -107,8 +109,12 @@ function failIfCodeFailed(inputs: ActionInputs, runReport: RunReport): void {
 export async function publishSyntaxError(
   inputs: ActionInputs,
   env: NodeJS.ProcessEnv,
-  syntax: Extract<SyntaxCheck, { status: 'error' }>,
+  found: Extract<SyntaxCheck, { status: 'error' }>,
+  redact: Redactor,
 ): Promise<void> {
+  // The checker quotes the code (and the summary shows it): secrets out first.
+  const syntax = { ...found, message: redact(found.message) };
+  inputs = { ...inputs, code: redact(inputs.code) };
   setOutputs(failureOutputs(syntax.message));
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();

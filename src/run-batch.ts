@@ -19,7 +19,10 @@ import { buildRunReport } from './report/build-report.ts';
 import { writeResultFile, resultFilePath } from './report/result-file.ts';
 import { LANGUAGE_NAMES } from './report/verdict.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
-import { saveState } from './state.ts';
+import { saveState, type SavedSession } from './state.ts';
+import { sessionProof } from './ownership.ts';
+import { printableId } from './printable-id.ts';
+import { makeRedactor } from './secrets.ts';
 import { USER_AGENT } from './version.ts';
 
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
@@ -39,12 +42,19 @@ export async function runBatchStep(
     onExchange: debugExchange,
   });
   const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
-  const sessionIds: string[] = [];
+  const sessions: SavedSession[] = [];
+  // The post step looks for an unconfirmed create's session only while one may exist.
+  let creates = 0;
+  let uncertain = false;
+  const settle = (): void => {
+    if (--creates === 0 && !uncertain) saveState.createSettled();
+  };
+  const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
   const started = Date.now();
   try {
-    const sessions = Math.min(inputs.parallel, runs.length);
+    const poolSize = Math.min(inputs.parallel, runs.length);
     core.info(
-      `Running ${runs.length} files in up to ${sessions} session${sessions === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`,
+      `Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`,
     );
     const outcomes = await runBatch(
       client,
@@ -60,27 +70,38 @@ export async function runBatchStep(
         },
       },
       {
+        createStarting: () => {
+          creates++;
+          saveState.createSent();
+        },
         creating: (request) => guard.creating(request),
         created: (id) => {
           guard.created(id);
-          sessionIds.push(id);
+          const proof = sessionProof(inputs.apiKey, cleanupToken, id);
+          sessions.push({ id, proof });
           // Recorded before the session is used, so the post step can always delete it.
-          saveState.sessionIds(sessionIds);
-          if (sessionIds.length === 1) {
-            saveState.sessionId(id);
+          saveState.batchSessions(sessions);
+          if (sessions.length === 1) {
+            saveState.sessionId(id, proof);
             core.setOutput('session-id', id);
           }
-          core.info(`Session ${id} created.`);
+          settle();
+          core.info(`Session ${printableId(id)} created.`);
         },
-        createUncertain: () => saveState.createUncertain(),
+        createFailed: settle,
+        createUncertain: () => {
+          uncertain = true;
+          saveState.createUncertain();
+          settle();
+        },
         stopped: () => guard.cancelled,
         info: (message) => core.info(message),
       },
     );
     if (guard.cancelled) return;
-    await publishBatch(inputs, env, outcomes, Date.now() - started, sessionIds[0] ?? 'batch');
+    await publishBatch(inputs, env, outcomes, Date.now() - started, sessions[0]?.id ?? 'batch');
   } catch (error) {
-    publishFailure(describeFailure(error));
+    publishFailure(redact(describeFailure(error)));
   } finally {
     if (!guard.cancelled) {
       guard.stop();
@@ -163,5 +184,6 @@ function serviceFailure(error: unknown): CodeRunResult {
     executionTimeS: undefined,
     executionCount: undefined,
     format: 'structured',
+    traceId: '',
   };
 }

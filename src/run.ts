@@ -7,6 +7,9 @@ import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { runBatchStep } from './run-batch.ts';
 import { buildRunReport } from './report/build-report.ts';
+import { sessionProof } from './ownership.ts';
+import { printableId } from './printable-id.ts';
+import { makeRedactor } from './secrets.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
@@ -16,20 +19,24 @@ import { USER_AGENT } from './version.ts';
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   let inputs: ActionInputs;
   let syntax: SyntaxCheck;
+  let apiKey = '';
   try {
     // Masked before anything else can print it.
-    core.setSecret(readApiKey(core.getInput, env));
+    apiKey = readApiKey(core.getInput, env);
+    core.setSecret(apiKey);
     inputs = readInputs(core.getInput, env);
     // Several runs: the sandbox reports each file's syntax errors as that run's failure.
     if (inputs.batch) return await runBatchStep(inputs, inputs.batch, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
-    core.setFailed(describeFailure(error));
+    // An input error may quote an input, and the key may have been pasted into the wrong one.
+    core.setFailed(makeRedactor([apiKey])(describeFailure(error)));
     return;
   }
+  const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
   if (syntax.status === 'error') {
     // A syntax error costs no sandbox: report it like a failed run and stop here.
-    await publishSyntaxError(inputs, env, syntax);
+    await publishSyntaxError(inputs, env, syntax, redact);
     return;
   }
   core.info(
@@ -53,6 +60,9 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const started = Date.now();
   try {
     core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+    // Before the request leaves: a step killed while it is in flight still tells the post
+    // step to look for the session the service may make.
+    saveState.createSent();
     const creating = client.createSession({
       imageId: inputs.imageId,
       labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -64,11 +74,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     sessionId = created.sessionId;
     guard.created(sessionId);
     // Recorded before anything else can fail, so the post step can always delete it.
-    saveState.sessionId(sessionId);
+    saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
     core.setOutput('session-id', sessionId);
     // The cancellation guard owns the session now, and ends the process.
     if (guard.cancelled) return;
-    core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
+    core.info(
+      `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
+    );
 
     core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
     const answer = await client.runCode(sessionId, {
@@ -92,10 +104,12 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     );
     await publishRun(inputs, env, report);
   } catch (error) {
-    if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-      saveState.createUncertain();
+    if (!sessionId && !guard.cancelled) {
+      // The create failed: either provably without a session, or with no answer to go by.
+      if (error instanceof AgentBayError && !error.outcomeUnknown) saveState.createFailed();
+      else saveState.createUncertain();
     }
-    publishFailure(describeFailure(error));
+    publishFailure(redact(describeFailure(error)));
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
     if (!guard.cancelled) {

@@ -2,58 +2,95 @@ import * as core from '@actions/core';
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
   cleanupToken: 'cleanup-token',
   sessionId: 'session-id',
-  sessionIds: 'session-ids',
+  sessionProof: 'session-proof',
+  batchSessions: 'batch-sessions',
   keepSession: 'keep-session',
   deletedByMain: 'deleted-by-main',
-  createUncertain: 'create-uncertain',
+  create: 'create',
 } as const;
+
+/**
+ * Where the create stands: `sent` (saved before the request leaves, so a step killed while
+ * it is in flight still says so), then `failed` (the service provably made no session) or
+ * `unknown` (no answer: it may have). A confirmed create leaves `session-id` instead.
+ */
+export type CreateProgress = '' | 'sent' | 'failed' | 'unknown';
 
 export interface SavedState {
   /** The value of the per-step session label; every session this step created carries it. */
   cleanupToken: string;
   sessionId: string;
-  /** Every session a batch created (`sessionId` is the first of them); empty for one run. */
-  sessionIds: string[];
+  /** Ties `sessionId` to this step (see ownership.ts); a forged id has none that verifies. */
+  sessionProof: string;
+  /** Every session a batch created, each with its proof (`sessionId` is the first); else []. */
+  batchSessions: SavedSession[];
   /** `cleanup: false`: the user keeps the session for debugging. */
   keepSession: boolean;
   /** The main step already deleted the session (on cancellation). */
   deletedByMain: boolean;
-  /** A create got no answer (timeout, reset): the service may have made a session anyway. */
-  createUncertain: boolean;
+  create: CreateProgress;
+}
+
+export interface SavedSession {
+  id: string;
+  proof: string;
 }
 
 export const saveState = {
   cleanupToken: (token: string) => core.saveState(KEYS.cleanupToken, token),
-  sessionId: (id: string) => core.saveState(KEYS.sessionId, id),
+  createSent: () => core.saveState(KEYS.create, 'sent'),
+  createFailed: () => core.saveState(KEYS.create, 'failed'),
+  createUncertain: () => core.saveState(KEYS.create, 'unknown'),
+  sessionId: (id: string, proof = '') => {
+    core.saveState(KEYS.sessionId, id);
+    core.saveState(KEYS.sessionProof, proof);
+  },
   /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-  sessionIds: (ids: readonly string[]) => core.saveState(KEYS.sessionIds, JSON.stringify(ids)),
+  batchSessions: (sessions: readonly SavedSession[]) =>
+    core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+  /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+  createSettled: () => core.saveState(KEYS.create, ''),
   keepSession: () => core.saveState(KEYS.keepSession, 'true'),
   deletedByMain: () => core.saveState(KEYS.deletedByMain, 'true'),
-  createUncertain: () => core.saveState(KEYS.createUncertain, 'true'),
 };
 
 export function readState(): SavedState {
+  const create = core.getState(KEYS.create);
   return {
     cleanupToken: core.getState(KEYS.cleanupToken),
     sessionId: core.getState(KEYS.sessionId),
-    sessionIds: parseIds(core.getState(KEYS.sessionIds)),
+    sessionProof: core.getState(KEYS.sessionProof),
+    batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
     keepSession: core.getState(KEYS.keepSession) === 'true',
     deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-    createUncertain: core.getState(KEYS.createUncertain) === 'true',
+    create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
   };
 }
 
-function parseIds(text: string): string[] {
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text: string): SavedSession[] {
   if (!text) return [];
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text);
-    return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+    value = JSON.parse(text);
   } catch {
     return [];
   }
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(
+      (item): item is SavedSession =>
+        typeof item === 'object' &&
+        item !== null &&
+        typeof (item as SavedSession).id === 'string' &&
+        typeof (item as SavedSession).proof === 'string',
+    )
+    .slice(0, 64)
+    .map(({ id, proof }) => ({ id, proof }));
 }

@@ -20,12 +20,12 @@ export type SyntaxCheck =
 const CHECK_TIMEOUT_MS = 20_000;
 
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
  * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
  */
 const PYTHON_CHECK = `
 import ast, json, sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
     compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)

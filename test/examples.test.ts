@@ -193,3 +193,31 @@ describe('README examples and examples/ agree', () => {
     expect(unmatched).toEqual([]);
   });
 });
+
+describe('versions of other actions', () => {
+  /** `actions/checkout@v7` → ['actions/checkout', 'v7'] for every such `uses:` in a text. */
+  function pins(text: string): Array<[string, string]> {
+    return [...text.matchAll(/uses:\s*([\w.-]+\/[\w.-]+)@(v\d+)\b/g)]
+      .filter((m) => !usesThisAction(`${m[1]}@${m[2]}`))
+      .map((m) => [m[1]!, m[2]!]);
+  }
+
+  it('examples and README snippets pin the majors this repository itself uses', () => {
+    const ours = new Map(
+      workflowFiles.flatMap((file) => pins(readFileSync(file, 'utf8'))).map(([a, v]) => [a, v]),
+    );
+    const texts = [
+      ...exampleFiles.map((file) => [rel(file), readFileSync(file, 'utf8')] as const),
+      ['README.md', readme()] as const,
+    ];
+    const stale = texts.flatMap(([where, text]) =>
+      pins(text)
+        .filter(([name, version]) => ours.has(name) && ours.get(name) !== version)
+        .map(
+          ([name, version]) => `${where}: ${name}@${version}, the workflows use ${ours.get(name)}`,
+        ),
+    );
+    expect(ours.get('actions/checkout')).toBeDefined();
+    expect(stale).toEqual([]);
+  });
+});

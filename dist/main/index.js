@@ -28410,7 +28410,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -74002,7 +74002,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(25382);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(56166);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -74011,7 +74011,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 25382:
+/***/ 56166:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -74024,6 +74024,80 @@ __nccwpck_require__.d(__webpack_exports__, {
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(46752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -74117,15 +74191,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -74136,8 +74218,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -74188,13 +74268,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -74210,7 +74296,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -74231,18 +74317,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -74285,6 +74373,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -74301,6 +74391,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -74312,7 +74406,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -74325,6 +74419,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -74369,9 +74465,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -74387,9 +74512,10 @@ function asNumber(value) {
     const n = typeof value === 'string' ? Number(value) : value;
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text) {
     try {
-        return JSON.parse(text);
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
     }
     catch {
         return undefined;
@@ -74417,6 +74543,15 @@ function lastLine(text) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -74452,6 +74587,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -74460,12 +74596,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new undici/* Agent */.g6(agentOptions)
+            : new undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -74485,9 +74627,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -74507,6 +74655,12 @@ class AgentBayClient {
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
         return { result: parseRunCodeData(body.Data), requestId };
     }
     /**
@@ -74514,13 +74668,20 @@ class AgentBayClient {
      * wait. A session that is already gone counts as deleted.
      */
     async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
         try {
             return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
         }
         catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3).
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
             if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
             }
             throw error;
         }
@@ -74551,6 +74712,20 @@ class AgentBayClient {
         const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -74559,7 +74734,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -74574,7 +74749,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -74592,7 +74769,9 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -74711,7 +74890,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -74730,16 +74909,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -74761,6 +74936,32 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -74779,10 +74980,16 @@ function debugExchange(exchange) {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
-        return error instanceof Error ? error.message : String(error);
+        // An input error can quote the input, and an input can be megabytes long.
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function failure_clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
     const code = error.code ?? '';
@@ -74812,61 +75019,78 @@ function hintFor(error) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
-    sessionIds: 'session-ids',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
+    create: 'create',
 };
 const saveState = {
     cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => lib_core.saveState(KEYS.sessionId, id),
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    sessionIds: (ids) => lib_core.saveState(KEYS.sessionIds, JSON.stringify(ids)),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        lib_core.saveState(KEYS.sessionId, id);
+        lib_core.saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => lib_core.saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
+    const create = core.getState(KEYS.create);
     return {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
-        sessionIds: parseIds(core.getState(KEYS.sessionIds)),
+        sessionProof: core.getState(KEYS.sessionProof),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        createUncertain: core.getState(KEYS.createUncertain) === 'true',
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
-}
-function parseIds(text) {
-    if (!text)
-        return [];
-    try {
-        const value = JSON.parse(text);
-        return Array.isArray(value) ? value.filter((id) => typeof id === 'string') : [];
-    }
-    catch {
-        return [];
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
 
 
 
+
 /**
- * On cancellation: how long to wait for a create in flight, and for the delete. The handler
- * ignores the SIGTERM that follows SIGINT after 7.5 s, so it has until the kill at 10 s.
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
  */
+const CANCEL_WINDOW_MS = 8_500;
 const CANCEL_CREATE_WAIT_MS = 5_000;
-const CANCEL_DELETE_MS = 4_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
 /**
  * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
  * later, then a kill 2.5 s after that). Returns a function that stops watching.
@@ -74887,70 +75111,53 @@ function watchCancellation(onCancel) {
     };
 }
 /**
- * Watches for cancellation while the main step holds sessions (one, or a batch's several).
- * On cancel it waits briefly for creates in flight, deletes every session (unless they are
- * to be kept), fails the step and exits: a run_code call in flight would only add a second,
- * misleading error.
+ * Watches for cancellation while the main step holds a session. On cancel it waits briefly
+ * for a create in flight, deletes the session (unless it is to be kept), fails the step and
+ * exits: the run_code call in flight would only add a second, misleading error.
  */
 function guardSession(client, options) {
-    const sessionIds = new Set();
-    const creating = new Set();
+    let sessionId = '';
+    let creating;
     let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
+        const deadline = Date.now() + CANCEL_WINDOW_MS;
         cancelled = true;
         lib_core.error(`The step was cancelled (${signal}).`);
-        if (creating.size > 0) {
-            const landed = await Promise.race([
-                Promise.all([...creating].map((request) => request.then((s) => s.sessionId).catch(() => ''))),
-                new Promise((resolve) => setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref()),
-            ]);
-            for (const id of landed)
-                if (id)
-                    sessionIds.add(id);
-            // A create still unanswered may yet make a session: the post step searches for it.
-            if (landed.length === 0 || landed.includes(''))
-                saveState.createUncertain();
+        const id = sessionId ||
+            (await Promise.race([
+                creating?.then((s) => s.sessionId).catch(() => ''),
+                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
+            ])) ||
+            '';
+        if (!id && creating)
+            saveState.createUncertain();
+        const shown = printableId(id);
+        const left = deadline - Date.now();
+        if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
         }
-        const ids = [...sessionIds];
-        if (ids.length > 0 && options.deleteOnCancel) {
-            const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id)));
-            if (deleted.every(Boolean))
+        else if (id && options.deleteOnCancel) {
+            try {
+                // Every attempt, retries included, ends by the deadline.
+                await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
                 saveState.deletedByMain();
+                lib_core.info(`Deleted session ${shown} on cancellation.`);
+            }
+            catch (error) {
+                lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
+            }
         }
-        const which = ids.length === 1
-            ? ` while session ${ids[0]} was in use`
-            : ids.length > 1
-                ? ` while ${ids.length} sessions were in use`
-                : '';
-        lib_core.setFailed(`Cancelled by ${signal}${which}.`);
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
         process.exit(1);
     });
     return {
-        creating: (request) => {
-            creating.add(request);
-            // Settled creates are known by their outcome (created() or a failure), not waited for.
-            request.then(() => creating.delete(request), () => creating.delete(request));
-        },
-        created: (id) => void sessionIds.add(id),
+        creating: (request) => void (creating = request),
+        created: (id) => void (sessionId = id),
         get cancelled() {
             return cancelled;
         },
         stop: stopWatching,
     };
-}
-async function deleteOnCancel(client, id) {
-    try {
-        await client.deleteSession(id, {
-            timeoutMs: CANCEL_DELETE_MS,
-            retryBudgetMs: CANCEL_DELETE_MS,
-        });
-        lib_core.info(`Deleted session ${id} on cancellation.`);
-        return true;
-    }
-    catch (error) {
-        lib_core.warning(`Could not delete session ${id} on cancellation (${describeFailure(error)}); the post step tries again.`);
-        return false;
-    }
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -74980,7 +75187,7 @@ function canonicalLanguage(spelling) {
 
 ;// CONCATENATED MODULE: ./src/input-error.ts
 /** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
+class input_error_InputError extends Error {
     input;
     constructor(input, message) {
         super(`Input '${input}' ${message}`);
@@ -74994,7 +75201,7 @@ class InputError extends Error {
 /** Every label this action sets starts with this; user labels may not. */
 const RESERVED_LABEL_PREFIX = 'gha-';
 /** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
 /** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
 const MAX_LABELS = 20;
 /**
@@ -75023,7 +75230,7 @@ function sessionLabels(env, cleanupToken, userLabels) {
     const ours = {};
     for (const [key, read] of Object.entries(ACTION_LABELS))
         ours[key] = read(env);
-    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
     const labels = { ...userLabels };
     for (const [key, value] of Object.entries(ours)) {
         if (value)
@@ -75071,14 +75278,14 @@ function resolveWorkspaceFile(input, file, workspace) {
         real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
-        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+        throw new input_error_InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
     }
     if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+        throw new input_error_InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
     }
     const stats = (0,external_node_fs_.statSync)(real);
     if (!stats.isFile())
-        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+        throw new input_error_InputError(input, `must name a regular file; '${file}' is not one`);
     return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
 }
 /**
@@ -75092,7 +75299,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     if (lines.length > MAX_PATTERNS) {
         throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
     }
-    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const root = realpathSync(workspace);
     const includes = [];
     const excludes = [];
     for (const line of lines) {
@@ -75433,7 +75640,7 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
         const dirNames = pending.pop();
         let entries;
         try {
-            entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(root, ...dirNames), { withFileTypes: true });
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
         }
         catch {
             continue; // unreadable directory: nothing from it can be used anyway
@@ -75457,8 +75664,8 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
                 continue;
             if (entry.isFile()) {
                 // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = external_node_path_default().join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, (0,external_node_fs_.statSync)(real)));
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
             }
             else if (entry.isSymbolicLink()) {
                 // Links to files are followed when they stay inside; links to directories are not
@@ -75476,16 +75683,16 @@ function starSegment() {
 }
 /** Stats a workspace path, refusing one that leaves the workspace through a link. */
 function statInside(input, line, root, names) {
-    const candidate = external_node_path_default().join(root, ...names);
+    const candidate = path.join(root, ...names);
     try {
-        (0,external_node_fs_.lstatSync)(candidate);
+        lstatSync(candidate);
     }
     catch {
         return undefined;
     }
     let real;
     try {
-        real = (0,external_node_fs_.realpathSync)(candidate);
+        real = realpathSync(candidate);
     }
     catch {
         return undefined; // a dangling link names nothing
@@ -75493,11 +75700,11 @@ function statInside(input, line, root, names) {
     if (real !== root && !isInside(root, real)) {
         throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
     }
-    return { real, stats: (0,external_node_fs_.statSync)(real) };
+    return { real, stats: statSync(real) };
 }
 function toFile(root, names, real, stats) {
     return {
-        path: toPosix(external_node_path_default().relative(root, external_node_path_default().join(root, ...names))),
+        path: toPosix(path.relative(root, path.join(root, ...names))),
         realPath: real,
         size: stats.size,
     };
@@ -75529,35 +75736,24 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = 512 * 1024;
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
-/** Runs one step may make from `file` lines and patterns. */
-const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error_InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const { code, source } = readCode(read, env);
     return {
         code,
         source,
         language: readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -75593,10 +75789,10 @@ function readInputs(read, env) {
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new input_error_InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new InputError('artifact', 'must be at most 256 characters');
+        throw new input_error_InputError('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -75604,11 +75800,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new input_error_InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new input_error_InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -75625,27 +75821,19 @@ function parseSyntaxCheck(value) {
         return 'true';
     if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new input_error_InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
     if (inline.trim() && file) {
-        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new input_error_InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
+    if (file)
+        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
-        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new input_error_InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' } };
@@ -75653,38 +75841,29 @@ function readCode(read, env) {
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
     if (resolved.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
+        throw new input_error_InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
-}
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
-    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
-        if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
+    return {
+        // A byte-order mark is no code: Python and Node drop it from a source file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+        source: { kind: 'file', path: resolved.path },
+    };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new input_error_InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
+        throw new input_error_InputError(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
+        throw new input_error_InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -75699,26 +75878,26 @@ function readLanguage(value, source) {
     if (value) {
         const language = canonicalLanguage(value);
         if (!language)
-            throw new InputError('language', `must be ${accepted}; got '${value}'`);
+            throw new input_error_InputError('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new input_error_InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+    throw new input_error_InputError('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
 /** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
@@ -75732,11 +75911,11 @@ function parseBoolean(input, value, fallback) {
         return true;
     if (FALSE_VALUES.includes(value))
         return false;
-    throw new InputError(input, `must be true or false; got '${value}'`);
+    throw new input_error_InputError(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new input_error_InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -75753,19 +75932,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -75781,14 +75960,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new input_error_InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError('labels', accepted);
+            throw new input_error_InputError('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new input_error_InputError('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -75800,25 +75979,25 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new input_error_InputError('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new InputError('labels', `${accepted}; a key is empty`);
+            throw new input_error_InputError('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new input_error_InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
+            throw new input_error_InputError('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new input_error_InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new input_error_InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
     if (Object.keys(labels).length > MAX_USER_LABELS) {
-        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+        throw new input_error_InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -76084,15 +76263,19 @@ async function logRun(report) {
 
 
 
+
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 const ANNOTATIONS_PER_TYPE = 10;
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+const MAX_ANNOTATION_CHARS = 4_000;
 const used = { error: 0, warning: 0, notice: 0 };
 /**
  * Emits an annotation while this step has some of its type left; past the limit the
  * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
  * more error, so failures go through here and set the exit code themselves.
  */
-function annotate(kind, message, properties = {}) {
+function annotate(kind, text, properties = {}) {
+    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
     if (used[kind] >= ANNOTATIONS_PER_TYPE) {
         // The message can carry sandbox text: fenced, like all of it.
         lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
@@ -76150,10 +76333,21 @@ function inlineCode(text) {
  */
 function codeBlock(text, language = '') {
     const body = normalise(text);
-    const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+/** The longest run of `char` in `text`, counted without building a list of the runs. */
+function longestRun(text, char) {
+    let longest = 0;
+    for (let at = text.indexOf(char); at !== -1;) {
+        let end = at + 1;
+        while (text[end] === char)
+            end++;
+        longest = Math.max(longest, end - at);
+        at = text.indexOf(char, end);
+    }
+    return longest;
 }
 /** A collapsed section; `summaryHtml` must already be safe (built with `escapeHtml`). */
 function details(summaryHtml, bodyMarkdown, open = false) {
@@ -76331,6 +76525,7 @@ function buildOutputs(report, maxOutputBytes) {
     const names = Object.keys(texts);
     const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
     let truncated = false;
+    const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
     const outputs = {};
     names.forEach((name, index) => {
         const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
@@ -76344,10 +76539,26 @@ function buildOutputs(report, maxOutputBytes) {
         'session-id': report.sessionId,
         'request-id': report.requestId,
         'result-file': report.resultFile,
-        truncated: String(truncated),
-        files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        truncated: String(truncated || files.truncated),
+        files: files.json,
         'artifact-url': report.artifact?.url ?? '',
     };
+}
+/**
+ * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
+ * all). The sandbox chooses how many results and how long their type names are.
+ */
+function filesOutput(report, maxChars) {
+    const entries = [];
+    let length = 2;
+    for (const file of report.files) {
+        const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
+        if (length + entry.length + 1 > maxChars)
+            return { json: `[${entries.join(',')}]`, truncated: true };
+        entries.push(entry);
+        length += entry.length + 1;
+    }
+    return { json: `[${entries.join(',')}]`, truncated: false };
 }
 /** The outputs of a step that failed before the code could give a result. */
 function failureOutputs(message) {
@@ -76365,10 +76576,17 @@ var external_node_os_ = __nccwpck_require__(48161);
 
 
 
+
 /** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
 function resultFilePath(env, sessionId) {
     const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    return external_node_path_default().join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+    // The id is the service's: only safe characters, and short enough for any file system.
+    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (name.length > 100 || name !== sessionId) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 80)}-${digest}`;
+    }
+    return external_node_path_default().join(dir, `${name}.json`);
 }
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
 function writeResultFile(report) {
@@ -76393,6 +76611,7 @@ function writeResultFile(report) {
         files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
         errorLocation: report.errorLocation ?? null,
         payloadFormat: result.format,
+        traceId: result.traceId || null,
     };
     const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
     try {
@@ -76449,6 +76668,7 @@ function writeJson(value, write) {
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
 const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
 /** Binary types that travel base64-encoded in a MIME bundle. */
 const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 const EXTENSIONS = {
@@ -76492,7 +76712,13 @@ function writeRichFiles(results, dir) {
             const file = external_node_path_default().join(dir, name);
             (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
             (0,external_node_fs_.writeFileSync)(file, bytes);
-            files.push({ path: file, mimeType, result: index + 1, bytes: bytes.length });
+            files.push({
+                path: file,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+                result: index + 1,
+                bytes: bytes.length,
+            });
         }
     }
     return files;
@@ -76531,6 +76757,7 @@ function uniqueName(taken, stem, ext) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -76603,11 +76830,11 @@ function renderWithin(report, textBudget) {
     const table = [
         '| Language | Run time | Total time | Session | Request id |',
         '| --- | --- | --- | --- | --- |',
-        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(report.sessionId)} | ${inlineCode(report.requestId || '—')} |`,
+        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
     ].join('\n');
     const notes = [];
     if (report.sessionKept) {
-        notes.push(`> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
+        notes.push(`> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
     }
     if (cut.length > 0) {
         notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
@@ -76751,6 +76978,7 @@ function excerpt(code, line) {
 
 
 
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
@@ -76768,7 +76996,7 @@ async function publishRun(inputs, env, runReport) {
     if (inputs.comment)
         await commentOnPullRequest(inputs, env, runReport);
     if (!inputs.cleanup) {
-        annotate('notice', `Session ${runReport.sessionId} is kept alive (cleanup: false); delete it when you are done.`);
+        annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
     }
     failIfCodeFailed(inputs, runReport);
 }
@@ -76818,7 +77046,10 @@ function failIfCodeFailed(inputs, runReport) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(inputs, env, syntax) {
+async function publishSyntaxError(inputs, env, found, redact) {
+    // The checker quotes the code (and the summary shows it): secrets out first.
+    const syntax = { ...found, message: redact(found.message) };
+    inputs = { ...inputs, code: redact(inputs.code) };
     setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
@@ -76836,308 +77067,53 @@ function publishFailure(message) {
     lib_core.setFailed(message);
 }
 
-;// CONCATENATED MODULE: ./src/batch.ts
-
-/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
-const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
-/**
- * Runs every run and returns their outcomes in batch order. Throws only when no session at
- * all could be created (the first create's error), as a single run's step would.
- */
-async function runBatch(client, runs, options, hooks) {
-    const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const queue = runs.map((run, index) => ({ run, index }));
-    const outcomes = [];
-    let alive = 0;
-    let firstCreateError;
-    const workers = Math.max(1, Math.min(options.parallel, runs.length));
-    const createSession = async () => {
-        for (let attempt = 0;; attempt++) {
-            if (queue.length === 0 || hooks.stopped())
-                return undefined;
-            const request = client.createSession(options.create);
-            hooks.creating(request);
-            try {
-                const { sessionId } = await request;
-                hooks.created(sessionId);
-                alive++;
-                return sessionId;
-            }
-            catch (error) {
-                if (error instanceof AgentBayError && error.outcomeUnknown)
-                    hooks.createUncertain();
-                if (!isQuotaRefusal(error) || alive === 0) {
-                    firstCreateError ??= error;
-                    if (alive > 0) {
-                        hooks.info(`A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`);
-                    }
-                    return undefined;
-                }
-                const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
-                hooks.info(`A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`);
-                await sleep(wait * (0.75 + Math.random() * 0.5));
-            }
-        }
-    };
-    const worker = async () => {
-        let sessionId = await createSession();
-        while (sessionId && queue.length > 0 && !hooks.stopped()) {
-            const next = queue.shift();
-            const started = Date.now();
-            try {
-                const answer = await client.runCode(sessionId, {
-                    code: next.run.code,
-                    language: next.run.language,
-                    timeoutS: options.timeoutS,
-                });
-                outcomes.push({
-                    ...next,
-                    sessionId,
-                    requestId: answer.requestId,
-                    result: answer.result,
-                    durationMs: Date.now() - started,
-                });
-            }
-            catch (error) {
-                outcomes.push({
-                    ...next,
-                    sessionId,
-                    requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-                    serviceError: error,
-                    durationMs: Date.now() - started,
-                });
-                if (isSessionGone(error)) {
-                    // The session went away (idle release, deleted elsewhere): take a fresh one.
-                    alive--;
-                    sessionId = await createSession();
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: workers }, () => worker()));
-    if (outcomes.length === 0 && firstCreateError !== undefined)
-        throw firstCreateError;
-    // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-    for (const next of queue.splice(0)) {
-        outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            serviceError: firstCreateError ?? new Error('the run was not started'),
-            durationMs: 0,
-        });
-    }
-    return outcomes.sort((a, b) => a.index - b.index);
-}
-/**
- * A create refused by the service (an answer, not a lost connection) that is not about the
- * key. Sent while this step's other sessions are alive, it is taken for the quota.
- */
-function isQuotaRefusal(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
-        return false;
-    if (error.httpStatus === 401 || error.httpStatus === 403)
-        return false;
-    return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(error.code ?? '');
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-report.ts
-// Reporting for a batch (several runs in one step): the outputs, the summary with one table
-// and a collapsed section per run (failures first), and the index result file.
-
-
-
-
-
-
-
-
-function runName(report) {
-    return report.source.kind === 'file' ? (report.source.path ?? '') : 'inline code';
-}
-function batchCounts(entries) {
-    const passed = entries.filter((e) => e.report.result.success).length;
-    return { passed, failed: entries.length - passed };
-}
-/**
- * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
- * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
- */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
-    const { passed, failed } = batchCounts(entries);
-    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
-    // Room for the JSON around the texts: names, flags and escapes.
-    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
-    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
-    let anyTruncated = false;
-    const results = entries.map((entry, i) => {
-        const { result } = entry.report;
-        const note = `the full text is in ${entry.report.resultFile}`;
-        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
-        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
-        const truncated = output.truncated || error.truncated;
-        anyTruncated ||= truncated;
-        return {
-            source: runName(entry.report),
-            language: entry.report.language,
-            success: result.success,
-            output: output.text,
-            error: error.text,
-            executionTime: result.executionTimeS ?? null,
-            truncated,
-        };
-    });
-    const firstFailure = entries.find((e) => !e.report.result.success);
-    const firstError = firstFailure
-        ? truncateMiddle(`${runName(firstFailure.report)}: ${firstFailure.report.result.error}`, Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
-        : '';
-    return {
-        success: String(failed === 0),
-        passed: String(passed),
-        failed: String(failed),
-        results: JSON.stringify(results),
-        error: firstError,
-        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
-        'result-file': indexFile,
-        truncated: String(anyTruncated),
-        files: JSON.stringify(entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })))),
-    };
-}
-/** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile));
-}
-/** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    const document = {
-        ...batchCounts(entries),
-        runs: entries.map((e) => ({
-            source: runName(e.report),
-            language: e.report.language,
-            success: e.report.result.success,
-            error: e.report.result.error,
-            sessionId: e.report.sessionId,
-            requestId: e.report.requestId,
-            durationMs: e.durationMs,
-            resultFile: e.report.resultFile,
-        })),
-    };
-    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
-}
-/**
- * The job summary: a verdict, a table of every run, then a collapsed section per run with
- * failures first. Sandbox text only ever appears escaped or inside code blocks.
- */
-function renderBatchSummary(entries, wallTimeMs) {
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
-    }
-    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
-}
-function heading(entries, wallTimeMs) {
-    const { passed, failed } = batchCounts(entries);
-    const icon = failed === 0 ? '✅' : '❌';
-    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed (${seconds(wallTimeMs)})`;
-}
-function batch_report_renderWithin(entries, wallTimeMs, budget) {
-    const rows = entries.map((e) => {
-        const { report } = e;
-        const verdict = report.result.success ? '✅ passed' : '❌ failed';
-        return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
-    });
-    const ordered = [...entries].sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-    const texts = ordered.flatMap((e) => [
-        e.report.result.stdout,
-        e.report.result.stderr,
-        e.report.result.errorDetail || e.report.result.error,
-    ]);
-    const shares = shareBudget(texts.map((t) => t.length), budget);
-    const sections = ordered.map((entry, i) => {
-        const { report } = entry;
-        const { result } = report;
-        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-        const title = `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
-        const parts = [];
-        if (!result.success)
-            parts.push(`**Error:** ${inlineText(result.error)}`);
-        const blocks = [
-            ['stdout', result.stdout],
-            ['stderr', result.stderr],
-            ['Error', result.errorDetail || (result.success ? '' : result.error)],
-        ];
-        blocks.forEach(([name, text], k) => {
-            if (!text)
-                return;
-            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
-            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
-        });
-        if (parts.length === 0)
-            parts.push('_No output._');
-        return details(title, parts.join('\n\n'), !result.success && i === 0);
-    });
-    return [
-        heading(entries, wallTimeMs),
-        '',
-        '| Run | Language | Verdict | Duration |',
-        '| --- | --- | --- | --- |',
-        ...rows,
-        '',
-        ...sections.flatMap((s) => [s, '']),
-    ].join('\n');
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/redact.ts
+
+
 /**
- * The result with every secret replaced by `***`, before any of it is written anywhere. The
- * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
- * or in a pull-request comment, a secret would slip through.
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
  */
 function redactResult(result, secrets) {
-    const active = secrets.filter((s) => s.length >= 4);
-    if (active.length === 0)
-        return result;
-    const clean = (text) => redactText(text, active);
-    return {
-        ...result,
-        output: clean(result.output),
-        stdout: clean(result.stdout),
-        stderr: clean(result.stderr),
-        error: clean(result.error),
-        errorDetail: clean(result.errorDetail),
-        results: result.results.map((item) => ({
-            ...item,
-            data: redactValue(item.data, active),
-        })),
+    return redactDeep(result, makeRedactor(secrets));
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    const visit = (item) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
     };
-}
-function redactText(text, secrets) {
-    let out = text;
-    secrets = secrets.filter((s) => s.length >= 4);
-    // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-    for (const secret of secrets)
-        if (out.includes(secret))
-            out = out.split(secret).join('***');
-    return out;
-}
-function redactValue(value, secrets) {
-    if (typeof value === 'string')
-        return redactText(value, secrets);
-    if (Array.isArray(value))
-        return value.map((item) => redactValue(item, secrets));
-    if (value && typeof value === 'object') {
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
     }
-    return value;
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
@@ -77151,7 +77127,7 @@ function redactValue(value, secrets) {
  */
 function buildRunReport(run, env) {
     const result = redactResult(run.result, run.secrets);
-    const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
+    const resultFile = resultFilePath(env, run.sessionId);
     return {
         language: run.language,
         source: run.source,
@@ -77169,144 +77145,31 @@ function buildRunReport(run, env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
-
-;// CONCATENATED MODULE: ./src/run-batch.ts
+;// CONCATENATED MODULE: ./src/ownership.ts
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
-async function runBatchStep(inputs, runs, env) {
-    const cleanupToken = newCleanupToken();
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup)
-        saveState.keepSession();
-    const client = new AgentBayClient({
-        endpoint: inputs.endpoint,
-        apiKey: inputs.apiKey,
-        userAgent: USER_AGENT,
-        onExchange: debugExchange,
-    });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
-    const sessionIds = [];
-    const started = Date.now();
-    try {
-        const sessions = Math.min(inputs.parallel, runs.length);
-        lib_core.info(`Running ${runs.length} files in up to ${sessions} session${sessions === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        const outcomes = await runBatch(client, runs, {
-            parallel: inputs.parallel,
-            timeoutS: inputs.timeoutS,
-            create: {
-                imageId: inputs.imageId,
-                labels: sessionLabels(env, cleanupToken, inputs.labels),
-                loginRegionId: inputs.regionId,
-                idleReleaseTimeoutS: inputs.idleTimeoutS,
-            },
-        }, {
-            creating: (request) => guard.creating(request),
-            created: (id) => {
-                guard.created(id);
-                sessionIds.push(id);
-                // Recorded before the session is used, so the post step can always delete it.
-                saveState.sessionIds(sessionIds);
-                if (sessionIds.length === 1) {
-                    saveState.sessionId(id);
-                    lib_core.setOutput('session-id', id);
-                }
-                lib_core.info(`Session ${id} created.`);
-            },
-            createUncertain: () => saveState.createUncertain(),
-            stopped: () => guard.cancelled,
-            info: (message) => lib_core.info(message),
-        });
-        if (guard.cancelled)
-            return;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, sessionIds[0] ?? 'batch');
-    }
-    catch (error) {
-        publishFailure(describeFailure(error));
-    }
-    finally {
-        if (!guard.cancelled) {
-            guard.stop();
-            await client.close();
-        }
-    }
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
 }
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
-    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
-    const entries = outcomes.map((outcome) => {
-        const report = buildRunReport({
-            language: outcome.run.language,
-            source: outcome.run.source,
-            code: outcome.run.code,
-            sessionId: outcome.sessionId,
-            requestId: outcome.requestId,
-            result: outcome.result ?? serviceFailure(outcome.serviceError),
-            wallTimeMs: outcome.durationMs,
-            sessionKept: !inputs.cleanup,
-            secrets,
-            resultKey: `${batchKey}-run-${outcome.index + 1}`,
-        }, env);
-        writeResultFile(report);
-        return { report, durationMs: outcome.durationMs };
-    });
-    const indexFile = resultFilePath(env, `${batchKey}-batch`);
-    writeBatchIndex(indexFile, entries);
-    const { passed, failed } = batchCounts(entries);
-    for (const { report } of entries) {
-        const verdict = report.result.success ? 'passed' : `failed: ${report.result.error}`;
-        lib_core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
-    }
-    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
-    }
-    for (const { report } of entries) {
-        if (report.result.success)
-            continue;
-        const properties = locationProperties(report.source, report.errorLocation, `${LANGUAGE_NAMES[report.language]} error`);
-        annotate(inputs.failOnError ? 'error' : 'warning', `${runName(report)} failed: ${report.result.error}`, properties);
-    }
-    if (failed > 0) {
-        const message = `${failed} of ${entries.length} runs failed.`;
-        if (inputs.failOnError)
-            fail(message);
-        else
-            annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
-    }
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
 }
-/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
-function serviceFailure(error) {
-    return {
-        success: false,
-        toolError: false,
-        output: '',
-        stdout: '',
-        stderr: '',
-        error: describeFailure(error),
-        errorDetail: '',
-        results: [],
-        executionTimeS: undefined,
-        executionCount: undefined,
-        format: 'structured',
-    };
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -77320,12 +77183,12 @@ const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createReq
 
 const CHECK_TIMEOUT_MS = 20_000;
 /**
- * Compiles stdin without running it. Top-level `await` is allowed, as in a notebook cell.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
  * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
  */
 const PYTHON_CHECK = `
 import ast, json, sys
-source = sys.stdin.buffer.read().decode('utf-8')
+source = sys.stdin.buffer.read().decode('utf-8-sig')
 flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
     compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
@@ -77350,7 +77213,7 @@ function checkSyntax(mode, language, code, env) {
                 reason: `the runner cannot check ${language} (only python and javascript)`,
             };
     if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+        throw new input_error_InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
     }
     return result;
 }
@@ -77476,7 +77339,15 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** Kept equal to package.json's version by a test. */
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
+
 ;// CONCATENATED MODULE: ./src/run.ts
+
+
 
 
 
@@ -77494,22 +77365,23 @@ function nodeLocation(stderr, file) {
 async function run(env = process.env) {
     let inputs;
     let syntax;
+    let apiKey = '';
     try {
         // Masked before anything else can print it.
-        lib_core.setSecret(readApiKey(lib_core.getInput, env));
+        apiKey = readApiKey(lib_core.getInput, env);
+        lib_core.setSecret(apiKey);
         inputs = readInputs(lib_core.getInput, env);
-        // Several runs: the sandbox reports each file's syntax errors as that run's failure.
-        if (inputs.batch)
-            return await runBatchStep(inputs, inputs.batch, env);
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        lib_core.setFailed(describeFailure(error));
+        // An input error may quote an input, and the key may have been pasted into the wrong one.
+        lib_core.setFailed(makeRedactor([apiKey])(describeFailure(error)));
         return;
     }
+    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
     if (syntax.status === 'error') {
         // A syntax error costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs, env, syntax);
+        await publishSyntaxError(inputs, env, syntax, redact);
         return;
     }
     lib_core.info(syntax.status === 'ok'
@@ -77530,6 +77402,9 @@ async function run(env = process.env) {
     const started = Date.now();
     try {
         lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+        // Before the request leaves: a step killed while it is in flight still tells the post
+        // step to look for the session the service may make.
+        saveState.createSent();
         const creating = client.createSession({
             imageId: inputs.imageId,
             labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -77541,12 +77416,12 @@ async function run(env = process.env) {
         sessionId = created.sessionId;
         guard.created(sessionId);
         // Recorded before anything else can fail, so the post step can always delete it.
-        saveState.sessionId(sessionId);
+        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
         lib_core.setOutput('session-id', sessionId);
         // The cancellation guard owns the session now, and ends the process.
         if (guard.cancelled)
             return;
-        lib_core.info(`Session ${sessionId} created (request id ${created.requestId || 'none'}).`);
+        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
         const answer = await client.runCode(sessionId, {
             code: inputs.code,
@@ -77567,10 +77442,14 @@ async function run(env = process.env) {
         await publishRun(inputs, env, report);
     }
     catch (error) {
-        if (!sessionId && error instanceof AgentBayError && error.outcomeUnknown) {
-            saveState.createUncertain();
+        if (!sessionId && !guard.cancelled) {
+            // The create failed: either provably without a session, or with no answer to go by.
+            if (error instanceof AgentBayError && !error.outcomeUnknown)
+                saveState.createFailed();
+            else
+                saveState.createUncertain();
         }
-        publishFailure(describeFailure(error));
+        publishFailure(redact(describeFailure(error)));
     }
     finally {
         // Once cancelled, the guard still needs the client to delete the session; it exits.

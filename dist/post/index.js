@@ -28411,7 +28411,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = RoundRobinPool
-__webpack_unused_export__ = Agent
+module.exports.g6 = Agent
 __webpack_unused_export__ = Dispatcher1Wrapper
 __webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = Socks5ProxyAgent
@@ -73999,7 +73999,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5968:
+/***/ 9830:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -76957,6 +76957,80 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var node_modules_undici = __nccwpck_require__(6752);
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(1792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -77050,15 +77124,23 @@ function backoffDelay(attempt, options, random = Math.random) {
     const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
     return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
     const started = Date.now();
     for (let n = 1;; n++) {
         try {
-            return await attempt(n);
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
         }
         catch (error) {
             const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
                 throw error instanceof AgentBayError ? error.withAttempts(n) : error;
             }
@@ -77069,8 +77151,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -77121,13 +77201,19 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
 /**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
  * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
  * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 function parseRunCodeData(data) {
-    let envelope = data;
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
@@ -77143,7 +77229,7 @@ function parseRunCodeData(data) {
     return finish(payload, toolError);
 }
 function finish(payload, toolError) {
-    const failed = toolError || payload.executionError !== '';
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
     let error = headline(payload.executionError);
     if (failed && !error) {
         // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -77164,18 +77250,20 @@ function finish(payload, toolError) {
         results: payload.results,
         executionTimeS: payload.executionTimeS,
         executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
         format: payload.format,
     };
 }
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results, stdout) {
-    const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-    const first = results[0];
-    if (main)
-        return main.data['text/plain'];
-    if (first && typeof first.data['text/plain'] === 'string')
-        return first.data['text/plain'];
-    return stdout;
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
     if (!isObject(envelope))
@@ -77218,6 +77306,8 @@ function decodeStructured(value) {
             .filter((r) => r !== undefined),
         executionTimeS: asNumber(value.executionTime ?? value.execution_time),
         executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'structured',
     };
 }
@@ -77234,6 +77324,10 @@ const RICH_KEYS = {
     javascript: 'application/javascript',
     chart: 'application/vnd.vegalite.v5+json',
 };
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
 function decodeRich(value) {
     const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
@@ -77245,7 +77339,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[RICH_KEYS[key] ?? key] = content;
+            data[richMime(key) ?? key] = content;
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -77258,6 +77352,8 @@ function decodeRich(value) {
         results,
         executionTimeS: asNumber(value.execution_time ?? value.executionTime),
         executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
         format: 'rich',
     };
 }
@@ -77302,9 +77398,38 @@ function toResultItem(item) {
     for (const [key, content] of Object.entries(value)) {
         if (key === 'isMainResult' || key === 'is_main_result')
             continue;
-        data[key] = content;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
 }
 function joinChunks(value) {
     if (typeof value === 'string')
@@ -77320,9 +77445,10 @@ function asNumber(value) {
     const n = typeof value === 'string' ? Number(value) : value;
     return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text) {
     try {
-        return JSON.parse(text);
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
     }
     catch {
         return undefined;
@@ -77350,6 +77476,15 @@ function lastLine(text) {
 
 
 
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -77385,6 +77520,7 @@ class AgentBayClient {
     callTimeoutMs;
     agent;
     onExchange;
+    redact;
     constructor(options) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
@@ -77393,12 +77529,18 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-        this.agent = new node_modules_undici/* EnvHttpProxyAgent */.J2({
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
-        });
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new node_modules_undici/* Agent */.g6(agentOptions)
+            : new node_modules_undici/* EnvHttpProxyAgent */.J2(agentOptions);
     }
     async createSession(params) {
         const body = await this.call('CreateMcpSession', {
@@ -77418,9 +77560,15 @@ class AgentBayClient {
             const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
             throw this.apiError('CreateMcpSession', reason, body);
         }
-        const sessionId = identifier(data.SessionId);
+        const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
-            throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
         }
         return { sessionId, requestId };
     }
@@ -77440,6 +77588,12 @@ class AgentBayClient {
         if (body.Data === undefined || body.Data === null || body.Data === '') {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
         return { result: parseRunCodeData(body.Data), requestId };
     }
     /**
@@ -77447,13 +77601,20 @@ class AgentBayClient {
      * wait. A session that is already gone counts as deleted.
      */
     async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
         try {
             return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
         }
         catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3).
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
             if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
             }
             throw error;
         }
@@ -77484,6 +77645,20 @@ class AgentBayClient {
         const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
     async listSessions(params) {
         const body = await this.call('ListSession', {
             Labels: JSON.stringify(params.labels),
@@ -77492,7 +77667,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
         const sessions = items.filter(isObject).map((item) => ({
-            sessionId: identifier(item.SessionId),
+            sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
         return {
@@ -77507,7 +77682,9 @@ class AgentBayClient {
         let nextToken = '';
         for (let page = 0; page < maxPages; page++) {
             const result = await this.listSessions({ labels, nextToken });
-            found.push(...result.sessions);
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
             if (!result.nextToken || result.nextToken === nextToken)
                 break;
             nextToken = result.nextToken;
@@ -77525,7 +77702,9 @@ class AgentBayClient {
         const retry = options.retryBudgetMs === undefined
             ? this.retry
             : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        return withRetry(options.retry, retry, () => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options));
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, 
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -77644,7 +77823,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(this.redact(message), {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -77663,16 +77842,12 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(this.redact(detail), {
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
             outcomeUnknown: !notSent,
         });
-    }
-    /** Error texts can echo what was sent; the key must never travel further. */
-    redact(text) {
-        return this.apiKey ? text.split(this.apiKey).join('***') : text;
     }
 }
 function errorCode(error) {
@@ -77694,6 +77869,32 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
 function stringField(object, key) {
     const value = object[key];
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
@@ -77712,10 +77913,16 @@ function debugExchange(exchange) {
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
-        return error instanceof Error ? error.message : String(error);
+        // An input error can quote the input, and an input can be megabytes long.
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function failure_clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
     const code = error.code ?? '';
@@ -77840,14 +78047,14 @@ const MAX_BRACE_EXPANSIONS = 256;
  * The lines of a multi-line input: trimmed, without blank lines and `#` comments
  * (a path starting with '#' can be written as `\#name`).
  */
-function workspace_files_patternLines(value) {
+function patternLines(value) {
     return value
         .split(/\r\n|\r|\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 /** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function workspace_files_isPattern(line) {
+function isPattern(line) {
     return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
 }
 /**
@@ -77877,7 +78084,7 @@ function workspace_files_resolveWorkspaceFile(input, file, workspace) {
  * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
  * whatever their position. A positive line that matches nothing is an error naming it.
  */
-function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
@@ -78320,10 +78527,6 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
-/** Runs one step may make from `file` lines and patterns. */
-const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -78337,18 +78540,11 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const { code, source } = readCode(read, env);
     return {
         code,
         source,
         language: readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -78425,16 +78621,8 @@ function readCode(read, env) {
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
+    if (file)
+        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -78448,20 +78636,11 @@ function readCodeFile(file, workspace) {
     }
     const bytes = readFileSync(resolved.realPath);
     checkCodeText('file', bytes, file);
-    return { code: bytes.toString('utf8'), source: { kind: 'file', path: resolved.path } };
-}
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
-    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
-        if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = readFileSync(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
+    return {
+        // A byte-order mark is no code: Python and Node drop it from a source file.
+        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
+        source: { kind: 'file', path: resolved.path },
+    };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -78614,49 +78793,88 @@ function parseLabels(value) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/ownership.ts
+
+
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
+}
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
+}
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && (0,external_node_crypto_.timingSafeEqual)(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
 ;// CONCATENATED MODULE: ./src/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it.
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
-    sessionIds: 'session-ids',
+    sessionProof: 'session-proof',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
-    createUncertain: 'create-uncertain',
+    create: 'create',
 };
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
-    sessionId: (id) => saveState(KEYS.sessionId, id),
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    sessionIds: (ids) => saveState(KEYS.sessionIds, JSON.stringify(ids)),
+    createSent: () => saveState(KEYS.create, 'sent'),
+    createFailed: () => saveState(KEYS.create, 'failed'),
+    createUncertain: () => saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        saveState(KEYS.sessionId, id);
+        saveState(KEYS.sessionProof, proof);
+    },
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
-    createUncertain: () => saveState(KEYS.createUncertain, 'true'),
 };
 function readState() {
+    const create = getState(KEYS.create);
     return {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
-        sessionIds: parseIds(getState(KEYS.sessionIds)),
+        sessionProof: getState(KEYS.sessionProof),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
-        createUncertain: getState(KEYS.createUncertain) === 'true',
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
-}
-function parseIds(text) {
-    if (!text)
-        return [];
-    try {
-        const value = JSON.parse(text);
-        return Array.isArray(value) ? value.filter((id) => typeof id === 'string') : [];
-    }
-    catch {
-        return [];
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -78675,15 +78893,20 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
+
+
 const CLEANUP_LIMITS = {
     deadlineMs: 90_000,
     searchWindowMs: 45_000,
     searchIntervalMs: 5_000,
 };
 /**
- * The post step: delete the session the main step saved, then every other session that
- * carries this step's cleanup label (a create whose answer was lost). Never fails the job:
- * problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the session the main step saved; when the main step could not
+ * confirm its session (a create in flight when it was killed, or unanswered), look for the
+ * session by this step's label. Only sessions this step provably created are deleted: a saved
+ * id with a valid proof, or a session whose own labels carry this step's token. Never fails
+ * the job: problems become warnings, and the service's idle timeout is the last backstop.
  */
 async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     const { deadlineMs } = limits;
@@ -78692,13 +78915,23 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
+    const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
+    if (!isCleanupToken(state.cleanupToken)) {
+        warning(`The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`);
+        return;
+    }
     if (state.keepSession) {
-        info(`cleanup is false: session ${state.sessionId || '(none)'} is kept.`);
+        info(`cleanup is false: session ${shownId} is kept.`);
+        return;
+    }
+    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
+        info('The main step created no session: nothing to clean up.');
         return;
     }
     let client;
+    let apiKey;
     try {
-        const apiKey = readApiKey(getInput, env);
+        apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
             endpoint: parseEndpoint(getInput('endpoint')),
@@ -78710,7 +78943,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         });
     }
     catch (error) {
-        warning(`Cannot clean up: ${describeFailure(error)}. Session ${state.sessionId || '(unknown)'} is released by its idle timeout.`);
+        warning(`Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;
@@ -78718,7 +78951,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         timer = setTimeout(() => resolve('deadline'), deadlineMs);
     });
     try {
-        const outcome = await Promise.race([deleteAll(client, state, limits), deadline]);
+        const outcome = await Promise.race([deleteOwn(client, apiKey, state, limits), deadline]);
         if (outcome === 'deadline') {
             warning(`Cleanup stopped after ${Math.round(deadlineMs / 1000)} s; anything left is released by the session idle timeout.`);
         }
@@ -78728,36 +78961,41 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteAll(client, state, limits) {
-    const handled = new Set();
-    const saved = [...new Set([state.sessionId, ...state.sessionIds].filter(Boolean))];
-    for (const id of saved)
-        handled.add(id);
-    if (state.deletedByMain) {
-        for (const id of saved) {
-            info(`Session ${id} was already deleted when the step was cancelled.`);
+async function deleteOwn(client, apiKey, state, limits) {
+    const { sessionId, cleanupToken } = state;
+    if (sessionId) {
+        if (state.deletedByMain) {
+            info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
         }
-    }
-    else {
-        // A batch's sessions are independent: delete them side by side.
-        await Promise.all(saved.map((id) => deleteOne(client, id)));
-    }
-    let found = await deleteLabelled(client, state.cleanupToken, handled);
-    // With every create confirmed there is nothing more to look for.
-    if (!state.createUncertain || (saved.length > 0 && state.sessionIds.length === 0) || found > 0) {
+        else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
+            await deleteOne(client, sessionId);
+        }
+        else {
+            // Not written by this step's main step as it stands: delete it only if it is ours.
+            await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
+        }
         return;
     }
+    // The create may still complete: labels are eventually consistent and the service may
+    // finish a create late, so look again for a while.
+    const handled = new Set();
     const until = Date.now() + limits.searchWindowMs;
-    info(`A create went unanswered; looking for the session it may have made for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
-    while (found === 0 && Date.now() + limits.searchIntervalMs <= until) {
+    info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
+    for (;;) {
+        const found = await deleteLabelled(client, cleanupToken, handled);
+        if (found !== 0)
+            return;
+        if (Date.now() + limits.searchIntervalMs > until)
+            break;
         await new Promise((resolve) => setTimeout(resolve, limits.searchIntervalMs));
-        found = await deleteLabelled(client, state.cleanupToken, handled);
     }
-    if (found === 0) {
-        info('No session from the unanswered create turned up; if one appears later, its idle timeout releases it.');
-    }
+    info('No session from the unconfirmed create turned up; if one appears later, its idle timeout releases it.');
 }
-/** Deletes the sessions carrying this step's label that were not handled yet; returns how many. */
+/**
+ * Deletes the sessions listed under this step's label that were not handled yet and whose own
+ * labels carry the token (a gateway may ignore the filter); returns how many were found, or
+ * -1 when the list failed (searching again would only fail again).
+ */
 async function deleteLabelled(client, cleanupToken, handled) {
     let sessions;
     try {
@@ -78765,28 +79003,53 @@ async function deleteLabelled(client, cleanupToken, handled) {
     }
     catch (error) {
         warning(`Could not list sessions left by this step: ${describeFailure(error)}`);
-        return 0;
+        return -1;
     }
     let count = 0;
     for (const session of sessions) {
         if (handled.has(session.sessionId) || /^(DELETING|DELETED)$/i.test(session.status))
             continue;
         handled.add(session.sessionId);
-        count++;
-        info(`Found session ${session.sessionId} from this step that was never reported back; deleting it.`);
-        await deleteOne(client, session.sessionId);
+        if (await deleteIfOwned(client, session.sessionId, cleanupToken, "listed under this step's label")) {
+            count++;
+        }
     }
     return count;
 }
+/** Deletes the session only when its labels carry this step's token; returns whether it did. */
+async function deleteIfOwned(client, sessionId, cleanupToken, where) {
+    const shown = printableId(sessionId);
+    let labels;
+    try {
+        ({ labels } = await client.getLabels(sessionId));
+    }
+    catch (error) {
+        if (isSessionGone(error)) {
+            info(`Session ${shown} (${where}) is already gone.`);
+        }
+        else {
+            warning(`Could not check whose session ${shown} (${where}) is, so it was not deleted: ${describeFailure(error)}`);
+        }
+        return false;
+    }
+    if (!carriesToken(labels, cleanupToken)) {
+        warning(`Session ${shown} (${where}) does not carry this step's label, so it is not this step's and was left alone.`);
+        return false;
+    }
+    info(`Found session ${shown} from this step that was never reported back; deleting it.`);
+    await deleteOne(client, sessionId);
+    return true;
+}
 async function deleteOne(client, sessionId) {
+    const shown = printableId(sessionId);
     try {
         const { alreadyGone, requestId } = await client.deleteSession(sessionId);
         info(alreadyGone
-            ? `Session ${sessionId} was already gone.`
-            : `Deleted session ${sessionId} (request id ${requestId || 'none'}).`);
+            ? `Session ${shown} was already gone.`
+            : `Deleted session ${shown} (request id ${requestId || 'none'}).`);
     }
     catch (error) {
-        warning(`Could not delete session ${sessionId}: ${describeFailure(error)}. Its idle timeout releases it.`);
+        warning(`Could not delete session ${shown}: ${describeFailure(error)}. Its idle timeout releases it.`);
     }
 }
 
@@ -78797,7 +79060,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5968);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9830);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

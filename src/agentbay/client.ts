@@ -1,4 +1,5 @@
-import { EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import { makeRedactor, type Redactor } from '../secrets.ts';
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { isObject } from './json.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
@@ -47,6 +48,16 @@ export interface SessionSummary {
   status: string;
 }
 
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+export const MAX_SESSION_ID_CHARS = 1024;
+
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+export const MAX_SERVICE_MESSAGE_CHARS = 1_000;
+
 export type ApiBody = Record<string, unknown>;
 
 interface CallOptions {
@@ -54,6 +65,12 @@ interface CallOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   /** Overrides the client's total retry budget for this call. */
+  retryBudgetMs?: number;
+}
+
+/** A hard limit for one call, every attempt included (used when the runner is about to kill us). */
+export interface CallLimits {
+  timeoutMs?: number;
   retryBudgetMs?: number;
 }
 
@@ -94,6 +111,7 @@ export class AgentBayClient {
   private readonly callTimeoutMs: number;
   private readonly agent: Dispatcher;
   private readonly onExchange: (exchange: Exchange) => void;
+  private readonly redact: Redactor;
 
   constructor(options: AgentBayClientOptions) {
     this.origin = options.endpoint.replace(/\/+$/, '');
@@ -103,12 +121,18 @@ export class AgentBayClient {
     this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.onExchange = options.onExchange ?? (() => undefined);
-    // Self-hosted runners often reach the internet only through a proxy: honour
-    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. Without them it is a plain agent.
-    this.agent = new EnvHttpProxyAgent({
+    this.redact = makeRedactor([options.apiKey]);
+    const agentOptions = {
       connect: { timeout: options.connectTimeoutMs ?? 10_000 },
       keepAliveTimeout: 10_000,
-    });
+    };
+    // Self-hosted runners often reach the internet only through a proxy: honour
+    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+    // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+    // read the key in the body.
+    this.agent = isLoopbackOrigin(this.origin)
+      ? new Agent(agentOptions)
+      : new EnvHttpProxyAgent(agentOptions);
   }
 
   async createSession(
@@ -136,9 +160,15 @@ export class AgentBayClient {
         typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
       throw this.apiError('CreateMcpSession', reason, body);
     }
-    const sessionId = identifier(data.SessionId);
+    const sessionId = sessionIdOf(data.SessionId);
     if (!sessionId) {
-      throw this.apiError('CreateMcpSession', 'the response has no valid SessionId', body);
+      // A session may exist that we cannot name: the caller must look for it by label.
+      throw new AgentBayError('the response has no usable SessionId', {
+        kind: 'api',
+        action: 'CreateMcpSession',
+        outcomeUnknown: true,
+        requestId: requestId || undefined,
+      });
     }
     return { sessionId, requestId };
   }
@@ -166,6 +196,13 @@ export class AgentBayClient {
     if (body.Data === undefined || body.Data === null || body.Data === '') {
       throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
     }
+    // A business failure inside a 200, as for a create: the tool never ran the code.
+    const envelope = typeof body.Data === 'string' ? tryParseJson(body.Data) : body.Data;
+    if (isObject(envelope) && envelope.Success === false) {
+      const reason =
+        typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+      throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+    }
     return { result: parseRunCodeData(body.Data), requestId };
   }
 
@@ -175,14 +212,22 @@ export class AgentBayClient {
    */
   async deleteSession(
     sessionId: string,
-    limits: { timeoutMs?: number; retryBudgetMs?: number } = {},
+    limits: CallLimits = {},
   ): Promise<{ requestId: string; alreadyGone: boolean }> {
+    const started = Date.now();
     try {
       return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
     } catch (error) {
-      // A gateway without the async call still has the older synchronous one (§8.3).
+      // A gateway without the async call still has the older synchronous one (§8.3), within
+      // what is left of the same limits.
       if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-        return this.deleteWith('ReleaseMcpSession', sessionId, limits);
+        const spent = Date.now() - started;
+        const rest = (ms: number | undefined) =>
+          ms === undefined ? undefined : Math.max(1, ms - spent);
+        return this.deleteWith('ReleaseMcpSession', sessionId, {
+          timeoutMs: rest(limits.timeoutMs),
+          retryBudgetMs: rest(limits.retryBudgetMs),
+        });
       }
       throw error;
     }
@@ -191,7 +236,7 @@ export class AgentBayClient {
   private async deleteWith(
     action: 'DeleteSessionAsync' | 'ReleaseMcpSession',
     sessionId: string,
-    limits: { timeoutMs?: number; retryBudgetMs?: number },
+    limits: CallLimits,
   ): Promise<{ requestId: string; alreadyGone: boolean }> {
     let body: ApiBody;
     try {
@@ -227,6 +272,26 @@ export class AgentBayClient {
     return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
   }
 
+  /** The session's labels (GetLabel), to check whose it is before touching it. */
+  async getLabels(
+    sessionId: string,
+  ): Promise<{ labels: Record<string, string>; requestId: string }> {
+    const body = await this.call(
+      'GetLabel',
+      { SessionId: sessionId },
+      { timeoutMs: this.callTimeoutMs, retry: 'idempotent' },
+    );
+    const data = isObject(body.Data) ? body.Data : {};
+    const parsed = typeof data.Labels === 'string' ? tryParseJson(data.Labels) : data.Labels;
+    const labels: Record<string, string> = {};
+    if (isObject(parsed)) {
+      for (const [key, value] of Object.entries(parsed)) {
+        if (typeof value === 'string') labels[key] = value;
+      }
+    }
+    return { labels, requestId: identifier(body.RequestId) };
+  }
+
   async listSessions(params: {
     labels: Record<string, string>;
     maxResults?: number;
@@ -243,7 +308,7 @@ export class AgentBayClient {
     );
     const items = Array.isArray(body.Data) ? body.Data : [];
     const sessions = items.filter(isObject).map((item) => ({
-      sessionId: identifier(item.SessionId),
+      sessionId: sessionIdOf(item.SessionId),
       status: stringField(item, 'SessionStatus'),
     }));
     return {
@@ -259,7 +324,8 @@ export class AgentBayClient {
     let nextToken = '';
     for (let page = 0; page < maxPages; page++) {
       const result = await this.listSessions({ labels, nextToken });
-      found.push(...result.sessions);
+      // Not push(...): a hostile page of a million entries would overflow the call stack.
+      for (const session of result.sessions) found.push(session);
       if (!result.nextToken || result.nextToken === nextToken) break;
       nextToken = result.nextToken;
     }
@@ -284,8 +350,13 @@ export class AgentBayClient {
       options.retryBudgetMs === undefined
         ? this.retry
         : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-    return withRetry(options.retry, retry, () =>
-      this.sendObserved(action, { Authorization: `Bearer ${this.apiKey}`, ...form }, options),
+    return withRetry(options.retry, retry, (_attempt, budgetLeftMs) =>
+      this.sendObserved(
+        action,
+        { Authorization: `Bearer ${this.apiKey}`, ...form },
+        // A retry ends with the budget, whatever its own timeout.
+        { ...options, timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)) },
+      ),
     );
   }
 
@@ -432,7 +503,7 @@ export class AgentBayClient {
     body: ApiBody,
     httpStatus?: number,
   ): AgentBayError {
-    return new AgentBayError(this.redact(message), {
+    return new AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
       kind: 'api',
       action,
       // A 5xx can come from a gateway in front of a backend that did the work.
@@ -453,17 +524,12 @@ export class AgentBayClient {
     const detail = timedOut
       ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
       : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-    return new AgentBayError(this.redact(detail), {
+    return new AgentBayError(clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
       kind: 'transport',
       action,
       notSent,
       outcomeUnknown: !notSent,
     });
-  }
-
-  /** Error texts can echo what was sent; the key must never travel further. */
-  private redact(text: string): string {
-    return this.apiKey ? text.split(this.apiKey).join('***') : text;
   }
 }
 
@@ -483,6 +549,34 @@ function errorCode(error: unknown): string | undefined {
 function identifier(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value: unknown): string {
+  return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin: string): boolean {
+  let host: string;
+  try {
+    host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+function tryParseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 function stringField(object: Record<string, unknown>, key: string): string {

@@ -44,19 +44,28 @@ export function backoffDelay(attempt: number, options: RetryOptions, random = Ma
   return Math.round(ceiling / 2 + (random() * ceiling) / 2);
 }
 
+/** A retry with less time than this left in the budget would only fail again. */
+export const MIN_RETRY_MS = 250;
+
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
 export async function withRetry<T>(
   policy: RetryPolicy,
   options: RetryOptions,
-  attempt: (n: number) => Promise<T>,
+  attempt: (n: number, budgetLeftMs: number) => Promise<T>,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
 ): Promise<T> {
   const started = Date.now();
   for (let n = 1; ; n++) {
     try {
-      return await attempt(n);
+      const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+      return await attempt(n, left);
     } catch (error) {
       const delay = backoffDelay(n, options);
-      const outOfTime = Date.now() - started + delay > options.totalBudgetMs;
+      const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
       if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
         throw error instanceof AgentBayError ? error.withAttempts(n) : error;
       }

@@ -30,6 +30,8 @@ export interface CodeRunResult {
   results: ResultItem[];
   executionTimeS: number | undefined;
   executionCount: number | undefined;
+  /** The service's trace id for this run, when it gave one: support asks for it. */
+  traceId: string;
   format: PayloadFormat;
 }
 
@@ -37,6 +39,12 @@ type Json = Record<string, unknown>;
 
 /** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
 const MAX_ERROR_CHARS = 1_000;
+/**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+export const MAX_RESULT_DEPTH = 64;
 
 /**
  * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
@@ -45,7 +53,7 @@ const MAX_ERROR_CHARS = 1_000;
  * shape; result items as JSON strings or objects; camelCase or snake_case keys.
  */
 export function parseRunCodeData(data: unknown): CodeRunResult {
-  let envelope: unknown = data;
+  let envelope: unknown = limitDepth(data, MAX_RESULT_DEPTH);
   if (typeof envelope === 'string') {
     envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
   }
@@ -76,11 +84,14 @@ interface DecodedPayload {
   results: ResultItem[];
   executionTimeS?: number;
   executionCount?: number;
+  traceId?: string;
+  /** The payload itself says `isError: true` (the Python SDK's rule), even with no executionError. */
+  isError?: boolean;
   format: PayloadFormat;
 }
 
 function finish(payload: DecodedPayload, toolError: boolean): CodeRunResult {
-  const failed = toolError || payload.executionError !== '';
+  const failed = toolError || payload.isError === true || payload.executionError !== '';
   let error = headline(payload.executionError);
   if (failed && !error) {
     // isError with an empty executionError: the traceback is only in stderr, and its last
@@ -102,17 +113,21 @@ function finish(payload: DecodedPayload, toolError: boolean): CodeRunResult {
     results: payload.results,
     executionTimeS: payload.executionTimeS,
     executionCount: payload.executionCount,
+    traceId: payload.traceId ?? '',
     format: payload.format,
   };
 }
 
-/** First main result's text/plain, else the first result's text/plain, else stdout. */
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
 function mainText(results: ResultItem[], stdout: string): string {
-  const main = results.find((r) => r.isMain && typeof r.data['text/plain'] === 'string');
-  const first = results[0];
-  if (main) return main.data['text/plain'] as string;
-  if (first && typeof first.data['text/plain'] === 'string') return first.data['text/plain'];
-  return stdout;
+  const textOf = (item: ResultItem | undefined) => {
+    const text = item?.data['text/plain'];
+    return typeof text === 'string' ? text : '';
+  };
+  return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 
 function contentText(envelope: unknown): string {
@@ -154,6 +169,8 @@ function decodeStructured(value: Json): DecodedPayload {
       .filter((r): r is ResultItem => r !== undefined),
     executionTimeS: asNumber(value.executionTime ?? value.execution_time),
     executionCount: asNumber(value.executionCount ?? value.execution_count),
+    traceId: traceIdOf(value.traceId ?? value.trace_id),
+    isError: value.isError === true,
     format: 'structured',
   };
 }
@@ -172,6 +189,11 @@ const RICH_KEYS: Record<string, string> = {
   chart: 'application/vnd.vegalite.v5+json',
 };
 
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key: string): string | undefined {
+  return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
+
 function decodeRich(value: Json): DecodedPayload {
   const logs = isObject(value.logs) ? value.logs : {};
   const results = asArray(value.results)
@@ -181,7 +203,7 @@ function decodeRich(value: Json): DecodedPayload {
       for (const [key, content] of Object.entries(item)) {
         if (key === 'is_main_result' || key === 'isMainResult') continue;
         if (content === null || content === undefined) continue;
-        data[RICH_KEYS[key] ?? key] = content;
+        data[richMime(key) ?? key] = content;
       }
       return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -194,6 +216,8 @@ function decodeRich(value: Json): DecodedPayload {
     results,
     executionTimeS: asNumber(value.execution_time ?? value.executionTime),
     executionCount: asNumber(value.execution_count ?? value.executionCount),
+    traceId: traceIdOf(value.traceId ?? value.trace_id),
+    isError: value.isError === true,
     format: 'rich',
   };
 }
@@ -238,9 +262,37 @@ function toResultItem(item: unknown): ResultItem | undefined {
   const data: Record<string, unknown> = {};
   for (const [key, content] of Object.entries(value)) {
     if (key === 'isMainResult' || key === 'is_main_result') continue;
-    data[key] = content;
+    // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+    const short = richMime(key);
+    data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
   }
   return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value: unknown): string {
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+export function limitDepth(value: unknown, max: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const pending: Array<[container: Json | unknown[], depth: number]> = [[value as Json, 1]];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [container, depth] = next;
+    for (const [key, item] of Object.entries(container)) {
+      if (item === null || typeof item !== 'object') continue;
+      if (depth >= max) {
+        (container as Json)[key] = `[nested deeper than ${max} levels; not kept]`;
+      } else {
+        pending.push([item as Json, depth + 1]);
+      }
+    }
+  }
+  return value;
 }
 
 function joinChunks(value: unknown): string {
@@ -258,9 +310,10 @@ function asNumber(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
 function tryParseJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
   } catch {
     return undefined;
   }

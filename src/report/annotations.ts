@@ -2,9 +2,13 @@ import * as core from '@actions/core';
 import type { CodeSource } from '../code-source.ts';
 import { describeLine, type ErrorLocation } from './error-location.ts';
 import { printUntrusted } from './log.ts';
+import { truncateMiddle } from './truncate.ts';
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 export const ANNOTATIONS_PER_TYPE = 10;
+
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+export const MAX_ANNOTATION_CHARS = 4_000;
 
 type Kind = 'error' | 'warning' | 'notice';
 const used: Record<Kind, number> = { error: 0, warning: 0, notice: 0 };
@@ -14,7 +18,8 @@ const used: Record<Kind, number> = { error: 0, warning: 0, notice: 0 };
  * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
  * more error, so failures go through here and set the exit code themselves.
  */
-export function annotate(kind: Kind, message: string, properties: core.AnnotationProperties = {}) {
+export function annotate(kind: Kind, text: string, properties: core.AnnotationProperties = {}) {
+  const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
   if (used[kind] >= ANNOTATIONS_PER_TYPE) {
     // The message can carry sandbox text: fenced, like all of it.
     core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);

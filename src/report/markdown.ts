@@ -25,10 +25,21 @@ export function inlineCode(text: string): string {
  */
 export function codeBlock(text: string, language = ''): string {
   const body = normalise(text);
-  const longestRun = Math.max(0, ...(body.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = '`'.repeat(Math.max(3, longestRun + 1));
+  const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
   const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
   return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
+}
+
+/** The longest run of `char` in `text`, counted without building a list of the runs. */
+function longestRun(text: string, char: string): number {
+  let longest = 0;
+  for (let at = text.indexOf(char); at !== -1;) {
+    let end = at + 1;
+    while (text[end] === char) end++;
+    longest = Math.max(longest, end - at);
+    at = text.indexOf(char, end);
+  }
+  return longest;
 }
 
 /** A collapsed section; `summaryHtml` must already be safe (built with `escapeHtml`). */

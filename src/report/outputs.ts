@@ -17,6 +17,7 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
     Math.floor(maxOutputBytes / 2),
   );
   let truncated = false;
+  const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
   const outputs: Record<string, string> = {};
   names.forEach((name, index) => {
     const fitted = truncateMiddle(
@@ -34,10 +35,27 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
     'session-id': report.sessionId,
     'request-id': report.requestId,
     'result-file': report.resultFile,
-    truncated: String(truncated),
-    files: JSON.stringify(report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+    truncated: String(truncated || files.truncated),
+    files: files.json,
     'artifact-url': report.artifact?.url ?? '',
   };
+}
+
+/**
+ * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
+ * all). The sandbox chooses how many results and how long their type names are.
+ */
+function filesOutput(report: RunReport, maxChars: number): { json: string; truncated: boolean } {
+  const entries: string[] = [];
+  let length = 2;
+  for (const file of report.files) {
+    const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
+    if (length + entry.length + 1 > maxChars)
+      return { json: `[${entries.join(',')}]`, truncated: true };
+    entries.push(entry);
+    length += entry.length + 1;
+  }
+  return { json: `[${entries.join(',')}]`, truncated: false };
 }
 
 /** The outputs of a step that failed before the code could give a result. */

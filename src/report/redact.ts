@@ -1,41 +1,48 @@
-import type { CodeRunResult, ResultItem } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import { makeRedactor, type Redactor } from '../secrets.ts';
+
+export { redactText } from '../secrets.ts';
 
 /**
- * The result with every secret replaced by `***`, before any of it is written anywhere. The
- * runner masks secrets only where the raw text appears; escaped for Markdown, inside a file,
- * or in a pull-request comment, a secret would slip through.
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
  */
 export function redactResult(result: CodeRunResult, secrets: string[]): CodeRunResult {
-  const active = secrets.filter((s) => s.length >= 4);
-  if (active.length === 0) return result;
-  const clean = (text: string) => redactText(text, active);
-  return {
-    ...result,
-    output: clean(result.output),
-    stdout: clean(result.stdout),
-    stderr: clean(result.stderr),
-    error: clean(result.error),
-    errorDetail: clean(result.errorDetail),
-    results: result.results.map((item): ResultItem => ({
-      ...item,
-      data: redactValue(item.data, active) as ResultItem['data'],
-    })),
+  return redactDeep(result, makeRedactor(secrets)) as CodeRunResult;
+}
+
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+export function redactDeep(value: unknown, redact: Redactor): unknown {
+  const pending: Array<[source: object, copy: Record<string, unknown> | unknown[]]> = [];
+  const visit = (item: unknown): unknown => {
+    if (typeof item === 'string') return redact(item);
+    if (item === null || typeof item !== 'object') return item;
+    const copy = Array.isArray(item) ? [] : {};
+    pending.push([item, copy]);
+    return copy;
   };
-}
-
-export function redactText(text: string, secrets: string[]): string {
-  let out = text;
-  secrets = secrets.filter((s) => s.length >= 4);
-  // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-  for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('***');
-  return out;
-}
-
-function redactValue(value: unknown, secrets: string[]): unknown {
-  if (typeof value === 'string') return redactText(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, secrets)]));
+  const root = visit(value);
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const [source, copy] = next;
+    if (Array.isArray(source)) {
+      for (const item of source) (copy as unknown[]).push(visit(item));
+      continue;
+    }
+    for (const [key, item] of Object.entries(source)) {
+      // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+      Object.defineProperty(copy, redact(key), {
+        value: visit(item),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
-  return value;
+  return root;
 }

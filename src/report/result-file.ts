@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +7,13 @@ import type { RunReport } from './run-report.ts';
 /** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
 export function resultFilePath(env: NodeJS.ProcessEnv, sessionId: string): string {
   const dir = path.join(env.RUNNER_TEMP || tmpdir(), 'agentbay-run-code');
-  return path.join(dir, `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+  // The id is the service's: only safe characters, and short enough for any file system.
+  let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+  if (name.length > 100 || name !== sessionId) {
+    const digest = createHash('sha256').update(sessionId).digest('hex').slice(0, 12);
+    name = `${name.slice(0, 80)}-${digest}`;
+  }
+  return path.join(dir, `${name}.json`);
 }
 
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
@@ -32,6 +39,7 @@ export function writeResultFile(report: RunReport): void {
     files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
     errorLocation: report.errorLocation ?? null,
     payloadFormat: result.format,
+    traceId: result.traceId || null,
   };
   const fd = openSync(report.resultFile, 'w');
   try {

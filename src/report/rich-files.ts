@@ -14,6 +14,8 @@ export interface RichFile {
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
 const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
 
+const MAX_MIME_CHARS = 255;
+
 /** Binary types that travel base64-encoded in a MIME bundle. */
 const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 
@@ -61,7 +63,14 @@ export function writeRichFiles(results: ResultItem[], dir: string): RichFile[] {
       const file = path.join(dir, name);
       mkdirSync(dir, { recursive: true });
       writeFileSync(file, bytes);
-      files.push({ path: file, mimeType, result: index + 1, bytes: bytes.length });
+      files.push({
+        path: file,
+        // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+        mimeType:
+          mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+        result: index + 1,
+        bytes: bytes.length,
+      });
     }
   }
   return files;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { printableId } from '../printable-id.ts';
 import type { ResultItem } from '../agentbay/run-code-result.ts';
 import {
   codeBlock,
@@ -97,13 +98,13 @@ function renderWithin(report: RunReport, textBudget: number): string {
   const table = [
     '| Language | Run time | Total time | Session | Request id |',
     '| --- | --- | --- | --- | --- |',
-    `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(report.sessionId)} | ${inlineCode(report.requestId || '—')} |`,
+    `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
   ].join('\n');
 
   const notes: string[] = [];
   if (report.sessionKept) {
     notes.push(
-      `> [!NOTE]\n> The session ${inlineCode(report.sessionId)} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
+      `> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`,
     );
   }
   if (cut.length > 0) {

@@ -126,10 +126,10 @@ describe('SIGINT while the create is in flight', () => {
     expect(result.main.code).toBe(1);
     expect(result.exitMs).toBeLessThan(7_500);
     expect(result.main.stdout).toContain('::error::Cancelled by SIGINT.');
-    expect(result.main.state['create-uncertain']).toBe('true');
+    expect(result.main.state.create).toBe('unknown');
     expect(result.post.code).toBe(0);
     expect(result.post.stdout).toContain(
-      'A create went unanswered; looking for the session it may have made',
+      'The main step could not confirm its session (the create went unanswered); looking for it by its label',
     );
     const created = server.sessions().slice(count);
     expect(created).toHaveLength(1);

@@ -150,8 +150,8 @@ const scenarios: Scenario[] = [
       },
     ],
     mainExit: 0,
-    // Four attempts for the saved id; the label search finds it again but does not retry it.
-    calls: { CallMcpTool: 1, DeleteSessionAsync: 4, ListSession: 1 },
+    // Four attempts for the saved id; no label search, since the session was confirmed.
+    calls: { CallMcpTool: 1, DeleteSessionAsync: 4, ListSession: 0 },
     post: [
       /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: down \(code InternalError, HTTP 500, request id [^,]+, after 4 attempts\)/,
     ],
@@ -161,7 +161,7 @@ const scenarios: Scenario[] = [
     name: 'delete: Success false without a Code is a failure, not a deletion',
     faults: [{ action: 'DeleteSessionAsync', type: 'success-false', code: '', message: 'refused' }],
     mainExit: 0,
-    calls: { DeleteSessionAsync: 1, ListSession: 1 },
+    calls: { DeleteSessionAsync: 1, ListSession: 0 },
     post: [
       /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: refused/,
     ],
@@ -201,15 +201,17 @@ const scenarios: Scenario[] = [
     post: [/Deleted session session-\w+/],
   },
   {
-    name: 'list: failing is a warning',
+    name: 'list: failing (while looking for an unconfirmed session) is a warning',
     faults: [
+      { action: 'CreateMcpSession', type: 'reset-after' },
       { action: 'ListSession', type: 'success-false', code: 'InternalError', message: 'no list' },
     ],
-    mainExit: 0,
-    calls: { DeleteSessionAsync: 1, ListSession: 1 },
+    mainExit: 1,
+    calls: { CreateMcpSession: 1, DeleteSessionAsync: 0, ListSession: 1 },
     post: [
       /::warning::Could not list sessions left by this step: AgentBay ListSession failed: no list/,
     ],
+    leaves: true,
   },
   {
     name: 'an error message that echoes the key is redacted',

@@ -83,7 +83,12 @@ describe('hostile sandbox output', () => {
     expect(run.main.outputs.success).toBe('false');
     expect(run.main.outputs.stdout).toBe(`${HOSTILE_LINES.join('\n')}\n`);
     expect(run.main.state['session-id']).toBe(run.main.outputs['session-id']);
-    expect(Object.keys(run.main.state).sort()).toEqual(['cleanup-token', 'session-id']);
+    expect(Object.keys(run.main.state).sort()).toEqual([
+      'cleanup-token',
+      'create',
+      'session-id',
+      'session-proof',
+    ]);
   });
 
   it('the summary shows the text only inside code blocks it cannot close', () => {

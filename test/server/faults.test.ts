@@ -201,4 +201,30 @@ describe('fault injection', () => {
     await call(server.url, 'ListSession', {});
     expect(lastRequest()).toMatchObject({ fault: null, faultRule: null, acted: true });
   });
+
+  it('session-id gives the new session the id the rule names, whatever its shape', async () => {
+    const odd = 'session/../x\n::y+ü';
+    server.setFaults([{ action: 'CreateMcpSession', type: 'session-id', sessionId: odd }]);
+    const reply = await call(server.url, 'CreateMcpSession', { ImageId: 'code_latest' });
+    expect(reply.body.Data.SessionId).toBe(odd);
+    expect(server.sessions().some((s) => s.id === odd && s.status === 'RUNNING')).toBe(true);
+    const run = await callRunCode(server.url, odd, { code: 'print(1)', language: 'python' });
+    expect(run.body.Data.isError).toBe(false);
+    expect((await call(server.url, 'DeleteSessionAsync', { SessionId: odd })).status).toBe(200);
+  });
+
+  it('ignore-labels lists every session, as a gateway that drops the filter would', async () => {
+    await call(server.url, 'CreateMcpSession', { Labels: JSON.stringify({ team: 'a' }) });
+    await call(server.url, 'CreateMcpSession', { Labels: JSON.stringify({ team: 'b' }) });
+    const filtered = await call(server.url, 'ListSession', {
+      Labels: JSON.stringify({ team: 'a' }),
+      MaxResults: 100,
+    });
+    server.setFaults([{ action: 'ListSession', type: 'ignore-labels' }]);
+    const all = await call(server.url, 'ListSession', {
+      Labels: JSON.stringify({ team: 'a' }),
+      MaxResults: 100,
+    });
+    expect(all.body.Data.length).toBeGreaterThan(filtered.body.Data.length);
+  });
 });

@@ -83,6 +83,7 @@ export interface RunPayload {
   stderr: string[];
   executionTime: number;
   executionCount: number;
+  traceId: string;
 }
 
 /** run_code with the default result format, decoded down to the payload. */

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { stringifyJson } from '../../server/json-text.ts';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
 import { callRunCode, createSession } from './helpers.ts';
 
@@ -28,8 +29,17 @@ describe('result format knobs', () => {
     expect(data.content[0].type).toBe('text');
     const payload = JSON.parse(data.content[0].text);
     expect(Object.keys(payload).sort()).toEqual(
-      ['executionCount', 'executionError', 'executionTime', 'result', 'stderr', 'stdout'].sort(),
+      [
+        'executionCount',
+        'executionError',
+        'executionTime',
+        'result',
+        'stderr',
+        'stdout',
+        'traceId',
+      ].sort(),
     );
+    expect(payload.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(payload.result).toEqual([JSON.stringify({ isMainResult: true, 'text/plain': '42' })]);
     expect(payload.stdout.join('')).toBe('out\n');
   });
@@ -131,5 +141,18 @@ describe('result format knobs', () => {
   it('rejects unknown keys and values', () => {
     expect(() => server.setResultFormat({ encoding: 'xml' as 'json' })).toThrow(/encoding/);
     expect(() => server.setResultFormat({ nope: true } as object)).toThrow(/nope/);
+  });
+});
+
+describe('stringifyJson', () => {
+  it('writes what JSON.stringify writes, at any depth', () => {
+    const sample = { a: [1, 'two', null, { b: true, u: undefined }], 'k"ey': 'v\n', n: -0.5 };
+    expect(stringifyJson(sample)).toBe(JSON.stringify(sample));
+    let deep: unknown = 'leaf';
+    for (let i = 0; i < 100_000; i++) deep = { k: [deep] };
+    const text = stringifyJson(deep);
+    expect(text.startsWith('{"k":[{"k":[')).toBe(true);
+    expect(text.length).toBe(100_000 * '{"k":[]}'.length + '"leaf"'.length);
+    expect(JSON.parse(text)).toBeTruthy();
   });
 });

@@ -155,4 +155,11 @@ describe('run_code: python', () => {
     const isolated = await runCode(server.url, other, "import os\nos.path.exists('state.txt')");
     expect(isolated.bundles[0]?.['text/plain']).toBe('False');
   });
+
+  it('drops a leading byte-order mark, as Python does for a file, and sends a traceId', async () => {
+    const run = await runCode(server.url, session, '\uFEFFprint("bom ok")');
+    expect(run.executionError).toBe('');
+    expect(run.stdout.join('')).toBe('bom ok\n');
+    expect(run.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
 });

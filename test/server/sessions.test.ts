@@ -151,7 +151,9 @@ describe('session lifecycle', () => {
     const session = await call(server.url, 'GetSession', { SessionId: id });
     expect(session.body.Data).toMatchObject({ SessionId: id, Status: 'RUNNING', Success: true });
     const detail = await call(server.url, 'GetSessionDetail', {}, { query: { SessionId: id } });
-    expect(detail.body.Data).toMatchObject({ Id: id, Status: 'RUNNING', ImageId: 'code_latest' });
+    expect(detail.body.Data).toMatchObject({ Status: 'RUNNING', ImageId: 'code_latest' });
+    // The SDK's model (GetSessionDetailResponseBodyData) types Id as a number.
+    expect(typeof detail.body.Data.Id).toBe('number');
     // GetSessionDetail reads the query only, like the service.
     const wrongPlace = await call(server.url, 'GetSessionDetail', { SessionId: id });
     expect(wrongPlace.body.Code).toBe('InvalidMcpSession.NotFound');

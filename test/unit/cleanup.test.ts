@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
 import { cleanup, CLEANUP_LIMITS } from '../../src/cleanup.ts';
+import { sessionProof } from '../../src/ownership.ts';
 import { TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
@@ -19,6 +20,12 @@ describe('cleanup deadline', () => {
       INPUT_ENDPOINT: server.url,
       'STATE_cleanup-token': 'feedfacefeedfacefeedface',
       'STATE_session-id': 'session-stuck0000000000',
+      // The main step's proof that the id is its own: deleted without asking whose it is.
+      'STATE_session-proof': sessionProof(
+        TEST_KEY,
+        'feedfacefeedfacefeedface',
+        'session-stuck0000000000',
+      ),
     };
     vi.stubEnv('GITHUB_OUTPUT', '');
     vi.stubEnv('GITHUB_STATE', '');

@@ -15,6 +15,14 @@ describe('codeBlock', () => {
   });
 });
 
+describe('codeBlock with hostile text', () => {
+  it('handles 150 000 backtick runs (no spread into Math.max) and still fences the longest', () => {
+    const block = codeBlock(`${'`x'.repeat(150_000)} ${'`'.repeat(7)}`);
+    expect(block.startsWith('````````\n')).toBe(true);
+    expect(block.endsWith('\n````````')).toBe(true);
+  });
+});
+
 describe('inlineText', () => {
   it('neutralises HTML, links, mentions and table pipes', () => {
     const text = inlineText(

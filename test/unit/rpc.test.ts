@@ -95,3 +95,30 @@ it('the user agent version matches package.json', () => {
   };
   expect(ACTION_VERSION).toBe(pkg.version);
 });
+
+describe('withRetry budget', () => {
+  it('tells a retry how much of the budget is left, and starts none without enough', async () => {
+    const seen: number[] = [];
+    const error = await withRetry(
+      'idempotent',
+      {
+        ...DEFAULT_RETRY,
+        maxAttempts: 10,
+        baseDelayMs: 100,
+        maxDelayMs: 100,
+        totalBudgetMs: 1_000,
+      },
+      async (_n, left) => {
+        seen.push(left);
+        // Each attempt uses what it is given, as a timed-out request would.
+        if (Number.isFinite(left)) await new Promise((r) => setTimeout(r, Math.min(left, 300)));
+        throw new AgentBayError('x', { kind: 'api', action: 'A', httpStatus: 503 });
+      },
+    ).catch((e: unknown) => e as AgentBayError);
+    expect(error).toBeInstanceOf(AgentBayError);
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen[0]).toBe(Infinity);
+    for (const left of seen.slice(1)) expect(left).toBeLessThanOrEqual(1_000);
+    expect(seen.slice(1).every((left) => left >= 250)).toBe(true);
+  });
+});

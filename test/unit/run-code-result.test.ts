@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunCodeData } from '../../src/agentbay/run-code-result.ts';
+import { MAX_RESULT_DEPTH, parseRunCodeData } from '../../src/agentbay/run-code-result.ts';
 
 const payload = {
   executionError: '',
@@ -145,5 +145,87 @@ describe('parseRunCodeData', () => {
 
   it('uses the whole Data when content has no text', () => {
     expect(parseRunCodeData({ isError: false }).stdout).toBe('{"isError":false}');
+  });
+
+  it('counts isError: true in the payload as a failure, even with no executionError (Python SDK)', () => {
+    const r = parseRunCodeData(
+      envelope(JSON.stringify({ ...payload, isError: true, stderr: ['NameError: x\n'] })),
+    );
+    expect(r.success).toBe(false);
+    expect(r.error).toBe('NameError: x');
+  });
+
+  it('reads short MIME keys in result items (text, html) as the Python SDK does', () => {
+    const r = parseRunCodeData(
+      envelope(
+        JSON.stringify({
+          ...payload,
+          result: [JSON.stringify({ isMainResult: true, text: '42', html: '<b>42</b>' })],
+        }),
+      ),
+    );
+    expect(r.output).toBe('42');
+    expect(r.results[0]!.data).toEqual({ 'text/plain': '42', 'text/html': '<b>42</b>' });
+  });
+
+  it('keeps the full MIME key when both spellings are there, and never maps inherited names', () => {
+    const r = parseRunCodeData(
+      envelope(
+        JSON.stringify({
+          ...payload,
+          result: [{ 'text/plain': 'full', text: 'short', constructor: 'c', toString: 't' }],
+        }),
+      ),
+    );
+    expect(r.results[0]!.data).toEqual({
+      'text/plain': 'full',
+      text: 'short',
+      constructor: 'c',
+      toString: 't',
+    });
+  });
+
+  it('falls back past an empty main text/plain: first non-empty text, then stdout', () => {
+    const items = (...list: object[]) =>
+      parseRunCodeData(
+        envelope(JSON.stringify({ ...payload, result: list.map((i) => JSON.stringify(i)) })),
+      ).output;
+    // The first item is the empty main one, so neither rule finds a text: stdout.
+    expect(items({ isMainResult: true, 'text/plain': '' }, { 'text/plain': 'second' })).toBe(
+      'hello\n',
+    );
+    expect(items({ 'text/plain': 'first' }, { isMainResult: true, 'text/plain': '' })).toBe(
+      'first',
+    );
+    expect(items({ isMainResult: true, 'text/plain': '' })).toBe('hello\n');
+    expect(items({ 'text/plain': '' }, { isMainResult: true, 'text/plain': 'main' })).toBe('main');
+  });
+
+  it('keeps a traceId for support, and nothing that is not one', () => {
+    const r = parseRunCodeData(envelope(JSON.stringify({ ...payload, traceId: 'ab12-cd.34' })));
+    expect(r.traceId).toBe('ab12-cd.34');
+    const hostile = parseRunCodeData(
+      envelope(JSON.stringify({ ...payload, traceId: 'x\n::error::y' })),
+    );
+    expect(hostile.traceId).toBe('');
+  });
+
+  it('cuts results nested deeper than MAX_RESULT_DEPTH, whatever the depth', () => {
+    // Written out by hand: JSON.stringify itself overflows at this depth.
+    const deep = `${'{"k":['.repeat(200_000)}"leaf"${']}'.repeat(200_000)}`;
+    const text = JSON.stringify({ ...payload, result: ['X'] }).replace(
+      '"X"',
+      `{"application/json":${deep}}`,
+    );
+    const r = parseRunCodeData(envelope(text));
+    let depth = 0;
+    let node: unknown = r.results[0]!.data;
+    while (node && typeof node === 'object') {
+      node = Object.values(node as object)[0];
+      depth++;
+    }
+    expect(depth).toBeLessThanOrEqual(MAX_RESULT_DEPTH);
+    expect(node).toBe(`[nested deeper than ${MAX_RESULT_DEPTH} levels; not kept]`);
+    expect(() => JSON.stringify(r)).not.toThrow();
   });
 });
