@@ -73,6 +73,7 @@ export async function runBatch(
   const outcomes: BatchOutcome[] = [];
   let alive = 0;
   let firstCreateError: unknown;
+  const inFlight = new Set<Promise<unknown>>();
   const workers = Math.max(1, Math.min(options.parallel, runs.length));
 
   const createSession = async (): Promise<string | undefined> => {
@@ -81,6 +82,12 @@ export async function runBatch(
       hooks.createStarting();
       const request = client.createSession(options.create);
       hooks.creating(request);
+      const settled = request.then(
+        () => undefined,
+        () => undefined,
+      );
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
       try {
         const { sessionId } = await request;
         hooks.created(sessionId);
@@ -89,6 +96,10 @@ export async function runBatch(
       } catch (error) {
         if (error instanceof AgentBayError && !error.outcomeUnknown) hooks.createFailed();
         else hooks.createUncertain();
+        // Creates sent together: a refusal may arrive before the siblings' sessions do.
+        if (isQuotaRefusal(error) && alive === 0) {
+          await Promise.all([...inFlight].filter((p) => p !== settled));
+        }
         if (!isQuotaRefusal(error) || alive === 0) {
           firstCreateError ??= error;
           if (alive > 0) {
@@ -102,7 +113,11 @@ export async function runBatch(
         hooks.info(
           `A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`,
         );
-        await sleep(wait * (0.75 + Math.random() * 0.5));
+        // In slices, so a worker waiting for quota stops as soon as the others took every run.
+        const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
+        while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
+          await sleep(Math.min(250, until - Date.now()));
+        }
       }
     }
   };

@@ -78047,14 +78047,14 @@ const MAX_BRACE_EXPANSIONS = 256;
  * The lines of a multi-line input: trimmed, without blank lines and `#` comments
  * (a path starting with '#' can be written as `\#name`).
  */
-function patternLines(value) {
+function workspace_files_patternLines(value) {
     return value
         .split(/\r\n|\r|\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 /** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function isPattern(line) {
+function workspace_files_isPattern(line) {
     return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
 }
 /**
@@ -78084,7 +78084,7 @@ function workspace_files_resolveWorkspaceFile(input, file, workspace) {
  * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
  * whatever their position. A positive line that matches nothing is an error naming it.
  */
-function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
@@ -78527,6 +78527,10 @@ const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -78540,11 +78544,18 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source } = readCode(read, env);
+    const { code, source, batch } = readCode(read, env);
     return {
         code,
         source,
         language: readLanguage(read('language'), source),
+        batch,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -78621,8 +78632,16 @@ function readCode(read, env) {
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file)
-        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+    if (file) {
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const lines = patternLines(file);
+        // One plain path is the single run it has always been; anything else is a batch.
+        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
+            return readCodeFile(file, workspace);
+        const batch = readBatch(lines, workspace, read('language'));
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -78641,6 +78660,19 @@ function readCodeFile(file, workspace) {
         code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: resolved.path },
     };
+}
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines, workspace, language) {
+    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    return files.map((file) => {
+        if (file.size > MAX_CODE_BYTES) {
+            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+        }
+        const bytes = readFileSync(file.realPath);
+        checkCodeText('file', bytes, file.path);
+        const source = { kind: 'file', path: file.path };
+        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+    });
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -78849,6 +78881,7 @@ const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
     sessionProof: 'session-proof',
+    batchSessions: 'batch-sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
@@ -78862,6 +78895,10 @@ const state_saveState = {
         saveState(KEYS.sessionId, id);
         saveState(KEYS.sessionProof, proof);
     },
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    batchSessions: (sessions) => saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+    createSettled: () => saveState(KEYS.create, ''),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
 };
@@ -78871,10 +78908,32 @@ function readState() {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
         sessionProof: getState(KEYS.sessionProof),
+        batchSessions: parseSessions(getState(KEYS.batchSessions)),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
         create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
+}
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text) {
+    if (!text)
+        return [];
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(value))
+        return [];
+    return value
+        .filter((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.id === 'string' &&
+        typeof item.proof === 'string')
+        .slice(0, 64)
+        .map(({ id, proof }) => ({ id, proof }));
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -78924,7 +78983,9 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info(`cleanup is false: session ${shownId} is kept.`);
         return;
     }
-    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
+    if (!state.sessionId &&
+        state.batchSessions.length === 0 &&
+        (state.create === '' || state.create === 'failed')) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
@@ -78963,6 +79024,10 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
 }
 async function deleteOwn(client, apiKey, state, limits) {
     const { sessionId, cleanupToken } = state;
+    if (state.batchSessions.length > 0) {
+        await deleteBatch(client, apiKey, state, limits);
+        return;
+    }
     if (sessionId) {
         if (state.deletedByMain) {
             info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
@@ -78976,9 +79041,34 @@ async function deleteOwn(client, apiKey, state, limits) {
         }
         return;
     }
-    // The create may still complete: labels are eventually consistent and the service may
-    // finish a create late, so look again for a while.
-    const handled = new Set();
+    await searchByLabel(client, state, new Set(), limits);
+}
+/**
+ * A batch's sessions, side by side, each checked like a single saved one; then, when one of
+ * its creates was never confirmed, the label search for what that create may have made.
+ */
+async function deleteBatch(client, apiKey, state, limits) {
+    const { cleanupToken } = state;
+    const handled = new Set(state.batchSessions.map((s) => s.id));
+    await Promise.all(state.batchSessions.map(async ({ id, proof }) => {
+        if (state.deletedByMain) {
+            info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
+        }
+        else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
+            await deleteOne(client, id);
+        }
+        else {
+            await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
+        }
+    }));
+    if (state.create === 'sent' || state.create === 'unknown') {
+        await searchByLabel(client, state, handled, limits);
+    }
+}
+/** The create may still complete: labels are eventually consistent and the service may
+ * finish a create late, so look again for a while. */
+async function searchByLabel(client, state, handled, limits) {
+    const { cleanupToken } = state;
     const until = Date.now() + limits.searchWindowMs;
     info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
     for (;;) {

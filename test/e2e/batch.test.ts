@@ -9,6 +9,7 @@ import {
   activeCommands,
   makeWorkdir,
   runAction,
+  runningSessions,
   runStep,
   TEST_KEY,
   type Workdir,
@@ -136,7 +137,7 @@ describe('a glob over Python and JavaScript files, one failing', () => {
   });
 
   it('leaves no session behind', () => {
-    expect(server.liveSessions()).toHaveLength(0);
+    expect(runningSessions(server)).toHaveLength(0);
     expect(run.post.code).toBe(0);
   });
 });
@@ -182,12 +183,17 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
   });
 
   it('deletes every session it created in the post step, each once', () => {
-    expect(server.liveSessions()).toHaveLength(0);
+    expect(runningSessions(server)).toHaveLength(0);
     const ids = server
       .sessions()
       .slice(before)
       .map((s) => s.id);
-    expect(JSON.parse(run.main.state['session-ids']!)).toEqual(ids);
+    const saved = JSON.parse(run.main.state['batch-sessions']!) as Array<{
+      id: string;
+      proof: string;
+    }>;
+    expect(saved.map((s) => s.id)).toEqual(ids);
+    expect(saved.every((s) => /^[0-9a-f]{64}$/.test(s.proof))).toBe(true);
     const deletes = server
       .requests()
       .slice(requestsBefore)
@@ -284,6 +290,36 @@ describe('a parallel batch cancelled mid-way', () => {
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(3);
     expect(created.every((s) => s.status !== 'RUNNING')).toBe(true);
-    expect(server.liveSessions()).toHaveLength(0);
+    expect(runningSessions(server)).toHaveLength(0);
+  });
+});
+
+describe('a forged batch list in the step state', () => {
+  it('deletes nothing that does not carry this step’s label, and prints no injected command', async () => {
+    const reply = await fetch(`${server.url}/?Action=CreateMcpSession`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        Authorization: `Bearer ${TEST_KEY}`,
+        ImageId: 'code_latest',
+        Labels: JSON.stringify({ team: 'someone-else' }),
+      }),
+    });
+    const victim = ((await reply.json()) as { Data: { SessionId: string } }).Data.SessionId;
+    const post = await runStep('post', {
+      inputs: base(),
+      state: {
+        'cleanup-token': '0123456789abcdef01234567',
+        'batch-sessions': JSON.stringify([
+          { id: victim, proof: 'f'.repeat(64) },
+          { id: 'x\n::set-output name=pwned::1', proof: '' },
+          { id: 42, proof: 'not a session' },
+        ]),
+      },
+    });
+    expect(post.code).toBe(0);
+    expect(server.sessions().find((s) => s.id === victim)?.status).toBe('RUNNING');
+    expect(post.stdout).toMatch(/does not carry this step's label/);
+    expect(activeCommands(post.stdout).some((c) => c.includes('pwned'))).toBe(false);
   });
 });
