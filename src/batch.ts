@@ -51,6 +51,8 @@ export interface BatchHooks {
 
 export interface BatchOptions {
   parallel: number;
+  /** Run everything in this session of an earlier step instead of creating any. */
+  reuseSessionId?: string;
   create: CreateSessionParams;
   timeoutS: number;
 }
@@ -123,7 +125,7 @@ export async function runBatch(
   };
 
   const worker = async (): Promise<void> => {
-    let sessionId = await createSession();
+    let sessionId = options.reuseSessionId || (await createSession());
     while (sessionId && queue.length > 0 && !hooks.stopped()) {
       const next = queue.shift() as { run: PlannedRun; index: number };
       const started = Date.now();
@@ -148,7 +150,7 @@ export async function runBatch(
           serviceError: error,
           durationMs: Date.now() - started,
         });
-        if (isSessionGone(error)) {
+        if (isSessionGone(error) && !options.reuseSessionId) {
           // The session went away (idle release, deleted elsewhere): take a fresh one.
           alive--;
           sessionId = await createSession();

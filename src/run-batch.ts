@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
@@ -31,9 +32,15 @@ export async function runBatchStep(
   runs: readonly PlannedRun[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  const cleanupToken = newCleanupToken();
-  saveState.cleanupToken(cleanupToken);
-  if (!inputs.cleanup) saveState.keepSession();
+  // A session from an earlier step is that step's to delete: this one leaves no state for it.
+  const reused = inputs.reuseSessionId;
+  const cleanupToken = reused ? '' : newCleanupToken();
+  if (!reused) {
+    saveState.cleanupToken(cleanupToken);
+    if (!inputs.cleanup) saveState.keepSession();
+  } else {
+    core.setOutput('session-id', reused);
+  }
 
   const client = new AgentBayClient({
     endpoint: inputs.endpoint,
@@ -41,7 +48,7 @@ export async function runBatchStep(
     userAgent: USER_AGENT,
     onExchange: debugExchange,
   });
-  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
   const sessions: SavedSession[] = [];
   // The post step looks for an unconfirmed create's session only while one may exist.
   let creates = 0;
@@ -61,6 +68,7 @@ export async function runBatchStep(
       runs,
       {
         parallel: inputs.parallel,
+        reuseSessionId: reused || undefined,
         timeoutS: inputs.timeoutS,
         create: {
           imageId: inputs.imageId,
@@ -99,7 +107,9 @@ export async function runBatchStep(
       },
     );
     if (guard.cancelled) return;
-    await publishBatch(inputs, env, outcomes, Date.now() - started, sessions[0]?.id ?? 'batch');
+    // Steps sharing a session must not share result files.
+    const batchKey = `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`;
+    await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
   } catch (error) {
     publishFailure(redact(describeFailure(error)));
   } finally {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
@@ -45,9 +46,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       : `Syntax not checked on the runner: ${syntax.reason}.`,
   );
 
-  const cleanupToken = newCleanupToken();
-  saveState.cleanupToken(cleanupToken);
-  if (!inputs.cleanup) saveState.keepSession();
+  // A session from an earlier step is that step's to delete: this one leaves no state for it.
+  const reused = inputs.reuseSessionId;
+  const cleanupToken = reused ? '' : newCleanupToken();
+  if (!reused) {
+    saveState.cleanupToken(cleanupToken);
+    if (!inputs.cleanup) saveState.keepSession();
+  }
 
   const client = new AgentBayClient({
     endpoint: inputs.endpoint,
@@ -55,32 +60,40 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     userAgent: USER_AGENT,
     onExchange: debugExchange,
   });
-  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
   let sessionId = '';
   const started = Date.now();
   try {
-    core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-    // Before the request leaves: a step killed while it is in flight still tells the post
-    // step to look for the session the service may make.
-    saveState.createSent();
-    const creating = client.createSession({
-      imageId: inputs.imageId,
-      labels: sessionLabels(env, cleanupToken, inputs.labels),
-      loginRegionId: inputs.regionId,
-      idleReleaseTimeoutS: inputs.idleTimeoutS,
-    });
-    guard.creating(creating);
-    const created = await creating;
-    sessionId = created.sessionId;
-    guard.created(sessionId);
-    // Recorded before anything else can fail, so the post step can always delete it.
-    saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-    core.setOutput('session-id', sessionId);
-    // The cancellation guard owns the session now, and ends the process.
-    if (guard.cancelled) return;
-    core.info(
-      `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
-    );
+    if (reused) {
+      sessionId = reused;
+      core.setOutput('session-id', sessionId);
+      core.info(
+        `Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`,
+      );
+    } else {
+      core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+      // Before the request leaves: a step killed while it is in flight still tells the post
+      // step to look for the session the service may make.
+      saveState.createSent();
+      const creating = client.createSession({
+        imageId: inputs.imageId,
+        labels: sessionLabels(env, cleanupToken, inputs.labels),
+        loginRegionId: inputs.regionId,
+        idleReleaseTimeoutS: inputs.idleTimeoutS,
+      });
+      guard.creating(creating);
+      const created = await creating;
+      sessionId = created.sessionId;
+      guard.created(sessionId);
+      // Recorded before anything else can fail, so the post step can always delete it.
+      saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
+      core.setOutput('session-id', sessionId);
+      // The cancellation guard owns the session now, and ends the process.
+      if (guard.cancelled) return;
+      core.info(
+        `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
+      );
+    }
 
     core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
     const answer = await client.runCode(sessionId, {
@@ -99,6 +112,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         wallTimeMs: Date.now() - started,
         sessionKept: !inputs.cleanup,
         secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+        // Steps sharing a session must not share a result file.
+        resultKey: reused ? `${reused}-${randomBytes(4).toString('hex')}` : undefined,
       },
       env,
     );

@@ -74020,6 +74020,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 13 modules
 var lib_core = __nccwpck_require__(77094);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
@@ -74216,8 +74218,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -75815,6 +75815,7 @@ function readInputs(read, env) {
             fallback: 1,
             unit: 'sessions',
         }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -75845,6 +75846,19 @@ function readInputs(read, env) {
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     };
+}
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
@@ -77208,7 +77222,7 @@ async function runBatch(client, runs, options, hooks) {
         }
     };
     const worker = async () => {
-        let sessionId = await createSession();
+        let sessionId = options.reuseSessionId || (await createSession());
         while (sessionId && queue.length > 0 && !hooks.stopped()) {
             const next = queue.shift();
             const started = Date.now();
@@ -77234,7 +77248,7 @@ async function runBatch(client, runs, options, hooks) {
                     serviceError: error,
                     durationMs: Date.now() - started,
                 });
-                if (isSessionGone(error)) {
+                if (isSessionGone(error) && !options.reuseSessionId) {
                     // The session went away (idle release, deleted elsewhere): take a fresh one.
                     alive--;
                     sessionId = await createSession();
@@ -77553,19 +77567,27 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
-    const cleanupToken = newCleanupToken();
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup)
-        saveState.keepSession();
+    // A session from an earlier step is that step's to delete: this one leaves no state for it.
+    const reused = inputs.reuseSessionId;
+    const cleanupToken = reused ? '' : newCleanupToken();
+    if (!reused) {
+        saveState.cleanupToken(cleanupToken);
+        if (!inputs.cleanup)
+            saveState.keepSession();
+    }
+    else {
+        lib_core.setOutput('session-id', reused);
+    }
     const client = new AgentBayClient({
         endpoint: inputs.endpoint,
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
     const sessions = [];
     // The post step looks for an unconfirmed create's session only while one may exist.
     let creates = 0;
@@ -77581,6 +77603,7 @@ async function runBatchStep(inputs, runs, env) {
         lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
         const outcomes = await runBatch(client, runs, {
             parallel: inputs.parallel,
+            reuseSessionId: reused || undefined,
             timeoutS: inputs.timeoutS,
             create: {
                 imageId: inputs.imageId,
@@ -77618,7 +77641,9 @@ async function runBatchStep(inputs, runs, env) {
         });
         if (guard.cancelled)
             return;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, sessions[0]?.id ?? 'batch');
+        // Steps sharing a session must not share result files.
+        const batchKey = `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
     }
     catch (error) {
         publishFailure(redact(describeFailure(error)));
@@ -77876,6 +77901,7 @@ function nodeLocation(stderr, file) {
 
 
 
+
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
@@ -77905,41 +77931,52 @@ async function run(env = process.env) {
     lib_core.info(syntax.status === 'ok'
         ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
         : `Syntax not checked on the runner: ${syntax.reason}.`);
-    const cleanupToken = newCleanupToken();
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup)
-        saveState.keepSession();
+    // A session from an earlier step is that step's to delete: this one leaves no state for it.
+    const reused = inputs.reuseSessionId;
+    const cleanupToken = reused ? '' : newCleanupToken();
+    if (!reused) {
+        saveState.cleanupToken(cleanupToken);
+        if (!inputs.cleanup)
+            saveState.keepSession();
+    }
     const client = new AgentBayClient({
         endpoint: inputs.endpoint,
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
     let sessionId = '';
     const started = Date.now();
     try {
-        lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        // Before the request leaves: a step killed while it is in flight still tells the post
-        // step to look for the session the service may make.
-        saveState.createSent();
-        const creating = client.createSession({
-            imageId: inputs.imageId,
-            labels: sessionLabels(env, cleanupToken, inputs.labels),
-            loginRegionId: inputs.regionId,
-            idleReleaseTimeoutS: inputs.idleTimeoutS,
-        });
-        guard.creating(creating);
-        const created = await creating;
-        sessionId = created.sessionId;
-        guard.created(sessionId);
-        // Recorded before anything else can fail, so the post step can always delete it.
-        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-        lib_core.setOutput('session-id', sessionId);
-        // The cancellation guard owns the session now, and ends the process.
-        if (guard.cancelled)
-            return;
-        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
+        if (reused) {
+            sessionId = reused;
+            lib_core.setOutput('session-id', sessionId);
+            lib_core.info(`Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`);
+        }
+        else {
+            lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+            // Before the request leaves: a step killed while it is in flight still tells the post
+            // step to look for the session the service may make.
+            saveState.createSent();
+            const creating = client.createSession({
+                imageId: inputs.imageId,
+                labels: sessionLabels(env, cleanupToken, inputs.labels),
+                loginRegionId: inputs.regionId,
+                idleReleaseTimeoutS: inputs.idleTimeoutS,
+            });
+            guard.creating(creating);
+            const created = await creating;
+            sessionId = created.sessionId;
+            guard.created(sessionId);
+            // Recorded before anything else can fail, so the post step can always delete it.
+            saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
+            lib_core.setOutput('session-id', sessionId);
+            // The cancellation guard owns the session now, and ends the process.
+            if (guard.cancelled)
+                return;
+            lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
+        }
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
         const answer = await client.runCode(sessionId, {
             code: inputs.code,
@@ -77956,6 +77993,8 @@ async function run(env = process.env) {
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
             secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
+            // Steps sharing a session must not share a result file.
+            resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
         }, env);
         await publishRun(inputs, env, report);
     }

@@ -78556,6 +78556,7 @@ function readInputs(read, env) {
             fallback: 1,
             unit: 'sessions',
         }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -78586,6 +78587,19 @@ function readInputs(read, env) {
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     };
+}
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
