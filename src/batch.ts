@@ -27,6 +27,8 @@ export interface BatchOutcome {
   result?: CodeRunResult;
   /** The service failure that kept the run from finishing (not the code's own error). */
   serviceError?: unknown;
+  /** Not run: marked skip. */
+  skipped?: boolean;
   durationMs: number;
 }
 
@@ -71,12 +73,21 @@ export async function runBatch(
   hooks: BatchHooks,
 ): Promise<BatchOutcome[]> {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  const queue = runs.map((run, index) => ({ run, index }));
+  // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
+  const queue: Array<Array<{ run: PlannedRun; index: number }>> = [];
+  const byGroup = new Map<string, Array<{ run: PlannedRun; index: number }>>();
+  runs.forEach((run, index) => {
+    const existing = run.group === undefined ? undefined : byGroup.get(run.group);
+    if (existing) return void existing.push({ run, index });
+    const unit = [{ run, index }];
+    queue.push(unit);
+    if (run.group !== undefined) byGroup.set(run.group, unit);
+  });
   const outcomes: BatchOutcome[] = [];
   let alive = 0;
   let firstCreateError: unknown;
   const inFlight = new Set<Promise<unknown>>();
-  const workers = Math.max(1, Math.min(options.parallel, runs.length));
+  const workers = Math.max(1, Math.min(options.parallel, queue.length));
 
   const createSession = async (): Promise<string | undefined> => {
     for (let attempt = 0; ; attempt++) {
@@ -127,33 +138,49 @@ export async function runBatch(
   const worker = async (): Promise<void> => {
     let sessionId = options.reuseSessionId || (await createSession());
     while (sessionId && queue.length > 0 && !hooks.stopped()) {
-      const next = queue.shift() as { run: PlannedRun; index: number };
-      const started = Date.now();
-      try {
-        const answer = await client.runCode(sessionId, {
-          code: next.run.code,
-          language: next.run.language,
-          timeoutS: options.timeoutS,
-        });
-        outcomes.push({
-          ...next,
-          sessionId,
-          requestId: answer.requestId,
-          result: answer.result,
-          durationMs: Date.now() - started,
-        });
-      } catch (error) {
-        outcomes.push({
-          ...next,
-          sessionId,
-          requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-          serviceError: error,
-          durationMs: Date.now() - started,
-        });
-        if (isSessionGone(error) && !options.reuseSessionId) {
-          // The session went away (idle release, deleted elsewhere): take a fresh one.
-          alive--;
-          sessionId = await createSession();
+      const unit = queue.shift() as Array<{ run: PlannedRun; index: number }>;
+      for (const next of unit) {
+        if (!sessionId || hooks.stopped()) {
+          outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            serviceError: firstCreateError ?? new Error('the run was not started'),
+            durationMs: 0,
+          });
+          continue;
+        }
+        if (next.run.skip) {
+          outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
+          continue;
+        }
+        const started = Date.now();
+        try {
+          const answer = await client.runCode(sessionId, {
+            code: next.run.code,
+            language: next.run.language,
+            timeoutS: options.timeoutS,
+          });
+          outcomes.push({
+            ...next,
+            sessionId,
+            requestId: answer.requestId,
+            result: answer.result,
+            durationMs: Date.now() - started,
+          });
+        } catch (error) {
+          outcomes.push({
+            ...next,
+            sessionId,
+            requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+            serviceError: error,
+            durationMs: Date.now() - started,
+          });
+          if (isSessionGone(error) && !options.reuseSessionId) {
+            // The session went away (idle release, deleted elsewhere): take a fresh one.
+            alive--;
+            sessionId = await createSession();
+          }
         }
       }
     }
@@ -162,7 +189,7 @@ export async function runBatch(
   await Promise.all(Array.from({ length: workers }, () => worker()));
   if (outcomes.length === 0 && firstCreateError !== undefined) throw firstCreateError;
   // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-  for (const next of queue.splice(0)) {
+  for (const next of queue.splice(0).flat()) {
     outcomes.push({
       ...next,
       sessionId: '',

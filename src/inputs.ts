@@ -3,6 +3,7 @@ import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
 import type { CodeSource } from './code-source.ts';
 import { InputError } from './input-error.ts';
+import { extractCodeBlocks, MarkdownBlockError } from './markdown-blocks.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
 import {
   expandWorkspaceFiles,
@@ -58,6 +59,14 @@ export interface PlannedRun {
   source: CodeSource;
   language: Language;
   code: string;
+  /** Runs of one group (a Markdown page) share one session, in order. */
+  group?: string;
+  /** Not run (a Markdown block marked skip). */
+  skip?: boolean;
+  /** Passes only when the code fails (`<!-- run-code: expect-error -->`). */
+  expectError?: boolean;
+  /** What the code must print, and the line of the block that says so. */
+  expectedOutput?: { text: string; line: number };
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -92,7 +101,8 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
   return {
     code,
     source,
-    language: readLanguage(read('language'), source),
+    // A batch's runs carry their own languages; the first stands for the step.
+    language: batch?.[0]?.language ?? readLanguage(read('language'), source),
     batch,
     parallel: parseInteger('parallel', read('parallel'), {
       min: 1,
@@ -210,6 +220,18 @@ function readCode(
   // Not trimmed: leading indentation can matter.
   const inline = read('code', { trimWhitespace: false });
   const file = read('file');
+  const markdown = read('markdown');
+  if (markdown) {
+    if (inline.trim() || file) {
+      throw new InputError(
+        'markdown',
+        "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own",
+      );
+    }
+    const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+    const first = batch[0] as PlannedRun;
+    return { code: first.code, source: first.source, batch };
+  }
   if (inline.trim() && file) {
     throw new InputError(
       'code',
@@ -250,6 +272,57 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
     code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
     source: { kind: 'file', path: resolved.path },
   };
+}
+
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+export const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+
+/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
+function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
+  const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+  const runs: PlannedRun[] = [];
+  for (const page of pages) {
+    if (page.size > MAX_MARKDOWN_BYTES) {
+      throw new InputError(
+        'markdown',
+        `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`,
+      );
+    }
+    const bytes = readFileSync(page.realPath);
+    checkCodeText('markdown', bytes, page.path);
+    let blocks;
+    try {
+      blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
+    } catch (error) {
+      if (error instanceof MarkdownBlockError)
+        throw new InputError('markdown', `has a bad marker: ${error.message}`);
+      throw error;
+    }
+    for (const block of blocks) {
+      runs.push({
+        source: { kind: 'file', path: page.path, fenceLine: block.line },
+        language: block.language,
+        code: block.code,
+        group: page.path,
+        skip: block.skip,
+        expectError: block.expectError,
+        expectedOutput: block.expectedOutput,
+      });
+    }
+  }
+  if (runs.length === 0) {
+    throw new InputError(
+      'markdown',
+      `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`,
+    );
+  }
+  if (runs.length > MAX_BATCH_RUNS) {
+    throw new InputError(
+      'markdown',
+      `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`,
+    );
+  }
+  return runs;
 }
 
 /** Every file the `file` lines name, read and checked, each with its language. */

@@ -17,6 +17,8 @@ import {
   type BatchEntry,
 } from './report/batch-report.ts';
 import { buildRunReport } from './report/build-report.ts';
+import type { RunReport } from './report/run-report.ts';
+import { compareOutput } from './markdown-blocks.ts';
 import { writeResultFile, resultFilePath } from './report/result-file.ts';
 import { LANGUAGE_NAMES } from './report/verdict.ts';
 import { newCleanupToken, sessionLabels } from './session-labels.ts';
@@ -129,6 +131,7 @@ async function publishBatch(
 ): Promise<void> {
   const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
   const entries: BatchEntry[] = outcomes.map((outcome) => {
+    const judged = judge(outcome);
     const report = buildRunReport(
       {
         language: outcome.run.language,
@@ -136,7 +139,7 @@ async function publishBatch(
         code: outcome.run.code,
         sessionId: outcome.sessionId,
         requestId: outcome.requestId,
-        result: outcome.result ?? serviceFailure(outcome.serviceError),
+        result: judged.result,
         wallTimeMs: outcome.durationMs,
         sessionKept: !inputs.cleanup,
         secrets,
@@ -144,15 +147,20 @@ async function publishBatch(
       },
       env,
     );
+    placeInPage(report, judged.location);
     writeResultFile(report);
-    return { report, durationMs: outcome.durationMs };
+    return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
   });
 
   const indexFile = resultFilePath(env, `${batchKey}-batch`);
   writeBatchIndex(indexFile, entries);
   const { passed, failed } = batchCounts(entries);
-  for (const { report } of entries) {
-    const verdict = report.result.success ? 'passed' : `failed: ${report.result.error}`;
+  for (const { report, skipped } of entries) {
+    const verdict = skipped
+      ? 'skipped'
+      : report.result.success
+        ? 'passed'
+        : `failed: ${report.result.error}`;
     core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
   }
   core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
@@ -160,8 +168,8 @@ async function publishBatch(
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
   }
-  for (const { report } of entries) {
-    if (report.result.success) continue;
+  for (const { report, skipped } of entries) {
+    if (skipped || report.result.success) continue;
     const properties = locationProperties(
       report.source,
       report.errorLocation,
@@ -196,4 +204,61 @@ function serviceFailure(error: unknown): CodeRunResult {
     format: 'structured',
     traceId: '',
   };
+}
+
+/**
+ * A run's verdict: the code's own, turned round for a block that must fail, and checked
+ * against the expected output a Markdown page gives. `location` is a line of the page that
+ * the failure is about, when it is not a line of the code.
+ */
+function judge(outcome: BatchOutcome): { result: CodeRunResult; location?: number } {
+  const { run } = outcome;
+  if (outcome.skipped) return { result: { ...serviceFailure(''), success: true, error: '' } };
+  if (!outcome.result) return { result: serviceFailure(outcome.serviceError) };
+  const result = outcome.result;
+  if (run.expectError) {
+    return result.success
+      ? {
+          result: {
+            ...result,
+            success: false,
+            error: 'the block is marked expect-error, but it ran without an error',
+          },
+          location: run.source.fenceLine,
+        }
+      : { result: { ...result, success: true, error: '', errorDetail: '' } };
+  }
+  if (result.success && run.expectedOutput) {
+    const printed = result.stdout || result.output;
+    const comparison = compareOutput(run.expectedOutput.text, printed);
+    if (!comparison.matches) {
+      return {
+        result: {
+          ...result,
+          success: false,
+          error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
+          errorDetail: comparison.diff,
+        },
+        location: run.expectedOutput.line,
+      };
+    }
+  }
+  return { result };
+}
+
+/** A Markdown block's failing line, moved from the block's lines to the page's. */
+function placeInPage(report: RunReport, pageLine: number | undefined): void {
+  const fence = report.source.fenceLine;
+  if (!fence || report.result.success) return;
+  if (pageLine !== undefined) {
+    report.errorLocation = { line: pageLine, calledFrom: [] };
+  } else if (report.errorLocation) {
+    report.errorLocation = {
+      ...report.errorLocation,
+      line: fence + report.errorLocation.line,
+      calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+    };
+  } else {
+    report.errorLocation = { line: fence, calledFrom: [] };
+  }
 }

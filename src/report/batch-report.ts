@@ -14,15 +14,25 @@ import { LANGUAGE_NAMES } from './verdict.ts';
 export interface BatchEntry {
   report: RunReport;
   durationMs: number;
+  /** Not run (a Markdown block marked skip): neither passed nor failed. */
+  skipped?: boolean;
 }
 
+/** A file's path; a Markdown block as `page.md:line`. */
 export function runName(report: RunReport): string {
-  return report.source.kind === 'file' ? (report.source.path ?? '') : 'inline code';
+  const { source } = report;
+  if (source.kind !== 'file') return 'inline code';
+  return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
 }
 
-export function batchCounts(entries: readonly BatchEntry[]): { passed: number; failed: number } {
-  const passed = entries.filter((e) => e.report.result.success).length;
-  return { passed, failed: entries.length - passed };
+export function batchCounts(entries: readonly BatchEntry[]): {
+  passed: number;
+  failed: number;
+  skipped: number;
+} {
+  const skipped = entries.filter((e) => e.skipped).length;
+  const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
+  return { passed: entries.length - skipped - failed, failed, skipped };
 }
 
 /**
@@ -54,13 +64,14 @@ export function buildBatchOutputs(
       source: runName(entry.report),
       language: entry.report.language,
       success: result.success,
+      skipped: entry.skipped === true,
       output: output.text,
       error: error.text,
       executionTime: result.executionTimeS ?? null,
       truncated,
     };
   });
-  const firstFailure = entries.find((e) => !e.report.result.success);
+  const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
   const firstError = firstFailure
     ? truncateMiddle(
         `${runName(firstFailure.report)}: ${firstFailure.report.result.error}`,
@@ -124,16 +135,17 @@ export function renderBatchSummary(entries: readonly BatchEntry[], wallTimeMs: n
 }
 
 function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
-  const { passed, failed } = batchCounts(entries);
+  const { passed, failed, skipped } = batchCounts(entries);
   const icon = failed === 0 ? '✅' : '❌';
   const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-  return `### ${icon} ${what}: ${passed} passed, ${failed} failed (${seconds(wallTimeMs)})`;
+  const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+  return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
 }
 
 function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget: number): string {
   const rows = entries.map((e) => {
     const { report } = e;
-    const verdict = report.result.success ? '✅ passed' : '❌ failed';
+    const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
     return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
   });
   const ordered = [...entries].sort(
@@ -152,9 +164,11 @@ function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget
     const { report } = entry;
     const { result } = report;
     const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    const title = `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
-      result.success ? '' : ` failed${escapeHtml(where)}`
-    }`;
+    const title = entry.skipped
+      ? `⏭️ ${escapeHtml(runName(report))} skipped`
+      : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
+          result.success ? '' : ` failed${escapeHtml(where)}`
+        }`;
     const parts: string[] = [];
     if (!result.success) parts.push(`**Error:** ${inlineText(result.error)}`);
     const blocks: Array<[string, string]> = [
