@@ -8,6 +8,8 @@ const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.resolve(root, process.argv[2] ?? 'dist');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
+checkInstalled();
+
 for (const step of ['main', 'post']) {
   const target = path.join(outDir, step);
   rmSync(target, { recursive: true, force: true });
@@ -53,5 +55,31 @@ function completeLicenses(file: string): void {
       : undefined;
     const body = licenseFile ? readFileSync(path.join(dir, licenseFile), 'utf8').trim() : '';
     appendFileSync(file, `\n${name}\n${license}\n${body}\n`);
+  }
+}
+
+/**
+ * dist/ is committed, so it must be built from the locked dependencies: a node_modules left
+ * over from before a lock change (or from another branch) would bundle other code.
+ */
+function checkInstalled(): void {
+  const lock = JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+    packages: Record<string, { version?: string; dev?: boolean; optional?: boolean }>;
+  };
+  const stale: string[] = [];
+  for (const [location, info] of Object.entries(lock.packages)) {
+    if (!location || info.dev || info.optional) continue;
+    const manifest = path.join(root, location, 'package.json');
+    const installed = existsSync(manifest)
+      ? (JSON.parse(readFileSync(manifest, 'utf8')) as { version?: string }).version
+      : 'nothing';
+    if (installed !== info.version)
+      stale.push(`${location} (${installed}, locked ${info.version})`);
+  }
+  if (stale.length > 0) {
+    console.error(
+      `node_modules does not match package-lock.json; run \`npm ci\` first:\n  ${stale.join('\n  ')}`,
+    );
+    process.exit(1);
   }
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import vm from 'node:vm';
 import type { Language } from './agentbay/language.ts';
 import { InputError, type SyntaxCheckMode } from './inputs.ts';
 import type { ErrorLocation } from './report/error-location.ts';
@@ -20,17 +21,19 @@ export type SyntaxCheck =
 const CHECK_TIMEOUT_MS = 20_000;
 
 /**
- * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a file). Top-level `await` is allowed, as in a notebook cell.
- * Exit 0: fine; 1: a SyntaxError (with its line as JSON); anything else: no verdict.
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
+ * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
+ * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
+ * as its line, column and message on three lines; anything else: no verdict. Run with
+ * -I -S and no imports, a passing check costs little more than Python's start-up.
  */
 const PYTHON_CHECK = `
-import ast, json, sys
+import sys
 source = sys.stdin.buffer.read().decode('utf-8-sig')
-flags = getattr(ast, 'PyCF_ALLOW_TOP_LEVEL_AWAIT', 0)
 try:
-    compile(source, sys.argv[1], 'exec', flags=flags, dont_inherit=True)
+    compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
 except SyntaxError as e:
-    print(json.dumps({'line': e.lineno, 'column': e.offset, 'message': '%s: %s' % (type(e).__name__, e.msg)}))
+    sys.stdout.write('%s\\n%s\\n%s: %s' % (e.lineno or '', e.offset or '', type(e).__name__, e.msg))
     sys.exit(1)
 `;
 
@@ -94,7 +97,7 @@ function checkPython(code: string): SyntaxCheck {
   // `%` or `!` would become a false syntax error, which must never block a valid run.
   const guessed = checked !== code;
   for (const command of ['python3', 'python']) {
-    const run = spawnSync(command, ['-I', '-c', PYTHON_CHECK, '<cell>'], {
+    const run = spawnSync(command, ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'], {
       input: checked,
       encoding: 'utf8',
       timeout: CHECK_TIMEOUT_MS,
@@ -112,26 +115,23 @@ function checkPython(code: string): SyntaxCheck {
       };
     }
     if (run.status === 1) {
-      try {
-        const found = JSON.parse(run.stdout) as { line: number; column: number; message: string };
+      const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
+      if (match) {
+        const [, line, column, message] = match;
         return {
           status: 'error',
           checker,
-          message: found.message,
-          location:
-            typeof found.line === 'number'
-              ? {
-                  line: found.line,
-                  ...(typeof found.column === 'number' && found.column > 0
-                    ? { column: found.column }
-                    : {}),
-                  calledFrom: [],
-                }
-              : undefined,
+          message: message!,
+          location: line
+            ? {
+                line: Number(line),
+                ...(Number(column) > 0 ? { column: Number(column) } : {}),
+                calledFrom: [],
+              }
+            : undefined,
         };
-      } catch {
-        // Not our JSON: something else went wrong.
       }
+      // Not our answer: something else went wrong.
     }
     return {
       status: 'inconclusive',
@@ -145,7 +145,12 @@ function checkPython(code: string): SyntaxCheck {
 const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
 
 function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
-  // The runner's own Node runs this action, so JavaScript can always be checked.
+  // The runner's own Node runs this action, so JavaScript can always be checked. A script
+  // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
+  // too: only code that does not (ES modules, errors) costs a second Node process.
+  if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
+    return { status: 'ok', checker: 'node (compiled in-process)' };
+  }
   const dir = path.join(
     env.RUNNER_TEMP || tmpdir(),
     'agentbay-run-code',
@@ -177,6 +182,17 @@ function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function compilesAsCommonJs(code: string): boolean {
+  try {
+    vm.compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], {
+      filename: 'main.js',
+    });
+    return true;
+  } catch {
+    return false;
   }
 }
 

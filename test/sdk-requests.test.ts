@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentBayClient } from '../src/agentbay/client.ts';
 import { startServer, type AgentBayServer, type RecordedRequest } from '../server/server.ts';
-import { USER_AGENT } from '../src/version.ts';
+import { ACTION_VERSION, USER_AGENT } from '../src/version.ts';
 import { ROOT } from '../scripts/step-runner.ts';
 
 type FixtureRequest = Pick<
@@ -70,6 +70,14 @@ describe('requests match the official SDK', () => {
         const { SdkStats: theirs, ...expectedRest } = expected.form;
         expect(rest).toEqual(expectedRest);
         expect(Object.keys(JSON.parse(ours!))).toEqual(Object.keys(JSON.parse(theirs!)));
+        // It names this action and its version, not the SDK it is not.
+        expect(JSON.parse(ours!)).toEqual({
+          source: 'agentbay-run-code',
+          sdk_language: 'typescript',
+          sdk_version: ACTION_VERSION,
+          is_release: true,
+          framework: 'agentbay-run-code',
+        });
         expect(actual.rawBody.replace(/&SdkStats=[^&]*/, '')).toBe(
           expected.rawBody.replace(/&SdkStats=[^&]*/, ''),
         );

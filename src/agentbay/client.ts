@@ -2,6 +2,7 @@ import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 import { makeRedactor, type Redactor } from '../secrets.ts';
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { isObject } from './json.ts';
+import { flatten, LARGE_TEXT, releaseLargeCopies } from './memory.ts';
 import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
 import { buildRpcRequest } from './rpc.ts';
 import { parseRunCodeData, type CodeRunResult, type Language } from './run-code-result.ts';
@@ -87,14 +88,18 @@ const NOT_SENT_CODES = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-/** What the SDK's form fields for telemetry look like; the service may count sources with it. */
+/**
+ * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
+ * first token (`name/version`), not the official SDK this client is not.
+ */
 function sdkStats(userAgent: string): string {
+  const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
   return JSON.stringify({
-    source: 'sdk',
+    source: name,
     sdk_language: 'typescript',
-    sdk_version: '0.15.1',
-    is_release: true,
-    framework: userAgent.split(' ')[0] ?? '',
+    sdk_version: version,
+    is_release: /^\d+\.\d+\.\d+$/.test(version),
+    framework: name,
   });
 }
 
@@ -132,7 +137,7 @@ export class AgentBayClient {
     // read the key in the body.
     this.agent = isLoopbackOrigin(this.origin)
       ? new Agent(agentOptions)
-      : new EnvHttpProxyAgent(agentOptions);
+      : withoutExperimentalWarning(() => new EnvHttpProxyAgent(agentOptions));
   }
 
   async createSession(
@@ -203,7 +208,17 @@ export class AgentBayClient {
         typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
       throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
     }
-    return { result: parseRunCodeData(body.Data), requestId };
+    const result = parseRunCodeData(envelope ?? body.Data);
+    if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
+      // The envelope (the result's text, encoded once more) is not needed any more; then
+      // the pieces stdout was linked from, once it is made one string.
+      body.Data = undefined;
+      releaseLargeCopies();
+      flatten(result.stdout);
+      flatten(result.stderr);
+      releaseLargeCopies();
+    }
+    return { result, requestId };
   }
 
   /**
@@ -423,9 +438,16 @@ export class AgentBayClient {
       throw this.transportError(action, error, options.timeoutMs);
     }
 
+    // The raw bytes are garbage now, and the text will be once parsed.
+    const large = text.length > LARGE_TEXT;
+    if (large) releaseLargeCopies();
     let body: unknown;
     try {
       body = JSON.parse(text);
+      if (large) {
+        text = '';
+        releaseLargeCopies();
+      }
     } catch {
       throw new AgentBayError(
         `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`,
@@ -468,6 +490,8 @@ export class AgentBayClient {
   private async readCapped(action: string, response: Dispatcher.ResponseData): Promise<string> {
     const declared = Number(response.headers['content-length'] ?? NaN);
     const refuse = () => {
+      // undici 6 reports a destroyed body as an error event: nobody is listening any more.
+      response.body.on('error', () => undefined);
       response.body.destroy();
       return new AgentBayError(
         `the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`,
@@ -549,6 +573,31 @@ function errorCode(error: unknown): string | undefined {
 function identifier(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning<T>(make: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = function (
+    this: NodeJS.Process,
+    warning: string | Error,
+    ...rest: unknown[]
+  ) {
+    const options = rest[0];
+    if (typeof options === 'object' && options !== null && 'code' in options) {
+      if ((options as { code?: unknown }).code === 'UNDICI-EHPA') return;
+    }
+    (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  } as typeof process.emitWarning;
+  try {
+    return make();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
 }
 
 /** A session id as the service gave it: any non-empty text of a sane length. */

@@ -26,7 +26,7 @@ export function writeResultFile(report: RunReport): void {
     source: report.source,
     sessionId: report.sessionId,
     requestId: report.requestId,
-    output: result.output,
+    ...outputField(report),
     stdout: result.stdout,
     stderr: result.stderr,
     error: result.error,
@@ -50,8 +50,28 @@ export function writeResultFile(report: RunReport): void {
   }
 }
 
-/** Above this, a string is written in pieces rather than escaped into one copy of itself. */
-const PIECE = 1024 * 1024;
+/**
+ * The `output` text is always stdout or a result's text/plain, and the file holds those
+ * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
+ */
+function outputField(report: RunReport): { output: string } | { outputPointer: string } {
+  const { result } = report;
+  const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
+  if (index >= 0) return { outputPointer: `/results/${index}/data/text~1plain` };
+  if (result.output === result.stdout) return { outputPointer: '/stdout' };
+  return { output: result.output };
+}
+
+/**
+ * Above this, a string is written in pieces rather than escaped into one copy of itself.
+ * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
+ * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
+ */
+const PIECE = 32 * 1024;
+
+/** What JSON.stringify would change in a string: quotes, backslashes, controls, surrogates. */
+// eslint-disable-next-line no-control-regex
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
  * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
@@ -62,7 +82,9 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
     write('"');
     // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
     for (let i = 0; i < value.length; i += PIECE) {
-      write(JSON.stringify(value.slice(i, i + PIECE)).slice(1, -1));
+      const piece = value.slice(i, i + PIECE);
+      // Most output needs no escaping at all: then it goes out as it is, not copied twice.
+      write(NEEDS_ESCAPE.test(piece) ? JSON.stringify(piece).slice(1, -1) : piece);
     }
     write('"');
   } else if (Array.isArray(value)) {

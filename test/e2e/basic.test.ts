@@ -77,11 +77,13 @@ describe('a successful Python run', () => {
     expect(o['result-file']!.startsWith(run.workdir.runnerTemp)).toBe(true);
     expect(file).toMatchObject({
       success: true,
-      output: '42',
       stdout: 'hello from the sandbox\n',
       sessionId: o['session-id'],
     });
     expect(file.results[0]).toEqual({ isMain: true, data: { 'text/plain': '42' } });
+    // The output is not stored twice: the file points at the text it already holds.
+    expect(file).not.toHaveProperty('output');
+    expect(file.outputPointer).toBe('/results/0/data/text~1plain');
   });
 
   it('saves the session id to state and as an output', () => {

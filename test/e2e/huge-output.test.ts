@@ -45,6 +45,10 @@ describe('50 MB of output', () => {
     expect(statSync(file).size).toBeGreaterThan(50 * 1024 * 1024);
     const result = JSON.parse(readFileSync(file, 'utf8'));
     expect(result.stdout.length).toBe(50 * 1024 * 1024 + 'THE END\n'.length);
+    // The output is stdout here: stored once, with a pointer to it, not a second copy.
+    expect(statSync(file).size).toBeLessThan(51 * 1024 * 1024);
+    expect(result).not.toHaveProperty('output');
+    expect(result.outputPointer).toBe('/stdout');
   });
 
   it('keeps the job summary under 1 MiB and says what it cut', () => {

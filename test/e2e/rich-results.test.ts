@@ -230,7 +230,11 @@ describe('rich results from Python display()', () => {
     const result = JSON.parse(
       Buffer.from(entries[`${sessionId}.json`]!, 'base64').toString('utf8'),
     );
-    expect(result.output).toBe('42');
+    // The output is held once, where the pointer says: the main result's text.
+    expect(result).not.toHaveProperty('output');
+    const [, kind, index] = String(result.outputPointer).split('/');
+    expect(kind).toBe('results');
+    expect(result.results[Number(index)].data['text/plain']).toBe('42');
     expect(result.results).toHaveLength(10);
   });
 
