@@ -14974,7 +14974,7 @@ class AgentBayClient {
             throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
         }
         // A business failure inside a 200, as for a create: the tool never ran the code.
-        const envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
         if (isObject(envelope) && envelope.Success === false) {
             const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
             throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
@@ -14984,6 +14984,7 @@ class AgentBayClient {
             // The envelope (the result's text, encoded once more) is not needed any more; then
             // the pieces stdout was linked from, once it is made one string.
             body.Data = undefined;
+            envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);

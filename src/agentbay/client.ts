@@ -202,7 +202,7 @@ export class AgentBayClient {
       throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
     }
     // A business failure inside a 200, as for a create: the tool never ran the code.
-    const envelope = typeof body.Data === 'string' ? tryParseJson(body.Data) : body.Data;
+    let envelope = typeof body.Data === 'string' ? tryParseJson(body.Data) : body.Data;
     if (isObject(envelope) && envelope.Success === false) {
       const reason =
         typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
@@ -213,6 +213,7 @@ export class AgentBayClient {
       // The envelope (the result's text, encoded once more) is not needed any more; then
       // the pieces stdout was linked from, once it is made one string.
       body.Data = undefined;
+      envelope = undefined;
       releaseLargeCopies();
       flatten(result.stdout);
       flatten(result.stderr);
