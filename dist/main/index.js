@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(17055);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1412);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 17055:
+/***/ 1412:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15607,6 +15607,190 @@ class InputError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
+// comment on the line before a block, invisible when the page renders.
+//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
+//   <!-- run-code: expect-error -->     the block must fail
+//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
+
+const MARKERS = ['skip', 'expect-error', 'expected-output'];
+/** A marker that cannot be honoured; the message names the page and the line. */
+class MarkdownBlockError extends Error {
+    line;
+    constructor(page, line, message) {
+        super(`${page}:${line}: ${message}`);
+        this.name = 'MarkdownBlockError';
+        this.line = line;
+    }
+}
+const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
+const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
+/** Every fenced block of a page, with the markers on the lines just before it. */
+function fences(page, text) {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    const out = [];
+    let pending = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const marker = MARKER_LINE.exec(line);
+        if (marker) {
+            const name = (marker[1] ?? '').toLowerCase();
+            if (!MARKERS.includes(name)) {
+                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
+            }
+            pending.push({ marker: name, line: i + 1 });
+            continue;
+        }
+        const open = FENCE_OPEN.exec(line);
+        const fenceChars = open?.[2] ?? '';
+        const info = (open?.[3] ?? '').trim();
+        // A backtick fence's info string cannot contain backticks (that is inline code).
+        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
+            if (line.trim() !== '')
+                pending = [];
+            continue;
+        }
+        const indent = (open[1] ?? '').length;
+        const openLine = i + 1;
+        const body = [];
+        let closed = false;
+        for (i++; i < lines.length; i++) {
+            const inner = lines[i];
+            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
+            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
+                closed = true;
+                break;
+            }
+            // Content loses up to the opening fence's indentation (CommonMark).
+            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
+        }
+        out.push({
+            line: openLine,
+            info,
+            lines: body,
+            unterminated: !closed,
+            markers: pending,
+        });
+        pending = [];
+    }
+    return out;
+}
+/**
+ * The page's runnable blocks in order: fenced blocks whose info string starts with a language
+ * the service runs. Blocks in other languages and plain fences are not run.
+ */
+function extractCodeBlocks(page, text) {
+    const blocks = [];
+    let previous;
+    for (const fence of fences(page, text)) {
+        const words = fence.info
+            .replace(/^\{\.?|\}$/g, '')
+            .split(/[\s,]+/)
+            .filter(Boolean);
+        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
+        const has = (marker) => fence.markers.some((m) => m.marker === marker);
+        if (has('expected-output')) {
+            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
+            if (fence.info !== '') {
+                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
+            }
+            if (!previous) {
+                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
+            }
+            if (previous.expectedOutput) {
+                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
+            }
+            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
+            continue;
+        }
+        if (fence.info === '' && fence.markers.length > 0) {
+            // A marker before a plain fence would silently do nothing.
+            const first = fence.markers[0];
+            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
+        }
+        if (!language)
+            continue;
+        const block = {
+            number: blocks.length + 1,
+            line: fence.line,
+            language,
+            info: fence.info,
+            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
+            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+            expectError: has('expect-error'),
+            unterminated: fence.unterminated,
+        };
+        blocks.push(block);
+        previous = block;
+    }
+    return blocks;
+}
+/** Lines to diff exactly; beyond this the diff shows the first difference only. */
+const MAX_DIFF_LINES = 2000;
+/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
+function compareOutput(expected, actual) {
+    const want = normalise(expected);
+    const got = normalise(actual);
+    if (want.join('\n') === got.join('\n'))
+        return { matches: true, diff: '' };
+    return { matches: false, diff: diffLines(want, got) };
+}
+function normalise(text) {
+    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
+    while (lines.length > 0 && lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+function diffLines(want, got) {
+    const header = ['--- expected', '+++ actual'];
+    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
+        let i = 0;
+        while (i < want.length && i < got.length && want[i] === got[i])
+            i++;
+        return [
+            ...header,
+            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
+            ...(i < want.length ? [`-${want[i]}`] : []),
+            ...(i < got.length ? [`+${got[i]}`] : []),
+        ].join('\n');
+    }
+    // Longest common subsequence, filled from the end so the walk below goes forwards.
+    const n = want.length;
+    const m = got.length;
+    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = table[i];
+        const below = table[i + 1];
+        for (let j = m - 1; j >= 0; j--) {
+            row[j] =
+                want[i] === got[j]
+                    ? below[j + 1] + 1
+                    : Math.max(below[j], row[j + 1]);
+        }
+    }
+    const out = [...header];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && want[i] === got[j]) {
+            out.push(` ${want[i]}`);
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
+            out.push(`+${got[j]}`);
+            j++;
+        }
+        else {
+            out.push(`-${want[i]}`);
+            i++;
+        }
+    }
+    return out.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
@@ -16142,6 +16326,7 @@ function printable(text) {
 
 
 
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
@@ -16168,7 +16353,8 @@ function readInputs(read, env) {
     return {
         code,
         source,
-        language: readLanguage(read('language'), source),
+        // A batch's runs carry their own languages; the first stands for the step.
+        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
         batch,
         parallel: parseInteger('parallel', read('parallel'), {
             min: 1,
@@ -16263,6 +16449,15 @@ function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
+    const markdown = read('markdown');
+    if (markdown) {
+        if (inline.trim() || file) {
+            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        }
+        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
@@ -16294,6 +16489,47 @@ function readCodeFile(file, workspace) {
         code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: resolved.path },
     };
+}
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
+function readMarkdownBlocks(lines, workspace) {
+    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    const runs = [];
+    for (const page of pages) {
+        if (page.size > MAX_MARKDOWN_BYTES) {
+            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
+        checkCodeText('markdown', bytes, page.path);
+        let blocks;
+        try {
+            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
+        }
+        catch (error) {
+            if (error instanceof MarkdownBlockError)
+                throw new InputError('markdown', `has a bad marker: ${error.message}`);
+            throw error;
+        }
+        for (const block of blocks) {
+            runs.push({
+                source: { kind: 'file', path: page.path, fenceLine: block.line },
+                language: block.language,
+                code: block.code,
+                group: page.path,
+                skip: block.skip,
+                expectError: block.expectError,
+                expectedOutput: block.expectedOutput,
+            });
+        }
+    }
+    if (runs.length === 0) {
+        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+    }
+    if (runs.length > MAX_BATCH_RUNS) {
+        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
+    }
+    return runs;
 }
 /** Every file the `file` lines name, read and checked, each with its language. */
 function readBatch(lines, workspace, language) {
@@ -16776,7 +17012,7 @@ function locationProperties(source, location, title) {
 const INLINE_SPECIALS = /[&<>"'`*_[\]()#!|~\\{}+\-.:@=^$]/g;
 /** For a paragraph or a table cell: one line, every special character neutralised. */
 function inlineText(text) {
-    return normalise(text)
+    return markdown_normalise(text)
         .replace(/\n+/g, ' ')
         .replace(INLINE_SPECIALS, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -16789,7 +17025,7 @@ function inlineCode(text) {
  * backticks inside it. Text in a code block is shown as is, never rendered.
  */
 function codeBlock(text, language = '') {
-    const body = normalise(text);
+    const body = markdown_normalise(text);
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
@@ -16819,7 +17055,7 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;');
 }
 /** Line ends to \n, NUL and other C0 controls (but tab) out: they have no place in a page. */
-function normalise(text) {
+function markdown_normalise(text) {
     return (text
         .replace(/\r\n?/g, '\n')
         // eslint-disable-next-line no-control-regex
@@ -16830,7 +17066,7 @@ function normalise(text) {
  * are kept as links: a scheme written out in full cannot be changed by entities or escapes.
  */
 const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const markdown_FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 /**
  * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. It keeps
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
@@ -16846,7 +17082,7 @@ const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 function safeMarkdown(text) {
     const out = [];
     let fence;
-    for (const line of normalise(text).split('\n')) {
+    for (const line of markdown_normalise(text).split('\n')) {
         if (fence) {
             // CommonMark allows only spaces and tabs after a closing fence, not any white space.
             const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
@@ -16859,7 +17095,7 @@ function safeMarkdown(text) {
             }
             continue;
         }
-        const open = FENCE_OPEN.exec(line);
+        const open = markdown_FENCE_OPEN.exec(line);
         // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
         if (open && !(open[2].startsWith('`') && open[3].includes('`'))) {
             const info = open[3].trim().split(/\s/)[0] ?? '';
@@ -17556,12 +17792,23 @@ const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
  */
 async function runBatch(client, runs, options, hooks) {
     const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    const queue = runs.map((run, index) => ({ run, index }));
+    // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
+    const queue = [];
+    const byGroup = new Map();
+    runs.forEach((run, index) => {
+        const existing = run.group === undefined ? undefined : byGroup.get(run.group);
+        if (existing)
+            return void existing.push({ run, index });
+        const unit = [{ run, index }];
+        queue.push(unit);
+        if (run.group !== undefined)
+            byGroup.set(run.group, unit);
+    });
     const outcomes = [];
     let alive = 0;
     let firstCreateError;
     const inFlight = new Set();
-    const workers = Math.max(1, Math.min(options.parallel, runs.length));
+    const workers = Math.max(1, Math.min(options.parallel, queue.length));
     const createSession = async () => {
         for (let attempt = 0;; attempt++) {
             if (queue.length === 0 || hooks.stopped())
@@ -17607,34 +17854,50 @@ async function runBatch(client, runs, options, hooks) {
     const worker = async () => {
         let sessionId = options.reuseSessionId || (await createSession());
         while (sessionId && queue.length > 0 && !hooks.stopped()) {
-            const next = queue.shift();
-            const started = Date.now();
-            try {
-                const answer = await client.runCode(sessionId, {
-                    code: next.run.code,
-                    language: next.run.language,
-                    timeoutS: options.timeoutS,
-                });
-                outcomes.push({
-                    ...next,
-                    sessionId,
-                    requestId: answer.requestId,
-                    result: answer.result,
-                    durationMs: Date.now() - started,
-                });
-            }
-            catch (error) {
-                outcomes.push({
-                    ...next,
-                    sessionId,
-                    requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-                    serviceError: error,
-                    durationMs: Date.now() - started,
-                });
-                if (isSessionGone(error) && !options.reuseSessionId) {
-                    // The session went away (idle release, deleted elsewhere): take a fresh one.
-                    alive--;
-                    sessionId = await createSession();
+            const unit = queue.shift();
+            for (const next of unit) {
+                if (!sessionId || hooks.stopped()) {
+                    outcomes.push({
+                        ...next,
+                        sessionId: '',
+                        requestId: '',
+                        serviceError: firstCreateError ?? new Error('the run was not started'),
+                        durationMs: 0,
+                    });
+                    continue;
+                }
+                if (next.run.skip) {
+                    outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
+                    continue;
+                }
+                const started = Date.now();
+                try {
+                    const answer = await client.runCode(sessionId, {
+                        code: next.run.code,
+                        language: next.run.language,
+                        timeoutS: options.timeoutS,
+                    });
+                    outcomes.push({
+                        ...next,
+                        sessionId,
+                        requestId: answer.requestId,
+                        result: answer.result,
+                        durationMs: Date.now() - started,
+                    });
+                }
+                catch (error) {
+                    outcomes.push({
+                        ...next,
+                        sessionId,
+                        requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+                        serviceError: error,
+                        durationMs: Date.now() - started,
+                    });
+                    if (isSessionGone(error) && !options.reuseSessionId) {
+                        // The session went away (idle release, deleted elsewhere): take a fresh one.
+                        alive--;
+                        sessionId = await createSession();
+                    }
                 }
             }
         }
@@ -17643,7 +17906,7 @@ async function runBatch(client, runs, options, hooks) {
     if (outcomes.length === 0 && firstCreateError !== undefined)
         throw firstCreateError;
     // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-    for (const next of queue.splice(0)) {
+    for (const next of queue.splice(0).flat()) {
         outcomes.push({
             ...next,
             sessionId: '',
@@ -17680,12 +17943,17 @@ function message(error) {
 
 
 
+/** A file's path; a Markdown block as `page.md:line`. */
 function runName(report) {
-    return report.source.kind === 'file' ? (report.source.path ?? '') : 'inline code';
+    const { source } = report;
+    if (source.kind !== 'file')
+        return 'inline code';
+    return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
 }
 function batchCounts(entries) {
-    const passed = entries.filter((e) => e.report.result.success).length;
-    return { passed, failed: entries.length - passed };
+    const skipped = entries.filter((e) => e.skipped).length;
+    const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
+    return { passed: entries.length - skipped - failed, failed, skipped };
 }
 /**
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
@@ -17709,13 +17977,14 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
             source: runName(entry.report),
             language: entry.report.language,
             success: result.success,
+            skipped: entry.skipped === true,
             output: output.text,
             error: error.text,
             executionTime: result.executionTimeS ?? null,
             truncated,
         };
     });
-    const firstFailure = entries.find((e) => !e.report.result.success);
+    const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
     const firstError = firstFailure
         ? truncateMiddle(`${runName(firstFailure.report)}: ${firstFailure.report.result.error}`, Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
         : '';
@@ -17766,15 +18035,16 @@ function renderBatchSummary(entries, wallTimeMs) {
     return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
 }
 function heading(entries, wallTimeMs) {
-    const { passed, failed } = batchCounts(entries);
+    const { passed, failed, skipped } = batchCounts(entries);
     const icon = failed === 0 ? '✅' : '❌';
     const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed (${seconds(wallTimeMs)})`;
+    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
 }
 function batch_report_renderWithin(entries, wallTimeMs, budget) {
     const rows = entries.map((e) => {
         const { report } = e;
-        const verdict = report.result.success ? '✅ passed' : '❌ failed';
+        const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
         return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
     });
     const ordered = [...entries].sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
@@ -17788,7 +18058,9 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
         const { report } = entry;
         const { result } = report;
         const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-        const title = `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
+        const title = entry.skipped
+            ? `⏭️ ${escapeHtml(runName(report))} skipped`
+            : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
         const parts = [];
         if (!result.success)
             parts.push(`**Error:** ${inlineText(result.error)}`);
@@ -17951,6 +18223,7 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
     // A session from an earlier step is that step's to delete: this one leaves no state for it.
@@ -18041,26 +18314,32 @@ async function runBatchStep(inputs, runs, env) {
 async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
     const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
     const entries = outcomes.map((outcome) => {
+        const judged = judge(outcome);
         const report = buildRunReport({
             language: outcome.run.language,
             source: outcome.run.source,
             code: outcome.run.code,
             sessionId: outcome.sessionId,
             requestId: outcome.requestId,
-            result: outcome.result ?? serviceFailure(outcome.serviceError),
+            result: judged.result,
             wallTimeMs: outcome.durationMs,
             sessionKept: !inputs.cleanup,
             secrets,
             resultKey: `${batchKey}-run-${outcome.index + 1}`,
         }, env);
+        placeInPage(report, judged.location);
         writeResultFile(report);
-        return { report, durationMs: outcome.durationMs };
+        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
     });
     const indexFile = resultFilePath(env, `${batchKey}-batch`);
     writeBatchIndex(indexFile, entries);
     const { passed, failed } = batchCounts(entries);
-    for (const { report } of entries) {
-        const verdict = report.result.success ? 'passed' : `failed: ${report.result.error}`;
+    for (const { report, skipped } of entries) {
+        const verdict = skipped
+            ? 'skipped'
+            : report.result.success
+                ? 'passed'
+                : `failed: ${report.result.error}`;
         lib_core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
     }
     lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
@@ -18068,8 +18347,8 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
     }
-    for (const { report } of entries) {
-        if (report.result.success)
+    for (const { report, skipped } of entries) {
+        if (skipped || report.result.success)
             continue;
         const properties = locationProperties(report.source, report.errorLocation, `${LANGUAGE_NAMES[report.language]} error`);
         annotate(inputs.failOnError ? 'error' : 'warning', `${runName(report)} failed: ${report.result.error}`, properties);
@@ -18098,6 +18377,66 @@ function serviceFailure(error) {
         format: 'structured',
         traceId: '',
     };
+}
+/**
+ * A run's verdict: the code's own, turned round for a block that must fail, and checked
+ * against the expected output a Markdown page gives. `location` is a line of the page that
+ * the failure is about, when it is not a line of the code.
+ */
+function judge(outcome) {
+    const { run } = outcome;
+    if (outcome.skipped)
+        return { result: { ...serviceFailure(''), success: true, error: '' } };
+    if (!outcome.result)
+        return { result: serviceFailure(outcome.serviceError) };
+    const result = outcome.result;
+    if (run.expectError) {
+        return result.success
+            ? {
+                result: {
+                    ...result,
+                    success: false,
+                    error: 'the block is marked expect-error, but it ran without an error',
+                },
+                location: run.source.fenceLine,
+            }
+            : { result: { ...result, success: true, error: '', errorDetail: '' } };
+    }
+    if (result.success && run.expectedOutput) {
+        const printed = result.stdout || result.output;
+        const comparison = compareOutput(run.expectedOutput.text, printed);
+        if (!comparison.matches) {
+            return {
+                result: {
+                    ...result,
+                    success: false,
+                    error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
+                    errorDetail: comparison.diff,
+                },
+                location: run.expectedOutput.line,
+            };
+        }
+    }
+    return { result };
+}
+/** A Markdown block's failing line, moved from the block's lines to the page's. */
+function placeInPage(report, pageLine) {
+    const fence = report.source.fenceLine;
+    if (!fence || report.result.success)
+        return;
+    if (pageLine !== undefined) {
+        report.errorLocation = { line: pageLine, calledFrom: [] };
+    }
+    else if (report.errorLocation) {
+        report.errorLocation = {
+            ...report.errorLocation,
+            line: fence + report.errorLocation.line,
+            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+        };
+    }
+    else {
+        report.errorLocation = { line: fence, calledFrom: [] };
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
