@@ -9,6 +9,8 @@ import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '..');
 export const TEST_KEY = 'akm-TEST-0123456789abcdef-SECRET';
+/** The commit the runner says it builds (GITHUB_SHA). */
+export const DEMO_SHA = '0123456789abcdef0123456789abcdef01234567';
 
 export interface StepResult {
   code: number | null;
@@ -106,6 +108,7 @@ export async function runStep(
     RUNNER_TEMP: work.runnerTemp,
     GITHUB_WORKSPACE: work.workspace,
     GITHUB_REPOSITORY: 'octo/agentbay-demo',
+    GITHUB_SHA: DEMO_SHA,
     GITHUB_RUN_ID: '4242',
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_JOB: 'check',

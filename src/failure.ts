@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import type { Exchange } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
+import { InputError } from './input-error.ts';
+import type { FailureCause, FailureReport } from './report/failure-summary.ts';
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
 export function debugExchange(exchange: Exchange): void {
@@ -52,4 +54,33 @@ function hintFor(error: AgentBayError): string {
   }
   if ((error.httpStatus ?? 0) >= 500) return 'The service had an internal error; try again later';
   return '';
+}
+
+/** What kind of failure stopped the step before the code gave a result. */
+export function failureCause(error: unknown): FailureCause {
+  if (error instanceof InputError) return 'input';
+  if (!(error instanceof AgentBayError)) return 'service';
+  const code = error.code ?? '';
+  if (code === 'NOT_LOGIN') return 'auth';
+  if (error.kind === 'transport' && error.notSent) return 'unreachable';
+  if (error.outcomeUnknown) return 'uncertain';
+  if (/NotFound$/.test(code) && error.action === 'CallMcpTool') return 'session-gone';
+  if (
+    /^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+    error.httpStatus === 429 ||
+    (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)
+  ) {
+    return 'capacity';
+  }
+  return 'service';
+}
+
+export function failureReport(error: unknown, sessionId = ''): FailureReport {
+  const message = describeFailure(error);
+  const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+  const report: FailureReport = { cause: failureCause(error), message, detail };
+  if (error instanceof InputError) report.input = error.input;
+  if (error instanceof AgentBayError && error.requestId) report.requestId = error.requestId;
+  if (sessionId) report.sessionId = sessionId;
+  return report;
 }

@@ -11,6 +11,7 @@ import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { commentMarker, renderComment } from './report/comment.ts';
 import { logRun } from './report/log.ts';
 import { buildOutputs, failureOutputs, setOutputs } from './report/outputs.ts';
+import { renderFailureSummary, type FailureReport } from './report/failure-summary.ts';
 import { writeResultFile } from './report/result-file.ts';
 import type { RunReport } from './report/run-report.ts';
 import { renderSummary } from './report/summary.ts';
@@ -129,8 +130,53 @@ export async function publishSyntaxError(
   else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 
+interface FailureOptions {
+  /** Write the job summary (the `summary` input). */
+  summary: boolean;
+  /** Takes every form of every secret out of a text. */
+  redact: Redactor;
+}
+
 /** A step that failed before the code gave a result (the service, the network). */
-export function publishFailure(message: string): void {
-  setOutputs(failureOutputs(message));
-  core.setFailed(message);
+export async function publishFailure(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  const clean = {
+    ...failure,
+    message: options.redact(failure.message),
+    detail: options.redact(failure.detail),
+  };
+  setOutputs(failureOutputs(clean.message));
+  core.setFailed(clean.message);
+  await writeFailureSummary(clean, env, options);
+}
+
+/** Bad inputs: the step fails with the message, and the summary says what to fix. */
+export async function publishInputFailure(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  const clean = {
+    ...failure,
+    message: options.redact(failure.message),
+    detail: options.redact(failure.detail),
+  };
+  core.setFailed(clean.message);
+  await writeFailureSummary(clean, env, options);
+}
+
+async function writeFailureSummary(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  if (!options.summary || !env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(renderFailureSummary(failure)).write();
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${describeFailure(error)}`);
+  }
 }

@@ -4,7 +4,7 @@ import { AgentBayClient } from './agentbay/client.ts';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
 import { guardSession } from './cancellation.ts';
-import { debugExchange, describeFailure } from './failure.ts';
+import { debugExchange, describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
 import { publishFailure } from './publish.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
@@ -113,7 +113,10 @@ export async function runBatchStep(
     const batchKey = `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`;
     await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
   } catch (error) {
-    publishFailure(redact(describeFailure(error)));
+    await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
+      summary: inputs.summary,
+      redact,
+    });
   } finally {
     if (!guard.cancelled) {
       guard.stop();

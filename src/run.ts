@@ -3,9 +3,9 @@ import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
 import { guardSession } from './cancellation.ts';
-import { debugExchange, describeFailure } from './failure.ts';
+import { debugExchange, failureReport } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
-import { publishFailure, publishRun, publishSyntaxError } from './publish.ts';
+import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { runBatchStep } from './run-batch.ts';
 import { buildRunReport } from './report/build-report.ts';
 import { sessionProof } from './ownership.ts';
@@ -30,8 +30,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     if (inputs.batch) return await runBatchStep(inputs, inputs.batch, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
-    // An input error may quote an input, and the key may have been pasted into the wrong one.
-    core.setFailed(makeRedactor([apiKey])(describeFailure(error)));
+    // The inputs are not known, but `summary: false` is still honoured. An input error may
+    // quote an input, and the key may have been pasted into the wrong one.
+    const summary = core.getInput('summary').trim().toLowerCase() !== 'false';
+    await publishInputFailure(failureReport(error), env, {
+      summary,
+      redact: makeRedactor([apiKey]),
+    });
     return;
   }
   const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
@@ -124,7 +129,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       if (error instanceof AgentBayError && !error.outcomeUnknown) saveState.createFailed();
       else saveState.createUncertain();
     }
-    publishFailure(redact(describeFailure(error)));
+    await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
   } finally {
     // Once cancelled, the guard still needs the client to delete the session; it exits.
     if (!guard.cancelled) {

@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1412);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(35044);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1412:
+/***/ 35044:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14295,8 +14295,6 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __nccwpck_require__(70819);
 // EXTERNAL MODULE: ./src/undici.ts
@@ -14526,6 +14524,8 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
     }
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -15328,7 +15328,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -15379,6 +15391,40 @@ function hintFor(error) {
         return 'The service had an internal error; try again later';
     return '';
 }
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof input_error_InputError)
+        return 'input';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof input_error_InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
 
 ;// CONCATENATED MODULE: ./src/printable-id.ts
 /** What an id of the usual shape looks like: printed as it is. */
@@ -15409,7 +15455,6 @@ const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
     sessionProof: 'session-proof',
-    batchSessions: 'batch-sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
@@ -15423,10 +15468,6 @@ const saveState = {
         lib_core.saveState(KEYS.sessionId, id);
         lib_core.saveState(KEYS.sessionProof, proof);
     },
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    batchSessions: (sessions) => lib_core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
-    createSettled: () => lib_core.saveState(KEYS.create, ''),
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
 };
@@ -15436,32 +15477,10 @@ function readState() {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
         sessionProof: core.getState(KEYS.sessionProof),
-        batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
         create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
-}
-/** The saved list, read defensively: the state file is not ours alone to write. */
-function parseSessions(text) {
-    if (!text)
-        return [];
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(value))
-        return [];
-    return value
-        .filter((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.id === 'string' &&
-        typeof item.proof === 'string')
-        .slice(0, 64)
-        .map(({ id, proof }) => ({ id, proof }));
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
@@ -15499,76 +15518,53 @@ function watchCancellation(onCancel) {
     };
 }
 /**
- * Watches for cancellation while the main step holds sessions (one, or a batch's several).
- * On cancel it waits briefly for creates in flight, deletes every session (unless they are
- * to be kept) side by side, fails the step and exits: a run_code call in flight would only
- * add a second, misleading error.
+ * Watches for cancellation while the main step holds a session. On cancel it waits briefly
+ * for a create in flight, deletes the session (unless it is to be kept), fails the step and
+ * exits: the run_code call in flight would only add a second, misleading error.
  */
 function guardSession(client, options) {
-    const sessionIds = new Set();
-    const pending = new Set();
+    let sessionId = '';
+    let creating;
     let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
         const deadline = Date.now() + CANCEL_WINDOW_MS;
         cancelled = true;
         lib_core.error(`The step was cancelled (${signal}).`);
-        if (pending.size > 0) {
-            const landed = await Promise.race([
-                Promise.all([...pending].map((request) => request.then((s) => s.sessionId, () => ''))),
-                new Promise((resolve) => setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref()),
-            ]);
-            for (const id of landed)
-                if (id)
-                    sessionIds.add(id);
-            // A create still unanswered may yet make a session: the post step searches for it.
-            if (landed.length === 0)
-                saveState.createUncertain();
-        }
-        const ids = [...sessionIds];
+        const id = sessionId ||
+            (await Promise.race([
+                creating?.then((s) => s.sessionId).catch(() => ''),
+                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
+            ])) ||
+            '';
+        if (!id && creating)
+            saveState.createUncertain();
+        const shown = printableId(id);
         const left = deadline - Date.now();
-        if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
-            lib_core.warning(`No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`);
+        if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
         }
-        else if (ids.length > 0 && options.deleteOnCancel) {
-            const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
-            if (deleted.every(Boolean))
+        else if (id && options.deleteOnCancel) {
+            try {
+                // Every attempt, retries included, ends by the deadline.
+                await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
                 saveState.deletedByMain();
+                lib_core.info(`Deleted session ${shown} on cancellation.`);
+            }
+            catch (error) {
+                lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
+            }
         }
-        const which = ids.length > 0
-            ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
-            : '';
-        lib_core.setFailed(`Cancelled by ${signal}${which}.`);
+        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
         process.exit(1);
     });
     return {
-        creating: (request) => {
-            pending.add(request);
-            // Once settled, a create is known by its outcome (created(), or a failure).
-            const settle = () => void pending.delete(request);
-            request.then(settle, settle);
-        },
-        created: (id) => void sessionIds.add(id),
+        creating: (request) => void (creating = request),
+        created: (id) => void (sessionId = id),
         get cancelled() {
             return cancelled;
         },
         stop: stopWatching,
     };
-}
-function describeSessions(ids) {
-    return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
-}
-async function deleteOnCancel(client, id, leftMs) {
-    const shown = printableId(id);
-    try {
-        // Every attempt, retries included, ends by the deadline.
-        await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
-        lib_core.info(`Deleted session ${shown} on cancellation.`);
-        return true;
-    }
-    catch (error) {
-        lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
-        return false;
-    }
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -15594,201 +15590,6 @@ const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/markdown-blocks.ts
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-
-const MARKERS = ['skip', 'expect-error', 'expected-output'];
-/** A marker that cannot be honoured; the message names the page and the line. */
-class MarkdownBlockError extends Error {
-    line;
-    constructor(page, line, message) {
-        super(`${page}:${line}: ${message}`);
-        this.name = 'MarkdownBlockError';
-        this.line = line;
-    }
-}
-const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
-/** Every fenced block of a page, with the markers on the lines just before it. */
-function fences(page, text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-    const out = [];
-    let pending = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const marker = MARKER_LINE.exec(line);
-        if (marker) {
-            const name = (marker[1] ?? '').toLowerCase();
-            if (!MARKERS.includes(name)) {
-                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
-            }
-            pending.push({ marker: name, line: i + 1 });
-            continue;
-        }
-        const open = FENCE_OPEN.exec(line);
-        const fenceChars = open?.[2] ?? '';
-        const info = (open?.[3] ?? '').trim();
-        // A backtick fence's info string cannot contain backticks (that is inline code).
-        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-            if (line.trim() !== '')
-                pending = [];
-            continue;
-        }
-        const indent = (open[1] ?? '').length;
-        const openLine = i + 1;
-        const body = [];
-        let closed = false;
-        for (i++; i < lines.length; i++) {
-            const inner = lines[i];
-            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
-            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
-                closed = true;
-                break;
-            }
-            // Content loses up to the opening fence's indentation (CommonMark).
-            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
-        }
-        out.push({
-            line: openLine,
-            info,
-            lines: body,
-            unterminated: !closed,
-            markers: pending,
-        });
-        pending = [];
-    }
-    return out;
-}
-/**
- * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
- */
-function extractCodeBlocks(page, text) {
-    const blocks = [];
-    let previous;
-    for (const fence of fences(page, text)) {
-        const words = fence.info
-            .replace(/^\{\.?|\}$/g, '')
-            .split(/[\s,]+/)
-            .filter(Boolean);
-        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
-        const has = (marker) => fence.markers.some((m) => m.marker === marker);
-        if (has('expected-output')) {
-            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-            if (fence.info !== '') {
-                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
-            }
-            if (!previous) {
-                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-            }
-            if (previous.expectedOutput) {
-                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
-            }
-            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
-            continue;
-        }
-        if (fence.info === '' && fence.markers.length > 0) {
-            // A marker before a plain fence would silently do nothing.
-            const first = fence.markers[0];
-            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
-        }
-        if (!language)
-            continue;
-        const block = {
-            number: blocks.length + 1,
-            line: fence.line,
-            language,
-            info: fence.info,
-            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-            expectError: has('expect-error'),
-            unterminated: fence.unterminated,
-        };
-        blocks.push(block);
-        previous = block;
-    }
-    return blocks;
-}
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-function compareOutput(expected, actual) {
-    const want = normalise(expected);
-    const got = normalise(actual);
-    if (want.join('\n') === got.join('\n'))
-        return { matches: true, diff: '' };
-    return { matches: false, diff: diffLines(want, got) };
-}
-function normalise(text) {
-    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-    while (lines.length > 0 && lines.at(-1) === '')
-        lines.pop();
-    return lines;
-}
-function diffLines(want, got) {
-    const header = ['--- expected', '+++ actual'];
-    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-        let i = 0;
-        while (i < want.length && i < got.length && want[i] === got[i])
-            i++;
-        return [
-            ...header,
-            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-            ...(i < want.length ? [`-${want[i]}`] : []),
-            ...(i < got.length ? [`+${got[i]}`] : []),
-        ].join('\n');
-    }
-    // Longest common subsequence, filled from the end so the walk below goes forwards.
-    const n = want.length;
-    const m = got.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        const row = table[i];
-        const below = table[i + 1];
-        for (let j = m - 1; j >= 0; j--) {
-            row[j] =
-                want[i] === got[j]
-                    ? below[j + 1] + 1
-                    : Math.max(below[j], row[j + 1]);
-        }
-    }
-    const out = [...header];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && want[i] === got[j]) {
-            out.push(` ${want[i]}`);
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
-            out.push(`+${got[j]}`);
-            j++;
-        }
-        else {
-            out.push(`-${want[i]}`);
-            i++;
-        }
-    }
-    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -15873,14 +15674,14 @@ function resolveWorkspaceFile(input, file, workspace) {
         real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
-        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+        throw new input_error_InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
     }
     if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+        throw new input_error_InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
     }
     const stats = (0,external_node_fs_.statSync)(real);
     if (!stats.isFile())
-        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+        throw new input_error_InputError(input, `must name a regular file; '${file}' is not one`);
     return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
 }
 /**
@@ -15894,7 +15695,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     if (lines.length > MAX_PATTERNS) {
         throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
     }
-    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const root = realpathSync(workspace);
     const includes = [];
     const excludes = [];
     for (const line of lines) {
@@ -16235,7 +16036,7 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
         const dirNames = pending.pop();
         let entries;
         try {
-            entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(root, ...dirNames), { withFileTypes: true });
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
         }
         catch {
             continue; // unreadable directory: nothing from it can be used anyway
@@ -16259,8 +16060,8 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
                 continue;
             if (entry.isFile()) {
                 // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = external_node_path_default().join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, (0,external_node_fs_.statSync)(real)));
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
             }
             else if (entry.isSymbolicLink()) {
                 // Links to files are followed when they stay inside; links to directories are not
@@ -16278,16 +16079,16 @@ function starSegment() {
 }
 /** Stats a workspace path, refusing one that leaves the workspace through a link. */
 function statInside(input, line, root, names) {
-    const candidate = external_node_path_default().join(root, ...names);
+    const candidate = path.join(root, ...names);
     try {
-        (0,external_node_fs_.lstatSync)(candidate);
+        lstatSync(candidate);
     }
     catch {
         return undefined;
     }
     let real;
     try {
-        real = (0,external_node_fs_.realpathSync)(candidate);
+        real = realpathSync(candidate);
     }
     catch {
         return undefined; // a dangling link names nothing
@@ -16295,11 +16096,11 @@ function statInside(input, line, root, names) {
     if (real !== root && !isInside(root, real)) {
         throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
     }
-    return { real, stats: (0,external_node_fs_.statSync)(real) };
+    return { real, stats: statSync(real) };
 }
 function toFile(root, names, real, stats) {
     return {
-        path: toPosix(external_node_path_default().relative(root, external_node_path_default().join(root, ...names))),
+        path: toPosix(path.relative(root, path.join(root, ...names))),
         realPath: real,
         size: stats.size,
     };
@@ -16326,43 +16127,29 @@ function printable(text) {
 
 
 
-
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = 512 * 1024;
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
-/** Runs one step may make from `file` lines and patterns. */
-const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error_InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const { code, source } = readCode(read, env);
     return {
         code,
         source,
-        // A batch's runs carry their own languages; the first stands for the step.
-        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
-        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
+        language: readLanguage(read('language'), source),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -16394,27 +16181,14 @@ function readInputs(read, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     };
 }
-/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
-const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-function parseSessionId(value, parallel) {
-    if (!value)
-        return '';
-    if (!SESSION_ID.test(value)) {
-        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
-    }
-    if (parallel !== '' && parallel !== '1') {
-        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
-    }
-    return value;
-}
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new input_error_InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new InputError('artifact', 'must be at most 256 characters');
+        throw new input_error_InputError('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -16422,11 +16196,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new input_error_InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new input_error_InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -16443,36 +16217,19 @@ function parseSyntaxCheck(value) {
         return 'true';
     if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new input_error_InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
-    const markdown = read('markdown');
-    if (markdown) {
-        if (inline.trim() || file) {
-            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
-        }
-        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
     if (inline.trim() && file) {
-        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new input_error_InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
+    if (file)
+        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
-        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new input_error_InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' } };
@@ -16480,7 +16237,7 @@ function readCode(read, env) {
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
     if (resolved.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
+        throw new input_error_InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
@@ -16490,73 +16247,19 @@ function readCodeFile(file, workspace) {
         source: { kind: 'file', path: resolved.path },
     };
 }
-/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
-const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
-/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
-function readMarkdownBlocks(lines, workspace) {
-    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    const runs = [];
-    for (const page of pages) {
-        if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
-        checkCodeText('markdown', bytes, page.path);
-        let blocks;
-        try {
-            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
-        }
-        catch (error) {
-            if (error instanceof MarkdownBlockError)
-                throw new InputError('markdown', `has a bad marker: ${error.message}`);
-            throw error;
-        }
-        for (const block of blocks) {
-            runs.push({
-                source: { kind: 'file', path: page.path, fenceLine: block.line },
-                language: block.language,
-                code: block.code,
-                group: page.path,
-                skip: block.skip,
-                expectError: block.expectError,
-                expectedOutput: block.expectedOutput,
-            });
-        }
-    }
-    if (runs.length === 0) {
-        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
-    }
-    if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
-    }
-    return runs;
-}
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
-    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
-        if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
-}
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new input_error_InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
+        throw new input_error_InputError(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
+        throw new input_error_InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -16571,26 +16274,26 @@ function readLanguage(value, source) {
     if (value) {
         const language = canonicalLanguage(value);
         if (!language)
-            throw new InputError('language', `must be ${accepted}; got '${value}'`);
+            throw new input_error_InputError('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new input_error_InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+    throw new input_error_InputError('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error_InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
 /** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
@@ -16604,11 +16307,11 @@ function parseBoolean(input, value, fallback) {
         return true;
     if (FALSE_VALUES.includes(value))
         return false;
-    throw new InputError(input, `must be true or false; got '${value}'`);
+    throw new input_error_InputError(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new input_error_InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -16625,19 +16328,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error_InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error_InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error_InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -16653,14 +16356,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new input_error_InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError('labels', accepted);
+            throw new input_error_InputError('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new input_error_InputError('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -16672,25 +16375,25 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new input_error_InputError('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new InputError('labels', `${accepted}; a key is empty`);
+            throw new input_error_InputError('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new input_error_InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
+            throw new input_error_InputError('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new input_error_InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new input_error_InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
     if (Object.keys(labels).length > MAX_USER_LABELS) {
-        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+        throw new input_error_InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -16704,6 +16407,22 @@ function runUrl(env) {
         return '';
     }
     return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+}
+/**
+ * The page of a workspace file at the commit being built (`…/blob/<sha>/<path>`), to which a
+ * line anchor can be added; '' when the environment does not say which commit.
+ */
+function blobUrl(env, filePath) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    if (!/^https?:\/\/[\w.:-]+$/.test(server) ||
+        !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
+        !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(env.GITHUB_SHA ?? '') ||
+        !filePath ||
+        filePath.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+        return '';
+    }
+    const encoded = filePath.split('/').map(encodeURIComponent).join('/');
+    return `${server}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/${encoded}`;
 }
 
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
@@ -16940,7 +16659,7 @@ async function logRun(report) {
         if (!text)
             continue;
         const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        await lib_core.group(`${name} (${text.length} characters)`, async () => printUntrusted(fitted.text));
+        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
     }
     const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
     if (result.success) {
@@ -17012,7 +16731,7 @@ function locationProperties(source, location, title) {
 const INLINE_SPECIALS = /[&<>"'`*_[\]()#!|~\\{}+\-.:@=^$]/g;
 /** For a paragraph or a table cell: one line, every special character neutralised. */
 function inlineText(text) {
-    return markdown_normalise(text)
+    return normalise(text)
         .replace(/\n+/g, ' ')
         .replace(INLINE_SPECIALS, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -17025,7 +16744,7 @@ function inlineCode(text) {
  * backticks inside it. Text in a code block is shown as is, never rendered.
  */
 function codeBlock(text, language = '') {
-    const body = markdown_normalise(text);
+    const body = normalise(text);
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
@@ -17055,7 +16774,7 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;');
 }
 /** Line ends to \n, NUL and other C0 controls (but tab) out: they have no place in a page. */
-function markdown_normalise(text) {
+function normalise(text) {
     return (text
         .replace(/\r\n?/g, '\n')
         // eslint-disable-next-line no-control-regex
@@ -17066,9 +16785,16 @@ function markdown_normalise(text) {
  * are kept as links: a scheme written out in full cannot be changed by entities or escapes.
  */
 const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
-const markdown_FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/** A heading, also inside quotes and list items (`> # Title`, `- # Title`). */
+const ATX_HEADING = /^((?: {0,3}(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+))*) {0,3}(#{1,6})(?=[ \t]|$)/;
+const SETEXT_UNDERLINE = /^((?: {0,3}>[ \t]?)*) {0,3}(=+|-+)[ \t]*$/;
+/** A line that continues or starts a plain paragraph (not a list item, quote, table or block). */
+const PARAGRAPH_LINE = /^ {0,3}(?![-*+][ \t]|\d{1,9}[.)][ \t]|>|\||#|[-_*]{3,}[ \t]*$|[`~]{3})\S/;
 /**
- * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. It keeps
+ * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. With
+ * `headingsFrom`, its headings start at that level (`#` becomes `#####` with 5), so that
+ * they never outrank the page's own. It keeps
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
  * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
  * images (they would load from wherever the code pointed), links to any scheme other than
@@ -17079,10 +16805,42 @@ const markdown_FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  * list or quote closing around it, a stray closing line) no longer matters, because only our
  * fence reaches the renderer. Every other line is escaped, so nothing can spill out.
  */
-function safeMarkdown(text) {
+function safeMarkdown(text, options = {}) {
+    const from = Math.min(6, Math.max(1, options.headingsFrom ?? 1));
+    const level = (n) => '#'.repeat(Math.min(6, n + from - 1));
     const out = [];
+    // Where the paragraph being written started in `out`, for a setext underline under it.
+    let paragraph = -1;
     let fence;
-    for (const line of markdown_normalise(text).split('\n')) {
+    for (const line of normalise(text).split('\n')) {
+        if (!fence && from > 1) {
+            const setext = SETEXT_UNDERLINE.exec(line);
+            if (setext && !setext[1] && paragraph >= 0) {
+                // `Title` over `===`: one heading, written as an ATX heading of the demoted level.
+                const title = out.splice(paragraph).join(' ');
+                out.push(`${level(setext[2].startsWith('=') ? 1 : 2)} ${title}`);
+                paragraph = -1;
+                continue;
+            }
+            if (setext && (setext[2].startsWith('=') || (out.at(-1) ?? '').trim())) {
+                // An underline under something else (a quote, a list item): text, never a heading.
+                const at = setext[1].length + setext[0].slice(setext[1].length).search(/[=-]/);
+                out.push(`${line.slice(0, at)}&#${line.charCodeAt(at)};${line.slice(at + 1)}`);
+                paragraph = -1;
+                continue;
+            }
+            const atx = ATX_HEADING.exec(line);
+            if (atx) {
+                const [whole, containers, hashes] = atx;
+                out.push(containers + level(hashes.length) + sanitizeLine(line.slice(whole.length)));
+                paragraph = -1;
+                continue;
+            }
+            if (!line.trim() || !PARAGRAPH_LINE.test(line))
+                paragraph = -1;
+            else if (paragraph < 0)
+                paragraph = out.length;
+        }
         if (fence) {
             // CommonMark allows only spaces and tabs after a closing fence, not any white space.
             const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
@@ -17095,9 +16853,10 @@ function safeMarkdown(text) {
             }
             continue;
         }
-        const open = markdown_FENCE_OPEN.exec(line);
+        const open = FENCE_OPEN.exec(line);
         // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
         if (open && !(open[2].startsWith('`') && open[3].includes('`'))) {
+            paragraph = -1;
             const info = open[3].trim().split(/\s/)[0] ?? '';
             fence = { char: open[2][0], length: open[2].length, info, lines: [] };
             continue;
@@ -17263,6 +17022,58 @@ function setOutputs(outputs) {
         lib_core.setOutput(name, value);
 }
 
+;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
+
+const HEADLINES = {
+    input: 'is not valid, so nothing ran',
+    auth: 'AgentBay refused the API key, so nothing ran',
+    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+    'session-gone': 'The sandbox session was gone before the code could run',
+    uncertain: 'AgentBay did not answer: the code may or may not have run',
+    service: 'AgentBay failed before the code gave a result',
+};
+const WHAT_TO_DO = {
+    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
+    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+function renderFailureSummary(failure) {
+    const headline = failure.cause === 'input'
+        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+        : HEADLINES[failure.cause];
+    const facts = [];
+    if (failure.sessionId) {
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+    }
+    else if (failure.cause === 'uncertain') {
+        facts.push('A session may exist: the post step looks for it by its label and deletes it');
+    }
+    else {
+        facts.push('No sandbox session was created');
+    }
+    if (failure.requestId)
+        facts.push(`request ${inlineCode(failure.requestId)}`);
+    return `${[
+        `### ❌ ${headline}`,
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
+        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        `<sub>${facts.join(' · ')}</sub>`,
+    ].join('\n\n')}\n`;
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
+}
+
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/report/result-file.ts
@@ -17338,10 +17149,11 @@ const PIECE = 32 * 1024;
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /**
- * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
- * one serialised copy of the whole document would double the action's memory for nothing.
+ * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
+ * megabytes, and one serialised copy of the whole document would double the action's memory
+ * for nothing. Indented, so that a person can read the file.
  */
-function writeJson(value, write) {
+function writeJson(value, write, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
         write('"');
         // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
@@ -17353,32 +17165,473 @@ function writeJson(value, write) {
         write('"');
     }
     else if (Array.isArray(value)) {
+        if (value.length === 0)
+            return write('[]');
+        const inner = `${indent}  `;
         write('[');
         value.forEach((item, index) => {
-            if (index > 0)
-                write(',');
-            writeJson(item ?? null, write);
+            write(`${index > 0 ? ',' : ''}\n${inner}`);
+            writeJson(item ?? null, write, inner);
         });
-        write(']');
+        write(`\n${indent}]`);
     }
     else if (value !== null && typeof value === 'object') {
-        write('{');
+        const inner = `${indent}  `;
         let first = true;
         for (const [key, item] of Object.entries(value)) {
             if (item === undefined)
                 continue;
-            write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
-            writeJson(item, write);
+            write(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
+            writeJson(item, write, inner);
             first = false;
         }
-        write('}');
+        write(first ? '{}' : `\n${indent}}`);
     }
     else {
         write(JSON.stringify(value) ?? 'null');
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/excerpt.ts
+/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
+/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
+function lineCount(code) {
+    if (code === '')
+        return 0;
+    const lines = code.split('\n').length;
+    return code.endsWith('\n') ? lines - 1 : lines;
+}
+/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
+function numberedCode(code) {
+    const lines = code.split('\n');
+    if (code.endsWith('\n'))
+        lines.pop();
+    const width = String(lines.length).length;
+    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
+}
+/** A minified line is no context: past this, a line is cut. */
+const MAX_LINE = 300;
+function excerpt_clip(line) {
+    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
+}
+/** Lines shown on each side of the failing one. */
+const CONTEXT_LINES = 2;
+/**
+ * The failing line with `context` lines on each side, numbered, the failing one marked with
+ * `>` and, when the column is known, a caret under it.
+ */
+function excerpt(code, line, column, context = CONTEXT_LINES) {
+    const lines = code.split('\n');
+    const first = Math.max(1, line - context);
+    const last = Math.max(line, Math.min(lineCount(code), line + context));
+    const width = String(last).length;
+    const out = [];
+    for (let n = first; n <= last; n++) {
+        out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
+        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
+            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
+        }
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/report/html-table.ts
+/**
+ * A table from untrusted HTML (a DataFrame's `_repr_html_`, say), rebuilt from an allowlist
+ * so that it can be shown inline in the job summary. Nothing of the input's markup is passed
+ * through: the HTML is read into plain data (rows of cells of text) and a new table is
+ * written from that data, with only `table`, `caption`, `thead`, `tbody`, `tfoot`, `tr`,
+ * `th`, `td` and the numeric `colspan`/`rowspan`. Scripts, styles, attributes, links, images
+ * and every other element are dropped (their text kept, where it is text). Character
+ * references are kept as written (never decoded, so no text appears in a form the action
+ * itself produced); a bare `&`, `<` or `>` is escaped.
+ */
+const TABLE_LIMITS = { rows: 50, columns: 30, cellText: 200 };
+/** Past this, the HTML is not read at all: a summary is no place for it. */
+const MAX_TABLE_HTML = 2 * 1024 * 1024;
+/** Elements whose content is not text to show: dropped with everything inside. */
+const DROPPED_WITH_CONTENT = new Set([
+    'script',
+    'style',
+    'template',
+    'textarea',
+    'title',
+    'xmp',
+    'iframe',
+    'noembed',
+    'noframes',
+    'noscript',
+    'object',
+    'svg',
+    'math',
+    'select',
+]);
+/** Inline breaks become a space in a cell's text. */
+const BREAKS = new Set(['br', 'p', 'div', 'li', 'hr']);
+/** A well-formed character reference: kept as written. */
+const CHARACTER_REFERENCE = /^&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});/;
+/**
+ * The first table of `html`, as data, or undefined when there is none with a row. Reading is
+ * linear in the input; malformed markup (unclosed tags and quotes, stray `<`) cannot make
+ * the output malformed, because the output is written from the data.
+ */
+function parseHtmlTable(html) {
+    if (html.length > MAX_TABLE_HTML)
+        return undefined;
+    const table = { head: [], body: [], foot: [] };
+    let depth = 0; // tables open, ours being the outermost
+    let section = 'body';
+    let row;
+    let cell;
+    let caption;
+    let skipping;
+    const endCell = () => {
+        if (cell && row)
+            row.push({ ...cell, html: squeeze(cell.html) });
+        cell = undefined;
+    };
+    const endRow = () => {
+        endCell();
+        if (row && row.length > 0)
+            table[section].push(row);
+        row = undefined;
+    };
+    for (const token of tokens(html)) {
+        if (skipping) {
+            if (token.kind === 'close' && token.name === skipping)
+                skipping = undefined;
+            continue;
+        }
+        if (token.kind === 'text') {
+            if (depth === 0)
+                continue;
+            if (cell)
+                cell.html += token.text;
+            else if (caption !== undefined)
+                caption += token.text;
+            continue;
+        }
+        const { name } = token;
+        if (token.kind === 'open' && DROPPED_WITH_CONTENT.has(name)) {
+            skipping = name;
+            continue;
+        }
+        if (name === 'table') {
+            if (token.kind === 'open') {
+                // A table inside a cell is read as that cell's text.
+                if (depth > 0 && cell)
+                    cell.html += ' ';
+                depth++;
+            }
+            else if (depth > 0) {
+                depth--;
+                if (depth === 0) {
+                    endRow();
+                    break;
+                }
+            }
+            continue;
+        }
+        if (depth === 0)
+            continue;
+        if (depth > 1) {
+            if (cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
+                cell.html += ' ';
+            }
+            continue;
+        }
+        if (token.kind === 'open') {
+            switch (name) {
+                case 'caption':
+                    caption = caption ?? '';
+                    break;
+                case 'thead':
+                case 'tbody':
+                case 'tfoot':
+                    endRow();
+                    section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
+                    break;
+                case 'tr':
+                    endRow();
+                    row = [];
+                    break;
+                case 'td':
+                case 'th':
+                    endCell();
+                    row = row ?? [];
+                    cell = { header: name === 'th', html: '', ...spans(token.attributes) };
+                    break;
+                default:
+                    if (cell && BREAKS.has(name))
+                        cell.html += ' ';
+            }
+        }
+        else {
+            switch (name) {
+                case 'caption':
+                    if (caption !== undefined)
+                        table.caption = squeeze(caption);
+                    caption = undefined;
+                    break;
+                case 'td':
+                case 'th':
+                    endCell();
+                    break;
+                case 'tr':
+                    endRow();
+                    break;
+                case 'thead':
+                case 'tbody':
+                case 'tfoot':
+                    endRow();
+                    section = 'body';
+                    break;
+                default:
+                    if (cell && BREAKS.has(name))
+                        cell.html += ' ';
+            }
+        }
+    }
+    endRow();
+    if (!table.caption)
+        delete table.caption;
+    const rows = table.head.length + table.body.length + table.foot.length;
+    return rows > 0 ? table : undefined;
+}
+/**
+ * The table as HTML of our own making, on lines with no blank one between them (a blank line
+ * would end the HTML block in Markdown), cut to `limits`. `hiddenRows` counts body rows left out.
+ */
+function renderHtmlTable(table, limits = TABLE_LIMITS) {
+    const lines = ['<table>'];
+    if (table.caption)
+        lines.push(`<caption>${cut(table.caption, limits.cellText)}</caption>`);
+    let hiddenColumns = 0;
+    const rowsOf = (rows) => rows.map((cells) => {
+        hiddenColumns = Math.max(hiddenColumns, cells.length - limits.columns);
+        const written = cells.slice(0, limits.columns).map((cell) => {
+            const tag = cell.header ? 'th' : 'td';
+            const span = (cell.colspan ? ` colspan="${cell.colspan}"` : '') +
+                (cell.rowspan ? ` rowspan="${cell.rowspan}"` : '');
+            return `<${tag}${span}>${cut(cell.html, limits.cellText)}</${tag}>`;
+        });
+        return `<tr>${written.join('')}</tr>`;
+    });
+    const shownBody = table.body.slice(0, limits.rows);
+    for (const [tag, rows] of [
+        ['thead', table.head],
+        ['tbody', shownBody],
+        ['tfoot', table.foot],
+    ]) {
+        if (rows.length === 0)
+            continue;
+        lines.push(`<${tag}>`, ...rowsOf(rows), `</${tag}>`);
+    }
+    lines.push('</table>');
+    return {
+        html: lines.join('\n'),
+        hiddenRows: table.body.length - shownBody.length,
+        hiddenColumns: Math.max(0, hiddenColumns),
+    };
+}
+/** colspan/rowspan when they are plain small numbers; anything else is dropped. */
+function spans(attributes) {
+    const found = {};
+    for (const name of ['colspan', 'rowspan']) {
+        const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"(\\d{1,3})"|'(\\d{1,3})'|(\\d{1,3})(?=[\\s/]|$))`, 'i').exec(attributes);
+        const value = match ? Number(match[1] ?? match[2] ?? match[3]) : NaN;
+        if (value >= 2 && value <= 100)
+            found[name] = value;
+    }
+    return found;
+}
+/** Runs of white space (newlines included) become one space: the output has no blank lines. */
+function squeeze(html) {
+    return html.replace(/\s+/g, ' ').trim();
+}
+/** At most `limit` characters, never ending inside a character reference. */
+function cut(html, limit) {
+    if (html.length <= limit)
+        return html;
+    let end = limit;
+    const amp = html.lastIndexOf('&', end);
+    if (amp >= 0 && amp > end - 40 && html.indexOf(';', amp) >= end)
+        end = amp;
+    return `${html.slice(0, end)}…`;
+}
+/** Text as it may appear in our HTML: references kept, bare `&`, `<`, `>` and `"` escaped. */
+function safeText(text) {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (c === '&') {
+            const reference = CHARACTER_REFERENCE.exec(text.slice(i, i + 40));
+            if (reference) {
+                out += reference[0];
+                i += reference[0].length - 1;
+            }
+            else {
+                out += '&amp;';
+            }
+        }
+        else if (c === '<')
+            out += '&lt;';
+        else if (c === '>')
+            out += '&gt;';
+        else if (c === '"')
+            out += '&quot;';
+        // eslint-disable-next-line no-control-regex
+        else if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(c))
+            out += '\uFFFD';
+        else
+            out += c;
+    }
+    return out;
+}
+/**
+ * Tags and text, in one pass. A `<` that starts no tag is text; a tag whose `>` never comes
+ * (an unclosed quote, say) ends the input, so no position is scanned twice.
+ */
+function* tokens(html) {
+    let i = 0;
+    let text = '';
+    const flush = function* () {
+        if (text)
+            yield { kind: 'text', text: safeText(text) };
+        text = '';
+    };
+    while (i < html.length) {
+        const lt = html.indexOf('<', i);
+        if (lt < 0) {
+            text += html.slice(i);
+            break;
+        }
+        text += html.slice(i, lt);
+        if (html.startsWith('<!--', lt)) {
+            const end = html.indexOf('-->', lt + 4);
+            if (end < 0)
+                break;
+            i = end + 3;
+            continue;
+        }
+        const name = /^<(\/?)([A-Za-z][A-Za-z0-9-]*)/.exec(html.slice(lt, lt + 64));
+        if (!name && html[lt + 1] === '!') {
+            // A doctype or CDATA-like declaration: skipped to its `>`.
+            const end = html.indexOf('>', lt);
+            if (end < 0)
+                break;
+            i = end + 1;
+            continue;
+        }
+        if (!name) {
+            text += '<';
+            i = lt + 1;
+            continue;
+        }
+        const end = tagEnd(html, lt + name[0].length);
+        if (end < 0)
+            break;
+        yield* flush();
+        const tag = name[2].toLowerCase();
+        if (name[1])
+            yield { kind: 'close', name: tag };
+        else
+            yield { kind: 'open', name: tag, attributes: html.slice(lt + name[0].length, end) };
+        i = end + 1;
+    }
+    yield* flush();
+}
+/** The index of the `>` that ends a tag, quotes respected, or -1. */
+function tagEnd(html, from) {
+    let quote = '';
+    for (let i = from; i < html.length; i++) {
+        const c = html[i];
+        if (quote) {
+            if (c === quote)
+                quote = '';
+        }
+        else if (c === '"' || c === "'") {
+            quote = c;
+        }
+        else if (c === '>') {
+            return i;
+        }
+    }
+    return -1;
+}
+
+;// CONCATENATED MODULE: ./src/report/image-size.ts
+/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
+function imageSize(mimeType, bytes) {
+    switch (mimeType) {
+        case 'image/png':
+            return pngSize(bytes);
+        case 'image/gif':
+            return gifSize(bytes);
+        case 'image/jpeg':
+            return jpegSize(bytes);
+        case 'image/svg+xml':
+            return svgSize(bytes);
+        default:
+            return undefined;
+    }
+}
+function valid(width, height) {
+    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
+        ? { width, height }
+        : undefined;
+}
+function pngSize(bytes) {
+    // Signature, then the IHDR chunk: length, "IHDR", width, height.
+    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
+        return undefined;
+    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
+}
+function gifSize(bytes) {
+    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
+        return undefined;
+    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
+}
+function jpegSize(bytes) {
+    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
+        return undefined;
+    let i = 2;
+    while (i + 9 < bytes.length) {
+        if (bytes[i] !== 0xff)
+            return undefined;
+        const marker = bytes[i + 1];
+        if (marker === 0xff) {
+            i++;
+            continue;
+        }
+        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
+        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
+        }
+        if (marker === 0xd9 || marker === 0xda)
+            return undefined;
+        i += 2 + bytes.readUInt16BE(i + 2);
+    }
+    return undefined;
+}
+function svgSize(bytes) {
+    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
+    if (!root)
+        return undefined;
+    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
+    const length = (text) => {
+        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
+        return match ? Number(match[1]) : NaN;
+    };
+    const size = valid(length(attribute('width')), length(attribute('height')));
+    if (size)
+        return size;
+    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+    return box.length === 4 ? valid(box[2], box[3]) : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/report/rich-files.ts
+
 
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
@@ -17433,6 +17686,7 @@ function writeRichFiles(results, dir) {
                 mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
                 result: index + 1,
                 bytes: bytes.length,
+                ...imageSize(mimeType, bytes),
             });
         }
     }
@@ -17471,7 +17725,86 @@ function uniqueName(taken, stem, ext) {
     return name;
 }
 
+;// CONCATENATED MODULE: ./src/report/result-views.ts
+
+
+const FILE_KINDS = {
+    'image/png': 'Image',
+    'image/jpeg': 'Image',
+    'image/gif': 'Image',
+    'image/svg+xml': 'Image',
+    'text/html': 'HTML',
+    'text/latex': 'LaTeX',
+    'application/json': 'JSON',
+    'application/pdf': 'PDF',
+    'application/javascript': 'JavaScript',
+};
+/** IPython's repr of an object that has no better one: it tells a reader nothing. */
+const DEFAULT_REPR = /^<[\w.]+ object(?: at 0x[0-9a-fA-F]+)?>$/;
+/**
+ * Decides how each result is shown: Markdown rendered, an HTML table rebuilt from the
+ * allowlist, and a plain-text repr when nothing richer is shown for that result (not an
+ * image, a chart, a table or Markdown) and it says something. `shownOutput` is the main
+ * output, shown on its own already: the first result with that text is not repeated.
+ */
+function resultViews(results, files, shownOutput) {
+    const counts = new Map();
+    const next = (kind) => {
+        const n = (counts.get(kind) ?? 0) + 1;
+        counts.set(kind, n);
+        return `${kind} ${n}`;
+    };
+    const inline = [];
+    const fileLabels = new Map();
+    const filesOf = new Map();
+    for (const file of files)
+        filesOf.set(file.result, [...(filesOf.get(file.result) ?? []), file]);
+    let outputSkipped = false;
+    let outputShownRicher = false;
+    results.forEach((item, index) => {
+        const ownFiles = filesOf.get(index + 1) ?? [];
+        let richerShown = false;
+        const markdown = item.data['text/markdown'];
+        if (typeof markdown === 'string' && markdown.trim()) {
+            inline.push({ kind: 'markdown', label: next('Markdown'), markdown });
+            richerShown = true;
+        }
+        const html = item.data['text/html'];
+        const table = !richerShown && typeof html === 'string' ? parseHtmlTable(html) : undefined;
+        let tableLabel;
+        if (table) {
+            tableLabel = next('Table');
+            inline.push({ kind: 'table', label: tableLabel, table });
+            richerShown = true;
+        }
+        for (const file of ownFiles) {
+            if (file.mimeType === 'text/html' && tableLabel) {
+                fileLabels.set(file, tableLabel);
+                continue;
+            }
+            const kind = isChart(file.mimeType) ? 'Chart' : (FILE_KINDS[file.mimeType] ?? 'File');
+            if (kind === 'Image' || kind === 'Chart')
+                richerShown = true;
+            fileLabels.set(file, next(kind));
+        }
+        const plain = item.data['text/plain'];
+        if (!outputSkipped && typeof plain === 'string' && plain === shownOutput) {
+            outputSkipped = true;
+            outputShownRicher = richerShown;
+            return;
+        }
+        if (richerShown || typeof plain !== 'string' || !plain.trim())
+            return;
+        if (DEFAULT_REPR.test(plain.trim()))
+            return;
+        inline.push({ kind: 'text', label: next('Result'), text: plain });
+    });
+    return { inline, fileLabels, outputShownRicher };
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
+
 
 
 
@@ -17485,12 +17818,18 @@ function uniqueName(taken, stem, ext) {
 const SUMMARY_TEXT_BUDGET = 250_000;
 /** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
 const SUMMARY_MAX_BYTES = 900 * 1024;
-/** Rows of the rich-results table; the `files` output lists them all. */
+/** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
+/** Characters of one plain-text repr shown. */
+const MAX_REPR_CHARS = 2_000;
+/** The user's Markdown starts at this heading level: below the page's own `###` and `####`. */
+const USER_HEADINGS_FROM = 5;
 /**
- * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
- * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
- * or (for `text/markdown` results) passed through `safeMarkdown`.
+ * The job summary for one run, as GitHub-flavoured Markdown. It reads top down as a person
+ * wants it: the verdict; on failure the failing line in its context and the traceback a click
+ * away; a small table; what the code printed and returned; the files; the code; and the ids
+ * for support in a quiet footer. Sandbox text is only ever in code blocks, escaped, rendered
+ * through `safeMarkdown`, or rebuilt from the HTML table allowlist.
  */
 function renderSummary(report) {
     // Escaping can make text several times longer, so the size is checked on what was written.
@@ -17499,22 +17838,31 @@ function renderSummary(report) {
         if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
             return markdown;
     }
-    return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n`;
+    return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n\n${footer(report)}\n`;
 }
 function renderWithin(report, textBudget) {
     const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
+    const failure = failureText(result);
+    const views = resultViews(result.results, report.files, result.output);
+    const showOutput = result.output !== result.stdout && result.output.trim() !== '' && !views.outputShownRicher;
     const blocks = [
-        { title: 'Output', text: result.output !== result.stdout ? result.output : '', kind: 'open' },
-        { title: 'stdout', text: result.stdout, kind: 'open' },
-        { title: 'stderr', text: result.stderr, kind: 'open' },
         {
-            title: 'Error',
-            text: result.errorDetail || (result.success ? '' : result.error),
-            kind: 'error',
+            title: failure.title,
+            text: failure.text,
+            render: (t) => details(failure.title, codeBlock(t)),
         },
-        ...resultBlocks(result.results, result.output),
-        { title: 'Code', text: report.code, kind: 'code' },
+        { title: 'Output', text: showOutput ? result.output : '', render: summary_open('Output') },
+        { title: 'stdout', text: result.stdout, render: summary_open('stdout') },
+        { title: 'stderr', text: failure.fromStderr ? '' : result.stderr, render: summary_open('stderr') },
+        ...views.inline.map(viewBlock),
+        {
+            title: 'Code',
+            text: report.code ? numberedCode(report.code) : '',
+            render: (t) => {
+                const lines = lineCount(report.code);
+                return details(`Code (${lines} line${lines === 1 ? '' : 's'})`, codeBlock(t, report.language));
+            },
+        },
     ];
     const shares = shareBudget(blocks.map((b) => b.text.length), textBudget);
     const cut = [];
@@ -17522,37 +17870,23 @@ function renderWithin(report, textBudget) {
         if (!block.text)
             return '';
         const fitted = truncateMiddle(block.text, shares[index] ?? 0, 'the full text is in the result file');
-        if (fitted.truncated)
-            cut.push(block.title);
-        switch (block.kind) {
-            case 'markdown':
-                // Its own section, closed off by blank lines: nothing in it reaches what follows.
-                return `#### ${escapeHtml(block.title)}\n\n${safeMarkdown(fitted.text)}\n`;
-            case 'plain':
-                return `#### ${escapeHtml(block.title)}\n\n${codeBlock(fitted.text)}`;
-            case 'error':
-                return `**Error**\n\n${codeBlock(fitted.text)}`;
-            case 'code': {
-                const lines = report.code.split('\n').length;
-                return details(`Code (${lines} line${lines === 1 ? '' : 's'})`, codeBlock(fitted.text, report.language));
-            }
-            case 'open':
-                return details(escapeHtml(block.title), codeBlock(fitted.text), true);
-        }
+        if (!fitted.truncated)
+            return block.render(fitted.text);
+        cut.push(block.title);
+        // An HTML table cut in the middle is no table: it is named, not shown.
+        return block.title.startsWith('Table')
+            ? `#### ${block.title}\n\n_Too large to show here; its HTML is in the files below._`
+            : block.render(fitted.text);
     });
+    const [traceback = '', ...rest] = sections;
     // The code stays last: it is the least interesting part of a report.
-    const code = sections.pop() ?? '';
-    const table = [
-        '| Language | Run time | Total time | Session | Request id |',
-        '| --- | --- | --- | --- | --- |',
-        `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
-    ].join('\n');
+    const code = rest.pop() ?? '';
     const notes = [];
     if (report.sessionKept) {
         notes.push(`> [!NOTE]\n> The session ${inlineCode(printableId(report.sessionId))} was kept (\`cleanup: false\`). It stays alive, and billed, until you delete it or its idle timeout ends it.`);
     }
     if (cut.length > 0) {
-        notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
+        notes.push(`> [!NOTE]\n> Cut to fit the job summary: ${cut.map(escapeHtml).join(', ')}. The whole result is in the file named by the \`result-file\` output.`);
     }
     if (!result.stdout &&
         !result.stderr &&
@@ -17561,77 +17895,165 @@ function renderWithin(report, textBudget) {
         !report.files.length) {
         notes.push('_The code printed nothing._');
     }
-    return ([verdictLine(report), table, ...sections.filter(Boolean), filesSection(report), code, ...notes]
+    return ([
+        verdictLine(report),
+        failingLine(report),
+        traceback,
+        factsTable(report),
+        ...rest.filter(Boolean),
+        filesSection(report, views.fileLabels),
+        code,
+        ...notes,
+        footer(report),
+    ]
         .filter(Boolean)
         .join('\n\n') + '\n');
 }
+function summary_open(title) {
+    return (text) => details(escapeHtml(title), codeBlock(text), true);
+}
+function viewBlock(view) {
+    const heading = `#### ${escapeHtml(view.label)}\n\n`;
+    switch (view.kind) {
+        case 'markdown':
+            // Its own section, closed off by blank lines: nothing in it reaches what follows.
+            return {
+                title: view.label,
+                text: view.markdown,
+                render: (t) => `${heading}${safeMarkdown(t, { headingsFrom: USER_HEADINGS_FROM })}\n`,
+            };
+        case 'table': {
+            const { html, hiddenRows, hiddenColumns } = renderHtmlTable(view.table);
+            const hidden = [
+                hiddenRows ? `${hiddenRows} more row${hiddenRows === 1 ? '' : 's'}` : '',
+                hiddenColumns ? `${hiddenColumns} more column${hiddenColumns === 1 ? '' : 's'}` : '',
+            ].filter(Boolean);
+            const note = hidden.length ? `\n\n_${hidden.join(' and ')} in the HTML file._` : '';
+            // An HTML block ends at a blank line: the table has none, and one follows it.
+            return { title: view.label, text: html, render: (t) => `${heading}${t}\n${note}` };
+        }
+        case 'text': {
+            // A repr is for a glance; many long ones would crowd out everything else.
+            const { text } = truncateMiddle(view.text, MAX_REPR_CHARS, 'the full text is in the result file');
+            return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
+        }
+    }
+}
 /**
- * Results beyond the main output: Markdown to render, and results that are plain text only
- * (the first of those is already the Output block). Other kinds are files, listed apart.
+ * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
+ * the traceback is only there (then stderr is not shown again). The headline is already the
+ * verdict, so its line is left out here.
  */
-function resultBlocks(results, shownOutput) {
-    const blocks = [];
-    let outputShown = false;
-    results.forEach((item, index) => {
-        const markdown = item.data['text/markdown'];
-        if (typeof markdown === 'string' && markdown.trim()) {
-            blocks.push({ title: `Markdown result ${index + 1}`, text: markdown, kind: 'markdown' });
-            return;
-        }
-        const plain = item.data['text/plain'];
-        const onlyText = Object.keys(item.data).every((mime) => mime === 'text/plain');
-        if (!onlyText || typeof plain !== 'string')
-            return;
-        if (!outputShown && plain === shownOutput) {
-            outputShown = true;
-            return;
-        }
-        blocks.push({ title: `Result ${index + 1}`, text: plain, kind: 'plain' });
-    });
-    return blocks;
+function failureText(result) {
+    if (result.success)
+        return { title: 'Traceback', text: '', fromStderr: false };
+    const detail = result.errorDetail.trim();
+    const fromStderr = !detail || result.stderr.includes(detail);
+    const text = fromStderr ? result.stderr : result.errorDetail;
+    const headline = result.error.trim();
+    const without = headline
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== headline)
+            .join('\n')
+        : text;
+    return {
+        title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
+        text: without.trim() ? without : '',
+        fromStderr: fromStderr && result.stderr !== '',
+    };
+}
+/** On failure, the line the error points at among its neighbours, linked to the file. */
+function failingLine(report) {
+    const location = report.errorLocation;
+    if (report.result.success || !location)
+        return '';
+    const line = `line ${location.line}`;
+    const file = report.source.kind === 'file' ? report.source.path : undefined;
+    let title;
+    if (file && report.sourceUrl) {
+        title = `[${inlineText(`${file}, ${line}`)}](${report.sourceUrl}#L${location.line})`;
+    }
+    else if (file) {
+        title = `${inlineCode(file)}, ${line}`;
+    }
+    else {
+        title = `Line ${location.line} of the code`;
+    }
+    return `${title}:\n\n${codeBlock(excerpt(report.code, location.line, location.column))}`;
+}
+function factsTable(report) {
+    const { result } = report;
+    return [
+        '| Language | Verdict | Run time | Total time |',
+        '| --- | --- | --- | --- |',
+        `| ${LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
+    ].join('\n');
+}
+/** Ids for support requests: out of the way, but there. */
+function footer(report) {
+    const parts = [`Session ${inlineCode(printableId(report.sessionId))}`];
+    if (report.requestId)
+        parts.push(`request ${inlineCode(report.requestId)}`);
+    return `<sub>${parts.join(' · ')}</sub>`;
 }
 const KIND_NAMES = {
-    'image/png': 'PNG image',
-    'image/jpeg': 'JPEG image',
-    'image/gif': 'GIF image',
-    'image/svg+xml': 'SVG image',
+    'image/png': 'PNG',
+    'image/jpeg': 'JPEG',
+    'image/gif': 'GIF',
+    'image/svg+xml': 'SVG',
     'text/html': 'HTML',
     'text/latex': 'LaTeX',
     'application/json': 'JSON',
     'application/pdf': 'PDF',
     'application/javascript': 'JavaScript',
 };
-/** The files, by name and kind (never embedded: their content is the sandbox's), and the artifact. */
-function filesSection(report) {
-    if (report.files.length === 0 && !report.artifact)
+/**
+ * The files, never embedded (GitHub strips `data:` images, and their content is the
+ * sandbox's): what each is, its size, its name, and where to get it.
+ */
+function filesSection(report, labels) {
+    if (report.files.length === 0)
         return '';
-    const lines = ['#### Rich results'];
-    if (report.files.length > 0) {
-        lines.push('', '| Result | Kind | File | Size |', '| --- | --- | --- | --- |', ...report.files
+    const lines = [
+        '#### Files',
+        '',
+        '| Result | Kind | Size | File |',
+        '| --- | --- | --- | --- |',
+        ...report.files
             .slice(0, MAX_FILE_ROWS)
-            .map((file) => `| ${file.result} | ${kindName(file)} | ${inlineCode(external_node_path_default().basename(file.path))} | ${formatBytes(file.bytes)} |`));
-        const more = report.files.length - MAX_FILE_ROWS;
-        if (more > 0)
-            lines.push('', `… and ${more} more, listed in the \`files\` output.`);
-    }
+            .map((file) => `| ${escapeHtml(labels.get(file) ?? `Result ${file.result}`)} | ${kindName(file)} | ${sizeOf(file)} | ${fileCell(report, file)} |`),
+    ];
+    const more = report.files.length - MAX_FILE_ROWS;
+    if (more > 0)
+        lines.push('', `… and ${more} more, listed in the \`files\` output.`);
     lines.push('', artifactLine(report));
     return lines.join('\n');
+}
+/** The file's name, linked to the artifact that holds it when there is one. */
+function fileCell(report, file) {
+    const name = external_node_path_default().basename(file.path);
+    const url = report.artifact?.url;
+    return url ? `[${inlineText(name)}](${url})` : inlineCode(name);
 }
 function artifactLine(report) {
     const { artifact } = report;
     if (!artifact) {
         return 'The files are on the runner, listed in the `files` output; set the `artifact` input to upload them.';
     }
-    const name = inlineCode(artifact.name);
     return artifact.url
         ? `Download them with the result JSON as the artifact [${inlineText(artifact.name)}](${artifact.url}).`
-        : `They are in the artifact ${name}, with the result JSON.`;
+        : `They are in the artifact ${inlineCode(artifact.name)}, with the result JSON.`;
 }
 function kindName(file) {
-    if (isChart(file.mimeType)) {
-        return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
-    }
+    const chart = /^application\/vnd\.(vegalite|vega)\.v\d+\+json$/.exec(file.mimeType);
+    if (chart)
+        return chart[1] === 'vegalite' ? 'Vega-Lite chart' : 'Vega chart';
     return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
+}
+function sizeOf(file) {
+    const bytes = formatBytes(file.bytes);
+    return file.width && file.height ? `${file.width} × ${file.height}, ${bytes}` : bytes;
 }
 function formatBytes(bytes) {
     if (bytes < 1024)
@@ -17651,7 +18073,7 @@ function formatSeconds(seconds) {
 
 
 /** Lines shown on each side of the failing one. */
-const CONTEXT_LINES = 2;
+const syntax_summary_CONTEXT_LINES = 2;
 /** The job summary when the code did not get past the syntax check: no session was used. */
 function renderSyntaxErrorSummary(code, syntax) {
     const language = LANGUAGE_NAMES[code.language];
@@ -17662,14 +18084,14 @@ function renderSyntaxErrorSummary(code, syntax) {
         `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
     ];
     if (syntax.location)
-        parts.push(codeBlock(excerpt(code.code, syntax.location.line)));
+        parts.push(codeBlock(syntax_summary_excerpt(code.code, syntax.location.line)));
     return `${parts.join('\n\n')}\n`;
 }
 /** The failing line with a little context, numbered, the failing one marked. */
-function excerpt(code, line) {
+function syntax_summary_excerpt(code, line) {
     const lines = code.split('\n');
-    const first = Math.max(1, line - CONTEXT_LINES);
-    const last = Math.min(lines.length, line + CONTEXT_LINES);
+    const first = Math.max(1, line - syntax_summary_CONTEXT_LINES);
+    const last = Math.min(lines.length, line + syntax_summary_CONTEXT_LINES);
     const width = String(last).length;
     const out = [];
     for (let n = first; n <= last; n++) {
@@ -17679,6 +18101,7 @@ function excerpt(code, line) {
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
+
 
 
 
@@ -17777,320 +18200,35 @@ async function publishSyntaxError(inputs, env, found, redact) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A step that failed before the code gave a result (the service, the network). */
-function publishFailure(message) {
-    setOutputs(failureOutputs(message));
-    lib_core.setFailed(message);
+async function publishFailure(failure, env, options) {
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
+    };
+    setOutputs(failureOutputs(clean.message));
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, env, options);
 }
-
-;// CONCATENATED MODULE: ./src/batch.ts
-
-/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
-const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
-/**
- * Runs every run and returns their outcomes in batch order. Throws only when no session at
- * all could be created (the first create's error), as a single run's step would.
- */
-async function runBatch(client, runs, options, hooks) {
-    const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
-    const queue = [];
-    const byGroup = new Map();
-    runs.forEach((run, index) => {
-        const existing = run.group === undefined ? undefined : byGroup.get(run.group);
-        if (existing)
-            return void existing.push({ run, index });
-        const unit = [{ run, index }];
-        queue.push(unit);
-        if (run.group !== undefined)
-            byGroup.set(run.group, unit);
-    });
-    const outcomes = [];
-    let alive = 0;
-    let firstCreateError;
-    const inFlight = new Set();
-    const workers = Math.max(1, Math.min(options.parallel, queue.length));
-    const createSession = async () => {
-        for (let attempt = 0;; attempt++) {
-            if (queue.length === 0 || hooks.stopped())
-                return undefined;
-            hooks.createStarting();
-            const request = client.createSession(options.create);
-            hooks.creating(request);
-            const settled = request.then(() => undefined, () => undefined);
-            inFlight.add(settled);
-            void settled.then(() => inFlight.delete(settled));
-            try {
-                const { sessionId } = await request;
-                hooks.created(sessionId);
-                alive++;
-                return sessionId;
-            }
-            catch (error) {
-                if (error instanceof AgentBayError && !error.outcomeUnknown)
-                    hooks.createFailed();
-                else
-                    hooks.createUncertain();
-                // Creates sent together: a refusal may arrive before the siblings' sessions do.
-                if (isQuotaRefusal(error) && alive === 0) {
-                    await Promise.all([...inFlight].filter((p) => p !== settled));
-                }
-                if (!isQuotaRefusal(error) || alive === 0) {
-                    firstCreateError ??= error;
-                    if (alive > 0) {
-                        hooks.info(`A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`);
-                    }
-                    return undefined;
-                }
-                const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
-                hooks.info(`A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`);
-                // In slices, so a worker waiting for quota stops as soon as the others took every run.
-                const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
-                while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
-                    await sleep(Math.min(250, until - Date.now()));
-                }
-            }
-        }
+/** Bad inputs: the step fails with the message, and the summary says what to fix. */
+async function publishInputFailure(failure, env, options) {
+    const clean = {
+        ...failure,
+        message: options.redact(failure.message),
+        detail: options.redact(failure.detail),
     };
-    const worker = async () => {
-        let sessionId = options.reuseSessionId || (await createSession());
-        while (sessionId && queue.length > 0 && !hooks.stopped()) {
-            const unit = queue.shift();
-            for (const next of unit) {
-                if (!sessionId || hooks.stopped()) {
-                    outcomes.push({
-                        ...next,
-                        sessionId: '',
-                        requestId: '',
-                        serviceError: firstCreateError ?? new Error('the run was not started'),
-                        durationMs: 0,
-                    });
-                    continue;
-                }
-                if (next.run.skip) {
-                    outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
-                    continue;
-                }
-                const started = Date.now();
-                try {
-                    const answer = await client.runCode(sessionId, {
-                        code: next.run.code,
-                        language: next.run.language,
-                        timeoutS: options.timeoutS,
-                    });
-                    outcomes.push({
-                        ...next,
-                        sessionId,
-                        requestId: answer.requestId,
-                        result: answer.result,
-                        durationMs: Date.now() - started,
-                    });
-                }
-                catch (error) {
-                    outcomes.push({
-                        ...next,
-                        sessionId,
-                        requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-                        serviceError: error,
-                        durationMs: Date.now() - started,
-                    });
-                    if (isSessionGone(error) && !options.reuseSessionId) {
-                        // The session went away (idle release, deleted elsewhere): take a fresh one.
-                        alive--;
-                        sessionId = await createSession();
-                    }
-                }
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: workers }, () => worker()));
-    if (outcomes.length === 0 && firstCreateError !== undefined)
-        throw firstCreateError;
-    // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-    for (const next of queue.splice(0).flat()) {
-        outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            serviceError: firstCreateError ?? new Error('the run was not started'),
-            durationMs: 0,
-        });
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, env, options);
+}
+async function writeFailureSummary(failure, env, options) {
+    if (!options.summary || !env.GITHUB_STEP_SUMMARY)
+        return;
+    try {
+        await lib_core.summary.addRaw(renderFailureSummary(failure)).write();
     }
-    return outcomes.sort((a, b) => a.index - b.index);
-}
-/**
- * A create refused by the service (an answer, not a lost connection) that is not about the
- * key. Sent while this step's other sessions are alive, it is taken for the quota.
- */
-function isQuotaRefusal(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
-        return false;
-    if (error.httpStatus === 401 || error.httpStatus === 403)
-        return false;
-    return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(error.code ?? '');
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-report.ts
-// Reporting for a batch (several runs in one step): the outputs, the summary with one table
-// and a collapsed section per run (failures first), and the index result file.
-
-
-
-
-
-
-
-
-/** A file's path; a Markdown block as `page.md:line`. */
-function runName(report) {
-    const { source } = report;
-    if (source.kind !== 'file')
-        return 'inline code';
-    return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
-}
-function batchCounts(entries) {
-    const skipped = entries.filter((e) => e.skipped).length;
-    const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
-    return { passed: entries.length - skipped - failed, failed, skipped };
-}
-/**
- * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
- * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
- */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
-    const { passed, failed } = batchCounts(entries);
-    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
-    // Room for the JSON around the texts: names, flags and escapes.
-    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
-    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
-    let anyTruncated = false;
-    const results = entries.map((entry, i) => {
-        const { result } = entry.report;
-        const note = `the full text is in ${entry.report.resultFile}`;
-        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
-        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
-        const truncated = output.truncated || error.truncated;
-        anyTruncated ||= truncated;
-        return {
-            source: runName(entry.report),
-            language: entry.report.language,
-            success: result.success,
-            skipped: entry.skipped === true,
-            output: output.text,
-            error: error.text,
-            executionTime: result.executionTimeS ?? null,
-            truncated,
-        };
-    });
-    const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
-    const firstError = firstFailure
-        ? truncateMiddle(`${runName(firstFailure.report)}: ${firstFailure.report.result.error}`, Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
-        : '';
-    return {
-        success: String(failed === 0),
-        passed: String(passed),
-        failed: String(failed),
-        results: JSON.stringify(results),
-        error: firstError,
-        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
-        'result-file': indexFile,
-        truncated: String(anyTruncated),
-        files: JSON.stringify(entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })))),
-    };
-}
-/** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile));
-}
-/** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    const document = {
-        ...batchCounts(entries),
-        runs: entries.map((e) => ({
-            source: runName(e.report),
-            language: e.report.language,
-            success: e.report.result.success,
-            error: e.report.result.error,
-            sessionId: e.report.sessionId,
-            requestId: e.report.requestId,
-            durationMs: e.durationMs,
-            resultFile: e.report.resultFile,
-        })),
-    };
-    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
-}
-/**
- * The job summary: a verdict, a table of every run, then a collapsed section per run with
- * failures first. Sandbox text only ever appears escaped or inside code blocks.
- */
-function renderBatchSummary(entries, wallTimeMs) {
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
+    catch (error) {
+        lib_core.warning(`Could not write the job summary: ${describeFailure(error)}`);
     }
-    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
-}
-function heading(entries, wallTimeMs) {
-    const { passed, failed, skipped } = batchCounts(entries);
-    const icon = failed === 0 ? '✅' : '❌';
-    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
-}
-function batch_report_renderWithin(entries, wallTimeMs, budget) {
-    const rows = entries.map((e) => {
-        const { report } = e;
-        const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
-        return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
-    });
-    const ordered = [...entries].sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-    const texts = ordered.flatMap((e) => [
-        e.report.result.stdout,
-        e.report.result.stderr,
-        e.report.result.errorDetail || e.report.result.error,
-    ]);
-    const shares = shareBudget(texts.map((t) => t.length), budget);
-    const sections = ordered.map((entry, i) => {
-        const { report } = entry;
-        const { result } = report;
-        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-        const title = entry.skipped
-            ? `⏭️ ${escapeHtml(runName(report))} skipped`
-            : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
-        const parts = [];
-        if (!result.success)
-            parts.push(`**Error:** ${inlineText(result.error)}`);
-        const blocks = [
-            ['stdout', result.stdout],
-            ['stderr', result.stderr],
-            ['Error', result.errorDetail || (result.success ? '' : result.error)],
-        ];
-        blocks.forEach(([name, text], k) => {
-            if (!text)
-                return;
-            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
-            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
-        });
-        if (parts.length === 0)
-            parts.push('_No output._');
-        return details(title, parts.join('\n\n'), !result.success && i === 0);
-    });
-    return [
-        heading(entries, wallTimeMs),
-        '',
-        '| Run | Language | Verdict | Duration |',
-        '| --- | --- | --- | --- |',
-        ...rows,
-        '',
-        ...sections.flatMap((s) => [s, '']),
-    ].join('\n');
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
@@ -18147,13 +18285,14 @@ function redactDeep(value, redact) {
 
 
 
+
 /**
  * The report of one run: secrets out before anything is written (files, outputs, log,
  * summary, comment), rich results written to files, and the failing line located.
  */
 function buildRunReport(run, env) {
     const result = redactResult(run.result, run.secrets);
-    const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
+    const resultFile = resultFilePath(env, run.sessionId);
     return {
         language: run.language,
         source: run.source,
@@ -18165,6 +18304,9 @@ function buildRunReport(run, env) {
         sessionKept: run.sessionKept,
         resultFile,
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
+        sourceUrl: run.source.kind === 'file' && run.source.path
+            ? blobUrl(env, run.source.path) || undefined
+            : undefined,
         errorLocation: result.success
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
@@ -18196,247 +18338,6 @@ function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
 /** Whether a session's labels (from GetLabel) say this step created it. */
 function carriesToken(labels, cleanupToken) {
     return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
-}
-
-;// CONCATENATED MODULE: ./src/version.ts
-
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
-
-;// CONCATENATED MODULE: ./src/run-batch.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
-async function runBatchStep(inputs, runs, env) {
-    // A session from an earlier step is that step's to delete: this one leaves no state for it.
-    const reused = inputs.reuseSessionId;
-    const cleanupToken = reused ? '' : newCleanupToken();
-    if (!reused) {
-        saveState.cleanupToken(cleanupToken);
-        if (!inputs.cleanup)
-            saveState.keepSession();
-    }
-    else {
-        lib_core.setOutput('session-id', reused);
-    }
-    const client = new AgentBayClient({
-        endpoint: inputs.endpoint,
-        apiKey: inputs.apiKey,
-        userAgent: USER_AGENT,
-        onExchange: debugExchange,
-    });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
-    const sessions = [];
-    // The post step looks for an unconfirmed create's session only while one may exist.
-    let creates = 0;
-    let uncertain = false;
-    const settle = () => {
-        if (--creates === 0 && !uncertain)
-            saveState.createSettled();
-    };
-    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
-    const started = Date.now();
-    try {
-        const poolSize = Math.min(inputs.parallel, runs.length);
-        lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        const outcomes = await runBatch(client, runs, {
-            parallel: inputs.parallel,
-            reuseSessionId: reused || undefined,
-            timeoutS: inputs.timeoutS,
-            create: {
-                imageId: inputs.imageId,
-                labels: sessionLabels(env, cleanupToken, inputs.labels),
-                loginRegionId: inputs.regionId,
-                idleReleaseTimeoutS: inputs.idleTimeoutS,
-            },
-        }, {
-            createStarting: () => {
-                creates++;
-                saveState.createSent();
-            },
-            creating: (request) => guard.creating(request),
-            created: (id) => {
-                guard.created(id);
-                const proof = sessionProof(inputs.apiKey, cleanupToken, id);
-                sessions.push({ id, proof });
-                // Recorded before the session is used, so the post step can always delete it.
-                saveState.batchSessions(sessions);
-                if (sessions.length === 1) {
-                    saveState.sessionId(id, proof);
-                    lib_core.setOutput('session-id', id);
-                }
-                settle();
-                lib_core.info(`Session ${printableId(id)} created.`);
-            },
-            createFailed: settle,
-            createUncertain: () => {
-                uncertain = true;
-                saveState.createUncertain();
-                settle();
-            },
-            stopped: () => guard.cancelled,
-            info: (message) => lib_core.info(message),
-        });
-        if (guard.cancelled)
-            return;
-        // Steps sharing a session must not share result files.
-        const batchKey = `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
-    }
-    catch (error) {
-        publishFailure(redact(describeFailure(error)));
-    }
-    finally {
-        if (!guard.cancelled) {
-            guard.stop();
-            await client.close();
-        }
-    }
-}
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
-    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
-    const entries = outcomes.map((outcome) => {
-        const judged = judge(outcome);
-        const report = buildRunReport({
-            language: outcome.run.language,
-            source: outcome.run.source,
-            code: outcome.run.code,
-            sessionId: outcome.sessionId,
-            requestId: outcome.requestId,
-            result: judged.result,
-            wallTimeMs: outcome.durationMs,
-            sessionKept: !inputs.cleanup,
-            secrets,
-            resultKey: `${batchKey}-run-${outcome.index + 1}`,
-        }, env);
-        placeInPage(report, judged.location);
-        writeResultFile(report);
-        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
-    });
-    const indexFile = resultFilePath(env, `${batchKey}-batch`);
-    writeBatchIndex(indexFile, entries);
-    const { passed, failed } = batchCounts(entries);
-    for (const { report, skipped } of entries) {
-        const verdict = skipped
-            ? 'skipped'
-            : report.result.success
-                ? 'passed'
-                : `failed: ${report.result.error}`;
-        lib_core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
-    }
-    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
-    }
-    for (const { report, skipped } of entries) {
-        if (skipped || report.result.success)
-            continue;
-        const properties = locationProperties(report.source, report.errorLocation, `${LANGUAGE_NAMES[report.language]} error`);
-        annotate(inputs.failOnError ? 'error' : 'warning', `${runName(report)} failed: ${report.result.error}`, properties);
-    }
-    if (failed > 0) {
-        const message = `${failed} of ${entries.length} runs failed.`;
-        if (inputs.failOnError)
-            fail(message);
-        else
-            annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
-    }
-}
-/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
-function serviceFailure(error) {
-    return {
-        success: false,
-        toolError: false,
-        output: '',
-        stdout: '',
-        stderr: '',
-        error: describeFailure(error),
-        errorDetail: '',
-        results: [],
-        executionTimeS: undefined,
-        executionCount: undefined,
-        format: 'structured',
-        traceId: '',
-    };
-}
-/**
- * A run's verdict: the code's own, turned round for a block that must fail, and checked
- * against the expected output a Markdown page gives. `location` is a line of the page that
- * the failure is about, when it is not a line of the code.
- */
-function judge(outcome) {
-    const { run } = outcome;
-    if (outcome.skipped)
-        return { result: { ...serviceFailure(''), success: true, error: '' } };
-    if (!outcome.result)
-        return { result: serviceFailure(outcome.serviceError) };
-    const result = outcome.result;
-    if (run.expectError) {
-        return result.success
-            ? {
-                result: {
-                    ...result,
-                    success: false,
-                    error: 'the block is marked expect-error, but it ran without an error',
-                },
-                location: run.source.fenceLine,
-            }
-            : { result: { ...result, success: true, error: '', errorDetail: '' } };
-    }
-    if (result.success && run.expectedOutput) {
-        const printed = result.stdout || result.output;
-        const comparison = compareOutput(run.expectedOutput.text, printed);
-        if (!comparison.matches) {
-            return {
-                result: {
-                    ...result,
-                    success: false,
-                    error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
-                    errorDetail: comparison.diff,
-                },
-                location: run.expectedOutput.line,
-            };
-        }
-    }
-    return { result };
-}
-/** A Markdown block's failing line, moved from the block's lines to the page's. */
-function placeInPage(report, pageLine) {
-    const fence = report.source.fenceLine;
-    if (!fence || report.result.success)
-        return;
-    if (pageLine !== undefined) {
-        report.errorLocation = { line: pageLine, calledFrom: [] };
-    }
-    else if (report.errorLocation) {
-        report.errorLocation = {
-            ...report.errorLocation,
-            line: fence + report.errorLocation.line,
-            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
-        };
-    }
-    else {
-        report.errorLocation = { line: fence, calledFrom: [] };
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -18483,7 +18384,7 @@ function checkSyntax(mode, language, code, env) {
                 reason: `the runner cannot check ${language} (only python and javascript)`,
             };
     if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+        throw new input_error_InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
     }
     return result;
 }
@@ -18622,9 +18523,13 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** Kept equal to package.json's version by a test. */
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
+
 ;// CONCATENATED MODULE: ./src/run.ts
-
-
 
 
 
@@ -18650,14 +18555,16 @@ async function run(env = process.env) {
         apiKey = readApiKey(lib_core.getInput, env);
         lib_core.setSecret(apiKey);
         inputs = readInputs(lib_core.getInput, env);
-        // Several runs: the sandbox reports each file's syntax errors as that run's failure.
-        if (inputs.batch)
-            return await runBatchStep(inputs, inputs.batch, env);
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        // An input error may quote an input, and the key may have been pasted into the wrong one.
-        lib_core.setFailed(makeRedactor([apiKey])(describeFailure(error)));
+        // The inputs are not known, but `summary: false` is still honoured. An input error may
+        // quote an input, and the key may have been pasted into the wrong one.
+        const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
+        await publishInputFailure(failureReport(error), env, {
+            summary,
+            redact: makeRedactor([apiKey]),
+        });
         return;
     }
     const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
@@ -18669,52 +18576,41 @@ async function run(env = process.env) {
     lib_core.info(syntax.status === 'ok'
         ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
         : `Syntax not checked on the runner: ${syntax.reason}.`);
-    // A session from an earlier step is that step's to delete: this one leaves no state for it.
-    const reused = inputs.reuseSessionId;
-    const cleanupToken = reused ? '' : newCleanupToken();
-    if (!reused) {
-        saveState.cleanupToken(cleanupToken);
-        if (!inputs.cleanup)
-            saveState.keepSession();
-    }
+    const cleanupToken = newCleanupToken();
+    saveState.cleanupToken(cleanupToken);
+    if (!inputs.cleanup)
+        saveState.keepSession();
     const client = new AgentBayClient({
         endpoint: inputs.endpoint,
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
     let sessionId = '';
     const started = Date.now();
     try {
-        if (reused) {
-            sessionId = reused;
-            lib_core.setOutput('session-id', sessionId);
-            lib_core.info(`Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`);
-        }
-        else {
-            lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-            // Before the request leaves: a step killed while it is in flight still tells the post
-            // step to look for the session the service may make.
-            saveState.createSent();
-            const creating = client.createSession({
-                imageId: inputs.imageId,
-                labels: sessionLabels(env, cleanupToken, inputs.labels),
-                loginRegionId: inputs.regionId,
-                idleReleaseTimeoutS: inputs.idleTimeoutS,
-            });
-            guard.creating(creating);
-            const created = await creating;
-            sessionId = created.sessionId;
-            guard.created(sessionId);
-            // Recorded before anything else can fail, so the post step can always delete it.
-            saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-            lib_core.setOutput('session-id', sessionId);
-            // The cancellation guard owns the session now, and ends the process.
-            if (guard.cancelled)
-                return;
-            lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
-        }
+        lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+        // Before the request leaves: a step killed while it is in flight still tells the post
+        // step to look for the session the service may make.
+        saveState.createSent();
+        const creating = client.createSession({
+            imageId: inputs.imageId,
+            labels: sessionLabels(env, cleanupToken, inputs.labels),
+            loginRegionId: inputs.regionId,
+            idleReleaseTimeoutS: inputs.idleTimeoutS,
+        });
+        guard.creating(creating);
+        const created = await creating;
+        sessionId = created.sessionId;
+        guard.created(sessionId);
+        // Recorded before anything else can fail, so the post step can always delete it.
+        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
+        lib_core.setOutput('session-id', sessionId);
+        // The cancellation guard owns the session now, and ends the process.
+        if (guard.cancelled)
+            return;
+        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
         lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout …`);
         const answer = await client.runCode(sessionId, {
             code: inputs.code,
@@ -18731,8 +18627,6 @@ async function run(env = process.env) {
             wallTimeMs: Date.now() - started,
             sessionKept: !inputs.cleanup,
             secrets: [inputs.apiKey, inputs.comment?.token ?? ''],
-            // Steps sharing a session must not share a result file.
-            resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
         }, env);
         await publishRun(inputs, env, report);
     }
@@ -18744,7 +18638,7 @@ async function run(env = process.env) {
             else
                 saveState.createUncertain();
         }
-        publishFailure(redact(describeFailure(error)));
+        await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
     }
     finally {
         // Once cancelled, the guard still needs the client to delete the session; it exits.

@@ -14274,7 +14274,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2979:
+/***/ 9421:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17333,7 +17333,7 @@ function redactText(text, secrets) {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class AgentBayError extends Error {
+class errors_AgentBayError extends Error {
     kind;
     action;
     code;
@@ -17377,7 +17377,7 @@ class AgentBayError extends Error {
 }
 /** The error says the session no longer exists, so deleting it again is pointless. */
 function isSessionGone(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
         return false;
     // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
     // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
@@ -17442,7 +17442,7 @@ const THROTTLING_CODES = new Set([
     'ServiceUnavailable',
 ]);
 function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
+    if (!(error instanceof errors_AgentBayError))
         return false;
     if (error.notSent)
         return true;
@@ -17476,7 +17476,7 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
             const delay = backoffDelay(n, options);
             const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
             if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
             }
             await sleep(delay);
         }
@@ -17907,7 +17907,7 @@ class AgentBayClient {
         const sessionId = sessionIdOf(data.SessionId);
         if (!sessionId) {
             // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
+            throw new errors_AgentBayError('the response has no usable SessionId', {
                 kind: 'api',
                 action: 'CreateMcpSession',
                 outcomeUnknown: true,
@@ -17963,7 +17963,7 @@ class AgentBayClient {
         catch (error) {
             // A gateway without the async call still has the older synchronous one (§8.3), within
             // what is left of the same limits.
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+            if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
                 const spent = Date.now() - started;
                 const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
                 return this.deleteWith('ReleaseMcpSession', sessionId, {
@@ -18113,7 +18113,7 @@ class AgentBayClient {
             text = await this.readCapped(action, response);
         }
         catch (error) {
-            if (error instanceof AgentBayError)
+            if (error instanceof errors_AgentBayError)
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
@@ -18130,10 +18130,10 @@ class AgentBayClient {
             }
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
         if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
+            throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
                 httpStatus: response.statusCode,
@@ -18160,7 +18160,7 @@ class AgentBayClient {
             // undici 6 reports a destroyed body as an error event: nobody is listening any more.
             response.body.on('error', () => undefined);
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -18188,7 +18188,7 @@ class AgentBayClient {
         return Buffer.concat(chunks, size).toString('utf8');
     }
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -18207,7 +18207,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -18287,7 +18287,19 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class input_error_InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/failure.ts
+
 
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -18299,7 +18311,7 @@ function debugExchange(exchange) {
 }
 /** A failure message for the step: what failed, the service's code and request id, and a hint. */
 function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
+    if (!(error instanceof errors_AgentBayError)) {
         // An input error can quote the input, and an input can be megabytes long.
         return failure_clip(error instanceof Error ? error.message : String(error));
     }
@@ -18338,6 +18350,40 @@ function hintFor(error) {
         return 'The service had an internal error; try again later';
     return '';
 }
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof InputError)
+        return 'input';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -18361,201 +18407,6 @@ const language_LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class input_error_InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/markdown-blocks.ts
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-
-const MARKERS = (/* unused pure expression or super */ null && (['skip', 'expect-error', 'expected-output']));
-/** A marker that cannot be honoured; the message names the page and the line. */
-class markdown_blocks_MarkdownBlockError extends Error {
-    line;
-    constructor(page, line, message) {
-        super(`${page}:${line}: ${message}`);
-        this.name = 'MarkdownBlockError';
-        this.line = line;
-    }
-}
-const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
-/** Every fenced block of a page, with the markers on the lines just before it. */
-function fences(page, text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-    const out = [];
-    let pending = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const marker = MARKER_LINE.exec(line);
-        if (marker) {
-            const name = (marker[1] ?? '').toLowerCase();
-            if (!MARKERS.includes(name)) {
-                throw new markdown_blocks_MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
-            }
-            pending.push({ marker: name, line: i + 1 });
-            continue;
-        }
-        const open = FENCE_OPEN.exec(line);
-        const fenceChars = open?.[2] ?? '';
-        const info = (open?.[3] ?? '').trim();
-        // A backtick fence's info string cannot contain backticks (that is inline code).
-        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-            if (line.trim() !== '')
-                pending = [];
-            continue;
-        }
-        const indent = (open[1] ?? '').length;
-        const openLine = i + 1;
-        const body = [];
-        let closed = false;
-        for (i++; i < lines.length; i++) {
-            const inner = lines[i];
-            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
-            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
-                closed = true;
-                break;
-            }
-            // Content loses up to the opening fence's indentation (CommonMark).
-            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
-        }
-        out.push({
-            line: openLine,
-            info,
-            lines: body,
-            unterminated: !closed,
-            markers: pending,
-        });
-        pending = [];
-    }
-    return out;
-}
-/**
- * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
- */
-function markdown_blocks_extractCodeBlocks(page, text) {
-    const blocks = [];
-    let previous;
-    for (const fence of fences(page, text)) {
-        const words = fence.info
-            .replace(/^\{\.?|\}$/g, '')
-            .split(/[\s,]+/)
-            .filter(Boolean);
-        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
-        const has = (marker) => fence.markers.some((m) => m.marker === marker);
-        if (has('expected-output')) {
-            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-            if (fence.info !== '') {
-                throw new markdown_blocks_MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
-            }
-            if (!previous) {
-                throw new markdown_blocks_MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-            }
-            if (previous.expectedOutput) {
-                throw new markdown_blocks_MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
-            }
-            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
-            continue;
-        }
-        if (fence.info === '' && fence.markers.length > 0) {
-            // A marker before a plain fence would silently do nothing.
-            const first = fence.markers[0];
-            throw new markdown_blocks_MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
-        }
-        if (!language)
-            continue;
-        const block = {
-            number: blocks.length + 1,
-            line: fence.line,
-            language,
-            info: fence.info,
-            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-            expectError: has('expect-error'),
-            unterminated: fence.unterminated,
-        };
-        blocks.push(block);
-        previous = block;
-    }
-    return blocks;
-}
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-function compareOutput(expected, actual) {
-    const want = normalise(expected);
-    const got = normalise(actual);
-    if (want.join('\n') === got.join('\n'))
-        return { matches: true, diff: '' };
-    return { matches: false, diff: diffLines(want, got) };
-}
-function normalise(text) {
-    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-    while (lines.length > 0 && lines.at(-1) === '')
-        lines.pop();
-    return lines;
-}
-function diffLines(want, got) {
-    const header = ['--- expected', '+++ actual'];
-    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-        let i = 0;
-        while (i < want.length && i < got.length && want[i] === got[i])
-            i++;
-        return [
-            ...header,
-            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-            ...(i < want.length ? [`-${want[i]}`] : []),
-            ...(i < got.length ? [`+${got[i]}`] : []),
-        ].join('\n');
-    }
-    // Longest common subsequence, filled from the end so the walk below goes forwards.
-    const n = want.length;
-    const m = got.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        const row = table[i];
-        const below = table[i + 1];
-        for (let j = m - 1; j >= 0; j--) {
-            row[j] =
-                want[i] === got[j]
-                    ? below[j + 1] + 1
-                    : Math.max(below[j], row[j + 1]);
-        }
-    }
-    const out = [...header];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && want[i] === got[j]) {
-            out.push(` ${want[i]}`);
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
-            out.push(`+${got[j]}`);
-            j++;
-        }
-        else {
-            out.push(`-${want[i]}`);
-            i++;
-        }
-    }
-    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -18618,14 +18469,14 @@ const MAX_BRACE_EXPANSIONS = 256;
  * The lines of a multi-line input: trimmed, without blank lines and `#` comments
  * (a path starting with '#' can be written as `\#name`).
  */
-function workspace_files_patternLines(value) {
+function patternLines(value) {
     return value
         .split(/\r\n|\r|\n/)
         .map((line) => line.trim())
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 /** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function workspace_files_isPattern(line) {
+function isPattern(line) {
     return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
 }
 /**
@@ -18655,7 +18506,7 @@ function workspace_files_resolveWorkspaceFile(input, file, workspace) {
  * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
  * whatever their position. A positive line that matches nothing is an error naming it.
  */
-function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
@@ -19093,16 +18944,11 @@ function printable(text) {
 
 
 
-
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** The gateway answers no request that runs longer than 60 s. */
 const MAX_TIMEOUT_S = 60;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
-/** Runs one step may make from `file` lines and patterns. */
-const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -19116,20 +18962,11 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const { code, source } = readCode(read, env);
     return {
         code,
         source,
-        // A batch's runs carry their own languages; the first stands for the step.
-        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
-        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
+        language: readLanguage(read('language'), source),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -19160,19 +18997,6 @@ function readInputs(read, env) {
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     };
-}
-/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
-const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-function parseSessionId(value, parallel) {
-    if (!value)
-        return '';
-    if (!SESSION_ID.test(value)) {
-        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
-    }
-    if (parallel !== '' && parallel !== '1') {
-        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
-    }
-    return value;
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
@@ -19216,28 +19040,11 @@ function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
-    const markdown = read('markdown');
-    if (markdown) {
-        if (inline.trim() || file) {
-            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
-        }
-        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
-        const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
-    }
+    if (file)
+        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -19256,60 +19063,6 @@ function readCodeFile(file, workspace) {
         code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: resolved.path },
     };
-}
-/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
-const MAX_MARKDOWN_BYTES = (/* unused pure expression or super */ null && (2 * 1024 * 1024));
-/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
-function readMarkdownBlocks(lines, workspace) {
-    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    const runs = [];
-    for (const page of pages) {
-        if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
-        }
-        const bytes = readFileSync(page.realPath);
-        checkCodeText('markdown', bytes, page.path);
-        let blocks;
-        try {
-            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
-        }
-        catch (error) {
-            if (error instanceof MarkdownBlockError)
-                throw new InputError('markdown', `has a bad marker: ${error.message}`);
-            throw error;
-        }
-        for (const block of blocks) {
-            runs.push({
-                source: { kind: 'file', path: page.path, fenceLine: block.line },
-                language: block.language,
-                code: block.code,
-                group: page.path,
-                skip: block.skip,
-                expectError: block.expectError,
-                expectedOutput: block.expectedOutput,
-            });
-        }
-    }
-    if (runs.length === 0) {
-        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
-    }
-    if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
-    }
-    return runs;
-}
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
-    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
-        if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = readFileSync(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -19518,7 +19271,6 @@ const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
     sessionProof: 'session-proof',
-    batchSessions: 'batch-sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
@@ -19532,10 +19284,6 @@ const state_saveState = {
         saveState(KEYS.sessionId, id);
         saveState(KEYS.sessionProof, proof);
     },
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    batchSessions: (sessions) => saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
-    createSettled: () => saveState(KEYS.create, ''),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
 };
@@ -19545,32 +19293,10 @@ function readState() {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
         sessionProof: getState(KEYS.sessionProof),
-        batchSessions: parseSessions(getState(KEYS.batchSessions)),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
         create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
-}
-/** The saved list, read defensively: the state file is not ours alone to write. */
-function parseSessions(text) {
-    if (!text)
-        return [];
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(value))
-        return [];
-    return value
-        .filter((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.id === 'string' &&
-        typeof item.proof === 'string')
-        .slice(0, 64)
-        .map(({ id, proof }) => ({ id, proof }));
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -19620,9 +19346,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info(`cleanup is false: session ${shownId} is kept.`);
         return;
     }
-    if (!state.sessionId &&
-        state.batchSessions.length === 0 &&
-        (state.create === '' || state.create === 'failed')) {
+    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
@@ -19661,10 +19385,6 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
 }
 async function deleteOwn(client, apiKey, state, limits) {
     const { sessionId, cleanupToken } = state;
-    if (state.batchSessions.length > 0) {
-        await deleteBatch(client, apiKey, state, limits);
-        return;
-    }
     if (sessionId) {
         if (state.deletedByMain) {
             info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
@@ -19678,34 +19398,9 @@ async function deleteOwn(client, apiKey, state, limits) {
         }
         return;
     }
-    await searchByLabel(client, state, new Set(), limits);
-}
-/**
- * A batch's sessions, side by side, each checked like a single saved one; then, when one of
- * its creates was never confirmed, the label search for what that create may have made.
- */
-async function deleteBatch(client, apiKey, state, limits) {
-    const { cleanupToken } = state;
-    const handled = new Set(state.batchSessions.map((s) => s.id));
-    await Promise.all(state.batchSessions.map(async ({ id, proof }) => {
-        if (state.deletedByMain) {
-            info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
-        }
-        else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
-            await deleteOne(client, id);
-        }
-        else {
-            await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
-        }
-    }));
-    if (state.create === 'sent' || state.create === 'unknown') {
-        await searchByLabel(client, state, handled, limits);
-    }
-}
-/** The create may still complete: labels are eventually consistent and the service may
- * finish a create late, so look again for a while. */
-async function searchByLabel(client, state, handled, limits) {
-    const { cleanupToken } = state;
+    // The create may still complete: labels are eventually consistent and the service may
+    // finish a create late, so look again for a while.
+    const handled = new Set();
     const until = Date.now() + limits.searchWindowMs;
     info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
     for (;;) {
@@ -19787,7 +19482,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2979);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9421);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

@@ -1,4 +1,5 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import { blobUrl } from '../github/run-url.ts';
 import { findErrorLocation } from './error-location.ts';
 import { redactResult, redactText } from './redact.ts';
 import { resultFilePath } from './result-file.ts';
@@ -36,6 +37,10 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     sessionKept: run.sessionKept,
     resultFile,
     files: writeRichFiles(result.results, richFilesDir(resultFile)),
+    sourceUrl:
+      run.source.kind === 'file' && run.source.path
+        ? blobUrl(env, run.source.path) || undefined
+        : undefined,
     errorLocation: result.success
       ? undefined
       : findErrorLocation(

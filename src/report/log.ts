@@ -36,8 +36,9 @@ export async function logRun(report: RunReport): Promise<void> {
       LOG_STREAM_LIMIT,
       `the full text is in ${report.resultFile}`,
     );
-    await core.group(`${name} (${text.length} characters)`, async () =>
-      printUntrusted(fitted.text),
+    await core.group(
+      `${name} (${text.length} character${text.length === 1 ? '' : 's'})`,
+      async () => printUntrusted(fitted.text),
     );
   }
   const time =

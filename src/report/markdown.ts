@@ -72,9 +72,17 @@ function normalise(text: string): string {
  */
 const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
 const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+/** A heading, also inside quotes and list items (`> # Title`, `- # Title`). */
+const ATX_HEADING =
+  /^((?: {0,3}(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+))*) {0,3}(#{1,6})(?=[ \t]|$)/;
+const SETEXT_UNDERLINE = /^((?: {0,3}>[ \t]?)*) {0,3}(=+|-+)[ \t]*$/;
+/** A line that continues or starts a plain paragraph (not a list item, quote, table or block). */
+const PARAGRAPH_LINE = /^ {0,3}(?![-*+][ \t]|\d{1,9}[.)][ \t]|>|\||#|[-_*]{3,}[ \t]*$|[`~]{3})\S/;
 
 /**
- * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. It keeps
+ * Sandbox Markdown (a `text/markdown` result), made fit to render in our own page. With
+ * `headingsFrom`, its headings start at that level (`#` becomes `#####` with 5), so that
+ * they never outrank the page's own. It keeps
  * what Markdown is for (headings, lists, emphasis, tables, code, http(s) links) and drops
  * what could act on the reader or on the page: raw HTML and autolinks (`<` is escaped),
  * images (they would load from wherever the code pointed), links to any scheme other than
@@ -85,10 +93,40 @@ const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
  * list or quote closing around it, a stray closing line) no longer matters, because only our
  * fence reaches the renderer. Every other line is escaped, so nothing can spill out.
  */
-export function safeMarkdown(text: string): string {
+export function safeMarkdown(text: string, options: { headingsFrom?: number } = {}): string {
+  const from = Math.min(6, Math.max(1, options.headingsFrom ?? 1));
+  const level = (n: number) => '#'.repeat(Math.min(6, n + from - 1));
   const out: string[] = [];
+  // Where the paragraph being written started in `out`, for a setext underline under it.
+  let paragraph = -1;
   let fence: { char: string; length: number; info: string; lines: string[] } | undefined;
   for (const line of normalise(text).split('\n')) {
+    if (!fence && from > 1) {
+      const setext = SETEXT_UNDERLINE.exec(line);
+      if (setext && !setext[1] && paragraph >= 0) {
+        // `Title` over `===`: one heading, written as an ATX heading of the demoted level.
+        const title = out.splice(paragraph).join(' ');
+        out.push(`${level(setext[2]!.startsWith('=') ? 1 : 2)} ${title}`);
+        paragraph = -1;
+        continue;
+      }
+      if (setext && (setext[2]!.startsWith('=') || (out.at(-1) ?? '').trim())) {
+        // An underline under something else (a quote, a list item): text, never a heading.
+        const at = setext[1]!.length + setext[0].slice(setext[1]!.length).search(/[=-]/);
+        out.push(`${line.slice(0, at)}&#${line.charCodeAt(at)};${line.slice(at + 1)}`);
+        paragraph = -1;
+        continue;
+      }
+      const atx = ATX_HEADING.exec(line);
+      if (atx) {
+        const [whole, containers, hashes] = atx;
+        out.push(containers + level(hashes!.length) + sanitizeLine(line.slice(whole.length)));
+        paragraph = -1;
+        continue;
+      }
+      if (!line.trim() || !PARAGRAPH_LINE.test(line)) paragraph = -1;
+      else if (paragraph < 0) paragraph = out.length;
+    }
     if (fence) {
       // CommonMark allows only spaces and tabs after a closing fence, not any white space.
       const close = new RegExp(`^ {0,3}\\${fence.char}{${fence.length},}[ \\t]*$`);
@@ -103,6 +141,7 @@ export function safeMarkdown(text: string): string {
     const open = FENCE_OPEN.exec(line);
     // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
     if (open && !(open[2]!.startsWith('`') && open[3]!.includes('`'))) {
+      paragraph = -1;
       const info = open[3]!.trim().split(/\s/)[0] ?? '';
       fence = { char: open[2]![0]!, length: open[2]!.length, info, lines: [] };
       continue;

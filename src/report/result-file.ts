@@ -74,10 +74,11 @@ const PIECE = 32 * 1024;
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /**
- * JSON.stringify, written out piece by piece: the sandbox may print tens of megabytes, and
- * one serialised copy of the whole document would double the action's memory for nothing.
+ * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
+ * megabytes, and one serialised copy of the whole document would double the action's memory
+ * for nothing. Indented, so that a person can read the file.
  */
-export function writeJson(value: unknown, write: (text: string) => void): void {
+export function writeJson(value: unknown, write: (text: string) => void, indent = ''): void {
   if (typeof value === 'string' && value.length > PIECE) {
     write('"');
     // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
@@ -88,22 +89,24 @@ export function writeJson(value: unknown, write: (text: string) => void): void {
     }
     write('"');
   } else if (Array.isArray(value)) {
+    if (value.length === 0) return write('[]');
+    const inner = `${indent}  `;
     write('[');
     value.forEach((item, index) => {
-      if (index > 0) write(',');
-      writeJson(item ?? null, write);
+      write(`${index > 0 ? ',' : ''}\n${inner}`);
+      writeJson(item ?? null, write, inner);
     });
-    write(']');
+    write(`\n${indent}]`);
   } else if (value !== null && typeof value === 'object') {
-    write('{');
+    const inner = `${indent}  `;
     let first = true;
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
-      write(`${first ? '' : ','}\n${JSON.stringify(key)}: `);
-      writeJson(item, write);
+      write(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
+      writeJson(item, write, inner);
       first = false;
     }
-    write('}');
+    write(first ? '{}' : `\n${indent}}`);
   } else {
     write(JSON.stringify(value) ?? 'null');
   }

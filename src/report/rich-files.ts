@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ResultItem } from '../agentbay/run-code-result.ts';
+import { imageSize } from './image-size.ts';
 
 /** One rich result written to disk. */
 export interface RichFile {
@@ -9,6 +10,9 @@ export interface RichFile {
   /** 1-based position of the result among the run's results. */
   result: number;
   bytes: number;
+  /** Images: their size in pixels, when the header says. */
+  width?: number;
+  height?: number;
 }
 
 /** Text the summary shows itself; everything else in a bundle becomes a file. */
@@ -70,6 +74,7 @@ export function writeRichFiles(results: ResultItem[], dir: string): RichFile[] {
           mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
         result: index + 1,
         bytes: bytes.length,
+        ...imageSize(mimeType, bytes),
       });
     }
   }

@@ -28,6 +28,8 @@ export interface RunReport {
   resultFile: string;
   /** Non-text results written to disk. */
   files: RichFile[];
+  /** For code from a file: its page at the commit being built, when the runner says which. */
+  sourceUrl?: string;
   /** Where in the user's code the failure happened, when the error output says. */
   errorLocation?: ErrorLocation;
   /** The artifact holding the files and the result, when one was uploaded. */

@@ -1,6 +1,8 @@
 import path from 'node:path';
+import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { printableId } from '../printable-id.ts';
-import type { ResultItem } from '../agentbay/run-code-result.ts';
+import { excerpt, lineCount, numberedCode } from './excerpt.ts';
+import { renderHtmlTable } from './html-table.ts';
 import {
   codeBlock,
   details,
@@ -9,10 +11,11 @@ import {
   inlineText,
   safeMarkdown,
 } from './markdown.ts';
-import { isChart, type RichFile } from './rich-files.ts';
+import { resultViews, type ResultView } from './result-views.ts';
+import type { RichFile } from './rich-files.ts';
 import type { RunReport } from './run-report.ts';
-import { LANGUAGE_NAMES, verdictLine } from './verdict.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
+import { LANGUAGE_NAMES, verdictLine } from './verdict.ts';
 
 /**
  * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
@@ -21,19 +24,25 @@ import { shareBudget, truncateMiddle } from './truncate.ts';
 export const SUMMARY_TEXT_BUDGET = 250_000;
 /** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
 export const SUMMARY_MAX_BYTES = 900 * 1024;
-/** Rows of the rich-results table; the `files` output lists them all. */
+/** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
+/** Characters of one plain-text repr shown. */
+const MAX_REPR_CHARS = 2_000;
+/** The user's Markdown starts at this heading level: below the page's own `###` and `####`. */
+const USER_HEADINGS_FROM = 5;
 
 interface Block {
   title: string;
   text: string;
-  kind: 'open' | 'error' | 'code' | 'markdown' | 'plain';
+  render: (text: string) => string;
 }
 
 /**
- * The job summary for one run, as GitHub-flavoured Markdown: the verdict, a small table,
- * then output, errors and rich results. Sandbox text is only ever in code blocks, escaped,
- * or (for `text/markdown` results) passed through `safeMarkdown`.
+ * The job summary for one run, as GitHub-flavoured Markdown. It reads top down as a person
+ * wants it: the verdict; on failure the failing line in its context and the traceback a click
+ * away; a small table; what the code printed and returned; the files; the code; and the ids
+ * for support in a quiet footer. Sandbox text is only ever in code blocks, escaped, rendered
+ * through `safeMarkdown`, or rebuilt from the HTML table allowlist.
  */
 export function renderSummary(report: RunReport): string {
   // Escaping can make text several times longer, so the size is checked on what was written.
@@ -41,24 +50,37 @@ export function renderSummary(report: RunReport): string {
     const markdown = renderWithin(report, budget);
     if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
   }
-  return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n`;
+  return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n\n${footer(report)}\n`;
 }
 
 function renderWithin(report: RunReport, textBudget: number): string {
   const { result } = report;
-  const language = LANGUAGE_NAMES[report.language];
+  const failure = failureText(result);
+  const views = resultViews(result.results, report.files, result.output);
+  const showOutput =
+    result.output !== result.stdout && result.output.trim() !== '' && !views.outputShownRicher;
 
   const blocks: Block[] = [
-    { title: 'Output', text: result.output !== result.stdout ? result.output : '', kind: 'open' },
-    { title: 'stdout', text: result.stdout, kind: 'open' },
-    { title: 'stderr', text: result.stderr, kind: 'open' },
     {
-      title: 'Error',
-      text: result.errorDetail || (result.success ? '' : result.error),
-      kind: 'error',
+      title: failure.title,
+      text: failure.text,
+      render: (t) => details(failure.title, codeBlock(t)),
     },
-    ...resultBlocks(result.results, result.output),
-    { title: 'Code', text: report.code, kind: 'code' },
+    { title: 'Output', text: showOutput ? result.output : '', render: open('Output') },
+    { title: 'stdout', text: result.stdout, render: open('stdout') },
+    { title: 'stderr', text: failure.fromStderr ? '' : result.stderr, render: open('stderr') },
+    ...views.inline.map(viewBlock),
+    {
+      title: 'Code',
+      text: report.code ? numberedCode(report.code) : '',
+      render: (t) => {
+        const lines = lineCount(report.code);
+        return details(
+          `Code (${lines} line${lines === 1 ? '' : 's'})`,
+          codeBlock(t, report.language),
+        );
+      },
+    },
   ];
   const shares = shareBudget(
     blocks.map((b) => b.text.length),
@@ -72,34 +94,16 @@ function renderWithin(report: RunReport, textBudget: number): string {
       shares[index] ?? 0,
       'the full text is in the result file',
     );
-    if (fitted.truncated) cut.push(block.title);
-    switch (block.kind) {
-      case 'markdown':
-        // Its own section, closed off by blank lines: nothing in it reaches what follows.
-        return `#### ${escapeHtml(block.title)}\n\n${safeMarkdown(fitted.text)}\n`;
-      case 'plain':
-        return `#### ${escapeHtml(block.title)}\n\n${codeBlock(fitted.text)}`;
-      case 'error':
-        return `**Error**\n\n${codeBlock(fitted.text)}`;
-      case 'code': {
-        const lines = report.code.split('\n').length;
-        return details(
-          `Code (${lines} line${lines === 1 ? '' : 's'})`,
-          codeBlock(fitted.text, report.language),
-        );
-      }
-      case 'open':
-        return details(escapeHtml(block.title), codeBlock(fitted.text), true);
-    }
+    if (!fitted.truncated) return block.render(fitted.text);
+    cut.push(block.title);
+    // An HTML table cut in the middle is no table: it is named, not shown.
+    return block.title.startsWith('Table')
+      ? `#### ${block.title}\n\n_Too large to show here; its HTML is in the files below._`
+      : block.render(fitted.text);
   });
+  const [traceback = '', ...rest] = sections;
   // The code stays last: it is the least interesting part of a report.
-  const code = sections.pop() ?? '';
-
-  const table = [
-    '| Language | Run time | Total time | Session | Request id |',
-    '| --- | --- | --- | --- | --- |',
-    `| ${language} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} | ${inlineCode(printableId(report.sessionId))} | ${inlineCode(report.requestId || '—')} |`,
-  ].join('\n');
+  const code = rest.pop() ?? '';
 
   const notes: string[] = [];
   if (report.sessionKept) {
@@ -109,7 +113,7 @@ function renderWithin(report: RunReport, textBudget: number): string {
   }
   if (cut.length > 0) {
     notes.push(
-      `> [!NOTE]\n> Cut to fit the job summary: ${cut.join(', ')}. The whole result is in the file named by the \`result-file\` output.`,
+      `> [!NOTE]\n> Cut to fit the job summary: ${cut.map(escapeHtml).join(', ')}. The whole result is in the file named by the \`result-file\` output.`,
     );
   }
   if (
@@ -123,42 +127,120 @@ function renderWithin(report: RunReport, textBudget: number): string {
   }
 
   return (
-    [verdictLine(report), table, ...sections.filter(Boolean), filesSection(report), code, ...notes]
+    [
+      verdictLine(report),
+      failingLine(report),
+      traceback,
+      factsTable(report),
+      ...rest.filter(Boolean),
+      filesSection(report, views.fileLabels),
+      code,
+      ...notes,
+      footer(report),
+    ]
       .filter(Boolean)
       .join('\n\n') + '\n'
   );
 }
 
+function open(title: string): (text: string) => string {
+  return (text) => details(escapeHtml(title), codeBlock(text), true);
+}
+
+function viewBlock(view: ResultView): Block {
+  const heading = `#### ${escapeHtml(view.label)}\n\n`;
+  switch (view.kind) {
+    case 'markdown':
+      // Its own section, closed off by blank lines: nothing in it reaches what follows.
+      return {
+        title: view.label,
+        text: view.markdown,
+        render: (t) => `${heading}${safeMarkdown(t, { headingsFrom: USER_HEADINGS_FROM })}\n`,
+      };
+    case 'table': {
+      const { html, hiddenRows, hiddenColumns } = renderHtmlTable(view.table);
+      const hidden = [
+        hiddenRows ? `${hiddenRows} more row${hiddenRows === 1 ? '' : 's'}` : '',
+        hiddenColumns ? `${hiddenColumns} more column${hiddenColumns === 1 ? '' : 's'}` : '',
+      ].filter(Boolean);
+      const note = hidden.length ? `\n\n_${hidden.join(' and ')} in the HTML file._` : '';
+      // An HTML block ends at a blank line: the table has none, and one follows it.
+      return { title: view.label, text: html, render: (t) => `${heading}${t}\n${note}` };
+    }
+    case 'text': {
+      // A repr is for a glance; many long ones would crowd out everything else.
+      const { text } = truncateMiddle(
+        view.text,
+        MAX_REPR_CHARS,
+        'the full text is in the result file',
+      );
+      return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
+    }
+  }
+}
+
 /**
- * Results beyond the main output: Markdown to render, and results that are plain text only
- * (the first of those is already the Output block). Other kinds are files, listed apart.
+ * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
+ * the traceback is only there (then stderr is not shown again). The headline is already the
+ * verdict, so its line is left out here.
  */
-function resultBlocks(results: ResultItem[], shownOutput: string): Block[] {
-  const blocks: Block[] = [];
-  let outputShown = false;
-  results.forEach((item, index) => {
-    const markdown = item.data['text/markdown'];
-    if (typeof markdown === 'string' && markdown.trim()) {
-      blocks.push({ title: `Markdown result ${index + 1}`, text: markdown, kind: 'markdown' });
-      return;
-    }
-    const plain = item.data['text/plain'];
-    const onlyText = Object.keys(item.data).every((mime) => mime === 'text/plain');
-    if (!onlyText || typeof plain !== 'string') return;
-    if (!outputShown && plain === shownOutput) {
-      outputShown = true;
-      return;
-    }
-    blocks.push({ title: `Result ${index + 1}`, text: plain, kind: 'plain' });
-  });
-  return blocks;
+function failureText(result: CodeRunResult): { title: string; text: string; fromStderr: boolean } {
+  if (result.success) return { title: 'Traceback', text: '', fromStderr: false };
+  const detail = result.errorDetail.trim();
+  const fromStderr = !detail || result.stderr.includes(detail);
+  const text = fromStderr ? result.stderr : result.errorDetail;
+  const headline = result.error.trim();
+  const without = headline
+    ? text
+        .split('\n')
+        .filter((line) => line.trim() !== headline)
+        .join('\n')
+    : text;
+  return {
+    title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
+    text: without.trim() ? without : '',
+    fromStderr: fromStderr && result.stderr !== '',
+  };
+}
+
+/** On failure, the line the error points at among its neighbours, linked to the file. */
+function failingLine(report: RunReport): string {
+  const location = report.errorLocation;
+  if (report.result.success || !location) return '';
+  const line = `line ${location.line}`;
+  const file = report.source.kind === 'file' ? report.source.path : undefined;
+  let title: string;
+  if (file && report.sourceUrl) {
+    title = `[${inlineText(`${file}, ${line}`)}](${report.sourceUrl}#L${location.line})`;
+  } else if (file) {
+    title = `${inlineCode(file)}, ${line}`;
+  } else {
+    title = `Line ${location.line} of the code`;
+  }
+  return `${title}:\n\n${codeBlock(excerpt(report.code, location.line, location.column))}`;
+}
+
+function factsTable(report: RunReport): string {
+  const { result } = report;
+  return [
+    '| Language | Verdict | Run time | Total time |',
+    '| --- | --- | --- | --- |',
+    `| ${LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
+  ].join('\n');
+}
+
+/** Ids for support requests: out of the way, but there. */
+function footer(report: RunReport): string {
+  const parts = [`Session ${inlineCode(printableId(report.sessionId))}`];
+  if (report.requestId) parts.push(`request ${inlineCode(report.requestId)}`);
+  return `<sub>${parts.join(' · ')}</sub>`;
 }
 
 const KIND_NAMES: Record<string, string> = {
-  'image/png': 'PNG image',
-  'image/jpeg': 'JPEG image',
-  'image/gif': 'GIF image',
-  'image/svg+xml': 'SVG image',
+  'image/png': 'PNG',
+  'image/jpeg': 'JPEG',
+  'image/gif': 'GIF',
+  'image/svg+xml': 'SVG',
   'text/html': 'HTML',
   'text/latex': 'LaTeX',
   'application/json': 'JSON',
@@ -166,27 +248,35 @@ const KIND_NAMES: Record<string, string> = {
   'application/javascript': 'JavaScript',
 };
 
-/** The files, by name and kind (never embedded: their content is the sandbox's), and the artifact. */
-function filesSection(report: RunReport): string {
-  if (report.files.length === 0 && !report.artifact) return '';
-  const lines = ['#### Rich results'];
-  if (report.files.length > 0) {
-    lines.push(
-      '',
-      '| Result | Kind | File | Size |',
-      '| --- | --- | --- | --- |',
-      ...report.files
-        .slice(0, MAX_FILE_ROWS)
-        .map(
-          (file) =>
-            `| ${file.result} | ${kindName(file)} | ${inlineCode(path.basename(file.path))} | ${formatBytes(file.bytes)} |`,
-        ),
-    );
-    const more = report.files.length - MAX_FILE_ROWS;
-    if (more > 0) lines.push('', `… and ${more} more, listed in the \`files\` output.`);
-  }
+/**
+ * The files, never embedded (GitHub strips `data:` images, and their content is the
+ * sandbox's): what each is, its size, its name, and where to get it.
+ */
+function filesSection(report: RunReport, labels: Map<RichFile, string>): string {
+  if (report.files.length === 0) return '';
+  const lines = [
+    '#### Files',
+    '',
+    '| Result | Kind | Size | File |',
+    '| --- | --- | --- | --- |',
+    ...report.files
+      .slice(0, MAX_FILE_ROWS)
+      .map(
+        (file) =>
+          `| ${escapeHtml(labels.get(file) ?? `Result ${file.result}`)} | ${kindName(file)} | ${sizeOf(file)} | ${fileCell(report, file)} |`,
+      ),
+  ];
+  const more = report.files.length - MAX_FILE_ROWS;
+  if (more > 0) lines.push('', `… and ${more} more, listed in the \`files\` output.`);
   lines.push('', artifactLine(report));
   return lines.join('\n');
+}
+
+/** The file's name, linked to the artifact that holds it when there is one. */
+function fileCell(report: RunReport, file: RichFile): string {
+  const name = path.basename(file.path);
+  const url = report.artifact?.url;
+  return url ? `[${inlineText(name)}](${url})` : inlineCode(name);
 }
 
 function artifactLine(report: RunReport): string {
@@ -194,17 +284,20 @@ function artifactLine(report: RunReport): string {
   if (!artifact) {
     return 'The files are on the runner, listed in the `files` output; set the `artifact` input to upload them.';
   }
-  const name = inlineCode(artifact.name);
   return artifact.url
     ? `Download them with the result JSON as the artifact [${inlineText(artifact.name)}](${artifact.url}).`
-    : `They are in the artifact ${name}, with the result JSON.`;
+    : `They are in the artifact ${inlineCode(artifact.name)}, with the result JSON.`;
 }
 
 function kindName(file: RichFile): string {
-  if (isChart(file.mimeType)) {
-    return file.mimeType.includes('vegalite') ? 'Vega-Lite chart' : 'Vega chart';
-  }
+  const chart = /^application\/vnd\.(vegalite|vega)\.v\d+\+json$/.exec(file.mimeType);
+  if (chart) return chart[1] === 'vegalite' ? 'Vega-Lite chart' : 'Vega chart';
   return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
+}
+
+function sizeOf(file: RichFile): string {
+  const bytes = formatBytes(file.bytes);
+  return file.width && file.height ? `${file.width} × ${file.height}, ${bytes}` : bytes;
 }
 
 function formatBytes(bytes: number): string {

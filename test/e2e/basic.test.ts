@@ -101,10 +101,12 @@ describe('a successful Python run', () => {
   it('writes a job summary with verdict, table, output and code', () => {
     const s = run.main.summary;
     expect(s).toMatch(/^### ✅ Python code ran successfully/);
-    expect(s).toContain('| Language | Run time | Total time | Session | Request id |');
+    expect(s).toContain('| Language | Verdict | Run time | Total time |');
+    expect(s).toContain('| Python | ✅ Passed |');
     expect(s).toContain(run.main.outputs['session-id']!.replace(/-/g, '&#45;'));
     expect(s).toContain('hello from the sandbox');
-    expect(s).toContain('<summary>Code (3 lines)</summary>');
+    // Two lines: the final newline ends the last one, it does not add a third.
+    expect(s).toContain('<summary>Code (2 lines)</summary>');
   });
 
   it('deletes the session in the post step and leaves none alive', () => {

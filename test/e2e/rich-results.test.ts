@@ -157,7 +157,7 @@ describe('rich results from Python display()', () => {
   it('opens the summary with a verdict, then the table', () => {
     const lines = main.summary.split('\n');
     expect(lines[0]).toBe('### ✅ Python code ran successfully');
-    expect(lines[2]).toBe('| Language | Run time | Total time | Session | Request id |');
+    expect(lines[2]).toBe('| Language | Verdict | Run time | Total time |');
     const html = render(main.summary);
     expect(html).toMatch(/^<h3>✅ Python code ran successfully<\/h3>/);
     expect(html).toContain('<th>Language</th>');
@@ -166,8 +166,9 @@ describe('rich results from Python display()', () => {
 
   it('renders the Markdown result in its own section, without any HTML from the sandbox', () => {
     const html = render(main.summary);
-    expect(html).toContain('<h4>Markdown result 1</h4>');
-    expect(html).toContain('<h1>Quarterly report</h1>');
+    expect(html).toContain('<h4>Markdown 1</h4>');
+    // The sandbox's `#` is demoted below the page's own headings.
+    expect(html).toContain('<h5>Quarterly report</h5>');
     expect(html).toContain('<strong>up</strong>');
     expect(html).toMatch(/<table>[\s\S]*<td>1<\/td>[\s\S]*<\/table>/);
     expect(html).toContain('<a href="https://example.com/docs">docs</a>');
@@ -184,15 +185,16 @@ describe('rich results from Python display()', () => {
     expect(html).not.toMatch(/<a [^>]*>@?octocat/);
   });
 
-  it('lists images, HTML and charts by file name, with the artifact link', () => {
+  it('lists images (with their size), HTML and charts by file name, linked to the artifact', () => {
     const html = render(main.summary);
-    expect(html).toContain('<h4>Rich results</h4>');
+    expect(html).toContain('<h4>Files</h4>');
+    const artifactPage = `https://github.com/octo/agentbay-demo/actions/runs/4242/artifacts/${ARTIFACT_ID}`;
     for (const file of filesOutput(main)) {
-      expect(html).toContain(
-        path.basename(file.path).replace(/-/g, '&#45;').replace(/\./g, '&#46;'),
-      );
+      expect(html).toContain(`<a href="${artifactPage}">${path.basename(file.path)}</a>`);
     }
-    expect(html).toContain('<td>PNG image</td>');
+    expect(html).toContain('<td>PNG</td>');
+    expect(html).toContain('<td>1 × 1, 70 B</td>');
+    expect(html).toContain('<td>4 × 4, 95 B</td>'); // the SVG's own width and height
     expect(html).toContain('<td>Vega-Lite chart</td>');
     expect(html).toContain('<td>Vega chart</td>');
     const url = `https://github.com/octo/agentbay-demo/actions/runs/4242/artifacts/${ARTIFACT_ID}`;
@@ -264,9 +266,9 @@ describe('plain results', () => {
     // The first is the Output; the second gets its own block.
     expect(html).toContain('<summary>Output</summary>');
     expect(html).toContain('&#39;first &lt;b&gt;plain&lt;/b&gt;&#39;');
-    expect(html).toMatch(/<h4>Result 2<\/h4>\s*<pre><code>7\n<\/code><\/pre>/);
+    expect(html).toMatch(/<h4>Result 1<\/h4>\s*<pre><code>7\n<\/code><\/pre>/);
     expect(html).not.toContain('<b>plain</b>');
-    expect(html).not.toContain('Rich results');
+    expect(html).not.toContain('<h4>Files</h4>');
   });
 });
 

@@ -115,3 +115,35 @@ describe('safeMarkdown: fences cannot be turned against it', () => {
     expect(html).toContain('<pre><code class="language-python">x = &quot;&lt;b&gt;&quot;');
   });
 });
+
+describe('safeMarkdown: the sandbox’s headings never outrank the page’s', () => {
+  const levels = (markdown: string) =>
+    [
+      ...marked
+        .parse(safeMarkdown(markdown, { headingsFrom: 5 }), { gfm: true, async: false })
+        .matchAll(/<h([1-6])>/g),
+    ].map((m) => Number(m[1]));
+
+  it.each([
+    ['ATX headings', '# one\n## two\n### three\n###### six', [5, 6, 6, 6]],
+    ['setext headings, also over several lines', 'Title\n===\n\nLong\ntitle\n---', [5, 6]],
+    ['a heading in a quote or a list item', '> # quoted\n\n- # listed\n1. ## numbered', [5, 5, 6]],
+    ['an underline under a quote or a list item is text', '> Q\n> ===\n\n- item\n===', []],
+    ['indented up to three spaces', '   # three', [5]],
+  ])('%s', (_name, markdown, expected) => {
+    expect(levels(markdown)).toEqual(expected);
+  });
+
+  it('leaves code, thematic breaks and non-headings alone', () => {
+    const out = safeMarkdown('```python\n# comment\n```\n\n---\n\n#hashtag', { headingsFrom: 5 });
+    expect(out).toContain('# comment\n');
+    expect(out).not.toContain('##### comment');
+    const html = marked.parse(out, { gfm: true, async: false });
+    expect(html).toContain('<hr>');
+    expect(html).toContain('<p>#hashtag</p>');
+  });
+
+  it('without the option, headings are kept as they are', () => {
+    expect(safeMarkdown('# one')).toBe('# one');
+  });
+});

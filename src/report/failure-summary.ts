@@ -1,0 +1,77 @@
+import { printableId } from '../printable-id.ts';
+import { inlineCode, inlineText } from './markdown.ts';
+
+/** What kind of failure stopped the step before the code gave a result. */
+export type FailureCause =
+  'input' | 'auth' | 'unreachable' | 'capacity' | 'session-gone' | 'uncertain' | 'service';
+
+/** A failure before any result, as plain data. */
+export interface FailureReport {
+  cause: FailureCause;
+  /** The whole message, as the step's error says it. */
+  message: string;
+  /** What failed, without the advice (the summary gives its own). */
+  detail: string;
+  /** The input at fault, for an input error. */
+  input?: string;
+  /** The service's request id, for support. */
+  requestId?: string;
+  /** The session this step created, when it got that far. */
+  sessionId?: string;
+}
+
+const HEADLINES: Record<FailureCause, string> = {
+  input: 'is not valid, so nothing ran',
+  auth: 'AgentBay refused the API key, so nothing ran',
+  unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+  capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+  'session-gone': 'The sandbox session was gone before the code could run',
+  uncertain: 'AgentBay did not answer: the code may or may not have run',
+  service: 'AgentBay failed before the code gave a result',
+};
+
+const WHAT_TO_DO: Record<FailureCause, string> = {
+  input:
+    "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+  auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+  unreachable:
+    'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+  capacity:
+    "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+  'session-gone':
+    'The service released the session, or something else deleted it. Run the job again.',
+  uncertain:
+    'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+  service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+export function renderFailureSummary(failure: FailureReport): string {
+  const headline =
+    failure.cause === 'input'
+      ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+      : HEADLINES[failure.cause];
+  const facts: string[] = [];
+  if (failure.sessionId) {
+    facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+  } else if (failure.cause === 'uncertain') {
+    facts.push('A session may exist: the post step looks for it by its label and deletes it');
+  } else {
+    facts.push('No sandbox session was created');
+  }
+  if (failure.requestId) facts.push(`request ${inlineCode(failure.requestId)}`);
+  return `${[
+    `### ❌ ${headline}`,
+    // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+    `> ${inlineText(clip(failure.detail))}`,
+    `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+    `<sub>${facts.join(' · ')}</sub>`,
+  ].join('\n\n')}\n`;
+}
+
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+
+function clip(text: string): string {
+  return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
+}
