@@ -5,7 +5,7 @@ import type { Redactor } from './secrets.ts';
 import { describeFailure } from './failure.ts';
 import { uploadArtifact } from './github/artifact.ts';
 import { upsertComment } from './github/pr-comment.ts';
-import { runUrl } from './github/run-url.ts';
+import { blobUrl, runUrl } from './github/run-url.ts';
 import type { ActionInputs } from './inputs.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { commentMarker, renderComment } from './report/comment.ts';
@@ -118,7 +118,8 @@ export async function publishSyntaxError(
   inputs = { ...inputs, code: redact(inputs.code) };
   setOutputs(failureOutputs(syntax.message));
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
+    const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
+    await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
   }
   const properties = locationProperties(
     inputs.source,

@@ -18404,32 +18404,32 @@ function formatSeconds(seconds) {
 
 
 
-/** Lines shown on each side of the failing one. */
-const syntax_summary_CONTEXT_LINES = 2;
-/** The job summary when the code did not get past the syntax check: no session was used. */
-function renderSyntaxErrorSummary(code, syntax) {
+
+/**
+ * The job summary when the code did not get past the syntax check: no session was used. Laid
+ * out like a failed run's: the verdict, then the line among its numbered neighbours, linked
+ * to the file at the commit when `sourceUrl` is given.
+ */
+function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
     const language = LANGUAGE_NAMES[code.language];
-    const origin = code.source.kind === 'file' ? ` from ${inlineCode(code.source.path ?? '')}` : '';
-    const where = syntax.location ? ` at ${describeLocation(syntax.location)}` : '';
+    const file = code.source.kind === 'file' ? code.source.path : undefined;
+    const origin = file ? ` from ${inlineCode(file)}` : '';
+    const location = syntax.location;
+    const where = location ? ` at ${describeLocation(location)}` : '';
     const parts = [
         `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
-        `Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.`,
     ];
-    if (syntax.location)
-        parts.push(codeBlock(syntax_summary_excerpt(code.code, syntax.location.line)));
-    return `${parts.join('\n\n')}\n`;
-}
-/** The failing line with a little context, numbered, the failing one marked. */
-function syntax_summary_excerpt(code, line) {
-    const lines = code.split('\n');
-    const first = Math.max(1, line - syntax_summary_CONTEXT_LINES);
-    const last = Math.min(lines.length, line + syntax_summary_CONTEXT_LINES);
-    const width = String(last).length;
-    const out = [];
-    for (let n = first; n <= last; n++) {
-        out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${lines[n - 1] ?? ''}`);
+    if (location) {
+        const line = `line ${location.line}`;
+        const title = file && sourceUrl
+            ? `[${inlineText(`${file}, ${line}`)}](${sourceUrl}#L${location.line})`
+            : file
+                ? `${inlineCode(file)}, ${line}`
+                : `Line ${location.line} of the code`;
+        parts.push(`${title}:\n\n${codeBlock(excerpt(code.code, location.line, location.column))}`);
     }
-    return out.join('\n');
+    parts.push(`<sub>Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.</sub>`);
+    return `${parts.join('\n\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/publish.ts
@@ -18522,7 +18522,8 @@ async function publishSyntaxError(inputs, env, found, redact) {
     inputs = { ...inputs, code: redact(inputs.code) };
     setOutputs(failureOutputs(syntax.message));
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax)).write();
+        const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
+        await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
     }
     const properties = locationProperties(inputs.source, syntax.location, `${LANGUAGE_NAMES[inputs.language]} syntax error`);
     const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;

@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { DEMO_SHA, makeWorkdir, runAction, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
 
 let server: AgentBayServer;
 beforeAll(async () => {
@@ -116,7 +116,11 @@ describe('the syntax pre-check', () => {
     expect(main.summary).toMatch(
       /^### ❌ Python code from .* has a syntax error at line 2, column 18/,
     );
-    expect(main.summary).toContain('> 2 | for i in range(3)');
+    expect(main.summary).toContain('> 2 | for i in range(3)\n    |                  ^');
+    // The line links to the file at the commit, as a failed run's does.
+    expect(main.summary).toContain(
+      `](https://github.com/octo/agentbay-demo/blob/${DEMO_SHA}/scripts/broken.py#L2):`,
+    );
     expect(post.stdout).toContain('nothing to clean up');
   });
 
