@@ -5,6 +5,7 @@ import { parseEndpoint, readApiKey } from './inputs.ts';
 import { isSessionGone } from './agentbay/errors.ts';
 import { carriesToken, hasValidProof, isCleanupToken } from './ownership.ts';
 import { printableId } from './printable-id.ts';
+import { makeRedactor } from './secrets.ts';
 import { CLEANUP_TOKEN_LABEL } from './session-labels.ts';
 import { readState, type SavedState } from './state.ts';
 import { USER_AGENT } from './version.ts';
@@ -66,7 +67,7 @@ export async function cleanup(
   }
 
   let client: AgentBayClient;
-  let apiKey: string;
+  let apiKey = '';
   try {
     apiKey = readApiKey(core.getInput, env);
     core.setSecret(apiKey);
@@ -80,7 +81,8 @@ export async function cleanup(
     });
   } catch (error) {
     core.warning(
-      `Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`,
+      // An input error may quote the input, and the key may have been pasted into it.
+      `Cannot clean up: ${makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`,
     );
     return;
   }

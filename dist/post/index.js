@@ -19627,6 +19627,7 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
 const CLEANUP_LIMITS = {
     deadlineMs: 90_000,
     searchWindowMs: 45_000,
@@ -19662,7 +19663,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         return;
     }
     let client;
-    let apiKey;
+    let apiKey = '';
     try {
         apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
@@ -19676,7 +19677,9 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         });
     }
     catch (error) {
-        warning(`Cannot clean up: ${describeFailure(error)}. Session ${shownId} is released by its idle timeout.`);
+        warning(
+        // An input error may quote the input, and the key may have been pasted into it.
+        `Cannot clean up: ${makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;

@@ -3,10 +3,11 @@
 // form; no sandbox output or service answer crashes the action or floods an output; a
 // cancelled step ends inside the runner's window.
 import type { ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentBayClient } from '../../src/agentbay/client.ts';
+import { CANCEL_WINDOW_MS } from '../../src/cancellation.ts';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
 import {
   activeCommands,
@@ -230,6 +231,22 @@ describe('3. the key in every form it can take', () => {
     expectNoKeyInAnyForm(post, workdir.runnerTemp, ODD_KEY);
   });
 
+  it('quoted by an input error (the key pasted into the wrong input), main and post', async () => {
+    const workdir = makeWorkdir();
+    const bad = inputs({ endpoint: `https://example.com/${TEST_KEY}` });
+    const main = await runStep('main', { workdir, inputs: bad });
+    const post = await runStep('post', {
+      workdir,
+      inputs: bad,
+      state: { 'cleanup-token': 'feedfacefeedfacefeedface', 'session-id': 'session-x' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/::error::Input 'endpoint' .*got 'https:\/\/example\.com\/\*\*\*'/);
+    expect(post.stdout).toMatch(/::warning::Cannot clean up: Input 'endpoint'.*\*\*\*/);
+    expectNoKeyInAnyForm(main, workdir.runnerTemp, TEST_KEY);
+    expectNoKeyInAnyForm(post, workdir.runnerTemp, TEST_KEY);
+  });
+
   it('in a multi-line error (errorDetail), wherever it is written', async () => {
     const workdir = makeWorkdir();
     const code = `k = ${JSON.stringify(TEST_KEY)}\ndef f():\n    raise RuntimeError("first line\\nsecond " + k + "\\nthird")\nf()\n`;
@@ -352,13 +369,16 @@ describe('7. every output and annotation is bounded', () => {
       "    display({'application/x-' + str(i) + 'n' * 40_000: 'v'}, raw=True)",
     ].join('\n');
     const { main } = await runAction({
-      inputs: inputs({ code, 'max-output-size': '65536' }),
+      inputs: inputs({ code, 'max-output-size': '4096' }),
     });
     expect(main.code).toBe(0);
     for (const [name, value] of Object.entries(main.outputs)) {
-      expect(value.length, name).toBeLessThanOrEqual(65536);
+      expect(value.length, name).toBeLessThanOrEqual(4096);
     }
-    expect(JSON.parse(main.outputs.files!).length).toBeGreaterThan(0);
+    const listed = JSON.parse(main.outputs.files!) as unknown[];
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.length).toBeLessThan(30);
+    expect(main.outputs.truncated).toBe('true');
     expect(Buffer.byteLength(main.summary)).toBeLessThan(200_000);
   });
 });
@@ -390,20 +410,32 @@ describe('9. cancellation inside the runner window', () => {
     ]);
     const workdir = makeWorkdir();
     let child: ChildProcess | undefined;
-    const mainDone = runStep('main', { workdir, inputs: inputs(), onSpawn: (c) => (child = c) });
     const before = server.requests().length;
+    const mainDone = runStep('main', { workdir, inputs: inputs(), onSpawn: (c) => (child = c) });
     await waitFor(() => server.requests().length > before);
-    await sleep(700);
-    // The runner: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that.
+    // The runner: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that. The create answers
+    // 4.9 s after the SIGINT, just inside the wait for it, which leaves the delete (and its
+    // retry, which hangs) only what is left of the window.
+    const signalledAt = Date.now();
     child!.kill('SIGINT');
     const term = setTimeout(() => child!.kill('SIGTERM'), 7_500);
     const kill = setTimeout(() => child!.kill('SIGKILL'), 10_000);
     const main = await mainDone;
+    const exitMs = Date.now() - signalledAt;
     clearTimeout(term);
     clearTimeout(kill);
     expect(main.signal).toBeNull();
     expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/::warning::Could not delete session session-\w+ on cancellation/);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT');
+    // Every attempt ended with the window, not with its own timeout: without that the hanging
+    // retry runs its full timeout from wherever the budget happened to be (about 9.2-9.4 s).
+    expect(exitMs).toBeLessThan(CANCEL_WINDOW_MS + 600);
+    const deletes = server
+      .requests()
+      .slice(before)
+      .filter((r) => r.action === 'DeleteSessionAsync');
+    expect(deletes).toHaveLength(2);
     server.reset();
     const post = await runStep('post', { workdir, inputs: inputs(), state: main.state });
     expect(post.code).toBe(0);
@@ -467,6 +499,11 @@ describe('exactly three calls on a plain run', () => {
         .map((r) => r.action),
     ).toEqual(['CreateMcpSession', 'CallMcpTool', 'DeleteSessionAsync']);
     expect(ownRunning(main)).toEqual([]);
+    // The service's trace id is kept for support requests.
+    const file = JSON.parse(readFileSync(main.outputs['result-file']!, 'utf8')) as {
+      traceId: unknown;
+    };
+    expect(file.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });
 

@@ -1,5 +1,9 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { annotate, ANNOTATIONS_PER_TYPE } from '../../src/report/annotations.ts';
+import {
+  annotate,
+  ANNOTATIONS_PER_TYPE,
+  MAX_ANNOTATION_CHARS,
+} from '../../src/report/annotations.ts';
 
 describe('annotations', () => {
   afterEach(() => vi.restoreAllMocks());
@@ -19,5 +23,18 @@ describe('annotations', () => {
       /warning \(over the runner's 10-per-step limit\):\n::stop-commands::(\w+)\nw12\n::\1::/,
     );
     expect(lines.join('')).toContain('::notice::still room');
+  });
+
+  it(`cuts every annotation to ${MAX_ANNOTATION_CHARS} characters, keeping both ends`, () => {
+    const lines: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    annotate('error', `START ${'x'.repeat(3 * 1024 * 1024)} END`);
+    const line = lines.find((l) => l.startsWith('::error::'))!;
+    expect(line.length).toBeLessThanOrEqual(MAX_ANNOTATION_CHARS + 20);
+    expect(line).toContain('START');
+    expect(line.trimEnd().endsWith('END')).toBe(true);
   });
 });
