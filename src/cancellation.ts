@@ -34,71 +34,106 @@ export function watchCancellation(onCancel: (signal: NodeJS.Signals) => Promise<
   };
 }
 
-/** What the main step tells the guard about its session as the run goes on. */
+/** What the main step tells the guard about its sessions as the run goes on. */
 export interface SessionGuard {
-  /** The create request was sent; it may still answer after a cancellation. */
+  /** A create request was sent; it may still answer after a cancellation. */
   creating(request: Promise<{ sessionId: string }>): void;
-  /** The session exists. */
+  /** A session exists. */
   created(sessionId: string): void;
-  /** Once true, the guard owns the session and ends the process: the run must stop. */
+  /** Once true, the guard owns the sessions and ends the process: the run must stop. */
   readonly cancelled: boolean;
   /** The run is over without a cancellation: stop watching. */
   stop(): void;
 }
 
 /**
- * Watches for cancellation while the main step holds a session. On cancel it waits briefly
- * for a create in flight, deletes the session (unless it is to be kept), fails the step and
- * exits: the run_code call in flight would only add a second, misleading error.
+ * Watches for cancellation while the main step holds sessions (one, or a batch's several).
+ * On cancel it waits briefly for creates in flight, deletes every session (unless they are
+ * to be kept) side by side, fails the step and exits: a run_code call in flight would only
+ * add a second, misleading error.
  */
 export function guardSession(
   client: Pick<AgentBayClient, 'deleteSession'>,
   options: { deleteOnCancel: boolean },
 ): SessionGuard {
-  let sessionId = '';
-  let creating: Promise<{ sessionId: string }> | undefined;
+  const sessionIds = new Set<string>();
+  const pending = new Set<Promise<{ sessionId: string }>>();
   let cancelled = false;
 
   const stopWatching = watchCancellation(async (signal) => {
     const deadline = Date.now() + CANCEL_WINDOW_MS;
     cancelled = true;
     core.error(`The step was cancelled (${signal}).`);
-    const id =
-      sessionId ||
-      (await Promise.race([
-        creating?.then((s) => s.sessionId).catch(() => ''),
-        new Promise<string>((resolve) =>
-          setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref(),
+    if (pending.size > 0) {
+      const landed = await Promise.race([
+        Promise.all(
+          [...pending].map((request) =>
+            request.then(
+              (s) => s.sessionId,
+              () => '',
+            ),
+          ),
         ),
-      ])) ||
-      '';
-    if (!id && creating) saveState.createUncertain();
-    const shown = printableId(id);
-    const left = deadline - Date.now();
-    if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
-      core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
-    } else if (id && options.deleteOnCancel) {
-      try {
-        // Every attempt, retries included, ends by the deadline.
-        await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
-        saveState.deletedByMain();
-        core.info(`Deleted session ${shown} on cancellation.`);
-      } catch (error) {
-        core.warning(
-          `Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`,
-        );
-      }
+        new Promise<string[]>((resolve) =>
+          setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref(),
+        ),
+      ]);
+      for (const id of landed) if (id) sessionIds.add(id);
+      // A create still unanswered may yet make a session: the post step searches for it.
+      if (landed.length === 0) saveState.createUncertain();
     }
-    core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
+    const ids = [...sessionIds];
+    const left = deadline - Date.now();
+    if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
+      core.warning(
+        `No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`,
+      );
+    } else if (ids.length > 0 && options.deleteOnCancel) {
+      const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
+      if (deleted.every(Boolean)) saveState.deletedByMain();
+    }
+    const which =
+      ids.length > 0
+        ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
+        : '';
+    core.setFailed(`Cancelled by ${signal}${which}.`);
     process.exit(1);
   });
 
   return {
-    creating: (request) => void (creating = request),
-    created: (id) => void (sessionId = id),
+    creating: (request) => {
+      pending.add(request);
+      // Once settled, a create is known by its outcome (created(), or a failure).
+      const settle = () => void pending.delete(request);
+      request.then(settle, settle);
+    },
+    created: (id) => void sessionIds.add(id),
     get cancelled() {
       return cancelled;
     },
     stop: stopWatching,
   };
+}
+
+function describeSessions(ids: readonly string[]): string {
+  return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
+}
+
+async function deleteOnCancel(
+  client: Pick<AgentBayClient, 'deleteSession'>,
+  id: string,
+  leftMs: number,
+): Promise<boolean> {
+  const shown = printableId(id);
+  try {
+    // Every attempt, retries included, ends by the deadline.
+    await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
+    core.info(`Deleted session ${shown} on cancellation.`);
+    return true;
+  } catch (error) {
+    core.warning(
+      `Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`,
+    );
+    return false;
+  }
 }

@@ -57,7 +57,11 @@ export async function cleanup(
     core.info(`cleanup is false: session ${shownId} is kept.`);
     return;
   }
-  if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
+  if (
+    !state.sessionId &&
+    state.batchSessions.length === 0 &&
+    (state.create === '' || state.create === 'failed')
+  ) {
     core.info('The main step created no session: nothing to clean up.');
     return;
   }
@@ -107,6 +111,10 @@ async function deleteOwn(
   limits: CleanupLimits,
 ): Promise<void> {
   const { sessionId, cleanupToken } = state;
+  if (state.batchSessions.length > 0) {
+    await deleteBatch(client, apiKey, state, limits);
+    return;
+  }
   if (sessionId) {
     if (state.deletedByMain) {
       core.info(
@@ -120,9 +128,46 @@ async function deleteOwn(
     }
     return;
   }
-  // The create may still complete: labels are eventually consistent and the service may
-  // finish a create late, so look again for a while.
-  const handled = new Set<string>();
+  await searchByLabel(client, state, new Set(), limits);
+}
+
+/**
+ * A batch's sessions, side by side, each checked like a single saved one; then, when one of
+ * its creates was never confirmed, the label search for what that create may have made.
+ */
+async function deleteBatch(
+  client: AgentBayClient,
+  apiKey: string,
+  state: SavedState,
+  limits: CleanupLimits,
+): Promise<void> {
+  const { cleanupToken } = state;
+  const handled = new Set(state.batchSessions.map((s) => s.id));
+  await Promise.all(
+    state.batchSessions.map(async ({ id, proof }) => {
+      if (state.deletedByMain) {
+        core.info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
+      } else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
+        await deleteOne(client, id);
+      } else {
+        await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
+      }
+    }),
+  );
+  if (state.create === 'sent' || state.create === 'unknown') {
+    await searchByLabel(client, state, handled, limits);
+  }
+}
+
+/** The create may still complete: labels are eventually consistent and the service may
+ * finish a create late, so look again for a while. */
+async function searchByLabel(
+  client: AgentBayClient,
+  state: SavedState,
+  handled: Set<string>,
+  limits: CleanupLimits,
+): Promise<void> {
+  const { cleanupToken } = state;
   const until = Date.now() + limits.searchWindowMs;
   core.info(
     `The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`,

@@ -3,9 +3,15 @@ import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
 import type { CodeSource } from './code-source.ts';
 import { InputError } from './input-error.ts';
+import { extractCodeBlocks, MarkdownBlockError } from './markdown-blocks.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
 import { readSandboxInputs, type SandboxInputs } from './sandbox-inputs.ts';
-import { resolveWorkspaceFile } from './workspace-files.ts';
+import {
+  expandWorkspaceFiles,
+  isPattern,
+  patternLines,
+  resolveWorkspaceFile,
+} from './workspace-files.ts';
 
 export { InputError };
 
@@ -14,6 +20,10 @@ export const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 export const MAX_TIMEOUT_S = 3600;
 export const MAX_CODE_BYTES = 512 * 1024;
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+export const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+export const MAX_BATCH_RUNS = 200;
 
 export interface ActionInputs {
   code: string;
@@ -36,6 +46,30 @@ export interface ActionInputs {
   syntaxCheck: SyntaxCheckMode;
   /** upload, setup, env, secret-env, download. */
   sandbox: SandboxInputs;
+  /**
+   * Several runs in one step (`file` with several lines or a pattern), in order; undefined
+   * for a single run, which `code`/`source`/`language` describe.
+   */
+  batch: PlannedRun[] | undefined;
+  /** How many sessions run the batch at once. */
+  parallel: number;
+  /** A session an earlier step created (`session-id`): used, never created or deleted here. */
+  reuseSessionId: string;
+}
+
+/** One run of a batch: a file and the language it runs in. */
+export interface PlannedRun {
+  source: CodeSource;
+  language: Language;
+  code: string;
+  /** Runs of one group (a Markdown page) share one session, in order. */
+  group?: string;
+  /** Not run (a Markdown block marked skip). */
+  skip?: boolean;
+  /** Passes only when the code fails (`<!-- run-code: expect-error -->`). */
+  expectError?: boolean;
+  /** What the code must print, and the line of the block that says so. */
+  expectedOutput?: { text: string; line: number };
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -66,11 +100,20 @@ export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInputs {
   const apiKey = readApiKey(read, env);
-  const { code, source } = readCode(read, env);
-  return {
+  const { code, source, batch } = readCode(read, env);
+  const inputs: ActionInputs = {
     code,
     source,
-    language: readLanguage(read('language'), source),
+    // A batch's runs carry their own languages; the first stands for the step.
+    language: batch?.[0]?.language ?? readLanguage(read('language'), source),
+    batch,
+    parallel: parseInteger('parallel', read('parallel'), {
+      min: 1,
+      max: MAX_PARALLEL,
+      fallback: 1,
+      unit: 'sessions',
+    }),
+    reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
     timeoutS: parseInteger('timeout', read('timeout'), {
       min: 1,
       max: MAX_TIMEOUT_S,
@@ -102,6 +145,55 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox: readSandboxInputs(read, env),
   };
+  if (batch) refuseSandboxInputsInBatch(inputs);
+  return inputs;
+}
+
+/**
+ * Several runs in one step do not take the sandbox work environment yet: refused up front
+ * rather than silently ignored.
+ */
+function refuseSandboxInputsInBatch({ sandbox, timeoutS }: ActionInputs): void {
+  const given: [string, boolean][] = [
+    ['upload', sandbox.upload.length > 0],
+    ['setup', sandbox.setup.trim() !== ''],
+    ['env', Object.keys(sandbox.env).length > 0],
+    ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
+    ['download', sandbox.download.length > 0],
+  ];
+  const name = given.find(([, isGiven]) => isGiven)?.[0];
+  if (name) {
+    throw new InputError(
+      name,
+      'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps',
+    );
+  }
+  if (timeoutS > 60) {
+    throw new InputError(
+      'timeout',
+      `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`,
+    );
+  }
+}
+
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+
+function parseSessionId(value: string, parallel: string): string {
+  if (!value) return '';
+  if (!SESSION_ID.test(value)) {
+    throw new InputError(
+      'session-id',
+      "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)",
+    );
+  }
+  if (parallel !== '' && parallel !== '1') {
+    throw new InputError(
+      'session-id',
+      'runs everything in the one session it names, so parallel must be 1 with it',
+    );
+  }
+  return value;
 }
 
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
@@ -154,17 +246,40 @@ function parseSyntaxCheck(value: string): SyntaxCheckMode {
   );
 }
 
-function readCode(read: InputReader, env: NodeJS.ProcessEnv): { code: string; source: CodeSource } {
+function readCode(
+  read: InputReader,
+  env: NodeJS.ProcessEnv,
+): { code: string; source: CodeSource; batch?: PlannedRun[] } {
   // Not trimmed: leading indentation can matter.
   const inline = read('code', { trimWhitespace: false });
   const file = read('file');
+  const markdown = read('markdown');
+  if (markdown) {
+    if (inline.trim() || file) {
+      throw new InputError(
+        'markdown',
+        "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own",
+      );
+    }
+    const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+    const first = batch[0] as PlannedRun;
+    return { code: first.code, source: first.source, batch };
+  }
   if (inline.trim() && file) {
     throw new InputError(
       'code',
       "and 'file' cannot both be set: give the code inline or as a file",
     );
   }
-  if (file) return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+  if (file) {
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const lines = patternLines(file);
+    // One plain path is the single run it has always been; anything else is a batch.
+    if (lines.length === 1 && !isPattern(lines[0] ?? '')) return readCodeFile(file, workspace);
+    const batch = readBatch(lines, workspace, read('language'));
+    const first = batch[0] as PlannedRun;
+    return { code: first.code, source: first.source, batch };
+  }
   if (!inline.trim()) {
     throw new InputError(
       'code',
@@ -190,6 +305,74 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
     code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
     source: { kind: 'file', path: resolved.path },
   };
+}
+
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+export const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+
+/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
+function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
+  const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+  const runs: PlannedRun[] = [];
+  for (const page of pages) {
+    if (page.size > MAX_MARKDOWN_BYTES) {
+      throw new InputError(
+        'markdown',
+        `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`,
+      );
+    }
+    const bytes = readFileSync(page.realPath);
+    checkCodeText('markdown', bytes, page.path);
+    let blocks;
+    try {
+      blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
+    } catch (error) {
+      if (error instanceof MarkdownBlockError)
+        throw new InputError('markdown', `has a bad marker: ${error.message}`);
+      throw error;
+    }
+    for (const block of blocks) {
+      runs.push({
+        source: { kind: 'file', path: page.path, fenceLine: block.line },
+        language: block.language,
+        code: block.code,
+        group: page.path,
+        skip: block.skip,
+        expectError: block.expectError,
+        expectedOutput: block.expectedOutput,
+      });
+    }
+  }
+  if (runs.length === 0) {
+    throw new InputError(
+      'markdown',
+      `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`,
+    );
+  }
+  if (runs.length > MAX_BATCH_RUNS) {
+    throw new InputError(
+      'markdown',
+      `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`,
+    );
+  }
+  return runs;
+}
+
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines: string[], workspace: string, language: string): PlannedRun[] {
+  const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+  return files.map((file) => {
+    if (file.size > MAX_CODE_BYTES) {
+      throw new InputError(
+        'file',
+        `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`,
+      );
+    }
+    const bytes = readFileSync(file.realPath);
+    checkCodeText('file', bytes, file.path);
+    const source: CodeSource = { kind: 'file', path: file.path };
+    return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+  });
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {
@@ -238,7 +421,7 @@ function readLanguage(value: string, source: CodeSource): Language {
 export function parseInteger(
   input: string,
   value: string,
-  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' },
+  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' | 'sessions' },
 ): number {
   if (value === '') return range.fallback;
   const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
@@ -5,6 +6,7 @@ import { guardSession } from './cancellation.ts';
 import { debugExchange, failureReport } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
+import { runBatchStep } from './run-batch.ts';
 import { buildRunReport } from './report/build-report.ts';
 import { downloadDir, resultFilePath } from './report/result-file.ts';
 import { sessionProof } from './ownership.ts';
@@ -39,6 +41,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     secretValues = Object.values(readSecretEnv(core.getInput));
     for (const value of secretValues) for (const form of secretForms(value)) core.setSecret(form);
     inputs = readInputs(core.getInput, env);
+    // Several runs: the sandbox reports each file's syntax errors as that run's failure.
+    if (inputs.batch) return await runBatchStep(inputs, inputs.batch, env);
     syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
   } catch (error) {
     // The inputs are not known, but `summary: false` is still honoured. An input error may
@@ -67,9 +71,13 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       : `Syntax not checked on the runner: ${syntax.reason}.`,
   );
 
-  const cleanupToken = newCleanupToken();
-  saveState.cleanupToken(cleanupToken);
-  if (!inputs.cleanup) saveState.keepSession();
+  // A session from an earlier step is that step's to delete: this one leaves no state for it.
+  const reused = inputs.reuseSessionId;
+  const cleanupToken = reused ? '' : newCleanupToken();
+  if (!reused) {
+    saveState.cleanupToken(cleanupToken);
+    if (!inputs.cleanup) saveState.keepSession();
+  }
 
   const client = new AgentBayClient({
     endpoint: inputs.endpoint,
@@ -77,32 +85,40 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     userAgent: USER_AGENT,
     onExchange: debugExchange,
   });
-  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
   let sessionId = '';
   const started = Date.now();
   try {
-    core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-    // Before the request leaves: a step killed while it is in flight still tells the post
-    // step to look for the session the service may make.
-    saveState.createSent();
-    const creating = client.createSession({
-      imageId: inputs.imageId,
-      labels: sessionLabels(env, cleanupToken, inputs.labels),
-      loginRegionId: inputs.regionId,
-      idleReleaseTimeoutS: inputs.idleTimeoutS,
-    });
-    guard.creating(creating);
-    const created = await creating;
-    sessionId = created.sessionId;
-    guard.created(sessionId);
-    // Recorded before anything else can fail, so the post step can always delete it.
-    saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-    core.setOutput('session-id', sessionId);
-    // The cancellation guard owns the session now, and ends the process.
-    if (guard.cancelled) return;
-    core.info(
-      `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
-    );
+    if (reused) {
+      sessionId = reused;
+      core.setOutput('session-id', sessionId);
+      core.info(
+        `Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`,
+      );
+    } else {
+      core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+      // Before the request leaves: a step killed while it is in flight still tells the post
+      // step to look for the session the service may make.
+      saveState.createSent();
+      const creating = client.createSession({
+        imageId: inputs.imageId,
+        labels: sessionLabels(env, cleanupToken, inputs.labels),
+        loginRegionId: inputs.regionId,
+        idleReleaseTimeoutS: inputs.idleTimeoutS,
+      });
+      guard.creating(creating);
+      const created = await creating;
+      sessionId = created.sessionId;
+      guard.created(sessionId);
+      // Recorded before anything else can fail, so the post step can always delete it.
+      saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
+      core.setOutput('session-id', sessionId);
+      // The cancellation guard owns the session now, and ends the process.
+      if (guard.cancelled) return;
+      core.info(
+        `Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`,
+      );
+    }
 
     const { sandbox } = inputs;
     const envs = { ...sandbox.env, ...sandbox.secretEnv };
@@ -149,6 +165,8 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         secrets,
         downloads,
         setupOutput: setup?.output,
+        // Steps sharing a session must not share a result file.
+        resultKey: reused ? `${reused}-${randomBytes(4).toString('hex')}` : undefined,
       },
       env,
     );

@@ -9,6 +9,7 @@ const KEYS = {
   cleanupToken: 'cleanup-token',
   sessionId: 'session-id',
   sessionProof: 'session-proof',
+  batchSessions: 'batch-sessions',
   keepSession: 'keep-session',
   deletedByMain: 'deleted-by-main',
   create: 'create',
@@ -27,11 +28,18 @@ export interface SavedState {
   sessionId: string;
   /** Ties `sessionId` to this step (see ownership.ts); a forged id has none that verifies. */
   sessionProof: string;
+  /** Every session a batch created, each with its proof (`sessionId` is the first); else []. */
+  batchSessions: SavedSession[];
   /** `cleanup: false`: the user keeps the session for debugging. */
   keepSession: boolean;
   /** The main step already deleted the session (on cancellation). */
   deletedByMain: boolean;
   create: CreateProgress;
+}
+
+export interface SavedSession {
+  id: string;
+  proof: string;
 }
 
 export const saveState = {
@@ -43,6 +51,11 @@ export const saveState = {
     core.saveState(KEYS.sessionId, id);
     core.saveState(KEYS.sessionProof, proof);
   },
+  /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+  batchSessions: (sessions: readonly SavedSession[]) =>
+    core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+  /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+  createSettled: () => core.saveState(KEYS.create, ''),
   keepSession: () => core.saveState(KEYS.keepSession, 'true'),
   deletedByMain: () => core.saveState(KEYS.deletedByMain, 'true'),
 };
@@ -53,8 +66,31 @@ export function readState(): SavedState {
     cleanupToken: core.getState(KEYS.cleanupToken),
     sessionId: core.getState(KEYS.sessionId),
     sessionProof: core.getState(KEYS.sessionProof),
+    batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
     keepSession: core.getState(KEYS.keepSession) === 'true',
     deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
     create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
   };
+}
+
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text: string): SavedSession[] {
+  if (!text) return [];
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (!Array.isArray(value)) return [];
+  return value
+    .filter(
+      (item): item is SavedSession =>
+        typeof item === 'object' &&
+        item !== null &&
+        typeof (item as SavedSession).id === 'string' &&
+        typeof (item as SavedSession).proof === 'string',
+    )
+    .slice(0, 64)
+    .map(({ id, proof }) => ({ id, proof }));
 }

@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(29735);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(94559);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 29735:
+/***/ 94559:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14295,6 +14295,8 @@ __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __nccwpck_require__(70819);
 // EXTERNAL MODULE: ./src/undici.ts
@@ -14524,8 +14526,6 @@ async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -15704,6 +15704,7 @@ const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
     sessionProof: 'session-proof',
+    batchSessions: 'batch-sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
@@ -15717,6 +15718,10 @@ const saveState = {
         lib_core.saveState(KEYS.sessionId, id);
         lib_core.saveState(KEYS.sessionProof, proof);
     },
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    batchSessions: (sessions) => lib_core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+    createSettled: () => lib_core.saveState(KEYS.create, ''),
     keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
 };
@@ -15726,10 +15731,32 @@ function readState() {
         cleanupToken: core.getState(KEYS.cleanupToken),
         sessionId: core.getState(KEYS.sessionId),
         sessionProof: core.getState(KEYS.sessionProof),
+        batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
         keepSession: core.getState(KEYS.keepSession) === 'true',
         deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
         create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
+}
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text) {
+    if (!text)
+        return [];
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(value))
+        return [];
+    return value
+        .filter((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.id === 'string' &&
+        typeof item.proof === 'string')
+        .slice(0, 64)
+        .map(({ id, proof }) => ({ id, proof }));
 }
 
 ;// CONCATENATED MODULE: ./src/cancellation.ts
@@ -15767,53 +15794,76 @@ function watchCancellation(onCancel) {
     };
 }
 /**
- * Watches for cancellation while the main step holds a session. On cancel it waits briefly
- * for a create in flight, deletes the session (unless it is to be kept), fails the step and
- * exits: the run_code call in flight would only add a second, misleading error.
+ * Watches for cancellation while the main step holds sessions (one, or a batch's several).
+ * On cancel it waits briefly for creates in flight, deletes every session (unless they are
+ * to be kept) side by side, fails the step and exits: a run_code call in flight would only
+ * add a second, misleading error.
  */
 function guardSession(client, options) {
-    let sessionId = '';
-    let creating;
+    const sessionIds = new Set();
+    const pending = new Set();
     let cancelled = false;
     const stopWatching = watchCancellation(async (signal) => {
         const deadline = Date.now() + CANCEL_WINDOW_MS;
         cancelled = true;
         lib_core.error(`The step was cancelled (${signal}).`);
-        const id = sessionId ||
-            (await Promise.race([
-                creating?.then((s) => s.sessionId).catch(() => ''),
-                new Promise((resolve) => setTimeout(() => resolve(''), CANCEL_CREATE_WAIT_MS).unref()),
-            ])) ||
-            '';
-        if (!id && creating)
-            saveState.createUncertain();
-        const shown = printableId(id);
+        if (pending.size > 0) {
+            const landed = await Promise.race([
+                Promise.all([...pending].map((request) => request.then((s) => s.sessionId, () => ''))),
+                new Promise((resolve) => setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref()),
+            ]);
+            for (const id of landed)
+                if (id)
+                    sessionIds.add(id);
+            // A create still unanswered may yet make a session: the post step searches for it.
+            if (landed.length === 0)
+                saveState.createUncertain();
+        }
+        const ids = [...sessionIds];
         const left = deadline - Date.now();
-        if (id && options.deleteOnCancel && left < MIN_DELETE_MS) {
-            lib_core.warning(`No time left to delete session ${shown} on cancellation; the post step does.`);
+        if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`);
         }
-        else if (id && options.deleteOnCancel) {
-            try {
-                // Every attempt, retries included, ends by the deadline.
-                await client.deleteSession(id, { timeoutMs: left, retryBudgetMs: left });
+        else if (ids.length > 0 && options.deleteOnCancel) {
+            const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
+            if (deleted.every(Boolean))
                 saveState.deletedByMain();
-                lib_core.info(`Deleted session ${shown} on cancellation.`);
-            }
-            catch (error) {
-                lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
-            }
         }
-        lib_core.setFailed(`Cancelled by ${signal}${id ? ` while session ${shown} was in use` : ''}.`);
+        const which = ids.length > 0
+            ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
+            : '';
+        lib_core.setFailed(`Cancelled by ${signal}${which}.`);
         process.exit(1);
     });
     return {
-        creating: (request) => void (creating = request),
-        created: (id) => void (sessionId = id),
+        creating: (request) => {
+            pending.add(request);
+            // Once settled, a create is known by its outcome (created(), or a failure).
+            const settle = () => void pending.delete(request);
+            request.then(settle, settle);
+        },
+        created: (id) => void sessionIds.add(id),
         get cancelled() {
             return cancelled;
         },
         stop: stopWatching,
     };
+}
+function describeSessions(ids) {
+    return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
+}
+async function deleteOnCancel(client, id, leftMs) {
+    const shown = printableId(id);
+    try {
+        // Every attempt, retries included, ends by the deadline.
+        await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
+        lib_core.info(`Deleted session ${shown} on cancellation.`);
+        return true;
+    }
+    catch (error) {
+        lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
+        return false;
+    }
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -15839,6 +15889,190 @@ const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
 /** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
 function canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
+}
+
+;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
+// comment on the line before a block, invisible when the page renders.
+//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
+//   <!-- run-code: expect-error -->     the block must fail
+//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
+
+const MARKERS = ['skip', 'expect-error', 'expected-output'];
+/** A marker that cannot be honoured; the message names the page and the line. */
+class MarkdownBlockError extends Error {
+    line;
+    constructor(page, line, message) {
+        super(`${page}:${line}: ${message}`);
+        this.name = 'MarkdownBlockError';
+        this.line = line;
+    }
+}
+const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
+const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
+/** Every fenced block of a page, with the markers on the lines just before it. */
+function fences(page, text) {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    const out = [];
+    let pending = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const marker = MARKER_LINE.exec(line);
+        if (marker) {
+            const name = (marker[1] ?? '').toLowerCase();
+            if (!MARKERS.includes(name)) {
+                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
+            }
+            pending.push({ marker: name, line: i + 1 });
+            continue;
+        }
+        const open = FENCE_OPEN.exec(line);
+        const fenceChars = open?.[2] ?? '';
+        const info = (open?.[3] ?? '').trim();
+        // A backtick fence's info string cannot contain backticks (that is inline code).
+        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
+            if (line.trim() !== '')
+                pending = [];
+            continue;
+        }
+        const indent = (open[1] ?? '').length;
+        const openLine = i + 1;
+        const body = [];
+        let closed = false;
+        for (i++; i < lines.length; i++) {
+            const inner = lines[i];
+            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
+            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
+                closed = true;
+                break;
+            }
+            // Content loses up to the opening fence's indentation (CommonMark).
+            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
+        }
+        out.push({
+            line: openLine,
+            info,
+            lines: body,
+            unterminated: !closed,
+            markers: pending,
+        });
+        pending = [];
+    }
+    return out;
+}
+/**
+ * The page's runnable blocks in order: fenced blocks whose info string starts with a language
+ * the service runs. Blocks in other languages and plain fences are not run.
+ */
+function extractCodeBlocks(page, text) {
+    const blocks = [];
+    let previous;
+    for (const fence of fences(page, text)) {
+        const words = fence.info
+            .replace(/^\{\.?|\}$/g, '')
+            .split(/[\s,]+/)
+            .filter(Boolean);
+        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
+        const has = (marker) => fence.markers.some((m) => m.marker === marker);
+        if (has('expected-output')) {
+            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
+            if (fence.info !== '') {
+                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
+            }
+            if (!previous) {
+                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
+            }
+            if (previous.expectedOutput) {
+                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
+            }
+            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
+            continue;
+        }
+        if (fence.info === '' && fence.markers.length > 0) {
+            // A marker before a plain fence would silently do nothing.
+            const first = fence.markers[0];
+            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
+        }
+        if (!language)
+            continue;
+        const block = {
+            number: blocks.length + 1,
+            line: fence.line,
+            language,
+            info: fence.info,
+            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
+            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+            expectError: has('expect-error'),
+            unterminated: fence.unterminated,
+        };
+        blocks.push(block);
+        previous = block;
+    }
+    return blocks;
+}
+/** Lines to diff exactly; beyond this the diff shows the first difference only. */
+const MAX_DIFF_LINES = 2000;
+/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
+function compareOutput(expected, actual) {
+    const want = normalise(expected);
+    const got = normalise(actual);
+    if (want.join('\n') === got.join('\n'))
+        return { matches: true, diff: '' };
+    return { matches: false, diff: diffLines(want, got) };
+}
+function normalise(text) {
+    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
+    while (lines.length > 0 && lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+function diffLines(want, got) {
+    const header = ['--- expected', '+++ actual'];
+    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
+        let i = 0;
+        while (i < want.length && i < got.length && want[i] === got[i])
+            i++;
+        return [
+            ...header,
+            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
+            ...(i < want.length ? [`-${want[i]}`] : []),
+            ...(i < got.length ? [`+${got[i]}`] : []),
+        ].join('\n');
+    }
+    // Longest common subsequence, filled from the end so the walk below goes forwards.
+    const n = want.length;
+    const m = got.length;
+    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = table[i];
+        const below = table[i + 1];
+        for (let j = m - 1; j >= 0; j--) {
+            row[j] =
+                want[i] === got[j]
+                    ? below[j + 1] + 1
+                    : Math.max(below[j], row[j + 1]);
+        }
+    }
+    const out = [...header];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && want[i] === got[j]) {
+            out.push(` ${want[i]}`);
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
+            out.push(`+${got[j]}`);
+            j++;
+        }
+        else {
+            out.push(`-${want[i]}`);
+            i++;
+        }
+    }
+    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -16502,11 +16736,16 @@ function parseDownload(value) {
 
 
 
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 const MAX_TIMEOUT_S = 3600;
 const MAX_CODE_BYTES = 512 * 1024;
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -16520,11 +16759,20 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source } = readCode(read, env);
-    return {
+    const { code, source, batch } = readCode(read, env);
+    const inputs = {
         code,
         source,
-        language: readLanguage(read('language'), source),
+        // A batch's runs carry their own languages; the first stands for the step.
+        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
+        batch,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -16556,6 +16804,42 @@ function readInputs(read, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, env),
     };
+    if (batch)
+        refuseSandboxInputsInBatch(inputs);
+    return inputs;
+}
+/**
+ * Several runs in one step do not take the sandbox work environment yet: refused up front
+ * rather than silently ignored.
+ */
+function refuseSandboxInputsInBatch({ sandbox, timeoutS }) {
+    const given = [
+        ['upload', sandbox.upload.length > 0],
+        ['setup', sandbox.setup.trim() !== ''],
+        ['env', Object.keys(sandbox.env).length > 0],
+        ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
+        ['download', sandbox.download.length > 0],
+    ];
+    const name = given.find(([, isGiven]) => isGiven)?.[0];
+    if (name) {
+        throw new InputError(name, 'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps');
+    }
+    if (timeoutS > 60) {
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`);
+    }
+}
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
@@ -16599,11 +16883,28 @@ function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
+    const markdown = read('markdown');
+    if (markdown) {
+        if (inline.trim() || file) {
+            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        }
+        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file)
-        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+    if (file) {
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const lines = patternLines(file);
+        // One plain path is the single run it has always been; anything else is a batch.
+        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
+            return readCodeFile(file, workspace);
+        const batch = readBatch(lines, workspace, read('language'));
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -16622,6 +16923,60 @@ function readCodeFile(file, workspace) {
         code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: resolved.path },
     };
+}
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
+function readMarkdownBlocks(lines, workspace) {
+    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    const runs = [];
+    for (const page of pages) {
+        if (page.size > MAX_MARKDOWN_BYTES) {
+            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
+        checkCodeText('markdown', bytes, page.path);
+        let blocks;
+        try {
+            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
+        }
+        catch (error) {
+            if (error instanceof MarkdownBlockError)
+                throw new InputError('markdown', `has a bad marker: ${error.message}`);
+            throw error;
+        }
+        for (const block of blocks) {
+            runs.push({
+                source: { kind: 'file', path: page.path, fenceLine: block.line },
+                language: block.language,
+                code: block.code,
+                group: page.path,
+                skip: block.skip,
+                expectError: block.expectError,
+                expectedOutput: block.expectedOutput,
+            });
+        }
+    }
+    if (runs.length === 0) {
+        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+    }
+    if (runs.length > MAX_BATCH_RUNS) {
+        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
+    }
+    return runs;
+}
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines, workspace, language) {
+    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    return files.map((file) => {
+        if (file.size > MAX_CODE_BYTES) {
+            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+        }
+        const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
+        checkCodeText('file', bytes, file.path);
+        const source = { kind: 'file', path: file.path };
+        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+    });
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -17107,7 +17462,7 @@ function locationProperties(source, location, title) {
 const INLINE_SPECIALS = /[&<>"'`*_[\]()#!|~\\{}+\-.:@=^$]/g;
 /** For a paragraph or a table cell: one line, every special character neutralised. */
 function inlineText(text) {
-    return normalise(text)
+    return markdown_normalise(text)
         .replace(/\n+/g, ' ')
         .replace(INLINE_SPECIALS, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -17120,7 +17475,7 @@ function inlineCode(text) {
  * backticks inside it. Text in a code block is shown as is, never rendered.
  */
 function codeBlock(text, language = '') {
-    const body = normalise(text);
+    const body = markdown_normalise(text);
     const fence = '`'.repeat(Math.max(3, longestRun(body, '`') + 1));
     const info = language.replace(/[^A-Za-z0-9+#-]/g, '');
     return `${fence}${info}\n${body.endsWith('\n') ? body : `${body}\n`}${fence}`;
@@ -17150,7 +17505,7 @@ function escapeHtml(text) {
         .replace(/'/g, '&#39;');
 }
 /** Line ends to \n, NUL and other C0 controls (but tab) out: they have no place in a page. */
-function normalise(text) {
+function markdown_normalise(text) {
     return (text
         .replace(/\r\n?/g, '\n')
         // eslint-disable-next-line no-control-regex
@@ -17161,7 +17516,7 @@ function normalise(text) {
  * are kept as links: a scheme written out in full cannot be changed by entities or escapes.
  */
 const UNSAFE_LINK = /\]([(:])(?!\s*(?:https?:\/\/|#))/gi;
-const FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
+const markdown_FENCE_OPEN = /^( {0,3})(`{3,}|~{3,})(.*)$/;
 /** A heading, also inside quotes and list items (`> # Title`, `- # Title`). */
 const ATX_HEADING = /^((?: {0,3}(?:>[ \t]?|(?:[-*+]|\d{1,9}[.)])[ \t]+))*) {0,3}(#{1,6})(?=[ \t]|$)/;
 const SETEXT_UNDERLINE = /^((?: {0,3}>[ \t]?)*) {0,3}(=+|-+)[ \t]*$/;
@@ -17188,7 +17543,7 @@ function safeMarkdown(text, options = {}) {
     // Where the paragraph being written started in `out`, for a setext underline under it.
     let paragraph = -1;
     let fence;
-    for (const line of normalise(text).split('\n')) {
+    for (const line of markdown_normalise(text).split('\n')) {
         if (!fence && from > 1) {
             const setext = SETEXT_UNDERLINE.exec(line);
             if (setext && !setext[1] && paragraph >= 0) {
@@ -17229,7 +17584,7 @@ function safeMarkdown(text, options = {}) {
             }
             continue;
         }
-        const open = FENCE_OPEN.exec(line);
+        const open = markdown_FENCE_OPEN.exec(line);
         // A backtick fence's info string cannot hold a backtick; otherwise it is no fence.
         if (open && !(open[2].startsWith('`') && open[3].includes('`'))) {
             paragraph = -1;
@@ -18629,6 +18984,317 @@ async function writeFailureSummary(failure, env, options) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/batch.ts
+
+/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
+const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
+/**
+ * Runs every run and returns their outcomes in batch order. Throws only when no session at
+ * all could be created (the first create's error), as a single run's step would.
+ */
+async function runBatch(client, runs, options, hooks) {
+    const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
+    const queue = [];
+    const byGroup = new Map();
+    runs.forEach((run, index) => {
+        const existing = run.group === undefined ? undefined : byGroup.get(run.group);
+        if (existing)
+            return void existing.push({ run, index });
+        const unit = [{ run, index }];
+        queue.push(unit);
+        if (run.group !== undefined)
+            byGroup.set(run.group, unit);
+    });
+    const outcomes = [];
+    let alive = 0;
+    let firstCreateError;
+    const inFlight = new Set();
+    const workers = Math.max(1, Math.min(options.parallel, queue.length));
+    const createSession = async () => {
+        for (let attempt = 0;; attempt++) {
+            if (queue.length === 0 || hooks.stopped())
+                return undefined;
+            hooks.createStarting();
+            const request = client.createSession(options.create);
+            hooks.creating(request);
+            const settled = request.then(() => undefined, () => undefined);
+            inFlight.add(settled);
+            void settled.then(() => inFlight.delete(settled));
+            try {
+                const { sessionId } = await request;
+                hooks.created(sessionId);
+                alive++;
+                return sessionId;
+            }
+            catch (error) {
+                if (error instanceof AgentBayError && !error.outcomeUnknown)
+                    hooks.createFailed();
+                else
+                    hooks.createUncertain();
+                // Creates sent together: a refusal may arrive before the siblings' sessions do.
+                if (isQuotaRefusal(error) && alive === 0) {
+                    await Promise.all([...inFlight].filter((p) => p !== settled));
+                }
+                if (!isQuotaRefusal(error) || alive === 0) {
+                    firstCreateError ??= error;
+                    if (alive > 0) {
+                        hooks.info(`A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`);
+                    }
+                    return undefined;
+                }
+                const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
+                hooks.info(`A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`);
+                // In slices, so a worker waiting for quota stops as soon as the others took every run.
+                const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
+                while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
+                    await sleep(Math.min(250, until - Date.now()));
+                }
+            }
+        }
+    };
+    const worker = async () => {
+        let sessionId = options.reuseSessionId || (await createSession());
+        while (sessionId && queue.length > 0 && !hooks.stopped()) {
+            const unit = queue.shift();
+            for (const next of unit) {
+                if (!sessionId || hooks.stopped()) {
+                    outcomes.push({
+                        ...next,
+                        sessionId: '',
+                        requestId: '',
+                        serviceError: firstCreateError ?? new Error('the run was not started'),
+                        durationMs: 0,
+                    });
+                    continue;
+                }
+                if (next.run.skip) {
+                    outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
+                    continue;
+                }
+                const started = Date.now();
+                try {
+                    const answer = await client.runCode(sessionId, {
+                        code: next.run.code,
+                        language: next.run.language,
+                        timeoutS: options.timeoutS,
+                    });
+                    outcomes.push({
+                        ...next,
+                        sessionId,
+                        requestId: answer.requestId,
+                        result: answer.result,
+                        durationMs: Date.now() - started,
+                    });
+                }
+                catch (error) {
+                    outcomes.push({
+                        ...next,
+                        sessionId,
+                        requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+                        serviceError: error,
+                        durationMs: Date.now() - started,
+                    });
+                    if (isSessionGone(error) && !options.reuseSessionId) {
+                        // The session went away (idle release, deleted elsewhere): take a fresh one.
+                        alive--;
+                        sessionId = await createSession();
+                    }
+                }
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: workers }, () => worker()));
+    if (outcomes.length === 0 && firstCreateError !== undefined)
+        throw firstCreateError;
+    // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
+    for (const next of queue.splice(0).flat()) {
+        outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            serviceError: firstCreateError ?? new Error('the run was not started'),
+            durationMs: 0,
+        });
+    }
+    return outcomes.sort((a, b) => a.index - b.index);
+}
+/**
+ * A create refused by the service (an answer, not a lost connection) that is not about the
+ * key. Sent while this step's other sessions are alive, it is taken for the quota.
+ */
+function isQuotaRefusal(error) {
+    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+        return false;
+    if (error.httpStatus === 401 || error.httpStatus === 403)
+        return false;
+    return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(error.code ?? '');
+}
+function message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-report.ts
+// Reporting for a batch (several runs in one step): the outputs, the summary with one table
+// and a collapsed section per run (failures first), and the index result file.
+
+
+
+
+
+
+
+
+/** A file's path; a Markdown block as `page.md:line`. */
+function runName(report) {
+    const { source } = report;
+    if (source.kind !== 'file')
+        return 'inline code';
+    return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
+}
+function batchCounts(entries) {
+    const skipped = entries.filter((e) => e.skipped).length;
+    const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
+    return { passed: entries.length - skipped - failed, failed, skipped };
+}
+/**
+ * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
+ * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
+ */
+function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
+    const { passed, failed } = batchCounts(entries);
+    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
+    // Room for the JSON around the texts: names, flags and escapes.
+    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
+    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
+    let anyTruncated = false;
+    const results = entries.map((entry, i) => {
+        const { result } = entry.report;
+        const note = `the full text is in ${entry.report.resultFile}`;
+        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
+        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
+        const truncated = output.truncated || error.truncated;
+        anyTruncated ||= truncated;
+        return {
+            source: runName(entry.report),
+            language: entry.report.language,
+            success: result.success,
+            skipped: entry.skipped === true,
+            output: output.text,
+            error: error.text,
+            executionTime: result.executionTimeS ?? null,
+            truncated,
+        };
+    });
+    const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
+    const firstError = firstFailure
+        ? truncateMiddle(`${runName(firstFailure.report)}: ${firstFailure.report.result.error}`, Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        : '';
+    return {
+        success: String(failed === 0),
+        passed: String(passed),
+        failed: String(failed),
+        results: JSON.stringify(results),
+        error: firstError,
+        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
+        'result-file': indexFile,
+        truncated: String(anyTruncated),
+        files: JSON.stringify(entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })))),
+    };
+}
+/** Sets the batch's outputs (the one place they are set). */
+function setBatchOutputs(entries, maxOutputBytes, indexFile) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile));
+}
+/** The batch's result file: each run's place, verdict and own full result file. */
+function writeBatchIndex(file, entries) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const document = {
+        ...batchCounts(entries),
+        runs: entries.map((e) => ({
+            source: runName(e.report),
+            language: e.report.language,
+            success: e.report.result.success,
+            error: e.report.result.error,
+            sessionId: e.report.sessionId,
+            requestId: e.report.requestId,
+            durationMs: e.durationMs,
+            resultFile: e.report.resultFile,
+        })),
+    };
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
+}
+/**
+ * The job summary: a verdict, a table of every run, then a collapsed section per run with
+ * failures first. Sandbox text only ever appears escaped or inside code blocks.
+ */
+function renderBatchSummary(entries, wallTimeMs) {
+    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget);
+        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+            return markdown;
+    }
+    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
+}
+function heading(entries, wallTimeMs) {
+    const { passed, failed, skipped } = batchCounts(entries);
+    const icon = failed === 0 ? '✅' : '❌';
+    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
+    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
+}
+function batch_report_renderWithin(entries, wallTimeMs, budget) {
+    const rows = entries.map((e) => {
+        const { report } = e;
+        const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
+        return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
+    });
+    const ordered = [...entries].sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
+    const texts = ordered.flatMap((e) => [
+        e.report.result.stdout,
+        e.report.result.stderr,
+        e.report.result.errorDetail || e.report.result.error,
+    ]);
+    const shares = shareBudget(texts.map((t) => t.length), budget);
+    const sections = ordered.map((entry, i) => {
+        const { report } = entry;
+        const { result } = report;
+        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+        const title = entry.skipped
+            ? `⏭️ ${escapeHtml(runName(report))} skipped`
+            : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
+        const parts = [];
+        if (!result.success)
+            parts.push(`**Error:** ${inlineText(result.error)}`);
+        const blocks = [
+            ['stdout', result.stdout],
+            ['stderr', result.stderr],
+            ['Error', result.errorDetail || (result.success ? '' : result.error)],
+        ];
+        blocks.forEach(([name, text], k) => {
+            if (!text)
+                return;
+            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
+            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
+        });
+        if (parts.length === 0)
+            parts.push('_No output._');
+        return details(title, parts.join('\n\n'), !result.success && i === 0);
+    });
+    return [
+        heading(entries, wallTimeMs),
+        '',
+        '| Run | Language | Verdict | Duration |',
+        '| --- | --- | --- | --- |',
+        ...rows,
+        '',
+        ...sections.flatMap((s) => [s, '']),
+    ].join('\n');
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/redact.ts
 
 
@@ -18690,7 +19356,7 @@ function redactDeep(value, redact) {
  */
 function buildRunReport(run, env) {
     const result = redactResult(run.result, run.secrets);
-    const resultFile = resultFilePath(env, run.sessionId);
+    const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
     return {
         language: run.language,
         source: run.source,
@@ -18738,6 +19404,250 @@ function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
 /** Whether a session's labels (from GetLabel) say this step created it. */
 function carriesToken(labels, cleanupToken) {
     return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** Kept equal to package.json's version by a test. */
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
+
+;// CONCATENATED MODULE: ./src/run-batch.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
+async function runBatchStep(inputs, runs, env) {
+    // A session from an earlier step is that step's to delete: this one leaves no state for it.
+    const reused = inputs.reuseSessionId;
+    const cleanupToken = reused ? '' : newCleanupToken();
+    if (!reused) {
+        saveState.cleanupToken(cleanupToken);
+        if (!inputs.cleanup)
+            saveState.keepSession();
+    }
+    else {
+        lib_core.setOutput('session-id', reused);
+    }
+    const client = new AgentBayClient({
+        endpoint: inputs.endpoint,
+        apiKey: inputs.apiKey,
+        userAgent: USER_AGENT,
+        onExchange: debugExchange,
+    });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+    const sessions = [];
+    // The post step looks for an unconfirmed create's session only while one may exist.
+    let creates = 0;
+    let uncertain = false;
+    const settle = () => {
+        if (--creates === 0 && !uncertain)
+            saveState.createSettled();
+    };
+    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
+    const started = Date.now();
+    try {
+        const poolSize = Math.min(inputs.parallel, runs.length);
+        lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
+        const outcomes = await runBatch(client, runs, {
+            parallel: inputs.parallel,
+            reuseSessionId: reused || undefined,
+            timeoutS: inputs.timeoutS,
+            create: {
+                imageId: inputs.imageId,
+                labels: sessionLabels(env, cleanupToken, inputs.labels),
+                loginRegionId: inputs.regionId,
+                idleReleaseTimeoutS: inputs.idleTimeoutS,
+            },
+        }, {
+            createStarting: () => {
+                creates++;
+                saveState.createSent();
+            },
+            creating: (request) => guard.creating(request),
+            created: (id) => {
+                guard.created(id);
+                const proof = sessionProof(inputs.apiKey, cleanupToken, id);
+                sessions.push({ id, proof });
+                // Recorded before the session is used, so the post step can always delete it.
+                saveState.batchSessions(sessions);
+                if (sessions.length === 1) {
+                    saveState.sessionId(id, proof);
+                    lib_core.setOutput('session-id', id);
+                }
+                settle();
+                lib_core.info(`Session ${printableId(id)} created.`);
+            },
+            createFailed: settle,
+            createUncertain: () => {
+                uncertain = true;
+                saveState.createUncertain();
+                settle();
+            },
+            stopped: () => guard.cancelled,
+            info: (message) => lib_core.info(message),
+        });
+        if (guard.cancelled)
+            return;
+        // Steps sharing a session must not share result files.
+        const batchKey = `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
+        await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
+    }
+    catch (error) {
+        await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
+            summary: inputs.summary,
+            redact,
+        });
+    }
+    finally {
+        if (!guard.cancelled) {
+            guard.stop();
+            await client.close();
+        }
+    }
+}
+async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
+    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+    const entries = outcomes.map((outcome) => {
+        const judged = judge(outcome);
+        const report = buildRunReport({
+            language: outcome.run.language,
+            source: outcome.run.source,
+            code: outcome.run.code,
+            sessionId: outcome.sessionId,
+            requestId: outcome.requestId,
+            result: judged.result,
+            wallTimeMs: outcome.durationMs,
+            sessionKept: !inputs.cleanup,
+            secrets,
+            resultKey: `${batchKey}-run-${outcome.index + 1}`,
+        }, env);
+        placeInPage(report, judged.location);
+        writeResultFile(report);
+        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
+    });
+    const indexFile = resultFilePath(env, `${batchKey}-batch`);
+    writeBatchIndex(indexFile, entries);
+    const { passed, failed } = batchCounts(entries);
+    for (const { report, skipped } of entries) {
+        const verdict = skipped
+            ? 'skipped'
+            : report.result.success
+                ? 'passed'
+                : `failed: ${report.result.error}`;
+        lib_core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
+    }
+    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
+    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+    }
+    for (const { report, skipped } of entries) {
+        if (skipped || report.result.success)
+            continue;
+        const properties = locationProperties(report.source, report.errorLocation, `${LANGUAGE_NAMES[report.language]} error`);
+        annotate(inputs.failOnError ? 'error' : 'warning', `${runName(report)} failed: ${report.result.error}`, properties);
+    }
+    if (failed > 0) {
+        const message = `${failed} of ${entries.length} runs failed.`;
+        if (inputs.failOnError)
+            fail(message);
+        else
+            annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
+    }
+}
+/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
+function serviceFailure(error) {
+    return {
+        success: false,
+        toolError: false,
+        output: '',
+        stdout: '',
+        stderr: '',
+        error: describeFailure(error),
+        errorDetail: '',
+        results: [],
+        executionTimeS: undefined,
+        executionCount: undefined,
+        format: 'structured',
+        traceId: '',
+    };
+}
+/**
+ * A run's verdict: the code's own, turned round for a block that must fail, and checked
+ * against the expected output a Markdown page gives. `location` is a line of the page that
+ * the failure is about, when it is not a line of the code.
+ */
+function judge(outcome) {
+    const { run } = outcome;
+    if (outcome.skipped)
+        return { result: { ...serviceFailure(''), success: true, error: '' } };
+    if (!outcome.result)
+        return { result: serviceFailure(outcome.serviceError) };
+    const result = outcome.result;
+    if (run.expectError) {
+        return result.success
+            ? {
+                result: {
+                    ...result,
+                    success: false,
+                    error: 'the block is marked expect-error, but it ran without an error',
+                },
+                location: run.source.fenceLine,
+            }
+            : { result: { ...result, success: true, error: '', errorDetail: '' } };
+    }
+    if (result.success && run.expectedOutput) {
+        const printed = result.stdout || result.output;
+        const comparison = compareOutput(run.expectedOutput.text, printed);
+        if (!comparison.matches) {
+            return {
+                result: {
+                    ...result,
+                    success: false,
+                    error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
+                    errorDetail: comparison.diff,
+                },
+                location: run.expectedOutput.line,
+            };
+        }
+    }
+    return { result };
+}
+/** A Markdown block's failing line, moved from the block's lines to the page's. */
+function placeInPage(report, pageLine) {
+    const fence = report.source.fenceLine;
+    if (!fence || report.result.success)
+        return;
+    if (pageLine !== undefined) {
+        report.errorLocation = { line: pageLine, calledFrom: [] };
+    }
+    else if (report.errorLocation) {
+        report.errorLocation = {
+            ...report.errorLocation,
+            line: fence + report.errorLocation.line,
+            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+        };
+    }
+    else {
+        report.errorLocation = { line: fence, calledFrom: [] };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
@@ -19976,13 +20886,9 @@ function nodeLocation(stderr, file) {
     return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
-
 ;// CONCATENATED MODULE: ./src/run.ts
+
+
 
 
 
@@ -20018,6 +20924,9 @@ async function run(env = process.env) {
             for (const form of secretForms(value))
                 lib_core.setSecret(form);
         inputs = readInputs(lib_core.getInput, env);
+        // Several runs: the sandbox reports each file's syntax errors as that run's failure.
+        if (inputs.batch)
+            return await runBatchStep(inputs, inputs.batch, env);
         syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
@@ -20044,41 +20953,52 @@ async function run(env = process.env) {
     lib_core.info(syntax.status === 'ok'
         ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
         : `Syntax not checked on the runner: ${syntax.reason}.`);
-    const cleanupToken = newCleanupToken();
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup)
-        saveState.keepSession();
+    // A session from an earlier step is that step's to delete: this one leaves no state for it.
+    const reused = inputs.reuseSessionId;
+    const cleanupToken = reused ? '' : newCleanupToken();
+    if (!reused) {
+        saveState.cleanupToken(cleanupToken);
+        if (!inputs.cleanup)
+            saveState.keepSession();
+    }
     const client = new AgentBayClient({
         endpoint: inputs.endpoint,
         apiKey: inputs.apiKey,
         userAgent: USER_AGENT,
         onExchange: debugExchange,
     });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
     let sessionId = '';
     const started = Date.now();
     try {
-        lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        // Before the request leaves: a step killed while it is in flight still tells the post
-        // step to look for the session the service may make.
-        saveState.createSent();
-        const creating = client.createSession({
-            imageId: inputs.imageId,
-            labels: sessionLabels(env, cleanupToken, inputs.labels),
-            loginRegionId: inputs.regionId,
-            idleReleaseTimeoutS: inputs.idleTimeoutS,
-        });
-        guard.creating(creating);
-        const created = await creating;
-        sessionId = created.sessionId;
-        guard.created(sessionId);
-        // Recorded before anything else can fail, so the post step can always delete it.
-        saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-        lib_core.setOutput('session-id', sessionId);
-        // The cancellation guard owns the session now, and ends the process.
-        if (guard.cancelled)
-            return;
-        lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
+        if (reused) {
+            sessionId = reused;
+            lib_core.setOutput('session-id', sessionId);
+            lib_core.info(`Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`);
+        }
+        else {
+            lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+            // Before the request leaves: a step killed while it is in flight still tells the post
+            // step to look for the session the service may make.
+            saveState.createSent();
+            const creating = client.createSession({
+                imageId: inputs.imageId,
+                labels: sessionLabels(env, cleanupToken, inputs.labels),
+                loginRegionId: inputs.regionId,
+                idleReleaseTimeoutS: inputs.idleTimeoutS,
+            });
+            guard.creating(creating);
+            const created = await creating;
+            sessionId = created.sessionId;
+            guard.created(sessionId);
+            // Recorded before anything else can fail, so the post step can always delete it.
+            saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
+            lib_core.setOutput('session-id', sessionId);
+            // The cancellation guard owns the session now, and ends the process.
+            if (guard.cancelled)
+                return;
+            lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
+        }
         const { sandbox } = inputs;
         const envs = { ...sandbox.env, ...sandbox.secretEnv };
         await uploadWorkspaceFiles(client, sessionId, sandbox);
@@ -20110,6 +21030,8 @@ async function run(env = process.env) {
             secrets,
             downloads,
             setupOutput: setup?.output,
+            // Steps sharing a session must not share a result file.
+            resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
         }, env);
         await publishRun(inputs, env, report);
     }

@@ -14274,7 +14274,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5158:
+/***/ 1853:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18658,6 +18658,190 @@ function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
+;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
+// comment on the line before a block, invisible when the page renders.
+//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
+//   <!-- run-code: expect-error -->     the block must fail
+//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
+
+const MARKERS = (/* unused pure expression or super */ null && (['skip', 'expect-error', 'expected-output']));
+/** A marker that cannot be honoured; the message names the page and the line. */
+class markdown_blocks_MarkdownBlockError extends Error {
+    line;
+    constructor(page, line, message) {
+        super(`${page}:${line}: ${message}`);
+        this.name = 'MarkdownBlockError';
+        this.line = line;
+    }
+}
+const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
+const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
+/** Every fenced block of a page, with the markers on the lines just before it. */
+function fences(page, text) {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    const out = [];
+    let pending = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const marker = MARKER_LINE.exec(line);
+        if (marker) {
+            const name = (marker[1] ?? '').toLowerCase();
+            if (!MARKERS.includes(name)) {
+                throw new markdown_blocks_MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
+            }
+            pending.push({ marker: name, line: i + 1 });
+            continue;
+        }
+        const open = FENCE_OPEN.exec(line);
+        const fenceChars = open?.[2] ?? '';
+        const info = (open?.[3] ?? '').trim();
+        // A backtick fence's info string cannot contain backticks (that is inline code).
+        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
+            if (line.trim() !== '')
+                pending = [];
+            continue;
+        }
+        const indent = (open[1] ?? '').length;
+        const openLine = i + 1;
+        const body = [];
+        let closed = false;
+        for (i++; i < lines.length; i++) {
+            const inner = lines[i];
+            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
+            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
+                closed = true;
+                break;
+            }
+            // Content loses up to the opening fence's indentation (CommonMark).
+            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
+        }
+        out.push({
+            line: openLine,
+            info,
+            lines: body,
+            unterminated: !closed,
+            markers: pending,
+        });
+        pending = [];
+    }
+    return out;
+}
+/**
+ * The page's runnable blocks in order: fenced blocks whose info string starts with a language
+ * the service runs. Blocks in other languages and plain fences are not run.
+ */
+function markdown_blocks_extractCodeBlocks(page, text) {
+    const blocks = [];
+    let previous;
+    for (const fence of fences(page, text)) {
+        const words = fence.info
+            .replace(/^\{\.?|\}$/g, '')
+            .split(/[\s,]+/)
+            .filter(Boolean);
+        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
+        const has = (marker) => fence.markers.some((m) => m.marker === marker);
+        if (has('expected-output')) {
+            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
+            if (fence.info !== '') {
+                throw new markdown_blocks_MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
+            }
+            if (!previous) {
+                throw new markdown_blocks_MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
+            }
+            if (previous.expectedOutput) {
+                throw new markdown_blocks_MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
+            }
+            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
+            continue;
+        }
+        if (fence.info === '' && fence.markers.length > 0) {
+            // A marker before a plain fence would silently do nothing.
+            const first = fence.markers[0];
+            throw new markdown_blocks_MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
+        }
+        if (!language)
+            continue;
+        const block = {
+            number: blocks.length + 1,
+            line: fence.line,
+            language,
+            info: fence.info,
+            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
+            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+            expectError: has('expect-error'),
+            unterminated: fence.unterminated,
+        };
+        blocks.push(block);
+        previous = block;
+    }
+    return blocks;
+}
+/** Lines to diff exactly; beyond this the diff shows the first difference only. */
+const MAX_DIFF_LINES = 2000;
+/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
+function compareOutput(expected, actual) {
+    const want = normalise(expected);
+    const got = normalise(actual);
+    if (want.join('\n') === got.join('\n'))
+        return { matches: true, diff: '' };
+    return { matches: false, diff: diffLines(want, got) };
+}
+function normalise(text) {
+    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
+    while (lines.length > 0 && lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+function diffLines(want, got) {
+    const header = ['--- expected', '+++ actual'];
+    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
+        let i = 0;
+        while (i < want.length && i < got.length && want[i] === got[i])
+            i++;
+        return [
+            ...header,
+            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
+            ...(i < want.length ? [`-${want[i]}`] : []),
+            ...(i < got.length ? [`+${got[i]}`] : []),
+        ].join('\n');
+    }
+    // Longest common subsequence, filled from the end so the walk below goes forwards.
+    const n = want.length;
+    const m = got.length;
+    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = table[i];
+        const below = table[i + 1];
+        for (let j = m - 1; j >= 0; j--) {
+            row[j] =
+                want[i] === got[j]
+                    ? below[j + 1] + 1
+                    : Math.max(below[j], row[j + 1]);
+        }
+    }
+    const out = [...header];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && want[i] === got[j]) {
+            out.push(` ${want[i]}`);
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
+            out.push(`+${got[j]}`);
+            j++;
+        }
+        else {
+            out.push(`-${want[i]}`);
+            i++;
+        }
+    }
+    return out.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
@@ -18725,7 +18909,7 @@ function workspace_files_patternLines(value) {
         .filter((line) => line !== '' && !line.startsWith('#'));
 }
 /** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function isPattern(line) {
+function workspace_files_isPattern(line) {
     return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
 }
 /**
@@ -19319,11 +19503,16 @@ function parseDownload(value) {
 
 
 
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 const MAX_TIMEOUT_S = 3600;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** Runs one step may make from `file` lines and patterns. */
+const MAX_BATCH_RUNS = 200;
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -19337,11 +19526,20 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source } = readCode(read, env);
-    return {
+    const { code, source, batch } = readCode(read, env);
+    const inputs = {
         code,
         source,
-        language: readLanguage(read('language'), source),
+        // A batch's runs carry their own languages; the first stands for the step.
+        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
+        batch,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
         timeoutS: parseInteger('timeout', read('timeout'), {
             min: 1,
             max: MAX_TIMEOUT_S,
@@ -19373,6 +19571,42 @@ function readInputs(read, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, env),
     };
+    if (batch)
+        refuseSandboxInputsInBatch(inputs);
+    return inputs;
+}
+/**
+ * Several runs in one step do not take the sandbox work environment yet: refused up front
+ * rather than silently ignored.
+ */
+function refuseSandboxInputsInBatch({ sandbox, timeoutS }) {
+    const given = [
+        ['upload', sandbox.upload.length > 0],
+        ['setup', sandbox.setup.trim() !== ''],
+        ['env', Object.keys(sandbox.env).length > 0],
+        ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
+        ['download', sandbox.download.length > 0],
+    ];
+    const name = given.find(([, isGiven]) => isGiven)?.[0];
+    if (name) {
+        throw new InputError(name, 'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps');
+    }
+    if (timeoutS > 60) {
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`);
+    }
+}
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
@@ -19416,11 +19650,28 @@ function readCode(read, env) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
+    const markdown = read('markdown');
+    if (markdown) {
+        if (inline.trim() || file) {
+            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        }
+        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
-    if (file)
-        return readCodeFile(file, env.GITHUB_WORKSPACE || process.cwd());
+    if (file) {
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const lines = patternLines(file);
+        // One plain path is the single run it has always been; anything else is a batch.
+        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
+            return readCodeFile(file, workspace);
+        const batch = readBatch(lines, workspace, read('language'));
+        const first = batch[0];
+        return { code: first.code, source: first.source, batch };
+    }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
@@ -19439,6 +19690,60 @@ function readCodeFile(file, workspace) {
         code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
         source: { kind: 'file', path: resolved.path },
     };
+}
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+const MAX_MARKDOWN_BYTES = (/* unused pure expression or super */ null && (2 * 1024 * 1024));
+/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
+function readMarkdownBlocks(lines, workspace) {
+    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    const runs = [];
+    for (const page of pages) {
+        if (page.size > MAX_MARKDOWN_BYTES) {
+            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+        }
+        const bytes = readFileSync(page.realPath);
+        checkCodeText('markdown', bytes, page.path);
+        let blocks;
+        try {
+            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
+        }
+        catch (error) {
+            if (error instanceof MarkdownBlockError)
+                throw new InputError('markdown', `has a bad marker: ${error.message}`);
+            throw error;
+        }
+        for (const block of blocks) {
+            runs.push({
+                source: { kind: 'file', path: page.path, fenceLine: block.line },
+                language: block.language,
+                code: block.code,
+                group: page.path,
+                skip: block.skip,
+                expectError: block.expectError,
+                expectedOutput: block.expectedOutput,
+            });
+        }
+    }
+    if (runs.length === 0) {
+        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+    }
+    if (runs.length > MAX_BATCH_RUNS) {
+        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
+    }
+    return runs;
+}
+/** Every file the `file` lines name, read and checked, each with its language. */
+function readBatch(lines, workspace, language) {
+    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
+    return files.map((file) => {
+        if (file.size > MAX_CODE_BYTES) {
+            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+        }
+        const bytes = readFileSync(file.realPath);
+        checkCodeText('file', bytes, file.path);
+        const source = { kind: 'file', path: file.path };
+        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
+    });
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -19647,6 +19952,7 @@ const KEYS = {
     cleanupToken: 'cleanup-token',
     sessionId: 'session-id',
     sessionProof: 'session-proof',
+    batchSessions: 'batch-sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
@@ -19660,6 +19966,10 @@ const state_saveState = {
         saveState(KEYS.sessionId, id);
         saveState(KEYS.sessionProof, proof);
     },
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    batchSessions: (sessions) => saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+    createSettled: () => saveState(KEYS.create, ''),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
 };
@@ -19669,10 +19979,32 @@ function readState() {
         cleanupToken: getState(KEYS.cleanupToken),
         sessionId: getState(KEYS.sessionId),
         sessionProof: getState(KEYS.sessionProof),
+        batchSessions: parseSessions(getState(KEYS.batchSessions)),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
         create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
     };
+}
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text) {
+    if (!text)
+        return [];
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(value))
+        return [];
+    return value
+        .filter((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.id === 'string' &&
+        typeof item.proof === 'string')
+        .slice(0, 64)
+        .map(({ id, proof }) => ({ id, proof }));
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -19723,7 +20055,9 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info(`cleanup is false: session ${shownId} is kept.`);
         return;
     }
-    if (!state.sessionId && (state.create === '' || state.create === 'failed')) {
+    if (!state.sessionId &&
+        state.batchSessions.length === 0 &&
+        (state.create === '' || state.create === 'failed')) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
@@ -19764,6 +20098,10 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
 }
 async function deleteOwn(client, apiKey, state, limits) {
     const { sessionId, cleanupToken } = state;
+    if (state.batchSessions.length > 0) {
+        await deleteBatch(client, apiKey, state, limits);
+        return;
+    }
     if (sessionId) {
         if (state.deletedByMain) {
             info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
@@ -19777,9 +20115,34 @@ async function deleteOwn(client, apiKey, state, limits) {
         }
         return;
     }
-    // The create may still complete: labels are eventually consistent and the service may
-    // finish a create late, so look again for a while.
-    const handled = new Set();
+    await searchByLabel(client, state, new Set(), limits);
+}
+/**
+ * A batch's sessions, side by side, each checked like a single saved one; then, when one of
+ * its creates was never confirmed, the label search for what that create may have made.
+ */
+async function deleteBatch(client, apiKey, state, limits) {
+    const { cleanupToken } = state;
+    const handled = new Set(state.batchSessions.map((s) => s.id));
+    await Promise.all(state.batchSessions.map(async ({ id, proof }) => {
+        if (state.deletedByMain) {
+            info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
+        }
+        else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
+            await deleteOne(client, id);
+        }
+        else {
+            await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
+        }
+    }));
+    if (state.create === 'sent' || state.create === 'unknown') {
+        await searchByLabel(client, state, handled, limits);
+    }
+}
+/** The create may still complete: labels are eventually consistent and the service may
+ * finish a create late, so look again for a while. */
+async function searchByLabel(client, state, handled, limits) {
+    const { cleanupToken } = state;
     const until = Date.now() + limits.searchWindowMs;
     info(`The main step could not confirm its session (${state.create === 'sent' ? 'it ended while the create was in flight' : 'the create went unanswered'}); looking for it by its label for up to ${Math.round(limits.searchWindowMs / 1000)} s …`);
     for (;;) {
@@ -19861,7 +20224,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5158);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1853);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

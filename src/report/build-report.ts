@@ -19,6 +19,8 @@ export interface FinishedRun extends ReportedCode {
   downloads?: { dir: string; files: string[] };
   /** What `setup` printed. */
   setupOutput?: string;
+  /** Names the result file when one session has several runs (default: the session id). */
+  resultKey?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface FinishedRun extends ReportedCode {
  */
 export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunReport {
   const result = redactResult(run.result, run.secrets);
-  const resultFile = resultFilePath(env, run.sessionId);
+  const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
   return {
     language: run.language,
     source: run.source,

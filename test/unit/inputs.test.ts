@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { canonicalLanguage } from '../../src/agentbay/language.ts';
 import {
@@ -6,6 +9,7 @@ import {
   parseEndpoint,
   parseInteger,
   parseLabels,
+  readInputs,
 } from '../../src/inputs.ts';
 
 describe('parseEndpoint', () => {
@@ -99,5 +103,34 @@ describe('scalars', () => {
       'java',
     ]);
     expect(canonicalLanguage('ruby')).toBeUndefined();
+  });
+});
+
+describe('several files with the sandbox work environment', () => {
+  const workspace = mkdtempSync(path.join(tmpdir(), 'inputs-batch-'));
+  writeFileSync(path.join(workspace, 'a.py'), 'print(1)\n');
+  writeFileSync(path.join(workspace, 'b.py'), 'print(2)\n');
+  const env = { GITHUB_WORKSPACE: workspace, AGENTBAY_API_KEY: 'akm-test-key-1234' };
+  const reader =
+    (given: Record<string, string>) =>
+    (name: string): string =>
+      given[name] ?? '';
+
+  it('accepts several files on their own', () => {
+    const inputs = readInputs(reader({ file: 'a.py\nb.py' }), env);
+    expect(inputs.batch?.map((run) => run.source)).toHaveLength(2);
+  });
+
+  it.each([
+    ['upload', { upload: 'a.py' }],
+    ['setup', { setup: 'pip install x' }],
+    ['env', { env: 'A=1' }],
+    ['secret-env', { 'secret-env': 'TOKEN=abcdefgh' }],
+    ['download', { download: 'out.txt' }],
+    ['timeout', { timeout: '120' }],
+  ])('refuses %s, naming it, instead of ignoring it', (name, given) => {
+    expect(() => readInputs(reader({ file: 'a.py\nb.py', ...given }), env)).toThrow(
+      new RegExp(`^Input '${name}' `),
+    );
   });
 });

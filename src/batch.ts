@@ -1,0 +1,218 @@
+// Runs a batch of code runs over a small pool of sessions: with parallel 1 they share one
+// session in order; with N, up to N sessions take the next run as they become free. A create
+// refused while this step already holds a session is taken for the account's concurrent-session
+// quota (its exact answer is undocumented) and retried with backoff; the runs are never lost.
+import type { CreateSessionParams } from './agentbay/client.ts';
+import { AgentBayError, isSessionGone } from './agentbay/errors.ts';
+import type { CodeRunResult } from './agentbay/run-code-result.ts';
+import type { PlannedRun } from './inputs.ts';
+
+/** The part of the client a batch uses. */
+export interface BatchClient {
+  createSession(params: CreateSessionParams): Promise<{ sessionId: string; requestId: string }>;
+  runCode(
+    sessionId: string,
+    params: { code: string; language: PlannedRun['language']; timeoutS: number },
+  ): Promise<{ result: CodeRunResult; requestId: string }>;
+}
+
+/** What happened to one run. */
+export interface BatchOutcome {
+  run: PlannedRun;
+  /** 0-based position in the batch. */
+  index: number;
+  sessionId: string;
+  requestId: string;
+  /** The code's result; undefined when the service failed before the code could report. */
+  result?: CodeRunResult;
+  /** The service failure that kept the run from finishing (not the code's own error). */
+  serviceError?: unknown;
+  /** Not run: marked skip. */
+  skipped?: boolean;
+  durationMs: number;
+}
+
+export interface BatchHooks {
+  /** A create is about to be sent (recorded first, so a step killed meanwhile still knows). */
+  createStarting(): void;
+  /** A create was sent (for cancellation: it may still answer). */
+  creating(request: Promise<{ sessionId: string }>): void;
+  /** A create ended without a session, provably (the service refused it). */
+  createFailed(): void;
+  /** A session exists; called before it is used, so it can be recorded for the post step. */
+  created(sessionId: string): void;
+  /** A create went unanswered: the service may have made a session anyway. */
+  createUncertain(): void;
+  /** True once the step is cancelled: start nothing new. */
+  stopped(): boolean;
+  /** Progress for the log. */
+  info(message: string): void;
+  /** Waits; injectable so tests of the policy need not. */
+  sleep?(ms: number): Promise<void>;
+}
+
+export interface BatchOptions {
+  parallel: number;
+  /** Run everything in this session of an earlier step instead of creating any. */
+  reuseSessionId?: string;
+  create: CreateSessionParams;
+  timeoutS: number;
+}
+
+/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
+export const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
+
+/**
+ * Runs every run and returns their outcomes in batch order. Throws only when no session at
+ * all could be created (the first create's error), as a single run's step would.
+ */
+export async function runBatch(
+  client: BatchClient,
+  runs: readonly PlannedRun[],
+  options: BatchOptions,
+  hooks: BatchHooks,
+): Promise<BatchOutcome[]> {
+  const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
+  // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
+  const queue: Array<Array<{ run: PlannedRun; index: number }>> = [];
+  const byGroup = new Map<string, Array<{ run: PlannedRun; index: number }>>();
+  runs.forEach((run, index) => {
+    const existing = run.group === undefined ? undefined : byGroup.get(run.group);
+    if (existing) return void existing.push({ run, index });
+    const unit = [{ run, index }];
+    queue.push(unit);
+    if (run.group !== undefined) byGroup.set(run.group, unit);
+  });
+  const outcomes: BatchOutcome[] = [];
+  let alive = 0;
+  let firstCreateError: unknown;
+  const inFlight = new Set<Promise<unknown>>();
+  const workers = Math.max(1, Math.min(options.parallel, queue.length));
+
+  const createSession = async (): Promise<string | undefined> => {
+    for (let attempt = 0; ; attempt++) {
+      if (queue.length === 0 || hooks.stopped()) return undefined;
+      hooks.createStarting();
+      const request = client.createSession(options.create);
+      hooks.creating(request);
+      const settled = request.then(
+        () => undefined,
+        () => undefined,
+      );
+      inFlight.add(settled);
+      void settled.then(() => inFlight.delete(settled));
+      try {
+        const { sessionId } = await request;
+        hooks.created(sessionId);
+        alive++;
+        return sessionId;
+      } catch (error) {
+        if (error instanceof AgentBayError && !error.outcomeUnknown) hooks.createFailed();
+        else hooks.createUncertain();
+        // Creates sent together: a refusal may arrive before the siblings' sessions do.
+        if (isQuotaRefusal(error) && alive === 0) {
+          await Promise.all([...inFlight].filter((p) => p !== settled));
+        }
+        if (!isQuotaRefusal(error) || alive === 0) {
+          firstCreateError ??= error;
+          if (alive > 0) {
+            hooks.info(
+              `A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`,
+            );
+          }
+          return undefined;
+        }
+        const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
+        hooks.info(
+          `A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`,
+        );
+        // In slices, so a worker waiting for quota stops as soon as the others took every run.
+        const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
+        while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
+          await sleep(Math.min(250, until - Date.now()));
+        }
+      }
+    }
+  };
+
+  const worker = async (): Promise<void> => {
+    let sessionId = options.reuseSessionId || (await createSession());
+    while (sessionId && queue.length > 0 && !hooks.stopped()) {
+      const unit = queue.shift() as Array<{ run: PlannedRun; index: number }>;
+      for (const next of unit) {
+        if (!sessionId || hooks.stopped()) {
+          outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            serviceError: firstCreateError ?? new Error('the run was not started'),
+            durationMs: 0,
+          });
+          continue;
+        }
+        if (next.run.skip) {
+          outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
+          continue;
+        }
+        const started = Date.now();
+        try {
+          const answer = await client.runCode(sessionId, {
+            code: next.run.code,
+            language: next.run.language,
+            timeoutS: options.timeoutS,
+          });
+          outcomes.push({
+            ...next,
+            sessionId,
+            requestId: answer.requestId,
+            result: answer.result,
+            durationMs: Date.now() - started,
+          });
+        } catch (error) {
+          outcomes.push({
+            ...next,
+            sessionId,
+            requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+            serviceError: error,
+            durationMs: Date.now() - started,
+          });
+          if (isSessionGone(error) && !options.reuseSessionId) {
+            // The session went away (idle release, deleted elsewhere): take a fresh one.
+            alive--;
+            sessionId = await createSession();
+          }
+        }
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: workers }, () => worker()));
+  if (outcomes.length === 0 && firstCreateError !== undefined) throw firstCreateError;
+  // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
+  for (const next of queue.splice(0).flat()) {
+    outcomes.push({
+      ...next,
+      sessionId: '',
+      requestId: '',
+      serviceError: firstCreateError ?? new Error('the run was not started'),
+      durationMs: 0,
+    });
+  }
+  return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/**
+ * A create refused by the service (an answer, not a lost connection) that is not about the
+ * key. Sent while this step's other sessions are alive, it is taken for the quota.
+ */
+export function isQuotaRefusal(error: unknown): boolean {
+  if (!(error instanceof AgentBayError) || error.kind !== 'api') return false;
+  if (error.httpStatus === 401 || error.httpStatus === 403) return false;
+  return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(
+    error.code ?? '',
+  );
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

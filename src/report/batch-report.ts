@@ -1,0 +1,204 @@
+// Reporting for a batch (several runs in one step): the outputs, the summary with one table
+// and a collapsed section per run (failures first), and the index result file.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describeLocation } from './error-location.ts';
+import { setOutputs } from './outputs.ts';
+import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
+import type { RunReport } from './run-report.ts';
+import { SUMMARY_MAX_BYTES, SUMMARY_TEXT_BUDGET } from './summary.ts';
+import { shareBudget, truncateMiddle } from './truncate.ts';
+import { LANGUAGE_NAMES } from './verdict.ts';
+
+/** One run of the batch as reported: its report, and how long it took end to end. */
+export interface BatchEntry {
+  report: RunReport;
+  durationMs: number;
+  /** Not run (a Markdown block marked skip): neither passed nor failed. */
+  skipped?: boolean;
+}
+
+/** A file's path; a Markdown block as `page.md:line`. */
+export function runName(report: RunReport): string {
+  const { source } = report;
+  if (source.kind !== 'file') return 'inline code';
+  return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
+}
+
+export function batchCounts(entries: readonly BatchEntry[]): {
+  passed: number;
+  failed: number;
+  skipped: number;
+} {
+  const skipped = entries.filter((e) => e.skipped).length;
+  const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
+  return { passed: entries.length - skipped - failed, failed, skipped };
+}
+
+/**
+ * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
+ * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
+ */
+export function buildBatchOutputs(
+  entries: readonly BatchEntry[],
+  maxOutputBytes: number,
+  indexFile: string,
+): Record<string, string> {
+  const { passed, failed } = batchCounts(entries);
+  const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
+  // Room for the JSON around the texts: names, flags and escapes.
+  const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
+  const shares = shareBudget(
+    texts.map((t) => t.length),
+    Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead),
+  );
+  let anyTruncated = false;
+  const results = entries.map((entry, i) => {
+    const { result } = entry.report;
+    const note = `the full text is in ${entry.report.resultFile}`;
+    const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
+    const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
+    const truncated = output.truncated || error.truncated;
+    anyTruncated ||= truncated;
+    return {
+      source: runName(entry.report),
+      language: entry.report.language,
+      success: result.success,
+      skipped: entry.skipped === true,
+      output: output.text,
+      error: error.text,
+      executionTime: result.executionTimeS ?? null,
+      truncated,
+    };
+  });
+  const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
+  const firstError = firstFailure
+    ? truncateMiddle(
+        `${runName(firstFailure.report)}: ${firstFailure.report.result.error}`,
+        Math.floor(maxOutputBytes / 8),
+        `the full text is in ${firstFailure.report.resultFile}`,
+      ).text
+    : '';
+  return {
+    success: String(failed === 0),
+    passed: String(passed),
+    failed: String(failed),
+    results: JSON.stringify(results),
+    error: firstError,
+    'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
+    'result-file': indexFile,
+    truncated: String(anyTruncated),
+    files: JSON.stringify(
+      entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+    ),
+  };
+}
+
+/** Sets the batch's outputs (the one place they are set). */
+export function setBatchOutputs(
+  entries: readonly BatchEntry[],
+  maxOutputBytes: number,
+  indexFile: string,
+): void {
+  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile));
+}
+
+/** The batch's result file: each run's place, verdict and own full result file. */
+export function writeBatchIndex(file: string, entries: readonly BatchEntry[]): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const document = {
+    ...batchCounts(entries),
+    runs: entries.map((e) => ({
+      source: runName(e.report),
+      language: e.report.language,
+      success: e.report.result.success,
+      error: e.report.result.error,
+      sessionId: e.report.sessionId,
+      requestId: e.report.requestId,
+      durationMs: e.durationMs,
+      resultFile: e.report.resultFile,
+    })),
+  };
+  writeFileSync(file, JSON.stringify(document, null, 2) + '\n');
+}
+
+/**
+ * The job summary: a verdict, a table of every run, then a collapsed section per run with
+ * failures first. Sandbox text only ever appears escaped or inside code blocks.
+ */
+export function renderBatchSummary(entries: readonly BatchEntry[], wallTimeMs: number): string {
+  for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+    const markdown = renderWithin(entries, wallTimeMs, budget);
+    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
+  }
+  return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
+}
+
+function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
+  const { passed, failed, skipped } = batchCounts(entries);
+  const icon = failed === 0 ? '✅' : '❌';
+  const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
+  const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+  return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
+}
+
+function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget: number): string {
+  const rows = entries.map((e) => {
+    const { report } = e;
+    const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
+    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
+  });
+  const ordered = [...entries].sort(
+    (a, b) => Number(a.report.result.success) - Number(b.report.result.success),
+  );
+  const texts = ordered.flatMap((e) => [
+    e.report.result.stdout,
+    e.report.result.stderr,
+    e.report.result.errorDetail || e.report.result.error,
+  ]);
+  const shares = shareBudget(
+    texts.map((t) => t.length),
+    budget,
+  );
+  const sections = ordered.map((entry, i) => {
+    const { report } = entry;
+    const { result } = report;
+    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    const title = entry.skipped
+      ? `⏭️ ${escapeHtml(runName(report))} skipped`
+      : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
+          result.success ? '' : ` failed${escapeHtml(where)}`
+        }`;
+    const parts: string[] = [];
+    if (!result.success) parts.push(`**Error:** ${inlineText(result.error)}`);
+    const blocks: Array<[string, string]> = [
+      ['stdout', result.stdout],
+      ['stderr', result.stderr],
+      ['Error', result.errorDetail || (result.success ? '' : result.error)],
+    ];
+    blocks.forEach(([name, text], k) => {
+      if (!text) return;
+      const fitted = truncateMiddle(
+        text,
+        shares[3 * i + k] ?? 0,
+        'the full text is in the result file',
+      );
+      parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
+    });
+    if (parts.length === 0) parts.push('_No output._');
+    return details(title, parts.join('\n\n'), !result.success && i === 0);
+  });
+  return [
+    heading(entries, wallTimeMs),
+    '',
+    '| Run | Language | Verdict | Duration |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+    ...sections.flatMap((s) => [s, '']),
+  ].join('\n');
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,267 @@
+import { randomBytes } from 'node:crypto';
+import * as core from '@actions/core';
+import { AgentBayClient } from './agentbay/client.ts';
+import type { CodeRunResult } from './agentbay/run-code-result.ts';
+import { runBatch, type BatchOutcome } from './batch.ts';
+import { guardSession } from './cancellation.ts';
+import { debugExchange, describeFailure, failureReport } from './failure.ts';
+import type { ActionInputs, PlannedRun } from './inputs.ts';
+import { publishFailure } from './publish.ts';
+import { annotate, fail, locationProperties } from './report/annotations.ts';
+import {
+  batchCounts,
+  renderBatchSummary,
+  runName,
+  setBatchOutputs,
+  writeBatchIndex,
+  type BatchEntry,
+} from './report/batch-report.ts';
+import { buildRunReport } from './report/build-report.ts';
+import type { RunReport } from './report/run-report.ts';
+import { compareOutput } from './markdown-blocks.ts';
+import { writeResultFile, resultFilePath } from './report/result-file.ts';
+import { LANGUAGE_NAMES } from './report/verdict.ts';
+import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { saveState, type SavedSession } from './state.ts';
+import { sessionProof } from './ownership.ts';
+import { printableId } from './printable-id.ts';
+import { makeRedactor } from './secrets.ts';
+import { USER_AGENT } from './version.ts';
+
+/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
+export async function runBatchStep(
+  inputs: ActionInputs,
+  runs: readonly PlannedRun[],
+  env: NodeJS.ProcessEnv,
+): Promise<void> {
+  // A session from an earlier step is that step's to delete: this one leaves no state for it.
+  const reused = inputs.reuseSessionId;
+  const cleanupToken = reused ? '' : newCleanupToken();
+  if (!reused) {
+    saveState.cleanupToken(cleanupToken);
+    if (!inputs.cleanup) saveState.keepSession();
+  } else {
+    core.setOutput('session-id', reused);
+  }
+
+  const client = new AgentBayClient({
+    endpoint: inputs.endpoint,
+    apiKey: inputs.apiKey,
+    userAgent: USER_AGENT,
+    onExchange: debugExchange,
+  });
+  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+  const sessions: SavedSession[] = [];
+  // The post step looks for an unconfirmed create's session only while one may exist.
+  let creates = 0;
+  let uncertain = false;
+  const settle = (): void => {
+    if (--creates === 0 && !uncertain) saveState.createSettled();
+  };
+  const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
+  const started = Date.now();
+  try {
+    const poolSize = Math.min(inputs.parallel, runs.length);
+    core.info(
+      `Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`,
+    );
+    const outcomes = await runBatch(
+      client,
+      runs,
+      {
+        parallel: inputs.parallel,
+        reuseSessionId: reused || undefined,
+        timeoutS: inputs.timeoutS,
+        create: {
+          imageId: inputs.imageId,
+          labels: sessionLabels(env, cleanupToken, inputs.labels),
+          loginRegionId: inputs.regionId,
+          idleReleaseTimeoutS: inputs.idleTimeoutS,
+        },
+      },
+      {
+        createStarting: () => {
+          creates++;
+          saveState.createSent();
+        },
+        creating: (request) => guard.creating(request),
+        created: (id) => {
+          guard.created(id);
+          const proof = sessionProof(inputs.apiKey, cleanupToken, id);
+          sessions.push({ id, proof });
+          // Recorded before the session is used, so the post step can always delete it.
+          saveState.batchSessions(sessions);
+          if (sessions.length === 1) {
+            saveState.sessionId(id, proof);
+            core.setOutput('session-id', id);
+          }
+          settle();
+          core.info(`Session ${printableId(id)} created.`);
+        },
+        createFailed: settle,
+        createUncertain: () => {
+          uncertain = true;
+          saveState.createUncertain();
+          settle();
+        },
+        stopped: () => guard.cancelled,
+        info: (message) => core.info(message),
+      },
+    );
+    if (guard.cancelled) return;
+    // Steps sharing a session must not share result files.
+    const batchKey = `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`;
+    await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
+  } catch (error) {
+    await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
+      summary: inputs.summary,
+      redact,
+    });
+  } finally {
+    if (!guard.cancelled) {
+      guard.stop();
+      await client.close();
+    }
+  }
+}
+
+async function publishBatch(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  outcomes: readonly BatchOutcome[],
+  wallTimeMs: number,
+  batchKey: string,
+): Promise<void> {
+  const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+  const entries: BatchEntry[] = outcomes.map((outcome) => {
+    const judged = judge(outcome);
+    const report = buildRunReport(
+      {
+        language: outcome.run.language,
+        source: outcome.run.source,
+        code: outcome.run.code,
+        sessionId: outcome.sessionId,
+        requestId: outcome.requestId,
+        result: judged.result,
+        wallTimeMs: outcome.durationMs,
+        sessionKept: !inputs.cleanup,
+        secrets,
+        resultKey: `${batchKey}-run-${outcome.index + 1}`,
+      },
+      env,
+    );
+    placeInPage(report, judged.location);
+    writeResultFile(report);
+    return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
+  });
+
+  const indexFile = resultFilePath(env, `${batchKey}-batch`);
+  writeBatchIndex(indexFile, entries);
+  const { passed, failed } = batchCounts(entries);
+  for (const { report, skipped } of entries) {
+    const verdict = skipped
+      ? 'skipped'
+      : report.result.success
+        ? 'passed'
+        : `failed: ${report.result.error}`;
+    core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
+  }
+  core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
+  setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
+  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+  }
+  for (const { report, skipped } of entries) {
+    if (skipped || report.result.success) continue;
+    const properties = locationProperties(
+      report.source,
+      report.errorLocation,
+      `${LANGUAGE_NAMES[report.language]} error`,
+    );
+    annotate(
+      inputs.failOnError ? 'error' : 'warning',
+      `${runName(report)} failed: ${report.result.error}`,
+      properties,
+    );
+  }
+  if (failed > 0) {
+    const message = `${failed} of ${entries.length} runs failed.`;
+    if (inputs.failOnError) fail(message);
+    else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
+  }
+}
+
+/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
+function serviceFailure(error: unknown): CodeRunResult {
+  return {
+    success: false,
+    toolError: false,
+    output: '',
+    stdout: '',
+    stderr: '',
+    error: describeFailure(error),
+    errorDetail: '',
+    results: [],
+    executionTimeS: undefined,
+    executionCount: undefined,
+    format: 'structured',
+    traceId: '',
+  };
+}
+
+/**
+ * A run's verdict: the code's own, turned round for a block that must fail, and checked
+ * against the expected output a Markdown page gives. `location` is a line of the page that
+ * the failure is about, when it is not a line of the code.
+ */
+function judge(outcome: BatchOutcome): { result: CodeRunResult; location?: number } {
+  const { run } = outcome;
+  if (outcome.skipped) return { result: { ...serviceFailure(''), success: true, error: '' } };
+  if (!outcome.result) return { result: serviceFailure(outcome.serviceError) };
+  const result = outcome.result;
+  if (run.expectError) {
+    return result.success
+      ? {
+          result: {
+            ...result,
+            success: false,
+            error: 'the block is marked expect-error, but it ran without an error',
+          },
+          location: run.source.fenceLine,
+        }
+      : { result: { ...result, success: true, error: '', errorDetail: '' } };
+  }
+  if (result.success && run.expectedOutput) {
+    const printed = result.stdout || result.output;
+    const comparison = compareOutput(run.expectedOutput.text, printed);
+    if (!comparison.matches) {
+      return {
+        result: {
+          ...result,
+          success: false,
+          error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
+          errorDetail: comparison.diff,
+        },
+        location: run.expectedOutput.line,
+      };
+    }
+  }
+  return { result };
+}
+
+/** A Markdown block's failing line, moved from the block's lines to the page's. */
+function placeInPage(report: RunReport, pageLine: number | undefined): void {
+  const fence = report.source.fenceLine;
+  if (!fence || report.result.success) return;
+  if (pageLine !== undefined) {
+    report.errorLocation = { line: pageLine, calledFrom: [] };
+  } else if (report.errorLocation) {
+    report.errorLocation = {
+      ...report.errorLocation,
+      line: fence + report.errorLocation.line,
+      calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+    };
+  } else {
+    report.errorLocation = { line: fence, calledFrom: [] };
+  }
+}
