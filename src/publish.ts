@@ -148,11 +148,7 @@ export async function publishFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = {
-    ...failure,
-    message: options.redact(failure.message),
-    detail: options.redact(failure.detail),
-  };
+  const clean = redactFailure(failure, options.redact);
   setOutputs(failureOutputs(clean.message));
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
@@ -164,13 +160,13 @@ export async function publishInputFailure(
   env: NodeJS.ProcessEnv,
   options: FailureOptions,
 ): Promise<void> {
-  const clean = {
-    ...failure,
-    message: options.redact(failure.message),
-    detail: options.redact(failure.detail),
-  };
+  const clean = redactFailure(failure, options.redact);
   core.setFailed(clean.message);
   await writeFailureSummary(clean, env, options);
+}
+
+function redactFailure(failure: FailureReport, redact: Redactor): FailureReport {
+  return { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
 }
 
 async function writeFailureSummary(

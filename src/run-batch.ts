@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import { AgentBayClient } from './agentbay/client.ts';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
-import { guardSession } from './cancellation.ts';
-import { debugExchange, describeFailure, failureReport } from './failure.ts';
+import { describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
 import { publishFailure } from './publish.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
@@ -21,12 +19,12 @@ import type { RunReport } from './report/run-report.ts';
 import { compareOutput } from './markdown-blocks.ts';
 import { writeResultFile, resultFilePath } from './report/result-file.ts';
 import { LANGUAGE_NAMES } from './report/verdict.ts';
-import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { sessionLabels } from './session-labels.ts';
 import { saveState, type SavedSession } from './state.ts';
+import { startStepSession } from './step-session.ts';
 import { sessionProof } from './ownership.ts';
 import { printableId } from './printable-id.ts';
 import { makeRedactor } from './secrets.ts';
-import { USER_AGENT } from './version.ts';
 
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 export async function runBatchStep(
@@ -34,23 +32,8 @@ export async function runBatchStep(
   runs: readonly PlannedRun[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
-  // A session from an earlier step is that step's to delete: this one leaves no state for it.
-  const reused = inputs.reuseSessionId;
-  const cleanupToken = reused ? '' : newCleanupToken();
-  if (!reused) {
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup) saveState.keepSession();
-  } else {
-    core.setOutput('session-id', reused);
-  }
-
-  const client = new AgentBayClient({
-    endpoint: inputs.endpoint,
-    apiKey: inputs.apiKey,
-    userAgent: USER_AGENT,
-    onExchange: debugExchange,
-  });
-  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+  const { cleanupToken, reused, client, guard } = startStepSession(inputs);
+  if (reused) core.setOutput('session-id', reused);
   const sessions: SavedSession[] = [];
   // The post step looks for an unconfirmed create's session only while one may exist.
   let creates = 0;

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
-import { AgentBayClient } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
-import { guardSession } from './cancellation.ts';
-import { debugExchange, failureReport } from './failure.ts';
+import { failureReport } from './failure.ts';
 import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { runBatchStep } from './run-batch.ts';
@@ -12,7 +10,7 @@ import { downloadDir, resultFilePath } from './report/result-file.ts';
 import { sessionProof } from './ownership.ts';
 import { printableId } from './printable-id.ts';
 import { makeRedactor, secretForms } from './secrets.ts';
-import { newCleanupToken, sessionLabels } from './session-labels.ts';
+import { sessionLabels } from './session-labels.ts';
 import { readSecretEnv } from './sandbox-inputs.ts';
 import { runUserCode } from './sandbox/code-runner.ts';
 import {
@@ -25,7 +23,7 @@ import {
 } from './sandbox/work-environment.ts';
 import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
-import { USER_AGENT } from './version.ts';
+import { startStepSession } from './step-session.ts';
 
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
@@ -71,21 +69,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
       : `Syntax not checked on the runner: ${syntax.reason}.`,
   );
 
-  // A session from an earlier step is that step's to delete: this one leaves no state for it.
-  const reused = inputs.reuseSessionId;
-  const cleanupToken = reused ? '' : newCleanupToken();
-  if (!reused) {
-    saveState.cleanupToken(cleanupToken);
-    if (!inputs.cleanup) saveState.keepSession();
-  }
-
-  const client = new AgentBayClient({
-    endpoint: inputs.endpoint,
-    apiKey: inputs.apiKey,
-    userAgent: USER_AGENT,
-    onExchange: debugExchange,
-  });
-  const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+  const { cleanupToken, reused, client, guard } = startStepSession(inputs);
   let sessionId = '';
   const started = Date.now();
   try {

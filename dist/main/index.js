@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(94559);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45327);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 94559:
+/***/ 45327:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14299,82 +14299,6 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __nccwpck_require__(70819);
-// EXTERNAL MODULE: ./src/undici.ts
-var undici = __nccwpck_require__(67351);
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
-const MIN_BASE64_CORE_CHARS = 8;
-/**
- * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
- * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
- * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
- * depends only on the secret, so the secret is found inside a longer encoded string such as
- * `Bearer <key>`). The runner's masker knows only the first form.
- */
-function secretForms(secret) {
-    if (secret.length < MIN_SECRET_CHARS)
-        return [];
-    const forms = new Set([
-        secret,
-        encodeURIComponent(secret),
-        (0,external_node_querystring_.escape)(secret),
-        lowerHex(encodeURIComponent(secret)),
-        JSON.stringify(secret).slice(1, -1),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
-        secret
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/"/g, '&quot;')
-            .replace(/'/g, '&#39;'),
-    ]);
-    const bytes = Buffer.from(secret, 'utf8');
-    for (let offset = 0; offset < 3; offset++) {
-        const core = base64Core(bytes, offset);
-        if (core.length >= MIN_BASE64_CORE_CHARS) {
-            forms.add(core);
-            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
-        }
-    }
-    // Longest first: a form that contains another is replaced whole.
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-/**
- * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
- * into a 3-byte group: the first group (shared with what precedes) and the last partial one
- * (shared with what follows) are left out.
- */
-function base64Core(bytes, offset) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-    const start = offset === 0 ? 0 : 4;
-    const end = Math.floor((offset + bytes.length) / 3) * 4;
-    return end > start ? encoded.slice(start, end) : '';
-}
-function lowerHex(text) {
-    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-function makeRedactor(secrets) {
-    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    if (forms.length === 0)
-        return (text) => text;
-    return (text) => {
-        let out = text;
-        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-        for (const form of forms)
-            if (out.includes(form))
-                out = out.split(form).join('***');
-        return out;
-    };
-}
-function redactText(text, secrets) {
-    return makeRedactor(secrets)(text);
-}
-
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
 class AgentBayError extends Error {
     kind;
@@ -14431,1152 +14355,6 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
-;// CONCATENATED MODULE: ./src/agentbay/memory.ts
-
-
-/** Past this many characters, a response is worth a collection between decoding stages. */
-const LARGE_TEXT = 16 * 1024 * 1024;
-let collect;
-/**
- * Frees the copies of a large response that the stage before left behind (the raw bytes,
- * the JSON text, the envelope), before the next stage makes its own. V8 would free them in
- * time, but with gigabytes of heap room it lets several 100 MB copies pile up first, and
- * peak memory is what a runner runs out of. Only ever called for large responses.
- */
-function releaseLargeCopies() {
-    if (!collect) {
-        external_node_v8_default().setFlagsFromString('--expose-gc');
-        collect = external_node_vm_default().runInNewContext('gc');
-    }
-    collect();
-}
-/**
- * Makes a string built from pieces one string now, in place (V8 rewrites it), so the
- * pieces can be freed before anything else copies the text.
- */
-function flatten(text) {
-    text.indexOf('\u0000');
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/retry.ts
-
-const DEFAULT_RETRY = {
-    maxAttempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 4_000,
-    totalBudgetMs: 20_000,
-};
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'Throttling.User',
-    'Throttling.Api',
-    'ServiceUnavailable',
-]);
-function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
-        return false;
-    if (error.notSent)
-        return true;
-    if (policy === 'unsent-only')
-        return false;
-    if (error.kind === 'transport')
-        return true;
-    const status = error.httpStatus ?? 0;
-    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
-}
-/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** A retry with less time than this left in the budget would only fail again. */
-const MIN_RETRY_MS = 250;
-/**
- * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
- * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
- * instead of running its full timeout from wherever the budget happened to be.
- */
-async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
-            return await attempt(n, left);
-        }
-        catch (error) {
-            const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
-            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
-            }
-            await sleep(delay);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
-
-
-/** The POP API version every AgentBay action is served under. */
-const API_VERSION = '2025-05-06';
-/** `YYYY-MM-DDTHH:mm:ssZ`, the POP timestamp format (no milliseconds). */
-function popTimestamp(date) {
-    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-/** A 64-character hex nonce, the same shape the SDK sends. */
-function newNonce() {
-    return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_crypto_.randomBytes)(32)).digest('hex');
-}
-/**
- * Builds one AgentBay RPC request exactly as the official SDK puts it on the wire:
- * the common query fields in the SDK's order, `x-acs-*` headers, and a form body encoded
- * with node:querystring (space as %20, like the SDK) with its fields in sorted order.
- */
-function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
-    const query = (0,external_node_querystring_.stringify)({
-        Action: call.action,
-        Format: 'json',
-        Version: API_VERSION,
-        Timestamp: popTimestamp(now),
-        SignatureNonce: nonce,
-        ...call.query,
-    });
-    const form = {};
-    for (const key of Object.keys(call.form).sort()) {
-        const value = call.form[key];
-        if (value !== undefined)
-            form[key] = String(value);
-    }
-    return {
-        path: `/?${query}`,
-        headers: {
-            'x-acs-version': API_VERSION,
-            'x-acs-action': call.action,
-            'user-agent': call.userAgent,
-            'content-type': 'application/x-www-form-urlencoded',
-        },
-        body: (0,external_node_querystring_.stringify)(form),
-    };
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
-
-/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
-const MAX_ERROR_CHARS = 1_000;
-/**
- * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
- * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
- * thousand levels.
- */
-const MAX_RESULT_DEPTH = 64;
-/**
- * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
- * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
- * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
- * shape; result items as JSON strings or objects; camelCase or snake_case keys.
- */
-function parseRunCodeData(data) {
-    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
-    if (typeof envelope === 'string') {
-        envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
-    }
-    const toolError = isObject(envelope) && envelope.isError === true;
-    const text = contentText(envelope);
-    const payload = decodePayload(text);
-    if (!payload) {
-        // Plain text: on a tool error it is the error message, otherwise the program's output.
-        return toolError
-            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
-            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
-    }
-    return finish(payload, toolError);
-}
-function finish(payload, toolError) {
-    const failed = toolError || payload.isError === true || payload.executionError !== '';
-    let error = headline(payload.executionError);
-    if (failed && !error) {
-        // isError with an empty executionError: the traceback is only in stderr, and its last
-        // line ("NameError: name 'x' is not defined") is the message.
-        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
-    }
-    return {
-        success: !failed,
-        toolError,
-        output: mainText(payload.results, payload.stdout),
-        stdout: payload.stdout,
-        stderr: payload.stderr,
-        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
-        errorDetail: payload.errorDetail ??
-            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
-                ? payload.executionError
-                : ''),
-        results: payload.results,
-        executionTimeS: payload.executionTimeS,
-        executionCount: payload.executionCount,
-        traceId: payload.traceId ?? '',
-        format: payload.format,
-    };
-}
-/**
- * First main result's text/plain, else the first result's text/plain, else stdout; an empty
- * text counts as none, as in every SDK.
- */
-function mainText(results, stdout) {
-    const textOf = (item) => {
-        const text = item?.data['text/plain'];
-        return typeof text === 'string' ? text : '';
-    };
-    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
-}
-function contentText(envelope) {
-    if (!isObject(envelope))
-        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
-    const content = envelope.content;
-    if (Array.isArray(content) && content.length > 0) {
-        const first = content[0];
-        if (isObject(first)) {
-            for (const key of ['text', 'blob', 'data']) {
-                if (typeof first[key] === 'string')
-                    return first[key];
-            }
-        }
-    }
-    return JSON.stringify(envelope);
-}
-function decodePayload(text) {
-    let value = tryParseJson(text);
-    // Double encoding: a JSON string that holds the JSON document.
-    if (typeof value === 'string')
-        value = tryParseJson(value);
-    if (!isObject(value))
-        return undefined;
-    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
-        return decodeStructured(value);
-    }
-    if ('logs' in value || 'results' in value || 'error' in value)
-        return decodeRich(value);
-    return undefined;
-}
-function decodeStructured(value) {
-    const { message, detail } = describeError(value.executionError ?? value.execution_error);
-    return {
-        stdout: joinChunks(value.stdout),
-        stderr: joinChunks(value.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results: asArray(value.result)
-            .map(toResultItem)
-            .filter((r) => r !== undefined),
-        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
-        executionCount: asNumber(value.executionCount ?? value.execution_count),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'structured',
-    };
-}
-/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
-const RICH_KEYS = {
-    text: 'text/plain',
-    html: 'text/html',
-    markdown: 'text/markdown',
-    png: 'image/png',
-    jpeg: 'image/jpeg',
-    svg: 'image/svg+xml',
-    json: 'application/json',
-    latex: 'text/latex',
-    javascript: 'application/javascript',
-    chart: 'application/vnd.vegalite.v5+json',
-};
-/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
-function richMime(key) {
-    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
-}
-function decodeRich(value) {
-    const logs = isObject(value.logs) ? value.logs : {};
-    const results = asArray(value.results)
-        .filter(isObject)
-        .map((item) => {
-        const data = {};
-        for (const [key, content] of Object.entries(item)) {
-            if (key === 'is_main_result' || key === 'isMainResult')
-                continue;
-            if (content === null || content === undefined)
-                continue;
-            data[richMime(key) ?? key] = content;
-        }
-        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
-    });
-    const { message, detail } = describeError(value.error);
-    return {
-        stdout: joinChunks(logs.stdout),
-        stderr: joinChunks(logs.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results,
-        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
-        executionCount: asNumber(value.execution_count ?? value.executionCount),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'rich',
-    };
-}
-/** executionError may be a string or an object like `{name, value, traceback}`. */
-function describeError(error) {
-    if (error === undefined || error === null || error === '' || error === false) {
-        return { message: '', detail: undefined };
-    }
-    if (typeof error === 'string')
-        return { message: error, detail: undefined };
-    if (isObject(error)) {
-        const name = typeof error.name === 'string' ? error.name : '';
-        const value = typeof error.value === 'string'
-            ? error.value
-            : typeof error.message === 'string'
-                ? error.message
-                : '';
-        const traceback = Array.isArray(error.traceback)
-            ? error.traceback.join('\n')
-            : typeof error.traceback === 'string'
-                ? error.traceback
-                : undefined;
-        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
-        return { message, detail: traceback };
-    }
-    return { message: String(error), detail: undefined };
-}
-function toResultItem(item) {
-    let value = item;
-    // Items arrive as JSON strings, objects, or double-encoded strings.
-    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
-        const parsed = tryParseJson(value);
-        if (parsed === undefined)
-            return { isMain: false, data: { 'text/plain': value } };
-        value = parsed;
-    }
-    if (!isObject(value))
-        return value === undefined
-            ? undefined
-            : { isMain: false, data: { 'text/plain': String(value) } };
-    const data = {};
-    for (const [key, content] of Object.entries(value)) {
-        if (key === 'isMainResult' || key === 'is_main_result')
-            continue;
-        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
-        const short = richMime(key);
-        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
-    }
-    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
-}
-/** Trace ids are for support requests: a short token, nothing else. */
-function traceIdOf(value) {
-    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
-}
-/**
- * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
- * (in place: the value is a fresh parse of the answer).
- */
-function limitDepth(value, max) {
-    if (value === null || typeof value !== 'object')
-        return value;
-    const pending = [[value, 1]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [container, depth] = next;
-        for (const [key, item] of Object.entries(container)) {
-            if (item === null || typeof item !== 'object')
-                continue;
-            if (depth >= max) {
-                container[key] = `[nested deeper than ${max} levels; not kept]`;
-            }
-            else {
-                pending.push([item, depth + 1]);
-            }
-        }
-    }
-    return value;
-}
-function joinChunks(value) {
-    if (typeof value === 'string')
-        return value;
-    if (!Array.isArray(value))
-        return '';
-    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
-    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
-    let text = '';
-    for (const chunk of value)
-        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
-    return text;
-}
-function asArray(value) {
-    return Array.isArray(value) ? value : [];
-}
-function asNumber(value) {
-    const n = typeof value === 'string' ? Number(value) : value;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
-function tryParseJson(text) {
-    try {
-        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
-function headline(text) {
-    const lines = text.trim().split('\n');
-    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
-        return lastLine(text);
-    return lines[0]?.trim() ?? '';
-}
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function lastLine(text) {
-    const lines = text.trim().split('\n');
-    return lines[lines.length - 1]?.trim() ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
-// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
-// of type "data" is another JSON string holding the task list (addendum §4.4).
-function parseContextStatus(data) {
-    if (typeof data !== 'object' || data === null)
-        return [];
-    const status = data.ContextStatus;
-    const outer = parseJson(status);
-    if (!Array.isArray(outer))
-        return [];
-    const tasks = [];
-    for (const entry of outer) {
-        if (typeof entry !== 'object' || entry === null)
-            continue;
-        const { type, data: inner } = entry;
-        if (type !== 'data')
-            continue;
-        const list = parseJson(inner);
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list) {
-            if (typeof item !== 'object' || item === null)
-                continue;
-            const t = item;
-            tasks.push({
-                contextId: context_status_text(t.contextId),
-                path: context_status_text(t.path),
-                status: context_status_text(t.status),
-                errorMessage: context_status_text(t.errorMessage),
-                taskType: context_status_text(t.taskType),
-            });
-        }
-    }
-    return tasks;
-}
-/** The SDK's list of "finished well" statuses, compared case-insensitively. */
-const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function taskState(task) {
-    if (task.errorMessage)
-        return 'failed';
-    const status = task.status.toLowerCase();
-    if (DONE.has(status))
-        return 'done';
-    if (status === 'failed')
-        return 'failed';
-    return 'pending';
-}
-function parseJson(value) {
-    if (typeof value !== 'string')
-        return value;
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function context_status_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
-// CallMcpTool's Data for tools other than run_code, read as the SDK's callMcpTool reads it
-// (addendum §1): the text of content[], joined with "; ", and isError.
-/**
- * The tool's outcome; `{refused}` when the service answered that the tool did not run at all
- * (`Data.Success: false` with an `ErrMsg`); undefined when there is no tool result.
- */
-function parseToolData(raw) {
-    let data = raw;
-    if (typeof data === 'string') {
-        try {
-            data = JSON.parse(data);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return undefined;
-    const record = data;
-    if (record.Success === false) {
-        const message = typeof record.ErrMsg === 'string' && record.ErrMsg ? record.ErrMsg : 'the tool did not run';
-        return { refused: message };
-    }
-    if (!Array.isArray(record.content))
-        return undefined;
-    const texts = record.content
-        .map((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.text === 'string'
-        ? item.text
-        : undefined)
-        .filter((text) => text !== undefined);
-    return { text: texts.join('; '), isError: record.isError === true };
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/client.ts
-
-
-
-
-
-
-
-
-
-
-/**
- * Session ids are the service's to choose: any text up to this length is taken as it comes
- * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
- * used and deleted. Whoever prints one escapes it (see `printableId`).
- */
-const MAX_SESSION_ID_CHARS = 1024;
-/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
-const MAX_SERVICE_MESSAGE_CHARS = 1_000;
-/** How far past the code's own timeout we wait for run_code to answer. */
-const RUN_CODE_MARGIN_MS = 15_000;
-const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
-/** Error codes of a connection that was never established: the request cannot have arrived. */
-const NOT_SENT_CODES = new Set([
-    'ECONNREFUSED',
-    'ENOTFOUND',
-    'EAI_AGAIN',
-    'EHOSTUNREACH',
-    'ENETUNREACH',
-    'UND_ERR_CONNECT_TIMEOUT',
-]);
-/**
- * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
- * first token (`name/version`), not the official SDK this client is not.
- */
-function sdkStats(userAgent) {
-    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
-    return JSON.stringify({
-        source: name,
-        sdk_language: 'typescript',
-        sdk_version: version,
-        is_release: /^\d+\.\d+\.\d+$/.test(version),
-        framework: name,
-    });
-}
-/**
- * A direct client for the AgentBay control plane (see shared/agentbay-protocol.md).
- * It knows the wire protocol and nothing about GitHub.
- */
-class AgentBayClient {
-    origin;
-    apiKey;
-    userAgent;
-    retry;
-    maxResponseBytes;
-    callTimeoutMs;
-    agent;
-    onExchange;
-    redact;
-    constructor(options) {
-        this.origin = options.endpoint.replace(/\/+$/, '');
-        this.apiKey = options.apiKey;
-        this.userAgent = options.userAgent;
-        this.retry = { ...DEFAULT_RETRY, ...options.retry };
-        this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-        this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
-        this.onExchange = options.onExchange ?? (() => undefined);
-        this.redact = makeRedactor([options.apiKey]);
-        const agentOptions = {
-            connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-            keepAliveTimeout: 10_000,
-        };
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
-        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
-        // read the key in the body.
-        this.agent = isLoopbackOrigin(this.origin)
-            ? new undici.Agent(agentOptions)
-            : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
-    }
-    async createSession(params) {
-        const body = await this.call('CreateMcpSession', {
-            ImageId: params.imageId,
-            Labels: JSON.stringify(params.labels),
-            LoginRegionId: params.loginRegionId || undefined,
-            SdkStats: sdkStats(this.userAgent),
-            Timeout: params.idleReleaseTimeoutS,
-        }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        const data = body.Data;
-        if (!isObject(data)) {
-            throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
-        }
-        // A business failure (e.g. no capacity) arrives inside an HTTP 200.
-        if (data.Success === false) {
-            const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
-            throw this.apiError('CreateMcpSession', reason, body);
-        }
-        const sessionId = sessionIdOf(data.SessionId);
-        if (!sessionId) {
-            // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
-                kind: 'api',
-                action: 'CreateMcpSession',
-                outcomeUnknown: true,
-                requestId: requestId || undefined,
-            });
-        }
-        return { sessionId, requestId };
-    }
-    async runCode(sessionId, params) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify({
-                code: params.code,
-                language: params.language,
-                timeout_s: params.timeoutS,
-            }),
-            AutoGenSession: false,
-            Name: 'run_code',
-            Server: '',
-            SessionId: sessionId,
-        }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        if (body.Data === undefined || body.Data === null || body.Data === '') {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        // A business failure inside a 200, as for a create: the tool never ran the code.
-        let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (isObject(envelope) && envelope.Success === false) {
-            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
-            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
-        }
-        const result = parseRunCodeData(envelope ?? body.Data);
-        if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
-            body.Data = undefined;
-            envelope = undefined;
-            releaseLargeCopies();
-            flatten(result.stdout);
-            flatten(result.stderr);
-            releaseLargeCopies();
-        }
-        return { result, requestId };
-    }
-    /**
-     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
-     * wait. A session that is already gone counts as deleted.
-     */
-    async deleteSession(sessionId, limits = {}) {
-        const started = Date.now();
-        try {
-            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
-        }
-        catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3), within
-            // what is left of the same limits.
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                const spent = Date.now() - started;
-                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
-                return this.deleteWith('ReleaseMcpSession', sessionId, {
-                    timeoutMs: rest(limits.timeoutMs),
-                    retryBudgetMs: rest(limits.retryBudgetMs),
-                });
-            }
-            throw error;
-        }
-    }
-    async deleteWith(action, sessionId, limits) {
-        let body;
-        try {
-            body = await this.call(action, { SessionId: sessionId }, {
-                timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
-                retry: 'idempotent',
-                retryBudgetMs: limits.retryBudgetMs,
-            });
-        }
-        catch (error) {
-            if (isSessionGone(error)) {
-                return { requestId: error.requestId ?? '', alreadyGone: true };
-            }
-            throw error;
-        }
-        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
-        if (body.Success === false) {
-            throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
-        }
-        return { requestId: identifier(body.RequestId), alreadyGone: false };
-    }
-    async getSessionStatus(sessionId) {
-        const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
-    }
-    /** The session's labels (GetLabel), to check whose it is before touching it. */
-    async getLabels(sessionId) {
-        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
-        const labels = {};
-        if (isObject(parsed)) {
-            for (const [key, value] of Object.entries(parsed)) {
-                if (typeof value === 'string')
-                    labels[key] = value;
-            }
-        }
-        return { labels, requestId: identifier(body.RequestId) };
-    }
-    async listSessions(params) {
-        const body = await this.call('ListSession', {
-            Labels: JSON.stringify(params.labels),
-            MaxResults: params.maxResults ?? 10,
-            NextToken: params.nextToken || undefined,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(isObject).map((item) => ({
-            sessionId: sessionIdOf(item.SessionId),
-            status: stringField(item, 'SessionStatus'),
-        }));
-        return {
-            sessions: sessions.filter((s) => s.sessionId),
-            nextToken: stringField(body, 'NextToken'),
-            requestId: identifier(body.RequestId),
-        };
-    }
-    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
-    async listAllSessions(labels, maxPages = 20) {
-        const found = [];
-        let nextToken = '';
-        for (let page = 0; page < maxPages; page++) {
-            const result = await this.listSessions({ labels, nextToken });
-            // Not push(...): a hostile page of a million entries would overflow the call stack.
-            for (const session of result.sessions)
-                found.push(session);
-            if (!result.nextToken || result.nextToken === nextToken)
-                break;
-            nextToken = result.nextToken;
-        }
-        return found;
-    }
-    /**
-     * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
-     * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
-     * applies on top.
-     */
-    async callTool(sessionId, tool, options = {}) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify(tool.args),
-            AutoGenSession: false,
-            Name: tool.name,
-            Server: tool.server,
-            SessionId: sessionId,
-        }, {
-            timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
-            retry: options.retry ?? 'unsent-only',
-        });
-        const outcome = parseToolData(body.Data);
-        if (outcome === undefined) {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        if ('refused' in outcome)
-            throw this.apiError('CallMcpTool', outcome.refused, body);
-        return { ...outcome, requestId: identifier(body.RequestId) };
-    }
-    /** Resets the session's idle-release clock (keep-alive during long waits). */
-    async refreshIdleTime(sessionId) {
-        await this.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-    }
-    /**
-     * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
-     * Go SDKs do (the TS SDK's GET would put the key in the URL).
-     */
-    async getFileTransferContext(sessionId) {
-        const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
-        const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
-        if (!found) {
-            throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
-        }
-        return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
-    }
-    /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
-    async getContextFileUrl(direction, contextId, filePath) {
-        const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
-        const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        const url = typeof data.Url === 'string' ? data.Url : '';
-        if (!/^https?:\/\//.test(url))
-            throw this.apiError(action, 'the response has no valid Url', body);
-        const expire = data.ExpireTime;
-        return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
-    }
-    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
-    async syncContext(sessionId, params) {
-        const body = await this.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
-        if (body.Success === false) {
-            throw this.apiError('SyncContext', stringField(body, 'Message') || 'the service refused', body);
-        }
-    }
-    /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
-    async getContextInfo(sessionId, filter = {}) {
-        const body = await this.call('GetContextInfo', {
-            ContextId: filter.contextId,
-            Path: filter.path,
-            SessionId: sessionId,
-            TaskType: filter.taskType,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        return parseContextStatus(body.Data);
-    }
-    async deleteContextFile(contextId, filePath) {
-        await this.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-    }
-    /**
-     * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
-     * not be part of the signature.
-     */
-    async putPresigned(url, body, timeoutMs = 300_000) {
-        const target = new URL(url);
-        const response = await this.presignedRequest('PUT', target, timeoutMs, body);
-        await response.body.dump();
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-            throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned PUT',
-                httpStatus: response.statusCode,
-            });
-        }
-    }
-    /** GET from a presigned URL, refusing more than `maxBytes`. */
-    async getPresigned(url, maxBytes, timeoutMs = 300_000) {
-        const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
-        if (response.statusCode !== 200) {
-            await response.body.dump();
-            throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned GET',
-                httpStatus: response.statusCode,
-            });
-        }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                response.body.destroy();
-                throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
-                    kind: 'api',
-                    action: 'presigned GET',
-                });
-            }
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, size);
-    }
-    async presignedRequest(method, target, timeoutMs, body) {
-        const action = `presigned ${method}`;
-        const started = Date.now();
-        try {
-            const response = await this.agent.request({
-                origin: target.origin,
-                path: `${target.pathname}${target.search}`,
-                method,
-                headers: { 'user-agent': this.userAgent },
-                body,
-                headersTimeout: timeoutMs,
-                bodyTimeout: timeoutMs,
-                signal: AbortSignal.timeout(timeoutMs),
-            });
-            this.onExchange({
-                action,
-                httpStatus: response.statusCode,
-                durationMs: Date.now() - started,
-            });
-            return response;
-        }
-        catch (error) {
-            const failure = this.transportError(action, error, timeoutMs);
-            this.onExchange({ action, durationMs: Date.now() - started, error: failure.message });
-            throw failure;
-        }
-    }
-    async close() {
-        await this.agent.close();
-    }
-    /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
-    async destroy() {
-        await this.agent.destroy();
-    }
-    async call(action, form, options) {
-        const retry = options.retryBudgetMs === undefined
-            ? this.retry
-            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        const authorization = `Bearer ${this.apiKey}`;
-        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
-        const query = options.keyInQuery
-            ? { ...options.query, Authorization: authorization }
-            : options.query;
-        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
-        // A retry ends with the budget, whatever its own timeout.
-        {
-            ...options,
-            query,
-            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
-        }));
-    }
-    async sendObserved(action, form, options) {
-        const started = Date.now();
-        try {
-            const body = await this.send(action, form, options);
-            this.onExchange({
-                action,
-                httpStatus: 200,
-                requestId: identifier(body.RequestId),
-                durationMs: Date.now() - started,
-            });
-            return body;
-        }
-        catch (error) {
-            const failure = error;
-            this.onExchange({
-                action,
-                httpStatus: failure.httpStatus,
-                requestId: failure.requestId,
-                durationMs: Date.now() - started,
-                error: failure.message,
-            });
-            throw error;
-        }
-    }
-    async send(action, form, options) {
-        const request = buildRpcRequest({
-            action,
-            form,
-            query: options.query,
-            userAgent: this.userAgent,
-        });
-        let response;
-        try {
-            response = await this.agent.request({
-                origin: this.origin,
-                path: request.path,
-                method: 'POST',
-                headers: request.headers,
-                body: request.body,
-                headersTimeout: options.timeoutMs,
-                bodyTimeout: options.timeoutMs,
-                signal: AbortSignal.timeout(options.timeoutMs),
-            });
-        }
-        catch (error) {
-            throw this.transportError(action, error, options.timeoutMs);
-        }
-        let text;
-        try {
-            text = await this.readCapped(action, response);
-        }
-        catch (error) {
-            if (error instanceof AgentBayError)
-                throw error;
-            throw this.transportError(action, error, options.timeoutMs);
-        }
-        // The raw bytes are garbage now, and the text will be once parsed.
-        const large = text.length > LARGE_TEXT;
-        if (large)
-            releaseLargeCopies();
-        let body;
-        try {
-            body = JSON.parse(text);
-            if (large) {
-                text = '';
-                releaseLargeCopies();
-            }
-        }
-        catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
-        }
-        if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
-                kind: 'transport',
-                action,
-                httpStatus: response.statusCode,
-                outcomeUnknown: true,
-            });
-        }
-        if (response.statusCode >= 400) {
-            const message = stringField(body, 'Message') || stringField(body, 'message');
-            throw this.apiError(action, message || `HTTP ${response.statusCode}`, body, response.statusCode);
-        }
-        // The second error channel: HTTP 200 with Success false and a Code.
-        if (body.Success === false && (body.Code || body.code)) {
-            throw this.apiError(action, stringField(body, 'Message') || 'the call failed', body, response.statusCode);
-        }
-        return body;
-    }
-    /**
-     * Reads the body, refusing one over the size limit. With a declared length the bytes go
-     * straight into one buffer, so a large answer is held once rather than twice.
-     */
-    async readCapped(action, response) {
-        const declared = Number(response.headers['content-length'] ?? NaN);
-        const refuse = () => {
-            // undici 6 reports a destroyed body as an error event: nobody is listening any more.
-            response.body.on('error', () => undefined);
-            response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
-        };
-        if (declared > this.maxResponseBytes)
-            throw refuse();
-        const body = response.body;
-        if (Number.isSafeInteger(declared)) {
-            const buffer = Buffer.allocUnsafe(declared);
-            let size = 0;
-            for await (const chunk of body) {
-                // undici enforces the declared length; this only keeps the copy in bounds.
-                if (size + chunk.length > declared)
-                    throw refuse();
-                chunk.copy(buffer, size);
-                size += chunk.length;
-            }
-            return buffer.toString('utf8', 0, size);
-        }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of body) {
-            size += chunk.length;
-            if (size > this.maxResponseBytes)
-                throw refuse();
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, size).toString('utf8');
-    }
-    apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
-            kind: 'api',
-            action,
-            // A 5xx can come from a gateway in front of a backend that did the work.
-            outcomeUnknown: (httpStatus ?? 0) >= 500,
-            code: identifier(body.Code) || identifier(body.code) || undefined,
-            httpStatus,
-            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
-        });
-    }
-    transportError(action, error, timeoutMs) {
-        const code = errorCode(error);
-        const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' ||
-            code === 'UND_ERR_BODY_TIMEOUT' ||
-            (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
-        const notSent = code !== undefined && NOT_SENT_CODES.has(code);
-        const detail = timedOut
-            ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
-            : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
-            kind: 'transport',
-            action,
-            notSent,
-            outcomeUnknown: !notSent,
-        });
-    }
-}
-function errorCode(error) {
-    if (!error || typeof error !== 'object')
-        return undefined;
-    const e = error;
-    if (typeof e.code === 'string')
-        return e.code;
-    // Happy-eyeballs connects report an AggregateError of per-address failures.
-    if (Array.isArray(e.errors) && e.errors.length > 0)
-        return errorCode(e.errors[0]);
-    return e.cause ? errorCode(e.cause) : undefined;
-}
-/**
- * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
- * id (a newline, a `::`, markup) is dropped rather than passed on.
- */
-function identifier(value) {
-    const text = typeof value === 'number' ? String(value) : value;
-    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/**
- * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
- * experimental and says so on stderr, once, where the runner shows it as noise; it is the
- * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
- */
-function withoutExperimentalWarning(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (warning, ...rest) {
-        const options = rest[0];
-        if (typeof options === 'object' && options !== null && 'code' in options) {
-            if (options.code === 'UNDICI-EHPA')
-                return;
-        }
-        emitWarning.call(process, warning, ...rest);
-    };
-    try {
-        return make();
-    }
-    finally {
-        process.emitWarning = emitWarning;
-    }
-}
-/** A session id as the service gave it: any non-empty text of a sane length. */
-function sessionIdOf(value) {
-    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-    }
-    catch {
-        return false;
-    }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function client_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function client_tryParseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
 ;// CONCATENATED MODULE: ./src/input-error.ts
 /** A bad input: the message names the input and says what it accepts. */
 class InputError extends Error {
@@ -15603,14 +14381,14 @@ function debugExchange(exchange) {
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
         // An input error can quote the input, and an input can be megabytes long.
-        return failure_clip(error instanceof Error ? error.message : String(error));
+        return clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
 }
 /** Failure messages become an output and an annotation: a headline, not a document. */
 const MAX_FAILURE_CHARS = 2_000;
-function failure_clip(text) {
+function clip(text) {
     return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
@@ -15673,197 +14451,6 @@ function failureReport(error, sessionId = '') {
     if (sessionId)
         report.sessionId = sessionId;
     return report;
-}
-
-;// CONCATENATED MODULE: ./src/printable-id.ts
-/** What an id of the usual shape looks like: printed as it is. */
-const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-const MAX_PRINTED_CHARS = 160;
-/**
- * An id from the service or from the step state, fit to print in a log line, an annotation
- * or a message: a plain id as it is; anything else quoted with every control, line-breaking
- * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
- * cut short. The id itself is used unchanged; only its printed form is escaped.
- */
-function printableId(id) {
-    if (PLAIN_ID.test(id))
-        return id;
-    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
-    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return escaped;
-}
-
-;// CONCATENATED MODULE: ./src/state.ts
-
-/**
- * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it. A later
- * value of a key replaces an earlier one.
- */
-const KEYS = {
-    cleanupToken: 'cleanup-token',
-    sessionId: 'session-id',
-    sessionProof: 'session-proof',
-    batchSessions: 'batch-sessions',
-    keepSession: 'keep-session',
-    deletedByMain: 'deleted-by-main',
-    create: 'create',
-};
-const saveState = {
-    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
-    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
-    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
-    sessionId: (id, proof = '') => {
-        lib_core.saveState(KEYS.sessionId, id);
-        lib_core.saveState(KEYS.sessionProof, proof);
-    },
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    batchSessions: (sessions) => lib_core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
-    createSettled: () => lib_core.saveState(KEYS.create, ''),
-    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
-    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-};
-function readState() {
-    const create = core.getState(KEYS.create);
-    return {
-        cleanupToken: core.getState(KEYS.cleanupToken),
-        sessionId: core.getState(KEYS.sessionId),
-        sessionProof: core.getState(KEYS.sessionProof),
-        batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
-        keepSession: core.getState(KEYS.keepSession) === 'true',
-        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
-    };
-}
-/** The saved list, read defensively: the state file is not ours alone to write. */
-function parseSessions(text) {
-    if (!text)
-        return [];
-    let value;
-    try {
-        value = JSON.parse(text);
-    }
-    catch {
-        return [];
-    }
-    if (!Array.isArray(value))
-        return [];
-    return value
-        .filter((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.id === 'string' &&
-        typeof item.proof === 'string')
-        .slice(0, 64)
-        .map(({ id, proof }) => ({ id, proof }));
-}
-
-;// CONCATENATED MODULE: ./src/cancellation.ts
-
-
-
-
-/**
- * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
- * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
- * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
- * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
- */
-const CANCEL_WINDOW_MS = 8_500;
-const CANCEL_CREATE_WAIT_MS = 5_000;
-/** Below this, a delete cannot be expected to get through: leave it to the post step. */
-const MIN_DELETE_MS = 500;
-/**
- * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
- * later, then a kill 2.5 s after that). Returns a function that stops watching.
- */
-function watchCancellation(onCancel) {
-    let fired = false;
-    const handler = (signal) => {
-        if (fired)
-            return;
-        fired = true;
-        void onCancel(signal);
-    };
-    process.on('SIGINT', handler);
-    process.on('SIGTERM', handler);
-    return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
-    };
-}
-/**
- * Watches for cancellation while the main step holds sessions (one, or a batch's several).
- * On cancel it waits briefly for creates in flight, deletes every session (unless they are
- * to be kept) side by side, fails the step and exits: a run_code call in flight would only
- * add a second, misleading error.
- */
-function guardSession(client, options) {
-    const sessionIds = new Set();
-    const pending = new Set();
-    let cancelled = false;
-    const stopWatching = watchCancellation(async (signal) => {
-        const deadline = Date.now() + CANCEL_WINDOW_MS;
-        cancelled = true;
-        lib_core.error(`The step was cancelled (${signal}).`);
-        if (pending.size > 0) {
-            const landed = await Promise.race([
-                Promise.all([...pending].map((request) => request.then((s) => s.sessionId, () => ''))),
-                new Promise((resolve) => setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref()),
-            ]);
-            for (const id of landed)
-                if (id)
-                    sessionIds.add(id);
-            // A create still unanswered may yet make a session: the post step searches for it.
-            if (landed.length === 0)
-                saveState.createUncertain();
-        }
-        const ids = [...sessionIds];
-        const left = deadline - Date.now();
-        if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
-            lib_core.warning(`No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`);
-        }
-        else if (ids.length > 0 && options.deleteOnCancel) {
-            const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
-            if (deleted.every(Boolean))
-                saveState.deletedByMain();
-        }
-        const which = ids.length > 0
-            ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
-            : '';
-        lib_core.setFailed(`Cancelled by ${signal}${which}.`);
-        process.exit(1);
-    });
-    return {
-        creating: (request) => {
-            pending.add(request);
-            // Once settled, a create is known by its outcome (created(), or a failure).
-            const settle = () => void pending.delete(request);
-            request.then(settle, settle);
-        },
-        created: (id) => void sessionIds.add(id),
-        get cancelled() {
-            return cancelled;
-        },
-        stop: stopWatching,
-    };
-}
-function describeSessions(ids) {
-    return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
-}
-async function deleteOnCancel(client, id, leftMs) {
-    const shown = printableId(id);
-    try {
-        // Every attempt, retries included, ends by the deadline.
-        await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
-        lib_core.info(`Deleted session ${shown} on cancellation.`);
-        return true;
-    }
-    catch (error) {
-        lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
-        return false;
-    }
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -17127,6 +15714,24 @@ function parseLabels(value) {
         throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
+}
+
+;// CONCATENATED MODULE: ./src/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
 }
 
 ;// CONCATENATED MODULE: ./src/github/run-url.ts
@@ -18954,24 +17559,19 @@ async function publishSyntaxError(inputs, env, found, redact) {
 }
 /** A step that failed before the code gave a result (the service, the network). */
 async function publishFailure(failure, env, options) {
-    const clean = {
-        ...failure,
-        message: options.redact(failure.message),
-        detail: options.redact(failure.detail),
-    };
+    const clean = redactFailure(failure, options.redact);
     setOutputs(failureOutputs(clean.message));
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
 }
 /** Bad inputs: the step fails with the message, and the summary says what to fix. */
 async function publishInputFailure(failure, env, options) {
-    const clean = {
-        ...failure,
-        message: options.redact(failure.message),
-        detail: options.redact(failure.detail),
-    };
+    const clean = redactFailure(failure, options.redact);
     lib_core.setFailed(clean.message);
     await writeFailureSummary(clean, env, options);
+}
+function redactFailure(failure, redact) {
+    return { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
 }
 async function writeFailureSummary(failure, env, options) {
     if (!options.summary || !env.GITHUB_STEP_SUMMARY)
@@ -19295,6 +17895,80 @@ function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
+}
+/**
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
+ */
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
 ;// CONCATENATED MODULE: ./src/report/redact.ts
 
 
@@ -19379,6 +18053,1363 @@ function buildRunReport(run, env) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+
+/**
+ * What the main step leaves for the post step. Saved piece by piece as soon as each is
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
+ */
+const KEYS = {
+    cleanupToken: 'cleanup-token',
+    sessionId: 'session-id',
+    sessionProof: 'session-proof',
+    batchSessions: 'batch-sessions',
+    keepSession: 'keep-session',
+    deletedByMain: 'deleted-by-main',
+    create: 'create',
+};
+const saveState = {
+    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    sessionId: (id, proof = '') => {
+        lib_core.saveState(KEYS.sessionId, id);
+        lib_core.saveState(KEYS.sessionProof, proof);
+    },
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    batchSessions: (sessions) => lib_core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
+    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+    createSettled: () => lib_core.saveState(KEYS.create, ''),
+    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
+    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
+};
+function readState() {
+    const create = core.getState(KEYS.create);
+    return {
+        cleanupToken: core.getState(KEYS.cleanupToken),
+        sessionId: core.getState(KEYS.sessionId),
+        sessionProof: core.getState(KEYS.sessionProof),
+        batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
+        keepSession: core.getState(KEYS.keepSession) === 'true',
+        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
+    };
+}
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text) {
+    if (!text)
+        return [];
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(value))
+        return [];
+    return value
+        .filter((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.id === 'string' &&
+        typeof item.proof === 'string')
+        .slice(0, 64)
+        .map(({ id, proof }) => ({ id, proof }));
+}
+
+// EXTERNAL MODULE: ./src/undici.ts
+var undici = __nccwpck_require__(67351);
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
+;// CONCATENATED MODULE: ./src/agentbay/memory.ts
+
+
+/** Past this many characters, a response is worth a collection between decoding stages. */
+const LARGE_TEXT = 16 * 1024 * 1024;
+let collect;
+/**
+ * Frees the copies of a large response that the stage before left behind (the raw bytes,
+ * the JSON text, the envelope), before the next stage makes its own. V8 would free them in
+ * time, but with gigabytes of heap room it lets several 100 MB copies pile up first, and
+ * peak memory is what a runner runs out of. Only ever called for large responses.
+ */
+function releaseLargeCopies() {
+    if (!collect) {
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        collect = external_node_vm_default().runInNewContext('gc');
+    }
+    collect();
+}
+/**
+ * Makes a string built from pieces one string now, in place (V8 rewrites it), so the
+ * pieces can be freed before anything else copies the text.
+ */
+function flatten(text) {
+    text.indexOf('\u0000');
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/retry.ts
+
+const DEFAULT_RETRY = {
+    maxAttempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 4_000,
+    totalBudgetMs: 20_000,
+};
+const THROTTLING_CODES = new Set([
+    'Throttling',
+    'Throttling.User',
+    'Throttling.Api',
+    'ServiceUnavailable',
+]);
+function isRetryable(error, policy) {
+    if (!(error instanceof AgentBayError))
+        return false;
+    if (error.notSent)
+        return true;
+    if (policy === 'unsent-only')
+        return false;
+    if (error.kind === 'transport')
+        return true;
+    const status = error.httpStatus ?? 0;
+    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
+}
+/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
+async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
+        }
+        catch (error) {
+            const delay = backoffDelay(n, options);
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
+            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
+                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+            }
+            await sleep(delay);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
+
+
+/** The POP API version every AgentBay action is served under. */
+const API_VERSION = '2025-05-06';
+/** `YYYY-MM-DDTHH:mm:ssZ`, the POP timestamp format (no milliseconds). */
+function popTimestamp(date) {
+    return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+/** A 64-character hex nonce, the same shape the SDK sends. */
+function newNonce() {
+    return (0,external_node_crypto_.createHash)('sha256').update((0,external_node_crypto_.randomBytes)(32)).digest('hex');
+}
+/**
+ * Builds one AgentBay RPC request exactly as the official SDK puts it on the wire:
+ * the common query fields in the SDK's order, `x-acs-*` headers, and a form body encoded
+ * with node:querystring (space as %20, like the SDK) with its fields in sorted order.
+ */
+function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
+    const query = (0,external_node_querystring_.stringify)({
+        Action: call.action,
+        Format: 'json',
+        Version: API_VERSION,
+        Timestamp: popTimestamp(now),
+        SignatureNonce: nonce,
+        ...call.query,
+    });
+    const form = {};
+    for (const key of Object.keys(call.form).sort()) {
+        const value = call.form[key];
+        if (value !== undefined)
+            form[key] = String(value);
+    }
+    return {
+        path: `/?${query}`,
+        headers: {
+            'x-acs-version': API_VERSION,
+            'x-acs-action': call.action,
+            'user-agent': call.userAgent,
+            'content-type': 'application/x-www-form-urlencoded',
+        },
+        body: (0,external_node_querystring_.stringify)(form),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
+/**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
+ * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
+ * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
+ * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
+ * shape; result items as JSON strings or objects; camelCase or snake_case keys.
+ */
+function parseRunCodeData(data) {
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
+    if (typeof envelope === 'string') {
+        envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
+    }
+    const toolError = isObject(envelope) && envelope.isError === true;
+    const text = contentText(envelope);
+    const payload = decodePayload(text);
+    if (!payload) {
+        // Plain text: on a tool error it is the error message, otherwise the program's output.
+        return toolError
+            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
+            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
+    }
+    return finish(payload, toolError);
+}
+function finish(payload, toolError) {
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
+    let error = headline(payload.executionError);
+    if (failed && !error) {
+        // isError with an empty executionError: the traceback is only in stderr, and its last
+        // line ("NameError: name 'x' is not defined") is the message.
+        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
+    }
+    return {
+        success: !failed,
+        toolError,
+        output: mainText(payload.results, payload.stdout),
+        stdout: payload.stdout,
+        stderr: payload.stderr,
+        error: failed ? run_code_result_clip(error, MAX_ERROR_CHARS) : '',
+        errorDetail: payload.errorDetail ??
+            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+                ? payload.executionError
+                : ''),
+        results: payload.results,
+        executionTimeS: payload.executionTimeS,
+        executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
+        format: payload.format,
+    };
+}
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
+function mainText(results, stdout) {
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
+}
+function contentText(envelope) {
+    if (!isObject(envelope))
+        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
+    const content = envelope.content;
+    if (Array.isArray(content) && content.length > 0) {
+        const first = content[0];
+        if (isObject(first)) {
+            for (const key of ['text', 'blob', 'data']) {
+                if (typeof first[key] === 'string')
+                    return first[key];
+            }
+        }
+    }
+    return JSON.stringify(envelope);
+}
+function decodePayload(text) {
+    let value = tryParseJson(text);
+    // Double encoding: a JSON string that holds the JSON document.
+    if (typeof value === 'string')
+        value = tryParseJson(value);
+    if (!isObject(value))
+        return undefined;
+    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
+        return decodeStructured(value);
+    }
+    if ('logs' in value || 'results' in value || 'error' in value)
+        return decodeRich(value);
+    return undefined;
+}
+function decodeStructured(value) {
+    const { message, detail } = describeError(value.executionError ?? value.execution_error);
+    return {
+        stdout: joinChunks(value.stdout),
+        stderr: joinChunks(value.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results: asArray(value.result)
+            .map(toResultItem)
+            .filter((r) => r !== undefined),
+        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
+        executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'structured',
+    };
+}
+/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
+const RICH_KEYS = {
+    text: 'text/plain',
+    html: 'text/html',
+    markdown: 'text/markdown',
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    svg: 'image/svg+xml',
+    json: 'application/json',
+    latex: 'text/latex',
+    javascript: 'application/javascript',
+    chart: 'application/vnd.vegalite.v5+json',
+};
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
+function decodeRich(value) {
+    const logs = isObject(value.logs) ? value.logs : {};
+    const results = asArray(value.results)
+        .filter(isObject)
+        .map((item) => {
+        const data = {};
+        for (const [key, content] of Object.entries(item)) {
+            if (key === 'is_main_result' || key === 'isMainResult')
+                continue;
+            if (content === null || content === undefined)
+                continue;
+            data[richMime(key) ?? key] = content;
+        }
+        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
+    });
+    const { message, detail } = describeError(value.error);
+    return {
+        stdout: joinChunks(logs.stdout),
+        stderr: joinChunks(logs.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results,
+        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
+        executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'rich',
+    };
+}
+/** executionError may be a string or an object like `{name, value, traceback}`. */
+function describeError(error) {
+    if (error === undefined || error === null || error === '' || error === false) {
+        return { message: '', detail: undefined };
+    }
+    if (typeof error === 'string')
+        return { message: error, detail: undefined };
+    if (isObject(error)) {
+        const name = typeof error.name === 'string' ? error.name : '';
+        const value = typeof error.value === 'string'
+            ? error.value
+            : typeof error.message === 'string'
+                ? error.message
+                : '';
+        const traceback = Array.isArray(error.traceback)
+            ? error.traceback.join('\n')
+            : typeof error.traceback === 'string'
+                ? error.traceback
+                : undefined;
+        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
+        return { message, detail: traceback };
+    }
+    return { message: String(error), detail: undefined };
+}
+function toResultItem(item) {
+    let value = item;
+    // Items arrive as JSON strings, objects, or double-encoded strings.
+    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+        const parsed = tryParseJson(value);
+        if (parsed === undefined)
+            return { isMain: false, data: { 'text/plain': value } };
+        value = parsed;
+    }
+    if (!isObject(value))
+        return value === undefined
+            ? undefined
+            : { isMain: false, data: { 'text/plain': String(value) } };
+    const data = {};
+    for (const [key, content] of Object.entries(value)) {
+        if (key === 'isMainResult' || key === 'is_main_result')
+            continue;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
+    }
+    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
+}
+function joinChunks(value) {
+    if (typeof value === 'string')
+        return value;
+    if (!Array.isArray(value))
+        return '';
+    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
+    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
+    let text = '';
+    for (const chunk of value)
+        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
+    return text;
+}
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+function asNumber(value) {
+    const n = typeof value === 'string' ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
+function tryParseJson(text) {
+    try {
+        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
+function headline(text) {
+    const lines = text.trim().split('\n');
+    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
+        return lastLine(text);
+    return lines[0]?.trim() ?? '';
+}
+function run_code_result_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1]?.trim() ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+function parseContextStatus(data) {
+    if (typeof data !== 'object' || data === null)
+        return [];
+    const status = data.ContextStatus;
+    const outer = parseJson(status);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (typeof entry !== 'object' || entry === null)
+            continue;
+        const { type, data: inner } = entry;
+        if (type !== 'data')
+            continue;
+        const list = parseJson(inner);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const t = item;
+            tasks.push({
+                contextId: context_status_text(t.contextId),
+                path: context_status_text(t.path),
+                status: context_status_text(t.status),
+                errorMessage: context_status_text(t.errorMessage),
+                taskType: context_status_text(t.taskType),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+function parseJson(value) {
+    if (typeof value !== 'string')
+        return value;
+    try {
+        return JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function context_status_text(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
+// CallMcpTool's Data for tools other than run_code, read as the SDK's callMcpTool reads it
+// (addendum §1): the text of content[], joined with "; ", and isError.
+/**
+ * The tool's outcome; `{refused}` when the service answered that the tool did not run at all
+ * (`Data.Success: false` with an `ErrMsg`); undefined when there is no tool result.
+ */
+function parseToolData(raw) {
+    let data = raw;
+    if (typeof data === 'string') {
+        try {
+            data = JSON.parse(data);
+        }
+        catch {
+            return undefined;
+        }
+    }
+    if (typeof data !== 'object' || data === null || Array.isArray(data))
+        return undefined;
+    const record = data;
+    if (record.Success === false) {
+        const message = typeof record.ErrMsg === 'string' && record.ErrMsg ? record.ErrMsg : 'the tool did not run';
+        return { refused: message };
+    }
+    if (!Array.isArray(record.content))
+        return undefined;
+    const texts = record.content
+        .map((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.text === 'string'
+        ? item.text
+        : undefined)
+        .filter((text) => text !== undefined);
+    return { text: texts.join('; '), isError: record.isError === true };
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
+
+
+
+
+
+
+
+
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+/** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
+const MAX_SERVICE_MESSAGE_CHARS = 1_000;
+/** How far past the code's own timeout we wait for run_code to answer. */
+const RUN_CODE_MARGIN_MS = 15_000;
+const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
+/** Error codes of a connection that was never established: the request cannot have arrived. */
+const NOT_SENT_CODES = new Set([
+    'ECONNREFUSED',
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'EHOSTUNREACH',
+    'ENETUNREACH',
+    'UND_ERR_CONNECT_TIMEOUT',
+]);
+/**
+ * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
+ * first token (`name/version`), not the official SDK this client is not.
+ */
+function sdkStats(userAgent) {
+    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
+    return JSON.stringify({
+        source: name,
+        sdk_language: 'typescript',
+        sdk_version: version,
+        is_release: /^\d+\.\d+\.\d+$/.test(version),
+        framework: name,
+    });
+}
+/**
+ * A direct client for the AgentBay control plane (see shared/agentbay-protocol.md).
+ * It knows the wire protocol and nothing about GitHub.
+ */
+class AgentBayClient {
+    origin;
+    apiKey;
+    userAgent;
+    retry;
+    maxResponseBytes;
+    callTimeoutMs;
+    agent;
+    onExchange;
+    redact;
+    constructor(options) {
+        this.origin = options.endpoint.replace(/\/+$/, '');
+        this.apiKey = options.apiKey;
+        this.userAgent = options.userAgent;
+        this.retry = { ...DEFAULT_RETRY, ...options.retry };
+        this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+        this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+        this.onExchange = options.onExchange ?? (() => undefined);
+        this.redact = makeRedactor([options.apiKey]);
+        const agentOptions = {
+            connect: { timeout: options.connectTimeoutMs ?? 10_000 },
+            keepAliveTimeout: 10_000,
+        };
+        // Self-hosted runners often reach the internet only through a proxy: honour
+        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
+        // read the key in the body.
+        this.agent = isLoopbackOrigin(this.origin)
+            ? new undici.Agent(agentOptions)
+            : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
+    }
+    async createSession(params) {
+        const body = await this.call('CreateMcpSession', {
+            ImageId: params.imageId,
+            Labels: JSON.stringify(params.labels),
+            LoginRegionId: params.loginRegionId || undefined,
+            SdkStats: sdkStats(this.userAgent),
+            Timeout: params.idleReleaseTimeoutS,
+        }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
+        const requestId = identifier(body.RequestId);
+        const data = body.Data;
+        if (!isObject(data)) {
+            throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
+        }
+        // A business failure (e.g. no capacity) arrives inside an HTTP 200.
+        if (data.Success === false) {
+            const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+            throw this.apiError('CreateMcpSession', reason, body);
+        }
+        const sessionId = sessionIdOf(data.SessionId);
+        if (!sessionId) {
+            // A session may exist that we cannot name: the caller must look for it by label.
+            throw new AgentBayError('the response has no usable SessionId', {
+                kind: 'api',
+                action: 'CreateMcpSession',
+                outcomeUnknown: true,
+                requestId: requestId || undefined,
+            });
+        }
+        return { sessionId, requestId };
+    }
+    async runCode(sessionId, params) {
+        const body = await this.call('CallMcpTool', {
+            Args: JSON.stringify({
+                code: params.code,
+                language: params.language,
+                timeout_s: params.timeoutS,
+            }),
+            AutoGenSession: false,
+            Name: 'run_code',
+            Server: '',
+            SessionId: sessionId,
+        }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
+        const requestId = identifier(body.RequestId);
+        if (body.Data === undefined || body.Data === null || body.Data === '') {
+            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+        }
+        // A business failure inside a 200, as for a create: the tool never ran the code.
+        let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
+        if (isObject(envelope) && envelope.Success === false) {
+            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
+            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
+        }
+        const result = parseRunCodeData(envelope ?? body.Data);
+        if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
+            // The envelope (the result's text, encoded once more) is not needed any more; then
+            // the pieces stdout was linked from, once it is made one string.
+            body.Data = undefined;
+            envelope = undefined;
+            releaseLargeCopies();
+            flatten(result.stdout);
+            flatten(result.stderr);
+            releaseLargeCopies();
+        }
+        return { result, requestId };
+    }
+    /**
+     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+     * wait. A session that is already gone counts as deleted.
+     */
+    async deleteSession(sessionId, limits = {}) {
+        const started = Date.now();
+        try {
+            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
+        }
+        catch (error) {
+            // A gateway without the async call still has the older synchronous one (§8.3), within
+            // what is left of the same limits.
+            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+                const spent = Date.now() - started;
+                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+                return this.deleteWith('ReleaseMcpSession', sessionId, {
+                    timeoutMs: rest(limits.timeoutMs),
+                    retryBudgetMs: rest(limits.retryBudgetMs),
+                });
+            }
+            throw error;
+        }
+    }
+    async deleteWith(action, sessionId, limits) {
+        let body;
+        try {
+            body = await this.call(action, { SessionId: sessionId }, {
+                timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
+                retry: 'idempotent',
+                retryBudgetMs: limits.retryBudgetMs,
+            });
+        }
+        catch (error) {
+            if (isSessionGone(error)) {
+                return { requestId: error.requestId ?? '', alreadyGone: true };
+            }
+            throw error;
+        }
+        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+        if (body.Success === false) {
+            throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
+        }
+        return { requestId: identifier(body.RequestId), alreadyGone: false };
+    }
+    async getSessionStatus(sessionId) {
+        const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
+    }
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    async getLabels(sessionId) {
+        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
+        const labels = {};
+        if (isObject(parsed)) {
+            for (const [key, value] of Object.entries(parsed)) {
+                if (typeof value === 'string')
+                    labels[key] = value;
+            }
+        }
+        return { labels, requestId: identifier(body.RequestId) };
+    }
+    async listSessions(params) {
+        const body = await this.call('ListSession', {
+            Labels: JSON.stringify(params.labels),
+            MaxResults: params.maxResults ?? 10,
+            NextToken: params.nextToken || undefined,
+        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const items = Array.isArray(body.Data) ? body.Data : [];
+        const sessions = items.filter(isObject).map((item) => ({
+            sessionId: sessionIdOf(item.SessionId),
+            status: stringField(item, 'SessionStatus'),
+        }));
+        return {
+            sessions: sessions.filter((s) => s.sessionId),
+            nextToken: stringField(body, 'NextToken'),
+            requestId: identifier(body.RequestId),
+        };
+    }
+    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+    async listAllSessions(labels, maxPages = 20) {
+        const found = [];
+        let nextToken = '';
+        for (let page = 0; page < maxPages; page++) {
+            const result = await this.listSessions({ labels, nextToken });
+            // Not push(...): a hostile page of a million entries would overflow the call stack.
+            for (const session of result.sessions)
+                found.push(session);
+            if (!result.nextToken || result.nextToken === nextToken)
+                break;
+            nextToken = result.nextToken;
+        }
+        return found;
+    }
+    /**
+     * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
+     * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
+     * applies on top.
+     */
+    async callTool(sessionId, tool, options = {}) {
+        const body = await this.call('CallMcpTool', {
+            Args: JSON.stringify(tool.args),
+            AutoGenSession: false,
+            Name: tool.name,
+            Server: tool.server,
+            SessionId: sessionId,
+        }, {
+            timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
+            retry: options.retry ?? 'unsent-only',
+        });
+        const outcome = parseToolData(body.Data);
+        if (outcome === undefined) {
+            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
+        }
+        if ('refused' in outcome)
+            throw this.apiError('CallMcpTool', outcome.refused, body);
+        return { ...outcome, requestId: identifier(body.RequestId) };
+    }
+    /** Resets the session's idle-release clock (keep-alive during long waits). */
+    async refreshIdleTime(sessionId) {
+        await this.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+    }
+    /**
+     * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
+     * Go SDKs do (the TS SDK's GET would put the key in the URL).
+     */
+    async getFileTransferContext(sessionId) {
+        const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+        const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
+        if (!found) {
+            throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
+        }
+        return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
+    }
+    /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
+    async getContextFileUrl(direction, contextId, filePath) {
+        const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
+        const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        const data = isObject(body.Data) ? body.Data : {};
+        const url = typeof data.Url === 'string' ? data.Url : '';
+        if (!/^https?:\/\//.test(url))
+            throw this.apiError(action, 'the response has no valid Url', body);
+        const expire = data.ExpireTime;
+        return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
+    }
+    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+    async syncContext(sessionId, params) {
+        const body = await this.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
+        if (body.Success === false) {
+            throw this.apiError('SyncContext', stringField(body, 'Message') || 'the service refused', body);
+        }
+    }
+    /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
+    async getContextInfo(sessionId, filter = {}) {
+        const body = await this.call('GetContextInfo', {
+            ContextId: filter.contextId,
+            Path: filter.path,
+            SessionId: sessionId,
+            TaskType: filter.taskType,
+        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+        return parseContextStatus(body.Data);
+    }
+    async deleteContextFile(contextId, filePath) {
+        await this.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
+    }
+    /**
+     * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
+     * not be part of the signature.
+     */
+    async putPresigned(url, body, timeoutMs = 300_000) {
+        const target = new URL(url);
+        const response = await this.presignedRequest('PUT', target, timeoutMs, body);
+        await response.body.dump();
+        if (response.statusCode < 200 || response.statusCode >= 300) {
+            throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+                kind: 'api',
+                action: 'presigned PUT',
+                httpStatus: response.statusCode,
+            });
+        }
+    }
+    /** GET from a presigned URL, refusing more than `maxBytes`. */
+    async getPresigned(url, maxBytes, timeoutMs = 300_000) {
+        const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
+        if (response.statusCode !== 200) {
+            await response.body.dump();
+            throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+                kind: 'api',
+                action: 'presigned GET',
+                httpStatus: response.statusCode,
+            });
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of response.body) {
+            size += chunk.length;
+            if (size > maxBytes) {
+                response.body.destroy();
+                throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+                    kind: 'api',
+                    action: 'presigned GET',
+                });
+            }
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size);
+    }
+    async presignedRequest(method, target, timeoutMs, body) {
+        const action = `presigned ${method}`;
+        const started = Date.now();
+        try {
+            const response = await this.agent.request({
+                origin: target.origin,
+                path: `${target.pathname}${target.search}`,
+                method,
+                headers: { 'user-agent': this.userAgent },
+                body,
+                headersTimeout: timeoutMs,
+                bodyTimeout: timeoutMs,
+                signal: AbortSignal.timeout(timeoutMs),
+            });
+            this.onExchange({
+                action,
+                httpStatus: response.statusCode,
+                durationMs: Date.now() - started,
+            });
+            return response;
+        }
+        catch (error) {
+            const failure = this.transportError(action, error, timeoutMs);
+            this.onExchange({ action, durationMs: Date.now() - started, error: failure.message });
+            throw failure;
+        }
+    }
+    async close() {
+        await this.agent.close();
+    }
+    /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
+    async destroy() {
+        await this.agent.destroy();
+    }
+    async call(action, form, options) {
+        const retry = options.retryBudgetMs === undefined
+            ? this.retry
+            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
+        const authorization = `Bearer ${this.apiKey}`;
+        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
+        const query = options.keyInQuery
+            ? { ...options.query, Authorization: authorization }
+            : options.query;
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
+        // A retry ends with the budget, whatever its own timeout.
+        {
+            ...options,
+            query,
+            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
+        }));
+    }
+    async sendObserved(action, form, options) {
+        const started = Date.now();
+        try {
+            const body = await this.send(action, form, options);
+            this.onExchange({
+                action,
+                httpStatus: 200,
+                requestId: identifier(body.RequestId),
+                durationMs: Date.now() - started,
+            });
+            return body;
+        }
+        catch (error) {
+            const failure = error;
+            this.onExchange({
+                action,
+                httpStatus: failure.httpStatus,
+                requestId: failure.requestId,
+                durationMs: Date.now() - started,
+                error: failure.message,
+            });
+            throw error;
+        }
+    }
+    async send(action, form, options) {
+        const request = buildRpcRequest({
+            action,
+            form,
+            query: options.query,
+            userAgent: this.userAgent,
+        });
+        let response;
+        try {
+            response = await this.agent.request({
+                origin: this.origin,
+                path: request.path,
+                method: 'POST',
+                headers: request.headers,
+                body: request.body,
+                headersTimeout: options.timeoutMs,
+                bodyTimeout: options.timeoutMs,
+                signal: AbortSignal.timeout(options.timeoutMs),
+            });
+        }
+        catch (error) {
+            throw this.transportError(action, error, options.timeoutMs);
+        }
+        let text;
+        try {
+            text = await this.readCapped(action, response);
+        }
+        catch (error) {
+            if (error instanceof AgentBayError)
+                throw error;
+            throw this.transportError(action, error, options.timeoutMs);
+        }
+        // The raw bytes are garbage now, and the text will be once parsed.
+        const large = text.length > LARGE_TEXT;
+        if (large)
+            releaseLargeCopies();
+        let body;
+        try {
+            body = JSON.parse(text);
+            if (large) {
+                text = '';
+                releaseLargeCopies();
+            }
+        }
+        catch {
+            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+        }
+        if (!isObject(body)) {
+            throw new AgentBayError('the response is not a JSON object', {
+                kind: 'transport',
+                action,
+                httpStatus: response.statusCode,
+                outcomeUnknown: true,
+            });
+        }
+        if (response.statusCode >= 400) {
+            const message = stringField(body, 'Message') || stringField(body, 'message');
+            throw this.apiError(action, message || `HTTP ${response.statusCode}`, body, response.statusCode);
+        }
+        // The second error channel: HTTP 200 with Success false and a Code.
+        if (body.Success === false && (body.Code || body.code)) {
+            throw this.apiError(action, stringField(body, 'Message') || 'the call failed', body, response.statusCode);
+        }
+        return body;
+    }
+    /**
+     * Reads the body, refusing one over the size limit. With a declared length the bytes go
+     * straight into one buffer, so a large answer is held once rather than twice.
+     */
+    async readCapped(action, response) {
+        const declared = Number(response.headers['content-length'] ?? NaN);
+        const refuse = () => {
+            // undici 6 reports a destroyed body as an error event: nobody is listening any more.
+            response.body.on('error', () => undefined);
+            response.body.destroy();
+            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+        };
+        if (declared > this.maxResponseBytes)
+            throw refuse();
+        const body = response.body;
+        if (Number.isSafeInteger(declared)) {
+            const buffer = Buffer.allocUnsafe(declared);
+            let size = 0;
+            for await (const chunk of body) {
+                // undici enforces the declared length; this only keeps the copy in bounds.
+                if (size + chunk.length > declared)
+                    throw refuse();
+                chunk.copy(buffer, size);
+                size += chunk.length;
+            }
+            return buffer.toString('utf8', 0, size);
+        }
+        const chunks = [];
+        let size = 0;
+        for await (const chunk of body) {
+            size += chunk.length;
+            if (size > this.maxResponseBytes)
+                throw refuse();
+            chunks.push(chunk);
+        }
+        return Buffer.concat(chunks, size).toString('utf8');
+    }
+    apiError(action, message, body, httpStatus) {
+        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+            kind: 'api',
+            action,
+            // A 5xx can come from a gateway in front of a backend that did the work.
+            outcomeUnknown: (httpStatus ?? 0) >= 500,
+            code: identifier(body.Code) || identifier(body.code) || undefined,
+            httpStatus,
+            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
+        });
+    }
+    transportError(action, error, timeoutMs) {
+        const code = errorCode(error);
+        const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' ||
+            code === 'UND_ERR_BODY_TIMEOUT' ||
+            (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'));
+        const notSent = code !== undefined && NOT_SENT_CODES.has(code);
+        const detail = timedOut
+            ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
+            : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
+        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+            kind: 'transport',
+            action,
+            notSent,
+            outcomeUnknown: !notSent,
+        });
+    }
+}
+function errorCode(error) {
+    if (!error || typeof error !== 'object')
+        return undefined;
+    const e = error;
+    if (typeof e.code === 'string')
+        return e.code;
+    // Happy-eyeballs connects report an AggregateError of per-address failures.
+    if (Array.isArray(e.errors) && e.errors.length > 0)
+        return errorCode(e.errors[0]);
+    return e.cause ? errorCode(e.cause) : undefined;
+}
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning, ...rest) {
+        const options = rest[0];
+        if (typeof options === 'object' && options !== null && 'code' in options) {
+            if (options.code === 'UNDICI-EHPA')
+                return;
+        }
+        emitWarning.call(process, warning, ...rest);
+    };
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+function client_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+function client_tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+;// CONCATENATED MODULE: ./src/cancellation.ts
+
+
+
+
+/**
+ * On cancellation the runner kills the step 10 s after its SIGINT (the handler ignores the
+ * SIGTERM at 7.5 s). Everything the handler does, every attempt of every call included, ends
+ * by CANCEL_WINDOW_MS after the signal, which leaves time to report and exit before the kill.
+ * Of that, a create in flight gets at most CANCEL_CREATE_WAIT_MS to answer.
+ */
+const CANCEL_WINDOW_MS = 8_500;
+const CANCEL_CREATE_WAIT_MS = 5_000;
+/** Below this, a delete cannot be expected to get through: leave it to the post step. */
+const MIN_DELETE_MS = 500;
+/**
+ * Calls `onCancel` once when the runner cancels the step (SIGINT first, SIGTERM 7.5 s
+ * later, then a kill 2.5 s after that). Returns a function that stops watching.
+ */
+function watchCancellation(onCancel) {
+    let fired = false;
+    const handler = (signal) => {
+        if (fired)
+            return;
+        fired = true;
+        void onCancel(signal);
+    };
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+    };
+}
+/**
+ * Watches for cancellation while the main step holds sessions (one, or a batch's several).
+ * On cancel it waits briefly for creates in flight, deletes every session (unless they are
+ * to be kept) side by side, fails the step and exits: a run_code call in flight would only
+ * add a second, misleading error.
+ */
+function guardSession(client, options) {
+    const sessionIds = new Set();
+    const pending = new Set();
+    let cancelled = false;
+    const stopWatching = watchCancellation(async (signal) => {
+        const deadline = Date.now() + CANCEL_WINDOW_MS;
+        cancelled = true;
+        lib_core.error(`The step was cancelled (${signal}).`);
+        if (pending.size > 0) {
+            const landed = await Promise.race([
+                Promise.all([...pending].map((request) => request.then((s) => s.sessionId, () => ''))),
+                new Promise((resolve) => setTimeout(() => resolve([]), CANCEL_CREATE_WAIT_MS).unref()),
+            ]);
+            for (const id of landed)
+                if (id)
+                    sessionIds.add(id);
+            // A create still unanswered may yet make a session: the post step searches for it.
+            if (landed.length === 0)
+                saveState.createUncertain();
+        }
+        const ids = [...sessionIds];
+        const left = deadline - Date.now();
+        if (ids.length > 0 && options.deleteOnCancel && left < MIN_DELETE_MS) {
+            lib_core.warning(`No time left to delete ${describeSessions(ids)} on cancellation; the post step does.`);
+        }
+        else if (ids.length > 0 && options.deleteOnCancel) {
+            const deleted = await Promise.all(ids.map((id) => deleteOnCancel(client, id, left)));
+            if (deleted.every(Boolean))
+                saveState.deletedByMain();
+        }
+        const which = ids.length > 0
+            ? ` while ${describeSessions(ids)} ${ids.length === 1 ? 'was' : 'were'} in use`
+            : '';
+        lib_core.setFailed(`Cancelled by ${signal}${which}.`);
+        process.exit(1);
+    });
+    return {
+        creating: (request) => {
+            pending.add(request);
+            // Once settled, a create is known by its outcome (created(), or a failure).
+            const settle = () => void pending.delete(request);
+            request.then(settle, settle);
+        },
+        created: (id) => void sessionIds.add(id),
+        get cancelled() {
+            return cancelled;
+        },
+        stop: stopWatching,
+    };
+}
+function describeSessions(ids) {
+    return ids.length === 1 ? `session ${printableId(ids[0] ?? '')}` : `${ids.length} sessions`;
+}
+async function deleteOnCancel(client, id, leftMs) {
+    const shown = printableId(id);
+    try {
+        // Every attempt, retries included, ends by the deadline.
+        await client.deleteSession(id, { timeoutMs: leftMs, retryBudgetMs: leftMs });
+        lib_core.info(`Deleted session ${shown} on cancellation.`);
+        return true;
+    }
+    catch (error) {
+        lib_core.warning(`Could not delete session ${shown} on cancellation (${describeFailure(error)}); the post step tries again.`);
+        return false;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/version.ts
+
+/** Kept equal to package.json's version by a test. */
+const ACTION_VERSION = '1.0.0';
+const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
+
+;// CONCATENATED MODULE: ./src/step-session.ts
+
+
+
+
+
+
+/**
+ * Records what the post step needs before any session can exist, then builds the client and
+ * the cancellation guard. A reused session is the creating step's to delete: no state, and
+ * cancellation leaves it alone.
+ */
+function startStepSession(inputs) {
+    const reused = inputs.reuseSessionId;
+    const cleanupToken = reused ? '' : newCleanupToken();
+    if (!reused) {
+        saveState.cleanupToken(cleanupToken);
+        if (!inputs.cleanup)
+            saveState.keepSession();
+    }
+    const client = new AgentBayClient({
+        endpoint: inputs.endpoint,
+        apiKey: inputs.apiKey,
+        userAgent: USER_AGENT,
+        onExchange: debugExchange,
+    });
+    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+    return { cleanupToken, reused, client, guard };
+}
+
 ;// CONCATENATED MODULE: ./src/ownership.ts
 
 
@@ -19406,15 +19437,7 @@ function carriesToken(labels, cleanupToken) {
     return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
 }
 
-;// CONCATENATED MODULE: ./src/version.ts
-
-/** Kept equal to package.json's version by a test. */
-const ACTION_VERSION = '1.0.0';
-const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
-
 ;// CONCATENATED MODULE: ./src/run-batch.ts
-
-
 
 
 
@@ -19434,24 +19457,9 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
-    // A session from an earlier step is that step's to delete: this one leaves no state for it.
-    const reused = inputs.reuseSessionId;
-    const cleanupToken = reused ? '' : newCleanupToken();
-    if (!reused) {
-        saveState.cleanupToken(cleanupToken);
-        if (!inputs.cleanup)
-            saveState.keepSession();
-    }
-    else {
+    const { cleanupToken, reused, client, guard } = startStepSession(inputs);
+    if (reused)
         lib_core.setOutput('session-id', reused);
-    }
-    const client = new AgentBayClient({
-        endpoint: inputs.endpoint,
-        apiKey: inputs.apiKey,
-        userAgent: USER_AGENT,
-        onExchange: debugExchange,
-    });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
     const sessions = [];
     // The post step looks for an unconfirmed create's session only while one may exist.
     let creates = 0;
@@ -20906,8 +20914,6 @@ function nodeLocation(stderr, file) {
 
 
 
-
-
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
 async function run(env = process.env) {
     let inputs;
@@ -20953,21 +20959,7 @@ async function run(env = process.env) {
     lib_core.info(syntax.status === 'ok'
         ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
         : `Syntax not checked on the runner: ${syntax.reason}.`);
-    // A session from an earlier step is that step's to delete: this one leaves no state for it.
-    const reused = inputs.reuseSessionId;
-    const cleanupToken = reused ? '' : newCleanupToken();
-    if (!reused) {
-        saveState.cleanupToken(cleanupToken);
-        if (!inputs.cleanup)
-            saveState.keepSession();
-    }
-    const client = new AgentBayClient({
-        endpoint: inputs.endpoint,
-        apiKey: inputs.apiKey,
-        userAgent: USER_AGENT,
-        onExchange: debugExchange,
-    });
-    const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
+    const { cleanupToken, reused, client, guard } = startStepSession(inputs);
     let sessionId = '';
     const started = Date.now();
     try {
