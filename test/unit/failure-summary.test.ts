@@ -2,10 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentBayError } from '../../src/agentbay/errors.ts';
 import { failureCause, failureReport } from '../../src/failure.ts';
 import { InputError } from '../../src/input-error.ts';
-import {
-  MAX_SETUP_OUTPUT_CHARS,
-  renderFailureSummary,
-} from '../../src/report/failure-summary.ts';
+import { MAX_SETUP_OUTPUT_CHARS, renderFailureSummary } from '../../src/report/failure-summary.ts';
 import { SetupFailed } from '../../src/sandbox/work-environment.ts';
 
 const api = (code: string, extra: Partial<ConstructorParameters<typeof AgentBayError>[1]> = {}) =>
