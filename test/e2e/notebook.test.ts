@@ -110,6 +110,12 @@ function executed(outputs: Record<string, string>): { path: string; document: Js
     .map((f) => ({ path: f.path, document: JSON.parse(readFileSync(f.path, 'utf8')) as Json }));
 }
 
+/** The 1-based line of the first occurrence of `needle` in `text`. */
+function lineOf(text: string, needle: string): number {
+  expect(text).toContain(needle);
+  return text.slice(0, text.indexOf(needle)).split('\n').length;
+}
+
 function multiline(value: unknown): string {
   return Array.isArray(value) ? value.join('') : String(value);
 }
@@ -184,10 +190,12 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
     expect(run.main.outputs.success).toBe('false');
   });
 
-  it('annotates the notebook file', () => {
+  it('annotates the notebook file at the line of the .ipynb where the failing line stands', () => {
+    const line = lineOf(ANALYSIS, '"ratio = total / 0\\n"');
+    expect(line).toBeGreaterThan(30);
     const commands = activeCommands(run.main.stdout);
     expect(commands).toContain(
-      "::error title=Python error,file=notebooks/analysis.ipynb::Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero",
+      `::error title=Python error,file=notebooks/analysis.ipynb,line=${line},endLine=${line}::Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero`,
     );
   });
 
@@ -394,8 +402,9 @@ describe('hostile notebooks and parameters are refused before any session', () =
 
 describe('a notebook that tries to inject into the log, the summary and the notebook', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
+  let evil: string;
   beforeAll(async () => {
-    const evil = notebook([
+    evil = notebook([
       markdownCell('<script>alert("markdown cell")</script>'),
       code('print("::error::from stdout")\nprint("<img src=x onerror=alert(1)>")\n'),
       code(
@@ -422,11 +431,12 @@ describe('a notebook that tries to inject into the log, the summary and the note
   it('prints no workflow command of the sandbox', () => {
     const commands = activeCommands(run.main.stdout);
     const ours =
-      /^::(add-mask|debug|error title=Python error,file=n\/evil\.ipynb)::|^::error::1 of 5 runs failed\.$/;
+      /^::(add-mask|debug|error title=Python error,file=n\/evil\.ipynb,line=\d+,endLine=\d+)::|^::error::1 of 5 runs failed\.$/;
     expect(commands.filter((c) => !ours.test(c))).toEqual([]);
     // The error's first line is its headline; the traceback with the rest stays fenced.
+    const line = lineOf(evil, '"raise ValueError');
     expect(commands).toContain(
-      "::error title=Python error,file=n/evil.ipynb::Notebook 'n/evil.ipynb' cell 3, line 2: ValueError: bad",
+      `::error title=Python error,file=n/evil.ipynb,line=${line},endLine=${line}::Notebook 'n/evil.ipynb' cell 3, line 2: ValueError: bad`,
     );
     expect(run.main.stdout).toContain('\n::warning::pwned.ipynb cell 1 (Python): passed\n');
   });
