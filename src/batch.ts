@@ -29,6 +29,8 @@ export interface BatchOutcome {
   serviceError?: unknown;
   /** Not run: marked skip. */
   skipped?: boolean;
+  /** Not run because this earlier run of its group failed (`stopGroupOnFailure`). */
+  notRunAfter?: number;
   durationMs: number;
 }
 
@@ -139,7 +141,18 @@ export async function runBatch(
     let sessionId = options.reuseSessionId || (await createSession());
     while (sessionId && queue.length > 0 && !hooks.stopped()) {
       const unit = queue.shift() as Array<{ run: PlannedRun; index: number }>;
+      let failedAt: number | undefined;
       for (const next of unit) {
+        if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+          outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            notRunAfter: failedAt,
+            durationMs: 0,
+          });
+          continue;
+        }
         if (!sessionId || hooks.stopped()) {
           outcomes.push({
             ...next,
@@ -168,7 +181,9 @@ export async function runBatch(
             result: answer.result,
             durationMs: Date.now() - started,
           });
+          if (!answer.result.success) failedAt ??= next.index;
         } catch (error) {
+          failedAt ??= next.index;
           outcomes.push({
             ...next,
             sessionId,

@@ -17,13 +17,18 @@ const SETUP_TAIL_CHARS = 2000;
 
 export class SetupFailed extends Error {
   readonly exitCode: number | undefined;
-  constructor(exitCode: number | undefined, tail: string, timedOut: boolean) {
-    super(
-      timedOut
-        ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run. Last output:\n${tail}`
-        : `setup failed with exit code ${exitCode}; the code did not run. Last output:\n${tail}`,
-    );
+  /** What failed, in one sentence, without the output. */
+  readonly headline: string;
+  /** Everything setup printed (redacted), for the job summary. */
+  readonly output: string;
+  constructor(exitCode: number | undefined, output: string, timedOut: boolean) {
+    const headline = timedOut
+      ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
+      : `setup failed with exit code ${exitCode}; the code did not run.`;
+    super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
     this.exitCode = exitCode;
+    this.headline = headline;
+    this.output = output;
   }
 }
 
@@ -81,7 +86,7 @@ export async function runSetup(
   );
   const clean = redactText(output, secrets);
   if (job.timedOut || job.exitCode !== 0) {
-    throw new SetupFailed(job.exitCode, clean.slice(-SETUP_TAIL_CHARS), job.timedOut);
+    throw new SetupFailed(job.exitCode, clean, job.timedOut);
   }
   core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
   return { exitCode: 0, output: clean, durationMs: job.durationMs };
