@@ -14560,9 +14560,15 @@ function redactResult(result, secrets) {
  */
 function redactDeep(value, redact) {
     const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
     const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
         if (item === null || typeof item !== 'object')
             return item;
         const copy = Array.isArray(item) ? [] : {};
@@ -18119,9 +18125,32 @@ function outputField(report) {
  * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
  */
 const PIECE = 32 * 1024;
-/** What JSON.stringify would change in a string: quotes, backslashes, controls, surrogates. */
+/**
+ * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
+ * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
+ * about half of testing each piece for a character that needs escaping.
+ */
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** A long string, written as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function writeLongString(value, write) {
+    write('"');
+    for (let i = 0; i < value.length;) {
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(value);
+        const plainEnd = PLAIN_RUN.lastIndex;
+        for (; i < plainEnd; i += PIECE)
+            write(value.slice(i, Math.min(plainEnd, i + PIECE)));
+        if (plainEnd === value.length)
+            break;
+        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
+        // escapes, which decode back to the pair.
+        const piece = value.slice(plainEnd, plainEnd + PIECE);
+        write(JSON.stringify(piece).slice(1, -1));
+        i = plainEnd + piece.length;
+    }
+    write('"');
+}
 /**
  * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
  * megabytes, and one serialised copy of the whole document would double the action's memory
@@ -18129,14 +18158,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 function writeJson(value, write, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
-        write('"');
-        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
-        for (let i = 0; i < value.length; i += PIECE) {
-            const piece = value.slice(i, i + PIECE);
-            // Most output needs no escaping at all: then it goes out as it is, not copied twice.
-            write(NEEDS_ESCAPE.test(piece) ? JSON.stringify(piece).slice(1, -1) : piece);
-        }
-        write('"');
+        writeLongString(value, write);
     }
     else if (Array.isArray(value)) {
         if (value.length === 0)
@@ -20313,14 +20335,14 @@ class AgentBayClient {
         }
         const result = parseRunCodeData(envelope ?? body.Data);
         if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
+            // The envelope (the result's text, encoded once more) goes before stdout is made one
+            // string. The pieces stdout was linked from are left to V8: collecting them too cost
+            // time and lowered no peak (BENCHMARKS.md).
             body.Data = undefined;
             envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);
-            releaseLargeCopies();
         }
         return { result, requestId };
     }
@@ -20640,17 +20662,16 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now, and the text will be once parsed.
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
         const large = text.length > LARGE_TEXT;
         if (large)
             releaseLargeCopies();
         let body;
         try {
             body = JSON.parse(text);
-            if (large) {
+            if (large)
                 text = '';
-                releaseLargeCopies();
-            }
         }
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
