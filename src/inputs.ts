@@ -163,6 +163,13 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
     notebooks,
   };
   if (batch) refuseSandboxInputsInBatch(inputs);
+  if (notebooks.length > 0 && inputs.timeoutS > 60) {
+    // Above 60 s code runs as a background process, a fresh interpreter each time.
+    throw new InputError(
+      'timeout',
+      `must be at most 60 seconds with notebooks (got ${inputs.timeoutS}): their cells share one interpreter's state, which a run longer than 60 s (a background process) does not have`,
+    );
+  }
   return inputs;
 }
 

@@ -381,6 +381,20 @@ describe('hostile notebooks and parameters are refused before any session', () =
     expect(server.requests().length).toBe(requestsBefore);
   });
 
+  it('refuses a timeout above 60 s, which would run each cell in a fresh interpreter', async () => {
+    const requestsBefore = server.requests().length;
+    const workdir = workspaceWith({ 'n/a.ipynb': notebook([code('1\n')]), 'b.py': '1\n' });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...base(), file: 'n/a.ipynb\nb.py', timeout: '120' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toContain(
+      "::error::Input 'timeout' must be at most 60 seconds with notebooks (got 120): their cells share one interpreter's state",
+    );
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+
   it.each([
     ['a Python file', { file: 'a.py' }],
     ['inline code', { code: 'print(1)', language: 'python' }],
