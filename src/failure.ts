@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import type { Exchange } from './agentbay/client.ts';
 import { AgentBayError } from './agentbay/errors.ts';
 import { InputError } from './input-error.ts';
+import { SetupFailed } from './sandbox/work-environment.ts';
 import type { FailureCause, FailureReport } from './report/failure-summary.ts';
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
@@ -59,6 +60,7 @@ function hintFor(error: AgentBayError): string {
 /** What kind of failure stopped the step before the code gave a result. */
 export function failureCause(error: unknown): FailureCause {
   if (error instanceof InputError) return 'input';
+  if (error instanceof SetupFailed) return 'setup';
   if (!(error instanceof AgentBayError)) return 'service';
   const code = error.code ?? '';
   if (code === 'NOT_LOGIN') return 'auth';
@@ -77,8 +79,14 @@ export function failureCause(error: unknown): FailureCause {
 
 export function failureReport(error: unknown, sessionId = ''): FailureReport {
   const message = describeFailure(error);
-  const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
+  const detail =
+    error instanceof AgentBayError
+      ? `AgentBay ${error.message}`
+      : error instanceof SetupFailed
+        ? error.headline
+        : message;
   const report: FailureReport = { cause: failureCause(error), message, detail };
+  if (error instanceof SetupFailed) report.setupOutput = error.output;
   if (error instanceof InputError) report.input = error.input;
   if (error instanceof AgentBayError && error.requestId) report.requestId = error.requestId;
   if (sessionId) report.sessionId = sessionId;

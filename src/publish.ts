@@ -166,7 +166,9 @@ export async function publishInputFailure(
 }
 
 function redactFailure(failure: FailureReport, redact: Redactor): FailureReport {
-  return { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+  const clean = { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+  if (failure.setupOutput !== undefined) clean.setupOutput = redact(failure.setupOutput);
+  return clean;
 }
 
 async function writeFailureSummary(

@@ -149,6 +149,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         secrets,
         downloads,
         setupOutput: setup?.output,
+        streamed: answer.mode === 'background',
         // Steps sharing a session must not share a result file.
         resultKey: reused ? `${reused}-${randomBytes(4).toString('hex')}` : undefined,
       },

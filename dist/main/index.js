@@ -14366,343 +14366,228 @@ class InputError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
-
-
-
-/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
-function debugExchange(exchange) {
-    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
-    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
-    const error = exchange.error ? `: ${exchange.error}` : '';
-    lib_core.debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
-}
-/** A failure message for the step: what failed, the service's code and request id, and a hint. */
-function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
-        // An input error can quote the input, and an input can be megabytes long.
-        return clip(error instanceof Error ? error.message : String(error));
-    }
-    const hint = hintFor(error);
-    return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
-}
-/** Failure messages become an output and an annotation: a headline, not a document. */
-const MAX_FAILURE_CHARS = 2_000;
-function clip(text) {
-    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
-}
-function hintFor(error) {
-    const code = error.code ?? '';
-    if (code === 'NOT_LOGIN') {
-        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
-    }
-    if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
-        return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
-    }
-    if (/^Throttling|ServiceUnavailable/.test(code) || error.httpStatus === 429) {
-        return 'The service is throttling or unavailable; try again later';
-    }
-    if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
-        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
-    }
-    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
-        return 'The code may have run: it was not sent again, so that it never runs twice';
-    }
-    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
-        return 'A session may have been created anyway; the post step finds it by its label and deletes it';
-    }
-    if (error.kind === 'transport' && error.notSent) {
-        return "The gateway could not be reached; check endpoint and the runner's network";
-    }
-    if ((error.httpStatus ?? 0) >= 500)
-        return 'The service had an internal error; try again later';
-    return '';
-}
-/** What kind of failure stopped the step before the code gave a result. */
-function failureCause(error) {
-    if (error instanceof InputError)
-        return 'input';
-    if (!(error instanceof AgentBayError))
-        return 'service';
-    const code = error.code ?? '';
-    if (code === 'NOT_LOGIN')
-        return 'auth';
-    if (error.kind === 'transport' && error.notSent)
-        return 'unreachable';
-    if (error.outcomeUnknown)
-        return 'uncertain';
-    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
-        return 'session-gone';
-    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
-        error.httpStatus === 429 ||
-        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
-        return 'capacity';
-    }
-    return 'service';
-}
-function failureReport(error, sessionId = '') {
-    const message = describeFailure(error);
-    const detail = error instanceof AgentBayError ? `AgentBay ${error.message}` : message;
-    const report = { cause: failureCause(error), message, detail };
-    if (error instanceof InputError)
-        report.input = error.input;
-    if (error instanceof AgentBayError && error.requestId)
-        report.requestId = error.requestId;
-    if (sessionId)
-        report.sessionId = sessionId;
-    return report;
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/agentbay/language.ts
-/** The languages run_code accepts, in their canonical spelling. */
-const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
-const ALIASES = {
-    python: 'python',
-    py: 'python',
-    python3: 'python',
-    javascript: 'javascript',
-    js: 'javascript',
-    node: 'javascript',
-    nodejs: 'javascript',
-    r: 'r',
-    java: 'java',
-};
-const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
-/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
-function canonicalLanguage(spelling) {
-    return ALIASES[spelling.trim().toLowerCase()];
-}
-
-;// CONCATENATED MODULE: ./src/markdown-blocks.ts
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-
-const MARKERS = ['skip', 'expect-error', 'expected-output'];
-/** A marker that cannot be honoured; the message names the page and the line. */
-class MarkdownBlockError extends Error {
-    line;
-    constructor(page, line, message) {
-        super(`${page}:${line}: ${message}`);
-        this.name = 'MarkdownBlockError';
-        this.line = line;
-    }
-}
-const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
-/** Every fenced block of a page, with the markers on the lines just before it. */
-function fences(page, text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-    const out = [];
-    let pending = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const marker = MARKER_LINE.exec(line);
-        if (marker) {
-            const name = (marker[1] ?? '').toLowerCase();
-            if (!MARKERS.includes(name)) {
-                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
-            }
-            pending.push({ marker: name, line: i + 1 });
-            continue;
-        }
-        const open = FENCE_OPEN.exec(line);
-        const fenceChars = open?.[2] ?? '';
-        const info = (open?.[3] ?? '').trim();
-        // A backtick fence's info string cannot contain backticks (that is inline code).
-        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-            if (line.trim() !== '')
-                pending = [];
-            continue;
-        }
-        const indent = (open[1] ?? '').length;
-        const openLine = i + 1;
-        const body = [];
-        let closed = false;
-        for (i++; i < lines.length; i++) {
-            const inner = lines[i];
-            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
-            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
-                closed = true;
-                break;
-            }
-            // Content loses up to the opening fence's indentation (CommonMark).
-            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
-        }
-        out.push({
-            line: openLine,
-            info,
-            lines: body,
-            unterminated: !closed,
-            markers: pending,
-        });
-        pending = [];
-    }
-    return out;
+;// CONCATENATED MODULE: ./src/report/truncate.ts
+function truncateMiddle(text, maxChars, note) {
+    if (text.length <= maxChars)
+        return { text, truncated: false };
+    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+    // A budget too small for the whole marker gets a short one, or none.
+    if (marker.length > maxChars / 2)
+        marker = '…';
+    if (marker.length > maxChars)
+        return { text: safeSlice(text, 0, maxChars), truncated: true };
+    const room = Math.max(0, maxChars - marker.length);
+    const head = Math.ceil(room * 0.5);
+    const tail = room - head;
+    return {
+        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
+        truncated: true,
+    };
 }
 /**
- * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
+ * Shares `budgetChars` among several texts: small ones keep all they have, and what they
+ * leave is split evenly among the larger ones.
  */
-function extractCodeBlocks(page, text) {
-    const blocks = [];
-    let previous;
-    for (const fence of fences(page, text)) {
-        const words = fence.info
-            .replace(/^\{\.?|\}$/g, '')
-            .split(/[\s,]+/)
-            .filter(Boolean);
-        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
-        const has = (marker) => fence.markers.some((m) => m.marker === marker);
-        if (has('expected-output')) {
-            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-            if (fence.info !== '') {
-                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
-            }
-            if (!previous) {
-                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-            }
-            if (previous.expectedOutput) {
-                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
-            }
-            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
-            continue;
-        }
-        if (fence.info === '' && fence.markers.length > 0) {
-            // A marker before a plain fence would silently do nothing.
-            const first = fence.markers[0];
-            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
-        }
-        if (!language)
-            continue;
-        const block = {
-            number: blocks.length + 1,
-            line: fence.line,
-            language,
-            info: fence.info,
-            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-            expectError: has('expect-error'),
-            unterminated: fence.unterminated,
-        };
-        blocks.push(block);
-        previous = block;
-    }
-    return blocks;
+function shareBudget(sizes, budgetChars) {
+    const shares = new Array(sizes.length).fill(0);
+    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
+    let remaining = budgetChars;
+    order.forEach(({ size, index }, position) => {
+        const fair = Math.floor(remaining / (order.length - position));
+        shares[index] = Math.min(size, fair);
+        remaining -= shares[index] ?? 0;
+    });
+    return shares;
 }
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-function compareOutput(expected, actual) {
-    const want = normalise(expected);
-    const got = normalise(actual);
-    if (want.join('\n') === got.join('\n'))
-        return { matches: true, diff: '' };
-    return { matches: false, diff: diffLines(want, got) };
+/** A slice that does not split a surrogate pair. */
+function safeSlice(text, start, end) {
+    let from = start;
+    let to = end ?? text.length;
+    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
+        from++;
+    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
+        to--;
+    return text.slice(from, to);
 }
-function normalise(text) {
-    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-    while (lines.length > 0 && lines.at(-1) === '')
-        lines.pop();
-    return lines;
-}
-function diffLines(want, got) {
-    const header = ['--- expected', '+++ actual'];
-    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-        let i = 0;
-        while (i < want.length && i < got.length && want[i] === got[i])
-            i++;
-        return [
-            ...header,
-            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-            ...(i < want.length ? [`-${want[i]}`] : []),
-            ...(i < got.length ? [`+${got[i]}`] : []),
-        ].join('\n');
-    }
-    // Longest common subsequence, filled from the end so the walk below goes forwards.
-    const n = want.length;
-    const m = got.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        const row = table[i];
-        const below = table[i + 1];
-        for (let j = m - 1; j >= 0; j--) {
-            row[j] =
-                want[i] === got[j]
-                    ? below[j + 1] + 1
-                    : Math.max(below[j], row[j + 1]);
-        }
-    }
-    const out = [...header];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && want[i] === got[j]) {
-            out.push(` ${want[i]}`);
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
-            out.push(`+${got[j]}`);
-            j++;
-        }
-        else {
-            out.push(`-${want[i]}`);
-            i++;
-        }
-    }
-    return out.join('\n');
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
+;// CONCATENATED MODULE: ./src/report/log.ts
 
-/** Every label this action sets starts with this; user labels may not. */
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** The label that ties a session to the one step that created it. */
-const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
+
+
+/** More than this much of one stream in the log helps nobody; the result file has it all. */
+const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
 /**
- * The labels this action sets, and where each value comes from: they trace a session back
- * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
+ * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
+ * unguessable token that the sandbox cannot know.
  */
-const ACTION_LABELS = {
-    [`${RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
-    [`${RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
-    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
-    [`${RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
-};
-/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
-const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
-/** How many labels a user may add. */
-const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    write(`::stop-commands::${token}\n`);
+    write(text.endsWith('\n') ? text : `${text}\n`);
+    write(`::${token}::\n`);
+}
+async function logRun(report) {
+    const { result } = report;
+    const streams = [];
+    if (report.streamed) {
+        // Printed once, as it arrived: only a pointer to the whole text here.
+        lib_core.info(`The output was printed above as it arrived (stdout ${result.stdout.length}, stderr ${result.stderr.length} characters); the whole text is in ${report.resultFile}.`);
+    }
+    else {
+        streams.push(['stdout', result.stdout], ['stderr', result.stderr]);
+        if (result.output && result.output !== result.stdout) {
+            streams.unshift(['Output', result.output]);
+        }
+    }
+    if (result.errorDetail && !(report.streamed && result.errorDetail === result.stderr)) {
+        streams.push(['Error', result.errorDetail]);
+    }
+    for (const [name, text] of streams) {
+        if (!text)
+            continue;
+        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
+        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
+    }
+    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
+    if (result.success) {
+        lib_core.info(`The ${report.language} code ran successfully${time}.`);
+    }
+    else {
+        lib_core.info(`The ${report.language} code failed${time}:`);
+        printUntrusted(result.error);
+    }
+}
+
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/secrets.ts
+
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
+    }
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
 }
 /**
- * The user's labels plus the action's own. Empty values are left out: the service does
- * not accept them.
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
  */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {};
-    for (const [key, read] of Object.entries(ACTION_LABELS))
-        ours[key] = read(env);
-    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
+;// CONCATENATED MODULE: ./src/report/redact.ts
+
+
+/**
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
+ */
+function redactResult(result, secrets) {
+    return redactDeep(result, makeRedactor(secrets));
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    const visit = (item) => {
+        if (typeof item === 'string')
+            return redact(item);
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
+    };
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
     }
-    return labels;
+    return root;
 }
 
 ;// CONCATENATED MODULE: ./src/workspace-files.ts
@@ -15314,6 +15199,1318 @@ function parseDownload(value) {
     return lines;
 }
 
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(46193);
+;// CONCATENATED MODULE: ./src/agentbay/shell.ts
+const SHELL_SERVER = 'wuying_shell';
+/** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
+const MAX_SHELL_TIMEOUT_MS = 50_000;
+/** How far past the command's own timeout we wait for the answer. */
+const ANSWER_MARGIN_MS = 15_000;
+async function runShell(client, sessionId, command) {
+    const args = {
+        command: command.command,
+        timeout_ms: command.timeoutMs,
+    };
+    if (command.cwd !== undefined)
+        args.cwd = command.cwd;
+    if (command.envs !== undefined)
+        args.envs = command.envs;
+    const outcome = await client.callTool(sessionId, { name: 'shell', server: SHELL_SERVER, args }, { timeoutMs: Math.min(command.timeoutMs, MAX_SHELL_TIMEOUT_MS) + ANSWER_MARGIN_MS });
+    return parseShellAnswer(outcome.text, outcome.isError);
+}
+/**
+ * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
+ * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
+ */
+function parseShellAnswer(text, isError) {
+    let parsed;
+    try {
+        parsed = JSON.parse(text);
+    }
+    catch {
+        parsed = undefined;
+    }
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        const record = parsed;
+        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
+        const exitCode = code ?? (isError ? undefined : 0);
+        return {
+            exitCode,
+            success: !isError && exitCode === 0,
+            stdout: typeof record.stdout === 'string' ? record.stdout : '',
+            stderr: typeof record.stderr === 'string' ? record.stderr : '',
+            timedOut: false,
+        };
+    }
+    if (!isError)
+        return { exitCode: 0, success: true, stdout: text, stderr: '', timedOut: false };
+    return {
+        success: false,
+        stdout: '',
+        stderr: '',
+        timedOut: /Error message: \[timeout\]/.test(text),
+        errorText: text,
+    };
+}
+/** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
+function shellQuote(value) {
+    return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
+// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
+// in the sandbox with its output and exit status captured to files, polled with short shell
+// calls, the session kept alive meanwhile, and the process group killed at the timeout.
+
+
+
+/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
+const POLL_CHUNK_BYTES = 20 * 1024;
+const DEFAULT_POLL_MS = 2_000;
+const DEFAULT_KEEP_ALIVE_MS = 60_000;
+const SHELL_CALL_MS = 30_000;
+async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
+    const dir = `/tmp/agentbay-job-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    const started = Date.now();
+    // The script goes in as base64 text: no quoting can break it, and it is written by the
+    // same call that starts it. setsid gives it its own process group to kill at the timeout.
+    const script = Buffer.from(spec.script, 'utf8').toString('base64');
+    const start = [
+        `mkdir -p ${q(dir)}`,
+        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
+        `cd ${q(spec.cwd)}`,
+        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+    ].join(' && ');
+    const launched = await runShell(client, sessionId, {
+        command: start,
+        timeoutMs: SHELL_CALL_MS,
+        envs: spec.envs,
+    });
+    if (!launched.success) {
+        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
+    }
+    const streams = {
+        stdout: new StreamTail('stdout', hooks),
+        stderr: new StreamTail('stderr', hooks),
+    };
+    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
+    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    let lastKeepAlive = Date.now();
+    let timedOut = false;
+    let exitCode;
+    for (;;) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.rc !== undefined && state.drained) {
+            exitCode = state.rc;
+            break;
+        }
+        if (state.rc !== undefined)
+            continue; // more output to read before the end
+        if (Date.now() - started >= spec.timeoutS * 1000) {
+            timedOut = true;
+            await kill(client, sessionId, dir);
+            await drain(client, sessionId, dir, streams);
+            break;
+        }
+        if (Date.now() - lastKeepAlive >= keepAliveMs) {
+            lastKeepAlive = Date.now();
+            await client.refreshIdleTime(sessionId).catch(() => undefined);
+        }
+        if (!state.moreOutput)
+            await sleep(pollMs);
+    }
+    streams.stdout.end();
+    streams.stderr.end();
+    return {
+        exitCode,
+        stdout: streams.stdout.kept,
+        stderr: streams.stderr.kept,
+        timedOut,
+        durationMs: Date.now() - started,
+    };
+}
+/** Reads a stream's file in byte windows and hands on whole lines of text. */
+class StreamTail {
+    offset = 0;
+    kept = '';
+    decoder = new external_node_string_decoder_.StringDecoder('utf8');
+    partial = '';
+    name;
+    hooks;
+    constructor(name, hooks) {
+        this.name = name;
+        this.hooks = hooks;
+    }
+    push(bytes) {
+        this.offset += bytes.length;
+        const text = this.decoder.write(bytes);
+        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
+        if (this.kept.length < max)
+            this.kept += text.slice(0, max - this.kept.length);
+        const lines = this.partial + text;
+        const cut = lines.lastIndexOf('\n');
+        if (cut === -1) {
+            this.partial = lines;
+            return;
+        }
+        this.partial = lines.slice(cut + 1);
+        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
+    }
+    end() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest)
+            this.hooks.onOutput?.(this.name, rest);
+    }
+}
+async function poll(client, sessionId, dir, streams) {
+    const q = shellQuote;
+    // rc first, then the windows: output written before the exit is never missed.
+    const command = [
+        `cd ${q(dir)}`,
+        `{ cat rc 2>/dev/null || echo -; }`,
+        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+    ].join(' && ');
+    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
+    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
+    const out = Buffer.from(outLine.trim(), 'base64');
+    const err = Buffer.from(errLine.trim(), 'base64');
+    streams.stdout.push(out);
+    streams.stderr.push(err);
+    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
+    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
+    return { rc, drained: !full, moreOutput: full };
+}
+async function drain(client, sessionId, dir, streams) {
+    for (let i = 0; i < 1000; i++) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.drained)
+            return;
+    }
+}
+/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+async function kill(client, sessionId, dir) {
+    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
+    await runShell(client, sessionId, {
+        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+        timeoutMs: SHELL_CALL_MS,
+    });
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+function parseContextStatus(data) {
+    if (typeof data !== 'object' || data === null)
+        return [];
+    const status = data.ContextStatus;
+    const outer = parseJson(status);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (typeof entry !== 'object' || entry === null)
+            continue;
+        const { type, data: inner } = entry;
+        if (type !== 'data')
+            continue;
+        const list = parseJson(inner);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (typeof item !== 'object' || item === null)
+                continue;
+            const t = item;
+            tasks.push({
+                contextId: context_status_text(t.contextId),
+                path: context_status_text(t.path),
+                status: context_status_text(t.status),
+                errorMessage: context_status_text(t.errorMessage),
+                taskType: context_status_text(t.taskType),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+function parseJson(value) {
+    if (typeof value !== 'string')
+        return value;
+    try {
+        return JSON.parse(value);
+    }
+    catch {
+        return undefined;
+    }
+}
+function context_status_text(value) {
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
+
+const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+class FileTransfer {
+    client;
+    sessionId;
+    timing;
+    context;
+    /** API calls made, presigned requests included (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId, timing = {}) {
+        this.client = client;
+        this.sessionId = sessionId;
+        this.timing = { ...DEFAULT_TIMING, ...timing };
+    }
+    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
+    async directory() {
+        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
+    }
+    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
+    async upload(bytes, remotePath) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
+        this.calls++;
+        await this.client.putPresigned(url, bytes);
+        this.calls++;
+        await this.client.syncContext(this.sessionId, {
+            contextId,
+            path: remotePath,
+            mode: 'download',
+        });
+        try {
+            await this.waitFor(contextId, remotePath, 'download');
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
+    async download(remotePath, maxBytes) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
+        try {
+            await this.waitFor(contextId, remotePath, 'upload');
+            this.calls++;
+            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
+            this.calls++;
+            return await this.client.getPresigned(url, maxBytes);
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    ensureContext() {
+        if (!this.context) {
+            this.calls++;
+            this.context = this.client.getFileTransferContext(this.sessionId);
+            // A failed look-up may be retried by the next transfer.
+            this.context.catch(() => {
+                this.context = undefined;
+            });
+        }
+        return this.context;
+    }
+    /**
+     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
+     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
+     */
+    async waitFor(contextId, path, taskType) {
+        const deadline = Date.now() + this.timing.taskTimeoutMs;
+        const poll = async (withType) => {
+            this.calls++;
+            const tasks = await this.client.getContextInfo(this.sessionId, {
+                contextId,
+                path,
+                taskType: withType ? taskType : undefined,
+            });
+            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
+        };
+        for (const withType of [false, true]) {
+            for (;;) {
+                const task = await poll(withType);
+                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
+                const state = task ? taskState(task) : withType ? 'pending' : 'done';
+                if (state === 'failed') {
+                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
+                }
+                if (state === 'done')
+                    break;
+                if (Date.now() + this.timing.pollMs > deadline) {
+                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+            }
+        }
+    }
+    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
+    async forget(contextId, path) {
+        this.calls++;
+        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
+
+const FILESYSTEM_SERVER = 'wuying_filesystem';
+/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
+const MAX_ARGS_BYTES = 62_000;
+/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
+const SDK_CHUNK_CHARS = 60 * 1024;
+/** The TS SDK's read window for text (bytes). */
+const TEXT_READ_WINDOW = 60 * 1024;
+/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
+const BINARY_READ_WINDOW = 45 * 1024;
+class SandboxFiles {
+    client;
+    sessionId;
+    /** How many tool calls this object made (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId) {
+        this.client = client;
+        this.sessionId = sessionId;
+    }
+    /**
+     * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
+     * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+     */
+    async writeText(path, content, mode = 'overwrite') {
+        const chunks = splitForArgs(path, content, mode);
+        for (const [index, chunk] of chunks.entries()) {
+            await this.tool('write_file', {
+                path,
+                content: chunk,
+                mode: index === 0 ? mode : 'append',
+            });
+        }
+        return chunks.length;
+    }
+    async createDirectory(path) {
+        await this.tool('create_directory', { path });
+    }
+    async getFileInfo(path) {
+        return parseFileInfo(await this.tool('get_file_info', { path }));
+    }
+    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
+    async readBytes(path, maxBytes) {
+        const { size, isDirectory } = await this.getFileInfo(path);
+        if (isDirectory)
+            throw new Error(`${path} is a directory`);
+        if (size > maxBytes)
+            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
+        const parts = [];
+        for (let offset = 0; offset < size; offset += BINARY_READ_WINDOW) {
+            const length = Math.min(BINARY_READ_WINDOW, size - offset);
+            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
+            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
+                throw new Error(`read_file answered something that is not base64 for ${path}`);
+            }
+            parts.push(Buffer.from(text.trim(), 'base64'));
+        }
+        const bytes = Buffer.concat(parts);
+        if (bytes.length !== size) {
+            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
+        }
+        return bytes;
+    }
+    /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
+    async readText(path) {
+        const { size } = await this.getFileInfo(path);
+        if (size === 0)
+            return '';
+        let text = '';
+        for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
+            const length = Math.min(TEXT_READ_WINDOW, size - offset);
+            text += await this.tool('read_file', { path, offset, length });
+        }
+        return text;
+    }
+    async listDirectory(path) {
+        const text = await this.tool('list_directory', { path });
+        return text
+            .split('\n')
+            .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
+            .filter((m) => m !== null)
+            .map((m) => ({ name: m[2], isDirectory: m[1] === 'DIR' }));
+    }
+    async readMultipleFiles(paths) {
+        return this.tool('read_multiple_files', { paths });
+    }
+    async moveFile(source, destination) {
+        await this.tool('move_file', { source, destination });
+    }
+    async searchFiles(path, pattern, excludePatterns = []) {
+        const args = { path, pattern };
+        if (excludePatterns.length > 0)
+            args.excludePatterns = excludePatterns;
+        const text = await this.tool('search_files', args);
+        return text.split('\n').filter((line) => line.startsWith('/'));
+    }
+    async editFile(path, edits, dryRun = false) {
+        await this.tool('edit_file', { path, edits, dryRun });
+    }
+    async deleteFile(path) {
+        await this.tool('delete_file', { path });
+    }
+    async tool(name, args) {
+        this.calls++;
+        const outcome = await this.client.callTool(this.sessionId, {
+            name,
+            server: FILESYSTEM_SERVER,
+            args,
+        });
+        if (outcome.isError) {
+            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
+                kind: 'api',
+                action: `CallMcpTool ${name}`,
+                requestId: outcome.requestId || undefined,
+            });
+        }
+        return outcome.text;
+    }
+}
+/** Bytes of the write_file Args JSON for this chunk. */
+function writeArgsBytes(path, content, mode) {
+    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
+}
+/**
+ * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
+ * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
+ */
+function splitForArgs(path, content, mode) {
+    if (content === '')
+        return [''];
+    const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
+    const budget = MAX_ARGS_BYTES - frame;
+    if (budget < 16)
+        throw new Error(`path too long for one write_file call: ${path}`);
+    const chunks = [];
+    let start = 0;
+    while (start < content.length) {
+        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
+        let size = escapedBytes(content, start, end);
+        if (size > budget) {
+            // Shrink by the ratio, then step to the exact boundary.
+            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
+            size = escapedBytes(content, start, end);
+            while (size > budget && end > start + 1) {
+                end = start + Math.max(1, Math.floor((end - start) * 0.9));
+                size = escapedBytes(content, start, end);
+            }
+        }
+        // A surrogate pair stays together.
+        const last = content.charCodeAt(end - 1);
+        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
+            end--;
+        chunks.push(content.slice(start, end));
+        start = end;
+    }
+    return chunks;
+}
+function escapedBytes(content, start, end) {
+    // JSON.stringify adds two quotes; what matters is the escaped body.
+    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
+}
+function parseFileInfo(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const at = line.indexOf(':');
+        if (at <= 0)
+            continue;
+        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    const size = Number(fields.size);
+    if (!Number.isSafeInteger(size) || size < 0) {
+        throw new Error('get_file_info answered no valid size');
+    }
+    return { size, isDirectory: fields.isDirectory === 'true', fields };
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/sandbox/tar.ts
+// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
+// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
+// relative paths that stay inside the target are returned, and sizes are bounded.
+
+const BLOCK = 512;
+function createTarGz(entries) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = Buffer.from(entry.path, 'utf8');
+        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
+        if (name.length > 100 || !ascii) {
+            // A pax header carries the real name; the ustar name is a placeholder.
+            const record = paxRecord('path', entry.path);
+            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
+        }
+        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
+        blocks.push(pad(entry.bytes));
+    }
+    blocks.push(Buffer.alloc(BLOCK * 2));
+    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
+}
+/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
+function readTarGz(archive, limits) {
+    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
+    const files = [];
+    const skipped = [];
+    let offset = 0;
+    let paxPath;
+    let longName;
+    while (offset + BLOCK <= data.length) {
+        const head = data.subarray(offset, offset + BLOCK);
+        if (head.every((b) => b === 0))
+            break;
+        const size = parseOctal(head.subarray(124, 136));
+        const type = String.fromCharCode(head[156] || 48);
+        const prefix = cString(head.subarray(345, 500));
+        const baseName = cString(head.subarray(0, 100));
+        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
+        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'x') {
+            paxPath = parsePax(body).path ?? paxPath;
+            continue;
+        }
+        if (type === 'L') {
+            longName = cString(body);
+            continue;
+        }
+        if (type === 'g')
+            continue;
+        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+        paxPath = undefined;
+        longName = undefined;
+        if (type === '5')
+            continue; // directories come with their files
+        const safe = safeRelative(name);
+        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
+            skipped.push(name);
+            continue;
+        }
+        if (files.length >= limits.maxFiles) {
+            skipped.push(name);
+            continue;
+        }
+        files.push({ path: safe, bytes: Buffer.from(body) });
+    }
+    return { files, skipped };
+}
+/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
+function safeRelative(name) {
+    const parts = name
+        .replace(/^\.\/+/, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
+        return undefined;
+    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
+        return undefined;
+    return parts.join('/');
+}
+function header(name, size, type) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    block.write('0000644\0', 100, 'ascii');
+    block.write('0000000\0', 108, 'ascii');
+    block.write('0000000\0', 116, 'ascii');
+    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    block.write(`${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`, 136, 'ascii');
+    block.write('        ', 148, 'ascii');
+    block.write(type, 156, 'ascii');
+    block.write('ustar\0', 257, 'ascii');
+    block.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyBytes = Buffer.byteLength(body);
+    let length = bodyBytes + 1;
+    while (String(length).length + bodyBytes !== length)
+        length = String(length).length + bodyBytes;
+    return Buffer.from(`${length}${body}`, 'utf8');
+}
+function parsePax(body) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        if (space === -1)
+            break;
+        const length = Number(body.subarray(at, space).toString('ascii'));
+        if (!Number.isInteger(length) || length <= 0)
+            break;
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return out;
+}
+function pad(bytes) {
+    const rest = bytes.length % BLOCK;
+    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
+}
+function parseOctal(field) {
+    const text = cString(field).trim();
+    const value = text ? parseInt(text, 8) : 0;
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+function cString(field) {
+    const end = field.indexOf(0);
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
+// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
+// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
+// a small archive goes as base64 text in a few write_file calls; a large one through the
+// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
+// context is not available, the write_file route is used whatever the size.
+
+
+
+
+
+const SANDBOX_WORKDIR = '/workspace';
+/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
+const WRITE_ROUTE_MAX_CALLS = 6;
+/** Up to this many read_file windows, likewise for downloads. */
+const READ_ROUTE_MAX_CALLS = 6;
+const SHELL_MS = 50_000;
+/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
+async function uploadTree(client, sessionId, entries, options = {}, workdir = SANDBOX_WORKDIR) {
+    const archive = createTarGz(entries);
+    const base64 = archive.toString('base64');
+    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
+    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    let fallback;
+    if (preferred === 'file_transfer') {
+        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+        try {
+            const remote = `${await transfer.directory()}/${name}.tgz`;
+            await transfer.upload(archive, remote);
+            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const files = new SandboxFiles(client, sessionId);
+    const remote = `/tmp/${name}.b64`;
+    await files.writeText(remote, base64);
+    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
+}
+async function extract(client, sessionId, command, workdir) {
+    const result = await runShell(client, sessionId, {
+        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
+        timeoutMs: SHELL_MS,
+    });
+    if (!result.success) {
+        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
+    }
+}
+/**
+ * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
+ * the working directory; symbolic links are never followed) and brings them back.
+ */
+async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
+    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+    let dir = '/tmp';
+    let contextProblem;
+    if (options.route !== 'write_file') {
+        try {
+            dir = await transfer.directory();
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
+    const packed = await runShell(client, sessionId, {
+        // The archive path is in the command itself, where a sandbox path belongs.
+        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
+        timeoutMs: SHELL_MS,
+        cwd: workdir,
+        envs: {
+            AGENTBAY_PATTERNS: patterns.join('\n'),
+            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
+            AGENTBAY_MAX_FILES: String(limits.maxFiles),
+        },
+    });
+    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
+    if (!summary) {
+        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
+    }
+    const [, count, total, archiveSize, verdict] = summary;
+    if (Number(count) === 0)
+        return { kind: 'none' };
+    if (verdict === 'too-large')
+        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
+    const size = Number(archiveSize);
+    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
+    const preferred = options.route ??
+        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    let bytes;
+    let stats;
+    const maxArchive = limits.maxBytes + 1024 * 1024;
+    try {
+        if (preferred === 'file_transfer') {
+            try {
+                bytes = await transfer.download(archive, maxArchive);
+                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
+            }
+            catch (error) {
+                if (options.route)
+                    throw error;
+                const files = new SandboxFiles(client, sessionId);
+                bytes = await files.readBytes(archive, maxArchive);
+                stats = {
+                    route: 'write_file',
+                    calls: transfer.calls + files.calls + 2,
+                    archiveBytes: size,
+                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
+                };
+            }
+        }
+        else {
+            const files = new SandboxFiles(client, sessionId);
+            bytes = await files.readBytes(archive, maxArchive);
+            stats = {
+                route: 'write_file',
+                calls: files.calls + 2,
+                archiveBytes: size,
+                fallback: contextProblem,
+            };
+        }
+    }
+    finally {
+        await runShell(client, sessionId, {
+            command: `rm -f ${shellQuote(archive)}`,
+            timeoutMs: SHELL_MS,
+        }).catch(() => undefined);
+    }
+    const { files, skipped } = readTarGz(bytes, limits);
+    return { kind: 'files', files, skipped, stats };
+}
+// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
+// pattern is ever evaluated as shell code. Regular files only; links are not followed.
+// `§{` stands for bash's `${`, which a template literal would take for its own.
+const PACK_SCRIPT = String.raw `set -u
+shopt -s globstar nullglob dotglob
+IFS=$'\n'
+declare -A excluded=()
+declare -A seen=()
+list=()
+add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  if [ "§{p:0:1}" = '!' ]; then
+    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
+  fi
+done <<< "$AGENTBAY_PATTERNS"
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  [ "§{p:0:1}" = '!' ] && continue
+  for f in $p; do
+    if [ -d "$f" ] && [ ! -L "$f" ]; then
+      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
+    else add "$f"; fi
+  done
+done <<< "$AGENTBAY_PATTERNS"
+total=0
+for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
+count=§{#list[@]}
+if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
+if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
+mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
+printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
+echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
+`.replaceAll('§{', '${');
+
+;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
+// The repository in the sandbox: its files in before the code (upload), a setup script, and the
+// files the code wrote back out afterwards (download). Progress goes to the job log.
+
+
+
+
+
+
+
+
+/** How long `setup` may run (pip installs can take minutes). */
+const SETUP_TIMEOUT_S = 1800;
+/** How much of a failed setup's output the error message carries. */
+const SETUP_TAIL_CHARS = 2000;
+class SetupFailed extends Error {
+    exitCode;
+    /** What failed, in one sentence, without the output. */
+    headline;
+    /** Everything setup printed (redacted), for the job summary. */
+    output;
+    constructor(exitCode, output, timedOut) {
+        const headline = timedOut
+            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
+            : `setup failed with exit code ${exitCode}; the code did not run.`;
+        super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
+        this.exitCode = exitCode;
+        this.headline = headline;
+        this.output = output;
+    }
+}
+/** Streams a job's output into the log: redacted, fenced against workflow commands. */
+function logStreamer(secrets) {
+    return (_stream, text) => printUntrusted(redactText(text, secrets));
+}
+async function uploadWorkspaceFiles(client, sessionId, inputs) {
+    if (inputs.upload.length === 0)
+        return;
+    const entries = inputs.upload.map((file) => ({
+        path: file.path,
+        bytes: (0,external_node_fs_.readFileSync)(file.realPath),
+    }));
+    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
+    lib_core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+    const stats = await uploadTree(client, sessionId, entries);
+    if (stats.fallback)
+        lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
+    lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
+}
+async function runSetup(client, sessionId, inputs, envs, secrets) {
+    if (!inputs.setup)
+        return undefined;
+    let output = '';
+    const job = await lib_core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+        onOutput: (stream, text) => {
+            output += text;
+            logStreamer(secrets)(stream, text);
+        },
+    }));
+    const clean = redactText(output, secrets);
+    if (job.timedOut || job.exitCode !== 0) {
+        throw new SetupFailed(job.exitCode, clean, job.timedOut);
+    }
+    lib_core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: job.durationMs };
+}
+/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
+async function downloadFiles(client, sessionId, inputs, dir, secrets) {
+    if (inputs.download.length === 0)
+        return undefined;
+    lib_core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
+    try {
+        const outcome = await downloadTree(client, sessionId, inputs.download, {
+            maxBytes: MAX_DOWNLOAD_BYTES,
+            maxFiles: MAX_DOWNLOAD_FILES,
+        });
+        if (outcome.kind === 'none') {
+            lib_core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
+            return { dir, files: [] };
+        }
+        if (outcome.kind === 'too-large') {
+            lib_core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
+            return { dir, files: [] };
+        }
+        const written = [];
+        for (const file of outcome.files) {
+            const target = external_node_path_default().join(dir, ...file.path.split('/'));
+            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
+            (0,external_node_fs_.writeFileSync)(target, file.bytes);
+            written.push(target);
+            if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
+            }
+        }
+        if (outcome.skipped.length > 0) {
+            lib_core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
+        }
+        lib_core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
+        return { dir, files: written };
+    }
+    catch (error) {
+        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+        return { dir, files: [] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/failure.ts
+
+
+
+
+/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
+function debugExchange(exchange) {
+    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
+    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
+    const error = exchange.error ? `: ${exchange.error}` : '';
+    lib_core.debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
+}
+/** A failure message for the step: what failed, the service's code and request id, and a hint. */
+function describeFailure(error) {
+    if (!(error instanceof AgentBayError)) {
+        // An input error can quote the input, and an input can be megabytes long.
+        return clip(error instanceof Error ? error.message : String(error));
+    }
+    const hint = hintFor(error);
+    return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
+}
+function hintFor(error) {
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN') {
+        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+    }
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
+        return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
+    }
+    if (/^Throttling|ServiceUnavailable/.test(code) || error.httpStatus === 429) {
+        return 'The service is throttling or unavailable; try again later';
+    }
+    if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
+        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+    }
+    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
+        return 'The code may have run: it was not sent again, so that it never runs twice';
+    }
+    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
+        return 'A session may have been created anyway; the post step finds it by its label and deletes it';
+    }
+    if (error.kind === 'transport' && error.notSent) {
+        return "The gateway could not be reached; check endpoint and the runner's network";
+    }
+    if ((error.httpStatus ?? 0) >= 500)
+        return 'The service had an internal error; try again later';
+    return '';
+}
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof InputError)
+        return 'input';
+    if (error instanceof SetupFailed)
+        return 'setup';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError
+        ? `AgentBay ${error.message}`
+        : error instanceof SetupFailed
+            ? error.headline
+            : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof SetupFailed)
+        report.setupOutput = error.output;
+    if (error instanceof InputError)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/language.ts
+/** The languages run_code accepts, in their canonical spelling. */
+const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
+const ALIASES = {
+    python: 'python',
+    py: 'python',
+    python3: 'python',
+    javascript: 'javascript',
+    js: 'javascript',
+    node: 'javascript',
+    nodejs: 'javascript',
+    r: 'r',
+    java: 'java',
+};
+const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
+/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
+function canonicalLanguage(spelling) {
+    return ALIASES[spelling.trim().toLowerCase()];
+}
+
+;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
+// comment on the line before a block, invisible when the page renders.
+//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
+//   <!-- run-code: expect-error -->     the block must fail
+//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
+
+const MARKERS = ['skip', 'expect-error', 'expected-output'];
+/** A marker that cannot be honoured; the message names the page and the line. */
+class MarkdownBlockError extends Error {
+    line;
+    constructor(page, line, message) {
+        super(`${page}:${line}: ${message}`);
+        this.name = 'MarkdownBlockError';
+        this.line = line;
+    }
+}
+const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
+const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
+/** Every fenced block of a page, with the markers on the lines just before it. */
+function fences(page, text) {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    const out = [];
+    let pending = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const marker = MARKER_LINE.exec(line);
+        if (marker) {
+            const name = (marker[1] ?? '').toLowerCase();
+            if (!MARKERS.includes(name)) {
+                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
+            }
+            pending.push({ marker: name, line: i + 1 });
+            continue;
+        }
+        const open = FENCE_OPEN.exec(line);
+        const fenceChars = open?.[2] ?? '';
+        const info = (open?.[3] ?? '').trim();
+        // A backtick fence's info string cannot contain backticks (that is inline code).
+        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
+            if (line.trim() !== '')
+                pending = [];
+            continue;
+        }
+        const indent = (open[1] ?? '').length;
+        const openLine = i + 1;
+        const body = [];
+        let closed = false;
+        for (i++; i < lines.length; i++) {
+            const inner = lines[i];
+            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
+            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
+                closed = true;
+                break;
+            }
+            // Content loses up to the opening fence's indentation (CommonMark).
+            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
+        }
+        out.push({
+            line: openLine,
+            info,
+            lines: body,
+            unterminated: !closed,
+            markers: pending,
+        });
+        pending = [];
+    }
+    return out;
+}
+/**
+ * The page's runnable blocks in order: fenced blocks whose info string starts with a language
+ * the service runs. Blocks in other languages and plain fences are not run.
+ */
+function extractCodeBlocks(page, text) {
+    const blocks = [];
+    let previous;
+    for (const fence of fences(page, text)) {
+        const words = fence.info
+            .replace(/^\{\.?|\}$/g, '')
+            .split(/[\s,]+/)
+            .filter(Boolean);
+        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
+        const has = (marker) => fence.markers.some((m) => m.marker === marker);
+        if (has('expected-output')) {
+            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
+            if (fence.info !== '') {
+                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
+            }
+            if (!previous) {
+                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
+            }
+            if (previous.expectedOutput) {
+                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
+            }
+            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
+            continue;
+        }
+        if (fence.info === '' && fence.markers.length > 0) {
+            // A marker before a plain fence would silently do nothing.
+            const first = fence.markers[0];
+            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
+        }
+        if (!language)
+            continue;
+        const block = {
+            number: blocks.length + 1,
+            line: fence.line,
+            language,
+            info: fence.info,
+            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
+            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+            expectError: has('expect-error'),
+            unterminated: fence.unterminated,
+        };
+        blocks.push(block);
+        previous = block;
+    }
+    return blocks;
+}
+/** Lines to diff exactly; beyond this the diff shows the first difference only. */
+const MAX_DIFF_LINES = 2000;
+/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
+function compareOutput(expected, actual) {
+    const want = normalise(expected);
+    const got = normalise(actual);
+    if (want.join('\n') === got.join('\n'))
+        return { matches: true, diff: '' };
+    return { matches: false, diff: diffLines(want, got) };
+}
+function normalise(text) {
+    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
+    while (lines.length > 0 && lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+function diffLines(want, got) {
+    const header = ['--- expected', '+++ actual'];
+    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
+        let i = 0;
+        while (i < want.length && i < got.length && want[i] === got[i])
+            i++;
+        return [
+            ...header,
+            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
+            ...(i < want.length ? [`-${want[i]}`] : []),
+            ...(i < got.length ? [`+${got[i]}`] : []),
+        ].join('\n');
+    }
+    // Longest common subsequence, filled from the end so the walk below goes forwards.
+    const n = want.length;
+    const m = got.length;
+    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = table[i];
+        const below = table[i + 1];
+        for (let j = m - 1; j >= 0; j--) {
+            row[j] =
+                want[i] === got[j]
+                    ? below[j + 1] + 1
+                    : Math.max(below[j], row[j + 1]);
+        }
+    }
+    const out = [...header];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && want[i] === got[j]) {
+            out.push(` ${want[i]}`);
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
+            out.push(`+${got[j]}`);
+            j++;
+        }
+        else {
+            out.push(`-${want[i]}`);
+            i++;
+        }
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
+    [`${RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
+    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
+    [`${RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(env, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(env);
+    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 
 
@@ -15917,96 +17114,6 @@ function describeLocation(location) {
     return `${describeLine(location)}${from}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/truncate.ts
-function truncateMiddle(text, maxChars, note) {
-    if (text.length <= maxChars)
-        return { text, truncated: false };
-    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
-    // A budget too small for the whole marker gets a short one, or none.
-    if (marker.length > maxChars / 2)
-        marker = '…';
-    if (marker.length > maxChars)
-        return { text: safeSlice(text, 0, maxChars), truncated: true };
-    const room = Math.max(0, maxChars - marker.length);
-    const head = Math.ceil(room * 0.5);
-    const tail = room - head;
-    return {
-        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
-        truncated: true,
-    };
-}
-/**
- * Shares `budgetChars` among several texts: small ones keep all they have, and what they
- * leave is split evenly among the larger ones.
- */
-function shareBudget(sizes, budgetChars) {
-    const shares = new Array(sizes.length).fill(0);
-    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
-    let remaining = budgetChars;
-    order.forEach(({ size, index }, position) => {
-        const fair = Math.floor(remaining / (order.length - position));
-        shares[index] = Math.min(size, fair);
-        remaining -= shares[index] ?? 0;
-    });
-    return shares;
-}
-/** A slice that does not split a surrogate pair. */
-function safeSlice(text, start, end) {
-    let from = start;
-    let to = end ?? text.length;
-    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
-        from++;
-    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
-        to--;
-    return text.slice(from, to);
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-
-
-/** More than this much of one stream in the log helps nobody; the result file has it all. */
-const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
-/**
- * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
- * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
- * unguessable token that the sandbox cannot know.
- */
-function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
-    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    write(`::stop-commands::${token}\n`);
-    write(text.endsWith('\n') ? text : `${text}\n`);
-    write(`::${token}::\n`);
-}
-async function logRun(report) {
-    const { result } = report;
-    const streams = [
-        ['stdout', result.stdout],
-        ['stderr', result.stderr],
-    ];
-    if (result.output && result.output !== result.stdout)
-        streams.unshift(['Output', result.output]);
-    if (result.errorDetail)
-        streams.push(['Error', result.errorDetail]);
-    for (const [name, text] of streams) {
-        if (!text)
-            continue;
-        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
-    }
-    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
-    if (result.success) {
-        lib_core.info(`The ${report.language} code ran successfully${time}.`);
-    }
-    else {
-        lib_core.info(`The ${report.language} code failed${time}:`);
-        printUntrusted(result.error);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/report/annotations.ts
 
 
@@ -16369,6 +17476,7 @@ function setOutputs(outputs) {
 ;// CONCATENATED MODULE: ./src/report/failure-summary.ts
 
 
+
 const HEADLINES = {
     input: 'is not valid, so nothing ran',
     auth: 'AgentBay refused the API key, so nothing ran',
@@ -16376,6 +17484,7 @@ const HEADLINES = {
     capacity: 'AgentBay could not provide a sandbox, so nothing ran',
     'session-gone': 'The sandbox session was gone before the code could run',
     uncertain: 'AgentBay did not answer: the code may or may not have run',
+    setup: 'The `setup` script failed, so the code did not run',
     service: 'AgentBay failed before the code gave a result',
 };
 const WHAT_TO_DO = {
@@ -16385,6 +17494,7 @@ const WHAT_TO_DO = {
     capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
     'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
     uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
     service: 'Run the job again later. If it keeps happening, report it with the request id below.',
 };
 /** The job summary of a step that failed before the code gave a result: what failed, what to do. */
@@ -16409,8 +17519,20 @@ function renderFailureSummary(failure) {
         // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
         `> ${inlineText(failure_summary_clip(failure.detail))}`,
         `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
         `<sub>${facts.join(' · ')}</sub>`,
     ].join('\n\n')}\n`;
+}
+/** Characters of setup output the summary shows: its end, where the failure is. */
+const MAX_SETUP_OUTPUT_CHARS = 60_000;
+/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
+function setupOutput(output) {
+    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
+    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
+    const title = cut
+        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
+        : 'Setup output';
+    return details(title, codeBlock(text));
 }
 /** A service's message can be megabytes; the step's error output has all of it. */
 const MAX_DETAIL_CHARS = 2_000;
@@ -17571,7 +18693,10 @@ async function publishInputFailure(failure, env, options) {
     await writeFailureSummary(clean, env, options);
 }
 function redactFailure(failure, redact) {
-    return { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+    const clean = { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+    if (failure.setupOutput !== undefined)
+        clean.setupOutput = redact(failure.setupOutput);
+    return clean;
 }
 async function writeFailureSummary(failure, env, options) {
     if (!options.summary || !env.GITHUB_STEP_SUMMARY)
@@ -17895,129 +19020,6 @@ function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
 }
 
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
-;// CONCATENATED MODULE: ./src/secrets.ts
-
-/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
-const MIN_BASE64_CORE_CHARS = 8;
-/**
- * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
- * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
- * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
- * depends only on the secret, so the secret is found inside a longer encoded string such as
- * `Bearer <key>`). The runner's masker knows only the first form.
- */
-function secretForms(secret) {
-    if (secret.length < MIN_SECRET_CHARS)
-        return [];
-    const forms = new Set([
-        secret,
-        encodeURIComponent(secret),
-        (0,external_node_querystring_.escape)(secret),
-        lowerHex(encodeURIComponent(secret)),
-        JSON.stringify(secret).slice(1, -1),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
-        secret
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/"/g, '&quot;')
-            .replace(/'/g, '&#39;'),
-    ]);
-    const bytes = Buffer.from(secret, 'utf8');
-    for (let offset = 0; offset < 3; offset++) {
-        const core = base64Core(bytes, offset);
-        if (core.length >= MIN_BASE64_CORE_CHARS) {
-            forms.add(core);
-            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
-        }
-    }
-    // Longest first: a form that contains another is replaced whole.
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-/**
- * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
- * into a 3-byte group: the first group (shared with what precedes) and the last partial one
- * (shared with what follows) are left out.
- */
-function base64Core(bytes, offset) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-    const start = offset === 0 ? 0 : 4;
-    const end = Math.floor((offset + bytes.length) / 3) * 4;
-    return end > start ? encoded.slice(start, end) : '';
-}
-function lowerHex(text) {
-    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-function makeRedactor(secrets) {
-    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    if (forms.length === 0)
-        return (text) => text;
-    return (text) => {
-        let out = text;
-        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-        for (const form of forms)
-            if (out.includes(form))
-                out = out.split(form).join('***');
-        return out;
-    };
-}
-function redactText(text, secrets) {
-    return makeRedactor(secrets)(text);
-}
-
-;// CONCATENATED MODULE: ./src/report/redact.ts
-
-
-/**
- * The result with every form of every secret replaced by `***`, before any of it is written
- * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
- * inside a file, or in a pull-request comment, a secret would slip through. Every string in
- * the result is covered, object keys (MIME type names) included, so a field added later is
- * covered too.
- */
-function redactResult(result, secrets) {
-    return redactDeep(result, makeRedactor(secrets));
-}
-/**
- * A copy of `value` with every string and every object key redacted. Iterative, not
- * recursive: the sandbox decides how deep its results nest.
- */
-function redactDeep(value, redact) {
-    const pending = [];
-    const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
-        if (item === null || typeof item !== 'object')
-            return item;
-        const copy = Array.isArray(item) ? [] : {};
-        pending.push([item, copy]);
-        return copy;
-    };
-    const root = visit(value);
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [source, copy] = next;
-        if (Array.isArray(source)) {
-            for (const item of source)
-                copy.push(visit(item));
-            continue;
-        }
-        for (const [key, item] of Object.entries(source)) {
-            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
-            Object.defineProperty(copy, redact(key), {
-                value: visit(item),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-        }
-    }
-    return root;
-}
-
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
 
 
@@ -18042,6 +19044,7 @@ function buildRunReport(run, env) {
         sessionKept: run.sessionKept,
         resultFile,
         downloads: run.downloads,
+        streamed: run.streamed,
         setupOutput: run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
         sourceUrl: run.source.kind === 'file' && run.source.path
@@ -18537,67 +19540,6 @@ function run_code_result_clip(text, max) {
 function lastLine(text) {
     const lines = text.trim().split('\n');
     return lines[lines.length - 1]?.trim() ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
-// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
-// of type "data" is another JSON string holding the task list (addendum §4.4).
-function parseContextStatus(data) {
-    if (typeof data !== 'object' || data === null)
-        return [];
-    const status = data.ContextStatus;
-    const outer = parseJson(status);
-    if (!Array.isArray(outer))
-        return [];
-    const tasks = [];
-    for (const entry of outer) {
-        if (typeof entry !== 'object' || entry === null)
-            continue;
-        const { type, data: inner } = entry;
-        if (type !== 'data')
-            continue;
-        const list = parseJson(inner);
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list) {
-            if (typeof item !== 'object' || item === null)
-                continue;
-            const t = item;
-            tasks.push({
-                contextId: context_status_text(t.contextId),
-                path: context_status_text(t.path),
-                status: context_status_text(t.status),
-                errorMessage: context_status_text(t.errorMessage),
-                taskType: context_status_text(t.taskType),
-            });
-        }
-    }
-    return tasks;
-}
-/** The SDK's list of "finished well" statuses, compared case-insensitively. */
-const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function taskState(task) {
-    if (task.errorMessage)
-        return 'failed';
-    const status = task.status.toLowerCase();
-    if (DONE.has(status))
-        return 'done';
-    if (status === 'failed')
-        return 'failed';
-    return 'pending';
-}
-function parseJson(value) {
-    if (typeof value !== 'string')
-        return value;
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function context_status_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
@@ -19658,808 +20600,6 @@ function placeInPage(report, pageLine) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
-
-const FILESYSTEM_SERVER = 'wuying_filesystem';
-/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
-const MAX_ARGS_BYTES = 62_000;
-/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
-const SDK_CHUNK_CHARS = 60 * 1024;
-/** The TS SDK's read window for text (bytes). */
-const TEXT_READ_WINDOW = 60 * 1024;
-/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
-const BINARY_READ_WINDOW = 45 * 1024;
-class SandboxFiles {
-    client;
-    sessionId;
-    /** How many tool calls this object made (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId) {
-        this.client = client;
-        this.sessionId = sessionId;
-    }
-    /**
-     * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
-     * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
-     */
-    async writeText(path, content, mode = 'overwrite') {
-        const chunks = splitForArgs(path, content, mode);
-        for (const [index, chunk] of chunks.entries()) {
-            await this.tool('write_file', {
-                path,
-                content: chunk,
-                mode: index === 0 ? mode : 'append',
-            });
-        }
-        return chunks.length;
-    }
-    async createDirectory(path) {
-        await this.tool('create_directory', { path });
-    }
-    async getFileInfo(path) {
-        return parseFileInfo(await this.tool('get_file_info', { path }));
-    }
-    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
-    async readBytes(path, maxBytes) {
-        const { size, isDirectory } = await this.getFileInfo(path);
-        if (isDirectory)
-            throw new Error(`${path} is a directory`);
-        if (size > maxBytes)
-            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
-        const parts = [];
-        for (let offset = 0; offset < size; offset += BINARY_READ_WINDOW) {
-            const length = Math.min(BINARY_READ_WINDOW, size - offset);
-            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
-            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
-                throw new Error(`read_file answered something that is not base64 for ${path}`);
-            }
-            parts.push(Buffer.from(text.trim(), 'base64'));
-        }
-        const bytes = Buffer.concat(parts);
-        if (bytes.length !== size) {
-            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
-        }
-        return bytes;
-    }
-    /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
-    async readText(path) {
-        const { size } = await this.getFileInfo(path);
-        if (size === 0)
-            return '';
-        let text = '';
-        for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
-            const length = Math.min(TEXT_READ_WINDOW, size - offset);
-            text += await this.tool('read_file', { path, offset, length });
-        }
-        return text;
-    }
-    async listDirectory(path) {
-        const text = await this.tool('list_directory', { path });
-        return text
-            .split('\n')
-            .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
-            .filter((m) => m !== null)
-            .map((m) => ({ name: m[2], isDirectory: m[1] === 'DIR' }));
-    }
-    async readMultipleFiles(paths) {
-        return this.tool('read_multiple_files', { paths });
-    }
-    async moveFile(source, destination) {
-        await this.tool('move_file', { source, destination });
-    }
-    async searchFiles(path, pattern, excludePatterns = []) {
-        const args = { path, pattern };
-        if (excludePatterns.length > 0)
-            args.excludePatterns = excludePatterns;
-        const text = await this.tool('search_files', args);
-        return text.split('\n').filter((line) => line.startsWith('/'));
-    }
-    async editFile(path, edits, dryRun = false) {
-        await this.tool('edit_file', { path, edits, dryRun });
-    }
-    async deleteFile(path) {
-        await this.tool('delete_file', { path });
-    }
-    async tool(name, args) {
-        this.calls++;
-        const outcome = await this.client.callTool(this.sessionId, {
-            name,
-            server: FILESYSTEM_SERVER,
-            args,
-        });
-        if (outcome.isError) {
-            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
-                kind: 'api',
-                action: `CallMcpTool ${name}`,
-                requestId: outcome.requestId || undefined,
-            });
-        }
-        return outcome.text;
-    }
-}
-/** Bytes of the write_file Args JSON for this chunk. */
-function writeArgsBytes(path, content, mode) {
-    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
-}
-/**
- * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
- * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
- */
-function splitForArgs(path, content, mode) {
-    if (content === '')
-        return [''];
-    const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
-    const budget = MAX_ARGS_BYTES - frame;
-    if (budget < 16)
-        throw new Error(`path too long for one write_file call: ${path}`);
-    const chunks = [];
-    let start = 0;
-    while (start < content.length) {
-        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
-        let size = escapedBytes(content, start, end);
-        if (size > budget) {
-            // Shrink by the ratio, then step to the exact boundary.
-            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
-            size = escapedBytes(content, start, end);
-            while (size > budget && end > start + 1) {
-                end = start + Math.max(1, Math.floor((end - start) * 0.9));
-                size = escapedBytes(content, start, end);
-            }
-        }
-        // A surrogate pair stays together.
-        const last = content.charCodeAt(end - 1);
-        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
-            end--;
-        chunks.push(content.slice(start, end));
-        start = end;
-    }
-    return chunks;
-}
-function escapedBytes(content, start, end) {
-    // JSON.stringify adds two quotes; what matters is the escaped body.
-    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
-}
-function parseFileInfo(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const at = line.indexOf(':');
-        if (at <= 0)
-            continue;
-        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-    }
-    const size = Number(fields.size);
-    if (!Number.isSafeInteger(size) || size < 0) {
-        throw new Error('get_file_info answered no valid size');
-    }
-    return { size, isDirectory: fields.isDirectory === 'true', fields };
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/shell.ts
-const SHELL_SERVER = 'wuying_shell';
-/** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
-const MAX_SHELL_TIMEOUT_MS = 50_000;
-/** How far past the command's own timeout we wait for the answer. */
-const ANSWER_MARGIN_MS = 15_000;
-async function runShell(client, sessionId, command) {
-    const args = {
-        command: command.command,
-        timeout_ms: command.timeoutMs,
-    };
-    if (command.cwd !== undefined)
-        args.cwd = command.cwd;
-    if (command.envs !== undefined)
-        args.envs = command.envs;
-    const outcome = await client.callTool(sessionId, { name: 'shell', server: SHELL_SERVER, args }, { timeoutMs: Math.min(command.timeoutMs, MAX_SHELL_TIMEOUT_MS) + ANSWER_MARGIN_MS });
-    return parseShellAnswer(outcome.text, outcome.isError);
-}
-/**
- * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
- * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
- */
-function parseShellAnswer(text, isError) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        const record = parsed;
-        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
-        const exitCode = code ?? (isError ? undefined : 0);
-        return {
-            exitCode,
-            success: !isError && exitCode === 0,
-            stdout: typeof record.stdout === 'string' ? record.stdout : '',
-            stderr: typeof record.stderr === 'string' ? record.stderr : '',
-            timedOut: false,
-        };
-    }
-    if (!isError)
-        return { exitCode: 0, success: true, stdout: text, stderr: '', timedOut: false };
-    return {
-        success: false,
-        stdout: '',
-        stderr: '',
-        timedOut: /Error message: \[timeout\]/.test(text),
-        errorText: text,
-    };
-}
-/** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
-function shellQuote(value) {
-    return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(46193);
-;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
-// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
-// in the sandbox with its output and exit status captured to files, polled with short shell
-// calls, the session kept alive meanwhile, and the process group killed at the timeout.
-
-
-
-/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
-const POLL_CHUNK_BYTES = 20 * 1024;
-const DEFAULT_POLL_MS = 2_000;
-const DEFAULT_KEEP_ALIVE_MS = 60_000;
-const SHELL_CALL_MS = 30_000;
-async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
-    const dir = `/tmp/agentbay-job-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const q = shellQuote;
-    const started = Date.now();
-    // The script goes in as base64 text: no quoting can break it, and it is written by the
-    // same call that starts it. setsid gives it its own process group to kill at the timeout.
-    const script = Buffer.from(spec.script, 'utf8').toString('base64');
-    const start = [
-        `mkdir -p ${q(dir)}`,
-        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
-        `cd ${q(spec.cwd)}`,
-        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
-    ].join(' && ');
-    const launched = await runShell(client, sessionId, {
-        command: start,
-        timeoutMs: SHELL_CALL_MS,
-        envs: spec.envs,
-    });
-    if (!launched.success) {
-        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
-    }
-    const streams = {
-        stdout: new StreamTail('stdout', hooks),
-        stderr: new StreamTail('stderr', hooks),
-    };
-    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
-    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-    let lastKeepAlive = Date.now();
-    let timedOut = false;
-    let exitCode;
-    for (;;) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.rc !== undefined && state.drained) {
-            exitCode = state.rc;
-            break;
-        }
-        if (state.rc !== undefined)
-            continue; // more output to read before the end
-        if (Date.now() - started >= spec.timeoutS * 1000) {
-            timedOut = true;
-            await kill(client, sessionId, dir);
-            await drain(client, sessionId, dir, streams);
-            break;
-        }
-        if (Date.now() - lastKeepAlive >= keepAliveMs) {
-            lastKeepAlive = Date.now();
-            await client.refreshIdleTime(sessionId).catch(() => undefined);
-        }
-        if (!state.moreOutput)
-            await sleep(pollMs);
-    }
-    streams.stdout.end();
-    streams.stderr.end();
-    return {
-        exitCode,
-        stdout: streams.stdout.kept,
-        stderr: streams.stderr.kept,
-        timedOut,
-        durationMs: Date.now() - started,
-    };
-}
-/** Reads a stream's file in byte windows and hands on whole lines of text. */
-class StreamTail {
-    offset = 0;
-    kept = '';
-    decoder = new external_node_string_decoder_.StringDecoder('utf8');
-    partial = '';
-    name;
-    hooks;
-    constructor(name, hooks) {
-        this.name = name;
-        this.hooks = hooks;
-    }
-    push(bytes) {
-        this.offset += bytes.length;
-        const text = this.decoder.write(bytes);
-        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
-        if (this.kept.length < max)
-            this.kept += text.slice(0, max - this.kept.length);
-        const lines = this.partial + text;
-        const cut = lines.lastIndexOf('\n');
-        if (cut === -1) {
-            this.partial = lines;
-            return;
-        }
-        this.partial = lines.slice(cut + 1);
-        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
-    }
-    end() {
-        const rest = this.partial + this.decoder.end();
-        this.partial = '';
-        if (rest)
-            this.hooks.onOutput?.(this.name, rest);
-    }
-}
-async function poll(client, sessionId, dir, streams) {
-    const q = shellQuote;
-    // rc first, then the windows: output written before the exit is never missed.
-    const command = [
-        `cd ${q(dir)}`,
-        `{ cat rc 2>/dev/null || echo -; }`,
-        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-    ].join(' && ');
-    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
-    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
-    const out = Buffer.from(outLine.trim(), 'base64');
-    const err = Buffer.from(errLine.trim(), 'base64');
-    streams.stdout.push(out);
-    streams.stderr.push(err);
-    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
-    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-    return { rc, drained: !full, moreOutput: full };
-}
-async function drain(client, sessionId, dir, streams) {
-    for (let i = 0; i < 1000; i++) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.drained)
-            return;
-    }
-}
-/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
-async function kill(client, sessionId, dir) {
-    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
-    await runShell(client, sessionId, {
-        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
-        timeoutMs: SHELL_CALL_MS,
-    });
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
-
-const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
-class FileTransfer {
-    client;
-    sessionId;
-    timing;
-    context;
-    /** API calls made, presigned requests included (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId, timing = {}) {
-        this.client = client;
-        this.sessionId = sessionId;
-        this.timing = { ...DEFAULT_TIMING, ...timing };
-    }
-    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
-    async directory() {
-        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
-    }
-    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
-    async upload(bytes, remotePath) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
-        this.calls++;
-        await this.client.putPresigned(url, bytes);
-        this.calls++;
-        await this.client.syncContext(this.sessionId, {
-            contextId,
-            path: remotePath,
-            mode: 'download',
-        });
-        try {
-            await this.waitFor(contextId, remotePath, 'download');
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
-    async download(remotePath, maxBytes) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
-        try {
-            await this.waitFor(contextId, remotePath, 'upload');
-            this.calls++;
-            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
-            this.calls++;
-            return await this.client.getPresigned(url, maxBytes);
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    ensureContext() {
-        if (!this.context) {
-            this.calls++;
-            this.context = this.client.getFileTransferContext(this.sessionId);
-            // A failed look-up may be retried by the next transfer.
-            this.context.catch(() => {
-                this.context = undefined;
-            });
-        }
-        return this.context;
-    }
-    /**
-     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
-     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
-     */
-    async waitFor(contextId, path, taskType) {
-        const deadline = Date.now() + this.timing.taskTimeoutMs;
-        const poll = async (withType) => {
-            this.calls++;
-            const tasks = await this.client.getContextInfo(this.sessionId, {
-                contextId,
-                path,
-                taskType: withType ? taskType : undefined,
-            });
-            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
-        };
-        for (const withType of [false, true]) {
-            for (;;) {
-                const task = await poll(withType);
-                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
-                const state = task ? taskState(task) : withType ? 'pending' : 'done';
-                if (state === 'failed') {
-                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
-                }
-                if (state === 'done')
-                    break;
-                if (Date.now() + this.timing.pollMs > deadline) {
-                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
-                }
-                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-            }
-        }
-    }
-    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
-    async forget(contextId, path) {
-        this.calls++;
-        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
-    }
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-;// CONCATENATED MODULE: ./src/sandbox/tar.ts
-// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
-// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
-// relative paths that stay inside the target are returned, and sizes are bounded.
-
-const BLOCK = 512;
-function createTarGz(entries) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = Buffer.from(entry.path, 'utf8');
-        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
-        if (name.length > 100 || !ascii) {
-            // A pax header carries the real name; the ustar name is a placeholder.
-            const record = paxRecord('path', entry.path);
-            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
-        }
-        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
-        blocks.push(pad(entry.bytes));
-    }
-    blocks.push(Buffer.alloc(BLOCK * 2));
-    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
-}
-/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
-function readTarGz(archive, limits) {
-    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-    const files = [];
-    const skipped = [];
-    let offset = 0;
-    let paxPath;
-    let longName;
-    while (offset + BLOCK <= data.length) {
-        const head = data.subarray(offset, offset + BLOCK);
-        if (head.every((b) => b === 0))
-            break;
-        const size = parseOctal(head.subarray(124, 136));
-        const type = String.fromCharCode(head[156] || 48);
-        const prefix = cString(head.subarray(345, 500));
-        const baseName = cString(head.subarray(0, 100));
-        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
-        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = parsePax(body).path ?? paxPath;
-            continue;
-        }
-        if (type === 'L') {
-            longName = cString(body);
-            continue;
-        }
-        if (type === 'g')
-            continue;
-        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-        paxPath = undefined;
-        longName = undefined;
-        if (type === '5')
-            continue; // directories come with their files
-        const safe = safeRelative(name);
-        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
-            skipped.push(name);
-            continue;
-        }
-        if (files.length >= limits.maxFiles) {
-            skipped.push(name);
-            continue;
-        }
-        files.push({ path: safe, bytes: Buffer.from(body) });
-    }
-    return { files, skipped };
-}
-/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
-function safeRelative(name) {
-    const parts = name
-        .replace(/^\.\/+/, '')
-        .split('/')
-        .filter((p) => p !== '' && p !== '.');
-    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
-        return undefined;
-    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
-        return undefined;
-    return parts.join('/');
-}
-function header(name, size, type) {
-    const block = Buffer.alloc(BLOCK);
-    block.write(name, 0, 100, 'utf8');
-    block.write('0000644\0', 100, 'ascii');
-    block.write('0000000\0', 108, 'ascii');
-    block.write('0000000\0', 116, 'ascii');
-    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-    block.write(`${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`, 136, 'ascii');
-    block.write('        ', 148, 'ascii');
-    block.write(type, 156, 'ascii');
-    block.write('ustar\0', 257, 'ascii');
-    block.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return block;
-}
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyBytes = Buffer.byteLength(body);
-    let length = bodyBytes + 1;
-    while (String(length).length + bodyBytes !== length)
-        length = String(length).length + bodyBytes;
-    return Buffer.from(`${length}${body}`, 'utf8');
-}
-function parsePax(body) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        const space = body.indexOf(0x20, at);
-        if (space === -1)
-            break;
-        const length = Number(body.subarray(at, space).toString('ascii'));
-        if (!Number.isInteger(length) || length <= 0)
-            break;
-        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        at += length;
-    }
-    return out;
-}
-function pad(bytes) {
-    const rest = bytes.length % BLOCK;
-    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
-}
-function parseOctal(field) {
-    const text = cString(field).trim();
-    const value = text ? parseInt(text, 8) : 0;
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-function cString(field) {
-    const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
-// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
-// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
-// a small archive goes as base64 text in a few write_file calls; a large one through the
-// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
-// context is not available, the write_file route is used whatever the size.
-
-
-
-
-
-const SANDBOX_WORKDIR = '/workspace';
-/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
-const WRITE_ROUTE_MAX_CALLS = 6;
-/** Up to this many read_file windows, likewise for downloads. */
-const READ_ROUTE_MAX_CALLS = 6;
-const SHELL_MS = 50_000;
-/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
-async function uploadTree(client, sessionId, entries, options = {}, workdir = SANDBOX_WORKDIR) {
-    const archive = createTarGz(entries);
-    const base64 = archive.toString('base64');
-    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
-    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
-    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const q = shellQuote;
-    let fallback;
-    if (preferred === 'file_transfer') {
-        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-        try {
-            const remote = `${await transfer.directory()}/${name}.tgz`;
-            await transfer.upload(archive, remote);
-            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const files = new SandboxFiles(client, sessionId);
-    const remote = `/tmp/${name}.b64`;
-    await files.writeText(remote, base64);
-    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
-}
-async function extract(client, sessionId, command, workdir) {
-    const result = await runShell(client, sessionId, {
-        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
-        timeoutMs: SHELL_MS,
-    });
-    if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
-    }
-}
-/**
- * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
- * the working directory; symbolic links are never followed) and brings them back.
- */
-async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
-    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-    let dir = '/tmp';
-    let contextProblem;
-    if (options.route !== 'write_file') {
-        try {
-            dir = await transfer.directory();
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
-    const packed = await runShell(client, sessionId, {
-        // The archive path is in the command itself, where a sandbox path belongs.
-        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
-        timeoutMs: SHELL_MS,
-        cwd: workdir,
-        envs: {
-            AGENTBAY_PATTERNS: patterns.join('\n'),
-            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
-            AGENTBAY_MAX_FILES: String(limits.maxFiles),
-        },
-    });
-    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
-    if (!summary) {
-        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
-    }
-    const [, count, total, archiveSize, verdict] = summary;
-    if (Number(count) === 0)
-        return { kind: 'none' };
-    if (verdict === 'too-large')
-        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
-    const size = Number(archiveSize);
-    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
-    const preferred = options.route ??
-        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
-    let bytes;
-    let stats;
-    const maxArchive = limits.maxBytes + 1024 * 1024;
-    try {
-        if (preferred === 'file_transfer') {
-            try {
-                bytes = await transfer.download(archive, maxArchive);
-                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
-            }
-            catch (error) {
-                if (options.route)
-                    throw error;
-                const files = new SandboxFiles(client, sessionId);
-                bytes = await files.readBytes(archive, maxArchive);
-                stats = {
-                    route: 'write_file',
-                    calls: transfer.calls + files.calls + 2,
-                    archiveBytes: size,
-                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
-                };
-            }
-        }
-        else {
-            const files = new SandboxFiles(client, sessionId);
-            bytes = await files.readBytes(archive, maxArchive);
-            stats = {
-                route: 'write_file',
-                calls: files.calls + 2,
-                archiveBytes: size,
-                fallback: contextProblem,
-            };
-        }
-    }
-    finally {
-        await runShell(client, sessionId, {
-            command: `rm -f ${shellQuote(archive)}`,
-            timeoutMs: SHELL_MS,
-        }).catch(() => undefined);
-    }
-    const { files, skipped } = readTarGz(bytes, limits);
-    return { kind: 'files', files, skipped, stats };
-}
-// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
-// pattern is ever evaluated as shell code. Regular files only; links are not followed.
-// `§{` stands for bash's `${`, which a template literal would take for its own.
-const PACK_SCRIPT = String.raw `set -u
-shopt -s globstar nullglob dotglob
-IFS=$'\n'
-declare -A excluded=()
-declare -A seen=()
-list=()
-add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  if [ "§{p:0:1}" = '!' ]; then
-    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
-  fi
-done <<< "$AGENTBAY_PATTERNS"
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  [ "§{p:0:1}" = '!' ] && continue
-  for f in $p; do
-    if [ -d "$f" ] && [ ! -L "$f" ]; then
-      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
-    else add "$f"; fi
-  done
-done <<< "$AGENTBAY_PATTERNS"
-total=0
-for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
-count=§{#list[@]}
-if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
-if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
-mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
-printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
-echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
-`.replaceAll('§{', '${');
-
 ;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
 // Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
 // the interpreter by a preamble the report never sees. Longer: a background process with the
@@ -20610,105 +20750,6 @@ function lastErrorLine(stderr) {
             return lines[i].slice(0, 1000);
     }
     return '';
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
-// The repository in the sandbox: its files in before the code (upload), a setup script, and the
-// files the code wrote back out afterwards (download). Progress goes to the job log.
-
-
-
-
-
-
-
-
-/** How long `setup` may run (pip installs can take minutes). */
-const SETUP_TIMEOUT_S = 1800;
-/** How much of a failed setup's output the error message carries. */
-const SETUP_TAIL_CHARS = 2000;
-class SetupFailed extends Error {
-    exitCode;
-    constructor(exitCode, tail, timedOut) {
-        super(timedOut
-            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run. Last output:\n${tail}`
-            : `setup failed with exit code ${exitCode}; the code did not run. Last output:\n${tail}`);
-        this.exitCode = exitCode;
-    }
-}
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-function logStreamer(secrets) {
-    return (_stream, text) => printUntrusted(redactText(text, secrets));
-}
-async function uploadWorkspaceFiles(client, sessionId, inputs) {
-    if (inputs.upload.length === 0)
-        return;
-    const entries = inputs.upload.map((file) => ({
-        path: file.path,
-        bytes: (0,external_node_fs_.readFileSync)(file.realPath),
-    }));
-    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
-    lib_core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
-    const stats = await uploadTree(client, sessionId, entries);
-    if (stats.fallback)
-        lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
-    lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
-}
-async function runSetup(client, sessionId, inputs, envs, secrets) {
-    if (!inputs.setup)
-        return undefined;
-    let output = '';
-    const job = await lib_core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
-        onOutput: (stream, text) => {
-            output += text;
-            logStreamer(secrets)(stream, text);
-        },
-    }));
-    const clean = redactText(output, secrets);
-    if (job.timedOut || job.exitCode !== 0) {
-        throw new SetupFailed(job.exitCode, clean.slice(-SETUP_TAIL_CHARS), job.timedOut);
-    }
-    lib_core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: job.durationMs };
-}
-/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
-async function downloadFiles(client, sessionId, inputs, dir, secrets) {
-    if (inputs.download.length === 0)
-        return undefined;
-    lib_core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
-    try {
-        const outcome = await downloadTree(client, sessionId, inputs.download, {
-            maxBytes: MAX_DOWNLOAD_BYTES,
-            maxFiles: MAX_DOWNLOAD_FILES,
-        });
-        if (outcome.kind === 'none') {
-            lib_core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
-            return { dir, files: [] };
-        }
-        if (outcome.kind === 'too-large') {
-            lib_core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
-            return { dir, files: [] };
-        }
-        const written = [];
-        for (const file of outcome.files) {
-            const target = external_node_path_default().join(dir, ...file.path.split('/'));
-            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
-            (0,external_node_fs_.writeFileSync)(target, file.bytes);
-            written.push(target);
-            if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
-                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
-            }
-        }
-        if (outcome.skipped.length > 0) {
-            lib_core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
-        }
-        lib_core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
-        return { dir, files: written };
-    }
-    catch (error) {
-        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
-        return { dir, files: [] };
-    }
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -21022,6 +21063,7 @@ async function run(env = process.env) {
             secrets,
             downloads,
             setupOutput: setup?.output,
+            streamed: answer.mode === 'background',
             // Steps sharing a session must not share a result file.
             resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
         }, env);

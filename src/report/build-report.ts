@@ -19,6 +19,8 @@ export interface FinishedRun extends ReportedCode {
   downloads?: { dir: string; files: string[] };
   /** What `setup` printed. */
   setupOutput?: string;
+  /** stdout and stderr already went to the log as they arrived. */
+  streamed?: boolean;
   /** Names the result file when one session has several runs (default: the session id). */
   resultKey?: string;
 }
@@ -41,6 +43,7 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     sessionKept: run.sessionKept,
     resultFile,
     downloads: run.downloads,
+    streamed: run.streamed,
     setupOutput:
       run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
     files: writeRichFiles(result.results, richFilesDir(resultFile)),

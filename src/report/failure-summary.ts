@@ -1,9 +1,17 @@
 import { printableId } from '../printable-id.ts';
-import { inlineCode, inlineText } from './markdown.ts';
+import { codeBlock, details, inlineCode, inlineText } from './markdown.ts';
+import { safeSlice } from './truncate.ts';
 
 /** What kind of failure stopped the step before the code gave a result. */
 export type FailureCause =
-  'input' | 'auth' | 'unreachable' | 'capacity' | 'session-gone' | 'uncertain' | 'service';
+  | 'input'
+  | 'auth'
+  | 'unreachable'
+  | 'capacity'
+  | 'session-gone'
+  | 'uncertain'
+  | 'setup'
+  | 'service';
 
 /** A failure before any result, as plain data. */
 export interface FailureReport {
@@ -18,6 +26,8 @@ export interface FailureReport {
   requestId?: string;
   /** The session this step created, when it got that far. */
   sessionId?: string;
+  /** What a failed `setup` printed (redacted). */
+  setupOutput?: string;
 }
 
 const HEADLINES: Record<FailureCause, string> = {
@@ -27,6 +37,7 @@ const HEADLINES: Record<FailureCause, string> = {
   capacity: 'AgentBay could not provide a sandbox, so nothing ran',
   'session-gone': 'The sandbox session was gone before the code could run',
   uncertain: 'AgentBay did not answer: the code may or may not have run',
+  setup: 'The `setup` script failed, so the code did not run',
   service: 'AgentBay failed before the code gave a result',
 };
 
@@ -42,6 +53,8 @@ const WHAT_TO_DO: Record<FailureCause, string> = {
     'The service released the session, or something else deleted it. Run the job again.',
   uncertain:
     'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+  setup:
+    'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
   service: 'Run the job again later. If it keeps happening, report it with the request id below.',
 };
 
@@ -65,8 +78,22 @@ export function renderFailureSummary(failure: FailureReport): string {
     // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
     `> ${inlineText(clip(failure.detail))}`,
     `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+    ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
     `<sub>${facts.join(' · ')}</sub>`,
   ].join('\n\n')}\n`;
+}
+
+/** Characters of setup output the summary shows: its end, where the failure is. */
+export const MAX_SETUP_OUTPUT_CHARS = 60_000;
+
+/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
+function setupOutput(output: string): string {
+  const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
+  const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
+  const title = cut
+    ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
+    : 'Setup output';
+  return details(title, codeBlock(text));
 }
 
 /** A service's message can be megabytes; the step's error output has all of it. */

@@ -23,12 +23,21 @@ export function printUntrusted(
 
 export async function logRun(report: RunReport): Promise<void> {
   const { result } = report;
-  const streams: Array<[string, string]> = [
-    ['stdout', result.stdout],
-    ['stderr', result.stderr],
-  ];
-  if (result.output && result.output !== result.stdout) streams.unshift(['Output', result.output]);
-  if (result.errorDetail) streams.push(['Error', result.errorDetail]);
+  const streams: Array<[string, string]> = [];
+  if (report.streamed) {
+    // Printed once, as it arrived: only a pointer to the whole text here.
+    core.info(
+      `The output was printed above as it arrived (stdout ${result.stdout.length}, stderr ${result.stderr.length} characters); the whole text is in ${report.resultFile}.`,
+    );
+  } else {
+    streams.push(['stdout', result.stdout], ['stderr', result.stderr]);
+    if (result.output && result.output !== result.stdout) {
+      streams.unshift(['Output', result.output]);
+    }
+  }
+  if (result.errorDetail && !(report.streamed && result.errorDetail === result.stderr)) {
+    streams.push(['Error', result.errorDetail]);
+  }
   for (const [name, text] of streams) {
     if (!text) continue;
     const fitted = truncateMiddle(

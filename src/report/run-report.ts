@@ -28,6 +28,8 @@ export interface RunReport {
   resultFile: string;
   /** Non-text results written to disk. */
   files: RichFile[];
+  /** stdout and stderr were printed to the log as they arrived (a run longer than 60 s). */
+  streamed?: boolean;
   /** What `setup` printed (redacted), when there was a setup. */
   setupOutput?: string;
   /** Files fetched from the sandbox with `download` (absolute paths on the runner). */

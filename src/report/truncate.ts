@@ -36,7 +36,7 @@ export function shareBudget(sizes: number[], budgetChars: number): number[] {
 }
 
 /** A slice that does not split a surrogate pair. */
-function safeSlice(text: string, start: number, end?: number): string {
+export function safeSlice(text: string, start: number, end?: number): string {
   let from = start;
   let to = end ?? text.length;
   if (from > 0 && isLowSurrogate(text.charCodeAt(from))) from++;

@@ -11,6 +11,7 @@ import {
   downloadFiles,
   logStreamer,
   runSetup,
+  SetupFailed,
   uploadWorkspaceFiles,
   type DownloadedFiles,
 } from './work-environment.ts';
@@ -44,8 +45,14 @@ export function sandboxWork(
         const entry: PreparedSession = { ordinal };
         prepared.set(sessionId, entry);
         await uploadWorkspaceFiles(client, sessionId, sandbox);
-        const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
-        entry.setupOutput = setup?.output;
+        try {
+          const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
+          entry.setupOutput = setup?.output;
+        } catch (error) {
+          // The summary shows what a failed setup printed, as it shows a successful one's.
+          if (error instanceof SetupFailed) entry.setupOutput = error.output;
+          throw error;
+        }
       },
       runOne: async (sessionId, run) => {
         const answer = await runUserCode(

@@ -17,13 +17,18 @@ const SETUP_TAIL_CHARS = 2000;
 
 export class SetupFailed extends Error {
   readonly exitCode: number | undefined;
-  constructor(exitCode: number | undefined, tail: string, timedOut: boolean) {
-    super(
-      timedOut
-        ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run. Last output:\n${tail}`
-        : `setup failed with exit code ${exitCode}; the code did not run. Last output:\n${tail}`,
-    );
+  /** What failed, in one sentence, without the output. */
+  readonly headline: string;
+  /** Everything setup printed (redacted), for the job summary. */
+  readonly output: string;
+  constructor(exitCode: number | undefined, output: string, timedOut: boolean) {
+    const headline = timedOut
+      ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
+      : `setup failed with exit code ${exitCode}; the code did not run.`;
+    super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
     this.exitCode = exitCode;
+    this.headline = headline;
+    this.output = output;
   }
 }
 
@@ -90,7 +95,7 @@ export async function runSetup(
   const done = label ? await job() : await core.group('Setup', job);
   const clean = redactText(output, secrets);
   if (done.timedOut || done.exitCode !== 0) {
-    throw new SetupFailed(done.exitCode, clean.slice(-SETUP_TAIL_CHARS), done.timedOut);
+    throw new SetupFailed(done.exitCode, clean, done.timedOut);
   }
   core.info(
     `${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`,

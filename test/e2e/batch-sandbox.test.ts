@@ -229,6 +229,9 @@ describe('a batch with a setup that fails', () => {
       expect(result.error).toContain('ERROR: no such package');
     }
     expect(run.main.stdout).toMatch(/could not be prepared, so it takes no runs: setup failed/);
+    expect(run.main.summary).toMatch(
+      /<details><summary>Setup<\/summary>[\s\S]*collecting requirements[\s\S]*ERROR: no such package/,
+    );
     expect(activeCommands(run.main.stdout)).toContain('::error::2 of 2 runs failed.');
     const runCodes = server
       .requests()

@@ -183,6 +183,11 @@ describe('a failing setup', () => {
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(/::error::setup failed with exit code 3; the code did not run/);
     expect(run.main.stdout).toContain('ERROR: no such package');
+    // The summary says setup failed and shows its whole output, collapsed.
+    expect(run.main.summary).toContain('The `setup` script failed, so the code did not run');
+    expect(run.main.summary).toMatch(
+      /<details><summary>Setup output<\/summary>\n\n```\ncollecting requirements\nERROR: no such package\n```/,
+    );
     const runCodes = server
       .requests()
       .slice(before)
@@ -265,6 +270,23 @@ describe('runs longer than 60 seconds', () => {
     expect(post.code).toBe(0);
     expect(runningSessions(server)).toEqual([]);
   }, 240_000);
+
+  it('prints the streamed output once, not again at the end', async () => {
+    const run = await runAction({
+      inputs: {
+        ...base(),
+        language: 'python',
+        timeout: '61',
+        code: 'import sys\nfor i in range(3):\n    print(f"line-{i}-out")\nprint("line-err", file=sys.stderr)\nraise SystemExit(4)\n',
+      },
+    });
+    expect(run.main.code).toBe(1);
+    expect(run.main.outputs.stdout).toBe('line-0-out\nline-1-out\nline-2-out\n');
+    for (const line of ['line-0-out', 'line-2-out', 'line-err']) {
+      expect(run.main.stdout.split(line).length - 1, line).toBe(1);
+    }
+    expect(run.main.stdout).toContain('The output was printed above as it arrived');
+  }, 120_000);
 
   it('kills a run at its timeout and fails the step', async () => {
     const run = await runAction({

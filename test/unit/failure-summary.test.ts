@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AgentBayError } from '../../src/agentbay/errors.ts';
 import { failureCause, failureReport } from '../../src/failure.ts';
 import { InputError } from '../../src/input-error.ts';
-import { renderFailureSummary } from '../../src/report/failure-summary.ts';
+import { MAX_SETUP_OUTPUT_CHARS, renderFailureSummary } from '../../src/report/failure-summary.ts';
+import { SetupFailed } from '../../src/sandbox/work-environment.ts';
 
 const api = (code: string, extra: Partial<ConstructorParameters<typeof AgentBayError>[1]> = {}) =>
   new AgentBayError('refused', { kind: 'api', action: 'CreateMcpSession', code, ...extra });
@@ -42,6 +43,7 @@ describe('failureCause', () => {
       }),
       'session-gone',
     ],
+    ['a failed setup', new SetupFailed(2, 'pip failed', false), 'setup'],
     ['anything else', new Error('boom'), 'service'],
   ])('%s', (_name, error, cause) => {
     expect(failureCause(error)).toBe(cause);
@@ -93,5 +95,29 @@ describe('renderFailureSummary', () => {
     });
     expect(md).not.toMatch(/<img|\]\(javascript|@octocat|\n# heading/);
     expect(md.length).toBeLessThan(3_000);
+  });
+});
+
+describe('a failed setup in the summary', () => {
+  it('names setup, quotes the headline only, and shows the whole output collapsed', () => {
+    const output = 'Collecting numpy\nERROR: No matching distribution found for nump\n';
+    const report = failureReport(new SetupFailed(1, output, false), 'S-1');
+    expect(report.message).toContain('ERROR: No matching distribution');
+    expect(report.detail).toBe('setup failed with exit code 1; the code did not run.');
+    const md = renderFailureSummary(report);
+    expect(md.split('\n')[0]).toBe('### ❌ The `setup` script failed, so the code did not run');
+    expect(md).toMatch(
+      /<details><summary>Setup output<\/summary>\n\n```\nCollecting numpy\nERROR: No matching distribution found for nump\n```\n\n<\/details>/,
+    );
+  });
+
+  it('keeps the end of a huge output, where the failure is, and fences hostile text', () => {
+    const output = `${'x'.repeat(500_000)}\n\`\`\`\n</details><script>alert(1)</script>\nthe last line\n`;
+    const md = renderFailureSummary(failureReport(new SetupFailed(2, output, false)));
+    expect(md).toContain(`the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters`);
+    expect(md).toContain('the last line');
+    expect(md.length).toBeLessThan(MAX_SETUP_OUTPUT_CHARS + 2_000);
+    // The fence is longer than any run of backticks inside, so the text stays code.
+    expect(md).toMatch(/````\n[\s\S]*<\/details><script>[\s\S]*\n````/);
   });
 });
