@@ -38,8 +38,10 @@ export interface BatchOutcome {
   serviceError?: unknown;
   /** Not run: marked skip. */
   skipped?: boolean;
-  /** Not run because the state it depended on is gone (serviceError says why). */
+  /** Not run because the state it depended on is gone with its session (serviceError says why). */
   notRun?: boolean;
+  /** Not run because this earlier run of its group failed (`stopGroupOnFailure`). */
+  notRunAfter?: number;
   durationMs: number;
 }
 
@@ -181,13 +183,28 @@ export async function runBatch(
 
   const worker = async (): Promise<void> => {
     let session = await readySession();
+    // A session that took no run (the others took them all while it was being prepared) has
+    // nothing of the runs' to bring back.
+    let used = false;
     while (session && queue.length > 0 && !hooks.stopped()) {
       const unit = queue.shift() as Unit;
+      used = true;
       // Set when the rest of the unit cannot run: it depended on what is gone.
       let stop: Error | undefined;
+      let failedAt: number | undefined;
       for (const next of unit) {
         if (stop) {
           outcomes.push({ ...notRun(next, stop), notRun: true });
+          continue;
+        }
+        if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+          outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            notRunAfter: failedAt,
+            durationMs: 0,
+          });
           continue;
         }
         if (hooks.stopped()) {
@@ -214,7 +231,9 @@ export async function runBatch(
             result: answer.result,
             durationMs: Date.now() - started,
           });
+          if (!answer.result.success) failedAt ??= next.index;
         } catch (error) {
+          failedAt ??= next.index;
           outcomes.push({
             ...next,
             sessionId: session.id,
@@ -235,9 +254,12 @@ export async function runBatch(
         alive--;
         lastLoss = stop;
         session = options.reuseSessionId ? undefined : await readySession();
+        used = false;
       }
     }
-    if (session && !hooks.stopped()) await work.finishSession(session.id, session.ordinal);
+    if (session && used && !hooks.stopped()) {
+      await work.finishSession(session.id, session.ordinal);
+    }
   };
 
   await Promise.all(Array.from({ length: workers }, () => worker()));

@@ -5,4 +5,16 @@ export interface CodeSource {
   path?: string;
   /** A fenced block of a Markdown page (`path`): the 1-based line of its opening fence. */
   fenceLine?: number;
+  /** A code cell of a notebook (`path`): its 1-based number; 0 for the injected parameters cell. */
+  cell?: number;
+}
+
+/** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
+export function sourceName(source: CodeSource): string {
+  if (source.kind !== 'file') return 'inline code';
+  const file = source.path ?? '';
+  if (source.cell !== undefined) {
+    return source.cell === 0 ? `${file} injected parameters` : `${file} cell ${source.cell}`;
+  }
+  return source.fenceLine ? `${file}:${source.fenceLine}` : file;
 }

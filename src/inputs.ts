@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from './agentbay/language.ts';
-import type { CodeSource } from './code-source.ts';
+import { sourceName, type CodeSource } from './code-source.ts';
 import { InputError } from './input-error.ts';
 import { extractCodeBlocks, MarkdownBlockError } from './markdown-blocks.ts';
+import { readNotebookRuns, readParameters, type NotebookPlan } from './notebook-inputs.ts';
 import { ACTION_LABEL_COUNT, MAX_USER_LABELS, RESERVED_LABEL_PREFIX } from './session-labels.ts';
 import { readSandboxInputs, type SandboxInputs } from './sandbox-inputs.ts';
 import {
@@ -55,6 +56,8 @@ export interface ActionInputs {
   parallel: number;
   /** A session an earlier step created (`session-id`): used, never created or deleted here. */
   reuseSessionId: string;
+  /** The notebooks among the batch's files, parameters injected, to write back once run. */
+  notebooks: NotebookPlan[];
 }
 
 /** One run of a batch: a file and the language it runs in. */
@@ -70,6 +73,10 @@ export interface PlannedRun {
   expectError?: boolean;
   /** What the code must print, and the line of the block that says so. */
   expectedOutput?: { text: string; line: number };
+  /** After a failure, the group's later runs are not run (a notebook's cells need the earlier ones). */
+  stopGroupOnFailure?: boolean;
+  /** A notebook's code cell: its index in the notebook's `cells`, for writing the outputs back. */
+  notebookCell?: number;
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -100,7 +107,14 @@ export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInputs {
   const apiKey = readApiKey(read, env);
-  const { code, source, batch } = readCode(read, env);
+  const parameters = readParameters(read('parameters'));
+  const { code, source, batch, notebooks } = readCode(read, env, parameters);
+  if (parameters && notebooks.length === 0) {
+    throw new InputError(
+      'parameters',
+      'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook',
+    );
+  }
   const inputs: ActionInputs = {
     code,
     source,
@@ -144,20 +158,22 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
     comment: readComment(read, env),
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox: readSandboxInputs(read, env),
+    notebooks,
   };
-  if (batch?.some((run) => run.group !== undefined)) refuseLongModeForPages(inputs.timeoutS);
+  if (batch?.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
 }
 
 /**
- * Above 60 s each run is a process of its own, so the blocks of a Markdown page could not
- * share the state a reader following the page builds up: refused rather than half working.
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
  */
-function refuseLongModeForPages(timeoutS: number): void {
+function refuseLongModeForGroups(timeoutS: number): void {
   if (timeoutS > 60) {
     throw new InputError(
       'timeout',
-      `must be a whole number from 1 to 60 seconds with \`markdown\` (got ${timeoutS}): above 60 each block would run as a process of its own, without the state of the blocks before it`,
+      `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`,
     );
   }
 }
@@ -232,10 +248,18 @@ function parseSyntaxCheck(value: string): SyntaxCheckMode {
   );
 }
 
+interface CodeInputs {
+  code: string;
+  source: CodeSource;
+  batch?: PlannedRun[];
+  notebooks: NotebookPlan[];
+}
+
 function readCode(
   read: InputReader,
   env: NodeJS.ProcessEnv,
-): { code: string; source: CodeSource; batch?: PlannedRun[] } {
+  parameters: Record<string, unknown> | undefined,
+): CodeInputs {
   // Not trimmed: leading indentation can matter.
   const inline = read('code', { trimWhitespace: false });
   const file = read('file');
@@ -249,7 +273,7 @@ function readCode(
     }
     const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
     const first = batch[0] as PlannedRun;
-    return { code: first.code, source: first.source, batch };
+    return { code: first.code, source: first.source, batch, notebooks: [] };
   }
   if (inline.trim() && file) {
     throw new InputError(
@@ -260,11 +284,15 @@ function readCode(
   if (file) {
     const workspace = env.GITHUB_WORKSPACE || process.cwd();
     const lines = patternLines(file);
-    // One plain path is the single run it has always been; anything else is a batch.
-    if (lines.length === 1 && !isPattern(lines[0] ?? '')) return readCodeFile(file, workspace);
-    const batch = readBatch(lines, workspace, read('language'));
-    const first = batch[0] as PlannedRun;
-    return { code: first.code, source: first.source, batch };
+    // One plain path is the single run it has always been; anything else, or a notebook
+    // (one run per cell), is a batch.
+    const only = lines.length === 1 ? (lines[0] ?? '') : '';
+    if (only && !isPattern(only) && !isNotebookPath(only)) {
+      return { ...readCodeFile(file, workspace), notebooks: [] };
+    }
+    const { runs, notebooks } = readBatch(lines, workspace, read('language'), parameters);
+    const first = runs[0] as PlannedRun;
+    return { code: first.code, source: first.source, batch: runs, notebooks };
   }
   if (!inline.trim()) {
     throw new InputError(
@@ -273,7 +301,11 @@ function readCode(
     );
   }
   checkCodeText('code', Buffer.from(inline, 'utf8'));
-  return { code: inline, source: { kind: 'inline' } };
+  return { code: inline, source: { kind: 'inline' }, notebooks: [] };
+}
+
+function isNotebookPath(file: string): boolean {
+  return path.extname(file).toLowerCase() === '.ipynb';
 }
 
 function readCodeFile(file: string, workspace: string): { code: string; source: CodeSource } {
@@ -344,10 +376,32 @@ function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
   return runs;
 }
 
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines: string[], workspace: string, language: string): PlannedRun[] {
+/**
+ * Every file the `file` lines name, read and checked, each with its language; a notebook is
+ * one run per code cell, its cells a group that stops at the first failure.
+ */
+function readBatch(
+  lines: string[],
+  workspace: string,
+  language: string,
+  parameters: Record<string, unknown> | undefined,
+): { runs: PlannedRun[]; notebooks: NotebookPlan[] } {
   const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-  return files.map((file) => {
+  const runs: PlannedRun[] = [];
+  const notebooks: NotebookPlan[] = [];
+  for (const file of files) {
+    if (isNotebookPath(file.path)) {
+      const notebook = readNotebookRuns(
+        file,
+        language ? readLanguage(language, { kind: 'inline' }) : undefined,
+        parameters,
+      );
+      for (const cell of notebook.runs)
+        checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+      runs.push(...notebook.runs);
+      notebooks.push(notebook.plan);
+      continue;
+    }
     if (file.size > MAX_CODE_BYTES) {
       throw new InputError(
         'file',
@@ -357,8 +411,15 @@ function readBatch(lines: string[], workspace: string, language: string): Planne
     const bytes = readFileSync(file.realPath);
     checkCodeText('file', bytes, file.path);
     const source: CodeSource = { kind: 'file', path: file.path };
-    return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-  });
+    runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
+  }
+  if (runs.length > MAX_BATCH_RUNS) {
+    throw new InputError(
+      'file',
+      `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`,
+    );
+  }
+  return { runs, notebooks };
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {

@@ -383,6 +383,11 @@ function isObject(value: unknown): value is Json {
 
 /** Where a notebook failed, as errors and annotations say it. */
 export function describeCell(notebook: Notebook, cell: NotebookCell, line?: number): string {
-  const which = cell.injected ? 'the injected parameters cell' : `cell ${cell.number}`;
-  return `Notebook '${notebook.name}' ${which}${line ? `, line ${line}` : ''}`;
+  return describeCellAt(notebook.name, cell.injected ? 0 : cell.number, line);
+}
+
+/** The same from plain values: `cell` 0 is the injected parameters cell. */
+export function describeCellAt(name: string, cell: number, line?: number): string {
+  const which = cell === 0 ? 'the injected parameters cell' : `cell ${cell}`;
+  return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
 }

@@ -7,8 +7,13 @@ import { describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
 import { publishFailure } from './publish.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
+import { sourceName } from './code-source.ts';
+import { describeCellAt } from './notebook.ts';
+import { writeExecutedNotebooks, type CellOutcome } from './report/executed-notebooks.ts';
+import { printUntrusted } from './report/log.ts';
 import {
   batchCounts,
+  isFailure,
   renderBatchSummary,
   runName,
   setBatchOutputs,
@@ -129,8 +134,9 @@ async function publishBatch(
   prepared: ReadonlyMap<string, PreparedSession>,
 ): Promise<void> {
   const secrets = batchSecrets(inputs);
+  const cellOutcomes: CellOutcome[] = [];
   const entries: BatchEntry[] = outcomes.map((outcome) => {
-    const judged = judge(outcome);
+    const judged = judge(outcome, outcomes);
     const report = buildRunReport(
       {
         language: outcome.run.language,
@@ -146,14 +152,15 @@ async function publishBatch(
       },
       env,
     );
+    if (outcome.run.notebookCell !== undefined) {
+      // The notebook keeps the error as the kernel gave it; reports add where it happened.
+      cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+      if (outcome.notRunAfter === undefined) placeInNotebook(report);
+    }
     placeInPage(report, judged.location);
     writeResultFile(report);
-    return {
-      report,
-      durationMs: outcome.durationMs,
-      skipped: outcome.skipped,
-      notRun: outcome.notRun,
-    };
+    const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
+    return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
   });
   const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
   const downloads = {
@@ -165,34 +172,53 @@ async function publishBatch(
     s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }],
   );
 
+  const notebookFiles = writeExecutedNotebooks(
+    inputs.notebooks,
+    cellOutcomes,
+    resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''),
+    secrets,
+  );
   const indexFile = resultFilePath(env, `${batchKey}-batch`);
-  writeBatchIndex(indexFile, entries);
-  const { passed, failed } = batchCounts(entries);
-  for (const { report, skipped, notRun } of entries) {
-    const verdict = skipped
-      ? 'skipped'
-      : notRun
-        ? `not run: ${report.result.error}`
-        : report.result.success
-          ? 'passed'
-          : `failed: ${report.result.error}`;
-    core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
-  }
-  core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
-  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, downloads);
+  writeBatchIndex(indexFile, entries, notebookFiles);
+  const { passed, failed, notRun } = batchCounts(entries);
+  // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
+  printUntrusted(
+    entries
+      .map(({ report, skipped, notRun: unrun }) => {
+        const verdict = skipped
+          ? 'skipped'
+          : unrun
+            ? report.result.error
+            : report.result.success
+              ? 'passed'
+              : `failed: ${report.result.error}`;
+        return `${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`;
+      })
+      .join('\n'),
+  );
+  core.info(
+    `${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`,
+  );
+  for (const file of notebookFiles) core.info(`Executed notebook written to ${file.path}`);
+  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
     await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
   }
-  for (const { report, skipped } of entries) {
-    if (skipped || report.result.success) continue;
-    const properties = locationProperties(
-      report.source,
-      report.errorLocation,
-      `${LANGUAGE_NAMES[report.language]} error`,
-    );
+  for (const entry of entries) {
+    if (!isFailure(entry)) continue;
+    const { report } = entry;
+    const title = `${LANGUAGE_NAMES[report.language]} error`;
+    // A cell's lines are not the notebook file's (JSON): the annotation is on the file, and
+    // the message names the cell and its line.
+    const properties =
+      report.source.cell !== undefined
+        ? { title, file: report.source.path }
+        : locationProperties(report.source, report.errorLocation, title);
     annotate(
       inputs.failOnError ? 'error' : 'warning',
-      `${runName(report)} failed: ${report.result.error}`,
+      report.source.cell !== undefined
+        ? report.result.error
+        : `${runName(report)} failed: ${report.result.error}`,
       properties,
     );
   }
@@ -226,9 +252,17 @@ function serviceFailure(error: unknown): CodeRunResult {
  * against the expected output a Markdown page gives. `location` is a line of the page that
  * the failure is about, when it is not a line of the code.
  */
-function judge(outcome: BatchOutcome): { result: CodeRunResult; location?: number } {
+function judge(
+  outcome: BatchOutcome,
+  outcomes: readonly BatchOutcome[],
+): { result: CodeRunResult; location?: number } {
   const { run } = outcome;
   if (outcome.skipped) return { result: { ...serviceFailure(''), success: true, error: '' } };
+  if (outcome.notRunAfter !== undefined) {
+    const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
+    const name = failed ? sourceName(failed.run.source) : 'an earlier run';
+    return { result: { ...serviceFailure(''), error: `not run: ${name} failed before it` } };
+  }
   if (!outcome.result) return { result: serviceFailure(outcome.serviceError) };
   const result = outcome.result;
   if (run.expectError) {
@@ -259,6 +293,14 @@ function judge(outcome: BatchOutcome): { result: CodeRunResult; location?: numbe
     }
   }
   return { result };
+}
+
+/** A failing notebook cell's error says where: the notebook, the cell and the line in it. */
+function placeInNotebook(report: RunReport): void {
+  const { source, result } = report;
+  if (source.cell === undefined || result.success) return;
+  const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
+  report.result = { ...result, error: `${where}: ${result.error}` };
 }
 
 /** A Markdown block's failing line, moved from the block's lines to the page's. */

@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(45327);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84574);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 45327:
+/***/ 84574:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16284,6 +16284,18 @@ function canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
+;// CONCATENATED MODULE: ./src/code-source.ts
+/** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
+function sourceName(source) {
+    if (source.kind !== 'file')
+        return 'inline code';
+    const file = source.path ?? '';
+    if (source.cell !== undefined) {
+        return source.cell === 0 ? `${file} injected parameters` : `${file} cell ${source.cell}`;
+    }
+    return source.fenceLine ? `${file}:${source.fenceLine}` : file;
+}
+
 ;// CONCATENATED MODULE: ./src/markdown-blocks.ts
 // The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
 // comment on the line before a block, invisible when the page renders.
@@ -16468,6 +16480,436 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/notebook.ts
+// Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
+// parameters, and the executed notebook written back with every cell's outputs.
+// Plain data in and out; running the cells is the caller's business.
+
+/** A notebook that cannot be run as given; the message names the notebook. */
+class NotebookError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotebookError';
+    }
+}
+const MAX_NOTEBOOK_CELLS = 2000;
+/** Real notebooks nest a few dozen levels (widget state); far more is hostile. */
+const MAX_NOTEBOOK_DEPTH = 256;
+const PARAMETERS_TAG = 'parameters';
+const INJECTED_TAG = 'injected-parameters';
+function parseNotebook(text, name) {
+    const bare = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    let parsed;
+    try {
+        parsed = JSON.parse(bare);
+    }
+    catch (error) {
+        throw new NotebookError(`Notebook '${name}' is not valid JSON (${error.message.slice(0, 200)})`);
+    }
+    if (!isObject(parsed))
+        throw new NotebookError(`Notebook '${name}' is not a JSON object`);
+    if (jsonDepth(parsed) > MAX_NOTEBOOK_DEPTH) {
+        throw new NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
+    }
+    if (parsed.nbformat !== 4) {
+        throw new NotebookError(`Notebook '${name}' is nbformat ${JSON.stringify(parsed.nbformat) ?? 'missing'}; only nbformat 4 is supported (convert it with 'jupyter nbconvert --to notebook')`);
+    }
+    const minor = parsed.nbformat_minor;
+    if (!Number.isInteger(minor) || minor < 0) {
+        throw new NotebookError(`Notebook '${name}' has no valid nbformat_minor`);
+    }
+    if (!Array.isArray(parsed.cells))
+        throw new NotebookError(`Notebook '${name}' has no cells list`);
+    if (parsed.cells.length > MAX_NOTEBOOK_CELLS) {
+        throw new NotebookError(`Notebook '${name}' has ${parsed.cells.length} cells; at most ${MAX_NOTEBOOK_CELLS} are run`);
+    }
+    const metadata = isObject(parsed.metadata) ? parsed.metadata : {};
+    parsed.metadata = metadata;
+    const cells = parsed.cells.map((cell, index) => {
+        const where = `Notebook '${name}' cell ${index + 1}`;
+        if (!isObject(cell))
+            throw new NotebookError(`${where} is not an object`);
+        if (typeof cell.cell_type !== 'string')
+            throw new NotebookError(`${where} has no cell_type`);
+        const source = multiline(cell.source);
+        if (source === undefined) {
+            throw new NotebookError(`${where} has a source that is neither a string nor a list of strings`);
+        }
+        if (!isObject(cell.metadata))
+            cell.metadata = {};
+        const tags = cell.metadata.tags;
+        return {
+            number: index + 1,
+            type: cell.cell_type,
+            source,
+            tags: Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : [],
+            injected: false,
+        };
+    });
+    const { language, declared } = kernelLanguage(metadata);
+    return {
+        name,
+        nbformatMinor: minor,
+        language,
+        declaredLanguage: declared,
+        cells,
+        document: parsed,
+    };
+}
+/** The kernel's language: kernelspec.language, else language_info.name, else the kernel name. */
+function kernelLanguage(metadata) {
+    const kernelspec = isObject(metadata.kernelspec) ? metadata.kernelspec : {};
+    const info = isObject(metadata.language_info) ? metadata.language_info : {};
+    const candidates = [kernelspec.language, info.name, kernelNameLanguage(kernelspec.name)];
+    for (const candidate of candidates) {
+        if (typeof candidate !== 'string' || !candidate)
+            continue;
+        const language = canonicalLanguage(candidate);
+        if (language)
+            return { language, declared: candidate };
+    }
+    const declared = candidates.find((c) => typeof c === 'string' && c !== '') ?? '';
+    return { language: undefined, declared };
+}
+const KERNEL_NAMES = {
+    python3: 'python',
+    python2: 'python',
+    ir: 'r',
+    ijavascript: 'javascript',
+    javascript: 'javascript',
+    java: 'java',
+    ijava: 'java',
+};
+function kernelNameLanguage(name) {
+    return typeof name === 'string' ? KERNEL_NAMES[name.toLowerCase()] : undefined;
+}
+/** The code cells to run, in document order, with empty ones left out. */
+function codeCells(notebook) {
+    return notebook.cells
+        .map((cell, index) => ({ index, cell }))
+        .filter(({ cell }) => cell.type === 'code' && cell.source.trim() !== '');
+}
+/**
+ * Papermill's convention: the parameters go into a new cell tagged `injected-parameters`,
+ * right after the cell tagged `parameters`, or first when there is none. A previous injected
+ * cell (from an earlier papermill run) is replaced. Returns a new notebook.
+ */
+function injectParameters(notebook, parameters, language) {
+    if (Object.keys(parameters).length === 0)
+        return notebook;
+    const source = parameterSource(language, parameters);
+    const keep = notebook.cells
+        .map((cell, index) => ({ cell, json: notebook.document.cells[index] }))
+        .filter(({ cell }) => !cell.tags.includes(INJECTED_TAG));
+    const anchor = keep.findIndex(({ cell }) => cell.tags.includes(PARAMETERS_TAG));
+    const json = {
+        cell_type: 'code',
+        execution_count: null,
+        metadata: { tags: [INJECTED_TAG] },
+        outputs: [],
+        source,
+    };
+    if (notebook.nbformatMinor >= 5)
+        json.id = uniqueId(keep.map(({ json: j }) => j.id));
+    const injected = {
+        cell: { number: 0, type: 'code', source, tags: [INJECTED_TAG], injected: true },
+        json,
+    };
+    keep.splice(anchor + 1, 0, injected);
+    return {
+        ...notebook,
+        cells: keep.map(({ cell }) => cell),
+        document: { ...notebook.document, cells: keep.map(({ json: j }) => j) },
+    };
+}
+function uniqueId(existing) {
+    const taken = new Set(existing);
+    let id = INJECTED_TAG;
+    for (let n = 2; taken.has(id); n++)
+        id = `${INJECTED_TAG}-${n}`;
+    return id;
+}
+const PYTHON_KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
+const JS_RESERVED = new Set('await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity'.split(' '));
+const R_RESERVED = new Set('if else repeat while function for next break TRUE FALSE NULL Inf NaN NA NA_integer_ NA_real_ NA_character_ NA_complex_ in'.split(' '));
+/** Parameters nest this deep at most; enough for any configuration, bounded for the writer. */
+const MAX_PARAMETER_DEPTH = 32;
+/** The assignment cell for `parameters` in the notebook's language. */
+function parameterSource(language, parameters) {
+    const lines = ['# Parameters injected by agentbay-run-code'];
+    for (const [name, value] of Object.entries(parameters)) {
+        checkParameterName(language, name);
+        switch (language) {
+            case 'python':
+                lines.push(`${name} = ${pythonLiteral(value, 0)}`);
+                break;
+            case 'javascript':
+                lines.push(`var ${name} = ${JSON.stringify(value)};`);
+                break;
+            case 'r':
+                lines.push(`${name} <- ${rLiteral(value, 0)}`);
+                break;
+            default:
+                throw new NotebookError(`parameters are supported for Python, JavaScript and R notebooks, not ${language}`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function checkParameterName(language, name) {
+    const ok = language === 'r'
+        ? /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) && !R_RESERVED.has(name)
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+            !(language === 'python' ? PYTHON_KEYWORDS : JS_RESERVED).has(name);
+    if (!ok) {
+        throw new NotebookError(`parameter name '${name.slice(0, 100)}' is not a plain ${language} variable name`);
+    }
+}
+function pythonLiteral(value, depth) {
+    if (depth > MAX_PARAMETER_DEPTH) {
+        throw new NotebookError(`parameters nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+    }
+    if (value === null)
+        return 'None';
+    if (value === true)
+        return 'True';
+    if (value === false)
+        return 'False';
+    // JSON string escapes (\" \\ \n \t \uXXXX …) are valid Python string escapes.
+    if (typeof value === 'number' || typeof value === 'string')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => pythonLiteral(v, depth + 1)).join(', ')}]`;
+    if (isObject(value)) {
+        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v, depth + 1)}`);
+        return `{${items.join(', ')}}`;
+    }
+    throw new NotebookError(`parameters must be JSON values; got ${typeof value}`);
+}
+function rLiteral(value, depth) {
+    if (depth > MAX_PARAMETER_DEPTH) {
+        throw new NotebookError(`parameters nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+    }
+    if (value === null)
+        return 'NULL';
+    if (value === true)
+        return 'TRUE';
+    if (value === false)
+        return 'FALSE';
+    if (typeof value === 'number' || typeof value === 'string')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `list(${value.map((v) => rLiteral(v, depth + 1)).join(', ')})`;
+    if (isObject(value)) {
+        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${rLiteral(v, depth + 1)}`);
+        return `list(${items.join(', ')})`;
+    }
+    throw new NotebookError(`parameters must be JSON values; got ${typeof value}`);
+}
+/**
+ * The executed notebook as nbformat 4 JSON text. Code cells that ran get their outputs and
+ * execution count; code cells that did not run (after a failure) are cleared, so no stale
+ * output from the author's machine passes for this run's. Everything else is kept as it was.
+ */
+function executedNotebook(notebook, runs) {
+    const cells = notebook.document.cells.map((json, index) => {
+        if (json.cell_type !== 'code')
+            return json;
+        const run = runs.get(index);
+        return {
+            ...json,
+            execution_count: run ? run.executionCount : null,
+            outputs: run ? cellOutputs(run) : [],
+        };
+    });
+    return JSON.stringify({ ...notebook.document, cells }, null, 1) + '\n';
+}
+/** nbformat 4 outputs for one cell, in the order a Jupyter front end shows them. */
+function cellOutputs(run) {
+    const outputs = [];
+    if (run.stdout)
+        outputs.push({ output_type: 'stream', name: 'stdout', text: lines(run.stdout) });
+    for (const item of run.results) {
+        if (!item.isMain)
+            outputs.push({ output_type: 'display_data', data: mimeBundle(item.data), metadata: {} });
+    }
+    // The traceback is already the error output; stderr that is only the traceback is not repeated.
+    if (run.stderr && (run.success || run.stderr.trim() !== run.errorDetail.trim())) {
+        outputs.push({ output_type: 'stream', name: 'stderr', text: lines(run.stderr) });
+    }
+    const main = run.results.find((item) => item.isMain);
+    if (main && run.success) {
+        outputs.push({
+            output_type: 'execute_result',
+            execution_count: run.executionCount,
+            data: mimeBundle(main.data),
+            metadata: {},
+        });
+    }
+    if (!run.success) {
+        const match = /^([A-Za-z_][\w.]*):\s?([\s\S]*)$/.exec(run.error);
+        outputs.push({
+            output_type: 'error',
+            ename: match?.[1] ?? 'Error',
+            evalue: match ? (match[2] ?? '') : run.error,
+            traceback: (run.errorDetail || run.error).split('\n'),
+        });
+    }
+    return outputs;
+}
+/** JSON MIME types keep any value; every other one must be a string or a list of strings. */
+function mimeBundle(data) {
+    const bundle = {};
+    for (const [mime, value] of Object.entries(data)) {
+        if (/^application\/(.*\+)?json$/.test(mime))
+            bundle[mime] = value;
+        else if (typeof value === 'string')
+            bundle[mime] = value;
+        else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+            bundle[mime] = value;
+        else
+            bundle[mime] = JSON.stringify(value) ?? '';
+    }
+    return bundle;
+}
+/** Text as nbformat stores it: lines that keep their '\n'. */
+function lines(text) {
+    return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+function multiline(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        return value.join('');
+    return undefined;
+}
+/** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
+function jsonDepth(root) {
+    let max = 0;
+    const stack = [[root, 1]];
+    while (stack.length > 0) {
+        const [value, depth] = stack.pop();
+        if (value === null || typeof value !== 'object')
+            continue;
+        if (depth > max)
+            max = depth;
+        if (max > MAX_NOTEBOOK_DEPTH)
+            return max;
+        for (const child of Object.values(value))
+            stack.push([child, depth + 1]);
+    }
+    return max;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Where a notebook failed, as errors and annotations say it. */
+function describeCell(notebook, cell, line) {
+    return describeCellAt(notebook.name, cell.injected ? 0 : cell.number, line);
+}
+/** The same from plain values: `cell` 0 is the injected parameters cell. */
+function describeCellAt(name, cell, line) {
+    const which = cell === 0 ? 'the injected parameters cell' : `cell ${cell}`;
+    return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/notebook-inputs.ts
+// The `parameters` input and the notebooks among the `file` lines: read, checked and turned
+// into runs (one per code cell) before any session exists.
+
+
+
+/** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
+const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;
+/** A papermill-style parameters object is configuration, not data. */
+const MAX_PARAMETERS_BYTES = 64 * 1024;
+/** `parameters`: a JSON object, bounded in size and depth; undefined when not given. */
+function readParameters(value) {
+    if (value.trim() === '')
+        return undefined;
+    const size = Buffer.byteLength(value);
+    if (size > MAX_PARAMETERS_BYTES) {
+        throw new InputError('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        throw new InputError('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
+    }
+    if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
+        throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+    }
+    return parsed;
+}
+/**
+ * A notebook's code cells as runs in document order, one group that stops at the first
+ * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
+ * only when the metadata names none the service runs.
+ */
+function readNotebookRuns(file, fallback, parameters) {
+    if (file.size > MAX_NOTEBOOK_BYTES) {
+        throw new InputError('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
+    }
+    const text = (0,external_node_fs_.readFileSync)(file.realPath, 'utf8');
+    let notebook;
+    try {
+        notebook = parseNotebook(text, file.path);
+    }
+    catch (error) {
+        if (error instanceof NotebookError)
+            throw new InputError('file', `names a bad notebook: ${error.message}`);
+        throw error;
+    }
+    const language = notebook.language ?? fallback;
+    if (!language) {
+        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+    }
+    if (parameters) {
+        try {
+            notebook = injectParameters(notebook, parameters, language);
+        }
+        catch (error) {
+            if (error instanceof NotebookError) {
+                throw new InputError('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
+            }
+            throw error;
+        }
+    }
+    const runs = codeCells(notebook).map(({ index, cell }) => ({
+        source: { kind: 'file', path: file.path, cell: cell.number },
+        language,
+        code: cell.source,
+        group: file.path,
+        stopGroupOnFailure: true,
+        notebookCell: index,
+    }));
+    if (runs.length === 0) {
+        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
+    }
+    return { runs, plan: { notebook, language } };
+}
+/** Nesting depth without recursion: the input is the user's, the stack is ours. */
+function depth(root) {
+    let max = 0;
+    const stack = [[root, 1]];
+    while (stack.length > 0) {
+        const [value, level] = stack.pop();
+        if (value === null || typeof value !== 'object')
+            continue;
+        max = Math.max(max, level);
+        if (max > MAX_PARAMETER_DEPTH + 1)
+            return max;
+        for (const child of Object.values(value))
+            stack.push([child, level + 1]);
+    }
+    return max;
+}
+
 ;// CONCATENATED MODULE: ./src/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
@@ -16521,6 +16963,8 @@ function sessionLabels(env, cleanupToken, userLabels) {
 
 
 
+
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
@@ -16543,7 +16987,11 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const parameters = readParameters(read('parameters'));
+    const { code, source, batch, notebooks } = readCode(read, env, parameters);
+    if (parameters && notebooks.length === 0) {
+        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+    }
     const inputs = {
         code,
         source,
@@ -16587,6 +17035,7 @@ function readInputs(read, env) {
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, env),
+        notebooks,
     };
     if (batch)
         refuseSandboxInputsInBatch(inputs);
@@ -16663,7 +17112,7 @@ function parseSyntaxCheck(value) {
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
-function readCode(read, env) {
+function readCode(read, env, parameters) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
@@ -16674,7 +17123,7 @@ function readCode(read, env) {
         }
         const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
         const first = batch[0];
-        return { code: first.code, source: first.source, batch };
+        return { code: first.code, source: first.source, batch, notebooks: [] };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -16682,18 +17131,24 @@ function readCode(read, env) {
     if (file) {
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
+        // One plain path is the single run it has always been; anything else, or a notebook
+        // (one run per cell), is a batch.
+        const only = lines.length === 1 ? (lines[0] ?? '') : '';
+        if (only && !isPattern(only) && !isNotebookPath(only)) {
+            return { ...readCodeFile(file, workspace), notebooks: [] };
+        }
+        const { runs, notebooks } = readBatch(lines, workspace, read('language'), parameters);
+        const first = runs[0];
+        return { code: first.code, source: first.source, batch: runs, notebooks };
     }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
-    return { code: inline, source: { kind: 'inline' } };
+    return { code: inline, source: { kind: 'inline' }, notebooks: [] };
+}
+function isNotebookPath(file) {
+    return external_node_path_default().extname(file).toLowerCase() === '.ipynb';
 }
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
@@ -16749,18 +17204,35 @@ function readMarkdownBlocks(lines, workspace) {
     }
     return runs;
 }
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
+/**
+ * Every file the `file` lines name, read and checked, each with its language; a notebook is
+ * one run per code cell, its cells a group that stops at the first failure.
+ */
+function readBatch(lines, workspace, language, parameters) {
     const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
+    const runs = [];
+    const notebooks = [];
+    for (const file of files) {
+        if (isNotebookPath(file.path)) {
+            const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
+            for (const cell of notebook.runs)
+                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+            runs.push(...notebook.runs);
+            notebooks.push(notebook.plan);
+            continue;
+        }
         if (file.size > MAX_CODE_BYTES) {
             throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
         checkCodeText('file', bytes, file.path);
         const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
+        runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
+    }
+    if (runs.length > MAX_BATCH_RUNS) {
+        throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
+    }
+    return { runs, notebooks };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -18782,7 +19254,18 @@ async function runBatch(client, runs, options, hooks) {
         let sessionId = options.reuseSessionId || (await createSession());
         while (sessionId && queue.length > 0 && !hooks.stopped()) {
             const unit = queue.shift();
+            let failedAt;
             for (const next of unit) {
+                if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+                    outcomes.push({
+                        ...next,
+                        sessionId: '',
+                        requestId: '',
+                        notRunAfter: failedAt,
+                        durationMs: 0,
+                    });
+                    continue;
+                }
                 if (!sessionId || hooks.stopped()) {
                     outcomes.push({
                         ...next,
@@ -18811,8 +19294,11 @@ async function runBatch(client, runs, options, hooks) {
                         result: answer.result,
                         durationMs: Date.now() - started,
                     });
+                    if (!answer.result.success)
+                        failedAt ??= next.index;
                 }
                 catch (error) {
+                    failedAt ??= next.index;
                     outcomes.push({
                         ...next,
                         sessionId,
@@ -18859,6 +19345,63 @@ function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+;// CONCATENATED MODULE: ./src/report/executed-notebooks.ts
+// The executed notebooks of a batch: each notebook written back as nbformat 4 with the
+// outputs of the cells that ran, under a name of our own making beside the result files.
+
+
+
+
+
+const NOTEBOOK_MIME_TYPE = 'application/x-ipynb+json';
+/**
+ * Writes every notebook with its cells' outputs into `dir` and lists the files. Execution
+ * counts number the cells that ran from 1, as a fresh kernel would. The sources are redacted
+ * too (a parameter may carry a secret into the injected cell).
+ */
+function writeExecutedNotebooks(plans, outcomes, dir, secrets) {
+    const redact = makeRedactor(secrets);
+    const taken = new Set();
+    return plans.map(({ notebook }) => {
+        const runs = new Map();
+        let count = 0;
+        for (const { run, result } of outcomes) {
+            if (run.group !== notebook.name || run.notebookCell === undefined || !result)
+                continue;
+            runs.set(run.notebookCell, {
+                executionCount: ++count,
+                success: result.success,
+                stdout: result.stdout,
+                stderr: result.stderr,
+                results: result.results,
+                error: result.error,
+                errorDetail: result.errorDetail,
+            });
+        }
+        // The results are redacted already (they are the reports'); the cells' sources are not.
+        const document = redactDeep(notebook.document, redact);
+        const file = external_node_path_default().join(dir, executed_notebooks_uniqueName(taken, notebook.name));
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, executedNotebook({ ...notebook, document }, runs));
+        return { path: file, mimeType: NOTEBOOK_MIME_TYPE };
+    });
+}
+/** `notebooks/a b.ipynb` → `notebooks__a_b.ipynb`: one flat folder, nothing the path could escape to. */
+function executed_notebooks_uniqueName(taken, notebookPath) {
+    const flat = notebookPath
+        .split('/')
+        .map((part) => part.replace(/[^A-Za-z0-9._-]/g, '_'))
+        .join('__')
+        .replace(/^\.+/, '_')
+        .slice(-120);
+    const stem = flat.replace(/\.ipynb$/i, '');
+    let name = `${stem}.ipynb`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.ipynb`;
+    taken.add(name);
+    return name;
+}
+
 ;// CONCATENATED MODULE: ./src/report/batch-report.ts
 // Reporting for a batch (several runs in one step): the outputs, the summary with one table
 // and a collapsed section per run (failures first), and the index result file.
@@ -18870,23 +19413,32 @@ function message(error) {
 
 
 
-/** A file's path; a Markdown block as `page.md:line`. */
+
+/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
 function runName(report) {
-    const { source } = report;
-    if (source.kind !== 'file')
-        return 'inline code';
-    return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
+    return sourceName(report.source);
 }
 function batchCounts(entries) {
     const skipped = entries.filter((e) => e.skipped).length;
-    const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
-    return { passed: entries.length - skipped - failed, failed, skipped };
+    const notRun = entries.filter((e) => e.notRun).length;
+    const failed = entries.filter(isFailure).length;
+    return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
+}
+/** A failure in one line that says where: a notebook cell's error names its place already. */
+function failureHeadline(report) {
+    return report.source.cell !== undefined
+        ? report.result.error
+        : `${runName(report)}: ${report.result.error}`;
+}
+/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
+function isFailure(entry) {
+    return !entry.skipped && !entry.notRun && !entry.report.result.success;
 }
 /**
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
  * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
  */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
     const { passed, failed } = batchCounts(entries);
     const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
     // Room for the JSON around the texts: names, flags and escapes.
@@ -18905,15 +19457,16 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
             language: entry.report.language,
             success: result.success,
             skipped: entry.skipped === true,
+            notRun: entry.notRun === true,
             output: output.text,
             error: error.text,
             executionTime: result.executionTimeS ?? null,
             truncated,
         };
     });
-    const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
+    const firstFailure = entries.find(isFailure);
     const firstError = firstFailure
-        ? truncateMiddle(`${runName(firstFailure.report)}: ${firstFailure.report.result.error}`, Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
         : '';
     return {
         success: String(failed === 0),
@@ -18924,22 +19477,28 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile) {
         'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
         'result-file': indexFile,
         truncated: String(anyTruncated),
-        files: JSON.stringify(entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })))),
+        files: JSON.stringify([
+            ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+            ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        ]),
     };
 }
 /** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile));
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries) {
+function writeBatchIndex(file, entries, batchFiles = []) {
     (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
     const document = {
         ...batchCounts(entries),
+        files: batchFiles,
         runs: entries.map((e) => ({
             source: runName(e.report),
             language: e.report.language,
             success: e.report.result.success,
+            skipped: e.skipped === true,
+            notRun: e.notRun === true,
             error: e.report.result.error,
             sessionId: e.report.sessionId,
             requestId: e.report.requestId,
@@ -18962,19 +19521,29 @@ function renderBatchSummary(entries, wallTimeMs) {
     return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
 }
 function heading(entries, wallTimeMs) {
-    const { passed, failed, skipped } = batchCounts(entries);
+    const { passed, failed, skipped, notRun } = batchCounts(entries);
     const icon = failed === 0 ? '✅' : '❌';
     const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
     const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
+    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
 }
 function batch_report_renderWithin(entries, wallTimeMs, budget) {
     const rows = entries.map((e) => {
         const { report } = e;
-        const verdict = e.skipped ? '⏭️ skipped' : report.result.success ? '✅ passed' : '❌ failed';
+        const verdict = e.skipped
+            ? '⏭️ skipped'
+            : e.notRun
+                ? '⏹️ not run'
+                : report.result.success
+                    ? '✅ passed'
+                    : '❌ failed';
         return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
     });
-    const ordered = [...entries].sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
+    // Failures first; runs that never ran have nothing to show beyond the table.
+    const ordered = entries
+        .filter((e) => !e.notRun)
+        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
     const texts = ordered.flatMap((e) => [
         e.report.result.stdout,
         e.report.result.stderr,
@@ -19126,7 +19695,7 @@ function parseSessions(text) {
 var undici = __nccwpck_require__(67351);
 ;// CONCATENATED MODULE: ./src/agentbay/json.ts
 /** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function isObject(value) {
+function json_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -19285,7 +19854,7 @@ function parseRunCodeData(data) {
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
-    const toolError = isObject(envelope) && envelope.isError === true;
+    const toolError = json_isObject(envelope) && envelope.isError === true;
     const text = contentText(envelope);
     const payload = decodePayload(text);
     if (!payload) {
@@ -19334,12 +19903,12 @@ function mainText(results, stdout) {
     return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
-    if (!isObject(envelope))
+    if (!json_isObject(envelope))
         return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
     const content = envelope.content;
     if (Array.isArray(content) && content.length > 0) {
         const first = content[0];
-        if (isObject(first)) {
+        if (json_isObject(first)) {
             for (const key of ['text', 'blob', 'data']) {
                 if (typeof first[key] === 'string')
                     return first[key];
@@ -19353,7 +19922,7 @@ function decodePayload(text) {
     // Double encoding: a JSON string that holds the JSON document.
     if (typeof value === 'string')
         value = tryParseJson(value);
-    if (!isObject(value))
+    if (!json_isObject(value))
         return undefined;
     if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
         return decodeStructured(value);
@@ -19397,9 +19966,9 @@ function richMime(key) {
     return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
 }
 function decodeRich(value) {
-    const logs = isObject(value.logs) ? value.logs : {};
+    const logs = json_isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
-        .filter(isObject)
+        .filter(json_isObject)
         .map((item) => {
         const data = {};
         for (const [key, content] of Object.entries(item)) {
@@ -19432,7 +20001,7 @@ function describeError(error) {
     }
     if (typeof error === 'string')
         return { message: error, detail: undefined };
-    if (isObject(error)) {
+    if (json_isObject(error)) {
         const name = typeof error.name === 'string' ? error.name : '';
         const value = typeof error.value === 'string'
             ? error.value
@@ -19458,7 +20027,7 @@ function toResultItem(item) {
             return { isMain: false, data: { 'text/plain': value } };
         value = parsed;
     }
-    if (!isObject(value))
+    if (!json_isObject(value))
         return value === undefined
             ? undefined
             : { isMain: false, data: { 'text/plain': String(value) } };
@@ -19668,7 +20237,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!isObject(data)) {
+        if (!json_isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -19706,7 +20275,7 @@ class AgentBayClient {
         }
         // A business failure inside a 200, as for a create: the tool never ran the code.
         let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (isObject(envelope) && envelope.Success === false) {
+        if (json_isObject(envelope) && envelope.Success === false) {
             const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
             throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
         }
@@ -19769,16 +20338,16 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     /** The session's labels (GetLabel), to check whose it is before touching it. */
     async getLabels(sessionId) {
         const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
         const labels = {};
-        if (isObject(parsed)) {
+        if (json_isObject(parsed)) {
             for (const [key, value] of Object.entries(parsed)) {
                 if (typeof value === 'string')
                     labels[key] = value;
@@ -19793,7 +20362,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(isObject).map((item) => ({
+        const sessions = items.filter(json_isObject).map((item) => ({
             sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -19852,7 +20421,7 @@ class AgentBayClient {
      */
     async getFileTransferContext(sessionId) {
         const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+        const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
         const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
         if (!found) {
             throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
@@ -19863,7 +20432,7 @@ class AgentBayClient {
     async getContextFileUrl(direction, contextId, filePath) {
         const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
         const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         const url = typeof data.Url === 'string' ? data.Url : '';
         if (!/^https?:\/\//.test(url))
             throw this.apiError(action, 'the response has no valid Url', body);
@@ -20054,7 +20623,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!isObject(body)) {
+        if (!json_isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -20397,6 +20966,10 @@ function carriesToken(labels, cleanupToken) {
 
 
 
+
+
+
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
     const { cleanupToken, reused, client, guard } = startStepSession(inputs);
@@ -20474,8 +21047,9 @@ async function runBatchStep(inputs, runs, env) {
 }
 async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
     const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+    const cellOutcomes = [];
     const entries = outcomes.map((outcome) => {
-        const judged = judge(outcome);
+        const judged = judge(outcome, outcomes);
         const report = buildRunReport({
             language: outcome.run.language,
             source: outcome.run.source,
@@ -20488,31 +21062,54 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
             secrets,
             resultKey: `${batchKey}-run-${outcome.index + 1}`,
         }, env);
+        if (outcome.run.notebookCell !== undefined) {
+            // The notebook keeps the error as the kernel gave it; reports add where it happened.
+            cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+            if (outcome.notRunAfter === undefined)
+                placeInNotebook(report);
+        }
         placeInPage(report, judged.location);
         writeResultFile(report);
-        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped };
+        const notRun = outcome.notRunAfter !== undefined;
+        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
     });
+    const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''), secrets);
     const indexFile = resultFilePath(env, `${batchKey}-batch`);
-    writeBatchIndex(indexFile, entries);
-    const { passed, failed } = batchCounts(entries);
-    for (const { report, skipped } of entries) {
+    writeBatchIndex(indexFile, entries, notebookFiles);
+    const { passed, failed, notRun } = batchCounts(entries);
+    // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
+    printUntrusted(entries
+        .map(({ report, skipped, notRun: unrun }) => {
         const verdict = skipped
             ? 'skipped'
-            : report.result.success
-                ? 'passed'
-                : `failed: ${report.result.error}`;
-        lib_core.info(`${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`);
-    }
-    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed.`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile);
+            : unrun
+                ? report.result.error
+                : report.result.success
+                    ? 'passed'
+                    : `failed: ${report.result.error}`;
+        return `${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`;
+    })
+        .join('\n'));
+    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
+    for (const file of notebookFiles)
+        lib_core.info(`Executed notebook written to ${file.path}`);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles);
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
     }
-    for (const { report, skipped } of entries) {
-        if (skipped || report.result.success)
+    for (const entry of entries) {
+        if (!isFailure(entry))
             continue;
-        const properties = locationProperties(report.source, report.errorLocation, `${LANGUAGE_NAMES[report.language]} error`);
-        annotate(inputs.failOnError ? 'error' : 'warning', `${runName(report)} failed: ${report.result.error}`, properties);
+        const { report } = entry;
+        const title = `${LANGUAGE_NAMES[report.language]} error`;
+        // A cell's lines are not the notebook file's (JSON): the annotation is on the file, and
+        // the message names the cell and its line.
+        const properties = report.source.cell !== undefined
+            ? { title, file: report.source.path }
+            : locationProperties(report.source, report.errorLocation, title);
+        annotate(inputs.failOnError ? 'error' : 'warning', report.source.cell !== undefined
+            ? report.result.error
+            : `${runName(report)} failed: ${report.result.error}`, properties);
     }
     if (failed > 0) {
         const message = `${failed} of ${entries.length} runs failed.`;
@@ -20544,10 +21141,15 @@ function serviceFailure(error) {
  * against the expected output a Markdown page gives. `location` is a line of the page that
  * the failure is about, when it is not a line of the code.
  */
-function judge(outcome) {
+function judge(outcome, outcomes) {
     const { run } = outcome;
     if (outcome.skipped)
         return { result: { ...serviceFailure(''), success: true, error: '' } };
+    if (outcome.notRunAfter !== undefined) {
+        const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
+        const name = failed ? sourceName(failed.run.source) : 'an earlier run';
+        return { result: { ...serviceFailure(''), error: `not run: ${name} failed before it` } };
+    }
     if (!outcome.result)
         return { result: serviceFailure(outcome.serviceError) };
     const result = outcome.result;
@@ -20579,6 +21181,14 @@ function judge(outcome) {
         }
     }
     return { result };
+}
+/** A failing notebook cell's error says where: the notebook, the cell and the line in it. */
+function placeInNotebook(report) {
+    const { source, result } = report;
+    if (source.cell === undefined || result.success)
+        return;
+    const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
+    report.result = { ...result, error: `${where}: ${result.error}` };
 }
 /** A Markdown block's failing line, moved from the block's lines to the page's. */
 function placeInPage(report, pageLine) {

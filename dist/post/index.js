@@ -14274,7 +14274,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3915:
+/***/ 459:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -20409,6 +20409,436 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/notebook.ts
+// Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
+// parameters, and the executed notebook written back with every cell's outputs.
+// Plain data in and out; running the cells is the caller's business.
+
+/** A notebook that cannot be run as given; the message names the notebook. */
+class notebook_NotebookError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'NotebookError';
+    }
+}
+const MAX_NOTEBOOK_CELLS = 2000;
+/** Real notebooks nest a few dozen levels (widget state); far more is hostile. */
+const MAX_NOTEBOOK_DEPTH = 256;
+const PARAMETERS_TAG = 'parameters';
+const INJECTED_TAG = 'injected-parameters';
+function notebook_parseNotebook(text, name) {
+    const bare = text.startsWith('\uFEFF') ? text.slice(1) : text;
+    let parsed;
+    try {
+        parsed = JSON.parse(bare);
+    }
+    catch (error) {
+        throw new notebook_NotebookError(`Notebook '${name}' is not valid JSON (${error.message.slice(0, 200)})`);
+    }
+    if (!notebook_isObject(parsed))
+        throw new notebook_NotebookError(`Notebook '${name}' is not a JSON object`);
+    if (jsonDepth(parsed) > MAX_NOTEBOOK_DEPTH) {
+        throw new notebook_NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
+    }
+    if (parsed.nbformat !== 4) {
+        throw new notebook_NotebookError(`Notebook '${name}' is nbformat ${JSON.stringify(parsed.nbformat) ?? 'missing'}; only nbformat 4 is supported (convert it with 'jupyter nbconvert --to notebook')`);
+    }
+    const minor = parsed.nbformat_minor;
+    if (!Number.isInteger(minor) || minor < 0) {
+        throw new notebook_NotebookError(`Notebook '${name}' has no valid nbformat_minor`);
+    }
+    if (!Array.isArray(parsed.cells))
+        throw new notebook_NotebookError(`Notebook '${name}' has no cells list`);
+    if (parsed.cells.length > MAX_NOTEBOOK_CELLS) {
+        throw new notebook_NotebookError(`Notebook '${name}' has ${parsed.cells.length} cells; at most ${MAX_NOTEBOOK_CELLS} are run`);
+    }
+    const metadata = notebook_isObject(parsed.metadata) ? parsed.metadata : {};
+    parsed.metadata = metadata;
+    const cells = parsed.cells.map((cell, index) => {
+        const where = `Notebook '${name}' cell ${index + 1}`;
+        if (!notebook_isObject(cell))
+            throw new notebook_NotebookError(`${where} is not an object`);
+        if (typeof cell.cell_type !== 'string')
+            throw new notebook_NotebookError(`${where} has no cell_type`);
+        const source = multiline(cell.source);
+        if (source === undefined) {
+            throw new notebook_NotebookError(`${where} has a source that is neither a string nor a list of strings`);
+        }
+        if (!notebook_isObject(cell.metadata))
+            cell.metadata = {};
+        const tags = cell.metadata.tags;
+        return {
+            number: index + 1,
+            type: cell.cell_type,
+            source,
+            tags: Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : [],
+            injected: false,
+        };
+    });
+    const { language, declared } = kernelLanguage(metadata);
+    return {
+        name,
+        nbformatMinor: minor,
+        language,
+        declaredLanguage: declared,
+        cells,
+        document: parsed,
+    };
+}
+/** The kernel's language: kernelspec.language, else language_info.name, else the kernel name. */
+function kernelLanguage(metadata) {
+    const kernelspec = notebook_isObject(metadata.kernelspec) ? metadata.kernelspec : {};
+    const info = notebook_isObject(metadata.language_info) ? metadata.language_info : {};
+    const candidates = [kernelspec.language, info.name, kernelNameLanguage(kernelspec.name)];
+    for (const candidate of candidates) {
+        if (typeof candidate !== 'string' || !candidate)
+            continue;
+        const language = canonicalLanguage(candidate);
+        if (language)
+            return { language, declared: candidate };
+    }
+    const declared = candidates.find((c) => typeof c === 'string' && c !== '') ?? '';
+    return { language: undefined, declared };
+}
+const KERNEL_NAMES = {
+    python3: 'python',
+    python2: 'python',
+    ir: 'r',
+    ijavascript: 'javascript',
+    javascript: 'javascript',
+    java: 'java',
+    ijava: 'java',
+};
+function kernelNameLanguage(name) {
+    return typeof name === 'string' ? KERNEL_NAMES[name.toLowerCase()] : undefined;
+}
+/** The code cells to run, in document order, with empty ones left out. */
+function notebook_codeCells(notebook) {
+    return notebook.cells
+        .map((cell, index) => ({ index, cell }))
+        .filter(({ cell }) => cell.type === 'code' && cell.source.trim() !== '');
+}
+/**
+ * Papermill's convention: the parameters go into a new cell tagged `injected-parameters`,
+ * right after the cell tagged `parameters`, or first when there is none. A previous injected
+ * cell (from an earlier papermill run) is replaced. Returns a new notebook.
+ */
+function notebook_injectParameters(notebook, parameters, language) {
+    if (Object.keys(parameters).length === 0)
+        return notebook;
+    const source = parameterSource(language, parameters);
+    const keep = notebook.cells
+        .map((cell, index) => ({ cell, json: notebook.document.cells[index] }))
+        .filter(({ cell }) => !cell.tags.includes(INJECTED_TAG));
+    const anchor = keep.findIndex(({ cell }) => cell.tags.includes(PARAMETERS_TAG));
+    const json = {
+        cell_type: 'code',
+        execution_count: null,
+        metadata: { tags: [INJECTED_TAG] },
+        outputs: [],
+        source,
+    };
+    if (notebook.nbformatMinor >= 5)
+        json.id = uniqueId(keep.map(({ json: j }) => j.id));
+    const injected = {
+        cell: { number: 0, type: 'code', source, tags: [INJECTED_TAG], injected: true },
+        json,
+    };
+    keep.splice(anchor + 1, 0, injected);
+    return {
+        ...notebook,
+        cells: keep.map(({ cell }) => cell),
+        document: { ...notebook.document, cells: keep.map(({ json: j }) => j) },
+    };
+}
+function uniqueId(existing) {
+    const taken = new Set(existing);
+    let id = INJECTED_TAG;
+    for (let n = 2; taken.has(id); n++)
+        id = `${INJECTED_TAG}-${n}`;
+    return id;
+}
+const PYTHON_KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
+const JS_RESERVED = new Set('await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity'.split(' '));
+const R_RESERVED = new Set('if else repeat while function for next break TRUE FALSE NULL Inf NaN NA NA_integer_ NA_real_ NA_character_ NA_complex_ in'.split(' '));
+/** Parameters nest this deep at most; enough for any configuration, bounded for the writer. */
+const notebook_MAX_PARAMETER_DEPTH = 32;
+/** The assignment cell for `parameters` in the notebook's language. */
+function parameterSource(language, parameters) {
+    const lines = ['# Parameters injected by agentbay-run-code'];
+    for (const [name, value] of Object.entries(parameters)) {
+        checkParameterName(language, name);
+        switch (language) {
+            case 'python':
+                lines.push(`${name} = ${pythonLiteral(value, 0)}`);
+                break;
+            case 'javascript':
+                lines.push(`var ${name} = ${JSON.stringify(value)};`);
+                break;
+            case 'r':
+                lines.push(`${name} <- ${rLiteral(value, 0)}`);
+                break;
+            default:
+                throw new notebook_NotebookError(`parameters are supported for Python, JavaScript and R notebooks, not ${language}`);
+        }
+    }
+    return lines.join('\n') + '\n';
+}
+function checkParameterName(language, name) {
+    const ok = language === 'r'
+        ? /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) && !R_RESERVED.has(name)
+        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
+            !(language === 'python' ? PYTHON_KEYWORDS : JS_RESERVED).has(name);
+    if (!ok) {
+        throw new notebook_NotebookError(`parameter name '${name.slice(0, 100)}' is not a plain ${language} variable name`);
+    }
+}
+function pythonLiteral(value, depth) {
+    if (depth > notebook_MAX_PARAMETER_DEPTH) {
+        throw new notebook_NotebookError(`parameters nest deeper than ${notebook_MAX_PARAMETER_DEPTH} levels`);
+    }
+    if (value === null)
+        return 'None';
+    if (value === true)
+        return 'True';
+    if (value === false)
+        return 'False';
+    // JSON string escapes (\" \\ \n \t \uXXXX …) are valid Python string escapes.
+    if (typeof value === 'number' || typeof value === 'string')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `[${value.map((v) => pythonLiteral(v, depth + 1)).join(', ')}]`;
+    if (notebook_isObject(value)) {
+        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v, depth + 1)}`);
+        return `{${items.join(', ')}}`;
+    }
+    throw new notebook_NotebookError(`parameters must be JSON values; got ${typeof value}`);
+}
+function rLiteral(value, depth) {
+    if (depth > notebook_MAX_PARAMETER_DEPTH) {
+        throw new notebook_NotebookError(`parameters nest deeper than ${notebook_MAX_PARAMETER_DEPTH} levels`);
+    }
+    if (value === null)
+        return 'NULL';
+    if (value === true)
+        return 'TRUE';
+    if (value === false)
+        return 'FALSE';
+    if (typeof value === 'number' || typeof value === 'string')
+        return JSON.stringify(value);
+    if (Array.isArray(value))
+        return `list(${value.map((v) => rLiteral(v, depth + 1)).join(', ')})`;
+    if (notebook_isObject(value)) {
+        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${rLiteral(v, depth + 1)}`);
+        return `list(${items.join(', ')})`;
+    }
+    throw new notebook_NotebookError(`parameters must be JSON values; got ${typeof value}`);
+}
+/**
+ * The executed notebook as nbformat 4 JSON text. Code cells that ran get their outputs and
+ * execution count; code cells that did not run (after a failure) are cleared, so no stale
+ * output from the author's machine passes for this run's. Everything else is kept as it was.
+ */
+function executedNotebook(notebook, runs) {
+    const cells = notebook.document.cells.map((json, index) => {
+        if (json.cell_type !== 'code')
+            return json;
+        const run = runs.get(index);
+        return {
+            ...json,
+            execution_count: run ? run.executionCount : null,
+            outputs: run ? cellOutputs(run) : [],
+        };
+    });
+    return JSON.stringify({ ...notebook.document, cells }, null, 1) + '\n';
+}
+/** nbformat 4 outputs for one cell, in the order a Jupyter front end shows them. */
+function cellOutputs(run) {
+    const outputs = [];
+    if (run.stdout)
+        outputs.push({ output_type: 'stream', name: 'stdout', text: lines(run.stdout) });
+    for (const item of run.results) {
+        if (!item.isMain)
+            outputs.push({ output_type: 'display_data', data: mimeBundle(item.data), metadata: {} });
+    }
+    // The traceback is already the error output; stderr that is only the traceback is not repeated.
+    if (run.stderr && (run.success || run.stderr.trim() !== run.errorDetail.trim())) {
+        outputs.push({ output_type: 'stream', name: 'stderr', text: lines(run.stderr) });
+    }
+    const main = run.results.find((item) => item.isMain);
+    if (main && run.success) {
+        outputs.push({
+            output_type: 'execute_result',
+            execution_count: run.executionCount,
+            data: mimeBundle(main.data),
+            metadata: {},
+        });
+    }
+    if (!run.success) {
+        const match = /^([A-Za-z_][\w.]*):\s?([\s\S]*)$/.exec(run.error);
+        outputs.push({
+            output_type: 'error',
+            ename: match?.[1] ?? 'Error',
+            evalue: match ? (match[2] ?? '') : run.error,
+            traceback: (run.errorDetail || run.error).split('\n'),
+        });
+    }
+    return outputs;
+}
+/** JSON MIME types keep any value; every other one must be a string or a list of strings. */
+function mimeBundle(data) {
+    const bundle = {};
+    for (const [mime, value] of Object.entries(data)) {
+        if (/^application\/(.*\+)?json$/.test(mime))
+            bundle[mime] = value;
+        else if (typeof value === 'string')
+            bundle[mime] = value;
+        else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+            bundle[mime] = value;
+        else
+            bundle[mime] = JSON.stringify(value) ?? '';
+    }
+    return bundle;
+}
+/** Text as nbformat stores it: lines that keep their '\n'. */
+function lines(text) {
+    return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+}
+function multiline(value) {
+    if (typeof value === 'string')
+        return value;
+    if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+        return value.join('');
+    return undefined;
+}
+/** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
+function jsonDepth(root) {
+    let max = 0;
+    const stack = [[root, 1]];
+    while (stack.length > 0) {
+        const [value, depth] = stack.pop();
+        if (value === null || typeof value !== 'object')
+            continue;
+        if (depth > max)
+            max = depth;
+        if (max > MAX_NOTEBOOK_DEPTH)
+            return max;
+        for (const child of Object.values(value))
+            stack.push([child, depth + 1]);
+    }
+    return max;
+}
+function notebook_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** Where a notebook failed, as errors and annotations say it. */
+function describeCell(notebook, cell, line) {
+    return describeCellAt(notebook.name, cell.injected ? 0 : cell.number, line);
+}
+/** The same from plain values: `cell` 0 is the injected parameters cell. */
+function describeCellAt(name, cell, line) {
+    const which = cell === 0 ? 'the injected parameters cell' : `cell ${cell}`;
+    return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
+}
+
+;// CONCATENATED MODULE: ./src/notebook-inputs.ts
+// The `parameters` input and the notebooks among the `file` lines: read, checked and turned
+// into runs (one per code cell) before any session exists.
+
+
+
+/** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
+const MAX_NOTEBOOK_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
+/** A papermill-style parameters object is configuration, not data. */
+const MAX_PARAMETERS_BYTES = (/* unused pure expression or super */ null && (64 * 1024));
+/** `parameters`: a JSON object, bounded in size and depth; undefined when not given. */
+function notebook_inputs_readParameters(value) {
+    if (value.trim() === '')
+        return undefined;
+    const size = Buffer.byteLength(value);
+    if (size > MAX_PARAMETERS_BYTES) {
+        throw new InputError('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
+    }
+    let parsed;
+    try {
+        parsed = JSON.parse(value);
+    }
+    catch (error) {
+        throw new InputError('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
+        throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
+    }
+    if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
+        throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+    }
+    return parsed;
+}
+/**
+ * A notebook's code cells as runs in document order, one group that stops at the first
+ * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
+ * only when the metadata names none the service runs.
+ */
+function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
+    if (file.size > MAX_NOTEBOOK_BYTES) {
+        throw new InputError('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
+    }
+    const text = readFileSync(file.realPath, 'utf8');
+    let notebook;
+    try {
+        notebook = parseNotebook(text, file.path);
+    }
+    catch (error) {
+        if (error instanceof NotebookError)
+            throw new InputError('file', `names a bad notebook: ${error.message}`);
+        throw error;
+    }
+    const language = notebook.language ?? fallback;
+    if (!language) {
+        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+    }
+    if (parameters) {
+        try {
+            notebook = injectParameters(notebook, parameters, language);
+        }
+        catch (error) {
+            if (error instanceof NotebookError) {
+                throw new InputError('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
+            }
+            throw error;
+        }
+    }
+    const runs = codeCells(notebook).map(({ index, cell }) => ({
+        source: { kind: 'file', path: file.path, cell: cell.number },
+        language,
+        code: cell.source,
+        group: file.path,
+        stopGroupOnFailure: true,
+        notebookCell: index,
+    }));
+    if (runs.length === 0) {
+        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
+    }
+    return { runs, plan: { notebook, language } };
+}
+/** Nesting depth without recursion: the input is the user's, the stack is ours. */
+function depth(root) {
+    let max = 0;
+    const stack = [[root, 1]];
+    while (stack.length > 0) {
+        const [value, level] = stack.pop();
+        if (value === null || typeof value !== 'object')
+            continue;
+        max = Math.max(max, level);
+        if (max > MAX_PARAMETER_DEPTH + 1)
+            return max;
+        for (const child of Object.values(value))
+            stack.push([child, level + 1]);
+    }
+    return max;
+}
+
 ;// CONCATENATED MODULE: ./src/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
@@ -20462,6 +20892,8 @@ function sessionLabels(env, cleanupToken, userLabels) {
 
 
 
+
+
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
@@ -20484,7 +20916,11 @@ function readApiKey(read, env) {
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
 function readInputs(read, env) {
     const apiKey = readApiKey(read, env);
-    const { code, source, batch } = readCode(read, env);
+    const parameters = readParameters(read('parameters'));
+    const { code, source, batch, notebooks } = readCode(read, env, parameters);
+    if (parameters && notebooks.length === 0) {
+        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+    }
     const inputs = {
         code,
         source,
@@ -20528,6 +20964,7 @@ function readInputs(read, env) {
         comment: readComment(read, env),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, env),
+        notebooks,
     };
     if (batch)
         refuseSandboxInputsInBatch(inputs);
@@ -20604,7 +21041,7 @@ function parseSyntaxCheck(value) {
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
-function readCode(read, env) {
+function readCode(read, env, parameters) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
@@ -20615,7 +21052,7 @@ function readCode(read, env) {
         }
         const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
         const first = batch[0];
-        return { code: first.code, source: first.source, batch };
+        return { code: first.code, source: first.source, batch, notebooks: [] };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -20623,18 +21060,24 @@ function readCode(read, env) {
     if (file) {
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else is a batch.
-        if (lines.length === 1 && !isPattern(lines[0] ?? ''))
-            return readCodeFile(file, workspace);
-        const batch = readBatch(lines, workspace, read('language'));
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch };
+        // One plain path is the single run it has always been; anything else, or a notebook
+        // (one run per cell), is a batch.
+        const only = lines.length === 1 ? (lines[0] ?? '') : '';
+        if (only && !isPattern(only) && !isNotebookPath(only)) {
+            return { ...readCodeFile(file, workspace), notebooks: [] };
+        }
+        const { runs, notebooks } = readBatch(lines, workspace, read('language'), parameters);
+        const first = runs[0];
+        return { code: first.code, source: first.source, batch: runs, notebooks };
     }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
-    return { code: inline, source: { kind: 'inline' } };
+    return { code: inline, source: { kind: 'inline' }, notebooks: [] };
+}
+function isNotebookPath(file) {
+    return path.extname(file).toLowerCase() === '.ipynb';
 }
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
@@ -20690,18 +21133,35 @@ function readMarkdownBlocks(lines, workspace) {
     }
     return runs;
 }
-/** Every file the `file` lines name, read and checked, each with its language. */
-function readBatch(lines, workspace, language) {
+/**
+ * Every file the `file` lines name, read and checked, each with its language; a notebook is
+ * one run per code cell, its cells a group that stops at the first failure.
+ */
+function readBatch(lines, workspace, language, parameters) {
     const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    return files.map((file) => {
+    const runs = [];
+    const notebooks = [];
+    for (const file of files) {
+        if (isNotebookPath(file.path)) {
+            const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
+            for (const cell of notebook.runs)
+                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+            runs.push(...notebook.runs);
+            notebooks.push(notebook.plan);
+            continue;
+        }
         if (file.size > MAX_CODE_BYTES) {
             throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
         }
         const bytes = readFileSync(file.realPath);
         checkCodeText('file', bytes, file.path);
         const source = { kind: 'file', path: file.path };
-        return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
-    });
+        runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
+    }
+    if (runs.length > MAX_BATCH_RUNS) {
+        throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
+    }
+    return { runs, notebooks };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -21182,7 +21642,7 @@ async function deleteOne(client, sessionId) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3915);
+/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(459);
 
 await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.

@@ -2,6 +2,7 @@
 // and a collapsed section per run (failures first), and the index result file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { sourceName } from '../code-source.ts';
 import { describeLocation } from './error-location.ts';
 import { setOutputs } from './outputs.ts';
 import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
@@ -16,7 +17,10 @@ export interface BatchEntry {
   durationMs: number;
   /** Not run (a Markdown block marked skip): neither passed nor failed. */
   skipped?: boolean;
-  /** Not run because what it depended on was gone: counted as failed. */
+  /**
+   * Not run because what it depended on failed or is gone (a notebook's later cells, the rest
+   * of a page whose session was lost).
+   */
   notRun?: boolean;
 }
 
@@ -33,21 +37,39 @@ export interface SessionSetup {
   output: string;
 }
 
-/** A file's path; a Markdown block as `page.md:line`. */
+/** A file written for the whole batch rather than one run (an executed notebook). */
+export interface BatchFile {
+  path: string;
+  mimeType: string;
+}
+
+/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
 export function runName(report: RunReport): string {
-  const { source } = report;
-  if (source.kind !== 'file') return 'inline code';
-  return source.fenceLine ? `${source.path ?? ''}:${source.fenceLine}` : (source.path ?? '');
+  return sourceName(report.source);
 }
 
 export function batchCounts(entries: readonly BatchEntry[]): {
   passed: number;
   failed: number;
   skipped: number;
+  notRun: number;
 } {
   const skipped = entries.filter((e) => e.skipped).length;
-  const failed = entries.filter((e) => !e.skipped && !e.report.result.success).length;
-  return { passed: entries.length - skipped - failed, failed, skipped };
+  const notRun = entries.filter((e) => e.notRun).length;
+  const failed = entries.filter(isFailure).length;
+  return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
+}
+
+/** A failure in one line that says where: a notebook cell's error names its place already. */
+export function failureHeadline(report: RunReport): string {
+  return report.source.cell !== undefined
+    ? report.result.error
+    : `${runName(report)}: ${report.result.error}`;
+}
+
+/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
+export function isFailure(entry: BatchEntry): boolean {
+  return !entry.skipped && !entry.notRun && !entry.report.result.success;
 }
 
 /**
@@ -58,6 +80,7 @@ export function buildBatchOutputs(
   entries: readonly BatchEntry[],
   maxOutputBytes: number,
   indexFile: string,
+  batchFiles: readonly BatchFile[] = [],
   downloads: BatchDownloads = { dir: '', files: [] },
 ): Record<string, string> {
   const { passed, failed } = batchCounts(entries);
@@ -81,16 +104,17 @@ export function buildBatchOutputs(
       language: entry.report.language,
       success: result.success,
       skipped: entry.skipped === true,
+      notRun: entry.notRun === true,
       output: output.text,
       error: error.text,
       executionTime: result.executionTimeS ?? null,
       truncated,
     };
   });
-  const firstFailure = entries.find((e) => !e.skipped && !e.report.result.success);
+  const firstFailure = entries.find(isFailure);
   const firstError = firstFailure
     ? truncateMiddle(
-        `${runName(firstFailure.report)}: ${firstFailure.report.result.error}`,
+        failureHeadline(firstFailure.report),
         Math.floor(maxOutputBytes / 8),
         `the full text is in ${firstFailure.report.resultFile}`,
       ).text
@@ -105,6 +129,7 @@ export function buildBatchOutputs(
     'result-file': indexFile,
     truncated: String(anyTruncated),
     files: JSON.stringify([
+      ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
       ...entries.flatMap((e) =>
         e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
       ),
@@ -119,20 +144,28 @@ export function setBatchOutputs(
   entries: readonly BatchEntry[],
   maxOutputBytes: number,
   indexFile: string,
+  batchFiles: readonly BatchFile[] = [],
   downloads?: BatchDownloads,
 ): void {
-  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, downloads));
+  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
 }
 
 /** The batch's result file: each run's place, verdict and own full result file. */
-export function writeBatchIndex(file: string, entries: readonly BatchEntry[]): void {
+export function writeBatchIndex(
+  file: string,
+  entries: readonly BatchEntry[],
+  batchFiles: readonly BatchFile[] = [],
+): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const document = {
     ...batchCounts(entries),
+    files: batchFiles,
     runs: entries.map((e) => ({
       source: runName(e.report),
       language: e.report.language,
       success: e.report.result.success,
+      skipped: e.skipped === true,
+      notRun: e.notRun === true,
       error: e.report.result.error,
       sessionId: e.report.sessionId,
       requestId: e.report.requestId,
@@ -160,11 +193,12 @@ export function renderBatchSummary(
 }
 
 function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
-  const { passed, failed, skipped } = batchCounts(entries);
+  const { passed, failed, skipped, notRun } = batchCounts(entries);
   const icon = failed === 0 ? '✅' : '❌';
   const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
   const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-  return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips} (${seconds(wallTimeMs)})`;
+  const unrun = notRun > 0 ? `, ${notRun} not run` : '';
+  return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
 }
 
 function renderWithin(
@@ -178,15 +212,16 @@ function renderWithin(
     const verdict = e.skipped
       ? '⏭️ skipped'
       : e.notRun
-        ? '⛔ not run'
+        ? '⏹️ not run'
         : report.result.success
           ? '✅ passed'
           : '❌ failed';
     return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
   });
-  const ordered = [...entries].sort(
-    (a, b) => Number(a.report.result.success) - Number(b.report.result.success),
-  );
+  // Failures first; runs that never ran have nothing to show beyond the table.
+  const ordered = entries
+    .filter((e) => !e.notRun)
+    .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
   const texts = ordered.flatMap((e) => [
     e.report.result.stdout,
     e.report.result.stderr,

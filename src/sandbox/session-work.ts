@@ -5,7 +5,8 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import type { BatchWork } from '../batch.ts';
-import type { ActionInputs, PlannedRun } from '../inputs.ts';
+import { sourceName } from '../code-source.ts';
+import type { ActionInputs } from '../inputs.ts';
 import { runUserCode } from './code-runner.ts';
 import {
   downloadFiles,
@@ -61,12 +62,15 @@ export function sandboxWork(
           {
             code: run.code,
             language: run.language,
-            // A Markdown block is not its page: nothing runs from the page's path.
-            source: run.source.fenceLine ? { kind: 'inline' } : run.source,
+            // A Markdown block or a notebook cell is not its file: nothing runs from its path.
+            source:
+              run.source.fenceLine || run.source.cell !== undefined
+                ? { kind: 'inline' }
+                : run.source,
             timeoutS: inputs.timeoutS,
             envs,
           },
-          { onOutput: logStreamer(secrets, poolSize > 1 ? describeSource(run) : undefined) },
+          { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) },
         );
         for (const notice of answer.notices) {
           if (!notices.has(notice)) core.notice(notice);
@@ -87,9 +91,4 @@ export function sandboxWork(
       },
     },
   };
-}
-
-function describeSource(run: PlannedRun): string {
-  const file = run.source.kind === 'file' ? (run.source.path ?? '') : 'inline code';
-  return run.source.fenceLine ? `${file}:${run.source.fenceLine}` : file;
 }

@@ -147,7 +147,7 @@ describe('several files with the sandbox work environment', () => {
   it('refuses a timeout above 60 with markdown, whose blocks share one interpreter', () => {
     writeFileSync(path.join(workspace, 'page.md'), '```python\nx = 1\n```\n');
     expect(() => readInputs(reader({ markdown: 'page.md', timeout: '61' }), env)).toThrow(
-      /^Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` \(got 61\)/,
+      /^Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` or a notebook \(got 61\)/,
     );
     expect(readInputs(reader({ markdown: 'page.md', timeout: '60' }), env).timeoutS).toBe(60);
   });

@@ -1,0 +1,481 @@
+// Jupyter notebooks: the bundled action, main then post, against the local server's
+// persistent Python kernel. Cells run in order in one session; the executed notebook is
+// written back as nbformat 4 and checked against the vendored schema.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import Ajv from 'ajv';
+import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
+import { marked } from 'marked';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startServer, type AgentBayServer } from '../../server/server.ts';
+import {
+  activeCommands,
+  makeWorkdir,
+  runAction,
+  runningSessions,
+  runStep,
+  TEST_KEY,
+  type Workdir,
+} from '../../scripts/step-runner.ts';
+import { filesUnder, keyFormIn } from '../key-forms.ts';
+
+let server: AgentBayServer;
+beforeAll(async () => {
+  server = await startServer({ apiKey: TEST_KEY });
+});
+afterAll(() => server.close());
+beforeEach(() => {
+  server.reset();
+  server.setSessionLimit(undefined);
+});
+
+const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+
+const ajv = new Ajv({ schemaId: 'id', meta: false, allErrors: true });
+ajv.addMetaSchema(draft04);
+const validators: Record<number, Ajv.ValidateFunction> = {
+  4: ajv.compile(schema('4.4')),
+  5: ajv.compile(schema('4.5')),
+};
+
+function schema(version: string): object {
+  const url = new URL(`../fixtures/nbformat/nbformat.v${version}.schema.json`, import.meta.url);
+  return JSON.parse(readFileSync(url, 'utf8')) as object;
+}
+
+/** A 1x1 PNG. */
+const PNG_B64 =
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
+let nextId = 0;
+function code(source: string, tags: string[] = []): object {
+  return {
+    id: `cell-${nextId++}`,
+    cell_type: 'code',
+    execution_count: 3,
+    metadata: tags.length > 0 ? { tags } : {},
+    // Stale output from the author's machine: must not survive as this run's.
+    outputs: [{ output_type: 'stream', name: 'stdout', text: ['stale\n'] }],
+    source: source.split(/(?<=\n)/),
+  };
+}
+
+function markdownCell(source: string): object {
+  return { id: `cell-${nextId++}`, cell_type: 'markdown', metadata: {}, source };
+}
+
+function notebook(cells: object[], language = 'python'): string {
+  return JSON.stringify(
+    {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {
+        kernelspec: { name: `${language}3`, display_name: language, language },
+        language_info: { name: language },
+      },
+      cells,
+    },
+    null,
+    1,
+  );
+}
+
+function workspaceWith(files: Record<string, string>): Workdir {
+  const workdir = makeWorkdir();
+  for (const [name, text] of Object.entries(files)) {
+    const full = path.join(workdir.workspace, name);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, text);
+  }
+  return workdir;
+}
+
+interface ResultEntry {
+  source: string;
+  language: string;
+  success: boolean;
+  skipped: boolean;
+  notRun: boolean;
+  output: string;
+  error: string;
+}
+
+type Json = Record<string, unknown>;
+
+function executed(outputs: Record<string, string>): { path: string; document: Json }[] {
+  const files = JSON.parse(outputs.files ?? '[]') as Array<{ path: string; mimeType: string }>;
+  return files
+    .filter((f) => f.mimeType === 'application/x-ipynb+json')
+    .map((f) => ({ path: f.path, document: JSON.parse(readFileSync(f.path, 'utf8')) as Json }));
+}
+
+function multiline(value: unknown): string {
+  return Array.isArray(value) ? value.join('') : String(value);
+}
+
+function expectValid(document: Json): void {
+  const validate = validators[document.nbformat_minor as number] as Ajv.ValidateFunction;
+  const valid = validate(document);
+  expect(validate.errors ?? []).toEqual([]);
+  expect(valid).toBe(true);
+}
+
+const ANALYSIS = notebook([
+  markdownCell('# Analysis\nThe parameters come first.'),
+  code('alpha = 1\nlabel = "default"\n', ['parameters']),
+  code(
+    'import base64\nfrom IPython.display import Image, display\ntotal = alpha * 10\nprint("total", total, label)\n',
+  ),
+  code(`display(Image(data=base64.b64decode("${PNG_B64}")))\ntotal + 1\n`),
+  code('import sys\nprint("to stderr", file=sys.stderr)\nratio = total / 0\n'),
+  code('print("never printed")\n'),
+  code('print("nor this")\n'),
+]);
+
+describe('a notebook with a parameters cell, a displayed image and a failing later cell', () => {
+  let run: Awaited<ReturnType<typeof runAction>>;
+  let results: ResultEntry[];
+  beforeAll(async () => {
+    const workdir = workspaceWith({ 'notebooks/analysis.ipynb': ANALYSIS });
+    run = await runAction({
+      workdir,
+      inputs: {
+        ...base(),
+        file: 'notebooks/analysis.ipynb',
+        parameters: '{"alpha": 4, "label": "from the workflow"}',
+      },
+    });
+    results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
+  });
+
+  it('runs the cells in order in one session, with the parameters injected after the tagged cell', () => {
+    const sessions = server.sessions();
+    expect(sessions).toHaveLength(1);
+    // parameters, injected, print, image: four cells ran, the failing one is the fifth.
+    expect(sessions[0]!.runCount).toBe(5);
+    expect(results.map((r) => [r.source, r.success, r.notRun])).toEqual([
+      ['notebooks/analysis.ipynb cell 2', true, false],
+      ['notebooks/analysis.ipynb injected parameters', true, false],
+      ['notebooks/analysis.ipynb cell 3', true, false],
+      ['notebooks/analysis.ipynb cell 4', true, false],
+      ['notebooks/analysis.ipynb cell 5', false, false],
+      ['notebooks/analysis.ipynb cell 6', false, true],
+      ['notebooks/analysis.ipynb cell 7', false, true],
+    ]);
+    // Later cells saw the earlier ones' definitions, and the injected values won.
+    expect(results[2]!.output).toBe('total 40 from the workflow\n');
+    expect(results[3]!.output).toBe('41');
+  });
+
+  it('names the notebook, the cell and the line of the failure', () => {
+    expect(run.main.code).toBe(1);
+    expect(results[4]!.error).toBe(
+      "Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero",
+    );
+    expect(results[5]!.error).toBe('not run: notebooks/analysis.ipynb cell 5 failed before it');
+    expect(run.main.outputs.error).toBe(results[4]!.error);
+    expect(run.main.outputs.passed).toBe('4');
+    expect(run.main.outputs.failed).toBe('1');
+    expect(run.main.outputs.success).toBe('false');
+  });
+
+  it('annotates the notebook file', () => {
+    const commands = activeCommands(run.main.stdout);
+    expect(commands).toContain(
+      "::error title=Python error,file=notebooks/analysis.ipynb::Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero",
+    );
+  });
+
+  it('writes the executed notebook back as valid nbformat 4 with every kind of output', () => {
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks).toHaveLength(1);
+    const { path: file, document } = notebooks[0]!;
+    expect(path.basename(file)).toBe('notebooks__analysis.ipynb');
+    expect(file.startsWith(run.workdir.runnerTemp)).toBe(true);
+    expectValid(document);
+    const cells = document.cells as Json[];
+    expect(cells.map((c) => c.cell_type)).toEqual([
+      'markdown',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+    ]);
+    const injected = cells[2]!;
+    expect((injected.metadata as Json).tags).toEqual(['injected-parameters']);
+    expect(multiline(injected.source)).toContain('label = "from the workflow"');
+    expect(cells.map((c) => ('execution_count' in c ? c.execution_count : 'none'))).toEqual([
+      'none',
+      1,
+      2,
+      3,
+      4,
+      5,
+      null,
+      null,
+    ]);
+    expect(cells[3]!.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: ['total 40 from the workflow\n'] },
+    ]);
+    const image = cells[4]!.outputs as Json[];
+    expect(image.map((o) => o.output_type)).toEqual(['display_data', 'execute_result']);
+    expect((image[0]!.data as Json)['image/png']).toBe(PNG_B64);
+    expect((image[1]!.data as Json)['text/plain']).toBe('41');
+    const failed = cells[5]!.outputs as Json[];
+    expect(failed.map((o) => o.output_type)).toEqual(['stream', 'error']);
+    expect(failed[1]).toMatchObject({ ename: 'ZeroDivisionError', evalue: 'division by zero' });
+    expect(failed[0]).toMatchObject({ output_type: 'stream', name: 'stderr' });
+    // The local kernel prints its traceback to stderr, as a script's would.
+    expect(multiline(failed[0]!.text)).toMatch(/to stderr\n[\s\S]*line 3[\s\S]*ZeroDivisionError/);
+    // Cells that did not run keep no stale output.
+    expect(cells[6]!.outputs).toEqual([]);
+    expect(cells[7]!.outputs).toEqual([]);
+    // The notebook in the workspace is left as it was.
+    expect(readFileSync(path.join(run.workdir.workspace, 'notebooks/analysis.ipynb'), 'utf8')).toBe(
+      ANALYSIS,
+    );
+  });
+
+  it('reports each cell in the summary, the not-run ones as such', () => {
+    const html = marked.parse(run.main.summary, { async: false });
+    expect(html).toContain('7 runs: 4 passed, 1 failed, 2 not run');
+    expect(html).toContain('⏹️ not run');
+    expect(html).toContain('notebooks/analysis.ipynb cell 5 failed');
+  });
+
+  it('deletes the one session', () => {
+    expect(runningSessions(server)).toHaveLength(0);
+    expect(server.requests().filter((r) => r.action === 'DeleteSessionAsync')).toHaveLength(1);
+  });
+});
+
+describe('hostile notebooks and parameters are refused before any session', () => {
+  const deep = `{"nbformat": 4, "nbformat_minor": 5, "metadata": ${'['.repeat(5000)}${']'.repeat(5000)}, "cells": []}`;
+  const cells = (n: number) => notebook(Array.from({ length: n }, () => code('1\n')));
+  it.each([
+    [
+      'not JSON',
+      '{"cells": [',
+      '',
+      /Input 'file' names a bad notebook: Notebook 'n\/bad\.ipynb' is not valid JSON/,
+    ],
+    ['an array', '[1, 2]', '', /Notebook 'n\/bad\.ipynb' is not a JSON object/],
+    ['nested 5000 deep', deep, '', /Notebook 'n\/bad\.ipynb' nests deeper than 256 levels/],
+    [
+      'nbformat 3',
+      JSON.stringify({ nbformat: 3, nbformat_minor: 0, worksheets: [] }),
+      '',
+      /is nbformat 3; only nbformat 4/,
+    ],
+    ['2001 cells', cells(2001), '', /has 2001 cells; at most 2000 are run/],
+    [
+      '201 code cells',
+      cells(201),
+      '',
+      /Input 'file' makes 201 runs \(a notebook is one per code cell\); at most 200/,
+    ],
+    [
+      'no code cell',
+      notebook([markdownCell('# only prose')]),
+      '',
+      /names notebook 'n\/bad\.ipynb', which has no code cell to run/,
+    ],
+    [
+      'an unknown kernel',
+      notebook([code('1\n')], 'julia'),
+      '',
+      /whose metadata names no kernel language the sandbox runs \(it says 'julia'\)/,
+    ],
+    [
+      'a cell source of numbers',
+      notebook([{ ...code('1'), source: [1, 2] }]),
+      '',
+      /cell 1 has a source that is neither a string nor a list of strings/,
+    ],
+    [
+      'parameters that are not JSON',
+      ANALYSIS,
+      '{alpha: 1}',
+      /Input 'parameters' must be a JSON object such as \{"alpha": 0\.5, "name": "run-1"\}; it is not valid JSON/,
+    ],
+    [
+      'parameters that are an array',
+      ANALYSIS,
+      '[1, 2]',
+      /Input 'parameters' must be a JSON object of names and values such as \{"alpha": 0\.5\}; got an array/,
+    ],
+    [
+      'parameters that are a string',
+      ANALYSIS,
+      '"alpha=1"',
+      /Input 'parameters' must be a JSON object .*; got string/,
+    ],
+    [
+      'parameters that are null',
+      ANALYSIS,
+      'null',
+      /Input 'parameters' must be a JSON object .*; got null/,
+    ],
+    [
+      'parameters nested 40 deep',
+      ANALYSIS,
+      `{"a": ${'['.repeat(40)}${']'.repeat(40)}}`,
+      /Input 'parameters' must not nest deeper than 32 levels/,
+    ],
+    [
+      'parameters of 100 KB',
+      ANALYSIS,
+      JSON.stringify({ a: 'x'.repeat(100_000) }),
+      /Input 'parameters' must be at most 65536 bytes of JSON; it has 100008/,
+    ],
+    [
+      'a keyword as a parameter name',
+      ANALYSIS,
+      '{"import": 1}',
+      /Input 'parameters' cannot be given to notebook 'n\/bad\.ipynb': parameter name 'import' is not a plain python variable name/,
+    ],
+    [
+      'code injected through a parameter name',
+      ANALYSIS,
+      '{"a = 1\\nimport os; os.system(\\"id\\")\\nb": 1}',
+      /parameter name 'a = 1%0Aimport os; os\.system\("id"\)%0Ab' is not a plain python variable name/,
+    ],
+  ])('%s', async (_, text, parameters, message) => {
+    const requestsBefore = server.requests().length;
+    const workdir = workspaceWith({ 'n/bad.ipynb': text });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...base(), file: 'n/bad.ipynb', ...(parameters ? { parameters } : {}) },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(message);
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+
+  it('refuses a notebook over 16 MiB', async () => {
+    const requestsBefore = server.requests().length;
+    const huge = notebook([code(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)]);
+    const workdir = workspaceWith({ 'n/huge.ipynb': huge });
+    const main = await runStep('main', { workdir, inputs: { ...base(), file: 'n/huge.ipynb' } });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(
+      /Input 'file' must name notebooks of at most 16777216 bytes; 'n\/huge\.ipynb' has \d+/,
+    );
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+
+  it.each([
+    ['a Python file', { file: 'a.py' }],
+    ['inline code', { code: 'print(1)', language: 'python' }],
+    ['Markdown pages', { markdown: 'a.md' }],
+  ])('refuses parameters with %s (they apply to notebooks only)', async (_, inputs) => {
+    const requestsBefore = server.requests().length;
+    const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'a.md': '```python\n1\n```\n' });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...base(), ...inputs, parameters: '{"alpha": 1}' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(
+      /Input 'parameters' applies to notebooks only, and no file given to `file` is one \(\.ipynb\)/,
+    );
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+});
+
+describe('a notebook that tries to inject into the log, the summary and the notebook', () => {
+  let run: Awaited<ReturnType<typeof runAction>>;
+  beforeAll(async () => {
+    const evil = notebook([
+      markdownCell('<script>alert("markdown cell")</script>'),
+      code('print("::error::from stdout")\nprint("<img src=x onerror=alert(1)>")\n'),
+      code(
+        `print(${JSON.stringify(TEST_KEY)}[::-1][::-1])\nraise ValueError("bad\\n::warning::pwned <script>alert(2)</script> " + key)\n`,
+      ),
+    ]);
+    const workdir = workspaceWith({
+      'n/evil.ipynb': evil,
+      // A workspace file name is the pull request's to choose: the log line naming it starts
+      // a workflow command unless it is fenced.
+      '::warning::pwned.ipynb': notebook([code('print(key[:3])\n')]),
+    });
+    run = await runAction({
+      workdir,
+      // A parameter carries the key into the injected cell's source.
+      inputs: {
+        ...base(),
+        file: 'n/*.ipynb\n*.ipynb',
+        parameters: JSON.stringify({ key: TEST_KEY }),
+      },
+    });
+  });
+
+  it('prints no workflow command of the sandbox', () => {
+    const commands = activeCommands(run.main.stdout);
+    const ours =
+      /^::(add-mask|debug|error title=Python error,file=n\/evil\.ipynb)::|^::error::1 of 5 runs failed\.$/;
+    expect(commands.filter((c) => !ours.test(c))).toEqual([]);
+    // The error's first line is its headline; the traceback with the rest stays fenced.
+    expect(commands).toContain(
+      "::error title=Python error,file=n/evil.ipynb::Notebook 'n/evil.ipynb' cell 3, line 2: ValueError: bad",
+    );
+    expect(run.main.stdout).toContain('\n::warning::pwned.ipynb cell 1 (Python): passed\n');
+  });
+
+  it('shows sandbox text only escaped in the summary', () => {
+    const html = marked.parse(run.main.summary, { async: false });
+    expect(html).not.toMatch(/<script|<img/);
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
+  });
+
+  it('keeps the key out of every output, the summary, the log and the executed notebook', () => {
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks).toHaveLength(2);
+    expectValid(notebooks[0]!.document);
+    const texts: Array<[string, string]> = [
+      ['stdout', run.main.stdout.replace(`::add-mask::${TEST_KEY}`, '')],
+      ['stderr', run.main.stderr],
+      ['summary', run.main.summary],
+      ...Object.entries(run.main.outputs),
+      ...filesUnder(run.workdir.runnerTemp),
+    ];
+    for (const [name, text] of texts) expect([name, keyFormIn(text, TEST_KEY)]).toEqual([name, '']);
+    // The key was there to find: printed by a cell and written into the injected cell.
+    const cellsText = JSON.stringify(notebooks[0]!.document.cells);
+    expect(cellsText).toContain('key = \\"***\\"');
+  });
+});
+
+describe('notebooks among other files, in parallel', () => {
+  it('runs each notebook in one session, beside the scripts, and writes each back', async () => {
+    const workdir = workspaceWith({
+      'src/a.py': 'print("a")\n',
+      'src/b.js': 'console.log("b")\n',
+      'nb/one.ipynb': notebook([code('x = 1\n'), code('x += 1\n'), code('print(x)\n')]),
+      'nb/two.ipynb': notebook([code('y = "two"\n'), code('print(y)\n')]),
+    });
+    const run = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
+    });
+    expect(run.main.code).toBe(0);
+    const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
+    expect(results.map((r) => [r.source, r.success, r.output])).toEqual([
+      ['src/a.py', true, 'a\n'],
+      ['src/b.js', true, 'b\n'],
+      ['nb/one.ipynb cell 1', true, ''],
+      ['nb/one.ipynb cell 2', true, ''],
+      ['nb/one.ipynb cell 3', true, '2\n'],
+      ['nb/two.ipynb cell 1', true, ''],
+      ['nb/two.ipynb cell 2', true, 'two\n'],
+    ]);
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks.map((n) => path.basename(n.path))).toEqual(['nb__one.ipynb', 'nb__two.ipynb']);
+    for (const { document } of notebooks) expectValid(document);
+    expect(run.main.outputs.passed).toBe('7');
+    expect(runningSessions(server)).toHaveLength(0);
+  });
+});
