@@ -62,9 +62,17 @@ def run_cell(source, namespace):
     return eval(compile(last, CELL, 'eval'), namespace)
 
 
+SERVER_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def format_cell_traceback(exc):
-    """A standard traceback restricted to the user's frames (the runner's own are noise)."""
-    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == CELL]
+    """A standard traceback without the server's own frames (runner, kernel, shims): the
+    cell's, and those of files it ran or called (a module, an exec'd script), as IPython shows."""
+    frames = [
+        f
+        for f in traceback.extract_tb(exc.__traceback__)
+        if f.filename == CELL or not os.path.abspath(f.filename).startswith(SERVER_DIR)
+    ]
     lines = []
     if frames:
         lines.append('Traceback (most recent call last):\n')

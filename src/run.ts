@@ -150,6 +150,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
         downloads,
         setupOutput: setup?.output,
         streamed: answer.mode === 'background',
+        codeFile: answer.codeFile,
         // Steps sharing a session must not share a result file.
         resultKey: reused ? `${reused}-${randomBytes(4).toString('hex')}` : undefined,
       },

@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(84574);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32318);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 84574:
+/***/ 32318:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14560,9 +14560,15 @@ function redactResult(result, secrets) {
  */
 function redactDeep(value, redact) {
     const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
     const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
         if (item === null || typeof item !== 'object')
             return item;
         const copy = Array.isArray(item) ? [] : {};
@@ -17525,13 +17531,17 @@ const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
 /**
  * The line of the user's code a failure points at, from the error text and stderr, or
  * undefined when the output names none. `code` is what was sent: a location beyond its
- * last line belongs to code the service wrapped around it, not to the user's.
+ * last line belongs to code the service wrapped around it, not to the user's. `codeFile`:
+ * the sandbox path the code ran from, when it did; then only frames of that file count.
  */
-function findErrorLocation(language, texts, code) {
+function findErrorLocation(language, texts, code, codeFile) {
     const lineCount = code.split('\n').length;
     const valid = (n) => Number.isInteger(n) && n >= 1 && n <= lineCount;
     // IPython colours its tracebacks; the escapes can sit between "line" and the number.
     const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+    if (codeFile && (language === 'python' || language === 'javascript')) {
+        return fileFrames(language, text, codeFile, valid);
+    }
     switch (language) {
         case 'python': {
             // A traceback lists the outermost frame first: the last user frame is where it broke.
@@ -17565,6 +17575,34 @@ function findErrorLocation(language, texts, code) {
             return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
         }
     }
+}
+/**
+ * Frames naming the file the code ran from. The sandbox may show it under another root (the
+ * local server maps /workspace elsewhere), so the path below the working directory decides;
+ * Node names ES modules by file URL, with the path percent-encoded.
+ */
+function fileFrames(language, text, codeFile, valid) {
+    const relative = codeFile.replace(/^\/workspace\//, '');
+    const names = [...new Set([relative, encodeURI(relative)])].map(escapeRegExp).join('|');
+    if (language === 'python') {
+        // `File "path", line N` (Python), or IPython 8's `File path:N, in f()`.
+        const frame = new RegExp(`File (?:"(?:[^"\\n]*/)?(?:${names})", line (\\d+)|(?:[^"\\n]*/)?(?:${names}):(\\d+))`, 'g');
+        const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+        return fromFrames(lines.reverse());
+    }
+    const frame = new RegExp(`(?:^|[\\s(/])(?:${names}):(\\d+)(?::(\\d+))?`, 'gm');
+    const matches = [...text.matchAll(frame)].filter((m) => valid(Number(m[1])));
+    const first = matches[0];
+    if (!first)
+        return undefined;
+    const location = fromFrames(matches.map((m) => Number(m[1])));
+    const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+    if (location && column)
+        location.column = Number(column);
+    return location;
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** Innermost first; consecutive repeats (recursion) collapse. */
 function fromFrames(innermostFirst) {
@@ -18087,9 +18125,32 @@ function outputField(report) {
  * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
  */
 const PIECE = 32 * 1024;
-/** What JSON.stringify would change in a string: quotes, backslashes, controls, surrogates. */
+/**
+ * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
+ * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
+ * about half of testing each piece for a character that needs escaping.
+ */
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** A long string, written as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function writeLongString(value, write) {
+    write('"');
+    for (let i = 0; i < value.length;) {
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(value);
+        const plainEnd = PLAIN_RUN.lastIndex;
+        for (; i < plainEnd; i += PIECE)
+            write(value.slice(i, Math.min(plainEnd, i + PIECE)));
+        if (plainEnd === value.length)
+            break;
+        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
+        // escapes, which decode back to the pair.
+        const piece = value.slice(plainEnd, plainEnd + PIECE);
+        write(JSON.stringify(piece).slice(1, -1));
+        i = plainEnd + piece.length;
+    }
+    write('"');
+}
 /**
  * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
  * megabytes, and one serialised copy of the whole document would double the action's memory
@@ -18097,14 +18158,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 function writeJson(value, write, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
-        write('"');
-        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
-        for (let i = 0; i < value.length; i += PIECE) {
-            const piece = value.slice(i, i + PIECE);
-            // Most output needs no escaping at all: then it goes out as it is, not copied twice.
-            write(NEEDS_ESCAPE.test(piece) ? JSON.stringify(piece).slice(1, -1) : piece);
-        }
-        write('"');
+        writeLongString(value, write);
     }
     else if (Array.isArray(value)) {
         if (value.length === 0)
@@ -19621,7 +19675,7 @@ function buildRunReport(run, env) {
             : undefined,
         errorLocation: result.success
             ? undefined
-            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code),
+            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
     };
 }
 
@@ -20281,14 +20335,14 @@ class AgentBayClient {
         }
         const result = parseRunCodeData(envelope ?? body.Data);
         if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
+            // The envelope (the result's text, encoded once more) goes before stdout is made one
+            // string. The pieces stdout was linked from are left to V8: collecting them too cost
+            // time and lowered no peak (BENCHMARKS.md).
             body.Data = undefined;
             envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);
-            releaseLargeCopies();
         }
         return { result, requestId };
     }
@@ -20608,17 +20662,16 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now, and the text will be once parsed.
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
         const large = text.length > LARGE_TEXT;
         if (large)
             releaseLargeCopies();
         let body;
         try {
             body = JSON.parse(text);
-            if (large) {
+            if (large)
                 text = '';
-                releaseLargeCopies();
-            }
         }
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
@@ -21210,10 +21263,108 @@ function placeInPage(report, pageLine) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
+// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
+// call that runs it from there. A file is needed when the code is larger than one tool call
+// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
+// siblings; the file holds the code exactly as given, so its line and column numbers hold.
+
+
+
+/** The extensions each interpreter takes its programs by; the first is the one we write. */
+const code_file_EXTENSIONS = {
+    python: ['.py'],
+    javascript: ['.js', '.cjs', '.mjs'],
+    r: ['.R', '.r'],
+    java: ['.java'],
+};
+const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
+/** ES-module syntax: Node runs such code only from a module file. */
+function looksLikeEsm(code) {
+    return ESM.test(code);
+}
+/**
+ * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
+ * `code` or from a Markdown block gets a file of its own in the working directory (so relative
+ * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
+ * a copy beside it.
+ */
+function codeFileFor(source, language, code) {
+    const esm = language === 'javascript' && looksLikeEsm(code);
+    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
+    if (own && source.path) {
+        const ext = external_node_path_default().posix.extname(source.path);
+        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
+            return file(source.path, false);
+        }
+        if (esm && ext !== '.mjs') {
+            const base = source.path.slice(0, source.path.length - ext.length);
+            return file(`${base}.agentbay-${token}.mjs`, true);
+        }
+    }
+    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
+    return file(`.agentbay-code-${token}${ext}`, true);
+}
+function file(relative, temporary) {
+    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
+}
+/**
+ * A run_code cell that runs the file as its language would run a program, in the session's
+ * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
+ * run_code wraps what it gets in a class: Java runs such code as a program instead.
+ */
+function runFromFileCode(language, file, envPrefix) {
+    const p = JSON.stringify(file.relative);
+    switch (language) {
+        case 'python':
+            // The file's last expression stays the cell's result, as in a cell; the helper leaves
+            // nothing behind in the session's namespace.
+            return [
+                'def _ab_run_file(path, temporary):',
+                '    import ast, os',
+                '    path = os.path.abspath(path)',
+                '    try:',
+                "        with open(path, encoding='utf-8-sig') as fh:",
+                '            tree = ast.parse(fh.read(), path)',
+                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
+                "        exec(compile(tree, path, 'exec'), globals())",
+                '        if last is not None:',
+                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
+                '    finally:',
+                '        if temporary:',
+                '            os.remove(path)',
+                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
+            ].join('\n');
+        case 'javascript': {
+            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
+            // so require.main, process.argv[1] and relative imports are what the program expects.
+            const cleanup = file.temporary
+                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
+                : '';
+            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
+        }
+        case 'r':
+            return file.temporary
+                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
+                : `${envPrefix}source(${p}, print.eval = TRUE)`;
+        case 'java':
+            return null;
+    }
+}
+/** Bytes of the run_code Args this code makes: the size the gateway limits. */
+function runCodeArgsBytes(code, language, timeoutS) {
+    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
+}
+
 ;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
 // Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
-// the interpreter by a preamble the report never sees. Longer: a background process with the
-// variables in its environment, polled and streamed (README, "Runs longer than 60 seconds").
+// the interpreter by a preamble the report never sees; code too large for one call, or an ES
+// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
+// Longer: a background process with the variables in its environment, polled and streamed
+// (README, "Runs longer than 60 seconds").
+
 
 
 
@@ -21222,13 +21373,25 @@ function placeInPage(report, pageLine) {
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
 const RUN_CODE_MAX_TIMEOUT_S = 60;
 async function runUserCode(client, sessionId, run, hooks = {}) {
-    if (run.timeoutS <= RUN_CODE_MAX_TIMEOUT_S)
-        return runShort(client, sessionId, run);
-    return runLong(client, sessionId, run, hooks);
-}
-async function runShort(client, sessionId, run) {
-    const notices = [];
+    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
+        return runLong(client, sessionId, run, hooks);
     const setting = interpreterSetup(run);
+    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
+    if (tooLarge && run.language === 'java') {
+        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
+        const answer = await runLong(client, sessionId, run, hooks);
+        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
+        return answer;
+    }
+    const esmFile = run.language === 'javascript' &&
+        run.source.kind === 'file' &&
+        run.source.fenceLine === undefined &&
+        looksLikeEsm(run.code);
+    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
+}
+async function runShort(client, sessionId, run, setting, fromFile) {
+    const notices = [];
     if (setting.kind === 'separate-call') {
         // Python keeps its state between calls of a session: the variables and sys.path are set
         // by a call of their own, so the user's code (and its line numbers) stays as it is.
@@ -21243,13 +21406,38 @@ async function runShort(client, sessionId, run) {
     }
     if (setting.kind === 'unsupported' && setting.notice)
         notices.push(setting.notice);
-    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    let file;
+    if (fromFile) {
+        file = codeFileFor(run.source, run.language, run.code);
+        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+        code = runFromFileCode(run.language, file, envPrefix(run));
+    }
     const answer = await client.runCode(sessionId, {
         code,
         language: run.language,
         timeoutS: run.timeoutS,
     });
-    return { result: answer.result, requestId: answer.requestId, mode: 'run_code', notices };
+    return {
+        result: answer.result,
+        requestId: answer.requestId,
+        mode: 'run_code',
+        notices,
+        codeFile: file?.path,
+    };
+}
+/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
+function envPrefix(run) {
+    if (Object.keys(run.envs).length === 0)
+        return '';
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    if (run.language === 'javascript')
+        return `Object.assign(process.env, JSON.parse(${json}));`;
+    if (run.language === 'r') {
+        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+        return `Sys.setenv(${pairs.join(', ')});`;
+    }
+    return '';
 }
 /** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
 function interpreterSetup(run) {
@@ -21273,22 +21461,16 @@ function interpreterSetup(run) {
             return { kind: 'separate-call', code: lines.join('\n') };
         }
         case 'javascript': {
-            let prefix = '';
-            if (hasEnv)
-                prefix += `Object.assign(process.env, JSON.parse(${json}));`;
+            let prefix = envPrefix(run);
             // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
             if (file && !looksLikeEsm(run.code)) {
                 prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
             }
             return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
         }
-        case 'r': {
-            if (!hasEnv)
-                return { kind: 'none' };
+        case 'r':
             // A JSON string literal is an R string literal too.
-            const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-            return { kind: 'same-line', prefix: `Sys.setenv(${pairs.join(', ')});` };
-        }
+            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
         case 'java':
             return hasEnv
                 ? {
@@ -21298,34 +21480,26 @@ function interpreterSetup(run) {
                 : { kind: 'none' };
     }
 }
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-function looksLikeEsm(code) {
-    return ESM.test(code);
-}
-const code_runner_EXTENSIONS = {
-    python: 'py',
-    javascript: 'js',
-    r: 'R',
-    java: 'java',
-};
 async function runLong(client, sessionId, run, hooks) {
     // The code runs from a file, as a person would run it: the workflow's own file at its own
     // path (written there unless `upload` already put it there), or the inline code in a file.
-    let relative = run.source.kind === 'file' && run.source.path ? run.source.path : '';
-    const files = new SandboxFiles(client, sessionId);
-    if (!relative) {
-        relative = `.agentbay/main.${run.language === 'javascript' && looksLikeEsm(run.code) ? 'mjs' : code_runner_EXTENSIONS[run.language]}`;
-    }
-    await files.writeText(`${SANDBOX_WORKDIR}/${relative}`, run.code);
-    const q = shellQuote;
-    const commands = {
-        python: `exec python3 -u ${q(relative)}`,
-        javascript: `exec node ${q(relative)}`,
-        r: `exec Rscript ${q(relative)}`,
-        java: `exec java ${q(relative)}`,
+    const file = codeFileFor(run.source, run.language, run.code);
+    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+    // `./` keeps a name starting with `-` from reading as an option.
+    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
+    // Relative to the job's cwd, the working directory: the script travels encoded, so the
+    // local server could not map an absolute /workspace path inside it.
+    const program = {
+        python: `python3 -u ${q(file.relative)}`,
+        javascript: `node ${q(file.relative)}`,
+        r: `Rscript ${q(file.relative)}`,
+        java: `java ${q(file.relative)}`,
     };
+    const commands = file.temporary
+        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
+        : `exec ${program[run.language]}`;
     const job = await runBackgroundJob(client, sessionId, {
-        script: commands[run.language],
+        script: commands,
         cwd: SANDBOX_WORKDIR,
         envs: run.envs,
         timeoutS: run.timeoutS,
@@ -21350,7 +21524,7 @@ async function runLong(client, sessionId, run, hooks) {
         traceId: '',
         format: 'legacy-text',
     };
-    return { result, requestId: '', mode: 'background', notices: [] };
+    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
 }
 /** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
 function lastErrorLine(stderr) {
@@ -21674,6 +21848,7 @@ async function run(env = process.env) {
             downloads,
             setupOutput: setup?.output,
             streamed: answer.mode === 'background',
+            codeFile: answer.codeFile,
             // Steps sharing a session must not share a result file.
             resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
         }, env);

@@ -18039,14 +18039,14 @@ class AgentBayClient {
         }
         const result = parseRunCodeData(envelope ?? body.Data);
         if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
+            // The envelope (the result's text, encoded once more) goes before stdout is made one
+            // string. The pieces stdout was linked from are left to V8: collecting them too cost
+            // time and lowered no peak (BENCHMARKS.md).
             body.Data = undefined;
             envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);
-            releaseLargeCopies();
         }
         return { result, requestId };
     }
@@ -18366,17 +18366,16 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now, and the text will be once parsed.
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
         const large = text.length > LARGE_TEXT;
         if (large)
             releaseLargeCopies();
         let body;
         try {
             body = JSON.parse(text);
-            if (large) {
+            if (large)
                 text = '';
-                releaseLargeCopies();
-            }
         }
         catch {
             throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
@@ -18619,9 +18618,15 @@ function redactResult(result, secrets) {
  */
 function redactDeep(value, redact) {
     const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
     const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
         if (item === null || typeof item !== 'object')
             return item;
         const copy = Array.isArray(item) ? [] : {};

@@ -21,6 +21,8 @@ export interface FinishedRun extends ReportedCode {
   setupOutput?: string;
   /** stdout and stderr already went to the log as they arrived. */
   streamed?: boolean;
+  /** The sandbox file the code ran from, when it did: error output names it. */
+  codeFile?: string;
   /** Names the result file when one session has several runs (default: the session id). */
   resultKey?: string;
 }
@@ -57,6 +59,7 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
           run.language,
           [result.errorDetail, result.stderr, result.error],
           run.code,
+          run.codeFile,
         ),
   };
 }

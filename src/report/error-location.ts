@@ -27,17 +27,22 @@ const R_PARSE_ERROR = /(?:^Error: |\.R:)(\d+):(\d+): unexpected/m;
 /**
  * The line of the user's code a failure points at, from the error text and stderr, or
  * undefined when the output names none. `code` is what was sent: a location beyond its
- * last line belongs to code the service wrapped around it, not to the user's.
+ * last line belongs to code the service wrapped around it, not to the user's. `codeFile`:
+ * the sandbox path the code ran from, when it did; then only frames of that file count.
  */
 export function findErrorLocation(
   language: Language,
   texts: string[],
   code: string,
+  codeFile?: string,
 ): ErrorLocation | undefined {
   const lineCount = code.split('\n').length;
   const valid = (n: number) => Number.isInteger(n) && n >= 1 && n <= lineCount;
   // IPython colours its tracebacks; the escapes can sit between "line" and the number.
   const text = texts.filter(Boolean).join('\n').replace(ANSI_COLOUR, '');
+  if (codeFile && (language === 'python' || language === 'javascript')) {
+    return fileFrames(language, text, codeFile, valid);
+  }
   switch (language) {
     case 'python': {
       // A traceback lists the outermost frame first: the last user frame is where it broke.
@@ -67,6 +72,42 @@ export function findErrorLocation(
       return { line: Number(match[1]), column: Number(match[2]), calledFrom: [] };
     }
   }
+}
+
+/**
+ * Frames naming the file the code ran from. The sandbox may show it under another root (the
+ * local server maps /workspace elsewhere), so the path below the working directory decides;
+ * Node names ES modules by file URL, with the path percent-encoded.
+ */
+function fileFrames(
+  language: 'python' | 'javascript',
+  text: string,
+  codeFile: string,
+  valid: (n: number) => boolean,
+): ErrorLocation | undefined {
+  const relative = codeFile.replace(/^\/workspace\//, '');
+  const names = [...new Set([relative, encodeURI(relative)])].map(escapeRegExp).join('|');
+  if (language === 'python') {
+    // `File "path", line N` (Python), or IPython 8's `File path:N, in f()`.
+    const frame = new RegExp(
+      `File (?:"(?:[^"\\n]*/)?(?:${names})", line (\\d+)|(?:[^"\\n]*/)?(?:${names}):(\\d+))`,
+      'g',
+    );
+    const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+    return fromFrames(lines.reverse());
+  }
+  const frame = new RegExp(`(?:^|[\\s(/])(?:${names}):(\\d+)(?::(\\d+))?`, 'gm');
+  const matches = [...text.matchAll(frame)].filter((m) => valid(Number(m[1])));
+  const first = matches[0];
+  if (!first) return undefined;
+  const location = fromFrames(matches.map((m) => Number(m[1])));
+  const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
+  if (location && column) location.column = Number(column);
+  return location;
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Innermost first; consecutive repeats (recursion) collapse. */

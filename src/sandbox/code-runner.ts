@@ -1,13 +1,22 @@
 // Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
-// the interpreter by a preamble the report never sees. Longer: a background process with the
-// variables in its environment, polled and streamed (README, "Runs longer than 60 seconds").
+// the interpreter by a preamble the report never sees; code too large for one call, or an ES
+// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
+// Longer: a background process with the variables in its environment, polled and streamed
+// (README, "Runs longer than 60 seconds").
 import path from 'node:path';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import type { CodeRunResult, Language } from '../agentbay/run-code-result.ts';
-import { SandboxFiles } from '../agentbay/sandbox-files.ts';
+import { MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { shellQuote } from '../agentbay/shell.ts';
 import type { CodeSource } from '../code-source.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
+import {
+  codeFileFor,
+  looksLikeEsm,
+  runCodeArgsBytes,
+  runFromFileCode,
+  type CodeFile,
+} from './code-file.ts';
 import { SANDBOX_WORKDIR } from './transfer.ts';
 
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
@@ -28,6 +37,8 @@ export interface CodeRunAnswer {
   mode: 'run_code' | 'background';
   /** Something the user should know (a variable that could not be set, …). */
   notices: string[];
+  /** The sandbox file the code ran from, when it did: error output names it. */
+  codeFile?: string;
 }
 
 export async function runUserCode(
@@ -36,17 +47,34 @@ export async function runUserCode(
   run: CodeRun,
   hooks: JobHooks = {},
 ): Promise<CodeRunAnswer> {
-  if (run.timeoutS <= RUN_CODE_MAX_TIMEOUT_S) return runShort(client, sessionId, run);
-  return runLong(client, sessionId, run, hooks);
+  if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S) return runLong(client, sessionId, run, hooks);
+  const setting = interpreterSetup(run);
+  const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+  const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
+  if (tooLarge && run.language === 'java') {
+    // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
+    const answer = await runLong(client, sessionId, run, hooks);
+    answer.notices.push(
+      `The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`,
+    );
+    return answer;
+  }
+  const esmFile =
+    run.language === 'javascript' &&
+    run.source.kind === 'file' &&
+    run.source.fenceLine === undefined &&
+    looksLikeEsm(run.code);
+  return runShort(client, sessionId, run, setting, tooLarge || esmFile);
 }
 
 async function runShort(
   client: AgentBayClient,
   sessionId: string,
   run: CodeRun,
+  setting: InterpreterSetup,
+  fromFile: boolean,
 ): Promise<CodeRunAnswer> {
   const notices: string[] = [];
-  const setting = interpreterSetup(run);
   if (setting.kind === 'separate-call') {
     // Python keeps its state between calls of a session: the variables and sys.path are set
     // by a call of their own, so the user's code (and its line numbers) stays as it is.
@@ -62,13 +90,37 @@ async function runShort(
     }
   }
   if (setting.kind === 'unsupported' && setting.notice) notices.push(setting.notice);
-  const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+  let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+  let file: CodeFile | undefined;
+  if (fromFile) {
+    file = codeFileFor(run.source, run.language, run.code);
+    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+    code = runFromFileCode(run.language, file, envPrefix(run))!;
+  }
   const answer = await client.runCode(sessionId, {
     code,
     language: run.language,
     timeoutS: run.timeoutS,
   });
-  return { result: answer.result, requestId: answer.requestId, mode: 'run_code', notices };
+  return {
+    result: answer.result,
+    requestId: answer.requestId,
+    mode: 'run_code',
+    notices,
+    codeFile: file?.path,
+  };
+}
+
+/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
+function envPrefix(run: CodeRun): string {
+  if (Object.keys(run.envs).length === 0) return '';
+  const json = JSON.stringify(JSON.stringify(run.envs));
+  if (run.language === 'javascript') return `Object.assign(process.env, JSON.parse(${json}));`;
+  if (run.language === 'r') {
+    const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+    return `Sys.setenv(${pairs.join(', ')});`;
+  }
+  return '';
 }
 
 type InterpreterSetup =
@@ -98,20 +150,16 @@ export function interpreterSetup(run: CodeRun): InterpreterSetup {
       return { kind: 'separate-call', code: lines.join('\n') };
     }
     case 'javascript': {
-      let prefix = '';
-      if (hasEnv) prefix += `Object.assign(process.env, JSON.parse(${json}));`;
+      let prefix = envPrefix(run);
       // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
       if (file && !looksLikeEsm(run.code)) {
         prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
       }
       return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
     }
-    case 'r': {
-      if (!hasEnv) return { kind: 'none' };
+    case 'r':
       // A JSON string literal is an R string literal too.
-      const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-      return { kind: 'same-line', prefix: `Sys.setenv(${pairs.join(', ')});` };
-    }
+      return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
     case 'java':
       return hasEnv
         ? {
@@ -123,19 +171,6 @@ export function interpreterSetup(run: CodeRun): InterpreterSetup {
   }
 }
 
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-
-function looksLikeEsm(code: string): boolean {
-  return ESM.test(code);
-}
-
-const EXTENSIONS: Record<Language, string> = {
-  python: 'py',
-  javascript: 'js',
-  r: 'R',
-  java: 'java',
-};
-
 async function runLong(
   client: AgentBayClient,
   sessionId: string,
@@ -144,24 +179,26 @@ async function runLong(
 ): Promise<CodeRunAnswer> {
   // The code runs from a file, as a person would run it: the workflow's own file at its own
   // path (written there unless `upload` already put it there), or the inline code in a file.
-  let relative = run.source.kind === 'file' && run.source.path ? run.source.path : '';
-  const files = new SandboxFiles(client, sessionId);
-  if (!relative) {
-    relative = `.agentbay/main.${run.language === 'javascript' && looksLikeEsm(run.code) ? 'mjs' : EXTENSIONS[run.language]}`;
-  }
-  await files.writeText(`${SANDBOX_WORKDIR}/${relative}`, run.code);
-  const q = shellQuote;
-  const commands: Record<Language, string> = {
-    python: `exec python3 -u ${q(relative)}`,
-    javascript: `exec node ${q(relative)}`,
-    r: `exec Rscript ${q(relative)}`,
-    java: `exec java ${q(relative)}`,
+  const file = codeFileFor(run.source, run.language, run.code);
+  await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+  // `./` keeps a name starting with `-` from reading as an option.
+  const q = (relative: string) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
+  // Relative to the job's cwd, the working directory: the script travels encoded, so the
+  // local server could not map an absolute /workspace path inside it.
+  const program: Record<Language, string> = {
+    python: `python3 -u ${q(file.relative)}`,
+    javascript: `node ${q(file.relative)}`,
+    r: `Rscript ${q(file.relative)}`,
+    java: `java ${q(file.relative)}`,
   };
+  const commands = file.temporary
+    ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
+    : `exec ${program[run.language]}`;
   const job = await runBackgroundJob(
     client,
     sessionId,
     {
-      script: commands[run.language],
+      script: commands,
       cwd: SANDBOX_WORKDIR,
       envs: run.envs,
       timeoutS: run.timeoutS,
@@ -188,7 +225,7 @@ async function runLong(
     traceId: '',
     format: 'legacy-text',
   };
-  return { result, requestId: '', mode: 'background', notices: [] };
+  return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
 }
 
 /** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */

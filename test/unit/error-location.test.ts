@@ -75,3 +75,66 @@ describe('findErrorLocation: the formats the real service may use', () => {
     });
   });
 });
+
+describe('findErrorLocation: code run from a file in the sandbox', () => {
+  it('Python: only frames of that file count, under whatever root the sandbox shows', () => {
+    const text = [
+      'Traceback (most recent call last):',
+      '  File "<cell>", line 13, in <module>',
+      '  File "<cell>", line 8, in _ab_run_file',
+      '  File "/tmp/agentbay-local-1/s/work/scripts/check.py", line 7, in <module>',
+      '  File "/tmp/agentbay-local-1/s/work/scripts/check.py", line 2, in check',
+      '  File "/workspace/other/check.py", line 3, in elsewhere',
+      'ValueError: bad row 7',
+    ].join('\n');
+    expect(
+      findErrorLocation('python', [text], CODE_10_LINES, '/workspace/scripts/check.py'),
+    ).toEqual({ line: 2, calledFrom: [7] });
+  });
+
+  it("Python: IPython 8's `File path:line, in f()` form", () => {
+    const text = [
+      'Cell In[4], line 13',
+      'File /workspace/scripts/check.py:7',
+      'File /workspace/scripts/check.py:2, in check(rows)',
+      'ValueError: bad row 7',
+    ].join('\n');
+    expect(
+      findErrorLocation('python', [text], CODE_10_LINES, '/workspace/scripts/check.py'),
+    ).toEqual({ line: 2, calledFrom: [7] });
+  });
+
+  it('JavaScript: an ES module by its percent-encoded file URL, with the column', () => {
+    const text = [
+      'file:///workspace/my%20tools/check.agentbay-1a2b.mjs:5',
+      "if (rows.length > limit) throw new RangeError('too many rows');",
+      'RangeError: too many rows',
+      '    at file:///workspace/my%20tools/check.agentbay-1a2b.mjs:5:32',
+      '    at ModuleJob.run (node:internal/modules/esm/module_job:325:25)',
+    ].join('\n');
+    expect(
+      findErrorLocation(
+        'javascript',
+        [text],
+        CODE_10_LINES,
+        '/workspace/my tools/check.agentbay-1a2b.mjs',
+      ),
+    ).toEqual({ line: 5, column: 32, calledFrom: [] });
+  });
+
+  it('JavaScript: the wrapper (main.js) and other files do not count', () => {
+    const text = [
+      '/w/tools/big.js:3',
+      'TypeError: x is not a function',
+      '    at Object.<anonymous> (/w/tools/big.js:3:6)',
+      '    at /w/main.js:1:143',
+      '    at Object.<anonymous> (/w/notbig.js:4:1)',
+    ].join('\n');
+    expect(
+      findErrorLocation('javascript', [text], CODE_10_LINES, '/workspace/tools/big.js'),
+    ).toEqual({ line: 3, column: 6, calledFrom: [] });
+    expect(
+      findErrorLocation('javascript', ['at /w/main.js:1:5'], CODE_10_LINES, '/workspace/x.js'),
+    ).toBeUndefined();
+  });
+});
