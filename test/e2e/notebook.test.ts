@@ -390,7 +390,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toContain(
-      "::error::Input 'timeout' must be at most 60 seconds with notebooks (got 120): their cells share one interpreter's state",
+      "::error::Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` or a notebook (got 120)",
     );
     expect(server.requests().length).toBe(requestsBefore);
   });
