@@ -592,3 +592,64 @@ describe('a notebook in a session an earlier step created', () => {
     expect(server.sessions().slice(before)).toHaveLength(1);
   });
 });
+
+describe('a notebook with upload, setup, env and secret-env', () => {
+  const SECRET = 'nb-secret-value-0451/+=';
+  let run: Awaited<ReturnType<typeof runAction>>;
+  beforeAll(async () => {
+    const workdir = workspaceWith({
+      'nb/report.ipynb': notebook([
+        code('import os\nrows = open("data/table.csv").read().splitlines()[1:]\n'),
+        code(
+          'total = sum(int(r.split(",")[1]) for r in rows)\nprint(total, os.environ["MODE"], open("ready.txt").read().strip())\n',
+        ),
+        // The secret, printed and displayed in three encodings: none may reach the notebook.
+        code(
+          'import base64, urllib.parse\nfrom IPython.display import display, HTML\ns = os.environ["TOKEN"]\nprint(s)\ndisplay(HTML("<b>" + urllib.parse.quote(s, safe="") + "</b>"))\nbase64.b64encode(s.encode()).decode()\n',
+        ),
+      ]),
+      'data/table.csv': 'name,amount\na,2\nb,40\n',
+    });
+    run = await runAction({
+      workdir,
+      inputs: {
+        ...base(),
+        file: 'nb/report.ipynb',
+        upload: 'data/*',
+        setup: 'echo ready > ready.txt',
+        env: 'MODE=strict',
+        'secret-env': `TOKEN=${SECRET}`,
+      },
+    });
+  });
+
+  it('runs the cells in the prepared session, one after another', () => {
+    expect(run.main.code).toBe(0);
+    const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
+    expect(results.map((r) => r.success)).toEqual([true, true, true]);
+    expect(results[1]!.output).toBe('42 strict ready\n');
+  });
+
+  it('writes no form of the secret into the executed notebook or anywhere else', () => {
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks).toHaveLength(1);
+    expectValid(notebooks[0]!.document);
+    const outputs = (notebooks[0]!.document.cells as Json[])[2]!.outputs as Json[];
+    // The cell did print and display it: redacted, not missing.
+    expect(outputs.map((o) => o.output_type)).toEqual(['stream', 'display_data', 'execute_result']);
+    expect(multiline(outputs[0]!.text)).toBe('***\n');
+    const texts: Array<[string, string]> = [
+      [
+        'stdout',
+        run.main.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+      ],
+      ['summary', run.main.summary],
+      ...Object.entries(run.main.outputs),
+      ...filesUnder(run.workdir.runnerTemp),
+    ];
+    for (const [name, text] of texts) expect([name, keyFormIn(text, SECRET)]).toEqual([name, '']);
+  });
+});
