@@ -54,6 +54,9 @@ describe('npm run live-probe', () => {
       'SyncContext',
       'GetContextInfo',
       'DeleteContextFile',
+      'GetContextFileDownloadUrl',
+      '(presigned OSS GET)',
+      'ListSession',
       'RefreshSessionIdleTime',
       'DeleteSessionAsync',
     ]) {
@@ -70,6 +73,36 @@ describe('npm run live-probe', () => {
       keys: expect.arrayContaining(['size', 'isDirectory']),
     });
     expect(finding('write_file 70 KB (over the MQTT limit)')).toEqual({ refused: true });
+    expect(finding('CreateMcpSession (Timeout=300)')).toMatchObject({
+      linkUrlReturned: false,
+      tokenReturned: false,
+      wsUrlReturned: false,
+    });
+  });
+
+  it('tries what the action sends for code run from a file, and for runs past 60 s', () => {
+    const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
+    expect(finding('run_code over the per-call limit')).toMatchObject({ refused: true });
+    expect(
+      (finding('run_code over the per-call limit') as { argsBytes: number }).argsBytes,
+    ).toBeGreaterThan(64_512);
+    expect(finding('run_code python from a file')).toEqual({ ran: true, trailingResult: true });
+    expect(finding('run_code python from a file, failing')).toEqual({
+      tracebackNamesFile: true,
+      locatedLine: 5,
+    });
+    expect(finding('run_code javascript ES module from a file')).toEqual({
+      siblingImported: true,
+      locatedLine: 3,
+    });
+    expect(finding('shell detached job result')).toEqual({ detachedOutlivedCall: true });
+    expect(finding('presigned GET')).toEqual({ bytes: 1024 });
+    // write_file's append mode, as the action's chunked writes use it.
+    expect(
+      server
+        .requests()
+        .some((r) => r.form.Name === 'write_file' && JSON.parse(r.form.Args!).mode === 'append'),
+    ).toBe(true);
   });
 
   it('never writes the key, and leaves no session behind', () => {

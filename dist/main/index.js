@@ -14273,107 +14273,20 @@ module.exports = {
 
 /***/ }),
 
-/***/ 55713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pe: () => (/* binding */ LANGUAGE_SPELLINGS),
-/* harmony export */   vQ: () => (/* binding */ canonicalLanguage)
-/* harmony export */ });
-/* unused harmony export LANGUAGES */
-/** The languages run_code accepts, in their canonical spelling. */
-const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
-const ALIASES = {
-    python: 'python',
-    py: 'python',
-    python3: 'python',
-    javascript: 'javascript',
-    js: 'javascript',
-    node: 'javascript',
-    nodejs: 'javascript',
-    r: 'r',
-    java: 'java',
-};
-const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
-/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
-function canonicalLanguage(spelling) {
-    return ALIASES[spelling.trim().toLowerCase()];
-}
-
-
-/***/ }),
-
-/***/ 59581:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   G: () => (/* binding */ earlyCheck)
-/* harmony export */ });
-/* unused harmony export startEarlyCheck */
-/* harmony import */ var _agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55713);
-/* harmony import */ var _syntax_check_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99437);
-// Imported first by the main step's entry, so that it runs before the rest of the bundle is
-// loaded: for inline Python code it starts the syntax check at once, from the raw inputs, and
-// the check runs in its own process while the action loads. On a runner with two or more cores
-// a passing check then costs no time (BENCHMARKS.md). The run uses the verdict only when it
-// checked exactly the code and language the inputs resolve to (checkSyntaxWith).
-
-
-function input(env, name) {
-    return env[`INPUT_${name.toUpperCase()}`] ?? '';
-}
-/** The check of the inline Python code the inputs give, started now; undefined otherwise. */
-function startEarlyCheck(env) {
-    const code = input(env, 'code');
-    if (!code.trim() || input(env, 'file').trim() || input(env, 'markdown').trim())
-        return undefined;
-    if (input(env, 'syntax-check').trim().toLowerCase() === 'false')
-        return undefined;
-    if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .vQ)(input(env, 'language')) !== 'python')
-        return undefined;
-    return (0,_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
-}
-const earlyCheck = startEarlyCheck(process.env);
-
-
-/***/ }),
-
-/***/ 16236:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   d: () => (/* binding */ InputError)
-/* harmony export */ });
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-
-
-/***/ }),
-
 /***/ 41730:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(30436);
-// First: starts the syntax check before the other modules load (src/early-check.ts).
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22652);
 
-
-await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, _early_check_js__WEBPACK_IMPORTED_MODULE_0__/* .earlyCheck */ .G);
+await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 30436:
+/***/ 22652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14442,8 +14355,17 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
-// EXTERNAL MODULE: ./src/input-error.ts
-var input_error = __nccwpck_require__(16236);
+;// CONCATENATED MODULE: ./src/input-error.ts
+/** A bad input: the message names the input and says what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -14713,14 +14635,14 @@ function resolveWorkspaceFile(input, file, workspace) {
         real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
-        throw new input_error/* InputError */.d(input, `names '${file}', which does not exist in the workspace (${root})`);
+        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
     }
     if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new input_error/* InputError */.d(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
     }
     const stats = (0,external_node_fs_.statSync)(real);
     if (!stats.isFile())
-        throw new input_error/* InputError */.d(input, `must name a regular file; '${file}' is not one`);
+        throw new InputError(input, `must name a regular file; '${file}' is not one`);
     return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
 }
 /**
@@ -14732,7 +14654,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
-        throw new input_error/* InputError */.d(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
     }
     const root = (0,external_node_fs_.realpathSync)(workspace);
     const includes = [];
@@ -14746,7 +14668,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
             includes.push({ line, globs });
     }
     if (includes.length === 0) {
-        throw new input_error/* InputError */.d(input, 'has only exclusions (!pattern); add a path or pattern to include');
+        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
     }
     const found = new Map();
     for (const { line, globs } of includes) {
@@ -14758,10 +14680,10 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
         }
         const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
         if (matched.size === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' matches no file in the workspace (${root})`);
+            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
         }
         if (kept.length === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' matches only files that a '!' line excludes`);
+            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
         }
         kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         for (const file of kept) {
@@ -14769,7 +14691,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
                 continue;
             found.set(file.path, file);
             if (found.size > maxFiles) {
-                throw new input_error/* InputError */.d(input, `matches more than ${maxFiles} files; narrow its patterns`);
+                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
             }
         }
     }
@@ -14777,14 +14699,14 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
 }
 function parseLine(input, body, line) {
     if (line.length > MAX_PATTERN_LENGTH) {
-        throw new input_error/* InputError */.d(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
+        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
     }
     if (body.includes('\0'))
-        throw new input_error/* InputError */.d(input, `line '${printable(line)}' contains a NUL character`);
+        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
     if (!body.trim())
-        throw new input_error/* InputError */.d(input, `line '${line}' has no path after '!'`);
+        throw new InputError(input, `line '${line}' has no path after '!'`);
     if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
-        throw new input_error/* InputError */.d(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
     }
     return expandBraces(input, body, line).map((alternative) => {
         const segments = [];
@@ -14792,12 +14714,12 @@ function parseLine(input, body, line) {
             if (raw === '' || raw === '.')
                 continue;
             if (raw === '..') {
-                throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${line}' contains '..'`);
+                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
             }
             segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
         }
         if (segments.length === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' names the workspace itself; name files or a pattern`);
+            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
         }
         return { segments, matchDots: false };
     });
@@ -14902,7 +14824,7 @@ function expandBraces(input, pattern, line) {
             for (const option of split.options)
                 next.push(split.before + option + split.after);
             if (next.length > MAX_BRACE_EXPANSIONS) {
-                throw new input_error/* InputError */.d(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
             }
         }
         results = next;
@@ -15082,7 +15004,7 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
         }
         for (const entry of entries) {
             if (++scanned > maxScanned) {
-                throw new input_error/* InputError */.d(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
             }
             const names = [...dirNames, entry.name];
             const positions = reachable(glob, names);
@@ -15133,7 +15055,7 @@ function statInside(input, line, root, names) {
         return undefined; // a dangling link names nothing
     }
     if (real !== root && !isInside(root, real)) {
-        throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
     }
     return { real, stats: (0,external_node_fs_.statSync)(real) };
 }
@@ -15178,7 +15100,7 @@ function readSecretEnv(read) {
     const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
     for (const [name, value] of Object.entries(values)) {
         if (value.length < MIN_SECRET_LENGTH) {
-            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
+            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
         }
     }
     return values;
@@ -15191,19 +15113,19 @@ function readSandboxInputs(read, env) {
         : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
     const total = upload.reduce((sum, file) => sum + file.size, 0);
     if (total > MAX_UPLOAD_BYTES) {
-        throw new input_error/* InputError */.d('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
+        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
     }
     const setup = read('setup', { trimWhitespace: false });
     if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
-        throw new input_error/* InputError */.d('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
+        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
     }
     if (setup.includes('\0'))
-        throw new input_error/* InputError */.d('setup', 'must be text; it contains NUL bytes');
+        throw new InputError('setup', 'must be text; it contains NUL bytes');
     const plain = parseEnv('env', read('env', { trimWhitespace: false }));
     const secretEnv = readSecretEnv(read);
     for (const name of Object.keys(plain)) {
         if (name in secretEnv) {
-            throw new input_error/* InputError */.d('env', `and 'secret-env' both set '${name}'; set it in one of them`);
+            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
         }
     }
     return {
@@ -15228,14 +15150,14 @@ function parseEnv(input, value) {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new input_error/* InputError */.d(input, `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new input_error/* InputError */.d(input, accepted);
+            throw new InputError(input, accepted);
         }
         for (const [name, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new input_error/* InputError */.d(input, `${accepted}; the value of '${name}' is not a string`);
+                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
             }
             out[name] = String(item);
         }
@@ -15247,21 +15169,21 @@ function parseEnv(input, value) {
             const eq = line.indexOf('=');
             if (eq < 0) {
                 // Never echo the line: it may hold a secret.
-                throw new input_error/* InputError */.d(input, `${accepted}; line ${index + 1} has no '='`);
+                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
             }
             out[line.slice(0, eq).trim()] = line.slice(eq + 1);
         }
     }
     const names = Object.keys(out);
     if (names.length > MAX_ENV_VARIABLES) {
-        throw new input_error/* InputError */.d(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
+        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
     }
     for (const name of names) {
         if (!ENV_NAME.test(name) || name.length > 128) {
-            throw new input_error/* InputError */.d(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
+            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
         }
         if (/[\0]/.test(out[name]))
-            throw new input_error/* InputError */.d(input, `the value of '${name}' contains a NUL byte`);
+            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
     }
     return out;
 }
@@ -15269,15 +15191,15 @@ function parseEnv(input, value) {
 function parseDownload(value) {
     const lines = patternLines(value);
     if (lines.length > 256)
-        throw new input_error/* InputError */.d('download', 'may hold at most 256 lines');
+        throw new InputError('download', 'may hold at most 256 lines');
     for (const line of lines) {
         const pattern = line.startsWith('!') ? line.slice(1) : line;
         const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
         if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
-            throw new input_error/* InputError */.d('download', `${accepted}; got '${line}'`);
+            throw new InputError('download', `${accepted}; got '${line}'`);
         }
         if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
-            throw new input_error/* InputError */.d('download', `${accepted}; a line is not usable`);
+            throw new InputError('download', `${accepted}; a line is not usable`);
         }
     }
     return lines;
@@ -16177,9 +16099,15 @@ class SetupFailed extends Error {
         this.output = output;
     }
 }
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-function logStreamer(secrets) {
-    return (_stream, text) => printUntrusted(redactText(text, secrets));
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands. With a
+ * label (several jobs at once), each line says whose it is.
+ */
+function logStreamer(secrets, label) {
+    return (_stream, text) => {
+        const clean = redactText(text, secrets);
+        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+    };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
     if (inputs.upload.length === 0)
@@ -16195,22 +16123,26 @@ async function uploadWorkspaceFiles(client, sessionId, inputs) {
         lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
     lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
 }
-async function runSetup(client, sessionId, inputs, envs, secrets) {
+async function runSetup(client, sessionId, inputs, envs, secrets, 
+/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const job = await lib_core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
-        onOutput: (stream, text) => {
+    const stream = logStreamer(secrets, label);
+    const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+        onOutput: (name, text) => {
             output += text;
-            logStreamer(secrets)(stream, text);
+            stream(name, text);
         },
-    }));
+    });
+    const done = label ? await job() : await lib_core.group('Setup', job);
     const clean = redactText(output, secrets);
-    if (job.timedOut || job.exitCode !== 0) {
-        throw new SetupFailed(job.exitCode, clean, job.timedOut);
+    if (done.timedOut || done.exitCode !== 0) {
+        throw new SetupFailed(done.exitCode, clean, done.timedOut);
     }
-    lib_core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: job.durationMs };
+    lib_core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: done.durationMs };
 }
 /** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
 async function downloadFiles(client, sessionId, inputs, dir, secrets) {
@@ -16307,7 +16239,7 @@ function hintFor(error) {
 }
 /** What kind of failure stopped the step before the code gave a result. */
 function failureCause(error) {
-    if (error instanceof input_error/* InputError */.d)
+    if (error instanceof InputError)
         return 'input';
     if (error instanceof SetupFailed)
         return 'setup';
@@ -16339,7 +16271,7 @@ function failureReport(error, sessionId = '') {
     const report = { cause: failureCause(error), message, detail };
     if (error instanceof SetupFailed)
         report.setupOutput = error.output;
-    if (error instanceof input_error/* InputError */.d)
+    if (error instanceof InputError)
         report.input = error.input;
     if (error instanceof AgentBayError && error.requestId)
         report.requestId = error.requestId;
@@ -16348,8 +16280,26 @@ function failureReport(error, sessionId = '') {
     return report;
 }
 
-// EXTERNAL MODULE: ./src/agentbay/language.ts
-var agentbay_language = __nccwpck_require__(55713);
+;// CONCATENATED MODULE: ./src/agentbay/language.ts
+/** The languages run_code accepts, in their canonical spelling. */
+const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
+const ALIASES = {
+    python: 'python',
+    py: 'python',
+    python3: 'python',
+    javascript: 'javascript',
+    js: 'javascript',
+    node: 'javascript',
+    nodejs: 'javascript',
+    r: 'r',
+    java: 'java',
+};
+const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
+/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
+function canonicalLanguage(spelling) {
+    return ALIASES[spelling.trim().toLowerCase()];
+}
+
 ;// CONCATENATED MODULE: ./src/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
 function sourceName(source) {
@@ -16443,7 +16393,7 @@ function extractCodeBlocks(page, text) {
             .replace(/^\{\.?|\}$/g, '')
             .split(/[\s,]+/)
             .filter(Boolean);
-        const language = words[0] ? (0,agentbay_language/* canonicalLanguage */.vQ)(words[0]) : undefined;
+        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
         const has = (marker) => fence.markers.some((m) => m.marker === marker);
         if (has('expected-output')) {
             const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
@@ -16630,7 +16580,7 @@ function kernelLanguage(metadata) {
     for (const candidate of candidates) {
         if (typeof candidate !== 'string' || !candidate)
             continue;
-        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(candidate);
+        const language = canonicalLanguage(candidate);
         if (language)
             return { language, declared: candidate };
     }
@@ -16894,21 +16844,21 @@ function readParameters(value) {
         return undefined;
     const size = Buffer.byteLength(value);
     if (size > MAX_PARAMETERS_BYTES) {
-        throw new input_error/* InputError */.d('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
+        throw new InputError('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
     }
     let parsed;
     try {
         parsed = JSON.parse(value);
     }
     catch (error) {
-        throw new input_error/* InputError */.d('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
+        throw new InputError('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        throw new input_error/* InputError */.d('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
+        throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
     }
     if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
-        throw new input_error/* InputError */.d('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+        throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
     }
     return parsed;
 }
@@ -16919,7 +16869,7 @@ function readParameters(value) {
  */
 function readNotebookRuns(file, fallback, parameters) {
     if (file.size > MAX_NOTEBOOK_BYTES) {
-        throw new input_error/* InputError */.d('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
+        throw new InputError('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
     }
     const text = (0,external_node_fs_.readFileSync)(file.realPath, 'utf8');
     let notebook;
@@ -16928,12 +16878,12 @@ function readNotebookRuns(file, fallback, parameters) {
     }
     catch (error) {
         if (error instanceof NotebookError)
-            throw new input_error/* InputError */.d('file', `names a bad notebook: ${error.message}`);
+            throw new InputError('file', `names a bad notebook: ${error.message}`);
         throw error;
     }
     const language = notebook.language ?? fallback;
     if (!language) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
     }
     if (parameters) {
         try {
@@ -16941,7 +16891,7 @@ function readNotebookRuns(file, fallback, parameters) {
         }
         catch (error) {
             if (error instanceof NotebookError) {
-                throw new input_error/* InputError */.d('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
+                throw new InputError('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
             }
             throw error;
         }
@@ -16955,7 +16905,7 @@ function readNotebookRuns(file, fallback, parameters) {
         notebookCell: index,
     }));
     if (runs.length === 0) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', which has no code cell to run`);
+        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
     }
     return { runs, plan: { notebook, language } };
 }
@@ -17044,10 +16994,10 @@ const MAX_BATCH_RUNS = 200;
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
+        throw new InputError('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -17056,7 +17006,7 @@ function readInputs(read, env) {
     const parameters = readParameters(read('parameters'));
     const { code, source, batch, notebooks } = readCode(read, env, parameters);
     if (parameters && notebooks.length === 0) {
-        throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
     const inputs = {
         code,
@@ -17103,28 +17053,18 @@ function readInputs(read, env) {
         sandbox: readSandboxInputs(read, env),
         notebooks,
     };
-    if (batch)
-        refuseSandboxInputsInBatch(inputs);
+    if (batch?.some((run) => run.group !== undefined))
+        refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
 }
 /**
- * Several runs in one step do not take the sandbox work environment yet: refused up front
- * rather than silently ignored.
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
  */
-function refuseSandboxInputsInBatch({ sandbox, timeoutS }) {
-    const given = [
-        ['upload', sandbox.upload.length > 0],
-        ['setup', sandbox.setup.trim() !== ''],
-        ['env', Object.keys(sandbox.env).length > 0],
-        ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
-        ['download', sandbox.download.length > 0],
-    ];
-    const name = given.find(([, isGiven]) => isGiven)?.[0];
-    if (name) {
-        throw new input_error/* InputError */.d(name, 'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps');
-    }
+function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
-        throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`);
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
 }
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
@@ -17133,10 +17073,10 @@ function parseSessionId(value, parallel) {
     if (!value)
         return '';
     if (!SESSION_ID.test(value)) {
-        throw new input_error/* InputError */.d('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
     }
     if (parallel !== '' && parallel !== '1') {
-        throw new input_error/* InputError */.d('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
     }
     return value;
 }
@@ -17144,10 +17084,10 @@ function parseSessionId(value, parallel) {
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new input_error/* InputError */.d('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new input_error/* InputError */.d('artifact', 'must be at most 256 characters');
+        throw new InputError('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -17155,11 +17095,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new input_error/* InputError */.d('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new input_error/* InputError */.d('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -17176,7 +17116,7 @@ function parseSyntaxCheck(value) {
         return 'true';
     if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new input_error/* InputError */.d('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env, parameters) {
     // Not trimmed: leading indentation can matter.
@@ -17185,14 +17125,14 @@ function readCode(read, env, parameters) {
     const markdown = read('markdown');
     if (markdown) {
         if (inline.trim() || file) {
-            throw new input_error/* InputError */.d('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
         }
         const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
         const first = batch[0];
         return { code: first.code, source: first.source, batch, notebooks: [] };
     }
     if (inline.trim() && file) {
-        throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file) {
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -17208,7 +17148,7 @@ function readCode(read, env, parameters) {
         return { code: first.code, source: first.source, batch: runs, notebooks };
     }
     if (!inline.trim()) {
-        throw new input_error/* InputError */.d('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' }, notebooks: [] };
@@ -17219,7 +17159,7 @@ function isNotebookPath(file) {
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
     if (resolved.size > MAX_CODE_BYTES) {
-        throw new input_error/* InputError */.d('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
+        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
@@ -17237,7 +17177,7 @@ function readMarkdownBlocks(lines, workspace) {
     const runs = [];
     for (const page of pages) {
         if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new input_error/* InputError */.d('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
         checkCodeText('markdown', bytes, page.path);
@@ -17247,7 +17187,7 @@ function readMarkdownBlocks(lines, workspace) {
         }
         catch (error) {
             if (error instanceof MarkdownBlockError)
-                throw new input_error/* InputError */.d('markdown', `has a bad marker: ${error.message}`);
+                throw new InputError('markdown', `has a bad marker: ${error.message}`);
             throw error;
         }
         for (const block of blocks) {
@@ -17263,10 +17203,10 @@ function readMarkdownBlocks(lines, workspace) {
         }
     }
     if (runs.length === 0) {
-        throw new input_error/* InputError */.d('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
     }
     if (runs.length > MAX_BATCH_RUNS) {
-        throw new input_error/* InputError */.d('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
+        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
     }
     return runs;
 }
@@ -17288,7 +17228,7 @@ function readBatch(lines, workspace, language, parameters) {
             continue;
         }
         if (file.size > MAX_CODE_BYTES) {
-            throw new input_error/* InputError */.d('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
         checkCodeText('file', bytes, file.path);
@@ -17296,23 +17236,23 @@ function readBatch(lines, workspace, language, parameters) {
         runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
     }
     if (runs.length > MAX_BATCH_RUNS) {
-        throw new input_error/* InputError */.d('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
+        throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
     return { runs, notebooks };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new input_error/* InputError */.d(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new input_error/* InputError */.d(input, `must be UTF-8 text; ${what} is not`);
+        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new input_error/* InputError */.d(input, `must be text; ${what} contains NUL bytes`);
+        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -17323,30 +17263,30 @@ const EXTENSION_LANGUAGES = {
     '.java': 'java',
 };
 function readLanguage(value, source) {
-    const accepted = `one of ${agentbay_language/* LANGUAGE_SPELLINGS */.Pe.join(', ')} (case-insensitive)`;
+    const accepted = `one of ${LANGUAGE_SPELLINGS.join(', ')} (case-insensitive)`;
     if (value) {
-        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(value);
+        const language = canonicalLanguage(value);
         if (!language)
-            throw new input_error/* InputError */.d('language', `must be ${accepted}; got '${value}'`);
+            throw new InputError('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new input_error/* InputError */.d('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new input_error/* InputError */.d('language', `is required with inline code; set it to ${accepted}`);
+    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new input_error/* InputError */.d(input, `must be ${accepted}; got '${value}'`);
+        throw new InputError(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new input_error/* InputError */.d(input, `must be ${accepted}; got '${value}'`);
+        throw new InputError(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
 /** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
@@ -17360,11 +17300,11 @@ function parseBoolean(input, value, fallback) {
         return true;
     if (FALSE_VALUES.includes(value))
         return false;
-    throw new input_error/* InputError */.d(input, `must be true or false; got '${value}'`);
+    throw new InputError(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new input_error/* InputError */.d(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -17381,19 +17321,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new input_error/* InputError */.d('endpoint', `must not carry credentials; ${accepted}`);
+        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new input_error/* InputError */.d('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
+        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -17409,14 +17349,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new input_error/* InputError */.d('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new input_error/* InputError */.d('labels', accepted);
+            throw new InputError('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new input_error/* InputError */.d('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -17428,25 +17368,25 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new input_error/* InputError */.d('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new input_error/* InputError */.d('labels', `${accepted}; a key is empty`);
+            throw new InputError('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new input_error/* InputError */.d('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new input_error/* InputError */.d('labels', `values must not be empty; '${key}' has no value`);
+            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new input_error/* InputError */.d('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new input_error/* InputError */.d('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
     if (Object.keys(labels).length > MAX_USER_LABELS) {
-        throw new input_error/* InputError */.d('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -19303,7 +19243,7 @@ const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
  * Runs every run and returns their outcomes in batch order. Throws only when no session at
  * all could be created (the first create's error), as a single run's step would.
  */
-async function runBatch(client, runs, options, hooks) {
+async function runBatch(work, runs, options, hooks) {
     const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
     const queue = [];
@@ -19319,15 +19259,19 @@ async function runBatch(client, runs, options, hooks) {
     });
     const outcomes = [];
     let alive = 0;
+    let ordinals = 0;
     let firstCreateError;
+    let firstPrepareError;
+    let lastLoss;
     const inFlight = new Set();
     const workers = Math.max(1, Math.min(options.parallel, queue.length));
+    const unstarted = () => firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
     const createSession = async () => {
         for (let attempt = 0;; attempt++) {
             if (queue.length === 0 || hooks.stopped())
                 return undefined;
             hooks.createStarting();
-            const request = client.createSession(options.create);
+            const request = work.createSession(options.create);
             hooks.creating(request);
             const settled = request.then(() => undefined, () => undefined);
             inFlight.add(settled);
@@ -19364,12 +19308,47 @@ async function runBatch(client, runs, options, hooks) {
             }
         }
     };
+    /** A session ready for runs (created or reused, then prepared), or undefined for none. */
+    const readySession = async () => {
+        const id = options.reuseSessionId || (await createSession());
+        if (!id || hooks.stopped())
+            return undefined;
+        const ordinal = ++ordinals;
+        try {
+            await work.prepareSession(id, ordinal);
+        }
+        catch (error) {
+            firstPrepareError ??= error;
+            if (!hooks.stopped()) {
+                hooks.info(`Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`);
+            }
+            return undefined;
+        }
+        return { id, ordinal };
+    };
+    const notRun = (next, reason, sessionId = '') => ({
+        ...next,
+        sessionId,
+        requestId: '',
+        serviceError: reason,
+        durationMs: 0,
+    });
     const worker = async () => {
-        let sessionId = options.reuseSessionId || (await createSession());
-        while (sessionId && queue.length > 0 && !hooks.stopped()) {
+        let session = await readySession();
+        // A session that took no run (the others took them all while it was being prepared) has
+        // nothing of the runs' to bring back.
+        let used = false;
+        while (session && queue.length > 0 && !hooks.stopped()) {
             const unit = queue.shift();
+            used = true;
+            // Set when the rest of the unit cannot run: it depended on what is gone.
+            let stop;
             let failedAt;
             for (const next of unit) {
+                if (stop) {
+                    outcomes.push({ ...notRun(next, stop), notRun: true });
+                    continue;
+                }
                 if (failedAt !== undefined && next.run.stopGroupOnFailure) {
                     outcomes.push({
                         ...next,
@@ -19380,30 +19359,26 @@ async function runBatch(client, runs, options, hooks) {
                     });
                     continue;
                 }
-                if (!sessionId || hooks.stopped()) {
+                if (hooks.stopped()) {
+                    outcomes.push(notRun(next, unstarted()));
+                    continue;
+                }
+                if (next.run.skip) {
                     outcomes.push({
                         ...next,
-                        sessionId: '',
+                        sessionId: session.id,
                         requestId: '',
-                        serviceError: firstCreateError ?? new Error('the run was not started'),
+                        skipped: true,
                         durationMs: 0,
                     });
                     continue;
                 }
-                if (next.run.skip) {
-                    outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
-                    continue;
-                }
                 const started = Date.now();
                 try {
-                    const answer = await client.runCode(sessionId, {
-                        code: next.run.code,
-                        language: next.run.language,
-                        timeoutS: options.timeoutS,
-                    });
+                    const answer = await work.runOne(session.id, next.run);
                     outcomes.push({
                         ...next,
-                        sessionId,
+                        sessionId: session.id,
                         requestId: answer.requestId,
                         result: answer.result,
                         durationMs: Date.now() - started,
@@ -19415,34 +19390,42 @@ async function runBatch(client, runs, options, hooks) {
                     failedAt ??= next.index;
                     outcomes.push({
                         ...next,
-                        sessionId,
+                        sessionId: session.id,
                         requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
                         serviceError: error,
                         durationMs: Date.now() - started,
                     });
-                    if (isSessionGone(error) && !options.reuseSessionId) {
-                        // The session went away (idle release, deleted elsewhere): take a fresh one.
-                        alive--;
-                        sessionId = await createSession();
+                    if (isSessionGone(error)) {
+                        stop = new Error(`not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`);
                     }
                 }
             }
+            if (stop) {
+                // The session went away (idle release, deleted elsewhere): a fresh one, freshly
+                // prepared, for the units still queued; a reused session cannot be replaced.
+                alive--;
+                lastLoss = stop;
+                session = options.reuseSessionId ? undefined : await readySession();
+                used = false;
+            }
+        }
+        if (session && used && !hooks.stopped()) {
+            await work.finishSession(session.id, session.ordinal);
         }
     };
     await Promise.all(Array.from({ length: workers }, () => worker()));
-    if (outcomes.length === 0 && firstCreateError !== undefined)
+    if (outcomes.length === 0 && firstCreateError !== undefined && firstPrepareError === undefined) {
         throw firstCreateError;
-    // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-    for (const next of queue.splice(0).flat()) {
-        outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            serviceError: firstCreateError ?? new Error('the run was not started'),
-            durationMs: 0,
-        });
     }
+    // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
+    for (const next of queue.splice(0).flat())
+        outcomes.push(notRun(next, unstarted()));
     return outcomes.sort((a, b) => a.index - b.index);
+}
+/** A run as a log line names it: the file, or the page and the block's line. */
+function describeRun(run) {
+    const where = run.source.kind === 'file' ? (run.source.path ?? 'the file') : 'the code';
+    return run.source.fenceLine ? `the block at ${where}:${run.source.fenceLine}` : where;
 }
 /**
  * A create refused by the service (an answer, not a lost connection) that is not about the
@@ -19552,7 +19535,7 @@ function isFailure(entry) {
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
  * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
  */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }) {
     const { passed, failed } = batchCounts(entries);
     const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
     // Room for the JSON around the texts: names, flags and escapes.
@@ -19594,12 +19577,14 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) 
         files: JSON.stringify([
             ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
             ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+            ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
         ]),
+        'download-dir': downloads.dir,
     };
 }
 /** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles));
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
 function writeBatchIndex(file, entries, batchFiles = []) {
@@ -19626,9 +19611,9 @@ function writeBatchIndex(file, entries, batchFiles = []) {
  * The job summary: a verdict, a table of every run, then a collapsed section per run with
  * failures first. Sandbox text only ever appears escaped or inside code blocks.
  */
-function renderBatchSummary(entries, wallTimeMs) {
+function renderBatchSummary(entries, wallTimeMs, setups = []) {
     for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget);
+        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups);
         if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
             return markdown;
     }
@@ -19642,7 +19627,7 @@ function heading(entries, wallTimeMs) {
     const unrun = notRun > 0 ? `, ${notRun} not run` : '';
     return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
 }
-function batch_report_renderWithin(entries, wallTimeMs, budget) {
+function batch_report_renderWithin(entries, wallTimeMs, budget, setups) {
     const rows = entries.map((e) => {
         const { report } = e;
         const verdict = e.skipped
@@ -19663,14 +19648,16 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
         e.report.result.stderr,
         e.report.result.errorDetail || e.report.result.error,
     ]);
-    const shares = shareBudget(texts.map((t) => t.length), budget);
+    const shares = shareBudget([...texts, ...setups.map((s) => s.output)].map((t) => t.length), budget);
     const sections = ordered.map((entry, i) => {
         const { report } = entry;
         const { result } = report;
         const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
         const title = entry.skipped
             ? `⏭️ ${escapeHtml(runName(report))} skipped`
-            : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
+            : entry.notRun
+                ? `⛔ ${escapeHtml(runName(report))} not run`
+                : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
         const parts = [];
         if (!result.success)
             parts.push(`**Error:** ${inlineText(result.error)}`);
@@ -19689,6 +19676,11 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
             parts.push('_No output._');
         return details(title, parts.join('\n\n'), !result.success && i === 0);
     });
+    const setupSections = setups.map((setup, k) => {
+        const fitted = truncateMiddle(setup.output, shares[texts.length + k] ?? 0, 'the full output is in the job log');
+        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+        return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
+    });
     return [
         heading(entries, wallTimeMs),
         '',
@@ -19697,6 +19689,7 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
         ...rows,
         '',
         ...sections.flatMap((s) => [s, '']),
+        ...setupSections.flatMap((s) => [s, '']),
     ].join('\n');
 }
 function seconds(ms) {
@@ -19736,6 +19729,347 @@ function buildRunReport(run, env) {
         errorLocation: result.success
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
+// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
+// call that runs it from there. A file is needed when the code is larger than one tool call
+// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
+// siblings; the file holds the code exactly as given, so its line and column numbers hold.
+
+
+
+/** The extensions each interpreter takes its programs by; the first is the one we write. */
+const code_file_EXTENSIONS = {
+    python: ['.py'],
+    javascript: ['.js', '.cjs', '.mjs'],
+    r: ['.R', '.r'],
+    java: ['.java'],
+};
+const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
+/** ES-module syntax: Node runs such code only from a module file. */
+function looksLikeEsm(code) {
+    return ESM.test(code);
+}
+/**
+ * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
+ * `code` or from a Markdown block gets a file of its own in the working directory (so relative
+ * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
+ * a copy beside it.
+ */
+function codeFileFor(source, language, code) {
+    const esm = language === 'javascript' && looksLikeEsm(code);
+    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
+    if (own && source.path) {
+        const ext = external_node_path_default().posix.extname(source.path);
+        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
+            return file(source.path, false);
+        }
+        if (esm && ext !== '.mjs') {
+            const base = source.path.slice(0, source.path.length - ext.length);
+            return file(`${base}.agentbay-${token}.mjs`, true);
+        }
+    }
+    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
+    return file(`.agentbay-code-${token}${ext}`, true);
+}
+function file(relative, temporary) {
+    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
+}
+/**
+ * A run_code cell that runs the file as its language would run a program, in the session's
+ * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
+ * run_code wraps what it gets in a class: Java runs such code as a program instead.
+ */
+function runFromFileCode(language, file, envPrefix) {
+    const p = JSON.stringify(file.relative);
+    switch (language) {
+        case 'python':
+            // The file's last expression stays the cell's result, as in a cell; the helper leaves
+            // nothing behind in the session's namespace.
+            return [
+                'def _ab_run_file(path, temporary):',
+                '    import ast, os',
+                '    path = os.path.abspath(path)',
+                '    try:',
+                "        with open(path, encoding='utf-8-sig') as fh:",
+                '            tree = ast.parse(fh.read(), path)',
+                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
+                "        exec(compile(tree, path, 'exec'), globals())",
+                '        if last is not None:',
+                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
+                '    finally:',
+                '        if temporary:',
+                '            os.remove(path)',
+                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
+            ].join('\n');
+        case 'javascript': {
+            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
+            // so require.main, process.argv[1] and relative imports are what the program expects.
+            const cleanup = file.temporary
+                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
+                : '';
+            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
+        }
+        case 'r':
+            return file.temporary
+                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
+                : `${envPrefix}source(${p}, print.eval = TRUE)`;
+        case 'java':
+            return null;
+    }
+}
+/** Bytes of the run_code Args this code makes: the size the gateway limits. */
+function runCodeArgsBytes(code, language, timeoutS) {
+    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
+// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
+// the interpreter by a preamble the report never sees; code too large for one call, or an ES
+// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
+// Longer: a background process with the variables in its environment, polled and streamed
+// (README, "Runs longer than 60 seconds").
+
+
+
+
+
+
+/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
+const RUN_CODE_MAX_TIMEOUT_S = 60;
+async function runUserCode(client, sessionId, run, hooks = {}) {
+    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
+        return runLong(client, sessionId, run, hooks);
+    const setting = interpreterSetup(run);
+    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
+    if (tooLarge && run.language === 'java') {
+        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
+        const answer = await runLong(client, sessionId, run, hooks);
+        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
+        return answer;
+    }
+    const esmFile = run.language === 'javascript' &&
+        run.source.kind === 'file' &&
+        run.source.fenceLine === undefined &&
+        looksLikeEsm(run.code);
+    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
+}
+async function runShort(client, sessionId, run, setting, fromFile) {
+    const notices = [];
+    if (setting.kind === 'separate-call') {
+        // Python keeps its state between calls of a session: the variables and sys.path are set
+        // by a call of their own, so the user's code (and its line numbers) stays as it is.
+        const prepared = await client.runCode(sessionId, {
+            code: setting.code,
+            language: run.language,
+            timeoutS: 30,
+        });
+        if (!prepared.result.success) {
+            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
+        }
+    }
+    if (setting.kind === 'unsupported' && setting.notice)
+        notices.push(setting.notice);
+    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    let file;
+    if (fromFile) {
+        file = codeFileFor(run.source, run.language, run.code);
+        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+        code = runFromFileCode(run.language, file, envPrefix(run));
+    }
+    const answer = await client.runCode(sessionId, {
+        code,
+        language: run.language,
+        timeoutS: run.timeoutS,
+    });
+    return {
+        result: answer.result,
+        requestId: answer.requestId,
+        mode: 'run_code',
+        notices,
+        codeFile: file?.path,
+    };
+}
+/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
+function envPrefix(run) {
+    if (Object.keys(run.envs).length === 0)
+        return '';
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    if (run.language === 'javascript')
+        return `Object.assign(process.env, JSON.parse(${json}));`;
+    if (run.language === 'r') {
+        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+        return `Sys.setenv(${pairs.join(', ')});`;
+    }
+    return '';
+}
+/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
+function interpreterSetup(run) {
+    const hasEnv = Object.keys(run.envs).length > 0;
+    const file = run.source.kind === 'file' ? run.source.path : undefined;
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    switch (run.language) {
+        case 'python': {
+            if (!hasEnv && !file)
+                return { kind: 'none' };
+            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
+            if (hasEnv)
+                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
+            if (file) {
+                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
+                const dir = external_node_path_default().posix.dirname(file);
+                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
+                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+            }
+            lines.push('del _ab_os, _ab_sys, _ab_json');
+            return { kind: 'separate-call', code: lines.join('\n') };
+        }
+        case 'javascript': {
+            let prefix = envPrefix(run);
+            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
+            if (file && !looksLikeEsm(run.code)) {
+                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
+            }
+            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
+        }
+        case 'r':
+            // A JSON string literal is an R string literal too.
+            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
+        case 'java':
+            return hasEnv
+                ? {
+                    kind: 'unsupported',
+                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
+                }
+                : { kind: 'none' };
+    }
+}
+async function runLong(client, sessionId, run, hooks) {
+    // The code runs from a file, as a person would run it: the workflow's own file at its own
+    // path (written there unless `upload` already put it there), or the inline code in a file.
+    const file = codeFileFor(run.source, run.language, run.code);
+    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+    // `./` keeps a name starting with `-` from reading as an option.
+    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
+    // Relative to the job's cwd, the working directory: the script travels encoded, so the
+    // local server could not map an absolute /workspace path inside it.
+    const program = {
+        python: `python3 -u ${q(file.relative)}`,
+        javascript: `node ${q(file.relative)}`,
+        r: `Rscript ${q(file.relative)}`,
+        java: `java ${q(file.relative)}`,
+    };
+    const commands = file.temporary
+        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
+        : `exec ${program[run.language]}`;
+    const job = await runBackgroundJob(client, sessionId, {
+        script: commands,
+        cwd: SANDBOX_WORKDIR,
+        envs: run.envs,
+        timeoutS: run.timeoutS,
+    }, hooks);
+    const failed = job.timedOut || job.exitCode !== 0;
+    const error = job.timedOut
+        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
+        : failed
+            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
+            : '';
+    const result = {
+        success: !failed,
+        toolError: false,
+        output: job.stdout,
+        stdout: job.stdout,
+        stderr: job.stderr,
+        error,
+        errorDetail: failed ? job.stderr : '',
+        results: [],
+        executionTimeS: job.durationMs / 1000,
+        executionCount: undefined,
+        traceId: '',
+        format: 'legacy-text',
+    };
+    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
+}
+/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
+function lastErrorLine(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim());
+    for (let i = lines.length - 1; i >= 0; i--) {
+        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
+            return lines[i].slice(0, 1000);
+    }
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/session-work.ts
+// The sandbox work environment for every session of a batch, as for a single run: upload and
+// setup right after the create, each run through runUserCode (variables, the file's directory,
+// background jobs above 60 s), download after the session's last run.
+
+
+
+
+
+/** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
+function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
+    const { sandbox } = inputs;
+    const envs = { ...sandbox.env, ...sandbox.secretEnv };
+    const prepared = new Map();
+    const notices = new Set();
+    // Several sessions at once would interleave their log groups: lines carry a label instead.
+    const label = (ordinal) => poolSize > 1 ? `session ${ordinal}` : undefined;
+    return {
+        prepared,
+        work: {
+            prepareSession: async (sessionId, ordinal) => {
+                const entry = { ordinal };
+                prepared.set(sessionId, entry);
+                await uploadWorkspaceFiles(client, sessionId, sandbox);
+                try {
+                    const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
+                    entry.setupOutput = setup?.output;
+                }
+                catch (error) {
+                    // The summary shows what a failed setup printed, as it shows a successful one's.
+                    if (error instanceof SetupFailed)
+                        entry.setupOutput = error.output;
+                    throw error;
+                }
+            },
+            runOne: async (sessionId, run) => {
+                const answer = await runUserCode(client, sessionId, {
+                    code: run.code,
+                    language: run.language,
+                    // A Markdown block or a notebook cell is not its file: nothing runs from its path.
+                    source: run.source.fenceLine || run.source.cell !== undefined
+                        ? { kind: 'inline' }
+                        : run.source,
+                    timeoutS: inputs.timeoutS,
+                    envs,
+                }, { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) });
+                for (const notice of answer.notices) {
+                    if (!notices.has(notice))
+                        lib_core.notice(notice);
+                    notices.add(notice);
+                }
+                return { result: answer.result, requestId: answer.requestId };
+            },
+            finishSession: async (sessionId, ordinal) => {
+                if (sandbox.download.length === 0)
+                    return;
+                // One session: its files straight in the directory, as for a single run. Several:
+                // one subdirectory per session, since each may write the same paths.
+                const dir = inputs.parallel > 1 ? external_node_path_default().join(downloadRoot(), `session-${ordinal}`) : downloadRoot();
+                const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
+                const entry = prepared.get(sessionId) ?? { ordinal };
+                entry.downloads = downloads;
+                prepared.set(sessionId, entry);
+            },
+        },
     };
 }
 
@@ -19816,9 +20150,9 @@ function json_isObject(value) {
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __nccwpck_require__(30714);
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
 ;// CONCATENATED MODULE: ./src/agentbay/memory.ts
 
 
@@ -21083,6 +21417,8 @@ function carriesToken(labels, cleanupToken) {
 
 
 
+
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
     const { cleanupToken, reused, client, guard } = startStepSession(inputs);
@@ -21096,15 +21432,19 @@ async function runBatchStep(inputs, runs, env) {
         if (--creates === 0 && !uncertain)
             saveState.createSettled();
     };
-    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
+    const secrets = batchSecrets(inputs);
+    const redact = makeRedactor(secrets);
     const started = Date.now();
+    // Steps sharing a session must not share result files: named once the first session is known.
+    let batchKey = '';
+    const key = () => (batchKey ||= `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     try {
         const poolSize = Math.min(inputs.parallel, runs.length);
         lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        const outcomes = await runBatch(client, runs, {
+        const sessionWork = sandboxWork(client, inputs, secrets, poolSize, () => downloadDir(resultFilePath(env, key())));
+        const outcomes = await runBatch({ createSession: (params) => client.createSession(params), ...sessionWork.work }, runs, {
             parallel: inputs.parallel,
             reuseSessionId: reused || undefined,
-            timeoutS: inputs.timeoutS,
             create: {
                 imageId: inputs.imageId,
                 labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -21137,13 +21477,11 @@ async function runBatchStep(inputs, runs, env) {
                 settle();
             },
             stopped: () => guard.cancelled,
-            info: (message) => lib_core.info(message),
+            info: (message) => lib_core.info(redact(message)),
         });
         if (guard.cancelled)
             return;
-        // Steps sharing a session must not share result files.
-        const batchKey = `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
+        await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
     }
     catch (error) {
         await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
@@ -21158,8 +21496,12 @@ async function runBatchStep(inputs, runs, env) {
         }
     }
 }
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
-    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+/** The values no output, file, log line or summary of the batch may hold. */
+function batchSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepared) {
+    const secrets = batchSecrets(inputs);
     const cellOutcomes = [];
     const entries = outcomes.map((outcome) => {
         const judged = judge(outcome, outcomes);
@@ -21183,9 +21525,17 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
         }
         placeInPage(report, judged.location);
         writeResultFile(report);
-        const notRun = outcome.notRunAfter !== undefined;
+        const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
         return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
     });
+    const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
+    const downloads = {
+        dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
+        files: sessions.flatMap((s) => s.downloads?.files ?? []),
+    };
+    if (inputs.parallel > 1 && downloads.dir)
+        downloads.dir = external_node_path_default().dirname(downloads.dir);
+    const setups = sessions.flatMap((s) => s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }]);
     const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''), secrets);
     const indexFile = resultFilePath(env, `${batchKey}-batch`);
     writeBatchIndex(indexFile, entries, notebookFiles);
@@ -21206,9 +21556,9 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
     lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
     for (const file of notebookFiles)
         lib_core.info(`Executed notebook written to ${file.path}`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
     }
     for (const entry of entries) {
         if (!isFailure(entry))
@@ -21323,281 +21673,189 @@ function placeInPage(report, pageLine) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
-// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
-// call that runs it from there. A file is needed when the code is larger than one tool call
-// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
-// siblings; the file holds the code exactly as given, so its line and column numbers hold.
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+;// CONCATENATED MODULE: ./src/syntax-check.ts
 
 
 
-/** The extensions each interpreter takes its programs by; the first is the one we write. */
-const code_file_EXTENSIONS = {
-    python: ['.py'],
-    javascript: ['.js', '.cjs', '.mjs'],
-    r: ['.R', '.r'],
-    java: ['.java'],
-};
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-/** ES-module syntax: Node runs such code only from a module file. */
-function looksLikeEsm(code) {
-    return ESM.test(code);
+
+
+
+
+const CHECK_TIMEOUT_MS = 20_000;
+/**
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
+ * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
+ * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
+ * as its line, column and message on three lines; anything else: no verdict. Run with
+ * -I -S and no imports, a passing check costs little more than Python's start-up.
+ */
+const PYTHON_CHECK = `
+import sys
+source = sys.stdin.buffer.read().decode('utf-8-sig')
+try:
+    compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
+except SyntaxError as e:
+    sys.stdout.write('%s\\n%s\\n%s: %s' % (e.lineno or '', e.offset or '', type(e).__name__, e.msg))
+    sys.exit(1)
+`;
+/**
+ * Checks the syntax of `code` with the runner's own interpreter. `auto` checks when the
+ * interpreter is there; `true` requires the check (an InputError when it cannot be done);
+ * `false` skips it.
+ */
+function checkSyntax(mode, language, code, env) {
+    if (mode === 'false')
+        return { status: 'skipped', reason: 'syntax-check is false' };
+    const result = language === 'python'
+        ? checkPython(code)
+        : language === 'javascript'
+            ? checkJavaScript(code, env)
+            : {
+                status: 'skipped',
+                reason: `the runner cannot check ${language} (only python and javascript)`,
+            };
+    if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
+        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+    }
+    return result;
 }
 /**
- * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
- * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
- * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
- * a copy beside it.
+ * IPython syntax that is not Python: line magics (`%pip install x`, `x = %time f()`) and
+ * shell escapes (`!ls`). Such a line becomes `pass`, which keeps the lines and indentation.
  */
-function codeFileFor(source, language, code) {
-    const esm = language === 'javascript' && looksLikeEsm(code);
-    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
-    if (own && source.path) {
-        const ext = external_node_path_default().posix.extname(source.path);
-        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
-            return file(source.path, false);
-        }
-        if (esm && ext !== '.mjs') {
-            const base = source.path.slice(0, source.path.length - ext.length);
-            return file(`${base}.agentbay-${token}.mjs`, true);
-        }
+const MAGIC_LINE = /^(\s*)(?:[\w.]+\s*=\s*)?(?:%{1,2}[A-Za-z_]|!(?!=))/;
+function withoutMagics(code) {
+    return code
+        .split('\n')
+        .map((line) => {
+        const match = MAGIC_LINE.exec(line);
+        return match ? `${match[1]}pass` : line;
+    })
+        .join('\n');
+}
+function checkPython(code) {
+    const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
+    if (firstLine.trimStart().startsWith('%%')) {
+        return {
+            status: 'skipped',
+            reason: 'the cell starts with a cell magic, so it may not be Python',
+        };
     }
-    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
-    return file(`.agentbay-code-${token}${ext}`, true);
-}
-function file(relative, temporary) {
-    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
-}
-/**
- * A run_code cell that runs the file as its language would run a program, in the session's
- * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
- * run_code wraps what it gets in a class: Java runs such code as a program instead.
- */
-function runFromFileCode(language, file, envPrefix) {
-    const p = JSON.stringify(file.relative);
-    switch (language) {
-        case 'python':
-            // The file's last expression stays the cell's result, as in a cell; the helper leaves
-            // nothing behind in the session's namespace.
-            return [
-                'def _ab_run_file(path, temporary):',
-                '    import ast, os',
-                '    path = os.path.abspath(path)',
-                '    try:',
-                "        with open(path, encoding='utf-8-sig') as fh:",
-                '            tree = ast.parse(fh.read(), path)',
-                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
-                "        exec(compile(tree, path, 'exec'), globals())",
-                '        if last is not None:',
-                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
-                '    finally:',
-                '        if temporary:',
-                '            os.remove(path)',
-                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
-            ].join('\n');
-        case 'javascript': {
-            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
-            // so require.main, process.argv[1] and relative imports are what the program expects.
-            const cleanup = file.temporary
-                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
-                : '';
-            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
-        }
-        case 'r':
-            return file.temporary
-                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
-                : `${envPrefix}source(${p}, print.eval = TRUE)`;
-        case 'java':
-            return null;
-    }
-}
-/** Bytes of the run_code Args this code makes: the size the gateway limits. */
-function runCodeArgsBytes(code, language, timeoutS) {
-    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
-// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
-// the interpreter by a preamble the report never sees; code too large for one call, or an ES
-// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
-// Longer: a background process with the variables in its environment, polled and streamed
-// (README, "Runs longer than 60 seconds").
-
-
-
-
-
-
-/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
-const RUN_CODE_MAX_TIMEOUT_S = 60;
-async function runUserCode(client, sessionId, run, hooks = {}) {
-    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
-        return runLong(client, sessionId, run, hooks);
-    const setting = interpreterSetup(run);
-    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
-    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
-    if (tooLarge && run.language === 'java') {
-        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
-        const answer = await runLong(client, sessionId, run, hooks);
-        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
-        return answer;
-    }
-    const esmFile = run.language === 'javascript' &&
-        run.source.kind === 'file' &&
-        run.source.fenceLine === undefined &&
-        looksLikeEsm(run.code);
-    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
-}
-async function runShort(client, sessionId, run, setting, fromFile) {
-    const notices = [];
-    if (setting.kind === 'separate-call') {
-        // Python keeps its state between calls of a session: the variables and sys.path are set
-        // by a call of their own, so the user's code (and its line numbers) stays as it is.
-        const prepared = await client.runCode(sessionId, {
-            code: setting.code,
-            language: run.language,
-            timeoutS: 30,
+    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+    const checked = withoutMagics(code);
+    // Blanking magics is a line-by-line guess; a continuation line that happens to start with
+    // `%` or `!` would become a false syntax error, which must never block a valid run.
+    const guessed = checked !== code;
+    for (const command of ['python3', 'python']) {
+        const run = (0,external_node_child_process_namespaceObject.spawnSync)(command, ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'], {
+            input: checked,
+            encoding: 'utf8',
+            timeout: CHECK_TIMEOUT_MS,
+            env,
+            // Not the workspace: on Windows a checked-out python3.exe there would be found first.
+            cwd: (0,external_node_os_.tmpdir)(),
         });
-        if (!prepared.result.success) {
-            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
+        if (run.error?.code === 'ENOENT')
+            continue;
+        const checker = `${command} compile()`;
+        if (run.status === 0)
+            return { status: 'ok', checker };
+        if (run.status === 1 && guessed) {
+            return {
+                status: 'inconclusive',
+                reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
+            };
         }
-    }
-    if (setting.kind === 'unsupported' && setting.notice)
-        notices.push(setting.notice);
-    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
-    let file;
-    if (fromFile) {
-        file = codeFileFor(run.source, run.language, run.code);
-        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-        code = runFromFileCode(run.language, file, envPrefix(run));
-    }
-    const answer = await client.runCode(sessionId, {
-        code,
-        language: run.language,
-        timeoutS: run.timeoutS,
-    });
-    return {
-        result: answer.result,
-        requestId: answer.requestId,
-        mode: 'run_code',
-        notices,
-        codeFile: file?.path,
-    };
-}
-/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
-function envPrefix(run) {
-    if (Object.keys(run.envs).length === 0)
-        return '';
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    if (run.language === 'javascript')
-        return `Object.assign(process.env, JSON.parse(${json}));`;
-    if (run.language === 'r') {
-        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-        return `Sys.setenv(${pairs.join(', ')});`;
-    }
-    return '';
-}
-/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
-function interpreterSetup(run) {
-    const hasEnv = Object.keys(run.envs).length > 0;
-    const file = run.source.kind === 'file' ? run.source.path : undefined;
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    switch (run.language) {
-        case 'python': {
-            if (!hasEnv && !file)
-                return { kind: 'none' };
-            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
-            if (hasEnv)
-                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
-            if (file) {
-                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
-                const dir = external_node_path_default().posix.dirname(file);
-                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
-                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+        if (run.status === 1) {
+            const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
+            if (match) {
+                const [, line, column, message] = match;
+                return {
+                    status: 'error',
+                    checker,
+                    message: message,
+                    location: line
+                        ? {
+                            line: Number(line),
+                            ...(Number(column) > 0 ? { column: Number(column) } : {}),
+                            calledFrom: [],
+                        }
+                        : undefined,
+                };
             }
-            lines.push('del _ab_os, _ab_sys, _ab_json');
-            return { kind: 'separate-call', code: lines.join('\n') };
+            // Not our answer: something else went wrong.
         }
-        case 'javascript': {
-            let prefix = envPrefix(run);
-            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
-            if (file && !looksLikeEsm(run.code)) {
-                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
-            }
-            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
+        return {
+            status: 'inconclusive',
+            reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
+        };
+    }
+    return { status: 'skipped', reason: 'the runner has no python3' };
+}
+// As the local server decides: ESM syntax needs a .mjs file.
+const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
+function checkJavaScript(code, env) {
+    // The runner's own Node runs this action, so JavaScript can always be checked. A script
+    // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
+    // too: only code that does not (ES modules, errors) costs a second Node process.
+    if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
+        return { status: 'ok', checker: 'node (compiled in-process)' };
+    }
+    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+    const file = external_node_path_default().join(dir, name);
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, code);
+        const childEnv = { ...process.env };
+        delete childEnv.NODE_OPTIONS;
+        const run = (0,external_node_child_process_namespaceObject.spawnSync)(process.execPath, ['--check', file], {
+            encoding: 'utf8',
+            timeout: CHECK_TIMEOUT_MS,
+            env: childEnv,
+            cwd: dir,
+        });
+        const checker = 'node --check';
+        if (run.status === 0)
+            return { status: 'ok', checker };
+        const stderr = run.stderr ?? '';
+        const message = /^(SyntaxError: .*)$/m.exec(stderr)?.[1];
+        if (run.status === 1 && message) {
+            return { status: 'error', checker, message, location: nodeLocation(stderr, file) };
         }
-        case 'r':
-            // A JSON string literal is an R string literal too.
-            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
-        case 'java':
-            return hasEnv
-                ? {
-                    kind: 'unsupported',
-                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
-                }
-                : { kind: 'none' };
+        return {
+            status: 'inconclusive',
+            reason: `node --check gave no verdict (${run.error?.message ?? `exit ${run.status}`})`,
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
     }
 }
-async function runLong(client, sessionId, run, hooks) {
-    // The code runs from a file, as a person would run it: the workflow's own file at its own
-    // path (written there unless `upload` already put it there), or the inline code in a file.
-    const file = codeFileFor(run.source, run.language, run.code);
-    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-    // `./` keeps a name starting with `-` from reading as an option.
-    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
-    // Relative to the job's cwd, the working directory: the script travels encoded, so the
-    // local server could not map an absolute /workspace path inside it.
-    const program = {
-        python: `python3 -u ${q(file.relative)}`,
-        javascript: `node ${q(file.relative)}`,
-        r: `Rscript ${q(file.relative)}`,
-        java: `java ${q(file.relative)}`,
-    };
-    const commands = file.temporary
-        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
-        : `exec ${program[run.language]}`;
-    const job = await runBackgroundJob(client, sessionId, {
-        script: commands,
-        cwd: SANDBOX_WORKDIR,
-        envs: run.envs,
-        timeoutS: run.timeoutS,
-    }, hooks);
-    const failed = job.timedOut || job.exitCode !== 0;
-    const error = job.timedOut
-        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
-        : failed
-            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
-            : '';
-    const result = {
-        success: !failed,
-        toolError: false,
-        output: job.stdout,
-        stdout: job.stdout,
-        stderr: job.stderr,
-        error,
-        errorDetail: failed ? job.stderr : '',
-        results: [],
-        executionTimeS: job.durationMs / 1000,
-        executionCount: undefined,
-        traceId: '',
-        format: 'legacy-text',
-    };
-    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
-}
-/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
-function lastErrorLine(stderr) {
-    const lines = stderr.split('\n').map((l) => l.trim());
-    for (let i = lines.length - 1; i >= 0; i--) {
-        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
-            return lines[i].slice(0, 1000);
+function compilesAsCommonJs(code) {
+    try {
+        external_node_vm_default().compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], {
+            filename: 'main.js',
+        });
+        return true;
     }
-    return '';
+    catch {
+        return false;
+    }
+}
+/** `<file>:LINE` on the first line, then the source line and a caret under the column. */
+function nodeLocation(stderr, file) {
+    const lines = stderr.split('\n');
+    const header = lines.findIndex((l) => l.startsWith(`${file}:`));
+    const line = Number(lines[header]?.slice(file.length + 1));
+    if (header < 0 || !Number.isInteger(line) || line < 1)
+        return undefined;
+    const caret = lines[header + 2]?.indexOf('^') ?? -1;
+    return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
-// EXTERNAL MODULE: ./src/syntax-check.ts + 1 modules
-var syntax_check = __nccwpck_require__(99437);
 ;// CONCATENATED MODULE: ./src/run.ts
 
 
@@ -21619,9 +21877,7 @@ var syntax_check = __nccwpck_require__(99437);
 
 
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
-async function run(env = process.env, 
-/** The syntax check the entry started before the action loaded, if it could. */
-earlyCheck) {
+async function run(env = process.env) {
     let inputs;
     let syntax;
     let apiKey = '';
@@ -21639,12 +21895,9 @@ earlyCheck) {
         // Several runs: the sandbox reports each file's syntax errors as that run's failure.
         if (inputs.batch)
             return await runBatchStep(inputs, inputs.batch, env);
-        syntax = await (0,syntax_check/* checkSyntaxWith */.e0)(earlyCheck, inputs.syntaxCheck, inputs.language, inputs.code, env);
-        if (syntax.early)
-            lib_core.debug('The syntax check ran while the action loaded.');
+        syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
     }
     catch (error) {
-        earlyCheck?.cancel();
         // The inputs are not known, but `summary: false` is still honoured. An input error may
         // quote an input, and the key may have been pasted into the wrong one.
         const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
@@ -21758,296 +22011,6 @@ earlyCheck) {
         }
         lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
-}
-
-
-/***/ }),
-
-/***/ 99437:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-
-// EXPORTS
-__nccwpck_require__.d(__webpack_exports__, {
-  e0: () => (/* binding */ checkSyntaxWith),
-  b4: () => (/* binding */ startPythonCheck)
-});
-
-// UNUSED EXPORTS: checkSyntax, withoutMagics
-
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(77598);
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(73024);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(76760);
-var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: external "node:vm"
-var external_node_vm_ = __nccwpck_require__(30714);
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
-// EXTERNAL MODULE: ./src/input-error.ts
-var input_error = __nccwpck_require__(16236);
-;// CONCATENATED MODULE: ./src/syntax-check.ts
-
-
-
-
-
-
-
-const CHECK_TIMEOUT_MS = 20_000;
-/**
- * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
- * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
- * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
- * as its line, column and message on three lines; anything else: no verdict. Run with
- * -I -S and no imports, a passing check costs little more than Python's start-up.
- */
-const PYTHON_CHECK = `
-import sys
-source = sys.stdin.buffer.read().decode('utf-8-sig')
-try:
-    compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
-except SyntaxError as e:
-    sys.stdout.write('%s\\n%s\\n%s: %s' % (e.lineno or '', e.offset or '', type(e).__name__, e.msg))
-    sys.exit(1)
-`;
-/**
- * Checks the syntax of `code` with the runner's own interpreter. `auto` checks when the
- * interpreter is there; `true` requires the check (an InputError when it cannot be done);
- * `false` skips it.
- */
-function checkSyntax(mode, language, code, env) {
-    if (mode === 'false')
-        return { status: 'skipped', reason: 'syntax-check is false' };
-    const result = language === 'python'
-        ? checkPython(code)
-        : language === 'javascript'
-            ? checkJavaScript(code, env)
-            : {
-                status: 'skipped',
-                reason: `the runner cannot check ${language} (only python and javascript)`,
-            };
-    return required(mode, result);
-}
-/** `syntax-check: true` takes only a verdict. */
-function required(mode, result) {
-    if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new input_error/* InputError */.d('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
-    }
-    return result;
-}
-/**
- * checkSyntax, taking the verdict of the check started early when it checked this very code
- * in this language; otherwise that check is stopped and this one is done as usual.
- */
-async function checkSyntaxWith(early, mode, language, code, env) {
-    if (early && mode !== 'false' && language === 'python' && early.code === code) {
-        return { ...required(mode, await early.verdict), early: true };
-    }
-    early?.cancel();
-    return checkSyntax(mode, language, code, env);
-}
-/**
- * Starts Python's check of `code` without waiting for it, so that it runs while the rest of
- * the action loads. The same check as checkSyntax's, with the same verdicts.
- */
-function startPythonCheck(code) {
-    const prepared = preparePython(code);
-    if ('skip' in prepared) {
-        return { code, verdict: Promise.resolve(prepared.skip), cancel: () => undefined };
-    }
-    let child;
-    let cancelled = false;
-    const attempt = (commands) => {
-        const [command, ...rest] = commands;
-        if (!command || cancelled) {
-            return Promise.resolve({ status: 'skipped', reason: 'the runner has no python3' });
-        }
-        return new Promise((resolve) => {
-            let stdout = '';
-            let stderr = '';
-            let spawnError;
-            child = (0,external_node_child_process_namespaceObject.spawn)(command, pythonArgs(), {
-                env: pythonEnv(),
-                cwd: (0,external_node_os_.tmpdir)(),
-                timeout: CHECK_TIMEOUT_MS,
-                stdio: ['pipe', 'pipe', 'pipe'],
-            });
-            child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-            child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-            // A python that exits before reading all of stdin is answered by its exit status.
-            child.stdin.on('error', () => undefined);
-            child.stdin.end(prepared.checked);
-            child.on('error', (error) => (spawnError = error));
-            child.on('close', (status) => {
-                if (spawnError?.code === 'ENOENT')
-                    return void attempt(rest).then(resolve);
-                resolve(pythonVerdict(command, { status, stdout, stderr, error: spawnError }, prepared));
-            });
-        });
-    };
-    return {
-        code,
-        verdict: attempt(['python3', 'python']),
-        cancel: () => {
-            cancelled = true;
-            child?.kill();
-        },
-    };
-}
-/**
- * IPython syntax that is not Python: line magics (`%pip install x`, `x = %time f()`) and
- * shell escapes (`!ls`). Such a line becomes `pass`, which keeps the lines and indentation.
- */
-const MAGIC_LINE = /^(\s*)(?:[\w.]+\s*=\s*)?(?:%{1,2}[A-Za-z_]|!(?!=))/;
-function withoutMagics(code) {
-    return code
-        .split('\n')
-        .map((line) => {
-        const match = MAGIC_LINE.exec(line);
-        return match ? `${match[1]}pass` : line;
-    })
-        .join('\n');
-}
-function preparePython(code) {
-    const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
-    if (firstLine.trimStart().startsWith('%%')) {
-        return {
-            skip: {
-                status: 'skipped',
-                reason: 'the cell starts with a cell magic, so it may not be Python',
-            },
-        };
-    }
-    const checked = withoutMagics(code);
-    // Blanking magics is a line-by-line guess; a continuation line that happens to start with
-    // `%` or `!` would become a false syntax error, which must never block a valid run.
-    return { checked, guessed: checked !== code };
-}
-function pythonArgs() {
-    return ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'];
-}
-function pythonEnv() {
-    return { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
-}
-function checkPython(code) {
-    const prepared = preparePython(code);
-    if ('skip' in prepared)
-        return prepared.skip;
-    for (const command of ['python3', 'python']) {
-        const run = (0,external_node_child_process_namespaceObject.spawnSync)(command, pythonArgs(), {
-            input: prepared.checked,
-            encoding: 'utf8',
-            timeout: CHECK_TIMEOUT_MS,
-            env: pythonEnv(),
-            // Not the workspace: on Windows a checked-out python3.exe there would be found first.
-            cwd: (0,external_node_os_.tmpdir)(),
-        });
-        if (run.error?.code === 'ENOENT')
-            continue;
-        return pythonVerdict(command, run, prepared);
-    }
-    return { status: 'skipped', reason: 'the runner has no python3' };
-}
-function pythonVerdict(command, run, { guessed }) {
-    const checker = `${command} compile()`;
-    if (run.status === 0)
-        return { status: 'ok', checker };
-    if (run.status === 1 && guessed) {
-        return {
-            status: 'inconclusive',
-            reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
-        };
-    }
-    if (run.status === 1) {
-        const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
-        if (match) {
-            const [, line, column, message] = match;
-            return {
-                status: 'error',
-                checker,
-                message: message,
-                location: line
-                    ? {
-                        line: Number(line),
-                        ...(Number(column) > 0 ? { column: Number(column) } : {}),
-                        calledFrom: [],
-                    }
-                    : undefined,
-            };
-        }
-        // Not our answer: something else went wrong.
-    }
-    return {
-        status: 'inconclusive',
-        reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
-    };
-}
-// As the local server decides: ESM syntax needs a .mjs file.
-const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
-function checkJavaScript(code, env) {
-    // The runner's own Node runs this action, so JavaScript can always be checked. A script
-    // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
-    // too: only code that does not (ES modules, errors) costs a second Node process.
-    if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
-        return { status: 'ok', checker: 'node (compiled in-process)' };
-    }
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
-    const file = external_node_path_default().join(dir, name);
-    try {
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, code);
-        const childEnv = { ...process.env };
-        delete childEnv.NODE_OPTIONS;
-        const run = (0,external_node_child_process_namespaceObject.spawnSync)(process.execPath, ['--check', file], {
-            encoding: 'utf8',
-            timeout: CHECK_TIMEOUT_MS,
-            env: childEnv,
-            cwd: dir,
-        });
-        const checker = 'node --check';
-        if (run.status === 0)
-            return { status: 'ok', checker };
-        const stderr = run.stderr ?? '';
-        const message = /^(SyntaxError: .*)$/m.exec(stderr)?.[1];
-        if (run.status === 1 && message) {
-            return { status: 'error', checker, message, location: nodeLocation(stderr, file) };
-        }
-        return {
-            status: 'inconclusive',
-            reason: `node --check gave no verdict (${run.error?.message ?? `exit ${run.status}`})`,
-        };
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    }
-}
-function compilesAsCommonJs(code) {
-    try {
-        external_node_vm_default().compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], {
-            filename: 'main.js',
-        });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** `<file>:LINE` on the first line, then the source line and a caret under the column. */
-function nodeLocation(stderr, file) {
-    const lines = stderr.split('\n');
-    const header = lines.findIndex((l) => l.startsWith(`${file}:`));
-    const line = Number(lines[header]?.slice(file.length + 1));
-    if (header < 0 || !Number.isInteger(line) || line < 1)
-        return undefined;
-    const caret = lines[header + 2]?.indexOf('^') ?? -1;
-    return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
 
@@ -22326,13 +22289,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
-
-/***/ }),
-
-/***/ 30714:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 

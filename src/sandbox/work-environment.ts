@@ -38,9 +38,15 @@ export interface SetupOutcome {
   durationMs: number;
 }
 
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-export function logStreamer(secrets: string[]): JobHooks['onOutput'] {
-  return (_stream, text) => printUntrusted(redactText(text, secrets));
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands. With a
+ * label (several jobs at once), each line says whose it is.
+ */
+export function logStreamer(secrets: string[], label?: string): JobHooks['onOutput'] {
+  return (_stream, text) => {
+    const clean = redactText(text, secrets);
+    printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+  };
 }
 
 export async function uploadWorkspaceFiles(
@@ -68,28 +74,33 @@ export async function runSetup(
   inputs: SandboxInputs,
   envs: Record<string, string>,
   secrets: string[],
+  /** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+  label?: string,
 ): Promise<SetupOutcome | undefined> {
   if (!inputs.setup) return undefined;
   let output = '';
-  const job = await core.group('Setup', () =>
+  const stream = logStreamer(secrets, label)!;
+  const job = () =>
     runBackgroundJob(
       client,
       sessionId,
       { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S },
       {
-        onOutput: (stream, text) => {
+        onOutput: (name, text) => {
           output += text;
-          logStreamer(secrets)!(stream, text);
+          stream(name, text);
         },
       },
-    ),
-  );
+    );
+  const done = label ? await job() : await core.group('Setup', job);
   const clean = redactText(output, secrets);
-  if (job.timedOut || job.exitCode !== 0) {
-    throw new SetupFailed(job.exitCode, clean, job.timedOut);
+  if (done.timedOut || done.exitCode !== 0) {
+    throw new SetupFailed(done.exitCode, clean, done.timedOut);
   }
-  core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-  return { exitCode: 0, output: clean, durationMs: job.durationMs };
+  core.info(
+    `${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`,
+  );
+  return { exitCode: 0, output: clean, durationMs: done.durationMs };
 }
 
 export interface DownloadedFiles {
