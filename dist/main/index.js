@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22652);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(92646);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 22652:
+/***/ 92646:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16496,6 +16496,159 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/notebook-lines.ts
+// Where each line of each cell's source stands in the notebook file, so that an annotation
+// about "cell 5, line 3" lands on that line of the .ipynb in a pull request's diff. Jupyter
+// writes a cell's source as a JSON array of lines, one per line of the file; other layouts
+// map each cell line to the file line where it starts.
+/**
+ * For each cell (by its index in `cells`), the 1-based file line of each of its source lines.
+ * Cells whose source cannot be placed are missing. Expects text that JSON.parse accepted.
+ */
+function cellSourceLines(text) {
+    const found = new Map();
+    const scanner = new Scanner(text);
+    scanner.skipSpace();
+    if (scanner.peek() !== '{')
+        return found;
+    scanner.objectEntries((key) => {
+        if (key !== 'cells' || scanner.peek() !== '[')
+            return scanner.skipValue();
+        scanner.arrayItems((cellIndex) => {
+            if (scanner.peek() !== '{')
+                return scanner.skipValue();
+            scanner.objectEntries((cellKey) => {
+                if (cellKey !== 'source')
+                    return scanner.skipValue();
+                const pieces = [];
+                if (scanner.peek() === '"') {
+                    pieces.push({ line: scanner.line, text: scanner.readString() });
+                }
+                else if (scanner.peek() === '[') {
+                    scanner.arrayItems(() => {
+                        if (scanner.peek() !== '"')
+                            return scanner.skipValue();
+                        pieces.push({ line: scanner.line, text: scanner.readString() });
+                    });
+                }
+                else {
+                    return scanner.skipValue();
+                }
+                found.set(cellIndex, linesOf(pieces));
+            });
+        });
+    });
+    return found;
+}
+/** Each source line's file line: the line of the piece it starts in. */
+function linesOf(pieces) {
+    const out = [];
+    let atLineStart = true;
+    for (const piece of pieces) {
+        for (let i = 0; i < piece.text.length; i++) {
+            if (atLineStart)
+                out.push(piece.line);
+            atLineStart = piece.text[i] === '\n';
+        }
+    }
+    return out;
+}
+/** Just enough of a JSON reader to walk objects and arrays and count lines. */
+class Scanner {
+    pos = 0;
+    line = 1;
+    text;
+    constructor(text) {
+        this.text = text;
+        // A byte-order mark is no JSON (parseNotebook drops it too).
+        if (text.startsWith('\uFEFF'))
+            this.pos = 1;
+    }
+    peek() {
+        return this.text[this.pos] ?? '';
+    }
+    skipSpace() {
+        for (;;) {
+            const c = this.text[this.pos];
+            if (c === '\n')
+                this.line++;
+            else if (c !== ' ' && c !== '\t' && c !== '\r')
+                return;
+            this.pos++;
+        }
+    }
+    /** Calls `onEntry` with the reader at each value; the callback must consume it. */
+    objectEntries(onEntry) {
+        this.pos++; // {
+        this.skipSpace();
+        while (this.peek() !== '}' && this.peek() !== '') {
+            const key = this.readString();
+            this.skipSpace();
+            this.pos++; // :
+            this.skipSpace();
+            onEntry(key);
+            this.skipSpace();
+            if (this.peek() === ',')
+                this.pos++;
+            this.skipSpace();
+        }
+        this.pos++; // }
+    }
+    arrayItems(onItem) {
+        this.pos++; // [
+        this.skipSpace();
+        for (let index = 0; this.peek() !== ']' && this.peek() !== ''; index++) {
+            onItem(index);
+            this.skipSpace();
+            if (this.peek() === ',')
+                this.pos++;
+            this.skipSpace();
+        }
+        this.pos++; // ]
+    }
+    readString() {
+        const start = this.pos;
+        this.skipString();
+        // A JSON string holds no raw line break, so the line count stands.
+        return JSON.parse(this.text.slice(start, this.pos));
+    }
+    skipString() {
+        this.pos++; // "
+        while (this.pos < this.text.length && this.text[this.pos] !== '"') {
+            this.pos += this.text[this.pos] === '\\' ? 2 : 1;
+        }
+        this.pos++; // "
+    }
+    /** Skips any value without recursion: a hostile notebook decides how deep it nests. */
+    skipValue() {
+        const first = this.peek();
+        if (first === '"')
+            return this.skipString();
+        if (first !== '{' && first !== '[') {
+            while (this.peek() !== '' && !/[,}\]\s]/.test(this.peek()))
+                this.pos++;
+            return;
+        }
+        let depth = 0;
+        do {
+            const c = this.peek();
+            if (c === '')
+                return;
+            if (c === '"') {
+                this.skipString();
+                continue;
+            }
+            if (c === '{' || c === '[')
+                depth++;
+            else if (c === '}' || c === ']')
+                depth--;
+            else if (c === '\n')
+                this.line++;
+            this.pos++;
+        } while (depth > 0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
@@ -16834,6 +16987,7 @@ function describeCellAt(name, cell, line) {
 
 
 
+
 /** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
 const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;
 /** A papermill-style parameters object is configuration, not data. */
@@ -16896,6 +17050,7 @@ function readNotebookRuns(file, fallback, parameters) {
             throw error;
         }
     }
+    const fileLines = cellSourceLines(text);
     const runs = codeCells(notebook).map(({ index, cell }) => ({
         source: { kind: 'file', path: file.path, cell: cell.number },
         language,
@@ -16903,6 +17058,8 @@ function readNotebookRuns(file, fallback, parameters) {
         group: file.path,
         stopGroupOnFailure: true,
         notebookCell: index,
+        // The injected cell (number 0) is in no file.
+        fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
         throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
@@ -21560,20 +21717,18 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
     }
-    for (const entry of entries) {
+    entries.forEach((entry, i) => {
         if (!isFailure(entry))
-            continue;
+            return;
         const { report } = entry;
         const title = `${LANGUAGE_NAMES[report.language]} error`;
-        // A cell's lines are not the notebook file's (JSON): the annotation is on the file, and
-        // the message names the cell and its line.
-        const properties = report.source.cell !== undefined
-            ? { title, file: report.source.path }
-            : locationProperties(report.source, report.errorLocation, title);
+        const cellLines = outcomes[i]?.run.fileLines;
         annotate(inputs.failOnError ? 'error' : 'warning', report.source.cell !== undefined
             ? report.result.error
-            : `${runName(report)} failed: ${report.result.error}`, properties);
-    }
+            : `${runName(report)} failed: ${report.result.error}`, report.source.cell !== undefined
+            ? cellProperties(report, cellLines, title)
+            : locationProperties(report.source, report.errorLocation, title));
+    });
     if (failed > 0) {
         const message = `${failed} of ${entries.length} runs failed.`;
         if (inputs.failOnError)
@@ -21652,6 +21807,16 @@ function placeInNotebook(report) {
         return;
     const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
     report.result = { ...result, error: `${where}: ${result.error}` };
+}
+/**
+ * A failing cell's annotation: on the notebook file, at the line of the .ipynb where the
+ * failing line of the cell stands when it is known (the message names the cell and its line).
+ */
+function cellProperties(report, cellLines, title) {
+    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+    return line === undefined
+        ? { title, file: report.source.path }
+        : { title, file: report.source.path, startLine: line, endLine: line };
 }
 /** A Markdown block's failing line, moved from the block's lines to the page's. */
 function placeInPage(report, pageLine) {
