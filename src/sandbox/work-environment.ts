@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
-import { printUntrusted } from '../report/log.ts';
+import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from '../sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
@@ -38,9 +38,30 @@ export interface SetupOutcome {
   durationMs: number;
 }
 
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-export function logStreamer(secrets: string[]): JobHooks['onOutput'] {
-  return (_stream, text) => printUntrusted(redactText(text, secrets));
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text).
+ */
+export function logStreamer(
+  secrets: string[],
+  limit = LOG_STREAM_LIMIT,
+  write?: (s: string) => void,
+): NonNullable<JobHooks['onOutput']> {
+  const printed = { stdout: 0, stderr: 0 };
+  return (stream, text) => {
+    const room = limit - printed[stream];
+    if (room <= 0) return;
+    // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
+    const clean = redactText(text, secrets);
+    printed[stream] += clean.length;
+    printUntrusted(clean.length > room ? clean.slice(0, room) : clean, write);
+    if (printed[stream] >= limit) {
+      const notice = `Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+      if (write) write(notice);
+      else core.info(notice.trimEnd());
+    }
+  };
 }
 
 export async function uploadWorkspaceFiles(
@@ -71,6 +92,7 @@ export async function runSetup(
 ): Promise<SetupOutcome | undefined> {
   if (!inputs.setup) return undefined;
   let output = '';
+  const print = logStreamer(secrets);
   const job = await core.group('Setup', () =>
     runBackgroundJob(
       client,
@@ -79,7 +101,7 @@ export async function runSetup(
       {
         onOutput: (stream, text) => {
           output += text;
-          logStreamer(secrets)!(stream, text);
+          print(stream, text);
         },
       },
     ),
