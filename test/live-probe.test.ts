@@ -22,14 +22,14 @@ interface ProbeReport {
 }
 
 /** Runs `npm run live-probe` against the server as the live job runs it against the real one. */
-async function runProbe(server: AgentBayServer) {
+async function runProbe(server: AgentBayServer, extraEnv: Record<string, string> = {}) {
   const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
   const { AGENTBAY_API_KEY: _k, ...env } = process.env;
   const result = await promisify(execFile)(
     process.execPath,
     [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
     {
-      env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url },
+      env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url, ...extraEnv },
       timeout: 120_000,
     },
   );
@@ -44,7 +44,7 @@ describe('npm run live-probe', () => {
   let stdout = '';
   beforeAll(async () => {
     server = await startServer({ apiKey: KEY });
-    ({ stdout, text, report } = await runProbe(server));
+    ({ stdout, text, report } = await runProbe(server, { AGENTBAY_PROBE_IDLE_S: '2' }));
   }, 150_000);
   afterAll(() => server.close());
 
@@ -92,6 +92,13 @@ describe('npm run live-probe', () => {
     });
   });
 
+  it('sees a session left idle released after its Timeout', () => {
+    const idle = report.probes.find(
+      (p) => p.step.startsWith('GetSession (') && p.step.endsWith('s idle)'),
+    );
+    expect(idle?.finding).toMatchObject({ released: true });
+  });
+
   it('tries what the action sends for code run from a file, and for runs past 60 s', () => {
     const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
     expect(finding('run_code over the per-call limit')).toMatchObject({ refused: true });
@@ -122,7 +129,8 @@ describe('npm run live-probe', () => {
     expect(stdout).not.toContain(KEY);
     expect(text).not.toContain(Buffer.from(KEY).toString('base64').slice(0, 16));
     expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
-    expect(server.sessions()).toHaveLength(1);
+    // The probe's session, and the one left idle to see the idle timeout release it.
+    expect(server.sessions()).toHaveLength(2);
   });
 });
 
