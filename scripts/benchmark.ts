@@ -3,6 +3,7 @@
 // else. Runs alternate (action, floor, action, floor, …) and each figure is a median of 9.
 //   npm run bench            the committed dist/
 //   npm run bench -- <dir>   another build (e.g. a fresh `node scripts/bundle.ts <dir>`)
+//   BENCH_ONLY=large         only the large-output figures (BENCH_LARGE_RUNS=n, default 3)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -12,7 +13,8 @@ import { makeWorkdir, ROOT, runStep, TEST_KEY } from './step-runner.ts';
 
 const distDir = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist'));
 const RUNS = 9;
-const LARGE_RUNS = 3;
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS) || 3;
+const ONLY_LARGE = process.env.BENCH_ONLY === 'large';
 const LARGE_MIB = 100;
 
 /** A hosted runner's PATH: the system's interpreters, no version-manager shims in front. */
@@ -139,38 +141,42 @@ try {
   writeFileSync(floorPost, floorScript([byAction('DeleteSessionAsync')]));
   const floorEnv = { FLOOR_ORIGIN: server.url, FLOOR_OLD_ID: oldId };
 
-  const action = [];
-  const floor = [];
-  const floorPostMs = [];
-  for (let i = 0; i < RUNS; i++) {
-    action.push(await actionRun(plain));
-    const main = await runFloor(floorMain, floorEnv);
-    const post = await runFloor(floorPost, { ...floorEnv, FLOOR_SESSION_ID: main.sessionId });
-    floor.push(main.wallMs + post.wallMs);
-    floorPostMs.push(post.wallMs);
-  }
-  const actionTotal = median(action.map((r) => r.totalMs));
-  const actionPost = median(action.map((r) => r.postMs));
-  console.log(
-    `plain run: action main ${ms(median(action.map((r) => r.mainMs)))} + post ${ms(actionPost)}; ` +
-      `floor ${ms(median(floor))} (post ${ms(median(floorPostMs))})`,
-  );
-  console.log(`  main + post vs the two-process floor: ${ratio(actionTotal / median(floor), 1.3)}`);
-  console.log(
-    `  post alone vs a bare one-request process: ${ratio(actionPost / median(floorPostMs), 1.3)}`,
-  );
+  if (!ONLY_LARGE) {
+    const action = [];
+    const floor = [];
+    const floorPostMs = [];
+    for (let i = 0; i < RUNS; i++) {
+      action.push(await actionRun(plain));
+      const main = await runFloor(floorMain, floorEnv);
+      const post = await runFloor(floorPost, { ...floorEnv, FLOOR_SESSION_ID: main.sessionId });
+      floor.push(main.wallMs + post.wallMs);
+      floorPostMs.push(post.wallMs);
+    }
+    const actionTotal = median(action.map((r) => r.totalMs));
+    const actionPost = median(action.map((r) => r.postMs));
+    console.log(
+      `plain run: action main ${ms(median(action.map((r) => r.mainMs)))} + post ${ms(actionPost)}; ` +
+        `floor ${ms(median(floor))} (post ${ms(median(floorPostMs))})`,
+    );
+    console.log(
+      `  main + post vs the two-process floor: ${ratio(actionTotal / median(floor), 1.3)}`,
+    );
+    console.log(
+      `  post alone vs a bare one-request process: ${ratio(actionPost / median(floorPostMs), 1.3)}`,
+    );
 
-  // The syntax check, when it passes: the same plain run with and without it.
-  const checked = [];
-  const unchecked = [];
-  for (let i = 0; i < RUNS; i++) {
-    checked.push((await actionRun({ ...plain, 'syntax-check': 'true' })).mainMs);
-    unchecked.push((await actionRun({ ...plain, 'syntax-check': 'false' })).mainMs);
+    // The syntax check, when it passes: the same plain run with and without it.
+    const checked = [];
+    const unchecked = [];
+    for (let i = 0; i < RUNS; i++) {
+      checked.push((await actionRun({ ...plain, 'syntax-check': 'true' })).mainMs);
+      unchecked.push((await actionRun({ ...plain, 'syntax-check': 'false' })).mainMs);
+    }
+    console.log(
+      `syntax check (python3, passing): main ${ms(median(checked))} with, ${ms(median(unchecked))} without ` +
+        `(${(median(checked) - median(unchecked)).toFixed(0)} ms)`,
+    );
   }
-  console.log(
-    `syntax check (python3, passing): main ${ms(median(checked))} with, ${ms(median(unchecked))} without ` +
-      `(${(median(checked) - median(unchecked)).toFixed(0)} ms)`,
-  );
 
   // Large output: the action against a bare fetch + JSON.parse of the same answer.
   const large = {

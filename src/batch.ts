@@ -7,13 +7,22 @@ import { AgentBayError, isSessionGone } from './agentbay/errors.ts';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import type { PlannedRun } from './inputs.ts';
 
-/** The part of the client a batch uses. */
-export interface BatchClient {
+/**
+ * What a batch does with a session, supplied by the step: the pool decides only which session
+ * takes which run and when.
+ */
+export interface BatchWork {
   createSession(params: CreateSessionParams): Promise<{ sessionId: string; requestId: string }>;
-  runCode(
-    sessionId: string,
-    params: { code: string; language: PlannedRun['language']; timeoutS: number },
-  ): Promise<{ result: CodeRunResult; requestId: string }>;
+  /**
+   * Makes a session ready before its first run (upload, setup). A session whose preparation
+   * throws takes no runs; the error is what runs no prepared session could take report.
+   * `ordinal` numbers the step's sessions from 1 in the order they were created.
+   */
+  prepareSession(sessionId: string, ordinal: number): Promise<void>;
+  /** One run in a prepared session. */
+  runOne(sessionId: string, run: PlannedRun): Promise<{ result: CodeRunResult; requestId: string }>;
+  /** After a prepared session's last run, while it is still alive (download). Never throws. */
+  finishSession(sessionId: string, ordinal: number): Promise<void>;
 }
 
 /** What happened to one run. */
@@ -29,6 +38,8 @@ export interface BatchOutcome {
   serviceError?: unknown;
   /** Not run: marked skip. */
   skipped?: boolean;
+  /** Not run because the state it depended on is gone with its session (serviceError says why). */
+  notRun?: boolean;
   /** Not run because this earlier run of its group failed (`stopGroupOnFailure`). */
   notRunAfter?: number;
   durationMs: number;
@@ -58,26 +69,27 @@ export interface BatchOptions {
   /** Run everything in this session of an earlier step instead of creating any. */
   reuseSessionId?: string;
   create: CreateSessionParams;
-  timeoutS: number;
 }
 
 /** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
 export const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
+
+type Unit = Array<{ run: PlannedRun; index: number }>;
 
 /**
  * Runs every run and returns their outcomes in batch order. Throws only when no session at
  * all could be created (the first create's error), as a single run's step would.
  */
 export async function runBatch(
-  client: BatchClient,
+  work: BatchWork,
   runs: readonly PlannedRun[],
   options: BatchOptions,
   hooks: BatchHooks,
 ): Promise<BatchOutcome[]> {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
-  const queue: Array<Array<{ run: PlannedRun; index: number }>> = [];
-  const byGroup = new Map<string, Array<{ run: PlannedRun; index: number }>>();
+  const queue: Unit[] = [];
+  const byGroup = new Map<string, Unit>();
   runs.forEach((run, index) => {
     const existing = run.group === undefined ? undefined : byGroup.get(run.group);
     if (existing) return void existing.push({ run, index });
@@ -87,15 +99,20 @@ export async function runBatch(
   });
   const outcomes: BatchOutcome[] = [];
   let alive = 0;
+  let ordinals = 0;
   let firstCreateError: unknown;
+  let firstPrepareError: unknown;
+  let lastLoss: Error | undefined;
   const inFlight = new Set<Promise<unknown>>();
   const workers = Math.max(1, Math.min(options.parallel, queue.length));
+  const unstarted = (): unknown =>
+    firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
 
   const createSession = async (): Promise<string | undefined> => {
     for (let attempt = 0; ; attempt++) {
       if (queue.length === 0 || hooks.stopped()) return undefined;
       hooks.createStarting();
-      const request = client.createSession(options.create);
+      const request = work.createSession(options.create);
       hooks.creating(request);
       const settled = request.then(
         () => undefined,
@@ -137,12 +154,49 @@ export async function runBatch(
     }
   };
 
+  /** A session ready for runs (created or reused, then prepared), or undefined for none. */
+  const readySession = async (): Promise<{ id: string; ordinal: number } | undefined> => {
+    const id = options.reuseSessionId || (await createSession());
+    if (!id || hooks.stopped()) return undefined;
+    const ordinal = ++ordinals;
+    try {
+      await work.prepareSession(id, ordinal);
+    } catch (error) {
+      firstPrepareError ??= error;
+      if (!hooks.stopped()) {
+        hooks.info(
+          `Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`,
+        );
+      }
+      return undefined;
+    }
+    return { id, ordinal };
+  };
+
+  const notRun = (next: Unit[number], reason: unknown, sessionId = ''): BatchOutcome => ({
+    ...next,
+    sessionId,
+    requestId: '',
+    serviceError: reason,
+    durationMs: 0,
+  });
+
   const worker = async (): Promise<void> => {
-    let sessionId = options.reuseSessionId || (await createSession());
-    while (sessionId && queue.length > 0 && !hooks.stopped()) {
-      const unit = queue.shift() as Array<{ run: PlannedRun; index: number }>;
+    let session = await readySession();
+    // A session that took no run (the others took them all while it was being prepared) has
+    // nothing of the runs' to bring back.
+    let used = false;
+    while (session && queue.length > 0 && !hooks.stopped()) {
+      const unit = queue.shift() as Unit;
+      used = true;
+      // Set when the rest of the unit cannot run: it depended on what is gone.
+      let stop: Error | undefined;
       let failedAt: number | undefined;
       for (const next of unit) {
+        if (stop) {
+          outcomes.push({ ...notRun(next, stop), notRun: true });
+          continue;
+        }
         if (failedAt !== undefined && next.run.stopGroupOnFailure) {
           outcomes.push({
             ...next,
@@ -153,30 +207,26 @@ export async function runBatch(
           });
           continue;
         }
-        if (!sessionId || hooks.stopped()) {
+        if (hooks.stopped()) {
+          outcomes.push(notRun(next, unstarted()));
+          continue;
+        }
+        if (next.run.skip) {
           outcomes.push({
             ...next,
-            sessionId: '',
+            sessionId: session.id,
             requestId: '',
-            serviceError: firstCreateError ?? new Error('the run was not started'),
+            skipped: true,
             durationMs: 0,
           });
           continue;
         }
-        if (next.run.skip) {
-          outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
-          continue;
-        }
         const started = Date.now();
         try {
-          const answer = await client.runCode(sessionId, {
-            code: next.run.code,
-            language: next.run.language,
-            timeoutS: options.timeoutS,
-          });
+          const answer = await work.runOne(session.id, next.run);
           outcomes.push({
             ...next,
-            sessionId,
+            sessionId: session.id,
             requestId: answer.requestId,
             result: answer.result,
             durationMs: Date.now() - started,
@@ -186,34 +236,45 @@ export async function runBatch(
           failedAt ??= next.index;
           outcomes.push({
             ...next,
-            sessionId,
+            sessionId: session.id,
             requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
             serviceError: error,
             durationMs: Date.now() - started,
           });
-          if (isSessionGone(error) && !options.reuseSessionId) {
-            // The session went away (idle release, deleted elsewhere): take a fresh one.
-            alive--;
-            sessionId = await createSession();
+          if (isSessionGone(error)) {
+            stop = new Error(
+              `not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`,
+            );
           }
         }
       }
+      if (stop) {
+        // The session went away (idle release, deleted elsewhere): a fresh one, freshly
+        // prepared, for the units still queued; a reused session cannot be replaced.
+        alive--;
+        lastLoss = stop;
+        session = options.reuseSessionId ? undefined : await readySession();
+        used = false;
+      }
+    }
+    if (session && used && !hooks.stopped()) {
+      await work.finishSession(session.id, session.ordinal);
     }
   };
 
   await Promise.all(Array.from({ length: workers }, () => worker()));
-  if (outcomes.length === 0 && firstCreateError !== undefined) throw firstCreateError;
-  // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-  for (const next of queue.splice(0).flat()) {
-    outcomes.push({
-      ...next,
-      sessionId: '',
-      requestId: '',
-      serviceError: firstCreateError ?? new Error('the run was not started'),
-      durationMs: 0,
-    });
+  if (outcomes.length === 0 && firstCreateError !== undefined && firstPrepareError === undefined) {
+    throw firstCreateError;
   }
+  // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
+  for (const next of queue.splice(0).flat()) outcomes.push(notRun(next, unstarted()));
   return outcomes.sort((a, b) => a.index - b.index);
+}
+
+/** A run as a log line names it: the file, or the page and the block's line. */
+function describeRun(run: PlannedRun): string {
+  const where = run.source.kind === 'file' ? (run.source.path ?? 'the file') : 'the code';
+  return run.source.fenceLine ? `the block at ${where}:${run.source.fenceLine}` : where;
 }
 
 /**

@@ -160,33 +160,20 @@ export function readInputs(read: InputReader, env: NodeJS.ProcessEnv): ActionInp
     sandbox: readSandboxInputs(read, env),
     notebooks,
   };
-  if (batch) refuseSandboxInputsInBatch(inputs);
+  if (batch?.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
 }
 
 /**
- * Several runs in one step do not take the sandbox work environment yet: refused up front
- * rather than silently ignored.
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
  */
-function refuseSandboxInputsInBatch({ sandbox, timeoutS }: ActionInputs): void {
-  const given: [string, boolean][] = [
-    ['upload', sandbox.upload.length > 0],
-    ['setup', sandbox.setup.trim() !== ''],
-    ['env', Object.keys(sandbox.env).length > 0],
-    ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
-    ['download', sandbox.download.length > 0],
-  ];
-  const name = given.find(([, isGiven]) => isGiven)?.[0];
-  if (name) {
-    throw new InputError(
-      name,
-      'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps',
-    );
-  }
+function refuseLongModeForGroups(timeoutS: number): void {
   if (timeoutS > 60) {
     throw new InputError(
       'timeout',
-      `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`,
+      `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import * as core from '@actions/core';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
@@ -22,7 +23,8 @@ import {
 import { buildRunReport } from './report/build-report.ts';
 import type { RunReport } from './report/run-report.ts';
 import { compareOutput } from './markdown-blocks.ts';
-import { writeResultFile, resultFilePath } from './report/result-file.ts';
+import { downloadDir, writeResultFile, resultFilePath } from './report/result-file.ts';
+import { sandboxWork, type PreparedSession } from './sandbox/session-work.ts';
 import { LANGUAGE_NAMES } from './report/verdict.ts';
 import { sessionLabels } from './session-labels.ts';
 import { saveState, type SavedSession } from './state.ts';
@@ -46,20 +48,27 @@ export async function runBatchStep(
   const settle = (): void => {
     if (--creates === 0 && !uncertain) saveState.createSettled();
   };
-  const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
+  const secrets = batchSecrets(inputs);
+  const redact = makeRedactor(secrets);
   const started = Date.now();
+  // Steps sharing a session must not share result files: named once the first session is known.
+  let batchKey = '';
+  const key = (): string =>
+    (batchKey ||= `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`);
   try {
     const poolSize = Math.min(inputs.parallel, runs.length);
     core.info(
       `Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`,
     );
+    const sessionWork = sandboxWork(client, inputs, secrets, poolSize, () =>
+      downloadDir(resultFilePath(env, key())),
+    );
     const outcomes = await runBatch(
-      client,
+      { createSession: (params) => client.createSession(params), ...sessionWork.work },
       runs,
       {
         parallel: inputs.parallel,
         reuseSessionId: reused || undefined,
-        timeoutS: inputs.timeoutS,
         create: {
           imageId: inputs.imageId,
           labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -93,13 +102,11 @@ export async function runBatchStep(
           settle();
         },
         stopped: () => guard.cancelled,
-        info: (message) => core.info(message),
+        info: (message) => core.info(redact(message)),
       },
     );
     if (guard.cancelled) return;
-    // Steps sharing a session must not share result files.
-    const batchKey = `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`;
-    await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
+    await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
   } catch (error) {
     await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
       summary: inputs.summary,
@@ -113,14 +120,20 @@ export async function runBatchStep(
   }
 }
 
+/** The values no output, file, log line or summary of the batch may hold. */
+function batchSecrets(inputs: ActionInputs): string[] {
+  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+
 async function publishBatch(
   inputs: ActionInputs,
   env: NodeJS.ProcessEnv,
   outcomes: readonly BatchOutcome[],
   wallTimeMs: number,
   batchKey: string,
+  prepared: ReadonlyMap<string, PreparedSession>,
 ): Promise<void> {
-  const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+  const secrets = batchSecrets(inputs);
   const cellOutcomes: CellOutcome[] = [];
   const entries: BatchEntry[] = outcomes.map((outcome) => {
     const judged = judge(outcome, outcomes);
@@ -146,9 +159,18 @@ async function publishBatch(
     }
     placeInPage(report, judged.location);
     writeResultFile(report);
-    const notRun = outcome.notRunAfter !== undefined;
+    const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
     return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
   });
+  const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
+  const downloads = {
+    dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
+    files: sessions.flatMap((s) => s.downloads?.files ?? []),
+  };
+  if (inputs.parallel > 1 && downloads.dir) downloads.dir = path.dirname(downloads.dir);
+  const setups = sessions.flatMap((s) =>
+    s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }],
+  );
 
   const notebookFiles = writeExecutedNotebooks(
     inputs.notebooks,
@@ -178,9 +200,9 @@ async function publishBatch(
     `${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`,
   );
   for (const file of notebookFiles) core.info(`Executed notebook written to ${file.path}`);
-  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles);
+  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
   }
   for (const entry of entries) {
     if (!isFailure(entry)) continue;

@@ -14277,7 +14277,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(32318);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22652);
 
 await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14286,7 +14286,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 32318:
+/***/ 22652:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14560,9 +14560,15 @@ function redactResult(result, secrets) {
  */
 function redactDeep(value, redact) {
     const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
     const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
         if (item === null || typeof item !== 'object')
             return item;
         const copy = Array.isArray(item) ? [] : {};
@@ -16093,9 +16099,15 @@ class SetupFailed extends Error {
         this.output = output;
     }
 }
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-function logStreamer(secrets) {
-    return (_stream, text) => printUntrusted(redactText(text, secrets));
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands. With a
+ * label (several jobs at once), each line says whose it is.
+ */
+function logStreamer(secrets, label) {
+    return (_stream, text) => {
+        const clean = redactText(text, secrets);
+        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+    };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
     if (inputs.upload.length === 0)
@@ -16111,22 +16123,26 @@ async function uploadWorkspaceFiles(client, sessionId, inputs) {
         lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
     lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
 }
-async function runSetup(client, sessionId, inputs, envs, secrets) {
+async function runSetup(client, sessionId, inputs, envs, secrets, 
+/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const job = await lib_core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
-        onOutput: (stream, text) => {
+    const stream = logStreamer(secrets, label);
+    const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+        onOutput: (name, text) => {
             output += text;
-            logStreamer(secrets)(stream, text);
+            stream(name, text);
         },
-    }));
+    });
+    const done = label ? await job() : await lib_core.group('Setup', job);
     const clean = redactText(output, secrets);
-    if (job.timedOut || job.exitCode !== 0) {
-        throw new SetupFailed(job.exitCode, clean, job.timedOut);
+    if (done.timedOut || done.exitCode !== 0) {
+        throw new SetupFailed(done.exitCode, clean, done.timedOut);
     }
-    lib_core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: job.durationMs };
+    lib_core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: done.durationMs };
 }
 /** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
 async function downloadFiles(client, sessionId, inputs, dir, secrets) {
@@ -17037,28 +17053,18 @@ function readInputs(read, env) {
         sandbox: readSandboxInputs(read, env),
         notebooks,
     };
-    if (batch)
-        refuseSandboxInputsInBatch(inputs);
+    if (batch?.some((run) => run.group !== undefined))
+        refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
 }
 /**
- * Several runs in one step do not take the sandbox work environment yet: refused up front
- * rather than silently ignored.
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
  */
-function refuseSandboxInputsInBatch({ sandbox, timeoutS }) {
-    const given = [
-        ['upload', sandbox.upload.length > 0],
-        ['setup', sandbox.setup.trim() !== ''],
-        ['env', Object.keys(sandbox.env).length > 0],
-        ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
-        ['download', sandbox.download.length > 0],
-    ];
-    const name = given.find(([, isGiven]) => isGiven)?.[0];
-    if (name) {
-        throw new InputError(name, 'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps');
-    }
+function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
-        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`);
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
 }
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
@@ -18119,9 +18125,32 @@ function outputField(report) {
  * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
  */
 const PIECE = 32 * 1024;
-/** What JSON.stringify would change in a string: quotes, backslashes, controls, surrogates. */
+/**
+ * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
+ * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
+ * about half of testing each piece for a character that needs escaping.
+ */
 // eslint-disable-next-line no-control-regex
-const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** A long string, written as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function writeLongString(value, write) {
+    write('"');
+    for (let i = 0; i < value.length;) {
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(value);
+        const plainEnd = PLAIN_RUN.lastIndex;
+        for (; i < plainEnd; i += PIECE)
+            write(value.slice(i, Math.min(plainEnd, i + PIECE)));
+        if (plainEnd === value.length)
+            break;
+        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
+        // escapes, which decode back to the pair.
+        const piece = value.slice(plainEnd, plainEnd + PIECE);
+        write(JSON.stringify(piece).slice(1, -1));
+        i = plainEnd + piece.length;
+    }
+    write('"');
+}
 /**
  * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
  * megabytes, and one serialised copy of the whole document would double the action's memory
@@ -18129,14 +18158,7 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
  */
 function writeJson(value, write, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
-        write('"');
-        // A surrogate pair split between pieces becomes two \u escapes, which decode back to it.
-        for (let i = 0; i < value.length; i += PIECE) {
-            const piece = value.slice(i, i + PIECE);
-            // Most output needs no escaping at all: then it goes out as it is, not copied twice.
-            write(NEEDS_ESCAPE.test(piece) ? JSON.stringify(piece).slice(1, -1) : piece);
-        }
-        write('"');
+        writeLongString(value, write);
     }
     else if (Array.isArray(value)) {
         if (value.length === 0)
@@ -19221,7 +19243,7 @@ const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
  * Runs every run and returns their outcomes in batch order. Throws only when no session at
  * all could be created (the first create's error), as a single run's step would.
  */
-async function runBatch(client, runs, options, hooks) {
+async function runBatch(work, runs, options, hooks) {
     const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
     const queue = [];
@@ -19237,15 +19259,19 @@ async function runBatch(client, runs, options, hooks) {
     });
     const outcomes = [];
     let alive = 0;
+    let ordinals = 0;
     let firstCreateError;
+    let firstPrepareError;
+    let lastLoss;
     const inFlight = new Set();
     const workers = Math.max(1, Math.min(options.parallel, queue.length));
+    const unstarted = () => firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
     const createSession = async () => {
         for (let attempt = 0;; attempt++) {
             if (queue.length === 0 || hooks.stopped())
                 return undefined;
             hooks.createStarting();
-            const request = client.createSession(options.create);
+            const request = work.createSession(options.create);
             hooks.creating(request);
             const settled = request.then(() => undefined, () => undefined);
             inFlight.add(settled);
@@ -19282,12 +19308,47 @@ async function runBatch(client, runs, options, hooks) {
             }
         }
     };
+    /** A session ready for runs (created or reused, then prepared), or undefined for none. */
+    const readySession = async () => {
+        const id = options.reuseSessionId || (await createSession());
+        if (!id || hooks.stopped())
+            return undefined;
+        const ordinal = ++ordinals;
+        try {
+            await work.prepareSession(id, ordinal);
+        }
+        catch (error) {
+            firstPrepareError ??= error;
+            if (!hooks.stopped()) {
+                hooks.info(`Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`);
+            }
+            return undefined;
+        }
+        return { id, ordinal };
+    };
+    const notRun = (next, reason, sessionId = '') => ({
+        ...next,
+        sessionId,
+        requestId: '',
+        serviceError: reason,
+        durationMs: 0,
+    });
     const worker = async () => {
-        let sessionId = options.reuseSessionId || (await createSession());
-        while (sessionId && queue.length > 0 && !hooks.stopped()) {
+        let session = await readySession();
+        // A session that took no run (the others took them all while it was being prepared) has
+        // nothing of the runs' to bring back.
+        let used = false;
+        while (session && queue.length > 0 && !hooks.stopped()) {
             const unit = queue.shift();
+            used = true;
+            // Set when the rest of the unit cannot run: it depended on what is gone.
+            let stop;
             let failedAt;
             for (const next of unit) {
+                if (stop) {
+                    outcomes.push({ ...notRun(next, stop), notRun: true });
+                    continue;
+                }
                 if (failedAt !== undefined && next.run.stopGroupOnFailure) {
                     outcomes.push({
                         ...next,
@@ -19298,30 +19359,26 @@ async function runBatch(client, runs, options, hooks) {
                     });
                     continue;
                 }
-                if (!sessionId || hooks.stopped()) {
+                if (hooks.stopped()) {
+                    outcomes.push(notRun(next, unstarted()));
+                    continue;
+                }
+                if (next.run.skip) {
                     outcomes.push({
                         ...next,
-                        sessionId: '',
+                        sessionId: session.id,
                         requestId: '',
-                        serviceError: firstCreateError ?? new Error('the run was not started'),
+                        skipped: true,
                         durationMs: 0,
                     });
                     continue;
                 }
-                if (next.run.skip) {
-                    outcomes.push({ ...next, sessionId, requestId: '', skipped: true, durationMs: 0 });
-                    continue;
-                }
                 const started = Date.now();
                 try {
-                    const answer = await client.runCode(sessionId, {
-                        code: next.run.code,
-                        language: next.run.language,
-                        timeoutS: options.timeoutS,
-                    });
+                    const answer = await work.runOne(session.id, next.run);
                     outcomes.push({
                         ...next,
-                        sessionId,
+                        sessionId: session.id,
                         requestId: answer.requestId,
                         result: answer.result,
                         durationMs: Date.now() - started,
@@ -19333,34 +19390,42 @@ async function runBatch(client, runs, options, hooks) {
                     failedAt ??= next.index;
                     outcomes.push({
                         ...next,
-                        sessionId,
+                        sessionId: session.id,
                         requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
                         serviceError: error,
                         durationMs: Date.now() - started,
                     });
-                    if (isSessionGone(error) && !options.reuseSessionId) {
-                        // The session went away (idle release, deleted elsewhere): take a fresh one.
-                        alive--;
-                        sessionId = await createSession();
+                    if (isSessionGone(error)) {
+                        stop = new Error(`not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`);
                     }
                 }
             }
+            if (stop) {
+                // The session went away (idle release, deleted elsewhere): a fresh one, freshly
+                // prepared, for the units still queued; a reused session cannot be replaced.
+                alive--;
+                lastLoss = stop;
+                session = options.reuseSessionId ? undefined : await readySession();
+                used = false;
+            }
+        }
+        if (session && used && !hooks.stopped()) {
+            await work.finishSession(session.id, session.ordinal);
         }
     };
     await Promise.all(Array.from({ length: workers }, () => worker()));
-    if (outcomes.length === 0 && firstCreateError !== undefined)
+    if (outcomes.length === 0 && firstCreateError !== undefined && firstPrepareError === undefined) {
         throw firstCreateError;
-    // Runs nobody could take (every session lost, or cancelled) are reported, not dropped.
-    for (const next of queue.splice(0).flat()) {
-        outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            serviceError: firstCreateError ?? new Error('the run was not started'),
-            durationMs: 0,
-        });
     }
+    // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
+    for (const next of queue.splice(0).flat())
+        outcomes.push(notRun(next, unstarted()));
     return outcomes.sort((a, b) => a.index - b.index);
+}
+/** A run as a log line names it: the file, or the page and the block's line. */
+function describeRun(run) {
+    const where = run.source.kind === 'file' ? (run.source.path ?? 'the file') : 'the code';
+    return run.source.fenceLine ? `the block at ${where}:${run.source.fenceLine}` : where;
 }
 /**
  * A create refused by the service (an answer, not a lost connection) that is not about the
@@ -19470,7 +19535,7 @@ function isFailure(entry) {
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
  * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
  */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }) {
     const { passed, failed } = batchCounts(entries);
     const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
     // Room for the JSON around the texts: names, flags and escapes.
@@ -19512,12 +19577,14 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) 
         files: JSON.stringify([
             ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
             ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+            ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
         ]),
+        'download-dir': downloads.dir,
     };
 }
 /** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = []) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles));
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
 function writeBatchIndex(file, entries, batchFiles = []) {
@@ -19544,9 +19611,9 @@ function writeBatchIndex(file, entries, batchFiles = []) {
  * The job summary: a verdict, a table of every run, then a collapsed section per run with
  * failures first. Sandbox text only ever appears escaped or inside code blocks.
  */
-function renderBatchSummary(entries, wallTimeMs) {
+function renderBatchSummary(entries, wallTimeMs, setups = []) {
     for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget);
+        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups);
         if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
             return markdown;
     }
@@ -19560,7 +19627,7 @@ function heading(entries, wallTimeMs) {
     const unrun = notRun > 0 ? `, ${notRun} not run` : '';
     return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
 }
-function batch_report_renderWithin(entries, wallTimeMs, budget) {
+function batch_report_renderWithin(entries, wallTimeMs, budget, setups) {
     const rows = entries.map((e) => {
         const { report } = e;
         const verdict = e.skipped
@@ -19581,14 +19648,16 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
         e.report.result.stderr,
         e.report.result.errorDetail || e.report.result.error,
     ]);
-    const shares = shareBudget(texts.map((t) => t.length), budget);
+    const shares = shareBudget([...texts, ...setups.map((s) => s.output)].map((t) => t.length), budget);
     const sections = ordered.map((entry, i) => {
         const { report } = entry;
         const { result } = report;
         const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
         const title = entry.skipped
             ? `⏭️ ${escapeHtml(runName(report))} skipped`
-            : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
+            : entry.notRun
+                ? `⛔ ${escapeHtml(runName(report))} not run`
+                : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
         const parts = [];
         if (!result.success)
             parts.push(`**Error:** ${inlineText(result.error)}`);
@@ -19607,6 +19676,11 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
             parts.push('_No output._');
         return details(title, parts.join('\n\n'), !result.success && i === 0);
     });
+    const setupSections = setups.map((setup, k) => {
+        const fitted = truncateMiddle(setup.output, shares[texts.length + k] ?? 0, 'the full output is in the job log');
+        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+        return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
+    });
     return [
         heading(entries, wallTimeMs),
         '',
@@ -19615,6 +19689,7 @@ function batch_report_renderWithin(entries, wallTimeMs, budget) {
         ...rows,
         '',
         ...sections.flatMap((s) => [s, '']),
+        ...setupSections.flatMap((s) => [s, '']),
     ].join('\n');
 }
 function seconds(ms) {
@@ -19654,6 +19729,347 @@ function buildRunReport(run, env) {
         errorLocation: result.success
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
+// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
+// call that runs it from there. A file is needed when the code is larger than one tool call
+// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
+// siblings; the file holds the code exactly as given, so its line and column numbers hold.
+
+
+
+/** The extensions each interpreter takes its programs by; the first is the one we write. */
+const code_file_EXTENSIONS = {
+    python: ['.py'],
+    javascript: ['.js', '.cjs', '.mjs'],
+    r: ['.R', '.r'],
+    java: ['.java'],
+};
+const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
+/** ES-module syntax: Node runs such code only from a module file. */
+function looksLikeEsm(code) {
+    return ESM.test(code);
+}
+/**
+ * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
+ * `code` or from a Markdown block gets a file of its own in the working directory (so relative
+ * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
+ * a copy beside it.
+ */
+function codeFileFor(source, language, code) {
+    const esm = language === 'javascript' && looksLikeEsm(code);
+    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
+    if (own && source.path) {
+        const ext = external_node_path_default().posix.extname(source.path);
+        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
+            return file(source.path, false);
+        }
+        if (esm && ext !== '.mjs') {
+            const base = source.path.slice(0, source.path.length - ext.length);
+            return file(`${base}.agentbay-${token}.mjs`, true);
+        }
+    }
+    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
+    return file(`.agentbay-code-${token}${ext}`, true);
+}
+function file(relative, temporary) {
+    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
+}
+/**
+ * A run_code cell that runs the file as its language would run a program, in the session's
+ * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
+ * run_code wraps what it gets in a class: Java runs such code as a program instead.
+ */
+function runFromFileCode(language, file, envPrefix) {
+    const p = JSON.stringify(file.relative);
+    switch (language) {
+        case 'python':
+            // The file's last expression stays the cell's result, as in a cell; the helper leaves
+            // nothing behind in the session's namespace.
+            return [
+                'def _ab_run_file(path, temporary):',
+                '    import ast, os',
+                '    path = os.path.abspath(path)',
+                '    try:',
+                "        with open(path, encoding='utf-8-sig') as fh:",
+                '            tree = ast.parse(fh.read(), path)',
+                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
+                "        exec(compile(tree, path, 'exec'), globals())",
+                '        if last is not None:',
+                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
+                '    finally:',
+                '        if temporary:',
+                '            os.remove(path)',
+                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
+            ].join('\n');
+        case 'javascript': {
+            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
+            // so require.main, process.argv[1] and relative imports are what the program expects.
+            const cleanup = file.temporary
+                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
+                : '';
+            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
+        }
+        case 'r':
+            return file.temporary
+                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
+                : `${envPrefix}source(${p}, print.eval = TRUE)`;
+        case 'java':
+            return null;
+    }
+}
+/** Bytes of the run_code Args this code makes: the size the gateway limits. */
+function runCodeArgsBytes(code, language, timeoutS) {
+    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
+// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
+// the interpreter by a preamble the report never sees; code too large for one call, or an ES
+// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
+// Longer: a background process with the variables in its environment, polled and streamed
+// (README, "Runs longer than 60 seconds").
+
+
+
+
+
+
+/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
+const RUN_CODE_MAX_TIMEOUT_S = 60;
+async function runUserCode(client, sessionId, run, hooks = {}) {
+    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
+        return runLong(client, sessionId, run, hooks);
+    const setting = interpreterSetup(run);
+    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
+    if (tooLarge && run.language === 'java') {
+        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
+        const answer = await runLong(client, sessionId, run, hooks);
+        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
+        return answer;
+    }
+    const esmFile = run.language === 'javascript' &&
+        run.source.kind === 'file' &&
+        run.source.fenceLine === undefined &&
+        looksLikeEsm(run.code);
+    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
+}
+async function runShort(client, sessionId, run, setting, fromFile) {
+    const notices = [];
+    if (setting.kind === 'separate-call') {
+        // Python keeps its state between calls of a session: the variables and sys.path are set
+        // by a call of their own, so the user's code (and its line numbers) stays as it is.
+        const prepared = await client.runCode(sessionId, {
+            code: setting.code,
+            language: run.language,
+            timeoutS: 30,
+        });
+        if (!prepared.result.success) {
+            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
+        }
+    }
+    if (setting.kind === 'unsupported' && setting.notice)
+        notices.push(setting.notice);
+    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    let file;
+    if (fromFile) {
+        file = codeFileFor(run.source, run.language, run.code);
+        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+        code = runFromFileCode(run.language, file, envPrefix(run));
+    }
+    const answer = await client.runCode(sessionId, {
+        code,
+        language: run.language,
+        timeoutS: run.timeoutS,
+    });
+    return {
+        result: answer.result,
+        requestId: answer.requestId,
+        mode: 'run_code',
+        notices,
+        codeFile: file?.path,
+    };
+}
+/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
+function envPrefix(run) {
+    if (Object.keys(run.envs).length === 0)
+        return '';
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    if (run.language === 'javascript')
+        return `Object.assign(process.env, JSON.parse(${json}));`;
+    if (run.language === 'r') {
+        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+        return `Sys.setenv(${pairs.join(', ')});`;
+    }
+    return '';
+}
+/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
+function interpreterSetup(run) {
+    const hasEnv = Object.keys(run.envs).length > 0;
+    const file = run.source.kind === 'file' ? run.source.path : undefined;
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    switch (run.language) {
+        case 'python': {
+            if (!hasEnv && !file)
+                return { kind: 'none' };
+            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
+            if (hasEnv)
+                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
+            if (file) {
+                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
+                const dir = external_node_path_default().posix.dirname(file);
+                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
+                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+            }
+            lines.push('del _ab_os, _ab_sys, _ab_json');
+            return { kind: 'separate-call', code: lines.join('\n') };
+        }
+        case 'javascript': {
+            let prefix = envPrefix(run);
+            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
+            if (file && !looksLikeEsm(run.code)) {
+                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
+            }
+            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
+        }
+        case 'r':
+            // A JSON string literal is an R string literal too.
+            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
+        case 'java':
+            return hasEnv
+                ? {
+                    kind: 'unsupported',
+                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
+                }
+                : { kind: 'none' };
+    }
+}
+async function runLong(client, sessionId, run, hooks) {
+    // The code runs from a file, as a person would run it: the workflow's own file at its own
+    // path (written there unless `upload` already put it there), or the inline code in a file.
+    const file = codeFileFor(run.source, run.language, run.code);
+    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+    // `./` keeps a name starting with `-` from reading as an option.
+    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
+    // Relative to the job's cwd, the working directory: the script travels encoded, so the
+    // local server could not map an absolute /workspace path inside it.
+    const program = {
+        python: `python3 -u ${q(file.relative)}`,
+        javascript: `node ${q(file.relative)}`,
+        r: `Rscript ${q(file.relative)}`,
+        java: `java ${q(file.relative)}`,
+    };
+    const commands = file.temporary
+        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
+        : `exec ${program[run.language]}`;
+    const job = await runBackgroundJob(client, sessionId, {
+        script: commands,
+        cwd: SANDBOX_WORKDIR,
+        envs: run.envs,
+        timeoutS: run.timeoutS,
+    }, hooks);
+    const failed = job.timedOut || job.exitCode !== 0;
+    const error = job.timedOut
+        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
+        : failed
+            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
+            : '';
+    const result = {
+        success: !failed,
+        toolError: false,
+        output: job.stdout,
+        stdout: job.stdout,
+        stderr: job.stderr,
+        error,
+        errorDetail: failed ? job.stderr : '',
+        results: [],
+        executionTimeS: job.durationMs / 1000,
+        executionCount: undefined,
+        traceId: '',
+        format: 'legacy-text',
+    };
+    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
+}
+/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
+function lastErrorLine(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim());
+    for (let i = lines.length - 1; i >= 0; i--) {
+        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
+            return lines[i].slice(0, 1000);
+    }
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/session-work.ts
+// The sandbox work environment for every session of a batch, as for a single run: upload and
+// setup right after the create, each run through runUserCode (variables, the file's directory,
+// background jobs above 60 s), download after the session's last run.
+
+
+
+
+
+/** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
+function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
+    const { sandbox } = inputs;
+    const envs = { ...sandbox.env, ...sandbox.secretEnv };
+    const prepared = new Map();
+    const notices = new Set();
+    // Several sessions at once would interleave their log groups: lines carry a label instead.
+    const label = (ordinal) => poolSize > 1 ? `session ${ordinal}` : undefined;
+    return {
+        prepared,
+        work: {
+            prepareSession: async (sessionId, ordinal) => {
+                const entry = { ordinal };
+                prepared.set(sessionId, entry);
+                await uploadWorkspaceFiles(client, sessionId, sandbox);
+                try {
+                    const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
+                    entry.setupOutput = setup?.output;
+                }
+                catch (error) {
+                    // The summary shows what a failed setup printed, as it shows a successful one's.
+                    if (error instanceof SetupFailed)
+                        entry.setupOutput = error.output;
+                    throw error;
+                }
+            },
+            runOne: async (sessionId, run) => {
+                const answer = await runUserCode(client, sessionId, {
+                    code: run.code,
+                    language: run.language,
+                    // A Markdown block or a notebook cell is not its file: nothing runs from its path.
+                    source: run.source.fenceLine || run.source.cell !== undefined
+                        ? { kind: 'inline' }
+                        : run.source,
+                    timeoutS: inputs.timeoutS,
+                    envs,
+                }, { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) });
+                for (const notice of answer.notices) {
+                    if (!notices.has(notice))
+                        lib_core.notice(notice);
+                    notices.add(notice);
+                }
+                return { result: answer.result, requestId: answer.requestId };
+            },
+            finishSession: async (sessionId, ordinal) => {
+                if (sandbox.download.length === 0)
+                    return;
+                // One session: its files straight in the directory, as for a single run. Several:
+                // one subdirectory per session, since each may write the same paths.
+                const dir = inputs.parallel > 1 ? external_node_path_default().join(downloadRoot(), `session-${ordinal}`) : downloadRoot();
+                const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
+                const entry = prepared.get(sessionId) ?? { ordinal };
+                entry.downloads = downloads;
+                prepared.set(sessionId, entry);
+            },
+        },
     };
 }
 
@@ -20313,14 +20729,14 @@ class AgentBayClient {
         }
         const result = parseRunCodeData(envelope ?? body.Data);
         if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
+            // The envelope (the result's text, encoded once more) goes before stdout is made one
+            // string. The pieces stdout was linked from are left to V8: collecting them too cost
+            // time and lowered no peak (BENCHMARKS.md).
             body.Data = undefined;
             envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);
-            releaseLargeCopies();
         }
         return { result, requestId };
     }
@@ -20640,17 +21056,16 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now, and the text will be once parsed.
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
         const large = text.length > LARGE_TEXT;
         if (large)
             releaseLargeCopies();
         let body;
         try {
             body = JSON.parse(text);
-            if (large) {
+            if (large)
                 text = '';
-                releaseLargeCopies();
-            }
         }
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
@@ -21002,6 +21417,8 @@ function carriesToken(labels, cleanupToken) {
 
 
 
+
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
     const { cleanupToken, reused, client, guard } = startStepSession(inputs);
@@ -21015,15 +21432,19 @@ async function runBatchStep(inputs, runs, env) {
         if (--creates === 0 && !uncertain)
             saveState.createSettled();
     };
-    const redact = makeRedactor([inputs.apiKey, inputs.comment?.token ?? '']);
+    const secrets = batchSecrets(inputs);
+    const redact = makeRedactor(secrets);
     const started = Date.now();
+    // Steps sharing a session must not share result files: named once the first session is known.
+    let batchKey = '';
+    const key = () => (batchKey ||= `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     try {
         const poolSize = Math.min(inputs.parallel, runs.length);
         lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        const outcomes = await runBatch(client, runs, {
+        const sessionWork = sandboxWork(client, inputs, secrets, poolSize, () => downloadDir(resultFilePath(env, key())));
+        const outcomes = await runBatch({ createSession: (params) => client.createSession(params), ...sessionWork.work }, runs, {
             parallel: inputs.parallel,
             reuseSessionId: reused || undefined,
-            timeoutS: inputs.timeoutS,
             create: {
                 imageId: inputs.imageId,
                 labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -21056,13 +21477,11 @@ async function runBatchStep(inputs, runs, env) {
                 settle();
             },
             stopped: () => guard.cancelled,
-            info: (message) => lib_core.info(message),
+            info: (message) => lib_core.info(redact(message)),
         });
         if (guard.cancelled)
             return;
-        // Steps sharing a session must not share result files.
-        const batchKey = `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, batchKey);
+        await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
     }
     catch (error) {
         await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
@@ -21077,8 +21496,12 @@ async function runBatchStep(inputs, runs, env) {
         }
     }
 }
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
-    const secrets = [inputs.apiKey, inputs.comment?.token ?? ''];
+/** The values no output, file, log line or summary of the batch may hold. */
+function batchSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepared) {
+    const secrets = batchSecrets(inputs);
     const cellOutcomes = [];
     const entries = outcomes.map((outcome) => {
         const judged = judge(outcome, outcomes);
@@ -21102,9 +21525,17 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
         }
         placeInPage(report, judged.location);
         writeResultFile(report);
-        const notRun = outcome.notRunAfter !== undefined;
+        const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
         return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
     });
+    const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
+    const downloads = {
+        dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
+        files: sessions.flatMap((s) => s.downloads?.files ?? []),
+    };
+    if (inputs.parallel > 1 && downloads.dir)
+        downloads.dir = external_node_path_default().dirname(downloads.dir);
+    const setups = sessions.flatMap((s) => s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }]);
     const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''), secrets);
     const indexFile = resultFilePath(env, `${batchKey}-batch`);
     writeBatchIndex(indexFile, entries, notebookFiles);
@@ -21125,9 +21556,9 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey) {
     lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
     for (const file of notebookFiles)
         lib_core.info(`Executed notebook written to ${file.path}`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs)).write();
+        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
     }
     for (const entry of entries) {
         if (!isFailure(entry))
@@ -21240,279 +21671,6 @@ function placeInPage(report, pageLine) {
     else {
         report.errorLocation = { line: fence, calledFrom: [] };
     }
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
-// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
-// call that runs it from there. A file is needed when the code is larger than one tool call
-// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
-// siblings; the file holds the code exactly as given, so its line and column numbers hold.
-
-
-
-/** The extensions each interpreter takes its programs by; the first is the one we write. */
-const code_file_EXTENSIONS = {
-    python: ['.py'],
-    javascript: ['.js', '.cjs', '.mjs'],
-    r: ['.R', '.r'],
-    java: ['.java'],
-};
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-/** ES-module syntax: Node runs such code only from a module file. */
-function looksLikeEsm(code) {
-    return ESM.test(code);
-}
-/**
- * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
- * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
- * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
- * a copy beside it.
- */
-function codeFileFor(source, language, code) {
-    const esm = language === 'javascript' && looksLikeEsm(code);
-    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
-    if (own && source.path) {
-        const ext = external_node_path_default().posix.extname(source.path);
-        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
-            return file(source.path, false);
-        }
-        if (esm && ext !== '.mjs') {
-            const base = source.path.slice(0, source.path.length - ext.length);
-            return file(`${base}.agentbay-${token}.mjs`, true);
-        }
-    }
-    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
-    return file(`.agentbay-code-${token}${ext}`, true);
-}
-function file(relative, temporary) {
-    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
-}
-/**
- * A run_code cell that runs the file as its language would run a program, in the session's
- * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
- * run_code wraps what it gets in a class: Java runs such code as a program instead.
- */
-function runFromFileCode(language, file, envPrefix) {
-    const p = JSON.stringify(file.relative);
-    switch (language) {
-        case 'python':
-            // The file's last expression stays the cell's result, as in a cell; the helper leaves
-            // nothing behind in the session's namespace.
-            return [
-                'def _ab_run_file(path, temporary):',
-                '    import ast, os',
-                '    path = os.path.abspath(path)',
-                '    try:',
-                "        with open(path, encoding='utf-8-sig') as fh:",
-                '            tree = ast.parse(fh.read(), path)',
-                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
-                "        exec(compile(tree, path, 'exec'), globals())",
-                '        if last is not None:',
-                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
-                '    finally:',
-                '        if temporary:',
-                '            os.remove(path)',
-                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
-            ].join('\n');
-        case 'javascript': {
-            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
-            // so require.main, process.argv[1] and relative imports are what the program expects.
-            const cleanup = file.temporary
-                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
-                : '';
-            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
-        }
-        case 'r':
-            return file.temporary
-                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
-                : `${envPrefix}source(${p}, print.eval = TRUE)`;
-        case 'java':
-            return null;
-    }
-}
-/** Bytes of the run_code Args this code makes: the size the gateway limits. */
-function runCodeArgsBytes(code, language, timeoutS) {
-    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
-// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
-// the interpreter by a preamble the report never sees; code too large for one call, or an ES
-// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
-// Longer: a background process with the variables in its environment, polled and streamed
-// (README, "Runs longer than 60 seconds").
-
-
-
-
-
-
-/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
-const RUN_CODE_MAX_TIMEOUT_S = 60;
-async function runUserCode(client, sessionId, run, hooks = {}) {
-    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
-        return runLong(client, sessionId, run, hooks);
-    const setting = interpreterSetup(run);
-    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
-    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
-    if (tooLarge && run.language === 'java') {
-        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
-        const answer = await runLong(client, sessionId, run, hooks);
-        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
-        return answer;
-    }
-    const esmFile = run.language === 'javascript' &&
-        run.source.kind === 'file' &&
-        run.source.fenceLine === undefined &&
-        looksLikeEsm(run.code);
-    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
-}
-async function runShort(client, sessionId, run, setting, fromFile) {
-    const notices = [];
-    if (setting.kind === 'separate-call') {
-        // Python keeps its state between calls of a session: the variables and sys.path are set
-        // by a call of their own, so the user's code (and its line numbers) stays as it is.
-        const prepared = await client.runCode(sessionId, {
-            code: setting.code,
-            language: run.language,
-            timeoutS: 30,
-        });
-        if (!prepared.result.success) {
-            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
-        }
-    }
-    if (setting.kind === 'unsupported' && setting.notice)
-        notices.push(setting.notice);
-    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
-    let file;
-    if (fromFile) {
-        file = codeFileFor(run.source, run.language, run.code);
-        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-        code = runFromFileCode(run.language, file, envPrefix(run));
-    }
-    const answer = await client.runCode(sessionId, {
-        code,
-        language: run.language,
-        timeoutS: run.timeoutS,
-    });
-    return {
-        result: answer.result,
-        requestId: answer.requestId,
-        mode: 'run_code',
-        notices,
-        codeFile: file?.path,
-    };
-}
-/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
-function envPrefix(run) {
-    if (Object.keys(run.envs).length === 0)
-        return '';
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    if (run.language === 'javascript')
-        return `Object.assign(process.env, JSON.parse(${json}));`;
-    if (run.language === 'r') {
-        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-        return `Sys.setenv(${pairs.join(', ')});`;
-    }
-    return '';
-}
-/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
-function interpreterSetup(run) {
-    const hasEnv = Object.keys(run.envs).length > 0;
-    const file = run.source.kind === 'file' ? run.source.path : undefined;
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    switch (run.language) {
-        case 'python': {
-            if (!hasEnv && !file)
-                return { kind: 'none' };
-            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
-            if (hasEnv)
-                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
-            if (file) {
-                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
-                const dir = external_node_path_default().posix.dirname(file);
-                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
-                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
-            }
-            lines.push('del _ab_os, _ab_sys, _ab_json');
-            return { kind: 'separate-call', code: lines.join('\n') };
-        }
-        case 'javascript': {
-            let prefix = envPrefix(run);
-            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
-            if (file && !looksLikeEsm(run.code)) {
-                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
-            }
-            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
-        }
-        case 'r':
-            // A JSON string literal is an R string literal too.
-            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
-        case 'java':
-            return hasEnv
-                ? {
-                    kind: 'unsupported',
-                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
-                }
-                : { kind: 'none' };
-    }
-}
-async function runLong(client, sessionId, run, hooks) {
-    // The code runs from a file, as a person would run it: the workflow's own file at its own
-    // path (written there unless `upload` already put it there), or the inline code in a file.
-    const file = codeFileFor(run.source, run.language, run.code);
-    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-    // `./` keeps a name starting with `-` from reading as an option.
-    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
-    // Relative to the job's cwd, the working directory: the script travels encoded, so the
-    // local server could not map an absolute /workspace path inside it.
-    const program = {
-        python: `python3 -u ${q(file.relative)}`,
-        javascript: `node ${q(file.relative)}`,
-        r: `Rscript ${q(file.relative)}`,
-        java: `java ${q(file.relative)}`,
-    };
-    const commands = file.temporary
-        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
-        : `exec ${program[run.language]}`;
-    const job = await runBackgroundJob(client, sessionId, {
-        script: commands,
-        cwd: SANDBOX_WORKDIR,
-        envs: run.envs,
-        timeoutS: run.timeoutS,
-    }, hooks);
-    const failed = job.timedOut || job.exitCode !== 0;
-    const error = job.timedOut
-        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
-        : failed
-            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
-            : '';
-    const result = {
-        success: !failed,
-        toolError: false,
-        output: job.stdout,
-        stdout: job.stdout,
-        stderr: job.stderr,
-        error,
-        errorDetail: failed ? job.stderr : '',
-        results: [],
-        executionTimeS: job.durationMs / 1000,
-        executionCount: undefined,
-        traceId: '',
-        format: 'legacy-text',
-    };
-    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
-}
-/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
-function lastErrorLine(stderr) {
-    const lines = stderr.split('\n').map((l) => l.trim());
-    for (let i = lines.length - 1; i >= 0; i--) {
-        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
-            return lines[i].slice(0, 1000);
-    }
-    return '';
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"

@@ -18039,14 +18039,14 @@ class AgentBayClient {
         }
         const result = parseRunCodeData(envelope ?? body.Data);
         if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) is not needed any more; then
-            // the pieces stdout was linked from, once it is made one string.
+            // The envelope (the result's text, encoded once more) goes before stdout is made one
+            // string. The pieces stdout was linked from are left to V8: collecting them too cost
+            // time and lowered no peak (BENCHMARKS.md).
             body.Data = undefined;
             envelope = undefined;
             releaseLargeCopies();
             flatten(result.stdout);
             flatten(result.stderr);
-            releaseLargeCopies();
         }
         return { result, requestId };
     }
@@ -18366,17 +18366,16 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now, and the text will be once parsed.
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
         const large = text.length > LARGE_TEXT;
         if (large)
             releaseLargeCopies();
         let body;
         try {
             body = JSON.parse(text);
-            if (large) {
+            if (large)
                 text = '';
-                releaseLargeCopies();
-            }
         }
         catch {
             throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
@@ -18619,9 +18618,15 @@ function redactResult(result, secrets) {
  */
 function redactDeep(value, redact) {
     const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
     const visit = (item) => {
-        if (typeof item === 'string')
-            return redact(item);
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
         if (item === null || typeof item !== 'object')
             return item;
         const copy = Array.isArray(item) ? [] : {};
@@ -20034,9 +20039,15 @@ class work_environment_SetupFailed extends Error {
         this.output = output;
     }
 }
-/** Streams a job's output into the log: redacted, fenced against workflow commands. */
-function logStreamer(secrets) {
-    return (_stream, text) => printUntrusted(redactText(text, secrets));
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands. With a
+ * label (several jobs at once), each line says whose it is.
+ */
+function logStreamer(secrets, label) {
+    return (_stream, text) => {
+        const clean = redactText(text, secrets);
+        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+    };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
     if (inputs.upload.length === 0)
@@ -20052,22 +20063,26 @@ async function uploadWorkspaceFiles(client, sessionId, inputs) {
         core.info(`Using write_file for the upload: ${stats.fallback}.`);
     core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
 }
-async function runSetup(client, sessionId, inputs, envs, secrets) {
+async function runSetup(client, sessionId, inputs, envs, secrets, 
+/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const job = await core.group('Setup', () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
-        onOutput: (stream, text) => {
+    const stream = logStreamer(secrets, label);
+    const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+        onOutput: (name, text) => {
             output += text;
-            logStreamer(secrets)(stream, text);
+            stream(name, text);
         },
-    }));
+    });
+    const done = label ? await job() : await core.group('Setup', job);
     const clean = redactText(output, secrets);
-    if (job.timedOut || job.exitCode !== 0) {
-        throw new work_environment_SetupFailed(job.exitCode, clean, job.timedOut);
+    if (done.timedOut || done.exitCode !== 0) {
+        throw new work_environment_SetupFailed(done.exitCode, clean, done.timedOut);
     }
-    core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: job.durationMs };
+    core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: done.durationMs };
 }
 /** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
 async function downloadFiles(client, sessionId, inputs, dir, secrets) {
@@ -20966,28 +20981,18 @@ function readInputs(read, env) {
         sandbox: readSandboxInputs(read, env),
         notebooks,
     };
-    if (batch)
-        refuseSandboxInputsInBatch(inputs);
+    if (batch?.some((run) => run.group !== undefined))
+        refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
 }
 /**
- * Several runs in one step do not take the sandbox work environment yet: refused up front
- * rather than silently ignored.
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
  */
-function refuseSandboxInputsInBatch({ sandbox, timeoutS }) {
-    const given = [
-        ['upload', sandbox.upload.length > 0],
-        ['setup', sandbox.setup.trim() !== ''],
-        ['env', Object.keys(sandbox.env).length > 0],
-        ['secret-env', Object.keys(sandbox.secretEnv).length > 0],
-        ['download', sandbox.download.length > 0],
-    ];
-    const name = given.find(([, isGiven]) => isGiven)?.[0];
-    if (name) {
-        throw new InputError(name, 'is not supported yet with several files or `markdown`; give one file, or run the files in separate steps');
-    }
+function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
-        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with several files or \`markdown\` (got ${timeoutS})`);
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
 }
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */

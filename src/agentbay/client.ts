@@ -214,14 +214,14 @@ export class AgentBayClient {
     }
     const result = parseRunCodeData(envelope ?? body.Data);
     if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-      // The envelope (the result's text, encoded once more) is not needed any more; then
-      // the pieces stdout was linked from, once it is made one string.
+      // The envelope (the result's text, encoded once more) goes before stdout is made one
+      // string. The pieces stdout was linked from are left to V8: collecting them too cost
+      // time and lowered no peak (BENCHMARKS.md).
       body.Data = undefined;
       envelope = undefined;
       releaseLargeCopies();
       flatten(result.stdout);
       flatten(result.stderr);
-      releaseLargeCopies();
     }
     return { result, requestId };
   }
@@ -660,16 +660,14 @@ export class AgentBayClient {
       throw this.transportError(action, error, options.timeoutMs);
     }
 
-    // The raw bytes are garbage now, and the text will be once parsed.
+    // The raw bytes are garbage now. The text is too once parsed, but a collection right
+    // then does not free it (V8 releases a large decoded text later, on its own schedule).
     const large = text.length > LARGE_TEXT;
     if (large) releaseLargeCopies();
     let body: unknown;
     try {
       body = JSON.parse(text);
-      if (large) {
-        text = '';
-        releaseLargeCopies();
-      }
+      if (large) text = '';
     } catch {
       throw new AgentBayError(
         `the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`,

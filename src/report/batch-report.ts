@@ -17,8 +17,24 @@ export interface BatchEntry {
   durationMs: number;
   /** Not run (a Markdown block marked skip): neither passed nor failed. */
   skipped?: boolean;
-  /** Not run because an earlier run it depends on failed (a notebook's later cells). */
+  /**
+   * Not run because what it depended on failed or is gone (a notebook's later cells, the rest
+   * of a page whose session was lost).
+   */
   notRun?: boolean;
+}
+
+/** The files `download` brought back from every session of the batch. */
+export interface BatchDownloads {
+  /** '' without `download`. */
+  dir: string;
+  files: string[];
+}
+
+/** What `setup` printed in one session (numbered from 1 in the order they were created). */
+export interface SessionSetup {
+  ordinal: number;
+  output: string;
 }
 
 /** A file written for the whole batch rather than one run (an executed notebook). */
@@ -65,6 +81,7 @@ export function buildBatchOutputs(
   maxOutputBytes: number,
   indexFile: string,
   batchFiles: readonly BatchFile[] = [],
+  downloads: BatchDownloads = { dir: '', files: [] },
 ): Record<string, string> {
   const { passed, failed } = batchCounts(entries);
   const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
@@ -116,7 +133,9 @@ export function buildBatchOutputs(
       ...entries.flatMap((e) =>
         e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
       ),
+      ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
     ]),
+    'download-dir': downloads.dir,
   };
 }
 
@@ -126,8 +145,9 @@ export function setBatchOutputs(
   maxOutputBytes: number,
   indexFile: string,
   batchFiles: readonly BatchFile[] = [],
+  downloads?: BatchDownloads,
 ): void {
-  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles));
+  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
 }
 
 /** The batch's result file: each run's place, verdict and own full result file. */
@@ -160,9 +180,13 @@ export function writeBatchIndex(
  * The job summary: a verdict, a table of every run, then a collapsed section per run with
  * failures first. Sandbox text only ever appears escaped or inside code blocks.
  */
-export function renderBatchSummary(entries: readonly BatchEntry[], wallTimeMs: number): string {
+export function renderBatchSummary(
+  entries: readonly BatchEntry[],
+  wallTimeMs: number,
+  setups: readonly SessionSetup[] = [],
+): string {
   for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-    const markdown = renderWithin(entries, wallTimeMs, budget);
+    const markdown = renderWithin(entries, wallTimeMs, budget, setups);
     if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
   }
   return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
@@ -177,7 +201,12 @@ function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
   return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
 }
 
-function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget: number): string {
+function renderWithin(
+  entries: readonly BatchEntry[],
+  wallTimeMs: number,
+  budget: number,
+  setups: readonly SessionSetup[],
+): string {
   const rows = entries.map((e) => {
     const { report } = e;
     const verdict = e.skipped
@@ -199,7 +228,7 @@ function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget
     e.report.result.errorDetail || e.report.result.error,
   ]);
   const shares = shareBudget(
-    texts.map((t) => t.length),
+    [...texts, ...setups.map((s) => s.output)].map((t) => t.length),
     budget,
   );
   const sections = ordered.map((entry, i) => {
@@ -208,9 +237,11 @@ function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget
     const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
     const title = entry.skipped
       ? `⏭️ ${escapeHtml(runName(report))} skipped`
-      : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
-          result.success ? '' : ` failed${escapeHtml(where)}`
-        }`;
+      : entry.notRun
+        ? `⛔ ${escapeHtml(runName(report))} not run`
+        : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
+            result.success ? '' : ` failed${escapeHtml(where)}`
+          }`;
     const parts: string[] = [];
     if (!result.success) parts.push(`**Error:** ${inlineText(result.error)}`);
     const blocks: Array<[string, string]> = [
@@ -230,6 +261,16 @@ function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget
     if (parts.length === 0) parts.push('_No output._');
     return details(title, parts.join('\n\n'), !result.success && i === 0);
   });
+  const setupSections = setups.map((setup, k) => {
+    const fitted = truncateMiddle(
+      setup.output,
+      shares[texts.length + k] ?? 0,
+      'the full output is in the job log',
+    );
+    const name =
+      setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+    return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
+  });
   return [
     heading(entries, wallTimeMs),
     '',
@@ -238,6 +279,7 @@ function renderWithin(entries: readonly BatchEntry[], wallTimeMs: number, budget
     ...rows,
     '',
     ...sections.flatMap((s) => [s, '']),
+    ...setupSections.flatMap((s) => [s, '']),
   ].join('\n');
 }
 

@@ -20,8 +20,14 @@ export function redactResult(result: CodeRunResult, secrets: string[]): CodeRunR
  */
 export function redactDeep(value: unknown, redact: Redactor): unknown {
   const pending: Array<[source: object, copy: Record<string, unknown> | unknown[]]> = [];
+  // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+  let lastText: string | undefined;
+  let lastRedacted = '';
   const visit = (item: unknown): unknown => {
-    if (typeof item === 'string') return redact(item);
+    if (typeof item === 'string') {
+      if (item !== lastText) [lastText, lastRedacted] = [item, redact(item)];
+      return lastRedacted;
+    }
     if (item === null || typeof item !== 'object') return item;
     const copy = Array.isArray(item) ? [] : {};
     pending.push([item, copy]);

@@ -41,13 +41,14 @@ export interface SetupOutcome {
 /**
  * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
  * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
- * result file have the whole text).
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
  */
 export function logStreamer(
   secrets: string[],
-  limit = LOG_STREAM_LIMIT,
-  write?: (s: string) => void,
+  options: { label?: string; limit?: number; write?: (s: string) => void } = {},
 ): NonNullable<JobHooks['onOutput']> {
+  const { label, limit = LOG_STREAM_LIMIT, write } = options;
   const printed = { stdout: 0, stderr: 0 };
   return (stream, text) => {
     const room = limit - printed[stream];
@@ -55,9 +56,10 @@ export function logStreamer(
     // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
     const clean = redactText(text, secrets);
     printed[stream] += clean.length;
-    printUntrusted(clean.length > room ? clean.slice(0, room) : clean, write);
+    const shown = clean.length > room ? clean.slice(0, room) : clean;
+    printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
     if (printed[stream] >= limit) {
-      const notice = `Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+      const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
       if (write) write(notice);
       else core.info(notice.trimEnd());
     }
@@ -89,29 +91,33 @@ export async function runSetup(
   inputs: SandboxInputs,
   envs: Record<string, string>,
   secrets: string[],
+  /** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+  label?: string,
 ): Promise<SetupOutcome | undefined> {
   if (!inputs.setup) return undefined;
   let output = '';
-  const print = logStreamer(secrets);
-  const job = await core.group('Setup', () =>
+  const stream = logStreamer(secrets, { label });
+  const job = () =>
     runBackgroundJob(
       client,
       sessionId,
       { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S },
       {
-        onOutput: (stream, text) => {
+        onOutput: (name, text) => {
           output += text;
-          print(stream, text);
+          stream(name, text);
         },
       },
-    ),
-  );
+    );
+  const done = label ? await job() : await core.group('Setup', job);
   const clean = redactText(output, secrets);
-  if (job.timedOut || job.exitCode !== 0) {
-    throw new SetupFailed(job.exitCode, clean, job.timedOut);
+  if (done.timedOut || done.exitCode !== 0) {
+    throw new SetupFailed(done.exitCode, clean, done.timedOut);
   }
-  core.info(`Setup finished in ${(job.durationMs / 1000).toFixed(1)} s.`);
-  return { exitCode: 0, output: clean, durationMs: job.durationMs };
+  core.info(
+    `${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`,
+  );
+  return { exitCode: 0, output: clean, durationMs: done.durationMs };
 }
 
 export interface DownloadedFiles {

@@ -41,6 +41,14 @@ function decode(html: string): string {
   return html.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
 }
 
+/** The code of each run_code call, without the calls that only prepare the interpreter. */
+function userCode(requests: ReturnType<AgentBayServer['requests']>): string[] {
+  return requests
+    .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
+    .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
+    .filter((code) => !code.startsWith('import os as _ab_os'));
+}
+
 interface ResultEntry {
   source: string;
   language: string;
@@ -76,13 +84,21 @@ describe('a glob over Python and JavaScript files, one failing', () => {
     expect(run.main.code).toBe(1);
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(1);
-    expect(created[0]!.runCount).toBe(4);
-    const actions = server
-      .requests()
-      .slice(requestsBefore)
-      .map((r) => r.action)
-      .filter((a) => a === 'CreateMcpSession' || a === 'CallMcpTool');
-    expect(actions).toEqual(['CreateMcpSession', ...Array(4).fill('CallMcpTool')]);
+    const requests = server.requests().slice(requestsBefore);
+    expect(requests.filter((r) => r.action === 'CreateMcpSession')).toHaveLength(1);
+    // Each file's code once, in order, run as `python checks/a_ok.py` / `node checks/d_ok.js`
+    // would: Python after a call that puts the file's directory on sys.path, JavaScript with
+    // require() resolving from the file, on the first line so line numbers stay.
+    const code = userCode(requests);
+    expect(code[3]).toMatch(/^require = .*createRequire\(.*"checks\/d_ok\.js"\)\);console/);
+    const withoutPrefix = code.map((c) => c.replace(/^require = [^\n]*?\)\);(?=console)/, ''));
+    expect(withoutPrefix).toEqual([
+      'x = 20\nprint("a", x + 1)\n',
+      'print("c starts")\nundefined_name + 1\n',
+      'console.log("b", [1, 2].length);\n',
+      'console.log("d");\n',
+    ]);
+    expect(created[0]!.runCount).toBe(6);
   });
 
   it('reports every run in results, with counts', () => {
@@ -174,7 +190,8 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
   it('never held more sessions than the quota, and was refused on the way', () => {
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(2);
-    expect(created.reduce((n, s) => n + s.runCount, 0)).toBe(8);
+    const code = userCode(server.requests().slice(requestsBefore));
+    expect(code.filter((c) => c.includes('time.sleep(0.4)'))).toHaveLength(8);
     const creates = server
       .requests()
       .slice(requestsBefore)

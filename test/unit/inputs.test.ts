@@ -121,16 +121,34 @@ describe('several files with the sandbox work environment', () => {
     expect(inputs.batch?.map((run) => run.source)).toHaveLength(2);
   });
 
-  it.each([
-    ['upload', { upload: 'a.py' }],
-    ['setup', { setup: 'pip install x' }],
-    ['env', { env: 'A=1' }],
-    ['secret-env', { 'secret-env': 'TOKEN=abcdefgh' }],
-    ['download', { download: 'out.txt' }],
-    ['timeout', { timeout: '120' }],
-  ])('refuses %s, naming it, instead of ignoring it', (name, given) => {
-    expect(() => readInputs(reader({ file: 'a.py\nb.py', ...given }), env)).toThrow(
-      new RegExp(`^Input '${name}' `),
+  it('takes the sandbox inputs and a long timeout for every session of the batch', () => {
+    const inputs = readInputs(
+      reader({
+        file: 'a.py\nb.py',
+        upload: 'a.py',
+        setup: 'pip install x',
+        env: 'A=1',
+        'secret-env': 'TOKEN=abcdefgh',
+        download: 'out.txt',
+        timeout: '3600',
+      }),
+      env,
     );
+    expect(inputs.batch).toHaveLength(2);
+    expect(inputs.timeoutS).toBe(3600);
+    expect(inputs.sandbox).toMatchObject({
+      setup: 'pip install x',
+      env: { A: '1' },
+      secretEnv: { TOKEN: 'abcdefgh' },
+      download: ['out.txt'],
+    });
+  });
+
+  it('refuses a timeout above 60 with markdown, whose blocks share one interpreter', () => {
+    writeFileSync(path.join(workspace, 'page.md'), '```python\nx = 1\n```\n');
+    expect(() => readInputs(reader({ markdown: 'page.md', timeout: '61' }), env)).toThrow(
+      /^Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` or a notebook \(got 61\)/,
+    );
+    expect(readInputs(reader({ markdown: 'page.md', timeout: '60' }), env).timeoutS).toBe(60);
   });
 });

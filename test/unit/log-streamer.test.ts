@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { logStreamer } from '../../src/sandbox/work-environment.ts';
 
 /** What the streamer wrote, without the stop-commands fences around each piece. */
-function capture(limit: number, secrets: string[] = []) {
+function capture(limit: number, secrets: string[] = [], label?: string) {
   const written: string[] = [];
-  const print = logStreamer(secrets, limit, (s) => written.push(s));
+  const print = logStreamer(secrets, { limit, label, write: (s) => written.push(s) });
   const text = () =>
     written
       .filter((s) => !/^::(stop-commands::)?[0-9a-f]{32}::\n$|^::stop-commands::/.test(s))
@@ -37,5 +37,13 @@ describe('logStreamer', () => {
     print('stdout', 'ab s3cr3t-value\n');
     expect(text()).not.toContain('s3');
     expect(text()).toContain('ab **\n');
+  });
+
+  it('with a label, every line says whose it is, the notice too', () => {
+    const { print, text } = capture(12, [], 'a.py');
+    print('stdout', 'one\ntwo\nthree\n');
+    expect(text()).toBe(
+      '[a.py] one\n[a.py] two\n[a.py] thre\n[a.py] Only the first 12 characters of stdout are shown in the log.\n',
+    );
   });
 });

@@ -64,4 +64,17 @@ describe('redactResult', () => {
     for (let i = 0; i < 100_000; i++) node = (node as { k: unknown[] }).k[0];
     expect(node).toBe('***');
   });
+
+  it('scans a large stdout once when the result repeats it as `output`, and redacts both', () => {
+    const stdout = `${'x'.repeat(1 << 20)} ${KEY}`;
+    const scanned: number[] = [];
+    const clean = redactDeep({ output: stdout, stdout, stderr: KEY }, (s) => {
+      scanned.push(s.length);
+      return s.split(KEY).join('***');
+    }) as Record<string, string>;
+    expect(scanned.filter((n) => n === stdout.length)).toHaveLength(1);
+    expect(clean.output).toBe(clean.stdout);
+    expect(clean.stdout?.endsWith(' ***')).toBe(true);
+    expect(clean.stderr).toBe('***');
+  });
 });

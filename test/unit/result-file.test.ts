@@ -31,3 +31,43 @@ describe('writeJson', () => {
     expect(JSON.parse(pieces.join(''))).toEqual({ stdout: big });
   });
 });
+
+describe('writeJson: long strings of every shape', () => {
+  const PIECE = 32 * 1024;
+  // Characters JSON escapes, and surrogates whole and alone, at and around piece boundaries.
+  const specials = ['"', '\\', '\n', '\u0000', '\u001f', '😀', '\ud800', '\udfff', '\u2028', 'é'];
+
+  it('parses back to the string for specials at every boundary of a piece', () => {
+    for (const special of specials) {
+      for (const at of [0, 1, PIECE - 2, PIECE - 1, PIECE, PIECE + 1, 3 * PIECE - 1]) {
+        const text = `${'a'.repeat(at)}${special}${'b'.repeat(2 * PIECE)}${special}`;
+        const out = written({ s: text });
+        expect(JSON.parse(out).s === text, `${JSON.stringify(special)} at ${at}`).toBe(true);
+      }
+    }
+  });
+
+  it('parses back to the string for a dense, seeded mix of plain and special characters', () => {
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const density of [0.0001, 0.01, 0.5, 1]) {
+      let text = '';
+      while (text.length < 3 * PIECE + 17) {
+        text += random() < density ? specials[Math.floor(random() * specials.length)] : 'plain ';
+      }
+      const pieces: string[] = [];
+      writeJson(text, (piece) => pieces.push(piece));
+      expect(JSON.parse(pieces.join('')) === text, `density ${density}`).toBe(true);
+      // Written in bounded pieces: never one copy of the whole string.
+      expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(6 * PIECE);
+    }
+  });
+
+  it('writes plain text as it is, in pieces of the string itself', () => {
+    const text = 'x'.repeat(5 * PIECE + 3);
+    const pieces: string[] = [];
+    writeJson(text, (piece) => pieces.push(piece));
+    expect(pieces.join('')).toBe(JSON.stringify(text));
+    expect(pieces.slice(1, -1).every((p) => p.length <= PIECE && /^x+$/.test(p))).toBe(true);
+  });
+});
