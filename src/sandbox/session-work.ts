@@ -80,7 +80,7 @@ export function sandboxWork(
           if (!notices.has(notice)) core.notice(notice);
           notices.add(notice);
         }
-        return { result: answer.result, requestId: answer.requestId };
+        return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
       },
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;

@@ -220,3 +220,44 @@ describe('Java code larger than one call', () => {
     expect(main.stdout).toMatch(/::notice::The Java code is larger than one run_code call/);
   }, 120_000);
 });
+
+describe('several files, each from a file where it must be', () => {
+  it('an ES module and a large Python file in one batch: each failure at its own line', async () => {
+    const workdir = makeWorkdir();
+    write(
+      workdir,
+      'checks/a.mjs',
+      "import { limit } from './lib.mjs';\nconsole.log('limit', limit);\nthrow new Error('over the limit');\n",
+    );
+    write(workdir, 'checks/lib.mjs', 'export const limit = 3;\n');
+    write(
+      workdir,
+      'checks/b.py',
+      `${wideComment(30_000)}\nprint("big")\nraise KeyError("missing")\n`,
+    );
+    const bigLines = wideComment(30_000).split('\n').length;
+    const { main } = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
+    });
+    expect(main.code).toBe(1);
+    const results = JSON.parse(main.outputs.results!) as { source: string; error: string }[];
+    expect(results.map((r) => [r.source, r.error])).toEqual([
+      ['checks/a.mjs', 'Error: over the limit'],
+      ['checks/b.py', "KeyError: 'missing'"],
+    ]);
+    const annotations = errorAnnotations(main.stdout);
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        /^::error title=JavaScript error,file=checks\/a\.mjs,line=3,endLine=3,col=7::/,
+      ),
+    );
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^::error title=Python error,file=checks/b\\.py,line=${bigLines + 2},endLine=${bigLines + 2}::`,
+        ),
+      ),
+    );
+  });
+});
