@@ -20762,6 +20762,7 @@ function describeCellAt(name, cell, line) {
 
 
 
+
 /** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
 const MAX_NOTEBOOK_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
 /** A papermill-style parameters object is configuration, not data. */
@@ -20824,6 +20825,7 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
             throw error;
         }
     }
+    const fileLines = cellSourceLines(text);
     const runs = codeCells(notebook).map(({ index, cell }) => ({
         source: { kind: 'file', path: file.path, cell: cell.number },
         language,
@@ -20831,6 +20833,8 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
         group: file.path,
         stopGroupOnFailure: true,
         notebookCell: index,
+        // The injected cell (number 0) is in no file.
+        fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
         throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
