@@ -3,6 +3,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
+import { checkBatchSyntax, type RunnerFailure } from './batch-syntax.ts';
 import { describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
 import { publishFailure } from './publish.ts';
@@ -39,6 +40,9 @@ export async function runBatchStep(
   runs: readonly PlannedRun[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
+  // Before any session: a syntax-check input error stops the step here, as for a single run.
+  const syntax = checkBatchSyntax(inputs.syntaxCheck, runs, env);
+  core.info(syntax.summary);
   const { cleanupToken, reused, client, guard } = startStepSession(inputs);
   if (reused) core.setOutput('session-id', reused);
   const sessions: SavedSession[] = [];
@@ -54,7 +58,7 @@ export async function runBatchStep(
   // Steps sharing a session must not share result files: named once the first session is known.
   let batchKey = '';
   const key = (): string =>
-    (batchKey ||= `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`);
+    (batchKey ||= `${sessions[0]?.id || reused || 'batch'}-${randomBytes(4).toString('hex')}`);
   try {
     const poolSize = Math.min(inputs.parallel, runs.length);
     core.info(
@@ -69,6 +73,9 @@ export async function runBatchStep(
       {
         parallel: inputs.parallel,
         reuseSessionId: reused || undefined,
+        failedBeforehand: new Map(
+          [...syntax.failures].map(([index, failure]) => [index, failure.result]),
+        ),
         create: {
           imageId: inputs.imageId,
           labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -106,7 +113,10 @@ export async function runBatchStep(
       },
     );
     if (guard.cancelled) return;
-    await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
+    await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
+      prepared: sessionWork.prepared,
+      syntaxFailures: syntax.failures,
+    });
   } catch (error) {
     await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
       summary: inputs.summary,
@@ -131,7 +141,13 @@ async function publishBatch(
   outcomes: readonly BatchOutcome[],
   wallTimeMs: number,
   batchKey: string,
-  prepared: ReadonlyMap<string, PreparedSession>,
+  {
+    prepared,
+    syntaxFailures,
+  }: {
+    prepared: ReadonlyMap<string, PreparedSession>;
+    syntaxFailures: ReadonlyMap<number, RunnerFailure>;
+  },
 ): Promise<void> {
   const secrets = batchSecrets(inputs);
   const cellOutcomes: CellOutcome[] = [];
@@ -152,6 +168,9 @@ async function publishBatch(
       },
       env,
     );
+    // The runner's checker says where a syntax error is; no traceback does.
+    const found = syntaxFailures.get(outcome.index)?.location;
+    if (found && outcome.result && !report.result.success) report.errorLocation = found;
     if (outcome.run.notebookCell !== undefined) {
       // The notebook keeps the error as the kernel gave it; reports add where it happened.
       cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
