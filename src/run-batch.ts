@@ -6,7 +6,9 @@ import { runBatch, type BatchOutcome } from './batch.ts';
 import { checkBatchSyntax, type RunnerFailure } from './batch-syntax.ts';
 import { describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
-import { publishFailure } from './publish.ts';
+import { postComment, publishFailure, uploadFilesArtifact } from './publish.ts';
+import { runUrl } from './github/run-url.ts';
+import { renderBatchComment } from './report/batch-comment.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { sourceName } from './code-source.ts';
 import { describeCellAt } from './notebook.ts';
@@ -22,7 +24,7 @@ import {
   type BatchEntry,
 } from './report/batch-report.ts';
 import { buildRunReport } from './report/build-report.ts';
-import type { RunReport } from './report/run-report.ts';
+import type { ArtifactLink, RunReport } from './report/run-report.ts';
 import { compareOutput } from './markdown-blocks.ts';
 import { downloadDir, writeResultFile, resultFilePath } from './report/result-file.ts';
 import { sandboxWork, type PreparedSession } from './sandbox/session-work.ts';
@@ -219,9 +221,34 @@ async function publishBatch(
     `${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`,
   );
   for (const file of notebookFiles) core.info(`Executed notebook written to ${file.path}`);
-  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
+  let artifact: ArtifactLink | undefined;
+  if (inputs.artifact) {
+    const files = [
+      indexFile,
+      ...entries.flatMap(({ report }) => [report.resultFile, ...report.files.map((f) => f.path)]),
+      ...notebookFiles.map((f) => f.path),
+      ...downloads.files,
+    ];
+    artifact = await uploadFilesArtifact(inputs.artifact, files, path.dirname(indexFile), env);
+  }
+  setBatchOutputs(
+    entries,
+    inputs.maxOutputSize,
+    indexFile,
+    notebookFiles,
+    downloads,
+    artifact?.url,
+  );
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
+    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups, artifact)).write();
+  }
+  if (inputs.comment) {
+    const body = renderBatchComment(entries, wallTimeMs, {
+      stepId: inputs.comment.stepId,
+      runUrl: runUrl(env),
+      artifactUrl: artifact?.url,
+    });
+    await postComment(inputs.comment, body);
   }
   for (const entry of entries) {
     if (!isFailure(entry)) continue;
