@@ -6,10 +6,13 @@
 // `finally`, on SIGINT/SIGTERM too, and a label search catches a create that answered late.
 //
 //   AGENTBAY_API_KEY=… [AGENTBAY_ENDPOINT=host] [AGENTBAY_REGION_ID=…] npm run live-probe [-- report.json]
+//   AGENTBAY_PROBE_IDLE_S=N also checks that a session left idle is released after N s (it waits).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
 import { parseEndpoint } from '../src/inputs.ts';
+import { findErrorLocation } from '../src/report/error-location.ts';
+import { runFromFileCode } from '../src/sandbox/code-file.ts';
 import { makeRedactor } from '../src/secrets.ts';
 
 const apiKey = (process.env.AGENTBAY_API_KEY ?? '').trim();
@@ -20,7 +23,7 @@ if (!apiKey) {
 const origin = parseEndpoint(process.env.AGENTBAY_ENDPOINT ?? '');
 const regionId = process.env.AGENTBAY_REGION_ID ?? '';
 const reportPath = process.argv[2] ?? 'live-probe-report.json';
-const redact = makeRedactor([apiKey]);
+let redact = makeRedactor([apiKey]);
 const probeLabel = `probe-${randomBytes(8).toString('hex')}`;
 
 interface Probe {
@@ -134,6 +137,25 @@ function toolText(body: Record<string, any> | undefined): { text: string; isErro
   return { text, isError: data?.isError === true };
 }
 
+/** Every string in a JSON answer, decoded (a traceback's quotes are escaped in the JSON). */
+function textsIn(text: string): string {
+  const found: string[] = [];
+  const walk = (value: unknown, depth: number): void => {
+    if (depth > 8) return;
+    if (typeof value === 'string') found.push(value);
+    else if (Array.isArray(value)) for (const v of value) walk(v, depth + 1);
+    else if (value && typeof value === 'object') {
+      for (const v of Object.values(value)) walk(v, depth + 1);
+    }
+  };
+  try {
+    walk(JSON.parse(text), 0);
+  } catch {
+    return text;
+  }
+  return found.join('\n');
+}
+
 const tool = (
   step: string,
   sessionId: string,
@@ -186,8 +208,13 @@ try {
     Timeout: 300,
   });
   sessionId = typeof created?.Data?.SessionId === 'string' ? created.Data.SessionId : '';
+  const linkUrl = typeof created?.Data?.LinkUrl === 'string' ? created.Data.LinkUrl : '';
+  const linkToken = typeof created?.Data?.Token === 'string' ? created.Data.Token : '';
+  // The LinkUrl token is a credential too: out of the report before anything is written.
+  if (linkToken) redact = makeRedactor([apiKey, linkToken]);
   probes.at(-1)!.finding = {
-    linkUrlReturned: Boolean(created?.Data?.LinkUrl),
+    linkUrlReturned: Boolean(linkUrl),
+    tokenReturned: Boolean(linkToken),
     wsUrlReturned: Boolean(created?.Data?.WsUrl),
     toolServers: (() => {
       try {
@@ -198,6 +225,40 @@ try {
     })(),
   };
   if (!sessionId) throw new Error('no session was created');
+
+  if (linkUrl && linkToken) {
+    // The SDK's direct route (protocol §6.3), which the action does not use (README, "Routes
+    // to the sandbox"): does it answer for code_latest, and in what shape?
+    const started = performance.now();
+    const probe: Probe = { step: 'LinkUrl callTool shell', ms: 0 };
+    probes.push(probe);
+    try {
+      const response = await fetch(`${linkUrl.replace(/\/+$/, '')}/callTool`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-access-token': linkToken },
+        body: JSON.stringify({
+          args: { command: 'echo link', timeout_ms: 10_000 },
+          server: 'wuying_shell',
+          requestId: `link-${Date.now()}-${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`,
+          tool: 'shell',
+          token: linkToken,
+        }),
+        signal: AbortSignal.timeout(30_000),
+      });
+      probe.httpStatus = response.status;
+      const text = await response.text();
+      try {
+        probe.shape = shape(JSON.parse(text));
+      } catch {
+        probe.error = `not JSON: ${redact(text.slice(0, 200))}`;
+      }
+    } catch (error) {
+      probe.error = redact(
+        error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      );
+    }
+    probe.ms = Math.round(performance.now() - started);
+  }
 
   const detail = await pop(
     'GetSessionDetail',
@@ -310,6 +371,119 @@ try {
     refused: toolText(tooBig).isError || probes.at(-1)!.httpStatus !== 200,
   };
 
+  // Code larger than one call runs from a file (src/sandbox/code-file.ts): the exact cells the
+  // action sends, so the first real run shows whether the kernel takes them.
+  const bigPython = [
+    `# ${'p'.repeat(70_000)}`,
+    'import sys',
+    'print("from a file", sys.argv[0] if sys.argv else "")',
+    'def fail():',
+    '    raise ValueError("probe failure")',
+    '40 + 2',
+    '',
+  ].join('\n');
+  const overLimit = await tool(
+    'run_code over the per-call limit',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    {
+      code: bigPython,
+      language: 'python',
+      timeout_s: 30,
+    },
+  );
+  probes.at(-1)!.finding = {
+    argsBytes: Buffer.byteLength(
+      JSON.stringify({ code: bigPython, language: 'python', timeout_s: 30 }),
+    ),
+    refused: toolText(overLimit).isError || probes.at(-1)!.httpStatus !== 200,
+  };
+  const pyFile = { path: '/workspace/probe/big.py', relative: 'probe/big.py', temporary: false };
+  await tool('write_file (first chunk)', sessionId, 'write_file', 'wuying_filesystem', {
+    path: pyFile.path,
+    content: bigPython.slice(0, 40_000),
+    mode: 'overwrite',
+  });
+  await tool('write_file append', sessionId, 'write_file', 'wuying_filesystem', {
+    path: pyFile.path,
+    content: bigPython.slice(40_000),
+    mode: 'append',
+  });
+  const fromFile = await tool(
+    'run_code python from a file',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    {
+      code: runFromFileCode('python', pyFile, ''),
+      language: 'python',
+      timeout_s: 30,
+    },
+  );
+  probes.at(-1)!.finding = {
+    ran: toolText(fromFile).text.includes('from a file'),
+    trailingResult: toolText(fromFile).text.includes('42'),
+  };
+  const failFromFile = await tool(
+    'run_code python from a file, failing',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    { code: 'fail()', language: 'python', timeout_s: 30 },
+  );
+  const failText = textsIn(toolText(failFromFile).text);
+  probes.at(-1)!.finding = {
+    tracebackNamesFile: failText.includes('big.py'),
+    locatedLine: findErrorLocation('python', [failText], bigPython, pyFile.path)?.line ?? null,
+  };
+  await tool('write_file ES module sibling', sessionId, 'write_file', 'wuying_filesystem', {
+    path: '/workspace/probe/lib.mjs',
+    content: 'export const answer = 42;\n',
+    mode: 'overwrite',
+  });
+  await tool('write_file ES module', sessionId, 'write_file', 'wuying_filesystem', {
+    path: '/workspace/probe/main.mjs',
+    content:
+      "import { answer } from './lib.mjs';\nconsole.log('esm', answer, process.argv[1]);\nthrow new Error('probe esm');\n",
+    mode: 'overwrite',
+  });
+  const esm = await tool(
+    'run_code javascript ES module from a file',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    {
+      code: runFromFileCode(
+        'javascript',
+        { path: '/workspace/probe/main.mjs', relative: 'probe/main.mjs', temporary: false },
+        '',
+      ),
+      language: 'javascript',
+      timeout_s: 30,
+    },
+  );
+  const esmText = textsIn(toolText(esm).text);
+  probes.at(-1)!.finding = {
+    siblingImported: esmText.includes('esm 42'),
+    locatedLine:
+      findErrorLocation('javascript', [esmText], 'x\nx\nx\n', '/workspace/probe/main.mjs')?.line ??
+      null,
+  };
+
+  // Runs past 60 s (src/sandbox/background-job.ts): does a detached process outlive the call?
+  await tool('shell detached job', sessionId, 'shell', 'wuying_shell', {
+    command:
+      "mkdir -p /tmp/probe-job && { nohup $(command -v setsid) bash -c 'sleep 2; echo done > /tmp/probe-job/out' > /dev/null 2>&1 & }",
+    timeout_ms: 10_000,
+  });
+  await new Promise((r) => setTimeout(r, 4_000));
+  const job = await tool('shell detached job result', sessionId, 'shell', 'wuying_shell', {
+    command: 'cat /tmp/probe-job/out',
+    timeout_ms: 10_000,
+  });
+  probes.at(-1)!.finding = { detachedOutlivedCall: toolText(job).text.includes('done') };
+
   const ctx = await pop('GetAndLoadInternalContext (POST form)', 'GetAndLoadInternalContext', {
     'ContextTypes.1': 'file_transfer',
     SessionId: sessionId,
@@ -351,8 +525,74 @@ try {
     }
     probes.at(-1)!.finding = { syncMs: Math.round(performance.now() - syncStarted) };
     await pop('DeleteContextFile', 'DeleteContextFile', { ContextId: contextId, FilePath: path });
+    // The other direction, as `download` uses it: sandbox → OSS → runner.
+    const outPath = '/tmp/file-transfer/probe-out.bin';
+    await tool('shell copy for download', sessionId, 'shell', 'wuying_shell', {
+      command: `cp /tmp/file-transfer/probe.bin ${outPath} 2>/dev/null || head -c 1024 /dev/urandom > ${outPath}`,
+      timeout_ms: 10_000,
+    });
+    await pop(
+      'SyncContext upload',
+      'SyncContext',
+      { ContextId: contextId, Mode: 'upload', Path: outPath, SessionId: sessionId },
+      { keyInQuery: true },
+    );
+    for (let i = 0; i < 40; i++) {
+      const status = await pop('GetContextInfo (upload)', 'GetContextInfo', {
+        ContextId: contextId,
+        Path: outPath,
+        SessionId: sessionId,
+        TaskType: 'upload',
+      });
+      if (/Success|Failed/i.test(String(status?.Data?.ContextStatus ?? ''))) break;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const download = await pop('GetContextFileDownloadUrl', 'GetContextFileDownloadUrl', {
+      ContextId: contextId,
+      FilePath: outPath,
+    });
+    const getStarted = performance.now();
+    const got = await fetch(String(download?.Data?.Url ?? 'http://invalid'))
+      .then(async (r) => ({ status: r.status, bytes: (await r.arrayBuffer()).byteLength }))
+      .catch(() => ({ status: 0, bytes: 0 }));
+    probes.push({
+      step: 'presigned GET',
+      ms: Math.round(performance.now() - getStarted),
+      httpStatus: got.status,
+      finding: { bytes: got.bytes },
+    });
+    await pop('DeleteContextFile (download)', 'DeleteContextFile', {
+      ContextId: contextId,
+      FilePath: outPath,
+    });
   }
   await pop('RefreshSessionIdleTime', 'RefreshSessionIdleTime', { SessionId: sessionId });
+
+  // Is the idle `Timeout` honoured? Opt-in (it waits): a second session, left alone past it.
+  const idleS = Number(process.env.AGENTBAY_PROBE_IDLE_S ?? '0');
+  if (Number.isInteger(idleS) && idleS > 0) {
+    const idle = await pop(`CreateMcpSession (Timeout=${idleS}, left idle)`, 'CreateMcpSession', {
+      ImageId: 'code_latest',
+      Labels: JSON.stringify({ 'gha-probe': probeLabel, purpose: 'live-probe-idle' }),
+      LoginRegionId: regionId || undefined,
+      Timeout: idleS,
+    });
+    const idleId = typeof idle?.Data?.SessionId === 'string' ? idle.Data.SessionId : '';
+    if (idleId) {
+      const waitS = idleS + Math.max(3, Math.ceil(idleS / 2));
+      await new Promise((r) => setTimeout(r, waitS * 1000));
+      const after = await pop(`GetSession (${waitS} s idle)`, 'GetSession', {
+        SessionId: idleId,
+      });
+      const status = typeof after?.Data?.Status === 'string' ? after.Data.Status : null;
+      const code = probes.at(-1)!.code ?? null;
+      probes.at(-1)!.finding = {
+        status,
+        code,
+        released: /NotFound/i.test(code ?? '') || (status !== null && status !== 'RUNNING'),
+      };
+    }
+  }
 } catch (error) {
   probes.push({
     step: 'probe stopped',

@@ -77,6 +77,8 @@ export interface PlannedRun {
   stopGroupOnFailure?: boolean;
   /** A notebook's code cell: its index in the notebook's `cells`, for writing the outputs back. */
   notebookCell?: number;
+  /** A notebook cell's lines in the .ipynb file (index 0: the cell's line 1), for annotations. */
+  fileLines?: number[];
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */

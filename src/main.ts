@@ -1,3 +1,5 @@
+// First: starts the syntax check before the other modules load (src/early-check.ts).
+import { earlyCheck } from './early-check.ts';
 import { run } from './run.ts';
 
-await run();
+await run(process.env, earlyCheck);

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { Language } from './agentbay/language.ts';
 import { InputError } from './input-error.ts';
+import { cellSourceLines } from './notebook-lines.ts';
 import type { PlannedRun } from './inputs.ts';
 import {
   codeCells,
@@ -102,6 +103,7 @@ export function readNotebookRuns(
       throw error;
     }
   }
+  const fileLines = cellSourceLines(text);
   const runs = codeCells(notebook).map(({ index, cell }): PlannedRun => ({
     source: { kind: 'file', path: file.path, cell: cell.number },
     language,
@@ -109,6 +111,8 @@ export function readNotebookRuns(
     group: file.path,
     stopGroupOnFailure: true,
     notebookCell: index,
+    // The injected cell (number 0) is in no file.
+    fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
   }));
   if (runs.length === 0) {
     throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);

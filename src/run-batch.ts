@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import * as core from '@actions/core';
+import type { AnnotationProperties } from '@actions/core';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
 import { checkBatchSyntax, type RunnerFailure } from './batch-syntax.ts';
@@ -167,6 +168,7 @@ async function publishBatch(
         sessionKept: !inputs.cleanup,
         secrets,
         resultKey: `${batchKey}-run-${outcome.index + 1}`,
+        codeFile: outcome.codeFile,
       },
       env,
     );
@@ -250,24 +252,21 @@ async function publishBatch(
     });
     await postComment(inputs.comment, body);
   }
-  for (const entry of entries) {
-    if (!isFailure(entry)) continue;
+  entries.forEach((entry, i) => {
+    if (!isFailure(entry)) return;
     const { report } = entry;
     const title = `${LANGUAGE_NAMES[report.language]} error`;
-    // A cell's lines are not the notebook file's (JSON): the annotation is on the file, and
-    // the message names the cell and its line.
-    const properties =
-      report.source.cell !== undefined
-        ? { title, file: report.source.path }
-        : locationProperties(report.source, report.errorLocation, title);
+    const cellLines = outcomes[i]?.run.fileLines;
     annotate(
       inputs.failOnError ? 'error' : 'warning',
       report.source.cell !== undefined
         ? report.result.error
         : `${runName(report)} failed: ${report.result.error}`,
-      properties,
+      report.source.cell !== undefined
+        ? cellProperties(report, cellLines, title)
+        : locationProperties(report.source, report.errorLocation, title),
     );
-  }
+  });
   if (failed > 0) {
     const message = `${failed} of ${entries.length} runs failed.`;
     if (inputs.failOnError) fail(message);
@@ -347,6 +346,21 @@ function placeInNotebook(report: RunReport): void {
   if (source.cell === undefined || result.success) return;
   const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
   report.result = { ...result, error: `${where}: ${result.error}` };
+}
+
+/**
+ * A failing cell's annotation: on the notebook file, at the line of the .ipynb where the
+ * failing line of the cell stands when it is known (the message names the cell and its line).
+ */
+function cellProperties(
+  report: RunReport,
+  cellLines: readonly number[] | undefined,
+  title: string,
+): AnnotationProperties {
+  const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+  return line === undefined
+    ? { title, file: report.source.path }
+    : { title, file: report.source.path, startLine: line, endLine: line };
 }
 
 /** A Markdown block's failing line, moved from the block's lines to the page's. */

@@ -21,14 +21,18 @@ import {
   uploadWorkspaceFiles,
   type DownloadedFiles,
 } from './sandbox/work-environment.ts';
-import { checkSyntax, type SyntaxCheck } from './syntax-check.ts';
+import { checkSyntaxWith, type EarlyCheck, type SyntaxCheck } from './syntax-check.ts';
 import { saveState } from './state.ts';
 import { startStepSession } from './step-session.ts';
 
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
-export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function run(
+  env: NodeJS.ProcessEnv = process.env,
+  /** The syntax check the entry started before the action loaded, if it could. */
+  earlyCheck?: EarlyCheck,
+): Promise<void> {
   let inputs: ActionInputs;
-  let syntax: SyntaxCheck;
+  let syntax: SyntaxCheck & { early?: true };
   let apiKey = '';
   let secretValues: string[] = [];
   try {
@@ -41,8 +45,16 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
     inputs = readInputs(core.getInput, env);
     // Several runs: the sandbox reports each file's syntax errors as that run's failure.
     if (inputs.batch) return await runBatchStep(inputs, inputs.batch, env);
-    syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
+    syntax = await checkSyntaxWith(
+      earlyCheck,
+      inputs.syntaxCheck,
+      inputs.language,
+      inputs.code,
+      env,
+    );
+    if (syntax.early) core.debug('The syntax check ran while the action loaded.');
   } catch (error) {
+    earlyCheck?.cancel();
     // The inputs are not known, but `summary: false` is still honoured. An input error may
     // quote an input, and the key may have been pasted into the wrong one.
     const summary = core.getInput('summary').trim().toLowerCase() !== 'false';

@@ -1,11 +1,12 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import type { Language } from './agentbay/language.ts';
-import { InputError, type SyntaxCheckMode } from './inputs.ts';
+import { InputError } from './input-error.ts';
+import type { SyntaxCheckMode } from './inputs.ts';
 import type { ErrorLocation } from './report/error-location.ts';
 
 /**
@@ -58,6 +59,11 @@ export function checkSyntax(
             status: 'skipped',
             reason: `the runner cannot check ${language} (only python and javascript)`,
           } as const);
+  return required(mode, result);
+}
+
+/** `syntax-check: true` takes only a verdict. */
+function required(mode: SyntaxCheckMode, result: SyntaxCheck): SyntaxCheck {
   if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
     throw new InputError(
       'syntax-check',
@@ -65,6 +71,80 @@ export function checkSyntax(
     );
   }
   return result;
+}
+
+/** A Python check started before the action knew its inputs (src/early-check.ts). */
+export interface EarlyCheck {
+  code: string;
+  verdict: Promise<SyntaxCheck>;
+  /** Not needed after all: stop the process. */
+  cancel(): void;
+}
+
+/**
+ * checkSyntax, taking the verdict of the check started early when it checked this very code
+ * in this language; otherwise that check is stopped and this one is done as usual.
+ */
+export async function checkSyntaxWith(
+  early: EarlyCheck | undefined,
+  mode: SyntaxCheckMode,
+  language: Language,
+  code: string,
+  env: NodeJS.ProcessEnv,
+): Promise<SyntaxCheck & { early?: true }> {
+  if (early && mode !== 'false' && language === 'python' && early.code === code) {
+    return { ...required(mode, await early.verdict), early: true };
+  }
+  early?.cancel();
+  return checkSyntax(mode, language, code, env);
+}
+
+/**
+ * Starts Python's check of `code` without waiting for it, so that it runs while the rest of
+ * the action loads. The same check as checkSyntax's, with the same verdicts.
+ */
+export function startPythonCheck(code: string): EarlyCheck {
+  const prepared = preparePython(code);
+  if ('skip' in prepared) {
+    return { code, verdict: Promise.resolve(prepared.skip), cancel: () => undefined };
+  }
+  let child: ReturnType<typeof spawn> | undefined;
+  let cancelled = false;
+  const attempt = (commands: string[]): Promise<SyntaxCheck> => {
+    const [command, ...rest] = commands;
+    if (!command || cancelled) {
+      return Promise.resolve({ status: 'skipped', reason: 'the runner has no python3' });
+    }
+    return new Promise((resolve) => {
+      let stdout = '';
+      let stderr = '';
+      let spawnError: NodeJS.ErrnoException | undefined;
+      child = spawn(command, pythonArgs(), {
+        env: pythonEnv(),
+        cwd: tmpdir(),
+        timeout: CHECK_TIMEOUT_MS,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      // A python that exits before reading all of stdin is answered by its exit status.
+      child.stdin!.on('error', () => undefined);
+      child.stdin!.end(prepared.checked);
+      child.on('error', (error) => (spawnError = error));
+      child.on('close', (status) => {
+        if (spawnError?.code === 'ENOENT') return void attempt(rest).then(resolve);
+        resolve(pythonVerdict(command, { status, stdout, stderr, error: spawnError }, prepared));
+      });
+    });
+  };
+  return {
+    code,
+    verdict: attempt(['python3', 'python']),
+    cancel: () => {
+      cancelled = true;
+      child?.kill();
+    },
+  };
 }
 
 /**
@@ -83,62 +163,93 @@ export function withoutMagics(code: string): string {
     .join('\n');
 }
 
-function checkPython(code: string): SyntaxCheck {
+type PreparedPython = { checked: string; guessed: boolean } | { skip: SyntaxCheck };
+
+function preparePython(code: string): PreparedPython {
   const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
   if (firstLine.trimStart().startsWith('%%')) {
     return {
-      status: 'skipped',
-      reason: 'the cell starts with a cell magic, so it may not be Python',
+      skip: {
+        status: 'skipped',
+        reason: 'the cell starts with a cell magic, so it may not be Python',
+      },
     };
   }
-  const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
   const checked = withoutMagics(code);
   // Blanking magics is a line-by-line guess; a continuation line that happens to start with
   // `%` or `!` would become a false syntax error, which must never block a valid run.
-  const guessed = checked !== code;
+  return { checked, guessed: checked !== code };
+}
+
+function pythonArgs(): string[] {
+  return ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'];
+}
+
+function pythonEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+}
+
+interface Finished {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
+}
+
+function checkPython(code: string): SyntaxCheck {
+  const prepared = preparePython(code);
+  if ('skip' in prepared) return prepared.skip;
   for (const command of ['python3', 'python']) {
-    const run = spawnSync(command, ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'], {
-      input: checked,
+    const run = spawnSync(command, pythonArgs(), {
+      input: prepared.checked,
       encoding: 'utf8',
       timeout: CHECK_TIMEOUT_MS,
-      env,
+      env: pythonEnv(),
       // Not the workspace: on Windows a checked-out python3.exe there would be found first.
       cwd: tmpdir(),
     });
     if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') continue;
-    const checker = `${command} compile()`;
-    if (run.status === 0) return { status: 'ok', checker };
-    if (run.status === 1 && guessed) {
-      return {
-        status: 'inconclusive',
-        reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
-      };
-    }
-    if (run.status === 1) {
-      const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
-      if (match) {
-        const [, line, column, message] = match;
-        return {
-          status: 'error',
-          checker,
-          message: message!,
-          location: line
-            ? {
-                line: Number(line),
-                ...(Number(column) > 0 ? { column: Number(column) } : {}),
-                calledFrom: [],
-              }
-            : undefined,
-        };
-      }
-      // Not our answer: something else went wrong.
-    }
-    return {
-      status: 'inconclusive',
-      reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
-    };
+    return pythonVerdict(command, run, prepared);
   }
   return { status: 'skipped', reason: 'the runner has no python3' };
+}
+
+function pythonVerdict(
+  command: string,
+  run: Finished,
+  { guessed }: { guessed: boolean },
+): SyntaxCheck {
+  const checker = `${command} compile()`;
+  if (run.status === 0) return { status: 'ok', checker };
+  if (run.status === 1 && guessed) {
+    return {
+      status: 'inconclusive',
+      reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
+    };
+  }
+  if (run.status === 1) {
+    const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
+    if (match) {
+      const [, line, column, message] = match;
+      return {
+        status: 'error',
+        checker,
+        message: message!,
+        location: line
+          ? {
+              line: Number(line),
+              ...(Number(column) > 0 ? { column: Number(column) } : {}),
+              calledFrom: [],
+            }
+          : undefined,
+      };
+    }
+    // Not our answer: something else went wrong.
+  }
+  return {
+    status: 'inconclusive',
+    reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
+  };
 }
 
 // As the local server decides: ESM syntax needs a .mjs file.

@@ -11,28 +11,40 @@ import { ROOT } from '../scripts/step-runner.ts';
 
 const KEY = 'akm-PROBE-KEY-0123456789';
 
+interface ProbeReport {
+  probes: {
+    step: string;
+    httpStatus?: number;
+    shape?: unknown;
+    error?: string;
+    finding?: Record<string, unknown>;
+  }[];
+}
+
+/** Runs `npm run live-probe` against the server as the live job runs it against the real one. */
+async function runProbe(server: AgentBayServer, extraEnv: Record<string, string> = {}) {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
+  const { AGENTBAY_API_KEY: _k, ...env } = process.env;
+  const result = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
+    {
+      env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url, ...extraEnv },
+      timeout: 120_000,
+    },
+  );
+  const text = readFileSync(out, 'utf8');
+  return { stdout: result.stdout, text, report: JSON.parse(text) as ProbeReport };
+}
+
 describe('npm run live-probe', () => {
   let server: AgentBayServer;
-  let report: {
-    probes: { step: string; httpStatus?: number; finding?: Record<string, unknown> }[];
-  };
+  let report: ProbeReport;
   let text = '';
   let stdout = '';
   beforeAll(async () => {
     server = await startServer({ apiKey: KEY });
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
-    const { AGENTBAY_API_KEY: _k, ...env } = process.env;
-    const result = await promisify(execFile)(
-      process.execPath,
-      [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
-      {
-        env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url },
-        timeout: 120_000,
-      },
-    );
-    stdout = result.stdout;
-    text = readFileSync(out, 'utf8');
-    report = JSON.parse(text);
+    ({ stdout, text, report } = await runProbe(server, { AGENTBAY_PROBE_IDLE_S: '2' }));
   }, 150_000);
   afterAll(() => server.close());
 
@@ -54,6 +66,9 @@ describe('npm run live-probe', () => {
       'SyncContext',
       'GetContextInfo',
       'DeleteContextFile',
+      'GetContextFileDownloadUrl',
+      '(presigned OSS GET)',
+      'ListSession',
       'RefreshSessionIdleTime',
       'DeleteSessionAsync',
     ]) {
@@ -70,6 +85,43 @@ describe('npm run live-probe', () => {
       keys: expect.arrayContaining(['size', 'isDirectory']),
     });
     expect(finding('write_file 70 KB (over the MQTT limit)')).toEqual({ refused: true });
+    expect(finding('CreateMcpSession (Timeout=300)')).toMatchObject({
+      linkUrlReturned: false,
+      tokenReturned: false,
+      wsUrlReturned: false,
+    });
+  });
+
+  it('sees a session left idle released after its Timeout', () => {
+    const idle = report.probes.find(
+      (p) => p.step.startsWith('GetSession (') && p.step.endsWith('s idle)'),
+    );
+    expect(idle?.finding).toMatchObject({ released: true });
+  });
+
+  it('tries what the action sends for code run from a file, and for runs past 60 s', () => {
+    const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
+    expect(finding('run_code over the per-call limit')).toMatchObject({ refused: true });
+    expect(
+      (finding('run_code over the per-call limit') as { argsBytes: number }).argsBytes,
+    ).toBeGreaterThan(64_512);
+    expect(finding('run_code python from a file')).toEqual({ ran: true, trailingResult: true });
+    expect(finding('run_code python from a file, failing')).toEqual({
+      tracebackNamesFile: true,
+      locatedLine: 5,
+    });
+    expect(finding('run_code javascript ES module from a file')).toEqual({
+      siblingImported: true,
+      locatedLine: 3,
+    });
+    expect(finding('shell detached job result')).toEqual({ detachedOutlivedCall: true });
+    expect(finding('presigned GET')).toEqual({ bytes: 1024 });
+    // write_file's append mode, as the action's chunked writes use it.
+    expect(
+      server
+        .requests()
+        .some((r) => r.form.Name === 'write_file' && JSON.parse(r.form.Args!).mode === 'append'),
+    ).toBe(true);
   });
 
   it('never writes the key, and leaves no session behind', () => {
@@ -77,6 +129,41 @@ describe('npm run live-probe', () => {
     expect(stdout).not.toContain(KEY);
     expect(text).not.toContain(Buffer.from(KEY).toString('base64').slice(0, 16));
     expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
-    expect(server.sessions()).toHaveLength(1);
+    // The probe's session, and the one left idle to see the idle timeout release it.
+    expect(server.sessions()).toHaveLength(2);
+  });
+});
+
+describe('npm run live-probe where the service offers the LinkUrl route', () => {
+  let server: AgentBayServer;
+  let probe: Awaited<ReturnType<typeof runProbe>>;
+  beforeAll(async () => {
+    server = await startServer({ apiKey: KEY, linkRoute: true });
+    probe = await runProbe(server);
+  }, 150_000);
+  afterAll(() => server.close());
+
+  it("tries one tool call through it and reports the answer's shape", () => {
+    const steps = probe.report.probes;
+    expect(steps.find((p) => p.step === 'CreateMcpSession (Timeout=300)')?.finding).toMatchObject({
+      linkUrlReturned: true,
+      tokenReturned: true,
+    });
+    const link = steps.find((p) => p.step === 'LinkUrl callTool shell');
+    expect(link?.httpStatus).toBe(200);
+    expect(link?.shape).toMatchObject({ data: { result: { isError: false } } });
+    const call = server.requests().find((r) => r.action === '(LinkUrl callTool)')!;
+    expect(JSON.parse(call.rawBody)).toMatchObject({ tool: 'shell', server: 'wuying_shell' });
+  });
+
+  it('keeps the LinkUrl token, a credential, out of the report and the output', () => {
+    const token = server.requests().find((r) => r.action === '(LinkUrl callTool)')!.headers[
+      'x-access-token'
+    ]!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect(probe.text).not.toContain(token);
+    expect(probe.stdout).not.toContain(token);
+    expect(probe.text).not.toContain(KEY);
+    expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
   });
 });

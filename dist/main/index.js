@@ -14273,20 +14273,107 @@ module.exports = {
 
 /***/ }),
 
+/***/ 55713:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Pe: () => (/* binding */ LANGUAGE_SPELLINGS),
+/* harmony export */   vQ: () => (/* binding */ canonicalLanguage)
+/* harmony export */ });
+/* unused harmony export LANGUAGES */
+/** The languages run_code accepts, in their canonical spelling. */
+const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
+const ALIASES = {
+    python: 'python',
+    py: 'python',
+    python3: 'python',
+    javascript: 'javascript',
+    js: 'javascript',
+    node: 'javascript',
+    nodejs: 'javascript',
+    r: 'r',
+    java: 'java',
+};
+const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
+/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
+function canonicalLanguage(spelling) {
+    return ALIASES[spelling.trim().toLowerCase()];
+}
+
+
+/***/ }),
+
+/***/ 59581:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   G: () => (/* binding */ earlyCheck)
+/* harmony export */ });
+/* unused harmony export startEarlyCheck */
+/* harmony import */ var _agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55713);
+/* harmony import */ var _syntax_check_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99437);
+// Imported first by the main step's entry, so that it runs before the rest of the bundle is
+// loaded: for inline Python code it starts the syntax check at once, from the raw inputs, and
+// the check runs in its own process while the action loads. On a runner with two or more cores
+// a passing check then costs no time (BENCHMARKS.md). The run uses the verdict only when it
+// checked exactly the code and language the inputs resolve to (checkSyntaxWith).
+
+
+function input(env, name) {
+    return env[`INPUT_${name.toUpperCase()}`] ?? '';
+}
+/** The check of the inline Python code the inputs give, started now; undefined otherwise. */
+function startEarlyCheck(env) {
+    const code = input(env, 'code');
+    if (!code.trim() || input(env, 'file').trim() || input(env, 'markdown').trim())
+        return undefined;
+    if (input(env, 'syntax-check').trim().toLowerCase() === 'false')
+        return undefined;
+    if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .vQ)(input(env, 'language')) !== 'python')
+        return undefined;
+    return (0,_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
+}
+const earlyCheck = startEarlyCheck(process.env);
+
+
+/***/ }),
+
+/***/ 16236:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   d: () => (/* binding */ InputError)
+/* harmony export */ });
+/** A bad input: the message names the input and says what it accepts. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(`Input '${input}' ${message}`);
+        this.name = 'InputError';
+        this.input = input;
+    }
+}
+
+
+/***/ }),
+
 /***/ 41730:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(22652);
+/* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11483);
+// First: starts the syntax check before the other modules load (src/early-check.ts).
 
-await (0,_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+
+await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, _early_check_js__WEBPACK_IMPORTED_MODULE_0__/* .earlyCheck */ .G);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 22652:
+/***/ 11483:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14355,17 +14442,8 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
-;// CONCATENATED MODULE: ./src/input-error.ts
-/** A bad input: the message names the input and says what it accepts. */
-class InputError extends Error {
-    input;
-    constructor(input, message) {
-        super(`Input '${input}' ${message}`);
-        this.name = 'InputError';
-        this.input = input;
-    }
-}
-
+// EXTERNAL MODULE: ./src/input-error.ts
+var input_error = __nccwpck_require__(16236);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -14635,14 +14713,14 @@ function resolveWorkspaceFile(input, file, workspace) {
         real = (0,external_node_fs_.realpathSync)(candidate);
     }
     catch {
-        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+        throw new input_error/* InputError */.d(input, `names '${file}', which does not exist in the workspace (${root})`);
     }
     if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+        throw new input_error/* InputError */.d(input, `must be a path inside the workspace; '${file}' resolves outside it`);
     }
     const stats = (0,external_node_fs_.statSync)(real);
     if (!stats.isFile())
-        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+        throw new input_error/* InputError */.d(input, `must name a regular file; '${file}' is not one`);
     return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
 }
 /**
@@ -14654,7 +14732,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
     const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
     const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
     if (lines.length > MAX_PATTERNS) {
-        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+        throw new input_error/* InputError */.d(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
     }
     const root = (0,external_node_fs_.realpathSync)(workspace);
     const includes = [];
@@ -14668,7 +14746,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
             includes.push({ line, globs });
     }
     if (includes.length === 0) {
-        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
+        throw new input_error/* InputError */.d(input, 'has only exclusions (!pattern); add a path or pattern to include');
     }
     const found = new Map();
     for (const { line, globs } of includes) {
@@ -14680,10 +14758,10 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
         }
         const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
         if (matched.size === 0) {
-            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
+            throw new input_error/* InputError */.d(input, `line '${line}' matches no file in the workspace (${root})`);
         }
         if (kept.length === 0) {
-            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
+            throw new input_error/* InputError */.d(input, `line '${line}' matches only files that a '!' line excludes`);
         }
         kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
         for (const file of kept) {
@@ -14691,7 +14769,7 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
                 continue;
             found.set(file.path, file);
             if (found.size > maxFiles) {
-                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
+                throw new input_error/* InputError */.d(input, `matches more than ${maxFiles} files; narrow its patterns`);
             }
         }
     }
@@ -14699,14 +14777,14 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
 }
 function parseLine(input, body, line) {
     if (line.length > MAX_PATTERN_LENGTH) {
-        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
+        throw new input_error/* InputError */.d(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
     }
     if (body.includes('\0'))
-        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+        throw new input_error/* InputError */.d(input, `line '${printable(line)}' contains a NUL character`);
     if (!body.trim())
-        throw new InputError(input, `line '${line}' has no path after '!'`);
+        throw new input_error/* InputError */.d(input, `line '${line}' has no path after '!'`);
     if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
-        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+        throw new input_error/* InputError */.d(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
     }
     return expandBraces(input, body, line).map((alternative) => {
         const segments = [];
@@ -14714,12 +14792,12 @@ function parseLine(input, body, line) {
             if (raw === '' || raw === '.')
                 continue;
             if (raw === '..') {
-                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
+                throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${line}' contains '..'`);
             }
             segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
         }
         if (segments.length === 0) {
-            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
+            throw new input_error/* InputError */.d(input, `line '${line}' names the workspace itself; name files or a pattern`);
         }
         return { segments, matchDots: false };
     });
@@ -14824,7 +14902,7 @@ function expandBraces(input, pattern, line) {
             for (const option of split.options)
                 next.push(split.before + option + split.after);
             if (next.length > MAX_BRACE_EXPANSIONS) {
-                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+                throw new input_error/* InputError */.d(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
             }
         }
         results = next;
@@ -15004,7 +15082,7 @@ function matchGlob(input, line, glob, root, excludes, maxScanned) {
         }
         for (const entry of entries) {
             if (++scanned > maxScanned) {
-                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+                throw new input_error/* InputError */.d(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
             }
             const names = [...dirNames, entry.name];
             const positions = reachable(glob, names);
@@ -15055,7 +15133,7 @@ function statInside(input, line, root, names) {
         return undefined; // a dangling link names nothing
     }
     if (real !== root && !isInside(root, real)) {
-        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+        throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
     }
     return { real, stats: (0,external_node_fs_.statSync)(real) };
 }
@@ -15100,7 +15178,7 @@ function readSecretEnv(read) {
     const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
     for (const [name, value] of Object.entries(values)) {
         if (value.length < MIN_SECRET_LENGTH) {
-            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
+            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
         }
     }
     return values;
@@ -15113,19 +15191,19 @@ function readSandboxInputs(read, env) {
         : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
     const total = upload.reduce((sum, file) => sum + file.size, 0);
     if (total > MAX_UPLOAD_BYTES) {
-        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
+        throw new input_error/* InputError */.d('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
     }
     const setup = read('setup', { trimWhitespace: false });
     if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
-        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
+        throw new input_error/* InputError */.d('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
     }
     if (setup.includes('\0'))
-        throw new InputError('setup', 'must be text; it contains NUL bytes');
+        throw new input_error/* InputError */.d('setup', 'must be text; it contains NUL bytes');
     const plain = parseEnv('env', read('env', { trimWhitespace: false }));
     const secretEnv = readSecretEnv(read);
     for (const name of Object.keys(plain)) {
         if (name in secretEnv) {
-            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
+            throw new input_error/* InputError */.d('env', `and 'secret-env' both set '${name}'; set it in one of them`);
         }
     }
     return {
@@ -15150,14 +15228,14 @@ function parseEnv(input, value) {
             parsed = JSON.parse(text);
         }
         catch {
-            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new input_error/* InputError */.d(input, `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError(input, accepted);
+            throw new input_error/* InputError */.d(input, accepted);
         }
         for (const [name, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
+                throw new input_error/* InputError */.d(input, `${accepted}; the value of '${name}' is not a string`);
             }
             out[name] = String(item);
         }
@@ -15169,21 +15247,21 @@ function parseEnv(input, value) {
             const eq = line.indexOf('=');
             if (eq < 0) {
                 // Never echo the line: it may hold a secret.
-                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
+                throw new input_error/* InputError */.d(input, `${accepted}; line ${index + 1} has no '='`);
             }
             out[line.slice(0, eq).trim()] = line.slice(eq + 1);
         }
     }
     const names = Object.keys(out);
     if (names.length > MAX_ENV_VARIABLES) {
-        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
+        throw new input_error/* InputError */.d(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
     }
     for (const name of names) {
         if (!ENV_NAME.test(name) || name.length > 128) {
-            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
+            throw new input_error/* InputError */.d(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
         }
         if (/[\0]/.test(out[name]))
-            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
+            throw new input_error/* InputError */.d(input, `the value of '${name}' contains a NUL byte`);
     }
     return out;
 }
@@ -15191,15 +15269,15 @@ function parseEnv(input, value) {
 function parseDownload(value) {
     const lines = patternLines(value);
     if (lines.length > 256)
-        throw new InputError('download', 'may hold at most 256 lines');
+        throw new input_error/* InputError */.d('download', 'may hold at most 256 lines');
     for (const line of lines) {
         const pattern = line.startsWith('!') ? line.slice(1) : line;
         const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
         if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
-            throw new InputError('download', `${accepted}; got '${line}'`);
+            throw new input_error/* InputError */.d('download', `${accepted}; got '${line}'`);
         }
         if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
-            throw new InputError('download', `${accepted}; a line is not usable`);
+            throw new input_error/* InputError */.d('download', `${accepted}; a line is not usable`);
         }
     }
     return lines;
@@ -16100,13 +16178,30 @@ class SetupFailed extends Error {
     }
 }
 /**
- * Streams a job's output into the log: redacted, fenced against workflow commands. With a
- * label (several jobs at once), each line says whose it is.
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
  */
-function logStreamer(secrets, label) {
-    return (_stream, text) => {
+function logStreamer(secrets, options = {}) {
+    const { label, limit = LOG_STREAM_LIMIT, write } = options;
+    const printed = { stdout: 0, stderr: 0 };
+    return (stream, text) => {
+        const room = limit - printed[stream];
+        if (room <= 0)
+            return;
+        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
         const clean = redactText(text, secrets);
-        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+        printed[stream] += clean.length;
+        const shown = clean.length > room ? clean.slice(0, room) : clean;
+        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
+        if (printed[stream] >= limit) {
+            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+            if (write)
+                write(notice);
+            else
+                lib_core.info(notice.trimEnd());
+        }
     };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
@@ -16129,7 +16224,7 @@ label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const stream = logStreamer(secrets, label);
+    const stream = logStreamer(secrets, { label });
     const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
         onOutput: (name, text) => {
             output += text;
@@ -16239,7 +16334,7 @@ function hintFor(error) {
 }
 /** What kind of failure stopped the step before the code gave a result. */
 function failureCause(error) {
-    if (error instanceof InputError)
+    if (error instanceof input_error/* InputError */.d)
         return 'input';
     if (error instanceof SetupFailed)
         return 'setup';
@@ -16271,7 +16366,7 @@ function failureReport(error, sessionId = '') {
     const report = { cause: failureCause(error), message, detail };
     if (error instanceof SetupFailed)
         report.setupOutput = error.output;
-    if (error instanceof InputError)
+    if (error instanceof input_error/* InputError */.d)
         report.input = error.input;
     if (error instanceof AgentBayError && error.requestId)
         report.requestId = error.requestId;
@@ -16280,26 +16375,8 @@ function failureReport(error, sessionId = '') {
     return report;
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/language.ts
-/** The languages run_code accepts, in their canonical spelling. */
-const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
-const ALIASES = {
-    python: 'python',
-    py: 'python',
-    python3: 'python',
-    javascript: 'javascript',
-    js: 'javascript',
-    node: 'javascript',
-    nodejs: 'javascript',
-    r: 'r',
-    java: 'java',
-};
-const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
-/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
-function canonicalLanguage(spelling) {
-    return ALIASES[spelling.trim().toLowerCase()];
-}
-
+// EXTERNAL MODULE: ./src/agentbay/language.ts
+var agentbay_language = __nccwpck_require__(55713);
 ;// CONCATENATED MODULE: ./src/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
 function sourceName(source) {
@@ -16393,7 +16470,7 @@ function extractCodeBlocks(page, text) {
             .replace(/^\{\.?|\}$/g, '')
             .split(/[\s,]+/)
             .filter(Boolean);
-        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
+        const language = words[0] ? (0,agentbay_language/* canonicalLanguage */.vQ)(words[0]) : undefined;
         const has = (marker) => fence.markers.some((m) => m.marker === marker);
         if (has('expected-output')) {
             const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
@@ -16496,6 +16573,159 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
+;// CONCATENATED MODULE: ./src/notebook-lines.ts
+// Where each line of each cell's source stands in the notebook file, so that an annotation
+// about "cell 5, line 3" lands on that line of the .ipynb in a pull request's diff. Jupyter
+// writes a cell's source as a JSON array of lines, one per line of the file; other layouts
+// map each cell line to the file line where it starts.
+/**
+ * For each cell (by its index in `cells`), the 1-based file line of each of its source lines.
+ * Cells whose source cannot be placed are missing. Expects text that JSON.parse accepted.
+ */
+function cellSourceLines(text) {
+    const found = new Map();
+    const scanner = new Scanner(text);
+    scanner.skipSpace();
+    if (scanner.peek() !== '{')
+        return found;
+    scanner.objectEntries((key) => {
+        if (key !== 'cells' || scanner.peek() !== '[')
+            return scanner.skipValue();
+        scanner.arrayItems((cellIndex) => {
+            if (scanner.peek() !== '{')
+                return scanner.skipValue();
+            scanner.objectEntries((cellKey) => {
+                if (cellKey !== 'source')
+                    return scanner.skipValue();
+                const pieces = [];
+                if (scanner.peek() === '"') {
+                    pieces.push({ line: scanner.line, text: scanner.readString() });
+                }
+                else if (scanner.peek() === '[') {
+                    scanner.arrayItems(() => {
+                        if (scanner.peek() !== '"')
+                            return scanner.skipValue();
+                        pieces.push({ line: scanner.line, text: scanner.readString() });
+                    });
+                }
+                else {
+                    return scanner.skipValue();
+                }
+                found.set(cellIndex, linesOf(pieces));
+            });
+        });
+    });
+    return found;
+}
+/** Each source line's file line: the line of the piece it starts in. */
+function linesOf(pieces) {
+    const out = [];
+    let atLineStart = true;
+    for (const piece of pieces) {
+        for (let i = 0; i < piece.text.length; i++) {
+            if (atLineStart)
+                out.push(piece.line);
+            atLineStart = piece.text[i] === '\n';
+        }
+    }
+    return out;
+}
+/** Just enough of a JSON reader to walk objects and arrays and count lines. */
+class Scanner {
+    pos = 0;
+    line = 1;
+    text;
+    constructor(text) {
+        this.text = text;
+        // A byte-order mark is no JSON (parseNotebook drops it too).
+        if (text.startsWith('\uFEFF'))
+            this.pos = 1;
+    }
+    peek() {
+        return this.text[this.pos] ?? '';
+    }
+    skipSpace() {
+        for (;;) {
+            const c = this.text[this.pos];
+            if (c === '\n')
+                this.line++;
+            else if (c !== ' ' && c !== '\t' && c !== '\r')
+                return;
+            this.pos++;
+        }
+    }
+    /** Calls `onEntry` with the reader at each value; the callback must consume it. */
+    objectEntries(onEntry) {
+        this.pos++; // {
+        this.skipSpace();
+        while (this.peek() !== '}' && this.peek() !== '') {
+            const key = this.readString();
+            this.skipSpace();
+            this.pos++; // :
+            this.skipSpace();
+            onEntry(key);
+            this.skipSpace();
+            if (this.peek() === ',')
+                this.pos++;
+            this.skipSpace();
+        }
+        this.pos++; // }
+    }
+    arrayItems(onItem) {
+        this.pos++; // [
+        this.skipSpace();
+        for (let index = 0; this.peek() !== ']' && this.peek() !== ''; index++) {
+            onItem(index);
+            this.skipSpace();
+            if (this.peek() === ',')
+                this.pos++;
+            this.skipSpace();
+        }
+        this.pos++; // ]
+    }
+    readString() {
+        const start = this.pos;
+        this.skipString();
+        // A JSON string holds no raw line break, so the line count stands.
+        return JSON.parse(this.text.slice(start, this.pos));
+    }
+    skipString() {
+        this.pos++; // "
+        while (this.pos < this.text.length && this.text[this.pos] !== '"') {
+            this.pos += this.text[this.pos] === '\\' ? 2 : 1;
+        }
+        this.pos++; // "
+    }
+    /** Skips any value without recursion: a hostile notebook decides how deep it nests. */
+    skipValue() {
+        const first = this.peek();
+        if (first === '"')
+            return this.skipString();
+        if (first !== '{' && first !== '[') {
+            while (this.peek() !== '' && !/[,}\]\s]/.test(this.peek()))
+                this.pos++;
+            return;
+        }
+        let depth = 0;
+        do {
+            const c = this.peek();
+            if (c === '')
+                return;
+            if (c === '"') {
+                this.skipString();
+                continue;
+            }
+            if (c === '{' || c === '[')
+                depth++;
+            else if (c === '}' || c === ']')
+                depth--;
+            else if (c === '\n')
+                this.line++;
+            this.pos++;
+        } while (depth > 0);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
@@ -16580,7 +16810,7 @@ function kernelLanguage(metadata) {
     for (const candidate of candidates) {
         if (typeof candidate !== 'string' || !candidate)
             continue;
-        const language = canonicalLanguage(candidate);
+        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(candidate);
         if (language)
             return { language, declared: candidate };
     }
@@ -16834,6 +17064,7 @@ function describeCellAt(name, cell, line) {
 
 
 
+
 /** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
 const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;
 /** A papermill-style parameters object is configuration, not data. */
@@ -16844,21 +17075,21 @@ function readParameters(value) {
         return undefined;
     const size = Buffer.byteLength(value);
     if (size > MAX_PARAMETERS_BYTES) {
-        throw new InputError('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
+        throw new input_error/* InputError */.d('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
     }
     let parsed;
     try {
         parsed = JSON.parse(value);
     }
     catch (error) {
-        throw new InputError('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
+        throw new input_error/* InputError */.d('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
+        throw new input_error/* InputError */.d('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
     }
     if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
-        throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
+        throw new input_error/* InputError */.d('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
     }
     return parsed;
 }
@@ -16869,7 +17100,7 @@ function readParameters(value) {
  */
 function readNotebookRuns(file, fallback, parameters) {
     if (file.size > MAX_NOTEBOOK_BYTES) {
-        throw new InputError('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
+        throw new input_error/* InputError */.d('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
     }
     const text = (0,external_node_fs_.readFileSync)(file.realPath, 'utf8');
     let notebook;
@@ -16878,12 +17109,12 @@ function readNotebookRuns(file, fallback, parameters) {
     }
     catch (error) {
         if (error instanceof NotebookError)
-            throw new InputError('file', `names a bad notebook: ${error.message}`);
+            throw new input_error/* InputError */.d('file', `names a bad notebook: ${error.message}`);
         throw error;
     }
     const language = notebook.language ?? fallback;
     if (!language) {
-        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
     }
     if (parameters) {
         try {
@@ -16891,11 +17122,12 @@ function readNotebookRuns(file, fallback, parameters) {
         }
         catch (error) {
             if (error instanceof NotebookError) {
-                throw new InputError('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
+                throw new input_error/* InputError */.d('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
             }
             throw error;
         }
     }
+    const fileLines = cellSourceLines(text);
     const runs = codeCells(notebook).map(({ index, cell }) => ({
         source: { kind: 'file', path: file.path, cell: cell.number },
         language,
@@ -16903,9 +17135,11 @@ function readNotebookRuns(file, fallback, parameters) {
         group: file.path,
         stopGroupOnFailure: true,
         notebookCell: index,
+        // The injected cell (number 0) is in no file.
+        fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
-        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
+        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', which has no code cell to run`);
     }
     return { runs, plan: { notebook, language } };
 }
@@ -16994,10 +17228,10 @@ const MAX_BATCH_RUNS = 200;
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
     if (!key) {
-        throw new InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
     if (/\s/.test(key))
-        throw new InputError('api-key', 'must not contain white space');
+        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
     return key;
 }
 /** Every input, validated; throws InputError on the first bad one, before anything is spent. */
@@ -17006,7 +17240,7 @@ function readInputs(read, env) {
     const parameters = readParameters(read('parameters'));
     const { code, source, batch, notebooks } = readCode(read, env, parameters);
     if (parameters && notebooks.length === 0) {
-        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+        throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
     const inputs = {
         code,
@@ -17064,7 +17298,7 @@ function readInputs(read, env) {
  */
 function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
-        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
+        throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
 }
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
@@ -17073,10 +17307,10 @@ function parseSessionId(value, parallel) {
     if (!value)
         return '';
     if (!SESSION_ID.test(value)) {
-        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+        throw new input_error/* InputError */.d('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
     }
     if (parallel !== '' && parallel !== '1') {
-        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+        throw new input_error/* InputError */.d('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
     }
     return value;
 }
@@ -17084,10 +17318,10 @@ function parseSessionId(value, parallel) {
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
 function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+        throw new input_error/* InputError */.d('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
     if (value.length > 256)
-        throw new InputError('artifact', 'must be at most 256 characters');
+        throw new input_error/* InputError */.d('artifact', 'must be at most 256 characters');
     return value;
 }
 function readComment(read, env) {
@@ -17095,11 +17329,11 @@ function readComment(read, env) {
         return undefined;
     const token = read('github-token');
     if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+        throw new input_error/* InputError */.d('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
     const explicit = read('comment-id');
     if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+        throw new input_error/* InputError */.d('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
     }
     const stepId = explicit ||
         [env.GITHUB_JOB, env.GITHUB_ACTION]
@@ -17116,7 +17350,7 @@ function parseSyntaxCheck(value) {
         return 'true';
     if (FALSE_VALUES.includes(value))
         return 'false';
-    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+    throw new input_error/* InputError */.d('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function readCode(read, env, parameters) {
     // Not trimmed: leading indentation can matter.
@@ -17125,14 +17359,14 @@ function readCode(read, env, parameters) {
     const markdown = read('markdown');
     if (markdown) {
         if (inline.trim() || file) {
-            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+            throw new input_error/* InputError */.d('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
         }
         const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
         const first = batch[0];
         return { code: first.code, source: first.source, batch, notebooks: [] };
     }
     if (inline.trim() && file) {
-        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
+        throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file) {
         const workspace = env.GITHUB_WORKSPACE || process.cwd();
@@ -17148,7 +17382,7 @@ function readCode(read, env, parameters) {
         return { code: first.code, source: first.source, batch: runs, notebooks };
     }
     if (!inline.trim()) {
-        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
+        throw new input_error/* InputError */.d('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     return { code: inline, source: { kind: 'inline' }, notebooks: [] };
@@ -17159,7 +17393,7 @@ function isNotebookPath(file) {
 function readCodeFile(file, workspace) {
     const resolved = resolveWorkspaceFile('file', file, workspace);
     if (resolved.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
+        throw new input_error/* InputError */.d('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
     }
     const bytes = (0,external_node_fs_.readFileSync)(resolved.realPath);
     checkCodeText('file', bytes, file);
@@ -17177,7 +17411,7 @@ function readMarkdownBlocks(lines, workspace) {
     const runs = [];
     for (const page of pages) {
         if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+            throw new input_error/* InputError */.d('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
         checkCodeText('markdown', bytes, page.path);
@@ -17187,7 +17421,7 @@ function readMarkdownBlocks(lines, workspace) {
         }
         catch (error) {
             if (error instanceof MarkdownBlockError)
-                throw new InputError('markdown', `has a bad marker: ${error.message}`);
+                throw new input_error/* InputError */.d('markdown', `has a bad marker: ${error.message}`);
             throw error;
         }
         for (const block of blocks) {
@@ -17203,10 +17437,10 @@ function readMarkdownBlocks(lines, workspace) {
         }
     }
     if (runs.length === 0) {
-        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+        throw new input_error/* InputError */.d('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
     }
     if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
+        throw new input_error/* InputError */.d('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
     }
     return runs;
 }
@@ -17228,7 +17462,7 @@ function readBatch(lines, workspace, language, parameters) {
             continue;
         }
         if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
+            throw new input_error/* InputError */.d('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
         }
         const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
         checkCodeText('file', bytes, file.path);
@@ -17236,23 +17470,23 @@ function readBatch(lines, workspace, language, parameters) {
         runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
     }
     if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
+        throw new input_error/* InputError */.d('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
     return { runs, notebooks };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
     if (bytes.length > MAX_CODE_BYTES) {
-        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+        throw new input_error/* InputError */.d(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
     }
     try {
         new TextDecoder('utf-8', { fatal: true }).decode(bytes);
     }
     catch {
-        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
+        throw new input_error/* InputError */.d(input, `must be UTF-8 text; ${what} is not`);
     }
     if (bytes.includes(0))
-        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
+        throw new input_error/* InputError */.d(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -17263,30 +17497,30 @@ const EXTENSION_LANGUAGES = {
     '.java': 'java',
 };
 function readLanguage(value, source) {
-    const accepted = `one of ${LANGUAGE_SPELLINGS.join(', ')} (case-insensitive)`;
+    const accepted = `one of ${agentbay_language/* LANGUAGE_SPELLINGS */.Pe.join(', ')} (case-insensitive)`;
     if (value) {
-        const language = canonicalLanguage(value);
+        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(value);
         if (!language)
-            throw new InputError('language', `must be ${accepted}; got '${value}'`);
+            throw new input_error/* InputError */.d('language', `must be ${accepted}; got '${value}'`);
         return language;
     }
     if (source.kind === 'file' && source.path) {
         const inferred = EXTENSION_LANGUAGES[external_node_path_default().extname(source.path).toLowerCase()];
         if (inferred)
             return inferred;
-        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
+        throw new input_error/* InputError */.d('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
-    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+    throw new input_error/* InputError */.d('language', `is required with inline code; set it to ${accepted}`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
     if (!/^\d+$/.test(value))
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error/* InputError */.d(input, `must be ${accepted}; got '${value}'`);
     const n = Number(value);
     if (n < range.min || n > range.max)
-        throw new InputError(input, `must be ${accepted}; got '${value}'`);
+        throw new input_error/* InputError */.d(input, `must be ${accepted}; got '${value}'`);
     return n;
 }
 /** The spellings `core.getBooleanInput` accepts (YAML 1.2's core schema), and only those. */
@@ -17300,11 +17534,11 @@ function parseBoolean(input, value, fallback) {
         return true;
     if (FALSE_VALUES.includes(value))
         return false;
-    throw new InputError(input, `must be true or false; got '${value}'`);
+    throw new input_error/* InputError */.d(input, `must be true or false; got '${value}'`);
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new input_error/* InputError */.d(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
@@ -17321,19 +17555,19 @@ function parseEndpoint(value) {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
     }
     catch {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.username || url.password) {
-        throw new InputError('endpoint', `must not carry credentials; ${accepted}`);
+        throw new input_error/* InputError */.d('endpoint', `must not carry credentials; ${accepted}`);
     }
     if (url.pathname !== '/' || url.search || url.hash) {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
     }
     if (url.protocol === 'http:' && !LOOPBACK_HOSTS.test(url.hostname)) {
-        throw new InputError('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
+        throw new input_error/* InputError */.d('endpoint', `uses http:// to '${url.hostname}', which is not a loopback host: the API key would cross the network unencrypted; use https://`);
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-        throw new InputError('endpoint', `${accepted}; got '${raw}'`);
+        throw new input_error/* InputError */.d('endpoint', `${accepted}; got '${raw}'`);
     }
     return url.origin;
 }
@@ -17349,14 +17583,14 @@ function parseLabels(value) {
             parsed = JSON.parse(value);
         }
         catch {
-            throw new InputError('labels', `${accepted}; it starts with '{' but is not valid JSON`);
+            throw new input_error/* InputError */.d('labels', `${accepted}; it starts with '{' but is not valid JSON`);
         }
         if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError('labels', accepted);
+            throw new input_error/* InputError */.d('labels', accepted);
         }
         for (const [key, item] of Object.entries(parsed)) {
             if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError('labels', `${accepted}; the value of '${key}' is not a string`);
+                throw new input_error/* InputError */.d('labels', `${accepted}; the value of '${key}' is not a string`);
             }
             labels[key] = String(item);
         }
@@ -17368,25 +17602,25 @@ function parseLabels(value) {
                 continue;
             const eq = text.indexOf('=');
             if (eq < 0)
-                throw new InputError('labels', `${accepted}; line ${index + 1} has no '='`);
+                throw new input_error/* InputError */.d('labels', `${accepted}; line ${index + 1} has no '='`);
             labels[text.slice(0, eq).trim()] = text.slice(eq + 1).trim();
         }
     }
     for (const [key, item] of Object.entries(labels)) {
         if (!key)
-            throw new InputError('labels', `${accepted}; a key is empty`);
+            throw new input_error/* InputError */.d('labels', `${accepted}; a key is empty`);
         if (key.length > 128)
-            throw new InputError('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
+            throw new input_error/* InputError */.d('labels', `keys must be at most 128 characters; '${key.slice(0, 20)}…' is longer`);
         if (!item)
-            throw new InputError('labels', `values must not be empty; '${key}' has no value`);
+            throw new input_error/* InputError */.d('labels', `values must not be empty; '${key}' has no value`);
         if (item.length > 256)
-            throw new InputError('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
+            throw new input_error/* InputError */.d('labels', `values must be at most 256 characters; '${key}' has ${item.length}`);
         if (key.startsWith(RESERVED_LABEL_PREFIX)) {
-            throw new InputError('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
+            throw new input_error/* InputError */.d('labels', `keys starting with '${RESERVED_LABEL_PREFIX}' are reserved for the action; '${key}' is one`);
         }
     }
     if (Object.keys(labels).length > MAX_USER_LABELS) {
-        throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
+        throw new input_error/* InputError */.d('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
 }
@@ -19381,6 +19615,7 @@ async function runBatch(work, runs, options, hooks) {
                         sessionId: session.id,
                         requestId: answer.requestId,
                         result: answer.result,
+                        codeFile: answer.codeFile,
                         durationMs: Date.now() - started,
                     });
                     if (!answer.result.success)
@@ -19752,18 +19987,24 @@ const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
 function looksLikeEsm(code) {
     return ESM.test(code);
 }
+/** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
+function isWholeFile(source) {
+    return (source.kind === 'file' &&
+        Boolean(source.path) &&
+        source.fenceLine === undefined &&
+        source.cell === undefined);
+}
 /**
  * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
  * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * imports resolve from there, as they do for run_code); so does a notebook cell. ES-module JavaScript needs `.mjs`: the
  * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
  * a copy beside it.
  */
 function codeFileFor(source, language, code) {
     const esm = language === 'javascript' && looksLikeEsm(code);
     const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
-    if (own && source.path) {
+    if (isWholeFile(source) && source.path) {
         const ext = external_node_path_default().posix.extname(source.path);
         if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
             return file(source.path, false);
@@ -19853,10 +20094,7 @@ async function runUserCode(client, sessionId, run, hooks = {}) {
         answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
         return answer;
     }
-    const esmFile = run.language === 'javascript' &&
-        run.source.kind === 'file' &&
-        run.source.fenceLine === undefined &&
-        looksLikeEsm(run.code);
+    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && looksLikeEsm(run.code);
     return runShort(client, sessionId, run, setting, tooLarge || esmFile);
 }
 async function runShort(client, sessionId, run, setting, fromFile) {
@@ -20050,13 +20288,17 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
                         : run.source,
                     timeoutS: inputs.timeoutS,
                     envs,
-                }, { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) });
+                }, {
+                    onOutput: logStreamer(secrets, {
+                        label: poolSize > 1 ? sourceName(run.source) : undefined,
+                    }),
+                });
                 for (const notice of answer.notices) {
                     if (!notices.has(notice))
                         lib_core.notice(notice);
                     notices.add(notice);
                 }
-                return { result: answer.result, requestId: answer.requestId };
+                return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
             },
             finishSession: async (sessionId, ordinal) => {
                 if (sandbox.download.length === 0)
@@ -20150,9 +20392,9 @@ function json_isObject(value) {
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __nccwpck_require__(30714);
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
 ;// CONCATENATED MODULE: ./src/agentbay/memory.ts
 
 
@@ -21516,6 +21758,7 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
             sessionKept: !inputs.cleanup,
             secrets,
             resultKey: `${batchKey}-run-${outcome.index + 1}`,
+            codeFile: outcome.codeFile,
         }, env);
         if (outcome.run.notebookCell !== undefined) {
             // The notebook keeps the error as the kernel gave it; reports add where it happened.
@@ -21560,20 +21803,18 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
         await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
     }
-    for (const entry of entries) {
+    entries.forEach((entry, i) => {
         if (!isFailure(entry))
-            continue;
+            return;
         const { report } = entry;
         const title = `${LANGUAGE_NAMES[report.language]} error`;
-        // A cell's lines are not the notebook file's (JSON): the annotation is on the file, and
-        // the message names the cell and its line.
-        const properties = report.source.cell !== undefined
-            ? { title, file: report.source.path }
-            : locationProperties(report.source, report.errorLocation, title);
+        const cellLines = outcomes[i]?.run.fileLines;
         annotate(inputs.failOnError ? 'error' : 'warning', report.source.cell !== undefined
             ? report.result.error
-            : `${runName(report)} failed: ${report.result.error}`, properties);
-    }
+            : `${runName(report)} failed: ${report.result.error}`, report.source.cell !== undefined
+            ? cellProperties(report, cellLines, title)
+            : locationProperties(report.source, report.errorLocation, title));
+    });
     if (failed > 0) {
         const message = `${failed} of ${entries.length} runs failed.`;
         if (inputs.failOnError)
@@ -21653,6 +21894,16 @@ function placeInNotebook(report) {
     const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
     report.result = { ...result, error: `${where}: ${result.error}` };
 }
+/**
+ * A failing cell's annotation: on the notebook file, at the line of the .ipynb where the
+ * failing line of the cell stands when it is known (the message names the cell and its line).
+ */
+function cellProperties(report, cellLines, title) {
+    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+    return line === undefined
+        ? { title, file: report.source.path }
+        : { title, file: report.source.path, startLine: line, endLine: line };
+}
 /** A Markdown block's failing line, moved from the block's lines to the page's. */
 function placeInPage(report, pageLine) {
     const fence = report.source.fenceLine;
@@ -21673,189 +21924,8 @@ function placeInPage(report, pageLine) {
     }
 }
 
-;// CONCATENATED MODULE: external "node:child_process"
-const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
-;// CONCATENATED MODULE: ./src/syntax-check.ts
-
-
-
-
-
-
-
-const CHECK_TIMEOUT_MS = 20_000;
-/**
- * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
- * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
- * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
- * as its line, column and message on three lines; anything else: no verdict. Run with
- * -I -S and no imports, a passing check costs little more than Python's start-up.
- */
-const PYTHON_CHECK = `
-import sys
-source = sys.stdin.buffer.read().decode('utf-8-sig')
-try:
-    compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
-except SyntaxError as e:
-    sys.stdout.write('%s\\n%s\\n%s: %s' % (e.lineno or '', e.offset or '', type(e).__name__, e.msg))
-    sys.exit(1)
-`;
-/**
- * Checks the syntax of `code` with the runner's own interpreter. `auto` checks when the
- * interpreter is there; `true` requires the check (an InputError when it cannot be done);
- * `false` skips it.
- */
-function checkSyntax(mode, language, code, env) {
-    if (mode === 'false')
-        return { status: 'skipped', reason: 'syntax-check is false' };
-    const result = language === 'python'
-        ? checkPython(code)
-        : language === 'javascript'
-            ? checkJavaScript(code, env)
-            : {
-                status: 'skipped',
-                reason: `the runner cannot check ${language} (only python and javascript)`,
-            };
-    if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
-        throw new InputError('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
-    }
-    return result;
-}
-/**
- * IPython syntax that is not Python: line magics (`%pip install x`, `x = %time f()`) and
- * shell escapes (`!ls`). Such a line becomes `pass`, which keeps the lines and indentation.
- */
-const MAGIC_LINE = /^(\s*)(?:[\w.]+\s*=\s*)?(?:%{1,2}[A-Za-z_]|!(?!=))/;
-function withoutMagics(code) {
-    return code
-        .split('\n')
-        .map((line) => {
-        const match = MAGIC_LINE.exec(line);
-        return match ? `${match[1]}pass` : line;
-    })
-        .join('\n');
-}
-function checkPython(code) {
-    const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
-    if (firstLine.trimStart().startsWith('%%')) {
-        return {
-            status: 'skipped',
-            reason: 'the cell starts with a cell magic, so it may not be Python',
-        };
-    }
-    const env = { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
-    const checked = withoutMagics(code);
-    // Blanking magics is a line-by-line guess; a continuation line that happens to start with
-    // `%` or `!` would become a false syntax error, which must never block a valid run.
-    const guessed = checked !== code;
-    for (const command of ['python3', 'python']) {
-        const run = (0,external_node_child_process_namespaceObject.spawnSync)(command, ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'], {
-            input: checked,
-            encoding: 'utf8',
-            timeout: CHECK_TIMEOUT_MS,
-            env,
-            // Not the workspace: on Windows a checked-out python3.exe there would be found first.
-            cwd: (0,external_node_os_.tmpdir)(),
-        });
-        if (run.error?.code === 'ENOENT')
-            continue;
-        const checker = `${command} compile()`;
-        if (run.status === 0)
-            return { status: 'ok', checker };
-        if (run.status === 1 && guessed) {
-            return {
-                status: 'inconclusive',
-                reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
-            };
-        }
-        if (run.status === 1) {
-            const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
-            if (match) {
-                const [, line, column, message] = match;
-                return {
-                    status: 'error',
-                    checker,
-                    message: message,
-                    location: line
-                        ? {
-                            line: Number(line),
-                            ...(Number(column) > 0 ? { column: Number(column) } : {}),
-                            calledFrom: [],
-                        }
-                        : undefined,
-                };
-            }
-            // Not our answer: something else went wrong.
-        }
-        return {
-            status: 'inconclusive',
-            reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
-        };
-    }
-    return { status: 'skipped', reason: 'the runner has no python3' };
-}
-// As the local server decides: ESM syntax needs a .mjs file.
-const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
-function checkJavaScript(code, env) {
-    // The runner's own Node runs this action, so JavaScript can always be checked. A script
-    // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
-    // too: only code that does not (ES modules, errors) costs a second Node process.
-    if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
-        return { status: 'ok', checker: 'node (compiled in-process)' };
-    }
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
-    const file = external_node_path_default().join(dir, name);
-    try {
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, code);
-        const childEnv = { ...process.env };
-        delete childEnv.NODE_OPTIONS;
-        const run = (0,external_node_child_process_namespaceObject.spawnSync)(process.execPath, ['--check', file], {
-            encoding: 'utf8',
-            timeout: CHECK_TIMEOUT_MS,
-            env: childEnv,
-            cwd: dir,
-        });
-        const checker = 'node --check';
-        if (run.status === 0)
-            return { status: 'ok', checker };
-        const stderr = run.stderr ?? '';
-        const message = /^(SyntaxError: .*)$/m.exec(stderr)?.[1];
-        if (run.status === 1 && message) {
-            return { status: 'error', checker, message, location: nodeLocation(stderr, file) };
-        }
-        return {
-            status: 'inconclusive',
-            reason: `node --check gave no verdict (${run.error?.message ?? `exit ${run.status}`})`,
-        };
-    }
-    finally {
-        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
-    }
-}
-function compilesAsCommonJs(code) {
-    try {
-        external_node_vm_default().compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], {
-            filename: 'main.js',
-        });
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-/** `<file>:LINE` on the first line, then the source line and a caret under the column. */
-function nodeLocation(stderr, file) {
-    const lines = stderr.split('\n');
-    const header = lines.findIndex((l) => l.startsWith(`${file}:`));
-    const line = Number(lines[header]?.slice(file.length + 1));
-    if (header < 0 || !Number.isInteger(line) || line < 1)
-        return undefined;
-    const caret = lines[header + 2]?.indexOf('^') ?? -1;
-    return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
-}
-
+// EXTERNAL MODULE: ./src/syntax-check.ts + 1 modules
+var syntax_check = __nccwpck_require__(99437);
 ;// CONCATENATED MODULE: ./src/run.ts
 
 
@@ -21877,7 +21947,9 @@ function nodeLocation(stderr, file) {
 
 
 /** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
-async function run(env = process.env) {
+async function run(env = process.env, 
+/** The syntax check the entry started before the action loaded, if it could. */
+earlyCheck) {
     let inputs;
     let syntax;
     let apiKey = '';
@@ -21895,9 +21967,12 @@ async function run(env = process.env) {
         // Several runs: the sandbox reports each file's syntax errors as that run's failure.
         if (inputs.batch)
             return await runBatchStep(inputs, inputs.batch, env);
-        syntax = checkSyntax(inputs.syntaxCheck, inputs.language, inputs.code, env);
+        syntax = await (0,syntax_check/* checkSyntaxWith */.e0)(earlyCheck, inputs.syntaxCheck, inputs.language, inputs.code, env);
+        if (syntax.early)
+            lib_core.debug('The syntax check ran while the action loaded.');
     }
     catch (error) {
+        earlyCheck?.cancel();
         // The inputs are not known, but `summary: false` is still honoured. An input error may
         // quote an input, and the key may have been pasted into the wrong one.
         const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
@@ -22011,6 +22086,296 @@ async function run(env = process.env) {
         }
         lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
+}
+
+
+/***/ }),
+
+/***/ 99437:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  e0: () => (/* binding */ checkSyntaxWith),
+  b4: () => (/* binding */ startPythonCheck)
+});
+
+// UNUSED EXPORTS: checkSyntax, withoutMagics
+
+;// CONCATENATED MODULE: external "node:child_process"
+const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(77598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(73024);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(76760);
+var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
+// EXTERNAL MODULE: external "node:vm"
+var external_node_vm_ = __nccwpck_require__(30714);
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
+// EXTERNAL MODULE: ./src/input-error.ts
+var input_error = __nccwpck_require__(16236);
+;// CONCATENATED MODULE: ./src/syntax-check.ts
+
+
+
+
+
+
+
+const CHECK_TIMEOUT_MS = 20_000;
+/**
+ * Compiles stdin without running it (a leading byte-order mark dropped, as Python does for a
+ * file). Top-level `await` is allowed, as in a notebook cell (0x2000 is
+ * ast.PyCF_ALLOW_TOP_LEVEL_AWAIT, without importing ast). Exit 0: fine; 1: a SyntaxError,
+ * as its line, column and message on three lines; anything else: no verdict. Run with
+ * -I -S and no imports, a passing check costs little more than Python's start-up.
+ */
+const PYTHON_CHECK = `
+import sys
+source = sys.stdin.buffer.read().decode('utf-8-sig')
+try:
+    compile(source, sys.argv[1], 'exec', flags=0x2000 if sys.version_info >= (3, 8) else 0, dont_inherit=True)
+except SyntaxError as e:
+    sys.stdout.write('%s\\n%s\\n%s: %s' % (e.lineno or '', e.offset or '', type(e).__name__, e.msg))
+    sys.exit(1)
+`;
+/**
+ * Checks the syntax of `code` with the runner's own interpreter. `auto` checks when the
+ * interpreter is there; `true` requires the check (an InputError when it cannot be done);
+ * `false` skips it.
+ */
+function checkSyntax(mode, language, code, env) {
+    if (mode === 'false')
+        return { status: 'skipped', reason: 'syntax-check is false' };
+    const result = language === 'python'
+        ? checkPython(code)
+        : language === 'javascript'
+            ? checkJavaScript(code, env)
+            : {
+                status: 'skipped',
+                reason: `the runner cannot check ${language} (only python and javascript)`,
+            };
+    return required(mode, result);
+}
+/** `syntax-check: true` takes only a verdict. */
+function required(mode, result) {
+    if (mode === 'true' && (result.status === 'skipped' || result.status === 'inconclusive')) {
+        throw new input_error/* InputError */.d('syntax-check', `is true, but the check could not be done: ${result.reason}. Set it to auto to check only when the runner can, or false`);
+    }
+    return result;
+}
+/**
+ * checkSyntax, taking the verdict of the check started early when it checked this very code
+ * in this language; otherwise that check is stopped and this one is done as usual.
+ */
+async function checkSyntaxWith(early, mode, language, code, env) {
+    if (early && mode !== 'false' && language === 'python' && early.code === code) {
+        return { ...required(mode, await early.verdict), early: true };
+    }
+    early?.cancel();
+    return checkSyntax(mode, language, code, env);
+}
+/**
+ * Starts Python's check of `code` without waiting for it, so that it runs while the rest of
+ * the action loads. The same check as checkSyntax's, with the same verdicts.
+ */
+function startPythonCheck(code) {
+    const prepared = preparePython(code);
+    if ('skip' in prepared) {
+        return { code, verdict: Promise.resolve(prepared.skip), cancel: () => undefined };
+    }
+    let child;
+    let cancelled = false;
+    const attempt = (commands) => {
+        const [command, ...rest] = commands;
+        if (!command || cancelled) {
+            return Promise.resolve({ status: 'skipped', reason: 'the runner has no python3' });
+        }
+        return new Promise((resolve) => {
+            let stdout = '';
+            let stderr = '';
+            let spawnError;
+            child = (0,external_node_child_process_namespaceObject.spawn)(command, pythonArgs(), {
+                env: pythonEnv(),
+                cwd: (0,external_node_os_.tmpdir)(),
+                timeout: CHECK_TIMEOUT_MS,
+                stdio: ['pipe', 'pipe', 'pipe'],
+            });
+            child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+            child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+            // A python that exits before reading all of stdin is answered by its exit status.
+            child.stdin.on('error', () => undefined);
+            child.stdin.end(prepared.checked);
+            child.on('error', (error) => (spawnError = error));
+            child.on('close', (status) => {
+                if (spawnError?.code === 'ENOENT')
+                    return void attempt(rest).then(resolve);
+                resolve(pythonVerdict(command, { status, stdout, stderr, error: spawnError }, prepared));
+            });
+        });
+    };
+    return {
+        code,
+        verdict: attempt(['python3', 'python']),
+        cancel: () => {
+            cancelled = true;
+            child?.kill();
+        },
+    };
+}
+/**
+ * IPython syntax that is not Python: line magics (`%pip install x`, `x = %time f()`) and
+ * shell escapes (`!ls`). Such a line becomes `pass`, which keeps the lines and indentation.
+ */
+const MAGIC_LINE = /^(\s*)(?:[\w.]+\s*=\s*)?(?:%{1,2}[A-Za-z_]|!(?!=))/;
+function withoutMagics(code) {
+    return code
+        .split('\n')
+        .map((line) => {
+        const match = MAGIC_LINE.exec(line);
+        return match ? `${match[1]}pass` : line;
+    })
+        .join('\n');
+}
+function preparePython(code) {
+    const firstLine = code.split('\n').find((line) => line.trim()) ?? '';
+    if (firstLine.trimStart().startsWith('%%')) {
+        return {
+            skip: {
+                status: 'skipped',
+                reason: 'the cell starts with a cell magic, so it may not be Python',
+            },
+        };
+    }
+    const checked = withoutMagics(code);
+    // Blanking magics is a line-by-line guess; a continuation line that happens to start with
+    // `%` or `!` would become a false syntax error, which must never block a valid run.
+    return { checked, guessed: checked !== code };
+}
+function pythonArgs() {
+    return ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'];
+}
+function pythonEnv() {
+    return { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
+}
+function checkPython(code) {
+    const prepared = preparePython(code);
+    if ('skip' in prepared)
+        return prepared.skip;
+    for (const command of ['python3', 'python']) {
+        const run = (0,external_node_child_process_namespaceObject.spawnSync)(command, pythonArgs(), {
+            input: prepared.checked,
+            encoding: 'utf8',
+            timeout: CHECK_TIMEOUT_MS,
+            env: pythonEnv(),
+            // Not the workspace: on Windows a checked-out python3.exe there would be found first.
+            cwd: (0,external_node_os_.tmpdir)(),
+        });
+        if (run.error?.code === 'ENOENT')
+            continue;
+        return pythonVerdict(command, run, prepared);
+    }
+    return { status: 'skipped', reason: 'the runner has no python3' };
+}
+function pythonVerdict(command, run, { guessed }) {
+    const checker = `${command} compile()`;
+    if (run.status === 0)
+        return { status: 'ok', checker };
+    if (run.status === 1 && guessed) {
+        return {
+            status: 'inconclusive',
+            reason: `${command} found a syntax error, but the code uses IPython syntax (magics or shell escapes) that the check can only guess at`,
+        };
+    }
+    if (run.status === 1) {
+        const match = /^(\d*)\n(\d*)\n(\w*Error: [\s\S]*)$/.exec(run.stdout ?? '');
+        if (match) {
+            const [, line, column, message] = match;
+            return {
+                status: 'error',
+                checker,
+                message: message,
+                location: line
+                    ? {
+                        line: Number(line),
+                        ...(Number(column) > 0 ? { column: Number(column) } : {}),
+                        calledFrom: [],
+                    }
+                    : undefined,
+            };
+        }
+        // Not our answer: something else went wrong.
+    }
+    return {
+        status: 'inconclusive',
+        reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
+    };
+}
+// As the local server decides: ESM syntax needs a .mjs file.
+const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
+function checkJavaScript(code, env) {
+    // The runner's own Node runs this action, so JavaScript can always be checked. A script
+    // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
+    // too: only code that does not (ES modules, errors) costs a second Node process.
+    if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
+        return { status: 'ok', checker: 'node (compiled in-process)' };
+    }
+    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+    const file = external_node_path_default().join(dir, name);
+    try {
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, code);
+        const childEnv = { ...process.env };
+        delete childEnv.NODE_OPTIONS;
+        const run = (0,external_node_child_process_namespaceObject.spawnSync)(process.execPath, ['--check', file], {
+            encoding: 'utf8',
+            timeout: CHECK_TIMEOUT_MS,
+            env: childEnv,
+            cwd: dir,
+        });
+        const checker = 'node --check';
+        if (run.status === 0)
+            return { status: 'ok', checker };
+        const stderr = run.stderr ?? '';
+        const message = /^(SyntaxError: .*)$/m.exec(stderr)?.[1];
+        if (run.status === 1 && message) {
+            return { status: 'error', checker, message, location: nodeLocation(stderr, file) };
+        }
+        return {
+            status: 'inconclusive',
+            reason: `node --check gave no verdict (${run.error?.message ?? `exit ${run.status}`})`,
+        };
+    }
+    finally {
+        (0,external_node_fs_.rmSync)(dir, { recursive: true, force: true });
+    }
+}
+function compilesAsCommonJs(code) {
+    try {
+        external_node_vm_default().compileFunction(code, ['exports', 'require', 'module', '__filename', '__dirname'], {
+            filename: 'main.js',
+        });
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+/** `<file>:LINE` on the first line, then the source line and a caret under the column. */
+function nodeLocation(stderr, file) {
+    const lines = stderr.split('\n');
+    const header = lines.findIndex((l) => l.startsWith(`${file}:`));
+    const line = Number(lines[header]?.slice(file.length + 1));
+    if (header < 0 || !Number.isInteger(line) || line < 1)
+        return undefined;
+    const caret = lines[header + 2]?.indexOf('^') ?? -1;
+    return { line, ...(caret >= 0 ? { column: caret + 1 } : {}), calledFrom: [] };
 }
 
 
@@ -22289,6 +22654,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/types");
+
+/***/ }),
+
+/***/ 30714:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
 
 /***/ }),
 

@@ -72,7 +72,11 @@ export function sandboxWork(
             timeoutS: inputs.timeoutS,
             envs,
           },
-          { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) },
+          {
+            onOutput: logStreamer(secrets, {
+              label: poolSize > 1 ? sourceName(run.source) : undefined,
+            }),
+          },
         );
         for (const notice of answer.notices) {
           if (!notices.has(notice)) core.notice(notice);
@@ -84,7 +88,7 @@ export function sandboxWork(
             `The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`,
           );
         }
-        return { result: kept.result, requestId: answer.requestId };
+        return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
       },
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;

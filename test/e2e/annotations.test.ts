@@ -138,6 +138,26 @@ describe('the syntax pre-check', () => {
     ]);
   });
 
+  it('checks inline Python while the action loads, and still stops its syntax error at no cost', async () => {
+    const before = server.requests().length;
+    const main = await runStep('main', {
+      inputs: { ...base(), language: 'python', code: 'x = 1\nprint((x)\n' },
+      env: { ACTIONS_STEP_DEBUG: 'true' },
+    });
+    expect(main.stdout).toContain('::debug::The syntax check ran while the action loaded.');
+    expect(main.code).toBe(1);
+    expect(server.requests().length).toBe(before);
+    expect(errorAnnotations(main.stdout)).toEqual([
+      expect.stringMatching(/^::error title=Python syntax error at line 2/),
+    ]);
+    const passing = await runStep('main', {
+      inputs: { ...base(), language: 'python', code: 'print("early ok")\n' },
+      env: { ACTIONS_STEP_DEBUG: 'true' },
+    });
+    expect(passing.stdout).toContain('::debug::The syntax check ran while the action loaded.');
+    expect(passing.outputs.stdout).toBe('early ok\n');
+  });
+
   it('lets notebook syntax through: magics, shell escapes, top-level await', async () => {
     const main = await runStep('main', {
       inputs: {

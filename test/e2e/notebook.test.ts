@@ -1,6 +1,7 @@
 // Jupyter notebooks: the bundled action, main then post, against the local server's
 // persistent Python kernel. Cells run in order in one session; the executed notebook is
 // written back as nbformat 4 and checked against the vendored schema.
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -109,6 +110,12 @@ function executed(outputs: Record<string, string>): { path: string; document: Js
     .map((f) => ({ path: f.path, document: JSON.parse(readFileSync(f.path, 'utf8')) as Json }));
 }
 
+/** The 1-based line of the first occurrence of `needle` in `text`. */
+function lineOf(text: string, needle: string): number {
+  expect(text).toContain(needle);
+  return text.slice(0, text.indexOf(needle)).split('\n').length;
+}
+
 function multiline(value: unknown): string {
   return Array.isArray(value) ? value.join('') : String(value);
 }
@@ -135,7 +142,11 @@ const ANALYSIS = notebook([
 describe('a notebook with a parameters cell, a displayed image and a failing later cell', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
   let results: ResultEntry[];
+  let sessionsBefore: number;
+  let requestsBefore: number;
   beforeAll(async () => {
+    sessionsBefore = server.sessions().length;
+    requestsBefore = server.requests().length;
     const workdir = workspaceWith({ 'notebooks/analysis.ipynb': ANALYSIS });
     run = await runAction({
       workdir,
@@ -149,7 +160,7 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
   });
 
   it('runs the cells in order in one session, with the parameters injected after the tagged cell', () => {
-    const sessions = server.sessions();
+    const sessions = server.sessions().slice(sessionsBefore);
     expect(sessions).toHaveLength(1);
     // parameters, injected, print, image: four cells ran, the failing one is the fifth.
     expect(sessions[0]!.runCount).toBe(5);
@@ -179,10 +190,12 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
     expect(run.main.outputs.success).toBe('false');
   });
 
-  it('annotates the notebook file', () => {
+  it('annotates the notebook file at the line of the .ipynb where the failing line stands', () => {
+    const line = lineOf(ANALYSIS, '"ratio = total / 0\\n"');
+    expect(line).toBeGreaterThan(30);
     const commands = activeCommands(run.main.stdout);
     expect(commands).toContain(
-      "::error title=Python error,file=notebooks/analysis.ipynb::Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero",
+      `::error title=Python error,file=notebooks/analysis.ipynb,line=${line},endLine=${line}::Notebook 'notebooks/analysis.ipynb' cell 5, line 3: ZeroDivisionError: division by zero`,
     );
   });
 
@@ -248,7 +261,8 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
 
   it('deletes the one session', () => {
     expect(runningSessions(server)).toHaveLength(0);
-    expect(server.requests().filter((r) => r.action === 'DeleteSessionAsync')).toHaveLength(1);
+    const requests = server.requests().slice(requestsBefore);
+    expect(requests.filter((r) => r.action === 'DeleteSessionAsync')).toHaveLength(1);
   });
 });
 
@@ -367,6 +381,20 @@ describe('hostile notebooks and parameters are refused before any session', () =
     expect(server.requests().length).toBe(requestsBefore);
   });
 
+  it('refuses a timeout above 60 s, which would run each cell in a fresh interpreter', async () => {
+    const requestsBefore = server.requests().length;
+    const workdir = workspaceWith({ 'n/a.ipynb': notebook([code('1\n')]), 'b.py': '1\n' });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...base(), file: 'n/a.ipynb\nb.py', timeout: '120' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toContain(
+      "::error::Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` or a notebook (got 120)",
+    );
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+
   it.each([
     ['a Python file', { file: 'a.py' }],
     ['inline code', { code: 'print(1)', language: 'python' }],
@@ -388,8 +416,9 @@ describe('hostile notebooks and parameters are refused before any session', () =
 
 describe('a notebook that tries to inject into the log, the summary and the notebook', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
+  let evil: string;
   beforeAll(async () => {
-    const evil = notebook([
+    evil = notebook([
       markdownCell('<script>alert("markdown cell")</script>'),
       code('print("::error::from stdout")\nprint("<img src=x onerror=alert(1)>")\n'),
       code(
@@ -416,11 +445,12 @@ describe('a notebook that tries to inject into the log, the summary and the note
   it('prints no workflow command of the sandbox', () => {
     const commands = activeCommands(run.main.stdout);
     const ours =
-      /^::(add-mask|debug|error title=Python error,file=n\/evil\.ipynb)::|^::error::1 of 5 runs failed\.$/;
+      /^::(add-mask|debug|error title=Python error,file=n\/evil\.ipynb,line=\d+,endLine=\d+)::|^::error::1 of 5 runs failed\.$/;
     expect(commands.filter((c) => !ours.test(c))).toEqual([]);
     // The error's first line is its headline; the traceback with the rest stays fenced.
+    const line = lineOf(evil, '"raise ValueError');
     expect(commands).toContain(
-      "::error title=Python error,file=n/evil.ipynb::Notebook 'n/evil.ipynb' cell 3, line 2: ValueError: bad",
+      `::error title=Python error,file=n/evil.ipynb,line=${line},endLine=${line}::Notebook 'n/evil.ipynb' cell 3, line 2: ValueError: bad`,
     );
     expect(run.main.stdout).toContain('\n::warning::pwned.ipynb cell 1 (Python): passed\n');
   });
@@ -450,32 +480,176 @@ describe('a notebook that tries to inject into the log, the summary and the note
 });
 
 describe('notebooks among other files, in parallel', () => {
-  it('runs each notebook in one session, beside the scripts, and writes each back', async () => {
+  it('runs each notebook in one session beside the scripts; a failing one stops only itself', async () => {
+    const before = server.sessions().length;
     const workdir = workspaceWith({
       'src/a.py': 'print("a")\n',
       'src/b.js': 'console.log("b")\n',
-      'nb/one.ipynb': notebook([code('x = 1\n'), code('x += 1\n'), code('print(x)\n')]),
+      'nb/one.ipynb': notebook([
+        code('x = 1\n'),
+        code('x += undefined_name\n'),
+        code('print(x)\n'),
+      ]),
       'nb/two.ipynb': notebook([code('y = "two"\n'), code('print(y)\n')]),
+      'nb/three.ipynb': notebook([code('z = 3\n'), code('print(z * 2)\n')]),
     });
     const run = await runAction({
       workdir,
       inputs: { ...base(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
     });
+    expect(run.main.code).toBe(1);
+    const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
+    expect(results.map((r) => [r.source, r.success, r.notRun, r.output])).toEqual([
+      ['src/a.py', true, false, 'a\n'],
+      ['src/b.js', true, false, 'b\n'],
+      ['nb/one.ipynb cell 1', true, false, ''],
+      ['nb/one.ipynb cell 2', false, false, ''],
+      ['nb/one.ipynb cell 3', false, true, ''],
+      ['nb/three.ipynb cell 1', true, false, ''],
+      ['nb/three.ipynb cell 2', true, false, '6\n'],
+      ['nb/two.ipynb cell 1', true, false, ''],
+      ['nb/two.ipynb cell 2', true, false, 'two\n'],
+    ]);
+    expect(results[3]!.error).toBe(
+      "Notebook 'nb/one.ipynb' cell 2, line 1: NameError: name 'undefined_name' is not defined",
+    );
+    expect([run.main.outputs.passed, run.main.outputs.failed]).toEqual(['7', '1']);
+    // Each notebook had one session to itself: its cells saw each other, not the others'.
+    expect(server.sessions().slice(before)).toHaveLength(3);
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks.map((n) => path.basename(n.path))).toEqual([
+      'nb__one.ipynb',
+      'nb__three.ipynb',
+      'nb__two.ipynb',
+    ]);
+    for (const { document } of notebooks) expectValid(document);
+    expect(runningSessions(server)).toHaveLength(0);
+  });
+});
+
+describe('a notebook cancelled while a cell runs', () => {
+  it('deletes the session, runs no later cell and leaves nothing behind', async () => {
+    const before = server.sessions().length;
+    const workdir = workspaceWith({
+      'slow.ipynb': notebook([
+        code('import time\n'),
+        code('print("sleeping", flush=True)\ntime.sleep(30)\n'),
+        code('print("after")\n'),
+      ]),
+    });
+    let child: ChildProcess | undefined;
+    const mainPromise = runStep('main', {
+      workdir,
+      inputs: { ...base(), file: 'slow.ipynb' },
+      onSpawn: (c) => (child = c),
+    });
+    const until = Date.now() + 20_000;
+    while (
+      !server
+        .sessions()
+        .slice(before)
+        .some((s) => s.runCount >= 2)
+    ) {
+      if (Date.now() > until) throw new Error('the second cell did not start');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child!.kill('SIGINT');
+    const main = await mainPromise;
+    expect(main.code).toBe(1);
+    expect(main.stdout).toContain('::error::Cancelled by SIGINT');
+    const post = await runStep('post', { workdir, inputs: base(), state: main.state });
+    expect(post.code).toBe(0);
+    const created = server.sessions().slice(before);
+    expect(created).toHaveLength(1);
+    expect(created[0]!.runCount).toBe(2);
+    expect(runningSessions(server)).toHaveLength(0);
+  });
+});
+
+describe('a notebook in a session an earlier step created', () => {
+  it("sees the earlier step's state, and only the creating step deletes the session", async () => {
+    const before = server.sessions().length;
+    const workdir = workspaceWith({
+      'use.ipynb': notebook([code('print(prepared * 2)\n')]),
+    });
+    const first = await runStep('main', {
+      workdir,
+      inputs: { ...base(), language: 'python', code: 'prepared = 21\n' },
+    });
+    expect(first.code).toBe(0);
+    const sessionId = first.outputs['session-id']!;
+    const second = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'use.ipynb', 'session-id': sessionId },
+    });
+    expect(second.main.code).toBe(0);
+    const results = JSON.parse(second.main.outputs.results ?? '[]') as ResultEntry[];
+    expect(results.map((r) => r.output)).toEqual(['42\n']);
+    // The reusing step's post leaves the session alone; the creating step's deletes it.
+    expect(runningSessions(server)).toHaveLength(1);
+    await runStep('post', { workdir, inputs: base(), state: first.state });
+    expect(runningSessions(server)).toHaveLength(0);
+    expect(server.sessions().slice(before)).toHaveLength(1);
+  });
+});
+
+describe('a notebook with upload, setup, env and secret-env', () => {
+  const SECRET = 'nb-secret-value-0451/+=';
+  let run: Awaited<ReturnType<typeof runAction>>;
+  beforeAll(async () => {
+    const workdir = workspaceWith({
+      'nb/report.ipynb': notebook([
+        code('import os\nrows = open("data/table.csv").read().splitlines()[1:]\n'),
+        code(
+          'total = sum(int(r.split(",")[1]) for r in rows)\nprint(total, os.environ["MODE"], open("ready.txt").read().strip())\n',
+        ),
+        // The secret, printed and displayed in three encodings: none may reach the notebook.
+        code(
+          'import base64, urllib.parse\nfrom IPython.display import display, HTML\ns = os.environ["TOKEN"]\nprint(s)\ndisplay(HTML("<b>" + urllib.parse.quote(s, safe="") + "</b>"))\nbase64.b64encode(s.encode()).decode()\n',
+        ),
+      ]),
+      'data/table.csv': 'name,amount\na,2\nb,40\n',
+    });
+    run = await runAction({
+      workdir,
+      inputs: {
+        ...base(),
+        file: 'nb/report.ipynb',
+        upload: 'data/*',
+        setup: 'echo ready > ready.txt',
+        env: 'MODE=strict',
+        'secret-env': `TOKEN=${SECRET}`,
+      },
+    });
+  });
+
+  it('runs the cells in the prepared session, one after another', () => {
     expect(run.main.code).toBe(0);
     const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
-    expect(results.map((r) => [r.source, r.success, r.output])).toEqual([
-      ['src/a.py', true, 'a\n'],
-      ['src/b.js', true, 'b\n'],
-      ['nb/one.ipynb cell 1', true, ''],
-      ['nb/one.ipynb cell 2', true, ''],
-      ['nb/one.ipynb cell 3', true, '2\n'],
-      ['nb/two.ipynb cell 1', true, ''],
-      ['nb/two.ipynb cell 2', true, 'two\n'],
-    ]);
+    expect(results.map((r) => r.success)).toEqual([true, true, true]);
+    expect(results[1]!.output).toBe('42 strict ready\n');
+  });
+
+  it('writes no form of the secret into the executed notebook or anywhere else', () => {
     const notebooks = executed(run.main.outputs);
-    expect(notebooks.map((n) => path.basename(n.path))).toEqual(['nb__one.ipynb', 'nb__two.ipynb']);
-    for (const { document } of notebooks) expectValid(document);
-    expect(run.main.outputs.passed).toBe('7');
-    expect(runningSessions(server)).toHaveLength(0);
+    expect(notebooks).toHaveLength(1);
+    expectValid(notebooks[0]!.document);
+    const outputs = (notebooks[0]!.document.cells as Json[])[2]!.outputs as Json[];
+    // The cell did print and display it: redacted, not missing.
+    expect(outputs.map((o) => o.output_type)).toEqual(['stream', 'display_data', 'execute_result']);
+    expect(multiline(outputs[0]!.text)).toBe('***\n');
+    const texts: Array<[string, string]> = [
+      [
+        'stdout',
+        run.main.stdout
+          .split('\n')
+          .filter((l) => !l.startsWith('::add-mask::'))
+          .join('\n'),
+      ],
+      ['summary', run.main.summary],
+      ...Object.entries(run.main.outputs),
+      ...filesUnder(run.workdir.runnerTemp),
+    ];
+    for (const [name, text] of texts) expect([name, keyFormIn(text, SECRET)]).toEqual([name, '']);
   });
 });
