@@ -6,6 +6,7 @@
 // `finally`, on SIGINT/SIGTERM too, and a label search catches a create that answered late.
 //
 //   AGENTBAY_API_KEY=… [AGENTBAY_ENDPOINT=host] [AGENTBAY_REGION_ID=…] npm run live-probe [-- report.json]
+//   AGENTBAY_PROBE_IDLE_S=N also checks that a session left idle is released after N s (it waits).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
@@ -566,6 +567,32 @@ try {
     });
   }
   await pop('RefreshSessionIdleTime', 'RefreshSessionIdleTime', { SessionId: sessionId });
+
+  // Is the idle `Timeout` honoured? Opt-in (it waits): a second session, left alone past it.
+  const idleS = Number(process.env.AGENTBAY_PROBE_IDLE_S ?? '0');
+  if (Number.isInteger(idleS) && idleS > 0) {
+    const idle = await pop(`CreateMcpSession (Timeout=${idleS}, left idle)`, 'CreateMcpSession', {
+      ImageId: 'code_latest',
+      Labels: JSON.stringify({ 'gha-probe': probeLabel, purpose: 'live-probe-idle' }),
+      LoginRegionId: regionId || undefined,
+      Timeout: idleS,
+    });
+    const idleId = typeof idle?.Data?.SessionId === 'string' ? idle.Data.SessionId : '';
+    if (idleId) {
+      const waitS = idleS + Math.max(3, Math.ceil(idleS / 2));
+      await new Promise((r) => setTimeout(r, waitS * 1000));
+      const after = await pop(`GetSession (${waitS} s idle)`, 'GetSession', {
+        SessionId: idleId,
+      });
+      const status = typeof after?.Data?.Status === 'string' ? after.Data.Status : null;
+      const code = probes.at(-1)!.code ?? null;
+      probes.at(-1)!.finding = {
+        status,
+        code,
+        released: /NotFound/i.test(code ?? '') || (status !== null && status !== 'RUNNING'),
+      };
+    }
+  }
 } catch (error) {
   probes.push({
     step: 'probe stopped',

@@ -4,6 +4,7 @@ import { parseLabels } from './labels.ts';
 import type { FileTransferStore, TaskType } from './file-transfer.ts';
 import type { KernelPool } from './kernels.ts';
 import type { Session, SessionStore } from './sessions.ts';
+import { linkUrl, type LinkTokens } from './link-route.ts';
 import { quotaRefusal } from './session-limit.ts';
 import { callTool, TOOL_LIST } from './tools.ts';
 import type { ResultFormat, SessionLimit } from './types.ts';
@@ -14,6 +15,8 @@ export interface ActionContext {
   transfers: FileTransferStore;
   resultFormat(): ResultFormat;
   limits: { maxToolMessageBytes: number };
+  /** Set when the LinkUrl route is on (`linkRoute`): the tokens it has issued. */
+  linkTokens?: LinkTokens;
   sessionLimit(): SessionLimit | undefined;
 }
 
@@ -33,7 +36,7 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store, sessionLimit }, { form, sessionId }) {
+  async CreateMcpSession({ store, sessionLimit, linkTokens }, { form, sessionId, origin }) {
     const labels = parseLabels(form.Labels);
     const limit = sessionLimit();
     // Checked and counted synchronously with create's registration, so concurrent creates
@@ -54,8 +57,8 @@ export const ACTIONS: Record<string, Handler> = {
         ResourceUrl: '',
         AppInstanceId: session.appInstanceId,
         ResourceId: session.resourceId,
-        LinkUrl: '',
-        Token: '',
+        LinkUrl: linkTokens ? linkUrl(origin, session.id) : '',
+        Token: linkTokens ? linkTokens.issue(session.id) : '',
         ToolList: TOOL_LIST,
         HttpPort: '',
         NetworkInterfaceIp: '',

@@ -7,6 +7,7 @@ import { ApiError, errorResponse, type ApiResponse } from './envelope.ts';
 import type { ControlRequest, ControlResponse } from './control.ts';
 import type { FaultPlan } from './faults.ts';
 import { OSS_PREFIX } from './file-transfer.ts';
+import { handleLink, LINK_PREFIX } from './link-route.ts';
 import { handlePresigned } from './presigned.ts';
 import { newRequestId } from './ids.ts';
 import { stringifyJson } from './json-text.ts';
@@ -60,6 +61,12 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       body: rawBody,
     });
     writeJson(res, response.status, JSON.stringify(response.body));
+    return;
+  }
+
+  if (path.startsWith(LINK_PREFIX)) {
+    // The sandbox's own door (protocol §6.3): JSON in and out, a token instead of the key.
+    await handleLink(ctx, ctx.recorded, req, res, { method, path, rawBody });
     return;
   }
 

@@ -12,6 +12,7 @@ import { KernelPool } from './kernels.ts';
 import { DEFAULT_MAX_TOOL_MESSAGE_BYTES } from './tools.ts';
 import { createRequestListener } from './http.ts';
 import { DEFAULT_RESULT_FORMAT, resolveResultFormat } from './result-format.ts';
+import { LinkTokens } from './link-route.ts';
 import { parseSessionLimit } from './session-limit.ts';
 import { SessionStore } from './sessions.ts';
 import type {
@@ -72,6 +73,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       limits: {
         maxToolMessageBytes: options.maxToolMessageBytes ?? DEFAULT_MAX_TOOL_MESSAGE_BYTES,
       },
+      linkTokens: options.linkRoute ? new LinkTokens() : undefined,
       gatewayTimeoutMs: options.gatewayTimeoutMs ?? 60_000,
       apiKey: options.apiKey,
       faults,

@@ -35,13 +35,15 @@ export async function callTool(
   ctx: ActionContext,
   session: Session,
   form: Record<string, string>,
+  /** The LinkUrl route has no MQTT leg, so no per-call size limit (addendum §3.4). */
+  options: { sizeLimit: boolean } = { sizeLimit: true },
 ): Promise<unknown> {
   const format = ctx.resultFormat();
   // `Tool` exists in the request model as an apparent alias of `Name` (protocol §6.1).
   const name = form.Name || form.Tool || '';
   const rawArgs = form.Args ?? '';
   const size = toolMessageBytes(name, form.Server ?? '', rawArgs);
-  if (size > ctx.limits.maxToolMessageBytes) {
+  if (options.sizeLimit && size > ctx.limits.maxToolMessageBytes) {
     return toolErrorData(
       executionFailed(
         MESSAGE_TOO_LARGE,

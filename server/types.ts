@@ -144,4 +144,9 @@ export interface ServerOptions {
   gatewayTimeoutMs?: number;
   /** The per-call size limit of a tool message, in bytes (default 64 512, the MQTT limit). */
   maxToolMessageBytes?: number;
+  /**
+   * Answer CreateMcpSession with a LinkUrl and Token and serve `<LinkUrl>/callTool`, the 0.19
+   * SDK's direct route (default off: whether code_latest offers it is Unknown).
+   */
+  linkRoute?: boolean;
 }

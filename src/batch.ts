@@ -19,8 +19,11 @@ export interface BatchWork {
    * `ordinal` numbers the step's sessions from 1 in the order they were created.
    */
   prepareSession(sessionId: string, ordinal: number): Promise<void>;
-  /** One run in a prepared session. */
-  runOne(sessionId: string, run: PlannedRun): Promise<{ result: CodeRunResult; requestId: string }>;
+  /** One run in a prepared session; `codeFile` when the code ran from a file in the sandbox. */
+  runOne(
+    sessionId: string,
+    run: PlannedRun,
+  ): Promise<{ result: CodeRunResult; requestId: string; codeFile?: string }>;
   /** After a prepared session's last run, while it is still alive (download). Never throws. */
   finishSession(sessionId: string, ordinal: number): Promise<void>;
 }
@@ -34,6 +37,8 @@ export interface BatchOutcome {
   requestId: string;
   /** The code's result; undefined when the service failed before the code could report. */
   result?: CodeRunResult;
+  /** The sandbox file the code ran from, when it did: its error output names that file. */
+  codeFile?: string;
   /** The service failure that kept the run from finishing (not the code's own error). */
   serviceError?: unknown;
   /** Not run: marked skip. */
@@ -229,6 +234,7 @@ export async function runBatch(
             sessionId: session.id,
             requestId: answer.requestId,
             result: answer.result,
+            codeFile: answer.codeFile,
             durationMs: Date.now() - started,
           });
           if (!answer.result.success) failedAt ??= next.index;

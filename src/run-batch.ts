@@ -151,6 +151,7 @@ async function publishBatch(
         sessionKept: !inputs.cleanup,
         secrets,
         resultKey: `${batchKey}-run-${outcome.index + 1}`,
+        codeFile: outcome.codeFile,
       },
       env,
     );

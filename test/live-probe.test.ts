@@ -11,28 +11,40 @@ import { ROOT } from '../scripts/step-runner.ts';
 
 const KEY = 'akm-PROBE-KEY-0123456789';
 
+interface ProbeReport {
+  probes: {
+    step: string;
+    httpStatus?: number;
+    shape?: unknown;
+    error?: string;
+    finding?: Record<string, unknown>;
+  }[];
+}
+
+/** Runs `npm run live-probe` against the server as the live job runs it against the real one. */
+async function runProbe(server: AgentBayServer, extraEnv: Record<string, string> = {}) {
+  const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
+  const { AGENTBAY_API_KEY: _k, ...env } = process.env;
+  const result = await promisify(execFile)(
+    process.execPath,
+    [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
+    {
+      env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url, ...extraEnv },
+      timeout: 120_000,
+    },
+  );
+  const text = readFileSync(out, 'utf8');
+  return { stdout: result.stdout, text, report: JSON.parse(text) as ProbeReport };
+}
+
 describe('npm run live-probe', () => {
   let server: AgentBayServer;
-  let report: {
-    probes: { step: string; httpStatus?: number; finding?: Record<string, unknown> }[];
-  };
+  let report: ProbeReport;
   let text = '';
   let stdout = '';
   beforeAll(async () => {
     server = await startServer({ apiKey: KEY });
-    const out = path.join(mkdtempSync(path.join(tmpdir(), 'probe-')), 'report.json');
-    const { AGENTBAY_API_KEY: _k, ...env } = process.env;
-    const result = await promisify(execFile)(
-      process.execPath,
-      [path.join(ROOT, 'scripts', 'live-probe.ts'), out],
-      {
-        env: { ...env, AGENTBAY_API_KEY: KEY, AGENTBAY_ENDPOINT: server.url },
-        timeout: 120_000,
-      },
-    );
-    stdout = result.stdout;
-    text = readFileSync(out, 'utf8');
-    report = JSON.parse(text);
+    ({ stdout, text, report } = await runProbe(server, { AGENTBAY_PROBE_IDLE_S: '2' }));
   }, 150_000);
   afterAll(() => server.close());
 
@@ -80,6 +92,13 @@ describe('npm run live-probe', () => {
     });
   });
 
+  it('sees a session left idle released after its Timeout', () => {
+    const idle = report.probes.find(
+      (p) => p.step.startsWith('GetSession (') && p.step.endsWith('s idle)'),
+    );
+    expect(idle?.finding).toMatchObject({ released: true });
+  });
+
   it('tries what the action sends for code run from a file, and for runs past 60 s', () => {
     const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
     expect(finding('run_code over the per-call limit')).toMatchObject({ refused: true });
@@ -110,6 +129,41 @@ describe('npm run live-probe', () => {
     expect(stdout).not.toContain(KEY);
     expect(text).not.toContain(Buffer.from(KEY).toString('base64').slice(0, 16));
     expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
-    expect(server.sessions()).toHaveLength(1);
+    // The probe's session, and the one left idle to see the idle timeout release it.
+    expect(server.sessions()).toHaveLength(2);
+  });
+});
+
+describe('npm run live-probe where the service offers the LinkUrl route', () => {
+  let server: AgentBayServer;
+  let probe: Awaited<ReturnType<typeof runProbe>>;
+  beforeAll(async () => {
+    server = await startServer({ apiKey: KEY, linkRoute: true });
+    probe = await runProbe(server);
+  }, 150_000);
+  afterAll(() => server.close());
+
+  it("tries one tool call through it and reports the answer's shape", () => {
+    const steps = probe.report.probes;
+    expect(steps.find((p) => p.step === 'CreateMcpSession (Timeout=300)')?.finding).toMatchObject({
+      linkUrlReturned: true,
+      tokenReturned: true,
+    });
+    const link = steps.find((p) => p.step === 'LinkUrl callTool shell');
+    expect(link?.httpStatus).toBe(200);
+    expect(link?.shape).toMatchObject({ data: { result: { isError: false } } });
+    const call = server.requests().find((r) => r.action === '(LinkUrl callTool)')!;
+    expect(JSON.parse(call.rawBody)).toMatchObject({ tool: 'shell', server: 'wuying_shell' });
+  });
+
+  it('keeps the LinkUrl token, a credential, out of the report and the output', () => {
+    const token = server.requests().find((r) => r.action === '(LinkUrl callTool)')!.headers[
+      'x-access-token'
+    ]!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    expect(probe.text).not.toContain(token);
+    expect(probe.stdout).not.toContain(token);
+    expect(probe.text).not.toContain(KEY);
+    expect(server.sessions().filter((s) => s.status === 'RUNNING')).toEqual([]);
   });
 });

@@ -16178,13 +16178,30 @@ class SetupFailed extends Error {
     }
 }
 /**
- * Streams a job's output into the log: redacted, fenced against workflow commands. With a
- * label (several jobs at once), each line says whose it is.
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
  */
-function logStreamer(secrets, label) {
-    return (_stream, text) => {
+function logStreamer(secrets, options = {}) {
+    const { label, limit = LOG_STREAM_LIMIT, write } = options;
+    const printed = { stdout: 0, stderr: 0 };
+    return (stream, text) => {
+        const room = limit - printed[stream];
+        if (room <= 0)
+            return;
+        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
         const clean = redactText(text, secrets);
-        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+        printed[stream] += clean.length;
+        const shown = clean.length > room ? clean.slice(0, room) : clean;
+        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
+        if (printed[stream] >= limit) {
+            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+            if (write)
+                write(notice);
+            else
+                lib_core.info(notice.trimEnd());
+        }
     };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
@@ -16207,7 +16224,7 @@ label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const stream = logStreamer(secrets, label);
+    const stream = logStreamer(secrets, { label });
     const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
         onOutput: (name, text) => {
             output += text;
@@ -19598,6 +19615,7 @@ async function runBatch(work, runs, options, hooks) {
                         sessionId: session.id,
                         requestId: answer.requestId,
                         result: answer.result,
+                        codeFile: answer.codeFile,
                         durationMs: Date.now() - started,
                     });
                     if (!answer.result.success)
@@ -19969,18 +19987,24 @@ const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
 function looksLikeEsm(code) {
     return ESM.test(code);
 }
+/** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
+function isWholeFile(source) {
+    return (source.kind === 'file' &&
+        Boolean(source.path) &&
+        source.fenceLine === undefined &&
+        source.cell === undefined);
+}
 /**
  * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
  * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * imports resolve from there, as they do for run_code); so does a notebook cell. ES-module JavaScript needs `.mjs`: the
  * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
  * a copy beside it.
  */
 function codeFileFor(source, language, code) {
     const esm = language === 'javascript' && looksLikeEsm(code);
     const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
-    if (own && source.path) {
+    if (isWholeFile(source) && source.path) {
         const ext = external_node_path_default().posix.extname(source.path);
         if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
             return file(source.path, false);
@@ -20070,10 +20094,7 @@ async function runUserCode(client, sessionId, run, hooks = {}) {
         answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
         return answer;
     }
-    const esmFile = run.language === 'javascript' &&
-        run.source.kind === 'file' &&
-        run.source.fenceLine === undefined &&
-        looksLikeEsm(run.code);
+    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && looksLikeEsm(run.code);
     return runShort(client, sessionId, run, setting, tooLarge || esmFile);
 }
 async function runShort(client, sessionId, run, setting, fromFile) {
@@ -20267,13 +20288,17 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
                         : run.source,
                     timeoutS: inputs.timeoutS,
                     envs,
-                }, { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) });
+                }, {
+                    onOutput: logStreamer(secrets, {
+                        label: poolSize > 1 ? sourceName(run.source) : undefined,
+                    }),
+                });
                 for (const notice of answer.notices) {
                     if (!notices.has(notice))
                         lib_core.notice(notice);
                     notices.add(notice);
                 }
-                return { result: answer.result, requestId: answer.requestId };
+                return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
             },
             finishSession: async (sessionId, ordinal) => {
                 if (sandbox.download.length === 0)
@@ -21733,6 +21758,7 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
             sessionKept: !inputs.cleanup,
             secrets,
             resultKey: `${batchKey}-run-${outcome.index + 1}`,
+            codeFile: outcome.codeFile,
         }, env);
         if (outcome.run.notebookCell !== undefined) {
             // The notebook keeps the error as the kernel gave it; reports add where it happened.

@@ -18555,7 +18555,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
 
 
 /** More than this much of one stream in the log helps nobody; the result file has it all. */
-const LOG_STREAM_LIMIT = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
+const log_LOG_STREAM_LIMIT = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
 /**
  * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
  * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
@@ -18586,7 +18586,7 @@ async function logRun(report) {
     for (const [name, text] of streams) {
         if (!text)
             continue;
-        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
+        const fitted = truncateMiddle(text, log_LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
         await core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => log_printUntrusted(fitted.text));
     }
     const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
@@ -20040,13 +20040,30 @@ class work_environment_SetupFailed extends Error {
     }
 }
 /**
- * Streams a job's output into the log: redacted, fenced against workflow commands. With a
- * label (several jobs at once), each line says whose it is.
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
  */
-function logStreamer(secrets, label) {
-    return (_stream, text) => {
+function logStreamer(secrets, options = {}) {
+    const { label, limit = LOG_STREAM_LIMIT, write } = options;
+    const printed = { stdout: 0, stderr: 0 };
+    return (stream, text) => {
+        const room = limit - printed[stream];
+        if (room <= 0)
+            return;
+        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
         const clean = redactText(text, secrets);
-        printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+        printed[stream] += clean.length;
+        const shown = clean.length > room ? clean.slice(0, room) : clean;
+        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
+        if (printed[stream] >= limit) {
+            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+            if (write)
+                write(notice);
+            else
+                core.info(notice.trimEnd());
+        }
     };
 }
 async function uploadWorkspaceFiles(client, sessionId, inputs) {
@@ -20069,7 +20086,7 @@ label) {
     if (!inputs.setup)
         return undefined;
     let output = '';
-    const stream = logStreamer(secrets, label);
+    const stream = logStreamer(secrets, { label });
     const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
         onOutput: (name, text) => {
             output += text;

@@ -35,18 +35,27 @@ export function looksLikeEsm(code: string): boolean {
   return ESM.test(code);
 }
 
+/** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
+export function isWholeFile(source: CodeSource): boolean {
+  return (
+    source.kind === 'file' &&
+    Boolean(source.path) &&
+    source.fenceLine === undefined &&
+    source.cell === undefined
+  );
+}
+
 /**
  * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
  * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code). ES-module JavaScript needs `.mjs`: the
+ * imports resolve from there, as they do for run_code); so does a notebook cell. ES-module JavaScript needs `.mjs`: the
  * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
  * a copy beside it.
  */
 export function codeFileFor(source: CodeSource, language: Language, code: string): CodeFile {
   const esm = language === 'javascript' && looksLikeEsm(code);
   const token = randomBytes(4).toString('hex');
-  const own = source.kind === 'file' && source.path && source.fenceLine === undefined;
-  if (own && source.path) {
+  if (isWholeFile(source) && source.path) {
     const ext = path.posix.extname(source.path);
     if (EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
       return file(source.path, false);

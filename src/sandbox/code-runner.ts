@@ -12,6 +12,7 @@ import type { CodeSource } from '../code-source.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import {
   codeFileFor,
+  isWholeFile,
   looksLikeEsm,
   runCodeArgsBytes,
   runFromFileCode,
@@ -60,10 +61,7 @@ export async function runUserCode(
     return answer;
   }
   const esmFile =
-    run.language === 'javascript' &&
-    run.source.kind === 'file' &&
-    run.source.fenceLine === undefined &&
-    looksLikeEsm(run.code);
+    run.language === 'javascript' && isWholeFile(run.source) && looksLikeEsm(run.code);
   return runShort(client, sessionId, run, setting, tooLarge || esmFile);
 }
 

@@ -70,13 +70,17 @@ export function sandboxWork(
             timeoutS: inputs.timeoutS,
             envs,
           },
-          { onOutput: logStreamer(secrets, poolSize > 1 ? sourceName(run.source) : undefined) },
+          {
+            onOutput: logStreamer(secrets, {
+              label: poolSize > 1 ? sourceName(run.source) : undefined,
+            }),
+          },
         );
         for (const notice of answer.notices) {
           if (!notices.has(notice)) core.notice(notice);
           notices.add(notice);
         }
-        return { result: answer.result, requestId: answer.requestId };
+        return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
       },
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;

@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
-import { printUntrusted } from '../report/log.ts';
+import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from '../sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
@@ -39,13 +39,30 @@ export interface SetupOutcome {
 }
 
 /**
- * Streams a job's output into the log: redacted, fenced against workflow commands. With a
- * label (several jobs at once), each line says whose it is.
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
  */
-export function logStreamer(secrets: string[], label?: string): JobHooks['onOutput'] {
-  return (_stream, text) => {
+export function logStreamer(
+  secrets: string[],
+  options: { label?: string; limit?: number; write?: (s: string) => void } = {},
+): NonNullable<JobHooks['onOutput']> {
+  const { label, limit = LOG_STREAM_LIMIT, write } = options;
+  const printed = { stdout: 0, stderr: 0 };
+  return (stream, text) => {
+    const room = limit - printed[stream];
+    if (room <= 0) return;
+    // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
     const clean = redactText(text, secrets);
-    printUntrusted(label ? clean.replace(/^(?=.)/gm, `[${label}] `) : clean);
+    printed[stream] += clean.length;
+    const shown = clean.length > room ? clean.slice(0, room) : clean;
+    printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
+    if (printed[stream] >= limit) {
+      const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+      if (write) write(notice);
+      else core.info(notice.trimEnd());
+    }
   };
 }
 
@@ -79,7 +96,7 @@ export async function runSetup(
 ): Promise<SetupOutcome | undefined> {
   if (!inputs.setup) return undefined;
   let output = '';
-  const stream = logStreamer(secrets, label)!;
+  const stream = logStreamer(secrets, { label });
   const job = () =>
     runBackgroundJob(
       client,

@@ -285,7 +285,8 @@ describe('a batch with a timeout above 60 seconds', () => {
     const errors = activeCommands(run.main.stdout).filter((c) => c.startsWith('::error'));
     expect(errors).toEqual([
       '::error title=JavaScript error::long/b.js failed: Process exited with code 4',
-      '::error title=Python error::long/c.py failed: ValueError: bad value',
+      // Run from its own file, the traceback names it: the line is found there.
+      '::error title=Python error,file=long/c.py,line=2,endLine=2::long/c.py failed: ValueError: bad value',
       '::error::2 of 3 runs failed.',
     ]);
   });

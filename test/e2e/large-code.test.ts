@@ -150,40 +150,46 @@ describe('Python code larger than one run_code call', () => {
 });
 
 describe('JavaScript from a file', () => {
-  it('an ES module imports its siblings, with line and column of a failure intact', async () => {
-    const workdir = makeWorkdir();
-    write(
-      workdir,
-      'tools/check.js',
-      [
-        "import { limit } from './limits.mjs';",
-        "import { readFileSync } from 'node:fs';",
-        "const rows = readFileSync('data/rows.txt', 'utf8').trim().split('\\n');",
-        "console.log('rows', rows.length, 'limit', limit, 'mode', process.env.MODE);",
-        "if (rows.length > limit) throw new RangeError('too many rows');",
-        '',
-      ].join('\n'),
-    );
-    write(workdir, 'tools/limits.mjs', 'export const limit = 2;\n');
-    write(workdir, 'data/rows.txt', 'a\nb\nc\n');
-    const { main } = await runAction({
-      workdir,
-      inputs: {
-        ...base(),
-        file: 'tools/check.js',
-        upload: 'tools/limits.mjs\ndata/rows.txt',
-        env: 'MODE=strict',
-      },
-    });
-    expect(main.code).toBe(1);
-    expect(main.outputs.stdout).toBe('rows 3 limit 2 mode strict\n');
-    expect(main.outputs.error).toBe('RangeError: too many rows');
-    expect(errorAnnotations(main.stdout)).toEqual([
-      expect.stringMatching(
-        /^::error title=JavaScript error,file=tools\/check\.js,line=5,endLine=5,col=\d+::The javascript code failed: RangeError: too many rows/,
-      ),
-    ]);
-  });
+  // The second directory is hostile: a space and non-ASCII, percent-encoded in Node's file URLs.
+  it.each(['tools', 'my tools/日本'])(
+    'an ES module in %s imports its siblings, with line and column of a failure intact',
+    async (dir) => {
+      const workdir = makeWorkdir();
+      write(
+        workdir,
+        `${dir}/check.js`,
+        [
+          "import { limit } from './limits.mjs';",
+          "import { readFileSync } from 'node:fs';",
+          "const rows = readFileSync('data/rows.txt', 'utf8').trim().split('\\n');",
+          "console.log('rows', rows.length, 'limit', limit, 'mode', process.env.MODE);",
+          "if (rows.length > limit) throw new RangeError('too many rows');",
+          '',
+        ].join('\n'),
+      );
+      write(workdir, `${dir}/limits.mjs`, 'export const limit = 2;\n');
+      write(workdir, 'data/rows.txt', 'a\nb\nc\n');
+      const { main } = await runAction({
+        workdir,
+        inputs: {
+          ...base(),
+          file: `${dir}/check.js`,
+          upload: `${dir}/limits.mjs\ndata/rows.txt`,
+          env: 'MODE=strict',
+        },
+      });
+      expect(main.code).toBe(1);
+      expect(main.outputs.stdout).toBe('rows 3 limit 2 mode strict\n');
+      expect(main.outputs.error).toBe('RangeError: too many rows');
+      expect(errorAnnotations(main.stdout)).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^::error title=JavaScript error,file=${dir}/check\\.js,line=5,endLine=5,col=\\d+::The javascript code failed: RangeError: too many rows`,
+          ),
+        ),
+      ]);
+    },
+  );
 
   it('a CommonJS file larger than one call runs as its main module', async () => {
     const workdir = makeWorkdir();
@@ -213,4 +219,45 @@ describe('Java code larger than one call', () => {
     expect(main.outputs.stdout).toBe('java 42\n');
     expect(main.stdout).toMatch(/::notice::The Java code is larger than one run_code call/);
   }, 120_000);
+});
+
+describe('several files, each from a file where it must be', () => {
+  it('an ES module and a large Python file in one batch: each failure at its own line', async () => {
+    const workdir = makeWorkdir();
+    write(
+      workdir,
+      'checks/a.mjs',
+      "import { limit } from './lib.mjs';\nconsole.log('limit', limit);\nthrow new Error('over the limit');\n",
+    );
+    write(workdir, 'checks/lib.mjs', 'export const limit = 3;\n');
+    write(
+      workdir,
+      'checks/b.py',
+      `${wideComment(30_000)}\nprint("big")\nraise KeyError("missing")\n`,
+    );
+    const bigLines = wideComment(30_000).split('\n').length;
+    const { main } = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
+    });
+    expect(main.code).toBe(1);
+    const results = JSON.parse(main.outputs.results!) as { source: string; error: string }[];
+    expect(results.map((r) => [r.source, r.error])).toEqual([
+      ['checks/a.mjs', 'Error: over the limit'],
+      ['checks/b.py', "KeyError: 'missing'"],
+    ]);
+    const annotations = errorAnnotations(main.stdout);
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        /^::error title=JavaScript error,file=checks\/a\.mjs,line=3,endLine=3,col=7::/,
+      ),
+    );
+    expect(annotations).toContainEqual(
+      expect.stringMatching(
+        new RegExp(
+          `^::error title=Python error,file=checks/b\\.py,line=${bigLines + 2},endLine=${bigLines + 2}::`,
+        ),
+      ),
+    );
+  });
 });

@@ -23,6 +23,7 @@ describe('codeFileFor', () => {
     for (const source of [
       { kind: 'inline' as const },
       { kind: 'file' as const, path: 'docs/README.md', fenceLine: 12 },
+      { kind: 'file' as const, path: 'nb/analysis.py', cell: 3 },
       { kind: 'file' as const, path: 'notes.txt' },
     ]) {
       const file = codeFileFor(source, 'python', 'print(1)');
