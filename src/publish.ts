@@ -28,7 +28,7 @@ export async function publishRun(
   env: NodeJS.ProcessEnv,
   runReport: RunReport,
 ): Promise<void> {
-  writeResultFile(runReport);
+  await writeResultFile(runReport);
   if (inputs.artifact) {
     runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
   }

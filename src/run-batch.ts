@@ -154,6 +154,7 @@ async function publishBatch(
 ): Promise<void> {
   const secrets = batchSecrets(inputs);
   const cellOutcomes: CellOutcome[] = [];
+  const resultFiles: Promise<void>[] = [];
   const entries: BatchEntry[] = outcomes.map((outcome) => {
     const judged = judge(outcome, outcomes);
     const report = buildRunReport(
@@ -181,10 +182,11 @@ async function publishBatch(
       if (outcome.notRunAfter === undefined) placeInNotebook(report);
     }
     placeInPage(report, judged.location);
-    writeResultFile(report);
+    resultFiles.push(writeResultFile(report));
     const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
     return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
   });
+  await Promise.all(resultFiles);
   const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
   const downloads = {
     dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',

@@ -18284,6 +18284,8 @@ function failure_summary_clip(text) {
     return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/report/result-file.ts
@@ -18307,8 +18309,8 @@ function downloadDir(resultFile) {
     return resultFile.replace(/\.json$/, '') + '-download';
 }
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-function writeResultFile(report) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+async function writeResultFile(report) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
     const { result } = report;
     const document = {
         success: result.success,
@@ -18331,13 +18333,84 @@ function writeResultFile(report) {
         payloadFormat: result.format,
         traceId: result.traceId || null,
     };
-    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
+    const file = await (0,promises_.open)(report.resultFile, 'w');
     try {
-        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
-        (0,external_node_fs_.writeSync)(fd, '\n');
+        const writer = new WriteAhead(file);
+        for (const piece of jsonPieces(document))
+            await writer.write(piece);
+        await writer.write('\n');
+        await writer.finish();
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        await file.close();
+    }
+}
+/** Bytes gathered into one write, and writes the disk may have in hand at once. */
+const WRITE_BYTES = 512 * 1024;
+const WRITES_AHEAD = 3;
+/**
+ * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
+ * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
+ * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
+ */
+class WriteAhead {
+    file;
+    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
+    /** The write of each buffer still in hand. */
+    inHand = [];
+    current = 0;
+    filled = 0;
+    position = 0;
+    failure;
+    constructor(file) {
+        this.file = file;
+    }
+    async write(text) {
+        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
+        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
+        if (this.filled + bytes > WRITE_BYTES)
+            await this.flush();
+        if (bytes > WRITE_BYTES) {
+            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
+            const own = Buffer.from(text, 'utf8');
+            await this.send(own, own.length);
+            return;
+        }
+        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
+    }
+    async finish() {
+        await this.flush();
+        await Promise.all(this.inHand);
+        if (this.failure)
+            throw this.failure.error;
+    }
+    /** Sends the current buffer and waits until the next one is free again. */
+    async flush() {
+        if (this.failure)
+            throw this.failure.error;
+        if (this.filled > 0) {
+            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
+            this.current = (this.current + 1) % this.buffers.length;
+            this.filled = 0;
+        }
+        await this.inHand[this.current];
+        this.inHand[this.current] = undefined;
+    }
+    send(buffer, length) {
+        const position = this.position;
+        this.position += length;
+        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
+            this.failure ??= { error };
+        });
+    }
+    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
+    async writeAll(bytes, position) {
+        for (let done = 0; done < bytes.length;) {
+            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
+            if (bytesWritten === 0)
+                throw new Error('the result file could not be written');
+            done += bytesWritten;
+        }
     }
 }
 /**
@@ -18366,44 +18439,46 @@ const PIECE = 32 * 1024;
  */
 // eslint-disable-next-line no-control-regex
 const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
-/** A long string, written as a JSON string in pieces: plain runs as they are, the rest escaped. */
-function writeLongString(value, write) {
-    write('"');
+/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function* longStringPieces(value) {
+    yield '"';
     for (let i = 0; i < value.length;) {
         PLAIN_RUN.lastIndex = i;
         PLAIN_RUN.test(value);
         const plainEnd = PLAIN_RUN.lastIndex;
         for (; i < plainEnd; i += PIECE)
-            write(value.slice(i, Math.min(plainEnd, i + PIECE)));
+            yield value.slice(i, Math.min(plainEnd, i + PIECE));
         if (plainEnd === value.length)
             break;
         // A piece that needs escaping. A surrogate pair split at its end becomes two \u
         // escapes, which decode back to the pair.
         const piece = value.slice(plainEnd, plainEnd + PIECE);
-        write(JSON.stringify(piece).slice(1, -1));
+        yield JSON.stringify(piece).slice(1, -1);
         i = plainEnd + piece.length;
     }
-    write('"');
+    yield '"';
 }
 /**
- * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
- * megabytes, and one serialised copy of the whole document would double the action's memory
- * for nothing. Indented, so that a person can read the file.
+ * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
+ * serialised copy of the whole document would double the action's memory for nothing.
+ * Indented, so that a person can read the file.
  */
-function writeJson(value, write, indent = '') {
+function* jsonPieces(value, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
-        writeLongString(value, write);
+        yield* longStringPieces(value);
     }
     else if (Array.isArray(value)) {
-        if (value.length === 0)
-            return write('[]');
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
         const inner = `${indent}  `;
-        write('[');
-        value.forEach((item, index) => {
-            write(`${index > 0 ? ',' : ''}\n${inner}`);
-            writeJson(item ?? null, write, inner);
-        });
-        write(`\n${indent}]`);
+        yield '[';
+        for (let index = 0; index < value.length; index++) {
+            yield `${index > 0 ? ',' : ''}\n${inner}`;
+            yield* jsonPieces(value[index] ?? null, inner);
+        }
+        yield `\n${indent}]`;
     }
     else if (value !== null && typeof value === 'object') {
         const inner = `${indent}  `;
@@ -18411,14 +18486,14 @@ function writeJson(value, write, indent = '') {
         for (const [key, item] of Object.entries(value)) {
             if (item === undefined)
                 continue;
-            write(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
-            writeJson(item, write, inner);
+            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+            yield* jsonPieces(item, inner);
             first = false;
         }
-        write(first ? '{}' : `\n${indent}}`);
+        yield first ? '{}' : `\n${indent}}`;
     }
     else {
-        write(JSON.stringify(value) ?? 'null');
+        yield JSON.stringify(value) ?? 'null';
     }
 }
 
@@ -19357,7 +19432,7 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
 async function publishRun(inputs, env, runReport) {
-    writeResultFile(runReport);
+    await writeResultFile(runReport);
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
     }
@@ -21990,6 +22065,7 @@ function batchSecrets(inputs) {
 async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepared, syntaxFailures, }) {
     const secrets = batchSecrets(inputs);
     const cellOutcomes = [];
+    const resultFiles = [];
     const entries = outcomes.map((outcome) => {
         const judged = judge(outcome, outcomes);
         const report = buildRunReport({
@@ -22016,10 +22092,11 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepa
                 placeInNotebook(report);
         }
         placeInPage(report, judged.location);
-        writeResultFile(report);
+        resultFiles.push(writeResultFile(report));
         const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
         return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
     });
+    await Promise.all(resultFiles);
     const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
     const downloads = {
         dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
