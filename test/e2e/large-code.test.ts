@@ -121,6 +121,23 @@ describe('Python code larger than one run_code call', () => {
     expect(main.summary).toContain(`failed at line 2 (called from line ${callLine})`);
   });
 
+  it('a file just under the 512 KiB input limit, almost all multi-byte, in calls under the limit', async () => {
+    const tail = '\nx = 41\nx + 1\n';
+    const comment = wideComment(Math.floor((512 * 1024 - 16 - tail.length) / 3.03));
+    const code = `${comment}${tail}`;
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(512 * 1024);
+    expect(Buffer.byteLength(code)).toBeGreaterThan(500 * 1024);
+    const workdir = makeWorkdir();
+    write(workdir, 'huge.py', code);
+    const from = server.requests().length;
+    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'huge.py' } });
+    expect(main.code).toBe(0);
+    expect(main.outputs.output).toBe('42');
+    const calls = toolCalls(from);
+    for (const call of calls) expect(call.bytes, call.name).toBeLessThan(LIMIT - 200);
+    expect(calls.filter((c) => c.name === 'write_file').length).toBeGreaterThanOrEqual(9);
+  });
+
   it('inline code: runs from a file that is gone afterwards, and leaves no helper behind', async () => {
     const workdir = makeWorkdir();
     const first = await runStep('main', {
