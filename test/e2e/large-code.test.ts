@@ -61,6 +61,8 @@ describe('Python code larger than one run_code call', () => {
   const script = [
     'import os',
     'from helper import double',
+    'from pathlib import Path',
+    'print((Path(__file__).parent / "helper.py").read_text().split("(")[0])',
     padding,
     'total = double(int(os.environ["BASE"]))',
     'print("total", total)',
@@ -85,7 +87,7 @@ describe('Python code larger than one run_code call', () => {
       },
     });
     expect(main.code).toBe(0);
-    expect(main.outputs.stdout).toBe('total 42\n');
+    expect(main.outputs.stdout).toBe('def double\ntotal 42\n');
     expect(main.outputs.output).toBe('43');
     const calls = toolCalls(from);
     // Every call fits the gateway's limit; the code went in write_file calls.
@@ -99,6 +101,21 @@ describe('Python code larger than one run_code call', () => {
     expect(main.summary).not.toContain('_ab_run_file');
     expect(post.code).toBe(0);
     expect(runningSessions(server)).toEqual([]);
+  });
+
+  it('a small file sees __file__ too, as `python path/to/file.py` would', async () => {
+    const workdir = makeWorkdir();
+    write(
+      workdir,
+      'jobs/small.py',
+      'import os\nprint(os.path.relpath(__file__), open(os.path.join(os.path.dirname(__file__), "d.txt")).read())\n',
+    );
+    write(workdir, 'jobs/d.txt', 'data-beside');
+    const { main } = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
+    });
+    expect(main.outputs.stdout).toBe('jobs/small.py data-beside\n');
   });
 
   it('a failure far down the file points at its own line, in its own file', async () => {
