@@ -3,7 +3,7 @@
 // else. Runs alternate (action, floor, action, floor, …) and each figure is a median of 9.
 //   npm run bench            the committed dist/
 //   npm run bench -- <dir>   another build (e.g. a fresh `node scripts/bundle.ts <dir>`)
-//   BENCH_ONLY=large         only the large-output figures (BENCH_LARGE_RUNS=n, default 3)
+//   BENCH_ONLY=large         only the large-output figures (BENCH_LARGE_RUNS=n, default 5)
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -13,7 +13,7 @@ import { makeWorkdir, ROOT, runStep, TEST_KEY } from './step-runner.ts';
 
 const distDir = path.resolve(process.argv[2] ?? path.join(ROOT, 'dist'));
 const RUNS = 9;
-const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS) || 3;
+const LARGE_RUNS = Number(process.env.BENCH_LARGE_RUNS) || 5;
 const ONLY_LARGE = process.env.BENCH_ONLY === 'large';
 const LARGE_MIB = 100;
 

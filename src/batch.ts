@@ -74,6 +74,11 @@ export interface BatchOptions {
   /** Run everything in this session of an earlier step instead of creating any. */
   reuseSessionId?: string;
   create: CreateSessionParams;
+  /**
+   * Runs already failed on the runner (a syntax error), by position: reported with this
+   * result and never sent. A unit with nothing else to run needs no session.
+   */
+  failedBeforehand?: ReadonlyMap<number, CodeRunResult>;
 }
 
 /** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
@@ -93,23 +98,46 @@ export async function runBatch(
 ): Promise<BatchOutcome[]> {
   const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
   // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
-  const queue: Unit[] = [];
+  const units: Unit[] = [];
   const byGroup = new Map<string, Unit>();
   runs.forEach((run, index) => {
     const existing = run.group === undefined ? undefined : byGroup.get(run.group);
     if (existing) return void existing.push({ run, index });
     const unit = [{ run, index }];
-    queue.push(unit);
+    units.push(unit);
     if (run.group !== undefined) byGroup.set(run.group, unit);
   });
+  const failedBeforehand = options.failedBeforehand ?? new Map<number, CodeRunResult>();
   const outcomes: BatchOutcome[] = [];
+  // A unit whose every run is skipped, already failed, or not run after such a failure
+  // costs no session.
+  const queue = units.filter((unit) => {
+    const resolved: BatchOutcome[] = [];
+    let failedAt: number | undefined;
+    for (const next of unit) {
+      const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
+      const result = failedBeforehand.get(next.index);
+      if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+        resolved.push({ ...none, notRunAfter: failedAt });
+      } else if (result) {
+        resolved.push({ ...none, result });
+        failedAt ??= next.index;
+      } else if (next.run.skip) {
+        resolved.push({ ...none, skipped: true });
+      } else {
+        return true;
+      }
+    }
+    outcomes.push(...resolved);
+    return false;
+  });
   let alive = 0;
   let ordinals = 0;
   let firstCreateError: unknown;
   let firstPrepareError: unknown;
   let lastLoss: Error | undefined;
   const inFlight = new Set<Promise<unknown>>();
-  const workers = Math.max(1, Math.min(options.parallel, queue.length));
+  const workers = Math.min(options.parallel, queue.length);
   const unstarted = (): unknown =>
     firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
 
@@ -214,6 +242,18 @@ export async function runBatch(
         }
         if (hooks.stopped()) {
           outcomes.push(notRun(next, unstarted()));
+          continue;
+        }
+        const beforehand = failedBeforehand.get(next.index);
+        if (beforehand) {
+          outcomes.push({
+            ...next,
+            sessionId: '',
+            requestId: '',
+            result: beforehand,
+            durationMs: 0,
+          });
+          failedAt ??= next.index;
           continue;
         }
         if (next.run.skip) {

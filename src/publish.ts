@@ -6,14 +6,14 @@ import { describeFailure } from './failure.ts';
 import { uploadArtifact } from './github/artifact.ts';
 import { upsertComment } from './github/pr-comment.ts';
 import { blobUrl, runUrl } from './github/run-url.ts';
-import type { ActionInputs } from './inputs.ts';
+import type { ActionInputs, CommentInputs } from './inputs.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { commentMarker, renderComment } from './report/comment.ts';
 import { logRun } from './report/log.ts';
 import { buildOutputs, failureOutputs, setOutputs } from './report/outputs.ts';
 import { renderFailureSummary, type FailureReport } from './report/failure-summary.ts';
 import { writeResultFile } from './report/result-file.ts';
-import type { RunReport } from './report/run-report.ts';
+import type { ArtifactLink, RunReport } from './report/run-report.ts';
 import { renderSummary } from './report/summary.ts';
 import { renderSyntaxErrorSummary } from './report/syntax-summary.ts';
 import { LANGUAGE_NAMES } from './report/verdict.ts';
@@ -28,7 +28,7 @@ export async function publishRun(
   env: NodeJS.ProcessEnv,
   runReport: RunReport,
 ): Promise<void> {
-  writeResultFile(runReport);
+  await writeResultFile(runReport);
   if (inputs.artifact) {
     runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
   }
@@ -58,9 +58,19 @@ async function uploadRunArtifact(
     ...runReport.files.map((f) => f.path),
     ...(runReport.downloads?.files ?? []),
   ];
+  return uploadFilesArtifact(name, files, path.dirname(runReport.resultFile), env);
+}
+
+/** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
+export async function uploadFilesArtifact(
+  name: string,
+  files: string[],
+  rootDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ArtifactLink | undefined> {
   try {
     core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-    const artifact = await uploadArtifact(name, files, path.dirname(runReport.resultFile), env);
+    const artifact = await uploadArtifact(name, files, rootDir, env);
     core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
     return { name: artifact.name, url: artifact.url };
   } catch (error) {
@@ -74,11 +84,16 @@ async function commentOnPullRequest(
   env: NodeJS.ProcessEnv,
   runReport: RunReport,
 ): Promise<void> {
-  const { token, stepId } = inputs.comment!;
   const body = renderComment(runReport, {
-    stepId,
+    stepId: inputs.comment!.stepId,
     runUrl: runUrl(env),
   });
+  await postComment(inputs.comment!, body);
+}
+
+/** Creates or updates this step's comment; any problem is a warning, never a failed step. */
+export async function postComment(comment: CommentInputs, body: string): Promise<void> {
+  const { token, stepId } = comment;
   try {
     const outcome = await upsertComment(token, commentMarker(stepId), body);
     if (outcome.status === 'not-a-pull-request') {

@@ -4,9 +4,12 @@ import * as core from '@actions/core';
 import type { AnnotationProperties } from '@actions/core';
 import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
+import { checkBatchSyntax, type RunnerFailure } from './batch-syntax.ts';
 import { describeFailure, failureReport } from './failure.ts';
 import type { ActionInputs, PlannedRun } from './inputs.ts';
-import { publishFailure } from './publish.ts';
+import { postComment, publishFailure, uploadFilesArtifact } from './publish.ts';
+import { runUrl } from './github/run-url.ts';
+import { renderBatchComment } from './report/batch-comment.ts';
 import { annotate, fail, locationProperties } from './report/annotations.ts';
 import { sourceName } from './code-source.ts';
 import { describeCellAt } from './notebook.ts';
@@ -22,7 +25,7 @@ import {
   type BatchEntry,
 } from './report/batch-report.ts';
 import { buildRunReport } from './report/build-report.ts';
-import type { RunReport } from './report/run-report.ts';
+import type { ArtifactLink, RunReport } from './report/run-report.ts';
 import { compareOutput } from './markdown-blocks.ts';
 import { downloadDir, writeResultFile, resultFilePath } from './report/result-file.ts';
 import { sandboxWork, type PreparedSession } from './sandbox/session-work.ts';
@@ -40,6 +43,9 @@ export async function runBatchStep(
   runs: readonly PlannedRun[],
   env: NodeJS.ProcessEnv,
 ): Promise<void> {
+  // Before any session: a syntax-check input error stops the step here, as for a single run.
+  const syntax = checkBatchSyntax(inputs.syntaxCheck, runs, env);
+  core.info(syntax.summary);
   const { cleanupToken, reused, client, guard } = startStepSession(inputs);
   if (reused) core.setOutput('session-id', reused);
   const sessions: SavedSession[] = [];
@@ -55,7 +61,7 @@ export async function runBatchStep(
   // Steps sharing a session must not share result files: named once the first session is known.
   let batchKey = '';
   const key = (): string =>
-    (batchKey ||= `${sessions[0]?.id ?? reused}-${randomBytes(4).toString('hex')}`);
+    (batchKey ||= `${sessions[0]?.id || reused || 'batch'}-${randomBytes(4).toString('hex')}`);
   try {
     const poolSize = Math.min(inputs.parallel, runs.length);
     core.info(
@@ -70,6 +76,9 @@ export async function runBatchStep(
       {
         parallel: inputs.parallel,
         reuseSessionId: reused || undefined,
+        failedBeforehand: new Map(
+          [...syntax.failures].map(([index, failure]) => [index, failure.result]),
+        ),
         create: {
           imageId: inputs.imageId,
           labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -107,7 +116,10 @@ export async function runBatchStep(
       },
     );
     if (guard.cancelled) return;
-    await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
+    await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
+      prepared: sessionWork.prepared,
+      syntaxFailures: syntax.failures,
+    });
   } catch (error) {
     await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
       summary: inputs.summary,
@@ -132,10 +144,17 @@ async function publishBatch(
   outcomes: readonly BatchOutcome[],
   wallTimeMs: number,
   batchKey: string,
-  prepared: ReadonlyMap<string, PreparedSession>,
+  {
+    prepared,
+    syntaxFailures,
+  }: {
+    prepared: ReadonlyMap<string, PreparedSession>;
+    syntaxFailures: ReadonlyMap<number, RunnerFailure>;
+  },
 ): Promise<void> {
   const secrets = batchSecrets(inputs);
   const cellOutcomes: CellOutcome[] = [];
+  const resultFiles: Promise<void>[] = [];
   const entries: BatchEntry[] = outcomes.map((outcome) => {
     const judged = judge(outcome, outcomes);
     const report = buildRunReport(
@@ -154,16 +173,20 @@ async function publishBatch(
       },
       env,
     );
+    // The runner's checker says where a syntax error is; no traceback does.
+    const found = syntaxFailures.get(outcome.index)?.location;
+    if (found && outcome.result && !report.result.success) report.errorLocation = found;
     if (outcome.run.notebookCell !== undefined) {
       // The notebook keeps the error as the kernel gave it; reports add where it happened.
       cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
       if (outcome.notRunAfter === undefined) placeInNotebook(report);
     }
     placeInPage(report, judged.location);
-    writeResultFile(report);
+    resultFiles.push(writeResultFile(report));
     const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
     return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
   });
+  await Promise.all(resultFiles);
   const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
   const downloads = {
     dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
@@ -202,9 +225,34 @@ async function publishBatch(
     `${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`,
   );
   for (const file of notebookFiles) core.info(`Executed notebook written to ${file.path}`);
-  setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
+  let artifact: ArtifactLink | undefined;
+  if (inputs.artifact) {
+    const files = [
+      indexFile,
+      ...entries.flatMap(({ report }) => [report.resultFile, ...report.files.map((f) => f.path)]),
+      ...notebookFiles.map((f) => f.path),
+      ...downloads.files,
+    ];
+    artifact = await uploadFilesArtifact(inputs.artifact, files, path.dirname(indexFile), env);
+  }
+  setBatchOutputs(
+    entries,
+    inputs.maxOutputSize,
+    indexFile,
+    notebookFiles,
+    downloads,
+    artifact?.url,
+  );
   if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
+    await core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups, artifact)).write();
+  }
+  if (inputs.comment) {
+    const body = renderBatchComment(entries, wallTimeMs, {
+      stepId: inputs.comment.stepId,
+      runUrl: runUrl(env),
+      artifactUrl: artifact?.url,
+    });
+    await postComment(inputs.comment, body);
   }
   entries.forEach((entry, i) => {
     if (!isFailure(entry)) return;

@@ -14362,7 +14362,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11483);
+/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14347);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14373,7 +14373,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 11483:
+/***/ 14347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18284,6 +18284,8 @@ function failure_summary_clip(text) {
     return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
 }
 
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
 // EXTERNAL MODULE: external "node:os"
 var external_node_os_ = __nccwpck_require__(48161);
 ;// CONCATENATED MODULE: ./src/report/result-file.ts
@@ -18307,8 +18309,8 @@ function downloadDir(resultFile) {
     return resultFile.replace(/\.json$/, '') + '-download';
 }
 /** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-function writeResultFile(report) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+async function writeResultFile(report) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
     const { result } = report;
     const document = {
         success: result.success,
@@ -18331,13 +18333,84 @@ function writeResultFile(report) {
         payloadFormat: result.format,
         traceId: result.traceId || null,
     };
-    const fd = (0,external_node_fs_.openSync)(report.resultFile, 'w');
+    const file = await (0,promises_.open)(report.resultFile, 'w');
     try {
-        writeJson(document, (text) => (0,external_node_fs_.writeSync)(fd, text));
-        (0,external_node_fs_.writeSync)(fd, '\n');
+        const writer = new WriteAhead(file);
+        for (const piece of jsonPieces(document))
+            await writer.write(piece);
+        await writer.write('\n');
+        await writer.finish();
     }
     finally {
-        (0,external_node_fs_.closeSync)(fd);
+        await file.close();
+    }
+}
+/** Bytes gathered into one write, and writes the disk may have in hand at once. */
+const WRITE_BYTES = 512 * 1024;
+const WRITES_AHEAD = 3;
+/**
+ * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
+ * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
+ * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
+ */
+class WriteAhead {
+    file;
+    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
+    /** The write of each buffer still in hand. */
+    inHand = [];
+    current = 0;
+    filled = 0;
+    position = 0;
+    failure;
+    constructor(file) {
+        this.file = file;
+    }
+    async write(text) {
+        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
+        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
+        if (this.filled + bytes > WRITE_BYTES)
+            await this.flush();
+        if (bytes > WRITE_BYTES) {
+            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
+            const own = Buffer.from(text, 'utf8');
+            await this.send(own, own.length);
+            return;
+        }
+        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
+    }
+    async finish() {
+        await this.flush();
+        await Promise.all(this.inHand);
+        if (this.failure)
+            throw this.failure.error;
+    }
+    /** Sends the current buffer and waits until the next one is free again. */
+    async flush() {
+        if (this.failure)
+            throw this.failure.error;
+        if (this.filled > 0) {
+            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
+            this.current = (this.current + 1) % this.buffers.length;
+            this.filled = 0;
+        }
+        await this.inHand[this.current];
+        this.inHand[this.current] = undefined;
+    }
+    send(buffer, length) {
+        const position = this.position;
+        this.position += length;
+        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
+            this.failure ??= { error };
+        });
+    }
+    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
+    async writeAll(bytes, position) {
+        for (let done = 0; done < bytes.length;) {
+            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
+            if (bytesWritten === 0)
+                throw new Error('the result file could not be written');
+            done += bytesWritten;
+        }
     }
 }
 /**
@@ -18366,44 +18439,46 @@ const PIECE = 32 * 1024;
  */
 // eslint-disable-next-line no-control-regex
 const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
-/** A long string, written as a JSON string in pieces: plain runs as they are, the rest escaped. */
-function writeLongString(value, write) {
-    write('"');
+/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function* longStringPieces(value) {
+    yield '"';
     for (let i = 0; i < value.length;) {
         PLAIN_RUN.lastIndex = i;
         PLAIN_RUN.test(value);
         const plainEnd = PLAIN_RUN.lastIndex;
         for (; i < plainEnd; i += PIECE)
-            write(value.slice(i, Math.min(plainEnd, i + PIECE)));
+            yield value.slice(i, Math.min(plainEnd, i + PIECE));
         if (plainEnd === value.length)
             break;
         // A piece that needs escaping. A surrogate pair split at its end becomes two \u
         // escapes, which decode back to the pair.
         const piece = value.slice(plainEnd, plainEnd + PIECE);
-        write(JSON.stringify(piece).slice(1, -1));
+        yield JSON.stringify(piece).slice(1, -1);
         i = plainEnd + piece.length;
     }
-    write('"');
+    yield '"';
 }
 /**
- * JSON.stringify(value, null, 2), written out piece by piece: the sandbox may print tens of
- * megabytes, and one serialised copy of the whole document would double the action's memory
- * for nothing. Indented, so that a person can read the file.
+ * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
+ * serialised copy of the whole document would double the action's memory for nothing.
+ * Indented, so that a person can read the file.
  */
-function writeJson(value, write, indent = '') {
+function* jsonPieces(value, indent = '') {
     if (typeof value === 'string' && value.length > PIECE) {
-        writeLongString(value, write);
+        yield* longStringPieces(value);
     }
     else if (Array.isArray(value)) {
-        if (value.length === 0)
-            return write('[]');
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
         const inner = `${indent}  `;
-        write('[');
-        value.forEach((item, index) => {
-            write(`${index > 0 ? ',' : ''}\n${inner}`);
-            writeJson(item ?? null, write, inner);
-        });
-        write(`\n${indent}]`);
+        yield '[';
+        for (let index = 0; index < value.length; index++) {
+            yield `${index > 0 ? ',' : ''}\n${inner}`;
+            yield* jsonPieces(value[index] ?? null, inner);
+        }
+        yield `\n${indent}]`;
     }
     else if (value !== null && typeof value === 'object') {
         const inner = `${indent}  `;
@@ -18411,14 +18486,14 @@ function writeJson(value, write, indent = '') {
         for (const [key, item] of Object.entries(value)) {
             if (item === undefined)
                 continue;
-            write(`${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `);
-            writeJson(item, write, inner);
+            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+            yield* jsonPieces(item, inner);
             first = false;
         }
-        write(first ? '{}' : `\n${indent}}`);
+        yield first ? '{}' : `\n${indent}}`;
     }
     else {
-        write(JSON.stringify(value) ?? 'null');
+        yield JSON.stringify(value) ?? 'null';
     }
 }
 
@@ -19357,7 +19432,7 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
 async function publishRun(inputs, env, runReport) {
-    writeResultFile(runReport);
+    await writeResultFile(runReport);
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
     }
@@ -19380,9 +19455,13 @@ async function uploadRunArtifact(name, runReport, env) {
         ...runReport.files.map((f) => f.path),
         ...(runReport.downloads?.files ?? []),
     ];
+    return uploadFilesArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
+}
+/** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
+async function uploadFilesArtifact(name, files, rootDir, env) {
     try {
         lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-        const artifact = await uploadArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
+        const artifact = await uploadArtifact(name, files, rootDir, env);
         lib_core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
         return { name: artifact.name, url: artifact.url };
     }
@@ -19392,11 +19471,15 @@ async function uploadRunArtifact(name, runReport, env) {
     }
 }
 async function commentOnPullRequest(inputs, env, runReport) {
-    const { token, stepId } = inputs.comment;
     const body = renderComment(runReport, {
-        stepId,
+        stepId: inputs.comment.stepId,
         runUrl: runUrl(env),
     });
+    await postComment(inputs.comment, body);
+}
+/** Creates or updates this step's comment; any problem is a warning, never a failed step. */
+async function postComment(comment, body) {
+    const { token, stepId } = comment;
     try {
         const outcome = await upsertComment(token, commentMarker(stepId), body);
         if (outcome.status === 'not-a-pull-request') {
@@ -19480,25 +19563,51 @@ const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
 async function runBatch(work, runs, options, hooks) {
     const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
     // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
-    const queue = [];
+    const units = [];
     const byGroup = new Map();
     runs.forEach((run, index) => {
         const existing = run.group === undefined ? undefined : byGroup.get(run.group);
         if (existing)
             return void existing.push({ run, index });
         const unit = [{ run, index }];
-        queue.push(unit);
+        units.push(unit);
         if (run.group !== undefined)
             byGroup.set(run.group, unit);
     });
+    const failedBeforehand = options.failedBeforehand ?? new Map();
     const outcomes = [];
+    // A unit whose every run is skipped, already failed, or not run after such a failure
+    // costs no session.
+    const queue = units.filter((unit) => {
+        const resolved = [];
+        let failedAt;
+        for (const next of unit) {
+            const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
+            const result = failedBeforehand.get(next.index);
+            if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+                resolved.push({ ...none, notRunAfter: failedAt });
+            }
+            else if (result) {
+                resolved.push({ ...none, result });
+                failedAt ??= next.index;
+            }
+            else if (next.run.skip) {
+                resolved.push({ ...none, skipped: true });
+            }
+            else {
+                return true;
+            }
+        }
+        outcomes.push(...resolved);
+        return false;
+    });
     let alive = 0;
     let ordinals = 0;
     let firstCreateError;
     let firstPrepareError;
     let lastLoss;
     const inFlight = new Set();
-    const workers = Math.max(1, Math.min(options.parallel, queue.length));
+    const workers = Math.min(options.parallel, queue.length);
     const unstarted = () => firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
     const createSession = async () => {
         for (let attempt = 0;; attempt++) {
@@ -19597,6 +19706,18 @@ async function runBatch(work, runs, options, hooks) {
                     outcomes.push(notRun(next, unstarted()));
                     continue;
                 }
+                const beforehand = failedBeforehand.get(next.index);
+                if (beforehand) {
+                    outcomes.push({
+                        ...next,
+                        sessionId: '',
+                        requestId: '',
+                        result: beforehand,
+                        durationMs: 0,
+                    });
+                    failedAt ??= next.index;
+                    continue;
+                }
                 if (next.run.skip) {
                     outcomes.push({
                         ...next,
@@ -19677,6 +19798,312 @@ function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
+// EXTERNAL MODULE: ./src/syntax-check.ts + 1 modules
+var syntax_check = __nccwpck_require__(99437);
+;// CONCATENATED MODULE: ./src/batch-syntax.ts
+
+/**
+ * Checks each run that will be sent (skipped blocks are not; a block that must fail is left
+ * to the sandbox, where its failure is what it expects). `syntax-check: true` still throws
+ * an InputError for a run the runner cannot check, before any session.
+ */
+function checkBatchSyntax(mode, runs, env) {
+    const failures = new Map();
+    let checked = 0;
+    const checkers = new Set();
+    const unchecked = new Set();
+    runs.forEach((run, index) => {
+        if (run.skip || run.expectError)
+            return;
+        const check = (0,syntax_check/* checkSyntax */.kp)(mode, run.language, run.code, env);
+        if (check.status === 'skipped' || check.status === 'inconclusive') {
+            unchecked.add(check.reason);
+            return;
+        }
+        checked++;
+        checkers.add(check.checker);
+        if (check.status === 'ok')
+            return;
+        failures.set(index, {
+            result: {
+                success: false,
+                toolError: false,
+                output: '',
+                stdout: '',
+                stderr: '',
+                error: check.message,
+                errorDetail: `${check.message}\n(found by ${check.checker} on the runner; not sent to the sandbox)`,
+                results: [],
+                executionTimeS: undefined,
+                executionCount: undefined,
+                format: 'structured',
+                traceId: '',
+            },
+            location: check.location,
+        });
+    });
+    const found = failures.size;
+    const parts = [
+        mode === 'false'
+            ? 'Syntax not checked on the runner: syntax-check is false.'
+            : `Syntax checked on the runner (${[...checkers].join(', ') || 'no checker'}): ${checked} of ${runs.length} runs, ${found} with a syntax error.`,
+    ];
+    if (mode !== 'false' && unchecked.size > 0) {
+        parts.push(`Not checked: ${[...unchecked].join('; ')}.`);
+    }
+    return { failures, checked, summary: parts.join(' ') };
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-report.ts
+// Reporting for a batch (several runs in one step): the outputs, the summary with one table
+// and a collapsed section per run (failures first), and the index result file.
+
+
+
+
+
+
+
+
+
+/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
+function runName(report) {
+    return sourceName(report.source);
+}
+function batchCounts(entries) {
+    const skipped = entries.filter((e) => e.skipped).length;
+    const notRun = entries.filter((e) => e.notRun).length;
+    const failed = entries.filter(isFailure).length;
+    return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
+}
+/** A failure in one line that says where: a notebook cell's error names its place already. */
+function failureHeadline(report) {
+    return report.source.cell !== undefined
+        ? report.result.error
+        : `${runName(report)}: ${report.result.error}`;
+}
+/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
+function isFailure(entry) {
+    return !entry.skipped && !entry.notRun && !entry.report.result.success;
+}
+/**
+ * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
+ * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
+ */
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
+    const { passed, failed } = batchCounts(entries);
+    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
+    // Room for the JSON around the texts: names, flags and escapes.
+    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
+    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
+    let anyTruncated = false;
+    const results = entries.map((entry, i) => {
+        const { result } = entry.report;
+        const note = `the full text is in ${entry.report.resultFile}`;
+        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
+        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
+        const truncated = output.truncated || error.truncated;
+        anyTruncated ||= truncated;
+        return {
+            source: runName(entry.report),
+            language: entry.report.language,
+            success: result.success,
+            skipped: entry.skipped === true,
+            notRun: entry.notRun === true,
+            output: output.text,
+            error: error.text,
+            executionTime: result.executionTimeS ?? null,
+            truncated,
+        };
+    });
+    const firstFailure = entries.find(isFailure);
+    const firstError = firstFailure
+        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        : '';
+    return {
+        success: String(failed === 0),
+        passed: String(passed),
+        failed: String(failed),
+        results: JSON.stringify(results),
+        error: firstError,
+        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
+        'result-file': indexFile,
+        truncated: String(anyTruncated),
+        files: JSON.stringify([
+            ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+            ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+            ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+        ]),
+        'download-dir': downloads.dir,
+        'artifact-url': artifactUrl,
+    };
+}
+/** Sets the batch's outputs (the one place they are set). */
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
+}
+/** The batch's result file: each run's place, verdict and own full result file. */
+function writeBatchIndex(file, entries, batchFiles = []) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const document = {
+        ...batchCounts(entries),
+        files: batchFiles,
+        runs: entries.map((e) => ({
+            source: runName(e.report),
+            language: e.report.language,
+            success: e.report.result.success,
+            skipped: e.skipped === true,
+            notRun: e.notRun === true,
+            error: e.report.result.error,
+            sessionId: e.report.sessionId,
+            requestId: e.report.requestId,
+            durationMs: e.durationMs,
+            resultFile: e.report.resultFile,
+        })),
+    };
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
+}
+/**
+ * The job summary: a verdict, a table of every run, then a collapsed section per run with
+ * failures first. Sandbox text only ever appears escaped or inside code blocks.
+ */
+function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
+    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact);
+        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+            return markdown;
+    }
+    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
+}
+/** One run as a row of the batch's table; its name is the only text from the workspace. */
+function tableRow(entry) {
+    const { report } = entry;
+    const verdict = entry.skipped
+        ? '⏭️ skipped'
+        : entry.notRun
+            ? '⏹️ not run'
+            : report.result.success
+                ? '✅ passed'
+                : '❌ failed';
+    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(entry.durationMs)} |`;
+}
+const TABLE_HEADER = [
+    '| Run | Language | Verdict | Duration |',
+    '| --- | --- | --- | --- |',
+];
+/** The verdict line of a batch: counts and wall time. */
+function heading(entries, wallTimeMs) {
+    const { passed, failed, skipped, notRun } = batchCounts(entries);
+    const icon = failed === 0 ? '✅' : '❌';
+    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
+    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
+}
+function batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact) {
+    const rows = entries.map(tableRow);
+    // Failures first; runs that never ran have nothing to show beyond the table.
+    const ordered = entries
+        .filter((e) => !e.notRun)
+        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
+    const texts = ordered.flatMap((e) => [
+        e.report.result.stdout,
+        e.report.result.stderr,
+        e.report.result.errorDetail || e.report.result.error,
+    ]);
+    const shares = shareBudget([...texts, ...setups.map((s) => s.output)].map((t) => t.length), budget);
+    const sections = ordered.map((entry, i) => {
+        const { report } = entry;
+        const { result } = report;
+        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+        const title = entry.skipped
+            ? `⏭️ ${escapeHtml(runName(report))} skipped`
+            : entry.notRun
+                ? `⛔ ${escapeHtml(runName(report))} not run`
+                : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
+        const parts = [];
+        if (!result.success)
+            parts.push(`**Error:** ${inlineText(result.error)}`);
+        const blocks = [
+            ['stdout', result.stdout],
+            ['stderr', result.stderr],
+            ['Error', result.errorDetail || (result.success ? '' : result.error)],
+        ];
+        blocks.forEach(([name, text], k) => {
+            if (!text)
+                return;
+            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
+            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
+        });
+        if (parts.length === 0)
+            parts.push('_No output._');
+        return details(title, parts.join('\n\n'), !result.success && i === 0);
+    });
+    const setupSections = setups.map((setup, k) => {
+        const fitted = truncateMiddle(setup.output, shares[texts.length + k] ?? 0, 'the full output is in the job log');
+        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+        return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
+    });
+    return [
+        heading(entries, wallTimeMs),
+        '',
+        ...(artifact?.url
+            ? [
+                `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
+                '',
+            ]
+            : []),
+        ...TABLE_HEADER,
+        ...rows,
+        '',
+        ...sections.flatMap((s) => [s, '']),
+        ...setupSections.flatMap((s) => [s, '']),
+    ].join('\n');
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-comment.ts
+// The pull-request comment of a batch: the verdict, the table of runs (failures first, as
+// many as a comment shows at a glance), links, and the first failure's error collapsed.
+
+
+
+
+/** Rows of the table a comment shows; the summary of the run has them all. */
+const COMMENT_MAX_ROWS = 30;
+function renderBatchComment(entries, wallTimeMs, options) {
+    // Failures first, then the order of the batch.
+    const ordered = [...entries.filter(isFailure), ...entries.filter((e) => !isFailure(e))];
+    const shown = ordered.slice(0, COMMENT_MAX_ROWS);
+    const more = ordered.length - shown.length;
+    const links = [`step \`${options.stepId.replace(/`/g, '')}\``];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (options.artifactUrl)
+        links.push(`[artifact](${options.artifactUrl})`);
+    const first = entries.find(isFailure);
+    let excerpt = '';
+    if (first) {
+        const { result } = first.report;
+        const text = truncateMiddle(result.errorDetail || result.stderr || result.error, COMMENT_TEXT_LIMIT, 'the full text is in the run').text;
+        const headline = failureHeadline(first.report).split('\n')[0] ?? '';
+        excerpt = details(escapeHtml(truncateMiddle(headline, 300, 'cut').text), codeBlock(text), true);
+    }
+    const body = [
+        commentMarker(options.stepId),
+        heading(entries, wallTimeMs),
+        `<sub>${links.join(' · ')}</sub>`,
+        [...TABLE_HEADER, ...shown.map(tableRow)].join('\n'),
+        more > 0 ? `_… and ${more} more run${more === 1 ? '' : 's'}: see the workflow run._` : '',
+        excerpt,
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/executed-notebooks.ts
 // The executed notebooks of a batch: each notebook written back as nbformat 4 with the
 // outputs of the cells that ran, under a name of our own making beside the result files.
@@ -19734,203 +20161,6 @@ function executed_notebooks_uniqueName(taken, notebookPath) {
     return name;
 }
 
-;// CONCATENATED MODULE: ./src/report/batch-report.ts
-// Reporting for a batch (several runs in one step): the outputs, the summary with one table
-// and a collapsed section per run (failures first), and the index result file.
-
-
-
-
-
-
-
-
-
-/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
-function runName(report) {
-    return sourceName(report.source);
-}
-function batchCounts(entries) {
-    const skipped = entries.filter((e) => e.skipped).length;
-    const notRun = entries.filter((e) => e.notRun).length;
-    const failed = entries.filter(isFailure).length;
-    return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
-}
-/** A failure in one line that says where: a notebook cell's error names its place already. */
-function failureHeadline(report) {
-    return report.source.cell !== undefined
-        ? report.result.error
-        : `${runName(report)}: ${report.result.error}`;
-}
-/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
-function isFailure(entry) {
-    return !entry.skipped && !entry.notRun && !entry.report.result.success;
-}
-/**
- * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
- * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
- */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }) {
-    const { passed, failed } = batchCounts(entries);
-    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
-    // Room for the JSON around the texts: names, flags and escapes.
-    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
-    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
-    let anyTruncated = false;
-    const results = entries.map((entry, i) => {
-        const { result } = entry.report;
-        const note = `the full text is in ${entry.report.resultFile}`;
-        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
-        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
-        const truncated = output.truncated || error.truncated;
-        anyTruncated ||= truncated;
-        return {
-            source: runName(entry.report),
-            language: entry.report.language,
-            success: result.success,
-            skipped: entry.skipped === true,
-            notRun: entry.notRun === true,
-            output: output.text,
-            error: error.text,
-            executionTime: result.executionTimeS ?? null,
-            truncated,
-        };
-    });
-    const firstFailure = entries.find(isFailure);
-    const firstError = firstFailure
-        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
-        : '';
-    return {
-        success: String(failed === 0),
-        passed: String(passed),
-        failed: String(failed),
-        results: JSON.stringify(results),
-        error: firstError,
-        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
-        'result-file': indexFile,
-        truncated: String(anyTruncated),
-        files: JSON.stringify([
-            ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-            ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
-            ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-        ]),
-        'download-dir': downloads.dir,
-    };
-}
-/** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
-}
-/** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries, batchFiles = []) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    const document = {
-        ...batchCounts(entries),
-        files: batchFiles,
-        runs: entries.map((e) => ({
-            source: runName(e.report),
-            language: e.report.language,
-            success: e.report.result.success,
-            skipped: e.skipped === true,
-            notRun: e.notRun === true,
-            error: e.report.result.error,
-            sessionId: e.report.sessionId,
-            requestId: e.report.requestId,
-            durationMs: e.durationMs,
-            resultFile: e.report.resultFile,
-        })),
-    };
-    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
-}
-/**
- * The job summary: a verdict, a table of every run, then a collapsed section per run with
- * failures first. Sandbox text only ever appears escaped or inside code blocks.
- */
-function renderBatchSummary(entries, wallTimeMs, setups = []) {
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
-    }
-    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
-}
-function heading(entries, wallTimeMs) {
-    const { passed, failed, skipped, notRun } = batchCounts(entries);
-    const icon = failed === 0 ? '✅' : '❌';
-    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
-}
-function batch_report_renderWithin(entries, wallTimeMs, budget, setups) {
-    const rows = entries.map((e) => {
-        const { report } = e;
-        const verdict = e.skipped
-            ? '⏭️ skipped'
-            : e.notRun
-                ? '⏹️ not run'
-                : report.result.success
-                    ? '✅ passed'
-                    : '❌ failed';
-        return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
-    });
-    // Failures first; runs that never ran have nothing to show beyond the table.
-    const ordered = entries
-        .filter((e) => !e.notRun)
-        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-    const texts = ordered.flatMap((e) => [
-        e.report.result.stdout,
-        e.report.result.stderr,
-        e.report.result.errorDetail || e.report.result.error,
-    ]);
-    const shares = shareBudget([...texts, ...setups.map((s) => s.output)].map((t) => t.length), budget);
-    const sections = ordered.map((entry, i) => {
-        const { report } = entry;
-        const { result } = report;
-        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-        const title = entry.skipped
-            ? `⏭️ ${escapeHtml(runName(report))} skipped`
-            : entry.notRun
-                ? `⛔ ${escapeHtml(runName(report))} not run`
-                : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
-        const parts = [];
-        if (!result.success)
-            parts.push(`**Error:** ${inlineText(result.error)}`);
-        const blocks = [
-            ['stdout', result.stdout],
-            ['stderr', result.stderr],
-            ['Error', result.errorDetail || (result.success ? '' : result.error)],
-        ];
-        blocks.forEach(([name, text], k) => {
-            if (!text)
-                return;
-            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
-            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
-        });
-        if (parts.length === 0)
-            parts.push('_No output._');
-        return details(title, parts.join('\n\n'), !result.success && i === 0);
-    });
-    const setupSections = setups.map((setup, k) => {
-        const fitted = truncateMiddle(setup.output, shares[texts.length + k] ?? 0, 'the full output is in the job log');
-        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
-        return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
-    });
-    return [
-        heading(entries, wallTimeMs),
-        '',
-        '| Run | Language | Verdict | Duration |',
-        '| --- | --- | --- | --- |',
-        ...rows,
-        '',
-        ...sections.flatMap((s) => [s, '']),
-        ...setupSections.flatMap((s) => [s, '']),
-    ].join('\n');
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
 
 
@@ -19965,6 +20195,80 @@ function buildRunReport(run, env) {
             ? undefined
             : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
     };
+}
+
+;// CONCATENATED MODULE: ./src/batch-budget.ts
+
+/** Characters of output one run of a batch keeps (what a long run keeps of each stream). */
+const MAX_RUN_OUTPUT_CHARS = 64 * 1024 * 1024;
+/** Characters of output the whole batch keeps. */
+const MAX_BATCH_OUTPUT_CHARS = 256 * 1024 * 1024;
+class OutputBudget {
+    left;
+    perRun;
+    constructor(perRun = MAX_RUN_OUTPUT_CHARS, total = MAX_BATCH_OUTPUT_CHARS) {
+        this.perRun = perRun;
+        this.left = total;
+    }
+    /**
+     * The result as the batch keeps it: whole when it fits what is left, else its texts cut in
+     * the middle (saying so) and its rich results reduced to their text/plain.
+     */
+    take(result) {
+        const allowance = Math.min(this.perRun, this.left);
+        const distinctOutput = result.output !== result.stdout;
+        const size = result.stdout.length +
+            result.stderr.length +
+            result.errorDetail.length +
+            (distinctOutput ? result.output.length : 0) +
+            result.results.reduce((n, item) => n + batch_budget_sizeOf(item.data), 0);
+        if (size <= allowance) {
+            this.left -= size;
+            return { result, cut: false };
+        }
+        const plain = result.results.map((item) => ({
+            isMain: item.isMain,
+            data: typeof item.data['text/plain'] === 'string'
+                ? { 'text/plain': item.data['text/plain'] }
+                : {},
+        }));
+        const texts = [
+            result.stdout,
+            result.stderr,
+            result.errorDetail,
+            distinctOutput ? result.output : '',
+            ...plain.map((item) => item.data['text/plain'] ?? ''),
+        ];
+        const shares = shareBudget(texts.map((t) => t.length), allowance);
+        const note = `a batch keeps at most ${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters of output per run and ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all`;
+        const cut = texts.map((text, i) => truncateMiddle(text, shares[i] ?? 0, note).text);
+        const [stdout = '', stderr = '', errorDetail = '', output = ''] = cut;
+        plain.forEach((item, i) => {
+            if ('text/plain' in item.data)
+                item.data['text/plain'] = cut[4 + i];
+        });
+        this.left -= cut.reduce((n, t) => n + t.length, 0);
+        return {
+            result: {
+                ...result,
+                stdout,
+                stderr,
+                errorDetail,
+                output: distinctOutput ? output : stdout,
+                results: plain,
+            },
+            cut: true,
+        };
+    }
+}
+function batch_budget_sizeOf(data) {
+    let n = 0;
+    for (const [key, value] of Object.entries(data)) {
+        n += key.length;
+        // Depth is bounded when the result is parsed (MAX_RESULT_DEPTH), so this cannot overflow.
+        n += typeof value === 'string' ? value.length : (JSON.stringify(value) ?? '').length;
+    }
+    return n;
 }
 
 ;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
@@ -20254,12 +20558,14 @@ function lastErrorLine(stderr) {
 
 
 
+
 /** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
 function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
     const { sandbox } = inputs;
     const envs = { ...sandbox.env, ...sandbox.secretEnv };
     const prepared = new Map();
     const notices = new Set();
+    const budget = new OutputBudget();
     // Several sessions at once would interleave their log groups: lines carry a label instead.
     const label = (ordinal) => poolSize > 1 ? `session ${ordinal}` : undefined;
     return {
@@ -20300,7 +20606,11 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
                         lib_core.notice(notice);
                     notices.add(notice);
                 }
-                return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
+                const kept = budget.take(answer.result);
+                if (kept.cut) {
+                    lib_core.warning(`The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`);
+                }
+                return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
             },
             finishSession: async (sessionId, ordinal) => {
                 if (sandbox.download.length === 0)
@@ -21663,8 +21973,14 @@ function carriesToken(labels, cleanupToken) {
 
 
 
+
+
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
+    // Before any session: a syntax-check input error stops the step here, as for a single run.
+    const syntax = checkBatchSyntax(inputs.syntaxCheck, runs, env);
+    lib_core.info(syntax.summary);
     const { cleanupToken, reused, client, guard } = startStepSession(inputs);
     if (reused)
         lib_core.setOutput('session-id', reused);
@@ -21681,7 +21997,7 @@ async function runBatchStep(inputs, runs, env) {
     const started = Date.now();
     // Steps sharing a session must not share result files: named once the first session is known.
     let batchKey = '';
-    const key = () => (batchKey ||= `${sessions[0]?.id ?? reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+    const key = () => (batchKey ||= `${sessions[0]?.id || reused || 'batch'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     try {
         const poolSize = Math.min(inputs.parallel, runs.length);
         lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
@@ -21689,6 +22005,7 @@ async function runBatchStep(inputs, runs, env) {
         const outcomes = await runBatch({ createSession: (params) => client.createSession(params), ...sessionWork.work }, runs, {
             parallel: inputs.parallel,
             reuseSessionId: reused || undefined,
+            failedBeforehand: new Map([...syntax.failures].map(([index, failure]) => [index, failure.result])),
             create: {
                 imageId: inputs.imageId,
                 labels: sessionLabels(env, cleanupToken, inputs.labels),
@@ -21725,7 +22042,10 @@ async function runBatchStep(inputs, runs, env) {
         });
         if (guard.cancelled)
             return;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, key(), sessionWork.prepared);
+        await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
+            prepared: sessionWork.prepared,
+            syntaxFailures: syntax.failures,
+        });
     }
     catch (error) {
         await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
@@ -21744,9 +22064,10 @@ async function runBatchStep(inputs, runs, env) {
 function batchSecrets(inputs) {
     return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
 }
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepared) {
+async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepared, syntaxFailures, }) {
     const secrets = batchSecrets(inputs);
     const cellOutcomes = [];
+    const resultFiles = [];
     const entries = outcomes.map((outcome) => {
         const judged = judge(outcome, outcomes);
         const report = buildRunReport({
@@ -21762,6 +22083,10 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
             resultKey: `${batchKey}-run-${outcome.index + 1}`,
             codeFile: outcome.codeFile,
         }, env);
+        // The runner's checker says where a syntax error is; no traceback does.
+        const found = syntaxFailures.get(outcome.index)?.location;
+        if (found && outcome.result && !report.result.success)
+            report.errorLocation = found;
         if (outcome.run.notebookCell !== undefined) {
             // The notebook keeps the error as the kernel gave it; reports add where it happened.
             cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
@@ -21769,10 +22094,11 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
                 placeInNotebook(report);
         }
         placeInPage(report, judged.location);
-        writeResultFile(report);
+        resultFiles.push(writeResultFile(report));
         const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
         return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
     });
+    await Promise.all(resultFiles);
     const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
     const downloads = {
         dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
@@ -21801,9 +22127,27 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, prepare
     lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
     for (const file of notebookFiles)
         lib_core.info(`Executed notebook written to ${file.path}`);
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads);
+    let artifact;
+    if (inputs.artifact) {
+        const files = [
+            indexFile,
+            ...entries.flatMap(({ report }) => [report.resultFile, ...report.files.map((f) => f.path)]),
+            ...notebookFiles.map((f) => f.path),
+            ...downloads.files,
+        ];
+        artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), env);
+    }
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url);
     if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups)).write();
+        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups, artifact)).write();
+    }
+    if (inputs.comment) {
+        const body = renderBatchComment(entries, wallTimeMs, {
+            stepId: inputs.comment.stepId,
+            runUrl: runUrl(env),
+            artifactUrl: artifact?.url,
+        });
+        await postComment(inputs.comment, body);
     }
     entries.forEach((entry, i) => {
         if (!isFailure(entry))
@@ -21926,8 +22270,6 @@ function placeInPage(report, pageLine) {
     }
 }
 
-// EXTERNAL MODULE: ./src/syntax-check.ts + 1 modules
-var syntax_check = __nccwpck_require__(99437);
 ;// CONCATENATED MODULE: ./src/run.ts
 
 
@@ -22099,11 +22441,12 @@ earlyCheck) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  kp: () => (/* binding */ checkSyntax),
   e0: () => (/* binding */ checkSyntaxWith),
   b4: () => (/* binding */ startPythonCheck)
 });
 
-// UNUSED EXPORTS: checkSyntax, withoutMagics
+// UNUSED EXPORTS: withoutMagics
 
 ;// CONCATENATED MODULE: external "node:child_process"
 const external_node_child_process_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:child_process");

@@ -6,7 +6,7 @@ import { sourceName } from '../code-source.ts';
 import { describeLocation } from './error-location.ts';
 import { setOutputs } from './outputs.ts';
 import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
-import type { RunReport } from './run-report.ts';
+import type { ArtifactLink, RunReport } from './run-report.ts';
 import { SUMMARY_MAX_BYTES, SUMMARY_TEXT_BUDGET } from './summary.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
 import { LANGUAGE_NAMES } from './verdict.ts';
@@ -82,6 +82,7 @@ export function buildBatchOutputs(
   indexFile: string,
   batchFiles: readonly BatchFile[] = [],
   downloads: BatchDownloads = { dir: '', files: [] },
+  artifactUrl = '',
 ): Record<string, string> {
   const { passed, failed } = batchCounts(entries);
   const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
@@ -136,6 +137,7 @@ export function buildBatchOutputs(
       ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
     ]),
     'download-dir': downloads.dir,
+    'artifact-url': artifactUrl,
   };
 }
 
@@ -146,8 +148,11 @@ export function setBatchOutputs(
   indexFile: string,
   batchFiles: readonly BatchFile[] = [],
   downloads?: BatchDownloads,
+  artifactUrl?: string,
 ): void {
-  setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads));
+  setOutputs(
+    buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl),
+  );
 }
 
 /** The batch's result file: each run's place, verdict and own full result file. */
@@ -184,15 +189,35 @@ export function renderBatchSummary(
   entries: readonly BatchEntry[],
   wallTimeMs: number,
   setups: readonly SessionSetup[] = [],
+  artifact?: ArtifactLink,
 ): string {
   for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-    const markdown = renderWithin(entries, wallTimeMs, budget, setups);
+    const markdown = renderWithin(entries, wallTimeMs, budget, setups, artifact);
     if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
   }
   return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
 }
 
-function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
+/** One run as a row of the batch's table; its name is the only text from the workspace. */
+export function tableRow(entry: BatchEntry): string {
+  const { report } = entry;
+  const verdict = entry.skipped
+    ? '⏭️ skipped'
+    : entry.notRun
+      ? '⏹️ not run'
+      : report.result.success
+        ? '✅ passed'
+        : '❌ failed';
+  return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(entry.durationMs)} |`;
+}
+
+export const TABLE_HEADER = [
+  '| Run | Language | Verdict | Duration |',
+  '| --- | --- | --- | --- |',
+];
+
+/** The verdict line of a batch: counts and wall time. */
+export function heading(entries: readonly BatchEntry[], wallTimeMs: number): string {
   const { passed, failed, skipped, notRun } = batchCounts(entries);
   const icon = failed === 0 ? '✅' : '❌';
   const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
@@ -206,18 +231,9 @@ function renderWithin(
   wallTimeMs: number,
   budget: number,
   setups: readonly SessionSetup[],
+  artifact: ArtifactLink | undefined,
 ): string {
-  const rows = entries.map((e) => {
-    const { report } = e;
-    const verdict = e.skipped
-      ? '⏭️ skipped'
-      : e.notRun
-        ? '⏹️ not run'
-        : report.result.success
-          ? '✅ passed'
-          : '❌ failed';
-    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(e.durationMs)} |`;
-  });
+  const rows = entries.map(tableRow);
   // Failures first; runs that never ran have nothing to show beyond the table.
   const ordered = entries
     .filter((e) => !e.notRun)
@@ -274,8 +290,13 @@ function renderWithin(
   return [
     heading(entries, wallTimeMs),
     '',
-    '| Run | Language | Verdict | Duration |',
-    '| --- | --- | --- | --- |',
+    ...(artifact?.url
+      ? [
+          `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
+          '',
+        ]
+      : []),
+    ...TABLE_HEADER,
     ...rows,
     '',
     ...sections.flatMap((s) => [s, '']),

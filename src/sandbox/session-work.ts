@@ -5,6 +5,7 @@ import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import type { BatchWork } from '../batch.ts';
+import { MAX_BATCH_OUTPUT_CHARS, MAX_RUN_OUTPUT_CHARS, OutputBudget } from '../batch-budget.ts';
 import { sourceName } from '../code-source.ts';
 import type { ActionInputs } from '../inputs.ts';
 import { runUserCode } from './code-runner.ts';
@@ -36,6 +37,7 @@ export function sandboxWork(
   const envs = { ...sandbox.env, ...sandbox.secretEnv };
   const prepared = new Map<string, PreparedSession>();
   const notices = new Set<string>();
+  const budget = new OutputBudget();
   // Several sessions at once would interleave their log groups: lines carry a label instead.
   const label = (ordinal: number): string | undefined =>
     poolSize > 1 ? `session ${ordinal}` : undefined;
@@ -80,7 +82,13 @@ export function sandboxWork(
           if (!notices.has(notice)) core.notice(notice);
           notices.add(notice);
         }
-        return { result: answer.result, requestId: answer.requestId, codeFile: answer.codeFile };
+        const kept = budget.take(answer.result);
+        if (kept.cut) {
+          core.warning(
+            `The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`,
+          );
+        }
+        return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
       },
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;

@@ -371,3 +371,144 @@ describe('a session lost in the middle of a Markdown page', () => {
     expect(runningSessions(server)).toEqual([]);
   });
 });
+
+/** The code of each run_code call, without the calls that only prepare the interpreter. */
+function userCode(requests: ReturnType<AgentBayServer['requests']>): string[] {
+  return requests
+    .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
+    .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
+    .filter((code) => !code.startsWith('import os as _ab_os'));
+}
+
+function notebookOf(sources: string[]): string {
+  return JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+    cells: sources.map((source, i) => ({
+      id: `c${i}`,
+      cell_type: 'code',
+      execution_count: null,
+      metadata: {},
+      outputs: [],
+      source,
+    })),
+  });
+}
+
+describe('the syntax of a batch, checked on the runner before any session', () => {
+  it('fails the files with a syntax error without sending them; the others run', async () => {
+    const requestsBefore = server.requests().length;
+    const run = await runAction({
+      workdir: workspaceWith({
+        'src/a_ok.py': 'print("a")\n',
+        'src/b_bad.py': 'x = 1\nif x\n    print(x)\n',
+        'src/c_bad.js': 'const a = 1;\nconst = 2;\n',
+        'src/d_ok.js': 'console.log("d");\n',
+      }),
+      inputs: { ...base(), file: 'src/*.{py,js}' },
+    });
+    expect(run.main.code).toBe(1);
+    const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
+    expect(results.map((r) => [r.source, r.success])).toEqual([
+      ['src/a_ok.py', true],
+      ['src/b_bad.py', false],
+      ['src/c_bad.js', false],
+      ['src/d_ok.js', true],
+    ]);
+    expect(results[1]!.error).toMatch(/^SyntaxError: /);
+    expect(results[2]!.error).toMatch(/^SyntaxError: /);
+    const sent = userCode(server.requests().slice(requestsBefore)).join('\n');
+    expect(sent).toContain('print("a")');
+    expect(sent).toContain('console.log("d")');
+    expect(sent).not.toContain('if x');
+    expect(sent).not.toContain('const = 2');
+    const errors = activeCommands(run.main.stdout).filter((c) => c.startsWith('::error'));
+    expect(errors).toContainEqual(
+      expect.stringMatching(/^::error title=Python error,file=src\/b_bad\.py,line=2,/),
+    );
+    expect(errors).toContainEqual(
+      expect.stringMatching(/^::error title=JavaScript error,file=src\/c_bad\.js,line=2,/),
+    );
+    expect(run.main.stdout).toMatch(
+      /Syntax checked on the runner .*: 4 of 4 runs, 2 with a syntax error/,
+    );
+    expect(runningSessions(server)).toEqual([]);
+  });
+
+  it('creates no session at all when every file has a syntax error', async () => {
+    const requestsBefore = server.requests().length;
+    const run = await runAction({
+      workdir: workspaceWith({ 'a.py': 'def f(:\n', 'b.js': 'let = ;\n' }),
+      inputs: { ...base(), file: 'a.py\nb.js', parallel: '2' },
+    });
+    expect(run.main.code).toBe(1);
+    expect(run.main.outputs.failed).toBe('2');
+    expect(
+      server
+        .requests()
+        .slice(requestsBefore)
+        .map((r) => r.action),
+    ).toEqual([]);
+    expect(run.post.code).toBe(0);
+  });
+
+  it('in a Markdown page: the block fails at its page line, a block that must fail is left to the sandbox', async () => {
+    const requestsBefore = server.requests().length;
+    const run = await runAction({
+      workdir: workspaceWith({
+        'docs/page.md': [
+          '# Page', // 1
+          '', // 2
+          '```python', // 3
+          'x = 2', // 4
+          'def broken(:', // 5
+          '```', // 6
+          '', // 7
+          '<!-- run-code: expect-error -->', // 8
+          '```python', // 9
+          'also broken(', // 10
+          '```', // 11
+          '', // 12
+          '```python', // 13
+          'print("page goes on")', // 14
+          '```', // 15
+        ].join('\n'),
+      }),
+      inputs: { ...base(), markdown: 'docs/*.md' },
+    });
+    const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
+    expect(results.map((r) => [r.source, r.success])).toEqual([
+      ['docs/page.md:3', false],
+      ['docs/page.md:9', true],
+      ['docs/page.md:13', true],
+    ]);
+    expect(results[2]!.output).toBe('page goes on\n');
+    expect(activeCommands(run.main.stdout)).toContainEqual(
+      expect.stringMatching(/^::error title=Python error,file=docs\/page\.md,line=5,/),
+    );
+    const sent = userCode(server.requests().slice(requestsBefore));
+    expect(sent).toEqual(['also broken(\n', 'print("page goes on")\n']);
+  });
+
+  it('in a notebook: the earlier cells run, the cell fails unsent, the later ones are not run', async () => {
+    const requestsBefore = server.requests().length;
+    const run = await runAction({
+      workdir: workspaceWith({
+        'nb/a.ipynb': notebookOf(['x = 41\n', 'print(x +)\n', 'print("never")\n']),
+      }),
+      inputs: { ...base(), file: 'nb/a.ipynb' },
+    });
+    expect(run.main.code).toBe(1);
+    const results = JSON.parse(run.main.outputs.results!) as Array<
+      ResultEntry & { notRun: boolean }
+    >;
+    expect(results.map((r) => [r.success, r.notRun])).toEqual([
+      [true, false],
+      [false, false],
+      [false, true],
+    ]);
+    expect(results[1]!.error).toMatch(/nb\/a\.ipynb.*cell 2.*line 1.*SyntaxError/);
+    expect(userCode(server.requests().slice(requestsBefore))).toEqual(['x = 41\n']);
+  });
+});

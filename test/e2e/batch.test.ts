@@ -209,7 +209,7 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
       id: string;
       proof: string;
     }>;
-    // Two creates in flight at once may answer in either order: the same sessions, any order.
+    // Recorded as the creates answered, which need not be the order the server made them.
     expect(saved.map((s) => s.id).sort()).toEqual([...ids].sort());
     expect(saved.every((s) => /^[0-9a-f]{64}$/.test(s.proof))).toBe(true);
     const deletes = server

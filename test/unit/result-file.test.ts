@@ -1,5 +1,14 @@
-import { describe, expect, it } from 'vitest';
-import { writeJson } from '../../src/report/result-file.ts';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunCodeData } from '../../src/agentbay/run-code-result.ts';
+import type { RunReport } from '../../src/report/run-report.ts';
+import { jsonPieces, writeResultFile } from '../../src/report/result-file.ts';
+
+function writeJson(value: unknown, write: (piece: string) => void): void {
+  for (const piece of jsonPieces(value)) write(piece);
+}
 
 function written(value: unknown): string {
   let text = '';
@@ -7,7 +16,7 @@ function written(value: unknown): string {
   return text;
 }
 
-describe('writeJson', () => {
+describe('jsonPieces', () => {
   it('writes what JSON.stringify(value, null, 2) writes: indented for people', () => {
     const value = {
       success: false,
@@ -32,7 +41,7 @@ describe('writeJson', () => {
   });
 });
 
-describe('writeJson: long strings of every shape', () => {
+describe('jsonPieces: long strings of every shape', () => {
   const PIECE = 32 * 1024;
   // Characters JSON escapes, and surrogates whole and alone, at and around piece boundaries.
   const specials = ['"', '\\', '\n', '\u0000', '\u001f', '😀', '\ud800', '\udfff', '\u2028', 'é'];
@@ -69,5 +78,50 @@ describe('writeJson: long strings of every shape', () => {
     writeJson(text, (piece) => pieces.push(piece));
     expect(pieces.join('')).toBe(JSON.stringify(text));
     expect(pieces.slice(1, -1).every((p) => p.length <= PIECE && /^x+$/.test(p))).toBe(true);
+  });
+});
+
+describe('writeResultFile', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'result-file-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function reportWith(stdout: string, resultFile: string): RunReport {
+    const result = parseRunCodeData({
+      content: [{ text: JSON.stringify({ stdout: [stdout], stderr: ['warn "x"\n'] }) }],
+    });
+    return {
+      language: 'python',
+      source: { kind: 'inline' },
+      code: 'print()',
+      sessionId: 'session-x',
+      requestId: 'R',
+      result,
+      wallTimeMs: 1,
+      sessionKept: false,
+      resultFile,
+      files: [],
+    };
+  }
+
+  it('writes megabytes of every kind of character in order, as one valid JSON document', async () => {
+    // Many write batches land at their own offsets: any mix-up of order shows here.
+    let stdout = '';
+    for (let i = 0; stdout.length < 6 * 1024 * 1024; i++) {
+      stdout += `line ${i} ${'é😀"\\\t\u0001'.repeat(i % 7)}${'x'.repeat(i % 3000)}\n`;
+    }
+    // A long run that escapes to six times its length: larger than one write batch.
+    stdout = `${stdout.slice(0, 3_000_000)}${'\u0001'.repeat(300_000)}${stdout.slice(3_000_000)}`;
+    const file = path.join(dir, 'nested', 'big.json');
+    await writeResultFile(reportWith(stdout, file));
+    const written = JSON.parse(readFileSync(file, 'utf8'));
+    expect(written.stdout === stdout).toBe(true);
+    expect(written.stderr).toBe('warn "x"\n');
+    expect(written.outputPointer).toBe('/stdout');
+    expect(readFileSync(file, 'utf8').endsWith('}\n')).toBe(true);
+  });
+
+  it('fails, and leaves no stray rejection behind, when the disk refuses the writes', async () => {
+    const stdout = 'x'.repeat(4 * 1024 * 1024);
+    await expect(writeResultFile(reportWith(stdout, '/dev/full'))).rejects.toThrow(/ENOSPC/);
   });
 });
