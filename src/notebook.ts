@@ -343,11 +343,17 @@ export function cellOutputs(run: CellRun): Json[] {
 function mimeBundle(data: Record<string, unknown>): Json {
   const bundle: Json = {};
   for (const [mime, value] of Object.entries(data)) {
-    if (/^application\/(.*\+)?json$/.test(mime)) bundle[mime] = value;
-    else if (typeof value === 'string') bundle[mime] = value;
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-      bundle[mime] = value;
-    else bundle[mime] = JSON.stringify(value) ?? '';
+    const kept =
+      /^application\/(.*\+)?json$/.test(mime) ||
+      typeof value === 'string' ||
+      (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+    // The sandbox names the keys: `__proto__` must stay a key, not become the prototype.
+    Object.defineProperty(bundle, mime, {
+      value: kept ? value : (JSON.stringify(value) ?? ''),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   }
   return bundle;
 }

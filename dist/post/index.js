@@ -17673,7 +17673,7 @@ function decodeRich(value) {
                 continue;
             if (content === null || content === undefined)
                 continue;
-            data[richMime(key) ?? key] = content;
+            setKey(data, richMime(key) ?? key, content);
         }
         return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -17734,9 +17734,21 @@ function toResultItem(item) {
             continue;
         // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
         const short = richMime(key);
-        data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
+        setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
     }
     return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/**
+ * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
+ * the bundle's prototype (whose properties would then pass for MIME types of the result).
+ */
+function setKey(data, key, content) {
+    Object.defineProperty(data, key, {
+        value: content,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+    });
 }
 /** Trace ids are for support requests: a short token, nothing else. */
 function traceIdOf(value) {
@@ -20721,14 +20733,16 @@ function cellOutputs(run) {
 function mimeBundle(data) {
     const bundle = {};
     for (const [mime, value] of Object.entries(data)) {
-        if (/^application\/(.*\+)?json$/.test(mime))
-            bundle[mime] = value;
-        else if (typeof value === 'string')
-            bundle[mime] = value;
-        else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-            bundle[mime] = value;
-        else
-            bundle[mime] = JSON.stringify(value) ?? '';
+        const kept = /^application\/(.*\+)?json$/.test(mime) ||
+            typeof value === 'string' ||
+            (Array.isArray(value) && value.every((v) => typeof v === 'string'));
+        // The sandbox names the keys: `__proto__` must stay a key, not become the prototype.
+        Object.defineProperty(bundle, mime, {
+            value: kept ? value : (JSON.stringify(value) ?? ''),
+            enumerable: true,
+            writable: true,
+            configurable: true,
+        });
     }
     return bundle;
 }
@@ -21073,12 +21087,20 @@ function readCode(read, env, parameters) {
     const file = read('file');
     const markdown = read('markdown');
     if (markdown) {
-        if (inline.trim() || file) {
-            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        if (inline.trim()) {
+            throw new InputError('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
         }
-        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        // With `file`, the files and the pages are one batch: the files first, then the pages.
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const files = file
+            ? readBatch(patternLines(file), workspace, read('language'), parameters)
+            : { runs: [], notebooks: [] };
+        const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        if (batch.length > MAX_BATCH_RUNS) {
+            throw new InputError('markdown', `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
+        }
         const first = batch[0];
-        return { code: first.code, source: first.source, batch, notebooks: [] };
+        return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");

@@ -203,7 +203,7 @@ function decodeRich(value: Json): DecodedPayload {
       for (const [key, content] of Object.entries(item)) {
         if (key === 'is_main_result' || key === 'isMainResult') continue;
         if (content === null || content === undefined) continue;
-        data[richMime(key) ?? key] = content;
+        setKey(data, richMime(key) ?? key, content);
       }
       return { isMain: item.is_main_result === true || item.isMainResult === true, data };
     });
@@ -264,9 +264,22 @@ function toResultItem(item: unknown): ResultItem | undefined {
     if (key === 'isMainResult' || key === 'is_main_result') continue;
     // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
     const short = richMime(key);
-    data[short !== undefined && !Object.hasOwn(value, short) ? short : key] = content;
+    setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
   }
   return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+
+/**
+ * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
+ * the bundle's prototype (whose properties would then pass for MIME types of the result).
+ */
+function setKey(data: Record<string, unknown>, key: string, content: unknown): void {
+  Object.defineProperty(data, key, {
+    value: content,
+    enumerable: true,
+    writable: true,
+    configurable: true,
+  });
 }
 
 /** Trace ids are for support requests: a short token, nothing else. */

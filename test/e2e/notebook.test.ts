@@ -653,3 +653,47 @@ describe('a notebook with upload, setup, env and secret-env', () => {
     for (const [name, text] of texts) expect([name, keyFormIn(text, SECRET)]).toEqual([name, '']);
   });
 });
+
+describe('a notebook whose outputs are hostile to the nbformat writer', () => {
+  it('still writes back a valid nbformat 4 notebook', async () => {
+    const workdir = workspaceWith({
+      'odd.ipynb': notebook([
+        code(
+          [
+            'from IPython.display import display',
+            'deep = []',
+            'node = deep',
+            'for _ in range(500):',
+            '    node.append([])',
+            '    node = node[0]',
+            'display({"application/json": {"deep": deep}}, raw=True)',
+            'display({"text/plain": 5, "text/html": ["<b>", 1, None], "x-weird/type": {"a": [1]}}, raw=True)',
+            'display({"__proto__": "polluted", "constructor": "x"}, raw=True)',
+            'print("\\x1b[31mred\\x1b[0m \\u0000 \\ud800".encode("utf-8", "replace").decode())',
+            '',
+          ].join('\n'),
+        ),
+        code('{"execute": ["result", {"nested": True}]}\n'),
+      ]),
+    });
+    const run = await runAction({ workdir, inputs: { ...base(), file: 'odd.ipynb' } });
+    expect(run.main.code).toBe(0);
+    const notebooks = executed(run.main.outputs);
+    expect(notebooks).toHaveLength(1);
+    expectValid(notebooks[0]!.document);
+    const cells = notebooks[0]!.document.cells as Json[];
+    const outputs = cells[0]!.outputs as Json[];
+    expect(outputs.map((o) => o.output_type)).toEqual([
+      'stream',
+      'display_data',
+      'display_data',
+      'display_data',
+    ]);
+    // Keys the sandbox chose stay keys: none becomes the bundle's prototype.
+    expect(Object.keys(outputs[3]!.data as Json)).toContain('__proto__');
+    expect((outputs[3]!.data as Json)['__proto__']).toBe('polluted');
+    expect((outputs[2]!.data as Json)['text/plain']).toBe('5');
+    expect((outputs[2]!.data as Json)['text/html']).toBe('["<b>",1,null]');
+    expect((cells[1]!.outputs as Json[]).map((o) => o.output_type)).toEqual(['execute_result']);
+  });
+});

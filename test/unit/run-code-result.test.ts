@@ -185,6 +185,22 @@ describe('parseRunCodeData', () => {
     });
   });
 
+  it('keeps a `__proto__` key as a key: the sandbox cannot give a bundle a prototype', () => {
+    const hostile = '{"isMainResult":true,"__proto__":{"text/plain":"forged"},"image/png":"AAAA"}';
+    for (const data of [
+      envelope(JSON.stringify({ ...payload, result: [hostile], stdout: ['real\n'] })),
+      { logs: { stdout: ['real\n'] }, results: [JSON.parse(hostile) as object] },
+    ]) {
+      const parsed = parseRunCodeData(data);
+      const item = parsed.results[0]!;
+      expect(Object.getPrototypeOf(item.data)).toBe(Object.prototype);
+      expect(Object.hasOwn(item.data, '__proto__')).toBe(true);
+      // No inherited text/plain passes for the result's.
+      expect(item.data['text/plain']).toBeUndefined();
+      expect(parsed.output).toBe('real\n');
+    }
+  });
+
   it('falls back past an empty main text/plain: first non-empty text, then stdout', () => {
     const items = (...list: object[]) =>
       parseRunCodeData(
