@@ -267,15 +267,26 @@ function readCode(
   const file = read('file');
   const markdown = read('markdown');
   if (markdown) {
-    if (inline.trim() || file) {
+    if (inline.trim()) {
       throw new InputError(
         'markdown',
-        "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own",
+        "cannot be combined with 'code': give the code as a file, or run it in a step of its own",
       );
     }
-    const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+    // With `file`, the files and the pages are one batch: the files first, then the pages.
+    const workspace = env.GITHUB_WORKSPACE || process.cwd();
+    const files = file
+      ? readBatch(patternLines(file), workspace, read('language'), parameters)
+      : { runs: [], notebooks: [] };
+    const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+    if (batch.length > MAX_BATCH_RUNS) {
+      throw new InputError(
+        'markdown',
+        `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`,
+      );
+    }
     const first = batch[0] as PlannedRun;
-    return { code: first.code, source: first.source, batch, notebooks: [] };
+    return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
   }
   if (inline.trim() && file) {
     throw new InputError(

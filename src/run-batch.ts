@@ -204,7 +204,10 @@ async function publishBatch(
     secrets,
   );
   const indexFile = resultFilePath(env, `${batchKey}-batch`);
-  writeBatchIndex(indexFile, entries, notebookFiles);
+  writeBatchIndex(indexFile, entries, [
+    ...notebookFiles,
+    ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+  ]);
   const { passed, failed, notRun } = batchCounts(entries);
   // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
   printUntrusted(

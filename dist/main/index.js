@@ -17360,12 +17360,20 @@ function readCode(read, env, parameters) {
     const file = read('file');
     const markdown = read('markdown');
     if (markdown) {
-        if (inline.trim() || file) {
-            throw new input_error/* InputError */.d('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        if (inline.trim()) {
+            throw new input_error/* InputError */.d('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
         }
-        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        // With `file`, the files and the pages are one batch: the files first, then the pages.
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const files = file
+            ? readBatch(patternLines(file), workspace, read('language'), parameters)
+            : { runs: [], notebooks: [] };
+        const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        if (batch.length > MAX_BATCH_RUNS) {
+            throw new input_error/* InputError */.d('markdown', `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
+        }
         const first = batch[0];
-        return { code: first.code, source: first.source, batch, notebooks: [] };
+        return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
     }
     if (inline.trim() && file) {
         throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -19918,6 +19926,13 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
             truncated,
         };
     });
+    // Every run may bring rich files and every session a thousand downloads: as many whole
+    // entries as fit (the index result file and each run's result file list them all).
+    const files = wholeEntries([
+        ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+        ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
+        ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+    ], Math.floor(maxOutputBytes / 8));
     const firstFailure = entries.find(isFailure);
     const firstError = firstFailure
         ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
@@ -19930,15 +19945,24 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
         error: firstError,
         'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
         'result-file': indexFile,
-        truncated: String(anyTruncated),
-        files: JSON.stringify([
-            ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-            ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
-            ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-        ]),
+        truncated: String(anyTruncated || files.truncated),
+        files: files.json,
         'download-dir': downloads.dir,
         'artifact-url': artifactUrl,
     };
+}
+/** A JSON array of as many whole entries as fit in `maxChars`. */
+function wholeEntries(list, maxChars) {
+    const kept = [];
+    let length = 2;
+    for (const item of list) {
+        const entry = JSON.stringify(item);
+        if (length + entry.length + 1 > maxChars)
+            return { json: `[${kept.join(',')}]`, truncated: true };
+        kept.push(entry);
+        length += entry.length + 1;
+    }
+    return { json: `[${kept.join(',')}]`, truncated: false };
 }
 /** Sets the batch's outputs (the one place they are set). */
 function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
@@ -20469,6 +20493,8 @@ function interpreterSetup(run) {
                 const dir = external_node_path_default().posix.dirname(file);
                 lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
                 lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+                // Scripts find their data beside them with `Path(__file__).parent`.
+                lines.push(`__file__ = _ab_os.path.abspath(${JSON.stringify(file)})`);
             }
             lines.push('del _ab_os, _ab_sys, _ab_json');
             return { kind: 'separate-call', code: lines.join('\n') };
@@ -22121,7 +22147,10 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepa
     const setups = sessions.flatMap((s) => s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }]);
     const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''), secrets);
     const indexFile = resultFilePath(env, `${batchKey}-batch`);
-    writeBatchIndex(indexFile, entries, notebookFiles);
+    writeBatchIndex(indexFile, entries, [
+        ...notebookFiles,
+        ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+    ]);
     const { passed, failed, notRun } = batchCounts(entries);
     // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
     printUntrusted(entries

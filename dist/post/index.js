@@ -21087,12 +21087,20 @@ function readCode(read, env, parameters) {
     const file = read('file');
     const markdown = read('markdown');
     if (markdown) {
-        if (inline.trim() || file) {
-            throw new InputError('markdown', "cannot be combined with 'code' or 'file': run the Markdown pages in a step of their own");
+        if (inline.trim()) {
+            throw new InputError('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
         }
-        const batch = readMarkdownBlocks(patternLines(markdown), env.GITHUB_WORKSPACE || process.cwd());
+        // With `file`, the files and the pages are one batch: the files first, then the pages.
+        const workspace = env.GITHUB_WORKSPACE || process.cwd();
+        const files = file
+            ? readBatch(patternLines(file), workspace, read('language'), parameters)
+            : { runs: [], notebooks: [] };
+        const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        if (batch.length > MAX_BATCH_RUNS) {
+            throw new InputError('markdown', `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
+        }
         const first = batch[0];
-        return { code: first.code, source: first.source, batch, notebooks: [] };
+        return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");

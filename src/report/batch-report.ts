@@ -112,6 +112,18 @@ export function buildBatchOutputs(
       truncated,
     };
   });
+  // Every run may bring rich files and every session a thousand downloads: as many whole
+  // entries as fit (the index result file and each run's result file list them all).
+  const files = wholeEntries(
+    [
+      ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+      ...entries.flatMap((e) =>
+        e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
+      ),
+      ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+    ],
+    Math.floor(maxOutputBytes / 8),
+  );
   const firstFailure = entries.find(isFailure);
   const firstError = firstFailure
     ? truncateMiddle(
@@ -128,17 +140,28 @@ export function buildBatchOutputs(
     error: firstError,
     'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
     'result-file': indexFile,
-    truncated: String(anyTruncated),
-    files: JSON.stringify([
-      ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-      ...entries.flatMap((e) =>
-        e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-      ),
-      ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-    ]),
+    truncated: String(anyTruncated || files.truncated),
+    files: files.json,
     'download-dir': downloads.dir,
     'artifact-url': artifactUrl,
   };
+}
+
+/** A JSON array of as many whole entries as fit in `maxChars`. */
+function wholeEntries(
+  list: ReadonlyArray<{ path: string; mimeType: string }>,
+  maxChars: number,
+): { json: string; truncated: boolean } {
+  const kept: string[] = [];
+  let length = 2;
+  for (const item of list) {
+    const entry = JSON.stringify(item);
+    if (length + entry.length + 1 > maxChars)
+      return { json: `[${kept.join(',')}]`, truncated: true };
+    kept.push(entry);
+    length += entry.length + 1;
+  }
+  return { json: `[${kept.join(',')}]`, truncated: false };
 }
 
 /** Sets the batch's outputs (the one place they are set). */

@@ -512,3 +512,77 @@ describe('the syntax of a batch, checked on the runner before any session', () =
     expect(userCode(server.requests().slice(requestsBefore))).toEqual(['x = 41\n']);
   });
 });
+
+describe('file and markdown together', () => {
+  it('run as one batch: the files first, then the pages, in one session with parallel 1', async () => {
+    const before = server.sessions().length;
+    const run = await runAction({
+      workdir: workspaceWith({
+        'scripts/a.py': 'print("script a")\n',
+        'scripts/b.js': 'console.log("script b");\n',
+        'docs/guide.md': [
+          '```python',
+          'total = 6 * 7',
+          '```',
+          '',
+          '```python',
+          'print(total)',
+          '```',
+          '<!-- run-code: expected-output -->',
+          '```',
+          '42',
+          '```',
+        ].join('\n'),
+      }),
+      inputs: { ...base(), file: 'scripts/*', markdown: 'docs/*.md', env: 'MODE=x' },
+    });
+    expect(run.main.code).toBe(0);
+    const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
+    expect(results.map((r) => [r.source, r.success, r.output])).toEqual([
+      ['scripts/a.py', true, 'script a\n'],
+      ['scripts/b.js', true, 'script b\n'],
+      ['docs/guide.md:1', true, ''],
+      ['docs/guide.md:5', true, '42\n'],
+    ]);
+    expect(run.main.outputs.passed).toBe('4');
+    expect(server.sessions().slice(before)).toHaveLength(1);
+  });
+
+  it('are refused together beyond the run limit, before any session', async () => {
+    const requestsBefore = server.requests().length;
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 150; i++) files[`many/f${i}.py`] = 'print(1)\n';
+    files['docs/p.md'] = Array.from({ length: 60 }, () => '```python\n1\n```\n').join('\n');
+    const main = await runStep('main', {
+      workdir: workspaceWith(files),
+      inputs: { ...base(), file: 'many/*.py', markdown: 'docs/p.md' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(
+      /Input 'markdown' and 'file' together make 210 runs, more than 200; split them/,
+    );
+    expect(server.requests().length).toBe(requestsBefore);
+  });
+});
+
+describe('a batch whose downloads would not fit in the outputs', () => {
+  it('lists as many whole entries as fit in files, says truncated, and the index lists all', async () => {
+    const run = await runAction({
+      workdir: workspaceWith({
+        'a.py':
+          'import os\nos.makedirs("out", exist_ok=True)\nfor i in range(300):\n    open(f"out/f{i:03}.txt", "w").write(str(i))\n',
+        'b.py': 'print("b")\n',
+      }),
+      inputs: { ...base(), file: 'a.py\nb.py', download: 'out/**', 'max-output-size': '4096' },
+    });
+    expect(run.main.code).toBe(0);
+    const files = JSON.parse(run.main.outputs.files!) as { path: string }[];
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.length).toBeLessThan(300);
+    expect(run.main.outputs.files!.length).toBeLessThanOrEqual(512);
+    expect(run.main.outputs.truncated).toBe('true');
+    const index = JSON.parse(readFileSync(run.main.outputs['result-file']!, 'utf8'));
+    expect(index.files).toHaveLength(300);
+    expect(readFileSync(index.files[299].path, 'utf8')).toBe('299');
+  });
+});

@@ -147,8 +147,13 @@ describe('bad Markdown inputs are refused before any session', () => {
     expect(server.requests().length).toBe(requestsBefore);
   });
 
-  it('refuses markdown with file', async () => {
-    const main = await runStep('main', { inputs: { ...base(), markdown: 'x.md', file: 'a.py' } });
-    expect(main.stdout).toMatch(/Input 'markdown' cannot be combined with 'code' or 'file'/);
+  it('refuses markdown with code', async () => {
+    const requestsBefore = server.requests().length;
+    const main = await runStep('main', {
+      inputs: { ...base(), markdown: 'x.md', code: 'print(1)', language: 'python' },
+    });
+    expect(main.code).toBe(1);
+    expect(main.stdout).toMatch(/Input 'markdown' cannot be combined with 'code'/);
+    expect(server.requests().length).toBe(requestsBefore);
   });
 });
