@@ -25,11 +25,11 @@ const GUIDE = [
   '# Guide', // 1
   '', // 2
   '```python', // 3
-  'open("state.txt", "w").write("21")', // 4
+  'answer = 21', // 4: a name the next block uses, as a reader's interpreter keeps it
   '```', // 5
   '', // 6
   '```python', // 7
-  'print(int(open("state.txt").read()) * 2)', // 8
+  'print(answer * 2)', // 8
   '```', // 9
   '<!-- run-code: expected-output -->', // 10
   '```', // 11
