@@ -7,6 +7,7 @@
 //
 //   AGENTBAY_API_KEY=… [AGENTBAY_ENDPOINT=host] [AGENTBAY_REGION_ID=…] npm run live-probe [-- report.json]
 //   AGENTBAY_PROBE_IDLE_S=N also checks that a session left idle is released after N s (it waits).
+//   AGENTBAY_PROBE_GATEWAY_S=N also sends a call that outlives an N-second gateway limit (60).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
@@ -294,6 +295,20 @@ try {
     },
   );
   probes.at(-1)!.finding = { answer: shape(toolText(js).text) };
+  const jsAgain = await tool(
+    'run_code javascript (state read back)',
+    sessionId,
+    'run_code',
+    'wuying_codespace',
+    {
+      code: "console.log('probe state', typeof globalThis.probe)",
+      language: 'javascript',
+      timeout_s: 30,
+    },
+  );
+  probes.at(-1)!.finding = {
+    javascriptStateKept: textsIn(toolText(jsAgain).text).includes('probe state number'),
+  };
 
   const shell = await tool('shell pwd/whoami', sessionId, 'shell', 'wuying_shell', {
     command: 'pwd; whoami; echo "$HOME"; command -v setsid tar base64 python3 node',
@@ -567,6 +582,22 @@ try {
     });
   }
   await pop('RefreshSessionIdleTime', 'RefreshSessionIdleTime', { SessionId: sessionId });
+
+  // What the gateway answers a call that outlives its limit (60 s on the real service): opt-in,
+  // it waits. A shell command sleeping 10 s past it, with timeout_ms above both.
+  const gatewayS = Number(process.env.AGENTBAY_PROBE_GATEWAY_S ?? '0');
+  if (Number.isInteger(gatewayS) && gatewayS > 0) {
+    await tool(
+      `shell sleeping ${gatewayS + 10} s (past the gateway limit)`,
+      sessionId,
+      'shell',
+      'wuying_shell',
+      { command: `sleep ${gatewayS + 10}`, timeout_ms: (gatewayS + 20) * 1000 },
+      (gatewayS + 30) * 1000,
+    );
+    const last = probes.at(-1)!;
+    last.finding = { httpStatus: last.httpStatus ?? null, code: last.code ?? null, ms: last.ms };
+  }
 
   // Is the idle `Timeout` honoured? Opt-in (it waits): a second session, left alone past it.
   const idleS = Number(process.env.AGENTBAY_PROBE_IDLE_S ?? '0');

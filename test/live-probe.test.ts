@@ -43,8 +43,12 @@ describe('npm run live-probe', () => {
   let text = '';
   let stdout = '';
   beforeAll(async () => {
-    server = await startServer({ apiKey: KEY });
-    ({ stdout, text, report } = await runProbe(server, { AGENTBAY_PROBE_IDLE_S: '2' }));
+    // A 2 s gateway here, so the probe's call past the gateway limit is quick to see.
+    server = await startServer({ apiKey: KEY, gatewayTimeoutMs: 2_000 });
+    ({ stdout, text, report } = await runProbe(server, {
+      AGENTBAY_PROBE_IDLE_S: '2',
+      AGENTBAY_PROBE_GATEWAY_S: '2',
+    }));
   }, 150_000);
   afterAll(() => server.close());
 
@@ -74,7 +78,9 @@ describe('npm run live-probe', () => {
     ]) {
       expect(actions.has(expected), expected).toBe(true);
     }
-    expect(report.probes.every((p) => p.httpStatus === undefined || p.httpStatus < 500)).toBe(true);
+    // Every answer but the one meant to outlive the gateway's limit.
+    const answered = report.probes.filter((p) => !p.step.includes('past the gateway limit'));
+    expect(answered.every((p) => p.httpStatus === undefined || p.httpStatus < 500)).toBe(true);
   });
 
   it('answers Unknowns: state kept, default cwd and user, get_file_info keys, the size limit', () => {
@@ -89,6 +95,18 @@ describe('npm run live-probe', () => {
       linkUrlReturned: false,
       tokenReturned: false,
       wsUrlReturned: false,
+    });
+  });
+
+  it('reports whether JavaScript keeps state, and what a call past the gateway limit gets', () => {
+    const finding = (step: string) => report.probes.find((p) => p.step === step)?.finding;
+    // The local server runs each JavaScript call in a fresh process.
+    expect(finding('run_code javascript (state read back)')).toEqual({
+      javascriptStateKept: false,
+    });
+    expect(finding('shell sleeping 12 s (past the gateway limit)')).toMatchObject({
+      httpStatus: 504,
+      code: 'GatewayTimeout',
     });
   });
 

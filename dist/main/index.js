@@ -20493,6 +20493,8 @@ function interpreterSetup(run) {
                 const dir = external_node_path_default().posix.dirname(file);
                 lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
                 lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+                // Scripts find their data beside them with `Path(__file__).parent`.
+                lines.push(`__file__ = _ab_os.path.abspath(${JSON.stringify(file)})`);
             }
             lines.push('del _ab_os, _ab_sys, _ab_json');
             return { kind: 'separate-call', code: lines.join('\n') };

@@ -61,6 +61,8 @@ describe('Python code larger than one run_code call', () => {
   const script = [
     'import os',
     'from helper import double',
+    'from pathlib import Path',
+    'print((Path(__file__).parent / "helper.py").read_text().split("(")[0])',
     padding,
     'total = double(int(os.environ["BASE"]))',
     'print("total", total)',
@@ -85,7 +87,7 @@ describe('Python code larger than one run_code call', () => {
       },
     });
     expect(main.code).toBe(0);
-    expect(main.outputs.stdout).toBe('total 42\n');
+    expect(main.outputs.stdout).toBe('def double\ntotal 42\n');
     expect(main.outputs.output).toBe('43');
     const calls = toolCalls(from);
     // Every call fits the gateway's limit; the code went in write_file calls.
@@ -99,6 +101,21 @@ describe('Python code larger than one run_code call', () => {
     expect(main.summary).not.toContain('_ab_run_file');
     expect(post.code).toBe(0);
     expect(runningSessions(server)).toEqual([]);
+  });
+
+  it('a small file sees __file__ too, as `python path/to/file.py` would', async () => {
+    const workdir = makeWorkdir();
+    write(
+      workdir,
+      'jobs/small.py',
+      'import os\nprint(os.path.relpath(__file__), open(os.path.join(os.path.dirname(__file__), "d.txt")).read())\n',
+    );
+    write(workdir, 'jobs/d.txt', 'data-beside');
+    const { main } = await runAction({
+      workdir,
+      inputs: { ...base(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
+    });
+    expect(main.outputs.stdout).toBe('jobs/small.py data-beside\n');
   });
 
   it('a failure far down the file points at its own line, in its own file', async () => {
@@ -119,6 +136,23 @@ describe('Python code larger than one run_code call', () => {
       `::error title=Python error,file=scripts/check.py,line=2,endLine=2::The python code failed: ValueError: bad row 7`,
     ]);
     expect(main.summary).toContain(`failed at line 2 (called from line ${callLine})`);
+  });
+
+  it('a file just under the 512 KiB input limit, almost all multi-byte, in calls under the limit', async () => {
+    const tail = '\nx = 41\nx + 1\n';
+    const comment = wideComment(Math.floor((512 * 1024 - 16 - tail.length) / 3.03));
+    const code = `${comment}${tail}`;
+    expect(Buffer.byteLength(code)).toBeLessThanOrEqual(512 * 1024);
+    expect(Buffer.byteLength(code)).toBeGreaterThan(500 * 1024);
+    const workdir = makeWorkdir();
+    write(workdir, 'huge.py', code);
+    const from = server.requests().length;
+    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'huge.py' } });
+    expect(main.code).toBe(0);
+    expect(main.outputs.output).toBe('42');
+    const calls = toolCalls(from);
+    for (const call of calls) expect(call.bytes, call.name).toBeLessThan(LIMIT - 200);
+    expect(calls.filter((c) => c.name === 'write_file').length).toBeGreaterThanOrEqual(9);
   });
 
   it('inline code: runs from a file that is gone afterwards, and leaves no helper behind', async () => {

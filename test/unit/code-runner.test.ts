@@ -25,6 +25,7 @@ describe('interpreterSetup', () => {
     expect(setup.code).toContain('_ab_os.environ.update(_ab_json.loads(');
     expect(setup.code).toContain('_ab_sys.path.insert(0, _ab_os.path.abspath("scripts"))');
     expect(setup.code).toContain('_ab_sys.argv = ["scripts/job.py"]');
+    expect(setup.code).toContain('__file__ = _ab_os.path.abspath("scripts/job.py")');
   });
 
   it('puts JavaScript and R variables on the first line, adding no line', () => {
