@@ -19977,11 +19977,12 @@ function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], do
     setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries, batchFiles = []) {
+function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
     (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
     const document = {
         ...batchCounts(entries),
         files: batchFiles,
+        sessions,
         runs: entries.map((e) => ({
             source: runName(e.report),
             language: e.report.language,
@@ -22161,7 +22162,15 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepa
     writeBatchIndex(indexFile, entries, [
         ...notebookFiles,
         ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-    ]);
+    ], 
+    // Which session is `session-N`: the runs name their session by id.
+    [...prepared.entries()]
+        .map(([sessionId, s]) => ({
+        session: s.ordinal,
+        sessionId,
+        downloadDir: s.downloads?.dir ?? '',
+    }))
+        .sort((a, b) => a.session - b.session));
     const { passed, failed, notRun } = batchCounts(entries);
     // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
     printUntrusted(entries
