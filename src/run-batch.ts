@@ -204,10 +204,22 @@ async function publishBatch(
     secrets,
   );
   const indexFile = resultFilePath(env, `${batchKey}-batch`);
-  writeBatchIndex(indexFile, entries, [
-    ...notebookFiles,
-    ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-  ]);
+  writeBatchIndex(
+    indexFile,
+    entries,
+    [
+      ...notebookFiles,
+      ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+    ],
+    // Which session is `session-N`: the runs name their session by id.
+    [...prepared.entries()]
+      .map(([sessionId, s]) => ({
+        session: s.ordinal,
+        sessionId,
+        downloadDir: s.downloads?.dir ?? '',
+      }))
+      .sort((a, b) => a.session - b.session),
+  );
   const { passed, failed, notRun } = batchCounts(entries);
   // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
   printUntrusted(

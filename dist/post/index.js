@@ -19422,6 +19422,148 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/sandbox/tar.ts
+// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
+// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
+// relative paths that stay inside the target are returned, and sizes are bounded.
+
+const BLOCK = 512;
+function tar_createTarGz(entries) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = Buffer.from(entry.path, 'utf8');
+        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
+        if (name.length > 100 || !ascii) {
+            // A pax header carries the real name; the ustar name is a placeholder.
+            const record = paxRecord('path', entry.path);
+            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
+        }
+        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
+        blocks.push(pad(entry.bytes));
+    }
+    blocks.push(Buffer.alloc(BLOCK * 2));
+    return gzipSync(Buffer.concat(blocks));
+}
+/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
+function tar_readTarGz(archive, limits) {
+    const data = gunzipSync(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
+    const files = [];
+    const skipped = [];
+    let offset = 0;
+    let paxPath;
+    let longName;
+    while (offset + BLOCK <= data.length) {
+        const head = data.subarray(offset, offset + BLOCK);
+        if (head.every((b) => b === 0))
+            break;
+        const size = parseOctal(head.subarray(124, 136));
+        const type = String.fromCharCode(head[156] || 48);
+        const prefix = cString(head.subarray(345, 500));
+        const baseName = cString(head.subarray(0, 100));
+        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
+        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'x') {
+            paxPath = parsePax(body).path ?? paxPath;
+            continue;
+        }
+        if (type === 'L') {
+            longName = cString(body);
+            continue;
+        }
+        if (type === 'g')
+            continue;
+        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+        paxPath = undefined;
+        longName = undefined;
+        if (type === '5')
+            continue; // directories come with their files
+        const safe = safeRelative(name);
+        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
+            skipped.push(name);
+            continue;
+        }
+        if (files.length >= limits.maxFiles) {
+            skipped.push(name);
+            continue;
+        }
+        files.push({ path: safe, bytes: Buffer.from(body) });
+    }
+    return { files, skipped };
+}
+/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
+function safeRelative(name) {
+    const parts = name
+        .replace(/^\.\/+/, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
+        return undefined;
+    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
+        return undefined;
+    return parts.join('/');
+}
+function header(name, size, type) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    block.write('0000644\0', 100, 'ascii');
+    block.write('0000000\0', 108, 'ascii');
+    block.write('0000000\0', 116, 'ascii');
+    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    block.write(`${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`, 136, 'ascii');
+    block.write('        ', 148, 'ascii');
+    block.write(type, 156, 'ascii');
+    block.write('ustar\0', 257, 'ascii');
+    block.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyBytes = Buffer.byteLength(body);
+    let length = bodyBytes + 1;
+    while (String(length).length + bodyBytes !== length)
+        length = String(length).length + bodyBytes;
+    return Buffer.from(`${length}${body}`, 'utf8');
+}
+function parsePax(body) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        if (space === -1)
+            break;
+        const length = Number(body.subarray(at, space).toString('ascii'));
+        if (!Number.isInteger(length) || length <= 0)
+            break;
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return out;
+}
+function pad(bytes) {
+    const rest = bytes.length % BLOCK;
+    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
+}
+function parseOctal(field) {
+    const text = cString(field).trim();
+    const value = text ? parseInt(text, 8) : 0;
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+function cString(field) {
+    const end = field.indexOf(0);
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
 
 const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
@@ -19703,148 +19845,6 @@ function parseFileInfo(text) {
     return { size, isDirectory: fields.isDirectory === 'true', fields };
 }
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/sandbox/tar.ts
-// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
-// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
-// relative paths that stay inside the target are returned, and sizes are bounded.
-
-const BLOCK = 512;
-function tar_createTarGz(entries) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = Buffer.from(entry.path, 'utf8');
-        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
-        if (name.length > 100 || !ascii) {
-            // A pax header carries the real name; the ustar name is a placeholder.
-            const record = paxRecord('path', entry.path);
-            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
-        }
-        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
-        blocks.push(pad(entry.bytes));
-    }
-    blocks.push(Buffer.alloc(BLOCK * 2));
-    return gzipSync(Buffer.concat(blocks));
-}
-/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
-function tar_readTarGz(archive, limits) {
-    const data = gunzipSync(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-    const files = [];
-    const skipped = [];
-    let offset = 0;
-    let paxPath;
-    let longName;
-    while (offset + BLOCK <= data.length) {
-        const head = data.subarray(offset, offset + BLOCK);
-        if (head.every((b) => b === 0))
-            break;
-        const size = parseOctal(head.subarray(124, 136));
-        const type = String.fromCharCode(head[156] || 48);
-        const prefix = cString(head.subarray(345, 500));
-        const baseName = cString(head.subarray(0, 100));
-        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
-        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = parsePax(body).path ?? paxPath;
-            continue;
-        }
-        if (type === 'L') {
-            longName = cString(body);
-            continue;
-        }
-        if (type === 'g')
-            continue;
-        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-        paxPath = undefined;
-        longName = undefined;
-        if (type === '5')
-            continue; // directories come with their files
-        const safe = safeRelative(name);
-        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
-            skipped.push(name);
-            continue;
-        }
-        if (files.length >= limits.maxFiles) {
-            skipped.push(name);
-            continue;
-        }
-        files.push({ path: safe, bytes: Buffer.from(body) });
-    }
-    return { files, skipped };
-}
-/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
-function safeRelative(name) {
-    const parts = name
-        .replace(/^\.\/+/, '')
-        .split('/')
-        .filter((p) => p !== '' && p !== '.');
-    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
-        return undefined;
-    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
-        return undefined;
-    return parts.join('/');
-}
-function header(name, size, type) {
-    const block = Buffer.alloc(BLOCK);
-    block.write(name, 0, 100, 'utf8');
-    block.write('0000644\0', 100, 'ascii');
-    block.write('0000000\0', 108, 'ascii');
-    block.write('0000000\0', 116, 'ascii');
-    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-    block.write(`${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`, 136, 'ascii');
-    block.write('        ', 148, 'ascii');
-    block.write(type, 156, 'ascii');
-    block.write('ustar\0', 257, 'ascii');
-    block.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return block;
-}
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyBytes = Buffer.byteLength(body);
-    let length = bodyBytes + 1;
-    while (String(length).length + bodyBytes !== length)
-        length = String(length).length + bodyBytes;
-    return Buffer.from(`${length}${body}`, 'utf8');
-}
-function parsePax(body) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        const space = body.indexOf(0x20, at);
-        if (space === -1)
-            break;
-        const length = Number(body.subarray(at, space).toString('ascii'));
-        if (!Number.isInteger(length) || length <= 0)
-            break;
-        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        at += length;
-    }
-    return out;
-}
-function pad(bytes) {
-    const rest = bytes.length % BLOCK;
-    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
-}
-function parseOctal(field) {
-    const text = cString(field).trim();
-    const value = text ? parseInt(text, 8) : 0;
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-function cString(field) {
-    const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
-}
-
 ;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
 // Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
 // The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
@@ -19863,8 +19863,10 @@ const WRITE_ROUTE_MAX_CALLS = 6;
 const READ_ROUTE_MAX_CALLS = 6;
 const SHELL_MS = 50_000;
 /** Copies files into the sandbox under `workdir`, keeping their relative paths. */
-async function transfer_uploadTree(client, sessionId, entries, options = {}, workdir = transfer_SANDBOX_WORKDIR) {
-    const archive = createTarGz(entries);
+async function transfer_uploadTree(client, sessionId, 
+/** The files, or their tar.gz archive already made (one archive for many sessions). */
+entries, options = {}, workdir = transfer_SANDBOX_WORKDIR) {
+    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
     const base64 = archive.toString('base64');
     const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
     const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
@@ -20031,6 +20033,7 @@ echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
 
 
 
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
@@ -20078,16 +20081,21 @@ function logStreamer(secrets, options = {}) {
         }
     };
 }
-async function uploadWorkspaceFiles(client, sessionId, inputs) {
+function packWorkspaceFiles(inputs) {
     if (inputs.upload.length === 0)
-        return;
+        return undefined;
     const entries = inputs.upload.map((file) => ({
         path: file.path,
         bytes: readFileSync(file.realPath),
     }));
     const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
-    core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
-    const stats = await uploadTree(client, sessionId, entries);
+    return { archive: createTarGz(entries), files: entries.length, bytes };
+}
+async function uploadWorkspaceFiles(client, sessionId, inputs, packed = packWorkspaceFiles(inputs)) {
+    if (!packed)
+        return;
+    core.info(`Uploading ${packed.files} file(s), ${packed.bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+    const stats = await uploadTree(client, sessionId, packed.archive);
     if (stats.fallback)
         core.info(`Using write_file for the upload: ${stats.fallback}.`);
     core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);

@@ -183,11 +183,13 @@ export function writeBatchIndex(
   file: string,
   entries: readonly BatchEntry[],
   batchFiles: readonly BatchFile[] = [],
+  sessions: ReadonlyArray<{ session: number; sessionId: string; downloadDir: string }> = [],
 ): void {
   mkdirSync(path.dirname(file), { recursive: true });
   const document = {
     ...batchCounts(entries),
     files: batchFiles,
+    sessions,
     runs: entries.map((e) => ({
       source: runName(e.report),
       language: e.report.language,

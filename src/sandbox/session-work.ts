@@ -14,7 +14,9 @@ import {
   logStreamer,
   runSetup,
   SetupFailed,
+  packWorkspaceFiles,
   uploadWorkspaceFiles,
+  type PackedUpload,
   type DownloadedFiles,
 } from './work-environment.ts';
 
@@ -38,6 +40,7 @@ export function sandboxWork(
   const prepared = new Map<string, PreparedSession>();
   const notices = new Set<string>();
   const budget = new OutputBudget();
+  let packed: PackedUpload | undefined;
   // Several sessions at once would interleave their log groups: lines carry a label instead.
   const label = (ordinal: number): string | undefined =>
     poolSize > 1 ? `session ${ordinal}` : undefined;
@@ -47,7 +50,9 @@ export function sandboxWork(
       prepareSession: async (sessionId, ordinal) => {
         const entry: PreparedSession = { ordinal };
         prepared.set(sessionId, entry);
-        await uploadWorkspaceFiles(client, sessionId, sandbox);
+        // Read and archived once for every session, not once per session.
+        packed ??= packWorkspaceFiles(sandbox);
+        await uploadWorkspaceFiles(client, sessionId, sandbox, packed);
         try {
           const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
           entry.setupOutput = setup?.output;

@@ -38,11 +38,12 @@ export interface TransferOptions {
 export async function uploadTree(
   client: AgentBayClient,
   sessionId: string,
-  entries: TarEntry[],
+  /** The files, or their tar.gz archive already made (one archive for many sessions). */
+  entries: TarEntry[] | Buffer,
   options: TransferOptions = {},
   workdir = SANDBOX_WORKDIR,
 ): Promise<TransferStats> {
-  const archive = createTarGz(entries);
+  const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
   const base64 = archive.toString('base64');
   const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
   const preferred: Route =

@@ -8,6 +8,7 @@ import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from '../sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
+import { createTarGz } from './tar.ts';
 import { downloadTree, SANDBOX_WORKDIR, uploadTree } from './transfer.ts';
 
 /** How long `setup` may run (pip installs can take minutes). */
@@ -66,19 +67,32 @@ export function logStreamer(
   };
 }
 
-export async function uploadWorkspaceFiles(
-  client: AgentBayClient,
-  sessionId: string,
-  inputs: SandboxInputs,
-): Promise<void> {
-  if (inputs.upload.length === 0) return;
+/** The `upload` files read and archived once, however many sessions receive them. */
+export interface PackedUpload {
+  archive: Buffer;
+  files: number;
+  bytes: number;
+}
+
+export function packWorkspaceFiles(inputs: SandboxInputs): PackedUpload | undefined {
+  if (inputs.upload.length === 0) return undefined;
   const entries = inputs.upload.map((file) => ({
     path: file.path,
     bytes: readFileSync(file.realPath),
   }));
   const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
-  core.info(`Uploading ${entries.length} file(s), ${bytes} bytes, to ${SANDBOX_WORKDIR} …`);
-  const stats = await uploadTree(client, sessionId, entries);
+  return { archive: createTarGz(entries), files: entries.length, bytes };
+}
+
+export async function uploadWorkspaceFiles(
+  client: AgentBayClient,
+  sessionId: string,
+  inputs: SandboxInputs,
+  packed: PackedUpload | undefined = packWorkspaceFiles(inputs),
+): Promise<void> {
+  if (!packed) return;
+  core.info(`Uploading ${packed.files} file(s), ${packed.bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+  const stats = await uploadTree(client, sessionId, packed.archive);
   if (stats.fallback) core.info(`Using write_file for the upload: ${stats.fallback}.`);
   core.info(
     `Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`,

@@ -169,6 +169,11 @@ describe('several files, two sessions, each with upload, setup, env, secret-env 
     expect(found.every((f) => /^session-[12]\//.test(f))).toBe(true);
     const sum = found.find((f) => f.endsWith('sum.txt'))!;
     expect(readFileSync(path.join(dir, sum), 'utf8')).toBe('42');
+    // The index says which session each session-N directory is, and each run names its session.
+    const index = JSON.parse(readFileSync(run.main.outputs['result-file']!, 'utf8'));
+    const sumRun = index.runs.find((r: { source: string }) => r.source === 'checks/sum_csv.py');
+    const its = index.sessions.find((s: { sessionId: string }) => s.sessionId === sumRun.sessionId);
+    expect(path.join(its.downloadDir, 'out', 'sum.txt')).toBe(path.join(dir, sum));
     const files = (JSON.parse(run.main.outputs.files!) as { path: string }[]).map((f) => f.path);
     expect(files.sort()).toEqual(found.map((f) => path.join(dir, f)).sort());
   });
