@@ -11,6 +11,7 @@ import { handleLink, LINK_PREFIX } from './link-route.ts';
 import { handlePresigned } from './presigned.ts';
 import { newRequestId } from './ids.ts';
 import { stringifyJson } from './json-text.ts';
+import { recordRequest } from './record.ts';
 import type { RecordedRequest } from './types.ts';
 
 export interface HttpContext extends ActionContext {
@@ -72,23 +73,7 @@ async function handle(ctx: HttpContext, req: IncomingMessage, res: ServerRespons
 
   const form = flatten(parseQuery(rawBody));
   const action = query.Action ?? '';
-  const record: RecordedRequest = {
-    action,
-    method,
-    path,
-    query,
-    headers: flattenHeaders(req),
-    form,
-    rawBody,
-    queryOrder: Object.keys(query),
-    receivedAt: Date.now(),
-    fault: null,
-    faultRule: null,
-    acted: false,
-    clientGone: false,
-    status: null,
-  };
-  ctx.recorded.push(record);
+  const record = recordRequest(ctx.recorded, req, { action, method, path, query, form, rawBody });
 
   let clientGone = false;
   res.once('close', () => {
@@ -307,14 +292,6 @@ function flatten(parsed: Record<string, string | string[] | undefined>): Record<
   for (const [key, value] of Object.entries(parsed)) {
     const first = Array.isArray(value) ? value[0] : value;
     if (first !== undefined) out[key] = first;
-  }
-  return out;
-}
-
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(req.headers)) {
-    if (value !== undefined) out[key] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ActionContext } from './actions.ts';
 import { callTool } from './tools.ts';
+import { recordRequest } from './record.ts';
 import type { RecordedRequest } from './types.ts';
 
 export const LINK_PREFIX = '/link/';
@@ -40,25 +41,13 @@ export async function handleLink(
   const { method, path, rawBody } = request;
   const header = req.headers['x-access-token'];
   const token = Array.isArray(header) ? (header[0] ?? '') : (header ?? '');
-  recorded.push({
+  const record = recordRequest(recorded, req, {
     action: '(LinkUrl callTool)',
     method,
     path,
     query: {},
-    headers: Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-    ),
-    form: {},
     rawBody,
-    queryOrder: [],
-    receivedAt: Date.now(),
-    fault: null,
-    faultRule: null,
-    acted: false,
-    clientGone: false,
-    status: null,
   });
-  const record = recorded.at(-1)!;
   const reply = (status: number, body: unknown) => {
     record.status = status;
     res.writeHead(status, { 'content-type': 'application/json' });

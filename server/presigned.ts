@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { FileTransferStore } from './file-transfer.ts';
+import { recordRequest } from './record.ts';
 import type { RecordedRequest } from './types.ts';
 
 /** The largest object accepted (the real maximum is Unknown, addendum §8). */
@@ -20,25 +21,12 @@ export async function handlePresigned(
   request: { method: string; path: string; query: Record<string, string> },
 ): Promise<void> {
   const { method, path, query } = request;
-  const record: RecordedRequest = {
+  const record = recordRequest(recorded, req, {
     action: `(presigned OSS ${method})`,
     method,
     path,
     query,
-    headers: Object.fromEntries(
-      Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(', ') : (v ?? '')]),
-    ),
-    form: {},
-    rawBody: '',
-    queryOrder: Object.keys(query),
-    receivedAt: Date.now(),
-    fault: null,
-    faultRule: null,
-    acted: false,
-    clientGone: false,
-    status: null,
-  };
-  recorded.push(record);
+  });
   const answer = (status: number, text = ''): void => {
     record.status = status;
     res.writeHead(status, {

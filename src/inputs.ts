@@ -60,6 +60,11 @@ export interface ActionInputs {
   notebooks: NotebookPlan[];
 }
 
+/** The values no output, file, log line or summary of the step may hold. */
+export function stepSecrets(inputs: ActionInputs): string[] {
+  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+
 /** One run of a batch: a file and the language it runs in. */
 export interface PlannedRun {
   source: CodeSource;

@@ -6,7 +6,7 @@ import type { CodeRunResult } from './agentbay/run-code-result.ts';
 import { runBatch, type BatchOutcome } from './batch.ts';
 import { checkBatchSyntax, type RunnerFailure } from './batch-syntax.ts';
 import { describeFailure, failureReport } from './failure.ts';
-import type { ActionInputs, PlannedRun } from './inputs.ts';
+import { stepSecrets, type ActionInputs, type PlannedRun } from './inputs.ts';
 import { postComment, publishFailure, uploadFilesArtifact } from './publish.ts';
 import { runUrl } from './github/run-url.ts';
 import { renderBatchComment } from './report/batch-comment.ts';
@@ -55,7 +55,7 @@ export async function runBatchStep(
   const settle = (): void => {
     if (--creates === 0 && !uncertain) saveState.createSettled();
   };
-  const secrets = batchSecrets(inputs);
+  const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
   const started = Date.now();
   // Steps sharing a session must not share result files: named once the first session is known.
@@ -119,6 +119,7 @@ export async function runBatchStep(
     await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
       prepared: sessionWork.prepared,
       syntaxFailures: syntax.failures,
+      secrets,
     });
   } catch (error) {
     await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
@@ -133,11 +134,6 @@ export async function runBatchStep(
   }
 }
 
-/** The values no output, file, log line or summary of the batch may hold. */
-function batchSecrets(inputs: ActionInputs): string[] {
-  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-
 async function publishBatch(
   inputs: ActionInputs,
   env: NodeJS.ProcessEnv,
@@ -147,12 +143,13 @@ async function publishBatch(
   {
     prepared,
     syntaxFailures,
+    secrets,
   }: {
     prepared: ReadonlyMap<string, PreparedSession>;
     syntaxFailures: ReadonlyMap<number, RunnerFailure>;
+    secrets: string[];
   },
 ): Promise<void> {
-  const secrets = batchSecrets(inputs);
   const cellOutcomes: CellOutcome[] = [];
   const resultFiles: Promise<void>[] = [];
   const entries: BatchEntry[] = outcomes.map((outcome) => {

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import * as core from '@actions/core';
 import { AgentBayError } from './agentbay/errors.ts';
 import { failureReport } from './failure.ts';
-import { readApiKey, readInputs, type ActionInputs } from './inputs.ts';
+import { readApiKey, readInputs, stepSecrets, type ActionInputs } from './inputs.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
 import { runBatchStep } from './run-batch.ts';
 import { buildRunReport } from './report/build-report.ts';
@@ -64,11 +64,7 @@ export async function run(
     });
     return;
   }
-  const secrets = [
-    inputs.apiKey,
-    inputs.comment?.token ?? '',
-    ...Object.values(inputs.sandbox.secretEnv),
-  ];
+  const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
   if (syntax.status === 'error') {
     // A syntax error costs no sandbox: report it like a failed run and stop here.
@@ -138,13 +134,15 @@ export async function run(
       { onOutput: logStreamer(secrets) },
     );
     for (const notice of answer.notices) core.notice(notice);
+    // Steps sharing a session must not share a result file, nor its download directory.
+    const resultKey = reused ? `${reused}-${randomBytes(4).toString('hex')}` : sessionId;
     let downloads: DownloadedFiles | undefined;
     if (sandbox.download.length > 0) {
       downloads = await downloadFiles(
         client,
         sessionId,
         sandbox,
-        downloadDir(resultFilePath(env, sessionId)),
+        downloadDir(resultFilePath(env, resultKey)),
         secrets,
       );
     }
@@ -163,8 +161,7 @@ export async function run(
         setupOutput: setup?.output,
         streamed: answer.mode === 'background',
         codeFile: answer.codeFile,
-        // Steps sharing a session must not share a result file.
-        resultKey: reused ? `${reused}-${randomBytes(4).toString('hex')}` : undefined,
+        resultKey,
       },
       env,
     );

@@ -1,7 +1,8 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { blobUrl } from '../github/run-url.ts';
 import { findErrorLocation } from './error-location.ts';
-import { redactResult, redactText } from './redact.ts';
+import { makeRedactor } from '../secrets.ts';
+import { redactResult } from './redact.ts';
 import { resultFilePath } from './result-file.ts';
 import { richFilesDir, writeRichFiles } from './rich-files.ts';
 import type { ReportedCode, RunReport } from './run-report.ts';
@@ -32,12 +33,14 @@ export interface FinishedRun extends ReportedCode {
  * summary, comment), rich results written to files, and the failing line located.
  */
 export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunReport {
-  const result = redactResult(run.result, run.secrets);
+  // Built once: every encoded form of every secret, for each text of the report.
+  const redact = makeRedactor(run.secrets);
+  const result = redactResult(run.result, redact);
   const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
   return {
     language: run.language,
     source: run.source,
-    code: redactText(run.code, run.secrets),
+    code: redact(run.code),
     sessionId: run.sessionId,
     requestId: run.requestId,
     result,
@@ -46,8 +49,7 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     resultFile,
     downloads: run.downloads,
     streamed: run.streamed,
-    setupOutput:
-      run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
+    setupOutput: run.setupOutput === undefined ? undefined : redact(run.setupOutput),
     files: writeRichFiles(result.results, richFilesDir(resultFile)),
     sourceUrl:
       run.source.kind === 'file' && run.source.path

@@ -44,22 +44,10 @@ export function findErrorLocation(
     return fileFrames(language, text, codeFile, valid);
   }
   switch (language) {
-    case 'python': {
-      // A traceback lists the outermost frame first: the last user frame is where it broke.
-      const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-      return fromFrames(lines.reverse());
-    }
-    case 'javascript': {
-      // A stack lists the innermost frame first.
-      const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
-      const first = matches[0];
-      if (!first) return undefined;
-      const location = fromFrames(matches.map((m) => Number(m[1])));
-      // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
-      const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
-      if (location && column) location.column = Number(column);
-      return location;
-    }
+    case 'python':
+      return pythonLocation(text, PYTHON_FRAME, valid);
+    case 'javascript':
+      return javascriptLocation(text, JAVASCRIPT_FRAME, valid);
     case 'java': {
       // A snippet is wrapped in a class by the service, which shifts its lines by an amount
       // we cannot know; only a complete program has lines that match the user's.
@@ -93,14 +81,33 @@ function fileFrames(
       `File (?:"(?:[^"\\n]*/)?(?:${names})", line (\\d+)|(?:[^"\\n]*/)?(?:${names}):(\\d+))`,
       'g',
     );
-    const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-    return fromFrames(lines.reverse());
+    return pythonLocation(text, frame, valid);
   }
   const frame = new RegExp(`(?:^|[\\s(/])(?:${names}):(\\d+)(?::(\\d+))?`, 'gm');
+  return javascriptLocation(text, frame, valid);
+}
+
+/** A traceback lists the outermost frame first: the last user frame is where it broke. */
+function pythonLocation(
+  text: string,
+  frame: RegExp,
+  valid: (n: number) => boolean,
+): ErrorLocation | undefined {
+  const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+  return fromFrames(lines.reverse());
+}
+
+/** A stack lists the innermost frame first; `frame` captures the line, then the column. */
+function javascriptLocation(
+  text: string,
+  frame: RegExp,
+  valid: (n: number) => boolean,
+): ErrorLocation | undefined {
   const matches = [...text.matchAll(frame)].filter((m) => valid(Number(m[1])));
   const first = matches[0];
   if (!first) return undefined;
   const location = fromFrames(matches.map((m) => Number(m[1])));
+  // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
   const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
   if (location && column) location.column = Number(column);
   return location;

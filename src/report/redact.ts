@@ -1,5 +1,5 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import { makeRedactor, type Redactor } from '../secrets.ts';
+import type { Redactor } from '../secrets.ts';
 
 export { redactText } from '../secrets.ts';
 
@@ -10,8 +10,8 @@ export { redactText } from '../secrets.ts';
  * the result is covered, object keys (MIME type names) included, so a field added later is
  * covered too.
  */
-export function redactResult(result: CodeRunResult, secrets: string[]): CodeRunResult {
-  return redactDeep(result, makeRedactor(secrets)) as CodeRunResult;
+export function redactResult(result: CodeRunResult, redact: Redactor): CodeRunResult {
+  return redactDeep(result, redact) as CodeRunResult;
 }
 
 /**

@@ -1,6 +1,6 @@
 // One sandbox across steps: `session-id` runs in a session an earlier step created. The runner
 // runs every main step first and the post steps at the end of the job, in reverse order.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
@@ -22,6 +22,32 @@ beforeEach(() => server.reset());
 const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 
 describe('session-id across two steps', () => {
+  it('gives each step sharing the session its own download directory in the job', async () => {
+    // One job: the steps share RUNNER_TEMP, as on a runner.
+    const workdir = makeWorkdir();
+    const step = (extra: Record<string, string>, text: string) =>
+      runStep('main', {
+        workdir,
+        inputs: {
+          ...base(),
+          ...extra,
+          language: 'python',
+          code: `open("report.txt", "w").write(${JSON.stringify(text)})\n`,
+          download: 'report.txt',
+        },
+      });
+    const first = await step({}, 'first step');
+    expect(first.code).toBe(0);
+    const second = await step({ 'session-id': first.outputs['session-id']! }, 'second step');
+    expect(second.code).toBe(0);
+    const firstDir = first.outputs['download-dir']!;
+    const secondDir = second.outputs['download-dir']!;
+    expect(secondDir).not.toBe(firstDir);
+    expect(readFileSync(path.join(firstDir, 'report.txt'), 'utf8')).toBe('first step');
+    expect(readFileSync(path.join(secondDir, 'report.txt'), 'utf8')).toBe('second step');
+    await runStep('post', { workdir, inputs: base(), state: first.state });
+  });
+
   it('carries files over, creates one session and deletes it exactly once', async () => {
     const before = server.sessions().length;
     const requestsBefore = server.requests().length;

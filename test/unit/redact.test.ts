@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunCodeData, type CodeRunResult } from '../../src/agentbay/run-code-result.ts';
 import { redactDeep, redactResult } from '../../src/report/redact.ts';
+import { makeRedactor } from '../../src/secrets.ts';
 
 const KEY = 'akm-REDACT-0123456789-SECRET';
 
@@ -38,7 +39,7 @@ describe('redactResult', () => {
       Object.entries(result).map(([k, v]) => [k, typeof v === 'string' ? `${v} ${KEY}` : v]),
     ) as unknown as CodeRunResult;
     (seeded as unknown as Record<string, unknown>).someFieldAddedLater = `x ${KEY}`;
-    const clean = redactResult(seeded, [KEY]);
+    const clean = redactResult(seeded, makeRedactor([KEY]));
     for (const text of strings(clean)) expect(text).not.toContain(KEY);
     expect(clean.errorDetail).toContain('***');
     expect(clean.error).toContain('***');
