@@ -12,6 +12,7 @@ import {
   NotebookError,
   parseNotebook,
   type Notebook,
+  jsonDepth,
 } from './notebook.ts';
 import type { WorkspaceFile } from './workspace-files.ts';
 
@@ -52,7 +53,7 @@ export function readParameters(value: string): Record<string, unknown> | undefin
       `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`,
     );
   }
-  if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
+  if (jsonDepth(parsed, MAX_PARAMETER_DEPTH + 1) > MAX_PARAMETER_DEPTH + 1) {
     throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
   }
   return parsed as Record<string, unknown>;
@@ -118,18 +119,4 @@ export function readNotebookRuns(
     throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
   }
   return { runs, plan: { notebook, language } };
-}
-
-/** Nesting depth without recursion: the input is the user's, the stack is ours. */
-function depth(root: unknown): number {
-  let max = 0;
-  const stack: Array<[unknown, number]> = [[root, 1]];
-  while (stack.length > 0) {
-    const [value, level] = stack.pop() as [unknown, number];
-    if (value === null || typeof value !== 'object') continue;
-    max = Math.max(max, level);
-    if (max > MAX_PARAMETER_DEPTH + 1) return max;
-    for (const child of Object.values(value)) stack.push([child, level + 1]);
-  }
-  return max;
 }

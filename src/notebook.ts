@@ -2,6 +2,7 @@
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
 import { canonicalLanguage, type Language } from './agentbay/language.ts';
+import { isObject } from './agentbay/json.ts';
 import type { ResultItem } from './agentbay/run-code-result.ts';
 
 type Json = Record<string, unknown>;
@@ -67,7 +68,7 @@ export function parseNotebook(text: string, name: string): Notebook {
     );
   }
   if (!isObject(parsed)) throw new NotebookError(`Notebook '${name}' is not a JSON object`);
-  if (jsonDepth(parsed) > MAX_NOTEBOOK_DEPTH) {
+  if (jsonDepth(parsed, MAX_NOTEBOOK_DEPTH) > MAX_NOTEBOOK_DEPTH) {
     throw new NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
   }
   if (parsed.nbformat !== 4) {
@@ -370,21 +371,19 @@ function multiline(value: unknown): string | undefined {
 }
 
 /** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
-function jsonDepth(root: unknown): number {
+/** Nesting depth without recursion (the input is the user's, the stack is ours); counting
+ * stops once it passes `limit`. */
+export function jsonDepth(root: unknown, limit: number): number {
   let max = 0;
   const stack: Array<[unknown, number]> = [[root, 1]];
   while (stack.length > 0) {
     const [value, depth] = stack.pop() as [unknown, number];
     if (value === null || typeof value !== 'object') continue;
     if (depth > max) max = depth;
-    if (max > MAX_NOTEBOOK_DEPTH) return max;
+    if (max > limit) return max;
     for (const child of Object.values(value)) stack.push([child, depth + 1]);
   }
   return max;
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Where a notebook failed, as errors and annotations say it. */

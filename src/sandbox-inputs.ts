@@ -1,6 +1,7 @@
 // The inputs that make the sandbox a work environment: files in (upload), a setup script,
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 import { InputError } from './input-error.ts';
+import { MIN_SECRET_CHARS } from './secrets.ts';
 import { expandWorkspaceFiles, patternLines, type WorkspaceFile } from './workspace-files.ts';
 import type { InputReader } from './inputs.ts';
 
@@ -13,7 +14,6 @@ export const MAX_DOWNLOAD_FILES = 1000;
 export const MAX_ENV_VARIABLES = 100;
 export const MAX_SETUP_BYTES = 32 * 1024;
 /** Secret values shorter than this would mask too much of every log to be meaningful. */
-export const MIN_SECRET_LENGTH = 4;
 
 export interface SandboxInputs {
   upload: WorkspaceFile[];
@@ -28,10 +28,10 @@ export interface SandboxInputs {
 export function readSecretEnv(read: InputReader): Record<string, string> {
   const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
   for (const [name, value] of Object.entries(values)) {
-    if (value.length < MIN_SECRET_LENGTH) {
+    if (value.length < MIN_SECRET_CHARS) {
       throw new InputError(
         'secret-env',
-        `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`,
+        `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`,
       );
     }
   }

@@ -1,7 +1,7 @@
 import { escape as formEscape } from 'node:querystring';
 
 /** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
+export const MIN_SECRET_CHARS = 4;
 const MIN_BASE64_CORE_CHARS = 8;
 
 /**

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import type { Language } from './agentbay/language.ts';
+import { looksLikeEsm } from './esm.ts';
 import { InputError } from './input-error.ts';
 import type { SyntaxCheckMode } from './inputs.ts';
 import type { ErrorLocation } from './report/error-location.ts';
@@ -252,14 +253,11 @@ function pythonVerdict(
   };
 }
 
-// As the local server decides: ESM syntax needs a .mjs file.
-const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
-
 function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
   // The runner's own Node runs this action, so JavaScript can always be checked. A script
   // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
   // too: only code that does not (ES modules, errors) costs a second Node process.
-  if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
+  if (!looksLikeEsm(code) && compilesAsCommonJs(code)) {
     return { status: 'ok', checker: 'node (compiled in-process)' };
   }
   const dir = path.join(
@@ -267,7 +265,7 @@ function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
     'agentbay-run-code',
     `syntax-${randomBytes(6).toString('hex')}`,
   );
-  const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+  const name = looksLikeEsm(code) ? 'main.mjs' : 'main.js';
   const file = path.join(dir, name);
   try {
     mkdirSync(dir, { recursive: true });

@@ -94,7 +94,7 @@ export async function runBackgroundJob(
       lastKeepAlive = Date.now();
       await client.refreshIdleTime(sessionId).catch(() => undefined);
     }
-    if (!state.moreOutput) await sleep(pollMs);
+    if (state.drained) await sleep(pollMs);
   }
   streams.stdout.end();
   streams.stderr.end();
@@ -145,10 +145,8 @@ class StreamTail {
 
 interface PollState {
   rc: number | undefined;
-  /** Nothing left unread in either stream. */
+  /** Nothing left unread in either stream; false: a window came back full, read again at once. */
   drained: boolean;
-  /** A window came back full: read again at once. */
-  moreOutput: boolean;
 }
 
 async function poll(
@@ -173,7 +171,7 @@ async function poll(
   streams.stderr.push(err);
   const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
   const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-  return { rc, drained: !full, moreOutput: full };
+  return { rc, drained: !full };
 }
 
 async function drain(

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Language } from '../agentbay/run-code-result.ts';
 import type { CodeSource } from '../code-source.ts';
+import { looksLikeEsm } from '../esm.ts';
 import { SANDBOX_WORKDIR } from './transfer.ts';
 
 export interface CodeFile {
@@ -27,13 +28,6 @@ const EXTENSIONS: Record<Language, string[]> = {
   r: ['.R', '.r'],
   java: ['.java'],
 };
-
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-
-/** ES-module syntax: Node runs such code only from a module file. */
-export function looksLikeEsm(code: string): boolean {
-  return ESM.test(code);
-}
 
 /** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
 export function isWholeFile(source: CodeSource): boolean {

@@ -9,11 +9,11 @@ import type { CodeRunResult, Language } from '../agentbay/run-code-result.ts';
 import { MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { shellQuote } from '../agentbay/shell.ts';
 import type { CodeSource } from '../code-source.ts';
+import { looksLikeEsm } from '../esm.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import {
   codeFileFor,
   isWholeFile,
-  looksLikeEsm,
   runCodeArgsBytes,
   runFromFileCode,
   type CodeFile,
@@ -62,7 +62,7 @@ export async function runUserCode(
   }
   const esmFile =
     run.language === 'javascript' && isWholeFile(run.source) && looksLikeEsm(run.code);
-  return runShort(client, sessionId, run, setting, tooLarge || esmFile);
+  return runShort(client, sessionId, run, setting, tooLarge || esmFile ? undefined : code);
 }
 
 async function runShort(
@@ -70,7 +70,8 @@ async function runShort(
   sessionId: string,
   run: CodeRun,
   setting: InterpreterSetup,
-  fromFile: boolean,
+  /** The code for run_code as it is; undefined: the code runs from a file. */
+  inline: string | undefined,
 ): Promise<CodeRunAnswer> {
   const notices: string[] = [];
   if (setting.kind === 'separate-call') {
@@ -88,9 +89,9 @@ async function runShort(
     }
   }
   if (setting.kind === 'unsupported' && setting.notice) notices.push(setting.notice);
-  let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+  let code = inline;
   let file: CodeFile | undefined;
-  if (fromFile) {
+  if (code === undefined) {
     file = codeFileFor(run.source, run.language, run.code);
     await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
     code = runFromFileCode(run.language, file, envPrefix(run))!;

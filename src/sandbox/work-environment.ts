@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
+import { MIN_SECRET_CHARS } from '../secrets.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from '../sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import { createTarGz } from './tar.ts';
@@ -171,7 +172,7 @@ export async function downloadFiles(
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, file.bytes);
       written.push(target);
-      if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+      if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
         core.warning(
           `The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`,
         );
