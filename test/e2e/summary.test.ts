@@ -215,10 +215,15 @@ describe('rich results', () => {
     expect(levels).toContainEqual([5, 'Findings']);
     expect(levels).toContainEqual([6, 'Details']);
     expect(levels).toContainEqual([5, 'Setext title']);
-    for (const [level, text] of levels.filter(([l]) => l === 4)) {
+    const fourth = levels.filter(([l]) => l === 4);
+    expect(fourth.length).toBeGreaterThan(0);
+    for (const [level, text] of fourth) {
       expect(text).toMatch(/^(Table \d+|Markdown \d+|Result \d+|Files)$/);
       expect(level).toBe(4);
     }
+    // The action's own sections are level 4; the page's headings sit below them.
+    expect(fourth.map(([, text]) => text)).toContain('Markdown 1');
+    expect(fourth.map(([, text]) => text)).toContain('Result 1');
   });
 
   it('shows a plain repr when nothing richer can be, numbered per kind from 1', () => {

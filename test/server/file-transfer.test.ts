@@ -1,6 +1,7 @@
 // The file_transfer context: presigned URLs on loopback, SyncContext tasks, the doubly encoded
 // GetContextInfo status, and what a hostile or careless client meets.
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
 import { call, callTool, createSession, sleep } from './helpers.ts';
@@ -159,6 +160,22 @@ describe('file transfer', () => {
     expect((await fetch(url)).status).toBe(403);
     const traversal = `${server.url}/__oss/${contextId}/../../etc/passwd?Expires=9999999999&Signature=x`;
     expect([400, 403, 404]).toContain((await fetch(traversal)).status);
+    // fetch resolves `..` before sending: this request reaches the server with them in place.
+    const rawPath = `/__oss/${contextId}/../../etc/passwd?Expires=9999999999&Signature=x`;
+    const before = server.requests().length;
+    const rawStatus = await new Promise<number>((resolve, reject) => {
+      const target = new URL(server.url);
+      http
+        .get({ host: target.hostname, port: target.port, path: rawPath }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject);
+    });
+    expect(rawStatus).toBe(403);
+    expect(server.requests().slice(before)).toEqual([
+      expect.objectContaining({ action: '(presigned OSS GET)', path: rawPath.split('?')[0] }),
+    ]);
     const unknown = await call(server.url, 'GetContextFileUploadUrl', {
       ContextId: 'ctx-ft-other',
       FilePath: filePath,

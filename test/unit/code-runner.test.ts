@@ -23,6 +23,10 @@ describe('interpreterSetup', () => {
     expect(setup.kind).toBe('separate-call');
     if (setup.kind !== 'separate-call') return;
     expect(setup.code).toContain('_ab_os.environ.update(_ab_json.loads(');
+    // The variables themselves, as a JSON string literal Python reads back whole.
+    expect(setup.code).toContain(
+      `_ab_os.environ.update(_ab_json.loads(${JSON.stringify(JSON.stringify({ A: 'x"y\n', B: "it's" }))}))`,
+    );
     expect(setup.code).toContain('_ab_sys.path.insert(0, _ab_os.path.abspath("scripts"))');
     expect(setup.code).toContain('_ab_sys.argv = ["scripts/job.py"]');
     expect(setup.code).toContain('__file__ = _ab_os.path.abspath("scripts/job.py")');
@@ -33,6 +37,12 @@ describe('interpreterSetup', () => {
       const setup = interpreterSetup(run({ language, envs: { A: 'x\ny' } }));
       expect(setup.kind).toBe('same-line');
       if (setup.kind === 'same-line') expect(setup.prefix).not.toContain('\n');
+      // The value itself, escaped for the language: JSON for Node, a string literal for R.
+      const value =
+        language === 'javascript'
+          ? JSON.stringify(JSON.stringify({ A: 'x\ny' }))
+          : `A = ${JSON.stringify('x\ny')}`;
+      if (setup.kind === 'same-line') expect(setup.prefix).toContain(value);
     }
   });
 
@@ -59,5 +69,8 @@ describe('interpreterSetup', () => {
   it('says plainly that Java code under run_code cannot get the variables', () => {
     const setup = interpreterSetup(run({ language: 'java', envs: { A: 'x' } }));
     expect(setup).toMatchObject({ kind: 'unsupported' });
+    expect(setup).toMatchObject({
+      notice: expect.stringMatching(/not set for Java code run with run_code/),
+    });
   });
 });

@@ -95,6 +95,11 @@ describe('renderFailureSummary', () => {
     });
     expect(md).not.toMatch(/<img|\]\(javascript|@octocat|\n# heading/);
     expect(md.length).toBeLessThan(3_000);
+    // Shown, escaped, not dropped; and cut.
+    expect(md).toContain('&#60;img src&#61;x onerror&#61;alert&#40;1&#41;&#62;');
+    expect(md).toContain('&#64;octocat');
+    expect(md).toContain('yyyy');
+    expect(md).not.toContain('y'.repeat(5_000));
   });
 });
 
