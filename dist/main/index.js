@@ -14338,6 +14338,24 @@ const earlyCheck = startEarlyCheck(process.env);
 
 /***/ }),
 
+/***/ 15204:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ looksLikeEsm)
+/* harmony export */ });
+/**
+ * ES-module syntax: Node runs such code only from a module file (`.mjs`), so the syntax check,
+ * the code runner and the local server (server/languages.ts) all decide by this one test.
+ */
+const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
+function looksLikeEsm(code) {
+    return ESM_SYNTAX.test(code);
+}
+
+
+/***/ }),
+
 /***/ 16236:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -14621,7 +14639,6 @@ function redactText(text, secrets) {
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
 
-
 /**
  * The result with every form of every secret replaced by `***`, before any of it is written
  * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
@@ -14629,8 +14646,8 @@ function redactText(text, secrets) {
  * the result is covered, object keys (MIME type names) included, so a field added later is
  * covered too.
  */
-function redactResult(result, secrets) {
-    return redactDeep(result, makeRedactor(secrets));
+function redactResult(result, redact) {
+    return redactDeep(result, redact);
 }
 /**
  * A copy of `value` with every string and every object key redacted. Iterative, not
@@ -15163,6 +15180,7 @@ function printable(text) {
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 
 
+
 /** Documented limits of `upload`, checked on the runner. */
 const MAX_UPLOAD_FILES = 1000;
 const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
@@ -15171,14 +15189,12 @@ const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_DOWNLOAD_FILES = 1000;
 const MAX_ENV_VARIABLES = 100;
 const MAX_SETUP_BYTES = 32 * 1024;
-/** Secret values shorter than this would mask too much of every log to be meaningful. */
-const MIN_SECRET_LENGTH = 4;
 /** secret-env alone, so its values can be masked before anything else is read or printed. */
 function readSecretEnv(read) {
     const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
     for (const [name, value] of Object.entries(values)) {
-        if (value.length < MIN_SECRET_LENGTH) {
-            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
+        if (value.length < MIN_SECRET_CHARS) {
+            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
         }
     }
     return values;
@@ -15402,7 +15418,7 @@ async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
             lastKeepAlive = Date.now();
             await client.refreshIdleTime(sessionId).catch(() => undefined);
         }
-        if (!state.moreOutput)
+        if (state.drained)
             await sleep(pollMs);
     }
     streams.stdout.end();
@@ -15466,7 +15482,7 @@ async function poll(client, sessionId, dir, streams) {
     streams.stderr.push(err);
     const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
     const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-    return { rc, drained: !full, moreOutput: full };
+    return { rc, drained: !full };
 }
 async function drain(client, sessionId, dir, streams) {
     for (let i = 0; i < 1000; i++) {
@@ -16160,6 +16176,7 @@ echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
 
 
 
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
@@ -16271,7 +16288,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
             (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
             (0,external_node_fs_.writeFileSync)(target, file.bytes);
             written.push(target);
-            if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+            if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
                 lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
             }
         }
@@ -16734,10 +16751,17 @@ class Scanner {
     }
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 ;// CONCATENATED MODULE: ./src/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
+
 
 /** A notebook that cannot be run as given; the message names the notebook. */
 class NotebookError extends Error {
@@ -16762,7 +16786,7 @@ function parseNotebook(text, name) {
     }
     if (!isObject(parsed))
         throw new NotebookError(`Notebook '${name}' is not a JSON object`);
-    if (jsonDepth(parsed) > MAX_NOTEBOOK_DEPTH) {
+    if (jsonDepth(parsed, MAX_NOTEBOOK_DEPTH) > MAX_NOTEBOOK_DEPTH) {
         throw new NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
     }
     if (parsed.nbformat !== 4) {
@@ -17039,7 +17063,9 @@ function multiline(value) {
     return undefined;
 }
 /** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
-function jsonDepth(root) {
+/** Nesting depth without recursion (the input is the user's, the stack is ours); counting
+ * stops once it passes `limit`. */
+function jsonDepth(root, limit) {
     let max = 0;
     const stack = [[root, 1]];
     while (stack.length > 0) {
@@ -17048,15 +17074,12 @@ function jsonDepth(root) {
             continue;
         if (depth > max)
             max = depth;
-        if (max > MAX_NOTEBOOK_DEPTH)
+        if (max > limit)
             return max;
         for (const child of Object.values(value))
             stack.push([child, depth + 1]);
     }
     return max;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** Where a notebook failed, as errors and annotations say it. */
 function describeCell(notebook, cell, line) {
@@ -17098,7 +17121,7 @@ function readParameters(value) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
         throw new input_error/* InputError */.d('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
     }
-    if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
+    if (jsonDepth(parsed, MAX_PARAMETER_DEPTH + 1) > MAX_PARAMETER_DEPTH + 1) {
         throw new input_error/* InputError */.d('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
     }
     return parsed;
@@ -17152,22 +17175,6 @@ function readNotebookRuns(file, fallback, parameters) {
         throw new input_error/* InputError */.d('file', `names notebook '${file.path}', which has no code cell to run`);
     }
     return { runs, plan: { notebook, language } };
-}
-/** Nesting depth without recursion: the input is the user's, the stack is ours. */
-function depth(root) {
-    let max = 0;
-    const stack = [[root, 1]];
-    while (stack.length > 0) {
-        const [value, level] = stack.pop();
-        if (value === null || typeof value !== 'object')
-            continue;
-        max = Math.max(max, level);
-        if (max > MAX_PARAMETER_DEPTH + 1)
-            return max;
-        for (const child of Object.values(value))
-            stack.push([child, level + 1]);
-    }
-    return max;
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -17234,6 +17241,10 @@ const MAX_CODE_BYTES = 512 * 1024;
 const MAX_PARALLEL = 8;
 /** Runs one step may make from `file` lines and patterns. */
 const MAX_BATCH_RUNS = 200;
+/** The values no output, file, log line or summary of the step may hold. */
+function stepSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -17795,24 +17806,10 @@ function findErrorLocation(language, texts, code, codeFile) {
         return fileFrames(language, text, codeFile, valid);
     }
     switch (language) {
-        case 'python': {
-            // A traceback lists the outermost frame first: the last user frame is where it broke.
-            const lines = [...text.matchAll(PYTHON_FRAME)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-            return fromFrames(lines.reverse());
-        }
-        case 'javascript': {
-            // A stack lists the innermost frame first.
-            const matches = [...text.matchAll(JAVASCRIPT_FRAME)].filter((m) => valid(Number(m[1])));
-            const first = matches[0];
-            if (!first)
-                return undefined;
-            const location = fromFrames(matches.map((m) => Number(m[1])));
-            // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
-            const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
-            if (location && column)
-                location.column = Number(column);
-            return location;
-        }
+        case 'python':
+            return pythonLocation(text, PYTHON_FRAME, valid);
+        case 'javascript':
+            return javascriptLocation(text, JAVASCRIPT_FRAME, valid);
         case 'java': {
             // A snippet is wrapped in a class by the service, which shifts its lines by an amount
             // we cannot know; only a complete program has lines that match the user's.
@@ -17839,15 +17836,24 @@ function fileFrames(language, text, codeFile, valid) {
     if (language === 'python') {
         // `File "path", line N` (Python), or IPython 8's `File path:N, in f()`.
         const frame = new RegExp(`File (?:"(?:[^"\\n]*/)?(?:${names})", line (\\d+)|(?:[^"\\n]*/)?(?:${names}):(\\d+))`, 'g');
-        const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
-        return fromFrames(lines.reverse());
+        return pythonLocation(text, frame, valid);
     }
     const frame = new RegExp(`(?:^|[\\s(/])(?:${names}):(\\d+)(?::(\\d+))?`, 'gm');
+    return javascriptLocation(text, frame, valid);
+}
+/** A traceback lists the outermost frame first: the last user frame is where it broke. */
+function pythonLocation(text, frame, valid) {
+    const lines = [...text.matchAll(frame)].map((m) => Number(m[1] ?? m[2])).filter(valid);
+    return fromFrames(lines.reverse());
+}
+/** A stack lists the innermost frame first; `frame` captures the line, then the column. */
+function javascriptLocation(text, frame, valid) {
     const matches = [...text.matchAll(frame)].filter((m) => valid(Number(m[1])));
     const first = matches[0];
     if (!first)
         return undefined;
     const location = fromFrames(matches.map((m) => Number(m[1])));
+    // The header of a thrown error (`main.js:2`) has no column; its stack frame does.
     const column = matches.find((m) => m[1] === first[1] && m[2])?.[2];
     if (location && column)
         location.column = Number(column);
@@ -20202,17 +20208,20 @@ function executed_notebooks_uniqueName(taken, notebookPath) {
 
 
 
+
 /**
  * The report of one run: secrets out before anything is written (files, outputs, log,
  * summary, comment), rich results written to files, and the failing line located.
  */
 function buildRunReport(run, env) {
-    const result = redactResult(run.result, run.secrets);
+    // Built once: every encoded form of every secret, for each text of the report.
+    const redact = makeRedactor(run.secrets);
+    const result = redactResult(run.result, redact);
     const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
     return {
         language: run.language,
         source: run.source,
-        code: redactText(run.code, run.secrets),
+        code: redact(run.code),
         sessionId: run.sessionId,
         requestId: run.requestId,
         result,
@@ -20221,7 +20230,7 @@ function buildRunReport(run, env) {
         resultFile,
         downloads: run.downloads,
         streamed: run.streamed,
-        setupOutput: run.setupOutput === undefined ? undefined : redactText(run.setupOutput, run.secrets),
+        setupOutput: run.setupOutput === undefined ? undefined : redact(run.setupOutput),
         files: writeRichFiles(result.results, richFilesDir(resultFile)),
         sourceUrl: run.source.kind === 'file' && run.source.path
             ? blobUrl(env, run.source.path) || undefined
@@ -20306,11 +20315,14 @@ function batch_budget_sizeOf(data) {
     return n;
 }
 
+// EXTERNAL MODULE: ./src/esm.ts
+var src_esm = __nccwpck_require__(15204);
 ;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
 // Where the user's code lives in the sandbox when it runs from a file, and the short run_code
 // call that runs it from there. A file is needed when the code is larger than one tool call
 // may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
 // siblings; the file holds the code exactly as given, so its line and column numbers hold.
+
 
 
 
@@ -20321,11 +20333,6 @@ const code_file_EXTENSIONS = {
     r: ['.R', '.r'],
     java: ['.java'],
 };
-const ESM = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|export\b)/m;
-/** ES-module syntax: Node runs such code only from a module file. */
-function looksLikeEsm(code) {
-    return ESM.test(code);
-}
 /** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
 function isWholeFile(source) {
     return (source.kind === 'file' &&
@@ -20341,7 +20348,7 @@ function isWholeFile(source) {
  * a copy beside it.
  */
 function codeFileFor(source, language, code) {
-    const esm = language === 'javascript' && looksLikeEsm(code);
+    const esm = language === 'javascript' && (0,src_esm/* looksLikeEsm */.t)(code);
     const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     if (isWholeFile(source) && source.path) {
         const ext = external_node_path_default().posix.extname(source.path);
@@ -20419,6 +20426,7 @@ function runCodeArgsBytes(code, language, timeoutS) {
 
 
 
+
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
 const RUN_CODE_MAX_TIMEOUT_S = 60;
 async function runUserCode(client, sessionId, run, hooks = {}) {
@@ -20433,10 +20441,12 @@ async function runUserCode(client, sessionId, run, hooks = {}) {
         answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
         return answer;
     }
-    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && looksLikeEsm(run.code);
-    return runShort(client, sessionId, run, setting, tooLarge || esmFile);
+    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && (0,src_esm/* looksLikeEsm */.t)(run.code);
+    return runShort(client, sessionId, run, setting, tooLarge || esmFile ? undefined : code);
 }
-async function runShort(client, sessionId, run, setting, fromFile) {
+async function runShort(client, sessionId, run, setting, 
+/** The code for run_code as it is; undefined: the code runs from a file. */
+inline) {
     const notices = [];
     if (setting.kind === 'separate-call') {
         // Python keeps its state between calls of a session: the variables and sys.path are set
@@ -20452,9 +20462,9 @@ async function runShort(client, sessionId, run, setting, fromFile) {
     }
     if (setting.kind === 'unsupported' && setting.notice)
         notices.push(setting.notice);
-    let code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    let code = inline;
     let file;
-    if (fromFile) {
+    if (code === undefined) {
         file = codeFileFor(run.source, run.language, run.code);
         await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
         code = runFromFileCode(run.language, file, envPrefix(run));
@@ -20511,7 +20521,7 @@ function interpreterSetup(run) {
         case 'javascript': {
             let prefix = envPrefix(run);
             // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
-            if (file && !looksLikeEsm(run.code)) {
+            if (file && !(0,src_esm/* looksLikeEsm */.t)(run.code)) {
                 prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
             }
             return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
@@ -20733,12 +20743,6 @@ function parseSessions(text) {
 
 // EXTERNAL MODULE: ./src/undici.ts
 var undici = __nccwpck_require__(67351);
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function json_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
@@ -20894,7 +20898,7 @@ function parseRunCodeData(data) {
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
-    const toolError = json_isObject(envelope) && envelope.isError === true;
+    const toolError = isObject(envelope) && envelope.isError === true;
     const text = contentText(envelope);
     const payload = decodePayload(text);
     if (!payload) {
@@ -20943,12 +20947,12 @@ function mainText(results, stdout) {
     return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
-    if (!json_isObject(envelope))
+    if (!isObject(envelope))
         return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
     const content = envelope.content;
     if (Array.isArray(content) && content.length > 0) {
         const first = content[0];
-        if (json_isObject(first)) {
+        if (isObject(first)) {
             for (const key of ['text', 'blob', 'data']) {
                 if (typeof first[key] === 'string')
                     return first[key];
@@ -20962,7 +20966,7 @@ function decodePayload(text) {
     // Double encoding: a JSON string that holds the JSON document.
     if (typeof value === 'string')
         value = tryParseJson(value);
-    if (!json_isObject(value))
+    if (!isObject(value))
         return undefined;
     if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
         return decodeStructured(value);
@@ -21006,9 +21010,9 @@ function richMime(key) {
     return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
 }
 function decodeRich(value) {
-    const logs = json_isObject(value.logs) ? value.logs : {};
+    const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
-        .filter(json_isObject)
+        .filter(isObject)
         .map((item) => {
         const data = {};
         for (const [key, content] of Object.entries(item)) {
@@ -21041,7 +21045,7 @@ function describeError(error) {
     }
     if (typeof error === 'string')
         return { message: error, detail: undefined };
-    if (json_isObject(error)) {
+    if (isObject(error)) {
         const name = typeof error.name === 'string' ? error.name : '';
         const value = typeof error.value === 'string'
             ? error.value
@@ -21067,7 +21071,7 @@ function toResultItem(item) {
             return { isMain: false, data: { 'text/plain': value } };
         value = parsed;
     }
-    if (!json_isObject(value))
+    if (!isObject(value))
         return value === undefined
             ? undefined
             : { isMain: false, data: { 'text/plain': String(value) } };
@@ -21289,7 +21293,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!json_isObject(data)) {
+        if (!isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -21327,7 +21331,7 @@ class AgentBayClient {
         }
         // A business failure inside a 200, as for a create: the tool never ran the code.
         let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (json_isObject(envelope) && envelope.Success === false) {
+        if (isObject(envelope) && envelope.Success === false) {
             const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
             throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
         }
@@ -21390,16 +21394,16 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     /** The session's labels (GetLabel), to check whose it is before touching it. */
     async getLabels(sessionId) {
         const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
         const labels = {};
-        if (json_isObject(parsed)) {
+        if (isObject(parsed)) {
             for (const [key, value] of Object.entries(parsed)) {
                 if (typeof value === 'string')
                     labels[key] = value;
@@ -21414,7 +21418,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(json_isObject).map((item) => ({
+        const sessions = items.filter(isObject).map((item) => ({
             sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -21473,7 +21477,7 @@ class AgentBayClient {
      */
     async getFileTransferContext(sessionId) {
         const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
+        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
         const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
         if (!found) {
             throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
@@ -21484,7 +21488,7 @@ class AgentBayClient {
     async getContextFileUrl(direction, contextId, filePath) {
         const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
         const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
+        const data = isObject(body.Data) ? body.Data : {};
         const url = typeof data.Url === 'string' ? data.Url : '';
         if (!/^https?:\/\//.test(url))
             throw this.apiError(action, 'the response has no valid Url', body);
@@ -21674,7 +21678,7 @@ class AgentBayClient {
         catch {
             throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!json_isObject(body)) {
+        if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -22026,6 +22030,7 @@ function carriesToken(labels, cleanupToken) {
 
 
 
+
 /** The main step for several runs: a pool of sessions, every session recorded for the post step. */
 async function runBatchStep(inputs, runs, env) {
     // Before any session: a syntax-check input error stops the step here, as for a single run.
@@ -22042,7 +22047,7 @@ async function runBatchStep(inputs, runs, env) {
         if (--creates === 0 && !uncertain)
             saveState.createSettled();
     };
-    const secrets = batchSecrets(inputs);
+    const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
     const started = Date.now();
     // Steps sharing a session must not share result files: named once the first session is known.
@@ -22095,6 +22100,7 @@ async function runBatchStep(inputs, runs, env) {
         await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
             prepared: sessionWork.prepared,
             syntaxFailures: syntax.failures,
+            secrets,
         });
     }
     catch (error) {
@@ -22110,12 +22116,7 @@ async function runBatchStep(inputs, runs, env) {
         }
     }
 }
-/** The values no output, file, log line or summary of the batch may hold. */
-function batchSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepared, syntaxFailures, }) {
-    const secrets = batchSecrets(inputs);
+async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepared, syntaxFailures, secrets, }) {
     const cellOutcomes = [];
     const resultFiles = [];
     const entries = outcomes.map((outcome) => {
@@ -22387,11 +22388,7 @@ earlyCheck) {
         });
         return;
     }
-    const secrets = [
-        inputs.apiKey,
-        inputs.comment?.token ?? '',
-        ...Object.values(inputs.sandbox.secretEnv),
-    ];
+    const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
     if (syntax.status === 'error') {
         // A syntax error costs no sandbox: report it like a failed run and stop here.
@@ -22448,9 +22445,11 @@ earlyCheck) {
         }, { onOutput: logStreamer(secrets) });
         for (const notice of answer.notices)
             lib_core.notice(notice);
+        // Steps sharing a session must not share a result file, nor its download directory.
+        const resultKey = reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : sessionId;
         let downloads;
         if (sandbox.download.length > 0) {
-            downloads = await downloadFiles(client, sessionId, sandbox, downloadDir(resultFilePath(env, sessionId)), secrets);
+            downloads = await downloadFiles(client, sessionId, sandbox, downloadDir(resultFilePath(env, resultKey)), secrets);
         }
         const report = buildRunReport({
             language: inputs.language,
@@ -22466,8 +22465,7 @@ earlyCheck) {
             setupOutput: setup?.output,
             streamed: answer.mode === 'background',
             codeFile: answer.codeFile,
-            // Steps sharing a session must not share a result file.
-            resultKey: reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : undefined,
+            resultKey,
         }, env);
         await publishRun(inputs, env, report);
     }
@@ -22523,9 +22521,12 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: external "node:vm"
 var external_node_vm_ = __nccwpck_require__(30714);
 var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
+// EXTERNAL MODULE: ./src/esm.ts
+var esm = __nccwpck_require__(15204);
 // EXTERNAL MODULE: ./src/input-error.ts
 var input_error = __nccwpck_require__(16236);
 ;// CONCATENATED MODULE: ./src/syntax-check.ts
+
 
 
 
@@ -22722,17 +22723,15 @@ function pythonVerdict(command, run, { guessed }) {
         reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
     };
 }
-// As the local server decides: ESM syntax needs a .mjs file.
-const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
 function checkJavaScript(code, env) {
     // The runner's own Node runs this action, so JavaScript can always be checked. A script
     // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
     // too: only code that does not (ES modules, errors) costs a second Node process.
-    if (!ESM_SYNTAX.test(code) && compilesAsCommonJs(code)) {
+    if (!(0,esm/* looksLikeEsm */.t)(code) && compilesAsCommonJs(code)) {
         return { status: 'ok', checker: 'node (compiled in-process)' };
     }
     const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
-    const name = ESM_SYNTAX.test(code) ? 'main.mjs' : 'main.js';
+    const name = (0,esm/* looksLikeEsm */.t)(code) ? 'main.mjs' : 'main.js';
     const file = external_node_path_default().join(dir, name);
     try {
         (0,external_node_fs_.mkdirSync)(dir, { recursive: true });

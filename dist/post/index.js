@@ -17263,7 +17263,7 @@ var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/secrets.ts
 
 /** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
+const secrets_MIN_SECRET_CHARS = 4;
 const MIN_BASE64_CORE_CHARS = 8;
 /**
  * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
@@ -17273,7 +17273,7 @@ const MIN_BASE64_CORE_CHARS = 8;
  * `Bearer <key>`). The runner's masker knows only the first form.
  */
 function secretForms(secret) {
-    if (secret.length < MIN_SECRET_CHARS)
+    if (secret.length < secrets_MIN_SECRET_CHARS)
         return [];
     const forms = new Set([
         secret,
@@ -17315,7 +17315,7 @@ function base64Core(bytes, offset) {
 function lowerHex(text) {
     return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 }
-function secrets_makeRedactor(secrets) {
+function makeRedactor(secrets) {
     const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     if (forms.length === 0)
         return (text) => text;
@@ -17329,7 +17329,7 @@ function secrets_makeRedactor(secrets) {
     };
 }
 function secrets_redactText(text, secrets) {
-    return secrets_makeRedactor(secrets)(text);
+    return makeRedactor(secrets)(text);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/errors.ts
@@ -17390,7 +17390,7 @@ function isSessionGone(error) {
 
 ;// CONCATENATED MODULE: ./src/agentbay/json.ts
 /** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function isObject(value) {
+function json_isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
@@ -17551,7 +17551,7 @@ function parseRunCodeData(data) {
     if (typeof envelope === 'string') {
         envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
     }
-    const toolError = isObject(envelope) && envelope.isError === true;
+    const toolError = json_isObject(envelope) && envelope.isError === true;
     const text = contentText(envelope);
     const payload = decodePayload(text);
     if (!payload) {
@@ -17600,12 +17600,12 @@ function mainText(results, stdout) {
     return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
-    if (!isObject(envelope))
+    if (!json_isObject(envelope))
         return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
     const content = envelope.content;
     if (Array.isArray(content) && content.length > 0) {
         const first = content[0];
-        if (isObject(first)) {
+        if (json_isObject(first)) {
             for (const key of ['text', 'blob', 'data']) {
                 if (typeof first[key] === 'string')
                     return first[key];
@@ -17619,7 +17619,7 @@ function decodePayload(text) {
     // Double encoding: a JSON string that holds the JSON document.
     if (typeof value === 'string')
         value = tryParseJson(value);
-    if (!isObject(value))
+    if (!json_isObject(value))
         return undefined;
     if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
         return decodeStructured(value);
@@ -17663,9 +17663,9 @@ function richMime(key) {
     return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
 }
 function decodeRich(value) {
-    const logs = isObject(value.logs) ? value.logs : {};
+    const logs = json_isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
-        .filter(isObject)
+        .filter(json_isObject)
         .map((item) => {
         const data = {};
         for (const [key, content] of Object.entries(item)) {
@@ -17698,7 +17698,7 @@ function describeError(error) {
     }
     if (typeof error === 'string')
         return { message: error, detail: undefined };
-    if (isObject(error)) {
+    if (json_isObject(error)) {
         const name = typeof error.name === 'string' ? error.name : '';
         const value = typeof error.value === 'string'
             ? error.value
@@ -17724,7 +17724,7 @@ function toResultItem(item) {
             return { isMain: false, data: { 'text/plain': value } };
         value = parsed;
     }
-    if (!isObject(value))
+    if (!json_isObject(value))
         return value === undefined
             ? undefined
             : { isMain: false, data: { 'text/plain': String(value) } };
@@ -17984,7 +17984,7 @@ class AgentBayClient {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        this.redact = secrets_makeRedactor([options.apiKey]);
+        this.redact = makeRedactor([options.apiKey]);
         const agentOptions = {
             connect: { timeout: options.connectTimeoutMs ?? 10_000 },
             keepAliveTimeout: 10_000,
@@ -18007,7 +18007,7 @@ class AgentBayClient {
         }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
         const requestId = identifier(body.RequestId);
         const data = body.Data;
-        if (!isObject(data)) {
+        if (!json_isObject(data)) {
             throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
         }
         // A business failure (e.g. no capacity) arrives inside an HTTP 200.
@@ -18045,7 +18045,7 @@ class AgentBayClient {
         }
         // A business failure inside a 200, as for a create: the tool never ran the code.
         let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (isObject(envelope) && envelope.Success === false) {
+        if (json_isObject(envelope) && envelope.Success === false) {
             const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
             throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
         }
@@ -18108,16 +18108,16 @@ class AgentBayClient {
     }
     async getSessionStatus(sessionId) {
         const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
     }
     /** The session's labels (GetLabel), to check whose it is before touching it. */
     async getLabels(sessionId) {
         const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
         const labels = {};
-        if (isObject(parsed)) {
+        if (json_isObject(parsed)) {
             for (const [key, value] of Object.entries(parsed)) {
                 if (typeof value === 'string')
                     labels[key] = value;
@@ -18132,7 +18132,7 @@ class AgentBayClient {
             NextToken: params.nextToken || undefined,
         }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
         const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(isObject).map((item) => ({
+        const sessions = items.filter(json_isObject).map((item) => ({
             sessionId: sessionIdOf(item.SessionId),
             status: stringField(item, 'SessionStatus'),
         }));
@@ -18191,7 +18191,7 @@ class AgentBayClient {
      */
     async getFileTransferContext(sessionId) {
         const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+        const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
         const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
         if (!found) {
             throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
@@ -18202,7 +18202,7 @@ class AgentBayClient {
     async getContextFileUrl(direction, contextId, filePath) {
         const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
         const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
+        const data = json_isObject(body.Data) ? body.Data : {};
         const url = typeof data.Url === 'string' ? data.Url : '';
         if (!/^https?:\/\//.test(url))
             throw this.apiError(action, 'the response has no valid Url', body);
@@ -18392,7 +18392,7 @@ class AgentBayClient {
         catch {
             throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
         }
-        if (!isObject(body)) {
+        if (!json_isObject(body)) {
             throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -18613,7 +18613,6 @@ async function logRun(report) {
 
 ;// CONCATENATED MODULE: ./src/report/redact.ts
 
-
 /**
  * The result with every form of every secret replaced by `***`, before any of it is written
  * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
@@ -18621,8 +18620,8 @@ async function logRun(report) {
  * the result is covered, object keys (MIME type names) included, so a field added later is
  * covered too.
  */
-function redactResult(result, secrets) {
-    return redactDeep(result, makeRedactor(secrets));
+function redactResult(result, redact) {
+    return redactDeep(result, redact);
 }
 /**
  * A copy of `value` with every string and every object key redacted. Iterative, not
@@ -19155,6 +19154,7 @@ function printable(text) {
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 
 
+
 /** Documented limits of `upload`, checked on the runner. */
 const MAX_UPLOAD_FILES = 1000;
 const MAX_UPLOAD_BYTES = (/* unused pure expression or super */ null && (100 * 1024 * 1024));
@@ -19163,14 +19163,12 @@ const sandbox_inputs_MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */
 const sandbox_inputs_MAX_DOWNLOAD_FILES = 1000;
 const MAX_ENV_VARIABLES = 100;
 const MAX_SETUP_BYTES = (/* unused pure expression or super */ null && (32 * 1024));
-/** Secret values shorter than this would mask too much of every log to be meaningful. */
-const MIN_SECRET_LENGTH = 4;
 /** secret-env alone, so its values can be masked before anything else is read or printed. */
 function readSecretEnv(read) {
     const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
     for (const [name, value] of Object.entries(values)) {
-        if (value.length < MIN_SECRET_LENGTH) {
-            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_LENGTH} characters so they can be masked; '${name}' is shorter`);
+        if (value.length < MIN_SECRET_CHARS) {
+            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
         }
     }
     return values;
@@ -19337,7 +19335,7 @@ async function background_job_runBackgroundJob(client, sessionId, spec, hooks = 
             lastKeepAlive = Date.now();
             await client.refreshIdleTime(sessionId).catch(() => undefined);
         }
-        if (!state.moreOutput)
+        if (state.drained)
             await sleep(pollMs);
     }
     streams.stdout.end();
@@ -19401,7 +19399,7 @@ async function poll(client, sessionId, dir, streams) {
     streams.stderr.push(err);
     const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
     const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-    return { rc, drained: !full, moreOutput: full };
+    return { rc, drained: !full };
 }
 async function drain(client, sessionId, dir, streams) {
     for (let i = 0; i < 1000; i++) {
@@ -20034,6 +20032,7 @@ echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
 
 
 
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
@@ -20145,7 +20144,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
             mkdirSync(path.dirname(target), { recursive: true });
             writeFileSync(target, file.bytes);
             written.push(target);
-            if (secrets.some((s) => s.length >= 4 && file.bytes.includes(s))) {
+            if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
                 core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
             }
         }
@@ -20466,6 +20465,7 @@ function diffLines(want, got) {
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
 
+
 /** A notebook that cannot be run as given; the message names the notebook. */
 class notebook_NotebookError extends Error {
     constructor(message) {
@@ -20487,9 +20487,9 @@ function notebook_parseNotebook(text, name) {
     catch (error) {
         throw new notebook_NotebookError(`Notebook '${name}' is not valid JSON (${error.message.slice(0, 200)})`);
     }
-    if (!notebook_isObject(parsed))
+    if (!isObject(parsed))
         throw new notebook_NotebookError(`Notebook '${name}' is not a JSON object`);
-    if (jsonDepth(parsed) > MAX_NOTEBOOK_DEPTH) {
+    if (notebook_jsonDepth(parsed, MAX_NOTEBOOK_DEPTH) > MAX_NOTEBOOK_DEPTH) {
         throw new notebook_NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
     }
     if (parsed.nbformat !== 4) {
@@ -20504,11 +20504,11 @@ function notebook_parseNotebook(text, name) {
     if (parsed.cells.length > MAX_NOTEBOOK_CELLS) {
         throw new notebook_NotebookError(`Notebook '${name}' has ${parsed.cells.length} cells; at most ${MAX_NOTEBOOK_CELLS} are run`);
     }
-    const metadata = notebook_isObject(parsed.metadata) ? parsed.metadata : {};
+    const metadata = isObject(parsed.metadata) ? parsed.metadata : {};
     parsed.metadata = metadata;
     const cells = parsed.cells.map((cell, index) => {
         const where = `Notebook '${name}' cell ${index + 1}`;
-        if (!notebook_isObject(cell))
+        if (!isObject(cell))
             throw new notebook_NotebookError(`${where} is not an object`);
         if (typeof cell.cell_type !== 'string')
             throw new notebook_NotebookError(`${where} has no cell_type`);
@@ -20516,7 +20516,7 @@ function notebook_parseNotebook(text, name) {
         if (source === undefined) {
             throw new notebook_NotebookError(`${where} has a source that is neither a string nor a list of strings`);
         }
-        if (!notebook_isObject(cell.metadata))
+        if (!isObject(cell.metadata))
             cell.metadata = {};
         const tags = cell.metadata.tags;
         return {
@@ -20539,8 +20539,8 @@ function notebook_parseNotebook(text, name) {
 }
 /** The kernel's language: kernelspec.language, else language_info.name, else the kernel name. */
 function kernelLanguage(metadata) {
-    const kernelspec = notebook_isObject(metadata.kernelspec) ? metadata.kernelspec : {};
-    const info = notebook_isObject(metadata.language_info) ? metadata.language_info : {};
+    const kernelspec = isObject(metadata.kernelspec) ? metadata.kernelspec : {};
+    const info = isObject(metadata.language_info) ? metadata.language_info : {};
     const candidates = [kernelspec.language, info.name, kernelNameLanguage(kernelspec.name)];
     for (const candidate of candidates) {
         if (typeof candidate !== 'string' || !candidate)
@@ -20660,7 +20660,7 @@ function pythonLiteral(value, depth) {
         return JSON.stringify(value);
     if (Array.isArray(value))
         return `[${value.map((v) => pythonLiteral(v, depth + 1)).join(', ')}]`;
-    if (notebook_isObject(value)) {
+    if (isObject(value)) {
         const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v, depth + 1)}`);
         return `{${items.join(', ')}}`;
     }
@@ -20680,7 +20680,7 @@ function rLiteral(value, depth) {
         return JSON.stringify(value);
     if (Array.isArray(value))
         return `list(${value.map((v) => rLiteral(v, depth + 1)).join(', ')})`;
-    if (notebook_isObject(value)) {
+    if (isObject(value)) {
         const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${rLiteral(v, depth + 1)}`);
         return `list(${items.join(', ')})`;
     }
@@ -20766,7 +20766,9 @@ function multiline(value) {
     return undefined;
 }
 /** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
-function jsonDepth(root) {
+/** Nesting depth without recursion (the input is the user's, the stack is ours); counting
+ * stops once it passes `limit`. */
+function notebook_jsonDepth(root, limit) {
     let max = 0;
     const stack = [[root, 1]];
     while (stack.length > 0) {
@@ -20775,15 +20777,12 @@ function jsonDepth(root) {
             continue;
         if (depth > max)
             max = depth;
-        if (max > MAX_NOTEBOOK_DEPTH)
+        if (max > limit)
             return max;
         for (const child of Object.values(value))
             stack.push([child, depth + 1]);
     }
     return max;
-}
-function notebook_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** Where a notebook failed, as errors and annotations say it. */
 function describeCell(notebook, cell, line) {
@@ -20825,7 +20824,7 @@ function notebook_inputs_readParameters(value) {
         const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
         throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
     }
-    if (depth(parsed) > MAX_PARAMETER_DEPTH + 1) {
+    if (jsonDepth(parsed, MAX_PARAMETER_DEPTH + 1) > MAX_PARAMETER_DEPTH + 1) {
         throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
     }
     return parsed;
@@ -20879,22 +20878,6 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
         throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
     }
     return { runs, plan: { notebook, language } };
-}
-/** Nesting depth without recursion: the input is the user's, the stack is ours. */
-function depth(root) {
-    let max = 0;
-    const stack = [[root, 1]];
-    while (stack.length > 0) {
-        const [value, level] = stack.pop();
-        if (value === null || typeof value !== 'object')
-            continue;
-        max = Math.max(max, level);
-        if (max > MAX_PARAMETER_DEPTH + 1)
-            return max;
-        for (const child of Object.values(value))
-            stack.push([child, level + 1]);
-    }
-    return max;
 }
 
 ;// CONCATENATED MODULE: ./src/session-labels.ts
@@ -20961,6 +20944,10 @@ const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 102
 const MAX_PARALLEL = 8;
 /** Runs one step may make from `file` lines and patterns. */
 const MAX_BATCH_RUNS = 200;
+/** The values no output, file, log line or summary of the step may hold. */
+function stepSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
 /** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
 function readApiKey(read, env) {
     const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
@@ -21552,7 +21539,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     catch (error) {
         warning(
         // An input error may quote the input, and the key may have been pasted into it.
-        `Cannot clean up: ${secrets_makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
+        `Cannot clean up: ${makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;
