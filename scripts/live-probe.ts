@@ -11,10 +11,10 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
-import { parseEndpoint } from '../src/inputs.ts';
-import { findErrorLocation } from '../src/report/error-location.ts';
+import { parseEndpoint } from '../src/inputs/inputs.ts';
+import { findErrorLocation } from '../src/runs/error-location.ts';
 import { runFromFileCode } from '../src/sandbox/code-file.ts';
-import { makeRedactor } from '../src/secrets.ts';
+import { makeRedactor } from '../src/text/secrets.ts';
 
 const apiKey = (process.env.AGENTBAY_API_KEY ?? '').trim();
 if (!apiKey) {

@@ -4,7 +4,7 @@
 // a passing check then costs no time (BENCHMARKS.md). The run uses the verdict only when it
 // checked exactly the code and language the inputs resolve to (checkSyntaxWith).
 import { canonicalLanguage } from './agentbay/language.ts';
-import { startPythonCheck, type EarlyCheck } from './syntax-check.ts';
+import { startPythonCheck, type EarlyCheck } from './syntax/syntax-check.ts';
 
 function input(env: NodeJS.ProcessEnv, name: string): string {
   return env[`INPUT_${name.toUpperCase()}`] ?? '';

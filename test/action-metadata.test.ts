@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../server/server.ts';
 import { ROOT, runStep, TEST_KEY } from '../scripts/step-runner.ts';
-import { readInputs, type ActionInputs } from '../src/inputs.ts';
+import { readInputs, type ActionInputs } from '../src/inputs/inputs.ts';
 import {
   cellText,
   defaultText,

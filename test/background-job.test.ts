@@ -21,6 +21,23 @@ describe('background job', () => {
     await server.close();
   });
 
+  it('with mergeStderr keeps the order the lines were written in, whatever poll reads them', async () => {
+    // Both lines are written before the first poll; read from two files, stdout came first.
+    const result = await runBackgroundJob(
+      client,
+      sessionId,
+      {
+        script: 'echo first >&2; echo second; sleep 0.5; echo third >&2',
+        cwd: '/workspace',
+        envs: {},
+        timeoutS: 30,
+        mergeStderr: true,
+      },
+      { pollMs: 300 },
+    );
+    expect(result).toMatchObject({ exitCode: 0, stdout: 'first\nsecond\nthird\n', stderr: '' });
+  });
+
   it('outlives the gateway limit, streams whole lines as they come, and returns the exit code', async () => {
     const seen: string[] = [];
     let firstSeenBeforeEnd = false;

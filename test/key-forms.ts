@@ -1,6 +1,6 @@
 // Finds a secret in text in any form a reader or a tool could turn back into it: raw,
 // percent-encoded, JSON-escaped, HTML-entity-encoded, base64 or base64url (at any alignment,
-// inside a longer encoded string). Written independently of src/secrets.ts on purpose: it
+// inside a longer encoded string). Written independently of src/text/secrets.ts on purpose: it
 // decodes what it finds instead of encoding the secret, so a form the action forgets to
 // redact still shows up here.
 import { readFileSync, readdirSync } from 'node:fs';

@@ -226,12 +226,12 @@ describe('local runs with @github/local-action', () => {
     const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const command = /npx @github\/local-action run \. (\S+) \.env --post (\S+)/.exec(readme) ?? [];
     const [, mainEntry, postEntry] = command;
-    expect(mainEntry).toBe('src/run.ts');
+    expect(mainEntry).toBe('src/step/run.ts');
     expect(postEntry).toBe('scripts/local-action-post.ts');
     const main = await import(path.join(ROOT, mainEntry!));
     const post = await import(path.join(ROOT, postEntry!));
-    const { run } = await import('../src/run.ts');
-    const { cleanup } = await import('../src/cleanup.ts');
+    const { run } = await import('../src/step/run.ts');
+    const { cleanup } = await import('../src/step/cleanup.ts');
     expect(main.run).toBe(run);
     expect(post.run).toBe(cleanup);
   });

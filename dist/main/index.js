@@ -14311,7 +14311,7 @@ function canonicalLanguage(spelling) {
 /* harmony export */ });
 /* unused harmony export startEarlyCheck */
 /* harmony import */ var _agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55713);
-/* harmony import */ var _syntax_check_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(99437);
+/* harmony import */ var _syntax_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11534);
 // Imported first by the main step's entry, so that it runs before the rest of the bundle is
 // loaded: for inline Python code it starts the syntax check at once, from the raw inputs, and
 // the check runs in its own process while the action loads. On a runner with two or more cores
@@ -14331,32 +14331,14 @@ function startEarlyCheck(env) {
         return undefined;
     if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .vQ)(input(env, 'language')) !== 'python')
         return undefined;
-    return (0,_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
+    return (0,_syntax_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
 }
 const earlyCheck = startEarlyCheck(process.env);
 
 
 /***/ }),
 
-/***/ 15204:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   t: () => (/* binding */ looksLikeEsm)
-/* harmony export */ });
-/**
- * ES-module syntax: Node runs such code only from a module file (`.mjs`), so the syntax check,
- * the code runner and the local server (server/languages.ts) all decide by this one test.
- */
-const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
-function looksLikeEsm(code) {
-    return ESM_SYNTAX.test(code);
-}
-
-
-/***/ }),
-
-/***/ 16236:
+/***/ 39354:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
@@ -14380,18 +14362,36 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(14347);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(20496);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
-await (0,_run_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, _early_check_js__WEBPACK_IMPORTED_MODULE_0__/* .earlyCheck */ .G);
+await (0,_step_run_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)(process.env, _early_check_js__WEBPACK_IMPORTED_MODULE_0__/* .earlyCheck */ .G);
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 14347:
+/***/ 28469:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   t: () => (/* binding */ looksLikeEsm)
+/* harmony export */ });
+/**
+ * ES-module syntax: Node runs such code only from a module file (`.mjs`), so the syntax check,
+ * the code runner and the local server (server/languages.ts) all decide by this one test.
+ */
+const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
+function looksLikeEsm(code) {
+    return ESM_SYNTAX.test(code);
+}
+
+
+/***/ }),
+
+/***/ 20496:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14460,8 +14460,8 @@ function isSessionGone(error) {
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
 
-// EXTERNAL MODULE: ./src/input-error.ts
-var input_error = __nccwpck_require__(16236);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(39354);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
@@ -14565,7 +14565,7 @@ async function logRun(report) {
 
 // EXTERNAL MODULE: external "node:querystring"
 var external_node_querystring_ = __nccwpck_require__(41792);
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: ./src/text/secrets.ts
 
 /** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
 const MIN_SECRET_CHARS = 4;
@@ -14691,7 +14691,7 @@ function redactDeep(value, redact) {
     return root;
 }
 
-;// CONCATENATED MODULE: ./src/workspace-files.ts
+;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
 // Workspace paths and glob patterns → the files they name, never leaving the workspace.
 // Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
 // confinement, pattern syntax and error wording are the same everywhere.
@@ -15175,7 +15175,7 @@ function printable(text) {
     return JSON.stringify(text).slice(1, -1);
 }
 
-;// CONCATENATED MODULE: ./src/sandbox-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
 // The inputs that make the sandbox a work environment: files in (upload), a setup script,
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 
@@ -15377,11 +15377,12 @@ async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
     // The script goes in as base64 text: no quoting can break it, and it is written by the
     // same call that starts it. setsid gives it its own process group to kill at the timeout.
     const script = Buffer.from(spec.script, 'utf8').toString('base64');
+    const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
     const start = [
         `mkdir -p ${q(dir)}`,
         `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
         `cd ${q(spec.cwd)}`,
-        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
     ].join(' && ');
     const launched = await runShell(client, sessionId, {
         command: start,
@@ -16250,7 +16251,13 @@ label) {
         return undefined;
     let output = '';
     const stream = logStreamer(secrets, { label });
-    const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+    const job = () => runBackgroundJob(client, sessionId, {
+        script: inputs.setup,
+        cwd: SANDBOX_WORKDIR,
+        envs,
+        timeoutS: SETUP_TIMEOUT_S,
+        mergeStderr: true,
+    }, {
         onOutput: (name, text) => {
             output += text;
             stream(name, text);
@@ -16304,7 +16311,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/step/failure.ts
 
 
 
@@ -16402,7 +16409,7 @@ function failureReport(error, sessionId = '') {
 
 // EXTERNAL MODULE: ./src/agentbay/language.ts
 var agentbay_language = __nccwpck_require__(55713);
-;// CONCATENATED MODULE: ./src/code-source.ts
+;// CONCATENATED MODULE: ./src/runs/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
 function sourceName(source) {
     if (source.kind !== 'file')
@@ -16414,7 +16421,7 @@ function sourceName(source) {
     return source.fenceLine ? `${file}:${source.fenceLine}` : file;
 }
 
-;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+;// CONCATENATED MODULE: ./src/runs/markdown-blocks.ts
 // The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
 // comment on the line before a block, invisible when the page renders.
 //   <!-- run-code: skip -->             the block is not run (also: ```python skip)
@@ -16598,7 +16605,7 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/notebook-lines.ts
+;// CONCATENATED MODULE: ./src/runs/notebook-lines.ts
 // Where each line of each cell's source stands in the notebook file, so that an annotation
 // about "cell 5, line 3" lands on that line of the .ipynb in a pull request's diff. Jupyter
 // writes a cell's source as a JSON array of lines, one per line of the file; other layouts
@@ -16757,7 +16764,7 @@ function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-;// CONCATENATED MODULE: ./src/notebook.ts
+;// CONCATENATED MODULE: ./src/runs/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
@@ -17091,7 +17098,7 @@ function describeCellAt(name, cell, line) {
     return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/notebook-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/notebook-inputs.ts
 // The `parameters` input and the notebooks among the `file` lines: read, checked and turned
 // into runs (one per code cell) before any session exists.
 
@@ -17177,7 +17184,7 @@ function readNotebookRuns(file, fallback, parameters) {
     return { runs, plan: { notebook, language } };
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
+;// CONCATENATED MODULE: ./src/state/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
 const RESERVED_LABEL_PREFIX = 'gha-';
@@ -17220,7 +17227,7 @@ function sessionLabels(env, cleanupToken, userLabels) {
     return labels;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
 
 
@@ -17654,7 +17661,7 @@ function parseLabels(value) {
     return labels;
 }
 
-;// CONCATENATED MODULE: ./src/printable-id.ts
+;// CONCATENATED MODULE: ./src/text/printable-id.ts
 /** What an id of the usual shape looks like: printed as it is. */
 const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 const MAX_PRINTED_CHARS = 160;
@@ -17776,7 +17783,7 @@ async function ownLogin(octokit) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/report/error-location.ts
+;// CONCATENATED MODULE: ./src/runs/error-location.ts
 /**
  * How each language names the user's code in its error output. The local server compiles
  * Python as `<cell>`; the real service may use IPython's `Cell In[N], line M` or `<string>`,
@@ -19434,7 +19441,7 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
     return `${parts.join('\n\n')}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/publish.ts
+;// CONCATENATED MODULE: ./src/step/publish.ts
 
 
 
@@ -19576,7 +19583,7 @@ async function writeFailureSummary(failure, env, options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/batch.ts
+;// CONCATENATED MODULE: ./src/pool/session-pool.ts
 
 /** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
 const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
@@ -19822,9 +19829,9 @@ function message(error) {
     return error instanceof Error ? error.message : String(error);
 }
 
-// EXTERNAL MODULE: ./src/syntax-check.ts + 1 modules
-var syntax_check = __nccwpck_require__(99437);
-;// CONCATENATED MODULE: ./src/batch-syntax.ts
+// EXTERNAL MODULE: ./src/syntax/syntax-check.ts + 1 modules
+var syntax_check = __nccwpck_require__(11534);
+;// CONCATENATED MODULE: ./src/syntax/batch-syntax.ts
 
 /**
  * Checks each run that will be sent (skipped blocks are not; a block that must fail is left
@@ -20241,7 +20248,7 @@ function buildRunReport(run, env) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/batch-budget.ts
+;// CONCATENATED MODULE: ./src/pool/output-budget.ts
 
 /** Characters of output one run of a batch keeps (what a long run keeps of each stream). */
 const MAX_RUN_OUTPUT_CHARS = 64 * 1024 * 1024;
@@ -20265,7 +20272,7 @@ class OutputBudget {
             result.stderr.length +
             result.errorDetail.length +
             (distinctOutput ? result.output.length : 0) +
-            result.results.reduce((n, item) => n + batch_budget_sizeOf(item.data), 0);
+            result.results.reduce((n, item) => n + output_budget_sizeOf(item.data), 0);
         if (size <= allowance) {
             this.left -= size;
             return { result, cut: false };
@@ -20305,7 +20312,7 @@ class OutputBudget {
         };
     }
 }
-function batch_budget_sizeOf(data) {
+function output_budget_sizeOf(data) {
     let n = 0;
     for (const [key, value] of Object.entries(data)) {
         n += key.length;
@@ -20315,8 +20322,8 @@ function batch_budget_sizeOf(data) {
     return n;
 }
 
-// EXTERNAL MODULE: ./src/esm.ts
-var src_esm = __nccwpck_require__(15204);
+// EXTERNAL MODULE: ./src/runs/esm.ts
+var runs_esm = __nccwpck_require__(28469);
 ;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
 // Where the user's code lives in the sandbox when it runs from a file, and the short run_code
 // call that runs it from there. A file is needed when the code is larger than one tool call
@@ -20348,7 +20355,7 @@ function isWholeFile(source) {
  * a copy beside it.
  */
 function codeFileFor(source, language, code) {
-    const esm = language === 'javascript' && (0,src_esm/* looksLikeEsm */.t)(code);
+    const esm = language === 'javascript' && (0,runs_esm/* looksLikeEsm */.t)(code);
     const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
     if (isWholeFile(source) && source.path) {
         const ext = external_node_path_default().posix.extname(source.path);
@@ -20441,7 +20448,7 @@ async function runUserCode(client, sessionId, run, hooks = {}) {
         answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
         return answer;
     }
-    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && (0,src_esm/* looksLikeEsm */.t)(run.code);
+    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && (0,runs_esm/* looksLikeEsm */.t)(run.code);
     return runShort(client, sessionId, run, setting, tooLarge || esmFile ? undefined : code);
 }
 async function runShort(client, sessionId, run, setting, 
@@ -20521,7 +20528,7 @@ function interpreterSetup(run) {
         case 'javascript': {
             let prefix = envPrefix(run);
             // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
-            if (file && !(0,src_esm/* looksLikeEsm */.t)(run.code)) {
+            if (file && !(0,runs_esm/* looksLikeEsm */.t)(run.code)) {
                 prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
             }
             return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
@@ -20594,7 +20601,7 @@ function lastErrorLine(stderr) {
     return '';
 }
 
-;// CONCATENATED MODULE: ./src/sandbox/session-work.ts
+;// CONCATENATED MODULE: ./src/pool/session-work.ts
 // The sandbox work environment for every session of a batch, as for a single run: upload and
 // setup right after the create, each run through runUserCode (variables, the file's directory,
 // background jobs above 60 s), download after the session's last run.
@@ -20675,7 +20682,7 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/state/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
@@ -21833,7 +21840,7 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-;// CONCATENATED MODULE: ./src/cancellation.ts
+;// CONCATENATED MODULE: ./src/step/cancellation.ts
 
 
 
@@ -21946,7 +21953,7 @@ async function deleteOnCancel(client, id, leftMs) {
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_.platform)()}; ${(0,external_node_os_.arch)()})`;
 
-;// CONCATENATED MODULE: ./src/step-session.ts
+;// CONCATENATED MODULE: ./src/step/step-session.ts
 
 
 
@@ -21976,7 +21983,7 @@ function startStepSession(inputs) {
     return { cleanupToken, reused, client, guard };
 }
 
-;// CONCATENATED MODULE: ./src/ownership.ts
+;// CONCATENATED MODULE: ./src/state/ownership.ts
 
 
 /** The shape of every cleanup token this action makes (`newCleanupToken`). */
@@ -22003,7 +22010,7 @@ function carriesToken(labels, cleanupToken) {
     return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
 }
 
-;// CONCATENATED MODULE: ./src/run-batch.ts
+;// CONCATENATED MODULE: ./src/step/run-batch.ts
 
 
 
@@ -22332,7 +22339,7 @@ function placeInPage(report, pageLine) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run.ts
+;// CONCATENATED MODULE: ./src/step/run.ts
 
 
 
@@ -22494,7 +22501,7 @@ earlyCheck) {
 
 /***/ }),
 
-/***/ 99437:
+/***/ 11534:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -22521,11 +22528,11 @@ var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_nod
 // EXTERNAL MODULE: external "node:vm"
 var external_node_vm_ = __nccwpck_require__(30714);
 var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_);
-// EXTERNAL MODULE: ./src/esm.ts
-var esm = __nccwpck_require__(15204);
-// EXTERNAL MODULE: ./src/input-error.ts
-var input_error = __nccwpck_require__(16236);
-;// CONCATENATED MODULE: ./src/syntax-check.ts
+// EXTERNAL MODULE: ./src/runs/esm.ts
+var esm = __nccwpck_require__(28469);
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(39354);
+;// CONCATENATED MODULE: ./src/syntax/syntax-check.ts
 
 
 

@@ -14274,7 +14274,22 @@ module.exports = {
 
 /***/ }),
 
-/***/ 459:
+/***/ 6661:
+/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
+
+__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5498);
+
+await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
+// Nothing is left to do; do not let a lingering socket keep the job waiting.
+process.exit(0);
+
+__webpack_async_result__();
+} catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 5498:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17260,7 +17275,7 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 // EXTERNAL MODULE: external "node:querystring"
 var external_node_querystring_ = __nccwpck_require__(1792);
-;// CONCATENATED MODULE: ./src/secrets.ts
+;// CONCATENATED MODULE: ./src/text/secrets.ts
 
 /** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
 const secrets_MIN_SECRET_CHARS = 4;
@@ -18547,7 +18562,7 @@ function stringField(object, key) {
     return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
-;// CONCATENATED MODULE: ./src/input-error.ts
+;// CONCATENATED MODULE: ./src/inputs/input-error.ts
 /** A bad input: the message names the input and says what it accepts. */
 class input_error_InputError extends Error {
     input;
@@ -18665,7 +18680,7 @@ function redactDeep(value, redact) {
     return root;
 }
 
-;// CONCATENATED MODULE: ./src/workspace-files.ts
+;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
 // Workspace paths and glob patterns → the files they name, never leaving the workspace.
 // Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
 // confinement, pattern syntax and error wording are the same everywhere.
@@ -19149,7 +19164,7 @@ function printable(text) {
     return JSON.stringify(text).slice(1, -1);
 }
 
-;// CONCATENATED MODULE: ./src/sandbox-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
 // The inputs that make the sandbox a work environment: files in (upload), a setup script,
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 
@@ -19294,11 +19309,12 @@ async function background_job_runBackgroundJob(client, sessionId, spec, hooks = 
     // The script goes in as base64 text: no quoting can break it, and it is written by the
     // same call that starts it. setsid gives it its own process group to kill at the timeout.
     const script = Buffer.from(spec.script, 'utf8').toString('base64');
+    const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
     const start = [
         `mkdir -p ${q(dir)}`,
         `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
         `cd ${q(spec.cwd)}`,
-        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
     ].join(' && ');
     const launched = await runShell(client, sessionId, {
         command: start,
@@ -20106,7 +20122,13 @@ label) {
         return undefined;
     let output = '';
     const stream = logStreamer(secrets, { label });
-    const job = () => runBackgroundJob(client, sessionId, { script: inputs.setup, cwd: SANDBOX_WORKDIR, envs, timeoutS: SETUP_TIMEOUT_S }, {
+    const job = () => runBackgroundJob(client, sessionId, {
+        script: inputs.setup,
+        cwd: SANDBOX_WORKDIR,
+        envs,
+        timeoutS: SETUP_TIMEOUT_S,
+        mergeStderr: true,
+    }, {
         onOutput: (name, text) => {
             output += text;
             stream(name, text);
@@ -20160,7 +20182,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/failure.ts
+;// CONCATENATED MODULE: ./src/step/failure.ts
 
 
 
@@ -20276,7 +20298,7 @@ function language_canonicalLanguage(spelling) {
     return ALIASES[spelling.trim().toLowerCase()];
 }
 
-;// CONCATENATED MODULE: ./src/markdown-blocks.ts
+;// CONCATENATED MODULE: ./src/runs/markdown-blocks.ts
 // The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
 // comment on the line before a block, invisible when the page renders.
 //   <!-- run-code: skip -->             the block is not run (also: ```python skip)
@@ -20460,7 +20482,7 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
-;// CONCATENATED MODULE: ./src/notebook.ts
+;// CONCATENATED MODULE: ./src/runs/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
@@ -20794,7 +20816,7 @@ function describeCellAt(name, cell, line) {
     return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
 }
 
-;// CONCATENATED MODULE: ./src/notebook-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/notebook-inputs.ts
 // The `parameters` input and the notebooks among the `file` lines: read, checked and turned
 // into runs (one per code cell) before any session exists.
 
@@ -20880,7 +20902,7 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
     return { runs, plan: { notebook, language } };
 }
 
-;// CONCATENATED MODULE: ./src/session-labels.ts
+;// CONCATENATED MODULE: ./src/state/session-labels.ts
 
 /** Every label this action sets starts with this; user labels may not. */
 const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
@@ -20923,7 +20945,7 @@ function sessionLabels(env, cleanupToken, userLabels) {
     return labels;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
 
 
 
@@ -21357,7 +21379,7 @@ function parseLabels(value) {
     return labels;
 }
 
-;// CONCATENATED MODULE: ./src/ownership.ts
+;// CONCATENATED MODULE: ./src/state/ownership.ts
 
 
 /** The shape of every cleanup token this action makes (`newCleanupToken`). */
@@ -21384,7 +21406,7 @@ function carriesToken(labels, cleanupToken) {
     return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
 }
 
-;// CONCATENATED MODULE: ./src/printable-id.ts
+;// CONCATENATED MODULE: ./src/text/printable-id.ts
 /** What an id of the usual shape looks like: printed as it is. */
 const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 const MAX_PRINTED_CHARS = 160;
@@ -21402,7 +21424,7 @@ function printableId(id) {
     return escaped;
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
+;// CONCATENATED MODULE: ./src/state/state.ts
 
 /**
  * What the main step leaves for the post step. Saved piece by piece as soon as each is
@@ -21476,7 +21498,7 @@ const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const ACTION_VERSION = '1.0.0';
 const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/${process.version}; ${(0,external_node_os_namespaceObject.platform)()}; ${(0,external_node_os_namespaceObject.arch)()})`;
 
-;// CONCATENATED MODULE: ./src/cleanup.ts
+;// CONCATENATED MODULE: ./src/step/cleanup.ts
 
 
 
@@ -21678,21 +21700,6 @@ async function deleteOne(client, sessionId) {
     }
 }
 
-
-/***/ }),
-
-/***/ 6661:
-/***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
-
-__nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(459);
-
-await (0,_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
-// Nothing is left to do; do not let a lingering socket keep the job waiting.
-process.exit(0);
-
-__webpack_async_result__();
-} catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 

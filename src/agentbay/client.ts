@@ -1,5 +1,5 @@
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
-import { makeRedactor, type Redactor } from '../secrets.ts';
+import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { isObject } from './json.ts';
 import { flatten, LARGE_TEXT, releaseLargeCopies } from './memory.ts';

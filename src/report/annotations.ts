@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import type { CodeSource } from '../code-source.ts';
-import { describeLine, type ErrorLocation } from './error-location.ts';
+import type { CodeSource } from '../runs/code-source.ts';
+import { describeLine, type ErrorLocation } from '../runs/error-location.ts';
 import { printUntrusted } from './log.ts';
 import { truncateMiddle } from './truncate.ts';
 

@@ -2,8 +2,8 @@
 // and a collapsed section per run (failures first), and the index result file.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sourceName } from '../code-source.ts';
-import { describeLocation } from './error-location.ts';
+import { sourceName } from '../runs/code-source.ts';
+import { describeLocation } from '../runs/error-location.ts';
 import { setOutputs } from './outputs.ts';
 import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
 import type { ArtifactLink, RunReport } from './run-report.ts';

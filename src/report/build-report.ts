@@ -1,7 +1,7 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { blobUrl } from '../github/run-url.ts';
-import { findErrorLocation } from './error-location.ts';
-import { makeRedactor } from '../secrets.ts';
+import { findErrorLocation } from '../runs/error-location.ts';
+import { makeRedactor } from '../text/secrets.ts';
 import { redactResult } from './redact.ts';
 import { resultFilePath } from './result-file.ts';
 import { richFilesDir, writeRichFiles } from './rich-files.ts';

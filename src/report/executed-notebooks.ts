@@ -3,10 +3,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { PlannedRun } from '../inputs.ts';
-import type { NotebookPlan } from '../notebook-inputs.ts';
-import { executedNotebook, type CellRun } from '../notebook.ts';
-import { makeRedactor } from '../secrets.ts';
+import type { PlannedRun } from '../inputs/inputs.ts';
+import type { NotebookPlan } from '../inputs/notebook-inputs.ts';
+import { executedNotebook, type CellRun } from '../runs/notebook.ts';
+import { makeRedactor } from '../text/secrets.ts';
 import type { BatchFile } from './batch-report.ts';
 import { redactDeep } from './redact.ts';
 

@@ -1,4 +1,4 @@
-import { printableId } from '../printable-id.ts';
+import { printableId } from '../text/printable-id.ts';
 import { codeBlock, details, inlineCode, inlineText } from './markdown.ts';
 import { safeSlice } from './truncate.ts';
 

@@ -1,7 +1,7 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { Redactor } from '../secrets.ts';
+import type { Redactor } from '../text/secrets.ts';
 
-export { redactText } from '../secrets.ts';
+export { redactText } from '../text/secrets.ts';
 
 /**
  * The result with every form of every secret replaced by `***`, before any of it is written

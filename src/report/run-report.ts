@@ -1,7 +1,7 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { Language } from '../agentbay/language.ts';
-import type { CodeSource } from '../code-source.ts';
-import type { ErrorLocation } from './error-location.ts';
+import type { CodeSource } from '../runs/code-source.ts';
+import type { ErrorLocation } from '../runs/error-location.ts';
 import type { RichFile } from './rich-files.ts';
 
 /** An uploaded workflow artifact. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import { printableId } from '../printable-id.ts';
+import { printableId } from '../text/printable-id.ts';
 import { excerpt, lineCount, numberedCode } from './excerpt.ts';
 import { renderHtmlTable } from './html-table.ts';
 import {

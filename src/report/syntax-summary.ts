@@ -1,5 +1,5 @@
-import type { SyntaxCheck } from '../syntax-check.ts';
-import { describeLocation } from './error-location.ts';
+import type { SyntaxCheck } from '../syntax/syntax-check.ts';
+import { describeLocation } from '../runs/error-location.ts';
 import { excerpt } from './excerpt.ts';
 import { codeBlock, inlineCode, inlineText } from './markdown.ts';
 import type { ReportedCode } from './run-report.ts';

@@ -1,5 +1,5 @@
 import type { Language } from '../agentbay/language.ts';
-import { describeLocation } from './error-location.ts';
+import { describeLocation } from '../runs/error-location.ts';
 import { inlineCode, inlineText } from './markdown.ts';
 import type { RunReport } from './run-report.ts';
 

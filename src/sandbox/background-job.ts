@@ -13,6 +13,11 @@ export interface JobSpec {
   cwd: string;
   envs: Record<string, string>;
   timeoutS: number;
+  /**
+   * One stream for both (stderr into stdout), for output shown as one text: two files read in
+   * one poll cannot tell which line came first.
+   */
+  mergeStderr?: boolean;
 }
 
 export interface JobResult {
@@ -51,11 +56,12 @@ export async function runBackgroundJob(
   // The script goes in as base64 text: no quoting can break it, and it is written by the
   // same call that starts it. setsid gives it its own process group to kill at the timeout.
   const script = Buffer.from(spec.script, 'utf8').toString('base64');
+  const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
   const start = [
     `mkdir -p ${q(dir)}`,
     `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
     `cd ${q(spec.cwd)}`,
-    `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2> "$0/err" < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+    `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
   ].join(' && ');
   const launched = await runShell(client, sessionId, {
     command: start,

@@ -5,8 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Language } from '../agentbay/run-code-result.ts';
-import type { CodeSource } from '../code-source.ts';
-import { looksLikeEsm } from '../esm.ts';
+import type { CodeSource } from '../runs/code-source.ts';
+import { looksLikeEsm } from '../runs/esm.ts';
 import { SANDBOX_WORKDIR } from './transfer.ts';
 
 export interface CodeFile {

@@ -8,8 +8,8 @@ import type { AgentBayClient } from '../agentbay/client.ts';
 import type { CodeRunResult, Language } from '../agentbay/run-code-result.ts';
 import { MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { shellQuote } from '../agentbay/shell.ts';
-import type { CodeSource } from '../code-source.ts';
-import { looksLikeEsm } from '../esm.ts';
+import type { CodeSource } from '../runs/code-source.ts';
+import { looksLikeEsm } from '../runs/esm.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import {
   codeFileFor,

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentBayClient } from '../../src/agentbay/client.ts';
-import { CANCEL_WINDOW_MS } from '../../src/cancellation.ts';
+import { CANCEL_WINDOW_MS } from '../../src/step/cancellation.ts';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
 import {
   activeCommands,

@@ -1,0 +1,111 @@
+// The sandbox work environment for every session of a batch, as for a single run: upload and
+// setup right after the create, each run through runUserCode (variables, the file's directory,
+// background jobs above 60 s), download after the session's last run.
+import path from 'node:path';
+import * as core from '@actions/core';
+import type { AgentBayClient } from '../agentbay/client.ts';
+import type { BatchWork } from './session-pool.ts';
+import { MAX_BATCH_OUTPUT_CHARS, MAX_RUN_OUTPUT_CHARS, OutputBudget } from './output-budget.ts';
+import { sourceName } from '../runs/code-source.ts';
+import type { ActionInputs } from '../inputs/inputs.ts';
+import { runUserCode } from '../sandbox/code-runner.ts';
+import {
+  downloadFiles,
+  logStreamer,
+  runSetup,
+  SetupFailed,
+  packWorkspaceFiles,
+  uploadWorkspaceFiles,
+  type PackedUpload,
+  type DownloadedFiles,
+} from '../sandbox/work-environment.ts';
+
+/** What each session of the batch got ready and brought back, by session id. */
+export interface PreparedSession {
+  ordinal: number;
+  setupOutput?: string;
+  downloads?: DownloadedFiles;
+}
+
+/** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
+export function sandboxWork(
+  client: AgentBayClient,
+  inputs: ActionInputs,
+  secrets: string[],
+  poolSize: number,
+  downloadRoot: () => string,
+): { work: Omit<BatchWork, 'createSession'>; prepared: Map<string, PreparedSession> } {
+  const { sandbox } = inputs;
+  const envs = { ...sandbox.env, ...sandbox.secretEnv };
+  const prepared = new Map<string, PreparedSession>();
+  const notices = new Set<string>();
+  const budget = new OutputBudget();
+  let packed: PackedUpload | undefined;
+  // Several sessions at once would interleave their log groups: lines carry a label instead.
+  const label = (ordinal: number): string | undefined =>
+    poolSize > 1 ? `session ${ordinal}` : undefined;
+  return {
+    prepared,
+    work: {
+      prepareSession: async (sessionId, ordinal) => {
+        const entry: PreparedSession = { ordinal };
+        prepared.set(sessionId, entry);
+        // Read and archived once for every session, not once per session.
+        packed ??= packWorkspaceFiles(sandbox);
+        await uploadWorkspaceFiles(client, sessionId, sandbox, packed);
+        try {
+          const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
+          entry.setupOutput = setup?.output;
+        } catch (error) {
+          // The summary shows what a failed setup printed, as it shows a successful one's.
+          if (error instanceof SetupFailed) entry.setupOutput = error.output;
+          throw error;
+        }
+      },
+      runOne: async (sessionId, run) => {
+        const answer = await runUserCode(
+          client,
+          sessionId,
+          {
+            code: run.code,
+            language: run.language,
+            // A Markdown block or a notebook cell is not its file: nothing runs from its path.
+            source:
+              run.source.fenceLine || run.source.cell !== undefined
+                ? { kind: 'inline' }
+                : run.source,
+            timeoutS: inputs.timeoutS,
+            envs,
+          },
+          {
+            onOutput: logStreamer(secrets, {
+              label: poolSize > 1 ? sourceName(run.source) : undefined,
+            }),
+          },
+        );
+        for (const notice of answer.notices) {
+          if (!notices.has(notice)) core.notice(notice);
+          notices.add(notice);
+        }
+        const kept = budget.take(answer.result);
+        if (kept.cut) {
+          core.warning(
+            `The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`,
+          );
+        }
+        return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
+      },
+      finishSession: async (sessionId, ordinal) => {
+        if (sandbox.download.length === 0) return;
+        // One session: its files straight in the directory, as for a single run. Several:
+        // one subdirectory per session, since each may write the same paths.
+        const dir =
+          inputs.parallel > 1 ? path.join(downloadRoot(), `session-${ordinal}`) : downloadRoot();
+        const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
+        const entry = prepared.get(sessionId) ?? { ordinal };
+        entry.downloads = downloads;
+        prepared.set(sessionId, entry);
+      },
+    },
+  };
+}

@@ -1,0 +1,200 @@
+import path from 'node:path';
+import * as core from '@actions/core';
+import { printableId } from '../text/printable-id.ts';
+import type { Redactor } from '../text/secrets.ts';
+import { describeFailure } from './failure.ts';
+import { uploadArtifact } from '../github/artifact.ts';
+import { upsertComment } from '../github/pr-comment.ts';
+import { blobUrl, runUrl } from '../github/run-url.ts';
+import type { ActionInputs, CommentInputs } from '../inputs/inputs.ts';
+import { annotate, fail, locationProperties } from '../report/annotations.ts';
+import { commentMarker, renderComment } from '../report/comment.ts';
+import { logRun } from '../report/log.ts';
+import { buildOutputs, failureOutputs, setOutputs } from '../report/outputs.ts';
+import { renderFailureSummary, type FailureReport } from '../report/failure-summary.ts';
+import { writeResultFile } from '../report/result-file.ts';
+import type { ArtifactLink, RunReport } from '../report/run-report.ts';
+import { renderSummary } from '../report/summary.ts';
+import { renderSyntaxErrorSummary } from '../report/syntax-summary.ts';
+import { LANGUAGE_NAMES } from '../report/verdict.ts';
+import type { SyntaxCheck } from '../syntax/syntax-check.ts';
+
+/**
+ * Everything a finished run turns into for the workflow: the result file, the artifact, the
+ * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
+ */
+export async function publishRun(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  runReport: RunReport,
+): Promise<void> {
+  await writeResultFile(runReport);
+  if (inputs.artifact) {
+    runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
+  }
+  await logRun(runReport);
+  setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+    await core.summary.addRaw(renderSummary(runReport)).write();
+  }
+  if (inputs.comment) await commentOnPullRequest(inputs, env, runReport);
+  if (!inputs.cleanup) {
+    annotate(
+      'notice',
+      `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`,
+    );
+  }
+  failIfCodeFailed(inputs, runReport);
+}
+
+/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
+async function uploadRunArtifact(
+  name: string,
+  runReport: RunReport,
+  env: NodeJS.ProcessEnv,
+): Promise<RunReport['artifact']> {
+  const files = [
+    runReport.resultFile,
+    ...runReport.files.map((f) => f.path),
+    ...(runReport.downloads?.files ?? []),
+  ];
+  return uploadFilesArtifact(name, files, path.dirname(runReport.resultFile), env);
+}
+
+/** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
+export async function uploadFilesArtifact(
+  name: string,
+  files: string[],
+  rootDir: string,
+  env: NodeJS.ProcessEnv,
+): Promise<ArtifactLink | undefined> {
+  try {
+    core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
+    const artifact = await uploadArtifact(name, files, rootDir, env);
+    core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
+    return { name: artifact.name, url: artifact.url };
+  } catch (error) {
+    annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
+    return undefined;
+  }
+}
+
+async function commentOnPullRequest(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  runReport: RunReport,
+): Promise<void> {
+  const body = renderComment(runReport, {
+    stepId: inputs.comment!.stepId,
+    runUrl: runUrl(env),
+  });
+  await postComment(inputs.comment!, body);
+}
+
+/** Creates or updates this step's comment; any problem is a warning, never a failed step. */
+export async function postComment(comment: CommentInputs, body: string): Promise<void> {
+  const { token, stepId } = comment;
+  try {
+    const outcome = await upsertComment(token, commentMarker(stepId), body);
+    if (outcome.status === 'not-a-pull-request') {
+      annotate(
+        'notice',
+        `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`,
+      );
+    } else {
+      core.info(
+        `${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`,
+      );
+    }
+  } catch (error) {
+    annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
+  }
+}
+
+/** The code's failure, as one annotation at the failing line when the error output names it. */
+function failIfCodeFailed(inputs: ActionInputs, runReport: RunReport): void {
+  const { result } = runReport;
+  if (result.success) return;
+  const properties = locationProperties(
+    inputs.source,
+    runReport.errorLocation,
+    `${LANGUAGE_NAMES[inputs.language]} error`,
+  );
+  const message = `The ${inputs.language} code failed: ${result.error}`;
+  if (inputs.failOnError) fail(message, properties);
+  else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+
+/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
+export async function publishSyntaxError(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  found: Extract<SyntaxCheck, { status: 'error' }>,
+  redact: Redactor,
+): Promise<void> {
+  // The checker quotes the code (and the summary shows it): secrets out first.
+  const syntax = { ...found, message: redact(found.message) };
+  inputs = { ...inputs, code: redact(inputs.code) };
+  setOutputs(failureOutputs(syntax.message));
+  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+    const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
+    await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
+  }
+  const properties = locationProperties(
+    inputs.source,
+    syntax.location,
+    `${LANGUAGE_NAMES[inputs.language]} syntax error`,
+  );
+  const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
+  if (inputs.failOnError) fail(message, properties);
+  else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+
+interface FailureOptions {
+  /** Write the job summary (the `summary` input). */
+  summary: boolean;
+  /** Takes every form of every secret out of a text. */
+  redact: Redactor;
+}
+
+/** A step that failed before the code gave a result (the service, the network). */
+export async function publishFailure(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  const clean = redactFailure(failure, options.redact);
+  setOutputs(failureOutputs(clean.message));
+  core.setFailed(clean.message);
+  await writeFailureSummary(clean, env, options);
+}
+
+/** Bad inputs: the step fails with the message, and the summary says what to fix. */
+export async function publishInputFailure(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  const clean = redactFailure(failure, options.redact);
+  core.setFailed(clean.message);
+  await writeFailureSummary(clean, env, options);
+}
+
+function redactFailure(failure: FailureReport, redact: Redactor): FailureReport {
+  const clean = { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+  if (failure.setupOutput !== undefined) clean.setupOutput = redact(failure.setupOutput);
+  return clean;
+}
+
+async function writeFailureSummary(
+  failure: FailureReport,
+  env: NodeJS.ProcessEnv,
+  options: FailureOptions,
+): Promise<void> {
+  if (!options.summary || !env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(renderFailureSummary(failure)).write();
+  } catch (error) {
+    core.warning(`Could not write the job summary: ${describeFailure(error)}`);
+  }
+}
