@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../server/server.ts';
 import { ROOT, runStep, TEST_KEY } from '../scripts/step-runner.ts';
+import { readRunnerContext } from '../src/github/runner-context.ts';
 import { readInputs, type ActionInputs } from '../src/inputs/inputs.ts';
 import {
   cellText,
@@ -55,11 +56,15 @@ function readRecorded(values: Record<string, string>, extraEnv: Record<string, s
       return target[key as string];
     },
   });
-  const result: ActionInputs = readInputs((name, options) => {
-    read.add(name);
-    const value = values[name] ?? '';
-    return options?.trimWhitespace === false ? value : value.trim();
-  }, recordingEnv);
+  const result: ActionInputs = readInputs(
+    (name, options) => {
+      read.add(name);
+      const value = values[name] ?? '';
+      return options?.trimWhitespace === false ? value : value.trim();
+    },
+    readRunnerContext(recordingEnv),
+    recordingEnv,
+  );
   return { result, read, envVars };
 }
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Language } from '../agentbay/language.ts';
 import { InputError } from './input-error.ts';
 import { cellSourceLines } from '../runs/notebook-lines.ts';
-import type { PlannedRun } from './inputs.ts';
+import type { NotebookPlan, PlannedRun } from '../runs/planned-run.ts';
 import {
   codeCells,
   injectParameters,
@@ -15,12 +15,6 @@ import {
   jsonDepth,
 } from '../runs/notebook.ts';
 import type { WorkspaceFile } from './workspace-files.ts';
-
-/** A notebook as the batch runs it: parameters injected; written back with the outputs after. */
-export interface NotebookPlan {
-  notebook: Notebook;
-  language: Language;
-}
 
 /** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
 export const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;

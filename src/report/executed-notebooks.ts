@@ -3,8 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { PlannedRun } from '../inputs/inputs.ts';
-import type { NotebookPlan } from '../inputs/notebook-inputs.ts';
+import type { NotebookPlan, PlannedRun } from '../runs/planned-run.ts';
 import { executedNotebook, type CellRun } from '../runs/notebook.ts';
 import { makeRedactor } from '../text/secrets.ts';
 import type { BatchFile } from './batch-report.ts';

@@ -19,13 +19,13 @@ describe('cleanup deadline', () => {
       'INPUT_API-KEY': TEST_KEY,
       INPUT_ENDPOINT: server.url,
       'STATE_cleanup-token': 'feedfacefeedfacefeedface',
-      'STATE_session-id': 'session-stuck0000000000',
-      // The main step's proof that the id is its own: deleted without asking whose it is.
-      'STATE_session-proof': sessionProof(
-        TEST_KEY,
-        'feedfacefeedfacefeedface',
-        'session-stuck0000000000',
-      ),
+      // With the main step's proof that the id is its own: deleted without asking whose it is.
+      STATE_sessions: JSON.stringify([
+        {
+          id: 'session-stuck0000000000',
+          proof: sessionProof(TEST_KEY, 'feedfacefeedfacefeedface', 'session-stuck0000000000'),
+        },
+      ]),
     };
     vi.stubEnv('GITHUB_OUTPUT', '');
     vi.stubEnv('GITHUB_STATE', '');
