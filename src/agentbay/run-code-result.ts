@@ -292,7 +292,7 @@ function traceIdOf(value: unknown): string {
  * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
  * (in place: the value is a fresh parse of the answer).
  */
-export function limitDepth(value: unknown, max: number): unknown {
+function limitDepth(value: unknown, max: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   const pending: Array<[container: Json | unknown[], depth: number]> = [[value as Json, 1]];
   for (let next = pending.pop(); next; next = pending.pop()) {

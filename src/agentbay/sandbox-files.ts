@@ -1,9 +1,10 @@
 // Files in the sandbox through the filesystem tools (addendum §3), each call kept under the
-// gateway's per-call size limit by measuring the serialised Args in bytes.
+// gateway's per-call size limit by measuring the serialised Args in bytes. Only the tools the
+// action uses: write_file for code and archives, get_file_info and read_file for downloads.
 import type { AgentBayClient } from './client.ts';
 import { AgentBayError } from './errors.ts';
 
-export const FILESYSTEM_SERVER = 'wuying_filesystem';
+const FILESYSTEM_SERVER = 'wuying_filesystem';
 /** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
 export const MAX_ARGS_BYTES = 62_000;
 /** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */

@@ -2,9 +2,9 @@
 import type { AgentBayClient } from './client.ts';
 import { isObject, tryParseJson } from './json.ts';
 
-export const SHELL_SERVER = 'wuying_shell';
+const SHELL_SERVER = 'wuying_shell';
 /** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
-export const MAX_SHELL_TIMEOUT_MS = 50_000;
+const MAX_SHELL_TIMEOUT_MS = 50_000;
 /** How far past the command's own timeout we wait for the answer. */
 const ANSWER_MARGIN_MS = 15_000;
 
