@@ -92,18 +92,20 @@ export async function callTool(
       retry: options.retry ?? 'unsent-only',
     },
   );
-  const envelope = envelopeOf(transport, body);
-  if (!isObject(envelope) || !Array.isArray(envelope.content)) {
+  const outcome = readToolAnswer(envelopeOf(transport, body));
+  if (!outcome) {
     throw transport.apiError('CallMcpTool', 'the response carries no tool result', body);
   }
+  return { ...outcome, requestId: identifier(body.RequestId) };
+}
+
+/** The text of content[], joined with "; ", and isError; undefined when there is no content[]. */
+export function readToolAnswer(envelope: unknown): { text: string; isError: boolean } | undefined {
+  if (!isObject(envelope) || !Array.isArray(envelope.content)) return undefined;
   const texts = envelope.content
     .map((item) => (isObject(item) && typeof item.text === 'string' ? item.text : undefined))
     .filter((text): text is string => text !== undefined);
-  return {
-    text: texts.join('; '),
-    isError: envelope.isError === true,
-    requestId: identifier(body.RequestId),
-  };
+  return { text: texts.join('; '), isError: envelope.isError === true };
 }
 
 /**

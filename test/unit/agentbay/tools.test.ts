@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentBayError } from '../../../src/agentbay/errors.ts';
 import { createSession, deleteSession } from '../../../src/agentbay/sessions.ts';
-import { callTool, runCode } from '../../../src/agentbay/tools.ts';
+import { callTool, readToolAnswer, runCode } from '../../../src/agentbay/tools.ts';
 import { Transport } from '../../../src/agentbay/transport.ts';
 import { startServer, type AgentBayServer } from '../../../server/server.ts';
 import { TEST_KEY } from '../../../scripts/step-runner.ts';
@@ -58,5 +58,22 @@ describe('tools', () => {
     }).catch((e: unknown) => e)) as AgentBayError;
     expect(error).toBeInstanceOf(AgentBayError);
     expect(error.detail).toBe('the tool did not run: Not here');
+  });
+});
+
+describe('readToolAnswer', () => {
+  it('joins the text items with "; " as the SDK does, skipping the others', () => {
+    expect(
+      readToolAnswer({
+        content: [{ text: 'a' }, { type: 'image' }, { text: 'b' }, 'c'],
+        isError: true,
+      }),
+    ).toEqual({ text: 'a; b', isError: true });
+    expect(readToolAnswer({ content: [] })).toEqual({ text: '', isError: false });
+  });
+
+  it('finds no answer without content[]', () => {
+    expect(readToolAnswer({ Success: true })).toBeUndefined();
+    expect(readToolAnswer(undefined)).toBeUndefined();
   });
 });
