@@ -1,7 +1,8 @@
 // The step's `with:` inputs, validated into one typed value before anything is spent: the runs
 // (code-inputs.ts), the session, the sandbox work environment and how to report.
 import type { RunOrigin } from '../github/runner-context.ts';
-import type { NotebookPlan, PlannedRun, ReportMode } from '../runs/planned-run.ts';
+import type { NotebookPlan } from '../runs/notebook.ts';
+import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
 import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
 import { readCodeInputs } from './code-inputs.ts';
 import { InputError } from './input-error.ts';

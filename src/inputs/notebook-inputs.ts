@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Language } from '../agentbay/language.ts';
 import { InputError } from './input-error.ts';
 import { cellSourceLines } from '../runs/notebook-lines.ts';
-import type { NotebookPlan, PlannedRun } from '../runs/planned-run.ts';
+import type { PlannedRun } from '../runs/planned-run.ts';
 import {
   codeCells,
   injectParameters,
@@ -12,6 +12,7 @@ import {
   NotebookError,
   parseNotebook,
   type Notebook,
+  type NotebookPlan,
   jsonDepth,
 } from '../runs/notebook.ts';
 import type { WorkspaceFile } from './workspace-files.ts';

@@ -3,7 +3,6 @@
 import type { Language } from '../agentbay/language.ts';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { CodeSource } from './code-source.ts';
-import type { Notebook } from './notebook.ts';
 
 /** One run: the code, where it comes from, and the language it runs in. */
 export interface PlannedRun {
@@ -24,12 +23,6 @@ export interface PlannedRun {
   notebookCell?: number;
   /** A notebook cell's lines in the .ipynb file (index 0: the cell's line 1), for annotations. */
   fileLines?: number[];
-}
-
-/** A notebook as the step runs it: parameters injected; written back with the outputs after. */
-export interface NotebookPlan {
-  notebook: Notebook;
-  language: Language;
 }
 
 /**

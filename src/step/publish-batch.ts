@@ -3,16 +3,14 @@
 // pull-request comment, one annotation per failed run, and the step's verdict.
 import path from 'node:path';
 import * as core from '@actions/core';
-import type { AnnotationProperties } from '@actions/core';
 import type { RunnerContext } from '../github/runner-context.ts';
 import type { PreparedSession } from '../pool/session-work.ts';
-import { annotate, fail, locationProperties } from '../report/annotations.ts';
+import { annotate, annotationFor, fail } from '../report/annotations.ts';
 import { renderBatchComment } from '../report/batch-comment.ts';
 import {
   batchCounts,
   isFailure,
   renderBatchSummary,
-  runName,
   setBatchOutputs,
   writeBatchIndex,
   type BatchDownloads,
@@ -25,7 +23,7 @@ import { writeExecutedNotebooks, type CellOutcome } from '../report/executed-not
 import { printUntrusted } from '../report/log.ts';
 import { resultFilePath, writeResultFile } from '../report/result-file.ts';
 import type { ArtifactLink } from '../report/run-report.ts';
-import { LANGUAGE_NAMES } from '../report/verdict.ts';
+import { runLogLine } from '../report/verdict.ts';
 import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
@@ -176,20 +174,7 @@ function sessionResults(
 function logBatch(entries: readonly BatchEntry[], notebookFiles: readonly BatchFile[]): void {
   const { passed, failed, notRun } = batchCounts(entries);
   // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
-  printUntrusted(
-    entries
-      .map(({ report, skipped, notRun: unrun }) => {
-        const verdict = skipped
-          ? 'skipped'
-          : unrun
-            ? report.result.error
-            : report.result.success
-              ? 'passed'
-              : `failed: ${report.result.error}`;
-        return `${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`;
-      })
-      .join('\n'),
-  );
+  printUntrusted(entries.map(runLogLine).join('\n'));
   core.info(
     `${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`,
   );
@@ -204,18 +189,8 @@ function judgeStep(
 ): void {
   entries.forEach((entry, i) => {
     if (!isFailure(entry)) return;
-    const { report } = entry;
-    const title = `${LANGUAGE_NAMES[report.language]} error`;
-    const cellLines = outcomes[i]?.run.fileLines;
-    annotate(
-      inputs.failOnError ? 'error' : 'warning',
-      report.source.cell !== undefined
-        ? report.result.error
-        : `${runName(report)} failed: ${report.result.error}`,
-      report.source.cell !== undefined
-        ? cellProperties(report, cellLines, title)
-        : locationProperties(report.source, report.errorLocation, title),
-    );
+    const { message, properties } = annotationFor(entry, outcomes[i]?.run.fileLines);
+    annotate(inputs.failOnError ? 'error' : 'warning', message, properties);
   });
   const { failed } = batchCounts(entries);
   if (failed > 0) {
@@ -223,19 +198,4 @@ function judgeStep(
     if (inputs.failOnError) fail(message);
     else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
   }
-}
-
-/**
- * A failing cell's annotation: on the notebook file, at the line of the .ipynb where the
- * failing line of the cell stands when it is known (the message names the cell and its line).
- */
-function cellProperties(
-  report: BatchEntry['report'],
-  cellLines: readonly number[] | undefined,
-  title: string,
-): AnnotationProperties {
-  const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
-  return line === undefined
-    ? { title, file: report.source.path }
-    : { title, file: report.source.path, startLine: line, endLine: line };
 }
