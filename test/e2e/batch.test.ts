@@ -13,19 +13,10 @@ import {
   runStep,
   TEST_KEY,
   type Workdir,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setSessionLimit(undefined);
-});
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 
 function workspaceWith(files: Record<string, string>): Workdir {
   const workdir = makeWorkdir();
@@ -76,7 +67,7 @@ describe('a glob over Python and JavaScript files, one failing', () => {
     });
     run = await runAction({
       workdir,
-      inputs: { ...base(), file: 'checks/*.py\n!checks/skip_*\nchecks/*.{js,mjs}\n' },
+      inputs: { ...server.inputs(), file: 'checks/*.py\n!checks/skip_*\nchecks/*.{js,mjs}\n' },
     });
   });
 
@@ -172,7 +163,7 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
     }
     run = await runAction({
       workdir: workspaceWith(files),
-      inputs: { ...base(), file: 'jobs/*.py', parallel: '4' },
+      inputs: { ...server.inputs(), file: 'jobs/*.py', parallel: '4' },
     });
   });
 
@@ -226,7 +217,7 @@ describe('quota and key errors with no session of this step alive', () => {
     server.setSessionLimit({ max: 0 });
     const requestsBefore = server.requests().length;
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'b.py': 'print(2)\n' });
-    const run = await runAction({ workdir, inputs: { ...base(), file: '*.py', parallel: '2' } });
+    const run = await runAction({ workdir, inputs: { ...server.inputs(), file: '*.py', parallel: '2' } });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(
       /::error::AgentBay CreateMcpSession failed: The number of concurrent sessions/,
@@ -243,7 +234,7 @@ describe('quota and key errors with no session of this step alive', () => {
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'b.py': 'print(2)\n' });
     const run = await runAction({
       workdir,
-      inputs: { ...base(), 'api-key': 'akm-wrong-key', file: '*.py', parallel: '2' },
+      inputs: { ...server.inputs(), 'api-key': 'akm-wrong-key', file: '*.py', parallel: '2' },
     });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(/NOT_LOGIN/);
@@ -270,7 +261,7 @@ describe('bad batch inputs are refused before any session', () => {
   ])('%j', async (inputs, message) => {
     const requestsBefore = server.requests().length;
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'notes.txt': 'x' });
-    const main = await runStep('main', { workdir, inputs: { ...base(), ...inputs } });
+    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), ...inputs } });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
     expect(server.requests().length).toBe(requestsBefore);
@@ -286,7 +277,7 @@ describe('a parallel batch cancelled mid-way', () => {
     let child: ChildProcess | undefined;
     const mainPromise = runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'slow/*.py', parallel: '3' },
+      inputs: { ...server.inputs(), file: 'slow/*.py', parallel: '3' },
       onSpawn: (c) => (child = c),
     });
     const until = Date.now() + 20_000;
@@ -303,7 +294,7 @@ describe('a parallel batch cancelled mid-way', () => {
     const main = await mainPromise;
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT while 3 sessions were in use.');
-    const post = await runStep('post', { workdir, inputs: base(), state: main.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
     expect(post.code).toBe(0);
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(3);
@@ -325,7 +316,7 @@ describe('a forged batch list in the step state', () => {
     });
     const victim = ((await reply.json()) as { Data: { SessionId: string } }).Data.SessionId;
     const post = await runStep('post', {
-      inputs: base(),
+      inputs: server.inputs(),
       state: {
         'cleanup-token': '0123456789abcdef01234567',
         'batch-sessions': JSON.stringify([

@@ -7,16 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runningSessions, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { makeWorkdir, runningSessions, runStep, TEST_KEY } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 /** The runner's SIGTERM follows its SIGINT after 7.5 s. */
 const GRACE_MS = 7_500;
 
@@ -44,7 +38,7 @@ async function cancelWhen(
   let live = '';
   const main = runStep('main', {
     workdir,
-    inputs: { ...base(), ...inputs },
+    inputs: { ...server.inputs(), ...inputs },
     onSpawn: (c) => {
       child = c;
       c.stdout!.on('data', (d) => (live += String(d)));
@@ -57,7 +51,7 @@ async function cancelWhen(
   const exitMs = Date.now() - signalledAt;
   // Before the post step: the main step itself deleted it.
   const leftByMain = runningSessions(server);
-  const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+  const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
   return { result, exitMs, leftByMain, post, requests: server.requests().slice(from) };
 }
 

@@ -3,14 +3,9 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { makeWorkdir, runStep, TEST_KEY } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const SLOW = {
   language: 'python',
@@ -33,7 +28,7 @@ async function cancelDuring(ready: () => boolean, signals: NodeJS.Signals[], inp
   let signalledAt = 0;
   const mainPromise = runStep('main', {
     workdir,
-    inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...inputs },
+    inputs: { ...server.inputs(), ...inputs },
     onSpawn: (c) => (child = c),
   });
   await waitFor(() => ready());
@@ -43,7 +38,7 @@ async function cancelDuring(ready: () => boolean, signals: NodeJS.Signals[], inp
   const exitMs = Date.now() - signalledAt;
   const post = await runStep('post', {
     workdir,
-    inputs: { 'api-key': TEST_KEY, endpoint: server.url },
+    inputs: server.inputs(),
     state: main.state,
   });
   return { main, post, exitMs, requests: server.requests().slice(before) };

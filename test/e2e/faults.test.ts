@@ -6,14 +6,9 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer, type FaultRule } from '../../server/server.ts';
-import { runAction, type StepResult, TEST_KEY } from '../../scripts/step-runner.ts';
+import { runAction, type StepResult, TEST_KEY } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const PY = { language: 'python', code: 'print("ran")\n7 * 6\n' };
 
@@ -239,7 +234,7 @@ describe.each(scenarios)('$name', (scenario) => {
     server.setFaults(scenario.faults);
     const first = server.requests().length;
     run = await runAction({
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...PY },
+      inputs: { ...server.inputs(), ...PY },
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     token = run.main.state['cleanup-token'] ?? '';

@@ -3,13 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { activeCommands, runAction, TEST_KEY } from '../../scripts/step-runner.ts';
+import { activeCommands, runAction, TEST_KEY } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 const HOSTILE_LINES = [
   '::error::pwned',
@@ -39,8 +35,7 @@ describe('hostile sandbox output', () => {
     const payload = JSON.stringify(HOSTILE_LINES.join('\n'));
     run = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: `import sys\ntext = ${payload}\nprint(text)\nprint(text, file=sys.stderr)\nraise RuntimeError(text)\n`,
         'fail-on-error': 'false',
@@ -150,8 +145,7 @@ describe('an enormous error message', () => {
   it('is cut to a headline everywhere, and the summary stays under 1 MiB', async () => {
     const { main } = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'raise ValueError("x." * 300000)\n',
       },
@@ -172,8 +166,7 @@ describe('a secret in the error headline', () => {
   it('is taken out before escaping, so neither raw nor escaped forms reach the summary', async () => {
     const { main } = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: `raise ValueError("leaked ${TEST_KEY} here")\n`,
       },

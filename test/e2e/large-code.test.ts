@@ -12,16 +12,10 @@ import {
   runStep,
   TEST_KEY,
   type Workdir,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 /** The server's limit for one tool message, and the client's for one call's Args. */
 const LIMIT = 64_512;
 
@@ -80,7 +74,7 @@ describe('Python code larger than one run_code call', () => {
     const { main, post } = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'scripts/big.py',
         upload: 'scripts/helper.py',
         env: 'BASE=21',
@@ -113,7 +107,7 @@ describe('Python code larger than one run_code call', () => {
     write(workdir, 'jobs/d.txt', 'data-beside');
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
+      inputs: { ...server.inputs(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
     });
     expect(main.outputs.stdout).toBe('jobs/small.py data-beside\n');
   });
@@ -128,7 +122,7 @@ describe('Python code larger than one run_code call', () => {
     ].join('\n');
     const workdir = makeWorkdir();
     write(workdir, 'scripts/check.py', failing);
-    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'scripts/check.py' } });
+    const { main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'scripts/check.py' } });
     expect(main.code).toBe(1);
     expect(main.outputs.error).toBe('ValueError: bad row 7');
     const callLine = paddingLines + 3;
@@ -147,7 +141,7 @@ describe('Python code larger than one run_code call', () => {
     const workdir = makeWorkdir();
     write(workdir, 'huge.py', code);
     const from = server.requests().length;
-    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'huge.py' } });
+    const { main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'huge.py' } });
     expect(main.code).toBe(0);
     expect(main.outputs.output).toBe('42');
     const calls = toolCalls(from);
@@ -160,7 +154,7 @@ describe('Python code larger than one run_code call', () => {
     const first = await runStep('main', {
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         // Quotes and backslashes double in JSON: the escaped size is what counts.
         code: `s = ${JSON.stringify('"\\'.repeat(20_000))}\nprint(len(s))\n`,
@@ -171,14 +165,14 @@ describe('Python code larger than one run_code call', () => {
     const second = await runStep('main', {
       workdir: makeWorkdir(),
       inputs: {
-        ...base(),
+        ...server.inputs(),
         'session-id': first.outputs['session-id']!,
         language: 'python',
         code: 'import os\nprint(sorted(f for f in os.listdir(".") if "agentbay" in f), "_ab_run_file" in globals(), len(s))\n',
       },
     });
     expect(second.outputs.stdout).toBe('[] False 40000\n');
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
     expect(runningSessions(server)).toEqual([]);
   });
 });
@@ -206,7 +200,7 @@ describe('JavaScript from a file', () => {
       const { main } = await runAction({
         workdir,
         inputs: {
-          ...base(),
+          ...server.inputs(),
           file: `${dir}/check.js`,
           upload: `${dir}/limits.mjs\ndata/rows.txt`,
           env: 'MODE=strict',
@@ -236,7 +230,7 @@ describe('JavaScript from a file', () => {
     write(workdir, 'tools/twice.js', 'exports.twice = (x) => 2 * x;\n');
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'tools/big.js', upload: 'tools/twice.js', env: 'MODE=on' },
+      inputs: { ...server.inputs(), file: 'tools/big.js', upload: 'tools/twice.js', env: 'MODE=on' },
     });
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('main 42 on\n');
@@ -247,7 +241,7 @@ describe('Java code larger than one call', () => {
   it('runs as a program and says so', async () => {
     const padding = `  // ${'y'.repeat(200)}\n`.repeat(400);
     const code = `public class Main {\n${padding}  public static void main(String[] args) {\n    System.out.println("java " + (40 + 2));\n  }\n}\n`;
-    const { main } = await runAction({ inputs: { ...base(), language: 'java', code } });
+    const { main } = await runAction({ inputs: { ...server.inputs(), language: 'java', code } });
     expect(main.outputs.error ?? '').toBe('');
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('java 42\n');
@@ -272,7 +266,7 @@ describe('several files, each from a file where it must be', () => {
     const bigLines = wideComment(30_000).split('\n').length;
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
+      inputs: { ...server.inputs(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
     });
     expect(main.code).toBe(1);
     const results = JSON.parse(main.outputs.results!) as { source: string; error: string }[];

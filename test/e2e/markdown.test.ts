@@ -11,15 +11,10 @@ import {
   runningSessions,
   runStep,
   TEST_KEY,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 
 const GUIDE = [
   '# Guide', // 1
@@ -76,7 +71,7 @@ describe('a Markdown page', () => {
     const workdir = makeWorkdir();
     mkdirSync(path.join(workdir.workspace, 'docs'));
     writeFileSync(path.join(workdir.workspace, 'docs', 'guide.md'), GUIDE);
-    run = await runAction({ workdir, inputs: { ...base(), markdown: 'docs/*.md' } });
+    run = await runAction({ workdir, inputs: { ...server.inputs(), markdown: 'docs/*.md' } });
   });
 
   it('runs its blocks in one session, in order, skipping the marked ones', () => {
@@ -141,7 +136,7 @@ describe('bad Markdown inputs are refused before any session', () => {
     const workdir = makeWorkdir();
     mkdirSync(path.join(workdir.workspace, 'docs'));
     writeFileSync(path.join(workdir.workspace, 'docs', 'bad.md'), text);
-    const main = await runStep('main', { workdir, inputs: { ...base(), markdown: 'docs/bad.md' } });
+    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), markdown: 'docs/bad.md' } });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
     expect(server.requests().length).toBe(requestsBefore);
@@ -150,7 +145,7 @@ describe('bad Markdown inputs are refused before any session', () => {
   it('refuses markdown with code', async () => {
     const requestsBefore = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), markdown: 'x.md', code: 'print(1)', language: 'python' },
+      inputs: { ...server.inputs(), markdown: 'x.md', code: 'print(1)', language: 'python' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/Input 'markdown' cannot be combined with 'code'/);

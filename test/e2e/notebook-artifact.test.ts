@@ -7,19 +7,11 @@ import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, runningSessions, TEST_KEY } from '../../scripts/step-runner.ts';
+import { makeWorkdir, runAction, runningSessions, TEST_KEY } from './harness.ts';
 import { fakeRuntimeToken, startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
+const server = useServer();
+const github = useFakeGitHub();
 
 /** Names and contents of a zip, read by Python's zipfile (an implementation not ours). */
 function unzip(content: Buffer): Record<string, Buffer> {
@@ -71,8 +63,7 @@ describe('a notebook run with artifact', () => {
     run = await runAction({
       workdir,
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         file: 'nb/answer.ipynb',
         artifact: 'notebooks',
       },

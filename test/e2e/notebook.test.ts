@@ -17,20 +17,11 @@ import {
   runStep,
   TEST_KEY,
   type Workdir,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 import { filesUnder, keyFormIn } from '../key-forms.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setSessionLimit(undefined);
-});
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 
 const ajv = new Ajv({ schemaId: 'id', meta: false, allErrors: true });
 ajv.addMetaSchema(draft04);
@@ -151,7 +142,7 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
     run = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'notebooks/analysis.ipynb',
         parameters: '{"alpha": 4, "label": "from the workflow"}',
       },
@@ -362,7 +353,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'n/bad.ipynb': text });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'n/bad.ipynb', ...(parameters ? { parameters } : {}) },
+      inputs: { ...server.inputs(), file: 'n/bad.ipynb', ...(parameters ? { parameters } : {}) },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
@@ -373,7 +364,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const requestsBefore = server.requests().length;
     const huge = notebook([code(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)]);
     const workdir = workspaceWith({ 'n/huge.ipynb': huge });
-    const main = await runStep('main', { workdir, inputs: { ...base(), file: 'n/huge.ipynb' } });
+    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), file: 'n/huge.ipynb' } });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
       /Input 'file' must name notebooks of at most 16777216 bytes; 'n\/huge\.ipynb' has \d+/,
@@ -386,7 +377,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'n/a.ipynb': notebook([code('1\n')]), 'b.py': '1\n' });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'n/a.ipynb\nb.py', timeout: '120' },
+      inputs: { ...server.inputs(), file: 'n/a.ipynb\nb.py', timeout: '120' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toContain(
@@ -404,7 +395,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'a.md': '```python\n1\n```\n' });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), ...inputs, parameters: '{"alpha": 1}' },
+      inputs: { ...server.inputs(), ...inputs, parameters: '{"alpha": 1}' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
@@ -435,7 +426,7 @@ describe('a notebook that tries to inject into the log, the summary and the note
       workdir,
       // A parameter carries the key into the injected cell's source.
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'n/*.ipynb\n*.ipynb',
         parameters: JSON.stringify({ key: TEST_KEY }),
       },
@@ -495,7 +486,7 @@ describe('notebooks among other files, in parallel', () => {
     });
     const run = await runAction({
       workdir,
-      inputs: { ...base(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
+      inputs: { ...server.inputs(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
     });
     expect(run.main.code).toBe(1);
     const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
@@ -540,7 +531,7 @@ describe('a notebook cancelled while a cell runs', () => {
     let child: ChildProcess | undefined;
     const mainPromise = runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'slow.ipynb' },
+      inputs: { ...server.inputs(), file: 'slow.ipynb' },
       onSpawn: (c) => (child = c),
     });
     const until = Date.now() + 20_000;
@@ -557,7 +548,7 @@ describe('a notebook cancelled while a cell runs', () => {
     const main = await mainPromise;
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT');
-    const post = await runStep('post', { workdir, inputs: base(), state: main.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
     expect(post.code).toBe(0);
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(1);
@@ -574,20 +565,20 @@ describe('a notebook in a session an earlier step created', () => {
     });
     const first = await runStep('main', {
       workdir,
-      inputs: { ...base(), language: 'python', code: 'prepared = 21\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'prepared = 21\n' },
     });
     expect(first.code).toBe(0);
     const sessionId = first.outputs['session-id']!;
     const second = await runAction({
       workdir,
-      inputs: { ...base(), file: 'use.ipynb', 'session-id': sessionId },
+      inputs: { ...server.inputs(), file: 'use.ipynb', 'session-id': sessionId },
     });
     expect(second.main.code).toBe(0);
     const results = JSON.parse(second.main.outputs.results ?? '[]') as ResultEntry[];
     expect(results.map((r) => r.output)).toEqual(['42\n']);
     // The reusing step's post leaves the session alone; the creating step's deletes it.
     expect(runningSessions(server)).toHaveLength(1);
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
     expect(runningSessions(server)).toHaveLength(0);
     expect(server.sessions().slice(before)).toHaveLength(1);
   });
@@ -613,7 +604,7 @@ describe('a notebook with upload, setup, env and secret-env', () => {
     run = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'nb/report.ipynb',
         upload: 'data/*',
         setup: 'echo ready > ready.txt',
@@ -676,7 +667,7 @@ describe('a notebook whose outputs are hostile to the nbformat writer', () => {
         code('{"execute": ["result", {"nested": True}]}\n'),
       ]),
     });
-    const run = await runAction({ workdir, inputs: { ...base(), file: 'odd.ipynb' } });
+    const run = await runAction({ workdir, inputs: { ...server.inputs(), file: 'odd.ipynb' } });
     expect(run.main.code).toBe(0);
     const notebooks = executed(run.main.outputs);
     expect(notebooks).toHaveLength(1);

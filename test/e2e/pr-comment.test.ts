@@ -5,19 +5,11 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { makeWorkdir, runStep, TEST_KEY } from './harness.ts';
 import { startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
+const server = useServer();
+const github = useFakeGitHub();
 beforeEach(() => github.reset());
 
 const GITHUB_TOKEN = 'ghs_faketoken0123456789';
@@ -35,8 +27,7 @@ async function runOnPullRequest(
   return runStep('main', {
     workdir,
     inputs: {
-      'api-key': TEST_KEY,
-      endpoint: server.url,
+      ...server.inputs(),
       language: 'python',
       code,
       comment: 'true',

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { runAction, TEST_KEY } from '../../scripts/step-runner.ts';
+import { runAction, TEST_KEY } from './harness.ts';
 
 const HOST = 'agentbay.test';
 let server: AgentBayServer;

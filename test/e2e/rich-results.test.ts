@@ -7,7 +7,7 @@ import path from 'node:path';
 import { marked } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { activeCommands, runStep, TEST_KEY, type StepResult } from '../../scripts/step-runner.ts';
+import { activeCommands, runStep, TEST_KEY, type StepResult } from './harness.ts';
 import {
   ARTIFACT_ID,
   fakeRuntimeToken,
@@ -17,16 +17,8 @@ import {
   type FakeGitHub,
 } from '../fake-github.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
+const server = useServer();
+const github = useFakeGitHub();
 
 // A 1×1 PNG and bytes that start like a JPEG: what matters is that they arrive decoded.
 const PNG_B64 =
@@ -88,8 +80,7 @@ describe('rich results from Python display()', () => {
     github.reset();
     main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: RICH_CODE,
         artifact: 'sandbox-results',
@@ -254,8 +245,7 @@ describe('plain results', () => {
   it('shows results that are only text in code blocks', async () => {
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'display("first <b>plain</b>")\ndisplay(7)\n',
       },
@@ -276,8 +266,7 @@ describe('artifact problems', () => {
   it('an upload that cannot happen is a warning, and the run still succeeds', async () => {
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'print(1)\n',
         artifact: 'results',
@@ -295,8 +284,7 @@ describe('artifact problems', () => {
     const before = server.requests().length;
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'print(1)\n',
         artifact: 'a/b',

@@ -14,16 +14,10 @@ import {
   runStep,
   TEST_KEY,
   type Workdir,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 const SECRET = 'sk-live-Zq8#secret value/ü';
 
 /** Every file a step could have written: outputs, state, summary, RUNNER_TEMP, the logs. */
@@ -78,7 +72,7 @@ describe('a repository script with upload, setup, env, secret-env and download',
     run = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'scripts/validate_data.py',
         upload: 'scripts/*.py\ndata/*\n!data/*.tmp',
         setup:
@@ -174,7 +168,7 @@ describe('a failing setup', () => {
     const before = server.requests().length;
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: 'print("should not run")',
         setup: 'echo "collecting requirements"\necho "ERROR: no such package" >&2\nexit 3',
@@ -220,7 +214,7 @@ describe('bad sandbox inputs are refused before any session exists', () => {
     it(name, async () => {
       const before = server.sessions().length;
       const result = await runStep('main', {
-        inputs: { ...base(), language: 'python', code: '1', ...inputs },
+        inputs: { ...server.inputs(), language: 'python', code: '1', ...inputs },
       });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(message);
@@ -246,7 +240,7 @@ describe('runs longer than 60 seconds', () => {
     const main = runStep('main', {
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '150',
         code: 'import time\nfor i in range(10):\n    print(f"tick {i}", flush=True)\n    time.sleep(10)\nprint("done")\n',
@@ -266,7 +260,7 @@ describe('runs longer than 60 seconds', () => {
     expect(result.outputs.stdout).toBe(
       Array.from({ length: 10 }, (_, i) => `tick ${i}\n`).join('') + 'done\n',
     );
-    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
     expect(post.code).toBe(0);
     expect(runningSessions(server)).toEqual([]);
   }, 240_000);
@@ -274,7 +268,7 @@ describe('runs longer than 60 seconds', () => {
   it('prints the streamed output once, not again at the end', async () => {
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '61',
         code: 'import sys\nfor i in range(3):\n    print(f"line-{i}-out")\nprint("line-err", file=sys.stderr)\nraise SystemExit(4)\n',
@@ -291,7 +285,7 @@ describe('runs longer than 60 seconds', () => {
   it('kills a run at its timeout and fails the step', async () => {
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '61',
         code: 'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(1)\n',
@@ -312,7 +306,7 @@ describe('cancellation', () => {
     let live = '';
     const main = runStep('main', {
       workdir,
-      inputs: { ...base(), ...inputs },
+      inputs: { ...server.inputs(), ...inputs },
       onSpawn: (c) => {
         child = c;
         c.stdout!.on('data', (d) => (live += String(d)));
@@ -321,7 +315,7 @@ describe('cancellation', () => {
     await waitFor(() => ready(live), 60_000);
     child!.kill('SIGINT');
     const result = await main;
-    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
     return { result, post };
   }
 

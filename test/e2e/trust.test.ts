@@ -16,20 +16,14 @@ import {
   runStep,
   TEST_KEY,
   type StepResult,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 import { filesUnder, keyFormIn } from '../key-forms.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const PY = { language: 'python', code: 'print("ran")\n7 * 6\n' };
 const inputs = (extra: Record<string, string> = {}) => ({
-  'api-key': TEST_KEY,
-  endpoint: server.url,
+  ...server.inputs(),
   ...PY,
   ...extra,
 });
@@ -449,7 +443,7 @@ describe('10. a UTF-8 byte-order mark', () => {
     writeFileSync(path.join(workdir.workspace, 'bom.py'), '\uFEFFprint("bom ok")\n');
     const { main } = await runAction({
       workdir,
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, file: 'bom.py' },
+      inputs: { ...server.inputs(), file: 'bom.py' },
     });
     expect(main.stdout).toContain('Syntax checked on the runner');
     expect(main.code).toBe(0);
