@@ -1,48 +1,23 @@
 // Several files with the whole sandbox work environment, end to end with the bundled steps:
 // upload and setup in every session, variables and secrets, runs longer than 60 s, downloads
 // per session, and a setup that fails.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
+  expectNoSecretWritten,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
+  userCode,
+  useServer,
+  workspaceWith,
 } from './harness.ts';
 
 const server = useServer();
-
 const SECRET = 'sk-batch-Q7#secret value/ü';
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
-}
-
-/** Every file a step could have written (outside the workspace), and the given texts. */
-function everythingWritten(workdir: Workdir, ...texts: string[]): string {
-  const parts = [...texts];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (!full.includes(`${path.sep}workspace${path.sep}`))
-        parts.push(readFileSync(full, 'latin1'), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(workdir.dir);
-  return parts.join('\n');
-}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -177,26 +152,7 @@ describe('several files, two sessions, each with upload, setup, env, secret-env 
   });
 
   it('never writes the secret-env value anywhere, in any encoding, though the code printed it', () => {
-    const unmasked = (log: string) =>
-      log
-        .split('\n')
-        .filter((line) => !line.startsWith('::add-mask::'))
-        .join('\n');
-    const written = everythingWritten(
-      run.workdir,
-      unmasked(run.main.stdout),
-      run.main.stderr,
-      run.post.stdout,
-      run.post.stderr,
-    );
-    for (const form of [
-      SECRET,
-      encodeURIComponent(SECRET),
-      Buffer.from(SECRET).toString('base64'),
-      SECRET.replace('#', '&#35;'),
-    ]) {
-      expect(written.includes(form), form).toBe(false);
-    }
+    expectNoSecretWritten([SECRET], { steps: [run.main, run.post], workdir: run.workdir });
     expect(
       activeCommands(run.main.stdout).filter(
         (c) => !/^::(add-mask|group|endgroup|debug)::/.test(c),
@@ -316,7 +272,10 @@ describe('a session lost in the middle of a Markdown page', () => {
       ]),
       'docs/b.md': page(['```python', 'print("page b", 6 * 7)', '```']),
     });
-    const main = runStep('main', { workdir, inputs: { ...server.inputs(), markdown: 'docs/*.md' } });
+    const main = runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), markdown: 'docs/*.md' },
+    });
     // Released by the service (idle release, deleted elsewhere) while the first block runs.
     const until = Date.now() + 20_000;
     while (!server.sessions().slice(before)[0]?.runCount) {
@@ -367,14 +326,6 @@ describe('a session lost in the middle of a Markdown page', () => {
     expect(runningSessions(server)).toEqual([]);
   });
 });
-
-/** The code of each run_code call, without the calls that only prepare the interpreter. */
-function userCode(requests: ReturnType<AgentBayServer['requests']>): string[] {
-  return requests
-    .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
-    .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
-    .filter((code) => !code.startsWith('import os as _ab_os'));
-}
 
 function notebookOf(sources: string[]): string {
   return JSON.stringify({
@@ -569,7 +520,12 @@ describe('a batch whose downloads would not fit in the outputs', () => {
           'import os\nos.makedirs("out", exist_ok=True)\nfor i in range(300):\n    open(f"out/f{i:03}.txt", "w").write(str(i))\n',
         'b.py': 'print("b")\n',
       }),
-      inputs: { ...server.inputs(), file: 'a.py\nb.py', download: 'out/**', 'max-output-size': '4096' },
+      inputs: {
+        ...server.inputs(),
+        file: 'a.py\nb.py',
+        download: 'out/**',
+        'max-output-size': '4096',
+      },
     });
     expect(run.main.code).toBe(0);
     const files = JSON.parse(run.main.outputs.files!) as { path: string }[];
