@@ -1,9 +1,8 @@
 // Huge sandbox output: outputs cut to the budget, the summary under 1 MiB, the result file
 // whole, and the action's memory bounded.
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { runAction, runningSessions, TEST_KEY } from './harness.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAction, runningSessions, useServer } from './harness.ts';
 
 const server = useServer();
 

@@ -1,8 +1,8 @@
 // Every run_code result variant of the protocol page (sections 6-7), end to end: the
 // local server encodes real results each way, and the bundled action must report the same.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer, type ResultFormat } from '../../server/server.ts';
-import { runStep, TEST_KEY } from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import type { ResultFormat } from '../../server/server.ts';
+import { runStep, useServer } from './harness.ts';
 
 const server = useServer();
 
