@@ -1,20 +1,16 @@
 // Markdown code blocks: the bundled action, main then post, against the local server.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
   runAction,
   runningSessions,
   runStep,
-  TEST_KEY,
+  useServer,
+  workspaceWith,
 } from './harness.ts';
 
 const server = useServer();
-
 
 const GUIDE = [
   '# Guide', // 1
@@ -68,9 +64,7 @@ describe('a Markdown page', () => {
   let before: number;
   beforeAll(async () => {
     before = server.sessions().length;
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'docs'));
-    writeFileSync(path.join(workdir.workspace, 'docs', 'guide.md'), GUIDE);
+    const workdir = workspaceWith({ 'docs/guide.md': GUIDE });
     run = await runAction({ workdir, inputs: { ...server.inputs(), markdown: 'docs/*.md' } });
   });
 
@@ -133,10 +127,11 @@ describe('bad Markdown inputs are refused before any session', () => {
     ['no code here\n```bash\nls\n```\n', /Input 'markdown' names pages with no code block/],
   ])('%j', async (text, message) => {
     const requestsBefore = server.requests().length;
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'docs'));
-    writeFileSync(path.join(workdir.workspace, 'docs', 'bad.md'), text);
-    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), markdown: 'docs/bad.md' } });
+    const workdir = workspaceWith({ 'docs/bad.md': text });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), markdown: 'docs/bad.md' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
     expect(server.requests().length).toBe(requestsBefore);

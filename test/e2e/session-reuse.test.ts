@@ -1,19 +1,18 @@
 // One sandbox across steps: `session-id` runs in a session an earlier step created. The runner
 // runs every main step first and the post steps at the end of the job, in reverse order.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { describe, expect, it } from 'vitest';
 import {
   activeCommands,
   makeWorkdir,
   runningSessions,
   runStep,
-  TEST_KEY,
+  useServer,
+  workspaceWith,
 } from './harness.ts';
 
 const server = useServer();
-
 
 describe('session-id across two steps', () => {
   it('gives each step sharing the session its own download directory in the job', async () => {
@@ -81,7 +80,11 @@ describe('session-id across two steps', () => {
     });
     expect(secondPost.code).toBe(0);
     expect(runningSessions(server).map((s) => s.id)).toContain(id);
-    const firstPost = await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
+    const firstPost = await runStep('post', {
+      workdir,
+      inputs: server.inputs(),
+      state: first.state,
+    });
     expect(firstPost.code).toBe(0);
 
     expect(server.sessions().slice(before)).toHaveLength(1);
@@ -101,14 +104,9 @@ describe('session-id across two steps', () => {
       inputs: { ...server.inputs(), language: 'python', code: 'open("n.txt", "w").write("1")\n' },
     });
     const id = first.outputs['session-id']!;
-    const second = makeWorkdir();
-    for (const name of ['a.py', 'b.py']) {
-      mkdirSync(path.join(second.workspace, 'steps'), { recursive: true });
-      writeFileSync(
-        path.join(second.workspace, 'steps', name),
-        'n = int(open("n.txt").read())\nopen("n.txt", "w").write(str(n + 1))\nprint(n + 1)\n',
-      );
-    }
+    const step =
+      'n = int(open("n.txt").read())\nopen("n.txt", "w").write(str(n + 1))\nprint(n + 1)\n';
+    const second = workspaceWith({ 'steps/a.py': step, 'steps/b.py': step });
     const batch = await runStep('main', {
       workdir: second,
       inputs: { ...server.inputs(), 'session-id': id, file: 'steps/*.py' },
@@ -124,7 +122,12 @@ describe('session-id across two steps', () => {
   it('a session that is gone fails the step and deletes nothing', async () => {
     const requestsBefore = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...server.inputs(), 'session-id': 'session-doesnotexist0', language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        'session-id': 'session-doesnotexist0',
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/InvalidMcpSession\.NotFound/);

@@ -1,17 +1,14 @@
 // The job summary as a person reads it: the bundled steps write it, a GFM renderer (marked)
 // turns it into HTML, and each rule is checked on that HTML.
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_SHA,
-  makeWorkdir,
   runAction,
   runStep,
-  TEST_KEY,
+  useServer,
+  workspaceWith,
   type StepResult,
 } from './harness.ts';
 
@@ -51,7 +48,6 @@ function headings(html: string): Array<[number, string]> {
   ]);
 }
 
-
 const CALC = `import sys
 
 def ratio(a, b):
@@ -66,8 +62,7 @@ describe('a runtime error in a file', () => {
   let main: StepResult;
   let html: string;
   beforeAll(async () => {
-    const workdir = makeWorkdir();
-    writeFileSync(path.join(workdir.workspace, 'calc.py'), CALC);
+    const workdir = workspaceWith({ 'calc.py': CALC });
     ({ main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'calc.py' } }));
     html = render(main.summary);
   });
@@ -247,7 +242,12 @@ describe('rich results', () => {
 describe('failures before any result write a summary too', () => {
   it('a wrong key: what failed and what to do, and the post step says nothing more', async () => {
     const { main, post } = await runAction({
-      inputs: { ...server.inputs(), 'api-key': 'akm-wrong-key-000000', language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        'api-key': 'akm-wrong-key-000000',
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -269,7 +269,12 @@ describe('failures before any result write a summary too', () => {
     const port = (blocker.address() as { port: number }).port;
     await new Promise((resolve) => blocker.close(resolve));
     const { main, post } = await runAction({
-      inputs: { ...server.inputs(), endpoint: `http://127.0.0.1:${port}`, language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        endpoint: `http://127.0.0.1:${port}`,
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -297,7 +302,13 @@ describe('failures before any result write a summary too', () => {
 
   it('summary: false is honoured even when the inputs are bad', async () => {
     const main = await runStep('main', {
-      inputs: { ...server.inputs(), language: 'python', code: '1', timeout: '3601', summary: 'false' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: '1',
+        timeout: '3601',
+        summary: 'false',
+      },
     });
     expect(main.code).toBe(1);
     expect(main.summary).toBe('');
