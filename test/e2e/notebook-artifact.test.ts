@@ -1,29 +1,20 @@
 // The executed notebook in the workflow artifact: the bundled steps against the local server
 // and a loopback stand-in of GitHub's artifact service.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, runningSessions, TEST_KEY } from './harness.ts';
-import { fakeRuntimeToken, startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  runAction,
+  runningSessions,
+  unzip,
+  useFakeGitHub,
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
 const server = useServer();
 const github = useFakeGitHub();
-
-/** Names and contents of a zip, read by Python's zipfile (an implementation not ours). */
-function unzip(content: Buffer): Record<string, Buffer> {
-  const script =
-    'import sys, zipfile, io, json, base64\n' +
-    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\n' +
-    'print(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}))';
-  const entries = JSON.parse(
-    execFileSync('python3', ['-c', script], { input: content }).toString(),
-  ) as Record<string, string>;
-  return Object.fromEntries(Object.entries(entries).map(([n, b]) => [n, Buffer.from(b, 'base64')]));
-}
 
 const schema = JSON.parse(
   readFileSync(new URL('../fixtures/nbformat/nbformat.v4.5.schema.json', import.meta.url), 'utf8'),
@@ -57,9 +48,7 @@ describe('a notebook run with artifact', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
   beforeAll(async () => {
     github.reset();
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'nb'));
-    writeFileSync(path.join(workdir.workspace, 'nb', 'answer.ipynb'), NOTEBOOK);
+    const workdir = workspaceWith({ 'nb/answer.ipynb': NOTEBOOK });
     run = await runAction({
       workdir,
       inputs: {
@@ -67,10 +56,7 @@ describe('a notebook run with artifact', () => {
         file: 'nb/answer.ipynb',
         artifact: 'notebooks',
       },
-      env: {
-        ACTIONS_RUNTIME_TOKEN: fakeRuntimeToken(),
-        ACTIONS_RESULTS_URL: `${github.url}/`,
-      },
+      env: github.artifactEnv(),
     });
   });
 
