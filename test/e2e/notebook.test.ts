@@ -1,27 +1,25 @@
 // Jupyter notebooks: the bundled action, main then post, against the local server's
 // persistent Python kernel. Cells run in order in one session; the executed notebook is
 // written back as nbformat 4 and checked against the vendored schema.
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
 import { marked } from 'marked';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
+  expectNoSecretWritten,
+  interruptMain,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
+  useServer,
+  workspaceWith,
 } from './harness.ts';
-import { filesUnder, keyFormIn } from '../key-forms.ts';
 
 const server = useServer();
-
 
 const ajv = new Ajv({ schemaId: 'id', meta: false, allErrors: true });
 ajv.addMetaSchema(draft04);
@@ -70,16 +68,6 @@ function notebook(cells: object[], language = 'python'): string {
     null,
     1,
   );
-}
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
 }
 
 interface ResultEntry {
@@ -364,7 +352,10 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const requestsBefore = server.requests().length;
     const huge = notebook([code(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)]);
     const workdir = workspaceWith({ 'n/huge.ipynb': huge });
-    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), file: 'n/huge.ipynb' } });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), file: 'n/huge.ipynb' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
       /Input 'file' must name notebooks of at most 16777216 bytes; 'n\/huge\.ipynb' has \d+/,
@@ -456,14 +447,7 @@ describe('a notebook that tries to inject into the log, the summary and the note
     const notebooks = executed(run.main.outputs);
     expect(notebooks).toHaveLength(2);
     expectValid(notebooks[0]!.document);
-    const texts: Array<[string, string]> = [
-      ['stdout', run.main.stdout.replace(`::add-mask::${TEST_KEY}`, '')],
-      ['stderr', run.main.stderr],
-      ['summary', run.main.summary],
-      ...Object.entries(run.main.outputs),
-      ...filesUnder(run.workdir.runnerTemp),
-    ];
-    for (const [name, text] of texts) expect([name, keyFormIn(text, TEST_KEY)]).toEqual([name, '']);
+    expectNoSecretWritten([TEST_KEY], { steps: [run.main, run.post], workdir: run.workdir });
     // The key was there to find: printed by a cell and written into the injected cell.
     const cellsText = JSON.stringify(notebooks[0]!.document.cells);
     expect(cellsText).toContain('key = \\"***\\"');
@@ -528,24 +512,17 @@ describe('a notebook cancelled while a cell runs', () => {
         code('print("after")\n'),
       ]),
     });
-    let child: ChildProcess | undefined;
-    const mainPromise = runStep('main', {
+    const { main } = await interruptMain({
       workdir,
       inputs: { ...server.inputs(), file: 'slow.ipynb' },
-      onSpawn: (c) => (child = c),
+      // Once the second cell runs.
+      ready: () =>
+        server
+          .sessions()
+          .slice(before)
+          .some((s) => s.runCount >= 2),
+      waitMs: 45_000,
     });
-    const until = Date.now() + 20_000;
-    while (
-      !server
-        .sessions()
-        .slice(before)
-        .some((s) => s.runCount >= 2)
-    ) {
-      if (Date.now() > until) throw new Error('the second cell did not start');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child!.kill('SIGINT');
-    const main = await mainPromise;
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT');
     const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
@@ -554,7 +531,7 @@ describe('a notebook cancelled while a cell runs', () => {
     expect(created).toHaveLength(1);
     expect(created[0]!.runCount).toBe(2);
     expect(runningSessions(server)).toHaveLength(0);
-  });
+  }, 90_000);
 });
 
 describe('a notebook in a session an earlier step created', () => {
@@ -629,19 +606,7 @@ describe('a notebook with upload, setup, env and secret-env', () => {
     // The cell did print and display it: redacted, not missing.
     expect(outputs.map((o) => o.output_type)).toEqual(['stream', 'display_data', 'execute_result']);
     expect(multiline(outputs[0]!.text)).toBe('***\n');
-    const texts: Array<[string, string]> = [
-      [
-        'stdout',
-        run.main.stdout
-          .split('\n')
-          .filter((l) => !l.startsWith('::add-mask::'))
-          .join('\n'),
-      ],
-      ['summary', run.main.summary],
-      ...Object.entries(run.main.outputs),
-      ...filesUnder(run.workdir.runnerTemp),
-    ];
-    for (const [name, text] of texts) expect([name, keyFormIn(text, SECRET)]).toEqual([name, '']);
+    expectNoSecretWritten([SECRET], { steps: [run.main, run.post], workdir: run.workdir });
   });
 });
 
