@@ -195,7 +195,12 @@ describe('the syntax pre-check', () => {
   it('true without python3 on the runner, or for Java: an input error, and no session', async () => {
     const before = server.requests().length;
     const noPython = await runStep('main', {
-      inputs: { ...server.inputs(), language: 'python', code: 'print(1)\n', 'syntax-check': 'true' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: 'print(1)\n',
+        'syntax-check': 'true',
+      },
       env: { PATH: '/nonexistent' },
     });
     expect(noPython.code).toBe(1);
@@ -210,7 +215,12 @@ describe('the syntax pre-check', () => {
       "::error::Input 'syntax-check' is true, but the check could not be done: the runner cannot check java",
     );
     const bogus = await runStep('main', {
-      inputs: { ...server.inputs(), language: 'python', code: 'print(1)\n', 'syntax-check': 'maybe' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: 'print(1)\n',
+        'syntax-check': 'maybe',
+      },
     });
     expect(bogus.stdout).toContain(
       "::error::Input 'syntax-check' must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got 'maybe'",

@@ -181,7 +181,9 @@ describe('code that fails', () => {
 
 describe('code from a file', () => {
   it('runs a file from the workspace, inferring the language from its extension', async () => {
-    const workdir = workspaceWith({ 'scripts/check.js': 'console.log(["ok", 1 + 1].join(":"));\n' });
+    const workdir = workspaceWith({
+      'scripts/check.js': 'console.log(["ok", 1 + 1].join(":"));\n',
+    });
     const { main, post } = await runAction({
       workdir,
       inputs: { ...server.inputs(), file: 'scripts/check.js' },
@@ -196,7 +198,11 @@ describe('code from a file', () => {
 
   it('runs Java', async () => {
     const { main } = await runAction({
-      inputs: { ...server.inputs(), language: 'JAVA', code: 'System.out.println("java " + (40 + 2));' },
+      inputs: {
+        ...server.inputs(),
+        language: 'JAVA',
+        code: 'System.out.println("java " + (40 + 2));',
+      },
     });
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('java 42\n');
@@ -246,7 +252,9 @@ describe('API errors', () => {
     server.setFaults([
       { action: 'CreateMcpSession', type: 'data-success-false', message: 'No capacity in region' },
     ]);
-    const { main } = await runAction({ inputs: { ...server.inputs(), language: 'python', code: '1' } });
+    const { main } = await runAction({
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::AgentBay CreateMcpSession failed: No capacity in region/);
   });
@@ -260,7 +268,9 @@ describe('API errors', () => {
         message: 'the tool broke',
       },
     ]);
-    const { main } = await runAction({ inputs: { ...server.inputs(), language: 'python', code: '1' } });
+    const { main } = await runAction({
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
       /::error::AgentBay CallMcpTool failed: the tool broke \(code Tool\.Failed, HTTP 200, request id/,
@@ -270,7 +280,9 @@ describe('API errors', () => {
 
 describe('the post step', () => {
   it('does nothing when the main step never created a session', async () => {
-    const { post } = await runAction({ inputs: { ...server.inputs(), language: 'cobol', code: '1' } });
+    const { post } = await runAction({
+      inputs: { ...server.inputs(), language: 'cobol', code: '1' },
+    });
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('nothing to clean up');
   });

@@ -49,7 +49,8 @@ function handleTo<T extends object, Own extends object>(
     get(target, name) {
       if (name in target) return Reflect.get(target, name);
       const live = current();
-      if (!live) throw new Error(`${what} is started by a beforeAll hook: use it in tests and hooks`);
+      if (!live)
+        throw new Error(`${what} is started by a beforeAll hook: use it in tests and hooks`);
       const value = Reflect.get(live, name);
       return typeof value === 'function' ? value.bind(live) : value;
     },
@@ -228,9 +229,9 @@ function commandData(value: string): string {
 /** A step's log without its own mask commands: the runner reads them and never shows them. */
 function logWithoutMasks(log: string, secrets: readonly string[]): string {
   const masks = new Set(
-    secrets.flatMap((secret) => [secret, ...secretForms(secret)]).map(
-      (form) => `::add-mask::${commandData(form)}`,
-    ),
+    secrets
+      .flatMap((secret) => [secret, ...secretForms(secret)])
+      .map((form) => `::add-mask::${commandData(form)}`),
   );
   return log
     .split('\n')
@@ -247,7 +248,8 @@ function filesOutsideWorkspace(workdir: Workdir): Array<[string, string]> {
     const name = path.relative(workdir.dir, file);
     texts.push([name, bytes.toString('utf8')]);
     // Bytes a UTF-8 reading would replace: a secret written in another encoding.
-    if (bytes.some((byte) => byte > 0x7f)) texts.push([`${name} (bytes)`, bytes.toString('latin1')]);
+    if (bytes.some((byte) => byte > 0x7f))
+      texts.push([`${name} (bytes)`, bytes.toString('latin1')]);
   }
   return texts;
 }
@@ -262,7 +264,8 @@ export function expectNoSecretWritten(secrets: readonly string[], places: Writte
   (places.steps ?? []).forEach((step, index) => {
     texts.push([`step ${index} stdout`, logWithoutMasks(step.stdout, secrets)]);
     texts.push([`step ${index} stderr`, step.stderr]);
-    for (const [file, text] of Object.entries(step.files)) texts.push([`step ${index} ${file}`, text]);
+    for (const [file, text] of Object.entries(step.files))
+      texts.push([`step ${index} ${file}`, text]);
   });
   if (places.workdir) texts.push(...filesOutsideWorkspace(places.workdir));
   texts.push(...Object.entries(places.texts ?? {}));
