@@ -1,4 +1,4 @@
-// action.yml, the README's tables and the code must tell the same story: every input that is
+// action.yml, the README's Inputs block and Outputs list and the code must tell the same story: every input that is
 // documented is read and every input that is read is documented, the defaults agree, and
 // every output is documented and really set. Generic on purpose: it holds for inputs and
 // outputs added later without edits here.
@@ -9,13 +9,12 @@ import { ROOT } from '../scripts/step-runner.ts';
 import { runStep, TEST_KEY, useServer } from './e2e/harness.ts';
 import { readInputs, type ActionInputs } from '../src/inputs/inputs.ts';
 import {
-  cellText,
   defaultText,
   filesUnder,
+  listedOutputs,
   loadAction,
-  markdownTable,
   readme,
-  section,
+  usageInputs,
 } from './metadata.ts';
 
 const action = loadAction();
@@ -80,8 +79,8 @@ function inputsReadByCode(): Set<string> {
   return names;
 }
 
-const readmeInputs = markdownTable(section(readme(), 'Inputs'));
-const readmeOutputs = markdownTable(section(readme(), 'Outputs'));
+const readmeInputs = usageInputs(readme());
+const readmeOutputs = listedOutputs(readme());
 
 describe('action.yml', () => {
   it('has a name, a description and branding', () => {
@@ -130,15 +129,13 @@ describe('inputs: action.yml, README and code agree', () => {
     expect(inputNames.filter((name) => !read.has(name)).sort()).toEqual([]);
   });
 
-  it("the README's Inputs table lists exactly the inputs of action.yml, in the same order", () => {
-    expect(readmeInputs.map((row) => cellText(row['Input'] ?? ''))).toEqual(inputNames);
+  it("the README's Inputs block lists exactly the inputs of action.yml, in the same order", () => {
+    expect(readmeInputs.map((input) => input.name)).toEqual(inputNames);
   });
 
-  it("the README's Default column matches action.yml", () => {
+  it("the README's `# Default:` lines match action.yml", () => {
     const mismatches: string[] = [];
-    for (const row of readmeInputs) {
-      const name = cellText(row['Input'] ?? '');
-      const documented = cellText(row['Default'] ?? '') || undefined;
+    for (const { name, shown: documented } of readmeInputs) {
       const declared = defaultText(action.inputs[name] ?? {});
       // `$NAME`: no default in action.yml, the code falls back to that environment variable.
       if (documented?.startsWith('$') && !documented.startsWith('${{')) {
@@ -179,8 +176,9 @@ describe('inputs: action.yml, README and code agree', () => {
 
   it('an environment-variable default in the README is what the code falls back to', () => {
     const envDefaults = readmeInputs
-      .map((row) => [cellText(row['Input'] ?? ''), cellText(row['Default'] ?? '')] as const)
+      .map(({ name, shown }) => [name, shown ?? ''] as const)
       .filter(([, value]) => /^\$[A-Z_][A-Z0-9_]*$/.test(value));
+    expect(envDefaults.map(([name]) => name)).toContain('api-key');
     for (const [name, variable] of envDefaults) {
       const values = runnerValues();
       const viaInput = readRecorded(values).result;
@@ -212,8 +210,8 @@ describe('outputs: action.yml, README and code agree', () => {
     }
   }, 120_000);
 
-  it("the README's Outputs table lists exactly the outputs of action.yml, in the same order", () => {
-    expect(readmeOutputs.map((row) => cellText(row['Output'] ?? ''))).toEqual(outputNames);
+  it("the README's Outputs list names exactly the outputs of action.yml, in the same order", () => {
+    expect(readmeOutputs).toEqual(outputNames);
   });
 
   it('the bundled action writes no output that action.yml does not declare', () => {

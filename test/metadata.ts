@@ -1,5 +1,5 @@
-// Shared by the metadata and workflow tests: action.yml, the README's tables and the YAML of
-// workflows, parsed.
+// Shared by the metadata and workflow tests: action.yml, the README's generated Inputs block and
+// Outputs list, and the YAML of workflows, parsed.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -43,31 +43,40 @@ export function section(markdown: string, heading: string): string {
   return lines.slice(start + 1, end < 0 ? undefined : end).join('\n');
 }
 
-/** The first table of a Markdown text, as rows keyed by header cell (cells trimmed). */
-export function markdownTable(markdown: string): Array<Record<string, string>> {
-  const lines = markdown.split('\n').map((line) => line.trim());
-  const first = lines.findIndex((line) => line.startsWith('|'));
-  if (first < 0) return [];
-  const rows: string[][] = [];
-  for (const line of lines.slice(first)) {
-    if (!line.startsWith('|')) break;
-    rows.push(
-      line
-        .slice(1, line.endsWith('|') ? -1 : undefined)
-        .split(/(?<!\\)\|/)
-        .map((cell) => cell.trim()),
-    );
-  }
-  const [header = [], , ...body] = rows; // the second row is the --- separator
-  return body.map((cells) =>
-    Object.fromEntries(header.map((name, index) => [name, cells[index] ?? ''])),
-  );
+/** The lines between `<!-- NAME:start … -->` and `<!-- NAME:end -->` of a Markdown text. */
+export function generatedLines(markdown: string, name: string): string[] {
+  const lines = markdown.split('\n');
+  const start = lines.findIndex((line) => line.startsWith(`<!-- ${name}:start`));
+  const end = lines.findIndex((line) => line === `<!-- ${name}:end -->`);
+  if (start < 0 || end < start) throw new Error(`README.md has no ${name} markers`);
+  return lines.slice(start + 1, end);
 }
 
-/** `code` → code; a cell with one code span is that span's text, else the cell itself. */
-export function cellText(cell: string): string {
-  const span = /^`([^`]*)`$/.exec(cell.trim());
-  return span ? (span[1] ?? '') : cell.trim();
+/**
+ * The inputs of the README's usage block (`    name: ''` after its comment lines), in order,
+ * each with the value of its `# Default:` comment line, if any.
+ */
+export function usageInputs(markdown: string): Array<{ name: string; shown?: string }> {
+  const inputs: Array<{ name: string; shown?: string }> = [];
+  let shown: string | undefined;
+  for (const line of generatedLines(markdown, 'inputs')) {
+    const note = /^ {4}# Default: (.*)$/.exec(line);
+    const key = /^ {4}([\w-]+): ''$/.exec(line);
+    if (note) shown = note[1];
+    else if (key) {
+      inputs.push(shown === undefined ? { name: key[1]! } : { name: key[1]!, shown });
+      shown = undefined;
+    }
+  }
+  return inputs;
+}
+
+/** The outputs the README's Outputs list names (`- \`name\`: …`), in order. */
+export function listedOutputs(markdown: string): string[] {
+  return generatedLines(markdown, 'outputs').flatMap((line) => {
+    const item = /^- `([\w-]+)`:/.exec(line);
+    return item ? [item[1]!] : [];
+  });
 }
 
 /** Files under a directory (recursively) whose names end in one of the extensions. */

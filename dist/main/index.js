@@ -14277,12 +14277,9 @@ module.exports = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Pe: () => (/* binding */ LANGUAGE_SPELLINGS),
-/* harmony export */   vQ: () => (/* binding */ canonicalLanguage)
+/* harmony export */   P: () => (/* binding */ LANGUAGE_SPELLINGS),
+/* harmony export */   v: () => (/* binding */ canonicalLanguage)
 /* harmony export */ });
-/* unused harmony export LANGUAGES */
-/** The languages run_code accepts, in their canonical spelling. */
-const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
 const ALIASES = {
     python: 'python',
     py: 'python',
@@ -14329,7 +14326,7 @@ function startEarlyCheck(env) {
         return undefined;
     if (input(env, 'syntax-check').trim().toLowerCase() === 'false')
         return undefined;
-    if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .vQ)(input(env, 'language')) !== 'python')
+    if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .v)(input(env, 'language')) !== 'python')
         return undefined;
     return (0,_syntax_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
 }
@@ -14362,7 +14359,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(20496);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90225);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14391,7 +14388,7 @@ function looksLikeEsm(code) {
 
 /***/ }),
 
-/***/ 20496:
+/***/ 90225:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -15301,7 +15298,54 @@ function parseDownload(value) {
 
 // EXTERNAL MODULE: external "node:string_decoder"
 var external_node_string_decoder_ = __nccwpck_require__(46193);
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+// Reading the service's JSON answers: every field is checked for its type where it is read.
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The parsed text, or undefined when it is not JSON. */
+function tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A field the service sends either as a JSON string or as the value itself, as the value
+ * (undefined when the string is not JSON).
+ */
+function parseIfText(value) {
+    return typeof value === 'string' ? tryParseJson(value) : value;
+}
+/** A text or number field as text; '' for anything else. */
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/**
+ * The service's reason when `data` says the create or the tool did not happen at all: a
+ * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
+ * capacity, or a tool that is not available). Undefined for any other answer.
+ */
+function refusalOf(data) {
+    if (!isObject(data) || data.Success !== false)
+        return undefined;
+    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/shell.ts
+
 const SHELL_SERVER = 'wuying_shell';
 /** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
 const MAX_SHELL_TIMEOUT_MS = 50_000;
@@ -15324,15 +15368,8 @@ async function runShell(client, sessionId, command) {
  * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
  */
 function parseShellAnswer(text, isError) {
-    let parsed;
-    try {
-        parsed = JSON.parse(text);
-    }
-    catch {
-        parsed = undefined;
-    }
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-        const record = parsed;
+    const record = tryParseJson(text);
+    if (isObject(record)) {
         const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
         const exitCode = code ?? (isError ? undefined : 0);
         return {
@@ -15649,33 +15686,29 @@ function cString(field) {
 ;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
 // GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
 // of type "data" is another JSON string holding the task list (addendum §4.4).
+
 function parseContextStatus(data) {
-    if (typeof data !== 'object' || data === null)
+    if (!isObject(data))
         return [];
-    const status = data.ContextStatus;
-    const outer = parseJson(status);
+    const outer = parseIfText(data.ContextStatus);
     if (!Array.isArray(outer))
         return [];
     const tasks = [];
     for (const entry of outer) {
-        if (typeof entry !== 'object' || entry === null)
+        if (!isObject(entry) || entry.type !== 'data')
             continue;
-        const { type, data: inner } = entry;
-        if (type !== 'data')
-            continue;
-        const list = parseJson(inner);
+        const list = parseIfText(entry.data);
         if (!Array.isArray(list))
             continue;
         for (const item of list) {
-            if (typeof item !== 'object' || item === null)
+            if (!isObject(item))
                 continue;
-            const t = item;
             tasks.push({
-                contextId: context_status_text(t.contextId),
-                path: context_status_text(t.path),
-                status: context_status_text(t.status),
-                errorMessage: context_status_text(t.errorMessage),
-                taskType: context_status_text(t.taskType),
+                contextId: stringField(item, 'contextId'),
+                path: stringField(item, 'path'),
+                status: stringField(item, 'status'),
+                errorMessage: stringField(item, 'errorMessage'),
+                taskType: stringField(item, 'taskType'),
             });
         }
     }
@@ -15692,19 +15725,6 @@ function taskState(task) {
     if (status === 'failed')
         return 'failed';
     return 'pending';
-}
-function parseJson(value) {
-    if (typeof value !== 'string')
-        return value;
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function context_status_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
@@ -15819,8 +15839,6 @@ const FILESYSTEM_SERVER = 'wuying_filesystem';
 const MAX_ARGS_BYTES = 62_000;
 /** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
 const SDK_CHUNK_CHARS = 60 * 1024;
-/** The TS SDK's read window for text (bytes). */
-const TEXT_READ_WINDOW = 60 * 1024;
 /** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
 const BINARY_READ_WINDOW = 45 * 1024;
 class SandboxFiles {
@@ -15833,29 +15851,23 @@ class SandboxFiles {
         this.sessionId = sessionId;
     }
     /**
-     * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
-     * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+     * Writes text in as few calls as the size limit allows: the first overwrites, the rest
+     * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
      */
-    async writeText(path, content, mode = 'overwrite') {
-        const chunks = splitForArgs(path, content, mode);
+    async writeText(path, content) {
+        const chunks = splitForArgs(path, content);
         for (const [index, chunk] of chunks.entries()) {
             await this.tool('write_file', {
                 path,
                 content: chunk,
-                mode: index === 0 ? mode : 'append',
+                mode: index === 0 ? 'overwrite' : 'append',
             });
         }
         return chunks.length;
     }
-    async createDirectory(path) {
-        await this.tool('create_directory', { path });
-    }
-    async getFileInfo(path) {
-        return parseFileInfo(await this.tool('get_file_info', { path }));
-    }
     /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
     async readBytes(path, maxBytes) {
-        const { size, isDirectory } = await this.getFileInfo(path);
+        const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
         if (isDirectory)
             throw new Error(`${path} is a directory`);
         if (size > maxBytes)
@@ -15874,45 +15886,6 @@ class SandboxFiles {
             throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
         }
         return bytes;
-    }
-    /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
-    async readText(path) {
-        const { size } = await this.getFileInfo(path);
-        if (size === 0)
-            return '';
-        let text = '';
-        for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
-            const length = Math.min(TEXT_READ_WINDOW, size - offset);
-            text += await this.tool('read_file', { path, offset, length });
-        }
-        return text;
-    }
-    async listDirectory(path) {
-        const text = await this.tool('list_directory', { path });
-        return text
-            .split('\n')
-            .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
-            .filter((m) => m !== null)
-            .map((m) => ({ name: m[2], isDirectory: m[1] === 'DIR' }));
-    }
-    async readMultipleFiles(paths) {
-        return this.tool('read_multiple_files', { paths });
-    }
-    async moveFile(source, destination) {
-        await this.tool('move_file', { source, destination });
-    }
-    async searchFiles(path, pattern, excludePatterns = []) {
-        const args = { path, pattern };
-        if (excludePatterns.length > 0)
-            args.excludePatterns = excludePatterns;
-        const text = await this.tool('search_files', args);
-        return text.split('\n').filter((line) => line.startsWith('/'));
-    }
-    async editFile(path, edits, dryRun = false) {
-        await this.tool('edit_file', { path, edits, dryRun });
-    }
-    async deleteFile(path) {
-        await this.tool('delete_file', { path });
     }
     async tool(name, args) {
         this.calls++;
@@ -15939,10 +15912,11 @@ function writeArgsBytes(path, content, mode) {
  * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
  * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
  */
-function splitForArgs(path, content, mode) {
+function splitForArgs(path, content) {
     if (content === '')
         return [''];
-    const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
+    // The first call's frame, the larger: 'overwrite' is longer than 'append'.
+    const frame = writeArgsBytes(path, '', 'overwrite');
     const budget = MAX_ARGS_BYTES - frame;
     if (budget < 16)
         throw new Error(`path too long for one write_file call: ${path}`);
@@ -15985,7 +15959,7 @@ function parseFileInfo(text) {
     if (!Number.isSafeInteger(size) || size < 0) {
         throw new Error('get_file_info answered no valid size');
     }
-    return { size, isDirectory: fields.isDirectory === 'true', fields };
+    return { size, isDirectory: fields.isDirectory === 'true' };
 }
 
 ;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
@@ -16411,7 +16385,7 @@ function failureReport(error, sessionId = '') {
 var agentbay_language = __nccwpck_require__(55713);
 ;// CONCATENATED MODULE: ./src/runs/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
-function sourceName(source) {
+function code_source_sourceName(source) {
     if (source.kind !== 'file')
         return 'inline code';
     const file = source.path ?? '';
@@ -16502,7 +16476,7 @@ function extractCodeBlocks(page, text) {
             .replace(/^\{\.?|\}$/g, '')
             .split(/[\s,]+/)
             .filter(Boolean);
-        const language = words[0] ? (0,agentbay_language/* canonicalLanguage */.vQ)(words[0]) : undefined;
+        const language = words[0] ? (0,agentbay_language/* canonicalLanguage */.v)(words[0]) : undefined;
         const has = (marker) => fence.markers.some((m) => m.marker === marker);
         if (has('expected-output')) {
             const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
@@ -16758,12 +16732,6 @@ class Scanner {
     }
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 ;// CONCATENATED MODULE: ./src/runs/notebook.ts
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
@@ -16849,7 +16817,7 @@ function kernelLanguage(metadata) {
     for (const candidate of candidates) {
         if (typeof candidate !== 'string' || !candidate)
             continue;
-        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(candidate);
+        const language = (0,agentbay_language/* canonicalLanguage */.v)(candidate);
         if (language)
             return { language, declared: candidate };
     }
@@ -17492,7 +17460,7 @@ function readBatch(lines, workspace, language, parameters) {
         if (isNotebookPath(file.path)) {
             const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
             for (const cell of notebook.runs)
-                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+                checkCodeText('file', Buffer.from(cell.code, 'utf8'), code_source_sourceName(cell.source));
             runs.push(...notebook.runs);
             notebooks.push(notebook.plan);
             continue;
@@ -17533,9 +17501,9 @@ const EXTENSION_LANGUAGES = {
     '.java': 'java',
 };
 function readLanguage(value, source) {
-    const accepted = `one of ${agentbay_language/* LANGUAGE_SPELLINGS */.Pe.join(', ')} (case-insensitive)`;
+    const accepted = `one of ${agentbay_language/* LANGUAGE_SPELLINGS */.P.join(', ')} (case-insensitive)`;
     if (value) {
-        const language = (0,agentbay_language/* canonicalLanguage */.vQ)(value);
+        const language = (0,agentbay_language/* canonicalLanguage */.v)(value);
         if (!language)
             throw new input_error/* InputError */.d('language', `must be ${accepted}; got '${value}'`);
         return language;
@@ -17711,7 +17679,7 @@ function blobUrl(env, filePath) {
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name and page. @actions/artifact is large, so it is loaded only here, when an
+ * returns its name, id and page ('' when the run's URL is not known). @actions/artifact is large, so it is loaded only here, when an
  * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
  */
 async function uploadArtifact(name, files, rootDir, env) {
@@ -17889,54 +17857,49 @@ function describeLocation(location) {
     return `${describeLine(location)}${from}`;
 }
 
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-
-
-/** The runner keeps only this many annotations of each type per step and drops the rest. */
-const ANNOTATIONS_PER_TYPE = 10;
-/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
-const MAX_ANNOTATION_CHARS = 4_000;
-const used = { error: 0, warning: 0, notice: 0 };
-/**
- * Emits an annotation while this step has some of its type left; past the limit the
- * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
- * more error, so failures go through here and set the exit code themselves.
- */
-function annotate(kind, text, properties = {}) {
-    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
-    if (used[kind] >= ANNOTATIONS_PER_TYPE) {
-        // The message can carry sandbox text: fenced, like all of it.
-        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
-        printUntrusted(message);
-        return;
-    }
-    used[kind]++;
-    lib_core[kind](message, properties);
+;// CONCATENATED MODULE: ./src/report/excerpt.ts
+/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
+/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
+function lineCount(code) {
+    if (code === '')
+        return 0;
+    const lines = code.split('\n').length;
+    return code.endsWith('\n') ? lines - 1 : lines;
 }
-/** A failed step with one error annotation (setFailed without a second, location-less one). */
-function fail(message, properties = {}) {
-    process.exitCode = 1;
-    annotate('error', message, properties);
+/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
+function numberedCode(code) {
+    const lines = code.split('\n');
+    if (code.endsWith('\n'))
+        lines.pop();
+    const width = String(lines.length).length;
+    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
 }
+/** A minified line is no context: past this, a line is cut. */
+const MAX_LINE = 300;
+function excerpt_clip(line) {
+    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
+}
+/** Lines shown on each side of the failing one. */
+const CONTEXT_LINES = 2;
 /**
- * Where an annotation about the user's code points: for code from a file, the file and
- * line (so it shows on the pull request's diff); for inline code, a title that names the line.
+ * The failing line with `context` lines on each side, numbered, the failing one marked with
+ * `>` and, when the column is known, a caret under it. `line` counts from the code's first
+ * line; the numbers shown count from `firstLine` (a Markdown block's lines as its page's).
  */
-function locationProperties(source, location, title) {
-    if (!location)
-        return { title };
-    if (source.kind === 'file' && source.path) {
-        return {
-            title,
-            file: source.path,
-            startLine: location.line,
-            endLine: location.line,
-            ...(location.column === undefined ? {} : { startColumn: location.column }),
-        };
+function excerpt(code, line, column, context = CONTEXT_LINES, firstLine = 1) {
+    const lines = code.split('\n');
+    const first = Math.max(1, line - context);
+    const last = Math.max(line, Math.min(lineCount(code), line + context));
+    const shown = (n) => n + firstLine - 1;
+    const width = String(shown(last)).length;
+    const out = [];
+    for (let n = first; n <= last; n++) {
+        out.push(`${n === line ? '>' : ' '} ${String(shown(n)).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
+        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
+            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
+        }
     }
-    return { title: `${title} at ${describeLine(location)}` };
+    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -18117,67 +18080,80 @@ function sanitizeProse(text) {
         .replace(UNSAFE_LINK, (_match, mark) => `]&#${mark.charCodeAt(0)};`));
 }
 
-;// CONCATENATED MODULE: ./src/report/verdict.ts
+;// CONCATENATED MODULE: ./src/report/failure-section.ts
 
 
-/** Each language as people write it. */
-const LANGUAGE_NAMES = {
-    python: 'Python',
-    javascript: 'JavaScript',
-    r: 'R',
-    java: 'Java',
-};
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-function verdictLine(report) {
-    const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
-    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
+
+/**
+ * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
+ * the traceback is only there. The headline is the verdict's, so its line is left out here.
+ */
+function failureText(result) {
     if (result.success)
-        return `### ✅ ${language} code${origin} ran successfully`;
-    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
-
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-
-/** A pull-request comment is read at a glance: the details are in the run. */
-const COMMENT_TEXT_LIMIT = 3_000;
-/** The hidden line that tells this step's comment apart, so a re-run updates it. */
-function commentMarker(stepId) {
-    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+        return { title: 'Traceback', text: '', fromStderr: false };
+    const detail = result.errorDetail.trim();
+    const fromStderr = !detail || result.stderr.includes(detail);
+    const text = fromStderr ? result.stderr : result.errorDetail;
+    const headline = result.error.trim();
+    const without = headline
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== headline)
+            .join('\n')
+        : text;
+    return {
+        title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
+        text: without.trim() ? without : '',
+        fromStderr: fromStderr && result.stderr !== '',
+    };
 }
 /**
- * The body of the step's pull-request comment: the verdict, where to read more, and a short
- * excerpt of what matters most (the error on failure, else the output), in a code block.
+ * A failed run's section: the failing line in its context, then `traceback` (the text of
+ * `failureText`, cut to the caller's budget) collapsed. '' for a run that passed.
  */
-function renderComment(report, options) {
-    const { result } = report;
-    const excerpt = result.success
-        ? { title: 'Output', text: result.output || result.stdout }
-        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
-    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
-    const facts = [`step ${inlineCode(options.stepId)}`];
-    if (result.executionTimeS !== undefined)
-        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
-    if (report.files.length > 0) {
-        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
-    }
-    const links = [];
-    if (options.runUrl)
-        links.push(`[workflow run](${options.runUrl})`);
-    if (report.artifact?.url)
-        links.push(`[artifact](${report.artifact.url})`);
-    const body = [
-        commentMarker(options.stepId),
-        verdictLine(report),
-        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
-        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
+function failureSection(report, traceback) {
+    if (report.result.success)
+        return '';
+    return [
+        failingLine(report, report.errorLocation, report.sourceUrl),
+        traceback.text ? details(traceback.title, codeBlock(traceback.text)) : '',
     ]
         .filter(Boolean)
         .join('\n\n');
-    return `${body}\n`;
+}
+/**
+ * The line `location` points at among its numbered neighbours, under a title that names it
+ * and links to it when `sourceUrl` (the file at the commit) is known. A Markdown block's
+ * location is a line of its page, and its lines are numbered as the page's; a notebook cell's
+ * are the cell's own. A page line outside the block (its expected output, its fence) is named
+ * and linked, with no code to show.
+ */
+function failingLine(code, location, sourceUrl = '') {
+    if (!location)
+        return '';
+    const { source } = code;
+    const file = source.kind === 'file' ? source.path : undefined;
+    const inCell = source.cell !== undefined;
+    const label = `${inCell ? code_source_sourceName(source) : file}, line ${location.line}`;
+    let title;
+    if (file && sourceUrl) {
+        // GitHub renders Markdown and notebooks: line anchors need the plain view, and a cell's
+        // lines are not the .ipynb file's, so a cell links to its notebook.
+        const anchor = inCell ? '' : `${source.fenceLine ? '?plain=1' : ''}#L${location.line}`;
+        title = `[${inlineText(label)}](${sourceUrl}${anchor})`;
+    }
+    else if (file) {
+        title = `${inlineCode(inCell ? code_source_sourceName(source) : file)}, line ${location.line}`;
+    }
+    else {
+        title = `Line ${location.line} of the code`;
+    }
+    const before = source.fenceLine ?? 0;
+    const line = location.line - before;
+    // The bound error locations use: one past a final newline is the end of the code.
+    if (line < 1 || line > code.code.split('\n').length)
+        return title;
+    return `${title}:\n\n${codeBlock(excerpt(code.code, line, location.column, CONTEXT_LINES, before + 1))}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -18195,7 +18171,7 @@ function buildOutputs(report, maxOutputBytes) {
     const names = Object.keys(texts);
     const shares = shareBudget(names.map((name) => texts[name].length), Math.floor(maxOutputBytes / 2));
     let truncated = false;
-    const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
+    const files = filesOutput(report.files, report.downloads?.files ?? [], Math.floor(maxOutputBytes / 2));
     const outputs = {};
     names.forEach((name, index) => {
         const fitted = truncateMiddle(texts[name], shares[index] ?? 0, `the full text is in ${report.resultFile}`);
@@ -18215,24 +18191,22 @@ function buildOutputs(report, maxOutputBytes) {
         'download-dir': report.downloads?.dir ?? '',
     };
 }
+/** A file fetched with `download`: its type is not known. */
+const DOWNLOAD_MIME_TYPE = 'application/octet-stream';
 /**
- * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
- * all). The sandbox chooses how many results and how long their type names are.
+ * The `files` output, for one run or a batch: a JSON array of as many whole entries as fit in
+ * `maxChars`, the downloads last (the result files list them all). The sandbox chooses how
+ * many results there are and how long their type names are.
  */
-function filesOutput(report, maxChars) {
+function filesOutput(files, downloads, maxChars) {
     const entries = [];
     let length = 2;
-    const all = [
-        ...report.files,
-        ...(report.downloads?.files ?? []).map((path) => ({
-            path,
-            mimeType: 'application/octet-stream',
-        })),
-    ];
+    const all = [...files, ...downloads.map((path) => ({ path, mimeType: DOWNLOAD_MIME_TYPE }))];
     for (const file of all) {
         const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
-        if (length + entry.length + 1 > maxChars)
+        if (length + entry.length + 1 > maxChars) {
             return { json: `[${entries.join(',')}]`, truncated: true };
+        }
         entries.push(entry);
         length += entry.length + 1;
     }
@@ -18246,329 +18220,6 @@ function failureOutputs(message) {
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         lib_core.setOutput(name, value);
-}
-
-;// CONCATENATED MODULE: ./src/report/failure-summary.ts
-
-
-
-const HEADLINES = {
-    input: 'is not valid, so nothing ran',
-    auth: 'AgentBay refused the API key, so nothing ran',
-    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
-    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
-    'session-gone': 'The sandbox session was gone before the code could run',
-    uncertain: 'AgentBay did not answer: the code may or may not have run',
-    setup: 'The `setup` script failed, so the code did not run',
-    service: 'AgentBay failed before the code gave a result',
-};
-const WHAT_TO_DO = {
-    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
-    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
-    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
-    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
-    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
-    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
-    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
-    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
-};
-/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
-function renderFailureSummary(failure) {
-    const headline = failure.cause === 'input'
-        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
-        : HEADLINES[failure.cause];
-    const facts = [];
-    if (failure.sessionId) {
-        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
-    }
-    else if (failure.cause === 'uncertain') {
-        facts.push('A session may exist: the post step looks for it by its label and deletes it');
-    }
-    else {
-        facts.push('No sandbox session was created');
-    }
-    if (failure.requestId)
-        facts.push(`request ${inlineCode(failure.requestId)}`);
-    return `${[
-        `### ❌ ${headline}`,
-        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
-        `> ${inlineText(failure_summary_clip(failure.detail))}`,
-        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
-        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
-        `<sub>${facts.join(' · ')}</sub>`,
-    ].join('\n\n')}\n`;
-}
-/** Characters of setup output the summary shows: its end, where the failure is. */
-const MAX_SETUP_OUTPUT_CHARS = 60_000;
-/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
-function setupOutput(output) {
-    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
-    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
-    const title = cut
-        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
-        : 'Setup output';
-    return details(title, codeBlock(text));
-}
-/** A service's message can be megabytes; the step's error output has all of it. */
-const MAX_DETAIL_CHARS = 2_000;
-function failure_summary_clip(text) {
-    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/report/result-file.ts
-
-
-
-
-/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
-function resultFilePath(env, sessionId) {
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    // The id is the service's: only safe characters, and short enough for any file system.
-    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
-    if (name.length > 100 || name !== sessionId) {
-        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
-        name = `${name.slice(0, 80)}-${digest}`;
-    }
-    return external_node_path_default().join(dir, `${name}.json`);
-}
-/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
-function downloadDir(resultFile) {
-    return resultFile.replace(/\.json$/, '') + '-download';
-}
-/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-async function writeResultFile(report) {
-    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
-    const { result } = report;
-    const document = {
-        success: result.success,
-        language: report.language,
-        source: report.source,
-        sessionId: report.sessionId,
-        requestId: report.requestId,
-        ...outputField(report),
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-        errorDetail: result.errorDetail,
-        toolError: result.toolError,
-        executionTimeS: result.executionTimeS ?? null,
-        executionCount: result.executionCount ?? null,
-        wallTimeMs: report.wallTimeMs,
-        results: result.results,
-        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
-        errorLocation: report.errorLocation ?? null,
-        payloadFormat: result.format,
-        traceId: result.traceId || null,
-    };
-    const file = await (0,promises_.open)(report.resultFile, 'w');
-    try {
-        const writer = new WriteAhead(file);
-        for (const piece of jsonPieces(document))
-            await writer.write(piece);
-        await writer.write('\n');
-        await writer.finish();
-    }
-    finally {
-        await file.close();
-    }
-}
-/** Bytes gathered into one write, and writes the disk may have in hand at once. */
-const WRITE_BYTES = 512 * 1024;
-const WRITES_AHEAD = 3;
-/**
- * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
- * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
- * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
- */
-class WriteAhead {
-    file;
-    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
-    /** The write of each buffer still in hand. */
-    inHand = [];
-    current = 0;
-    filled = 0;
-    position = 0;
-    failure;
-    constructor(file) {
-        this.file = file;
-    }
-    async write(text) {
-        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
-        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
-        if (this.filled + bytes > WRITE_BYTES)
-            await this.flush();
-        if (bytes > WRITE_BYTES) {
-            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
-            const own = Buffer.from(text, 'utf8');
-            await this.send(own, own.length);
-            return;
-        }
-        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
-    }
-    async finish() {
-        await this.flush();
-        await Promise.all(this.inHand);
-        if (this.failure)
-            throw this.failure.error;
-    }
-    /** Sends the current buffer and waits until the next one is free again. */
-    async flush() {
-        if (this.failure)
-            throw this.failure.error;
-        if (this.filled > 0) {
-            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
-            this.current = (this.current + 1) % this.buffers.length;
-            this.filled = 0;
-        }
-        await this.inHand[this.current];
-        this.inHand[this.current] = undefined;
-    }
-    send(buffer, length) {
-        const position = this.position;
-        this.position += length;
-        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
-            this.failure ??= { error };
-        });
-    }
-    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
-    async writeAll(bytes, position) {
-        for (let done = 0; done < bytes.length;) {
-            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
-            if (bytesWritten === 0)
-                throw new Error('the result file could not be written');
-            done += bytesWritten;
-        }
-    }
-}
-/**
- * The `output` text is always stdout or a result's text/plain, and the file holds those
- * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
- */
-function outputField(report) {
-    const { result } = report;
-    const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
-    if (index >= 0)
-        return { outputPointer: `/results/${index}/data/text~1plain` };
-    if (result.output === result.stdout)
-        return { outputPointer: '/stdout' };
-    return { output: result.output };
-}
-/**
- * Above this, a string is written in pieces rather than escaped into one copy of itself.
- * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
- * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
- */
-const PIECE = 32 * 1024;
-/**
- * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
- * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
- * about half of testing each piece for a character that needs escaping.
- */
-// eslint-disable-next-line no-control-regex
-const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
-/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
-function* longStringPieces(value) {
-    yield '"';
-    for (let i = 0; i < value.length;) {
-        PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(value);
-        const plainEnd = PLAIN_RUN.lastIndex;
-        for (; i < plainEnd; i += PIECE)
-            yield value.slice(i, Math.min(plainEnd, i + PIECE));
-        if (plainEnd === value.length)
-            break;
-        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
-        // escapes, which decode back to the pair.
-        const piece = value.slice(plainEnd, plainEnd + PIECE);
-        yield JSON.stringify(piece).slice(1, -1);
-        i = plainEnd + piece.length;
-    }
-    yield '"';
-}
-/**
- * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
- * serialised copy of the whole document would double the action's memory for nothing.
- * Indented, so that a person can read the file.
- */
-function* jsonPieces(value, indent = '') {
-    if (typeof value === 'string' && value.length > PIECE) {
-        yield* longStringPieces(value);
-    }
-    else if (Array.isArray(value)) {
-        if (value.length === 0) {
-            yield '[]';
-            return;
-        }
-        const inner = `${indent}  `;
-        yield '[';
-        for (let index = 0; index < value.length; index++) {
-            yield `${index > 0 ? ',' : ''}\n${inner}`;
-            yield* jsonPieces(value[index] ?? null, inner);
-        }
-        yield `\n${indent}]`;
-    }
-    else if (value !== null && typeof value === 'object') {
-        const inner = `${indent}  `;
-        let first = true;
-        for (const [key, item] of Object.entries(value)) {
-            if (item === undefined)
-                continue;
-            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
-            yield* jsonPieces(item, inner);
-            first = false;
-        }
-        yield first ? '{}' : `\n${indent}}`;
-    }
-    else {
-        yield JSON.stringify(value) ?? 'null';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/excerpt.ts
-/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
-/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
-function lineCount(code) {
-    if (code === '')
-        return 0;
-    const lines = code.split('\n').length;
-    return code.endsWith('\n') ? lines - 1 : lines;
-}
-/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
-function numberedCode(code) {
-    const lines = code.split('\n');
-    if (code.endsWith('\n'))
-        lines.pop();
-    const width = String(lines.length).length;
-    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
-}
-/** A minified line is no context: past this, a line is cut. */
-const MAX_LINE = 300;
-function excerpt_clip(line) {
-    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
-}
-/** Lines shown on each side of the failing one. */
-const CONTEXT_LINES = 2;
-/**
- * The failing line with `context` lines on each side, numbered, the failing one marked with
- * `>` and, when the column is known, a caret under it.
- */
-function excerpt(code, line, column, context = CONTEXT_LINES) {
-    const lines = code.split('\n');
-    const first = Math.max(1, line - context);
-    const last = Math.max(line, Math.min(lineCount(code), line + context));
-    const width = String(last).length;
-    const out = [];
-    for (let n = first; n <= last; n++) {
-        out.push(`${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
-        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
-            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
-        }
-    }
-    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/report/html-table.ts
@@ -18614,24 +18265,9 @@ const CHARACTER_REFERENCE = /^&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-
 function parseHtmlTable(html) {
     if (html.length > MAX_TABLE_HTML)
         return undefined;
-    const table = { head: [], body: [], foot: [] };
+    const reading = { table: { head: [], body: [], foot: [] }, section: 'body' };
     let depth = 0; // tables open, ours being the outermost
-    let section = 'body';
-    let row;
-    let cell;
-    let caption;
     let skipping;
-    const endCell = () => {
-        if (cell && row)
-            row.push({ ...cell, html: squeeze(cell.html) });
-        cell = undefined;
-    };
-    const endRow = () => {
-        endCell();
-        if (row && row.length > 0)
-            table[section].push(row);
-        row = undefined;
-    };
     for (const token of tokens(html)) {
         if (skipping) {
             if (token.kind === 'close' && token.name === skipping)
@@ -18641,10 +18277,10 @@ function parseHtmlTable(html) {
         if (token.kind === 'text') {
             if (depth === 0)
                 continue;
-            if (cell)
-                cell.html += token.text;
-            else if (caption !== undefined)
-                caption += token.text;
+            if (reading.cell)
+                reading.cell.html += token.text;
+            else if (reading.caption !== undefined)
+                reading.caption += token.text;
             continue;
         }
         const { name } = token;
@@ -18655,84 +18291,101 @@ function parseHtmlTable(html) {
         if (name === 'table') {
             if (token.kind === 'open') {
                 // A table inside a cell is read as that cell's text.
-                if (depth > 0 && cell)
-                    cell.html += ' ';
+                if (depth > 0 && reading.cell)
+                    reading.cell.html += ' ';
                 depth++;
             }
             else if (depth > 0) {
                 depth--;
-                if (depth === 0) {
-                    endRow();
+                if (depth === 0)
                     break;
-                }
             }
             continue;
         }
         if (depth === 0)
             continue;
         if (depth > 1) {
-            if (cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
-                cell.html += ' ';
+            if (reading.cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
+                reading.cell.html += ' ';
             }
             continue;
         }
-        if (token.kind === 'open') {
-            switch (name) {
-                case 'caption':
-                    caption = caption ?? '';
-                    break;
-                case 'thead':
-                case 'tbody':
-                case 'tfoot':
-                    endRow();
-                    section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
-                    break;
-                case 'tr':
-                    endRow();
-                    row = [];
-                    break;
-                case 'td':
-                case 'th':
-                    endCell();
-                    row = row ?? [];
-                    cell = { header: name === 'th', html: '', ...spans(token.attributes) };
-                    break;
-                default:
-                    if (cell && BREAKS.has(name))
-                        cell.html += ' ';
-            }
-        }
-        else {
-            switch (name) {
-                case 'caption':
-                    if (caption !== undefined)
-                        table.caption = squeeze(caption);
-                    caption = undefined;
-                    break;
-                case 'td':
-                case 'th':
-                    endCell();
-                    break;
-                case 'tr':
-                    endRow();
-                    break;
-                case 'thead':
-                case 'tbody':
-                case 'tfoot':
-                    endRow();
-                    section = 'body';
-                    break;
-                default:
-                    if (cell && BREAKS.has(name))
-                        cell.html += ' ';
-            }
-        }
+        if (token.kind === 'open')
+            openTag(reading, name, token.attributes);
+        else
+            closeTag(reading, name);
     }
-    endRow();
+    endRow(reading);
+    const { table } = reading;
     if (!table.caption)
         delete table.caption;
     const rows = table.head.length + table.body.length + table.foot.length;
     return rows > 0 ? table : undefined;
+}
+function endCell(reading) {
+    const { cell, row } = reading;
+    if (cell && row)
+        row.push({ ...cell, html: squeeze(cell.html) });
+    reading.cell = undefined;
+}
+function endRow(reading) {
+    endCell(reading);
+    if (reading.row && reading.row.length > 0)
+        reading.table[reading.section].push(reading.row);
+    reading.row = undefined;
+}
+/** An opening tag of our table (not of one nested in a cell). */
+function openTag(reading, name, attributes) {
+    switch (name) {
+        case 'caption':
+            reading.caption = reading.caption ?? '';
+            break;
+        case 'thead':
+        case 'tbody':
+        case 'tfoot':
+            endRow(reading);
+            reading.section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
+            break;
+        case 'tr':
+            endRow(reading);
+            reading.row = [];
+            break;
+        case 'td':
+        case 'th':
+            endCell(reading);
+            reading.row = reading.row ?? [];
+            reading.cell = { header: name === 'th', html: '', ...spans(attributes) };
+            break;
+        default:
+            if (reading.cell && BREAKS.has(name))
+                reading.cell.html += ' ';
+    }
+}
+/** A closing tag of our table (not of one nested in a cell). */
+function closeTag(reading, name) {
+    switch (name) {
+        case 'caption':
+            if (reading.caption !== undefined)
+                reading.table.caption = squeeze(reading.caption);
+            reading.caption = undefined;
+            break;
+        case 'td':
+        case 'th':
+            endCell(reading);
+            break;
+        case 'tr':
+            endRow(reading);
+            break;
+        case 'thead':
+        case 'tbody':
+        case 'tfoot':
+            endRow(reading);
+            reading.section = 'body';
+            break;
+        default:
+            if (reading.cell && BREAKS.has(name))
+                reading.cell.html += ' ';
+    }
 }
 /**
  * The table as HTML of our own making, on lines with no blank one between them (a blank line
@@ -19138,7 +18791,61 @@ function resultViews(results, files, shownOutput) {
     return { inline, fileLabels, outputShownRicher };
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+
+/** Each language as people write it. */
+const verdict_LANGUAGE_NAMES = {
+    python: 'Python',
+    javascript: 'JavaScript',
+    r: 'R',
+    java: 'Java',
+};
+/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
+function verdictLine(report) {
+    const { result } = report;
+    const language = verdict_LANGUAGE_NAMES[report.language];
+    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
+    if (result.success)
+        return `### ✅ ${language} code${origin} ran successfully`;
+    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
+const RUN_VERDICTS = {
+    passed: { kind: 'passed', text: 'passed', icon: '✅' },
+    failed: { kind: 'failed', text: 'failed', icon: '❌' },
+    skipped: { kind: 'skipped', text: 'skipped', icon: '⏭️' },
+    'not-run': { kind: 'not-run', text: 'not run', icon: '⏹️' },
+};
+/**
+ * The verdict of one run of a batch: skipped (a Markdown block marked skip) and not run (what
+ * it depended on failed or is gone) come before the result, which says passed or failed.
+ */
+function runVerdict(entry) {
+    if (entry.skipped)
+        return RUN_VERDICTS.skipped;
+    if (entry.notRun)
+        return RUN_VERDICTS['not-run'];
+    return RUN_VERDICTS[entry.report.result.success ? 'passed' : 'failed'];
+}
+/**
+ * A run's line in the log: its name, language and verdict, with the error of one that failed
+ * or the reason one did not run. The error is the sandbox's text: print it fenced.
+ */
+function runLogLine(entry) {
+    const { report } = entry;
+    const verdict = runVerdict(entry);
+    const said = verdict.kind === 'failed'
+        ? `failed: ${report.result.error}`
+        : verdict.kind === 'not-run'
+            ? report.result.error || verdict.text
+            : verdict.text;
+    return `${sourceName(report.source)} (${verdict_LANGUAGE_NAMES[report.language]}): ${said}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/summary.ts
+
 
 
 
@@ -19182,11 +18889,8 @@ function renderWithin(report, textBudget) {
     const views = resultViews(result.results, report.files, result.output);
     const showOutput = result.output !== result.stdout && result.output.trim() !== '' && !views.outputShownRicher;
     const blocks = [
-        {
-            title: failure.title,
-            text: failure.text,
-            render: (t) => details(failure.title, codeBlock(t)),
-        },
+        // Fitted here, shown in the failure section.
+        { title: failure.title, text: failure.text, render: (t) => t },
         { title: 'Output', text: showOutput ? result.output : '', render: summary_open('Output') },
         { title: 'stdout', text: result.stdout, render: summary_open('stdout') },
         { title: 'stderr', text: failure.fromStderr ? '' : result.stderr, render: summary_open('stderr') },
@@ -19238,8 +18942,7 @@ function renderWithin(report, textBudget) {
     }
     return ([
         verdictLine(report),
-        failingLine(report),
-        traceback,
+        failureSection(report, { title: failure.title, text: traceback }),
         factsTable(report),
         ...rest.filter(Boolean),
         filesSection(report, views.fileLabels),
@@ -19280,55 +18983,12 @@ function viewBlock(view) {
         }
     }
 }
-/**
- * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
- * the traceback is only there (then stderr is not shown again). The headline is already the
- * verdict, so its line is left out here.
- */
-function failureText(result) {
-    if (result.success)
-        return { title: 'Traceback', text: '', fromStderr: false };
-    const detail = result.errorDetail.trim();
-    const fromStderr = !detail || result.stderr.includes(detail);
-    const text = fromStderr ? result.stderr : result.errorDetail;
-    const headline = result.error.trim();
-    const without = headline
-        ? text
-            .split('\n')
-            .filter((line) => line.trim() !== headline)
-            .join('\n')
-        : text;
-    return {
-        title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
-        text: without.trim() ? without : '',
-        fromStderr: fromStderr && result.stderr !== '',
-    };
-}
-/** On failure, the line the error points at among its neighbours, linked to the file. */
-function failingLine(report) {
-    const location = report.errorLocation;
-    if (report.result.success || !location)
-        return '';
-    const line = `line ${location.line}`;
-    const file = report.source.kind === 'file' ? report.source.path : undefined;
-    let title;
-    if (file && report.sourceUrl) {
-        title = `[${inlineText(`${file}, ${line}`)}](${report.sourceUrl}#L${location.line})`;
-    }
-    else if (file) {
-        title = `${inlineCode(file)}, ${line}`;
-    }
-    else {
-        title = `Line ${location.line} of the code`;
-    }
-    return `${title}:\n\n${codeBlock(excerpt(report.code, location.line, location.column))}`;
-}
 function factsTable(report) {
     const { result } = report;
     return [
         '| Language | Verdict | Run time | Total time |',
         '| --- | --- | --- | --- |',
-        `| ${LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
+        `| ${verdict_LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
     ].join('\n');
 }
 /** Ids for support requests: out of the way, but there. */
@@ -19409,6 +19069,619 @@ function formatSeconds(seconds) {
     return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
 
+;// CONCATENATED MODULE: ./src/report/batch-report.ts
+// Reporting for a batch (several runs in one step): the outputs, the summary with one table
+// and a collapsed section per run (failures first), and the index result file.
+
+
+
+
+
+
+
+
+
+
+/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
+function runName(report) {
+    return code_source_sourceName(report.source);
+}
+function batchCounts(entries) {
+    const counts = { passed: 0, failed: 0, skipped: 0, notRun: 0 };
+    for (const entry of entries) {
+        const { kind } = runVerdict(entry);
+        counts[kind === 'not-run' ? 'notRun' : kind]++;
+    }
+    return counts;
+}
+/**
+ * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
+ * error names its place already.
+ */
+function batch_report_failureHeadline(report, joint = ': ') {
+    return report.source.cell !== undefined
+        ? report.result.error
+        : `${runName(report)}${joint}${report.result.error}`;
+}
+/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
+function isFailure(entry) {
+    return runVerdict(entry).kind === 'failed';
+}
+/**
+ * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
+ * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
+ */
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
+    const { passed, failed } = batchCounts(entries);
+    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
+    // Room for the JSON around the texts: names, flags and escapes.
+    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
+    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
+    let anyTruncated = false;
+    const results = entries.map((entry, i) => {
+        const { result } = entry.report;
+        const note = `the full text is in ${entry.report.resultFile}`;
+        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
+        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
+        const truncated = output.truncated || error.truncated;
+        anyTruncated ||= truncated;
+        return {
+            source: runName(entry.report),
+            language: entry.report.language,
+            success: result.success,
+            skipped: entry.skipped === true,
+            notRun: entry.notRun === true,
+            output: output.text,
+            error: error.text,
+            executionTime: result.executionTimeS ?? null,
+            truncated,
+        };
+    });
+    // Every run may bring rich files and every session a thousand downloads: as many whole
+    // entries as fit (the index result file and each run's result file list them all).
+    const files = filesOutput([...batchFiles, ...entries.flatMap((e) => e.report.files)], downloads.files, Math.floor(maxOutputBytes / 8));
+    const firstFailure = entries.find(isFailure);
+    const firstError = firstFailure
+        ? truncateMiddle(batch_report_failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        : '';
+    return {
+        success: String(failed === 0),
+        passed: String(passed),
+        failed: String(failed),
+        results: JSON.stringify(results),
+        error: firstError,
+        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
+        'result-file': indexFile,
+        truncated: String(anyTruncated || files.truncated),
+        files: files.json,
+        'download-dir': downloads.dir,
+        'artifact-url': artifactUrl,
+    };
+}
+/** Sets the batch's outputs (the one place they are set). */
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
+}
+/** The batch's result file: each run's place, verdict and own full result file. */
+function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const document = {
+        ...batchCounts(entries),
+        files: batchFiles,
+        sessions,
+        runs: entries.map((e) => ({
+            source: runName(e.report),
+            language: e.report.language,
+            success: e.report.result.success,
+            skipped: e.skipped === true,
+            notRun: e.notRun === true,
+            error: e.report.result.error,
+            sessionId: e.report.sessionId,
+            requestId: e.report.requestId,
+            durationMs: e.durationMs,
+            resultFile: e.report.resultFile,
+        })),
+    };
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
+}
+/**
+ * The job summary: a verdict, a table of every run, then a collapsed section per run with
+ * failures first. Sandbox text only ever appears escaped or inside code blocks.
+ */
+function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
+    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact);
+        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+            return markdown;
+    }
+    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
+}
+/** One run as a row of the batch's table; its name is the only text from the workspace. */
+function tableRow(entry) {
+    const { report } = entry;
+    const { icon, text } = runVerdict(entry);
+    return `| ${inlineCode(runName(report))} | ${verdict_LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
+}
+const TABLE_HEADER = [
+    '| Run | Language | Verdict | Duration |',
+    '| --- | --- | --- | --- |',
+];
+/** The verdict line of a batch: counts and wall time. */
+function heading(entries, wallTimeMs) {
+    const { passed, failed, skipped, notRun } = batchCounts(entries);
+    const icon = failed === 0 ? '✅' : '❌';
+    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
+    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
+}
+function batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact) {
+    // Failures first; runs that never ran have nothing to show beyond the table.
+    const ordered = entries
+        .filter((e) => !e.notRun)
+        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
+    const texts = ordered.map(sectionTexts);
+    const shares = shareBudget([...texts.flatMap((t) => t.texts), ...setups.map((s) => s.output)].map((t) => t.length), budget);
+    let share = 0;
+    const fit = (text, note) => truncateMiddle(text, shares[share++] ?? 0, note).text;
+    const sections = ordered.map((entry, i) => {
+        const { failure } = texts[i];
+        const fitted = texts[i].texts.map((t) => fit(t, 'the full text is in the result file'));
+        return runSection(entry, failure, fitted, failure !== undefined && i === 0);
+    });
+    const setupSections = setups.map((setup) => {
+        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+        const output = fit(setup.output, 'the full output is in the job log');
+        return details(name, setup.output ? codeBlock(output) : '_No output._', false);
+    });
+    return [
+        heading(entries, wallTimeMs),
+        '',
+        ...(artifact?.url
+            ? [
+                `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
+                '',
+            ]
+            : []),
+        ...TABLE_HEADER,
+        ...entries.map(tableRow),
+        '',
+        ...sections.flatMap((s) => [s, '']),
+        ...setupSections.flatMap((s) => [s, '']),
+    ].join('\n');
+}
+/**
+ * The texts of a run's section that share the summary's budget: a failure's traceback (as the
+ * failure section shows it), stdout, and stderr unless the traceback is it.
+ */
+function sectionTexts(entry) {
+    const { result } = entry.report;
+    const failure = isFailure(entry) ? failureText(result) : undefined;
+    return {
+        failure,
+        texts: [failure?.text ?? '', result.stdout, failure?.fromStderr ? '' : result.stderr],
+    };
+}
+/**
+ * One run, collapsed under its verdict. A failed run's error is stated once, then the failure
+ * section a single run's summary has; then what the run printed.
+ */
+function runSection(entry, failure, [traceback = '', stdout = '', stderr = ''], open) {
+    const { report } = entry;
+    const verdict = runVerdict(entry);
+    const where = failure && report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    const title = `${verdict.icon} ${escapeHtml(runName(report))} ${verdict.text}${escapeHtml(where)}`;
+    const parts = failure
+        ? [
+            `**Error:** ${inlineText(report.result.error)}`,
+            failureSection(report, { title: failure.title, text: traceback }),
+        ]
+        : [];
+    if (stdout)
+        parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
+    if (stderr)
+        parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
+    const body = parts.filter(Boolean).join('\n\n');
+    return details(title, body || '_No output._', open);
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+
+
+
+
+/** The runner keeps only this many annotations of each type per step and drops the rest. */
+const ANNOTATIONS_PER_TYPE = 10;
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+const MAX_ANNOTATION_CHARS = 4_000;
+const used = { error: 0, warning: 0, notice: 0 };
+/**
+ * Emits an annotation while this step has some of its type left; past the limit the
+ * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
+ * more error, so failures go through here and set the exit code themselves.
+ */
+function annotate(kind, text, properties = {}) {
+    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
+    if (used[kind] >= ANNOTATIONS_PER_TYPE) {
+        // The message can carry sandbox text: fenced, like all of it.
+        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
+        printUntrusted(message);
+        return;
+    }
+    used[kind]++;
+    lib_core[kind](message, properties);
+}
+/** A failed step with one error annotation (setFailed without a second, location-less one). */
+function fail(message, properties = {}) {
+    process.exitCode = 1;
+    annotate('error', message, properties);
+}
+/**
+ * Where an annotation about the user's code points: for code from a file, the file and
+ * line (so it shows on the pull request's diff); for inline code, a title that names the line.
+ */
+function locationProperties(source, location, title) {
+    if (!location)
+        return { title };
+    if (source.kind === 'file' && source.path) {
+        return {
+            title,
+            file: source.path,
+            startLine: location.line,
+            endLine: location.line,
+            ...(location.column === undefined ? {} : { startColumn: location.column }),
+        };
+    }
+    return { title: `${title} at ${describeLine(location)}` };
+}
+/**
+ * A failed run of a batch as an annotation: the run and its error, at the failing line of its
+ * file or Markdown page. A notebook cell's goes on the notebook, at the line of the .ipynb where
+ * the cell's failing line stands when `cellLines` (the cell's lines in the file, line 1 first)
+ * say; its message names the cell and the line.
+ */
+function annotationFor(entry, cellLines) {
+    const { report } = entry;
+    const title = `${LANGUAGE_NAMES[report.language]} error`;
+    const message = failureHeadline(report, ' failed: ');
+    if (report.source.cell === undefined) {
+        return { message, properties: locationProperties(report.source, report.errorLocation, title) };
+    }
+    const file = report.source.path;
+    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+    return {
+        message,
+        properties: line === undefined ? { title, file } : { title, file, startLine: line, endLine: line },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+
+/** A pull-request comment is read at a glance: the details are in the run. */
+const COMMENT_TEXT_LIMIT = 3_000;
+/** The hidden line that tells this step's comment apart, so a re-run updates it. */
+function commentMarker(stepId) {
+    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/**
+ * The body of the step's pull-request comment: the verdict, where to read more, and a short
+ * excerpt of what matters most (the error on failure, else the output), in a code block.
+ */
+function renderComment(report, options) {
+    const { result } = report;
+    const excerpt = result.success
+        ? { title: 'Output', text: result.output || result.stdout }
+        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
+    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
+    const facts = [`step ${inlineCode(options.stepId)}`];
+    if (result.executionTimeS !== undefined)
+        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
+    if (report.files.length > 0) {
+        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
+    }
+    const links = [];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (report.artifact?.url)
+        links.push(`[artifact](${report.artifact.url})`);
+    const body = [
+        commentMarker(options.stepId),
+        verdictLine(report),
+        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
+        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
+
+
+const HEADLINES = {
+    input: 'is not valid, so nothing ran',
+    auth: 'AgentBay refused the API key, so nothing ran',
+    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+    'session-gone': 'The sandbox session was gone before the code could run',
+    uncertain: 'AgentBay did not answer: the code may or may not have run',
+    setup: 'The `setup` script failed, so the code did not run',
+    service: 'AgentBay failed before the code gave a result',
+};
+const WHAT_TO_DO = {
+    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
+    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
+    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+function renderFailureSummary(failure) {
+    const headline = failure.cause === 'input'
+        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+        : HEADLINES[failure.cause];
+    const facts = [];
+    if (failure.sessionId) {
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+    }
+    else if (failure.cause === 'uncertain') {
+        facts.push('A session may exist: the post step looks for it by its label and deletes it');
+    }
+    else {
+        facts.push('No sandbox session was created');
+    }
+    if (failure.requestId)
+        facts.push(`request ${inlineCode(failure.requestId)}`);
+    return `${[
+        `### ❌ ${headline}`,
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
+        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
+        `<sub>${facts.join(' · ')}</sub>`,
+    ].join('\n\n')}\n`;
+}
+/** Characters of setup output the summary shows: its end, where the failure is. */
+const MAX_SETUP_OUTPUT_CHARS = 60_000;
+/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
+function setupOutput(output) {
+    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
+    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
+    const title = cut
+        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
+        : 'Setup output';
+    return details(title, codeBlock(text));
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/report/result-file.ts
+
+
+
+
+/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
+function resultFilePath(env, sessionId) {
+    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
+    // The id is the service's: only safe characters, and short enough for any file system.
+    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (name.length > 100 || name !== sessionId) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 80)}-${digest}`;
+    }
+    return external_node_path_default().join(dir, `${name}.json`);
+}
+/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
+function downloadDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-download';
+}
+/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
+async function writeResultFile(report) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+    const { result } = report;
+    const document = {
+        success: result.success,
+        language: report.language,
+        source: report.source,
+        sessionId: report.sessionId,
+        requestId: report.requestId,
+        ...outputField(report),
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+        errorDetail: result.errorDetail,
+        toolError: result.toolError,
+        executionTimeS: result.executionTimeS ?? null,
+        executionCount: result.executionCount ?? null,
+        wallTimeMs: report.wallTimeMs,
+        results: result.results,
+        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
+        errorLocation: report.errorLocation ?? null,
+        payloadFormat: result.format,
+        traceId: result.traceId || null,
+    };
+    const file = await (0,promises_.open)(report.resultFile, 'w');
+    try {
+        const writer = new WriteAhead(file);
+        for (const piece of jsonPieces(document))
+            await writer.write(piece);
+        await writer.write('\n');
+        await writer.finish();
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Bytes gathered into one write, and writes the disk may have in hand at once. */
+const WRITE_BYTES = 512 * 1024;
+const WRITES_AHEAD = 3;
+/**
+ * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
+ * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
+ * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
+ */
+class WriteAhead {
+    file;
+    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
+    /** The write of each buffer still in hand. */
+    inHand = [];
+    current = 0;
+    filled = 0;
+    position = 0;
+    failure;
+    constructor(file) {
+        this.file = file;
+    }
+    async write(text) {
+        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
+        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
+        if (this.filled + bytes > WRITE_BYTES)
+            await this.flush();
+        if (bytes > WRITE_BYTES) {
+            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
+            const own = Buffer.from(text, 'utf8');
+            await this.send(own, own.length);
+            return;
+        }
+        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
+    }
+    async finish() {
+        await this.flush();
+        await Promise.all(this.inHand);
+        if (this.failure)
+            throw this.failure.error;
+    }
+    /** Sends the current buffer and waits until the next one is free again. */
+    async flush() {
+        if (this.failure)
+            throw this.failure.error;
+        if (this.filled > 0) {
+            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
+            this.current = (this.current + 1) % this.buffers.length;
+            this.filled = 0;
+        }
+        await this.inHand[this.current];
+        this.inHand[this.current] = undefined;
+    }
+    send(buffer, length) {
+        const position = this.position;
+        this.position += length;
+        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
+            this.failure ??= { error };
+        });
+    }
+    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
+    async writeAll(bytes, position) {
+        for (let done = 0; done < bytes.length;) {
+            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
+            if (bytesWritten === 0)
+                throw new Error('the result file could not be written');
+            done += bytesWritten;
+        }
+    }
+}
+/**
+ * The `output` text is always stdout or a result's text/plain, and the file holds those
+ * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
+ */
+function outputField(report) {
+    const { result } = report;
+    const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
+    if (index >= 0)
+        return { outputPointer: `/results/${index}/data/text~1plain` };
+    if (result.output === result.stdout)
+        return { outputPointer: '/stdout' };
+    return { output: result.output };
+}
+/**
+ * Above this, a string is written in pieces rather than escaped into one copy of itself.
+ * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
+ * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
+ */
+const PIECE = 32 * 1024;
+/**
+ * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
+ * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
+ * about half of testing each piece for a character that needs escaping.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function* longStringPieces(value) {
+    yield '"';
+    for (let i = 0; i < value.length;) {
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(value);
+        const plainEnd = PLAIN_RUN.lastIndex;
+        for (; i < plainEnd; i += PIECE)
+            yield value.slice(i, Math.min(plainEnd, i + PIECE));
+        if (plainEnd === value.length)
+            break;
+        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
+        // escapes, which decode back to the pair.
+        const piece = value.slice(plainEnd, plainEnd + PIECE);
+        yield JSON.stringify(piece).slice(1, -1);
+        i = plainEnd + piece.length;
+    }
+    yield '"';
+}
+/**
+ * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
+ * serialised copy of the whole document would double the action's memory for nothing.
+ * Indented, so that a person can read the file.
+ */
+function* jsonPieces(value, indent = '') {
+    if (typeof value === 'string' && value.length > PIECE) {
+        yield* longStringPieces(value);
+    }
+    else if (Array.isArray(value)) {
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
+        const inner = `${indent}  `;
+        yield '[';
+        for (let index = 0; index < value.length; index++) {
+            yield `${index > 0 ? ',' : ''}\n${inner}`;
+            yield* jsonPieces(value[index] ?? null, inner);
+        }
+        yield `\n${indent}]`;
+    }
+    else if (value !== null && typeof value === 'object') {
+        const inner = `${indent}  `;
+        let first = true;
+        for (const [key, item] of Object.entries(value)) {
+            if (item === undefined)
+                continue;
+            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+            yield* jsonPieces(item, inner);
+            first = false;
+        }
+        yield first ? '{}' : `\n${indent}}`;
+    }
+    else {
+        yield JSON.stringify(value) ?? 'null';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
 
 
@@ -19420,7 +19693,7 @@ function formatSeconds(seconds) {
  * to the file at the commit when `sourceUrl` is given.
  */
 function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
-    const language = LANGUAGE_NAMES[code.language];
+    const language = verdict_LANGUAGE_NAMES[code.language];
     const file = code.source.kind === 'file' ? code.source.path : undefined;
     const origin = file ? ` from ${inlineCode(file)}` : '';
     const location = syntax.location;
@@ -19428,15 +19701,9 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
     const parts = [
         `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
     ];
-    if (location) {
-        const line = `line ${location.line}`;
-        const title = file && sourceUrl
-            ? `[${inlineText(`${file}, ${line}`)}](${sourceUrl}#L${location.line})`
-            : file
-                ? `${inlineCode(file)}, ${line}`
-                : `Line ${location.line} of the code`;
-        parts.push(`${title}:\n\n${codeBlock(excerpt(code.code, location.line, location.column))}`);
-    }
+    const context = failingLine(code, location, sourceUrl);
+    if (context)
+        parts.push(context);
     parts.push(`<sub>Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.</sub>`);
     return `${parts.join('\n\n')}\n`;
 }
@@ -19529,7 +19796,7 @@ function failIfCodeFailed(inputs, runReport) {
     const { result } = runReport;
     if (result.success)
         return;
-    const properties = locationProperties(inputs.source, runReport.errorLocation, `${LANGUAGE_NAMES[inputs.language]} error`);
+    const properties = locationProperties(inputs.source, runReport.errorLocation, `${verdict_LANGUAGE_NAMES[inputs.language]} error`);
     const message = `The ${inputs.language} code failed: ${result.error}`;
     if (inputs.failOnError)
         fail(message, properties);
@@ -19546,7 +19813,7 @@ async function publishSyntaxError(inputs, env, found, redact) {
         const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
     }
-    const properties = locationProperties(inputs.source, syntax.location, `${LANGUAGE_NAMES[inputs.language]} syntax error`);
+    const properties = locationProperties(inputs.source, syntax.location, `${verdict_LANGUAGE_NAMES[inputs.language]} syntax error`);
     const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
     if (inputs.failOnError)
         fail(message, properties);
@@ -19885,233 +20152,6 @@ function checkBatchSyntax(mode, runs, env) {
     return { failures, checked, summary: parts.join(' ') };
 }
 
-;// CONCATENATED MODULE: ./src/report/batch-report.ts
-// Reporting for a batch (several runs in one step): the outputs, the summary with one table
-// and a collapsed section per run (failures first), and the index result file.
-
-
-
-
-
-
-
-
-
-/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
-function runName(report) {
-    return sourceName(report.source);
-}
-function batchCounts(entries) {
-    const skipped = entries.filter((e) => e.skipped).length;
-    const notRun = entries.filter((e) => e.notRun).length;
-    const failed = entries.filter(isFailure).length;
-    return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
-}
-/** A failure in one line that says where: a notebook cell's error names its place already. */
-function failureHeadline(report) {
-    return report.source.cell !== undefined
-        ? report.result.error
-        : `${runName(report)}: ${report.result.error}`;
-}
-/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
-function isFailure(entry) {
-    return !entry.skipped && !entry.notRun && !entry.report.result.success;
-}
-/**
- * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
- * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
- */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
-    const { passed, failed } = batchCounts(entries);
-    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
-    // Room for the JSON around the texts: names, flags and escapes.
-    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
-    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
-    let anyTruncated = false;
-    const results = entries.map((entry, i) => {
-        const { result } = entry.report;
-        const note = `the full text is in ${entry.report.resultFile}`;
-        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
-        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
-        const truncated = output.truncated || error.truncated;
-        anyTruncated ||= truncated;
-        return {
-            source: runName(entry.report),
-            language: entry.report.language,
-            success: result.success,
-            skipped: entry.skipped === true,
-            notRun: entry.notRun === true,
-            output: output.text,
-            error: error.text,
-            executionTime: result.executionTimeS ?? null,
-            truncated,
-        };
-    });
-    // Every run may bring rich files and every session a thousand downloads: as many whole
-    // entries as fit (the index result file and each run's result file list them all).
-    const files = wholeEntries([
-        ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-        ...entries.flatMap((e) => e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType }))),
-        ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-    ], Math.floor(maxOutputBytes / 8));
-    const firstFailure = entries.find(isFailure);
-    const firstError = firstFailure
-        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
-        : '';
-    return {
-        success: String(failed === 0),
-        passed: String(passed),
-        failed: String(failed),
-        results: JSON.stringify(results),
-        error: firstError,
-        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
-        'result-file': indexFile,
-        truncated: String(anyTruncated || files.truncated),
-        files: files.json,
-        'download-dir': downloads.dir,
-        'artifact-url': artifactUrl,
-    };
-}
-/** A JSON array of as many whole entries as fit in `maxChars`. */
-function wholeEntries(list, maxChars) {
-    const kept = [];
-    let length = 2;
-    for (const item of list) {
-        const entry = JSON.stringify(item);
-        if (length + entry.length + 1 > maxChars)
-            return { json: `[${kept.join(',')}]`, truncated: true };
-        kept.push(entry);
-        length += entry.length + 1;
-    }
-    return { json: `[${kept.join(',')}]`, truncated: false };
-}
-/** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
-}
-/** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    const document = {
-        ...batchCounts(entries),
-        files: batchFiles,
-        sessions,
-        runs: entries.map((e) => ({
-            source: runName(e.report),
-            language: e.report.language,
-            success: e.report.result.success,
-            skipped: e.skipped === true,
-            notRun: e.notRun === true,
-            error: e.report.result.error,
-            sessionId: e.report.sessionId,
-            requestId: e.report.requestId,
-            durationMs: e.durationMs,
-            resultFile: e.report.resultFile,
-        })),
-    };
-    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
-}
-/**
- * The job summary: a verdict, a table of every run, then a collapsed section per run with
- * failures first. Sandbox text only ever appears escaped or inside code blocks.
- */
-function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
-    }
-    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
-}
-/** One run as a row of the batch's table; its name is the only text from the workspace. */
-function tableRow(entry) {
-    const { report } = entry;
-    const verdict = entry.skipped
-        ? '⏭️ skipped'
-        : entry.notRun
-            ? '⏹️ not run'
-            : report.result.success
-                ? '✅ passed'
-                : '❌ failed';
-    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(entry.durationMs)} |`;
-}
-const TABLE_HEADER = [
-    '| Run | Language | Verdict | Duration |',
-    '| --- | --- | --- | --- |',
-];
-/** The verdict line of a batch: counts and wall time. */
-function heading(entries, wallTimeMs) {
-    const { passed, failed, skipped, notRun } = batchCounts(entries);
-    const icon = failed === 0 ? '✅' : '❌';
-    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
-}
-function batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact) {
-    const rows = entries.map(tableRow);
-    // Failures first; runs that never ran have nothing to show beyond the table.
-    const ordered = entries
-        .filter((e) => !e.notRun)
-        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-    const texts = ordered.flatMap((e) => [
-        e.report.result.stdout,
-        e.report.result.stderr,
-        e.report.result.errorDetail || e.report.result.error,
-    ]);
-    const shares = shareBudget([...texts, ...setups.map((s) => s.output)].map((t) => t.length), budget);
-    const sections = ordered.map((entry, i) => {
-        const { report } = entry;
-        const { result } = report;
-        const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-        const title = entry.skipped
-            ? `⏭️ ${escapeHtml(runName(report))} skipped`
-            : entry.notRun
-                ? `⛔ ${escapeHtml(runName(report))} not run`
-                : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${result.success ? '' : ` failed${escapeHtml(where)}`}`;
-        const parts = [];
-        if (!result.success)
-            parts.push(`**Error:** ${inlineText(result.error)}`);
-        const blocks = [
-            ['stdout', result.stdout],
-            ['stderr', result.stderr],
-            ['Error', result.errorDetail || (result.success ? '' : result.error)],
-        ];
-        blocks.forEach(([name, text], k) => {
-            if (!text)
-                return;
-            const fitted = truncateMiddle(text, shares[3 * i + k] ?? 0, 'the full text is in the result file');
-            parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
-        });
-        if (parts.length === 0)
-            parts.push('_No output._');
-        return details(title, parts.join('\n\n'), !result.success && i === 0);
-    });
-    const setupSections = setups.map((setup, k) => {
-        const fitted = truncateMiddle(setup.output, shares[texts.length + k] ?? 0, 'the full output is in the job log');
-        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
-        return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
-    });
-    return [
-        heading(entries, wallTimeMs),
-        '',
-        ...(artifact?.url
-            ? [
-                `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
-                '',
-            ]
-            : []),
-        ...TABLE_HEADER,
-        ...rows,
-        '',
-        ...sections.flatMap((s) => [s, '']),
-        ...setupSections.flatMap((s) => [s, '']),
-    ].join('\n');
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/batch-comment.ts
 // The pull-request comment of a batch: the verdict, the table of runs (failures first, as
 // many as a comment shows at a glance), links, and the first failure's error collapsed.
@@ -20136,7 +20176,7 @@ function renderBatchComment(entries, wallTimeMs, options) {
     if (first) {
         const { result } = first.report;
         const text = truncateMiddle(result.errorDetail || result.stderr || result.error, COMMENT_TEXT_LIMIT, 'the full text is in the run').text;
-        const headline = failureHeadline(first.report).split('\n')[0] ?? '';
+        const headline = batch_report_failureHeadline(first.report).split('\n')[0] ?? '';
         excerpt = details(escapeHtml(truncateMiddle(headline, 300, 'cut').text), codeBlock(text), true);
     }
     const body = [
@@ -20653,7 +20693,7 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
                     envs,
                 }, {
                     onOutput: logStreamer(secrets, {
-                        label: poolSize > 1 ? sourceName(run.source) : undefined,
+                        label: poolSize > 1 ? code_source_sourceName(run.source) : undefined,
                     }),
                 });
                 for (const notice of answer.notices) {
@@ -20663,7 +20703,7 @@ function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
                 }
                 const kept = budget.take(answer.result);
                 if (kept.cut) {
-                    lib_core.warning(`The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`);
+                    lib_core.warning(`The output of ${code_source_sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`);
                 }
                 return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
             },
@@ -20748,8 +20788,249 @@ function parseSessions(text) {
         .map(({ id, proof }) => ({ id, proof }));
 }
 
-// EXTERNAL MODULE: ./src/undici.ts
-var undici = __nccwpck_require__(67351);
+;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
+// The context calls behind large file transfers (addendum §4): the session's file_transfer
+// context, presigned URLs to its files and the requests to them, syncing the context with the
+// sandbox, its task list, and deleting a stored file. file-transfer.ts puts them in order.
+
+
+
+/** How long a presigned PUT or GET may take by default. */
+const PRESIGNED_TIMEOUT_MS = 300_000;
+/**
+ * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
+ * Go SDKs do (the TS SDK's GET would put the key in the URL).
+ */
+async function getFileTransferContext(transport, sessionId) {
+    const body = await transport.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
+    const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
+    if (!found) {
+        throw transport.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
+    }
+    return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
+}
+/** A presigned URL to PUT (upload) or GET (download) one file of a context. */
+async function getContextFileUrl(transport, direction, contextId, filePath) {
+    const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
+    const body = await transport.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = isObject(body.Data) ? body.Data : {};
+    const url = typeof data.Url === 'string' ? data.Url : '';
+    if (!/^https?:\/\//.test(url))
+        throw transport.apiError(action, 'the response has no valid Url', body);
+    const expire = data.ExpireTime;
+    return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
+}
+/** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+async function syncContext(transport, sessionId, params) {
+    const body = await transport.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
+    transport.requireSuccess('SyncContext', body);
+}
+/** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
+async function getContextInfo(transport, sessionId, filter = {}) {
+    const body = await transport.call('GetContextInfo', {
+        ContextId: filter.contextId,
+        Path: filter.path,
+        SessionId: sessionId,
+        TaskType: filter.taskType,
+    }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    return parseContextStatus(body.Data);
+}
+async function deleteContextFile(transport, contextId, filePath) {
+    await transport.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+}
+/** PUT to a presigned URL: the bytes only (see Transport.presignedRequest). */
+async function putPresigned(transport, url, body, timeoutMs = PRESIGNED_TIMEOUT_MS) {
+    const response = await transport.presignedRequest('PUT', new URL(url), timeoutMs, body);
+    await response.body.dump();
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+            kind: 'api',
+            action: 'presigned PUT',
+            httpStatus: response.statusCode,
+        });
+    }
+}
+/** GET from a presigned URL, refusing more than `maxBytes`. */
+async function getPresigned(transport, url, maxBytes, timeoutMs = PRESIGNED_TIMEOUT_MS) {
+    const response = await transport.presignedRequest('GET', new URL(url), timeoutMs);
+    if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+            kind: 'api',
+            action: 'presigned GET',
+            httpStatus: response.statusCode,
+        });
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > maxBytes) {
+            response.body.destroy();
+            throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+                kind: 'api',
+                action: 'presigned GET',
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/sessions.ts
+// Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
+
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+async function createSession(transport, params) {
+    const body = await transport.call('CreateMcpSession', {
+        ImageId: params.imageId,
+        Labels: JSON.stringify(params.labels),
+        LoginRegionId: params.loginRegionId || undefined,
+        SdkStats: sdkStats(transport.userAgent),
+        Timeout: params.idleReleaseTimeoutS,
+    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' });
+    const requestId = identifier(body.RequestId);
+    const data = body.Data;
+    if (!isObject(data)) {
+        throw transport.apiError('CreateMcpSession', 'the response carries no session data', body);
+    }
+    const refused = refusalOf(data);
+    if (refused !== undefined)
+        throw transport.apiError('CreateMcpSession', refused, body);
+    const sessionId = sessionIdOf(data.SessionId);
+    if (!sessionId) {
+        // A session may exist that we cannot name: the caller must look for it by label.
+        throw new AgentBayError('the response has no usable SessionId', {
+            kind: 'api',
+            action: 'CreateMcpSession',
+            outcomeUnknown: true,
+            requestId: requestId || undefined,
+        });
+    }
+    return { sessionId, requestId };
+}
+/**
+ * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+ * wait. A session that is already gone counts as deleted.
+ */
+async function deleteSession(transport, sessionId, limits = {}) {
+    const started = Date.now();
+    try {
+        return await deleteWith(transport, 'DeleteSessionAsync', sessionId, limits);
+    }
+    catch (error) {
+        // A gateway without the async call still has the older synchronous one (§8.3), within
+        // what is left of the same limits.
+        if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
+            const spent = Date.now() - started;
+            const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+            return deleteWith(transport, 'ReleaseMcpSession', sessionId, {
+                timeoutMs: rest(limits.timeoutMs),
+                retryBudgetMs: rest(limits.retryBudgetMs),
+            });
+        }
+        throw error;
+    }
+}
+async function deleteWith(transport, action, sessionId, limits) {
+    let body;
+    try {
+        body = await transport.call(action, { SessionId: sessionId }, {
+            timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
+            retry: 'idempotent',
+            retryBudgetMs: limits.retryBudgetMs,
+        });
+    }
+    catch (error) {
+        if (isSessionGone(error)) {
+            return { requestId: error.requestId ?? '', alreadyGone: true };
+        }
+        throw error;
+    }
+    transport.requireSuccess(action, body);
+    return { requestId: identifier(body.RequestId), alreadyGone: false };
+}
+async function getSessionStatus(transport, sessionId) {
+    const body = await transport.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = isObject(body.Data) ? body.Data : {};
+    return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
+}
+/** The session's labels (GetLabel), to check whose it is before touching it. */
+async function getLabels(transport, sessionId) {
+    const body = await transport.call('GetLabel', { SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = isObject(body.Data) ? body.Data : {};
+    const parsed = parseIfText(data.Labels);
+    const labels = {};
+    if (isObject(parsed)) {
+        for (const [key, value] of Object.entries(parsed)) {
+            if (typeof value === 'string')
+                labels[key] = value;
+        }
+    }
+    return { labels, requestId: identifier(body.RequestId) };
+}
+async function listSessions(transport, params) {
+    const body = await transport.call('ListSession', {
+        Labels: JSON.stringify(params.labels),
+        MaxResults: params.maxResults ?? 10,
+        NextToken: params.nextToken || undefined,
+    }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const items = Array.isArray(body.Data) ? body.Data : [];
+    const sessions = items.filter(isObject).map((item) => ({
+        sessionId: sessionIdOf(item.SessionId),
+        status: stringField(item, 'SessionStatus'),
+    }));
+    return {
+        sessions: sessions.filter((s) => s.sessionId),
+        nextToken: stringField(body, 'NextToken'),
+        requestId: identifier(body.RequestId),
+    };
+}
+/** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+async function listAllSessions(transport, labels, maxPages = 20) {
+    const found = [];
+    let nextToken = '';
+    for (let page = 0; page < maxPages; page++) {
+        const result = await listSessions(transport, { labels, nextToken });
+        // Not push(...): a hostile page of a million entries would overflow the call stack.
+        for (const session of result.sessions)
+            found.push(session);
+        if (!result.nextToken || result.nextToken === nextToken)
+            break;
+        nextToken = result.nextToken;
+    }
+    return found;
+}
+/** Resets the session's idle-release clock (keep-alive during long waits). */
+async function refreshIdleTime(transport, sessionId) {
+    await transport.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+}
+/**
+ * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
+ * first token (`name/version`), not the official SDK this client is not.
+ */
+function sdkStats(userAgent) {
+    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
+    return JSON.stringify({
+        source: name,
+        sdk_language: 'typescript',
+        sdk_version: version,
+        is_release: /^\d+\.\d+\.\d+$/.test(version),
+        framework: name,
+    });
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+
 ;// CONCATENATED MODULE: external "node:v8"
 const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
 var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
@@ -20781,6 +21062,431 @@ function releaseLargeCopies() {
  */
 function flatten(text) {
     text.indexOf('\u0000');
+}
+
+;// CONCATENATED MODULE: ./src/text/clip.ts
+/** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
+function clip_clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
+
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
+/**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
+ * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
+ * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
+ * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
+ * shape; result items as JSON strings or objects; camelCase or snake_case keys.
+ */
+function parseRunCodeData(data) {
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
+    if (typeof envelope === 'string') {
+        envelope = parseWithinDepth(envelope) ?? { content: [{ text: envelope }] };
+    }
+    const toolError = isObject(envelope) && envelope.isError === true;
+    const text = contentText(envelope);
+    const payload = decodePayload(text);
+    if (!payload) {
+        // Plain text: on a tool error it is the error message, otherwise the program's output.
+        return toolError
+            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
+            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
+    }
+    return finish(payload, toolError);
+}
+function finish(payload, toolError) {
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
+    let error = headline(payload.executionError);
+    if (failed && !error) {
+        // isError with an empty executionError: the traceback is only in stderr, and its last
+        // line ("NameError: name 'x' is not defined") is the message.
+        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
+    }
+    return {
+        success: !failed,
+        toolError,
+        output: mainText(payload.results, payload.stdout),
+        stdout: payload.stdout,
+        stderr: payload.stderr,
+        error: failed ? clip_clip(error, MAX_ERROR_CHARS) : '',
+        errorDetail: payload.errorDetail ??
+            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+                ? payload.executionError
+                : ''),
+        results: payload.results,
+        executionTimeS: payload.executionTimeS,
+        executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
+        format: payload.format,
+    };
+}
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
+function mainText(results, stdout) {
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
+}
+function contentText(envelope) {
+    if (!isObject(envelope))
+        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
+    const content = envelope.content;
+    if (Array.isArray(content) && content.length > 0) {
+        const first = content[0];
+        if (isObject(first)) {
+            for (const key of ['text', 'blob', 'data']) {
+                if (typeof first[key] === 'string')
+                    return first[key];
+            }
+        }
+    }
+    return JSON.stringify(envelope);
+}
+function decodePayload(text) {
+    let value = parseWithinDepth(text);
+    // Double encoding: a JSON string that holds the JSON document.
+    if (typeof value === 'string')
+        value = parseWithinDepth(value);
+    if (!isObject(value))
+        return undefined;
+    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
+        return decodeStructured(value);
+    }
+    if ('logs' in value || 'results' in value || 'error' in value)
+        return decodeRich(value);
+    return undefined;
+}
+function decodeStructured(value) {
+    const { message, detail } = describeError(value.executionError ?? value.execution_error);
+    return {
+        stdout: joinChunks(value.stdout),
+        stderr: joinChunks(value.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results: asArray(value.result)
+            .map(toResultItem)
+            .filter((r) => r !== undefined),
+        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
+        executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'structured',
+    };
+}
+/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
+const RICH_KEYS = {
+    text: 'text/plain',
+    html: 'text/html',
+    markdown: 'text/markdown',
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    svg: 'image/svg+xml',
+    json: 'application/json',
+    latex: 'text/latex',
+    javascript: 'application/javascript',
+    chart: 'application/vnd.vegalite.v5+json',
+};
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
+function decodeRich(value) {
+    const logs = isObject(value.logs) ? value.logs : {};
+    const results = asArray(value.results)
+        .filter(isObject)
+        .map((item) => {
+        const data = {};
+        for (const [key, content] of Object.entries(item)) {
+            if (key === 'is_main_result' || key === 'isMainResult')
+                continue;
+            if (content === null || content === undefined)
+                continue;
+            setKey(data, richMime(key) ?? key, content);
+        }
+        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
+    });
+    const { message, detail } = describeError(value.error);
+    return {
+        stdout: joinChunks(logs.stdout),
+        stderr: joinChunks(logs.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results,
+        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
+        executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'rich',
+    };
+}
+/** executionError may be a string or an object like `{name, value, traceback}`. */
+function describeError(error) {
+    if (error === undefined || error === null || error === '' || error === false) {
+        return { message: '', detail: undefined };
+    }
+    if (typeof error === 'string')
+        return { message: error, detail: undefined };
+    if (isObject(error)) {
+        const name = typeof error.name === 'string' ? error.name : '';
+        const value = typeof error.value === 'string'
+            ? error.value
+            : typeof error.message === 'string'
+                ? error.message
+                : '';
+        const traceback = Array.isArray(error.traceback)
+            ? error.traceback.join('\n')
+            : typeof error.traceback === 'string'
+                ? error.traceback
+                : undefined;
+        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
+        return { message, detail: traceback };
+    }
+    return { message: String(error), detail: undefined };
+}
+function toResultItem(item) {
+    let value = item;
+    // Items arrive as JSON strings, objects, or double-encoded strings.
+    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+        const parsed = parseWithinDepth(value);
+        if (parsed === undefined)
+            return { isMain: false, data: { 'text/plain': value } };
+        value = parsed;
+    }
+    if (!isObject(value))
+        return value === undefined
+            ? undefined
+            : { isMain: false, data: { 'text/plain': String(value) } };
+    const data = {};
+    for (const [key, content] of Object.entries(value)) {
+        if (key === 'isMainResult' || key === 'is_main_result')
+            continue;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
+    }
+    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/**
+ * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
+ * the bundle's prototype (whose properties would then pass for MIME types of the result).
+ */
+function setKey(data, key, content) {
+    Object.defineProperty(data, key, {
+        value: content,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+    });
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
+}
+function joinChunks(value) {
+    if (typeof value === 'string')
+        return value;
+    if (!Array.isArray(value))
+        return '';
+    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
+    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
+    let text = '';
+    for (const chunk of value)
+        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
+    return text;
+}
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+function asNumber(value) {
+    const n = typeof value === 'string' ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+/** Parsed (undefined when not JSON), and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
+function parseWithinDepth(text) {
+    return limitDepth(tryParseJson(text), MAX_RESULT_DEPTH);
+}
+/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
+function headline(text) {
+    const lines = text.trim().split('\n');
+    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
+        return lastLine(text);
+    return lines[0]?.trim() ?? '';
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1]?.trim() ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/tools.ts
+// CallMcpTool: run_code, and any other tool (shell, the filesystem tools) read as the SDK's
+// callMcpTool reads it (addendum §1): the text of content[], joined with "; ", and isError.
+
+
+
+/** How far past the code's own timeout we wait for run_code to answer. */
+const RUN_CODE_MARGIN_MS = 15_000;
+async function runCode(transport, sessionId, params) {
+    const body = await transport.call('CallMcpTool', {
+        Args: JSON.stringify({
+            code: params.code,
+            language: params.language,
+            timeout_s: params.timeoutS,
+        }),
+        AutoGenSession: false,
+        Name: 'run_code',
+        Server: '',
+        SessionId: sessionId,
+    }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
+    const requestId = identifier(body.RequestId);
+    if (body.Data === undefined || body.Data === null || body.Data === '') {
+        throw transport.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    let envelope = envelopeOf(transport, body);
+    const result = parseRunCodeData(envelope ?? body.Data);
+    if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
+        // The envelope (the result's text, encoded once more) goes before stdout is made one
+        // string. The pieces stdout was linked from are left to V8: collecting them too cost
+        // time and lowered no peak (BENCHMARKS.md).
+        body.Data = undefined;
+        envelope = undefined;
+        releaseLargeCopies();
+        flatten(result.stdout);
+        flatten(result.stderr);
+    }
+    return { result, requestId };
+}
+/**
+ * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
+ * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
+ * applies on top.
+ */
+async function callTool(transport, sessionId, tool, options = {}) {
+    const body = await transport.call('CallMcpTool', {
+        Args: JSON.stringify(tool.args),
+        AutoGenSession: false,
+        Name: tool.name,
+        Server: tool.server,
+        SessionId: sessionId,
+    }, {
+        timeoutMs: options.timeoutMs ?? transport.callTimeoutMs,
+        retry: options.retry ?? 'unsent-only',
+    });
+    const outcome = readToolAnswer(envelopeOf(transport, body));
+    if (!outcome) {
+        throw transport.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    return { ...outcome, requestId: identifier(body.RequestId) };
+}
+/** The text of content[], joined with "; ", and isError; undefined when there is no content[]. */
+function readToolAnswer(envelope) {
+    if (!isObject(envelope) || !Array.isArray(envelope.content))
+        return undefined;
+    const texts = envelope.content
+        .map((item) => (isObject(item) && typeof item.text === 'string' ? item.text : undefined))
+        .filter((text) => text !== undefined);
+    return { text: texts.join('; '), isError: envelope.isError === true };
+}
+/**
+ * The tool's answer, Data parsed when it came as a JSON string (undefined when that string is
+ * not JSON). A refusal (the tool never ran) is thrown here, for every tool alike.
+ */
+function envelopeOf(transport, body) {
+    const envelope = parseIfText(body.Data);
+    const refused = refusalOf(envelope);
+    if (refused !== undefined) {
+        throw transport.apiError('CallMcpTool', `the tool did not run: ${refused}`, body);
+    }
+    return envelope;
+}
+
+// EXTERNAL MODULE: ./src/undici.ts
+var undici = __nccwpck_require__(67351);
+;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
+// The HTTP connection pool every call goes through, direct or through the runner's proxy.
+
+/**
+ * Self-hosted runners often reach the internet only through a proxy: honour
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+ * through one: a proxy cannot reach this machine's loopback, and on plain http it would
+ * read the key in the body.
+ */
+function makeDispatcher(origin, connectTimeoutMs) {
+    const agentOptions = {
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 10_000,
+    };
+    return isLoopbackOrigin(origin)
+        ? new undici.Agent(agentOptions)
+        : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning, ...rest) {
+        const options = rest[0];
+        if (typeof options === 'object' && options !== null && 'code' in options) {
+            if (options.code === 'UNDICI-EHPA')
+                return;
+        }
+        emitWarning.call(process, warning, ...rest);
+    };
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -20884,333 +21590,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
-
-/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
-const MAX_ERROR_CHARS = 1_000;
-/**
- * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
- * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
- * thousand levels.
- */
-const MAX_RESULT_DEPTH = 64;
-/**
- * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
- * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
- * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
- * shape; result items as JSON strings or objects; camelCase or snake_case keys.
- */
-function parseRunCodeData(data) {
-    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
-    if (typeof envelope === 'string') {
-        envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
-    }
-    const toolError = isObject(envelope) && envelope.isError === true;
-    const text = contentText(envelope);
-    const payload = decodePayload(text);
-    if (!payload) {
-        // Plain text: on a tool error it is the error message, otherwise the program's output.
-        return toolError
-            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
-            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
-    }
-    return finish(payload, toolError);
-}
-function finish(payload, toolError) {
-    const failed = toolError || payload.isError === true || payload.executionError !== '';
-    let error = headline(payload.executionError);
-    if (failed && !error) {
-        // isError with an empty executionError: the traceback is only in stderr, and its last
-        // line ("NameError: name 'x' is not defined") is the message.
-        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
-    }
-    return {
-        success: !failed,
-        toolError,
-        output: mainText(payload.results, payload.stdout),
-        stdout: payload.stdout,
-        stderr: payload.stderr,
-        error: failed ? run_code_result_clip(error, MAX_ERROR_CHARS) : '',
-        errorDetail: payload.errorDetail ??
-            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
-                ? payload.executionError
-                : ''),
-        results: payload.results,
-        executionTimeS: payload.executionTimeS,
-        executionCount: payload.executionCount,
-        traceId: payload.traceId ?? '',
-        format: payload.format,
-    };
-}
-/**
- * First main result's text/plain, else the first result's text/plain, else stdout; an empty
- * text counts as none, as in every SDK.
- */
-function mainText(results, stdout) {
-    const textOf = (item) => {
-        const text = item?.data['text/plain'];
-        return typeof text === 'string' ? text : '';
-    };
-    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
-}
-function contentText(envelope) {
-    if (!isObject(envelope))
-        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
-    const content = envelope.content;
-    if (Array.isArray(content) && content.length > 0) {
-        const first = content[0];
-        if (isObject(first)) {
-            for (const key of ['text', 'blob', 'data']) {
-                if (typeof first[key] === 'string')
-                    return first[key];
-            }
-        }
-    }
-    return JSON.stringify(envelope);
-}
-function decodePayload(text) {
-    let value = tryParseJson(text);
-    // Double encoding: a JSON string that holds the JSON document.
-    if (typeof value === 'string')
-        value = tryParseJson(value);
-    if (!isObject(value))
-        return undefined;
-    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
-        return decodeStructured(value);
-    }
-    if ('logs' in value || 'results' in value || 'error' in value)
-        return decodeRich(value);
-    return undefined;
-}
-function decodeStructured(value) {
-    const { message, detail } = describeError(value.executionError ?? value.execution_error);
-    return {
-        stdout: joinChunks(value.stdout),
-        stderr: joinChunks(value.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results: asArray(value.result)
-            .map(toResultItem)
-            .filter((r) => r !== undefined),
-        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
-        executionCount: asNumber(value.executionCount ?? value.execution_count),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'structured',
-    };
-}
-/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
-const RICH_KEYS = {
-    text: 'text/plain',
-    html: 'text/html',
-    markdown: 'text/markdown',
-    png: 'image/png',
-    jpeg: 'image/jpeg',
-    svg: 'image/svg+xml',
-    json: 'application/json',
-    latex: 'text/latex',
-    javascript: 'application/javascript',
-    chart: 'application/vnd.vegalite.v5+json',
-};
-/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
-function richMime(key) {
-    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
-}
-function decodeRich(value) {
-    const logs = isObject(value.logs) ? value.logs : {};
-    const results = asArray(value.results)
-        .filter(isObject)
-        .map((item) => {
-        const data = {};
-        for (const [key, content] of Object.entries(item)) {
-            if (key === 'is_main_result' || key === 'isMainResult')
-                continue;
-            if (content === null || content === undefined)
-                continue;
-            setKey(data, richMime(key) ?? key, content);
-        }
-        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
-    });
-    const { message, detail } = describeError(value.error);
-    return {
-        stdout: joinChunks(logs.stdout),
-        stderr: joinChunks(logs.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results,
-        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
-        executionCount: asNumber(value.execution_count ?? value.executionCount),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'rich',
-    };
-}
-/** executionError may be a string or an object like `{name, value, traceback}`. */
-function describeError(error) {
-    if (error === undefined || error === null || error === '' || error === false) {
-        return { message: '', detail: undefined };
-    }
-    if (typeof error === 'string')
-        return { message: error, detail: undefined };
-    if (isObject(error)) {
-        const name = typeof error.name === 'string' ? error.name : '';
-        const value = typeof error.value === 'string'
-            ? error.value
-            : typeof error.message === 'string'
-                ? error.message
-                : '';
-        const traceback = Array.isArray(error.traceback)
-            ? error.traceback.join('\n')
-            : typeof error.traceback === 'string'
-                ? error.traceback
-                : undefined;
-        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
-        return { message, detail: traceback };
-    }
-    return { message: String(error), detail: undefined };
-}
-function toResultItem(item) {
-    let value = item;
-    // Items arrive as JSON strings, objects, or double-encoded strings.
-    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
-        const parsed = tryParseJson(value);
-        if (parsed === undefined)
-            return { isMain: false, data: { 'text/plain': value } };
-        value = parsed;
-    }
-    if (!isObject(value))
-        return value === undefined
-            ? undefined
-            : { isMain: false, data: { 'text/plain': String(value) } };
-    const data = {};
-    for (const [key, content] of Object.entries(value)) {
-        if (key === 'isMainResult' || key === 'is_main_result')
-            continue;
-        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
-        const short = richMime(key);
-        setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
-    }
-    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
-}
-/**
- * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
- * the bundle's prototype (whose properties would then pass for MIME types of the result).
- */
-function setKey(data, key, content) {
-    Object.defineProperty(data, key, {
-        value: content,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-    });
-}
-/** Trace ids are for support requests: a short token, nothing else. */
-function traceIdOf(value) {
-    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
-}
-/**
- * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
- * (in place: the value is a fresh parse of the answer).
- */
-function limitDepth(value, max) {
-    if (value === null || typeof value !== 'object')
-        return value;
-    const pending = [[value, 1]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [container, depth] = next;
-        for (const [key, item] of Object.entries(container)) {
-            if (item === null || typeof item !== 'object')
-                continue;
-            if (depth >= max) {
-                container[key] = `[nested deeper than ${max} levels; not kept]`;
-            }
-            else {
-                pending.push([item, depth + 1]);
-            }
-        }
-    }
-    return value;
-}
-function joinChunks(value) {
-    if (typeof value === 'string')
-        return value;
-    if (!Array.isArray(value))
-        return '';
-    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
-    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
-    let text = '';
-    for (const chunk of value)
-        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
-    return text;
-}
-function asArray(value) {
-    return Array.isArray(value) ? value : [];
-}
-function asNumber(value) {
-    const n = typeof value === 'string' ? Number(value) : value;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
-function tryParseJson(text) {
-    try {
-        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
-function headline(text) {
-    const lines = text.trim().split('\n');
-    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
-        return lastLine(text);
-    return lines[0]?.trim() ?? '';
-}
-function run_code_result_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function lastLine(text) {
-    const lines = text.trim().split('\n');
-    return lines[lines.length - 1]?.trim() ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
-// CallMcpTool's Data for tools other than run_code, read as the SDK's callMcpTool reads it
-// (addendum §1): the text of content[], joined with "; ", and isError.
-/**
- * The tool's outcome; `{refused}` when the service answered that the tool did not run at all
- * (`Data.Success: false` with an `ErrMsg`); undefined when there is no tool result.
- */
-function parseToolData(raw) {
-    let data = raw;
-    if (typeof data === 'string') {
-        try {
-            data = JSON.parse(data);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return undefined;
-    const record = data;
-    if (record.Success === false) {
-        const message = typeof record.ErrMsg === 'string' && record.ErrMsg ? record.ErrMsg : 'the tool did not run';
-        return { refused: message };
-    }
-    if (!Array.isArray(record.content))
-        return undefined;
-    const texts = record.content
-        .map((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.text === 'string'
-        ? item.text
-        : undefined)
-        .filter((text) => text !== undefined);
-    return { text: texts.join('; '), isError: record.isError === true };
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/client.ts
+;// CONCATENATED MODULE: ./src/agentbay/transport.ts
 
 
 
@@ -21219,18 +21599,8 @@ function parseToolData(raw) {
 
 
 
-
-
-/**
- * Session ids are the service's to choose: any text up to this length is taken as it comes
- * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
- * used and deleted. Whoever prints one escapes it (see `printableId`).
- */
-const MAX_SESSION_ID_CHARS = 1024;
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
-/** How far past the code's own timeout we wait for run_code to answer. */
-const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 /** Error codes of a connection that was never established: the request cannot have arrived. */
 const NOT_SENT_CODES = new Set([
@@ -21241,31 +21611,14 @@ const NOT_SENT_CODES = new Set([
     'ENETUNREACH',
     'UND_ERR_CONNECT_TIMEOUT',
 ]);
-/**
- * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
- * first token (`name/version`), not the official SDK this client is not.
- */
-function sdkStats(userAgent) {
-    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
-    return JSON.stringify({
-        source: name,
-        sdk_language: 'typescript',
-        sdk_version: version,
-        is_release: /^\d+\.\d+\.\d+$/.test(version),
-        framework: name,
-    });
-}
-/**
- * A direct client for the AgentBay control plane (see shared/agentbay-protocol.md).
- * It knows the wire protocol and nothing about GitHub.
- */
-class AgentBayClient {
+class Transport {
+    userAgent;
+    /** Deadline for calls other than run_code. */
+    callTimeoutMs;
     origin;
     apiKey;
-    userAgent;
     retry;
     maxResponseBytes;
-    callTimeoutMs;
     agent;
     onExchange;
     redact;
@@ -21278,292 +21631,51 @@ class AgentBayClient {
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
         this.redact = makeRedactor([options.apiKey]);
-        const agentOptions = {
-            connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-            keepAliveTimeout: 10_000,
-        };
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
-        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
-        // read the key in the body.
-        this.agent = isLoopbackOrigin(this.origin)
-            ? new undici.Agent(agentOptions)
-            : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
+        this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
     }
-    async createSession(params) {
-        const body = await this.call('CreateMcpSession', {
-            ImageId: params.imageId,
-            Labels: JSON.stringify(params.labels),
-            LoginRegionId: params.loginRegionId || undefined,
-            SdkStats: sdkStats(this.userAgent),
-            Timeout: params.idleReleaseTimeoutS,
-        }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        const data = body.Data;
-        if (!isObject(data)) {
-            throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
-        }
-        // A business failure (e.g. no capacity) arrives inside an HTTP 200.
-        if (data.Success === false) {
-            const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
-            throw this.apiError('CreateMcpSession', reason, body);
-        }
-        const sessionId = sessionIdOf(data.SessionId);
-        if (!sessionId) {
-            // A session may exist that we cannot name: the caller must look for it by label.
-            throw new AgentBayError('the response has no usable SessionId', {
-                kind: 'api',
-                action: 'CreateMcpSession',
-                outcomeUnknown: true,
-                requestId: requestId || undefined,
-            });
-        }
-        return { sessionId, requestId };
-    }
-    async runCode(sessionId, params) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify({
-                code: params.code,
-                language: params.language,
-                timeout_s: params.timeoutS,
-            }),
-            AutoGenSession: false,
-            Name: 'run_code',
-            Server: '',
-            SessionId: sessionId,
-        }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        if (body.Data === undefined || body.Data === null || body.Data === '') {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        // A business failure inside a 200, as for a create: the tool never ran the code.
-        let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (isObject(envelope) && envelope.Success === false) {
-            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
-            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
-        }
-        const result = parseRunCodeData(envelope ?? body.Data);
-        if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) goes before stdout is made one
-            // string. The pieces stdout was linked from are left to V8: collecting them too cost
-            // time and lowered no peak (BENCHMARKS.md).
-            body.Data = undefined;
-            envelope = undefined;
-            releaseLargeCopies();
-            flatten(result.stdout);
-            flatten(result.stderr);
-        }
-        return { result, requestId };
+    /** Sends one action, retried as its policy allows, and answers the parsed body. */
+    async call(action, form, options) {
+        const retry = options.retryBudgetMs === undefined
+            ? this.retry
+            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
+        const authorization = `Bearer ${this.apiKey}`;
+        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
+        const query = options.keyInQuery
+            ? { ...options.query, Authorization: authorization }
+            : options.query;
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
+        // A retry ends with the budget, whatever its own timeout.
+        {
+            ...options,
+            query,
+            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
+        }));
     }
     /**
-     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
-     * wait. A session that is already gone counts as deleted.
+     * For deletes and SyncContext the SDK reads `Success: false` as a failure even without a
+     * Code (§8.1), which `call` lets through.
      */
-    async deleteSession(sessionId, limits = {}) {
-        const started = Date.now();
-        try {
-            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
-        }
-        catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3), within
-            // what is left of the same limits.
-            if (error instanceof AgentBayError && error.code === 'InvalidAction.NotFound') {
-                const spent = Date.now() - started;
-                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
-                return this.deleteWith('ReleaseMcpSession', sessionId, {
-                    timeoutMs: rest(limits.timeoutMs),
-                    retryBudgetMs: rest(limits.retryBudgetMs),
-                });
-            }
-            throw error;
-        }
-    }
-    async deleteWith(action, sessionId, limits) {
-        let body;
-        try {
-            body = await this.call(action, { SessionId: sessionId }, {
-                timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
-                retry: 'idempotent',
-                retryBudgetMs: limits.retryBudgetMs,
-            });
-        }
-        catch (error) {
-            if (isSessionGone(error)) {
-                return { requestId: error.requestId ?? '', alreadyGone: true };
-            }
-            throw error;
-        }
-        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+    requireSuccess(action, body) {
         if (body.Success === false) {
             throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
         }
-        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
-    async getSessionStatus(sessionId) {
-        const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
-    }
-    /** The session's labels (GetLabel), to check whose it is before touching it. */
-    async getLabels(sessionId) {
-        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
-        const labels = {};
-        if (isObject(parsed)) {
-            for (const [key, value] of Object.entries(parsed)) {
-                if (typeof value === 'string')
-                    labels[key] = value;
-            }
-        }
-        return { labels, requestId: identifier(body.RequestId) };
-    }
-    async listSessions(params) {
-        const body = await this.call('ListSession', {
-            Labels: JSON.stringify(params.labels),
-            MaxResults: params.maxResults ?? 10,
-            NextToken: params.nextToken || undefined,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(isObject).map((item) => ({
-            sessionId: sessionIdOf(item.SessionId),
-            status: stringField(item, 'SessionStatus'),
-        }));
-        return {
-            sessions: sessions.filter((s) => s.sessionId),
-            nextToken: stringField(body, 'NextToken'),
-            requestId: identifier(body.RequestId),
-        };
-    }
-    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
-    async listAllSessions(labels, maxPages = 20) {
-        const found = [];
-        let nextToken = '';
-        for (let page = 0; page < maxPages; page++) {
-            const result = await this.listSessions({ labels, nextToken });
-            // Not push(...): a hostile page of a million entries would overflow the call stack.
-            for (const session of result.sessions)
-                found.push(session);
-            if (!result.nextToken || result.nextToken === nextToken)
-                break;
-            nextToken = result.nextToken;
-        }
-        return found;
-    }
-    /**
-     * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
-     * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
-     * applies on top.
-     */
-    async callTool(sessionId, tool, options = {}) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify(tool.args),
-            AutoGenSession: false,
-            Name: tool.name,
-            Server: tool.server,
-            SessionId: sessionId,
-        }, {
-            timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
-            retry: options.retry ?? 'unsent-only',
+    /** The error for an answer the service gave, its message redacted and cut to a headline. */
+    apiError(action, message, body, httpStatus) {
+        return new AgentBayError(clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+            kind: 'api',
+            action,
+            // A 5xx can come from a gateway in front of a backend that did the work.
+            outcomeUnknown: (httpStatus ?? 0) >= 500,
+            code: identifier(body.Code) || identifier(body.code) || undefined,
+            httpStatus,
+            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
-        const outcome = parseToolData(body.Data);
-        if (outcome === undefined) {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        if ('refused' in outcome)
-            throw this.apiError('CallMcpTool', outcome.refused, body);
-        return { ...outcome, requestId: identifier(body.RequestId) };
-    }
-    /** Resets the session's idle-release clock (keep-alive during long waits). */
-    async refreshIdleTime(sessionId) {
-        await this.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
     }
     /**
-     * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
-     * Go SDKs do (the TS SDK's GET would put the key in the URL).
+     * A request to a presigned URL: the bytes only, with no AgentBay header, no key and no
+     * Content-Type (which would not be part of the signature). The caller reads the answer.
      */
-    async getFileTransferContext(sessionId) {
-        const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
-        const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
-        if (!found) {
-            throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
-        }
-        return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
-    }
-    /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
-    async getContextFileUrl(direction, contextId, filePath) {
-        const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
-        const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = isObject(body.Data) ? body.Data : {};
-        const url = typeof data.Url === 'string' ? data.Url : '';
-        if (!/^https?:\/\//.test(url))
-            throw this.apiError(action, 'the response has no valid Url', body);
-        const expire = data.ExpireTime;
-        return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
-    }
-    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
-    async syncContext(sessionId, params) {
-        const body = await this.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
-        if (body.Success === false) {
-            throw this.apiError('SyncContext', stringField(body, 'Message') || 'the service refused', body);
-        }
-    }
-    /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
-    async getContextInfo(sessionId, filter = {}) {
-        const body = await this.call('GetContextInfo', {
-            ContextId: filter.contextId,
-            Path: filter.path,
-            SessionId: sessionId,
-            TaskType: filter.taskType,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        return parseContextStatus(body.Data);
-    }
-    async deleteContextFile(contextId, filePath) {
-        await this.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-    }
-    /**
-     * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
-     * not be part of the signature.
-     */
-    async putPresigned(url, body, timeoutMs = 300_000) {
-        const target = new URL(url);
-        const response = await this.presignedRequest('PUT', target, timeoutMs, body);
-        await response.body.dump();
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-            throw new AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned PUT',
-                httpStatus: response.statusCode,
-            });
-        }
-    }
-    /** GET from a presigned URL, refusing more than `maxBytes`. */
-    async getPresigned(url, maxBytes, timeoutMs = 300_000) {
-        const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
-        if (response.statusCode !== 200) {
-            await response.body.dump();
-            throw new AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned GET',
-                httpStatus: response.statusCode,
-            });
-        }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                response.body.destroy();
-                throw new AgentBayError(`the download is larger than ${maxBytes} bytes`, {
-                    kind: 'api',
-                    action: 'presigned GET',
-                });
-            }
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, size);
-    }
     async presignedRequest(method, target, timeoutMs, body) {
         const action = `presigned ${method}`;
         const started = Date.now();
@@ -21597,23 +21709,6 @@ class AgentBayClient {
     /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
     async destroy() {
         await this.agent.destroy();
-    }
-    async call(action, form, options) {
-        const retry = options.retryBudgetMs === undefined
-            ? this.retry
-            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        const authorization = `Bearer ${this.apiKey}`;
-        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
-        const query = options.keyInQuery
-            ? { ...options.query, Authorization: authorization }
-            : options.query;
-        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
-        // A retry ends with the budget, whatever its own timeout.
-        {
-            ...options,
-            query,
-            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
-        }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -21671,28 +21766,7 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now. The text is too once parsed, but a collection right
-        // then does not free it (V8 releases a large decoded text later, on its own schedule).
-        const large = text.length > LARGE_TEXT;
-        if (large)
-            releaseLargeCopies();
-        let body;
-        try {
-            body = JSON.parse(text);
-            if (large)
-                text = '';
-        }
-        catch {
-            throw new AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
-        }
-        if (!isObject(body)) {
-            throw new AgentBayError('the response is not a JSON object', {
-                kind: 'transport',
-                action,
-                httpStatus: response.statusCode,
-                outcomeUnknown: true,
-            });
-        }
+        const body = this.parseBody(action, text, response.statusCode);
         if (response.statusCode >= 400) {
             const message = stringField(body, 'Message') || stringField(body, 'message');
             throw this.apiError(action, message || `HTTP ${response.statusCode}`, body, response.statusCode);
@@ -21700,6 +21774,29 @@ class AgentBayClient {
         // The second error channel: HTTP 200 with Success false and a Code.
         if (body.Success === false && (body.Code || body.code)) {
             throw this.apiError(action, stringField(body, 'Message') || 'the call failed', body, response.statusCode);
+        }
+        return body;
+    }
+    /** The answer's JSON object; anything else is an answer we cannot read. */
+    parseBody(action, text, httpStatus) {
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
+        if (text.length > LARGE_TEXT)
+            releaseLargeCopies();
+        let body;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            throw new AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true });
+        }
+        if (!isObject(body)) {
+            throw new AgentBayError('the response is not a JSON object', {
+                kind: 'transport',
+                action,
+                httpStatus,
+                outcomeUnknown: true,
+            });
         }
         return body;
     }
@@ -21740,17 +21837,6 @@ class AgentBayClient {
         }
         return Buffer.concat(chunks, size).toString('utf8');
     }
-    apiError(action, message, body, httpStatus) {
-        return new AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
-            kind: 'api',
-            action,
-            // A 5xx can come from a gateway in front of a backend that did the work.
-            outcomeUnknown: (httpStatus ?? 0) >= 500,
-            code: identifier(body.Code) || identifier(body.code) || undefined,
-            httpStatus,
-            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
-        });
-    }
     transportError(action, error, timeoutMs) {
         const code = errorCode(error);
         const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' ||
@@ -21760,7 +21846,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(clip_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -21779,65 +21865,82 @@ function errorCode(error) {
         return errorCode(e.errors[0]);
     return e.cause ? errorCode(e.cause) : undefined;
 }
-/**
- * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
- * id (a newline, a `::`, markup) is dropped rather than passed on.
- */
-function identifier(value) {
-    const text = typeof value === 'number' ? String(value) : value;
-    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/**
- * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
- * experimental and says so on stderr, once, where the runner shows it as noise; it is the
- * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
- */
-function withoutExperimentalWarning(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (warning, ...rest) {
-        const options = rest[0];
-        if (typeof options === 'object' && options !== null && 'code' in options) {
-            if (options.code === 'UNDICI-EHPA')
-                return;
-        }
-        emitWarning.call(process, warning, ...rest);
-    };
-    try {
-        return make();
+
+;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
+
+
+
+class AgentBayClient {
+    transport;
+    constructor(options) {
+        this.transport = new Transport(options);
     }
-    finally {
-        process.emitWarning = emitWarning;
+    createSession(params) {
+        return createSession(this.transport, params);
     }
-}
-/** A session id as the service gave it: any non-empty text of a sane length. */
-function sessionIdOf(value) {
-    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    runCode(sessionId, params) {
+        return runCode(this.transport, sessionId, params);
     }
-    catch {
-        return false;
+    /**
+     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+     * wait. A session that is already gone counts as deleted.
+     */
+    deleteSession(sessionId, limits = {}) {
+        return deleteSession(this.transport, sessionId, limits);
     }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function client_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function client_tryParseJson(text) {
-    try {
-        return JSON.parse(text);
+    getSessionStatus(sessionId) {
+        return getSessionStatus(this.transport, sessionId);
     }
-    catch {
-        return undefined;
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    getLabels(sessionId) {
+        return getLabels(this.transport, sessionId);
     }
-}
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+    listSessions(params) {
+        return listSessions(this.transport, params);
+    }
+    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+    listAllSessions(labels, maxPages = 20) {
+        return listAllSessions(this.transport, labels, maxPages);
+    }
+    /** One MCP tool call (shell, the filesystem tools): its text and isError, as the SDK reads them. */
+    callTool(sessionId, tool, options = {}) {
+        return callTool(this.transport, sessionId, tool, options);
+    }
+    /** Resets the session's idle-release clock (keep-alive during long waits). */
+    refreshIdleTime(sessionId) {
+        return refreshIdleTime(this.transport, sessionId);
+    }
+    getFileTransferContext(sessionId) {
+        return getFileTransferContext(this.transport, sessionId);
+    }
+    getContextFileUrl(direction, contextId, filePath) {
+        return getContextFileUrl(this.transport, direction, contextId, filePath);
+    }
+    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+    syncContext(sessionId, params) {
+        return syncContext(this.transport, sessionId, params);
+    }
+    getContextInfo(sessionId, filter = {}) {
+        return getContextInfo(this.transport, sessionId, filter);
+    }
+    deleteContextFile(contextId, filePath) {
+        return deleteContextFile(this.transport, contextId, filePath);
+    }
+    putPresigned(url, body, timeoutMs) {
+        return putPresigned(this.transport, url, body, timeoutMs);
+    }
+    /** GET from a presigned URL, refusing more than `maxBytes`. */
+    getPresigned(url, maxBytes, timeoutMs) {
+        return getPresigned(this.transport, url, maxBytes, timeoutMs);
+    }
+    close() {
+        return this.transport.close();
+    }
+    /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
+    destroy() {
+        return this.transport.destroy();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/step/cancellation.ts
@@ -22190,7 +22293,7 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepa
                 : report.result.success
                     ? 'passed'
                     : `failed: ${report.result.error}`;
-        return `${runName(report)} (${LANGUAGE_NAMES[report.language]}): ${verdict}`;
+        return `${runName(report)} (${verdict_LANGUAGE_NAMES[report.language]}): ${verdict}`;
     })
         .join('\n'));
     lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
@@ -22222,7 +22325,7 @@ async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepa
         if (!isFailure(entry))
             return;
         const { report } = entry;
-        const title = `${LANGUAGE_NAMES[report.language]} error`;
+        const title = `${verdict_LANGUAGE_NAMES[report.language]} error`;
         const cellLines = outcomes[i]?.run.fileLines;
         annotate(inputs.failOnError ? 'error' : 'warning', report.source.cell !== undefined
             ? report.result.error
@@ -22266,7 +22369,7 @@ function judge(outcome, outcomes) {
         return { result: { ...serviceFailure(''), success: true, error: '' } };
     if (outcome.notRunAfter !== undefined) {
         const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
-        const name = failed ? sourceName(failed.run.source) : 'an earlier run';
+        const name = failed ? code_source_sourceName(failed.run.source) : 'an earlier run';
         return { result: { ...serviceFailure(''), error: `not run: ${name} failed before it` } };
     }
     if (!outcome.result)

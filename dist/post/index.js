@@ -14278,7 +14278,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5498);
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(530);
 
 await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
@@ -14289,7 +14289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5498:
+/***/ 530:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17273,6 +17273,799 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+// Reading the service's JSON answers: every field is checked for its type where it is read.
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function json_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The parsed text, or undefined when it is not JSON. */
+function tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A field the service sends either as a JSON string or as the value itself, as the value
+ * (undefined when the string is not JSON).
+ */
+function parseIfText(value) {
+    return typeof value === 'string' ? tryParseJson(value) : value;
+}
+/** A text or number field as text; '' for anything else. */
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/**
+ * The service's reason when `data` says the create or the tool did not happen at all: a
+ * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
+ * capacity, or a tool that is not available). Undefined for any other answer.
+ */
+function refusalOf(data) {
+    if (!json_isObject(data) || data.Success !== false)
+        return undefined;
+    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+
+function parseContextStatus(data) {
+    if (!json_isObject(data))
+        return [];
+    const outer = parseIfText(data.ContextStatus);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (!json_isObject(entry) || entry.type !== 'data')
+            continue;
+        const list = parseIfText(entry.data);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (!json_isObject(item))
+                continue;
+            tasks.push({
+                contextId: stringField(item, 'contextId'),
+                path: stringField(item, 'path'),
+                status: stringField(item, 'status'),
+                errorMessage: stringField(item, 'errorMessage'),
+                taskType: stringField(item, 'taskType'),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function context_status_taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/errors.ts
+class errors_AgentBayError extends Error {
+    kind;
+    action;
+    code;
+    httpStatus;
+    requestId;
+    attempts;
+    notSent;
+    outcomeUnknown;
+    /** The bare message, without the code/status/request id decoration of `message`. */
+    detail;
+    constructor(detail, details) {
+        super(detail);
+        this.name = 'AgentBayError';
+        this.detail = detail;
+        this.kind = details.kind;
+        this.action = details.action;
+        this.code = details.code;
+        this.httpStatus = details.httpStatus;
+        this.requestId = details.requestId;
+        this.attempts = details.attempts ?? 1;
+        this.notSent = details.notSent ?? false;
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.message = this.describe();
+    }
+    /** Sets the attempt count once retries are over, keeping `message` in step. */
+    withAttempts(attempts) {
+        this.attempts = attempts;
+        this.message = this.describe();
+        return this;
+    }
+    describe() {
+        const facts = [
+            this.code && `code ${this.code}`,
+            this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
+            this.requestId && `request id ${this.requestId}`,
+            `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
+        ].filter(Boolean);
+        const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
+        return `${this.action} failed: ${this.detail}${tail}`;
+    }
+}
+/** The error says the session no longer exists, so deleting it again is pointless. */
+function isSessionGone(error) {
+    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
+        return false;
+    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
+    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
+    // "Not Found" must not pass for a deleted session.
+    const code = error.code ?? '';
+    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
+        return true;
+    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
+// The context calls behind large file transfers (addendum §4): the session's file_transfer
+// context, presigned URLs to its files and the requests to them, syncing the context with the
+// sandbox, its task list, and deleting a stored file. file-transfer.ts puts them in order.
+
+
+
+/** How long a presigned PUT or GET may take by default. */
+const PRESIGNED_TIMEOUT_MS = 300_000;
+/**
+ * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
+ * Go SDKs do (the TS SDK's GET would put the key in the URL).
+ */
+async function getFileTransferContext(transport, sessionId) {
+    const body = await transport.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
+    const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
+    if (!found) {
+        throw transport.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
+    }
+    return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
+}
+/** A presigned URL to PUT (upload) or GET (download) one file of a context. */
+async function getContextFileUrl(transport, direction, contextId, filePath) {
+    const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
+    const body = await transport.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = json_isObject(body.Data) ? body.Data : {};
+    const url = typeof data.Url === 'string' ? data.Url : '';
+    if (!/^https?:\/\//.test(url))
+        throw transport.apiError(action, 'the response has no valid Url', body);
+    const expire = data.ExpireTime;
+    return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
+}
+/** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+async function syncContext(transport, sessionId, params) {
+    const body = await transport.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
+    transport.requireSuccess('SyncContext', body);
+}
+/** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
+async function getContextInfo(transport, sessionId, filter = {}) {
+    const body = await transport.call('GetContextInfo', {
+        ContextId: filter.contextId,
+        Path: filter.path,
+        SessionId: sessionId,
+        TaskType: filter.taskType,
+    }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    return parseContextStatus(body.Data);
+}
+async function deleteContextFile(transport, contextId, filePath) {
+    await transport.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+}
+/** PUT to a presigned URL: the bytes only (see Transport.presignedRequest). */
+async function putPresigned(transport, url, body, timeoutMs = PRESIGNED_TIMEOUT_MS) {
+    const response = await transport.presignedRequest('PUT', new URL(url), timeoutMs, body);
+    await response.body.dump();
+    if (response.statusCode < 200 || response.statusCode >= 300) {
+        throw new errors_AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
+            kind: 'api',
+            action: 'presigned PUT',
+            httpStatus: response.statusCode,
+        });
+    }
+}
+/** GET from a presigned URL, refusing more than `maxBytes`. */
+async function getPresigned(transport, url, maxBytes, timeoutMs = PRESIGNED_TIMEOUT_MS) {
+    const response = await transport.presignedRequest('GET', new URL(url), timeoutMs);
+    if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new errors_AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
+            kind: 'api',
+            action: 'presigned GET',
+            httpStatus: response.statusCode,
+        });
+    }
+    const chunks = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+        size += chunk.length;
+        if (size > maxBytes) {
+            response.body.destroy();
+            throw new errors_AgentBayError(`the download is larger than ${maxBytes} bytes`, {
+                kind: 'api',
+                action: 'presigned GET',
+            });
+        }
+        chunks.push(chunk);
+    }
+    return Buffer.concat(chunks, size);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/sessions.ts
+// Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
+
+
+/**
+ * Session ids are the service's to choose: any text up to this length is taken as it comes
+ * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
+ * used and deleted. Whoever prints one escapes it (see `printableId`).
+ */
+const MAX_SESSION_ID_CHARS = 1024;
+async function createSession(transport, params) {
+    const body = await transport.call('CreateMcpSession', {
+        ImageId: params.imageId,
+        Labels: JSON.stringify(params.labels),
+        LoginRegionId: params.loginRegionId || undefined,
+        SdkStats: sdkStats(transport.userAgent),
+        Timeout: params.idleReleaseTimeoutS,
+    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' });
+    const requestId = identifier(body.RequestId);
+    const data = body.Data;
+    if (!json_isObject(data)) {
+        throw transport.apiError('CreateMcpSession', 'the response carries no session data', body);
+    }
+    const refused = refusalOf(data);
+    if (refused !== undefined)
+        throw transport.apiError('CreateMcpSession', refused, body);
+    const sessionId = sessionIdOf(data.SessionId);
+    if (!sessionId) {
+        // A session may exist that we cannot name: the caller must look for it by label.
+        throw new errors_AgentBayError('the response has no usable SessionId', {
+            kind: 'api',
+            action: 'CreateMcpSession',
+            outcomeUnknown: true,
+            requestId: requestId || undefined,
+        });
+    }
+    return { sessionId, requestId };
+}
+/**
+ * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+ * wait. A session that is already gone counts as deleted.
+ */
+async function deleteSession(transport, sessionId, limits = {}) {
+    const started = Date.now();
+    try {
+        return await deleteWith(transport, 'DeleteSessionAsync', sessionId, limits);
+    }
+    catch (error) {
+        // A gateway without the async call still has the older synchronous one (§8.3), within
+        // what is left of the same limits.
+        if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
+            const spent = Date.now() - started;
+            const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
+            return deleteWith(transport, 'ReleaseMcpSession', sessionId, {
+                timeoutMs: rest(limits.timeoutMs),
+                retryBudgetMs: rest(limits.retryBudgetMs),
+            });
+        }
+        throw error;
+    }
+}
+async function deleteWith(transport, action, sessionId, limits) {
+    let body;
+    try {
+        body = await transport.call(action, { SessionId: sessionId }, {
+            timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
+            retry: 'idempotent',
+            retryBudgetMs: limits.retryBudgetMs,
+        });
+    }
+    catch (error) {
+        if (isSessionGone(error)) {
+            return { requestId: error.requestId ?? '', alreadyGone: true };
+        }
+        throw error;
+    }
+    transport.requireSuccess(action, body);
+    return { requestId: identifier(body.RequestId), alreadyGone: false };
+}
+async function getSessionStatus(transport, sessionId) {
+    const body = await transport.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = json_isObject(body.Data) ? body.Data : {};
+    return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
+}
+/** The session's labels (GetLabel), to check whose it is before touching it. */
+async function getLabels(transport, sessionId) {
+    const body = await transport.call('GetLabel', { SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const data = json_isObject(body.Data) ? body.Data : {};
+    const parsed = parseIfText(data.Labels);
+    const labels = {};
+    if (json_isObject(parsed)) {
+        for (const [key, value] of Object.entries(parsed)) {
+            if (typeof value === 'string')
+                labels[key] = value;
+        }
+    }
+    return { labels, requestId: identifier(body.RequestId) };
+}
+async function listSessions(transport, params) {
+    const body = await transport.call('ListSession', {
+        Labels: JSON.stringify(params.labels),
+        MaxResults: params.maxResults ?? 10,
+        NextToken: params.nextToken || undefined,
+    }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+    const items = Array.isArray(body.Data) ? body.Data : [];
+    const sessions = items.filter(json_isObject).map((item) => ({
+        sessionId: sessionIdOf(item.SessionId),
+        status: stringField(item, 'SessionStatus'),
+    }));
+    return {
+        sessions: sessions.filter((s) => s.sessionId),
+        nextToken: stringField(body, 'NextToken'),
+        requestId: identifier(body.RequestId),
+    };
+}
+/** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+async function listAllSessions(transport, labels, maxPages = 20) {
+    const found = [];
+    let nextToken = '';
+    for (let page = 0; page < maxPages; page++) {
+        const result = await listSessions(transport, { labels, nextToken });
+        // Not push(...): a hostile page of a million entries would overflow the call stack.
+        for (const session of result.sessions)
+            found.push(session);
+        if (!result.nextToken || result.nextToken === nextToken)
+            break;
+        nextToken = result.nextToken;
+    }
+    return found;
+}
+/** Resets the session's idle-release clock (keep-alive during long waits). */
+async function refreshIdleTime(transport, sessionId) {
+    await transport.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
+}
+/**
+ * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
+ * first token (`name/version`), not the official SDK this client is not.
+ */
+function sdkStats(userAgent) {
+    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
+    return JSON.stringify({
+        source: name,
+        sdk_language: 'typescript',
+        sdk_version: version,
+        is_release: /^\d+\.\d+\.\d+$/.test(version),
+        framework: name,
+    });
+}
+/** A session id as the service gave it: any non-empty text of a sane length. */
+function sessionIdOf(value) {
+    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
+}
+
+;// CONCATENATED MODULE: external "node:v8"
+const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
+;// CONCATENATED MODULE: external "node:vm"
+const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
+var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
+;// CONCATENATED MODULE: ./src/agentbay/memory.ts
+
+
+/** Past this many characters, a response is worth a collection between decoding stages. */
+const LARGE_TEXT = 16 * 1024 * 1024;
+let collect;
+/**
+ * Frees the copies of a large response that the stage before left behind (the raw bytes,
+ * the JSON text, the envelope), before the next stage makes its own. V8 would free them in
+ * time, but with gigabytes of heap room it lets several 100 MB copies pile up first, and
+ * peak memory is what a runner runs out of. Only ever called for large responses.
+ */
+function releaseLargeCopies() {
+    if (!collect) {
+        external_node_v8_default().setFlagsFromString('--expose-gc');
+        collect = external_node_vm_default().runInNewContext('gc');
+    }
+    collect();
+}
+/**
+ * Makes a string built from pieces one string now, in place (V8 rewrites it), so the
+ * pieces can be freed before anything else copies the text.
+ */
+function flatten(text) {
+    text.indexOf('\u0000');
+}
+
+;// CONCATENATED MODULE: ./src/text/clip.ts
+/** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
+
+
+/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
+const MAX_ERROR_CHARS = 1_000;
+/**
+ * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
+ * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
+ * thousand levels.
+ */
+const MAX_RESULT_DEPTH = 64;
+/**
+ * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
+ * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
+ * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
+ * shape; result items as JSON strings or objects; camelCase or snake_case keys.
+ */
+function parseRunCodeData(data) {
+    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
+    if (typeof envelope === 'string') {
+        envelope = parseWithinDepth(envelope) ?? { content: [{ text: envelope }] };
+    }
+    const toolError = json_isObject(envelope) && envelope.isError === true;
+    const text = contentText(envelope);
+    const payload = decodePayload(text);
+    if (!payload) {
+        // Plain text: on a tool error it is the error message, otherwise the program's output.
+        return toolError
+            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
+            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
+    }
+    return finish(payload, toolError);
+}
+function finish(payload, toolError) {
+    const failed = toolError || payload.isError === true || payload.executionError !== '';
+    let error = headline(payload.executionError);
+    if (failed && !error) {
+        // isError with an empty executionError: the traceback is only in stderr, and its last
+        // line ("NameError: name 'x' is not defined") is the message.
+        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
+    }
+    return {
+        success: !failed,
+        toolError,
+        output: mainText(payload.results, payload.stdout),
+        stdout: payload.stdout,
+        stderr: payload.stderr,
+        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
+        errorDetail: payload.errorDetail ??
+            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
+                ? payload.executionError
+                : ''),
+        results: payload.results,
+        executionTimeS: payload.executionTimeS,
+        executionCount: payload.executionCount,
+        traceId: payload.traceId ?? '',
+        format: payload.format,
+    };
+}
+/**
+ * First main result's text/plain, else the first result's text/plain, else stdout; an empty
+ * text counts as none, as in every SDK.
+ */
+function mainText(results, stdout) {
+    const textOf = (item) => {
+        const text = item?.data['text/plain'];
+        return typeof text === 'string' ? text : '';
+    };
+    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
+}
+function contentText(envelope) {
+    if (!json_isObject(envelope))
+        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
+    const content = envelope.content;
+    if (Array.isArray(content) && content.length > 0) {
+        const first = content[0];
+        if (json_isObject(first)) {
+            for (const key of ['text', 'blob', 'data']) {
+                if (typeof first[key] === 'string')
+                    return first[key];
+            }
+        }
+    }
+    return JSON.stringify(envelope);
+}
+function decodePayload(text) {
+    let value = parseWithinDepth(text);
+    // Double encoding: a JSON string that holds the JSON document.
+    if (typeof value === 'string')
+        value = parseWithinDepth(value);
+    if (!json_isObject(value))
+        return undefined;
+    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
+        return decodeStructured(value);
+    }
+    if ('logs' in value || 'results' in value || 'error' in value)
+        return decodeRich(value);
+    return undefined;
+}
+function decodeStructured(value) {
+    const { message, detail } = describeError(value.executionError ?? value.execution_error);
+    return {
+        stdout: joinChunks(value.stdout),
+        stderr: joinChunks(value.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results: asArray(value.result)
+            .map(toResultItem)
+            .filter((r) => r !== undefined),
+        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
+        executionCount: asNumber(value.executionCount ?? value.execution_count),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'structured',
+    };
+}
+/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
+const RICH_KEYS = {
+    text: 'text/plain',
+    html: 'text/html',
+    markdown: 'text/markdown',
+    png: 'image/png',
+    jpeg: 'image/jpeg',
+    svg: 'image/svg+xml',
+    json: 'application/json',
+    latex: 'text/latex',
+    javascript: 'application/javascript',
+    chart: 'application/vnd.vegalite.v5+json',
+};
+/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
+function richMime(key) {
+    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
+}
+function decodeRich(value) {
+    const logs = json_isObject(value.logs) ? value.logs : {};
+    const results = asArray(value.results)
+        .filter(json_isObject)
+        .map((item) => {
+        const data = {};
+        for (const [key, content] of Object.entries(item)) {
+            if (key === 'is_main_result' || key === 'isMainResult')
+                continue;
+            if (content === null || content === undefined)
+                continue;
+            setKey(data, richMime(key) ?? key, content);
+        }
+        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
+    });
+    const { message, detail } = describeError(value.error);
+    return {
+        stdout: joinChunks(logs.stdout),
+        stderr: joinChunks(logs.stderr),
+        executionError: message,
+        errorDetail: detail,
+        results,
+        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
+        executionCount: asNumber(value.execution_count ?? value.executionCount),
+        traceId: traceIdOf(value.traceId ?? value.trace_id),
+        isError: value.isError === true,
+        format: 'rich',
+    };
+}
+/** executionError may be a string or an object like `{name, value, traceback}`. */
+function describeError(error) {
+    if (error === undefined || error === null || error === '' || error === false) {
+        return { message: '', detail: undefined };
+    }
+    if (typeof error === 'string')
+        return { message: error, detail: undefined };
+    if (json_isObject(error)) {
+        const name = typeof error.name === 'string' ? error.name : '';
+        const value = typeof error.value === 'string'
+            ? error.value
+            : typeof error.message === 'string'
+                ? error.message
+                : '';
+        const traceback = Array.isArray(error.traceback)
+            ? error.traceback.join('\n')
+            : typeof error.traceback === 'string'
+                ? error.traceback
+                : undefined;
+        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
+        return { message, detail: traceback };
+    }
+    return { message: String(error), detail: undefined };
+}
+function toResultItem(item) {
+    let value = item;
+    // Items arrive as JSON strings, objects, or double-encoded strings.
+    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
+        const parsed = parseWithinDepth(value);
+        if (parsed === undefined)
+            return { isMain: false, data: { 'text/plain': value } };
+        value = parsed;
+    }
+    if (!json_isObject(value))
+        return value === undefined
+            ? undefined
+            : { isMain: false, data: { 'text/plain': String(value) } };
+    const data = {};
+    for (const [key, content] of Object.entries(value)) {
+        if (key === 'isMainResult' || key === 'is_main_result')
+            continue;
+        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
+        const short = richMime(key);
+        setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
+    }
+    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
+}
+/**
+ * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
+ * the bundle's prototype (whose properties would then pass for MIME types of the result).
+ */
+function setKey(data, key, content) {
+    Object.defineProperty(data, key, {
+        value: content,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+    });
+}
+/** Trace ids are for support requests: a short token, nothing else. */
+function traceIdOf(value) {
+    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
+}
+/**
+ * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
+ * (in place: the value is a fresh parse of the answer).
+ */
+function limitDepth(value, max) {
+    if (value === null || typeof value !== 'object')
+        return value;
+    const pending = [[value, 1]];
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [container, depth] = next;
+        for (const [key, item] of Object.entries(container)) {
+            if (item === null || typeof item !== 'object')
+                continue;
+            if (depth >= max) {
+                container[key] = `[nested deeper than ${max} levels; not kept]`;
+            }
+            else {
+                pending.push([item, depth + 1]);
+            }
+        }
+    }
+    return value;
+}
+function joinChunks(value) {
+    if (typeof value === 'string')
+        return value;
+    if (!Array.isArray(value))
+        return '';
+    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
+    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
+    let text = '';
+    for (const chunk of value)
+        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
+    return text;
+}
+function asArray(value) {
+    return Array.isArray(value) ? value : [];
+}
+function asNumber(value) {
+    const n = typeof value === 'string' ? Number(value) : value;
+    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
+}
+/** Parsed (undefined when not JSON), and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
+function parseWithinDepth(text) {
+    return limitDepth(tryParseJson(text), MAX_RESULT_DEPTH);
+}
+/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
+function headline(text) {
+    const lines = text.trim().split('\n');
+    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
+        return lastLine(text);
+    return lines[0]?.trim() ?? '';
+}
+function lastLine(text) {
+    const lines = text.trim().split('\n');
+    return lines[lines.length - 1]?.trim() ?? '';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/tools.ts
+// CallMcpTool: run_code, and any other tool (shell, the filesystem tools) read as the SDK's
+// callMcpTool reads it (addendum §1): the text of content[], joined with "; ", and isError.
+
+
+
+/** How far past the code's own timeout we wait for run_code to answer. */
+const RUN_CODE_MARGIN_MS = 15_000;
+async function runCode(transport, sessionId, params) {
+    const body = await transport.call('CallMcpTool', {
+        Args: JSON.stringify({
+            code: params.code,
+            language: params.language,
+            timeout_s: params.timeoutS,
+        }),
+        AutoGenSession: false,
+        Name: 'run_code',
+        Server: '',
+        SessionId: sessionId,
+    }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
+    const requestId = identifier(body.RequestId);
+    if (body.Data === undefined || body.Data === null || body.Data === '') {
+        throw transport.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    let envelope = envelopeOf(transport, body);
+    const result = parseRunCodeData(envelope ?? body.Data);
+    if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
+        // The envelope (the result's text, encoded once more) goes before stdout is made one
+        // string. The pieces stdout was linked from are left to V8: collecting them too cost
+        // time and lowered no peak (BENCHMARKS.md).
+        body.Data = undefined;
+        envelope = undefined;
+        releaseLargeCopies();
+        flatten(result.stdout);
+        flatten(result.stderr);
+    }
+    return { result, requestId };
+}
+/**
+ * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
+ * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
+ * applies on top.
+ */
+async function callTool(transport, sessionId, tool, options = {}) {
+    const body = await transport.call('CallMcpTool', {
+        Args: JSON.stringify(tool.args),
+        AutoGenSession: false,
+        Name: tool.name,
+        Server: tool.server,
+        SessionId: sessionId,
+    }, {
+        timeoutMs: options.timeoutMs ?? transport.callTimeoutMs,
+        retry: options.retry ?? 'unsent-only',
+    });
+    const outcome = readToolAnswer(envelopeOf(transport, body));
+    if (!outcome) {
+        throw transport.apiError('CallMcpTool', 'the response carries no tool result', body);
+    }
+    return { ...outcome, requestId: identifier(body.RequestId) };
+}
+/** The text of content[], joined with "; ", and isError; undefined when there is no content[]. */
+function readToolAnswer(envelope) {
+    if (!json_isObject(envelope) || !Array.isArray(envelope.content))
+        return undefined;
+    const texts = envelope.content
+        .map((item) => (json_isObject(item) && typeof item.text === 'string' ? item.text : undefined))
+        .filter((text) => text !== undefined);
+    return { text: texts.join('; '), isError: envelope.isError === true };
+}
+/**
+ * The tool's answer, Data parsed when it came as a JSON string (undefined when that string is
+ * not JSON). A refusal (the tool never ran) is thrown here, for every tool alike.
+ */
+function envelopeOf(transport, body) {
+    const envelope = parseIfText(body.Data);
+    const refused = refusalOf(envelope);
+    if (refused !== undefined) {
+        throw transport.apiError('CallMcpTool', `the tool did not run: ${refused}`, body);
+    }
+    return envelope;
+}
+
 // EXTERNAL MODULE: external "node:querystring"
 var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/text/secrets.ts
@@ -17347,99 +18140,56 @@ function secrets_redactText(text, secrets) {
     return makeRedactor(secrets)(text);
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class errors_AgentBayError extends Error {
-    kind;
-    action;
-    code;
-    httpStatus;
-    requestId;
-    attempts;
-    notSent;
-    outcomeUnknown;
-    /** The bare message, without the code/status/request id decoration of `message`. */
-    detail;
-    constructor(detail, details) {
-        super(detail);
-        this.name = 'AgentBayError';
-        this.detail = detail;
-        this.kind = details.kind;
-        this.action = details.action;
-        this.code = details.code;
-        this.httpStatus = details.httpStatus;
-        this.requestId = details.requestId;
-        this.attempts = details.attempts ?? 1;
-        this.notSent = details.notSent ?? false;
-        this.outcomeUnknown = details.outcomeUnknown ?? false;
-        this.message = this.describe();
-    }
-    /** Sets the attempt count once retries are over, keeping `message` in step. */
-    withAttempts(attempts) {
-        this.attempts = attempts;
-        this.message = this.describe();
-        return this;
-    }
-    describe() {
-        const facts = [
-            this.code && `code ${this.code}`,
-            this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
-            this.requestId && `request id ${this.requestId}`,
-            `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
-        ].filter(Boolean);
-        const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
-        return `${this.action} failed: ${this.detail}${tail}`;
-    }
+;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
+// The HTTP connection pool every call goes through, direct or through the runner's proxy.
+
+/**
+ * Self-hosted runners often reach the internet only through a proxy: honour
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+ * through one: a proxy cannot reach this machine's loopback, and on plain http it would
+ * read the key in the body.
+ */
+function makeDispatcher(origin, connectTimeoutMs) {
+    const agentOptions = {
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 10_000,
+    };
+    return isLoopbackOrigin(origin)
+        ? new Agent(agentOptions)
+        : withoutExperimentalWarning(() => new EnvHttpProxyAgent(agentOptions));
 }
-/** The error says the session no longer exists, so deleting it again is pointless. */
-function isSessionGone(error) {
-    if (!(error instanceof errors_AgentBayError) || error.kind !== 'api')
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
         return false;
-    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
-    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
-    // "Not Found" must not pass for a deleted session.
-    const code = error.code ?? '';
-    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
-        return true;
-    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function json_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-;// CONCATENATED MODULE: external "node:v8"
-const external_node_v8_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
-var external_node_v8_default = /*#__PURE__*/__nccwpck_require__.n(external_node_v8_namespaceObject);
-;// CONCATENATED MODULE: external "node:vm"
-const external_node_vm_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:vm");
-var external_node_vm_default = /*#__PURE__*/__nccwpck_require__.n(external_node_vm_namespaceObject);
-;// CONCATENATED MODULE: ./src/agentbay/memory.ts
-
-
-/** Past this many characters, a response is worth a collection between decoding stages. */
-const LARGE_TEXT = 16 * 1024 * 1024;
-let collect;
-/**
- * Frees the copies of a large response that the stage before left behind (the raw bytes,
- * the JSON text, the envelope), before the next stage makes its own. V8 would free them in
- * time, but with gigabytes of heap room it lets several 100 MB copies pile up first, and
- * peak memory is what a runner runs out of. Only ever called for large responses.
- */
-function releaseLargeCopies() {
-    if (!collect) {
-        external_node_v8_default().setFlagsFromString('--expose-gc');
-        collect = external_node_vm_default().runInNewContext('gc');
     }
-    collect();
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 /**
- * Makes a string built from pieces one string now, in place (V8 rewrites it), so the
- * pieces can be freed before anything else copies the text.
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
  */
-function flatten(text) {
-    text.indexOf('\u0000');
+function withoutExperimentalWarning(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning, ...rest) {
+        const options = rest[0];
+        if (typeof options === 'object' && options !== null && 'code' in options) {
+            if (options.code === 'UNDICI-EHPA')
+                return;
+        }
+        emitWarning.call(process, warning, ...rest);
+    };
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/retry.ts
@@ -17545,394 +18295,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
-
-/** `error` is a headline for logs, titles and outputs; the whole text stays in errorDetail. */
-const MAX_ERROR_CHARS = 1_000;
-/**
- * Deeper JSON than this in a result is cut off (and says so): the sandbox chooses the depth,
- * and JSON.stringify, structured clones and any recursive walk overflow the stack past a few
- * thousand levels.
- */
-const MAX_RESULT_DEPTH = 64;
-/**
- * Turns the `Data` of a run_code CallMcpTool answer into a CodeRunResult. Accepts every
- * variant in sections 6–7 of the protocol page: Data as an object or a JSON string; the
- * structured payload, double-encoded or as plain legacy text; the "rich" logs/results/error
- * shape; result items as JSON strings or objects; camelCase or snake_case keys.
- */
-function parseRunCodeData(data) {
-    let envelope = limitDepth(data, MAX_RESULT_DEPTH);
-    if (typeof envelope === 'string') {
-        envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
-    }
-    const toolError = json_isObject(envelope) && envelope.isError === true;
-    const text = contentText(envelope);
-    const payload = decodePayload(text);
-    if (!payload) {
-        // Plain text: on a tool error it is the error message, otherwise the program's output.
-        return toolError
-            ? finish({ stdout: '', stderr: '', executionError: text, results: [], format: 'legacy-text' }, true)
-            : finish({ stdout: text, stderr: '', executionError: '', results: [], format: 'legacy-text' }, false);
-    }
-    return finish(payload, toolError);
-}
-function finish(payload, toolError) {
-    const failed = toolError || payload.isError === true || payload.executionError !== '';
-    let error = headline(payload.executionError);
-    if (failed && !error) {
-        // isError with an empty executionError: the traceback is only in stderr, and its last
-        // line ("NameError: name 'x' is not defined") is the message.
-        error = lastLine(payload.stderr) || 'the sandbox reported an error without details';
-    }
-    return {
-        success: !failed,
-        toolError,
-        output: mainText(payload.results, payload.stdout),
-        stdout: payload.stdout,
-        stderr: payload.stderr,
-        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
-        errorDetail: payload.errorDetail ??
-            (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
-                ? payload.executionError
-                : ''),
-        results: payload.results,
-        executionTimeS: payload.executionTimeS,
-        executionCount: payload.executionCount,
-        traceId: payload.traceId ?? '',
-        format: payload.format,
-    };
-}
-/**
- * First main result's text/plain, else the first result's text/plain, else stdout; an empty
- * text counts as none, as in every SDK.
- */
-function mainText(results, stdout) {
-    const textOf = (item) => {
-        const text = item?.data['text/plain'];
-        return typeof text === 'string' ? text : '';
-    };
-    return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
-}
-function contentText(envelope) {
-    if (!json_isObject(envelope))
-        return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
-    const content = envelope.content;
-    if (Array.isArray(content) && content.length > 0) {
-        const first = content[0];
-        if (json_isObject(first)) {
-            for (const key of ['text', 'blob', 'data']) {
-                if (typeof first[key] === 'string')
-                    return first[key];
-            }
-        }
-    }
-    return JSON.stringify(envelope);
-}
-function decodePayload(text) {
-    let value = tryParseJson(text);
-    // Double encoding: a JSON string that holds the JSON document.
-    if (typeof value === 'string')
-        value = tryParseJson(value);
-    if (!json_isObject(value))
-        return undefined;
-    if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
-        return decodeStructured(value);
-    }
-    if ('logs' in value || 'results' in value || 'error' in value)
-        return decodeRich(value);
-    return undefined;
-}
-function decodeStructured(value) {
-    const { message, detail } = describeError(value.executionError ?? value.execution_error);
-    return {
-        stdout: joinChunks(value.stdout),
-        stderr: joinChunks(value.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results: asArray(value.result)
-            .map(toResultItem)
-            .filter((r) => r !== undefined),
-        executionTimeS: asNumber(value.executionTime ?? value.execution_time),
-        executionCount: asNumber(value.executionCount ?? value.execution_count),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'structured',
-    };
-}
-/** Short keys of the speculative "rich" shape the Python SDK accepts, mapped to MIME types. */
-const RICH_KEYS = {
-    text: 'text/plain',
-    html: 'text/html',
-    markdown: 'text/markdown',
-    png: 'image/png',
-    jpeg: 'image/jpeg',
-    svg: 'image/svg+xml',
-    json: 'application/json',
-    latex: 'text/latex',
-    javascript: 'application/javascript',
-    chart: 'application/vnd.vegalite.v5+json',
-};
-/** The MIME type of a short key; own keys only (`constructor` is no MIME type). */
-function richMime(key) {
-    return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
-}
-function decodeRich(value) {
-    const logs = json_isObject(value.logs) ? value.logs : {};
-    const results = asArray(value.results)
-        .filter(json_isObject)
-        .map((item) => {
-        const data = {};
-        for (const [key, content] of Object.entries(item)) {
-            if (key === 'is_main_result' || key === 'isMainResult')
-                continue;
-            if (content === null || content === undefined)
-                continue;
-            setKey(data, richMime(key) ?? key, content);
-        }
-        return { isMain: item.is_main_result === true || item.isMainResult === true, data };
-    });
-    const { message, detail } = describeError(value.error);
-    return {
-        stdout: joinChunks(logs.stdout),
-        stderr: joinChunks(logs.stderr),
-        executionError: message,
-        errorDetail: detail,
-        results,
-        executionTimeS: asNumber(value.execution_time ?? value.executionTime),
-        executionCount: asNumber(value.execution_count ?? value.executionCount),
-        traceId: traceIdOf(value.traceId ?? value.trace_id),
-        isError: value.isError === true,
-        format: 'rich',
-    };
-}
-/** executionError may be a string or an object like `{name, value, traceback}`. */
-function describeError(error) {
-    if (error === undefined || error === null || error === '' || error === false) {
-        return { message: '', detail: undefined };
-    }
-    if (typeof error === 'string')
-        return { message: error, detail: undefined };
-    if (json_isObject(error)) {
-        const name = typeof error.name === 'string' ? error.name : '';
-        const value = typeof error.value === 'string'
-            ? error.value
-            : typeof error.message === 'string'
-                ? error.message
-                : '';
-        const traceback = Array.isArray(error.traceback)
-            ? error.traceback.join('\n')
-            : typeof error.traceback === 'string'
-                ? error.traceback
-                : undefined;
-        const message = [name, value].filter(Boolean).join(': ') || JSON.stringify(error);
-        return { message, detail: traceback };
-    }
-    return { message: String(error), detail: undefined };
-}
-function toResultItem(item) {
-    let value = item;
-    // Items arrive as JSON strings, objects, or double-encoded strings.
-    for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
-        const parsed = tryParseJson(value);
-        if (parsed === undefined)
-            return { isMain: false, data: { 'text/plain': value } };
-        value = parsed;
-    }
-    if (!json_isObject(value))
-        return value === undefined
-            ? undefined
-            : { isMain: false, data: { 'text/plain': String(value) } };
-    const data = {};
-    for (const [key, content] of Object.entries(value)) {
-        if (key === 'isMainResult' || key === 'is_main_result')
-            continue;
-        // The Python SDK also reads the short names (`text`, `html`, …) in this shape.
-        const short = richMime(key);
-        setKey(data, short !== undefined && !Object.hasOwn(value, short) ? short : key, content);
-    }
-    return { isMain: value.isMainResult === true || value.is_main_result === true, data };
-}
-/**
- * The sandbox names a bundle's keys: `__proto__` stays a key of its own instead of becoming
- * the bundle's prototype (whose properties would then pass for MIME types of the result).
- */
-function setKey(data, key, content) {
-    Object.defineProperty(data, key, {
-        value: content,
-        enumerable: true,
-        writable: true,
-        configurable: true,
-    });
-}
-/** Trace ids are for support requests: a short token, nothing else. */
-function traceIdOf(value) {
-    return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : '';
-}
-/**
- * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
- * (in place: the value is a fresh parse of the answer).
- */
-function limitDepth(value, max) {
-    if (value === null || typeof value !== 'object')
-        return value;
-    const pending = [[value, 1]];
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [container, depth] = next;
-        for (const [key, item] of Object.entries(container)) {
-            if (item === null || typeof item !== 'object')
-                continue;
-            if (depth >= max) {
-                container[key] = `[nested deeper than ${max} levels; not kept]`;
-            }
-            else {
-                pending.push([item, depth + 1]);
-            }
-        }
-    }
-    return value;
-}
-function joinChunks(value) {
-    if (typeof value === 'string')
-        return value;
-    if (!Array.isArray(value))
-        return '';
-    // Concatenated rather than joined: V8 links the pieces instead of copying them, so a
-    // 100 MB stdout is not held twice (pieces and copy) while the envelope is still alive.
-    let text = '';
-    for (const chunk of value)
-        text += typeof chunk === 'string' ? chunk : JSON.stringify(chunk);
-    return text;
-}
-function asArray(value) {
-    return Array.isArray(value) ? value : [];
-}
-function asNumber(value) {
-    const n = typeof value === 'string' ? Number(value) : value;
-    return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
-}
-/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
-function tryParseJson(text) {
-    try {
-        return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
-    }
-    catch {
-        return undefined;
-    }
-}
-/** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
-function headline(text) {
-    const lines = text.trim().split('\n');
-    if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
-        return lastLine(text);
-    return lines[0]?.trim() ?? '';
-}
-function clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function lastLine(text) {
-    const lines = text.trim().split('\n');
-    return lines[lines.length - 1]?.trim() ?? '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
-// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
-// of type "data" is another JSON string holding the task list (addendum §4.4).
-function parseContextStatus(data) {
-    if (typeof data !== 'object' || data === null)
-        return [];
-    const status = data.ContextStatus;
-    const outer = parseJson(status);
-    if (!Array.isArray(outer))
-        return [];
-    const tasks = [];
-    for (const entry of outer) {
-        if (typeof entry !== 'object' || entry === null)
-            continue;
-        const { type, data: inner } = entry;
-        if (type !== 'data')
-            continue;
-        const list = parseJson(inner);
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list) {
-            if (typeof item !== 'object' || item === null)
-                continue;
-            const t = item;
-            tasks.push({
-                contextId: context_status_text(t.contextId),
-                path: context_status_text(t.path),
-                status: context_status_text(t.status),
-                errorMessage: context_status_text(t.errorMessage),
-                taskType: context_status_text(t.taskType),
-            });
-        }
-    }
-    return tasks;
-}
-/** The SDK's list of "finished well" statuses, compared case-insensitively. */
-const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function context_status_taskState(task) {
-    if (task.errorMessage)
-        return 'failed';
-    const status = task.status.toLowerCase();
-    if (DONE.has(status))
-        return 'done';
-    if (status === 'failed')
-        return 'failed';
-    return 'pending';
-}
-function parseJson(value) {
-    if (typeof value !== 'string')
-        return value;
-    try {
-        return JSON.parse(value);
-    }
-    catch {
-        return undefined;
-    }
-}
-function context_status_text(value) {
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/tool-result.ts
-// CallMcpTool's Data for tools other than run_code, read as the SDK's callMcpTool reads it
-// (addendum §1): the text of content[], joined with "; ", and isError.
-/**
- * The tool's outcome; `{refused}` when the service answered that the tool did not run at all
- * (`Data.Success: false` with an `ErrMsg`); undefined when there is no tool result.
- */
-function parseToolData(raw) {
-    let data = raw;
-    if (typeof data === 'string') {
-        try {
-            data = JSON.parse(data);
-        }
-        catch {
-            return undefined;
-        }
-    }
-    if (typeof data !== 'object' || data === null || Array.isArray(data))
-        return undefined;
-    const record = data;
-    if (record.Success === false) {
-        const message = typeof record.ErrMsg === 'string' && record.ErrMsg ? record.ErrMsg : 'the tool did not run';
-        return { refused: message };
-    }
-    if (!Array.isArray(record.content))
-        return undefined;
-    const texts = record.content
-        .map((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.text === 'string'
-        ? item.text
-        : undefined)
-        .filter((text) => text !== undefined);
-    return { text: texts.join('; '), isError: record.isError === true };
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/client.ts
+;// CONCATENATED MODULE: ./src/agentbay/transport.ts
 
 
 
@@ -17941,18 +18304,8 @@ function parseToolData(raw) {
 
 
 
-
-
-/**
- * Session ids are the service's to choose: any text up to this length is taken as it comes
- * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
- * used and deleted. Whoever prints one escapes it (see `printableId`).
- */
-const MAX_SESSION_ID_CHARS = 1024;
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
-/** How far past the code's own timeout we wait for run_code to answer. */
-const RUN_CODE_MARGIN_MS = 15_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
 /** Error codes of a connection that was never established: the request cannot have arrived. */
 const NOT_SENT_CODES = new Set([
@@ -17963,31 +18316,14 @@ const NOT_SENT_CODES = new Set([
     'ENETUNREACH',
     'UND_ERR_CONNECT_TIMEOUT',
 ]);
-/**
- * The SDK's telemetry fields, telling the truth: they name the product in the user agent's
- * first token (`name/version`), not the official SDK this client is not.
- */
-function sdkStats(userAgent) {
-    const [name = '', version = ''] = (userAgent.split(' ')[0] ?? '').split('/');
-    return JSON.stringify({
-        source: name,
-        sdk_language: 'typescript',
-        sdk_version: version,
-        is_release: /^\d+\.\d+\.\d+$/.test(version),
-        framework: name,
-    });
-}
-/**
- * A direct client for the AgentBay control plane (see shared/agentbay-protocol.md).
- * It knows the wire protocol and nothing about GitHub.
- */
-class AgentBayClient {
+class Transport {
+    userAgent;
+    /** Deadline for calls other than run_code. */
+    callTimeoutMs;
     origin;
     apiKey;
-    userAgent;
     retry;
     maxResponseBytes;
-    callTimeoutMs;
     agent;
     onExchange;
     redact;
@@ -18000,292 +18336,51 @@ class AgentBayClient {
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
         this.redact = makeRedactor([options.apiKey]);
-        const agentOptions = {
-            connect: { timeout: options.connectTimeoutMs ?? 10_000 },
-            keepAliveTimeout: 10_000,
-        };
-        // Self-hosted runners often reach the internet only through a proxy: honour
-        // HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
-        // through one: a proxy cannot reach this machine's loopback, and on plain http it would
-        // read the key in the body.
-        this.agent = isLoopbackOrigin(this.origin)
-            ? new Agent(agentOptions)
-            : withoutExperimentalWarning(() => new EnvHttpProxyAgent(agentOptions));
+        this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
     }
-    async createSession(params) {
-        const body = await this.call('CreateMcpSession', {
-            ImageId: params.imageId,
-            Labels: JSON.stringify(params.labels),
-            LoginRegionId: params.loginRegionId || undefined,
-            SdkStats: sdkStats(this.userAgent),
-            Timeout: params.idleReleaseTimeoutS,
-        }, { timeoutMs: this.callTimeoutMs * 2, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        const data = body.Data;
-        if (!json_isObject(data)) {
-            throw this.apiError('CreateMcpSession', 'the response carries no session data', body);
-        }
-        // A business failure (e.g. no capacity) arrives inside an HTTP 200.
-        if (data.Success === false) {
-            const reason = typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
-            throw this.apiError('CreateMcpSession', reason, body);
-        }
-        const sessionId = sessionIdOf(data.SessionId);
-        if (!sessionId) {
-            // A session may exist that we cannot name: the caller must look for it by label.
-            throw new errors_AgentBayError('the response has no usable SessionId', {
-                kind: 'api',
-                action: 'CreateMcpSession',
-                outcomeUnknown: true,
-                requestId: requestId || undefined,
-            });
-        }
-        return { sessionId, requestId };
-    }
-    async runCode(sessionId, params) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify({
-                code: params.code,
-                language: params.language,
-                timeout_s: params.timeoutS,
-            }),
-            AutoGenSession: false,
-            Name: 'run_code',
-            Server: '',
-            SessionId: sessionId,
-        }, { timeoutMs: params.timeoutS * 1000 + RUN_CODE_MARGIN_MS, retry: 'unsent-only' });
-        const requestId = identifier(body.RequestId);
-        if (body.Data === undefined || body.Data === null || body.Data === '') {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        // A business failure inside a 200, as for a create: the tool never ran the code.
-        let envelope = typeof body.Data === 'string' ? client_tryParseJson(body.Data) : body.Data;
-        if (json_isObject(envelope) && envelope.Success === false) {
-            const reason = typeof envelope.ErrMsg === 'string' && envelope.ErrMsg ? envelope.ErrMsg : 'unknown reason';
-            throw this.apiError('CallMcpTool', `the tool did not run: ${reason}`, body);
-        }
-        const result = parseRunCodeData(envelope ?? body.Data);
-        if (result.stdout.length + result.stderr.length > LARGE_TEXT) {
-            // The envelope (the result's text, encoded once more) goes before stdout is made one
-            // string. The pieces stdout was linked from are left to V8: collecting them too cost
-            // time and lowered no peak (BENCHMARKS.md).
-            body.Data = undefined;
-            envelope = undefined;
-            releaseLargeCopies();
-            flatten(result.stdout);
-            flatten(result.stderr);
-        }
-        return { result, requestId };
+    /** Sends one action, retried as its policy allows, and answers the parsed body. */
+    async call(action, form, options) {
+        const retry = options.retryBudgetMs === undefined
+            ? this.retry
+            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
+        const authorization = `Bearer ${this.apiKey}`;
+        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
+        const query = options.keyInQuery
+            ? { ...options.query, Authorization: authorization }
+            : options.query;
+        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
+        // A retry ends with the budget, whatever its own timeout.
+        {
+            ...options,
+            query,
+            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
+        }));
     }
     /**
-     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
-     * wait. A session that is already gone counts as deleted.
+     * For deletes and SyncContext the SDK reads `Success: false` as a failure even without a
+     * Code (§8.1), which `call` lets through.
      */
-    async deleteSession(sessionId, limits = {}) {
-        const started = Date.now();
-        try {
-            return await this.deleteWith('DeleteSessionAsync', sessionId, limits);
-        }
-        catch (error) {
-            // A gateway without the async call still has the older synchronous one (§8.3), within
-            // what is left of the same limits.
-            if (error instanceof errors_AgentBayError && error.code === 'InvalidAction.NotFound') {
-                const spent = Date.now() - started;
-                const rest = (ms) => ms === undefined ? undefined : Math.max(1, ms - spent);
-                return this.deleteWith('ReleaseMcpSession', sessionId, {
-                    timeoutMs: rest(limits.timeoutMs),
-                    retryBudgetMs: rest(limits.retryBudgetMs),
-                });
-            }
-            throw error;
-        }
-    }
-    async deleteWith(action, sessionId, limits) {
-        let body;
-        try {
-            body = await this.call(action, { SessionId: sessionId }, {
-                timeoutMs: limits.timeoutMs ?? this.callTimeoutMs,
-                retry: 'idempotent',
-                retryBudgetMs: limits.retryBudgetMs,
-            });
-        }
-        catch (error) {
-            if (isSessionGone(error)) {
-                return { requestId: error.requestId ?? '', alreadyGone: true };
-            }
-            throw error;
-        }
-        // For deletes the SDK reads Success:false as a failure even without a Code (§8.1).
+    requireSuccess(action, body) {
         if (body.Success === false) {
             throw this.apiError(action, stringField(body, 'Message') || 'the service refused', body);
         }
-        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
-    async getSessionStatus(sessionId) {
-        const body = await this.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
-        return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
-    }
-    /** The session's labels (GetLabel), to check whose it is before touching it. */
-    async getLabels(sessionId) {
-        const body = await this.call('GetLabel', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
-        const parsed = typeof data.Labels === 'string' ? client_tryParseJson(data.Labels) : data.Labels;
-        const labels = {};
-        if (json_isObject(parsed)) {
-            for (const [key, value] of Object.entries(parsed)) {
-                if (typeof value === 'string')
-                    labels[key] = value;
-            }
-        }
-        return { labels, requestId: identifier(body.RequestId) };
-    }
-    async listSessions(params) {
-        const body = await this.call('ListSession', {
-            Labels: JSON.stringify(params.labels),
-            MaxResults: params.maxResults ?? 10,
-            NextToken: params.nextToken || undefined,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data : [];
-        const sessions = items.filter(json_isObject).map((item) => ({
-            sessionId: sessionIdOf(item.SessionId),
-            status: stringField(item, 'SessionStatus'),
-        }));
-        return {
-            sessions: sessions.filter((s) => s.sessionId),
-            nextToken: stringField(body, 'NextToken'),
-            requestId: identifier(body.RequestId),
-        };
-    }
-    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
-    async listAllSessions(labels, maxPages = 20) {
-        const found = [];
-        let nextToken = '';
-        for (let page = 0; page < maxPages; page++) {
-            const result = await this.listSessions({ labels, nextToken });
-            // Not push(...): a hostile page of a million entries would overflow the call stack.
-            for (const session of result.sessions)
-                found.push(session);
-            if (!result.nextToken || result.nextToken === nextToken)
-                break;
-            nextToken = result.nextToken;
-        }
-        return found;
-    }
-    /**
-     * Calls one MCP tool (shell, the filesystem tools) and answers its text and isError, as the
-     * SDK's callMcpTool does. `timeoutMs` bounds the HTTP call; the gateway's own 60 s limit
-     * applies on top.
-     */
-    async callTool(sessionId, tool, options = {}) {
-        const body = await this.call('CallMcpTool', {
-            Args: JSON.stringify(tool.args),
-            AutoGenSession: false,
-            Name: tool.name,
-            Server: tool.server,
-            SessionId: sessionId,
-        }, {
-            timeoutMs: options.timeoutMs ?? this.callTimeoutMs,
-            retry: options.retry ?? 'unsent-only',
+    /** The error for an answer the service gave, its message redacted and cut to a headline. */
+    apiError(action, message, body, httpStatus) {
+        return new errors_AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+            kind: 'api',
+            action,
+            // A 5xx can come from a gateway in front of a backend that did the work.
+            outcomeUnknown: (httpStatus ?? 0) >= 500,
+            code: identifier(body.Code) || identifier(body.code) || undefined,
+            httpStatus,
+            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
-        const outcome = parseToolData(body.Data);
-        if (outcome === undefined) {
-            throw this.apiError('CallMcpTool', 'the response carries no tool result', body);
-        }
-        if ('refused' in outcome)
-            throw this.apiError('CallMcpTool', outcome.refused, body);
-        return { ...outcome, requestId: identifier(body.RequestId) };
-    }
-    /** Resets the session's idle-release clock (keep-alive during long waits). */
-    async refreshIdleTime(sessionId) {
-        await this.call('RefreshSessionIdleTime', { SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
     }
     /**
-     * The session's server-managed file_transfer context. Sent as a POST form, as the Python and
-     * Go SDKs do (the TS SDK's GET would put the key in the URL).
+     * A request to a presigned URL: the bytes only, with no AgentBay header, no key and no
+     * Content-Type (which would not be part of the signature). The caller reads the answer.
      */
-    async getFileTransferContext(sessionId) {
-        const body = await this.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
-        const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
-        if (!found) {
-            throw this.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
-        }
-        return { contextId: identifier(found.ContextId), contextPath: String(found.ContextPath) };
-    }
-    /** A presigned URL to PUT (upload) or GET (download) one file of a context. */
-    async getContextFileUrl(direction, contextId, filePath) {
-        const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
-        const body = await this.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        const data = json_isObject(body.Data) ? body.Data : {};
-        const url = typeof data.Url === 'string' ? data.Url : '';
-        if (!/^https?:\/\//.test(url))
-            throw this.apiError(action, 'the response has no valid Url', body);
-        const expire = data.ExpireTime;
-        return { url, expireTimeS: typeof expire === 'number' ? expire : undefined };
-    }
-    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
-    async syncContext(sessionId, params) {
-        const body = await this.call('SyncContext', { ContextId: params.contextId, Mode: params.mode, Path: params.path, SessionId: sessionId }, { timeoutMs: this.callTimeoutMs, retry: 'unsent-only', keyInQuery: true });
-        if (body.Success === false) {
-            throw this.apiError('SyncContext', stringField(body, 'Message') || 'the service refused', body);
-        }
-    }
-    /** The context's sync tasks, decoded from the doubly encoded ContextStatus. */
-    async getContextInfo(sessionId, filter = {}) {
-        const body = await this.call('GetContextInfo', {
-            ContextId: filter.contextId,
-            Path: filter.path,
-            SessionId: sessionId,
-            TaskType: filter.taskType,
-        }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-        return parseContextStatus(body.Data);
-    }
-    async deleteContextFile(contextId, filePath) {
-        await this.call('DeleteContextFile', { ContextId: contextId, FilePath: filePath }, { timeoutMs: this.callTimeoutMs, retry: 'idempotent' });
-    }
-    /**
-     * PUT to a presigned URL: the bytes only. No AgentBay header and no Content-Type, which would
-     * not be part of the signature.
-     */
-    async putPresigned(url, body, timeoutMs = 300_000) {
-        const target = new URL(url);
-        const response = await this.presignedRequest('PUT', target, timeoutMs, body);
-        await response.body.dump();
-        if (response.statusCode < 200 || response.statusCode >= 300) {
-            throw new errors_AgentBayError(`the presigned upload was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned PUT',
-                httpStatus: response.statusCode,
-            });
-        }
-    }
-    /** GET from a presigned URL, refusing more than `maxBytes`. */
-    async getPresigned(url, maxBytes, timeoutMs = 300_000) {
-        const response = await this.presignedRequest('GET', new URL(url), timeoutMs);
-        if (response.statusCode !== 200) {
-            await response.body.dump();
-            throw new errors_AgentBayError(`the presigned download was refused (HTTP ${response.statusCode})`, {
-                kind: 'api',
-                action: 'presigned GET',
-                httpStatus: response.statusCode,
-            });
-        }
-        const chunks = [];
-        let size = 0;
-        for await (const chunk of response.body) {
-            size += chunk.length;
-            if (size > maxBytes) {
-                response.body.destroy();
-                throw new errors_AgentBayError(`the download is larger than ${maxBytes} bytes`, {
-                    kind: 'api',
-                    action: 'presigned GET',
-                });
-            }
-            chunks.push(chunk);
-        }
-        return Buffer.concat(chunks, size);
-    }
     async presignedRequest(method, target, timeoutMs, body) {
         const action = `presigned ${method}`;
         const started = Date.now();
@@ -18319,23 +18414,6 @@ class AgentBayClient {
     /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
     async destroy() {
         await this.agent.destroy();
-    }
-    async call(action, form, options) {
-        const retry = options.retryBudgetMs === undefined
-            ? this.retry
-            : { ...this.retry, totalBudgetMs: options.retryBudgetMs };
-        const authorization = `Bearer ${this.apiKey}`;
-        const fields = options.keyInQuery ? form : { Authorization: authorization, ...form };
-        const query = options.keyInQuery
-            ? { ...options.query, Authorization: authorization }
-            : options.query;
-        return withRetry(options.retry, retry, (_attempt, budgetLeftMs) => this.sendObserved(action, fields, 
-        // A retry ends with the budget, whatever its own timeout.
-        {
-            ...options,
-            query,
-            timeoutMs: Math.max(1, Math.min(options.timeoutMs, budgetLeftMs)),
-        }));
     }
     async sendObserved(action, form, options) {
         const started = Date.now();
@@ -18393,28 +18471,7 @@ class AgentBayClient {
                 throw error;
             throw this.transportError(action, error, options.timeoutMs);
         }
-        // The raw bytes are garbage now. The text is too once parsed, but a collection right
-        // then does not free it (V8 releases a large decoded text later, on its own schedule).
-        const large = text.length > LARGE_TEXT;
-        if (large)
-            releaseLargeCopies();
-        let body;
-        try {
-            body = JSON.parse(text);
-            if (large)
-                text = '';
-        }
-        catch {
-            throw new errors_AgentBayError(`the response (HTTP ${response.statusCode}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
-        }
-        if (!json_isObject(body)) {
-            throw new errors_AgentBayError('the response is not a JSON object', {
-                kind: 'transport',
-                action,
-                httpStatus: response.statusCode,
-                outcomeUnknown: true,
-            });
-        }
+        const body = this.parseBody(action, text, response.statusCode);
         if (response.statusCode >= 400) {
             const message = stringField(body, 'Message') || stringField(body, 'message');
             throw this.apiError(action, message || `HTTP ${response.statusCode}`, body, response.statusCode);
@@ -18422,6 +18479,29 @@ class AgentBayClient {
         // The second error channel: HTTP 200 with Success false and a Code.
         if (body.Success === false && (body.Code || body.code)) {
             throw this.apiError(action, stringField(body, 'Message') || 'the call failed', body, response.statusCode);
+        }
+        return body;
+    }
+    /** The answer's JSON object; anything else is an answer we cannot read. */
+    parseBody(action, text, httpStatus) {
+        // The raw bytes are garbage now. The text is too once parsed, but a collection right
+        // then does not free it (V8 releases a large decoded text later, on its own schedule).
+        if (text.length > LARGE_TEXT)
+            releaseLargeCopies();
+        let body;
+        try {
+            body = JSON.parse(text);
+        }
+        catch {
+            throw new errors_AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true });
+        }
+        if (!json_isObject(body)) {
+            throw new errors_AgentBayError('the response is not a JSON object', {
+                kind: 'transport',
+                action,
+                httpStatus,
+                outcomeUnknown: true,
+            });
         }
         return body;
     }
@@ -18462,17 +18542,6 @@ class AgentBayClient {
         }
         return Buffer.concat(chunks, size).toString('utf8');
     }
-    apiError(action, message, body, httpStatus) {
-        return new errors_AgentBayError(client_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
-            kind: 'api',
-            action,
-            // A 5xx can come from a gateway in front of a backend that did the work.
-            outcomeUnknown: (httpStatus ?? 0) >= 500,
-            code: identifier(body.Code) || identifier(body.code) || undefined,
-            httpStatus,
-            requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
-        });
-    }
     transportError(action, error, timeoutMs) {
         const code = errorCode(error);
         const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' ||
@@ -18482,7 +18551,7 @@ class AgentBayClient {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new errors_AgentBayError(client_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -18501,65 +18570,82 @@ function errorCode(error) {
         return errorCode(e.errors[0]);
     return e.cause ? errorCode(e.cause) : undefined;
 }
-/**
- * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
- * id (a newline, a `::`, markup) is dropped rather than passed on.
- */
-function identifier(value) {
-    const text = typeof value === 'number' ? String(value) : value;
-    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/**
- * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
- * experimental and says so on stderr, once, where the runner shows it as noise; it is the
- * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
- */
-function withoutExperimentalWarning(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (warning, ...rest) {
-        const options = rest[0];
-        if (typeof options === 'object' && options !== null && 'code' in options) {
-            if (options.code === 'UNDICI-EHPA')
-                return;
-        }
-        emitWarning.call(process, warning, ...rest);
-    };
-    try {
-        return make();
+
+;// CONCATENATED MODULE: ./src/agentbay/client.ts
+
+
+
+
+class AgentBayClient {
+    transport;
+    constructor(options) {
+        this.transport = new Transport(options);
     }
-    finally {
-        process.emitWarning = emitWarning;
+    createSession(params) {
+        return createSession(this.transport, params);
     }
-}
-/** A session id as the service gave it: any non-empty text of a sane length. */
-function sessionIdOf(value) {
-    return typeof value === 'string' && value.length <= MAX_SESSION_ID_CHARS ? value : '';
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    runCode(sessionId, params) {
+        return runCode(this.transport, sessionId, params);
     }
-    catch {
-        return false;
+    /**
+     * Asks the service to delete the session (asynchronously, as the SDK does) and does not
+     * wait. A session that is already gone counts as deleted.
+     */
+    deleteSession(sessionId, limits = {}) {
+        return deleteSession(this.transport, sessionId, limits);
     }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-function client_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-function client_tryParseJson(text) {
-    try {
-        return JSON.parse(text);
+    getSessionStatus(sessionId) {
+        return getSessionStatus(this.transport, sessionId);
     }
-    catch {
-        return undefined;
+    /** The session's labels (GetLabel), to check whose it is before touching it. */
+    getLabels(sessionId) {
+        return getLabels(this.transport, sessionId);
     }
-}
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+    listSessions(params) {
+        return listSessions(this.transport, params);
+    }
+    /** Every session carrying all of `labels`, walking the pages (bounded, in case of a loop). */
+    listAllSessions(labels, maxPages = 20) {
+        return listAllSessions(this.transport, labels, maxPages);
+    }
+    /** One MCP tool call (shell, the filesystem tools): its text and isError, as the SDK reads them. */
+    callTool(sessionId, tool, options = {}) {
+        return callTool(this.transport, sessionId, tool, options);
+    }
+    /** Resets the session's idle-release clock (keep-alive during long waits). */
+    refreshIdleTime(sessionId) {
+        return refreshIdleTime(this.transport, sessionId);
+    }
+    getFileTransferContext(sessionId) {
+        return getFileTransferContext(this.transport, sessionId);
+    }
+    getContextFileUrl(direction, contextId, filePath) {
+        return getContextFileUrl(this.transport, direction, contextId, filePath);
+    }
+    /** Starts copying between the context and the sandbox (`download` = into the sandbox). */
+    syncContext(sessionId, params) {
+        return syncContext(this.transport, sessionId, params);
+    }
+    getContextInfo(sessionId, filter = {}) {
+        return getContextInfo(this.transport, sessionId, filter);
+    }
+    deleteContextFile(contextId, filePath) {
+        return deleteContextFile(this.transport, contextId, filePath);
+    }
+    putPresigned(url, body, timeoutMs) {
+        return putPresigned(this.transport, url, body, timeoutMs);
+    }
+    /** GET from a presigned URL, refusing more than `maxBytes`. */
+    getPresigned(url, maxBytes, timeoutMs) {
+        return getPresigned(this.transport, url, maxBytes, timeoutMs);
+    }
+    close() {
+        return this.transport.close();
+    }
+    /** Stops at once: in-flight requests are dropped (used when the job is being cancelled). */
+    destroy() {
+        return this.transport.destroy();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/input-error.ts
@@ -19690,8 +19776,6 @@ const FILESYSTEM_SERVER = 'wuying_filesystem';
 const sandbox_files_MAX_ARGS_BYTES = 62_000;
 /** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
 const SDK_CHUNK_CHARS = (/* unused pure expression or super */ null && (60 * 1024));
-/** The TS SDK's read window for text (bytes). */
-const TEXT_READ_WINDOW = (/* unused pure expression or super */ null && (60 * 1024));
 /** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
 const sandbox_files_BINARY_READ_WINDOW = (/* unused pure expression or super */ null && (45 * 1024));
 class sandbox_files_SandboxFiles {
@@ -19704,29 +19788,23 @@ class sandbox_files_SandboxFiles {
         this.sessionId = sessionId;
     }
     /**
-     * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
-     * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+     * Writes text in as few calls as the size limit allows: the first overwrites, the rest
+     * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
      */
-    async writeText(path, content, mode = 'overwrite') {
-        const chunks = splitForArgs(path, content, mode);
+    async writeText(path, content) {
+        const chunks = splitForArgs(path, content);
         for (const [index, chunk] of chunks.entries()) {
             await this.tool('write_file', {
                 path,
                 content: chunk,
-                mode: index === 0 ? mode : 'append',
+                mode: index === 0 ? 'overwrite' : 'append',
             });
         }
         return chunks.length;
     }
-    async createDirectory(path) {
-        await this.tool('create_directory', { path });
-    }
-    async getFileInfo(path) {
-        return parseFileInfo(await this.tool('get_file_info', { path }));
-    }
     /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
     async readBytes(path, maxBytes) {
-        const { size, isDirectory } = await this.getFileInfo(path);
+        const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
         if (isDirectory)
             throw new Error(`${path} is a directory`);
         if (size > maxBytes)
@@ -19745,45 +19823,6 @@ class sandbox_files_SandboxFiles {
             throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
         }
         return bytes;
-    }
-    /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
-    async readText(path) {
-        const { size } = await this.getFileInfo(path);
-        if (size === 0)
-            return '';
-        let text = '';
-        for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
-            const length = Math.min(TEXT_READ_WINDOW, size - offset);
-            text += await this.tool('read_file', { path, offset, length });
-        }
-        return text;
-    }
-    async listDirectory(path) {
-        const text = await this.tool('list_directory', { path });
-        return text
-            .split('\n')
-            .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
-            .filter((m) => m !== null)
-            .map((m) => ({ name: m[2], isDirectory: m[1] === 'DIR' }));
-    }
-    async readMultipleFiles(paths) {
-        return this.tool('read_multiple_files', { paths });
-    }
-    async moveFile(source, destination) {
-        await this.tool('move_file', { source, destination });
-    }
-    async searchFiles(path, pattern, excludePatterns = []) {
-        const args = { path, pattern };
-        if (excludePatterns.length > 0)
-            args.excludePatterns = excludePatterns;
-        const text = await this.tool('search_files', args);
-        return text.split('\n').filter((line) => line.startsWith('/'));
-    }
-    async editFile(path, edits, dryRun = false) {
-        await this.tool('edit_file', { path, edits, dryRun });
-    }
-    async deleteFile(path) {
-        await this.tool('delete_file', { path });
     }
     async tool(name, args) {
         this.calls++;
@@ -19810,10 +19849,11 @@ function writeArgsBytes(path, content, mode) {
  * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
  * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
  */
-function splitForArgs(path, content, mode) {
+function splitForArgs(path, content) {
     if (content === '')
         return [''];
-    const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
+    // The first call's frame, the larger: 'overwrite' is longer than 'append'.
+    const frame = writeArgsBytes(path, '', 'overwrite');
     const budget = sandbox_files_MAX_ARGS_BYTES - frame;
     if (budget < 16)
         throw new Error(`path too long for one write_file call: ${path}`);
@@ -19856,7 +19896,7 @@ function parseFileInfo(text) {
     if (!Number.isSafeInteger(size) || size < 0) {
         throw new Error('get_file_info answered no valid size');
     }
-    return { size, isDirectory: fields.isDirectory === 'true', fields };
+    return { size, isDirectory: fields.isDirectory === 'true' };
 }
 
 ;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
@@ -20279,8 +20319,6 @@ function failureReport(error, sessionId = '') {
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/language.ts
-/** The languages run_code accepts, in their canonical spelling. */
-const LANGUAGES = (/* unused pure expression or super */ null && (['python', 'javascript', 'r', 'java']));
 const ALIASES = {
     python: 'python',
     py: 'python',

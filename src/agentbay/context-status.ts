@@ -1,5 +1,6 @@
 // GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
 // of type "data" is another JSON string holding the task list (addendum §4.4).
+import { isObject, parseIfText, stringField } from './json.ts';
 
 export interface ContextTask {
   contextId: string;
@@ -11,26 +12,22 @@ export interface ContextTask {
 }
 
 export function parseContextStatus(data: unknown): ContextTask[] {
-  if (typeof data !== 'object' || data === null) return [];
-  const status = (data as { ContextStatus?: unknown }).ContextStatus;
-  const outer = parseJson(status);
+  if (!isObject(data)) return [];
+  const outer = parseIfText(data.ContextStatus);
   if (!Array.isArray(outer)) return [];
   const tasks: ContextTask[] = [];
   for (const entry of outer) {
-    if (typeof entry !== 'object' || entry === null) continue;
-    const { type, data: inner } = entry as { type?: unknown; data?: unknown };
-    if (type !== 'data') continue;
-    const list = parseJson(inner);
+    if (!isObject(entry) || entry.type !== 'data') continue;
+    const list = parseIfText(entry.data);
     if (!Array.isArray(list)) continue;
     for (const item of list) {
-      if (typeof item !== 'object' || item === null) continue;
-      const t = item as Record<string, unknown>;
+      if (!isObject(item)) continue;
       tasks.push({
-        contextId: text(t.contextId),
-        path: text(t.path),
-        status: text(t.status),
-        errorMessage: text(t.errorMessage),
-        taskType: text(t.taskType),
+        contextId: stringField(item, 'contextId'),
+        path: stringField(item, 'path'),
+        status: stringField(item, 'status'),
+        errorMessage: stringField(item, 'errorMessage'),
+        taskType: stringField(item, 'taskType'),
       });
     }
   }
@@ -48,17 +45,4 @@ export function taskState(task: ContextTask): TaskState {
   if (DONE.has(status)) return 'done';
   if (status === 'failed') return 'failed';
   return 'pending';
-}
-
-function parseJson(value: unknown): unknown {
-  if (typeof value !== 'string') return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function text(value: unknown): string {
-  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
 }

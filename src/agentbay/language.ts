@@ -1,6 +1,5 @@
 /** The languages run_code accepts, in their canonical spelling. */
-export const LANGUAGES = ['python', 'javascript', 'r', 'java'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export type Language = 'python' | 'javascript' | 'r' | 'java';
 
 const ALIASES: Record<string, Language> = {
   python: 'python',

@@ -45,7 +45,7 @@ export function backoffDelay(attempt: number, options: RetryOptions, random = Ma
 }
 
 /** A retry with less time than this left in the budget would only fail again. */
-export const MIN_RETRY_MS = 250;
+const MIN_RETRY_MS = 250;
 
 /**
  * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { stringify } from 'node:querystring';
 
 /** The POP API version every AgentBay action is served under. */
-export const API_VERSION = '2025-05-06';
+const API_VERSION = '2025-05-06';
 
 export interface RpcRequest {
   /** Path and query, e.g. `/?Action=CreateMcpSession&Format=json&…`. */
@@ -27,7 +27,7 @@ export function popTimestamp(date: Date): string {
 }
 
 /** A 64-character hex nonce, the same shape the SDK sends. */
-export function newNonce(): string {
+function newNonce(): string {
   return createHash('sha256').update(randomBytes(32)).digest('hex');
 }
 

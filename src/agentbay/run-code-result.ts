@@ -1,4 +1,5 @@
-import { isObject } from './json.ts';
+import { clip } from '../text/clip.ts';
+import { isObject, tryParseJson } from './json.ts';
 import type { Language } from './language.ts';
 
 export type { Language };
@@ -55,7 +56,7 @@ export const MAX_RESULT_DEPTH = 64;
 export function parseRunCodeData(data: unknown): CodeRunResult {
   let envelope: unknown = limitDepth(data, MAX_RESULT_DEPTH);
   if (typeof envelope === 'string') {
-    envelope = tryParseJson(envelope) ?? { content: [{ text: envelope }] };
+    envelope = parseWithinDepth(envelope) ?? { content: [{ text: envelope }] };
   }
   const toolError = isObject(envelope) && envelope.isError === true;
   const text = contentText(envelope);
@@ -146,9 +147,9 @@ function contentText(envelope: unknown): string {
 }
 
 function decodePayload(text: string): DecodedPayload | undefined {
-  let value = tryParseJson(text);
+  let value = parseWithinDepth(text);
   // Double encoding: a JSON string that holds the JSON document.
-  if (typeof value === 'string') value = tryParseJson(value);
+  if (typeof value === 'string') value = parseWithinDepth(value);
   if (!isObject(value)) return undefined;
   if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
     return decodeStructured(value);
@@ -251,7 +252,7 @@ function toResultItem(item: unknown): ResultItem | undefined {
   let value = item;
   // Items arrive as JSON strings, objects, or double-encoded strings.
   for (let depth = 0; depth < 2 && typeof value === 'string'; depth++) {
-    const parsed = tryParseJson(value);
+    const parsed = parseWithinDepth(value);
     if (parsed === undefined) return { isMain: false, data: { 'text/plain': value } };
     value = parsed;
   }
@@ -291,7 +292,7 @@ function traceIdOf(value: unknown): string {
  * `value` with everything nested deeper than `max` replaced by a note, walked iteratively
  * (in place: the value is a fresh parse of the answer).
  */
-export function limitDepth(value: unknown, max: number): unknown {
+function limitDepth(value: unknown, max: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   const pending: Array<[container: Json | unknown[], depth: number]> = [[value as Json, 1]];
   for (let next = pending.pop(); next; next = pending.pop()) {
@@ -327,13 +328,9 @@ function asNumber(value: unknown): number | undefined {
   return typeof n === 'number' && Number.isFinite(n) ? n : undefined;
 }
 
-/** Parsed, and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
-function tryParseJson(text: string): unknown {
-  try {
-    return limitDepth(JSON.parse(text), MAX_RESULT_DEPTH);
-  } catch {
-    return undefined;
-  }
+/** Parsed (undefined when not JSON), and no deeper than MAX_RESULT_DEPTH: the text is the sandbox's. */
+function parseWithinDepth(text: string): unknown {
+  return limitDepth(tryParseJson(text), MAX_RESULT_DEPTH);
 }
 
 /** The line of an error text that says what happened: a Python traceback ends with it, a stack starts with it. */
@@ -342,10 +339,6 @@ function headline(text: string): string {
   if (lines.length > 1 && /^Traceback \(most recent call last\)/.test(lines[0] ?? ''))
     return lastLine(text);
   return lines[0]?.trim() ?? '';
-}
-
-function clip(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 function lastLine(text: string): string {

@@ -1,25 +1,20 @@
 // Files in the sandbox through the filesystem tools (addendum §3), each call kept under the
-// gateway's per-call size limit by measuring the serialised Args in bytes.
+// gateway's per-call size limit by measuring the serialised Args in bytes. Only the tools the
+// action uses: write_file for code and archives, get_file_info and read_file for downloads.
 import type { AgentBayClient } from './client.ts';
 import { AgentBayError } from './errors.ts';
 
-export const FILESYSTEM_SERVER = 'wuying_filesystem';
+const FILESYSTEM_SERVER = 'wuying_filesystem';
 /** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
 export const MAX_ARGS_BYTES = 62_000;
 /** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
 const SDK_CHUNK_CHARS = 60 * 1024;
-/** The TS SDK's read window for text (bytes). */
-export const TEXT_READ_WINDOW = 60 * 1024;
 /** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
 export const BINARY_READ_WINDOW = 45 * 1024;
-
-export type WriteMode = 'overwrite' | 'append';
 
 export interface FileInfo {
   size: number;
   isDirectory: boolean;
-  /** Every `key: value` line, split at the first colon (the real key set is Unknown). */
-  fields: Record<string, string>;
 }
 
 export class SandboxFiles {
@@ -34,32 +29,24 @@ export class SandboxFiles {
   }
 
   /**
-   * Writes text in as few calls as the size limit allows: the first with `mode`, the rest
-   * appended. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+   * Writes text in as few calls as the size limit allows: the first overwrites, the rest
+   * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
    */
-  async writeText(path: string, content: string, mode: WriteMode = 'overwrite'): Promise<number> {
-    const chunks = splitForArgs(path, content, mode);
+  async writeText(path: string, content: string): Promise<number> {
+    const chunks = splitForArgs(path, content);
     for (const [index, chunk] of chunks.entries()) {
       await this.tool('write_file', {
         path,
         content: chunk,
-        mode: index === 0 ? mode : 'append',
+        mode: index === 0 ? 'overwrite' : 'append',
       });
     }
     return chunks.length;
   }
 
-  async createDirectory(path: string): Promise<void> {
-    await this.tool('create_directory', { path });
-  }
-
-  async getFileInfo(path: string): Promise<FileInfo> {
-    return parseFileInfo(await this.tool('get_file_info', { path }));
-  }
-
   /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
   async readBytes(path: string, maxBytes: number): Promise<Buffer> {
-    const { size, isDirectory } = await this.getFileInfo(path);
+    const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
     if (isDirectory) throw new Error(`${path} is a directory`);
     if (size > maxBytes) throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
     const parts: Buffer[] = [];
@@ -76,58 +63,6 @@ export class SandboxFiles {
       throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
     }
     return bytes;
-  }
-
-  /** The file's text, read in the SDK's byte windows (for ASCII; prefer readBytes). */
-  async readText(path: string): Promise<string> {
-    const { size } = await this.getFileInfo(path);
-    if (size === 0) return '';
-    let text = '';
-    for (let offset = 0; offset < size; offset += TEXT_READ_WINDOW) {
-      const length = Math.min(TEXT_READ_WINDOW, size - offset);
-      text += await this.tool('read_file', { path, offset, length });
-    }
-    return text;
-  }
-
-  async listDirectory(path: string): Promise<{ name: string; isDirectory: boolean }[]> {
-    const text = await this.tool('list_directory', { path });
-    return text
-      .split('\n')
-      .map((line) => /^\[(DIR|FILE)\] (.+)$/.exec(line))
-      .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => ({ name: m[2]!, isDirectory: m[1] === 'DIR' }));
-  }
-
-  async readMultipleFiles(paths: string[]): Promise<string> {
-    return this.tool('read_multiple_files', { paths });
-  }
-
-  async moveFile(source: string, destination: string): Promise<void> {
-    await this.tool('move_file', { source, destination });
-  }
-
-  async searchFiles(
-    path: string,
-    pattern: string,
-    excludePatterns: string[] = [],
-  ): Promise<string[]> {
-    const args: Record<string, unknown> = { path, pattern };
-    if (excludePatterns.length > 0) args.excludePatterns = excludePatterns;
-    const text = await this.tool('search_files', args);
-    return text.split('\n').filter((line) => line.startsWith('/'));
-  }
-
-  async editFile(
-    path: string,
-    edits: { oldText: string; newText: string }[],
-    dryRun = false,
-  ): Promise<void> {
-    await this.tool('edit_file', { path, edits, dryRun });
-  }
-
-  async deleteFile(path: string): Promise<void> {
-    await this.tool('delete_file', { path });
   }
 
   private async tool(name: string, args: Record<string, unknown>): Promise<string> {
@@ -157,9 +92,10 @@ export function writeArgsBytes(path: string, content: string, mode: string): num
  * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
  * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
  */
-export function splitForArgs(path: string, content: string, mode: string): string[] {
+export function splitForArgs(path: string, content: string): string[] {
   if (content === '') return [''];
-  const frame = writeArgsBytes(path, '', mode === 'overwrite' ? 'overwrite' : 'append');
+  // The first call's frame, the larger: 'overwrite' is longer than 'append'.
+  const frame = writeArgsBytes(path, '', 'overwrite');
   const budget = MAX_ARGS_BYTES - frame;
   if (budget < 16) throw new Error(`path too long for one write_file call: ${path}`);
   const chunks: string[] = [];
@@ -201,5 +137,5 @@ export function parseFileInfo(text: string): FileInfo {
   if (!Number.isSafeInteger(size) || size < 0) {
     throw new Error('get_file_info answered no valid size');
   }
-  return { size, isDirectory: fields.isDirectory === 'true', fields };
+  return { size, isDirectory: fields.isDirectory === 'true' };
 }

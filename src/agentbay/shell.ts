@@ -1,9 +1,10 @@
 // The `shell` tool (addendum §2): one command per call, its answer read as every SDK reads it.
 import type { AgentBayClient } from './client.ts';
+import { isObject, tryParseJson } from './json.ts';
 
-export const SHELL_SERVER = 'wuying_shell';
+const SHELL_SERVER = 'wuying_shell';
 /** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
-export const MAX_SHELL_TIMEOUT_MS = 50_000;
+const MAX_SHELL_TIMEOUT_MS = 50_000;
 /** How far past the command's own timeout we wait for the answer. */
 const ANSWER_MARGIN_MS = 15_000;
 
@@ -49,14 +50,8 @@ export async function runShell(
  * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
  */
 export function parseShellAnswer(text: string, isError: boolean): ShellResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
-    const record = parsed as Record<string, unknown>;
+  const record = tryParseJson(text);
+  if (isObject(record)) {
     const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number') as
       number | undefined;
     const exitCode = code ?? (isError ? undefined : 0);

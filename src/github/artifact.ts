@@ -1,10 +1,9 @@
 import path from 'node:path';
-import type { ArtifactLink } from '../report/run-report.ts';
 import { runUrl } from './run-url.ts';
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name and page. @actions/artifact is large, so it is loaded only here, when an
+ * returns its name, id and page ('' when the run's URL is not known). @actions/artifact is large, so it is loaded only here, when an
  * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
  */
 export async function uploadArtifact(
@@ -12,7 +11,7 @@ export async function uploadArtifact(
   files: string[],
   rootDir: string,
   env: NodeJS.ProcessEnv,
-): Promise<ArtifactLink & { id: number | undefined }> {
+): Promise<{ name: string; url: string; id: number | undefined }> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
   const { id } = await client.uploadArtifact(

@@ -4,7 +4,8 @@ import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../agentba
 import { sourceName, type CodeSource } from '../runs/code-source.ts';
 import { InputError } from './input-error.ts';
 import { extractCodeBlocks, MarkdownBlockError } from '../runs/markdown-blocks.ts';
-import { readNotebookRuns, readParameters, type NotebookPlan } from './notebook-inputs.ts';
+import { readNotebookRuns, readParameters } from './notebook-inputs.ts';
+import type { NotebookPlan } from '../runs/notebook.ts';
 import {
   ACTION_LABEL_COUNT,
   MAX_USER_LABELS,

@@ -12,15 +12,10 @@ import {
   NotebookError,
   parseNotebook,
   type Notebook,
+  type NotebookPlan,
   jsonDepth,
 } from '../runs/notebook.ts';
 import type { WorkspaceFile } from './workspace-files.ts';
-
-/** A notebook as the batch runs it: parameters injected; written back with the outputs after. */
-export interface NotebookPlan {
-  notebook: Notebook;
-  language: Language;
-}
 
 /** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
 export const MAX_NOTEBOOK_BYTES = 16 * 1024 * 1024;

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
 import type { CodeSource } from '../runs/code-source.ts';
 import { describeLine, type ErrorLocation } from '../runs/error-location.ts';
+import { failureHeadline, type BatchEntry } from './batch-report.ts';
 import { printUntrusted } from './log.ts';
 import { truncateMiddle } from './truncate.ts';
+import { LANGUAGE_NAMES } from './verdict.ts';
 
 /** The runner keeps only this many annotations of each type per step and drops the rest. */
 export const ANNOTATIONS_PER_TYPE = 10;
@@ -56,4 +58,29 @@ export function locationProperties(
     };
   }
   return { title: `${title} at ${describeLine(location)}` };
+}
+
+/**
+ * A failed run of a batch as an annotation: the run and its error, at the failing line of its
+ * file or Markdown page. A notebook cell's goes on the notebook, at the line of the .ipynb where
+ * the cell's failing line stands when `cellLines` (the cell's lines in the file, line 1 first)
+ * say; its message names the cell and the line.
+ */
+export function annotationFor(
+  entry: BatchEntry,
+  cellLines?: readonly number[],
+): { message: string; properties: core.AnnotationProperties } {
+  const { report } = entry;
+  const title = `${LANGUAGE_NAMES[report.language]} error`;
+  const message = failureHeadline(report, ' failed: ');
+  if (report.source.cell === undefined) {
+    return { message, properties: locationProperties(report.source, report.errorLocation, title) };
+  }
+  const file = report.source.path;
+  const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+  return {
+    message,
+    properties:
+      line === undefined ? { title, file } : { title, file, startLine: line, endLine: line },
+  };
 }

@@ -4,12 +4,13 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sourceName } from '../runs/code-source.ts';
 import { describeLocation } from '../runs/error-location.ts';
-import { setOutputs } from './outputs.ts';
+import { failureSection, failureText, type FailureText } from './failure-section.ts';
+import { filesOutput, setOutputs } from './outputs.ts';
 import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
 import type { ArtifactLink, RunReport } from './run-report.ts';
 import { SUMMARY_MAX_BYTES, SUMMARY_TEXT_BUDGET } from './summary.ts';
 import { shareBudget, truncateMiddle } from './truncate.ts';
-import { LANGUAGE_NAMES } from './verdict.ts';
+import { LANGUAGE_NAMES, runVerdict } from './verdict.ts';
 
 /** One run of the batch as reported: its report, and how long it took end to end. */
 export interface BatchEntry {
@@ -54,22 +55,27 @@ export function batchCounts(entries: readonly BatchEntry[]): {
   skipped: number;
   notRun: number;
 } {
-  const skipped = entries.filter((e) => e.skipped).length;
-  const notRun = entries.filter((e) => e.notRun).length;
-  const failed = entries.filter(isFailure).length;
-  return { passed: entries.length - skipped - notRun - failed, failed, skipped, notRun };
+  const counts = { passed: 0, failed: 0, skipped: 0, notRun: 0 };
+  for (const entry of entries) {
+    const { kind } = runVerdict(entry);
+    counts[kind === 'not-run' ? 'notRun' : kind]++;
+  }
+  return counts;
 }
 
-/** A failure in one line that says where: a notebook cell's error names its place already. */
-export function failureHeadline(report: RunReport): string {
+/**
+ * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
+ * error names its place already.
+ */
+export function failureHeadline(report: RunReport, joint = ': '): string {
   return report.source.cell !== undefined
     ? report.result.error
-    : `${runName(report)}: ${report.result.error}`;
+    : `${runName(report)}${joint}${report.result.error}`;
 }
 
 /** A run that ran and failed (one not run is reported as such, not counted as a failure). */
 export function isFailure(entry: BatchEntry): boolean {
-  return !entry.skipped && !entry.notRun && !entry.report.result.success;
+  return runVerdict(entry).kind === 'failed';
 }
 
 /**
@@ -114,14 +120,9 @@ export function buildBatchOutputs(
   });
   // Every run may bring rich files and every session a thousand downloads: as many whole
   // entries as fit (the index result file and each run's result file list them all).
-  const files = wholeEntries(
-    [
-      ...batchFiles.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-      ...entries.flatMap((e) =>
-        e.report.files.map((f) => ({ path: f.path, mimeType: f.mimeType })),
-      ),
-      ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-    ],
+  const files = filesOutput(
+    [...batchFiles, ...entries.flatMap((e) => e.report.files)],
+    downloads.files,
     Math.floor(maxOutputBytes / 8),
   );
   const firstFailure = entries.find(isFailure);
@@ -145,23 +146,6 @@ export function buildBatchOutputs(
     'download-dir': downloads.dir,
     'artifact-url': artifactUrl,
   };
-}
-
-/** A JSON array of as many whole entries as fit in `maxChars`. */
-function wholeEntries(
-  list: ReadonlyArray<{ path: string; mimeType: string }>,
-  maxChars: number,
-): { json: string; truncated: boolean } {
-  const kept: string[] = [];
-  let length = 2;
-  for (const item of list) {
-    const entry = JSON.stringify(item);
-    if (length + entry.length + 1 > maxChars)
-      return { json: `[${kept.join(',')}]`, truncated: true };
-    kept.push(entry);
-    length += entry.length + 1;
-  }
-  return { json: `[${kept.join(',')}]`, truncated: false };
 }
 
 /** Sets the batch's outputs (the one place they are set). */
@@ -226,14 +210,8 @@ export function renderBatchSummary(
 /** One run as a row of the batch's table; its name is the only text from the workspace. */
 export function tableRow(entry: BatchEntry): string {
   const { report } = entry;
-  const verdict = entry.skipped
-    ? '⏭️ skipped'
-    : entry.notRun
-      ? '⏹️ not run'
-      : report.result.success
-        ? '✅ passed'
-        : '❌ failed';
-  return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${verdict} | ${seconds(entry.durationMs)} |`;
+  const { icon, text } = runVerdict(entry);
+  return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
 }
 
 export const TABLE_HEADER = [
@@ -258,59 +236,28 @@ function renderWithin(
   setups: readonly SessionSetup[],
   artifact: ArtifactLink | undefined,
 ): string {
-  const rows = entries.map(tableRow);
   // Failures first; runs that never ran have nothing to show beyond the table.
   const ordered = entries
     .filter((e) => !e.notRun)
     .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-  const texts = ordered.flatMap((e) => [
-    e.report.result.stdout,
-    e.report.result.stderr,
-    e.report.result.errorDetail || e.report.result.error,
-  ]);
+  const texts = ordered.map(sectionTexts);
   const shares = shareBudget(
-    [...texts, ...setups.map((s) => s.output)].map((t) => t.length),
+    [...texts.flatMap((t) => t.texts), ...setups.map((s) => s.output)].map((t) => t.length),
     budget,
   );
+  let share = 0;
+  const fit = (text: string, note: string): string =>
+    truncateMiddle(text, shares[share++] ?? 0, note).text;
   const sections = ordered.map((entry, i) => {
-    const { report } = entry;
-    const { result } = report;
-    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    const title = entry.skipped
-      ? `⏭️ ${escapeHtml(runName(report))} skipped`
-      : entry.notRun
-        ? `⛔ ${escapeHtml(runName(report))} not run`
-        : `${result.success ? '✅' : '❌'} ${escapeHtml(runName(report))}${
-            result.success ? '' : ` failed${escapeHtml(where)}`
-          }`;
-    const parts: string[] = [];
-    if (!result.success) parts.push(`**Error:** ${inlineText(result.error)}`);
-    const blocks: Array<[string, string]> = [
-      ['stdout', result.stdout],
-      ['stderr', result.stderr],
-      ['Error', result.errorDetail || (result.success ? '' : result.error)],
-    ];
-    blocks.forEach(([name, text], k) => {
-      if (!text) return;
-      const fitted = truncateMiddle(
-        text,
-        shares[3 * i + k] ?? 0,
-        'the full text is in the result file',
-      );
-      parts.push(`**${name}**\n\n${codeBlock(fitted.text)}`);
-    });
-    if (parts.length === 0) parts.push('_No output._');
-    return details(title, parts.join('\n\n'), !result.success && i === 0);
+    const { failure } = texts[i]!;
+    const fitted = texts[i]!.texts.map((t) => fit(t, 'the full text is in the result file'));
+    return runSection(entry, failure, fitted, failure !== undefined && i === 0);
   });
-  const setupSections = setups.map((setup, k) => {
-    const fitted = truncateMiddle(
-      setup.output,
-      shares[texts.length + k] ?? 0,
-      'the full output is in the job log',
-    );
+  const setupSections = setups.map((setup) => {
     const name =
       setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
-    return details(name, setup.output ? codeBlock(fitted.text) : '_No output._', false);
+    const output = fit(setup.output, 'the full output is in the job log');
+    return details(name, setup.output ? codeBlock(output) : '_No output._', false);
   });
   return [
     heading(entries, wallTimeMs),
@@ -322,11 +269,51 @@ function renderWithin(
         ]
       : []),
     ...TABLE_HEADER,
-    ...rows,
+    ...entries.map(tableRow),
     '',
     ...sections.flatMap((s) => [s, '']),
     ...setupSections.flatMap((s) => [s, '']),
   ].join('\n');
+}
+
+/**
+ * The texts of a run's section that share the summary's budget: a failure's traceback (as the
+ * failure section shows it), stdout, and stderr unless the traceback is it.
+ */
+function sectionTexts(entry: BatchEntry): { failure: FailureText | undefined; texts: string[] } {
+  const { result } = entry.report;
+  const failure = isFailure(entry) ? failureText(result) : undefined;
+  return {
+    failure,
+    texts: [failure?.text ?? '', result.stdout, failure?.fromStderr ? '' : result.stderr],
+  };
+}
+
+/**
+ * One run, collapsed under its verdict. A failed run's error is stated once, then the failure
+ * section a single run's summary has; then what the run printed.
+ */
+function runSection(
+  entry: BatchEntry,
+  failure: FailureText | undefined,
+  [traceback = '', stdout = '', stderr = '']: readonly string[],
+  open: boolean,
+): string {
+  const { report } = entry;
+  const verdict = runVerdict(entry);
+  const where =
+    failure && report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+  const title = `${verdict.icon} ${escapeHtml(runName(report))} ${verdict.text}${escapeHtml(where)}`;
+  const parts = failure
+    ? [
+        `**Error:** ${inlineText(report.result.error)}`,
+        failureSection(report, { title: failure.title, text: traceback }),
+      ]
+    : [];
+  if (stdout) parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
+  if (stderr) parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
+  const body = parts.filter(Boolean).join('\n\n');
+  return details(title, body || '_No output._', open);
 }
 
 function seconds(ms: number): string {

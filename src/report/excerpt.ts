@@ -27,17 +27,25 @@ export const CONTEXT_LINES = 2;
 
 /**
  * The failing line with `context` lines on each side, numbered, the failing one marked with
- * `>` and, when the column is known, a caret under it.
+ * `>` and, when the column is known, a caret under it. `line` counts from the code's first
+ * line; the numbers shown count from `firstLine` (a Markdown block's lines as its page's).
  */
-export function excerpt(code: string, line: number, column?: number, context = CONTEXT_LINES) {
+export function excerpt(
+  code: string,
+  line: number,
+  column?: number,
+  context = CONTEXT_LINES,
+  firstLine = 1,
+) {
   const lines = code.split('\n');
   const first = Math.max(1, line - context);
   const last = Math.max(line, Math.min(lineCount(code), line + context));
-  const width = String(last).length;
+  const shown = (n: number) => n + firstLine - 1;
+  const width = String(shown(last)).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {
     out.push(
-      `${n === line ? '>' : ' '} ${String(n).padStart(width)} | ${clip(lines[n - 1] ?? '')}`,
+      `${n === line ? '>' : ' '} ${String(shown(n)).padStart(width)} | ${clip(lines[n - 1] ?? '')}`,
     );
     if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
       out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);

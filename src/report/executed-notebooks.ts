@@ -3,9 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { PlannedRun } from '../inputs/inputs.ts';
-import type { NotebookPlan } from '../inputs/notebook-inputs.ts';
-import { executedNotebook, type CellRun } from '../runs/notebook.ts';
+import { executedNotebook, type CellRun, type NotebookPlan } from '../runs/notebook.ts';
 import { makeRedactor } from '../text/secrets.ts';
 import type { BatchFile } from './batch-report.ts';
 import { redactDeep } from './redact.ts';
@@ -14,7 +12,8 @@ export const NOTEBOOK_MIME_TYPE = 'application/x-ipynb+json';
 
 /** One cell's run as the batch reported it (redacted); `result` undefined when it did not run. */
 export interface CellOutcome {
-  run: PlannedRun;
+  /** The planned run: its notebook (`group`) and its index among the notebook's cells. */
+  run: { group?: string; notebookCell?: number };
   result: CodeRunResult | undefined;
 }
 

@@ -74,24 +74,9 @@ type Token =
  */
 export function parseHtmlTable(html: string): HtmlTable | undefined {
   if (html.length > MAX_TABLE_HTML) return undefined;
-  const table: HtmlTable = { head: [], body: [], foot: [] };
+  const reading: Reading = { table: { head: [], body: [], foot: [] }, section: 'body' };
   let depth = 0; // tables open, ours being the outermost
-  let section: 'head' | 'body' | 'foot' = 'body';
-  let row: TableCell[] | undefined;
-  let cell: TableCell | undefined;
-  let caption: string | undefined;
   let skipping: string | undefined;
-
-  const endCell = () => {
-    if (cell && row) row.push({ ...cell, html: squeeze(cell.html) });
-    cell = undefined;
-  };
-  const endRow = () => {
-    endCell();
-    if (row && row.length > 0) table[section].push(row);
-    row = undefined;
-  };
-
   for (const token of tokens(html)) {
     if (skipping) {
       if (token.kind === 'close' && token.name === skipping) skipping = undefined;
@@ -99,8 +84,8 @@ export function parseHtmlTable(html: string): HtmlTable | undefined {
     }
     if (token.kind === 'text') {
       if (depth === 0) continue;
-      if (cell) cell.html += token.text;
-      else if (caption !== undefined) caption += token.text;
+      if (reading.cell) reading.cell.html += token.text;
+      else if (reading.caption !== undefined) reading.caption += token.text;
       continue;
     }
     const { name } = token;
@@ -111,76 +96,103 @@ export function parseHtmlTable(html: string): HtmlTable | undefined {
     if (name === 'table') {
       if (token.kind === 'open') {
         // A table inside a cell is read as that cell's text.
-        if (depth > 0 && cell) cell.html += ' ';
+        if (depth > 0 && reading.cell) reading.cell.html += ' ';
         depth++;
       } else if (depth > 0) {
         depth--;
-        if (depth === 0) {
-          endRow();
-          break;
-        }
+        if (depth === 0) break;
       }
       continue;
     }
     if (depth === 0) continue;
     if (depth > 1) {
-      if (cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
-        cell.html += ' ';
+      if (reading.cell && (name === 'td' || name === 'th' || name === 'tr' || BREAKS.has(name))) {
+        reading.cell.html += ' ';
       }
       continue;
     }
-    if (token.kind === 'open') {
-      switch (name) {
-        case 'caption':
-          caption = caption ?? '';
-          break;
-        case 'thead':
-        case 'tbody':
-        case 'tfoot':
-          endRow();
-          section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
-          break;
-        case 'tr':
-          endRow();
-          row = [];
-          break;
-        case 'td':
-        case 'th':
-          endCell();
-          row = row ?? [];
-          cell = { header: name === 'th', html: '', ...spans(token.attributes) };
-          break;
-        default:
-          if (cell && BREAKS.has(name)) cell.html += ' ';
-      }
-    } else {
-      switch (name) {
-        case 'caption':
-          if (caption !== undefined) table.caption = squeeze(caption);
-          caption = undefined;
-          break;
-        case 'td':
-        case 'th':
-          endCell();
-          break;
-        case 'tr':
-          endRow();
-          break;
-        case 'thead':
-        case 'tbody':
-        case 'tfoot':
-          endRow();
-          section = 'body';
-          break;
-        default:
-          if (cell && BREAKS.has(name)) cell.html += ' ';
-      }
-    }
+    if (token.kind === 'open') openTag(reading, name, token.attributes);
+    else closeTag(reading, name);
   }
-  endRow();
+  endRow(reading);
+  const { table } = reading;
   if (!table.caption) delete table.caption;
   const rows = table.head.length + table.body.length + table.foot.length;
   return rows > 0 ? table : undefined;
+}
+
+/** Where reading the table has got to. */
+interface Reading {
+  table: HtmlTable;
+  section: 'head' | 'body' | 'foot';
+  row?: TableCell[];
+  cell?: TableCell;
+  /** Inside `caption`: its text so far. */
+  caption?: string;
+}
+
+function endCell(reading: Reading): void {
+  const { cell, row } = reading;
+  if (cell && row) row.push({ ...cell, html: squeeze(cell.html) });
+  reading.cell = undefined;
+}
+
+function endRow(reading: Reading): void {
+  endCell(reading);
+  if (reading.row && reading.row.length > 0) reading.table[reading.section].push(reading.row);
+  reading.row = undefined;
+}
+
+/** An opening tag of our table (not of one nested in a cell). */
+function openTag(reading: Reading, name: string, attributes: string): void {
+  switch (name) {
+    case 'caption':
+      reading.caption = reading.caption ?? '';
+      break;
+    case 'thead':
+    case 'tbody':
+    case 'tfoot':
+      endRow(reading);
+      reading.section = name === 'thead' ? 'head' : name === 'tfoot' ? 'foot' : 'body';
+      break;
+    case 'tr':
+      endRow(reading);
+      reading.row = [];
+      break;
+    case 'td':
+    case 'th':
+      endCell(reading);
+      reading.row = reading.row ?? [];
+      reading.cell = { header: name === 'th', html: '', ...spans(attributes) };
+      break;
+    default:
+      if (reading.cell && BREAKS.has(name)) reading.cell.html += ' ';
+  }
+}
+
+/** A closing tag of our table (not of one nested in a cell). */
+function closeTag(reading: Reading, name: string): void {
+  switch (name) {
+    case 'caption':
+      if (reading.caption !== undefined) reading.table.caption = squeeze(reading.caption);
+      reading.caption = undefined;
+      break;
+    case 'td':
+    case 'th':
+      endCell(reading);
+      break;
+    case 'tr':
+      endRow(reading);
+      break;
+    case 'thead':
+    case 'tbody':
+    case 'tfoot':
+      endRow(reading);
+      reading.section = 'body';
+      break;
+    default:
+      if (reading.cell && BREAKS.has(name)) reading.cell.html += ' ';
+  }
 }
 
 /**

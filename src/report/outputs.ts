@@ -17,7 +17,11 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
     Math.floor(maxOutputBytes / 2),
   );
   let truncated = false;
-  const files = filesOutput(report, Math.floor(maxOutputBytes / 2));
+  const files = filesOutput(
+    report.files,
+    report.downloads?.files ?? [],
+    Math.floor(maxOutputBytes / 2),
+  );
   const outputs: Record<string, string> = {};
   names.forEach((name, index) => {
     const fitted = truncateMiddle(
@@ -42,24 +46,27 @@ export function buildOutputs(report: RunReport, maxOutputBytes: number): Record<
   };
 }
 
+/** A file fetched with `download`: its type is not known. */
+export const DOWNLOAD_MIME_TYPE = 'application/octet-stream';
+
 /**
- * The `files` output: as many whole entries as fit in `maxChars` (the result file lists them
- * all). The sandbox chooses how many results and how long their type names are.
+ * The `files` output, for one run or a batch: a JSON array of as many whole entries as fit in
+ * `maxChars`, the downloads last (the result files list them all). The sandbox chooses how
+ * many results there are and how long their type names are.
  */
-function filesOutput(report: RunReport, maxChars: number): { json: string; truncated: boolean } {
+export function filesOutput(
+  files: ReadonlyArray<{ path: string; mimeType: string }>,
+  downloads: readonly string[],
+  maxChars: number,
+): { json: string; truncated: boolean } {
   const entries: string[] = [];
   let length = 2;
-  const all = [
-    ...report.files,
-    ...(report.downloads?.files ?? []).map((path) => ({
-      path,
-      mimeType: 'application/octet-stream',
-    })),
-  ];
+  const all = [...files, ...downloads.map((path) => ({ path, mimeType: DOWNLOAD_MIME_TYPE }))];
   for (const file of all) {
     const entry = JSON.stringify({ path: file.path, mimeType: file.mimeType });
-    if (length + entry.length + 1 > maxChars)
+    if (length + entry.length + 1 > maxChars) {
       return { json: `[${entries.join(',')}]`, truncated: true };
+    }
     entries.push(entry);
     length += entry.length + 1;
   }

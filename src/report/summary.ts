@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { printableId } from '../text/printable-id.ts';
-import { excerpt, lineCount, numberedCode } from './excerpt.ts';
+import { lineCount, numberedCode } from './excerpt.ts';
+import { failureSection, failureText } from './failure-section.ts';
 import { renderHtmlTable } from './html-table.ts';
 import {
   codeBlock,
@@ -61,11 +61,8 @@ function renderWithin(report: RunReport, textBudget: number): string {
     result.output !== result.stdout && result.output.trim() !== '' && !views.outputShownRicher;
 
   const blocks: Block[] = [
-    {
-      title: failure.title,
-      text: failure.text,
-      render: (t) => details(failure.title, codeBlock(t)),
-    },
+    // Fitted here, shown in the failure section.
+    { title: failure.title, text: failure.text, render: (t) => t },
     { title: 'Output', text: showOutput ? result.output : '', render: open('Output') },
     { title: 'stdout', text: result.stdout, render: open('stdout') },
     { title: 'stderr', text: failure.fromStderr ? '' : result.stderr, render: open('stderr') },
@@ -134,8 +131,7 @@ function renderWithin(report: RunReport, textBudget: number): string {
   return (
     [
       verdictLine(report),
-      failingLine(report),
-      traceback,
+      failureSection(report, { title: failure.title, text: traceback }),
       factsTable(report),
       ...rest.filter(Boolean),
       filesSection(report, views.fileLabels),
@@ -182,47 +178,6 @@ function viewBlock(view: ResultView): Block {
       return { title: view.label, text, render: (t) => `${heading}${codeBlock(t)}` };
     }
   }
-}
-
-/**
- * The error's full text, shown once, collapsed: the traceback the service gave, or stderr when
- * the traceback is only there (then stderr is not shown again). The headline is already the
- * verdict, so its line is left out here.
- */
-function failureText(result: CodeRunResult): { title: string; text: string; fromStderr: boolean } {
-  if (result.success) return { title: 'Traceback', text: '', fromStderr: false };
-  const detail = result.errorDetail.trim();
-  const fromStderr = !detail || result.stderr.includes(detail);
-  const text = fromStderr ? result.stderr : result.errorDetail;
-  const headline = result.error.trim();
-  const without = headline
-    ? text
-        .split('\n')
-        .filter((line) => line.trim() !== headline)
-        .join('\n')
-    : text;
-  return {
-    title: fromStderr ? 'stderr, with the traceback' : 'Traceback',
-    text: without.trim() ? without : '',
-    fromStderr: fromStderr && result.stderr !== '',
-  };
-}
-
-/** On failure, the line the error points at among its neighbours, linked to the file. */
-function failingLine(report: RunReport): string {
-  const location = report.errorLocation;
-  if (report.result.success || !location) return '';
-  const line = `line ${location.line}`;
-  const file = report.source.kind === 'file' ? report.source.path : undefined;
-  let title: string;
-  if (file && report.sourceUrl) {
-    title = `[${inlineText(`${file}, ${line}`)}](${report.sourceUrl}#L${location.line})`;
-  } else if (file) {
-    title = `${inlineCode(file)}, ${line}`;
-  } else {
-    title = `Line ${location.line} of the code`;
-  }
-  return `${title}:\n\n${codeBlock(excerpt(report.code, location.line, location.column))}`;
 }
 
 function factsTable(report: RunReport): string {

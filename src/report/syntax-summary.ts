@@ -1,7 +1,7 @@
 import type { SyntaxCheck } from '../syntax/syntax-check.ts';
 import { describeLocation } from '../runs/error-location.ts';
-import { excerpt } from './excerpt.ts';
-import { codeBlock, inlineCode, inlineText } from './markdown.ts';
+import { failingLine } from './failure-section.ts';
+import { inlineCode, inlineText } from './markdown.ts';
 import type { ReportedCode } from './run-report.ts';
 import { LANGUAGE_NAMES } from './verdict.ts';
 
@@ -23,16 +23,8 @@ export function renderSyntaxErrorSummary(
   const parts = [
     `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
   ];
-  if (location) {
-    const line = `line ${location.line}`;
-    const title =
-      file && sourceUrl
-        ? `[${inlineText(`${file}, ${line}`)}](${sourceUrl}#L${location.line})`
-        : file
-          ? `${inlineCode(file)}, ${line}`
-          : `Line ${location.line} of the code`;
-    parts.push(`${title}:\n\n${codeBlock(excerpt(code.code, location.line, location.column))}`);
-  }
+  const context = failingLine(code, location, sourceUrl);
+  if (context) parts.push(context);
   parts.push(
     `<sub>Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.</sub>`,
   );

@@ -1,5 +1,7 @@
 import type { Language } from '../agentbay/language.ts';
+import { sourceName } from '../runs/code-source.ts';
 import { describeLocation } from '../runs/error-location.ts';
+import type { BatchEntry } from './batch-report.ts';
 import { inlineCode, inlineText } from './markdown.ts';
 import type { RunReport } from './run-report.ts';
 
@@ -20,4 +22,47 @@ export function verdictLine(report: RunReport): string {
   if (result.success) return `### ✅ ${language} code${origin} ran successfully`;
   const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
   return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
+
+/** How one run of a batch ended. */
+export type RunVerdictKind = 'passed' | 'failed' | 'skipped' | 'not-run';
+
+/** A run's verdict, as every report of a batch says it (`text` is the word, `icon` its mark). */
+export interface RunVerdict {
+  kind: RunVerdictKind;
+  text: string;
+  icon: string;
+}
+
+const RUN_VERDICTS: Record<RunVerdictKind, RunVerdict> = {
+  passed: { kind: 'passed', text: 'passed', icon: '✅' },
+  failed: { kind: 'failed', text: 'failed', icon: '❌' },
+  skipped: { kind: 'skipped', text: 'skipped', icon: '⏭️' },
+  'not-run': { kind: 'not-run', text: 'not run', icon: '⏹️' },
+};
+
+/**
+ * The verdict of one run of a batch: skipped (a Markdown block marked skip) and not run (what
+ * it depended on failed or is gone) come before the result, which says passed or failed.
+ */
+export function runVerdict(entry: BatchEntry): RunVerdict {
+  if (entry.skipped) return RUN_VERDICTS.skipped;
+  if (entry.notRun) return RUN_VERDICTS['not-run'];
+  return RUN_VERDICTS[entry.report.result.success ? 'passed' : 'failed'];
+}
+
+/**
+ * A run's line in the log: its name, language and verdict, with the error of one that failed
+ * or the reason one did not run. The error is the sandbox's text: print it fenced.
+ */
+export function runLogLine(entry: BatchEntry): string {
+  const { report } = entry;
+  const verdict = runVerdict(entry);
+  const said =
+    verdict.kind === 'failed'
+      ? `failed: ${report.result.error}`
+      : verdict.kind === 'not-run'
+        ? report.result.error || verdict.text
+        : verdict.text;
+  return `${sourceName(report.source)} (${LANGUAGE_NAMES[report.language]}): ${said}`;
 }

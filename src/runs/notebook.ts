@@ -38,6 +38,12 @@ export interface Notebook {
   document: Json & { cells: Json[] };
 }
 
+/** A notebook as the batch runs it: parameters injected; written back with the outputs after. */
+export interface NotebookPlan {
+  notebook: Notebook;
+  language: Language;
+}
+
 /** What running one cell produced, as the run_code result model has it. */
 export interface CellRun {
   executionCount: number;

@@ -18,7 +18,7 @@ describe('splitForArgs', () => {
   ];
   for (const [name, content] of cases) {
     it(`keeps every call under the limit and loses nothing: ${name}`, () => {
-      const chunks = splitForArgs(path, content, 'overwrite');
+      const chunks = splitForArgs(path, content);
       expect(chunks.join('')).toBe(content);
       for (const [i, chunk] of chunks.entries()) {
         expect(writeArgsBytes(path, chunk, i === 0 ? 'overwrite' : 'append')).toBeLessThanOrEqual(
@@ -32,23 +32,23 @@ describe('splitForArgs', () => {
   }
 
   it('sends plain text in the SDK chunks of 61 440 characters', () => {
-    expect(splitForArgs(path, 'a'.repeat(122_980), 'overwrite').map((c) => c.length)).toEqual([
+    expect(splitForArgs(path, 'a'.repeat(122_980)).map((c) => c.length)).toEqual([
       61_440, 61_440, 100,
     ]);
   });
 
   it('writes an empty file with one call', () => {
-    expect(splitForArgs(path, '', 'overwrite')).toEqual(['']);
+    expect(splitForArgs(path, '')).toEqual(['']);
   });
 });
 
 describe('parseFileInfo', () => {
-  it('splits at the first colon only, keeping modTime whole', () => {
+  it('reads the size and the kind from the key: value lines', () => {
     const info = parseFileInfo(
       'name: a.txt\nsize: 12\nisDirectory: false\nmodTime: 2026-01-29T09:15:00Z\n',
     );
-    expect(info).toMatchObject({ size: 12, isDirectory: false });
-    expect(info.fields.modTime).toBe('2026-01-29T09:15:00Z');
+    expect(info).toEqual({ size: 12, isDirectory: false });
+    expect(parseFileInfo('size:0\nisDirectory: true')).toEqual({ size: 0, isDirectory: true });
   });
 
   it('refuses an answer without a usable size', () => {

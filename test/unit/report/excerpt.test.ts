@@ -43,6 +43,12 @@ describe('excerpt', () => {
     expect(excerpt('x = 1\nnull.foo;\n', 2, 5, 0)).toBe('> 2 | null.foo;\n    |     ^');
   });
 
+  it('numbers from firstLine, as a Markdown page numbers its block, the width to match', () => {
+    expect(excerpt(code, 2, 1, 1, 9)).toBe(
+      ['   9 | a = 1', '> 10 | b = 0', '     | ^', '  11 | def f():'].join('\n'),
+    );
+  });
+
   it('cuts a minified line instead of showing all of it', () => {
     const line = excerpt(`${'x'.repeat(10_000)}\n`, 1, 9_000, 0);
     expect(line.length).toBeLessThan(400);
