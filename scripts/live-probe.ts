@@ -11,7 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
-import { parseEndpoint } from '../src/inputs/inputs.ts';
+import { parseEndpoint } from '../src/inputs/parse.ts';
 import { findErrorLocation } from '../src/runs/error-location.ts';
 import { runFromFileCode } from '../src/sandbox/code-file.ts';
 import { makeRedactor } from '../src/text/secrets.ts';

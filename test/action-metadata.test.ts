@@ -6,6 +6,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from '../scripts/step-runner.ts';
+import { readRunnerContext } from '../src/github/runner-context.ts';
 import { runStep, TEST_KEY, useServer } from './e2e/harness.ts';
 import { readInputs, type ActionInputs } from '../src/inputs/inputs.ts';
 import {
@@ -54,11 +55,15 @@ function readRecorded(values: Record<string, string>, extraEnv: Record<string, s
       return target[key as string];
     },
   });
-  const result: ActionInputs = readInputs((name, options) => {
-    read.add(name);
-    const value = values[name] ?? '';
-    return options?.trimWhitespace === false ? value : value.trim();
-  }, recordingEnv);
+  const result: ActionInputs = readInputs(
+    (name, options) => {
+      read.add(name);
+      const value = values[name] ?? '';
+      return options?.trimWhitespace === false ? value : value.trim();
+    },
+    readRunnerContext(recordingEnv),
+    recordingEnv,
+  );
   return { result, read, envVars };
 }
 

@@ -14359,7 +14359,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(90225);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86899);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function looksLikeEsm(code) {
 
 /***/ }),
 
-/***/ 90225:
+/***/ 86899:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14401,1991 +14401,62 @@ __nccwpck_require__.d(__webpack_exports__, {
 var external_node_crypto_ = __nccwpck_require__(77598);
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 14 modules
 var lib_core = __nccwpck_require__(70819);
-;// CONCATENATED MODULE: ./src/agentbay/errors.ts
-class AgentBayError extends Error {
-    kind;
-    action;
-    code;
-    httpStatus;
-    requestId;
-    attempts;
-    notSent;
-    outcomeUnknown;
-    /** The bare message, without the code/status/request id decoration of `message`. */
-    detail;
-    constructor(detail, details) {
-        super(detail);
-        this.name = 'AgentBayError';
-        this.detail = detail;
-        this.kind = details.kind;
-        this.action = details.action;
-        this.code = details.code;
-        this.httpStatus = details.httpStatus;
-        this.requestId = details.requestId;
-        this.attempts = details.attempts ?? 1;
-        this.notSent = details.notSent ?? false;
-        this.outcomeUnknown = details.outcomeUnknown ?? false;
-        this.message = this.describe();
-    }
-    /** Sets the attempt count once retries are over, keeping `message` in step. */
-    withAttempts(attempts) {
-        this.attempts = attempts;
-        this.message = this.describe();
-        return this;
-    }
-    describe() {
-        const facts = [
-            this.code && `code ${this.code}`,
-            this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
-            this.requestId && `request id ${this.requestId}`,
-            `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
-        ].filter(Boolean);
-        const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
-        return `${this.action} failed: ${this.detail}${tail}`;
-    }
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(48161);
+;// CONCATENATED MODULE: ./src/github/runner-context.ts
+// What the step knows of the runner and of the workflow run it belongs to, read from the
+// environment once by the entry and passed down as plain data: the modules below never read
+// process.env themselves, so what they depend on is in their parameters.
+
+/** The context as the runner's environment describes it. Never throws. */
+function readRunnerContext(env) {
+    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+    const repository = env.GITHUB_REPOSITORY ?? '';
+    const runId = env.GITHUB_RUN_ID ?? '';
+    const sha = env.GITHUB_SHA ?? '';
+    const knownRepository = /^[\w.-]+\/[\w.-]+$/.test(repository);
+    return {
+        workspace: env.GITHUB_WORKSPACE || process.cwd(),
+        runnerTemp: env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(),
+        runUrl: knownRepository && /^\d+$/.test(runId) ? `${server}/${repository}/actions/runs/${runId}` : '',
+        blobUrlBase: knownRepository &&
+            /^https?:\/\/[\w.:-]+$/.test(server) &&
+            /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(sha)
+            ? `${server}/${repository}/blob/${sha}`
+            : '',
+        jobSummary: Boolean(env.GITHUB_STEP_SUMMARY),
+        origin: {
+            repository,
+            runId,
+            runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
+            job: env.GITHUB_JOB ?? '',
+            action: env.GITHUB_ACTION ?? '',
+        },
+    };
 }
-/** The error says the session no longer exists, so deleting it again is pointless. */
-function isSessionGone(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
-        return false;
-    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
-    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
-    // "Not Found" must not pass for a deleted session.
-    const code = error.code ?? '';
-    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
-        return true;
-    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+/**
+ * The page of a workspace file at the commit being built, to which a line anchor can be
+ * added; '' when the context does not say which commit, or the path is not a plain one.
+ */
+function blobUrl(context, filePath) {
+    if (!context.blobUrlBase ||
+        !filePath ||
+        filePath.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+        return '';
+    }
+    return `${context.blobUrlBase}/${filePath.split('/').map(encodeURIComponent).join('/')}`;
 }
 
-// EXTERNAL MODULE: ./src/inputs/input-error.ts
-var input_error = __nccwpck_require__(39354);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-;// CONCATENATED MODULE: ./src/report/truncate.ts
-function truncateMiddle(text, maxChars, note) {
-    if (text.length <= maxChars)
-        return { text, truncated: false };
-    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
-    // A budget too small for the whole marker gets a short one, or none.
-    if (marker.length > maxChars / 2)
-        marker = '…';
-    if (marker.length > maxChars)
-        return { text: safeSlice(text, 0, maxChars), truncated: true };
-    const room = Math.max(0, maxChars - marker.length);
-    const head = Math.ceil(room * 0.5);
-    const tail = room - head;
-    return {
-        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
-        truncated: true,
-    };
-}
-/**
- * Shares `budgetChars` among several texts: small ones keep all they have, and what they
- * leave is split evenly among the larger ones.
- */
-function shareBudget(sizes, budgetChars) {
-    const shares = new Array(sizes.length).fill(0);
-    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
-    let remaining = budgetChars;
-    order.forEach(({ size, index }, position) => {
-        const fair = Math.floor(remaining / (order.length - position));
-        shares[index] = Math.min(size, fair);
-        remaining -= shares[index] ?? 0;
-    });
-    return shares;
-}
-/** A slice that does not split a surrogate pair. */
-function safeSlice(text, start, end) {
-    let from = start;
-    let to = end ?? text.length;
-    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
-        from++;
-    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
-        to--;
-    return text.slice(from, to);
-}
-function isLowSurrogate(code) {
-    return code >= 0xdc00 && code <= 0xdfff;
-}
-
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-
-
-/** More than this much of one stream in the log helps nobody; the result file has it all. */
-const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
-/**
- * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
- * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
- * unguessable token that the sandbox cannot know.
- */
-function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
-    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
-    write(`::stop-commands::${token}\n`);
-    write(text.endsWith('\n') ? text : `${text}\n`);
-    write(`::${token}::\n`);
-}
-async function logRun(report) {
-    const { result } = report;
-    const streams = [];
-    if (report.streamed) {
-        // Printed once, as it arrived: only a pointer to the whole text here.
-        lib_core.info(`The output was printed above as it arrived (stdout ${result.stdout.length}, stderr ${result.stderr.length} characters); the whole text is in ${report.resultFile}.`);
-    }
-    else {
-        streams.push(['stdout', result.stdout], ['stderr', result.stderr]);
-        if (result.output && result.output !== result.stdout) {
-            streams.unshift(['Output', result.output]);
-        }
-    }
-    if (result.errorDetail && !(report.streamed && result.errorDetail === result.stderr)) {
-        streams.push(['Error', result.errorDetail]);
-    }
-    for (const [name, text] of streams) {
-        if (!text)
-            continue;
-        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
-    }
-    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
-    if (result.success) {
-        lib_core.info(`The ${report.language} code ran successfully${time}.`);
-    }
-    else {
-        lib_core.info(`The ${report.language} code failed${time}:`);
-        printUntrusted(result.error);
-    }
-}
-
-// EXTERNAL MODULE: external "node:querystring"
-var external_node_querystring_ = __nccwpck_require__(41792);
-;// CONCATENATED MODULE: ./src/text/secrets.ts
-
-/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const MIN_SECRET_CHARS = 4;
-const MIN_BASE64_CORE_CHARS = 8;
-/**
- * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
- * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
- * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
- * depends only on the secret, so the secret is found inside a longer encoded string such as
- * `Bearer <key>`). The runner's masker knows only the first form.
- */
-function secretForms(secret) {
-    if (secret.length < MIN_SECRET_CHARS)
-        return [];
-    const forms = new Set([
-        secret,
-        encodeURIComponent(secret),
-        (0,external_node_querystring_.escape)(secret),
-        lowerHex(encodeURIComponent(secret)),
-        JSON.stringify(secret).slice(1, -1),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
-        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
-        secret
-            .replace(/&/g, '&amp;')
-            .replace(/</g, '&lt;')
-            .replace(/>/g, '&gt;')
-            .replace(/"/g, '&quot;')
-            .replace(/'/g, '&#39;'),
-    ]);
-    const bytes = Buffer.from(secret, 'utf8');
-    for (let offset = 0; offset < 3; offset++) {
-        const core = base64Core(bytes, offset);
-        if (core.length >= MIN_BASE64_CORE_CHARS) {
-            forms.add(core);
-            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
-        }
-    }
-    // Longest first: a form that contains another is replaced whole.
-    return [...forms].sort((a, b) => b.length - a.length);
-}
-/**
- * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
- * into a 3-byte group: the first group (shared with what precedes) and the last partial one
- * (shared with what follows) are left out.
- */
-function base64Core(bytes, offset) {
-    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
-    const start = offset === 0 ? 0 : 4;
-    const end = Math.floor((offset + bytes.length) / 3) * 4;
-    return end > start ? encoded.slice(start, end) : '';
-}
-function lowerHex(text) {
-    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
-}
-function makeRedactor(secrets) {
-    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
-    if (forms.length === 0)
-        return (text) => text;
-    return (text) => {
-        let out = text;
-        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
-        for (const form of forms)
-            if (out.includes(form))
-                out = out.split(form).join('***');
-        return out;
-    };
-}
-function redactText(text, secrets) {
-    return makeRedactor(secrets)(text);
-}
-
-;// CONCATENATED MODULE: ./src/report/redact.ts
-
-/**
- * The result with every form of every secret replaced by `***`, before any of it is written
- * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
- * inside a file, or in a pull-request comment, a secret would slip through. Every string in
- * the result is covered, object keys (MIME type names) included, so a field added later is
- * covered too.
- */
-function redactResult(result, redact) {
-    return redactDeep(result, redact);
-}
-/**
- * A copy of `value` with every string and every object key redacted. Iterative, not
- * recursive: the sandbox decides how deep its results nest.
- */
-function redactDeep(value, redact) {
-    const pending = [];
-    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
-    let lastText;
-    let lastRedacted = '';
-    const visit = (item) => {
-        if (typeof item === 'string') {
-            if (item !== lastText)
-                [lastText, lastRedacted] = [item, redact(item)];
-            return lastRedacted;
-        }
-        if (item === null || typeof item !== 'object')
-            return item;
-        const copy = Array.isArray(item) ? [] : {};
-        pending.push([item, copy]);
-        return copy;
-    };
-    const root = visit(value);
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [source, copy] = next;
-        if (Array.isArray(source)) {
-            for (const item of source)
-                copy.push(visit(item));
-            continue;
-        }
-        for (const [key, item] of Object.entries(source)) {
-            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
-            Object.defineProperty(copy, redact(key), {
-                value: visit(item),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-        }
-    }
-    return root;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
-// Workspace paths and glob patterns → the files they name, never leaving the workspace.
-// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
-// confinement, pattern syntax and error wording are the same everywhere.
-
-
-
-const DEFAULT_MAX_FILES = 1000;
-const DEFAULT_MAX_SCANNED = 100_000;
-const MAX_PATTERN_LENGTH = 1024;
-const MAX_PATTERNS = 256;
-/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
-const MAX_BRACE_EXPANSIONS = 256;
-/**
- * The lines of a multi-line input: trimmed, without blank lines and `#` comments
- * (a path starting with '#' can be written as `\#name`).
- */
-function patternLines(value) {
-    return value
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function isPattern(line) {
-    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
-}
-/**
- * One path, as the single-file `file` input has always taken it: it must exist, be a regular
- * file, and stay inside the workspace both as written and after following links.
- */
-function resolveWorkspaceFile(input, file, workspace) {
-    const root = (0,external_node_fs_.realpathSync)(workspace);
-    const candidate = external_node_path_default().resolve(root, file);
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(candidate);
-    }
-    catch {
-        throw new input_error/* InputError */.d(input, `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new input_error/* InputError */.d(input, `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = (0,external_node_fs_.statSync)(real);
-    if (!stats.isFile())
-        throw new input_error/* InputError */.d(input, `must name a regular file; '${file}' is not one`);
-    return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
-}
-/**
- * Expands path and glob lines into files. A file matched by several lines appears once, at
- * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
- * whatever their position. A positive line that matches nothing is an error naming it.
- */
-function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
-    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
-    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
-    if (lines.length > MAX_PATTERNS) {
-        throw new input_error/* InputError */.d(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
-    }
-    const root = (0,external_node_fs_.realpathSync)(workspace);
-    const includes = [];
-    const excludes = [];
-    for (const line of lines) {
-        const negated = line.startsWith('!');
-        const globs = parseLine(input, negated ? line.slice(1) : line, line);
-        if (negated)
-            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
-        else
-            includes.push({ line, globs });
-    }
-    if (includes.length === 0) {
-        throw new input_error/* InputError */.d(input, 'has only exclusions (!pattern); add a path or pattern to include');
-    }
-    const found = new Map();
-    for (const { line, globs } of includes) {
-        const matched = new Map();
-        for (const glob of globs) {
-            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
-                matched.set(file.path, file);
-            }
-        }
-        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
-        if (matched.size === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' matches no file in the workspace (${root})`);
-        }
-        if (kept.length === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' matches only files that a '!' line excludes`);
-        }
-        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        for (const file of kept) {
-            if (found.has(file.path))
-                continue;
-            found.set(file.path, file);
-            if (found.size > maxFiles) {
-                throw new input_error/* InputError */.d(input, `matches more than ${maxFiles} files; narrow its patterns`);
-            }
-        }
-    }
-    return [...found.values()];
-}
-function parseLine(input, body, line) {
-    if (line.length > MAX_PATTERN_LENGTH) {
-        throw new input_error/* InputError */.d(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
-    }
-    if (body.includes('\0'))
-        throw new input_error/* InputError */.d(input, `line '${printable(line)}' contains a NUL character`);
-    if (!body.trim())
-        throw new input_error/* InputError */.d(input, `line '${line}' has no path after '!'`);
-    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
-        throw new input_error/* InputError */.d(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
-    }
-    return expandBraces(input, body, line).map((alternative) => {
-        const segments = [];
-        for (const raw of splitSegments(alternative)) {
-            if (raw === '' || raw === '.')
-                continue;
-            if (raw === '..') {
-                throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${line}' contains '..'`);
-            }
-            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
-        }
-        if (segments.length === 0) {
-            throw new input_error/* InputError */.d(input, `line '${line}' names the workspace itself; name files or a pattern`);
-        }
-        return { segments, matchDots: false };
-    });
-}
-/** Splits on unescaped '/', keeping escapes for the segment parser. */
-function splitSegments(pattern) {
-    const out = [];
-    let current = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === '\\' && i + 1 < pattern.length) {
-            current += c + pattern[++i];
-        }
-        else if (c === '/') {
-            out.push(current);
-            current = '';
-        }
-        else {
-            current += c;
-        }
-    }
-    out.push(current);
-    return out;
-}
-function parseSegment(raw) {
-    const tokens = [];
-    const chars = Array.from(raw);
-    for (let i = 0; i < chars.length; i++) {
-        const c = chars[i];
-        if (c === '\\' && i + 1 < chars.length) {
-            tokens.push({ kind: 'char', char: chars[++i] });
-        }
-        else if (c === '*') {
-            // '**' inside a name is just '*'; consecutive stars collapse.
-            if (tokens.at(-1)?.kind !== 'star')
-                tokens.push({ kind: 'star' });
-        }
-        else if (c === '?') {
-            tokens.push({ kind: 'one' });
-        }
-        else if (c === '[') {
-            const parsed = parseClass(chars, i);
-            if (parsed) {
-                tokens.push(parsed.token);
-                i = parsed.end;
-            }
-            else {
-                tokens.push({ kind: 'char', char: c });
-            }
-        }
-        else {
-            tokens.push({ kind: 'char', char: c });
-        }
-    }
-    const literal = tokens.every((t) => t.kind === 'char')
-        ? tokens.map((t) => t.char).join('')
-        : null;
-    return { kind: 'name', tokens, literal };
-}
-function parseClass(chars, open) {
-    let i = open + 1;
-    let negated = false;
-    if (chars[i] === '!' || chars[i] === '^') {
-        negated = true;
-        i++;
-    }
-    const ranges = [];
-    let first = true;
-    for (; i < chars.length; i++) {
-        let c = chars[i];
-        if (c === ']' && !first)
-            return { token: { kind: 'class', negated, ranges }, end: i };
-        first = false;
-        if (c === '\\' && i + 1 < chars.length)
-            c = chars[++i];
-        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
-            let hi = chars[i + 2];
-            i += 2;
-            if (hi === '\\' && i + 1 < chars.length)
-                hi = chars[++i];
-            ranges.push([c, hi]);
-        }
-        else {
-            ranges.push([c, c]);
-        }
-    }
-    return undefined; // no closing ']': the '[' is a literal character
-}
-/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
-function expandBraces(input, pattern, line) {
-    let results = [pattern];
-    for (;;) {
-        const next = [];
-        let changed = false;
-        for (const p of results) {
-            const split = firstBrace(p);
-            if (!split) {
-                next.push(p);
-                continue;
-            }
-            changed = true;
-            for (const option of split.options)
-                next.push(split.before + option + split.after);
-            if (next.length > MAX_BRACE_EXPANSIONS) {
-                throw new input_error/* InputError */.d(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
-            }
-        }
-        results = next;
-        if (!changed)
-            return results;
-    }
-}
-function firstBrace(p) {
-    for (let start = 0; start < p.length; start++) {
-        if (p[start] === '\\') {
-            start++;
-            continue;
-        }
-        if (p[start] !== '{')
-            continue;
-        let depth = 0;
-        const commas = [];
-        for (let i = start; i < p.length; i++) {
-            const c = p[i];
-            if (c === '\\') {
-                i++;
-            }
-            else if (c === '{') {
-                depth++;
-            }
-            else if (c === '}') {
-                depth--;
-                if (depth === 0) {
-                    if (commas.length === 0)
-                        break; // `{x}` is literal
-                    const cuts = [start, ...commas, i];
-                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
-                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
-                }
-            }
-            else if (c === ',' && depth === 1) {
-                commas.push(i);
-            }
-        }
-    }
-    return undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
-// make matching slow (a regular expression with many stars can backtrack for a long time).
-function matchName(tokens, name, matchDots) {
-    const chars = Array.from(name);
-    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
-        return false;
-    }
-    let t = 0;
-    let c = 0;
-    let starT = -1;
-    let starC = 0;
-    while (c < chars.length) {
-        const token = tokens[t];
-        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
-            t++;
-            c++;
-        }
-        else if (token?.kind === 'star') {
-            starT = t++;
-            starC = c;
-        }
-        else if (starT >= 0) {
-            t = starT + 1;
-            c = ++starC;
-        }
-        else {
-            return false;
-        }
-    }
-    while (tokens[t]?.kind === 'star')
-        t++;
-    return t === tokens.length;
-}
-function tokenMatches(token, char) {
-    switch (token.kind) {
-        case 'one':
-            return char !== '/';
-        case 'char':
-            return token.char === char;
-        case 'class': {
-            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
-            return inside !== token.negated;
-        }
-        default:
-            return false;
-    }
-}
-/**
- * How far through the pattern a path can get: the set of pattern positions i such that the
- * first i segments can match all of `names`. Position === segments.length means a full match.
- */
-function reachable(glob, names) {
-    const { segments, matchDots } = glob;
-    let current = closeGlobstars(segments, new Set([0]));
-    for (const name of names) {
-        const next = new Set();
-        for (const i of current) {
-            const segment = segments[i];
-            if (!segment)
-                continue;
-            if (segment.kind === 'globstar') {
-                if (matchDots || !name.startsWith('.'))
-                    next.add(i);
-            }
-            else if (matchName(segment.tokens, name, matchDots)) {
-                next.add(i + 1);
-            }
-        }
-        current = closeGlobstars(segments, next);
-        if (current.size === 0)
-            break;
-    }
-    return current;
-}
-/** A globstar may match zero segments, so reaching it also reaches what follows. */
-function closeGlobstars(segments, positions) {
-    const out = new Set(positions);
-    for (const i of [...positions].sort((a, b) => a - b)) {
-        let k = i;
-        while (segments[k]?.kind === 'globstar')
-            out.add(++k);
-    }
-    return out;
-}
-function fullMatch(glob, names) {
-    return reachable(glob, names).has(glob.segments.length);
-}
-function isExcluded(relative, excludes) {
-    const names = relative.split('/');
-    return excludes.some((glob) => fullMatch(glob, names));
-}
-/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
-function isExcludedTree(names, excludes) {
-    return excludes.some((glob) => {
-        const last = glob.segments.length - 1;
-        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
-    });
-}
-// ---------------------------------------------------------------------------------------------
-// Walking the workspace.
-function matchGlob(input, line, glob, root, excludes, maxScanned) {
-    // Walk from the longest literal prefix, not from the workspace root.
-    const prefix = [];
-    for (const segment of glob.segments) {
-        if (segment.kind !== 'name' || segment.literal === null)
-            break;
-        prefix.push(segment.literal);
-    }
-    if (prefix.length === glob.segments.length) {
-        const exact = statInside(input, line, root, prefix);
-        if (!exact)
-            return [];
-        if (exact.stats.isFile())
-            return [toFile(root, prefix, exact.real, exact.stats)];
-        if (!exact.stats.isDirectory())
-            return [];
-        // A plain directory path stands for everything below it, like `dir/**`.
-        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
-    }
-    const start = statInside(input, line, root, prefix);
-    if (!start?.stats.isDirectory())
-        return [];
-    const files = [];
-    const pending = [prefix];
-    let scanned = 0;
-    while (pending.length > 0) {
-        const dirNames = pending.pop();
-        let entries;
-        try {
-            entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(root, ...dirNames), { withFileTypes: true });
-        }
-        catch {
-            continue; // unreadable directory: nothing from it can be used anyway
-        }
-        for (const entry of entries) {
-            if (++scanned > maxScanned) {
-                throw new input_error/* InputError */.d(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
-            }
-            const names = [...dirNames, entry.name];
-            const positions = reachable(glob, names);
-            if (positions.size === 0)
-                continue;
-            if (entry.isDirectory()) {
-                if (!isExcludedTree(names, excludes) &&
-                    [...positions].some((i) => i < glob.segments.length)) {
-                    pending.push(names);
-                }
-                continue;
-            }
-            if (!positions.has(glob.segments.length))
-                continue;
-            if (entry.isFile()) {
-                // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = external_node_path_default().join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, (0,external_node_fs_.statSync)(real)));
-            }
-            else if (entry.isSymbolicLink()) {
-                // Links to files are followed when they stay inside; links to directories are not
-                // walked (no cycles, no escaping through them).
-                const target = statInside(input, line, root, names);
-                if (target?.stats.isFile())
-                    files.push(toFile(root, names, target.real, target.stats));
-            }
-        }
-    }
-    return files;
-}
-function starSegment() {
-    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
-}
-/** Stats a workspace path, refusing one that leaves the workspace through a link. */
-function statInside(input, line, root, names) {
-    const candidate = external_node_path_default().join(root, ...names);
-    try {
-        (0,external_node_fs_.lstatSync)(candidate);
-    }
-    catch {
-        return undefined;
-    }
-    let real;
-    try {
-        real = (0,external_node_fs_.realpathSync)(candidate);
-    }
-    catch {
-        return undefined; // a dangling link names nothing
-    }
-    if (real !== root && !isInside(root, real)) {
-        throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
-    }
-    return { real, stats: (0,external_node_fs_.statSync)(real) };
-}
-function toFile(root, names, real, stats) {
-    return {
-        path: toPosix(external_node_path_default().relative(root, external_node_path_default().join(root, ...names))),
-        realPath: real,
-        size: stats.size,
-    };
-}
-function isInside(root, target) {
-    const relative = external_node_path_default().relative(root, target);
-    return (relative !== '' &&
-        relative !== '..' &&
-        !relative.startsWith(`..${(external_node_path_default()).sep}`) &&
-        !external_node_path_default().isAbsolute(relative));
-}
-function toPosix(relative) {
-    return relative.split((external_node_path_default()).sep).join('/');
-}
-function printable(text) {
-    return JSON.stringify(text).slice(1, -1);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
-// The inputs that make the sandbox a work environment: files in (upload), a setup script,
-// variables (env, secret-env) and files out (download). Validated before any session exists.
-
-
-
-/** Documented limits of `upload`, checked on the runner. */
-const MAX_UPLOAD_FILES = 1000;
-const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-/** Documented cap of what `download` brings back. */
-const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
-const MAX_DOWNLOAD_FILES = 1000;
-const MAX_ENV_VARIABLES = 100;
-const MAX_SETUP_BYTES = 32 * 1024;
-/** secret-env alone, so its values can be masked before anything else is read or printed. */
-function readSecretEnv(read) {
-    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
-    for (const [name, value] of Object.entries(values)) {
-        if (value.length < MIN_SECRET_CHARS) {
-            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
-        }
-    }
-    return values;
-}
-function readSandboxInputs(read, env) {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const uploadLines = patternLines(read('upload'));
-    const upload = uploadLines.length === 0
-        ? []
-        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
-    const total = upload.reduce((sum, file) => sum + file.size, 0);
-    if (total > MAX_UPLOAD_BYTES) {
-        throw new input_error/* InputError */.d('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
-    }
-    const setup = read('setup', { trimWhitespace: false });
-    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
-        throw new input_error/* InputError */.d('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
-    }
-    if (setup.includes('\0'))
-        throw new input_error/* InputError */.d('setup', 'must be text; it contains NUL bytes');
-    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
-    const secretEnv = readSecretEnv(read);
-    for (const name of Object.keys(plain)) {
-        if (name in secretEnv) {
-            throw new input_error/* InputError */.d('env', `and 'secret-env' both set '${name}'; set it in one of them`);
-        }
-    }
-    return {
-        upload,
-        setup: setup.trim() ? setup : '',
-        env: plain,
-        secretEnv,
-        download: parseDownload(read('download')),
-    };
-}
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
-function parseEnv(input, value) {
-    const text = value.trim();
-    if (!text)
-        return {};
-    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
-    const out = {};
-    if (text.startsWith('{')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new input_error/* InputError */.d(input, `${accepted}; it starts with '{' but is not valid JSON`);
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new input_error/* InputError */.d(input, accepted);
-        }
-        for (const [name, item] of Object.entries(parsed)) {
-            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new input_error/* InputError */.d(input, `${accepted}; the value of '${name}' is not a string`);
-            }
-            out[name] = String(item);
-        }
-    }
-    else {
-        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
-            if (!line.trim() || line.trim().startsWith('#'))
-                continue;
-            const eq = line.indexOf('=');
-            if (eq < 0) {
-                // Never echo the line: it may hold a secret.
-                throw new input_error/* InputError */.d(input, `${accepted}; line ${index + 1} has no '='`);
-            }
-            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-        }
-    }
-    const names = Object.keys(out);
-    if (names.length > MAX_ENV_VARIABLES) {
-        throw new input_error/* InputError */.d(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
-    }
-    for (const name of names) {
-        if (!ENV_NAME.test(name) || name.length > 128) {
-            throw new input_error/* InputError */.d(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
-        }
-        if (/[\0]/.test(out[name]))
-            throw new input_error/* InputError */.d(input, `the value of '${name}' contains a NUL byte`);
-    }
-    return out;
-}
-/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
-function parseDownload(value) {
-    const lines = patternLines(value);
-    if (lines.length > 256)
-        throw new input_error/* InputError */.d('download', 'may hold at most 256 lines');
-    for (const line of lines) {
-        const pattern = line.startsWith('!') ? line.slice(1) : line;
-        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
-        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
-            throw new input_error/* InputError */.d('download', `${accepted}; got '${line}'`);
-        }
-        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
-            throw new input_error/* InputError */.d('download', `${accepted}; a line is not usable`);
-        }
-    }
-    return lines;
-}
-
-// EXTERNAL MODULE: external "node:string_decoder"
-var external_node_string_decoder_ = __nccwpck_require__(46193);
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-// Reading the service's JSON answers: every field is checked for its type where it is read.
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-/** The parsed text, or undefined when it is not JSON. */
-function tryParseJson(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        return undefined;
-    }
-}
-/**
- * A field the service sends either as a JSON string or as the value itself, as the value
- * (undefined when the string is not JSON).
- */
-function parseIfText(value) {
-    return typeof value === 'string' ? tryParseJson(value) : value;
-}
-/** A text or number field as text; '' for anything else. */
-function stringField(object, key) {
-    const value = object[key];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
-}
-/**
- * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
- * id (a newline, a `::`, markup) is dropped rather than passed on.
- */
-function identifier(value) {
-    const text = typeof value === 'number' ? String(value) : value;
-    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/**
- * The service's reason when `data` says the create or the tool did not happen at all: a
- * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
- * capacity, or a tool that is not available). Undefined for any other answer.
- */
-function refusalOf(data) {
-    if (!isObject(data) || data.Success !== false)
-        return undefined;
-    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/shell.ts
-
-const SHELL_SERVER = 'wuying_shell';
-/** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
-const MAX_SHELL_TIMEOUT_MS = 50_000;
-/** How far past the command's own timeout we wait for the answer. */
-const ANSWER_MARGIN_MS = 15_000;
-async function runShell(client, sessionId, command) {
-    const args = {
-        command: command.command,
-        timeout_ms: command.timeoutMs,
-    };
-    if (command.cwd !== undefined)
-        args.cwd = command.cwd;
-    if (command.envs !== undefined)
-        args.envs = command.envs;
-    const outcome = await client.callTool(sessionId, { name: 'shell', server: SHELL_SERVER, args }, { timeoutMs: Math.min(command.timeoutMs, MAX_SHELL_TIMEOUT_MS) + ANSWER_MARGIN_MS });
-    return parseShellAnswer(outcome.text, outcome.isError);
-}
-/**
- * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
- * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
- */
-function parseShellAnswer(text, isError) {
-    const record = tryParseJson(text);
-    if (isObject(record)) {
-        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
-        const exitCode = code ?? (isError ? undefined : 0);
-        return {
-            exitCode,
-            success: !isError && exitCode === 0,
-            stdout: typeof record.stdout === 'string' ? record.stdout : '',
-            stderr: typeof record.stderr === 'string' ? record.stderr : '',
-            timedOut: false,
-        };
-    }
-    if (!isError)
-        return { exitCode: 0, success: true, stdout: text, stderr: '', timedOut: false };
-    return {
-        success: false,
-        stdout: '',
-        stderr: '',
-        timedOut: /Error message: \[timeout\]/.test(text),
-        errorText: text,
-    };
-}
-/** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
-function shellQuote(value) {
-    return `'${value.replaceAll("'", `'\\''`)}'`;
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
-// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
-// in the sandbox with its output and exit status captured to files, polled with short shell
-// calls, the session kept alive meanwhile, and the process group killed at the timeout.
-
-
-
-/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
-const POLL_CHUNK_BYTES = 20 * 1024;
-const DEFAULT_POLL_MS = 2_000;
-const DEFAULT_KEEP_ALIVE_MS = 60_000;
-const SHELL_CALL_MS = 30_000;
-async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
-    const dir = `/tmp/agentbay-job-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const q = shellQuote;
-    const started = Date.now();
-    // The script goes in as base64 text: no quoting can break it, and it is written by the
-    // same call that starts it. setsid gives it its own process group to kill at the timeout.
-    const script = Buffer.from(spec.script, 'utf8').toString('base64');
-    const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
-    const start = [
-        `mkdir -p ${q(dir)}`,
-        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
-        `cd ${q(spec.cwd)}`,
-        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
-    ].join(' && ');
-    const launched = await runShell(client, sessionId, {
-        command: start,
-        timeoutMs: SHELL_CALL_MS,
-        envs: spec.envs,
-    });
-    if (!launched.success) {
-        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
-    }
-    const streams = {
-        stdout: new StreamTail('stdout', hooks),
-        stderr: new StreamTail('stderr', hooks),
-    };
-    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
-    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-    let lastKeepAlive = Date.now();
-    let timedOut = false;
-    let exitCode;
-    for (;;) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.rc !== undefined && state.drained) {
-            exitCode = state.rc;
-            break;
-        }
-        if (state.rc !== undefined)
-            continue; // more output to read before the end
-        if (Date.now() - started >= spec.timeoutS * 1000) {
-            timedOut = true;
-            await kill(client, sessionId, dir);
-            await drain(client, sessionId, dir, streams);
-            break;
-        }
-        if (Date.now() - lastKeepAlive >= keepAliveMs) {
-            lastKeepAlive = Date.now();
-            await client.refreshIdleTime(sessionId).catch(() => undefined);
-        }
-        if (state.drained)
-            await sleep(pollMs);
-    }
-    streams.stdout.end();
-    streams.stderr.end();
-    return {
-        exitCode,
-        stdout: streams.stdout.kept,
-        stderr: streams.stderr.kept,
-        timedOut,
-        durationMs: Date.now() - started,
-    };
-}
-/** Reads a stream's file in byte windows and hands on whole lines of text. */
-class StreamTail {
-    offset = 0;
-    kept = '';
-    decoder = new external_node_string_decoder_.StringDecoder('utf8');
-    partial = '';
-    name;
-    hooks;
-    constructor(name, hooks) {
-        this.name = name;
-        this.hooks = hooks;
-    }
-    push(bytes) {
-        this.offset += bytes.length;
-        const text = this.decoder.write(bytes);
-        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
-        if (this.kept.length < max)
-            this.kept += text.slice(0, max - this.kept.length);
-        const lines = this.partial + text;
-        const cut = lines.lastIndexOf('\n');
-        if (cut === -1) {
-            this.partial = lines;
-            return;
-        }
-        this.partial = lines.slice(cut + 1);
-        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
-    }
-    end() {
-        const rest = this.partial + this.decoder.end();
-        this.partial = '';
-        if (rest)
-            this.hooks.onOutput?.(this.name, rest);
-    }
-}
-async function poll(client, sessionId, dir, streams) {
-    const q = shellQuote;
-    // rc first, then the windows: output written before the exit is never missed.
-    const command = [
-        `cd ${q(dir)}`,
-        `{ cat rc 2>/dev/null || echo -; }`,
-        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-    ].join(' && ');
-    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
-    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
-    const out = Buffer.from(outLine.trim(), 'base64');
-    const err = Buffer.from(errLine.trim(), 'base64');
-    streams.stdout.push(out);
-    streams.stderr.push(err);
-    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
-    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-    return { rc, drained: !full };
-}
-async function drain(client, sessionId, dir, streams) {
-    for (let i = 0; i < 1000; i++) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.drained)
-            return;
-    }
-}
-/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
-async function kill(client, sessionId, dir) {
-    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
-    await runShell(client, sessionId, {
-        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
-        timeoutMs: SHELL_CALL_MS,
-    });
-}
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-;// CONCATENATED MODULE: ./src/sandbox/tar.ts
-// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
-// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
-// relative paths that stay inside the target are returned, and sizes are bounded.
-
-const BLOCK = 512;
-function createTarGz(entries) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = Buffer.from(entry.path, 'utf8');
-        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
-        if (name.length > 100 || !ascii) {
-            // A pax header carries the real name; the ustar name is a placeholder.
-            const record = paxRecord('path', entry.path);
-            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
-        }
-        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
-        blocks.push(pad(entry.bytes));
-    }
-    blocks.push(Buffer.alloc(BLOCK * 2));
-    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
-}
-/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
-function readTarGz(archive, limits) {
-    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-    const files = [];
-    const skipped = [];
-    let offset = 0;
-    let paxPath;
-    let longName;
-    while (offset + BLOCK <= data.length) {
-        const head = data.subarray(offset, offset + BLOCK);
-        if (head.every((b) => b === 0))
-            break;
-        const size = parseOctal(head.subarray(124, 136));
-        const type = String.fromCharCode(head[156] || 48);
-        const prefix = cString(head.subarray(345, 500));
-        const baseName = cString(head.subarray(0, 100));
-        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
-        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = parsePax(body).path ?? paxPath;
-            continue;
-        }
-        if (type === 'L') {
-            longName = cString(body);
-            continue;
-        }
-        if (type === 'g')
-            continue;
-        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-        paxPath = undefined;
-        longName = undefined;
-        if (type === '5')
-            continue; // directories come with their files
-        const safe = safeRelative(name);
-        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
-            skipped.push(name);
-            continue;
-        }
-        if (files.length >= limits.maxFiles) {
-            skipped.push(name);
-            continue;
-        }
-        files.push({ path: safe, bytes: Buffer.from(body) });
-    }
-    return { files, skipped };
-}
-/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
-function safeRelative(name) {
-    const parts = name
-        .replace(/^\.\/+/, '')
-        .split('/')
-        .filter((p) => p !== '' && p !== '.');
-    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
-        return undefined;
-    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
-        return undefined;
-    return parts.join('/');
-}
-function header(name, size, type) {
-    const block = Buffer.alloc(BLOCK);
-    block.write(name, 0, 100, 'utf8');
-    block.write('0000644\0', 100, 'ascii');
-    block.write('0000000\0', 108, 'ascii');
-    block.write('0000000\0', 116, 'ascii');
-    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-    block.write(`${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`, 136, 'ascii');
-    block.write('        ', 148, 'ascii');
-    block.write(type, 156, 'ascii');
-    block.write('ustar\0', 257, 'ascii');
-    block.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return block;
-}
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyBytes = Buffer.byteLength(body);
-    let length = bodyBytes + 1;
-    while (String(length).length + bodyBytes !== length)
-        length = String(length).length + bodyBytes;
-    return Buffer.from(`${length}${body}`, 'utf8');
-}
-function parsePax(body) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        const space = body.indexOf(0x20, at);
-        if (space === -1)
-            break;
-        const length = Number(body.subarray(at, space).toString('ascii'));
-        if (!Number.isInteger(length) || length <= 0)
-            break;
-        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        at += length;
-    }
-    return out;
-}
-function pad(bytes) {
-    const rest = bytes.length % BLOCK;
-    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
-}
-function parseOctal(field) {
-    const text = cString(field).trim();
-    const value = text ? parseInt(text, 8) : 0;
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-function cString(field) {
-    const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
-// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
-// of type "data" is another JSON string holding the task list (addendum §4.4).
-
-function parseContextStatus(data) {
-    if (!isObject(data))
-        return [];
-    const outer = parseIfText(data.ContextStatus);
-    if (!Array.isArray(outer))
-        return [];
-    const tasks = [];
-    for (const entry of outer) {
-        if (!isObject(entry) || entry.type !== 'data')
-            continue;
-        const list = parseIfText(entry.data);
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list) {
-            if (!isObject(item))
-                continue;
-            tasks.push({
-                contextId: stringField(item, 'contextId'),
-                path: stringField(item, 'path'),
-                status: stringField(item, 'status'),
-                errorMessage: stringField(item, 'errorMessage'),
-                taskType: stringField(item, 'taskType'),
-            });
-        }
-    }
-    return tasks;
-}
-/** The SDK's list of "finished well" statuses, compared case-insensitively. */
-const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function taskState(task) {
-    if (task.errorMessage)
-        return 'failed';
-    const status = task.status.toLowerCase();
-    if (DONE.has(status))
-        return 'done';
-    if (status === 'failed')
-        return 'failed';
-    return 'pending';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
-
-const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
-class FileTransfer {
-    client;
-    sessionId;
-    timing;
-    context;
-    /** API calls made, presigned requests included (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId, timing = {}) {
-        this.client = client;
-        this.sessionId = sessionId;
-        this.timing = { ...DEFAULT_TIMING, ...timing };
-    }
-    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
-    async directory() {
-        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
-    }
-    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
-    async upload(bytes, remotePath) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
-        this.calls++;
-        await this.client.putPresigned(url, bytes);
-        this.calls++;
-        await this.client.syncContext(this.sessionId, {
-            contextId,
-            path: remotePath,
-            mode: 'download',
-        });
-        try {
-            await this.waitFor(contextId, remotePath, 'download');
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
-    async download(remotePath, maxBytes) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
-        try {
-            await this.waitFor(contextId, remotePath, 'upload');
-            this.calls++;
-            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
-            this.calls++;
-            return await this.client.getPresigned(url, maxBytes);
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    ensureContext() {
-        if (!this.context) {
-            this.calls++;
-            this.context = this.client.getFileTransferContext(this.sessionId);
-            // A failed look-up may be retried by the next transfer.
-            this.context.catch(() => {
-                this.context = undefined;
-            });
-        }
-        return this.context;
-    }
-    /**
-     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
-     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
-     */
-    async waitFor(contextId, path, taskType) {
-        const deadline = Date.now() + this.timing.taskTimeoutMs;
-        const poll = async (withType) => {
-            this.calls++;
-            const tasks = await this.client.getContextInfo(this.sessionId, {
-                contextId,
-                path,
-                taskType: withType ? taskType : undefined,
-            });
-            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
-        };
-        for (const withType of [false, true]) {
-            for (;;) {
-                const task = await poll(withType);
-                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
-                const state = task ? taskState(task) : withType ? 'pending' : 'done';
-                if (state === 'failed') {
-                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
-                }
-                if (state === 'done')
-                    break;
-                if (Date.now() + this.timing.pollMs > deadline) {
-                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
-                }
-                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-            }
-        }
-    }
-    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
-    async forget(contextId, path) {
-        this.calls++;
-        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
-
-const FILESYSTEM_SERVER = 'wuying_filesystem';
-/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
-const MAX_ARGS_BYTES = 62_000;
-/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
-const SDK_CHUNK_CHARS = 60 * 1024;
-/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
-const BINARY_READ_WINDOW = 45 * 1024;
-class SandboxFiles {
-    client;
-    sessionId;
-    /** How many tool calls this object made (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId) {
-        this.client = client;
-        this.sessionId = sessionId;
-    }
-    /**
-     * Writes text in as few calls as the size limit allows: the first overwrites, the rest
-     * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
-     */
-    async writeText(path, content) {
-        const chunks = splitForArgs(path, content);
-        for (const [index, chunk] of chunks.entries()) {
-            await this.tool('write_file', {
-                path,
-                content: chunk,
-                mode: index === 0 ? 'overwrite' : 'append',
-            });
-        }
-        return chunks.length;
-    }
-    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
-    async readBytes(path, maxBytes) {
-        const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
-        if (isDirectory)
-            throw new Error(`${path} is a directory`);
-        if (size > maxBytes)
-            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
-        const parts = [];
-        for (let offset = 0; offset < size; offset += BINARY_READ_WINDOW) {
-            const length = Math.min(BINARY_READ_WINDOW, size - offset);
-            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
-            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
-                throw new Error(`read_file answered something that is not base64 for ${path}`);
-            }
-            parts.push(Buffer.from(text.trim(), 'base64'));
-        }
-        const bytes = Buffer.concat(parts);
-        if (bytes.length !== size) {
-            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
-        }
-        return bytes;
-    }
-    async tool(name, args) {
-        this.calls++;
-        const outcome = await this.client.callTool(this.sessionId, {
-            name,
-            server: FILESYSTEM_SERVER,
-            args,
-        });
-        if (outcome.isError) {
-            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
-                kind: 'api',
-                action: `CallMcpTool ${name}`,
-                requestId: outcome.requestId || undefined,
-            });
-        }
-        return outcome.text;
-    }
-}
-/** Bytes of the write_file Args JSON for this chunk. */
-function writeArgsBytes(path, content, mode) {
-    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
-}
-/**
- * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
- * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
- */
-function splitForArgs(path, content) {
-    if (content === '')
-        return [''];
-    // The first call's frame, the larger: 'overwrite' is longer than 'append'.
-    const frame = writeArgsBytes(path, '', 'overwrite');
-    const budget = MAX_ARGS_BYTES - frame;
-    if (budget < 16)
-        throw new Error(`path too long for one write_file call: ${path}`);
-    const chunks = [];
-    let start = 0;
-    while (start < content.length) {
-        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
-        let size = escapedBytes(content, start, end);
-        if (size > budget) {
-            // Shrink by the ratio, then step to the exact boundary.
-            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
-            size = escapedBytes(content, start, end);
-            while (size > budget && end > start + 1) {
-                end = start + Math.max(1, Math.floor((end - start) * 0.9));
-                size = escapedBytes(content, start, end);
-            }
-        }
-        // A surrogate pair stays together.
-        const last = content.charCodeAt(end - 1);
-        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
-            end--;
-        chunks.push(content.slice(start, end));
-        start = end;
-    }
-    return chunks;
-}
-function escapedBytes(content, start, end) {
-    // JSON.stringify adds two quotes; what matters is the escaped body.
-    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
-}
-function parseFileInfo(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const at = line.indexOf(':');
-        if (at <= 0)
-            continue;
-        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-    }
-    const size = Number(fields.size);
-    if (!Number.isSafeInteger(size) || size < 0) {
-        throw new Error('get_file_info answered no valid size');
-    }
-    return { size, isDirectory: fields.isDirectory === 'true' };
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
-// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
-// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
-// a small archive goes as base64 text in a few write_file calls; a large one through the
-// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
-// context is not available, the write_file route is used whatever the size.
-
-
-
-
-
-const SANDBOX_WORKDIR = '/workspace';
-/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
-const WRITE_ROUTE_MAX_CALLS = 6;
-/** Up to this many read_file windows, likewise for downloads. */
-const READ_ROUTE_MAX_CALLS = 6;
-const SHELL_MS = 50_000;
-/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
-async function uploadTree(client, sessionId, 
-/** The files, or their tar.gz archive already made (one archive for many sessions). */
-entries, options = {}, workdir = SANDBOX_WORKDIR) {
-    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
-    const base64 = archive.toString('base64');
-    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
-    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
-    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const q = shellQuote;
-    let fallback;
-    if (preferred === 'file_transfer') {
-        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-        try {
-            const remote = `${await transfer.directory()}/${name}.tgz`;
-            await transfer.upload(archive, remote);
-            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const files = new SandboxFiles(client, sessionId);
-    const remote = `/tmp/${name}.b64`;
-    await files.writeText(remote, base64);
-    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
-}
-async function extract(client, sessionId, command, workdir) {
-    const result = await runShell(client, sessionId, {
-        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
-        timeoutMs: SHELL_MS,
-    });
-    if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
-    }
-}
-/**
- * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
- * the working directory; symbolic links are never followed) and brings them back.
- */
-async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
-    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-    let dir = '/tmp';
-    let contextProblem;
-    if (options.route !== 'write_file') {
-        try {
-            dir = await transfer.directory();
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
-    const packed = await runShell(client, sessionId, {
-        // The archive path is in the command itself, where a sandbox path belongs.
-        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
-        timeoutMs: SHELL_MS,
-        cwd: workdir,
-        envs: {
-            AGENTBAY_PATTERNS: patterns.join('\n'),
-            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
-            AGENTBAY_MAX_FILES: String(limits.maxFiles),
-        },
-    });
-    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
-    if (!summary) {
-        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
-    }
-    const [, count, total, archiveSize, verdict] = summary;
-    if (Number(count) === 0)
-        return { kind: 'none' };
-    if (verdict === 'too-large')
-        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
-    const size = Number(archiveSize);
-    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
-    const preferred = options.route ??
-        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
-    let bytes;
-    let stats;
-    const maxArchive = limits.maxBytes + 1024 * 1024;
-    try {
-        if (preferred === 'file_transfer') {
-            try {
-                bytes = await transfer.download(archive, maxArchive);
-                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
-            }
-            catch (error) {
-                if (options.route)
-                    throw error;
-                const files = new SandboxFiles(client, sessionId);
-                bytes = await files.readBytes(archive, maxArchive);
-                stats = {
-                    route: 'write_file',
-                    calls: transfer.calls + files.calls + 2,
-                    archiveBytes: size,
-                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
-                };
-            }
-        }
-        else {
-            const files = new SandboxFiles(client, sessionId);
-            bytes = await files.readBytes(archive, maxArchive);
-            stats = {
-                route: 'write_file',
-                calls: files.calls + 2,
-                archiveBytes: size,
-                fallback: contextProblem,
-            };
-        }
-    }
-    finally {
-        await runShell(client, sessionId, {
-            command: `rm -f ${shellQuote(archive)}`,
-            timeoutMs: SHELL_MS,
-        }).catch(() => undefined);
-    }
-    const { files, skipped } = readTarGz(bytes, limits);
-    return { kind: 'files', files, skipped, stats };
-}
-// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
-// pattern is ever evaluated as shell code. Regular files only; links are not followed.
-// `§{` stands for bash's `${`, which a template literal would take for its own.
-const PACK_SCRIPT = String.raw `set -u
-shopt -s globstar nullglob dotglob
-IFS=$'\n'
-declare -A excluded=()
-declare -A seen=()
-list=()
-add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  if [ "§{p:0:1}" = '!' ]; then
-    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
-  fi
-done <<< "$AGENTBAY_PATTERNS"
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  [ "§{p:0:1}" = '!' ] && continue
-  for f in $p; do
-    if [ -d "$f" ] && [ ! -L "$f" ]; then
-      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
-    else add "$f"; fi
-  done
-done <<< "$AGENTBAY_PATTERNS"
-total=0
-for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
-count=§{#list[@]}
-if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
-if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
-mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
-printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
-echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
-`.replaceAll('§{', '${');
-
-;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
-// The repository in the sandbox: its files in before the code (upload), a setup script, and the
-// files the code wrote back out afterwards (download). Progress goes to the job log.
-
-
-
-
-
-
-
-
-
-
-/** How long `setup` may run (pip installs can take minutes). */
-const SETUP_TIMEOUT_S = 1800;
-/** How much of a failed setup's output the error message carries. */
-const SETUP_TAIL_CHARS = 2000;
-class SetupFailed extends Error {
-    exitCode;
-    /** What failed, in one sentence, without the output. */
-    headline;
-    /** Everything setup printed (redacted), for the job summary. */
-    output;
-    constructor(exitCode, output, timedOut) {
-        const headline = timedOut
-            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
-            : `setup failed with exit code ${exitCode}; the code did not run.`;
-        super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
-        this.exitCode = exitCode;
-        this.headline = headline;
-        this.output = output;
-    }
-}
-/**
- * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
- * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
- * result file have the whole text). With a label (several jobs at once), each line says whose
- * it is.
- */
-function logStreamer(secrets, options = {}) {
-    const { label, limit = LOG_STREAM_LIMIT, write } = options;
-    const printed = { stdout: 0, stderr: 0 };
-    return (stream, text) => {
-        const room = limit - printed[stream];
-        if (room <= 0)
-            return;
-        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
-        const clean = redactText(text, secrets);
-        printed[stream] += clean.length;
-        const shown = clean.length > room ? clean.slice(0, room) : clean;
-        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
-        if (printed[stream] >= limit) {
-            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
-            if (write)
-                write(notice);
-            else
-                lib_core.info(notice.trimEnd());
-        }
-    };
-}
-function packWorkspaceFiles(inputs) {
-    if (inputs.upload.length === 0)
-        return undefined;
-    const entries = inputs.upload.map((file) => ({
-        path: file.path,
-        bytes: (0,external_node_fs_.readFileSync)(file.realPath),
-    }));
-    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
-    return { archive: createTarGz(entries), files: entries.length, bytes };
-}
-async function uploadWorkspaceFiles(client, sessionId, inputs, packed = packWorkspaceFiles(inputs)) {
-    if (!packed)
-        return;
-    lib_core.info(`Uploading ${packed.files} file(s), ${packed.bytes} bytes, to ${SANDBOX_WORKDIR} …`);
-    const stats = await uploadTree(client, sessionId, packed.archive);
-    if (stats.fallback)
-        lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
-    lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
-}
-async function runSetup(client, sessionId, inputs, envs, secrets, 
-/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
-label) {
-    if (!inputs.setup)
-        return undefined;
-    let output = '';
-    const stream = logStreamer(secrets, { label });
-    const job = () => runBackgroundJob(client, sessionId, {
-        script: inputs.setup,
-        cwd: SANDBOX_WORKDIR,
-        envs,
-        timeoutS: SETUP_TIMEOUT_S,
-        mergeStderr: true,
-    }, {
-        onOutput: (name, text) => {
-            output += text;
-            stream(name, text);
-        },
-    });
-    const done = label ? await job() : await lib_core.group('Setup', job);
-    const clean = redactText(output, secrets);
-    if (done.timedOut || done.exitCode !== 0) {
-        throw new SetupFailed(done.exitCode, clean, done.timedOut);
-    }
-    lib_core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: done.durationMs };
-}
-/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
-async function downloadFiles(client, sessionId, inputs, dir, secrets) {
-    if (inputs.download.length === 0)
-        return undefined;
-    lib_core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
-    try {
-        const outcome = await downloadTree(client, sessionId, inputs.download, {
-            maxBytes: MAX_DOWNLOAD_BYTES,
-            maxFiles: MAX_DOWNLOAD_FILES,
-        });
-        if (outcome.kind === 'none') {
-            lib_core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
-            return { dir, files: [] };
-        }
-        if (outcome.kind === 'too-large') {
-            lib_core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
-            return { dir, files: [] };
-        }
-        const written = [];
-        for (const file of outcome.files) {
-            const target = external_node_path_default().join(dir, ...file.path.split('/'));
-            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
-            (0,external_node_fs_.writeFileSync)(target, file.bytes);
-            written.push(target);
-            if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
-                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
-            }
-        }
-        if (outcome.skipped.length > 0) {
-            lib_core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
-        }
-        lib_core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
-        return { dir, files: written };
-    }
-    catch (error) {
-        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
-        return { dir, files: [] };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/step/failure.ts
-
-
-
-
-/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
-function debugExchange(exchange) {
-    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
-    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
-    const error = exchange.error ? `: ${exchange.error}` : '';
-    lib_core.debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
-}
-/** A failure message for the step: what failed, the service's code and request id, and a hint. */
-function describeFailure(error) {
-    if (!(error instanceof AgentBayError)) {
-        // An input error can quote the input, and an input can be megabytes long.
-        return clip(error instanceof Error ? error.message : String(error));
-    }
-    const hint = hintFor(error);
-    return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
-}
-/** Failure messages become an output and an annotation: a headline, not a document. */
-const MAX_FAILURE_CHARS = 2_000;
-function clip(text) {
-    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
-}
-function hintFor(error) {
-    const code = error.code ?? '';
-    if (code === 'NOT_LOGIN') {
-        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
-    }
-    if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
-        return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
-    }
-    if (/^Throttling|ServiceUnavailable/.test(code) || error.httpStatus === 429) {
-        return 'The service is throttling or unavailable; try again later';
-    }
-    if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
-        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
-    }
-    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
-        return 'The code may have run: it was not sent again, so that it never runs twice';
-    }
-    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
-        return 'A session may have been created anyway; the post step finds it by its label and deletes it';
-    }
-    if (error.kind === 'transport' && error.notSent) {
-        return "The gateway could not be reached; check endpoint and the runner's network";
-    }
-    if ((error.httpStatus ?? 0) >= 500)
-        return 'The service had an internal error; try again later';
-    return '';
-}
-/** What kind of failure stopped the step before the code gave a result. */
-function failureCause(error) {
-    if (error instanceof input_error/* InputError */.d)
-        return 'input';
-    if (error instanceof SetupFailed)
-        return 'setup';
-    if (!(error instanceof AgentBayError))
-        return 'service';
-    const code = error.code ?? '';
-    if (code === 'NOT_LOGIN')
-        return 'auth';
-    if (error.kind === 'transport' && error.notSent)
-        return 'unreachable';
-    if (error.outcomeUnknown)
-        return 'uncertain';
-    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
-        return 'session-gone';
-    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
-        error.httpStatus === 429 ||
-        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
-        return 'capacity';
-    }
-    return 'service';
-}
-function failureReport(error, sessionId = '') {
-    const message = describeFailure(error);
-    const detail = error instanceof AgentBayError
-        ? `AgentBay ${error.message}`
-        : error instanceof SetupFailed
-            ? error.headline
-            : message;
-    const report = { cause: failureCause(error), message, detail };
-    if (error instanceof SetupFailed)
-        report.setupOutput = error.output;
-    if (error instanceof input_error/* InputError */.d)
-        report.input = error.input;
-    if (error instanceof AgentBayError && error.requestId)
-        report.requestId = error.requestId;
-    if (sessionId)
-        report.sessionId = sessionId;
-    return report;
-}
-
 // EXTERNAL MODULE: ./src/agentbay/language.ts
 var agentbay_language = __nccwpck_require__(55713);
 ;// CONCATENATED MODULE: ./src/runs/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
-function code_source_sourceName(source) {
+function sourceName(source) {
     if (source.kind !== 'file')
         return 'inline code';
     const file = source.path ?? '';
@@ -16579,6 +14650,8 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(39354);
 ;// CONCATENATED MODULE: ./src/runs/notebook-lines.ts
 // Where each line of each cell's source stands in the notebook file, so that an annotation
 // about "cell 5, line 3" lands on that line of the .ipynb in a pull request's diff. Jupyter
@@ -16730,6 +14803,52 @@ class Scanner {
             this.pos++;
         } while (depth > 0);
     }
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/json.ts
+// Reading the service's JSON answers: every field is checked for its type where it is read.
+/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** The parsed text, or undefined when it is not JSON. */
+function tryParseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * A field the service sends either as a JSON string or as the value itself, as the value
+ * (undefined when the string is not JSON).
+ */
+function parseIfText(value) {
+    return typeof value === 'string' ? tryParseJson(value) : value;
+}
+/** A text or number field as text; '' for anything else. */
+function stringField(object, key) {
+    const value = object[key];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : '';
+}
+/**
+ * Ids from the service end up in logs, outputs and summaries: anything that is not a plain
+ * id (a newline, a `::`, markup) is dropped rather than passed on.
+ */
+function identifier(value) {
+    const text = typeof value === 'number' ? String(value) : value;
+    return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
+}
+/**
+ * The service's reason when `data` says the create or the tool did not happen at all: a
+ * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
+ * capacity, or a tool that is not available). Undefined for any other answer.
+ */
+function refusalOf(data) {
+    if (!isObject(data) || data.Success !== false)
+        return undefined;
+    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
 }
 
 ;// CONCATENATED MODULE: ./src/runs/notebook.ts
@@ -17152,50 +15271,503 @@ function readNotebookRuns(file, fallback, parameters) {
     return { runs, plan: { notebook, language } };
 }
 
-;// CONCATENATED MODULE: ./src/state/session-labels.ts
+;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
+// The pattern syntax of the inputs that name workspace files: parsed into globs and matched
+// name by name, so the walk (workspace-files.ts) visits only what a pattern can reach.
+// Pattern syntax: '/'-separated, relative to the workspace. `*` and `?` stay within one name,
+// `**` as a whole segment spans directories, `[abc]`/`[a-z]`/`[!a]` are classes, `{a,b}`
+// alternatives, `\` escapes the next character. Wildcards do not match a leading '.' unless
+// the pattern spells it (so `.git` is never swept in); in `!` lines they do.
 
-/** Every label this action sets starts with this; user labels may not. */
-const RESERVED_LABEL_PREFIX = 'gha-';
-/** The label that ties a session to the one step that created it. */
-const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-/**
- * The labels this action sets, and where each value comes from: they trace a session back
- * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
- */
-const ACTION_LABELS = {
-    [`${RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
-    [`${RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
-    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
-    [`${RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
-};
-/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
-const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
-/** How many labels a user may add. */
-const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
-}
-/**
- * The user's labels plus the action's own. Empty values are left out: the service does
- * not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {};
-    for (const [key, read] of Object.entries(ACTION_LABELS))
-        ours[key] = read(env);
-    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
+const MAX_PATTERN_LENGTH = 1024;
+/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
+const MAX_BRACE_EXPANSIONS = 256;
+function parseLine(input, body, line) {
+    if (line.length > MAX_PATTERN_LENGTH) {
+        throw new input_error/* InputError */.d(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
     }
-    return labels;
+    if (body.includes('\0'))
+        throw new input_error/* InputError */.d(input, `line '${printable(line)}' contains a NUL character`);
+    if (!body.trim())
+        throw new input_error/* InputError */.d(input, `line '${line}' has no path after '!'`);
+    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
+        throw new input_error/* InputError */.d(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+    }
+    return expandBraces(input, body, line).map((alternative) => {
+        const segments = [];
+        for (const raw of splitSegments(alternative)) {
+            if (raw === '' || raw === '.')
+                continue;
+            if (raw === '..') {
+                throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${line}' contains '..'`);
+            }
+            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
+        }
+        if (segments.length === 0) {
+            throw new input_error/* InputError */.d(input, `line '${line}' names the workspace itself; name files or a pattern`);
+        }
+        return { segments, matchDots: false };
+    });
+}
+/** Splits on unescaped '/', keeping escapes for the segment parser. */
+function splitSegments(pattern) {
+    const out = [];
+    let current = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            current += c + pattern[++i];
+        }
+        else if (c === '/') {
+            out.push(current);
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    out.push(current);
+    return out;
+}
+function parseSegment(raw) {
+    const tokens = [];
+    const chars = Array.from(raw);
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        if (c === '\\' && i + 1 < chars.length) {
+            tokens.push({ kind: 'char', char: chars[++i] });
+        }
+        else if (c === '*') {
+            // '**' inside a name is just '*'; consecutive stars collapse.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (c === '?') {
+            tokens.push({ kind: 'one' });
+        }
+        else if (c === '[') {
+            const parsed = parseClass(chars, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char: c });
+            }
+        }
+        else {
+            tokens.push({ kind: 'char', char: c });
+        }
+    }
+    const literal = tokens.every((t) => t.kind === 'char')
+        ? tokens.map((t) => t.char).join('')
+        : null;
+    return { kind: 'name', tokens, literal };
+}
+function parseClass(chars, open) {
+    let i = open + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < chars.length; i++) {
+        let c = chars[i];
+        if (c === ']' && !first)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        first = false;
+        if (c === '\\' && i + 1 < chars.length)
+            c = chars[++i];
+        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
+            let hi = chars[i + 2];
+            i += 2;
+            if (hi === '\\' && i + 1 < chars.length)
+                hi = chars[++i];
+            ranges.push([c, hi]);
+        }
+        else {
+            ranges.push([c, c]);
+        }
+    }
+    return undefined; // no closing ']': the '[' is a literal character
+}
+/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
+function expandBraces(input, pattern, line) {
+    let results = [pattern];
+    for (;;) {
+        const next = [];
+        let changed = false;
+        for (const p of results) {
+            const split = firstBrace(p);
+            if (!split) {
+                next.push(p);
+                continue;
+            }
+            changed = true;
+            for (const option of split.options)
+                next.push(split.before + option + split.after);
+            if (next.length > MAX_BRACE_EXPANSIONS) {
+                throw new input_error/* InputError */.d(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+            }
+        }
+        results = next;
+        if (!changed)
+            return results;
+    }
+}
+function firstBrace(p) {
+    for (let start = 0; start < p.length; start++) {
+        if (p[start] === '\\') {
+            start++;
+            continue;
+        }
+        if (p[start] !== '{')
+            continue;
+        let depth = 0;
+        const commas = [];
+        for (let i = start; i < p.length; i++) {
+            const c = p[i];
+            if (c === '\\') {
+                i++;
+            }
+            else if (c === '{') {
+                depth++;
+            }
+            else if (c === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{x}` is literal
+                    const cuts = [start, ...commas, i];
+                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
+                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
+                }
+            }
+            else if (c === ',' && depth === 1) {
+                commas.push(i);
+            }
+        }
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
+// make matching slow (a regular expression with many stars can backtrack for a long time).
+function matchName(tokens, name, matchDots) {
+    const chars = Array.from(name);
+    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
+        return false;
+    }
+    let t = 0;
+    let c = 0;
+    let starT = -1;
+    let starC = 0;
+    while (c < chars.length) {
+        const token = tokens[t];
+        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
+            t++;
+            c++;
+        }
+        else if (token?.kind === 'star') {
+            starT = t++;
+            starC = c;
+        }
+        else if (starT >= 0) {
+            t = starT + 1;
+            c = ++starC;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+function tokenMatches(token, char) {
+    switch (token.kind) {
+        case 'one':
+            return char !== '/';
+        case 'char':
+            return token.char === char;
+        case 'class': {
+            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
+            return inside !== token.negated;
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * How far through the pattern a path can get: the set of pattern positions i such that the
+ * first i segments can match all of `names`. Position === segments.length means a full match.
+ */
+function reachable(glob, names) {
+    const { segments, matchDots } = glob;
+    let current = closeGlobstars(segments, new Set([0]));
+    for (const name of names) {
+        const next = new Set();
+        for (const i of current) {
+            const segment = segments[i];
+            if (!segment)
+                continue;
+            if (segment.kind === 'globstar') {
+                if (matchDots || !name.startsWith('.'))
+                    next.add(i);
+            }
+            else if (matchName(segment.tokens, name, matchDots)) {
+                next.add(i + 1);
+            }
+        }
+        current = closeGlobstars(segments, next);
+        if (current.size === 0)
+            break;
+    }
+    return current;
+}
+/** A globstar may match zero segments, so reaching it also reaches what follows. */
+function closeGlobstars(segments, positions) {
+    const out = new Set(positions);
+    for (const i of [...positions].sort((a, b) => a - b)) {
+        let k = i;
+        while (segments[k]?.kind === 'globstar')
+            out.add(++k);
+    }
+    return out;
+}
+function fullMatch(glob, names) {
+    return reachable(glob, names).has(glob.segments.length);
+}
+function isExcluded(relative, excludes) {
+    const names = relative.split('/');
+    return excludes.some((glob) => fullMatch(glob, names));
+}
+/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
+function isExcludedTree(names, excludes) {
+    return excludes.some((glob) => {
+        const last = glob.segments.length - 1;
+        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
+    });
+}
+function printable(text) {
+    return JSON.stringify(text).slice(1, -1);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
+// Workspace paths and glob patterns → the files they name, never leaving the workspace.
+// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
+// confinement, pattern syntax and error wording are the same everywhere.
+
+
+
+
+const DEFAULT_MAX_FILES = 1000;
+const DEFAULT_MAX_SCANNED = 100_000;
+const MAX_PATTERNS = 256;
+/**
+ * The lines of a multi-line input: trimmed, without blank lines and `#` comments
+ * (a path starting with '#' can be written as `\#name`).
+ */
+function patternLines(value) {
+    return value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
+function isPattern(line) {
+    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
+}
+/**
+ * One path, as the single-file `file` input has always taken it: it must exist, be a regular
+ * file, and stay inside the workspace both as written and after following links.
+ */
+function resolveWorkspaceFile(input, file, workspace) {
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const candidate = external_node_path_default().resolve(root, file);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(candidate);
+    }
+    catch {
+        throw new input_error/* InputError */.d(input, `names '${file}', which does not exist in the workspace (${root})`);
+    }
+    if (!isInside(root, candidate) || !isInside(root, real)) {
+        throw new input_error/* InputError */.d(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+    }
+    const stats = (0,external_node_fs_.statSync)(real);
+    if (!stats.isFile())
+        throw new input_error/* InputError */.d(input, `must name a regular file; '${file}' is not one`);
+    return { path: toPosix(external_node_path_default().relative(root, candidate)), realPath: real, size: stats.size };
+}
+/**
+ * Expands path and glob lines into files. A file matched by several lines appears once, at
+ * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
+ * whatever their position. A positive line that matches nothing is an error naming it.
+ */
+function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
+    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
+    if (lines.length > MAX_PATTERNS) {
+        throw new input_error/* InputError */.d(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+    }
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const includes = [];
+    const excludes = [];
+    for (const line of lines) {
+        const negated = line.startsWith('!');
+        const globs = parseLine(input, negated ? line.slice(1) : line, line);
+        if (negated)
+            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
+        else
+            includes.push({ line, globs });
+    }
+    if (includes.length === 0) {
+        throw new input_error/* InputError */.d(input, 'has only exclusions (!pattern); add a path or pattern to include');
+    }
+    const found = new Map();
+    for (const { line, globs } of includes) {
+        const matched = new Map();
+        for (const glob of globs) {
+            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
+                matched.set(file.path, file);
+            }
+        }
+        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
+        if (matched.size === 0) {
+            throw new input_error/* InputError */.d(input, `line '${line}' matches no file in the workspace (${root})`);
+        }
+        if (kept.length === 0) {
+            throw new input_error/* InputError */.d(input, `line '${line}' matches only files that a '!' line excludes`);
+        }
+        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const file of kept) {
+            if (found.has(file.path))
+                continue;
+            found.set(file.path, file);
+            if (found.size > maxFiles) {
+                throw new input_error/* InputError */.d(input, `matches more than ${maxFiles} files; narrow its patterns`);
+            }
+        }
+    }
+    return [...found.values()];
+}
+// ---------------------------------------------------------------------------------------------
+// Walking the workspace.
+function matchGlob(input, line, glob, root, excludes, maxScanned) {
+    // Walk from the longest literal prefix, not from the workspace root.
+    const prefix = [];
+    for (const segment of glob.segments) {
+        if (segment.kind !== 'name' || segment.literal === null)
+            break;
+        prefix.push(segment.literal);
+    }
+    if (prefix.length === glob.segments.length) {
+        const exact = statInside(input, line, root, prefix);
+        if (!exact)
+            return [];
+        if (exact.stats.isFile())
+            return [toFile(root, prefix, exact.real, exact.stats)];
+        if (!exact.stats.isDirectory())
+            return [];
+        // A plain directory path stands for everything below it, like `dir/**`.
+        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
+    }
+    const start = statInside(input, line, root, prefix);
+    if (!start?.stats.isDirectory())
+        return [];
+    const files = [];
+    const pending = [prefix];
+    let scanned = 0;
+    while (pending.length > 0) {
+        const dirNames = pending.pop();
+        let entries;
+        try {
+            entries = (0,external_node_fs_.readdirSync)(external_node_path_default().join(root, ...dirNames), { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing from it can be used anyway
+        }
+        for (const entry of entries) {
+            if (++scanned > maxScanned) {
+                throw new input_error/* InputError */.d(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+            }
+            const names = [...dirNames, entry.name];
+            const positions = reachable(glob, names);
+            if (positions.size === 0)
+                continue;
+            if (entry.isDirectory()) {
+                if (!isExcludedTree(names, excludes) &&
+                    [...positions].some((i) => i < glob.segments.length)) {
+                    pending.push(names);
+                }
+                continue;
+            }
+            if (!positions.has(glob.segments.length))
+                continue;
+            if (entry.isFile()) {
+                // Below the start nothing is a followed link, so the real path is the start's plus names.
+                const real = external_node_path_default().join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, (0,external_node_fs_.statSync)(real)));
+            }
+            else if (entry.isSymbolicLink()) {
+                // Links to files are followed when they stay inside; links to directories are not
+                // walked (no cycles, no escaping through them).
+                const target = statInside(input, line, root, names);
+                if (target?.stats.isFile())
+                    files.push(toFile(root, names, target.real, target.stats));
+            }
+        }
+    }
+    return files;
+}
+function starSegment() {
+    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
+}
+/** Stats a workspace path, refusing one that leaves the workspace through a link. */
+function statInside(input, line, root, names) {
+    const candidate = external_node_path_default().join(root, ...names);
+    try {
+        (0,external_node_fs_.lstatSync)(candidate);
+    }
+    catch {
+        return undefined;
+    }
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(candidate);
+    }
+    catch {
+        return undefined; // a dangling link names nothing
+    }
+    if (real !== root && !isInside(root, real)) {
+        throw new input_error/* InputError */.d(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+    }
+    return { real, stats: (0,external_node_fs_.statSync)(real) };
+}
+function toFile(root, names, real, stats) {
+    return {
+        path: toPosix(external_node_path_default().relative(root, external_node_path_default().join(root, ...names))),
+        realPath: real,
+        size: stats.size,
+    };
+}
+function isInside(root, target) {
+    const relative = external_node_path_default().relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${(external_node_path_default()).sep}`) &&
+        !external_node_path_default().isAbsolute(relative));
+}
+function toPosix(relative) {
+    return relative.split((external_node_path_default()).sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/code-inputs.ts
+// The code inputs (`code`, `file`, `markdown`) read into the runs they make: files and
+// pages read from the workspace and checked, each run with its language.
 
 
 
@@ -17204,151 +15776,14 @@ function sessionLabels(env, cleanupToken, userLabels) {
 
 
 
-
-
-
-const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
-const DEFAULT_IMAGE_ID = 'code_latest';
-/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
-const MAX_TIMEOUT_S = 3600;
 const MAX_CODE_BYTES = 512 * 1024;
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
 /** Runs one step may make from `file` lines and patterns. */
 const MAX_BATCH_RUNS = 200;
-/** The values no output, file, log line or summary of the step may hold. */
-function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-/** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
-function readApiKey(read, env) {
-    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-    if (!key) {
-        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
-    }
-    if (/\s/.test(key))
-        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
-    return key;
-}
-/** Every input, validated; throws InputError on the first bad one, before anything is spent. */
-function readInputs(read, env) {
-    const apiKey = readApiKey(read, env);
-    const parameters = readParameters(read('parameters'));
-    const { code, source, batch, notebooks } = readCode(read, env, parameters);
-    if (parameters && notebooks.length === 0) {
-        throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
-    }
-    const inputs = {
-        code,
-        source,
-        // A batch's runs carry their own languages; the first stands for the step.
-        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
-        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
-        timeoutS: parseInteger('timeout', read('timeout'), {
-            min: 1,
-            max: MAX_TIMEOUT_S,
-            fallback: 60,
-            unit: 'seconds',
-        }),
-        apiKey,
-        endpoint: parseEndpoint(read('endpoint')),
-        regionId: parseToken('region-id', read('region-id')),
-        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
-        labels: parseLabels(read('labels')),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        summary: parseBoolean('summary', read('summary'), true),
-        cleanup: parseBoolean('cleanup', read('cleanup'), true),
-        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
-            min: 60,
-            max: 86_400,
-            fallback: 900,
-            unit: 'seconds',
-        }),
-        maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
-            min: 1024,
-            max: 900_000,
-            fallback: 262_144,
-            unit: 'bytes',
-        }),
-        artifact: parseArtifactName(read('artifact')),
-        comment: readComment(read, env),
-        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
-        sandbox: readSandboxInputs(read, env),
-        notebooks,
-    };
-    if (batch?.some((run) => run.group !== undefined))
-        refuseLongModeForGroups(inputs.timeoutS);
-    return inputs;
-}
 /**
- * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
- * of a notebook) could not share the state the ones before them built up: refused rather than
- * half working.
+ * `code`, `file` and `markdown` as the runs they make: inline code or one plain file is one
+ * run reported on its own; several lines, a pattern, a notebook or Markdown pages are a batch.
  */
-function refuseLongModeForGroups(timeoutS) {
-    if (timeoutS > 60) {
-        throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
-    }
-}
-/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
-const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-function parseSessionId(value, parallel) {
-    if (!value)
-        return '';
-    if (!SESSION_ID.test(value)) {
-        throw new input_error/* InputError */.d('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
-    }
-    if (parallel !== '' && parallel !== '1') {
-        throw new input_error/* InputError */.d('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
-    }
-    return value;
-}
-/** The characters @actions/artifact refuses in a name, checked before anything is spent. */
-const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
-function parseArtifactName(value) {
-    if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new input_error/* InputError */.d('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
-    }
-    if (value.length > 256)
-        throw new input_error/* InputError */.d('artifact', 'must be at most 256 characters');
-    return value;
-}
-function readComment(read, env) {
-    if (!parseBoolean('comment', read('comment'), false))
-        return undefined;
-    const token = read('github-token');
-    if (!token) {
-        throw new input_error/* InputError */.d('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
-    }
-    const explicit = read('comment-id');
-    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new input_error/* InputError */.d('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
-    }
-    const stepId = explicit ||
-        [env.GITHUB_JOB, env.GITHUB_ACTION]
-            .filter(Boolean)
-            .join('.')
-            .replace(/[^A-Za-z0-9._-]/g, '_') ||
-        'default';
-    return { token, stepId };
-}
-function parseSyntaxCheck(value) {
-    if (value === '' || value.toLowerCase() === 'auto')
-        return 'auto';
-    if (TRUE_VALUES.includes(value))
-        return 'true';
-    if (FALSE_VALUES.includes(value))
-        return 'false';
-    throw new input_error/* InputError */.d('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
-}
-function readCode(read, env, parameters) {
+function readCodeInputs(read, workspace, parameters) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
@@ -17358,38 +15793,37 @@ function readCode(read, env, parameters) {
             throw new input_error/* InputError */.d('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
         }
         // With `file`, the files and the pages are one batch: the files first, then the pages.
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
             : { runs: [], notebooks: [] };
-        const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
-        if (batch.length > MAX_BATCH_RUNS) {
-            throw new input_error/* InputError */.d('markdown', `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
+        const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        if (runs.length > MAX_BATCH_RUNS) {
+            throw new input_error/* InputError */.d('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
+        return { runs, mode: 'batch', notebooks: files.notebooks };
     }
     if (inline.trim() && file) {
         throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const lines = patternLines(file);
         // One plain path is the single run it has always been; anything else, or a notebook
         // (one run per cell), is a batch.
         const only = lines.length === 1 ? (lines[0] ?? '') : '';
         if (only && !isPattern(only) && !isNotebookPath(only)) {
-            return { ...readCodeFile(file, workspace), notebooks: [] };
+            const { code, source } = readCodeFile(file, workspace);
+            const run = { code, source, language: readLanguage(read('language'), source) };
+            return { runs: [run], mode: 'single', notebooks: [] };
         }
-        const { runs, notebooks } = readBatch(lines, workspace, read('language'), parameters);
-        const first = runs[0];
-        return { code: first.code, source: first.source, batch: runs, notebooks };
+        return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
     }
     if (!inline.trim()) {
         throw new input_error/* InputError */.d('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
-    return { code: inline, source: { kind: 'inline' }, notebooks: [] };
+    const source = { kind: 'inline' };
+    const run = { code: inline, source, language: readLanguage(read('language'), source) };
+    return { runs: [run], mode: 'single', notebooks: [] };
 }
 function isNotebookPath(file) {
     return external_node_path_default().extname(file).toLowerCase() === '.ipynb';
@@ -17460,7 +15894,7 @@ function readBatch(lines, workspace, language, parameters) {
         if (isNotebookPath(file.path)) {
             const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
             for (const cell of notebook.runs)
-                checkCodeText('file', Buffer.from(cell.code, 'utf8'), code_source_sourceName(cell.source));
+                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
             runs.push(...notebook.runs);
             notebooks.push(notebook.plan);
             continue;
@@ -17515,6 +15949,88 @@ function readLanguage(value, source) {
         throw new input_error/* InputError */.d('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
     }
     throw new input_error/* InputError */.d('language', `is required with inline code; set it to ${accepted}`);
+}
+
+;// CONCATENATED MODULE: ./src/state/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const session_labels_CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${RESERVED_LABEL_PREFIX}repo`]: (source) => source.repository,
+    [`${RESERVED_LABEL_PREFIX}run-id`]: (source) => source.runId,
+    [`${RESERVED_LABEL_PREFIX}run-attempt`]: (source) => source.runAttempt,
+    [`${RESERVED_LABEL_PREFIX}job`]: (source) => source.job,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const MAX_USER_LABELS = MAX_LABELS - ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return (0,external_node_crypto_.randomBytes)(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(source, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(source);
+    ours[session_labels_CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// The value parsers of the inputs: each takes an input's text and returns its typed value, or
+// throws an InputError that names the input and what it accepts.
+
+
+const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new input_error/* InputError */.d('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new input_error/* InputError */.d('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
+}
+/** The characters @actions/artifact refuses in a name, checked before anything is spent. */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
+function parseArtifactName(value) {
+    if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
+        throw new input_error/* InputError */.d('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+    }
+    if (value.length > 256)
+        throw new input_error/* InputError */.d('artifact', 'must be at most 256 characters');
+    return value;
+}
+function parseSyntaxCheck(value) {
+    if (value === '' || value.toLowerCase() === 'auto')
+        return 'auto';
+    if (TRUE_VALUES.includes(value))
+        return 'true';
+    if (FALSE_VALUES.includes(value))
+        return 'false';
+    throw new input_error/* InputError */.d('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
 function parseInteger(input, value, range) {
     if (value === '')
@@ -17629,126 +16145,2176 @@ function parseLabels(value) {
     return labels;
 }
 
-;// CONCATENATED MODULE: ./src/text/printable-id.ts
-/** What an id of the usual shape looks like: printed as it is. */
-const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-const MAX_PRINTED_CHARS = 160;
-/**
- * An id from the service or from the step state, fit to print in a log line, an annotation
- * or a message: a plain id as it is; anything else quoted with every control, line-breaking
- * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
- * cut short. The id itself is used unchanged; only its printed form is escaped.
- */
-function printableId(id) {
-    if (PLAIN_ID.test(id))
-        return id;
-    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
-    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    return escaped;
-}
+// EXTERNAL MODULE: external "node:querystring"
+var external_node_querystring_ = __nccwpck_require__(41792);
+;// CONCATENATED MODULE: ./src/text/secrets.ts
 
-;// CONCATENATED MODULE: ./src/github/run-url.ts
-/** The workflow run's page, as the runner's environment describes it; '' when it cannot say. */
-function runUrl(env) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (!/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-        !/^\d+$/.test(env.GITHUB_RUN_ID ?? '')) {
-        return '';
+/** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
+const MIN_SECRET_CHARS = 4;
+const MIN_BASE64_CORE_CHARS = 8;
+/**
+ * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
+ * or a URL carries it (either hex case); JSON-escaped; entity-encoded the way the summary
+ * escapes text; and base64 or base64url at any byte alignment (the part of the encoding that
+ * depends only on the secret, so the secret is found inside a longer encoded string such as
+ * `Bearer <key>`). The runner's masker knows only the first form.
+ */
+function secretForms(secret) {
+    if (secret.length < MIN_SECRET_CHARS)
+        return [];
+    const forms = new Set([
+        secret,
+        encodeURIComponent(secret),
+        (0,external_node_querystring_.escape)(secret),
+        lowerHex(encodeURIComponent(secret)),
+        JSON.stringify(secret).slice(1, -1),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#${c.charCodeAt(0)};`),
+        secret.replace(/[^A-Za-z0-9]/g, (c) => `&#x${c.charCodeAt(0).toString(16)};`),
+        secret
+            .replace(/&/g, '&amp;')
+            .replace(/</g, '&lt;')
+            .replace(/>/g, '&gt;')
+            .replace(/"/g, '&quot;')
+            .replace(/'/g, '&#39;'),
+    ]);
+    const bytes = Buffer.from(secret, 'utf8');
+    for (let offset = 0; offset < 3; offset++) {
+        const core = base64Core(bytes, offset);
+        if (core.length >= MIN_BASE64_CORE_CHARS) {
+            forms.add(core);
+            forms.add(core.replace(/\+/g, '-').replace(/\//g, '_'));
+        }
     }
-    return `${server}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`;
+    // Longest first: a form that contains another is replaced whole.
+    return [...forms].sort((a, b) => b.length - a.length);
 }
 /**
- * The page of a workspace file at the commit being built (`…/blob/<sha>/<path>`), to which a
- * line anchor can be added; '' when the environment does not say which commit.
+ * The base64 characters that encode only the secret's own bytes when it starts `offset` bytes
+ * into a 3-byte group: the first group (shared with what precedes) and the last partial one
+ * (shared with what follows) are left out.
  */
-function blobUrl(env, filePath) {
-    const server = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
-    if (!/^https?:\/\/[\w.:-]+$/.test(server) ||
-        !/^[\w.-]+\/[\w.-]+$/.test(env.GITHUB_REPOSITORY ?? '') ||
-        !/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(env.GITHUB_SHA ?? '') ||
-        !filePath ||
-        filePath.split('/').some((part) => part === '' || part === '.' || part === '..')) {
-        return '';
+function base64Core(bytes, offset) {
+    const encoded = Buffer.concat([Buffer.alloc(offset), bytes]).toString('base64');
+    const start = offset === 0 ? 0 : 4;
+    const end = Math.floor((offset + bytes.length) / 3) * 4;
+    return end > start ? encoded.slice(start, end) : '';
+}
+function lowerHex(text) {
+    return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
+}
+function makeRedactor(secrets) {
+    const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
+    if (forms.length === 0)
+        return (text) => text;
+    return (text) => {
+        let out = text;
+        // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
+        for (const form of forms)
+            if (out.includes(form))
+                out = out.split(form).join('***');
+        return out;
+    };
+}
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
+// The inputs that make the sandbox a work environment: files in (upload), a setup script,
+// variables (env, secret-env) and files out (download). Validated before any session exists.
+
+
+
+/** Documented limits of `upload`, checked on the runner. */
+const MAX_UPLOAD_FILES = 1000;
+const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_ENV_VARIABLES = 100;
+const MAX_SETUP_BYTES = 32 * 1024;
+/** secret-env alone, so its values can be masked before anything else is read or printed. */
+function readSecretEnv(read) {
+    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
+    for (const [name, value] of Object.entries(values)) {
+        if (value.length < MIN_SECRET_CHARS) {
+            throw new input_error/* InputError */.d('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
+        }
     }
-    const encoded = filePath.split('/').map(encodeURIComponent).join('/');
-    return `${server}/${env.GITHUB_REPOSITORY}/blob/${env.GITHUB_SHA}/${encoded}`;
+    return values;
 }
-
-;// CONCATENATED MODULE: ./src/github/artifact.ts
-
-
-/**
- * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name, id and page ('' when the run's URL is not known). @actions/artifact is large, so it is loaded only here, when an
- * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
- */
-async function uploadArtifact(name, files, rootDir, env) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    const client = new DefaultArtifactClient();
-    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
-    return { name, id, url: id === undefined ? '' : artifactUrl(env, id) };
-}
-/** The artifact's page in the run, as the runner's environment describes the run. */
-function artifactUrl(env, id) {
-    const run = runUrl(env);
-    return run ? `${run}/artifacts/${id}` : '';
-}
-
-;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-/** Events whose payload names a pull request that a comment can go on. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/**
- * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
- * its `context` reads the event, the payload and the repository from the runner's environment.
- */
-async function upsertComment(token, marker, body) {
-    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const event = context.eventName ?? '';
-    if (!PULL_REQUEST_EVENTS.includes(event))
-        return { status: 'not-a-pull-request', event };
-    const number = context.payload.pull_request?.number ?? context.payload.number;
-    if (typeof number !== 'number')
-        throw new Error('the event payload names no pull request');
-    const { owner, repo } = context.repo;
-    const octokit = getOctokit(token);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: number,
-        per_page: 100,
-    });
-    const author = await ownLogin(octokit);
-    // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
-    const previous = comments.find((c) => c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'));
-    if (previous) {
-        const { data } = await octokit.rest.issues.updateComment({
-            owner,
-            repo,
-            comment_id: previous.id,
-            body,
-        });
-        return { status: 'updated', url: data.html_url };
+function readSandboxInputs(read, workspace) {
+    const uploadLines = patternLines(read('upload'));
+    const upload = uploadLines.length === 0
+        ? []
+        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
+    const total = upload.reduce((sum, file) => sum + file.size, 0);
+    if (total > MAX_UPLOAD_BYTES) {
+        throw new input_error/* InputError */.d('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
     }
-    const { data } = await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: number,
-        body,
-    });
-    return { status: 'created', url: data.html_url };
+    const setup = read('setup', { trimWhitespace: false });
+    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
+        throw new input_error/* InputError */.d('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
+    }
+    if (setup.includes('\0'))
+        throw new input_error/* InputError */.d('setup', 'must be text; it contains NUL bytes');
+    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
+    const secretEnv = readSecretEnv(read);
+    for (const name of Object.keys(plain)) {
+        if (name in secretEnv) {
+            throw new input_error/* InputError */.d('env', `and 'secret-env' both set '${name}'; set it in one of them`);
+        }
+    }
+    return {
+        upload,
+        setup: setup.trim() ? setup : '',
+        env: plain,
+        secretEnv,
+        download: parseDownload(read('download')),
+    };
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
+function parseEnv(input, value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
+    const out = {};
+    if (text.startsWith('{')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new input_error/* InputError */.d(input, `${accepted}; it starts with '{' but is not valid JSON`);
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            throw new input_error/* InputError */.d(input, accepted);
+        }
+        for (const [name, item] of Object.entries(parsed)) {
+            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+                throw new input_error/* InputError */.d(input, `${accepted}; the value of '${name}' is not a string`);
+            }
+            out[name] = String(item);
+        }
+    }
+    else {
+        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
+            if (!line.trim() || line.trim().startsWith('#'))
+                continue;
+            const eq = line.indexOf('=');
+            if (eq < 0) {
+                // Never echo the line: it may hold a secret.
+                throw new input_error/* InputError */.d(input, `${accepted}; line ${index + 1} has no '='`);
+            }
+            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+        }
+    }
+    const names = Object.keys(out);
+    if (names.length > MAX_ENV_VARIABLES) {
+        throw new input_error/* InputError */.d(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
+    }
+    for (const name of names) {
+        if (!ENV_NAME.test(name) || name.length > 128) {
+            throw new input_error/* InputError */.d(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
+        }
+        if (/[\0]/.test(out[name]))
+            throw new input_error/* InputError */.d(input, `the value of '${name}' contains a NUL byte`);
+    }
+    return out;
+}
+/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
+function parseDownload(value) {
+    const lines = patternLines(value);
+    if (lines.length > 256)
+        throw new input_error/* InputError */.d('download', 'may hold at most 256 lines');
+    for (const line of lines) {
+        const pattern = line.startsWith('!') ? line.slice(1) : line;
+        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
+        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
+            throw new input_error/* InputError */.d('download', `${accepted}; got '${line}'`);
+        }
+        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
+            throw new input_error/* InputError */.d('download', `${accepted}; a line is not usable`);
+        }
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
+
+
+
+
+
+const DEFAULT_IMAGE_ID = 'code_latest';
+/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
+const MAX_TIMEOUT_S = 3600;
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** The values no output, file, log line or summary of the step may hold. */
+function stepSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
 }
 /**
- * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
- * cannot (403), and then their comments are the ones written by a bot.
+ * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
+ * input that needs the raw environment (a secret has no place in the runner context).
  */
-async function ownLogin(octokit) {
-    try {
-        return (await octokit.rest.users.getAuthenticated()).data.login;
+function readApiKey(read, env) {
+    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
+    if (!key) {
+        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
     }
-    catch {
+    if (/\s/.test(key))
+        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
+    return key;
+}
+/**
+ * Every input, validated; throws InputError on the first bad one, before anything is spent.
+ * `env` is read only for the API key (readApiKey).
+ */
+function readInputs(read, context, env) {
+    const apiKey = readApiKey(read, env);
+    const parameters = readParameters(read('parameters'));
+    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+    if (parameters && notebooks.length === 0) {
+        throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+    }
+    const inputs = {
+        runs,
+        mode,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
+        timeoutS: parseInteger('timeout', read('timeout'), {
+            min: 1,
+            max: MAX_TIMEOUT_S,
+            fallback: 60,
+            unit: 'seconds',
+        }),
+        apiKey,
+        endpoint: parseEndpoint(read('endpoint')),
+        regionId: parseToken('region-id', read('region-id')),
+        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
+        labels: parseLabels(read('labels')),
+        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+        summary: parseBoolean('summary', read('summary'), true),
+        cleanup: parseBoolean('cleanup', read('cleanup'), true),
+        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
+            min: 60,
+            max: 86_400,
+            fallback: 900,
+            unit: 'seconds',
+        }),
+        maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
+            min: 1024,
+            max: 900_000,
+            fallback: 262_144,
+            unit: 'bytes',
+        }),
+        artifact: parseArtifactName(read('artifact')),
+        comment: readComment(read, context.origin),
+        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
+        sandbox: readSandboxInputs(read, context.workspace),
+        notebooks,
+    };
+    if (runs.some((run) => run.group !== undefined))
+        refuseLongModeForGroups(inputs.timeoutS);
+    return inputs;
+}
+/**
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
+ */
+function refuseLongModeForGroups(timeoutS) {
+    if (timeoutS > 60) {
+        throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
+    }
+}
+function readComment(read, origin) {
+    if (!parseBoolean('comment', read('comment'), false))
         return undefined;
+    const token = read('github-token');
+    if (!token) {
+        throw new input_error/* InputError */.d('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
     }
+    const explicit = read('comment-id');
+    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
+        throw new input_error/* InputError */.d('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+    }
+    const stepId = explicit ||
+        [origin.job, origin.action]
+            .filter(Boolean)
+            .join('.')
+            .replace(/[^A-Za-z0-9._-]/g, '_') ||
+        'default';
+    return { token, stepId };
+}
+
+;// CONCATENATED MODULE: ./src/report/truncate.ts
+function truncateMiddle(text, maxChars, note) {
+    if (text.length <= maxChars)
+        return { text, truncated: false };
+    let marker = `\n… [truncated: ${text.length - maxChars} of ${text.length} characters cut; ${note}] …\n`;
+    // A budget too small for the whole marker gets a short one, or none.
+    if (marker.length > maxChars / 2)
+        marker = '…';
+    if (marker.length > maxChars)
+        return { text: safeSlice(text, 0, maxChars), truncated: true };
+    const room = Math.max(0, maxChars - marker.length);
+    const head = Math.ceil(room * 0.5);
+    const tail = room - head;
+    return {
+        text: safeSlice(text, 0, head) + marker + (tail > 0 ? safeSlice(text, text.length - tail) : ''),
+        truncated: true,
+    };
+}
+/**
+ * Shares `budgetChars` among several texts: small ones keep all they have, and what they
+ * leave is split evenly among the larger ones.
+ */
+function shareBudget(sizes, budgetChars) {
+    const shares = new Array(sizes.length).fill(0);
+    const order = sizes.map((size, index) => ({ size, index })).sort((a, b) => a.size - b.size);
+    let remaining = budgetChars;
+    order.forEach(({ size, index }, position) => {
+        const fair = Math.floor(remaining / (order.length - position));
+        shares[index] = Math.min(size, fair);
+        remaining -= shares[index] ?? 0;
+    });
+    return shares;
+}
+/** A slice that does not split a surrogate pair. */
+function safeSlice(text, start, end) {
+    let from = start;
+    let to = end ?? text.length;
+    if (from > 0 && isLowSurrogate(text.charCodeAt(from)))
+        from++;
+    if (to < text.length && isLowSurrogate(text.charCodeAt(to)))
+        to--;
+    return text.slice(from, to);
+}
+function isLowSurrogate(code) {
+    return code >= 0xdc00 && code <= 0xdfff;
+}
+
+;// CONCATENATED MODULE: ./src/pool/output-budget.ts
+
+/** Characters of output one run of a batch keeps (what a long run keeps of each stream). */
+const MAX_RUN_OUTPUT_CHARS = 64 * 1024 * 1024;
+/** Characters of output the whole batch keeps. */
+const MAX_BATCH_OUTPUT_CHARS = 256 * 1024 * 1024;
+class OutputBudget {
+    left;
+    perRun;
+    constructor(perRun = MAX_RUN_OUTPUT_CHARS, total = MAX_BATCH_OUTPUT_CHARS) {
+        this.perRun = perRun;
+        this.left = total;
+    }
+    /**
+     * The result as the batch keeps it: whole when it fits what is left, else its texts cut in
+     * the middle (saying so) and its rich results reduced to their text/plain.
+     */
+    take(result) {
+        const allowance = Math.min(this.perRun, this.left);
+        const distinctOutput = result.output !== result.stdout;
+        const size = result.stdout.length +
+            result.stderr.length +
+            result.errorDetail.length +
+            (distinctOutput ? result.output.length : 0) +
+            result.results.reduce((n, item) => n + sizeOf(item.data), 0);
+        if (size <= allowance) {
+            this.left -= size;
+            return { result, cut: false };
+        }
+        const plain = result.results.map((item) => ({
+            isMain: item.isMain,
+            data: typeof item.data['text/plain'] === 'string'
+                ? { 'text/plain': item.data['text/plain'] }
+                : {},
+        }));
+        const texts = [
+            result.stdout,
+            result.stderr,
+            result.errorDetail,
+            distinctOutput ? result.output : '',
+            ...plain.map((item) => item.data['text/plain'] ?? ''),
+        ];
+        const shares = shareBudget(texts.map((t) => t.length), allowance);
+        const note = `a batch keeps at most ${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters of output per run and ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all`;
+        const cut = texts.map((text, i) => truncateMiddle(text, shares[i] ?? 0, note).text);
+        const [stdout = '', stderr = '', errorDetail = '', output = ''] = cut;
+        plain.forEach((item, i) => {
+            if ('text/plain' in item.data)
+                item.data['text/plain'] = cut[4 + i];
+        });
+        this.left -= cut.reduce((n, t) => n + t.length, 0);
+        return {
+            result: {
+                ...result,
+                stdout,
+                stderr,
+                errorDetail,
+                output: distinctOutput ? output : stdout,
+                results: plain,
+            },
+            cut: true,
+        };
+    }
+}
+function sizeOf(data) {
+    let n = 0;
+    for (const [key, value] of Object.entries(data)) {
+        n += key.length;
+        // Depth is bounded when the result is parsed (MAX_RESULT_DEPTH), so this cannot overflow.
+        n += typeof value === 'string' ? value.length : (JSON.stringify(value) ?? '').length;
+    }
+    return n;
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/errors.ts
+class AgentBayError extends Error {
+    kind;
+    action;
+    code;
+    httpStatus;
+    requestId;
+    attempts;
+    notSent;
+    outcomeUnknown;
+    /** The bare message, without the code/status/request id decoration of `message`. */
+    detail;
+    constructor(detail, details) {
+        super(detail);
+        this.name = 'AgentBayError';
+        this.detail = detail;
+        this.kind = details.kind;
+        this.action = details.action;
+        this.code = details.code;
+        this.httpStatus = details.httpStatus;
+        this.requestId = details.requestId;
+        this.attempts = details.attempts ?? 1;
+        this.notSent = details.notSent ?? false;
+        this.outcomeUnknown = details.outcomeUnknown ?? false;
+        this.message = this.describe();
+    }
+    /** Sets the attempt count once retries are over, keeping `message` in step. */
+    withAttempts(attempts) {
+        this.attempts = attempts;
+        this.message = this.describe();
+        return this;
+    }
+    describe() {
+        const facts = [
+            this.code && `code ${this.code}`,
+            this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
+            this.requestId && `request id ${this.requestId}`,
+            `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
+        ].filter(Boolean);
+        const tail = facts.length > 0 ? ` (${facts.join(', ')})` : '';
+        return `${this.action} failed: ${this.detail}${tail}`;
+    }
+}
+/** The error says the session no longer exists, so deleting it again is pointless. */
+function isSessionGone(error) {
+    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+        return false;
+    // The protocol names InvalidMcpSession.NotFound. Other session codes may be spelled
+    // differently, but an unknown *action* (InvalidAction.NotFound) or a proxy's bare
+    // "Not Found" must not pass for a deleted session.
+    const code = error.code ?? '';
+    if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
+        return true;
+    return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+}
+
+;// CONCATENATED MODULE: ./src/pool/session-pool.ts
+
+/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
+const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
+/**
+ * Runs every run and returns their outcomes in order. Throws only when no session at all
+ * could be created (the first create's error), as a single run's step would.
+ */
+async function runBatch(work, runs, options, hooks) {
+    return new SessionPool(work, options, hooks).run(runs);
+}
+/** One pool's bookkeeping: the runs still queued, what became of the rest, the sessions. */
+class SessionPool {
+    queue = [];
+    outcomes = [];
+    failedBeforehand;
+    sleep;
+    alive = 0;
+    ordinals = 0;
+    firstCreateError;
+    firstPrepareError;
+    lastLoss;
+    inFlight = new Set();
+    work;
+    options;
+    hooks;
+    constructor(work, options, hooks) {
+        this.work = work;
+        this.options = options;
+        this.hooks = hooks;
+        this.failedBeforehand = options.failedBeforehand ?? new Map();
+        this.sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+    }
+    async run(runs) {
+        // A unit whose every run is skipped, already failed, or not run after such a failure
+        // costs no session.
+        this.queue = unitsOf(runs).filter((unit) => !this.settleWithoutSession(unit));
+        const workers = Math.min(this.options.parallel, this.queue.length);
+        await Promise.all(Array.from({ length: workers }, () => this.worker()));
+        if (this.outcomes.length === 0 &&
+            this.firstCreateError !== undefined &&
+            this.firstPrepareError === undefined) {
+            throw this.firstCreateError;
+        }
+        // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
+        for (const next of this.queue.splice(0).flat()) {
+            this.outcomes.push(notRun(next, this.unstarted()));
+        }
+        return this.outcomes.sort((a, b) => a.index - b.index);
+    }
+    /** Settles a unit that needs no session; false (and nothing recorded) when it does. */
+    settleWithoutSession(unit) {
+        const resolved = [];
+        let failedAt;
+        for (const next of unit) {
+            const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
+            const result = this.failedBeforehand.get(next.index);
+            if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+                resolved.push({ ...none, notRunAfter: failedAt });
+            }
+            else if (result) {
+                resolved.push({ ...none, result });
+                failedAt ??= next.index;
+            }
+            else if (next.run.skip) {
+                resolved.push({ ...none, skipped: true });
+            }
+            else {
+                return false;
+            }
+        }
+        this.outcomes.push(...resolved);
+        return true;
+    }
+    unstarted() {
+        return (this.firstPrepareError ??
+            this.firstCreateError ??
+            this.lastLoss ??
+            new Error('the run was not started'));
+    }
+    async createSession() {
+        const { hooks } = this;
+        for (let attempt = 0;; attempt++) {
+            if (this.queue.length === 0 || hooks.stopped())
+                return undefined;
+            hooks.createStarting();
+            const request = this.work.createSession(this.options.create);
+            hooks.creating(request);
+            const settled = request.then(() => undefined, () => undefined);
+            this.inFlight.add(settled);
+            void settled.then(() => this.inFlight.delete(settled));
+            try {
+                const { sessionId, requestId } = await request;
+                hooks.created(sessionId, requestId);
+                this.alive++;
+                return sessionId;
+            }
+            catch (error) {
+                if (error instanceof AgentBayError && !error.outcomeUnknown)
+                    hooks.createFailed();
+                else
+                    hooks.createUncertain();
+                // Creates sent together: a refusal may arrive before the siblings' sessions do.
+                if (isQuotaRefusal(error) && this.alive === 0) {
+                    await Promise.all([...this.inFlight].filter((p) => p !== settled));
+                }
+                if (!isQuotaRefusal(error) || this.alive === 0) {
+                    this.firstCreateError ??= error;
+                    if (this.alive > 0) {
+                        hooks.info(`A session could not be created (${message(error)}); the runs go on in the ${this.alive} this step holds.`);
+                    }
+                    return undefined;
+                }
+                await this.waitForQuota(attempt);
+            }
+        }
+    }
+    async waitForQuota(attempt) {
+        const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
+        this.hooks.info(`A session create was refused while this step holds ${this.alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`);
+        // In slices, so a worker waiting for quota stops as soon as the others took every run.
+        const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
+        while (Date.now() < until && this.queue.length > 0 && !this.hooks.stopped()) {
+            await this.sleep(Math.min(250, until - Date.now()));
+        }
+    }
+    /** A session ready for runs (created or reused, then prepared), or undefined for none. */
+    async readySession() {
+        const id = this.options.reuseSessionId || (await this.createSession());
+        if (!id || this.hooks.stopped())
+            return undefined;
+        const ordinal = ++this.ordinals;
+        try {
+            await this.work.prepareSession(id, ordinal);
+        }
+        catch (error) {
+            this.firstPrepareError ??= error;
+            if (!this.hooks.stopped()) {
+                this.hooks.info(`Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`);
+            }
+            return undefined;
+        }
+        return { id, ordinal };
+    }
+    async worker() {
+        let session = await this.readySession();
+        // A session that took no run (the others took them all while it was being prepared) has
+        // nothing of the runs' to bring back.
+        let used = false;
+        while (session && this.queue.length > 0 && !this.hooks.stopped()) {
+            const unit = this.queue.shift();
+            used = true;
+            const lost = await this.runUnit(session, unit);
+            if (lost) {
+                // The session went away (idle release, deleted elsewhere): a fresh one, freshly
+                // prepared, for the units still queued; a reused session cannot be replaced.
+                this.alive--;
+                this.lastLoss = lost;
+                session = this.options.reuseSessionId ? undefined : await this.readySession();
+                used = false;
+            }
+        }
+        if (session && used && !this.hooks.stopped()) {
+            await this.work.finishSession(session.id, session.ordinal);
+        }
+    }
+    /** A unit's runs in order in one session; returns why the session is lost, if it is. */
+    async runUnit(session, unit) {
+        // Set when the rest of the unit cannot run: it depended on what is gone.
+        let stop;
+        let failedAt;
+        const none = { sessionId: '', requestId: '', durationMs: 0 };
+        for (const next of unit) {
+            const beforehand = this.failedBeforehand.get(next.index);
+            if (stop) {
+                this.outcomes.push({ ...notRun(next, stop), notRun: true });
+            }
+            else if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+                this.outcomes.push({ ...next, ...none, notRunAfter: failedAt });
+            }
+            else if (this.hooks.stopped()) {
+                this.outcomes.push(notRun(next, this.unstarted()));
+            }
+            else if (beforehand) {
+                this.outcomes.push({ ...next, ...none, result: beforehand });
+                failedAt ??= next.index;
+            }
+            else if (next.run.skip) {
+                this.outcomes.push({ ...next, ...none, sessionId: session.id, skipped: true });
+            }
+            else {
+                const outcome = await this.runOne(session, next);
+                this.outcomes.push(outcome);
+                if (!outcome.result?.success)
+                    failedAt ??= next.index;
+                if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
+                    stop = new Error(`not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`);
+                }
+            }
+        }
+        return stop;
+    }
+    async runOne(session, next) {
+        const started = Date.now();
+        try {
+            const answer = await this.work.runOne(session.id, next.run);
+            return {
+                ...next,
+                sessionId: session.id,
+                requestId: answer.requestId,
+                result: answer.result,
+                codeFile: answer.codeFile,
+                streamed: answer.streamed,
+                durationMs: Date.now() - started,
+            };
+        }
+        catch (error) {
+            return {
+                ...next,
+                sessionId: session.id,
+                requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+                serviceError: error,
+                durationMs: Date.now() - started,
+            };
+        }
+    }
+}
+/** A group (a Markdown page) is one unit of work: its runs go to one session, in order. */
+function unitsOf(runs) {
+    const units = [];
+    const byGroup = new Map();
+    runs.forEach((run, index) => {
+        const existing = run.group === undefined ? undefined : byGroup.get(run.group);
+        if (existing)
+            return void existing.push({ run, index });
+        const unit = [{ run, index }];
+        units.push(unit);
+        if (run.group !== undefined)
+            byGroup.set(run.group, unit);
+    });
+    return units;
+}
+/** A run that got no session to run in, and why (a service failure). */
+function notRun(next, reason, sessionId = '') {
+    return { ...next, sessionId, requestId: '', serviceError: reason, durationMs: 0 };
+}
+/** A run as a log line names it: the file, or the page and the block's line. */
+function describeRun(run) {
+    const where = run.source.kind === 'file' ? (run.source.path ?? 'the file') : 'the code';
+    return run.source.fenceLine ? `the block at ${where}:${run.source.fenceLine}` : where;
+}
+/**
+ * A create refused by the service (an answer, not a lost connection) that is not about the
+ * key. Sent while this step's other sessions are alive, it is taken for the quota.
+ */
+function isQuotaRefusal(error) {
+    if (!(error instanceof AgentBayError) || error.kind !== 'api')
+        return false;
+    if (error.httpStatus === 401 || error.httpStatus === 403)
+        return false;
+    return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(error.code ?? '');
+}
+function message(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
+
+const FILESYSTEM_SERVER = 'wuying_filesystem';
+/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
+const MAX_ARGS_BYTES = 62_000;
+/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
+const SDK_CHUNK_CHARS = 60 * 1024;
+/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
+const BINARY_READ_WINDOW = 45 * 1024;
+class SandboxFiles {
+    client;
+    sessionId;
+    /** How many tool calls this object made (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId) {
+        this.client = client;
+        this.sessionId = sessionId;
+    }
+    /**
+     * Writes text in as few calls as the size limit allows: the first overwrites, the rest
+     * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
+     */
+    async writeText(path, content) {
+        const chunks = splitForArgs(path, content);
+        for (const [index, chunk] of chunks.entries()) {
+            await this.tool('write_file', {
+                path,
+                content: chunk,
+                mode: index === 0 ? 'overwrite' : 'append',
+            });
+        }
+        return chunks.length;
+    }
+    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
+    async readBytes(path, maxBytes) {
+        const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
+        if (isDirectory)
+            throw new Error(`${path} is a directory`);
+        if (size > maxBytes)
+            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
+        const parts = [];
+        for (let offset = 0; offset < size; offset += BINARY_READ_WINDOW) {
+            const length = Math.min(BINARY_READ_WINDOW, size - offset);
+            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
+            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
+                throw new Error(`read_file answered something that is not base64 for ${path}`);
+            }
+            parts.push(Buffer.from(text.trim(), 'base64'));
+        }
+        const bytes = Buffer.concat(parts);
+        if (bytes.length !== size) {
+            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
+        }
+        return bytes;
+    }
+    async tool(name, args) {
+        this.calls++;
+        const outcome = await this.client.callTool(this.sessionId, {
+            name,
+            server: FILESYSTEM_SERVER,
+            args,
+        });
+        if (outcome.isError) {
+            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
+                kind: 'api',
+                action: `CallMcpTool ${name}`,
+                requestId: outcome.requestId || undefined,
+            });
+        }
+        return outcome.text;
+    }
+}
+/** Bytes of the write_file Args JSON for this chunk. */
+function writeArgsBytes(path, content, mode) {
+    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
+}
+/**
+ * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
+ * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
+ */
+function splitForArgs(path, content) {
+    if (content === '')
+        return [''];
+    // The first call's frame, the larger: 'overwrite' is longer than 'append'.
+    const frame = writeArgsBytes(path, '', 'overwrite');
+    const budget = MAX_ARGS_BYTES - frame;
+    if (budget < 16)
+        throw new Error(`path too long for one write_file call: ${path}`);
+    const chunks = [];
+    let start = 0;
+    while (start < content.length) {
+        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
+        let size = escapedBytes(content, start, end);
+        if (size > budget) {
+            // Shrink by the ratio, then step to the exact boundary.
+            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
+            size = escapedBytes(content, start, end);
+            while (size > budget && end > start + 1) {
+                end = start + Math.max(1, Math.floor((end - start) * 0.9));
+                size = escapedBytes(content, start, end);
+            }
+        }
+        // A surrogate pair stays together.
+        const last = content.charCodeAt(end - 1);
+        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
+            end--;
+        chunks.push(content.slice(start, end));
+        start = end;
+    }
+    return chunks;
+}
+function escapedBytes(content, start, end) {
+    // JSON.stringify adds two quotes; what matters is the escaped body.
+    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
+}
+function parseFileInfo(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const at = line.indexOf(':');
+        if (at <= 0)
+            continue;
+        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
+    }
+    const size = Number(fields.size);
+    if (!Number.isSafeInteger(size) || size < 0) {
+        throw new Error('get_file_info answered no valid size');
+    }
+    return { size, isDirectory: fields.isDirectory === 'true' };
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/shell.ts
+
+const SHELL_SERVER = 'wuying_shell';
+/** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
+const MAX_SHELL_TIMEOUT_MS = 50_000;
+/** How far past the command's own timeout we wait for the answer. */
+const ANSWER_MARGIN_MS = 15_000;
+async function runShell(client, sessionId, command) {
+    const args = {
+        command: command.command,
+        timeout_ms: command.timeoutMs,
+    };
+    if (command.cwd !== undefined)
+        args.cwd = command.cwd;
+    if (command.envs !== undefined)
+        args.envs = command.envs;
+    const outcome = await client.callTool(sessionId, { name: 'shell', server: SHELL_SERVER, args }, { timeoutMs: Math.min(command.timeoutMs, MAX_SHELL_TIMEOUT_MS) + ANSWER_MARGIN_MS });
+    return parseShellAnswer(outcome.text, outcome.isError);
+}
+/**
+ * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
+ * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
+ */
+function parseShellAnswer(text, isError) {
+    const record = tryParseJson(text);
+    if (isObject(record)) {
+        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
+        const exitCode = code ?? (isError ? undefined : 0);
+        return {
+            exitCode,
+            success: !isError && exitCode === 0,
+            stdout: typeof record.stdout === 'string' ? record.stdout : '',
+            stderr: typeof record.stderr === 'string' ? record.stderr : '',
+            timedOut: false,
+        };
+    }
+    if (!isError)
+        return { exitCode: 0, success: true, stdout: text, stderr: '', timedOut: false };
+    return {
+        success: false,
+        stdout: '',
+        stderr: '',
+        timedOut: /Error message: \[timeout\]/.test(text),
+        errorText: text,
+    };
+}
+/** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
+function shellQuote(value) {
+    return `'${value.replaceAll("'", `'\\''`)}'`;
+}
+
+// EXTERNAL MODULE: ./src/runs/esm.ts
+var runs_esm = __nccwpck_require__(28469);
+// EXTERNAL MODULE: external "node:string_decoder"
+var external_node_string_decoder_ = __nccwpck_require__(46193);
+;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
+// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
+// in the sandbox with its output and exit status captured to files, polled with short shell
+// calls, the session kept alive meanwhile, and the process group killed at the timeout.
+
+
+
+/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
+const POLL_CHUNK_BYTES = 20 * 1024;
+const DEFAULT_POLL_MS = 2_000;
+const DEFAULT_KEEP_ALIVE_MS = 60_000;
+const SHELL_CALL_MS = 30_000;
+async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
+    const dir = `/tmp/agentbay-job-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    const started = Date.now();
+    // The script goes in as base64 text: no quoting can break it, and it is written by the
+    // same call that starts it. setsid gives it its own process group to kill at the timeout.
+    const script = Buffer.from(spec.script, 'utf8').toString('base64');
+    const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
+    const start = [
+        `mkdir -p ${q(dir)}`,
+        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
+        `cd ${q(spec.cwd)}`,
+        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
+    ].join(' && ');
+    const launched = await runShell(client, sessionId, {
+        command: start,
+        timeoutMs: SHELL_CALL_MS,
+        envs: spec.envs,
+    });
+    if (!launched.success) {
+        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
+    }
+    const streams = {
+        stdout: new StreamTail('stdout', hooks),
+        stderr: new StreamTail('stderr', hooks),
+    };
+    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
+    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
+    let lastKeepAlive = Date.now();
+    let timedOut = false;
+    let exitCode;
+    for (;;) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.rc !== undefined && state.drained) {
+            exitCode = state.rc;
+            break;
+        }
+        if (state.rc !== undefined)
+            continue; // more output to read before the end
+        if (Date.now() - started >= spec.timeoutS * 1000) {
+            timedOut = true;
+            await kill(client, sessionId, dir);
+            await drain(client, sessionId, dir, streams);
+            break;
+        }
+        if (Date.now() - lastKeepAlive >= keepAliveMs) {
+            lastKeepAlive = Date.now();
+            await client.refreshIdleTime(sessionId).catch(() => undefined);
+        }
+        if (state.drained)
+            await sleep(pollMs);
+    }
+    streams.stdout.end();
+    streams.stderr.end();
+    return {
+        exitCode,
+        stdout: streams.stdout.kept,
+        stderr: streams.stderr.kept,
+        timedOut,
+        durationMs: Date.now() - started,
+    };
+}
+/** Reads a stream's file in byte windows and hands on whole lines of text. */
+class StreamTail {
+    offset = 0;
+    kept = '';
+    decoder = new external_node_string_decoder_.StringDecoder('utf8');
+    partial = '';
+    name;
+    hooks;
+    constructor(name, hooks) {
+        this.name = name;
+        this.hooks = hooks;
+    }
+    push(bytes) {
+        this.offset += bytes.length;
+        const text = this.decoder.write(bytes);
+        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
+        if (this.kept.length < max)
+            this.kept += text.slice(0, max - this.kept.length);
+        const lines = this.partial + text;
+        const cut = lines.lastIndexOf('\n');
+        if (cut === -1) {
+            this.partial = lines;
+            return;
+        }
+        this.partial = lines.slice(cut + 1);
+        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
+    }
+    end() {
+        const rest = this.partial + this.decoder.end();
+        this.partial = '';
+        if (rest)
+            this.hooks.onOutput?.(this.name, rest);
+    }
+}
+async function poll(client, sessionId, dir, streams) {
+    const q = shellQuote;
+    // rc first, then the windows: output written before the exit is never missed.
+    const command = [
+        `cd ${q(dir)}`,
+        `{ cat rc 2>/dev/null || echo -; }`,
+        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
+    ].join(' && ');
+    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
+    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
+    const out = Buffer.from(outLine.trim(), 'base64');
+    const err = Buffer.from(errLine.trim(), 'base64');
+    streams.stdout.push(out);
+    streams.stderr.push(err);
+    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
+    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
+    return { rc, drained: !full };
+}
+async function drain(client, sessionId, dir, streams) {
+    for (let i = 0; i < 1000; i++) {
+        const state = await poll(client, sessionId, dir, streams);
+        if (state.drained)
+            return;
+    }
+}
+/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+async function kill(client, sessionId, dir) {
+    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
+    await runShell(client, sessionId, {
+        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+        timeoutMs: SHELL_CALL_MS,
+    });
+}
+function sleep(ms) {
+    return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+
+function parseContextStatus(data) {
+    if (!isObject(data))
+        return [];
+    const outer = parseIfText(data.ContextStatus);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (!isObject(entry) || entry.type !== 'data')
+            continue;
+        const list = parseIfText(entry.data);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (!isObject(item))
+                continue;
+            tasks.push({
+                contextId: stringField(item, 'contextId'),
+                path: stringField(item, 'path'),
+                status: stringField(item, 'status'),
+                errorMessage: stringField(item, 'errorMessage'),
+                taskType: stringField(item, 'taskType'),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
+
+const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+class FileTransfer {
+    client;
+    sessionId;
+    timing;
+    context;
+    /** API calls made, presigned requests included (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId, timing = {}) {
+        this.client = client;
+        this.sessionId = sessionId;
+        this.timing = { ...DEFAULT_TIMING, ...timing };
+    }
+    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
+    async directory() {
+        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
+    }
+    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
+    async upload(bytes, remotePath) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
+        this.calls++;
+        await this.client.putPresigned(url, bytes);
+        this.calls++;
+        await this.client.syncContext(this.sessionId, {
+            contextId,
+            path: remotePath,
+            mode: 'download',
+        });
+        try {
+            await this.waitFor(contextId, remotePath, 'download');
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
+    async download(remotePath, maxBytes) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
+        try {
+            await this.waitFor(contextId, remotePath, 'upload');
+            this.calls++;
+            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
+            this.calls++;
+            return await this.client.getPresigned(url, maxBytes);
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    ensureContext() {
+        if (!this.context) {
+            this.calls++;
+            this.context = this.client.getFileTransferContext(this.sessionId);
+            // A failed look-up may be retried by the next transfer.
+            this.context.catch(() => {
+                this.context = undefined;
+            });
+        }
+        return this.context;
+    }
+    /**
+     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
+     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
+     */
+    async waitFor(contextId, path, taskType) {
+        const deadline = Date.now() + this.timing.taskTimeoutMs;
+        const poll = async (withType) => {
+            this.calls++;
+            const tasks = await this.client.getContextInfo(this.sessionId, {
+                contextId,
+                path,
+                taskType: withType ? taskType : undefined,
+            });
+            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
+        };
+        for (const withType of [false, true]) {
+            for (;;) {
+                const task = await poll(withType);
+                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
+                const state = task ? taskState(task) : withType ? 'pending' : 'done';
+                if (state === 'failed') {
+                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
+                }
+                if (state === 'done')
+                    break;
+                if (Date.now() + this.timing.pollMs > deadline) {
+                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+            }
+        }
+    }
+    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
+    async forget(contextId, path) {
+        this.calls++;
+        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
+    }
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/sandbox/tar.ts
+// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
+// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
+// relative paths that stay inside the target are returned, and sizes are bounded.
+
+const BLOCK = 512;
+function createTarGz(entries) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = Buffer.from(entry.path, 'utf8');
+        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
+        if (name.length > 100 || !ascii) {
+            // A pax header carries the real name; the ustar name is a placeholder.
+            const record = paxRecord('path', entry.path);
+            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
+        }
+        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
+        blocks.push(pad(entry.bytes));
+    }
+    blocks.push(Buffer.alloc(BLOCK * 2));
+    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
+}
+/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
+function readTarGz(archive, limits) {
+    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
+    const files = [];
+    const skipped = [];
+    let offset = 0;
+    let paxPath;
+    let longName;
+    while (offset + BLOCK <= data.length) {
+        const head = data.subarray(offset, offset + BLOCK);
+        if (head.every((b) => b === 0))
+            break;
+        const size = parseOctal(head.subarray(124, 136));
+        const type = String.fromCharCode(head[156] || 48);
+        const prefix = cString(head.subarray(345, 500));
+        const baseName = cString(head.subarray(0, 100));
+        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
+        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'x') {
+            paxPath = parsePax(body).path ?? paxPath;
+            continue;
+        }
+        if (type === 'L') {
+            longName = cString(body);
+            continue;
+        }
+        if (type === 'g')
+            continue;
+        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+        paxPath = undefined;
+        longName = undefined;
+        if (type === '5')
+            continue; // directories come with their files
+        const safe = safeRelative(name);
+        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
+            skipped.push(name);
+            continue;
+        }
+        if (files.length >= limits.maxFiles) {
+            skipped.push(name);
+            continue;
+        }
+        files.push({ path: safe, bytes: Buffer.from(body) });
+    }
+    return { files, skipped };
+}
+/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
+function safeRelative(name) {
+    const parts = name
+        .replace(/^\.\/+/, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
+        return undefined;
+    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
+        return undefined;
+    return parts.join('/');
+}
+function header(name, size, type) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    block.write('0000644\0', 100, 'ascii');
+    block.write('0000000\0', 108, 'ascii');
+    block.write('0000000\0', 116, 'ascii');
+    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    block.write(`${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`, 136, 'ascii');
+    block.write('        ', 148, 'ascii');
+    block.write(type, 156, 'ascii');
+    block.write('ustar\0', 257, 'ascii');
+    block.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyBytes = Buffer.byteLength(body);
+    let length = bodyBytes + 1;
+    while (String(length).length + bodyBytes !== length)
+        length = String(length).length + bodyBytes;
+    return Buffer.from(`${length}${body}`, 'utf8');
+}
+function parsePax(body) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        if (space === -1)
+            break;
+        const length = Number(body.subarray(at, space).toString('ascii'));
+        if (!Number.isInteger(length) || length <= 0)
+            break;
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return out;
+}
+function pad(bytes) {
+    const rest = bytes.length % BLOCK;
+    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
+}
+function parseOctal(field) {
+    const text = cString(field).trim();
+    const value = text ? parseInt(text, 8) : 0;
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+function cString(field) {
+    const end = field.indexOf(0);
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
+// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
+// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
+// a small archive goes as base64 text in a few write_file calls; a large one through the
+// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
+// context is not available, the write_file route is used whatever the size.
+
+
+
+
+
+const SANDBOX_WORKDIR = '/workspace';
+/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
+const WRITE_ROUTE_MAX_CALLS = 6;
+/** Up to this many read_file windows, likewise for downloads. */
+const READ_ROUTE_MAX_CALLS = 6;
+const SHELL_MS = 50_000;
+/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
+async function uploadTree(client, sessionId, 
+/** The files, or their tar.gz archive already made (one archive for many sessions). */
+entries, options = {}, workdir = SANDBOX_WORKDIR) {
+    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
+    const base64 = archive.toString('base64');
+    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
+    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    let fallback;
+    if (preferred === 'file_transfer') {
+        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+        try {
+            const remote = `${await transfer.directory()}/${name}.tgz`;
+            await transfer.upload(archive, remote);
+            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const files = new SandboxFiles(client, sessionId);
+    const remote = `/tmp/${name}.b64`;
+    await files.writeText(remote, base64);
+    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
+}
+async function extract(client, sessionId, command, workdir) {
+    const result = await runShell(client, sessionId, {
+        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
+        timeoutMs: SHELL_MS,
+    });
+    if (!result.success) {
+        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
+    }
+}
+/**
+ * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
+ * the working directory; symbolic links are never followed) and brings them back.
+ */
+async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
+    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+    let dir = '/tmp';
+    let contextProblem;
+    if (options.route !== 'write_file') {
+        try {
+            dir = await transfer.directory();
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
+    const packed = await runShell(client, sessionId, {
+        // The archive path is in the command itself, where a sandbox path belongs.
+        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
+        timeoutMs: SHELL_MS,
+        cwd: workdir,
+        envs: {
+            AGENTBAY_PATTERNS: patterns.join('\n'),
+            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
+            AGENTBAY_MAX_FILES: String(limits.maxFiles),
+        },
+    });
+    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
+    if (!summary) {
+        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
+    }
+    const [, count, total, archiveSize, verdict] = summary;
+    if (Number(count) === 0)
+        return { kind: 'none' };
+    if (verdict === 'too-large')
+        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
+    const size = Number(archiveSize);
+    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
+    const preferred = options.route ??
+        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    let bytes;
+    let stats;
+    const maxArchive = limits.maxBytes + 1024 * 1024;
+    try {
+        if (preferred === 'file_transfer') {
+            try {
+                bytes = await transfer.download(archive, maxArchive);
+                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
+            }
+            catch (error) {
+                if (options.route)
+                    throw error;
+                const files = new SandboxFiles(client, sessionId);
+                bytes = await files.readBytes(archive, maxArchive);
+                stats = {
+                    route: 'write_file',
+                    calls: transfer.calls + files.calls + 2,
+                    archiveBytes: size,
+                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
+                };
+            }
+        }
+        else {
+            const files = new SandboxFiles(client, sessionId);
+            bytes = await files.readBytes(archive, maxArchive);
+            stats = {
+                route: 'write_file',
+                calls: files.calls + 2,
+                archiveBytes: size,
+                fallback: contextProblem,
+            };
+        }
+    }
+    finally {
+        await runShell(client, sessionId, {
+            command: `rm -f ${shellQuote(archive)}`,
+            timeoutMs: SHELL_MS,
+        }).catch(() => undefined);
+    }
+    const { files, skipped } = readTarGz(bytes, limits);
+    return { kind: 'files', files, skipped, stats };
+}
+// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
+// pattern is ever evaluated as shell code. Regular files only; links are not followed.
+// `§{` stands for bash's `${`, which a template literal would take for its own.
+const PACK_SCRIPT = String.raw `set -u
+shopt -s globstar nullglob dotglob
+IFS=$'\n'
+declare -A excluded=()
+declare -A seen=()
+list=()
+add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  if [ "§{p:0:1}" = '!' ]; then
+    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
+  fi
+done <<< "$AGENTBAY_PATTERNS"
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  [ "§{p:0:1}" = '!' ] && continue
+  for f in $p; do
+    if [ -d "$f" ] && [ ! -L "$f" ]; then
+      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
+    else add "$f"; fi
+  done
+done <<< "$AGENTBAY_PATTERNS"
+total=0
+for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
+count=§{#list[@]}
+if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
+if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
+mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
+printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
+echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
+`.replaceAll('§{', '${');
+
+;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
+// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
+// call that runs it from there. A file is needed when the code is larger than one tool call
+// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
+// siblings; the file holds the code exactly as given, so its line and column numbers hold.
+
+
+
+
+/** The extensions each interpreter takes its programs by; the first is the one we write. */
+const EXTENSIONS = {
+    python: ['.py'],
+    javascript: ['.js', '.cjs', '.mjs'],
+    r: ['.R', '.r'],
+    java: ['.java'],
+};
+/** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
+function isWholeFile(source) {
+    return (source.kind === 'file' &&
+        Boolean(source.path) &&
+        source.fenceLine === undefined &&
+        source.cell === undefined);
+}
+/**
+ * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
+ * `code` or from a Markdown block gets a file of its own in the working directory (so relative
+ * imports resolve from there, as they do for run_code); so does a notebook cell. ES-module JavaScript needs `.mjs`: the
+ * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
+ * a copy beside it.
+ */
+function codeFileFor(source, language, code) {
+    const esm = language === 'javascript' && (0,runs_esm/* looksLikeEsm */.t)(code);
+    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
+    if (isWholeFile(source) && source.path) {
+        const ext = external_node_path_default().posix.extname(source.path);
+        if (EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
+            return file(source.path, false);
+        }
+        if (esm && ext !== '.mjs') {
+            const base = source.path.slice(0, source.path.length - ext.length);
+            return file(`${base}.agentbay-${token}.mjs`, true);
+        }
+    }
+    const ext = esm ? '.mjs' : EXTENSIONS[language][0];
+    return file(`.agentbay-code-${token}${ext}`, true);
+}
+function file(relative, temporary) {
+    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
+}
+/**
+ * A run_code cell that runs the file as its language would run a program, in the session's
+ * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
+ * run_code wraps what it gets in a class: Java runs such code as a program instead.
+ */
+function runFromFileCode(language, file, envPrefix) {
+    const p = JSON.stringify(file.relative);
+    switch (language) {
+        case 'python':
+            // The file's last expression stays the cell's result, as in a cell; the helper leaves
+            // nothing behind in the session's namespace.
+            return [
+                'def _ab_run_file(path, temporary):',
+                '    import ast, os',
+                '    path = os.path.abspath(path)',
+                '    try:',
+                "        with open(path, encoding='utf-8-sig') as fh:",
+                '            tree = ast.parse(fh.read(), path)',
+                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
+                "        exec(compile(tree, path, 'exec'), globals())",
+                '        if last is not None:',
+                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
+                '    finally:',
+                '        if temporary:',
+                '            os.remove(path)',
+                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
+            ].join('\n');
+        case 'javascript': {
+            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
+            // so require.main, process.argv[1] and relative imports are what the program expects.
+            const cleanup = file.temporary
+                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
+                : '';
+            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
+        }
+        case 'r':
+            return file.temporary
+                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
+                : `${envPrefix}source(${p}, print.eval = TRUE)`;
+        case 'java':
+            return null;
+    }
+}
+/** Bytes of the run_code Args this code makes: the size the gateway limits. */
+function runCodeArgsBytes(code, language, timeoutS) {
+    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
+// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
+// the interpreter by a preamble the report never sees; code too large for one call, or an ES
+// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
+// Longer: a background process with the variables in its environment, polled and streamed
+// (README, "Runs longer than 60 seconds").
+
+
+
+
+
+
+
+/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
+const RUN_CODE_MAX_TIMEOUT_S = 60;
+async function runUserCode(client, sessionId, run, hooks = {}) {
+    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
+        return runLong(client, sessionId, run, hooks);
+    const setting = interpreterSetup(run);
+    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
+    if (tooLarge && run.language === 'java') {
+        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
+        const answer = await runLong(client, sessionId, run, hooks);
+        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
+        return answer;
+    }
+    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && (0,runs_esm/* looksLikeEsm */.t)(run.code);
+    return runShort(client, sessionId, run, setting, tooLarge || esmFile ? undefined : code);
+}
+async function runShort(client, sessionId, run, setting, 
+/** The code for run_code as it is; undefined: the code runs from a file. */
+inline) {
+    const notices = [];
+    if (setting.kind === 'separate-call') {
+        // Python keeps its state between calls of a session: the variables and sys.path are set
+        // by a call of their own, so the user's code (and its line numbers) stays as it is.
+        const prepared = await client.runCode(sessionId, {
+            code: setting.code,
+            language: run.language,
+            timeoutS: 30,
+        });
+        if (!prepared.result.success) {
+            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
+        }
+    }
+    if (setting.kind === 'unsupported' && setting.notice)
+        notices.push(setting.notice);
+    let code = inline;
+    let file;
+    if (code === undefined) {
+        file = codeFileFor(run.source, run.language, run.code);
+        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+        code = runFromFileCode(run.language, file, envPrefix(run));
+    }
+    const answer = await client.runCode(sessionId, {
+        code,
+        language: run.language,
+        timeoutS: run.timeoutS,
+    });
+    return {
+        result: answer.result,
+        requestId: answer.requestId,
+        mode: 'run_code',
+        notices,
+        codeFile: file?.path,
+    };
+}
+/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
+function envPrefix(run) {
+    if (Object.keys(run.envs).length === 0)
+        return '';
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    if (run.language === 'javascript')
+        return `Object.assign(process.env, JSON.parse(${json}));`;
+    if (run.language === 'r') {
+        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
+        return `Sys.setenv(${pairs.join(', ')});`;
+    }
+    return '';
+}
+/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
+function interpreterSetup(run) {
+    const hasEnv = Object.keys(run.envs).length > 0;
+    const file = run.source.kind === 'file' ? run.source.path : undefined;
+    const json = JSON.stringify(JSON.stringify(run.envs));
+    switch (run.language) {
+        case 'python': {
+            if (!hasEnv && !file)
+                return { kind: 'none' };
+            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
+            if (hasEnv)
+                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
+            if (file) {
+                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
+                const dir = external_node_path_default().posix.dirname(file);
+                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
+                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
+                // Scripts find their data beside them with `Path(__file__).parent`.
+                lines.push(`__file__ = _ab_os.path.abspath(${JSON.stringify(file)})`);
+            }
+            lines.push('del _ab_os, _ab_sys, _ab_json');
+            return { kind: 'separate-call', code: lines.join('\n') };
+        }
+        case 'javascript': {
+            let prefix = envPrefix(run);
+            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
+            if (file && !(0,runs_esm/* looksLikeEsm */.t)(run.code)) {
+                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
+            }
+            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
+        }
+        case 'r':
+            // A JSON string literal is an R string literal too.
+            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
+        case 'java':
+            return hasEnv
+                ? {
+                    kind: 'unsupported',
+                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
+                }
+                : { kind: 'none' };
+    }
+}
+async function runLong(client, sessionId, run, hooks) {
+    // The code runs from a file, as a person would run it: the workflow's own file at its own
+    // path (written there unless `upload` already put it there), or the inline code in a file.
+    const file = codeFileFor(run.source, run.language, run.code);
+    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
+    // `./` keeps a name starting with `-` from reading as an option.
+    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
+    // Relative to the job's cwd, the working directory: the script travels encoded, so the
+    // local server could not map an absolute /workspace path inside it.
+    const program = {
+        python: `python3 -u ${q(file.relative)}`,
+        javascript: `node ${q(file.relative)}`,
+        r: `Rscript ${q(file.relative)}`,
+        java: `java ${q(file.relative)}`,
+    };
+    const commands = file.temporary
+        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
+        : `exec ${program[run.language]}`;
+    const job = await runBackgroundJob(client, sessionId, {
+        script: commands,
+        cwd: SANDBOX_WORKDIR,
+        envs: run.envs,
+        timeoutS: run.timeoutS,
+    }, hooks);
+    const failed = job.timedOut || job.exitCode !== 0;
+    const error = job.timedOut
+        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
+        : failed
+            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
+            : '';
+    const result = {
+        success: !failed,
+        toolError: false,
+        output: job.stdout,
+        stdout: job.stdout,
+        stderr: job.stderr,
+        error,
+        errorDetail: failed ? job.stderr : '',
+        results: [],
+        executionTimeS: job.durationMs / 1000,
+        executionCount: undefined,
+        traceId: '',
+        format: 'legacy-text',
+    };
+    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
+}
+/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
+function lastErrorLine(stderr) {
+    const lines = stderr.split('\n').map((l) => l.trim());
+    for (let i = lines.length - 1; i >= 0; i--) {
+        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
+            return lines[i].slice(0, 1000);
+    }
+    return '';
+}
+
+;// CONCATENATED MODULE: ./src/report/log.ts
+
+
+
+/** More than this much of one stream in the log helps nobody; the result file has it all. */
+const LOG_STREAM_LIMIT = 4 * 1024 * 1024;
+/**
+ * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
+ * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
+ * unguessable token that the sandbox cannot know.
+ */
+function printUntrusted(text, write = (s) => void process.stdout.write(s)) {
+    const token = (0,external_node_crypto_.randomBytes)(16).toString('hex');
+    write(`::stop-commands::${token}\n`);
+    write(text.endsWith('\n') ? text : `${text}\n`);
+    write(`::${token}::\n`);
+}
+async function logRun(report) {
+    const { result } = report;
+    const streams = [];
+    if (report.streamed) {
+        // Printed once, as it arrived: only a pointer to the whole text here.
+        lib_core.info(`The output was printed above as it arrived (stdout ${result.stdout.length}, stderr ${result.stderr.length} characters); the whole text is in ${report.resultFile}.`);
+    }
+    else {
+        streams.push(['stdout', result.stdout], ['stderr', result.stderr]);
+        if (result.output && result.output !== result.stdout) {
+            streams.unshift(['Output', result.output]);
+        }
+    }
+    if (result.errorDetail && !(report.streamed && result.errorDetail === result.stderr)) {
+        streams.push(['Error', result.errorDetail]);
+    }
+    for (const [name, text] of streams) {
+        if (!text)
+            continue;
+        const fitted = truncateMiddle(text, LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
+        await lib_core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => printUntrusted(fitted.text));
+    }
+    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
+    if (result.success) {
+        lib_core.info(`The ${report.language} code ran successfully${time}.`);
+    }
+    else {
+        lib_core.info(`The ${report.language} code failed${time}:`);
+        printUntrusted(result.error);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/redact.ts
+
+/**
+ * The result with every form of every secret replaced by `***`, before any of it is written
+ * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
+ * inside a file, or in a pull-request comment, a secret would slip through. Every string in
+ * the result is covered, object keys (MIME type names) included, so a field added later is
+ * covered too.
+ */
+function redactResult(result, redact) {
+    return redactDeep(result, redact);
+}
+/**
+ * A copy of `value` with every string and every object key redacted. Iterative, not
+ * recursive: the sandbox decides how deep its results nest.
+ */
+function redactDeep(value, redact) {
+    const pending = [];
+    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
+    let lastText;
+    let lastRedacted = '';
+    const visit = (item) => {
+        if (typeof item === 'string') {
+            if (item !== lastText)
+                [lastText, lastRedacted] = [item, redact(item)];
+            return lastRedacted;
+        }
+        if (item === null || typeof item !== 'object')
+            return item;
+        const copy = Array.isArray(item) ? [] : {};
+        pending.push([item, copy]);
+        return copy;
+    };
+    const root = visit(value);
+    for (let next = pending.pop(); next; next = pending.pop()) {
+        const [source, copy] = next;
+        if (Array.isArray(source)) {
+            for (const item of source)
+                copy.push(visit(item));
+            continue;
+        }
+        for (const [key, item] of Object.entries(source)) {
+            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
+            Object.defineProperty(copy, redact(key), {
+                value: visit(item),
+                enumerable: true,
+                writable: true,
+                configurable: true,
+            });
+        }
+    }
+    return root;
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/sandbox-inputs.ts
+// What makes the sandbox a work environment, as the inputs validated it: files in (upload), a
+// setup script, variables (env, secret-env) and files out (download). The sandbox code takes
+// this plain shape; src/inputs/sandbox-inputs.ts reads and checks it.
+/** Documented cap of what `download` brings back. */
+const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
+const MAX_DOWNLOAD_FILES = 1000;
+
+;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
+// The repository in the sandbox: its files in before the code (upload), a setup script, and the
+// files the code wrote back out afterwards (download). Progress goes to the job log.
+
+
+
+
+
+
+
+
+
+
+/** How long `setup` may run (pip installs can take minutes). */
+const SETUP_TIMEOUT_S = 1800;
+/** How much of a failed setup's output the error message carries. */
+const SETUP_TAIL_CHARS = 2000;
+class SetupFailed extends Error {
+    exitCode;
+    /** What failed, in one sentence, without the output. */
+    headline;
+    /** Everything setup printed (redacted), for the job summary. */
+    output;
+    constructor(exitCode, output, timedOut) {
+        const headline = timedOut
+            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
+            : `setup failed with exit code ${exitCode}; the code did not run.`;
+        super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
+        this.exitCode = exitCode;
+        this.headline = headline;
+        this.output = output;
+    }
+}
+/**
+ * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
+ * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
+ * result file have the whole text). With a label (several jobs at once), each line says whose
+ * it is.
+ */
+function logStreamer(secrets, options = {}) {
+    const { label, limit = LOG_STREAM_LIMIT, write } = options;
+    const printed = { stdout: 0, stderr: 0 };
+    return (stream, text) => {
+        const room = limit - printed[stream];
+        if (room <= 0)
+            return;
+        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
+        const clean = redactText(text, secrets);
+        printed[stream] += clean.length;
+        const shown = clean.length > room ? clean.slice(0, room) : clean;
+        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
+        if (printed[stream] >= limit) {
+            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
+            if (write)
+                write(notice);
+            else
+                lib_core.info(notice.trimEnd());
+        }
+    };
+}
+function packWorkspaceFiles(inputs) {
+    if (inputs.upload.length === 0)
+        return undefined;
+    const entries = inputs.upload.map((file) => ({
+        path: file.path,
+        bytes: (0,external_node_fs_.readFileSync)(file.realPath),
+    }));
+    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
+    return { archive: createTarGz(entries), files: entries.length, bytes };
+}
+async function uploadWorkspaceFiles(client, sessionId, inputs, packed = packWorkspaceFiles(inputs)) {
+    if (!packed)
+        return;
+    lib_core.info(`Uploading ${packed.files} file(s), ${packed.bytes} bytes, to ${SANDBOX_WORKDIR} …`);
+    const stats = await uploadTree(client, sessionId, packed.archive);
+    if (stats.fallback)
+        lib_core.info(`Using write_file for the upload: ${stats.fallback}.`);
+    lib_core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
+}
+async function runSetup(client, sessionId, inputs, envs, secrets, 
+/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
+label) {
+    if (!inputs.setup)
+        return undefined;
+    let output = '';
+    const stream = logStreamer(secrets, { label });
+    const job = () => runBackgroundJob(client, sessionId, {
+        script: inputs.setup,
+        cwd: SANDBOX_WORKDIR,
+        envs,
+        timeoutS: SETUP_TIMEOUT_S,
+        mergeStderr: true,
+    }, {
+        onOutput: (name, text) => {
+            output += text;
+            stream(name, text);
+        },
+    });
+    const done = label ? await job() : await lib_core.group('Setup', job);
+    const clean = redactText(output, secrets);
+    if (done.timedOut || done.exitCode !== 0) {
+        throw new SetupFailed(done.exitCode, clean, done.timedOut);
+    }
+    lib_core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
+    return { exitCode: 0, output: clean, durationMs: done.durationMs };
+}
+/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
+async function downloadFiles(client, sessionId, inputs, dir, secrets) {
+    if (inputs.download.length === 0)
+        return undefined;
+    lib_core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
+    try {
+        const outcome = await downloadTree(client, sessionId, inputs.download, {
+            maxBytes: MAX_DOWNLOAD_BYTES,
+            maxFiles: MAX_DOWNLOAD_FILES,
+        });
+        if (outcome.kind === 'none') {
+            lib_core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
+            return { dir, files: [] };
+        }
+        if (outcome.kind === 'too-large') {
+            lib_core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
+            return { dir, files: [] };
+        }
+        const written = [];
+        for (const file of outcome.files) {
+            const target = external_node_path_default().join(dir, ...file.path.split('/'));
+            (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
+            (0,external_node_fs_.writeFileSync)(target, file.bytes);
+            written.push(target);
+            if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
+                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
+            }
+        }
+        if (outcome.skipped.length > 0) {
+            lib_core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
+        }
+        lib_core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
+        return { dir, files: written };
+    }
+    catch (error) {
+        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+        return { dir, files: [] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/pool/session-work.ts
+// The sandbox work environment for every session of the pool: upload and setup right after the
+// create, each run through runUserCode (variables, the file's directory, background jobs above
+// 60 s), download after the session's last run.
+
+
+
+
+
+
+/** The pool's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
+function sandboxWork(client, options) {
+    const { sandbox, secrets, poolSize, budget } = options;
+    const envs = { ...sandbox.env, ...sandbox.secretEnv };
+    const prepared = new Map();
+    const notices = new Set();
+    let packed;
+    // Several sessions at once would interleave their log groups: lines carry a label instead.
+    const label = (ordinal) => poolSize > 1 ? `session ${ordinal}` : undefined;
+    return {
+        prepared,
+        work: {
+            prepareSession: async (sessionId, ordinal) => {
+                const entry = { ordinal };
+                prepared.set(sessionId, entry);
+                // Read and archived once for every session, not once per session.
+                packed ??= packWorkspaceFiles(sandbox);
+                await uploadWorkspaceFiles(client, sessionId, sandbox, packed);
+                try {
+                    const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
+                    entry.setupOutput = setup?.output;
+                }
+                catch (error) {
+                    // The summary shows what a failed setup printed, as it shows a successful one's.
+                    if (error instanceof SetupFailed)
+                        entry.setupOutput = error.output;
+                    throw error;
+                }
+            },
+            runOne: async (sessionId, run) => {
+                const answer = await runUserCode(client, sessionId, {
+                    code: run.code,
+                    language: run.language,
+                    // A Markdown block or a notebook cell is not its file: nothing runs from its path.
+                    source: run.source.fenceLine || run.source.cell !== undefined
+                        ? { kind: 'inline' }
+                        : run.source,
+                    timeoutS: options.timeoutS,
+                    envs,
+                }, {
+                    onOutput: logStreamer(secrets, {
+                        label: poolSize > 1 ? sourceName(run.source) : undefined,
+                    }),
+                });
+                for (const notice of answer.notices) {
+                    if (!notices.has(notice))
+                        lib_core.notice(notice);
+                    notices.add(notice);
+                }
+                const kept = budget ? budget.take(answer.result) : { result: answer.result, cut: false };
+                if (kept.cut) {
+                    lib_core.warning(`The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`);
+                }
+                return {
+                    result: kept.result,
+                    requestId: answer.requestId,
+                    codeFile: answer.codeFile,
+                    streamed: answer.mode === 'background',
+                };
+            },
+            finishSession: async (sessionId, ordinal) => {
+                if (sandbox.download.length === 0)
+                    return;
+                // One session: its files straight in the directory, as for a single run. Several:
+                // one subdirectory per session, since each may write the same paths.
+                const root = options.downloadRoot();
+                const dir = options.parallel > 1 ? external_node_path_default().join(root, `session-${ordinal}`) : root;
+                const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
+                const entry = prepared.get(sessionId) ?? { ordinal };
+                entry.downloads = downloads;
+                prepared.set(sessionId, entry);
+            },
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/runs/error-location.ts
@@ -17855,6 +18421,801 @@ function describeLocation(location) {
         ? ` (called from line${location.calledFrom.length > 1 ? 's' : ''} ${location.calledFrom.join(', ')})`
         : '';
     return `${describeLine(location)}${from}`;
+}
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(51455);
+;// CONCATENATED MODULE: ./src/report/result-file.ts
+
+
+
+/** A fresh path under the runner's temp directory for this step's result (several steps may share a job). */
+function resultFilePath(runnerTemp, sessionId) {
+    const dir = external_node_path_default().join(runnerTemp, 'agentbay-run-code');
+    // The id is the service's: only safe characters, and short enough for any file system.
+    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
+    if (name.length > 100 || name !== sessionId) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
+        name = `${name.slice(0, 80)}-${digest}`;
+    }
+    return external_node_path_default().join(dir, `${name}.json`);
+}
+/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
+function downloadDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-download';
+}
+/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
+async function writeResultFile(report) {
+    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
+    const { result } = report;
+    const document = {
+        success: result.success,
+        language: report.language,
+        source: report.source,
+        sessionId: report.sessionId,
+        requestId: report.requestId,
+        ...outputField(report),
+        stdout: result.stdout,
+        stderr: result.stderr,
+        error: result.error,
+        errorDetail: result.errorDetail,
+        toolError: result.toolError,
+        executionTimeS: result.executionTimeS ?? null,
+        executionCount: result.executionCount ?? null,
+        wallTimeMs: report.wallTimeMs,
+        results: result.results,
+        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
+        errorLocation: report.errorLocation ?? null,
+        payloadFormat: result.format,
+        traceId: result.traceId || null,
+    };
+    const file = await (0,promises_.open)(report.resultFile, 'w');
+    try {
+        const writer = new WriteAhead(file);
+        for (const piece of jsonPieces(document))
+            await writer.write(piece);
+        await writer.write('\n');
+        await writer.finish();
+    }
+    finally {
+        await file.close();
+    }
+}
+/** Bytes gathered into one write, and writes the disk may have in hand at once. */
+const WRITE_BYTES = 512 * 1024;
+const WRITES_AHEAD = 3;
+/**
+ * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
+ * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
+ * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
+ */
+class WriteAhead {
+    file;
+    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
+    /** The write of each buffer still in hand. */
+    inHand = [];
+    current = 0;
+    filled = 0;
+    position = 0;
+    failure;
+    constructor(file) {
+        this.file = file;
+    }
+    async write(text) {
+        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
+        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
+        if (this.filled + bytes > WRITE_BYTES)
+            await this.flush();
+        if (bytes > WRITE_BYTES) {
+            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
+            const own = Buffer.from(text, 'utf8');
+            await this.send(own, own.length);
+            return;
+        }
+        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
+    }
+    async finish() {
+        await this.flush();
+        await Promise.all(this.inHand);
+        if (this.failure)
+            throw this.failure.error;
+    }
+    /** Sends the current buffer and waits until the next one is free again. */
+    async flush() {
+        if (this.failure)
+            throw this.failure.error;
+        if (this.filled > 0) {
+            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
+            this.current = (this.current + 1) % this.buffers.length;
+            this.filled = 0;
+        }
+        await this.inHand[this.current];
+        this.inHand[this.current] = undefined;
+    }
+    send(buffer, length) {
+        const position = this.position;
+        this.position += length;
+        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
+            this.failure ??= { error };
+        });
+    }
+    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
+    async writeAll(bytes, position) {
+        for (let done = 0; done < bytes.length;) {
+            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
+            if (bytesWritten === 0)
+                throw new Error('the result file could not be written');
+            done += bytesWritten;
+        }
+    }
+}
+/**
+ * The `output` text is always stdout or a result's text/plain, and the file holds those
+ * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
+ */
+function outputField(report) {
+    const { result } = report;
+    const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
+    if (index >= 0)
+        return { outputPointer: `/results/${index}/data/text~1plain` };
+    if (result.output === result.stdout)
+        return { outputPointer: '/stdout' };
+    return { output: result.output };
+}
+/**
+ * Above this, a string is written in pieces rather than escaped into one copy of itself.
+ * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
+ * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
+ */
+const PIECE = 32 * 1024;
+/**
+ * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
+ * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
+ * about half of testing each piece for a character that needs escaping.
+ */
+// eslint-disable-next-line no-control-regex
+const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
+/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
+function* longStringPieces(value) {
+    yield '"';
+    for (let i = 0; i < value.length;) {
+        PLAIN_RUN.lastIndex = i;
+        PLAIN_RUN.test(value);
+        const plainEnd = PLAIN_RUN.lastIndex;
+        for (; i < plainEnd; i += PIECE)
+            yield value.slice(i, Math.min(plainEnd, i + PIECE));
+        if (plainEnd === value.length)
+            break;
+        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
+        // escapes, which decode back to the pair.
+        const piece = value.slice(plainEnd, plainEnd + PIECE);
+        yield JSON.stringify(piece).slice(1, -1);
+        i = plainEnd + piece.length;
+    }
+    yield '"';
+}
+/**
+ * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
+ * serialised copy of the whole document would double the action's memory for nothing.
+ * Indented, so that a person can read the file.
+ */
+function* jsonPieces(value, indent = '') {
+    if (typeof value === 'string' && value.length > PIECE) {
+        yield* longStringPieces(value);
+    }
+    else if (Array.isArray(value)) {
+        if (value.length === 0) {
+            yield '[]';
+            return;
+        }
+        const inner = `${indent}  `;
+        yield '[';
+        for (let index = 0; index < value.length; index++) {
+            yield `${index > 0 ? ',' : ''}\n${inner}`;
+            yield* jsonPieces(value[index] ?? null, inner);
+        }
+        yield `\n${indent}]`;
+    }
+    else if (value !== null && typeof value === 'object') {
+        const inner = `${indent}  `;
+        let first = true;
+        for (const [key, item] of Object.entries(value)) {
+            if (item === undefined)
+                continue;
+            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
+            yield* jsonPieces(item, inner);
+            first = false;
+        }
+        yield first ? '{}' : `\n${indent}}`;
+    }
+    else {
+        yield JSON.stringify(value) ?? 'null';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/image-size.ts
+/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
+function imageSize(mimeType, bytes) {
+    switch (mimeType) {
+        case 'image/png':
+            return pngSize(bytes);
+        case 'image/gif':
+            return gifSize(bytes);
+        case 'image/jpeg':
+            return jpegSize(bytes);
+        case 'image/svg+xml':
+            return svgSize(bytes);
+        default:
+            return undefined;
+    }
+}
+function valid(width, height) {
+    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
+        ? { width, height }
+        : undefined;
+}
+function pngSize(bytes) {
+    // Signature, then the IHDR chunk: length, "IHDR", width, height.
+    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
+        return undefined;
+    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
+}
+function gifSize(bytes) {
+    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
+        return undefined;
+    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
+}
+function jpegSize(bytes) {
+    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
+        return undefined;
+    let i = 2;
+    while (i + 9 < bytes.length) {
+        if (bytes[i] !== 0xff)
+            return undefined;
+        const marker = bytes[i + 1];
+        if (marker === 0xff) {
+            i++;
+            continue;
+        }
+        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
+        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
+        }
+        if (marker === 0xd9 || marker === 0xda)
+            return undefined;
+        i += 2 + bytes.readUInt16BE(i + 2);
+    }
+    return undefined;
+}
+function svgSize(bytes) {
+    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
+    if (!root)
+        return undefined;
+    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
+    const length = (text) => {
+        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
+        return match ? Number(match[1]) : NaN;
+    };
+    const size = valid(length(attribute('width')), length(attribute('height')));
+    if (size)
+        return size;
+    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+    return box.length === 4 ? valid(box[2], box[3]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/report/rich-files.ts
+
+
+
+/** Text the summary shows itself; everything else in a bundle becomes a file. */
+const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
+/** Binary types that travel base64-encoded in a MIME bundle. */
+const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
+const rich_files_EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/gif': 'gif',
+    'image/svg+xml': 'svg',
+    'application/pdf': 'pdf',
+    'text/html': 'html',
+    'text/latex': 'tex',
+    'application/json': 'json',
+    'application/javascript': 'js',
+};
+/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
+const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
+function isChart(mimeType) {
+    return CHART.test(mimeType);
+}
+/** The folder for one run's rich results, beside its result file. */
+function richFilesDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-files';
+}
+/** A run's rich files are for people to look at: past these, the rest are skipped. */
+const MAX_RICH_FILES = 100;
+/**
+ * Writes every non-text representation of every result to `dir` under names of our own
+ * making (nothing the sandbox chose reaches a path), and lists them. At most
+ * MAX_RICH_FILES are written; the result file still holds every bundle.
+ */
+function writeRichFiles(results, dir) {
+    const files = [];
+    const taken = new Set();
+    for (const [index, item] of results.entries()) {
+        for (const [mimeType, content] of Object.entries(item.data)) {
+            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
+                continue;
+            if (files.length >= MAX_RICH_FILES)
+                return files;
+            const bytes = encode(mimeType, content);
+            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
+            const file = external_node_path_default().join(dir, name);
+            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+            (0,external_node_fs_.writeFileSync)(file, bytes);
+            files.push({
+                path: file,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+                result: index + 1,
+                bytes: bytes.length,
+                ...imageSize(mimeType, bytes),
+            });
+        }
+    }
+    return files;
+}
+function extensionFor(mimeType) {
+    const chart = CHART.exec(mimeType);
+    if (chart)
+        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
+    if (rich_files_EXTENSIONS[mimeType])
+        return rich_files_EXTENSIONS[mimeType];
+    // Unknown types still get a file: JSON when structured, text otherwise.
+    if (/\+json$/.test(mimeType))
+        return 'json';
+    return 'txt';
+}
+function encode(mimeType, content) {
+    if (typeof content !== 'string')
+        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
+    if (BASE64_TYPES.has(mimeType)) {
+        // Jupyter wraps base64 in lines; some producers send a data: URI.
+        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
+    }
+    if (mimeType === 'application/json' || isChart(mimeType)) {
+        // A spec sent as a JSON string is still a spec: keep it as is.
+        return Buffer.from(content);
+    }
+    return Buffer.from(content, 'utf8');
+}
+/** Two representations of one result with the same extension (two JSON kinds) need two names. */
+function uniqueName(taken, stem, ext) {
+    let name = `${stem}.${ext}`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.${ext}`;
+    taken.add(name);
+    return name;
+}
+
+;// CONCATENATED MODULE: ./src/report/build-report.ts
+
+
+
+
+
+
+/**
+ * The report of one run: secrets out before anything is written (files, outputs, log,
+ * summary, comment), rich results written to files, and the failing line located.
+ */
+function buildRunReport(run, context) {
+    // Built once: every encoded form of every secret, for each text of the report.
+    const redact = makeRedactor(run.secrets);
+    const result = redactResult(run.result, redact);
+    const resultFile = resultFilePath(context.runnerTemp, run.resultKey ?? run.sessionId);
+    return {
+        language: run.language,
+        source: run.source,
+        code: redact(run.code),
+        sessionId: run.sessionId,
+        requestId: run.requestId,
+        result,
+        wallTimeMs: run.wallTimeMs,
+        sessionKept: run.sessionKept,
+        resultFile,
+        downloads: run.downloads,
+        streamed: run.streamed,
+        setupOutput: run.setupOutput === undefined ? undefined : redact(run.setupOutput),
+        files: writeRichFiles(result.results, richFilesDir(resultFile)),
+        sourceUrl: run.source.kind === 'file' && run.source.path
+            ? blobUrl(context, run.source.path) || undefined
+            : undefined,
+        errorLocation: result.success
+            ? undefined
+            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runs/judge.ts
+
+
+
+/** A result for a run that gave none (not run, or kept from finishing by the service). */
+function noResult(error) {
+    return {
+        success: false,
+        toolError: false,
+        output: '',
+        stdout: '',
+        stderr: '',
+        error,
+        errorDetail: '',
+        results: [],
+        executionTimeS: undefined,
+        executionCount: undefined,
+        format: 'structured',
+        traceId: '',
+    };
+}
+/**
+ * A run's verdict. `location` is a line of the page that the failure is about, when it is not
+ * a line of the code. `describe` words a service failure (the step's wording of errors).
+ */
+function judge(outcome, outcomes, describe) {
+    const { run } = outcome;
+    if (outcome.skipped)
+        return { result: { ...noResult(''), success: true } };
+    if (outcome.notRunAfter !== undefined) {
+        const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
+        const name = failed ? sourceName(failed.run.source) : 'an earlier run';
+        return { result: noResult(`not run: ${name} failed before it`) };
+    }
+    if (!outcome.result)
+        return { result: noResult(describe(outcome.serviceError)) };
+    const result = outcome.result;
+    if (run.expectError) {
+        return result.success
+            ? {
+                result: {
+                    ...result,
+                    success: false,
+                    error: 'the block is marked expect-error, but it ran without an error',
+                },
+                location: run.source.fenceLine,
+            }
+            : { result: { ...result, success: true, error: '', errorDetail: '' } };
+    }
+    if (result.success && run.expectedOutput) {
+        const comparison = compareOutput(run.expectedOutput.text, result.stdout || result.output);
+        if (!comparison.matches) {
+            return {
+                result: {
+                    ...result,
+                    success: false,
+                    error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
+                    errorDetail: comparison.diff,
+                },
+                location: run.expectedOutput.line,
+            };
+        }
+    }
+    return { result };
+}
+/** A failing notebook cell's error says where: the notebook, the cell and the line in it. */
+function placeInNotebook(report) {
+    const { source, result } = report;
+    if (source.cell === undefined || result.success)
+        return;
+    const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
+    report.result = { ...result, error: `${where}: ${result.error}` };
+}
+/** A Markdown block's failing line, moved from the block's lines to the page's. */
+function placeInPage(report, pageLine) {
+    const fence = report.source.fenceLine;
+    if (!fence || report.result.success)
+        return;
+    if (pageLine !== undefined) {
+        report.errorLocation = { line: pageLine, calledFrom: [] };
+    }
+    else if (report.errorLocation) {
+        report.errorLocation = {
+            ...report.errorLocation,
+            line: fence + report.errorLocation.line,
+            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+        };
+    }
+    else {
+        report.errorLocation = { line: fence, calledFrom: [] };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/state/ownership.ts
+
+
+/** The shape of every cleanup token this action makes (`newCleanupToken`). */
+const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
+function isCleanupToken(value) {
+    return CLEANUP_TOKEN.test(value);
+}
+/**
+ * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
+ * the id under the API key. The post step deletes a saved id without asking the service whose
+ * it is only when the proof verifies; a session id put into the state by anyone without the
+ * key cannot carry one. The HMAC reveals nothing of the key.
+ */
+function sessionProof(apiKey, cleanupToken, sessionId) {
+    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
+}
+function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
+    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
+    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+}
+/** Whether a session's labels (from GetLabel) say this step created it. */
+function carriesToken(labels, cleanupToken) {
+    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
+}
+
+;// CONCATENATED MODULE: ./src/state/state.ts
+
+/**
+ * What the main step leaves for the post step. Saved piece by piece as soon as each is
+ * known, so that a step killed half-way still leaves enough to clean up after it. A later
+ * value of a key replaces an earlier one.
+ */
+const KEYS = {
+    cleanupToken: 'cleanup-token',
+    sessions: 'sessions',
+    keepSession: 'keep-session',
+    deletedByMain: 'deleted-by-main',
+    create: 'create',
+};
+/** The most sessions the post step takes from the state: far more than a step may hold. */
+const MAX_SAVED_SESSIONS = 64;
+const saveState = {
+    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
+    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
+    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
+    /** Every create settled with a session or a provable failure: nothing to search for. */
+    createSettled: () => lib_core.saveState(KEYS.create, ''),
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    sessions: (sessions) => lib_core.saveState(KEYS.sessions, JSON.stringify(sessions)),
+    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
+    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
+};
+function readState() {
+    const create = core.getState(KEYS.create);
+    return {
+        cleanupToken: core.getState(KEYS.cleanupToken),
+        sessions: parseSessions(core.getState(KEYS.sessions)),
+        keepSession: core.getState(KEYS.keepSession) === 'true',
+        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
+        create: create === 'sent' || create === 'unknown' ? create : '',
+    };
+}
+/** The saved list, read defensively: the state file is not ours alone to write. */
+function parseSessions(text) {
+    if (!text)
+        return [];
+    let value;
+    try {
+        value = JSON.parse(text);
+    }
+    catch {
+        return [];
+    }
+    if (!Array.isArray(value))
+        return [];
+    return value
+        .filter((item) => typeof item === 'object' &&
+        item !== null &&
+        typeof item.id === 'string' &&
+        typeof item.proof === 'string')
+        .slice(0, MAX_SAVED_SESSIONS)
+        .map(({ id, proof }) => ({ id, proof }));
+}
+
+// EXTERNAL MODULE: ./src/syntax/syntax-check.ts + 1 modules
+var syntax_check = __nccwpck_require__(11534);
+;// CONCATENATED MODULE: ./src/syntax/batch-syntax.ts
+
+/**
+ * Checks each run that will be sent (skipped blocks are not; a block that must fail is left
+ * to the sandbox, where its failure is what it expects). `syntax-check: true` still throws
+ * an InputError for a run the runner cannot check, before any session.
+ */
+function checkBatchSyntax(mode, runs, tempDir) {
+    const failures = new Map();
+    let checked = 0;
+    const checkers = new Set();
+    const unchecked = new Set();
+    runs.forEach((run, index) => {
+        if (run.skip || run.expectError)
+            return;
+        const check = (0,syntax_check/* checkSyntax */.kp)(mode, run.language, run.code, tempDir);
+        if (check.status === 'skipped' || check.status === 'inconclusive') {
+            unchecked.add(check.reason);
+            return;
+        }
+        checked++;
+        checkers.add(check.checker);
+        if (check.status === 'ok')
+            return;
+        failures.set(index, {
+            result: {
+                success: false,
+                toolError: false,
+                output: '',
+                stdout: '',
+                stderr: '',
+                error: check.message,
+                errorDetail: `${check.message}\n(found by ${check.checker} on the runner; not sent to the sandbox)`,
+                results: [],
+                executionTimeS: undefined,
+                executionCount: undefined,
+                format: 'structured',
+                traceId: '',
+            },
+            location: check.location,
+        });
+    });
+    const found = failures.size;
+    const parts = [
+        mode === 'false'
+            ? 'Syntax not checked on the runner: syntax-check is false.'
+            : `Syntax checked on the runner (${[...checkers].join(', ') || 'no checker'}): ${checked} of ${runs.length} runs, ${found} with a syntax error.`,
+    ];
+    if (mode !== 'false' && unchecked.size > 0) {
+        parts.push(`Not checked: ${[...unchecked].join('; ')}.`);
+    }
+    return { failures, checked, summary: parts.join(' ') };
+}
+
+;// CONCATENATED MODULE: ./src/step/failure.ts
+
+
+
+
+/** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
+function debugExchange(exchange) {
+    const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
+    const id = exchange.requestId ? `, request id ${exchange.requestId}` : '';
+    const error = exchange.error ? `: ${exchange.error}` : '';
+    lib_core.debug(`${exchange.action}: ${status} in ${exchange.durationMs} ms${id}${error}`);
+}
+/** A failure message for the step: what failed, the service's code and request id, and a hint. */
+function describeFailure(error) {
+    if (!(error instanceof AgentBayError)) {
+        // An input error can quote the input, and an input can be megabytes long.
+        return clip(error instanceof Error ? error.message : String(error));
+    }
+    const hint = hintFor(error);
+    return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
+}
+/** Failure messages become an output and an annotation: a headline, not a document. */
+const MAX_FAILURE_CHARS = 2_000;
+function clip(text) {
+    return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
+}
+function hintFor(error) {
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN') {
+        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+    }
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
+        return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
+    }
+    if (/^Throttling|ServiceUnavailable/.test(code) || error.httpStatus === 429) {
+        return 'The service is throttling or unavailable; try again later';
+    }
+    if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
+        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+    }
+    if (error.outcomeUnknown && error.action === 'CallMcpTool') {
+        return 'The code may have run: it was not sent again, so that it never runs twice';
+    }
+    if (error.outcomeUnknown && error.action === 'CreateMcpSession') {
+        return 'A session may have been created anyway; the post step finds it by its label and deletes it';
+    }
+    if (error.kind === 'transport' && error.notSent) {
+        return "The gateway could not be reached; check endpoint and the runner's network";
+    }
+    if ((error.httpStatus ?? 0) >= 500)
+        return 'The service had an internal error; try again later';
+    return '';
+}
+/** What kind of failure stopped the step before the code gave a result. */
+function failureCause(error) {
+    if (error instanceof input_error/* InputError */.d)
+        return 'input';
+    if (error instanceof SetupFailed)
+        return 'setup';
+    if (!(error instanceof AgentBayError))
+        return 'service';
+    const code = error.code ?? '';
+    if (code === 'NOT_LOGIN')
+        return 'auth';
+    if (error.kind === 'transport' && error.notSent)
+        return 'unreachable';
+    if (error.outcomeUnknown)
+        return 'uncertain';
+    if (/NotFound$/.test(code) && error.action === 'CallMcpTool')
+        return 'session-gone';
+    if (/^Throttling|ServiceUnavailable|Quota|Limit/i.test(code) ||
+        error.httpStatus === 429 ||
+        (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus)) {
+        return 'capacity';
+    }
+    return 'service';
+}
+function failureReport(error, sessionId = '') {
+    const message = describeFailure(error);
+    const detail = error instanceof AgentBayError
+        ? `AgentBay ${error.message}`
+        : error instanceof SetupFailed
+            ? error.headline
+            : message;
+    const report = { cause: failureCause(error), message, detail };
+    if (error instanceof SetupFailed)
+        report.setupOutput = error.output;
+    if (error instanceof input_error/* InputError */.d)
+        report.input = error.input;
+    if (error instanceof AgentBayError && error.requestId)
+        report.requestId = error.requestId;
+    if (sessionId)
+        report.sessionId = sessionId;
+    return report;
+}
+
+;// CONCATENATED MODULE: ./src/text/printable-id.ts
+/** What an id of the usual shape looks like: printed as it is. */
+const PLAIN_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+const MAX_PRINTED_CHARS = 160;
+/**
+ * An id from the service or from the step state, fit to print in a log line, an annotation
+ * or a message: a plain id as it is; anything else quoted with every control, line-breaking
+ * and non-ASCII character escaped (a newline could otherwise start a workflow command), and
+ * cut short. The id itself is used unchanged; only its printed form is escaped.
+ */
+function printableId(id) {
+    if (PLAIN_ID.test(id))
+        return id;
+    const shown = id.length > MAX_PRINTED_CHARS ? `${id.slice(0, MAX_PRINTED_CHARS)}…` : id;
+    const escaped = JSON.stringify(shown).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    return escaped;
+}
+
+;// CONCATENATED MODULE: ./src/step/progress-log.ts
+// The log lines a step prints while its runs go on. A single run tells its story step by step
+// (creating, created, running); a batch announces the pool once and then leaves the log to its
+// runs. Chosen by the inputs' report mode, like the reports at the end.
+
+
+function progressLog(inputs, redact) {
+    const where = `on image ${inputs.imageId} at ${inputs.endpoint}`;
+    if (inputs.mode === 'batch') {
+        return {
+            starting: (poolSize) => lib_core.info(`Running ${inputs.runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} ${where} …`),
+            reusing: () => undefined,
+            creating: () => undefined,
+            created: (sessionId) => lib_core.info(`Session ${printableId(sessionId)} created.`),
+            running: () => undefined,
+            pool: (message) => lib_core.info(redact(message)),
+        };
+    }
+    return {
+        starting: () => undefined,
+        reusing: (sessionId) => lib_core.info(`Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`),
+        creating: () => lib_core.info(`Creating an AgentBay session ${where} …`),
+        created: (sessionId, requestId) => lib_core.info(`Session ${printableId(sessionId)} created (request id ${requestId || 'none'}).`),
+        running: (run) => {
+            const mode = inputs.timeoutS > 60 ? ' as a background process (timeout above 60 s)' : '';
+            lib_core.info(`Running ${run.language} code with a ${inputs.timeoutS} s timeout${mode} …`);
+        },
+        // A single run's session that could not be prepared is the step's failure, reported once.
+        pool: () => undefined,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/excerpt.ts
@@ -18134,7 +19495,7 @@ function failingLine(code, location, sourceUrl = '') {
     const { source } = code;
     const file = source.kind === 'file' ? source.path : undefined;
     const inCell = source.cell !== undefined;
-    const label = `${inCell ? code_source_sourceName(source) : file}, line ${location.line}`;
+    const label = `${inCell ? sourceName(source) : file}, line ${location.line}`;
     let title;
     if (file && sourceUrl) {
         // GitHub renders Markdown and notebooks: line anchors need the plain view, and a cell's
@@ -18143,7 +19504,7 @@ function failingLine(code, location, sourceUrl = '') {
         title = `[${inlineText(label)}](${sourceUrl}${anchor})`;
     }
     else if (file) {
-        title = `${inlineCode(inCell ? code_source_sourceName(source) : file)}, line ${location.line}`;
+        title = `${inlineCode(inCell ? sourceName(source) : file)}, line ${location.line}`;
     }
     else {
         title = `Line ${location.line} of the code`;
@@ -18549,171 +19910,6 @@ function tagEnd(html, from) {
     return -1;
 }
 
-;// CONCATENATED MODULE: ./src/report/image-size.ts
-/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
-function imageSize(mimeType, bytes) {
-    switch (mimeType) {
-        case 'image/png':
-            return pngSize(bytes);
-        case 'image/gif':
-            return gifSize(bytes);
-        case 'image/jpeg':
-            return jpegSize(bytes);
-        case 'image/svg+xml':
-            return svgSize(bytes);
-        default:
-            return undefined;
-    }
-}
-function valid(width, height) {
-    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
-        ? { width, height }
-        : undefined;
-}
-function pngSize(bytes) {
-    // Signature, then the IHDR chunk: length, "IHDR", width, height.
-    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
-        return undefined;
-    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
-}
-function gifSize(bytes) {
-    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
-        return undefined;
-    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
-}
-function jpegSize(bytes) {
-    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
-        return undefined;
-    let i = 2;
-    while (i + 9 < bytes.length) {
-        if (bytes[i] !== 0xff)
-            return undefined;
-        const marker = bytes[i + 1];
-        if (marker === 0xff) {
-            i++;
-            continue;
-        }
-        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
-        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
-        }
-        if (marker === 0xd9 || marker === 0xda)
-            return undefined;
-        i += 2 + bytes.readUInt16BE(i + 2);
-    }
-    return undefined;
-}
-function svgSize(bytes) {
-    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
-    if (!root)
-        return undefined;
-    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
-    const length = (text) => {
-        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
-        return match ? Number(match[1]) : NaN;
-    };
-    const size = valid(length(attribute('width')), length(attribute('height')));
-    if (size)
-        return size;
-    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
-    return box.length === 4 ? valid(box[2], box[3]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/rich-files.ts
-
-
-
-/** Text the summary shows itself; everything else in a bundle becomes a file. */
-const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
-const MAX_MIME_CHARS = 255;
-/** Binary types that travel base64-encoded in a MIME bundle. */
-const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
-const EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/gif': 'gif',
-    'image/svg+xml': 'svg',
-    'application/pdf': 'pdf',
-    'text/html': 'html',
-    'text/latex': 'tex',
-    'application/json': 'json',
-    'application/javascript': 'js',
-};
-/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
-const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
-function isChart(mimeType) {
-    return CHART.test(mimeType);
-}
-/** The folder for one run's rich results, beside its result file. */
-function richFilesDir(resultFile) {
-    return resultFile.replace(/\.json$/, '') + '-files';
-}
-/** A run's rich files are for people to look at: past these, the rest are skipped. */
-const MAX_RICH_FILES = 100;
-/**
- * Writes every non-text representation of every result to `dir` under names of our own
- * making (nothing the sandbox chose reaches a path), and lists them. At most
- * MAX_RICH_FILES are written; the result file still holds every bundle.
- */
-function writeRichFiles(results, dir) {
-    const files = [];
-    const taken = new Set();
-    for (const [index, item] of results.entries()) {
-        for (const [mimeType, content] of Object.entries(item.data)) {
-            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
-                continue;
-            if (files.length >= MAX_RICH_FILES)
-                return files;
-            const bytes = encode(mimeType, content);
-            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
-            const file = external_node_path_default().join(dir, name);
-            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-            (0,external_node_fs_.writeFileSync)(file, bytes);
-            files.push({
-                path: file,
-                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
-                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
-                result: index + 1,
-                bytes: bytes.length,
-                ...imageSize(mimeType, bytes),
-            });
-        }
-    }
-    return files;
-}
-function extensionFor(mimeType) {
-    const chart = CHART.exec(mimeType);
-    if (chart)
-        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
-    if (EXTENSIONS[mimeType])
-        return EXTENSIONS[mimeType];
-    // Unknown types still get a file: JSON when structured, text otherwise.
-    if (/\+json$/.test(mimeType))
-        return 'json';
-    return 'txt';
-}
-function encode(mimeType, content) {
-    if (typeof content !== 'string')
-        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
-    if (BASE64_TYPES.has(mimeType)) {
-        // Jupyter wraps base64 in lines; some producers send a data: URI.
-        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
-    }
-    if (mimeType === 'application/json' || isChart(mimeType)) {
-        // A spec sent as a JSON string is still a spec: keep it as is.
-        return Buffer.from(content);
-    }
-    return Buffer.from(content, 'utf8');
-}
-/** Two representations of one result with the same extension (two JSON kinds) need two names. */
-function uniqueName(taken, stem, ext) {
-    let name = `${stem}.${ext}`;
-    for (let n = 2; taken.has(name); n++)
-        name = `${stem}-${n}.${ext}`;
-    taken.add(name);
-    return name;
-}
-
 ;// CONCATENATED MODULE: ./src/report/result-views.ts
 
 
@@ -18796,7 +19992,7 @@ function resultViews(results, files, shownOutput) {
 
 
 /** Each language as people write it. */
-const verdict_LANGUAGE_NAMES = {
+const LANGUAGE_NAMES = {
     python: 'Python',
     javascript: 'JavaScript',
     r: 'R',
@@ -18805,7 +20001,7 @@ const verdict_LANGUAGE_NAMES = {
 /** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
 function verdictLine(report) {
     const { result } = report;
-    const language = verdict_LANGUAGE_NAMES[report.language];
+    const language = LANGUAGE_NAMES[report.language];
     const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
     if (result.success)
         return `### ✅ ${language} code${origin} ran successfully`;
@@ -18841,7 +20037,7 @@ function runLogLine(entry) {
         : verdict.kind === 'not-run'
             ? report.result.error || verdict.text
             : verdict.text;
-    return `${sourceName(report.source)} (${verdict_LANGUAGE_NAMES[report.language]}): ${said}`;
+    return `${sourceName(report.source)} (${LANGUAGE_NAMES[report.language]}): ${said}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -18988,7 +20184,7 @@ function factsTable(report) {
     return [
         '| Language | Verdict | Run time | Total time |',
         '| --- | --- | --- | --- |',
-        `| ${verdict_LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
+        `| ${LANGUAGE_NAMES[report.language]} | ${result.success ? '✅ Passed' : '❌ Failed'} | ${formatSeconds(result.executionTimeS)} | ${formatSeconds(report.wallTimeMs / 1000)} |`,
     ].join('\n');
 }
 /** Ids for support requests: out of the way, but there. */
@@ -19023,7 +20219,7 @@ function filesSection(report, labels) {
         '| --- | --- | --- | --- |',
         ...report.files
             .slice(0, MAX_FILE_ROWS)
-            .map((file) => `| ${escapeHtml(labels.get(file) ?? `Result ${file.result}`)} | ${kindName(file)} | ${sizeOf(file)} | ${fileCell(report, file)} |`),
+            .map((file) => `| ${escapeHtml(labels.get(file) ?? `Result ${file.result}`)} | ${kindName(file)} | ${summary_sizeOf(file)} | ${fileCell(report, file)} |`),
     ];
     const more = report.files.length - MAX_FILE_ROWS;
     if (more > 0)
@@ -19052,7 +20248,7 @@ function kindName(file) {
         return chart[1] === 'vegalite' ? 'Vega-Lite chart' : 'Vega chart';
     return KIND_NAMES[file.mimeType] ?? inlineCode(file.mimeType.slice(0, 80));
 }
-function sizeOf(file) {
+function summary_sizeOf(file) {
     const bytes = formatBytes(file.bytes);
     return file.width && file.height ? `${file.width} × ${file.height}, ${bytes}` : bytes;
 }
@@ -19084,7 +20280,7 @@ function formatSeconds(seconds) {
 
 /** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
 function runName(report) {
-    return code_source_sourceName(report.source);
+    return sourceName(report.source);
 }
 function batchCounts(entries) {
     const counts = { passed: 0, failed: 0, skipped: 0, notRun: 0 };
@@ -19098,7 +20294,7 @@ function batchCounts(entries) {
  * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
  * error names its place already.
  */
-function batch_report_failureHeadline(report, joint = ': ') {
+function failureHeadline(report, joint = ': ') {
     return report.source.cell !== undefined
         ? report.result.error
         : `${runName(report)}${joint}${report.result.error}`;
@@ -19142,7 +20338,7 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
     const files = filesOutput([...batchFiles, ...entries.flatMap((e) => e.report.files)], downloads.files, Math.floor(maxOutputBytes / 8));
     const firstFailure = entries.find(isFailure);
     const firstError = firstFailure
-        ? truncateMiddle(batch_report_failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
         : '';
     return {
         success: String(failed === 0),
@@ -19200,7 +20396,7 @@ function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
 function tableRow(entry) {
     const { report } = entry;
     const { icon, text } = runVerdict(entry);
-    return `| ${inlineCode(runName(report))} | ${verdict_LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
+    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
 }
 const TABLE_HEADER = [
     '| Run | Language | Verdict | Duration |',
@@ -19402,756 +20598,6 @@ function renderComment(report, options) {
     return `${body}\n`;
 }
 
-;// CONCATENATED MODULE: ./src/report/failure-summary.ts
-
-
-
-const HEADLINES = {
-    input: 'is not valid, so nothing ran',
-    auth: 'AgentBay refused the API key, so nothing ran',
-    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
-    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
-    'session-gone': 'The sandbox session was gone before the code could run',
-    uncertain: 'AgentBay did not answer: the code may or may not have run',
-    setup: 'The `setup` script failed, so the code did not run',
-    service: 'AgentBay failed before the code gave a result',
-};
-const WHAT_TO_DO = {
-    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
-    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
-    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
-    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
-    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
-    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
-    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
-    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
-};
-/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
-function renderFailureSummary(failure) {
-    const headline = failure.cause === 'input'
-        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
-        : HEADLINES[failure.cause];
-    const facts = [];
-    if (failure.sessionId) {
-        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
-    }
-    else if (failure.cause === 'uncertain') {
-        facts.push('A session may exist: the post step looks for it by its label and deletes it');
-    }
-    else {
-        facts.push('No sandbox session was created');
-    }
-    if (failure.requestId)
-        facts.push(`request ${inlineCode(failure.requestId)}`);
-    return `${[
-        `### ❌ ${headline}`,
-        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
-        `> ${inlineText(failure_summary_clip(failure.detail))}`,
-        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
-        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
-        `<sub>${facts.join(' · ')}</sub>`,
-    ].join('\n\n')}\n`;
-}
-/** Characters of setup output the summary shows: its end, where the failure is. */
-const MAX_SETUP_OUTPUT_CHARS = 60_000;
-/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
-function setupOutput(output) {
-    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
-    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
-    const title = cut
-        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
-        : 'Setup output';
-    return details(title, codeBlock(text));
-}
-/** A service's message can be megabytes; the step's error output has all of it. */
-const MAX_DETAIL_CHARS = 2_000;
-function failure_summary_clip(text) {
-    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
-}
-
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(51455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(48161);
-;// CONCATENATED MODULE: ./src/report/result-file.ts
-
-
-
-
-/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
-function resultFilePath(env, sessionId) {
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code');
-    // The id is the service's: only safe characters, and short enough for any file system.
-    let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
-    if (name.length > 100 || name !== sessionId) {
-        const digest = (0,external_node_crypto_.createHash)('sha256').update(sessionId).digest('hex').slice(0, 12);
-        name = `${name.slice(0, 80)}-${digest}`;
-    }
-    return external_node_path_default().join(dir, `${name}.json`);
-}
-/** Where the files fetched with `download` go: beside the result file, inside the artifact's root. */
-function downloadDir(resultFile) {
-    return resultFile.replace(/\.json$/, '') + '-download';
-}
-/** The whole parsed result, nothing cut: outputs and the summary have size limits, files do not. */
-async function writeResultFile(report) {
-    await (0,promises_.mkdir)(external_node_path_default().dirname(report.resultFile), { recursive: true });
-    const { result } = report;
-    const document = {
-        success: result.success,
-        language: report.language,
-        source: report.source,
-        sessionId: report.sessionId,
-        requestId: report.requestId,
-        ...outputField(report),
-        stdout: result.stdout,
-        stderr: result.stderr,
-        error: result.error,
-        errorDetail: result.errorDetail,
-        toolError: result.toolError,
-        executionTimeS: result.executionTimeS ?? null,
-        executionCount: result.executionCount ?? null,
-        wallTimeMs: report.wallTimeMs,
-        results: result.results,
-        files: report.files.map((f) => ({ path: f.path, mimeType: f.mimeType, result: f.result })),
-        errorLocation: report.errorLocation ?? null,
-        payloadFormat: result.format,
-        traceId: result.traceId || null,
-    };
-    const file = await (0,promises_.open)(report.resultFile, 'w');
-    try {
-        const writer = new WriteAhead(file);
-        for (const piece of jsonPieces(document))
-            await writer.write(piece);
-        await writer.write('\n');
-        await writer.finish();
-    }
-    finally {
-        await file.close();
-    }
-}
-/** Bytes gathered into one write, and writes the disk may have in hand at once. */
-const WRITE_BYTES = 512 * 1024;
-const WRITES_AHEAD = 3;
-/**
- * Writes pieces in order, each batch at its own offset through Node's thread pool: the disk
- * takes a large stdout while the next pieces are escaped, instead of after (BENCHMARKS.md).
- * The text is encoded into a few buffers used in turn, so writing 100 MB allocates nothing.
- */
-class WriteAhead {
-    file;
-    buffers = Array.from({ length: WRITES_AHEAD + 1 }, () => Buffer.allocUnsafe(WRITE_BYTES));
-    /** The write of each buffer still in hand. */
-    inHand = [];
-    current = 0;
-    filled = 0;
-    position = 0;
-    failure;
-    constructor(file) {
-        this.file = file;
-    }
-    async write(text) {
-        // A UTF-16 code unit takes at most 3 bytes in UTF-8; the exact count only when it matters.
-        const bytes = text.length * 3 <= WRITE_BYTES ? text.length * 3 : Buffer.byteLength(text);
-        if (this.filled + bytes > WRITE_BYTES)
-            await this.flush();
-        if (bytes > WRITE_BYTES) {
-            // Rare (a long run of characters that need escaping): a buffer of its own, written now.
-            const own = Buffer.from(text, 'utf8');
-            await this.send(own, own.length);
-            return;
-        }
-        this.filled += this.buffers[this.current].write(text, this.filled, 'utf8');
-    }
-    async finish() {
-        await this.flush();
-        await Promise.all(this.inHand);
-        if (this.failure)
-            throw this.failure.error;
-    }
-    /** Sends the current buffer and waits until the next one is free again. */
-    async flush() {
-        if (this.failure)
-            throw this.failure.error;
-        if (this.filled > 0) {
-            this.inHand[this.current] = this.send(this.buffers[this.current], this.filled);
-            this.current = (this.current + 1) % this.buffers.length;
-            this.filled = 0;
-        }
-        await this.inHand[this.current];
-        this.inHand[this.current] = undefined;
-    }
-    send(buffer, length) {
-        const position = this.position;
-        this.position += length;
-        return this.writeAll(buffer.subarray(0, length), position).catch((error) => {
-            this.failure ??= { error };
-        });
-    }
-    /** A write may take less than asked (a full disk, a signal): the rest goes after it. */
-    async writeAll(bytes, position) {
-        for (let done = 0; done < bytes.length;) {
-            const { bytesWritten } = await this.file.write(bytes, done, bytes.length - done, position + done);
-            if (bytesWritten === 0)
-                throw new Error('the result file could not be written');
-            done += bytesWritten;
-        }
-    }
-}
-/**
- * The `output` text is always stdout or a result's text/plain, and the file holds those
- * already: it says where (a JSON Pointer) instead of storing up to 100 MB a second time.
- */
-function outputField(report) {
-    const { result } = report;
-    const index = result.results.findIndex((item) => item.data['text/plain'] === result.output);
-    if (index >= 0)
-        return { outputPointer: `/results/${index}/data/text~1plain` };
-    if (result.output === result.stdout)
-        return { outputPointer: '/stdout' };
-    return { output: result.output };
-}
-/**
- * Above this, a string is written in pieces rather than escaped into one copy of itself.
- * Small enough that each escaped piece is a young object, freed at once: megabyte pieces
- * would pile up as garbage in V8's large-object space, a second copy of a large stdout.
- */
-const PIECE = 32 * 1024;
-/**
- * The longest run, from `lastIndex`, of characters JSON.stringify leaves as they are (all but
- * quotes, backslashes, controls and surrogates). One sticky scan over a 100 MB stdout costs
- * about half of testing each piece for a character that needs escaping.
- */
-// eslint-disable-next-line no-control-regex
-const PLAIN_RUN = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
-/** A long string, as a JSON string in pieces: plain runs as they are, the rest escaped. */
-function* longStringPieces(value) {
-    yield '"';
-    for (let i = 0; i < value.length;) {
-        PLAIN_RUN.lastIndex = i;
-        PLAIN_RUN.test(value);
-        const plainEnd = PLAIN_RUN.lastIndex;
-        for (; i < plainEnd; i += PIECE)
-            yield value.slice(i, Math.min(plainEnd, i + PIECE));
-        if (plainEnd === value.length)
-            break;
-        // A piece that needs escaping. A surrogate pair split at its end becomes two \u
-        // escapes, which decode back to the pair.
-        const piece = value.slice(plainEnd, plainEnd + PIECE);
-        yield JSON.stringify(piece).slice(1, -1);
-        i = plainEnd + piece.length;
-    }
-    yield '"';
-}
-/**
- * JSON.stringify(value, null, 2), in pieces: the sandbox may print tens of megabytes, and one
- * serialised copy of the whole document would double the action's memory for nothing.
- * Indented, so that a person can read the file.
- */
-function* jsonPieces(value, indent = '') {
-    if (typeof value === 'string' && value.length > PIECE) {
-        yield* longStringPieces(value);
-    }
-    else if (Array.isArray(value)) {
-        if (value.length === 0) {
-            yield '[]';
-            return;
-        }
-        const inner = `${indent}  `;
-        yield '[';
-        for (let index = 0; index < value.length; index++) {
-            yield `${index > 0 ? ',' : ''}\n${inner}`;
-            yield* jsonPieces(value[index] ?? null, inner);
-        }
-        yield `\n${indent}]`;
-    }
-    else if (value !== null && typeof value === 'object') {
-        const inner = `${indent}  `;
-        let first = true;
-        for (const [key, item] of Object.entries(value)) {
-            if (item === undefined)
-                continue;
-            yield `${first ? '{' : ','}\n${inner}${JSON.stringify(key)}: `;
-            yield* jsonPieces(item, inner);
-            first = false;
-        }
-        yield first ? '{}' : `\n${indent}}`;
-    }
-    else {
-        yield JSON.stringify(value) ?? 'null';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
-
-
-
-
-/**
- * The job summary when the code did not get past the syntax check: no session was used. Laid
- * out like a failed run's: the verdict, then the line among its numbered neighbours, linked
- * to the file at the commit when `sourceUrl` is given.
- */
-function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
-    const language = verdict_LANGUAGE_NAMES[code.language];
-    const file = code.source.kind === 'file' ? code.source.path : undefined;
-    const origin = file ? ` from ${inlineCode(file)}` : '';
-    const location = syntax.location;
-    const where = location ? ` at ${describeLocation(location)}` : '';
-    const parts = [
-        `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
-    ];
-    const context = failingLine(code, location, sourceUrl);
-    if (context)
-        parts.push(context);
-    parts.push(`<sub>Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.</sub>`);
-    return `${parts.join('\n\n')}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/step/publish.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * Everything a finished run turns into for the workflow: the result file, the artifact, the
- * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
- */
-async function publishRun(inputs, env, runReport) {
-    await writeResultFile(runReport);
-    if (inputs.artifact) {
-        runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
-    }
-    await logRun(runReport);
-    setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderSummary(runReport)).write();
-    }
-    if (inputs.comment)
-        await commentOnPullRequest(inputs, env, runReport);
-    if (!inputs.cleanup) {
-        annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
-    }
-    failIfCodeFailed(inputs, runReport);
-}
-/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
-async function uploadRunArtifact(name, runReport, env) {
-    const files = [
-        runReport.resultFile,
-        ...runReport.files.map((f) => f.path),
-        ...(runReport.downloads?.files ?? []),
-    ];
-    return uploadFilesArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), env);
-}
-/** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
-async function uploadFilesArtifact(name, files, rootDir, env) {
-    try {
-        lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-        const artifact = await uploadArtifact(name, files, rootDir, env);
-        lib_core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
-        return { name: artifact.name, url: artifact.url };
-    }
-    catch (error) {
-        annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
-        return undefined;
-    }
-}
-async function commentOnPullRequest(inputs, env, runReport) {
-    const body = renderComment(runReport, {
-        stepId: inputs.comment.stepId,
-        runUrl: runUrl(env),
-    });
-    await postComment(inputs.comment, body);
-}
-/** Creates or updates this step's comment; any problem is a warning, never a failed step. */
-async function postComment(comment, body) {
-    const { token, stepId } = comment;
-    try {
-        const outcome = await upsertComment(token, commentMarker(stepId), body);
-        if (outcome.status === 'not-a-pull-request') {
-            annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
-        }
-        else {
-            lib_core.info(`${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`);
-        }
-    }
-    catch (error) {
-        annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
-    }
-}
-/** The code's failure, as one annotation at the failing line when the error output names it. */
-function failIfCodeFailed(inputs, runReport) {
-    const { result } = runReport;
-    if (result.success)
-        return;
-    const properties = locationProperties(inputs.source, runReport.errorLocation, `${verdict_LANGUAGE_NAMES[inputs.language]} error`);
-    const message = `The ${inputs.language} code failed: ${result.error}`;
-    if (inputs.failOnError)
-        fail(message, properties);
-    else
-        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
-}
-/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(inputs, env, found, redact) {
-    // The checker quotes the code (and the summary shows it): secrets out first.
-    const syntax = { ...found, message: redact(found.message) };
-    inputs = { ...inputs, code: redact(inputs.code) };
-    setOutputs(failureOutputs(syntax.message));
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
-        await lib_core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
-    }
-    const properties = locationProperties(inputs.source, syntax.location, `${verdict_LANGUAGE_NAMES[inputs.language]} syntax error`);
-    const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
-    if (inputs.failOnError)
-        fail(message, properties);
-    else
-        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
-}
-/** A step that failed before the code gave a result (the service, the network). */
-async function publishFailure(failure, env, options) {
-    const clean = redactFailure(failure, options.redact);
-    setOutputs(failureOutputs(clean.message));
-    lib_core.setFailed(clean.message);
-    await writeFailureSummary(clean, env, options);
-}
-/** Bad inputs: the step fails with the message, and the summary says what to fix. */
-async function publishInputFailure(failure, env, options) {
-    const clean = redactFailure(failure, options.redact);
-    lib_core.setFailed(clean.message);
-    await writeFailureSummary(clean, env, options);
-}
-function redactFailure(failure, redact) {
-    const clean = { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
-    if (failure.setupOutput !== undefined)
-        clean.setupOutput = redact(failure.setupOutput);
-    return clean;
-}
-async function writeFailureSummary(failure, env, options) {
-    if (!options.summary || !env.GITHUB_STEP_SUMMARY)
-        return;
-    try {
-        await lib_core.summary.addRaw(renderFailureSummary(failure)).write();
-    }
-    catch (error) {
-        lib_core.warning(`Could not write the job summary: ${describeFailure(error)}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/pool/session-pool.ts
-
-/** Backoff between creates refused for quota: 1 s doubling to 10 s, with jitter. */
-const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
-/**
- * Runs every run and returns their outcomes in batch order. Throws only when no session at
- * all could be created (the first create's error), as a single run's step would.
- */
-async function runBatch(work, runs, options, hooks) {
-    const sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
-    // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
-    const units = [];
-    const byGroup = new Map();
-    runs.forEach((run, index) => {
-        const existing = run.group === undefined ? undefined : byGroup.get(run.group);
-        if (existing)
-            return void existing.push({ run, index });
-        const unit = [{ run, index }];
-        units.push(unit);
-        if (run.group !== undefined)
-            byGroup.set(run.group, unit);
-    });
-    const failedBeforehand = options.failedBeforehand ?? new Map();
-    const outcomes = [];
-    // A unit whose every run is skipped, already failed, or not run after such a failure
-    // costs no session.
-    const queue = units.filter((unit) => {
-        const resolved = [];
-        let failedAt;
-        for (const next of unit) {
-            const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
-            const result = failedBeforehand.get(next.index);
-            if (failedAt !== undefined && next.run.stopGroupOnFailure) {
-                resolved.push({ ...none, notRunAfter: failedAt });
-            }
-            else if (result) {
-                resolved.push({ ...none, result });
-                failedAt ??= next.index;
-            }
-            else if (next.run.skip) {
-                resolved.push({ ...none, skipped: true });
-            }
-            else {
-                return true;
-            }
-        }
-        outcomes.push(...resolved);
-        return false;
-    });
-    let alive = 0;
-    let ordinals = 0;
-    let firstCreateError;
-    let firstPrepareError;
-    let lastLoss;
-    const inFlight = new Set();
-    const workers = Math.min(options.parallel, queue.length);
-    const unstarted = () => firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
-    const createSession = async () => {
-        for (let attempt = 0;; attempt++) {
-            if (queue.length === 0 || hooks.stopped())
-                return undefined;
-            hooks.createStarting();
-            const request = work.createSession(options.create);
-            hooks.creating(request);
-            const settled = request.then(() => undefined, () => undefined);
-            inFlight.add(settled);
-            void settled.then(() => inFlight.delete(settled));
-            try {
-                const { sessionId } = await request;
-                hooks.created(sessionId);
-                alive++;
-                return sessionId;
-            }
-            catch (error) {
-                if (error instanceof AgentBayError && !error.outcomeUnknown)
-                    hooks.createFailed();
-                else
-                    hooks.createUncertain();
-                // Creates sent together: a refusal may arrive before the siblings' sessions do.
-                if (isQuotaRefusal(error) && alive === 0) {
-                    await Promise.all([...inFlight].filter((p) => p !== settled));
-                }
-                if (!isQuotaRefusal(error) || alive === 0) {
-                    firstCreateError ??= error;
-                    if (alive > 0) {
-                        hooks.info(`A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`);
-                    }
-                    return undefined;
-                }
-                const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
-                hooks.info(`A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`);
-                // In slices, so a worker waiting for quota stops as soon as the others took every run.
-                const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
-                while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
-                    await sleep(Math.min(250, until - Date.now()));
-                }
-            }
-        }
-    };
-    /** A session ready for runs (created or reused, then prepared), or undefined for none. */
-    const readySession = async () => {
-        const id = options.reuseSessionId || (await createSession());
-        if (!id || hooks.stopped())
-            return undefined;
-        const ordinal = ++ordinals;
-        try {
-            await work.prepareSession(id, ordinal);
-        }
-        catch (error) {
-            firstPrepareError ??= error;
-            if (!hooks.stopped()) {
-                hooks.info(`Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`);
-            }
-            return undefined;
-        }
-        return { id, ordinal };
-    };
-    const notRun = (next, reason, sessionId = '') => ({
-        ...next,
-        sessionId,
-        requestId: '',
-        serviceError: reason,
-        durationMs: 0,
-    });
-    const worker = async () => {
-        let session = await readySession();
-        // A session that took no run (the others took them all while it was being prepared) has
-        // nothing of the runs' to bring back.
-        let used = false;
-        while (session && queue.length > 0 && !hooks.stopped()) {
-            const unit = queue.shift();
-            used = true;
-            // Set when the rest of the unit cannot run: it depended on what is gone.
-            let stop;
-            let failedAt;
-            for (const next of unit) {
-                if (stop) {
-                    outcomes.push({ ...notRun(next, stop), notRun: true });
-                    continue;
-                }
-                if (failedAt !== undefined && next.run.stopGroupOnFailure) {
-                    outcomes.push({
-                        ...next,
-                        sessionId: '',
-                        requestId: '',
-                        notRunAfter: failedAt,
-                        durationMs: 0,
-                    });
-                    continue;
-                }
-                if (hooks.stopped()) {
-                    outcomes.push(notRun(next, unstarted()));
-                    continue;
-                }
-                const beforehand = failedBeforehand.get(next.index);
-                if (beforehand) {
-                    outcomes.push({
-                        ...next,
-                        sessionId: '',
-                        requestId: '',
-                        result: beforehand,
-                        durationMs: 0,
-                    });
-                    failedAt ??= next.index;
-                    continue;
-                }
-                if (next.run.skip) {
-                    outcomes.push({
-                        ...next,
-                        sessionId: session.id,
-                        requestId: '',
-                        skipped: true,
-                        durationMs: 0,
-                    });
-                    continue;
-                }
-                const started = Date.now();
-                try {
-                    const answer = await work.runOne(session.id, next.run);
-                    outcomes.push({
-                        ...next,
-                        sessionId: session.id,
-                        requestId: answer.requestId,
-                        result: answer.result,
-                        codeFile: answer.codeFile,
-                        durationMs: Date.now() - started,
-                    });
-                    if (!answer.result.success)
-                        failedAt ??= next.index;
-                }
-                catch (error) {
-                    failedAt ??= next.index;
-                    outcomes.push({
-                        ...next,
-                        sessionId: session.id,
-                        requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-                        serviceError: error,
-                        durationMs: Date.now() - started,
-                    });
-                    if (isSessionGone(error)) {
-                        stop = new Error(`not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`);
-                    }
-                }
-            }
-            if (stop) {
-                // The session went away (idle release, deleted elsewhere): a fresh one, freshly
-                // prepared, for the units still queued; a reused session cannot be replaced.
-                alive--;
-                lastLoss = stop;
-                session = options.reuseSessionId ? undefined : await readySession();
-                used = false;
-            }
-        }
-        if (session && used && !hooks.stopped()) {
-            await work.finishSession(session.id, session.ordinal);
-        }
-    };
-    await Promise.all(Array.from({ length: workers }, () => worker()));
-    if (outcomes.length === 0 && firstCreateError !== undefined && firstPrepareError === undefined) {
-        throw firstCreateError;
-    }
-    // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
-    for (const next of queue.splice(0).flat())
-        outcomes.push(notRun(next, unstarted()));
-    return outcomes.sort((a, b) => a.index - b.index);
-}
-/** A run as a log line names it: the file, or the page and the block's line. */
-function describeRun(run) {
-    const where = run.source.kind === 'file' ? (run.source.path ?? 'the file') : 'the code';
-    return run.source.fenceLine ? `the block at ${where}:${run.source.fenceLine}` : where;
-}
-/**
- * A create refused by the service (an answer, not a lost connection) that is not about the
- * key. Sent while this step's other sessions are alive, it is taken for the quota.
- */
-function isQuotaRefusal(error) {
-    if (!(error instanceof AgentBayError) || error.kind !== 'api')
-        return false;
-    if (error.httpStatus === 401 || error.httpStatus === 403)
-        return false;
-    return !/NOT_LOGIN|InvalidApiKey|InvalidAccessKey|Unauthori[sz]ed|Forbidden|SignatureDoesNotMatch|AccessDenied/i.test(error.code ?? '');
-}
-function message(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
-// EXTERNAL MODULE: ./src/syntax/syntax-check.ts + 1 modules
-var syntax_check = __nccwpck_require__(11534);
-;// CONCATENATED MODULE: ./src/syntax/batch-syntax.ts
-
-/**
- * Checks each run that will be sent (skipped blocks are not; a block that must fail is left
- * to the sandbox, where its failure is what it expects). `syntax-check: true` still throws
- * an InputError for a run the runner cannot check, before any session.
- */
-function checkBatchSyntax(mode, runs, env) {
-    const failures = new Map();
-    let checked = 0;
-    const checkers = new Set();
-    const unchecked = new Set();
-    runs.forEach((run, index) => {
-        if (run.skip || run.expectError)
-            return;
-        const check = (0,syntax_check/* checkSyntax */.kp)(mode, run.language, run.code, env);
-        if (check.status === 'skipped' || check.status === 'inconclusive') {
-            unchecked.add(check.reason);
-            return;
-        }
-        checked++;
-        checkers.add(check.checker);
-        if (check.status === 'ok')
-            return;
-        failures.set(index, {
-            result: {
-                success: false,
-                toolError: false,
-                output: '',
-                stdout: '',
-                stderr: '',
-                error: check.message,
-                errorDetail: `${check.message}\n(found by ${check.checker} on the runner; not sent to the sandbox)`,
-                results: [],
-                executionTimeS: undefined,
-                executionCount: undefined,
-                format: 'structured',
-                traceId: '',
-            },
-            location: check.location,
-        });
-    });
-    const found = failures.size;
-    const parts = [
-        mode === 'false'
-            ? 'Syntax not checked on the runner: syntax-check is false.'
-            : `Syntax checked on the runner (${[...checkers].join(', ') || 'no checker'}): ${checked} of ${runs.length} runs, ${found} with a syntax error.`,
-    ];
-    if (mode !== 'false' && unchecked.size > 0) {
-        parts.push(`Not checked: ${[...unchecked].join('; ')}.`);
-    }
-    return { failures, checked, summary: parts.join(' ') };
-}
-
 ;// CONCATENATED MODULE: ./src/report/batch-comment.ts
 // The pull-request comment of a batch: the verdict, the table of runs (failures first, as
 // many as a comment shows at a glance), links, and the first failure's error collapsed.
@@ -20176,7 +20622,7 @@ function renderBatchComment(entries, wallTimeMs, options) {
     if (first) {
         const { result } = first.report;
         const text = truncateMiddle(result.errorDetail || result.stderr || result.error, COMMENT_TEXT_LIMIT, 'the full text is in the run').text;
-        const headline = batch_report_failureHeadline(first.report).split('\n')[0] ?? '';
+        const headline = failureHeadline(first.report).split('\n')[0] ?? '';
         excerpt = details(escapeHtml(truncateMiddle(headline, 300, 'cut').text), codeBlock(text), true);
     }
     const body = [
@@ -20249,543 +20695,441 @@ function executed_notebooks_uniqueName(taken, notebookPath) {
     return name;
 }
 
-;// CONCATENATED MODULE: ./src/report/build-report.ts
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/github/artifact.ts
 
 /**
- * The report of one run: secrets out before anything is written (files, outputs, log,
- * summary, comment), rich results written to files, and the failing line located.
+ * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
+ * returns its name and page (under `runUrl`, the run's page). @actions/artifact is large, so
+ * it is loaded only here, when an artifact was asked for. It needs the runner's
+ * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, which it reads itself.
  */
-function buildRunReport(run, env) {
-    // Built once: every encoded form of every secret, for each text of the report.
-    const redact = makeRedactor(run.secrets);
-    const result = redactResult(run.result, redact);
-    const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
-    return {
-        language: run.language,
-        source: run.source,
-        code: redact(run.code),
-        sessionId: run.sessionId,
-        requestId: run.requestId,
-        result,
-        wallTimeMs: run.wallTimeMs,
-        sessionKept: run.sessionKept,
-        resultFile,
-        downloads: run.downloads,
-        streamed: run.streamed,
-        setupOutput: run.setupOutput === undefined ? undefined : redact(run.setupOutput),
-        files: writeRichFiles(result.results, richFilesDir(resultFile)),
-        sourceUrl: run.source.kind === 'file' && run.source.path
-            ? blobUrl(env, run.source.path) || undefined
-            : undefined,
-        errorLocation: result.success
-            ? undefined
-            : findErrorLocation(run.language, [result.errorDetail, result.stderr, result.error], run.code, run.codeFile),
-    };
+async function uploadArtifact(name, files, rootDir, runUrl) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    const client = new DefaultArtifactClient();
+    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
+    return { name, id, url: id === undefined || !runUrl ? '' : `${runUrl}/artifacts/${id}` };
 }
 
-;// CONCATENATED MODULE: ./src/pool/output-budget.ts
-
-/** Characters of output one run of a batch keeps (what a long run keeps of each stream). */
-const MAX_RUN_OUTPUT_CHARS = 64 * 1024 * 1024;
-/** Characters of output the whole batch keeps. */
-const MAX_BATCH_OUTPUT_CHARS = 256 * 1024 * 1024;
-class OutputBudget {
-    left;
-    perRun;
-    constructor(perRun = MAX_RUN_OUTPUT_CHARS, total = MAX_BATCH_OUTPUT_CHARS) {
-        this.perRun = perRun;
-        this.left = total;
-    }
-    /**
-     * The result as the batch keeps it: whole when it fits what is left, else its texts cut in
-     * the middle (saying so) and its rich results reduced to their text/plain.
-     */
-    take(result) {
-        const allowance = Math.min(this.perRun, this.left);
-        const distinctOutput = result.output !== result.stdout;
-        const size = result.stdout.length +
-            result.stderr.length +
-            result.errorDetail.length +
-            (distinctOutput ? result.output.length : 0) +
-            result.results.reduce((n, item) => n + output_budget_sizeOf(item.data), 0);
-        if (size <= allowance) {
-            this.left -= size;
-            return { result, cut: false };
-        }
-        const plain = result.results.map((item) => ({
-            isMain: item.isMain,
-            data: typeof item.data['text/plain'] === 'string'
-                ? { 'text/plain': item.data['text/plain'] }
-                : {},
-        }));
-        const texts = [
-            result.stdout,
-            result.stderr,
-            result.errorDetail,
-            distinctOutput ? result.output : '',
-            ...plain.map((item) => item.data['text/plain'] ?? ''),
-        ];
-        const shares = shareBudget(texts.map((t) => t.length), allowance);
-        const note = `a batch keeps at most ${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters of output per run and ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all`;
-        const cut = texts.map((text, i) => truncateMiddle(text, shares[i] ?? 0, note).text);
-        const [stdout = '', stderr = '', errorDetail = '', output = ''] = cut;
-        plain.forEach((item, i) => {
-            if ('text/plain' in item.data)
-                item.data['text/plain'] = cut[4 + i];
-        });
-        this.left -= cut.reduce((n, t) => n + t.length, 0);
-        return {
-            result: {
-                ...result,
-                stdout,
-                stderr,
-                errorDetail,
-                output: distinctOutput ? output : stdout,
-                results: plain,
-            },
-            cut: true,
-        };
-    }
-}
-function output_budget_sizeOf(data) {
-    let n = 0;
-    for (const [key, value] of Object.entries(data)) {
-        n += key.length;
-        // Depth is bounded when the result is parsed (MAX_RESULT_DEPTH), so this cannot overflow.
-        n += typeof value === 'string' ? value.length : (JSON.stringify(value) ?? '').length;
-    }
-    return n;
-}
-
-// EXTERNAL MODULE: ./src/runs/esm.ts
-var runs_esm = __nccwpck_require__(28469);
-;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
-// Where the user's code lives in the sandbox when it runs from a file, and the short run_code
-// call that runs it from there. A file is needed when the code is larger than one tool call
-// may carry (the gateway's ~63 KB per call, addendum §1), or when an ES module must import its
-// siblings; the file holds the code exactly as given, so its line and column numbers hold.
-
-
-
-
-/** The extensions each interpreter takes its programs by; the first is the one we write. */
-const code_file_EXTENSIONS = {
-    python: ['.py'],
-    javascript: ['.js', '.cjs', '.mjs'],
-    r: ['.R', '.r'],
-    java: ['.java'],
-};
-/** Code that is a whole workspace file, not a Markdown block or a notebook cell of one. */
-function isWholeFile(source) {
-    return (source.kind === 'file' &&
-        Boolean(source.path) &&
-        source.fenceLine === undefined &&
-        source.cell === undefined);
-}
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
+/** Events whose payload names a pull request that a comment can go on. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
 /**
- * The workflow's own file at its own path, as `python path/to/file.py` would run it; code from
- * `code` or from a Markdown block gets a file of its own in the working directory (so relative
- * imports resolve from there, as they do for run_code); so does a notebook cell. ES-module JavaScript needs `.mjs`: the
- * sandbox's Node (18) does not detect module syntax in a `.js` file, so such a file runs from
- * a copy beside it.
+ * Creates this step's comment on the pull request, or updates the one it made before (found
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
+ * its `context` reads the event, the payload and the repository from the runner's environment.
  */
-function codeFileFor(source, language, code) {
-    const esm = language === 'javascript' && (0,runs_esm/* looksLikeEsm */.t)(code);
-    const token = (0,external_node_crypto_.randomBytes)(4).toString('hex');
-    if (isWholeFile(source) && source.path) {
-        const ext = external_node_path_default().posix.extname(source.path);
-        if (code_file_EXTENSIONS[language].includes(ext) && (!esm || ext === '.mjs')) {
-            return file(source.path, false);
-        }
-        if (esm && ext !== '.mjs') {
-            const base = source.path.slice(0, source.path.length - ext.length);
-            return file(`${base}.agentbay-${token}.mjs`, true);
-        }
-    }
-    const ext = esm ? '.mjs' : code_file_EXTENSIONS[language][0];
-    return file(`.agentbay-code-${token}${ext}`, true);
-}
-function file(relative, temporary) {
-    return { path: `${SANDBOX_WORKDIR}/${relative}`, relative, temporary };
-}
-/**
- * A run_code cell that runs the file as its language would run a program, in the session's
- * interpreter. `envPrefix` sets the variables first (JavaScript, R). Null for Java, whose
- * run_code wraps what it gets in a class: Java runs such code as a program instead.
- */
-function runFromFileCode(language, file, envPrefix) {
-    const p = JSON.stringify(file.relative);
-    switch (language) {
-        case 'python':
-            // The file's last expression stays the cell's result, as in a cell; the helper leaves
-            // nothing behind in the session's namespace.
-            return [
-                'def _ab_run_file(path, temporary):',
-                '    import ast, os',
-                '    path = os.path.abspath(path)',
-                '    try:',
-                "        with open(path, encoding='utf-8-sig') as fh:",
-                '            tree = ast.parse(fh.read(), path)',
-                '        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None',
-                "        exec(compile(tree, path, 'exec'), globals())",
-                '        if last is not None:',
-                "            return eval(compile(ast.Expression(last.value), path, 'eval'), globals())",
-                '    finally:',
-                '        if temporary:',
-                '            os.remove(path)',
-                `globals().pop('_ab_run_file')(${p}, ${file.temporary ? 'True' : 'False'})`,
-            ].join('\n');
-        case 'javascript': {
-            // As `node file`: Node's own entry point loads it (CommonJS or ES module by extension),
-            // so require.main, process.argv[1] and relative imports are what the program expects.
-            const cleanup = file.temporary
-                ? `process.on('exit',()=>{try{require('fs').rmSync(f,{force:true})}catch{}});`
-                : '';
-            return `${envPrefix}(()=>{const f=require('path').resolve(${p});${cleanup}process.argv[1]=f;require('module').runMain()})();`;
-        }
-        case 'r':
-            return file.temporary
-                ? `${envPrefix}tryCatch(source(${p}, print.eval = TRUE), finally = unlink(${p}))`
-                : `${envPrefix}source(${p}, print.eval = TRUE)`;
-        case 'java':
-            return null;
-    }
-}
-/** Bytes of the run_code Args this code makes: the size the gateway limits. */
-function runCodeArgsBytes(code, language, timeoutS) {
-    return Buffer.byteLength(JSON.stringify({ code, language, timeout_s: timeoutS }));
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/code-runner.ts
-// Runs the user's code in a prepared sandbox. Up to 60 s: run_code, with the variables set in
-// the interpreter by a preamble the report never sees; code too large for one call, or an ES
-// module with sibling imports, runs from a file through a short run_code call (code-file.ts).
-// Longer: a background process with the variables in its environment, polled and streamed
-// (README, "Runs longer than 60 seconds").
-
-
-
-
-
-
-
-/** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
-const RUN_CODE_MAX_TIMEOUT_S = 60;
-async function runUserCode(client, sessionId, run, hooks = {}) {
-    if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
-        return runLong(client, sessionId, run, hooks);
-    const setting = interpreterSetup(run);
-    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
-    const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
-    if (tooLarge && run.language === 'java') {
-        // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
-        const answer = await runLong(client, sessionId, run, hooks);
-        answer.notices.push(`The Java code is larger than one run_code call may carry (about ${MAX_ARGS_BYTES} bytes), so it ran as a program (java File.java), as with a timeout above 60 s.`);
-        return answer;
-    }
-    const esmFile = run.language === 'javascript' && isWholeFile(run.source) && (0,runs_esm/* looksLikeEsm */.t)(run.code);
-    return runShort(client, sessionId, run, setting, tooLarge || esmFile ? undefined : code);
-}
-async function runShort(client, sessionId, run, setting, 
-/** The code for run_code as it is; undefined: the code runs from a file. */
-inline) {
-    const notices = [];
-    if (setting.kind === 'separate-call') {
-        // Python keeps its state between calls of a session: the variables and sys.path are set
-        // by a call of their own, so the user's code (and its line numbers) stays as it is.
-        const prepared = await client.runCode(sessionId, {
-            code: setting.code,
-            language: run.language,
-            timeoutS: 30,
-        });
-        if (!prepared.result.success) {
-            throw new Error(`could not set the variables in the ${run.language} interpreter: ${prepared.result.error}`);
-        }
-    }
-    if (setting.kind === 'unsupported' && setting.notice)
-        notices.push(setting.notice);
-    let code = inline;
-    let file;
-    if (code === undefined) {
-        file = codeFileFor(run.source, run.language, run.code);
-        await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-        code = runFromFileCode(run.language, file, envPrefix(run));
-    }
-    const answer = await client.runCode(sessionId, {
-        code,
-        language: run.language,
-        timeoutS: run.timeoutS,
+async function upsertComment(token, marker, body) {
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
+    if (!PULL_REQUEST_EVENTS.includes(event))
+        return { status: 'not-a-pull-request', event };
+    const number = context.payload.pull_request?.number ?? context.payload.number;
+    if (typeof number !== 'number')
+        throw new Error('the event payload names no pull request');
+    const { owner, repo } = context.repo;
+    const octokit = getOctokit(token);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
     });
-    return {
-        result: answer.result,
-        requestId: answer.requestId,
-        mode: 'run_code',
-        notices,
-        codeFile: file?.path,
-    };
-}
-/** The statement that sets the variables in a JavaScript or R interpreter, else ''. */
-function envPrefix(run) {
-    if (Object.keys(run.envs).length === 0)
-        return '';
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    if (run.language === 'javascript')
-        return `Object.assign(process.env, JSON.parse(${json}));`;
-    if (run.language === 'r') {
-        const pairs = Object.entries(run.envs).map(([k, v]) => `${k} = ${JSON.stringify(v)}`);
-        return `Sys.setenv(${pairs.join(', ')});`;
+    const author = await ownLogin(octokit);
+    // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
+    const previous = comments.find((c) => c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'));
+    if (previous) {
+        const { data } = await octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: previous.id,
+            body,
+        });
+        return { status: 'updated', url: data.html_url };
     }
-    return '';
+    const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: number,
+        body,
+    });
+    return { status: 'created', url: data.html_url };
 }
-/** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
-function interpreterSetup(run) {
-    const hasEnv = Object.keys(run.envs).length > 0;
-    const file = run.source.kind === 'file' ? run.source.path : undefined;
-    const json = JSON.stringify(JSON.stringify(run.envs));
-    switch (run.language) {
-        case 'python': {
-            if (!hasEnv && !file)
-                return { kind: 'none' };
-            const lines = ['import os as _ab_os, sys as _ab_sys, json as _ab_json'];
-            if (hasEnv)
-                lines.push(`_ab_os.environ.update(_ab_json.loads(${json}))`);
-            if (file) {
-                // As `python path/to/file.py` from the workspace root: its directory on sys.path.
-                const dir = external_node_path_default().posix.dirname(file);
-                lines.push(`_ab_sys.path.insert(0, _ab_os.path.abspath(${JSON.stringify(dir)}))`);
-                lines.push(`_ab_sys.argv = [${JSON.stringify(file)}]`);
-                // Scripts find their data beside them with `Path(__file__).parent`.
-                lines.push(`__file__ = _ab_os.path.abspath(${JSON.stringify(file)})`);
-            }
-            lines.push('del _ab_os, _ab_sys, _ab_json');
-            return { kind: 'separate-call', code: lines.join('\n') };
-        }
-        case 'javascript': {
-            let prefix = envPrefix(run);
-            // CommonJS: require() of siblings resolves from the file, as `node path/to/file.js`.
-            if (file && !(0,runs_esm/* looksLikeEsm */.t)(run.code)) {
-                prefix += `require = require('module').createRequire(require('path').resolve(${JSON.stringify(file)}));`;
-            }
-            return prefix ? { kind: 'same-line', prefix } : { kind: 'none' };
-        }
-        case 'r':
-            // A JSON string literal is an R string literal too.
-            return hasEnv ? { kind: 'same-line', prefix: envPrefix(run) } : { kind: 'none' };
-        case 'java':
-            return hasEnv
-                ? {
-                    kind: 'unsupported',
-                    notice: 'env and secret-env are not set for Java code run with run_code (a JVM cannot change its own environment); they reach setup, and Java code with a timeout above 60 s',
-                }
-                : { kind: 'none' };
-    }
-}
-async function runLong(client, sessionId, run, hooks) {
-    // The code runs from a file, as a person would run it: the workflow's own file at its own
-    // path (written there unless `upload` already put it there), or the inline code in a file.
-    const file = codeFileFor(run.source, run.language, run.code);
-    await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
-    // `./` keeps a name starting with `-` from reading as an option.
-    const q = (relative) => shellQuote(relative.startsWith('-') ? `./${relative}` : relative);
-    // Relative to the job's cwd, the working directory: the script travels encoded, so the
-    // local server could not map an absolute /workspace path inside it.
-    const program = {
-        python: `python3 -u ${q(file.relative)}`,
-        javascript: `node ${q(file.relative)}`,
-        r: `Rscript ${q(file.relative)}`,
-        java: `java ${q(file.relative)}`,
-    };
-    const commands = file.temporary
-        ? `${program[run.language]}; rc=$?; rm -f ${q(file.relative)}; exit $rc`
-        : `exec ${program[run.language]}`;
-    const job = await runBackgroundJob(client, sessionId, {
-        script: commands,
-        cwd: SANDBOX_WORKDIR,
-        envs: run.envs,
-        timeoutS: run.timeoutS,
-    }, hooks);
-    const failed = job.timedOut || job.exitCode !== 0;
-    const error = job.timedOut
-        ? `TimeoutError: the code was stopped after ${run.timeoutS} seconds`
-        : failed
-            ? lastErrorLine(job.stderr) || `Process exited with code ${job.exitCode}`
-            : '';
-    const result = {
-        success: !failed,
-        toolError: false,
-        output: job.stdout,
-        stdout: job.stdout,
-        stderr: job.stderr,
-        error,
-        errorDetail: failed ? job.stderr : '',
-        results: [],
-        executionTimeS: job.durationMs / 1000,
-        executionCount: undefined,
-        traceId: '',
-        format: 'legacy-text',
-    };
-    return { result, requestId: '', mode: 'background', notices: [], codeFile: file.path };
-}
-/** The last line that names an error (Python's `ValueError: …`, Node's `TypeError: …`). */
-function lastErrorLine(stderr) {
-    const lines = stderr.split('\n').map((l) => l.trim());
-    for (let i = lines.length - 1; i >= 0; i--) {
-        if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
-            return lines[i].slice(0, 1000);
-    }
-    return '';
-}
-
-;// CONCATENATED MODULE: ./src/pool/session-work.ts
-// The sandbox work environment for every session of a batch, as for a single run: upload and
-// setup right after the create, each run through runUserCode (variables, the file's directory,
-// background jobs above 60 s), download after the session's last run.
-
-
-
-
-
-
-/** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
-function sandboxWork(client, inputs, secrets, poolSize, downloadRoot) {
-    const { sandbox } = inputs;
-    const envs = { ...sandbox.env, ...sandbox.secretEnv };
-    const prepared = new Map();
-    const notices = new Set();
-    const budget = new OutputBudget();
-    let packed;
-    // Several sessions at once would interleave their log groups: lines carry a label instead.
-    const label = (ordinal) => poolSize > 1 ? `session ${ordinal}` : undefined;
-    return {
-        prepared,
-        work: {
-            prepareSession: async (sessionId, ordinal) => {
-                const entry = { ordinal };
-                prepared.set(sessionId, entry);
-                // Read and archived once for every session, not once per session.
-                packed ??= packWorkspaceFiles(sandbox);
-                await uploadWorkspaceFiles(client, sessionId, sandbox, packed);
-                try {
-                    const setup = await runSetup(client, sessionId, sandbox, envs, secrets, label(ordinal));
-                    entry.setupOutput = setup?.output;
-                }
-                catch (error) {
-                    // The summary shows what a failed setup printed, as it shows a successful one's.
-                    if (error instanceof SetupFailed)
-                        entry.setupOutput = error.output;
-                    throw error;
-                }
-            },
-            runOne: async (sessionId, run) => {
-                const answer = await runUserCode(client, sessionId, {
-                    code: run.code,
-                    language: run.language,
-                    // A Markdown block or a notebook cell is not its file: nothing runs from its path.
-                    source: run.source.fenceLine || run.source.cell !== undefined
-                        ? { kind: 'inline' }
-                        : run.source,
-                    timeoutS: inputs.timeoutS,
-                    envs,
-                }, {
-                    onOutput: logStreamer(secrets, {
-                        label: poolSize > 1 ? code_source_sourceName(run.source) : undefined,
-                    }),
-                });
-                for (const notice of answer.notices) {
-                    if (!notices.has(notice))
-                        lib_core.notice(notice);
-                    notices.add(notice);
-                }
-                const kept = budget.take(answer.result);
-                if (kept.cut) {
-                    lib_core.warning(`The output of ${code_source_sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`);
-                }
-                return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
-            },
-            finishSession: async (sessionId, ordinal) => {
-                if (sandbox.download.length === 0)
-                    return;
-                // One session: its files straight in the directory, as for a single run. Several:
-                // one subdirectory per session, since each may write the same paths.
-                const dir = inputs.parallel > 1 ? external_node_path_default().join(downloadRoot(), `session-${ordinal}`) : downloadRoot();
-                const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
-                const entry = prepared.get(sessionId) ?? { ordinal };
-                entry.downloads = downloads;
-                prepared.set(sessionId, entry);
-            },
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/state/state.ts
-
 /**
- * What the main step leaves for the post step. Saved piece by piece as soon as each is
- * known, so that a step killed half-way still leaves enough to clean up after it. A later
- * value of a key replaces an earlier one.
+ * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
+ * cannot (403), and then their comments are the ones written by a bot.
  */
-const KEYS = {
-    cleanupToken: 'cleanup-token',
-    sessionId: 'session-id',
-    sessionProof: 'session-proof',
-    batchSessions: 'batch-sessions',
-    keepSession: 'keep-session',
-    deletedByMain: 'deleted-by-main',
-    create: 'create',
-};
-const saveState = {
-    cleanupToken: (token) => lib_core.saveState(KEYS.cleanupToken, token),
-    createSent: () => lib_core.saveState(KEYS.create, 'sent'),
-    createFailed: () => lib_core.saveState(KEYS.create, 'failed'),
-    createUncertain: () => lib_core.saveState(KEYS.create, 'unknown'),
-    sessionId: (id, proof = '') => {
-        lib_core.saveState(KEYS.sessionId, id);
-        lib_core.saveState(KEYS.sessionProof, proof);
-    },
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    batchSessions: (sessions) => lib_core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
-    createSettled: () => lib_core.saveState(KEYS.create, ''),
-    keepSession: () => lib_core.saveState(KEYS.keepSession, 'true'),
-    deletedByMain: () => lib_core.saveState(KEYS.deletedByMain, 'true'),
-};
-function readState() {
-    const create = core.getState(KEYS.create);
-    return {
-        cleanupToken: core.getState(KEYS.cleanupToken),
-        sessionId: core.getState(KEYS.sessionId),
-        sessionProof: core.getState(KEYS.sessionProof),
-        batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
-        keepSession: core.getState(KEYS.keepSession) === 'true',
-        deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
-    };
-}
-/** The saved list, read defensively: the state file is not ours alone to write. */
-function parseSessions(text) {
-    if (!text)
-        return [];
-    let value;
+async function ownLogin(octokit) {
     try {
-        value = JSON.parse(text);
+        return (await octokit.rest.users.getAuthenticated()).data.login;
     }
     catch {
-        return [];
+        return undefined;
     }
-    if (!Array.isArray(value))
-        return [];
-    return value
-        .filter((item) => typeof item === 'object' &&
-        item !== null &&
-        typeof item.id === 'string' &&
-        typeof item.proof === 'string')
-        .slice(0, 64)
-        .map(({ id, proof }) => ({ id, proof }));
+}
+
+;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
+
+
+const HEADLINES = {
+    input: 'is not valid, so nothing ran',
+    auth: 'AgentBay refused the API key, so nothing ran',
+    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+    'session-gone': 'The sandbox session was gone before the code could run',
+    uncertain: 'AgentBay did not answer: the code may or may not have run',
+    setup: 'The `setup` script failed, so the code did not run',
+    service: 'AgentBay failed before the code gave a result',
+};
+const WHAT_TO_DO = {
+    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
+    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
+    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+function renderFailureSummary(failure) {
+    const headline = failure.cause === 'input'
+        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+        : HEADLINES[failure.cause];
+    const facts = [];
+    if (failure.sessionId) {
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+    }
+    else if (failure.cause === 'uncertain') {
+        facts.push('A session may exist: the post step looks for it by its label and deletes it');
+    }
+    else {
+        facts.push('No sandbox session was created');
+    }
+    if (failure.requestId)
+        facts.push(`request ${inlineCode(failure.requestId)}`);
+    return `${[
+        `### ❌ ${headline}`,
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
+        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
+        `<sub>${facts.join(' · ')}</sub>`,
+    ].join('\n\n')}\n`;
+}
+/** Characters of setup output the summary shows: its end, where the failure is. */
+const MAX_SETUP_OUTPUT_CHARS = 60_000;
+/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
+function setupOutput(output) {
+    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
+    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
+    const title = cut
+        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
+        : 'Setup output';
+    return details(title, codeBlock(text));
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
+}
+
+;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
+
+
+
+
+/**
+ * The job summary when the code did not get past the syntax check: no session was used. Laid
+ * out like a failed run's: the verdict, then the line among its numbered neighbours, linked
+ * to the file at the commit when `sourceUrl` is given.
+ */
+function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
+    const language = LANGUAGE_NAMES[code.language];
+    const file = code.source.kind === 'file' ? code.source.path : undefined;
+    const origin = file ? ` from ${inlineCode(file)}` : '';
+    const location = syntax.location;
+    const where = location ? ` at ${describeLocation(location)}` : '';
+    const parts = [
+        `### ❌ ${language} code${origin} has a syntax error${where}: ${inlineText(syntax.message)}`,
+    ];
+    const context = failingLine(code, location, sourceUrl);
+    if (context)
+        parts.push(context);
+    parts.push(`<sub>Found on the runner by ${inlineCode(syntax.checker)} before any sandbox was created: the code did not run.</sub>`);
+    return `${parts.join('\n\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/step/publish.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * Everything a finished run turns into for the workflow: the result file, the artifact, the
+ * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
+ */
+async function publishRun(inputs, context, runReport) {
+    await writeResultFile(runReport);
+    if (inputs.artifact) {
+        runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, context);
+    }
+    await logRun(runReport);
+    setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+    if (inputs.summary && context.jobSummary) {
+        await lib_core.summary.addRaw(renderSummary(runReport)).write();
+    }
+    if (inputs.comment)
+        await commentOnPullRequest(inputs.comment, context, runReport);
+    if (!inputs.cleanup) {
+        annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
+    }
+    failIfCodeFailed(inputs, runReport);
+}
+/** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
+async function uploadRunArtifact(name, runReport, context) {
+    const files = [
+        runReport.resultFile,
+        ...runReport.files.map((f) => f.path),
+        ...(runReport.downloads?.files ?? []),
+    ];
+    return uploadFilesArtifact(name, files, external_node_path_default().dirname(runReport.resultFile), context);
+}
+/** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
+async function uploadFilesArtifact(name, files, rootDir, context) {
+    try {
+        lib_core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
+        const artifact = await uploadArtifact(name, files, rootDir, context.runUrl);
+        lib_core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
+        return { name: artifact.name, url: artifact.url };
+    }
+    catch (error) {
+        annotate('warning', `Could not upload the artifact '${name}': ${describeFailure(error)}`);
+        return undefined;
+    }
+}
+async function commentOnPullRequest(comment, context, runReport) {
+    const body = renderComment(runReport, { stepId: comment.stepId, runUrl: context.runUrl });
+    await postComment(comment, body);
+}
+/** Creates or updates this step's comment; any problem is a warning, never a failed step. */
+async function postComment(comment, body) {
+    const { token, stepId } = comment;
+    try {
+        const outcome = await upsertComment(token, commentMarker(stepId), body);
+        if (outcome.status === 'not-a-pull-request') {
+            annotate('notice', `comment: true only applies to pull_request and pull_request_target events; this is a '${outcome.event}' event, so no comment was posted.`);
+        }
+        else {
+            lib_core.info(`${outcome.status === 'created' ? 'Posted' : 'Updated'} the pull-request comment ${outcome.url}.`);
+        }
+    }
+    catch (error) {
+        annotate('warning', `Could not comment on the pull request: ${describeFailure(error)}`);
+    }
+}
+/** The code's failure, as one annotation at the failing line when the error output names it. */
+function failIfCodeFailed(inputs, runReport) {
+    const { result, language } = runReport;
+    if (result.success)
+        return;
+    const properties = locationProperties(runReport.source, runReport.errorLocation, `${LANGUAGE_NAMES[language]} error`);
+    const message = `The ${language} code failed: ${result.error}`;
+    if (inputs.failOnError)
+        fail(message, properties);
+    else
+        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+/** A syntax error found on the runner: outputs, annotation and summary, and no session. */
+async function publishSyntaxError(planned, inputs, context, found, redact) {
+    // The checker quotes the code (and the summary shows it): secrets out first.
+    const syntax = { ...found, message: redact(found.message) };
+    const run = { ...planned, code: redact(planned.code) };
+    setOutputs(failureOutputs(syntax.message));
+    if (inputs.summary && context.jobSummary) {
+        const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
+        await lib_core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();
+    }
+    const properties = locationProperties(run.source, syntax.location, `${LANGUAGE_NAMES[run.language]} syntax error`);
+    const message = `The ${run.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
+    if (inputs.failOnError)
+        fail(message, properties);
+    else
+        annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
+}
+/** A step that failed before the code gave a result (the service, the network). */
+async function publishFailure(failure, context, options) {
+    const clean = redactFailure(failure, options.redact);
+    setOutputs(failureOutputs(clean.message));
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, context, options);
+}
+/** Bad inputs: the step fails with the message, and the summary says what to fix. */
+async function publishInputFailure(failure, context, options) {
+    const clean = redactFailure(failure, options.redact);
+    lib_core.setFailed(clean.message);
+    await writeFailureSummary(clean, context, options);
+}
+function redactFailure(failure, redact) {
+    const clean = { ...failure, message: redact(failure.message), detail: redact(failure.detail) };
+    if (failure.setupOutput !== undefined)
+        clean.setupOutput = redact(failure.setupOutput);
+    return clean;
+}
+async function writeFailureSummary(failure, context, options) {
+    if (!options.summary || !context.jobSummary)
+        return;
+    try {
+        await lib_core.summary.addRaw(renderFailureSummary(failure)).write();
+    }
+    catch (error) {
+        lib_core.warning(`Could not write the job summary: ${describeFailure(error)}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step/publish-batch.ts
+// Everything a batch's runs turn into for the workflow: a result file per run, the executed
+// notebooks, the index file, the artifact, the log, the outputs, the job summary, the
+// pull-request comment, one annotation per failed run, and the step's verdict.
+
+
+
+
+
+
+
+
+
+
+
+
+
+async function publishBatch(inputs, context, batch) {
+    const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
+    const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
+    const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(context.runnerTemp, `${batch.key}-notebooks`).replace(/\.json$/, ''), batch.secrets);
+    const indexFile = resultFilePath(context.runnerTemp, `${batch.key}-batch`);
+    writeBatchIndex(indexFile, entries, [
+        ...notebookFiles,
+        ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
+    ], sessions);
+    logBatch(entries, notebookFiles);
+    let artifact;
+    if (inputs.artifact) {
+        const files = [
+            indexFile,
+            ...entries.flatMap(({ report }) => [report.resultFile, ...report.files.map((f) => f.path)]),
+            ...notebookFiles.map((f) => f.path),
+            ...downloads.files,
+        ];
+        artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), context);
+    }
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url);
+    if (inputs.summary && context.jobSummary) {
+        const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
+        await lib_core.summary.addRaw(summary).write();
+    }
+    if (inputs.comment) {
+        const body = renderBatchComment(entries, batch.wallTimeMs, {
+            stepId: inputs.comment.stepId,
+            runUrl: context.runUrl,
+            artifactUrl: artifact?.url,
+        });
+        await postComment(inputs.comment, body);
+    }
+    judgeStep(inputs, entries, batch.outcomes);
+}
+/** Each run judged and reported, its result file written; a notebook's cells kept aside. */
+async function reportRuns(inputs, context, batch) {
+    const cellOutcomes = [];
+    const resultFiles = [];
+    const entries = batch.outcomes.map((outcome) => {
+        const judged = judge(outcome, batch.outcomes, describeFailure);
+        const report = buildRunReport({
+            language: outcome.run.language,
+            source: outcome.run.source,
+            code: outcome.run.code,
+            sessionId: outcome.sessionId,
+            requestId: outcome.requestId,
+            result: judged.result,
+            wallTimeMs: outcome.durationMs,
+            sessionKept: !inputs.cleanup,
+            secrets: batch.secrets,
+            resultKey: `${batch.key}-run-${outcome.index + 1}`,
+            codeFile: outcome.codeFile,
+        }, context);
+        // The runner's checker says where a syntax error is; no traceback does.
+        const found = batch.syntaxFailures.get(outcome.index)?.location;
+        if (found && outcome.result && !report.result.success)
+            report.errorLocation = found;
+        if (outcome.run.notebookCell !== undefined) {
+            // The notebook keeps the error as the kernel gave it; reports add where it happened.
+            cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+            if (outcome.notRunAfter === undefined)
+                placeInNotebook(report);
+        }
+        placeInPage(report, judged.location);
+        resultFiles.push(writeResultFile(report));
+        const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
+        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
+    });
+    await Promise.all(resultFiles);
+    return { entries, cellOutcomes };
+}
+/** What the sessions brought back (downloads) and printed while getting ready (setup). */
+function sessionResults(inputs, prepared) {
+    const ordered = [...prepared.entries()].sort(([, a], [, b]) => a.ordinal - b.ordinal);
+    const downloads = {
+        dir: ordered.find(([, s]) => s.downloads)?.[1].downloads?.dir ?? '',
+        files: ordered.flatMap(([, s]) => s.downloads?.files ?? []),
+    };
+    if (inputs.parallel > 1 && downloads.dir)
+        downloads.dir = external_node_path_default().dirname(downloads.dir);
+    const setups = ordered.flatMap(([, s]) => s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }]);
+    // Which session is `session-N`: the runs name their session by id.
+    const sessions = ordered.map(([sessionId, s]) => ({
+        session: s.ordinal,
+        sessionId,
+        downloadDir: s.downloads?.dir ?? '',
+    }));
+    return { downloads, setups, sessions };
+}
+function logBatch(entries, notebookFiles) {
+    const { passed, failed, notRun } = batchCounts(entries);
+    // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
+    printUntrusted(entries.map(runLogLine).join('\n'));
+    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
+    for (const file of notebookFiles)
+        lib_core.info(`Executed notebook written to ${file.path}`);
+}
+/** One annotation per failed run, then the step's verdict. */
+function judgeStep(inputs, entries, outcomes) {
+    entries.forEach((entry, i) => {
+        if (!isFailure(entry))
+            return;
+        const { message, properties } = annotationFor(entry, outcomes[i]?.run.fileLines);
+        annotate(inputs.failOnError ? 'error' : 'warning', message, properties);
+    });
+    const { failed } = batchCounts(entries);
+    if (failed > 0) {
+        const message = `${failed} of ${entries.length} runs failed.`;
+        if (inputs.failOnError)
+            fail(message);
+        else
+            annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
@@ -22086,34 +22430,10 @@ function startStepSession(inputs) {
     return { cleanupToken, reused, client, guard };
 }
 
-;// CONCATENATED MODULE: ./src/state/ownership.ts
-
-
-/** The shape of every cleanup token this action makes (`newCleanupToken`). */
-const CLEANUP_TOKEN = /^[0-9a-f]{24}$/;
-function isCleanupToken(value) {
-    return CLEANUP_TOKEN.test(value);
-}
-/**
- * A proof that this step's main step created `sessionId`: an HMAC of the cleanup token and
- * the id under the API key. The post step deletes a saved id without asking the service whose
- * it is only when the proof verifies; a session id put into the state by anyone without the
- * key cannot carry one. The HMAC reveals nothing of the key.
- */
-function sessionProof(apiKey, cleanupToken, sessionId) {
-    return (0,external_node_crypto_.createHmac)('sha256', apiKey).update(`${cleanupToken}\n${sessionId}`).digest('hex');
-}
-function hasValidProof(apiKey, cleanupToken, sessionId, proof) {
-    const expected = Buffer.from(sessionProof(apiKey, cleanupToken, sessionId), 'hex');
-    const given = Buffer.from(/^[0-9a-f]{64}$/.test(proof) ? proof : '', 'hex');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-}
-/** Whether a session's labels (from GetLabel) say this step created it. */
-function carriesToken(labels, cleanupToken) {
-    return labels[CLEANUP_TOKEN_LABEL] === cleanupToken;
-}
-
-;// CONCATENATED MODULE: ./src/step/run-batch.ts
+;// CONCATENATED MODULE: ./src/step/run.ts
+// The main step, one path for every shape of input: read the inputs into planned runs, check
+// their syntax on the runner, run them in the session pool (a single run is a pool of one), and
+// publish. Only the renderers differ: a single run is reported on its own, a batch as one.
 
 
 
@@ -22137,337 +22457,76 @@ function carriesToken(labels, cleanupToken) {
 
 
 
-
-
-
-
-/** The main step for several runs: a pool of sessions, every session recorded for the post step. */
-async function runBatchStep(inputs, runs, env) {
-    // Before any session: a syntax-check input error stops the step here, as for a single run.
-    const syntax = checkBatchSyntax(inputs.syntaxCheck, runs, env);
-    lib_core.info(syntax.summary);
-    const { cleanupToken, reused, client, guard } = startStepSession(inputs);
-    if (reused)
-        lib_core.setOutput('session-id', reused);
-    const sessions = [];
-    // The post step looks for an unconfirmed create's session only while one may exist.
-    let creates = 0;
-    let uncertain = false;
-    const settle = () => {
-        if (--creates === 0 && !uncertain)
-            saveState.createSettled();
-    };
+/** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
+async function run(env = process.env, 
+/** The syntax check the entry started before the action loaded, if it could. */
+earlyCheck) {
+    const context = readRunnerContext(env);
+    const ready = await readStep(env, context, earlyCheck);
+    if (!ready)
+        return;
+    const { inputs, syntax } = ready;
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
+    if (syntax.error) {
+        // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
+        await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact);
+        return;
+    }
+    lib_core.info(syntax.log);
+    const session = startStepSession(inputs);
+    const { reused, client, guard } = session;
+    const log = progressLog(inputs, redact);
+    const recorder = sessionRecorder(inputs, session, log);
     const started = Date.now();
-    // Steps sharing a session must not share result files: named once the first session is known.
-    let batchKey = '';
-    const key = () => (batchKey ||= `${sessions[0]?.id || reused || 'batch'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
     try {
-        const poolSize = Math.min(inputs.parallel, runs.length);
-        lib_core.info(`Running ${runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} on image ${inputs.imageId} at ${inputs.endpoint} …`);
-        const sessionWork = sandboxWork(client, inputs, secrets, poolSize, () => downloadDir(resultFilePath(env, key())));
-        const outcomes = await runBatch({ createSession: (params) => client.createSession(params), ...sessionWork.work }, runs, {
-            parallel: inputs.parallel,
-            reuseSessionId: reused || undefined,
-            failedBeforehand: new Map([...syntax.failures].map(([index, failure]) => [index, failure.result])),
-            create: {
-                imageId: inputs.imageId,
-                labels: sessionLabels(env, cleanupToken, inputs.labels),
-                loginRegionId: inputs.regionId,
-                idleReleaseTimeoutS: inputs.idleTimeoutS,
-            },
-        }, {
-            createStarting: () => {
-                creates++;
-                saveState.createSent();
-            },
-            creating: (request) => guard.creating(request),
-            created: (id) => {
-                guard.created(id);
-                const proof = sessionProof(inputs.apiKey, cleanupToken, id);
-                sessions.push({ id, proof });
-                // Recorded before the session is used, so the post step can always delete it.
-                saveState.batchSessions(sessions);
-                if (sessions.length === 1) {
-                    saveState.sessionId(id, proof);
-                    lib_core.setOutput('session-id', id);
-                }
-                settle();
-                lib_core.info(`Session ${printableId(id)} created.`);
-            },
-            createFailed: settle,
-            createUncertain: () => {
-                uncertain = true;
-                saveState.createUncertain();
-                settle();
-            },
-            stopped: () => guard.cancelled,
-            info: (message) => lib_core.info(redact(message)),
+        if (reused) {
+            lib_core.setOutput('session-id', reused);
+            log.reusing(reused);
+        }
+        const pool = await runPool(inputs, context, session, {
+            hooks: recorder.hooks,
+            log,
+            sessions: recorder.sessions,
+            secrets,
+            syntaxFailures: syntax.failures,
         });
         if (guard.cancelled)
             return;
-        await publishBatch(inputs, env, outcomes, Date.now() - started, key(), {
-            prepared: sessionWork.prepared,
-            syntaxFailures: syntax.failures,
-            secrets,
-        });
+        const wallTimeMs = Date.now() - started;
+        if (inputs.mode === 'single') {
+            await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact });
+        }
+        else {
+            await publishBatch(inputs, context, {
+                ...pool,
+                wallTimeMs,
+                key: pool.key(),
+                syntaxFailures: syntax.failures,
+                secrets,
+            });
+        }
     }
     catch (error) {
-        await publishFailure(failureReport(error, sessions[0]?.id ?? reused), env, {
+        await publishFailure(failureReport(error, recorder.sessions[0]?.id ?? reused), context, {
             summary: inputs.summary,
             redact,
         });
     }
     finally {
+        // Once cancelled, the guard still needs the client to delete the sessions; it exits.
         if (!guard.cancelled) {
             guard.stop();
             await client.close();
         }
+        lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
     }
-}
-async function publishBatch(inputs, env, outcomes, wallTimeMs, batchKey, { prepared, syntaxFailures, secrets, }) {
-    const cellOutcomes = [];
-    const resultFiles = [];
-    const entries = outcomes.map((outcome) => {
-        const judged = judge(outcome, outcomes);
-        const report = buildRunReport({
-            language: outcome.run.language,
-            source: outcome.run.source,
-            code: outcome.run.code,
-            sessionId: outcome.sessionId,
-            requestId: outcome.requestId,
-            result: judged.result,
-            wallTimeMs: outcome.durationMs,
-            sessionKept: !inputs.cleanup,
-            secrets,
-            resultKey: `${batchKey}-run-${outcome.index + 1}`,
-            codeFile: outcome.codeFile,
-        }, env);
-        // The runner's checker says where a syntax error is; no traceback does.
-        const found = syntaxFailures.get(outcome.index)?.location;
-        if (found && outcome.result && !report.result.success)
-            report.errorLocation = found;
-        if (outcome.run.notebookCell !== undefined) {
-            // The notebook keeps the error as the kernel gave it; reports add where it happened.
-            cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
-            if (outcome.notRunAfter === undefined)
-                placeInNotebook(report);
-        }
-        placeInPage(report, judged.location);
-        resultFiles.push(writeResultFile(report));
-        const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
-        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
-    });
-    await Promise.all(resultFiles);
-    const sessions = [...prepared.values()].sort((a, b) => a.ordinal - b.ordinal);
-    const downloads = {
-        dir: sessions.find((s) => s.downloads)?.downloads?.dir ?? '',
-        files: sessions.flatMap((s) => s.downloads?.files ?? []),
-    };
-    if (inputs.parallel > 1 && downloads.dir)
-        downloads.dir = external_node_path_default().dirname(downloads.dir);
-    const setups = sessions.flatMap((s) => s.setupOutput === undefined ? [] : [{ ordinal: s.ordinal, output: s.setupOutput }]);
-    const notebookFiles = writeExecutedNotebooks(inputs.notebooks, cellOutcomes, resultFilePath(env, `${batchKey}-notebooks`).replace(/\.json$/, ''), secrets);
-    const indexFile = resultFilePath(env, `${batchKey}-batch`);
-    writeBatchIndex(indexFile, entries, [
-        ...notebookFiles,
-        ...downloads.files.map((file) => ({ path: file, mimeType: 'application/octet-stream' })),
-    ], 
-    // Which session is `session-N`: the runs name their session by id.
-    [...prepared.entries()]
-        .map(([sessionId, s]) => ({
-        session: s.ordinal,
-        sessionId,
-        downloadDir: s.downloads?.dir ?? '',
-    }))
-        .sort((a, b) => a.session - b.session));
-    const { passed, failed, notRun } = batchCounts(entries);
-    // Errors are the sandbox's text (and names the workspace's): fenced from the runner.
-    printUntrusted(entries
-        .map(({ report, skipped, notRun: unrun }) => {
-        const verdict = skipped
-            ? 'skipped'
-            : unrun
-                ? report.result.error
-                : report.result.success
-                    ? 'passed'
-                    : `failed: ${report.result.error}`;
-        return `${runName(report)} (${verdict_LANGUAGE_NAMES[report.language]}): ${verdict}`;
-    })
-        .join('\n'));
-    lib_core.info(`${entries.length} runs: ${passed} passed, ${failed} failed${notRun ? `, ${notRun} not run` : ''}.`);
-    for (const file of notebookFiles)
-        lib_core.info(`Executed notebook written to ${file.path}`);
-    let artifact;
-    if (inputs.artifact) {
-        const files = [
-            indexFile,
-            ...entries.flatMap(({ report }) => [report.resultFile, ...report.files.map((f) => f.path)]),
-            ...notebookFiles.map((f) => f.path),
-            ...downloads.files,
-        ];
-        artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), env);
-    }
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url);
-    if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-        await lib_core.summary.addRaw(renderBatchSummary(entries, wallTimeMs, setups, artifact)).write();
-    }
-    if (inputs.comment) {
-        const body = renderBatchComment(entries, wallTimeMs, {
-            stepId: inputs.comment.stepId,
-            runUrl: runUrl(env),
-            artifactUrl: artifact?.url,
-        });
-        await postComment(inputs.comment, body);
-    }
-    entries.forEach((entry, i) => {
-        if (!isFailure(entry))
-            return;
-        const { report } = entry;
-        const title = `${verdict_LANGUAGE_NAMES[report.language]} error`;
-        const cellLines = outcomes[i]?.run.fileLines;
-        annotate(inputs.failOnError ? 'error' : 'warning', report.source.cell !== undefined
-            ? report.result.error
-            : `${runName(report)} failed: ${report.result.error}`, report.source.cell !== undefined
-            ? cellProperties(report, cellLines, title)
-            : locationProperties(report.source, report.errorLocation, title));
-    });
-    if (failed > 0) {
-        const message = `${failed} of ${entries.length} runs failed.`;
-        if (inputs.failOnError)
-            fail(message);
-        else
-            annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
-    }
-}
-/** A run the service kept from finishing, as a failed result so it is reported like the rest. */
-function serviceFailure(error) {
-    return {
-        success: false,
-        toolError: false,
-        output: '',
-        stdout: '',
-        stderr: '',
-        error: describeFailure(error),
-        errorDetail: '',
-        results: [],
-        executionTimeS: undefined,
-        executionCount: undefined,
-        format: 'structured',
-        traceId: '',
-    };
 }
 /**
- * A run's verdict: the code's own, turned round for a block that must fail, and checked
- * against the expected output a Markdown page gives. `location` is a line of the page that
- * the failure is about, when it is not a line of the code.
+ * The secrets masked first, then the inputs and the syntax check; undefined when they failed
+ * (the failure is published: bad input costs no session).
  */
-function judge(outcome, outcomes) {
-    const { run } = outcome;
-    if (outcome.skipped)
-        return { result: { ...serviceFailure(''), success: true, error: '' } };
-    if (outcome.notRunAfter !== undefined) {
-        const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
-        const name = failed ? code_source_sourceName(failed.run.source) : 'an earlier run';
-        return { result: { ...serviceFailure(''), error: `not run: ${name} failed before it` } };
-    }
-    if (!outcome.result)
-        return { result: serviceFailure(outcome.serviceError) };
-    const result = outcome.result;
-    if (run.expectError) {
-        return result.success
-            ? {
-                result: {
-                    ...result,
-                    success: false,
-                    error: 'the block is marked expect-error, but it ran without an error',
-                },
-                location: run.source.fenceLine,
-            }
-            : { result: { ...result, success: true, error: '', errorDetail: '' } };
-    }
-    if (result.success && run.expectedOutput) {
-        const printed = result.stdout || result.output;
-        const comparison = compareOutput(run.expectedOutput.text, printed);
-        if (!comparison.matches) {
-            return {
-                result: {
-                    ...result,
-                    success: false,
-                    error: `the output differs from the expected output at line ${run.expectedOutput.line}`,
-                    errorDetail: comparison.diff,
-                },
-                location: run.expectedOutput.line,
-            };
-        }
-    }
-    return { result };
-}
-/** A failing notebook cell's error says where: the notebook, the cell and the line in it. */
-function placeInNotebook(report) {
-    const { source, result } = report;
-    if (source.cell === undefined || result.success)
-        return;
-    const where = describeCellAt(source.path ?? '', source.cell, report.errorLocation?.line);
-    report.result = { ...result, error: `${where}: ${result.error}` };
-}
-/**
- * A failing cell's annotation: on the notebook file, at the line of the .ipynb where the
- * failing line of the cell stands when it is known (the message names the cell and its line).
- */
-function cellProperties(report, cellLines, title) {
-    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
-    return line === undefined
-        ? { title, file: report.source.path }
-        : { title, file: report.source.path, startLine: line, endLine: line };
-}
-/** A Markdown block's failing line, moved from the block's lines to the page's. */
-function placeInPage(report, pageLine) {
-    const fence = report.source.fenceLine;
-    if (!fence || report.result.success)
-        return;
-    if (pageLine !== undefined) {
-        report.errorLocation = { line: pageLine, calledFrom: [] };
-    }
-    else if (report.errorLocation) {
-        report.errorLocation = {
-            ...report.errorLocation,
-            line: fence + report.errorLocation.line,
-            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
-        };
-    }
-    else {
-        report.errorLocation = { line: fence, calledFrom: [] };
-    }
-}
-
-;// CONCATENATED MODULE: ./src/step/run.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/** The main step: validate, create a session, run the code, report. Deletion is the post step's. */
-async function run(env = process.env, 
-/** The syntax check the entry started before the action loaded, if it could. */
-earlyCheck) {
-    let inputs;
-    let syntax;
+async function readStep(env, context, earlyCheck) {
     let apiKey = '';
     let secretValues = [];
     try {
@@ -22479,126 +22538,186 @@ earlyCheck) {
         for (const value of secretValues)
             for (const form of secretForms(value))
                 lib_core.setSecret(form);
-        inputs = readInputs(lib_core.getInput, env);
-        // Several runs: the sandbox reports each file's syntax errors as that run's failure.
-        if (inputs.batch)
-            return await runBatchStep(inputs, inputs.batch, env);
-        syntax = await (0,syntax_check/* checkSyntaxWith */.e0)(earlyCheck, inputs.syntaxCheck, inputs.language, inputs.code, env);
-        if (syntax.early)
-            lib_core.debug('The syntax check ran while the action loaded.');
+        const inputs = readInputs(lib_core.getInput, context, env);
+        return { inputs, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
     }
     catch (error) {
         earlyCheck?.cancel();
         // The inputs are not known, but `summary: false` is still honoured. An input error may
         // quote an input, and the key may have been pasted into the wrong one.
         const summary = lib_core.getInput('summary').trim().toLowerCase() !== 'false';
-        await publishInputFailure(failureReport(error), env, {
+        await publishInputFailure(failureReport(error), context, {
             summary,
             redact: makeRedactor([apiKey, ...secretValues]),
         });
-        return;
+        return undefined;
     }
-    const secrets = stepSecrets(inputs);
-    const redact = makeRedactor(secrets);
-    if (syntax.status === 'error') {
-        // A syntax error costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs, env, syntax, redact);
-        return;
+}
+/**
+ * A single run is checked with the check the entry may have started early, and a syntax
+ * error ends the step; each run of a batch is checked, and a syntax error is that run's
+ * failure (reported with the rest).
+ */
+async function checkStepSyntax(inputs, context, earlyCheck) {
+    if (inputs.mode === 'batch') {
+        earlyCheck?.cancel();
+        const checked = checkBatchSyntax(inputs.syntaxCheck, inputs.runs, context.runnerTemp);
+        return { log: checked.summary, failures: checked.failures };
     }
-    lib_core.info(syntax.status === 'ok'
-        ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
-        : `Syntax not checked on the runner: ${syntax.reason}.`);
-    const { cleanupToken, reused, client, guard } = startStepSession(inputs);
-    let sessionId = '';
-    const started = Date.now();
-    try {
-        if (reused) {
-            sessionId = reused;
-            lib_core.setOutput('session-id', sessionId);
-            lib_core.info(`Using session ${sessionId} from an earlier step (session-id); the step that created it deletes it.`);
-        }
-        else {
-            lib_core.info(`Creating an AgentBay session on image ${inputs.imageId} at ${inputs.endpoint} …`);
+    const [only] = inputs.runs;
+    const syntax = await (0,syntax_check/* checkSyntaxWith */.e0)(earlyCheck, inputs.syntaxCheck, only.language, only.code, context.runnerTemp);
+    if (syntax.early)
+        lib_core.debug('The syntax check ran while the action loaded.');
+    if (syntax.status === 'error')
+        return { log: '', failures: new Map(), error: syntax };
+    return {
+        log: syntax.status === 'ok'
+            ? `Syntax checked on the runner with ${syntax.checker}: no errors.`
+            : `Syntax not checked on the runner: ${syntax.reason}.`,
+        failures: new Map(),
+    };
+}
+/**
+ * The pool's hooks for what the step must remember: every session, as soon as it exists, in
+ * the state (for the post step) and with the cancellation guard; the first as `session-id`.
+ */
+function sessionRecorder(inputs, { cleanupToken, guard }, log) {
+    const sessions = [];
+    // The post step looks for an unconfirmed create's session only while one may exist.
+    let creates = 0;
+    let uncertain = false;
+    const settle = () => {
+        if (--creates === 0 && !uncertain)
+            saveState.createSettled();
+    };
+    const hooks = {
+        createStarting: () => {
+            log.creating();
+            creates++;
             // Before the request leaves: a step killed while it is in flight still tells the post
             // step to look for the session the service may make.
             saveState.createSent();
-            const creating = client.createSession({
-                imageId: inputs.imageId,
-                labels: sessionLabels(env, cleanupToken, inputs.labels),
-                loginRegionId: inputs.regionId,
-                idleReleaseTimeoutS: inputs.idleTimeoutS,
-            });
-            guard.creating(creating);
-            const created = await creating;
-            sessionId = created.sessionId;
-            guard.created(sessionId);
-            // Recorded before anything else can fail, so the post step can always delete it.
-            saveState.sessionId(sessionId, sessionProof(inputs.apiKey, cleanupToken, sessionId));
-            lib_core.setOutput('session-id', sessionId);
-            // The cancellation guard owns the session now, and ends the process.
-            if (guard.cancelled)
-                return;
-            lib_core.info(`Session ${printableId(sessionId)} created (request id ${created.requestId || 'none'}).`);
-        }
-        const { sandbox } = inputs;
-        const envs = { ...sandbox.env, ...sandbox.secretEnv };
-        await uploadWorkspaceFiles(client, sessionId, sandbox);
-        const setup = await runSetup(client, sessionId, sandbox, envs, secrets);
-        const mode = inputs.timeoutS > 60 ? 'as a background process (timeout above 60 s)' : '';
-        lib_core.info(`Running ${inputs.language} code with a ${inputs.timeoutS} s timeout${mode ? ` ${mode}` : ''} …`);
-        const answer = await runUserCode(client, sessionId, {
-            code: inputs.code,
-            language: inputs.language,
-            source: inputs.source,
-            timeoutS: inputs.timeoutS,
-            envs,
-        }, { onOutput: logStreamer(secrets) });
-        for (const notice of answer.notices)
-            lib_core.notice(notice);
-        // Steps sharing a session must not share a result file, nor its download directory.
-        const resultKey = reused ? `${reused}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}` : sessionId;
-        let downloads;
-        if (sandbox.download.length > 0) {
-            downloads = await downloadFiles(client, sessionId, sandbox, downloadDir(resultFilePath(env, resultKey)), secrets);
-        }
-        const report = buildRunReport({
-            language: inputs.language,
-            source: inputs.source,
-            code: inputs.code,
-            sessionId,
-            requestId: answer.requestId,
-            result: answer.result,
-            wallTimeMs: Date.now() - started,
-            sessionKept: !inputs.cleanup,
-            secrets,
-            downloads,
-            setupOutput: setup?.output,
-            streamed: answer.mode === 'background',
-            codeFile: answer.codeFile,
-            resultKey,
-        }, env);
-        await publishRun(inputs, env, report);
-    }
-    catch (error) {
-        if (!sessionId && !guard.cancelled) {
-            // The create failed: either provably without a session, or with no answer to go by.
-            if (error instanceof AgentBayError && !error.outcomeUnknown)
-                saveState.createFailed();
-            else
-                saveState.createUncertain();
-        }
-        await publishFailure(failureReport(error, sessionId), env, { summary: inputs.summary, redact });
+        },
+        creating: (request) => guard.creating(request),
+        created: (id, requestId) => {
+            guard.created(id);
+            sessions.push({ id, proof: sessionProof(inputs.apiKey, cleanupToken, id) });
+            // Recorded before the session is used, so the post step can always delete it.
+            saveState.sessions(sessions);
+            if (sessions.length === 1)
+                lib_core.setOutput('session-id', id);
+            settle();
+            // The cancellation guard owns the sessions now, and ends the process.
+            if (!guard.cancelled)
+                log.created(id, requestId);
+        },
+        createFailed: settle,
+        createUncertain: () => {
+            uncertain = true;
+            saveState.createUncertain();
+            settle();
+        },
+        stopped: () => guard.cancelled,
+        info: (message) => log.pool(message),
+    };
+    return { hooks, sessions };
+}
+/** Every run through the session pool, with the sandbox work environment in each session. */
+async function runPool(inputs, context, { cleanupToken, reused, client }, options) {
+    const { hooks, log } = options;
+    const single = inputs.mode === 'single';
+    const key = resultKey(single, reused, () => options.sessions[0]?.id ?? '');
+    const poolSize = Math.min(inputs.parallel, inputs.runs.length);
+    log.starting(poolSize);
+    const { work, prepared } = sandboxWork(client, {
+        sandbox: inputs.sandbox,
+        timeoutS: inputs.timeoutS,
+        parallel: inputs.parallel,
+        poolSize,
+        secrets: options.secrets,
+        // A single run is bounded by one answer; a batch holds every run's until it reports.
+        budget: single ? undefined : new OutputBudget(),
+        downloadRoot: () => downloadDir(resultFilePath(context.runnerTemp, key())),
+    });
+    // A single run the service kept from finishing is the step's failure: nothing of it is
+    // brought back, as nothing of it is reported.
+    let serviceFailed = false;
+    const poolWork = {
+        createSession: (params) => client.createSession(params),
+        prepareSession: work.prepareSession,
+        runOne: async (sessionId, run) => {
+            log.running(run);
+            try {
+                return await work.runOne(sessionId, run);
+            }
+            catch (error) {
+                serviceFailed = true;
+                throw error;
+            }
+        },
+        finishSession: async (sessionId, ordinal) => {
+            if (!(single && serviceFailed))
+                await work.finishSession(sessionId, ordinal);
+        },
+    };
+    const outcomes = await runBatch(poolWork, inputs.runs, {
+        parallel: inputs.parallel,
+        reuseSessionId: reused || undefined,
+        failedBeforehand: new Map([...options.syntaxFailures].map(([index, failure]) => [index, failure.result])),
+        create: {
+            imageId: inputs.imageId,
+            labels: sessionLabels(context.origin, cleanupToken, inputs.labels),
+            loginRegionId: inputs.regionId,
+            idleReleaseTimeoutS: inputs.idleTimeoutS,
+        },
+    }, hooks);
+    return { outcomes, prepared, key };
+}
+/**
+ * Names the step's result files and downloads, fixed at first use (once a session exists): a
+ * single run's is its session's id, as it always was; steps sharing a session must not share
+ * files, so a reused session's or a batch's name takes a random suffix.
+ */
+function resultKey(single, reused, first) {
+    let key = '';
+    return () => (key ||=
+        single && !reused
+            ? first()
+            : `${first() || reused || 'batch'}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+}
+/** A single run: its report on its own, or, when the service kept it from a result, the step's failure. */
+async function publishSingle(inputs, context, pool) {
+    const outcome = pool.outcomes[0];
+    if (!outcome.result) {
+        const error = outcome.serviceError;
+        // A session that could not be prepared took no run, but it is the one the step used.
+        const sessionId = outcome.sessionId || [...pool.prepared.keys()][0] || inputs.reuseSessionId;
+        await publishFailure(failureReport(error, sessionId), context, {
+            summary: inputs.summary,
+            redact: pool.redact,
+        });
         if (error instanceof SetupFailed)
             lib_core.debug('The code did not run: setup failed.');
+        return;
     }
-    finally {
-        // Once cancelled, the guard still needs the client to delete the session; it exits.
-        if (!guard.cancelled) {
-            guard.stop();
-            await client.close();
-        }
-        lib_core.debug(`Peak memory: ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`);
-    }
+    const prepared = pool.prepared.get(outcome.sessionId);
+    const report = buildRunReport({
+        language: outcome.run.language,
+        source: outcome.run.source,
+        code: outcome.run.code,
+        sessionId: outcome.sessionId,
+        requestId: outcome.requestId,
+        result: judge(outcome, pool.outcomes, describeFailure).result,
+        wallTimeMs: pool.wallTimeMs,
+        sessionKept: !inputs.cleanup,
+        secrets: pool.secrets,
+        downloads: prepared?.downloads,
+        setupOutput: prepared?.setupOutput,
+        streamed: outcome.streamed,
+        codeFile: outcome.codeFile,
+        resultKey: pool.key(),
+    }, context);
+    await publishRun(inputs, context, report);
 }
 
 
@@ -22666,13 +22785,15 @@ except SyntaxError as e:
  * interpreter is there; `true` requires the check (an InputError when it cannot be done);
  * `false` skips it.
  */
-function checkSyntax(mode, language, code, env) {
+function checkSyntax(mode, language, code, 
+/** Where a file to check may be written (the runner's temp directory). */
+tempDir) {
     if (mode === 'false')
         return { status: 'skipped', reason: 'syntax-check is false' };
     const result = language === 'python'
         ? checkPython(code)
         : language === 'javascript'
-            ? checkJavaScript(code, env)
+            ? checkJavaScript(code, tempDir)
             : {
                 status: 'skipped',
                 reason: `the runner cannot check ${language} (only python and javascript)`,
@@ -22690,12 +22811,12 @@ function required(mode, result) {
  * checkSyntax, taking the verdict of the check started early when it checked this very code
  * in this language; otherwise that check is stopped and this one is done as usual.
  */
-async function checkSyntaxWith(early, mode, language, code, env) {
+async function checkSyntaxWith(early, mode, language, code, tempDir) {
     if (early && mode !== 'false' && language === 'python' && early.code === code) {
         return { ...required(mode, await early.verdict), early: true };
     }
     early?.cancel();
-    return checkSyntax(mode, language, code, env);
+    return checkSyntax(mode, language, code, tempDir);
 }
 /**
  * Starts Python's check of `code` without waiting for it, so that it runs while the rest of
@@ -22777,6 +22898,7 @@ function preparePython(code) {
 function pythonArgs() {
     return ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'];
 }
+/** The checker is a child of the runner: it takes the raw environment, as any program would. */
 function pythonEnv() {
     return { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
 }
@@ -22833,14 +22955,14 @@ function pythonVerdict(command, run, { guessed }) {
         reason: `${command} gave no verdict (${run.error?.message ?? `exit ${run.status}`}): ${(run.stderr ?? '').trim().split('\n').pop() ?? ''}`,
     };
 }
-function checkJavaScript(code, env) {
+function checkJavaScript(code, tempDir) {
     // The runner's own Node runs this action, so JavaScript can always be checked. A script
     // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
     // too: only code that does not (ES modules, errors) costs a second Node process.
     if (!(0,esm/* looksLikeEsm */.t)(code) && compilesAsCommonJs(code)) {
         return { status: 'ok', checker: 'node (compiled in-process)' };
     }
-    const dir = external_node_path_default().join(env.RUNNER_TEMP || (0,external_node_os_.tmpdir)(), 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
+    const dir = external_node_path_default().join(tempDir, 'agentbay-run-code', `syntax-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`);
     const name = (0,esm/* looksLikeEsm */.t)(code) ? 'main.mjs' : 'main.js';
     const file = external_node_path_default().join(dir, name);
     try {

@@ -14278,7 +14278,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(530);
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3269);
 
 await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
@@ -14289,7 +14289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 530:
+/***/ 3269:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -18766,614 +18766,6 @@ function redactDeep(value, redact) {
     return root;
 }
 
-;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
-// Workspace paths and glob patterns → the files they name, never leaving the workspace.
-// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
-// confinement, pattern syntax and error wording are the same everywhere.
-
-
-
-const DEFAULT_MAX_FILES = 1000;
-const DEFAULT_MAX_SCANNED = 100_000;
-const MAX_PATTERN_LENGTH = 1024;
-const MAX_PATTERNS = 256;
-/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
-const MAX_BRACE_EXPANSIONS = 256;
-/**
- * The lines of a multi-line input: trimmed, without blank lines and `#` comments
- * (a path starting with '#' can be written as `\#name`).
- */
-function workspace_files_patternLines(value) {
-    return value
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function workspace_files_isPattern(line) {
-    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
-}
-/**
- * One path, as the single-file `file` input has always taken it: it must exist, be a regular
- * file, and stay inside the workspace both as written and after following links.
- */
-function workspace_files_resolveWorkspaceFile(input, file, workspace) {
-    const root = realpathSync(workspace);
-    const candidate = path.resolve(root, file);
-    let real;
-    try {
-        real = realpathSync(candidate);
-    }
-    catch {
-        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = statSync(real);
-    if (!stats.isFile())
-        throw new InputError(input, `must name a regular file; '${file}' is not one`);
-    return { path: toPosix(path.relative(root, candidate)), realPath: real, size: stats.size };
-}
-/**
- * Expands path and glob lines into files. A file matched by several lines appears once, at
- * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
- * whatever their position. A positive line that matches nothing is an error naming it.
- */
-function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
-    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
-    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
-    if (lines.length > MAX_PATTERNS) {
-        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
-    }
-    const root = realpathSync(workspace);
-    const includes = [];
-    const excludes = [];
-    for (const line of lines) {
-        const negated = line.startsWith('!');
-        const globs = parseLine(input, negated ? line.slice(1) : line, line);
-        if (negated)
-            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
-        else
-            includes.push({ line, globs });
-    }
-    if (includes.length === 0) {
-        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
-    }
-    const found = new Map();
-    for (const { line, globs } of includes) {
-        const matched = new Map();
-        for (const glob of globs) {
-            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
-                matched.set(file.path, file);
-            }
-        }
-        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
-        if (matched.size === 0) {
-            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
-        }
-        if (kept.length === 0) {
-            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
-        }
-        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        for (const file of kept) {
-            if (found.has(file.path))
-                continue;
-            found.set(file.path, file);
-            if (found.size > maxFiles) {
-                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
-            }
-        }
-    }
-    return [...found.values()];
-}
-function parseLine(input, body, line) {
-    if (line.length > MAX_PATTERN_LENGTH) {
-        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
-    }
-    if (body.includes('\0'))
-        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
-    if (!body.trim())
-        throw new InputError(input, `line '${line}' has no path after '!'`);
-    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
-        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
-    }
-    return expandBraces(input, body, line).map((alternative) => {
-        const segments = [];
-        for (const raw of splitSegments(alternative)) {
-            if (raw === '' || raw === '.')
-                continue;
-            if (raw === '..') {
-                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
-            }
-            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
-        }
-        if (segments.length === 0) {
-            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
-        }
-        return { segments, matchDots: false };
-    });
-}
-/** Splits on unescaped '/', keeping escapes for the segment parser. */
-function splitSegments(pattern) {
-    const out = [];
-    let current = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === '\\' && i + 1 < pattern.length) {
-            current += c + pattern[++i];
-        }
-        else if (c === '/') {
-            out.push(current);
-            current = '';
-        }
-        else {
-            current += c;
-        }
-    }
-    out.push(current);
-    return out;
-}
-function parseSegment(raw) {
-    const tokens = [];
-    const chars = Array.from(raw);
-    for (let i = 0; i < chars.length; i++) {
-        const c = chars[i];
-        if (c === '\\' && i + 1 < chars.length) {
-            tokens.push({ kind: 'char', char: chars[++i] });
-        }
-        else if (c === '*') {
-            // '**' inside a name is just '*'; consecutive stars collapse.
-            if (tokens.at(-1)?.kind !== 'star')
-                tokens.push({ kind: 'star' });
-        }
-        else if (c === '?') {
-            tokens.push({ kind: 'one' });
-        }
-        else if (c === '[') {
-            const parsed = parseClass(chars, i);
-            if (parsed) {
-                tokens.push(parsed.token);
-                i = parsed.end;
-            }
-            else {
-                tokens.push({ kind: 'char', char: c });
-            }
-        }
-        else {
-            tokens.push({ kind: 'char', char: c });
-        }
-    }
-    const literal = tokens.every((t) => t.kind === 'char')
-        ? tokens.map((t) => t.char).join('')
-        : null;
-    return { kind: 'name', tokens, literal };
-}
-function parseClass(chars, open) {
-    let i = open + 1;
-    let negated = false;
-    if (chars[i] === '!' || chars[i] === '^') {
-        negated = true;
-        i++;
-    }
-    const ranges = [];
-    let first = true;
-    for (; i < chars.length; i++) {
-        let c = chars[i];
-        if (c === ']' && !first)
-            return { token: { kind: 'class', negated, ranges }, end: i };
-        first = false;
-        if (c === '\\' && i + 1 < chars.length)
-            c = chars[++i];
-        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
-            let hi = chars[i + 2];
-            i += 2;
-            if (hi === '\\' && i + 1 < chars.length)
-                hi = chars[++i];
-            ranges.push([c, hi]);
-        }
-        else {
-            ranges.push([c, c]);
-        }
-    }
-    return undefined; // no closing ']': the '[' is a literal character
-}
-/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
-function expandBraces(input, pattern, line) {
-    let results = [pattern];
-    for (;;) {
-        const next = [];
-        let changed = false;
-        for (const p of results) {
-            const split = firstBrace(p);
-            if (!split) {
-                next.push(p);
-                continue;
-            }
-            changed = true;
-            for (const option of split.options)
-                next.push(split.before + option + split.after);
-            if (next.length > MAX_BRACE_EXPANSIONS) {
-                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
-            }
-        }
-        results = next;
-        if (!changed)
-            return results;
-    }
-}
-function firstBrace(p) {
-    for (let start = 0; start < p.length; start++) {
-        if (p[start] === '\\') {
-            start++;
-            continue;
-        }
-        if (p[start] !== '{')
-            continue;
-        let depth = 0;
-        const commas = [];
-        for (let i = start; i < p.length; i++) {
-            const c = p[i];
-            if (c === '\\') {
-                i++;
-            }
-            else if (c === '{') {
-                depth++;
-            }
-            else if (c === '}') {
-                depth--;
-                if (depth === 0) {
-                    if (commas.length === 0)
-                        break; // `{x}` is literal
-                    const cuts = [start, ...commas, i];
-                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
-                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
-                }
-            }
-            else if (c === ',' && depth === 1) {
-                commas.push(i);
-            }
-        }
-    }
-    return undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
-// make matching slow (a regular expression with many stars can backtrack for a long time).
-function matchName(tokens, name, matchDots) {
-    const chars = Array.from(name);
-    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
-        return false;
-    }
-    let t = 0;
-    let c = 0;
-    let starT = -1;
-    let starC = 0;
-    while (c < chars.length) {
-        const token = tokens[t];
-        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
-            t++;
-            c++;
-        }
-        else if (token?.kind === 'star') {
-            starT = t++;
-            starC = c;
-        }
-        else if (starT >= 0) {
-            t = starT + 1;
-            c = ++starC;
-        }
-        else {
-            return false;
-        }
-    }
-    while (tokens[t]?.kind === 'star')
-        t++;
-    return t === tokens.length;
-}
-function tokenMatches(token, char) {
-    switch (token.kind) {
-        case 'one':
-            return char !== '/';
-        case 'char':
-            return token.char === char;
-        case 'class': {
-            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
-            return inside !== token.negated;
-        }
-        default:
-            return false;
-    }
-}
-/**
- * How far through the pattern a path can get: the set of pattern positions i such that the
- * first i segments can match all of `names`. Position === segments.length means a full match.
- */
-function reachable(glob, names) {
-    const { segments, matchDots } = glob;
-    let current = closeGlobstars(segments, new Set([0]));
-    for (const name of names) {
-        const next = new Set();
-        for (const i of current) {
-            const segment = segments[i];
-            if (!segment)
-                continue;
-            if (segment.kind === 'globstar') {
-                if (matchDots || !name.startsWith('.'))
-                    next.add(i);
-            }
-            else if (matchName(segment.tokens, name, matchDots)) {
-                next.add(i + 1);
-            }
-        }
-        current = closeGlobstars(segments, next);
-        if (current.size === 0)
-            break;
-    }
-    return current;
-}
-/** A globstar may match zero segments, so reaching it also reaches what follows. */
-function closeGlobstars(segments, positions) {
-    const out = new Set(positions);
-    for (const i of [...positions].sort((a, b) => a - b)) {
-        let k = i;
-        while (segments[k]?.kind === 'globstar')
-            out.add(++k);
-    }
-    return out;
-}
-function fullMatch(glob, names) {
-    return reachable(glob, names).has(glob.segments.length);
-}
-function isExcluded(relative, excludes) {
-    const names = relative.split('/');
-    return excludes.some((glob) => fullMatch(glob, names));
-}
-/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
-function isExcludedTree(names, excludes) {
-    return excludes.some((glob) => {
-        const last = glob.segments.length - 1;
-        return glob.segments[last]?.kind === 'globstar' && reachable(glob, names).has(last);
-    });
-}
-// ---------------------------------------------------------------------------------------------
-// Walking the workspace.
-function matchGlob(input, line, glob, root, excludes, maxScanned) {
-    // Walk from the longest literal prefix, not from the workspace root.
-    const prefix = [];
-    for (const segment of glob.segments) {
-        if (segment.kind !== 'name' || segment.literal === null)
-            break;
-        prefix.push(segment.literal);
-    }
-    if (prefix.length === glob.segments.length) {
-        const exact = statInside(input, line, root, prefix);
-        if (!exact)
-            return [];
-        if (exact.stats.isFile())
-            return [toFile(root, prefix, exact.real, exact.stats)];
-        if (!exact.stats.isDirectory())
-            return [];
-        // A plain directory path stands for everything below it, like `dir/**`.
-        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
-    }
-    const start = statInside(input, line, root, prefix);
-    if (!start?.stats.isDirectory())
-        return [];
-    const files = [];
-    const pending = [prefix];
-    let scanned = 0;
-    while (pending.length > 0) {
-        const dirNames = pending.pop();
-        let entries;
-        try {
-            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
-        }
-        catch {
-            continue; // unreadable directory: nothing from it can be used anyway
-        }
-        for (const entry of entries) {
-            if (++scanned > maxScanned) {
-                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
-            }
-            const names = [...dirNames, entry.name];
-            const positions = reachable(glob, names);
-            if (positions.size === 0)
-                continue;
-            if (entry.isDirectory()) {
-                if (!isExcludedTree(names, excludes) &&
-                    [...positions].some((i) => i < glob.segments.length)) {
-                    pending.push(names);
-                }
-                continue;
-            }
-            if (!positions.has(glob.segments.length))
-                continue;
-            if (entry.isFile()) {
-                // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = path.join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, statSync(real)));
-            }
-            else if (entry.isSymbolicLink()) {
-                // Links to files are followed when they stay inside; links to directories are not
-                // walked (no cycles, no escaping through them).
-                const target = statInside(input, line, root, names);
-                if (target?.stats.isFile())
-                    files.push(toFile(root, names, target.real, target.stats));
-            }
-        }
-    }
-    return files;
-}
-function starSegment() {
-    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
-}
-/** Stats a workspace path, refusing one that leaves the workspace through a link. */
-function statInside(input, line, root, names) {
-    const candidate = path.join(root, ...names);
-    try {
-        lstatSync(candidate);
-    }
-    catch {
-        return undefined;
-    }
-    let real;
-    try {
-        real = realpathSync(candidate);
-    }
-    catch {
-        return undefined; // a dangling link names nothing
-    }
-    if (real !== root && !isInside(root, real)) {
-        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
-    }
-    return { real, stats: statSync(real) };
-}
-function toFile(root, names, real, stats) {
-    return {
-        path: toPosix(path.relative(root, path.join(root, ...names))),
-        realPath: real,
-        size: stats.size,
-    };
-}
-function isInside(root, target) {
-    const relative = path.relative(root, target);
-    return (relative !== '' &&
-        relative !== '..' &&
-        !relative.startsWith(`..${path.sep}`) &&
-        !path.isAbsolute(relative));
-}
-function toPosix(relative) {
-    return relative.split(path.sep).join('/');
-}
-function printable(text) {
-    return JSON.stringify(text).slice(1, -1);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
-// The inputs that make the sandbox a work environment: files in (upload), a setup script,
-// variables (env, secret-env) and files out (download). Validated before any session exists.
-
-
-
-/** Documented limits of `upload`, checked on the runner. */
-const MAX_UPLOAD_FILES = 1000;
-const MAX_UPLOAD_BYTES = (/* unused pure expression or super */ null && (100 * 1024 * 1024));
-/** Documented cap of what `download` brings back. */
-const sandbox_inputs_MAX_DOWNLOAD_BYTES = (/* unused pure expression or super */ null && (100 * 1024 * 1024));
-const sandbox_inputs_MAX_DOWNLOAD_FILES = 1000;
-const MAX_ENV_VARIABLES = 100;
-const MAX_SETUP_BYTES = (/* unused pure expression or super */ null && (32 * 1024));
-/** secret-env alone, so its values can be masked before anything else is read or printed. */
-function readSecretEnv(read) {
-    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
-    for (const [name, value] of Object.entries(values)) {
-        if (value.length < MIN_SECRET_CHARS) {
-            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
-        }
-    }
-    return values;
-}
-function sandbox_inputs_readSandboxInputs(read, env) {
-    const workspace = env.GITHUB_WORKSPACE || process.cwd();
-    const uploadLines = patternLines(read('upload'));
-    const upload = uploadLines.length === 0
-        ? []
-        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
-    const total = upload.reduce((sum, file) => sum + file.size, 0);
-    if (total > MAX_UPLOAD_BYTES) {
-        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
-    }
-    const setup = read('setup', { trimWhitespace: false });
-    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
-        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
-    }
-    if (setup.includes('\0'))
-        throw new InputError('setup', 'must be text; it contains NUL bytes');
-    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
-    const secretEnv = readSecretEnv(read);
-    for (const name of Object.keys(plain)) {
-        if (name in secretEnv) {
-            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
-        }
-    }
-    return {
-        upload,
-        setup: setup.trim() ? setup : '',
-        env: plain,
-        secretEnv,
-        download: parseDownload(read('download')),
-    };
-}
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
-function parseEnv(input, value) {
-    const text = value.trim();
-    if (!text)
-        return {};
-    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
-    const out = {};
-    if (text.startsWith('{')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError(input, accepted);
-        }
-        for (const [name, item] of Object.entries(parsed)) {
-            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
-            }
-            out[name] = String(item);
-        }
-    }
-    else {
-        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
-            if (!line.trim() || line.trim().startsWith('#'))
-                continue;
-            const eq = line.indexOf('=');
-            if (eq < 0) {
-                // Never echo the line: it may hold a secret.
-                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
-            }
-            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-        }
-    }
-    const names = Object.keys(out);
-    if (names.length > MAX_ENV_VARIABLES) {
-        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
-    }
-    for (const name of names) {
-        if (!ENV_NAME.test(name) || name.length > 128) {
-            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
-        }
-        if (/[\0]/.test(out[name]))
-            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
-    }
-    return out;
-}
-/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
-function parseDownload(value) {
-    const lines = patternLines(value);
-    if (lines.length > 256)
-        throw new InputError('download', 'may hold at most 256 lines');
-    for (const line of lines) {
-        const pattern = line.startsWith('!') ? line.slice(1) : line;
-        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
-        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
-            throw new InputError('download', `${accepted}; got '${line}'`);
-        }
-        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
-            throw new InputError('download', `${accepted}; a line is not usable`);
-        }
-    }
-    return lines;
-}
-
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
@@ -20940,50 +20332,503 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
     return { runs, plan: { notebook, language } };
 }
 
-;// CONCATENATED MODULE: ./src/state/session-labels.ts
+;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
+// The pattern syntax of the inputs that name workspace files: parsed into globs and matched
+// name by name, so the walk (workspace-files.ts) visits only what a pattern can reach.
+// Pattern syntax: '/'-separated, relative to the workspace. `*` and `?` stay within one name,
+// `**` as a whole segment spans directories, `[abc]`/`[a-z]`/`[!a]` are classes, `{a,b}`
+// alternatives, `\` escapes the next character. Wildcards do not match a leading '.' unless
+// the pattern spells it (so `.git` is never swept in); in `!` lines they do.
 
-/** Every label this action sets starts with this; user labels may not. */
-const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
-/** The label that ties a session to the one step that created it. */
-const CLEANUP_TOKEN_LABEL = `${session_labels_RESERVED_LABEL_PREFIX}step-token`;
-/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
-const MAX_LABELS = 20;
-/**
- * The labels this action sets, and where each value comes from: they trace a session back
- * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
- */
-const ACTION_LABELS = {
-    [`${session_labels_RESERVED_LABEL_PREFIX}repo`]: (env) => env.GITHUB_REPOSITORY,
-    [`${session_labels_RESERVED_LABEL_PREFIX}run-id`]: (env) => env.GITHUB_RUN_ID,
-    [`${session_labels_RESERVED_LABEL_PREFIX}run-attempt`]: (env) => env.GITHUB_RUN_ATTEMPT,
-    [`${session_labels_RESERVED_LABEL_PREFIX}job`]: (env) => env.GITHUB_JOB,
-};
-/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
-const session_labels_ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
-/** How many labels a user may add. */
-const session_labels_MAX_USER_LABELS = MAX_LABELS - session_labels_ACTION_LABEL_COUNT;
-/** A fresh, unguessable value for the cleanup label. */
-function newCleanupToken() {
-    return randomBytes(12).toString('hex');
-}
-/**
- * The user's labels plus the action's own. Empty values are left out: the service does
- * not accept them.
- */
-function sessionLabels(env, cleanupToken, userLabels) {
-    const ours = {};
-    for (const [key, read] of Object.entries(ACTION_LABELS))
-        ours[key] = read(env);
-    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
-    const labels = { ...userLabels };
-    for (const [key, value] of Object.entries(ours)) {
-        if (value)
-            labels[key] = value.slice(0, 256);
+const MAX_PATTERN_LENGTH = 1024;
+/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
+const MAX_BRACE_EXPANSIONS = 256;
+function glob_pattern_parseLine(input, body, line) {
+    if (line.length > MAX_PATTERN_LENGTH) {
+        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
     }
-    return labels;
+    if (body.includes('\0'))
+        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+    if (!body.trim())
+        throw new InputError(input, `line '${line}' has no path after '!'`);
+    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
+        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
+    }
+    return expandBraces(input, body, line).map((alternative) => {
+        const segments = [];
+        for (const raw of splitSegments(alternative)) {
+            if (raw === '' || raw === '.')
+                continue;
+            if (raw === '..') {
+                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
+            }
+            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
+        }
+        if (segments.length === 0) {
+            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
+        }
+        return { segments, matchDots: false };
+    });
+}
+/** Splits on unescaped '/', keeping escapes for the segment parser. */
+function splitSegments(pattern) {
+    const out = [];
+    let current = '';
+    for (let i = 0; i < pattern.length; i++) {
+        const c = pattern[i];
+        if (c === '\\' && i + 1 < pattern.length) {
+            current += c + pattern[++i];
+        }
+        else if (c === '/') {
+            out.push(current);
+            current = '';
+        }
+        else {
+            current += c;
+        }
+    }
+    out.push(current);
+    return out;
+}
+function parseSegment(raw) {
+    const tokens = [];
+    const chars = Array.from(raw);
+    for (let i = 0; i < chars.length; i++) {
+        const c = chars[i];
+        if (c === '\\' && i + 1 < chars.length) {
+            tokens.push({ kind: 'char', char: chars[++i] });
+        }
+        else if (c === '*') {
+            // '**' inside a name is just '*'; consecutive stars collapse.
+            if (tokens.at(-1)?.kind !== 'star')
+                tokens.push({ kind: 'star' });
+        }
+        else if (c === '?') {
+            tokens.push({ kind: 'one' });
+        }
+        else if (c === '[') {
+            const parsed = parseClass(chars, i);
+            if (parsed) {
+                tokens.push(parsed.token);
+                i = parsed.end;
+            }
+            else {
+                tokens.push({ kind: 'char', char: c });
+            }
+        }
+        else {
+            tokens.push({ kind: 'char', char: c });
+        }
+    }
+    const literal = tokens.every((t) => t.kind === 'char')
+        ? tokens.map((t) => t.char).join('')
+        : null;
+    return { kind: 'name', tokens, literal };
+}
+function parseClass(chars, open) {
+    let i = open + 1;
+    let negated = false;
+    if (chars[i] === '!' || chars[i] === '^') {
+        negated = true;
+        i++;
+    }
+    const ranges = [];
+    let first = true;
+    for (; i < chars.length; i++) {
+        let c = chars[i];
+        if (c === ']' && !first)
+            return { token: { kind: 'class', negated, ranges }, end: i };
+        first = false;
+        if (c === '\\' && i + 1 < chars.length)
+            c = chars[++i];
+        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
+            let hi = chars[i + 2];
+            i += 2;
+            if (hi === '\\' && i + 1 < chars.length)
+                hi = chars[++i];
+            ranges.push([c, hi]);
+        }
+        else {
+            ranges.push([c, c]);
+        }
+    }
+    return undefined; // no closing ']': the '[' is a literal character
+}
+/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
+function expandBraces(input, pattern, line) {
+    let results = [pattern];
+    for (;;) {
+        const next = [];
+        let changed = false;
+        for (const p of results) {
+            const split = firstBrace(p);
+            if (!split) {
+                next.push(p);
+                continue;
+            }
+            changed = true;
+            for (const option of split.options)
+                next.push(split.before + option + split.after);
+            if (next.length > MAX_BRACE_EXPANSIONS) {
+                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
+            }
+        }
+        results = next;
+        if (!changed)
+            return results;
+    }
+}
+function firstBrace(p) {
+    for (let start = 0; start < p.length; start++) {
+        if (p[start] === '\\') {
+            start++;
+            continue;
+        }
+        if (p[start] !== '{')
+            continue;
+        let depth = 0;
+        const commas = [];
+        for (let i = start; i < p.length; i++) {
+            const c = p[i];
+            if (c === '\\') {
+                i++;
+            }
+            else if (c === '{') {
+                depth++;
+            }
+            else if (c === '}') {
+                depth--;
+                if (depth === 0) {
+                    if (commas.length === 0)
+                        break; // `{x}` is literal
+                    const cuts = [start, ...commas, i];
+                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
+                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
+                }
+            }
+            else if (c === ',' && depth === 1) {
+                commas.push(i);
+            }
+        }
+    }
+    return undefined;
+}
+// ---------------------------------------------------------------------------------------------
+// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
+// make matching slow (a regular expression with many stars can backtrack for a long time).
+function matchName(tokens, name, matchDots) {
+    const chars = Array.from(name);
+    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
+        return false;
+    }
+    let t = 0;
+    let c = 0;
+    let starT = -1;
+    let starC = 0;
+    while (c < chars.length) {
+        const token = tokens[t];
+        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
+            t++;
+            c++;
+        }
+        else if (token?.kind === 'star') {
+            starT = t++;
+            starC = c;
+        }
+        else if (starT >= 0) {
+            t = starT + 1;
+            c = ++starC;
+        }
+        else {
+            return false;
+        }
+    }
+    while (tokens[t]?.kind === 'star')
+        t++;
+    return t === tokens.length;
+}
+function tokenMatches(token, char) {
+    switch (token.kind) {
+        case 'one':
+            return char !== '/';
+        case 'char':
+            return token.char === char;
+        case 'class': {
+            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
+            return inside !== token.negated;
+        }
+        default:
+            return false;
+    }
+}
+/**
+ * How far through the pattern a path can get: the set of pattern positions i such that the
+ * first i segments can match all of `names`. Position === segments.length means a full match.
+ */
+function glob_pattern_reachable(glob, names) {
+    const { segments, matchDots } = glob;
+    let current = closeGlobstars(segments, new Set([0]));
+    for (const name of names) {
+        const next = new Set();
+        for (const i of current) {
+            const segment = segments[i];
+            if (!segment)
+                continue;
+            if (segment.kind === 'globstar') {
+                if (matchDots || !name.startsWith('.'))
+                    next.add(i);
+            }
+            else if (matchName(segment.tokens, name, matchDots)) {
+                next.add(i + 1);
+            }
+        }
+        current = closeGlobstars(segments, next);
+        if (current.size === 0)
+            break;
+    }
+    return current;
+}
+/** A globstar may match zero segments, so reaching it also reaches what follows. */
+function closeGlobstars(segments, positions) {
+    const out = new Set(positions);
+    for (const i of [...positions].sort((a, b) => a - b)) {
+        let k = i;
+        while (segments[k]?.kind === 'globstar')
+            out.add(++k);
+    }
+    return out;
+}
+function fullMatch(glob, names) {
+    return glob_pattern_reachable(glob, names).has(glob.segments.length);
+}
+function glob_pattern_isExcluded(relative, excludes) {
+    const names = relative.split('/');
+    return excludes.some((glob) => fullMatch(glob, names));
+}
+/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
+function glob_pattern_isExcludedTree(names, excludes) {
+    return excludes.some((glob) => {
+        const last = glob.segments.length - 1;
+        return glob.segments[last]?.kind === 'globstar' && glob_pattern_reachable(glob, names).has(last);
+    });
+}
+function printable(text) {
+    return JSON.stringify(text).slice(1, -1);
 }
 
-;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
+// Workspace paths and glob patterns → the files they name, never leaving the workspace.
+// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
+// confinement, pattern syntax and error wording are the same everywhere.
+
+
+
+
+const DEFAULT_MAX_FILES = 1000;
+const DEFAULT_MAX_SCANNED = 100_000;
+const MAX_PATTERNS = 256;
+/**
+ * The lines of a multi-line input: trimmed, without blank lines and `#` comments
+ * (a path starting with '#' can be written as `\#name`).
+ */
+function workspace_files_patternLines(value) {
+    return value
+        .split(/\r\n|\r|\n/)
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && !line.startsWith('#'));
+}
+/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
+function workspace_files_isPattern(line) {
+    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
+}
+/**
+ * One path, as the single-file `file` input has always taken it: it must exist, be a regular
+ * file, and stay inside the workspace both as written and after following links.
+ */
+function workspace_files_resolveWorkspaceFile(input, file, workspace) {
+    const root = realpathSync(workspace);
+    const candidate = path.resolve(root, file);
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
+    }
+    if (!isInside(root, candidate) || !isInside(root, real)) {
+        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
+    }
+    const stats = statSync(real);
+    if (!stats.isFile())
+        throw new InputError(input, `must name a regular file; '${file}' is not one`);
+    return { path: toPosix(path.relative(root, candidate)), realPath: real, size: stats.size };
+}
+/**
+ * Expands path and glob lines into files. A file matched by several lines appears once, at
+ * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
+ * whatever their position. A positive line that matches nothing is an error naming it.
+ */
+function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
+    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
+    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
+    if (lines.length > MAX_PATTERNS) {
+        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
+    }
+    const root = realpathSync(workspace);
+    const includes = [];
+    const excludes = [];
+    for (const line of lines) {
+        const negated = line.startsWith('!');
+        const globs = parseLine(input, negated ? line.slice(1) : line, line);
+        if (negated)
+            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
+        else
+            includes.push({ line, globs });
+    }
+    if (includes.length === 0) {
+        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
+    }
+    const found = new Map();
+    for (const { line, globs } of includes) {
+        const matched = new Map();
+        for (const glob of globs) {
+            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
+                matched.set(file.path, file);
+            }
+        }
+        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
+        if (matched.size === 0) {
+            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
+        }
+        if (kept.length === 0) {
+            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
+        }
+        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+        for (const file of kept) {
+            if (found.has(file.path))
+                continue;
+            found.set(file.path, file);
+            if (found.size > maxFiles) {
+                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
+            }
+        }
+    }
+    return [...found.values()];
+}
+// ---------------------------------------------------------------------------------------------
+// Walking the workspace.
+function matchGlob(input, line, glob, root, excludes, maxScanned) {
+    // Walk from the longest literal prefix, not from the workspace root.
+    const prefix = [];
+    for (const segment of glob.segments) {
+        if (segment.kind !== 'name' || segment.literal === null)
+            break;
+        prefix.push(segment.literal);
+    }
+    if (prefix.length === glob.segments.length) {
+        const exact = statInside(input, line, root, prefix);
+        if (!exact)
+            return [];
+        if (exact.stats.isFile())
+            return [toFile(root, prefix, exact.real, exact.stats)];
+        if (!exact.stats.isDirectory())
+            return [];
+        // A plain directory path stands for everything below it, like `dir/**`.
+        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
+    }
+    const start = statInside(input, line, root, prefix);
+    if (!start?.stats.isDirectory())
+        return [];
+    const files = [];
+    const pending = [prefix];
+    let scanned = 0;
+    while (pending.length > 0) {
+        const dirNames = pending.pop();
+        let entries;
+        try {
+            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
+        }
+        catch {
+            continue; // unreadable directory: nothing from it can be used anyway
+        }
+        for (const entry of entries) {
+            if (++scanned > maxScanned) {
+                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
+            }
+            const names = [...dirNames, entry.name];
+            const positions = reachable(glob, names);
+            if (positions.size === 0)
+                continue;
+            if (entry.isDirectory()) {
+                if (!isExcludedTree(names, excludes) &&
+                    [...positions].some((i) => i < glob.segments.length)) {
+                    pending.push(names);
+                }
+                continue;
+            }
+            if (!positions.has(glob.segments.length))
+                continue;
+            if (entry.isFile()) {
+                // Below the start nothing is a followed link, so the real path is the start's plus names.
+                const real = path.join(start.real, ...names.slice(prefix.length));
+                files.push(toFile(root, names, real, statSync(real)));
+            }
+            else if (entry.isSymbolicLink()) {
+                // Links to files are followed when they stay inside; links to directories are not
+                // walked (no cycles, no escaping through them).
+                const target = statInside(input, line, root, names);
+                if (target?.stats.isFile())
+                    files.push(toFile(root, names, target.real, target.stats));
+            }
+        }
+    }
+    return files;
+}
+function starSegment() {
+    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
+}
+/** Stats a workspace path, refusing one that leaves the workspace through a link. */
+function statInside(input, line, root, names) {
+    const candidate = path.join(root, ...names);
+    try {
+        lstatSync(candidate);
+    }
+    catch {
+        return undefined;
+    }
+    let real;
+    try {
+        real = realpathSync(candidate);
+    }
+    catch {
+        return undefined; // a dangling link names nothing
+    }
+    if (real !== root && !isInside(root, real)) {
+        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
+    }
+    return { real, stats: statSync(real) };
+}
+function toFile(root, names, real, stats) {
+    return {
+        path: toPosix(path.relative(root, path.join(root, ...names))),
+        realPath: real,
+        size: stats.size,
+    };
+}
+function isInside(root, target) {
+    const relative = path.relative(root, target);
+    return (relative !== '' &&
+        relative !== '..' &&
+        !relative.startsWith(`..${path.sep}`) &&
+        !path.isAbsolute(relative));
+}
+function toPosix(relative) {
+    return relative.split(path.sep).join('/');
+}
+
+;// CONCATENATED MODULE: ./src/inputs/code-inputs.ts
+// The code inputs (`code`, `file`, `markdown`) read into the runs they make: files and
+// pages read from the workspace and checked, each run with its language.
 
 
 
@@ -20992,151 +20837,14 @@ function sessionLabels(env, cleanupToken, userLabels) {
 
 
 
-
-
-
-const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
-const DEFAULT_IMAGE_ID = 'code_latest';
-/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
-const MAX_TIMEOUT_S = 3600;
 const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
 /** Runs one step may make from `file` lines and patterns. */
 const MAX_BATCH_RUNS = 200;
-/** The values no output, file, log line or summary of the step may hold. */
-function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-/** The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable. */
-function readApiKey(read, env) {
-    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-    if (!key) {
-        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
-    }
-    if (/\s/.test(key))
-        throw new input_error_InputError('api-key', 'must not contain white space');
-    return key;
-}
-/** Every input, validated; throws InputError on the first bad one, before anything is spent. */
-function readInputs(read, env) {
-    const apiKey = readApiKey(read, env);
-    const parameters = readParameters(read('parameters'));
-    const { code, source, batch, notebooks } = readCode(read, env, parameters);
-    if (parameters && notebooks.length === 0) {
-        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
-    }
-    const inputs = {
-        code,
-        source,
-        // A batch's runs carry their own languages; the first stands for the step.
-        language: batch?.[0]?.language ?? readLanguage(read('language'), source),
-        batch,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
-        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
-        timeoutS: parseInteger('timeout', read('timeout'), {
-            min: 1,
-            max: MAX_TIMEOUT_S,
-            fallback: 60,
-            unit: 'seconds',
-        }),
-        apiKey,
-        endpoint: parseEndpoint(read('endpoint')),
-        regionId: parseToken('region-id', read('region-id')),
-        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
-        labels: parseLabels(read('labels')),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        summary: parseBoolean('summary', read('summary'), true),
-        cleanup: parseBoolean('cleanup', read('cleanup'), true),
-        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
-            min: 60,
-            max: 86_400,
-            fallback: 900,
-            unit: 'seconds',
-        }),
-        maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
-            min: 1024,
-            max: 900_000,
-            fallback: 262_144,
-            unit: 'bytes',
-        }),
-        artifact: parseArtifactName(read('artifact')),
-        comment: readComment(read, env),
-        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
-        sandbox: readSandboxInputs(read, env),
-        notebooks,
-    };
-    if (batch?.some((run) => run.group !== undefined))
-        refuseLongModeForGroups(inputs.timeoutS);
-    return inputs;
-}
 /**
- * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
- * of a notebook) could not share the state the ones before them built up: refused rather than
- * half working.
+ * `code`, `file` and `markdown` as the runs they make: inline code or one plain file is one
+ * run reported on its own; several lines, a pattern, a notebook or Markdown pages are a batch.
  */
-function refuseLongModeForGroups(timeoutS) {
-    if (timeoutS > 60) {
-        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
-    }
-}
-/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
-const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-function parseSessionId(value, parallel) {
-    if (!value)
-        return '';
-    if (!SESSION_ID.test(value)) {
-        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
-    }
-    if (parallel !== '' && parallel !== '1') {
-        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
-    }
-    return value;
-}
-/** The characters @actions/artifact refuses in a name, checked before anything is spent. */
-const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
-function parseArtifactName(value) {
-    if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
-        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
-    }
-    if (value.length > 256)
-        throw new InputError('artifact', 'must be at most 256 characters');
-    return value;
-}
-function readComment(read, env) {
-    if (!parseBoolean('comment', read('comment'), false))
-        return undefined;
-    const token = read('github-token');
-    if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
-    }
-    const explicit = read('comment-id');
-    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
-    }
-    const stepId = explicit ||
-        [env.GITHUB_JOB, env.GITHUB_ACTION]
-            .filter(Boolean)
-            .join('.')
-            .replace(/[^A-Za-z0-9._-]/g, '_') ||
-        'default';
-    return { token, stepId };
-}
-function parseSyntaxCheck(value) {
-    if (value === '' || value.toLowerCase() === 'auto')
-        return 'auto';
-    if (TRUE_VALUES.includes(value))
-        return 'true';
-    if (FALSE_VALUES.includes(value))
-        return 'false';
-    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
-}
-function readCode(read, env, parameters) {
+function code_inputs_readCodeInputs(read, workspace, parameters) {
     // Not trimmed: leading indentation can matter.
     const inline = read('code', { trimWhitespace: false });
     const file = read('file');
@@ -21146,38 +20854,37 @@ function readCode(read, env, parameters) {
             throw new InputError('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
         }
         // With `file`, the files and the pages are one batch: the files first, then the pages.
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
             : { runs: [], notebooks: [] };
-        const batch = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
-        if (batch.length > MAX_BATCH_RUNS) {
-            throw new InputError('markdown', `and 'file' together make ${batch.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
+        const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        if (runs.length > MAX_BATCH_RUNS) {
+            throw new InputError('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
-        const first = batch[0];
-        return { code: first.code, source: first.source, batch, notebooks: files.notebooks };
+        return { runs, mode: 'batch', notebooks: files.notebooks };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
     }
     if (file) {
-        const workspace = env.GITHUB_WORKSPACE || process.cwd();
         const lines = patternLines(file);
         // One plain path is the single run it has always been; anything else, or a notebook
         // (one run per cell), is a batch.
         const only = lines.length === 1 ? (lines[0] ?? '') : '';
         if (only && !isPattern(only) && !isNotebookPath(only)) {
-            return { ...readCodeFile(file, workspace), notebooks: [] };
+            const { code, source } = readCodeFile(file, workspace);
+            const run = { code, source, language: readLanguage(read('language'), source) };
+            return { runs: [run], mode: 'single', notebooks: [] };
         }
-        const { runs, notebooks } = readBatch(lines, workspace, read('language'), parameters);
-        const first = runs[0];
-        return { code: first.code, source: first.source, batch: runs, notebooks };
+        return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
     }
     if (!inline.trim()) {
         throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
     }
     checkCodeText('code', Buffer.from(inline, 'utf8'));
-    return { code: inline, source: { kind: 'inline' }, notebooks: [] };
+    const source = { kind: 'inline' };
+    const run = { code: inline, source, language: readLanguage(read('language'), source) };
+    return { runs: [run], mode: 'single', notebooks: [] };
 }
 function isNotebookPath(file) {
     return path.extname(file).toLowerCase() === '.ipynb';
@@ -21304,7 +21011,89 @@ function readLanguage(value, source) {
     }
     throw new InputError('language', `is required with inline code; set it to ${accepted}`);
 }
-function parseInteger(input, value, range) {
+
+;// CONCATENATED MODULE: ./src/state/session-labels.ts
+
+/** Every label this action sets starts with this; user labels may not. */
+const session_labels_RESERVED_LABEL_PREFIX = 'gha-';
+/** The label that ties a session to the one step that created it. */
+const CLEANUP_TOKEN_LABEL = `${session_labels_RESERVED_LABEL_PREFIX}step-token`;
+/** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
+const MAX_LABELS = 20;
+/**
+ * The labels this action sets, and where each value comes from: they trace a session back
+ * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
+ */
+const ACTION_LABELS = {
+    [`${session_labels_RESERVED_LABEL_PREFIX}repo`]: (source) => source.repository,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-id`]: (source) => source.runId,
+    [`${session_labels_RESERVED_LABEL_PREFIX}run-attempt`]: (source) => source.runAttempt,
+    [`${session_labels_RESERVED_LABEL_PREFIX}job`]: (source) => source.job,
+};
+/** Labels this action sets itself (the table and the cleanup token); users get the rest. */
+const session_labels_ACTION_LABEL_COUNT = Object.keys(ACTION_LABELS).length + 1;
+/** How many labels a user may add. */
+const session_labels_MAX_USER_LABELS = MAX_LABELS - session_labels_ACTION_LABEL_COUNT;
+/** A fresh, unguessable value for the cleanup label. */
+function newCleanupToken() {
+    return randomBytes(12).toString('hex');
+}
+/**
+ * The user's labels plus the action's own. Empty values are left out: the service does
+ * not accept them.
+ */
+function sessionLabels(source, cleanupToken, userLabels) {
+    const ours = {};
+    for (const [key, read] of Object.entries(ACTION_LABELS))
+        ours[key] = read(source);
+    ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
+    const labels = { ...userLabels };
+    for (const [key, value] of Object.entries(ours)) {
+        if (value)
+            labels[key] = value.slice(0, 256);
+    }
+    return labels;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/parse.ts
+// The value parsers of the inputs: each takes an input's text and returns its typed value, or
+// throws an InputError that names the input and what it accepts.
+
+
+const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
+/** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
+const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
+function parse_parseSessionId(value, parallel) {
+    if (!value)
+        return '';
+    if (!SESSION_ID.test(value)) {
+        throw new InputError('session-id', "must be a session id from an earlier step's session-id output (letters, digits, '.', '_', ':', '-', at most 128 characters)");
+    }
+    if (parallel !== '' && parallel !== '1') {
+        throw new InputError('session-id', 'runs everything in the one session it names, so parallel must be 1 with it');
+    }
+    return value;
+}
+/** The characters @actions/artifact refuses in a name, checked before anything is spent. */
+const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
+function parse_parseArtifactName(value) {
+    if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
+        throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
+    }
+    if (value.length > 256)
+        throw new InputError('artifact', 'must be at most 256 characters');
+    return value;
+}
+function parse_parseSyntaxCheck(value) {
+    if (value === '' || value.toLowerCase() === 'auto')
+        return 'auto';
+    if (TRUE_VALUES.includes(value))
+        return 'true';
+    if (FALSE_VALUES.includes(value))
+        return 'false';
+    throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
+}
+function parse_parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
@@ -21319,7 +21108,7 @@ function parseInteger(input, value, range) {
 const TRUE_VALUES = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE_VALUES = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 /** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
-function parseBoolean(input, value, fallback) {
+function parse_parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
     if (TRUE_VALUES.includes(value))
@@ -21328,7 +21117,7 @@ function parseBoolean(input, value, fallback) {
         return false;
     throw new InputError(input, `must be true or false; got '${value}'`);
 }
-function parseToken(input, value) {
+function parse_parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
         throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
@@ -21339,7 +21128,7 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
  * a loopback host, so the key never crosses a network in clear text.
  */
-function parseEndpoint(value) {
+function parse_parseEndpoint(value) {
     const raw = value || DEFAULT_ENDPOINT;
     const accepted = 'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
     let url;
@@ -21364,7 +21153,7 @@ function parseEndpoint(value) {
     return url.origin;
 }
 /** Extra session labels: a JSON object of strings, or `key=value` lines. */
-function parseLabels(value) {
+function parse_parseLabels(value) {
     if (!value)
         return {};
     const labels = {};
@@ -21415,6 +21204,242 @@ function parseLabels(value) {
         throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
+// The inputs that make the sandbox a work environment: files in (upload), a setup script,
+// variables (env, secret-env) and files out (download). Validated before any session exists.
+
+
+
+/** Documented limits of `upload`, checked on the runner. */
+const MAX_UPLOAD_FILES = 1000;
+const MAX_UPLOAD_BYTES = (/* unused pure expression or super */ null && (100 * 1024 * 1024));
+const MAX_ENV_VARIABLES = 100;
+const MAX_SETUP_BYTES = (/* unused pure expression or super */ null && (32 * 1024));
+/** secret-env alone, so its values can be masked before anything else is read or printed. */
+function readSecretEnv(read) {
+    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
+    for (const [name, value] of Object.entries(values)) {
+        if (value.length < MIN_SECRET_CHARS) {
+            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
+        }
+    }
+    return values;
+}
+function sandbox_inputs_readSandboxInputs(read, workspace) {
+    const uploadLines = patternLines(read('upload'));
+    const upload = uploadLines.length === 0
+        ? []
+        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
+    const total = upload.reduce((sum, file) => sum + file.size, 0);
+    if (total > MAX_UPLOAD_BYTES) {
+        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
+    }
+    const setup = read('setup', { trimWhitespace: false });
+    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
+        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
+    }
+    if (setup.includes('\0'))
+        throw new InputError('setup', 'must be text; it contains NUL bytes');
+    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
+    const secretEnv = readSecretEnv(read);
+    for (const name of Object.keys(plain)) {
+        if (name in secretEnv) {
+            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
+        }
+    }
+    return {
+        upload,
+        setup: setup.trim() ? setup : '',
+        env: plain,
+        secretEnv,
+        download: parseDownload(read('download')),
+    };
+}
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
+function parseEnv(input, value) {
+    const text = value.trim();
+    if (!text)
+        return {};
+    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
+    const out = {};
+    if (text.startsWith('{')) {
+        let parsed;
+        try {
+            parsed = JSON.parse(text);
+        }
+        catch {
+            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
+        }
+        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+            throw new InputError(input, accepted);
+        }
+        for (const [name, item] of Object.entries(parsed)) {
+            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
+                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
+            }
+            out[name] = String(item);
+        }
+    }
+    else {
+        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
+            if (!line.trim() || line.trim().startsWith('#'))
+                continue;
+            const eq = line.indexOf('=');
+            if (eq < 0) {
+                // Never echo the line: it may hold a secret.
+                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
+            }
+            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
+        }
+    }
+    const names = Object.keys(out);
+    if (names.length > MAX_ENV_VARIABLES) {
+        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
+    }
+    for (const name of names) {
+        if (!ENV_NAME.test(name) || name.length > 128) {
+            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
+        }
+        if (/[\0]/.test(out[name]))
+            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
+    }
+    return out;
+}
+/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
+function parseDownload(value) {
+    const lines = patternLines(value);
+    if (lines.length > 256)
+        throw new InputError('download', 'may hold at most 256 lines');
+    for (const line of lines) {
+        const pattern = line.startsWith('!') ? line.slice(1) : line;
+        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
+        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
+            throw new InputError('download', `${accepted}; got '${line}'`);
+        }
+        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
+            throw new InputError('download', `${accepted}; a line is not usable`);
+        }
+    }
+    return lines;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
+
+
+
+
+
+const DEFAULT_IMAGE_ID = 'code_latest';
+/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
+const MAX_TIMEOUT_S = 3600;
+/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
+const MAX_PARALLEL = 8;
+/** The values no output, file, log line or summary of the step may hold. */
+function stepSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+/**
+ * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
+ * input that needs the raw environment (a secret has no place in the runner context).
+ */
+function readApiKey(read, env) {
+    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
+    if (!key) {
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+    }
+    if (/\s/.test(key))
+        throw new input_error_InputError('api-key', 'must not contain white space');
+    return key;
+}
+/**
+ * Every input, validated; throws InputError on the first bad one, before anything is spent.
+ * `env` is read only for the API key (readApiKey).
+ */
+function readInputs(read, context, env) {
+    const apiKey = readApiKey(read, env);
+    const parameters = readParameters(read('parameters'));
+    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+    if (parameters && notebooks.length === 0) {
+        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
+    }
+    const inputs = {
+        runs,
+        mode,
+        parallel: parseInteger('parallel', read('parallel'), {
+            min: 1,
+            max: MAX_PARALLEL,
+            fallback: 1,
+            unit: 'sessions',
+        }),
+        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
+        timeoutS: parseInteger('timeout', read('timeout'), {
+            min: 1,
+            max: MAX_TIMEOUT_S,
+            fallback: 60,
+            unit: 'seconds',
+        }),
+        apiKey,
+        endpoint: parseEndpoint(read('endpoint')),
+        regionId: parseToken('region-id', read('region-id')),
+        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
+        labels: parseLabels(read('labels')),
+        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
+        summary: parseBoolean('summary', read('summary'), true),
+        cleanup: parseBoolean('cleanup', read('cleanup'), true),
+        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
+            min: 60,
+            max: 86_400,
+            fallback: 900,
+            unit: 'seconds',
+        }),
+        maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
+            min: 1024,
+            max: 900_000,
+            fallback: 262_144,
+            unit: 'bytes',
+        }),
+        artifact: parseArtifactName(read('artifact')),
+        comment: readComment(read, context.origin),
+        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
+        sandbox: readSandboxInputs(read, context.workspace),
+        notebooks,
+    };
+    if (runs.some((run) => run.group !== undefined))
+        refuseLongModeForGroups(inputs.timeoutS);
+    return inputs;
+}
+/**
+ * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
+ * of a notebook) could not share the state the ones before them built up: refused rather than
+ * half working.
+ */
+function refuseLongModeForGroups(timeoutS) {
+    if (timeoutS > 60) {
+        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
+    }
+}
+function readComment(read, origin) {
+    if (!parseBoolean('comment', read('comment'), false))
+        return undefined;
+    const token = read('github-token');
+    if (!token) {
+        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
+    }
+    const explicit = read('comment-id');
+    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
+        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
+    }
+    const stepId = explicit ||
+        [origin.job, origin.action]
+            .filter(Boolean)
+            .join('.')
+            .replace(/[^A-Za-z0-9._-]/g, '_') ||
+        'default';
+    return { token, stepId };
 }
 
 ;// CONCATENATED MODULE: ./src/state/ownership.ts
@@ -21471,26 +21496,21 @@ function printableId(id) {
  */
 const KEYS = {
     cleanupToken: 'cleanup-token',
-    sessionId: 'session-id',
-    sessionProof: 'session-proof',
-    batchSessions: 'batch-sessions',
+    sessions: 'sessions',
     keepSession: 'keep-session',
     deletedByMain: 'deleted-by-main',
     create: 'create',
 };
+/** The most sessions the post step takes from the state: far more than a step may hold. */
+const MAX_SAVED_SESSIONS = 64;
 const state_saveState = {
     cleanupToken: (token) => saveState(KEYS.cleanupToken, token),
     createSent: () => saveState(KEYS.create, 'sent'),
-    createFailed: () => saveState(KEYS.create, 'failed'),
     createUncertain: () => saveState(KEYS.create, 'unknown'),
-    sessionId: (id, proof = '') => {
-        saveState(KEYS.sessionId, id);
-        saveState(KEYS.sessionProof, proof);
-    },
-    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-    batchSessions: (sessions) => saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-    /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+    /** Every create settled with a session or a provable failure: nothing to search for. */
     createSettled: () => saveState(KEYS.create, ''),
+    /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+    sessions: (sessions) => saveState(KEYS.sessions, JSON.stringify(sessions)),
     keepSession: () => saveState(KEYS.keepSession, 'true'),
     deletedByMain: () => saveState(KEYS.deletedByMain, 'true'),
 };
@@ -21498,12 +21518,10 @@ function readState() {
     const create = getState(KEYS.create);
     return {
         cleanupToken: getState(KEYS.cleanupToken),
-        sessionId: getState(KEYS.sessionId),
-        sessionProof: getState(KEYS.sessionProof),
-        batchSessions: parseSessions(getState(KEYS.batchSessions)),
+        sessions: parseSessions(getState(KEYS.sessions)),
         keepSession: getState(KEYS.keepSession) === 'true',
         deletedByMain: getState(KEYS.deletedByMain) === 'true',
-        create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
+        create: create === 'sent' || create === 'unknown' ? create : '',
     };
 }
 /** The saved list, read defensively: the state file is not ours alone to write. */
@@ -21524,7 +21542,7 @@ function parseSessions(text) {
         item !== null &&
         typeof item.id === 'string' &&
         typeof item.proof === 'string')
-        .slice(0, 64)
+        .slice(0, MAX_SAVED_SESSIONS)
         .map(({ id, proof }) => ({ id, proof }));
 }
 
@@ -21548,17 +21566,19 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
 const CLEANUP_LIMITS = {
     deadlineMs: 90_000,
     searchWindowMs: 45_000,
     searchIntervalMs: 5_000,
 };
 /**
- * The post step: delete the session the main step saved; when the main step could not
- * confirm its session (a create in flight when it was killed, or unanswered), look for the
- * session by this step's label. Only sessions this step provably created are deleted: a saved
- * id with a valid proof, or a session whose own labels carry this step's token. Never fails
- * the job: problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the sessions the main step saved; when the main step could not
+ * confirm a create (in flight when it was killed, or unanswered), look for the session it
+ * may have made by this step's label. Only sessions this step provably created are deleted: a
+ * saved id with a valid proof, or a session whose own labels carry this step's token. Never
+ * fails the job: problems become warnings, and the service's idle timeout is the last backstop.
+ * `env` is read only for the API key (readApiKey).
  */
 async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     const { deadlineMs } = limits;
@@ -21567,7 +21587,8 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info('The main step created no session: nothing to clean up.');
         return;
     }
-    const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
+    const first = state.sessions[0]?.id;
+    const shownId = first ? printableId(first) : '(none)';
     if (!isCleanupToken(state.cleanupToken)) {
         warning(`The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`);
         return;
@@ -21576,9 +21597,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         info(`cleanup is false: session ${shownId} is kept.`);
         return;
     }
-    if (!state.sessionId &&
-        state.batchSessions.length === 0 &&
-        (state.create === '' || state.create === 'failed')) {
+    if (state.sessions.length === 0 && state.create === '') {
         info('The main step created no session: nothing to clean up.');
         return;
     }
@@ -21588,7 +21607,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
-            endpoint: parseEndpoint(getInput('endpoint')),
+            endpoint: parse_parseEndpoint(getInput('endpoint')),
             apiKey,
             userAgent: USER_AGENT,
             callTimeoutMs: 10_000,
@@ -21617,35 +21636,14 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         await client.destroy().catch(() => undefined);
     }
 }
-async function deleteOwn(client, apiKey, state, limits) {
-    const { sessionId, cleanupToken } = state;
-    if (state.batchSessions.length > 0) {
-        await deleteBatch(client, apiKey, state, limits);
-        return;
-    }
-    if (sessionId) {
-        if (state.deletedByMain) {
-            info(`Session ${printableId(sessionId)} was already deleted when the step was cancelled.`);
-        }
-        else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
-            await deleteOne(client, sessionId);
-        }
-        else {
-            // Not written by this step's main step as it stands: delete it only if it is ours.
-            await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
-        }
-        return;
-    }
-    await searchByLabel(client, state, new Set(), limits);
-}
 /**
- * A batch's sessions, side by side, each checked like a single saved one; then, when one of
- * its creates was never confirmed, the label search for what that create may have made.
+ * Every saved session, side by side: deleted at once when its proof verifies, else only if its
+ * labels say it is this step's; then, when a create was never confirmed, the label search for
+ * the session that create may have made.
  */
-async function deleteBatch(client, apiKey, state, limits) {
+async function deleteOwn(client, apiKey, state, limits) {
     const { cleanupToken } = state;
-    const handled = new Set(state.batchSessions.map((s) => s.id));
-    await Promise.all(state.batchSessions.map(async ({ id, proof }) => {
+    await Promise.all(state.sessions.map(async ({ id, proof }) => {
         if (state.deletedByMain) {
             info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
         }
@@ -21653,10 +21651,12 @@ async function deleteBatch(client, apiKey, state, limits) {
             await deleteOne(client, id);
         }
         else {
+            // Not written by this step's main step as it stands: delete it only if it is ours.
             await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
         }
     }));
-    if (state.create === 'sent' || state.create === 'unknown') {
+    if (state.create !== '') {
+        const handled = new Set(state.sessions.map((s) => s.id));
         await searchByLabel(client, state, handled, limits);
     }
 }

@@ -1,16 +1,16 @@
 import path from 'node:path';
-import { runUrl } from './run-url.ts';
 
 /**
  * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name, id and page ('' when the run's URL is not known). @actions/artifact is large, so it is loaded only here, when an
- * artifact was asked for. It needs the runner's ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL.
+ * returns its name and page (under `runUrl`, the run's page). @actions/artifact is large, so
+ * it is loaded only here, when an artifact was asked for. It needs the runner's
+ * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, which it reads itself.
  */
 export async function uploadArtifact(
   name: string,
   files: string[],
   rootDir: string,
-  env: NodeJS.ProcessEnv,
+  runUrl: string,
 ): Promise<{ name: string; url: string; id: number | undefined }> {
   const { DefaultArtifactClient } = await import('@actions/artifact');
   const client = new DefaultArtifactClient();
@@ -19,11 +19,5 @@ export async function uploadArtifact(
     files.map((file) => path.resolve(file)),
     path.resolve(rootDir),
   );
-  return { name, id, url: id === undefined ? '' : artifactUrl(env, id) };
-}
-
-/** The artifact's page in the run, as the runner's environment describes the run. */
-export function artifactUrl(env: NodeJS.ProcessEnv, id: number): string {
-  const run = runUrl(env);
-  return run ? `${run}/artifacts/${id}` : '';
+  return { name, id, url: id === undefined || !runUrl ? '' : `${runUrl}/artifacts/${id}` };
 }

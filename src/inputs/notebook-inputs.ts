@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Language } from '../agentbay/language.ts';
 import { InputError } from './input-error.ts';
 import { cellSourceLines } from '../runs/notebook-lines.ts';
-import type { PlannedRun } from './inputs.ts';
+import type { PlannedRun } from '../runs/planned-run.ts';
 import {
   codeCells,
   injectParameters,

@@ -2,27 +2,15 @@
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 import { InputError } from './input-error.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
-import { expandWorkspaceFiles, patternLines, type WorkspaceFile } from './workspace-files.ts';
-import type { InputReader } from './inputs.ts';
+import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
+import type { InputReader } from './parse.ts';
+import { expandWorkspaceFiles, patternLines } from './workspace-files.ts';
 
 /** Documented limits of `upload`, checked on the runner. */
 export const MAX_UPLOAD_FILES = 1000;
 export const MAX_UPLOAD_BYTES = 100 * 1024 * 1024;
-/** Documented cap of what `download` brings back. */
-export const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
-export const MAX_DOWNLOAD_FILES = 1000;
 export const MAX_ENV_VARIABLES = 100;
 export const MAX_SETUP_BYTES = 32 * 1024;
-/** Secret values shorter than this would mask too much of every log to be meaningful. */
-
-export interface SandboxInputs {
-  upload: WorkspaceFile[];
-  setup: string;
-  env: Record<string, string>;
-  secretEnv: Record<string, string>;
-  /** Sandbox paths and globs relative to the working directory; `!` lines exclude. */
-  download: string[];
-}
 
 /** secret-env alone, so its values can be masked before anything else is read or printed. */
 export function readSecretEnv(read: InputReader): Record<string, string> {
@@ -38,8 +26,7 @@ export function readSecretEnv(read: InputReader): Record<string, string> {
   return values;
 }
 
-export function readSandboxInputs(read: InputReader, env: NodeJS.ProcessEnv): SandboxInputs {
-  const workspace = env.GITHUB_WORKSPACE || process.cwd();
+export function readSandboxInputs(read: InputReader, workspace: string): SandboxInputs {
   const uploadLines = patternLines(read('upload'));
   const upload =
     uploadLines.length === 0

@@ -1,11 +1,12 @@
-// Runs a batch of code runs over a small pool of sessions: with parallel 1 they share one
-// session in order; with N, up to N sessions take the next run as they become free. A create
+// Runs a step's runs over a small pool of sessions (a single run is a pool of one run): with
+// parallel 1 they share one session in order; with N, up to N sessions take the next run as
+// they become free. A create
 // refused while this step already holds a session is taken for the account's concurrent-session
 // quota (its exact answer is undocumented) and retried with backoff; the runs are never lost.
 import type { CreateSessionParams } from '../agentbay/client.ts';
 import { AgentBayError, isSessionGone } from '../agentbay/errors.ts';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { PlannedRun } from '../inputs/inputs.ts';
+import type { PlannedRun, RunOutcome } from '../runs/planned-run.ts';
 
 /**
  * What a batch does with a session, supplied by the step: the pool decides only which session
@@ -19,35 +20,16 @@ export interface BatchWork {
    * `ordinal` numbers the step's sessions from 1 in the order they were created.
    */
   prepareSession(sessionId: string, ordinal: number): Promise<void>;
-  /** One run in a prepared session; `codeFile` when the code ran from a file in the sandbox. */
+  /**
+   * One run in a prepared session; `codeFile` when the code ran from a file in the sandbox,
+   * `streamed` when its output went to the log as it arrived.
+   */
   runOne(
     sessionId: string,
     run: PlannedRun,
-  ): Promise<{ result: CodeRunResult; requestId: string; codeFile?: string }>;
+  ): Promise<{ result: CodeRunResult; requestId: string; codeFile?: string; streamed?: boolean }>;
   /** After a prepared session's last run, while it is still alive (download). Never throws. */
   finishSession(sessionId: string, ordinal: number): Promise<void>;
-}
-
-/** What happened to one run. */
-export interface BatchOutcome {
-  run: PlannedRun;
-  /** 0-based position in the batch. */
-  index: number;
-  sessionId: string;
-  requestId: string;
-  /** The code's result; undefined when the service failed before the code could report. */
-  result?: CodeRunResult;
-  /** The sandbox file the code ran from, when it did: its error output names that file. */
-  codeFile?: string;
-  /** The service failure that kept the run from finishing (not the code's own error). */
-  serviceError?: unknown;
-  /** Not run: marked skip. */
-  skipped?: boolean;
-  /** Not run because the state it depended on is gone with its session (serviceError says why). */
-  notRun?: boolean;
-  /** Not run because this earlier run of its group failed (`stopGroupOnFailure`). */
-  notRunAfter?: number;
-  durationMs: number;
 }
 
 export interface BatchHooks {
@@ -58,7 +40,7 @@ export interface BatchHooks {
   /** A create ended without a session, provably (the service refused it). */
   createFailed(): void;
   /** A session exists; called before it is used, so it can be recorded for the post step. */
-  created(sessionId: string): void;
+  created(sessionId: string, requestId: string): void;
   /** A create went unanswered: the service may have made a session anyway. */
   createUncertain(): void;
   /** True once the step is cancelled: start nothing new. */
@@ -85,19 +67,255 @@ export interface BatchOptions {
 export const QUOTA_BACKOFF_MS = { first: 1_000, max: 10_000 };
 
 type Unit = Array<{ run: PlannedRun; index: number }>;
+type Next = Unit[number];
 
 /**
- * Runs every run and returns their outcomes in batch order. Throws only when no session at
- * all could be created (the first create's error), as a single run's step would.
+ * Runs every run and returns their outcomes in order. Throws only when no session at all
+ * could be created (the first create's error), as a single run's step would.
  */
 export async function runBatch(
   work: BatchWork,
   runs: readonly PlannedRun[],
   options: BatchOptions,
   hooks: BatchHooks,
-): Promise<BatchOutcome[]> {
-  const sleep = hooks.sleep ?? ((ms: number) => new Promise((r) => setTimeout(r, ms)));
-  // A group (a Markdown page) is one unit of work: its runs go to one session, in order.
+): Promise<RunOutcome[]> {
+  return new SessionPool(work, options, hooks).run(runs);
+}
+
+/** One pool's bookkeeping: the runs still queued, what became of the rest, the sessions. */
+class SessionPool {
+  private queue: Unit[] = [];
+  private readonly outcomes: RunOutcome[] = [];
+  private readonly failedBeforehand: ReadonlyMap<number, CodeRunResult>;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private alive = 0;
+  private ordinals = 0;
+  private firstCreateError: unknown;
+  private firstPrepareError: unknown;
+  private lastLoss: Error | undefined;
+  private readonly inFlight = new Set<Promise<unknown>>();
+
+  private readonly work: BatchWork;
+  private readonly options: BatchOptions;
+  private readonly hooks: BatchHooks;
+
+  constructor(work: BatchWork, options: BatchOptions, hooks: BatchHooks) {
+    this.work = work;
+    this.options = options;
+    this.hooks = hooks;
+    this.failedBeforehand = options.failedBeforehand ?? new Map();
+    this.sleep = hooks.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
+  }
+
+  async run(runs: readonly PlannedRun[]): Promise<RunOutcome[]> {
+    // A unit whose every run is skipped, already failed, or not run after such a failure
+    // costs no session.
+    this.queue = unitsOf(runs).filter((unit) => !this.settleWithoutSession(unit));
+    const workers = Math.min(this.options.parallel, this.queue.length);
+    await Promise.all(Array.from({ length: workers }, () => this.worker()));
+    if (
+      this.outcomes.length === 0 &&
+      this.firstCreateError !== undefined &&
+      this.firstPrepareError === undefined
+    ) {
+      throw this.firstCreateError;
+    }
+    // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
+    for (const next of this.queue.splice(0).flat()) {
+      this.outcomes.push(notRun(next, this.unstarted()));
+    }
+    return this.outcomes.sort((a, b) => a.index - b.index);
+  }
+
+  /** Settles a unit that needs no session; false (and nothing recorded) when it does. */
+  private settleWithoutSession(unit: Unit): boolean {
+    const resolved: RunOutcome[] = [];
+    let failedAt: number | undefined;
+    for (const next of unit) {
+      const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
+      const result = this.failedBeforehand.get(next.index);
+      if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+        resolved.push({ ...none, notRunAfter: failedAt });
+      } else if (result) {
+        resolved.push({ ...none, result });
+        failedAt ??= next.index;
+      } else if (next.run.skip) {
+        resolved.push({ ...none, skipped: true });
+      } else {
+        return false;
+      }
+    }
+    this.outcomes.push(...resolved);
+    return true;
+  }
+
+  private unstarted(): unknown {
+    return (
+      this.firstPrepareError ??
+      this.firstCreateError ??
+      this.lastLoss ??
+      new Error('the run was not started')
+    );
+  }
+
+  private async createSession(): Promise<string | undefined> {
+    const { hooks } = this;
+    for (let attempt = 0; ; attempt++) {
+      if (this.queue.length === 0 || hooks.stopped()) return undefined;
+      hooks.createStarting();
+      const request = this.work.createSession(this.options.create);
+      hooks.creating(request);
+      const settled = request.then(
+        () => undefined,
+        () => undefined,
+      );
+      this.inFlight.add(settled);
+      void settled.then(() => this.inFlight.delete(settled));
+      try {
+        const { sessionId, requestId } = await request;
+        hooks.created(sessionId, requestId);
+        this.alive++;
+        return sessionId;
+      } catch (error) {
+        if (error instanceof AgentBayError && !error.outcomeUnknown) hooks.createFailed();
+        else hooks.createUncertain();
+        // Creates sent together: a refusal may arrive before the siblings' sessions do.
+        if (isQuotaRefusal(error) && this.alive === 0) {
+          await Promise.all([...this.inFlight].filter((p) => p !== settled));
+        }
+        if (!isQuotaRefusal(error) || this.alive === 0) {
+          this.firstCreateError ??= error;
+          if (this.alive > 0) {
+            hooks.info(
+              `A session could not be created (${message(error)}); the runs go on in the ${this.alive} this step holds.`,
+            );
+          }
+          return undefined;
+        }
+        await this.waitForQuota(attempt);
+      }
+    }
+  }
+
+  private async waitForQuota(attempt: number): Promise<void> {
+    const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
+    this.hooks.info(
+      `A session create was refused while this step holds ${this.alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`,
+    );
+    // In slices, so a worker waiting for quota stops as soon as the others took every run.
+    const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
+    while (Date.now() < until && this.queue.length > 0 && !this.hooks.stopped()) {
+      await this.sleep(Math.min(250, until - Date.now()));
+    }
+  }
+
+  /** A session ready for runs (created or reused, then prepared), or undefined for none. */
+  private async readySession(): Promise<Session | undefined> {
+    const id = this.options.reuseSessionId || (await this.createSession());
+    if (!id || this.hooks.stopped()) return undefined;
+    const ordinal = ++this.ordinals;
+    try {
+      await this.work.prepareSession(id, ordinal);
+    } catch (error) {
+      this.firstPrepareError ??= error;
+      if (!this.hooks.stopped()) {
+        this.hooks.info(
+          `Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`,
+        );
+      }
+      return undefined;
+    }
+    return { id, ordinal };
+  }
+
+  private async worker(): Promise<void> {
+    let session = await this.readySession();
+    // A session that took no run (the others took them all while it was being prepared) has
+    // nothing of the runs' to bring back.
+    let used = false;
+    while (session && this.queue.length > 0 && !this.hooks.stopped()) {
+      const unit = this.queue.shift() as Unit;
+      used = true;
+      const lost = await this.runUnit(session, unit);
+      if (lost) {
+        // The session went away (idle release, deleted elsewhere): a fresh one, freshly
+        // prepared, for the units still queued; a reused session cannot be replaced.
+        this.alive--;
+        this.lastLoss = lost;
+        session = this.options.reuseSessionId ? undefined : await this.readySession();
+        used = false;
+      }
+    }
+    if (session && used && !this.hooks.stopped()) {
+      await this.work.finishSession(session.id, session.ordinal);
+    }
+  }
+
+  /** A unit's runs in order in one session; returns why the session is lost, if it is. */
+  private async runUnit(session: Session, unit: Unit): Promise<Error | undefined> {
+    // Set when the rest of the unit cannot run: it depended on what is gone.
+    let stop: Error | undefined;
+    let failedAt: number | undefined;
+    const none = { sessionId: '', requestId: '', durationMs: 0 };
+    for (const next of unit) {
+      const beforehand = this.failedBeforehand.get(next.index);
+      if (stop) {
+        this.outcomes.push({ ...notRun(next, stop), notRun: true });
+      } else if (failedAt !== undefined && next.run.stopGroupOnFailure) {
+        this.outcomes.push({ ...next, ...none, notRunAfter: failedAt });
+      } else if (this.hooks.stopped()) {
+        this.outcomes.push(notRun(next, this.unstarted()));
+      } else if (beforehand) {
+        this.outcomes.push({ ...next, ...none, result: beforehand });
+        failedAt ??= next.index;
+      } else if (next.run.skip) {
+        this.outcomes.push({ ...next, ...none, sessionId: session.id, skipped: true });
+      } else {
+        const outcome = await this.runOne(session, next);
+        this.outcomes.push(outcome);
+        if (!outcome.result?.success) failedAt ??= next.index;
+        if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
+          stop = new Error(
+            `not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`,
+          );
+        }
+      }
+    }
+    return stop;
+  }
+
+  private async runOne(session: Session, next: Next): Promise<RunOutcome> {
+    const started = Date.now();
+    try {
+      const answer = await this.work.runOne(session.id, next.run);
+      return {
+        ...next,
+        sessionId: session.id,
+        requestId: answer.requestId,
+        result: answer.result,
+        codeFile: answer.codeFile,
+        streamed: answer.streamed,
+        durationMs: Date.now() - started,
+      };
+    } catch (error) {
+      return {
+        ...next,
+        sessionId: session.id,
+        requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
+        serviceError: error,
+        durationMs: Date.now() - started,
+      };
+    }
+  }
+}
+
+interface Session {
+  id: string;
+  ordinal: number;
+}
+
+/** A group (a Markdown page) is one unit of work: its runs go to one session, in order. */
+function unitsOf(runs: readonly PlannedRun[]): Unit[] {
   const units: Unit[] = [];
   const byGroup = new Map<string, Unit>();
   runs.forEach((run, index) => {
@@ -107,214 +325,12 @@ export async function runBatch(
     units.push(unit);
     if (run.group !== undefined) byGroup.set(run.group, unit);
   });
-  const failedBeforehand = options.failedBeforehand ?? new Map<number, CodeRunResult>();
-  const outcomes: BatchOutcome[] = [];
-  // A unit whose every run is skipped, already failed, or not run after such a failure
-  // costs no session.
-  const queue = units.filter((unit) => {
-    const resolved: BatchOutcome[] = [];
-    let failedAt: number | undefined;
-    for (const next of unit) {
-      const none = { ...next, sessionId: '', requestId: '', durationMs: 0 };
-      const result = failedBeforehand.get(next.index);
-      if (failedAt !== undefined && next.run.stopGroupOnFailure) {
-        resolved.push({ ...none, notRunAfter: failedAt });
-      } else if (result) {
-        resolved.push({ ...none, result });
-        failedAt ??= next.index;
-      } else if (next.run.skip) {
-        resolved.push({ ...none, skipped: true });
-      } else {
-        return true;
-      }
-    }
-    outcomes.push(...resolved);
-    return false;
-  });
-  let alive = 0;
-  let ordinals = 0;
-  let firstCreateError: unknown;
-  let firstPrepareError: unknown;
-  let lastLoss: Error | undefined;
-  const inFlight = new Set<Promise<unknown>>();
-  const workers = Math.min(options.parallel, queue.length);
-  const unstarted = (): unknown =>
-    firstPrepareError ?? firstCreateError ?? lastLoss ?? new Error('the run was not started');
+  return units;
+}
 
-  const createSession = async (): Promise<string | undefined> => {
-    for (let attempt = 0; ; attempt++) {
-      if (queue.length === 0 || hooks.stopped()) return undefined;
-      hooks.createStarting();
-      const request = work.createSession(options.create);
-      hooks.creating(request);
-      const settled = request.then(
-        () => undefined,
-        () => undefined,
-      );
-      inFlight.add(settled);
-      void settled.then(() => inFlight.delete(settled));
-      try {
-        const { sessionId } = await request;
-        hooks.created(sessionId);
-        alive++;
-        return sessionId;
-      } catch (error) {
-        if (error instanceof AgentBayError && !error.outcomeUnknown) hooks.createFailed();
-        else hooks.createUncertain();
-        // Creates sent together: a refusal may arrive before the siblings' sessions do.
-        if (isQuotaRefusal(error) && alive === 0) {
-          await Promise.all([...inFlight].filter((p) => p !== settled));
-        }
-        if (!isQuotaRefusal(error) || alive === 0) {
-          firstCreateError ??= error;
-          if (alive > 0) {
-            hooks.info(
-              `A session could not be created (${message(error)}); the runs go on in the ${alive} this step holds.`,
-            );
-          }
-          return undefined;
-        }
-        const wait = Math.min(QUOTA_BACKOFF_MS.max, QUOTA_BACKOFF_MS.first * 2 ** attempt);
-        hooks.info(
-          `A session create was refused while this step holds ${alive} (taken for the concurrent-session quota); retrying in ${Math.round(wait / 1000)} s.`,
-        );
-        // In slices, so a worker waiting for quota stops as soon as the others took every run.
-        const until = Date.now() + wait * (0.75 + Math.random() * 0.5);
-        while (Date.now() < until && queue.length > 0 && !hooks.stopped()) {
-          await sleep(Math.min(250, until - Date.now()));
-        }
-      }
-    }
-  };
-
-  /** A session ready for runs (created or reused, then prepared), or undefined for none. */
-  const readySession = async (): Promise<{ id: string; ordinal: number } | undefined> => {
-    const id = options.reuseSessionId || (await createSession());
-    if (!id || hooks.stopped()) return undefined;
-    const ordinal = ++ordinals;
-    try {
-      await work.prepareSession(id, ordinal);
-    } catch (error) {
-      firstPrepareError ??= error;
-      if (!hooks.stopped()) {
-        hooks.info(
-          `Session ${ordinal} could not be prepared, so it takes no runs: ${message(error).split('\n')[0]}`,
-        );
-      }
-      return undefined;
-    }
-    return { id, ordinal };
-  };
-
-  const notRun = (next: Unit[number], reason: unknown, sessionId = ''): BatchOutcome => ({
-    ...next,
-    sessionId,
-    requestId: '',
-    serviceError: reason,
-    durationMs: 0,
-  });
-
-  const worker = async (): Promise<void> => {
-    let session = await readySession();
-    // A session that took no run (the others took them all while it was being prepared) has
-    // nothing of the runs' to bring back.
-    let used = false;
-    while (session && queue.length > 0 && !hooks.stopped()) {
-      const unit = queue.shift() as Unit;
-      used = true;
-      // Set when the rest of the unit cannot run: it depended on what is gone.
-      let stop: Error | undefined;
-      let failedAt: number | undefined;
-      for (const next of unit) {
-        if (stop) {
-          outcomes.push({ ...notRun(next, stop), notRun: true });
-          continue;
-        }
-        if (failedAt !== undefined && next.run.stopGroupOnFailure) {
-          outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            notRunAfter: failedAt,
-            durationMs: 0,
-          });
-          continue;
-        }
-        if (hooks.stopped()) {
-          outcomes.push(notRun(next, unstarted()));
-          continue;
-        }
-        const beforehand = failedBeforehand.get(next.index);
-        if (beforehand) {
-          outcomes.push({
-            ...next,
-            sessionId: '',
-            requestId: '',
-            result: beforehand,
-            durationMs: 0,
-          });
-          failedAt ??= next.index;
-          continue;
-        }
-        if (next.run.skip) {
-          outcomes.push({
-            ...next,
-            sessionId: session.id,
-            requestId: '',
-            skipped: true,
-            durationMs: 0,
-          });
-          continue;
-        }
-        const started = Date.now();
-        try {
-          const answer = await work.runOne(session.id, next.run);
-          outcomes.push({
-            ...next,
-            sessionId: session.id,
-            requestId: answer.requestId,
-            result: answer.result,
-            codeFile: answer.codeFile,
-            durationMs: Date.now() - started,
-          });
-          if (!answer.result.success) failedAt ??= next.index;
-        } catch (error) {
-          failedAt ??= next.index;
-          outcomes.push({
-            ...next,
-            sessionId: session.id,
-            requestId: error instanceof AgentBayError ? (error.requestId ?? '') : '',
-            serviceError: error,
-            durationMs: Date.now() - started,
-          });
-          if (isSessionGone(error)) {
-            stop = new Error(
-              `not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`,
-            );
-          }
-        }
-      }
-      if (stop) {
-        // The session went away (idle release, deleted elsewhere): a fresh one, freshly
-        // prepared, for the units still queued; a reused session cannot be replaced.
-        alive--;
-        lastLoss = stop;
-        session = options.reuseSessionId ? undefined : await readySession();
-        used = false;
-      }
-    }
-    if (session && used && !hooks.stopped()) {
-      await work.finishSession(session.id, session.ordinal);
-    }
-  };
-
-  await Promise.all(Array.from({ length: workers }, () => worker()));
-  if (outcomes.length === 0 && firstCreateError !== undefined && firstPrepareError === undefined) {
-    throw firstCreateError;
-  }
-  // Runs nobody could take (every session lost or unprepared, or cancelled) are reported.
-  for (const next of queue.splice(0).flat()) outcomes.push(notRun(next, unstarted()));
-  return outcomes.sort((a, b) => a.index - b.index);
+/** A run that got no session to run in, and why (a service failure). */
+function notRun(next: Next, reason: unknown, sessionId = ''): RunOutcome {
+  return { ...next, sessionId, requestId: '', serviceError: reason, durationMs: 0 };
 }
 
 /** A run as a log line names it: the file, or the page and the block's line. */

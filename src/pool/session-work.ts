@@ -1,13 +1,17 @@
-// The sandbox work environment for every session of a batch, as for a single run: upload and
-// setup right after the create, each run through runUserCode (variables, the file's directory,
-// background jobs above 60 s), download after the session's last run.
+// The sandbox work environment for every session of the pool: upload and setup right after the
+// create, each run through runUserCode (variables, the file's directory, background jobs above
+// 60 s), download after the session's last run.
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import type { BatchWork } from './session-pool.ts';
-import { MAX_BATCH_OUTPUT_CHARS, MAX_RUN_OUTPUT_CHARS, OutputBudget } from './output-budget.ts';
+import {
+  MAX_BATCH_OUTPUT_CHARS,
+  MAX_RUN_OUTPUT_CHARS,
+  type OutputBudget,
+} from './output-budget.ts';
+import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
 import { sourceName } from '../runs/code-source.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
 import { runUserCode } from '../sandbox/code-runner.ts';
 import {
   downloadFiles,
@@ -20,26 +24,36 @@ import {
   type DownloadedFiles,
 } from '../sandbox/work-environment.ts';
 
-/** What each session of the batch got ready and brought back, by session id. */
+/** What each session of the pool got ready and brought back, by session id. */
 export interface PreparedSession {
   ordinal: number;
   setupOutput?: string;
   downloads?: DownloadedFiles;
 }
 
-/** The batch's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
+export interface SandboxWorkOptions {
+  sandbox: SandboxInputs;
+  timeoutS: number;
+  /** Sessions the step may hold (`parallel`): above 1, each downloads into its own directory. */
+  parallel: number;
+  /** Sessions this pool will hold at once: above 1, log lines carry whose they are. */
+  poolSize: number;
+  secrets: string[];
+  /** What the runs may keep of their output; none for a single run, bounded by one answer. */
+  budget: OutputBudget | undefined;
+  /** Where downloads go; asked once the first session is known (it may name the directory). */
+  downloadRoot: () => string;
+}
+
+/** The pool's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
 export function sandboxWork(
   client: AgentBayClient,
-  inputs: ActionInputs,
-  secrets: string[],
-  poolSize: number,
-  downloadRoot: () => string,
+  options: SandboxWorkOptions,
 ): { work: Omit<BatchWork, 'createSession'>; prepared: Map<string, PreparedSession> } {
-  const { sandbox } = inputs;
+  const { sandbox, secrets, poolSize, budget } = options;
   const envs = { ...sandbox.env, ...sandbox.secretEnv };
   const prepared = new Map<string, PreparedSession>();
   const notices = new Set<string>();
-  const budget = new OutputBudget();
   let packed: PackedUpload | undefined;
   // Several sessions at once would interleave their log groups: lines carry a label instead.
   const label = (ordinal: number): string | undefined =>
@@ -74,7 +88,7 @@ export function sandboxWork(
               run.source.fenceLine || run.source.cell !== undefined
                 ? { kind: 'inline' }
                 : run.source,
-            timeoutS: inputs.timeoutS,
+            timeoutS: options.timeoutS,
             envs,
           },
           {
@@ -87,20 +101,25 @@ export function sandboxWork(
           if (!notices.has(notice)) core.notice(notice);
           notices.add(notice);
         }
-        const kept = budget.take(answer.result);
+        const kept = budget ? budget.take(answer.result) : { result: answer.result, cut: false };
         if (kept.cut) {
           core.warning(
             `The output of ${sourceName(run.source)} was cut in the middle to fit the batch's output budget (${MAX_RUN_OUTPUT_CHARS / 1024 / 1024} Mi characters per run, ${MAX_BATCH_OUTPUT_CHARS / 1024 / 1024} Mi in all); its rich results keep only their text.`,
           );
         }
-        return { result: kept.result, requestId: answer.requestId, codeFile: answer.codeFile };
+        return {
+          result: kept.result,
+          requestId: answer.requestId,
+          codeFile: answer.codeFile,
+          streamed: answer.mode === 'background',
+        };
       },
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;
         // One session: its files straight in the directory, as for a single run. Several:
         // one subdirectory per session, since each may write the same paths.
-        const dir =
-          inputs.parallel > 1 ? path.join(downloadRoot(), `session-${ordinal}`) : downloadRoot();
+        const root = options.downloadRoot();
+        const dir = options.parallel > 1 ? path.join(root, `session-${ordinal}`) : root;
         const downloads = await downloadFiles(client, sessionId, sandbox, dir, secrets);
         const entry = prepared.get(sessionId) ?? { ordinal };
         entry.downloads = downloads;

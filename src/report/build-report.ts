@@ -1,5 +1,5 @@
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import { blobUrl } from '../github/run-url.ts';
+import { blobUrl, type RunnerContext } from '../github/runner-context.ts';
 import { findErrorLocation } from '../runs/error-location.ts';
 import { makeRedactor } from '../text/secrets.ts';
 import { redactResult } from './redact.ts';
@@ -32,11 +32,14 @@ export interface FinishedRun extends ReportedCode {
  * The report of one run: secrets out before anything is written (files, outputs, log,
  * summary, comment), rich results written to files, and the failing line located.
  */
-export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunReport {
+export function buildRunReport(
+  run: FinishedRun,
+  context: Pick<RunnerContext, 'runnerTemp' | 'blobUrlBase'>,
+): RunReport {
   // Built once: every encoded form of every secret, for each text of the report.
   const redact = makeRedactor(run.secrets);
   const result = redactResult(run.result, redact);
-  const resultFile = resultFilePath(env, run.resultKey ?? run.sessionId);
+  const resultFile = resultFilePath(context.runnerTemp, run.resultKey ?? run.sessionId);
   return {
     language: run.language,
     source: run.source,
@@ -53,7 +56,7 @@ export function buildRunReport(run: FinishedRun, env: NodeJS.ProcessEnv): RunRep
     files: writeRichFiles(result.results, richFilesDir(resultFile)),
     sourceUrl:
       run.source.kind === 'file' && run.source.path
-        ? blobUrl(env, run.source.path) || undefined
+        ? blobUrl(context, run.source.path) || undefined
         : undefined,
     errorLocation: result.success
       ? undefined

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { mkdir, open, type FileHandle } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunReport } from './run-report.ts';
 
-/** A fresh path under RUNNER_TEMP for this step's result (several steps may share a job). */
-export function resultFilePath(env: NodeJS.ProcessEnv, sessionId: string): string {
-  const dir = path.join(env.RUNNER_TEMP || tmpdir(), 'agentbay-run-code');
+/** A fresh path under the runner's temp directory for this step's result (several steps may share a job). */
+export function resultFilePath(runnerTemp: string, sessionId: string): string {
+  const dir = path.join(runnerTemp, 'agentbay-run-code');
   // The id is the service's: only safe characters, and short enough for any file system.
   let name = sessionId.replace(/[^A-Za-z0-9_-]/g, '_');
   if (name.length > 100 || name !== sessionId) {

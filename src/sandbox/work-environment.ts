@@ -7,11 +7,7 @@ import type { AgentBayClient } from '../agentbay/client.ts';
 import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
-import {
-  MAX_DOWNLOAD_BYTES,
-  MAX_DOWNLOAD_FILES,
-  type SandboxInputs,
-} from '../inputs/sandbox-inputs.ts';
+import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from './sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import { createTarGz } from './tar.ts';
 import { downloadTree, SANDBOX_WORKDIR, uploadTree } from './transfer.ts';

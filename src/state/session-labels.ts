@@ -9,15 +9,23 @@ export const CLEANUP_TOKEN_LABEL = `${RESERVED_LABEL_PREFIX}step-token`;
 /** The service keeps at most 20 labels of ≤128-character keys and ≤256-character values. */
 export const MAX_LABELS = 20;
 
+/** Where a run comes from, as the runner says (src/github/runner-context.ts gives it). */
+export interface LabelSource {
+  repository: string;
+  runId: string;
+  runAttempt: string;
+  job: string;
+}
+
 /**
  * The labels this action sets, and where each value comes from: they trace a session back
  * to its workflow run (repository, run, attempt, job) and to this step (the cleanup token).
  */
 const ACTION_LABELS = {
-  [`${RESERVED_LABEL_PREFIX}repo`]: (env: NodeJS.ProcessEnv) => env.GITHUB_REPOSITORY,
-  [`${RESERVED_LABEL_PREFIX}run-id`]: (env: NodeJS.ProcessEnv) => env.GITHUB_RUN_ID,
-  [`${RESERVED_LABEL_PREFIX}run-attempt`]: (env: NodeJS.ProcessEnv) => env.GITHUB_RUN_ATTEMPT,
-  [`${RESERVED_LABEL_PREFIX}job`]: (env: NodeJS.ProcessEnv) => env.GITHUB_JOB,
+  [`${RESERVED_LABEL_PREFIX}repo`]: (source: LabelSource) => source.repository,
+  [`${RESERVED_LABEL_PREFIX}run-id`]: (source: LabelSource) => source.runId,
+  [`${RESERVED_LABEL_PREFIX}run-attempt`]: (source: LabelSource) => source.runAttempt,
+  [`${RESERVED_LABEL_PREFIX}job`]: (source: LabelSource) => source.job,
 } as const;
 
 /** Labels this action sets itself (the table and the cleanup token); users get the rest. */
@@ -36,12 +44,12 @@ export function newCleanupToken(): string {
  * not accept them.
  */
 export function sessionLabels(
-  env: NodeJS.ProcessEnv,
+  source: LabelSource,
   cleanupToken: string,
   userLabels: Record<string, string>,
 ): Record<string, string> {
   const ours: Record<string, string | undefined> = {};
-  for (const [key, read] of Object.entries(ACTION_LABELS)) ours[key] = read(env);
+  for (const [key, read] of Object.entries(ACTION_LABELS)) ours[key] = read(source);
   ours[CLEANUP_TOKEN_LABEL] = cleanupToken;
   const labels: Record<string, string> = { ...userLabels };
   for (const [key, value] of Object.entries(ours)) {

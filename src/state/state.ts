@@ -7,55 +7,49 @@ import * as core from '@actions/core';
  */
 const KEYS = {
   cleanupToken: 'cleanup-token',
-  sessionId: 'session-id',
-  sessionProof: 'session-proof',
-  batchSessions: 'batch-sessions',
+  sessions: 'sessions',
   keepSession: 'keep-session',
   deletedByMain: 'deleted-by-main',
   create: 'create',
 } as const;
 
 /**
- * Where the create stands: `sent` (saved before the request leaves, so a step killed while
- * it is in flight still says so), then `failed` (the service provably made no session) or
- * `unknown` (no answer: it may have). A confirmed create leaves `session-id` instead.
+ * Where the creates stand: `sent` (saved before a request leaves, so a step killed while it is
+ * in flight still says so), then '' once every create answered with a session or a provable
+ * refusal, or `unknown` when one went unanswered (the service may have made a session anyway).
  */
-export type CreateProgress = '' | 'sent' | 'failed' | 'unknown';
+export type CreateProgress = '' | 'sent' | 'unknown';
 
 export interface SavedState {
   /** The value of the per-step session label; every session this step created carries it. */
   cleanupToken: string;
-  sessionId: string;
-  /** Ties `sessionId` to this step (see ownership.ts); a forged id has none that verifies. */
-  sessionProof: string;
-  /** Every session a batch created, each with its proof (`sessionId` is the first); else []. */
-  batchSessions: SavedSession[];
-  /** `cleanup: false`: the user keeps the session for debugging. */
+  /** Every session this step created, in the order the creates answered (one for a single run). */
+  sessions: SavedSession[];
+  /** `cleanup: false`: the user keeps the sessions for debugging. */
   keepSession: boolean;
-  /** The main step already deleted the session (on cancellation). */
+  /** The main step already deleted its sessions (on cancellation). */
   deletedByMain: boolean;
   create: CreateProgress;
 }
 
 export interface SavedSession {
   id: string;
+  /** Ties `id` to this step (see ownership.ts); a forged id has none that verifies. */
   proof: string;
 }
+
+/** The most sessions the post step takes from the state: far more than a step may hold. */
+const MAX_SAVED_SESSIONS = 64;
 
 export const saveState = {
   cleanupToken: (token: string) => core.saveState(KEYS.cleanupToken, token),
   createSent: () => core.saveState(KEYS.create, 'sent'),
-  createFailed: () => core.saveState(KEYS.create, 'failed'),
   createUncertain: () => core.saveState(KEYS.create, 'unknown'),
-  sessionId: (id: string, proof = '') => {
-    core.saveState(KEYS.sessionId, id);
-    core.saveState(KEYS.sessionProof, proof);
-  },
-  /** The whole list each time: a step killed between two saves still leaves all but the newest. */
-  batchSessions: (sessions: readonly SavedSession[]) =>
-    core.saveState(KEYS.batchSessions, JSON.stringify(sessions)),
-  /** A batch's creates all settled with a session or a provable failure: nothing to search for. */
+  /** Every create settled with a session or a provable failure: nothing to search for. */
   createSettled: () => core.saveState(KEYS.create, ''),
+  /** The whole list each time: a step killed between two saves still leaves all but the newest. */
+  sessions: (sessions: readonly SavedSession[]) =>
+    core.saveState(KEYS.sessions, JSON.stringify(sessions)),
   keepSession: () => core.saveState(KEYS.keepSession, 'true'),
   deletedByMain: () => core.saveState(KEYS.deletedByMain, 'true'),
 };
@@ -64,12 +58,10 @@ export function readState(): SavedState {
   const create = core.getState(KEYS.create);
   return {
     cleanupToken: core.getState(KEYS.cleanupToken),
-    sessionId: core.getState(KEYS.sessionId),
-    sessionProof: core.getState(KEYS.sessionProof),
-    batchSessions: parseSessions(core.getState(KEYS.batchSessions)),
+    sessions: parseSessions(core.getState(KEYS.sessions)),
     keepSession: core.getState(KEYS.keepSession) === 'true',
     deletedByMain: core.getState(KEYS.deletedByMain) === 'true',
-    create: create === 'sent' || create === 'failed' || create === 'unknown' ? create : '',
+    create: create === 'sent' || create === 'unknown' ? create : '',
   };
 }
 
@@ -91,6 +83,6 @@ function parseSessions(text: string): SavedSession[] {
         typeof (item as SavedSession).id === 'string' &&
         typeof (item as SavedSession).proof === 'string',
     )
-    .slice(0, 64)
+    .slice(0, MAX_SAVED_SESSIONS)
     .map(({ id, proof }) => ({ id, proof }));
 }

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import { AgentBayClient } from '../agentbay/client.ts';
 import { debugExchange, describeFailure } from './failure.ts';
-import { parseEndpoint, readApiKey } from '../inputs/inputs.ts';
+import { readApiKey } from '../inputs/inputs.ts';
+import { parseEndpoint } from '../inputs/parse.ts';
 import { isSessionGone } from '../agentbay/errors.ts';
 import { carriesToken, hasValidProof, isCleanupToken } from '../state/ownership.ts';
 import { printableId } from '../text/printable-id.ts';
@@ -30,11 +31,12 @@ export const CLEANUP_LIMITS: CleanupLimits = {
 };
 
 /**
- * The post step: delete the session the main step saved; when the main step could not
- * confirm its session (a create in flight when it was killed, or unanswered), look for the
- * session by this step's label. Only sessions this step provably created are deleted: a saved
- * id with a valid proof, or a session whose own labels carry this step's token. Never fails
- * the job: problems become warnings, and the service's idle timeout is the last backstop.
+ * The post step: delete the sessions the main step saved; when the main step could not
+ * confirm a create (in flight when it was killed, or unanswered), look for the session it
+ * may have made by this step's label. Only sessions this step provably created are deleted: a
+ * saved id with a valid proof, or a session whose own labels carry this step's token. Never
+ * fails the job: problems become warnings, and the service's idle timeout is the last backstop.
+ * `env` is read only for the API key (readApiKey).
  */
 export async function cleanup(
   env: NodeJS.ProcessEnv = process.env,
@@ -46,7 +48,8 @@ export async function cleanup(
     core.info('The main step created no session: nothing to clean up.');
     return;
   }
-  const shownId = state.sessionId ? printableId(state.sessionId) : '(none)';
+  const first = state.sessions[0]?.id;
+  const shownId = first ? printableId(first) : '(none)';
   if (!isCleanupToken(state.cleanupToken)) {
     core.warning(
       `The step state holds no valid cleanup token, so no session can be told to be this step's; nothing is deleted (session ${shownId} is released by its idle timeout).`,
@@ -57,11 +60,7 @@ export async function cleanup(
     core.info(`cleanup is false: session ${shownId} is kept.`);
     return;
   }
-  if (
-    !state.sessionId &&
-    state.batchSessions.length === 0 &&
-    (state.create === '' || state.create === 'failed')
-  ) {
+  if (state.sessions.length === 0 && state.create === '') {
     core.info('The main step created no session: nothing to clean up.');
     return;
   }
@@ -104,57 +103,32 @@ export async function cleanup(
   }
 }
 
+/**
+ * Every saved session, side by side: deleted at once when its proof verifies, else only if its
+ * labels say it is this step's; then, when a create was never confirmed, the label search for
+ * the session that create may have made.
+ */
 async function deleteOwn(
   client: AgentBayClient,
   apiKey: string,
   state: SavedState,
   limits: CleanupLimits,
 ): Promise<void> {
-  const { sessionId, cleanupToken } = state;
-  if (state.batchSessions.length > 0) {
-    await deleteBatch(client, apiKey, state, limits);
-    return;
-  }
-  if (sessionId) {
-    if (state.deletedByMain) {
-      core.info(
-        `Session ${printableId(sessionId)} was already deleted when the step was cancelled.`,
-      );
-    } else if (hasValidProof(apiKey, cleanupToken, sessionId, state.sessionProof)) {
-      await deleteOne(client, sessionId);
-    } else {
-      // Not written by this step's main step as it stands: delete it only if it is ours.
-      await deleteIfOwned(client, sessionId, cleanupToken, 'saved in the step state');
-    }
-    return;
-  }
-  await searchByLabel(client, state, new Set(), limits);
-}
-
-/**
- * A batch's sessions, side by side, each checked like a single saved one; then, when one of
- * its creates was never confirmed, the label search for what that create may have made.
- */
-async function deleteBatch(
-  client: AgentBayClient,
-  apiKey: string,
-  state: SavedState,
-  limits: CleanupLimits,
-): Promise<void> {
   const { cleanupToken } = state;
-  const handled = new Set(state.batchSessions.map((s) => s.id));
   await Promise.all(
-    state.batchSessions.map(async ({ id, proof }) => {
+    state.sessions.map(async ({ id, proof }) => {
       if (state.deletedByMain) {
         core.info(`Session ${printableId(id)} was already deleted when the step was cancelled.`);
       } else if (hasValidProof(apiKey, cleanupToken, id, proof)) {
         await deleteOne(client, id);
       } else {
+        // Not written by this step's main step as it stands: delete it only if it is ours.
         await deleteIfOwned(client, id, cleanupToken, 'saved in the step state');
       }
     }),
   );
-  if (state.create === 'sent' || state.create === 'unknown') {
+  if (state.create !== '') {
+    const handled = new Set(state.sessions.map((s) => s.id));
     await searchByLabel(client, state, handled, limits);
   }
 }

@@ -5,8 +5,9 @@ import type { Redactor } from '../text/secrets.ts';
 import { describeFailure } from './failure.ts';
 import { uploadArtifact } from '../github/artifact.ts';
 import { upsertComment } from '../github/pr-comment.ts';
-import { blobUrl, runUrl } from '../github/run-url.ts';
+import { blobUrl, type RunnerContext } from '../github/runner-context.ts';
 import type { ActionInputs, CommentInputs } from '../inputs/inputs.ts';
+import type { PlannedRun } from '../runs/planned-run.ts';
 import { annotate, fail, locationProperties } from '../report/annotations.ts';
 import { commentMarker, renderComment } from '../report/comment.ts';
 import { logRun } from '../report/log.ts';
@@ -19,25 +20,31 @@ import { renderSyntaxErrorSummary } from '../report/syntax-summary.ts';
 import { LANGUAGE_NAMES } from '../report/verdict.ts';
 import type { SyntaxCheck } from '../syntax/syntax-check.ts';
 
+/** What the inputs say about reporting. */
+export type PublishOptions = Pick<
+  ActionInputs,
+  'artifact' | 'maxOutputSize' | 'summary' | 'comment' | 'cleanup' | 'failOnError'
+>;
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
 export async function publishRun(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
+  inputs: PublishOptions,
+  context: RunnerContext,
   runReport: RunReport,
 ): Promise<void> {
   await writeResultFile(runReport);
   if (inputs.artifact) {
-    runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, env);
+    runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, context);
   }
   await logRun(runReport);
   setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
-  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
+  if (inputs.summary && context.jobSummary) {
     await core.summary.addRaw(renderSummary(runReport)).write();
   }
-  if (inputs.comment) await commentOnPullRequest(inputs, env, runReport);
+  if (inputs.comment) await commentOnPullRequest(inputs.comment, context, runReport);
   if (!inputs.cleanup) {
     annotate(
       'notice',
@@ -51,14 +58,14 @@ export async function publishRun(
 async function uploadRunArtifact(
   name: string,
   runReport: RunReport,
-  env: NodeJS.ProcessEnv,
+  context: RunnerContext,
 ): Promise<RunReport['artifact']> {
   const files = [
     runReport.resultFile,
     ...runReport.files.map((f) => f.path),
     ...(runReport.downloads?.files ?? []),
   ];
-  return uploadFilesArtifact(name, files, path.dirname(runReport.resultFile), env);
+  return uploadFilesArtifact(name, files, path.dirname(runReport.resultFile), context);
 }
 
 /** Files under `rootDir` as one artifact; a failed upload is a warning, not a failed run. */
@@ -66,11 +73,11 @@ export async function uploadFilesArtifact(
   name: string,
   files: string[],
   rootDir: string,
-  env: NodeJS.ProcessEnv,
+  context: RunnerContext,
 ): Promise<ArtifactLink | undefined> {
   try {
     core.info(`Uploading ${files.length} file(s) as the artifact '${name}' …`);
-    const artifact = await uploadArtifact(name, files, rootDir, env);
+    const artifact = await uploadArtifact(name, files, rootDir, context.runUrl);
     core.info(`Uploaded the artifact '${name}'${artifact.url ? `: ${artifact.url}` : ''}.`);
     return { name: artifact.name, url: artifact.url };
   } catch (error) {
@@ -80,15 +87,12 @@ export async function uploadFilesArtifact(
 }
 
 async function commentOnPullRequest(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
+  comment: CommentInputs,
+  context: RunnerContext,
   runReport: RunReport,
 ): Promise<void> {
-  const body = renderComment(runReport, {
-    stepId: inputs.comment!.stepId,
-    runUrl: runUrl(env),
-  });
-  await postComment(inputs.comment!, body);
+  const body = renderComment(runReport, { stepId: comment.stepId, runUrl: context.runUrl });
+  await postComment(comment, body);
 }
 
 /** Creates or updates this step's comment; any problem is a warning, never a failed step. */
@@ -112,40 +116,41 @@ export async function postComment(comment: CommentInputs, body: string): Promise
 }
 
 /** The code's failure, as one annotation at the failing line when the error output names it. */
-function failIfCodeFailed(inputs: ActionInputs, runReport: RunReport): void {
-  const { result } = runReport;
+function failIfCodeFailed(inputs: PublishOptions, runReport: RunReport): void {
+  const { result, language } = runReport;
   if (result.success) return;
   const properties = locationProperties(
-    inputs.source,
+    runReport.source,
     runReport.errorLocation,
-    `${LANGUAGE_NAMES[inputs.language]} error`,
+    `${LANGUAGE_NAMES[language]} error`,
   );
-  const message = `The ${inputs.language} code failed: ${result.error}`;
+  const message = `The ${language} code failed: ${result.error}`;
   if (inputs.failOnError) fail(message, properties);
   else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
 export async function publishSyntaxError(
-  inputs: ActionInputs,
-  env: NodeJS.ProcessEnv,
+  planned: PlannedRun,
+  inputs: Pick<ActionInputs, 'summary' | 'failOnError'>,
+  context: RunnerContext,
   found: Extract<SyntaxCheck, { status: 'error' }>,
   redact: Redactor,
 ): Promise<void> {
   // The checker quotes the code (and the summary shows it): secrets out first.
   const syntax = { ...found, message: redact(found.message) };
-  inputs = { ...inputs, code: redact(inputs.code) };
+  const run = { ...planned, code: redact(planned.code) };
   setOutputs(failureOutputs(syntax.message));
-  if (inputs.summary && env.GITHUB_STEP_SUMMARY) {
-    const sourceUrl = inputs.source.kind === 'file' ? blobUrl(env, inputs.source.path ?? '') : '';
-    await core.summary.addRaw(renderSyntaxErrorSummary(inputs, syntax, sourceUrl)).write();
+  if (inputs.summary && context.jobSummary) {
+    const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
+    await core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();
   }
   const properties = locationProperties(
-    inputs.source,
+    run.source,
     syntax.location,
-    `${LANGUAGE_NAMES[inputs.language]} syntax error`,
+    `${LANGUAGE_NAMES[run.language]} syntax error`,
   );
-  const message = `The ${inputs.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
+  const message = `The ${run.language} code has a syntax error (found by ${syntax.checker} on the runner; no session was created): ${syntax.message}`;
   if (inputs.failOnError) fail(message, properties);
   else annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
@@ -160,24 +165,24 @@ interface FailureOptions {
 /** A step that failed before the code gave a result (the service, the network). */
 export async function publishFailure(
   failure: FailureReport,
-  env: NodeJS.ProcessEnv,
+  context: Pick<RunnerContext, 'jobSummary'>,
   options: FailureOptions,
 ): Promise<void> {
   const clean = redactFailure(failure, options.redact);
   setOutputs(failureOutputs(clean.message));
   core.setFailed(clean.message);
-  await writeFailureSummary(clean, env, options);
+  await writeFailureSummary(clean, context, options);
 }
 
 /** Bad inputs: the step fails with the message, and the summary says what to fix. */
 export async function publishInputFailure(
   failure: FailureReport,
-  env: NodeJS.ProcessEnv,
+  context: Pick<RunnerContext, 'jobSummary'>,
   options: FailureOptions,
 ): Promise<void> {
   const clean = redactFailure(failure, options.redact);
   core.setFailed(clean.message);
-  await writeFailureSummary(clean, env, options);
+  await writeFailureSummary(clean, context, options);
 }
 
 function redactFailure(failure: FailureReport, redact: Redactor): FailureReport {
@@ -188,10 +193,10 @@ function redactFailure(failure: FailureReport, redact: Redactor): FailureReport 
 
 async function writeFailureSummary(
   failure: FailureReport,
-  env: NodeJS.ProcessEnv,
+  context: Pick<RunnerContext, 'jobSummary'>,
   options: FailureOptions,
 ): Promise<void> {
-  if (!options.summary || !env.GITHUB_STEP_SUMMARY) return;
+  if (!options.summary || !context.jobSummary) return;
   try {
     await core.summary.addRaw(renderFailureSummary(failure)).write();
   } catch (error) {

@@ -1,7 +1,8 @@
 // The syntax pre-check for a batch: every run checked on the runner before any session, as a
 // single run is. A run with a syntax error is that run's failure and costs no sandbox call.
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { PlannedRun, SyntaxCheckMode } from '../inputs/inputs.ts';
+import type { SyntaxCheckMode } from '../inputs/parse.ts';
+import type { PlannedRun } from '../runs/planned-run.ts';
 import type { ErrorLocation } from '../runs/error-location.ts';
 import { checkSyntax } from './syntax-check.ts';
 
@@ -27,7 +28,7 @@ export interface BatchSyntax {
 export function checkBatchSyntax(
   mode: SyntaxCheckMode,
   runs: readonly PlannedRun[],
-  env: NodeJS.ProcessEnv,
+  tempDir: string,
 ): BatchSyntax {
   const failures = new Map<number, RunnerFailure>();
   let checked = 0;
@@ -35,7 +36,7 @@ export function checkBatchSyntax(
   const unchecked = new Set<string>();
   runs.forEach((run, index) => {
     if (run.skip || run.expectError) return;
-    const check = checkSyntax(mode, run.language, run.code, env);
+    const check = checkSyntax(mode, run.language, run.code, tempDir);
     if (check.status === 'skipped' || check.status === 'inconclusive') {
       unchecked.add(check.reason);
       return;

@@ -7,7 +7,7 @@ import vm from 'node:vm';
 import type { Language } from '../agentbay/language.ts';
 import { looksLikeEsm } from '../runs/esm.ts';
 import { InputError } from '../inputs/input-error.ts';
-import type { SyntaxCheckMode } from '../inputs/inputs.ts';
+import type { SyntaxCheckMode } from '../inputs/parse.ts';
 import type { ErrorLocation } from '../runs/error-location.ts';
 
 /**
@@ -48,14 +48,15 @@ export function checkSyntax(
   mode: SyntaxCheckMode,
   language: Language,
   code: string,
-  env: NodeJS.ProcessEnv,
+  /** Where a file to check may be written (the runner's temp directory). */
+  tempDir: string,
 ): SyntaxCheck {
   if (mode === 'false') return { status: 'skipped', reason: 'syntax-check is false' };
   const result =
     language === 'python'
       ? checkPython(code)
       : language === 'javascript'
-        ? checkJavaScript(code, env)
+        ? checkJavaScript(code, tempDir)
         : ({
             status: 'skipped',
             reason: `the runner cannot check ${language} (only python and javascript)`,
@@ -91,13 +92,13 @@ export async function checkSyntaxWith(
   mode: SyntaxCheckMode,
   language: Language,
   code: string,
-  env: NodeJS.ProcessEnv,
+  tempDir: string,
 ): Promise<SyntaxCheck & { early?: true }> {
   if (early && mode !== 'false' && language === 'python' && early.code === code) {
     return { ...required(mode, await early.verdict), early: true };
   }
   early?.cancel();
-  return checkSyntax(mode, language, code, env);
+  return checkSyntax(mode, language, code, tempDir);
 }
 
 /**
@@ -186,6 +187,7 @@ function pythonArgs(): string[] {
   return ['-I', '-S', '-c', PYTHON_CHECK, '<cell>'];
 }
 
+/** The checker is a child of the runner: it takes the raw environment, as any program would. */
 function pythonEnv(): NodeJS.ProcessEnv {
   return { ...process.env, PYTHONDONTWRITEBYTECODE: '1', PYTHONIOENCODING: 'utf-8' };
 }
@@ -253,18 +255,14 @@ function pythonVerdict(
   };
 }
 
-function checkJavaScript(code: string, env: NodeJS.ProcessEnv): SyntaxCheck {
+function checkJavaScript(code: string, tempDir: string): SyntaxCheck {
   // The runner's own Node runs this action, so JavaScript can always be checked. A script
   // that compiles as CommonJS here, as Node's loader compiles it, passes `node --check`
   // too: only code that does not (ES modules, errors) costs a second Node process.
   if (!looksLikeEsm(code) && compilesAsCommonJs(code)) {
     return { status: 'ok', checker: 'node (compiled in-process)' };
   }
-  const dir = path.join(
-    env.RUNNER_TEMP || tmpdir(),
-    'agentbay-run-code',
-    `syntax-${randomBytes(6).toString('hex')}`,
-  );
+  const dir = path.join(tempDir, 'agentbay-run-code', `syntax-${randomBytes(6).toString('hex')}`);
   const name = looksLikeEsm(code) ? 'main.mjs' : 'main.js';
   const file = path.join(dir, name);
   try {

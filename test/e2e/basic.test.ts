@@ -81,7 +81,8 @@ describe('a successful Python run', () => {
   });
 
   it('saves the session id to state and as an output', () => {
-    expect(run.main.state['session-id']).toBe(run.main.outputs['session-id']);
+    const saved = JSON.parse(run.main.state.sessions!) as Array<{ id: string }>;
+    expect(saved.map((s) => s.id)).toEqual([run.main.outputs['session-id']]);
   });
 
   it('prints the sandbox output in groups, fenced from workflow commands', () => {

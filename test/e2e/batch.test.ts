@@ -182,7 +182,7 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
       .sessions()
       .slice(before)
       .map((s) => s.id);
-    const saved = JSON.parse(run.main.state['batch-sessions']!) as Array<{
+    const saved = JSON.parse(run.main.state.sessions!) as Array<{
       id: string;
       proof: string;
     }>;
@@ -301,7 +301,7 @@ describe('a forged batch list in the step state', () => {
       inputs: server.inputs(),
       state: {
         'cleanup-token': '0123456789abcdef01234567',
-        'batch-sessions': JSON.stringify([
+        sessions: JSON.stringify([
           { id: victim, proof: 'f'.repeat(64) },
           { id: 'x\n::set-output name=pwned::1', proof: '' },
           { id: 42, proof: 'not a session' },

@@ -83,13 +83,9 @@ describe('hostile sandbox output', () => {
     );
     expect(run.main.outputs.success).toBe('false');
     expect(run.main.outputs.stdout).toBe(`${HOSTILE_LINES.join('\n')}\n`);
-    expect(run.main.state['session-id']).toBe(run.main.outputs['session-id']);
-    expect(Object.keys(run.main.state).sort()).toEqual([
-      'cleanup-token',
-      'create',
-      'session-id',
-      'session-proof',
-    ]);
+    const saved = JSON.parse(run.main.state.sessions!) as Array<{ id: string }>;
+    expect(saved.map((s) => s.id)).toEqual([run.main.outputs['session-id']]);
+    expect(Object.keys(run.main.state).sort()).toEqual(['cleanup-token', 'create', 'sessions']);
   });
 
   it('the summary shows the text only inside code blocks it cannot close', () => {

@@ -73,7 +73,10 @@ describe('1. the post step deletes only what this step created', () => {
     const other = await foreignSession();
     const post = await runStep('post', {
       inputs: inputs(),
-      state: { 'cleanup-token': 'feedfacefeedfacefeedface', 'session-id': other },
+      state: {
+        'cleanup-token': 'feedfacefeedfacefeedface',
+        sessions: JSON.stringify([{ id: other, proof: '' }]),
+      },
     });
     expect(post.code).toBe(0);
     expect(statusOf(other)).toBe('RUNNING');
@@ -84,7 +87,10 @@ describe('1. the post step deletes only what this step created', () => {
     const forged = 'session-x\n::set-output name=pwned::1\n::error::forged';
     const post = await runStep('post', {
       inputs: inputs(),
-      state: { 'cleanup-token': 'feedfacefeedfacefeedface', 'session-id': forged },
+      state: {
+        'cleanup-token': 'feedfacefeedfacefeedface',
+        sessions: JSON.stringify([{ id: forged, proof: '' }]),
+      },
     });
     expect(post.code).toBe(0);
     const commands = activeCommands(post.stdout);
@@ -97,7 +103,7 @@ describe('1. the post step deletes only what this step created', () => {
     server.setFaults([{ action: 'ListSession', type: 'ignore-labels' }]);
     const post = await runStep('post', {
       inputs: inputs(),
-      state: { 'cleanup-token': '', 'session-id': other },
+      state: { 'cleanup-token': '', sessions: JSON.stringify([{ id: other, proof: '' }]) },
     });
     expect(post.code).toBe(0);
     expect(statusOf(other)).toBe('RUNNING');
@@ -196,7 +202,10 @@ describe('3. the key in every form it can take', () => {
     const post = await runStep('post', {
       workdir,
       inputs: bad,
-      state: { 'cleanup-token': 'feedfacefeedfacefeedface', 'session-id': 'session-x' },
+      state: {
+        'cleanup-token': 'feedfacefeedfacefeedface',
+        sessions: JSON.stringify([{ id: 'session-x', proof: '' }]),
+      },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::Input 'endpoint' .*got 'https:\/\/example\.com\/\*\*\*'/);

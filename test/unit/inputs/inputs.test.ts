@@ -1,140 +1,81 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalLanguage } from '../../../src/agentbay/language.ts';
-import {
-  InputError,
-  parseBoolean,
-  parseEndpoint,
-  parseInteger,
-  parseLabels,
-  readInputs,
-} from '../../../src/inputs/inputs.ts';
+import { readRunnerContext } from '../../../src/github/runner-context.ts';
+import { readInputs } from '../../../src/inputs/inputs.ts';
 
-describe('parseEndpoint', () => {
-  it.each([
-    ['', 'https://wuyingai.cn-shanghai.aliyuncs.com'],
-    ['wuyingai.ap-southeast-1.aliyuncs.com', 'https://wuyingai.ap-southeast-1.aliyuncs.com'],
-    [
-      'https://wuyingai.ap-southeast-1.aliyuncs.com/',
-      'https://wuyingai.ap-southeast-1.aliyuncs.com',
-    ],
-    ['https://gw.example.com:8443', 'https://gw.example.com:8443'],
-    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
-    ['http://127.1.2.3', 'http://127.1.2.3'],
-    ['http://localhost:9', 'http://localhost:9'],
-    ['http://[::1]:9', 'http://[::1]:9'],
-    ['127.0.0.1:7000', 'https://127.0.0.1:7000'],
-  ])('%s → %s', (input, origin) => {
-    expect(parseEndpoint(input)).toBe(origin);
-  });
+const workspace = mkdtempSync(path.join(tmpdir(), 'inputs-batch-'));
+writeFileSync(path.join(workspace, 'a.py'), 'print(1)\n');
+writeFileSync(path.join(workspace, 'b.py'), 'print(2)\n');
+mkdirSync(path.join(workspace, 'only'));
+writeFileSync(path.join(workspace, 'only', 'c.py'), 'print(3)\n');
+writeFileSync(
+  path.join(workspace, 'nb.ipynb'),
+  JSON.stringify({
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { kernelspec: { language: 'python', name: 'python3' } },
+    cells: [{ cell_type: 'code', source: 'print(4)\n', metadata: {}, outputs: [] }],
+  }),
+);
+const env = { GITHUB_WORKSPACE: workspace, AGENTBAY_API_KEY: 'akm-test-key-1234' };
+const context = readRunnerContext(env);
+const reader =
+  (given: Record<string, string>) =>
+  (name: string): string =>
+    given[name] ?? '';
+const read = (given: Record<string, string>) => readInputs(reader(given), context, env);
 
-  it.each([
-    'http://10.0.0.1',
-    'http://example.com',
-    'http://127.0.0.1.evil.com',
-    'ftp://example.com',
-    'https://a/b',
-    'https://a?x=1',
-    'https://u:p@a',
-    'https://a#f',
-    'a b',
-  ])('rejects %s', (input) => {
-    expect(() => parseEndpoint(input)).toThrow(InputError);
-  });
-});
-
-describe('parseLabels', () => {
-  it('reads JSON objects and key=value lines', () => {
-    expect(parseLabels('{"team":"data","n":3}')).toEqual({ team: 'data', n: '3' });
-    expect(parseLabels('team = data\n# comment\n\nurl=https://x/?a=b')).toEqual({
-      team: 'data',
-      url: 'https://x/?a=b',
-    });
-  });
-
-  it('enforces the service limits', () => {
-    expect(() => parseLabels(`k=${'v'.repeat(257)}`)).toThrow(/at most 256/);
-    expect(() => parseLabels(`${'k'.repeat(129)}=v`)).toThrow(/at most 128/);
-    expect(() => parseLabels('k=')).toThrow(/must not be empty/);
-    expect(() => parseLabels(Array.from({ length: 16 }, (_, i) => `k${i}=v`).join('\n'))).toThrow(
-      /at most 15 labels/,
-    );
-    expect(() => parseLabels('[1]')).toThrow(/key=value/);
-  });
-});
-
-describe('scalars', () => {
-  it('parses whole numbers in range only', () => {
-    const range = { min: 1, max: 60, fallback: 60, unit: 'seconds' } as const;
-    expect(parseInteger('timeout', '', range)).toBe(60);
-    expect(parseInteger('timeout', '60', range)).toBe(60);
-    for (const bad of ['0', '61', '1.5', '1e1', ' 5', '0x10', '-1'])
-      expect(() => parseInteger('timeout', bad, range)).toThrow(InputError);
-  });
-
-  it('names the unit it was given, whatever the input is called', () => {
-    const range = { min: 1, max: 9, fallback: 1, unit: 'bytes' } as const;
-    expect(() => parseInteger('timeout', '10', range)).toThrow(
-      "Input 'timeout' must be a whole number of bytes from 1 to 9; got '10'",
-    );
-  });
-
-  it("parses booleans by core.getBooleanInput's rules, and only those", () => {
-    for (const yes of ['true', 'True', 'TRUE']) expect(parseBoolean('x', yes, false)).toBe(true);
-    for (const no of ['false', 'False', 'FALSE']) expect(parseBoolean('x', no, true)).toBe(false);
-    expect(parseBoolean('x', '', true)).toBe(true);
-    for (const other of ['yes', 'no', 'on', 'off', '1', '0', 'tRue', 'nope']) {
-      expect(() => parseBoolean('x', other, true)).toThrow(
-        `Input 'x' must be true or false; got '${other}'`,
-      );
-    }
-  });
-
-  it('maps the SDK language aliases', () => {
-    expect(['py', 'Python3', 'JS', 'node', 'nodejs', 'R', 'java'].map(canonicalLanguage)).toEqual([
-      'python',
-      'python',
-      'javascript',
-      'javascript',
-      'javascript',
-      'r',
-      'java',
+describe('the runs the code inputs make, and how they are reported', () => {
+  it('inline code is one run, reported on its own', () => {
+    const inputs = read({ code: 'print(1)\n', language: 'Python' });
+    expect(inputs.mode).toBe('single');
+    expect(inputs.runs).toEqual([
+      { code: 'print(1)\n', source: { kind: 'inline' }, language: 'python' },
     ]);
-    expect(canonicalLanguage('ruby')).toBeUndefined();
+  });
+
+  it('one plain file is one run, reported on its own, its language from the extension', () => {
+    const inputs = read({ file: 'a.py' });
+    expect(inputs.mode).toBe('single');
+    expect(inputs.runs).toEqual([
+      { code: 'print(1)\n', source: { kind: 'file', path: 'a.py' }, language: 'python' },
+    ]);
+  });
+
+  it('a pattern is a batch, even when it matches one file', () => {
+    const inputs = read({ file: 'only/*.py' });
+    expect(inputs.mode).toBe('batch');
+    expect(inputs.runs.map((run) => run.source.path)).toEqual(['only/c.py']);
+  });
+
+  it('a notebook is a batch of its cells', () => {
+    const inputs = read({ file: 'nb.ipynb' });
+    expect(inputs.mode).toBe('batch');
+    expect(inputs.runs).toHaveLength(1);
+    expect(inputs.runs[0]).toMatchObject({ group: 'nb.ipynb', stopGroupOnFailure: true });
   });
 });
 
 describe('several files with the sandbox work environment', () => {
-  const workspace = mkdtempSync(path.join(tmpdir(), 'inputs-batch-'));
-  writeFileSync(path.join(workspace, 'a.py'), 'print(1)\n');
-  writeFileSync(path.join(workspace, 'b.py'), 'print(2)\n');
-  const env = { GITHUB_WORKSPACE: workspace, AGENTBAY_API_KEY: 'akm-test-key-1234' };
-  const reader =
-    (given: Record<string, string>) =>
-    (name: string): string =>
-      given[name] ?? '';
-
   it('accepts several files on their own', () => {
-    const inputs = readInputs(reader({ file: 'a.py\nb.py' }), env);
-    expect(inputs.batch?.map((run) => run.source)).toHaveLength(2);
+    const inputs = read({ file: 'a.py\nb.py' });
+    expect(inputs.mode).toBe('batch');
+    expect(inputs.runs.map((run) => run.source.path)).toEqual(['a.py', 'b.py']);
   });
 
   it('takes the sandbox inputs and a long timeout for every session of the batch', () => {
-    const inputs = readInputs(
-      reader({
-        file: 'a.py\nb.py',
-        upload: 'a.py',
-        setup: 'pip install x',
-        env: 'A=1',
-        'secret-env': 'TOKEN=abcdefgh',
-        download: 'out.txt',
-        timeout: '3600',
-      }),
-      env,
-    );
-    expect(inputs.batch).toHaveLength(2);
+    const inputs = read({
+      file: 'a.py\nb.py',
+      upload: 'a.py',
+      setup: 'pip install x',
+      env: 'A=1',
+      'secret-env': 'TOKEN=abcdefgh',
+      download: 'out.txt',
+      timeout: '3600',
+    });
+    expect(inputs.runs).toHaveLength(2);
     expect(inputs.timeoutS).toBe(3600);
     expect(inputs.sandbox).toMatchObject({
       setup: 'pip install x',
@@ -146,9 +87,9 @@ describe('several files with the sandbox work environment', () => {
 
   it('refuses a timeout above 60 with markdown, whose blocks share one interpreter', () => {
     writeFileSync(path.join(workspace, 'page.md'), '```python\nx = 1\n```\n');
-    expect(() => readInputs(reader({ markdown: 'page.md', timeout: '61' }), env)).toThrow(
+    expect(() => read({ markdown: 'page.md', timeout: '61' })).toThrow(
       /^Input 'timeout' must be a whole number from 1 to 60 seconds with `markdown` or a notebook \(got 61\)/,
     );
-    expect(readInputs(reader({ markdown: 'page.md', timeout: '60' }), env).timeoutS).toBe(60);
+    expect(read({ markdown: 'page.md', timeout: '60' }).timeoutS).toBe(60);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
-import type { PlannedRun } from '../../../src/inputs/inputs.ts';
+import type { PlannedRun } from '../../../src/runs/planned-run.ts';
 import { parseNotebook } from '../../../src/runs/notebook.ts';
 import { writeExecutedNotebooks } from '../../../src/report/executed-notebooks.ts';
 

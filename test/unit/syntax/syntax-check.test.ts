@@ -1,3 +1,4 @@
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { startEarlyCheck } from '../../../src/early-check.ts';
 import {
@@ -18,12 +19,12 @@ describe('withoutMagics', () => {
 
 describe('syntax pre-check', () => {
   it('never blocks valid Python whose continuation line looks like a magic', () => {
-    const check = checkSyntax('auto', 'python', 's = ("%s"\n     %name)\n', {});
+    const check = checkSyntax('auto', 'python', 's = ("%s"\n     %name)\n', tmpdir());
     expect(check.status).not.toBe('error');
   });
 
   it('still catches a plain syntax error', () => {
-    const check = checkSyntax('auto', 'python', 'def f(:\n  pass\n', {});
+    const check = checkSyntax('auto', 'python', 'def f(:\n  pass\n', tmpdir());
     expect(check).toMatchObject({ status: 'error', location: { line: 1 } });
   });
 });
@@ -41,15 +42,21 @@ describe('the check started early', () => {
   for (const [name, code] of Object.entries(cases)) {
     it(`gives the verdict the usual check gives: ${name}`, async () => {
       const early = startPythonCheck(code);
-      const { early: used, ...verdict } = await checkSyntaxWith(early, 'auto', 'python', code, {});
+      const { early: used, ...verdict } = await checkSyntaxWith(
+        early,
+        'auto',
+        'python',
+        code,
+        tmpdir(),
+      );
       expect(used).toBe(true);
-      expect(verdict).toEqual(checkSyntax('auto', 'python', code, {}));
+      expect(verdict).toEqual(checkSyntax('auto', 'python', code, tmpdir()));
     });
   }
 
   it('is used only for the very code it checked; otherwise the usual check decides', async () => {
     const early = startPythonCheck('print("fine")\n');
-    const verdict = await checkSyntaxWith(early, 'auto', 'python', 'def f(:\n', {});
+    const verdict = await checkSyntaxWith(early, 'auto', 'python', 'def f(:\n', tmpdir());
     expect(verdict).toMatchObject({ status: 'error', location: { line: 1 } });
     expect('early' in verdict).toBe(false);
   });
@@ -60,7 +67,7 @@ describe('the check started early', () => {
       'auto',
       'javascript',
       'x = ;',
-      {},
+      tmpdir(),
     );
     expect(js).toMatchObject({ status: 'error', checker: 'node --check' });
     const off = await checkSyntaxWith(
@@ -68,7 +75,7 @@ describe('the check started early', () => {
       'false',
       'python',
       'def f(:\n',
-      {},
+      tmpdir(),
     );
     expect(off.status).toBe('skipped');
   });
@@ -76,7 +83,7 @@ describe('the check started early', () => {
   it('keeps syntax-check: true strict: a check without a verdict is an input error', async () => {
     const code = '%%bash\necho hi\n';
     await expect(
-      checkSyntaxWith(startPythonCheck(code), 'true', 'python', code, {}),
+      checkSyntaxWith(startPythonCheck(code), 'true', 'python', code, tmpdir()),
     ).rejects.toThrow(/syntax-check/);
   });
 
