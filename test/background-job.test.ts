@@ -82,7 +82,8 @@ describe('background job', () => {
       sessionId,
       {
         script:
-          'sleep 300 & echo $! > /workspace/child.pid; echo looping; while true; do sleep 0.1; done',
+          // Relative paths: the script travels encoded, the server maps only what it sees.
+          'sleep 300 & echo $! > child.pid; setsid sleep 301 & echo $! > setsid.pid; echo looping; while true; do sleep 0.1; done',
         cwd: '/workspace',
         envs: {},
         timeoutS: 2,
@@ -91,10 +92,13 @@ describe('background job', () => {
     );
     expect(result).toMatchObject({ exitCode: undefined, timedOut: true, stdout: 'looping\n' });
     const alive = await runShell(client, sessionId, {
-      command: 'kill -0 "$(cat /workspace/child.pid)" 2>/dev/null && echo alive || echo gone',
+      command:
+        // A zombie is gone too: whoever adopted it reaps it when it will.
+        'for f in child.pid setsid.pid; do p=$(cat $f) && [ -n "$p" ] && case "$(ps -o stat= -p "$p")" in ""|Z*) echo gone;; *) echo alive;; esac; done',
       timeoutMs: 5000,
+      cwd: '/workspace',
     });
-    expect(alive.stdout.trim()).toBe('gone');
+    expect(alive.stdout).toBe('gone\ngone\n');
   });
 
   it('reads large output completely, in windows, byte for byte', async () => {

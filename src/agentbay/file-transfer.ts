@@ -11,6 +11,8 @@ export interface TransferTiming {
 }
 
 const DEFAULT_TIMING: TransferTiming = { taskTimeoutMs: 120_000, pollMs: 500 };
+/** No poll comes sooner than this after the last, whatever the caller asked. */
+export const MIN_TRANSFER_POLL_MS = 10;
 
 export class FileTransfer {
   private readonly client: AgentBayClient;
@@ -23,7 +25,14 @@ export class FileTransfer {
   constructor(client: AgentBayClient, sessionId: string, timing: Partial<TransferTiming> = {}) {
     this.client = client;
     this.sessionId = sessionId;
-    this.timing = { ...DEFAULT_TIMING, ...timing };
+    // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
+    // sleep, a poll loop that never slept and never gave up.
+    const given = (ms: number | undefined, fallback: number) =>
+      ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
+    this.timing = {
+      taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
+      pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
+    };
   }
 
   /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */

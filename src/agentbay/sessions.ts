@@ -92,31 +92,50 @@ export async function deleteSession(
   }
 }
 
+/**
+ * Refusals inside an HTTP 200 that say the service failed, not that the delete was wrong. A
+ * delete runs no code, so asking again cannot run anything twice.
+ */
+const PASSING_REFUSALS = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'Throttling',
+  'Throttling.User',
+  'Throttling.Api',
+]);
+const REFUSED_DELETE_ATTEMPTS = 3;
+const REFUSED_DELETE_PAUSE_MS = 300;
+
 async function deleteWith(
   transport: Transport,
   action: 'DeleteSessionAsync' | 'ReleaseMcpSession',
   sessionId: string,
   limits: CallLimits,
 ): Promise<{ requestId: string; alreadyGone: boolean }> {
-  let body: ApiBody;
-  try {
-    body = await transport.call(
-      action,
-      { SessionId: sessionId },
-      {
-        timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
-        retry: 'idempotent',
-        retryBudgetMs: limits.retryBudgetMs,
-      },
-    );
-  } catch (error) {
-    if (isSessionGone(error)) {
-      return { requestId: (error as AgentBayError).requestId ?? '', alreadyGone: true };
+  for (let attempt = 1; ; attempt++) {
+    let body: ApiBody;
+    try {
+      body = await transport.call(
+        action,
+        { SessionId: sessionId },
+        {
+          timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
+          retry: 'idempotent',
+          retryBudgetMs: limits.retryBudgetMs,
+        },
+      );
+      transport.requireSuccess(action, body);
+    } catch (error) {
+      if (isSessionGone(error)) {
+        return { requestId: (error as AgentBayError).requestId ?? '', alreadyGone: true };
+      }
+      const passing = error instanceof AgentBayError && PASSING_REFUSALS.has(error.code ?? '');
+      if (!passing || attempt >= REFUSED_DELETE_ATTEMPTS) throw error;
+      await new Promise((resolve) => setTimeout(resolve, REFUSED_DELETE_PAUSE_MS * attempt));
+      continue;
     }
-    throw error;
+    return { requestId: identifier(body.RequestId), alreadyGone: false };
   }
-  transport.requireSuccess(action, body);
-  return { requestId: identifier(body.RequestId), alreadyGone: false };
 }
 
 export async function getSessionStatus(

@@ -1,4 +1,5 @@
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult, ResultItem } from '../agentbay/run-code-result.ts';
+import { BASE64_TYPES } from './rich-files.ts';
 import type { Redactor } from '../text/secrets.ts';
 
 export { redactText } from '../text/secrets.ts';
@@ -11,7 +12,24 @@ export { redactText } from '../text/secrets.ts';
  * covered too.
  */
 export function redactResult(result: CodeRunResult, redact: Redactor): CodeRunResult {
-  return redactDeep(result, redact) as CodeRunResult;
+  return redactDeep(
+    { ...result, results: result.results.map(compactBase64) },
+    redact,
+  ) as CodeRunResult;
+}
+
+/**
+ * Base64 data as it will be decoded: without the line breaks Jupyter wraps it in, which would
+ * hide the encoding of a secret from the redactor and then vanish in the decoding.
+ */
+function compactBase64(item: ResultItem): ResultItem {
+  const data = { ...item.data };
+  for (const [mimeType, content] of Object.entries(data)) {
+    if (BASE64_TYPES.has(mimeType) && typeof content === 'string') {
+      data[mimeType] = content.replace(/\s+/g, '');
+    }
+  }
+  return { ...item, data };
 }
 
 /**

@@ -21,7 +21,7 @@ const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
 const MAX_MIME_CHARS = 255;
 
 /** Binary types that travel base64-encoded in a MIME bundle. */
-const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
+export const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
 
 const EXTENSIONS: Record<string, string> = {
   'image/png': 'png',

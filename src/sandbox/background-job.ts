@@ -200,14 +200,28 @@ async function drain(
   }
 }
 
-/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+/**
+ * TERM, then KILL, to the job's process group and to every process descended from the job
+ * (one that called setsid has left the group, not the tree). The tree is read before the
+ * first signal: a child whose parent died is no longer found under the job.
+ */
 async function kill(client: AgentBayClient, sessionId: string, dir: string): Promise<void> {
-  const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
   await runShell(client, sessionId, {
-    command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+    command: `root=$(cat ${shellQuote(`${dir}/pid`)}); ${KILL_TREE}`,
     timeoutMs: SHELL_CALL_MS,
   });
 }
+
+/** Signals `$root`'s group and its descendants, twice; `ps` lists every process once. */
+const KILL_TREE = [
+  `tree() { ps -e -o pid=,ppid= | awk -v r="$root" '{p[$1]=$2} END {s[r]=1; do {c=0; for (k in p) if (!(k in s) && (p[k] in s)) {s[k]=1; c=1}} while (c); for (k in s) print k}'; }`,
+  'pids=$(tree)',
+  'kill -TERM -- -"$root" $pids 2>/dev/null',
+  'sleep 1',
+  'pids="$pids $(tree)"',
+  'kill -KILL -- -"$root" $pids 2>/dev/null',
+  'true',
+].join('; ');
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

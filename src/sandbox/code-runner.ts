@@ -51,7 +51,7 @@ export async function runUserCode(
 ): Promise<CodeRunAnswer> {
   if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S) return runLong(client, sessionId, run, hooks);
   const setting = interpreterSetup(run);
-  const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+  const code = setting.kind === 'same-line' ? withPrefix(run.code, setting.prefix) : run.code;
   const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
   if (tooLarge && run.language === 'java') {
     // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
@@ -121,6 +121,25 @@ function envPrefix(run: CodeRun): string {
     return `Sys.setenv(${pairs.join(', ')});`;
   }
   return '';
+}
+
+/**
+ * The code with `prefix` run before it, every line keeping its number and the user's first
+ * line staying first where it must: a `#!` line (a syntax error anywhere else) and a
+ * `"use strict"` directive (silently off anywhere but first) keep their place.
+ */
+export function withPrefix(code: string, prefix: string): string {
+  if (code.startsWith('#!')) {
+    const end = code.indexOf('\n');
+    if (end === -1) return `${code}\n${prefix}`;
+    return `${code.slice(0, end + 1)}${withPrefix(code.slice(end + 1), prefix)}`;
+  }
+  const directive = /^[ \t]*(['"])use strict\1[ \t]*;?/.exec(code);
+  if (directive) {
+    const head = directive[0].trimEnd();
+    return `${head}${head.endsWith(';') ? '' : ';'}${prefix}${code.slice(directive[0].length)}`;
+  }
+  return `${prefix}${code}`;
 }
 
 type InterpreterSetup =

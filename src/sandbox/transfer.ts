@@ -35,6 +35,18 @@ export interface TransferOptions {
   pollMs?: number;
 }
 
+/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
+export function uploadRouteFor(archiveBytes: number): Route {
+  const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
+  return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+
+/** The route for a download archive of this many bytes: write_file while it takes few calls. */
+export function downloadRouteFor(archiveBytes: number): Route {
+  const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
+  return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+
 /** Copies files into the sandbox under `workdir`, keeping their relative paths. */
 export async function uploadTree(
   client: AgentBayClient,
@@ -46,9 +58,7 @@ export async function uploadTree(
 ): Promise<TransferStats> {
   const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
   const base64 = archive.toString('base64');
-  const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
-  const preferred: Route =
-    options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+  const preferred: Route = options.route ?? uploadRouteFor(archive.length);
   const name = `agentbay-upload-${randomBytes(6).toString('hex')}`;
   const q = shellQuote;
   let fallback: string | undefined;
@@ -155,10 +165,8 @@ export async function downloadTree(
     return { kind: 'too-large', files: Number(count), bytes: Number(total) };
 
   const size = Number(archiveSize);
-  const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
   const preferred: Route =
-    options.route ??
-    (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
   let bytes: Buffer;
   let stats: TransferStats;
   const maxArchive = limits.maxBytes + 1024 * 1024;

@@ -6,7 +6,9 @@ import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
-import { StreamRedactor } from '../text/secrets.ts';
+import { StreamRedactor, makeRedactor } from '../text/secrets.ts';
+import { clip } from '../text/clip.ts';
+import { localName, printable } from './download-names.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from './sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
@@ -17,6 +19,8 @@ import { downloadTree, SANDBOX_WORKDIR, uploadTree } from './transfer.ts';
 export const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
 const SETUP_TAIL_CHARS = 2000;
+/** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
+const MAX_WARNING_CHARS = 2000;
 
 export class SetupFailed extends Error {
   readonly exitCode: number | undefined;
@@ -177,14 +181,33 @@ export async function downloadFiles(
       return { dir, files: [] };
     }
     const written: string[] = [];
+    const redact = makeRedactor(secrets);
+    const taken = new Set<string>();
     for (const file of outcome.files) {
-      const target = path.join(dir, ...file.path.split('/'));
+      const name = localName(file.path, redact);
+      if (name.kind === 'refused') {
+        core.warning(`A downloaded file ${name.reason}.`);
+        continue;
+      }
+      if (taken.has(name.path)) {
+        core.warning(
+          `A downloaded file ${printable(file.path, redact)} was not written: its safe name is taken by another file.`,
+        );
+        continue;
+      }
+      taken.add(name.path);
+      if (name.kind === 'renamed') {
+        core.warning(
+          `The downloaded file ${name.original} is saved as ${JSON.stringify(name.path)}: its name held a secret or characters an artifact or a log cannot carry.`,
+        );
+      }
+      const target = path.join(dir, ...name.path.split('/'));
       mkdirSync(path.dirname(target), { recursive: true });
       writeFileSync(target, file.bytes);
       written.push(target);
       if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
         core.warning(
-          `The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`,
+          `The downloaded file ${JSON.stringify(name.path)} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`,
         );
       }
     }
@@ -199,7 +222,7 @@ export async function downloadFiles(
     return { dir, files: written };
   } catch (error) {
     core.warning(
-      `Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`,
+      `Could not download the files: ${clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`,
     );
     return { dir, files: [] };
   }

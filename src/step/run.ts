@@ -24,7 +24,7 @@ import { describeFailure, failureReport } from './failure.ts';
 import { progressLog, type ProgressLog } from './progress-log.ts';
 import { publishBatch } from './publish-batch.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
-import { startStepSession, type StepSession } from './step-session.ts';
+import { checkReusedSession, startStepSession, type StepSession } from './step-session.ts';
 
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 export async function run(
@@ -52,6 +52,7 @@ export async function run(
   const started = Date.now();
   try {
     if (reused) {
+      await checkReusedSession(client, reused, context.origin);
       core.setOutput('session-id', reused);
       log.reusing(reused);
     }

@@ -2,7 +2,10 @@ import { AgentBayClient } from '../agentbay/client.ts';
 import { guardSession, type SessionGuard } from './cancellation.ts';
 import { debugExchange } from './failure.ts';
 import type { ActionInputs } from '../inputs/inputs.ts';
-import { newCleanupToken } from '../state/session-labels.ts';
+import type { RunOrigin } from '../github/runner-context.ts';
+import { RESERVED_LABEL_PREFIX, newCleanupToken, sessionLabels } from '../state/session-labels.ts';
+import { clip } from '../text/clip.ts';
+import { printableId } from '../text/printable-id.ts';
 import { saveState } from '../state/state.ts';
 import { USER_AGENT } from '../version.ts';
 
@@ -36,4 +39,30 @@ export function startStepSession(inputs: ActionInputs): StepSession {
   });
   const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
   return { cleanupToken, reused, client, guard };
+}
+
+/** The labels a reused session must carry as this step would have set them. */
+const REUSE_CHECKED_LABELS = [`${RESERVED_LABEL_PREFIX}repo`, `${RESERVED_LABEL_PREFIX}run-id`];
+
+/**
+ * A `session-id` names a session this workflow run created: its labels say this repository
+ * and this run. Any other session of the account (another run's, another repository's) is
+ * refused before any of this step's code or files reach it.
+ */
+export async function checkReusedSession(
+  client: AgentBayClient,
+  sessionId: string,
+  origin: RunOrigin,
+): Promise<void> {
+  const { labels } = await client.getLabels(sessionId);
+  const expected = sessionLabels(origin, '', {});
+  for (const key of REUSE_CHECKED_LABELS) {
+    const want = expected[key];
+    if (want === undefined || labels[key] === want) continue;
+    const found =
+      labels[key] === undefined ? 'no such label' : JSON.stringify(clip(labels[key], 100));
+    throw new Error(
+      `session-id: session ${printableId(sessionId)} was not created by this workflow run (its ${key} label: ${found}, this run's: ${JSON.stringify(want)}); a step may only use a session that an earlier step of the same run created.`,
+    );
+  }
 }

@@ -44,6 +44,30 @@ describe('sessions', () => {
     expect(await deleteSession(transport, sessionId)).toMatchObject({ alreadyGone: true });
   });
 
+  it('asks again when the service refuses a delete inside a 200 (issue 20, item 13)', async () => {
+    const { sessionId } = await create();
+    server.setFaults([
+      { action: 'DeleteSessionAsync', nth: 1, type: 'success-false', code: 'InternalError' },
+    ]);
+    const deletes = () => server.requests().filter((r) => r.action === 'DeleteSessionAsync');
+    const before = deletes().length;
+    expect(await deleteSession(transport, sessionId)).toMatchObject({ alreadyGone: false });
+    expect(deletes().length - before).toBe(2);
+    await expect.poll(() => server.liveSessions().some((s) => s.id === sessionId)).toBe(false);
+  });
+
+  it('does not ask again when the refusal says the delete itself was wrong', async () => {
+    const { sessionId } = await create();
+    server.setFaults([
+      { action: 'DeleteSessionAsync', nth: 1, type: 'success-false', code: 'InvalidParameter' },
+    ]);
+    const deletes = () => server.requests().filter((r) => r.action === 'DeleteSessionAsync');
+    const before = deletes().length;
+    await expect(deleteSession(transport, sessionId)).rejects.toThrow();
+    expect(deletes().length - before).toBe(1);
+    await deleteSession(transport, sessionId);
+  });
+
   it('walks every page of ListSession', async () => {
     const label = { batch: `b${Date.now()}` };
     const ids = new Set<string>();
