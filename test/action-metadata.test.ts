@@ -4,10 +4,10 @@
 // outputs added later without edits here.
 import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../server/server.ts';
-import { ROOT, runStep, TEST_KEY } from '../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../scripts/step-runner.ts';
 import { readRunnerContext } from '../src/github/runner-context.ts';
+import { runStep, TEST_KEY, useServer } from './e2e/harness.ts';
 import { readInputs, type ActionInputs } from '../src/inputs/inputs.ts';
 import {
   defaultText,
@@ -197,12 +197,11 @@ describe('inputs: action.yml, README and code agree', () => {
 });
 
 describe('outputs: action.yml, README and code agree', () => {
-  let server: AgentBayServer;
+  const server = useServer();
   const written = new Set<string>();
 
   beforeAll(async () => {
-    server = await startServer({ apiKey: TEST_KEY });
-    const base = { 'api-key': TEST_KEY, endpoint: server.url, language: 'python' };
+    const base = server.inputs({ language: 'python' });
     const runs = [
       { ...base, code: 'print("hello")\n6 * 7\n' },
       { ...base, code: '1 / 0\n', 'fail-on-error': 'false' },
@@ -215,7 +214,6 @@ describe('outputs: action.yml, README and code agree', () => {
       await runStep('post', { inputs, state: main.state });
     }
   }, 120_000);
-  afterAll(() => server?.close());
 
   it("the README's Outputs list names exactly the outputs of action.yml, in the same order", () => {
     expect(readmeOutputs).toEqual(outputNames);

@@ -56,7 +56,9 @@ export function keyFormIn(text: string, key: string): string {
   if (decodePercent(text).includes(key)) return 'percent-encoded';
   if (decodeJsonEscapes(text).includes(key)) return 'json-escaped';
   if (decodePercent(decodeEntities(text)).includes(key)) return 'entities+percent';
-  if (base64Decodings(text).some((decoded) => decoded.includes(key))) return 'base64';
+  // The decodings are bytes (latin1): look for the key's UTF-8 bytes.
+  const keyBytes = Buffer.from(key, 'utf8').toString('latin1');
+  if (base64Decodings(text).some((decoded) => decoded.includes(keyBytes))) return 'base64';
   return '';
 }
 

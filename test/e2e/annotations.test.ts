@@ -1,29 +1,21 @@
 // Failing code points at its line: annotations from real tracebacks and stacks of the local
 // server's interpreters, and the syntax pre-check that runs on the runner and spends no sandbox.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { DEMO_SHA, makeWorkdir, runAction, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { describe, expect, it } from 'vitest';
+import {
+  DEMO_SHA,
+  errorAnnotations,
+  runAction,
+  runStep,
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 
 /** Runs a file from the workspace, written first. */
-async function runFile(file: string, content: string, inputs: Record<string, string> = {}) {
-  const workdir = makeWorkdir();
-  mkdirSync(path.join(workdir.workspace, path.dirname(file)), { recursive: true });
-  writeFileSync(path.join(workdir.workspace, file), content);
-  return runAction({ workdir, inputs: { ...base(), file, ...inputs } });
-}
-
-function errorAnnotations(stdout: string): string[] {
-  return stdout.split('\n').filter((line) => line.startsWith('::error'));
+function runFile(file: string, content: string, inputs: Record<string, string> = {}) {
+  const workdir = workspaceWith({ [file]: content });
+  return runAction({ workdir, inputs: { ...server.inputs(), file, ...inputs } });
 }
 
 describe('a failing run annotates the failing line', () => {
@@ -78,7 +70,7 @@ describe('a failing run annotates the failing line', () => {
 
   it('inline code: the line is in the title', async () => {
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'x = 1\ny = x / 0\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'x = 1\ny = x / 0\n' },
     });
     expect(errorAnnotations(main.stdout)).toEqual([
       '::error title=Python error at line 2::The python code failed: ZeroDivisionError: division by zero',
@@ -87,7 +79,7 @@ describe('a failing run annotates the failing line', () => {
 
   it('no line in the output: one plain error annotation', async () => {
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'import sys\nsys.exit(3)\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'import sys\nsys.exit(3)\n' },
     });
     expect(main.code).toBe(1);
     expect(errorAnnotations(main.stdout)).toEqual([
@@ -127,7 +119,7 @@ describe('the syntax pre-check', () => {
   it('stops a JavaScript syntax error with node --check, line and column in the title', async () => {
     const before = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'js', code: 'const a = 1;\nconsole.log(a +);\n' },
+      inputs: { ...server.inputs(), language: 'js', code: 'const a = 1;\nconsole.log(a +);\n' },
     });
     expect(main.code).toBe(1);
     expect(server.requests().length).toBe(before);
@@ -141,7 +133,7 @@ describe('the syntax pre-check', () => {
   it('checks inline Python while the action loads, and still stops its syntax error at no cost', async () => {
     const before = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'x = 1\nprint((x)\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'x = 1\nprint((x)\n' },
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     expect(main.stdout).toContain('::debug::The syntax check ran while the action loaded.');
@@ -151,7 +143,7 @@ describe('the syntax pre-check', () => {
       expect.stringMatching(/^::error title=Python syntax error at line 2/),
     ]);
     const passing = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'print("early ok")\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'print("early ok")\n' },
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     expect(passing.stdout).toContain('::debug::The syntax check ran while the action loaded.');
@@ -161,7 +153,7 @@ describe('the syntax pre-check', () => {
   it('lets notebook syntax through: magics, shell escapes, top-level await', async () => {
     const main = await runStep('main', {
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: '%matplotlib inline\n!echo hi\nimport asyncio\nawait asyncio.sleep(0)\nx = 5 % 3\n',
         'fail-on-error': 'false',
@@ -177,7 +169,7 @@ describe('the syntax pre-check', () => {
   it('syntax-check: false sends the code as it is, and the sandbox reports the error', async () => {
     const main = await runStep('main', {
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: 'print(1)\nprint((2)\n',
         'syntax-check': 'false',
@@ -193,7 +185,7 @@ describe('the syntax pre-check', () => {
 
   it('auto without python3 on the runner: skipped, the run goes on', async () => {
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'print("ran")\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'print("ran")\n' },
       env: { PATH: '/nonexistent' },
     });
     expect(main.stdout).toContain('Syntax not checked on the runner: the runner has no python3.');
@@ -203,7 +195,12 @@ describe('the syntax pre-check', () => {
   it('true without python3 on the runner, or for Java: an input error, and no session', async () => {
     const before = server.requests().length;
     const noPython = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'print(1)\n', 'syntax-check': 'true' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: 'print(1)\n',
+        'syntax-check': 'true',
+      },
       env: { PATH: '/nonexistent' },
     });
     expect(noPython.code).toBe(1);
@@ -211,14 +208,19 @@ describe('the syntax pre-check', () => {
       "::error::Input 'syntax-check' is true, but the check could not be done: the runner has no python3",
     );
     const java = await runStep('main', {
-      inputs: { ...base(), language: 'java', code: 'int x = 1;', 'syntax-check': 'true' },
+      inputs: { ...server.inputs(), language: 'java', code: 'int x = 1;', 'syntax-check': 'true' },
     });
     expect(java.code).toBe(1);
     expect(java.stdout).toContain(
       "::error::Input 'syntax-check' is true, but the check could not be done: the runner cannot check java",
     );
     const bogus = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: 'print(1)\n', 'syntax-check': 'maybe' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: 'print(1)\n',
+        'syntax-check': 'maybe',
+      },
     });
     expect(bogus.stdout).toContain(
       "::error::Input 'syntax-check' must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got 'maybe'",

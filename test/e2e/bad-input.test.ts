@@ -1,15 +1,10 @@
 // Bad input gets a clear error naming the input, and costs nothing: no session is created.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, TEST_KEY, type Workdir } from '../../scripts/step-runner.ts';
+import { describe, expect, it } from 'vitest';
+import { makeWorkdir, runAction, useServer, type Workdir } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 type Case = [
   name: string,
@@ -177,7 +172,7 @@ describe('bad input', () => {
     const before = server.requests().length;
     const { main, post } = await runAction({
       workdir,
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...inputs },
+      inputs: { ...server.inputs(), ...inputs },
     });
     expect(main.code).toBe(1);
     const errors = main.stdout.split('\n').filter((line) => line.startsWith('::error::'));

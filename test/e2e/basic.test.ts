@@ -1,8 +1,7 @@
 // The bundled action, main then post, against the local AgentBay-compatible server.
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
   makeWorkdir,
@@ -10,16 +9,11 @@ import {
   runningSessions,
   runStep,
   TEST_KEY,
-} from '../../scripts/step-runner.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 
 describe('a successful Python run', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
@@ -28,7 +22,7 @@ describe('a successful Python run', () => {
     before = server.sessions().length;
     run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'Python',
         code: "print('hello from the sandbox')\n6 * 7\n",
         timeout: '20',
@@ -136,7 +130,7 @@ describe('a successful Python run', () => {
 describe('code that fails', () => {
   it('fails the step with the error, and still reports and cleans up', async () => {
     const { main, post } = await runAction({
-      inputs: { ...base(), language: 'py', code: 'print("before")\nundefined_name + 1\n' },
+      inputs: { ...server.inputs(), language: 'py', code: 'print("before")\nundefined_name + 1\n' },
     });
     expect(main.code).toBe(1);
     expect(main.outputs.success).toBe('false');
@@ -155,7 +149,7 @@ describe('code that fails', () => {
   it('with fail-on-error false, reports and succeeds', async () => {
     const { main } = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'javascript',
         code: 'console.log("a");\nthrow new TypeError("boom");\n',
         'fail-on-error': 'false',
@@ -173,7 +167,7 @@ describe('code that fails', () => {
   it('a timeout is a failure of the code', async () => {
     const { main } = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: 'import time\nprint("start", flush=True)\ntime.sleep(30)\n',
         timeout: '1',
@@ -188,15 +182,12 @@ describe('code that fails', () => {
 
 describe('code from a file', () => {
   it('runs a file from the workspace, inferring the language from its extension', async () => {
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'scripts'));
-    writeFileSync(
-      path.join(workdir.workspace, 'scripts', 'check.js'),
-      'console.log(["ok", 1 + 1].join(":"));\n',
-    );
+    const workdir = workspaceWith({
+      'scripts/check.js': 'console.log(["ok", 1 + 1].join(":"));\n',
+    });
     const { main, post } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'scripts/check.js' },
+      inputs: { ...server.inputs(), file: 'scripts/check.js' },
     });
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('ok:2\n');
@@ -208,7 +199,11 @@ describe('code from a file', () => {
 
   it('runs Java', async () => {
     const { main } = await runAction({
-      inputs: { ...base(), language: 'JAVA', code: 'System.out.println("java " + (40 + 2));' },
+      inputs: {
+        ...server.inputs(),
+        language: 'JAVA',
+        code: 'System.out.println("java " + (40 + 2));',
+      },
     });
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('java 42\n');
@@ -219,7 +214,7 @@ describe('API errors', () => {
   it('a wrong key fails with NOT_LOGIN, the request id and a hint, and creates nothing', async () => {
     const before = server.sessions().length;
     const { main, post } = await runAction({
-      inputs: { ...base(), 'api-key': 'akm-wrong', language: 'python', code: '1' },
+      inputs: { ...server.inputs(), 'api-key': 'akm-wrong', language: 'python', code: '1' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
@@ -240,7 +235,7 @@ describe('API errors', () => {
       },
     ]);
     const { main, post } = await runAction({
-      inputs: { ...base(), language: 'python', code: '1' },
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
@@ -258,7 +253,9 @@ describe('API errors', () => {
     server.setFaults([
       { action: 'CreateMcpSession', type: 'data-success-false', message: 'No capacity in region' },
     ]);
-    const { main } = await runAction({ inputs: { ...base(), language: 'python', code: '1' } });
+    const { main } = await runAction({
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::AgentBay CreateMcpSession failed: No capacity in region/);
   });
@@ -272,7 +269,9 @@ describe('API errors', () => {
         message: 'the tool broke',
       },
     ]);
-    const { main } = await runAction({ inputs: { ...base(), language: 'python', code: '1' } });
+    const { main } = await runAction({
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
       /::error::AgentBay CallMcpTool failed: the tool broke \(code Tool\.Failed, HTTP 200, request id/,
@@ -282,7 +281,9 @@ describe('API errors', () => {
 
 describe('the post step', () => {
   it('does nothing when the main step never created a session', async () => {
-    const { post } = await runAction({ inputs: { ...base(), language: 'cobol', code: '1' } });
+    const { post } = await runAction({
+      inputs: { ...server.inputs(), language: 'cobol', code: '1' },
+    });
     expect(post.code).toBe(0);
     expect(post.stdout).toContain('nothing to clean up');
   });
@@ -291,17 +292,17 @@ describe('the post step', () => {
     const workdir = makeWorkdir();
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), language: 'python', code: '1' },
+      inputs: { ...server.inputs(), language: 'python', code: '1' },
     });
     await new Promise((r) => setTimeout(r, 100));
-    const again = await runStep('post', { workdir, inputs: base(), state: main.state });
+    const again = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
     expect(again.code).toBe(0);
     expect(again.stdout).toContain(`Session ${main.outputs['session-id']} was already gone.`);
   });
 
   it('keeps the session with cleanup: false, and the summary says so', async () => {
     const { main, post } = await runAction({
-      inputs: { ...base(), language: 'python', code: '1', cleanup: 'false' },
+      inputs: { ...server.inputs(), language: 'python', code: '1', cleanup: 'false' },
     });
     const id = main.outputs['session-id']!;
     expect(post.stdout).toContain(`cleanup is false: session ${id} is kept.`);
@@ -328,7 +329,7 @@ describe('labels and region', () => {
   it('sends user labels and LoginRegionId', async () => {
     const { main } = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: '1',
         labels: 'team=data\npurpose = pr-check',
@@ -343,10 +344,9 @@ describe('labels and region', () => {
   });
 
   it('a symlink to a file inside the workspace is fine', async () => {
-    const workdir = makeWorkdir();
-    writeFileSync(path.join(workdir.workspace, 'real.py'), 'print("linked")\n');
+    const workdir = workspaceWith({ 'real.py': 'print("linked")\n' });
     symlinkSync(path.join(workdir.workspace, 'real.py'), path.join(workdir.workspace, 'link.py'));
-    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'link.py' } });
+    const { main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'link.py' } });
     expect(main.outputs.stdout).toBe('linked\n');
   });
 });

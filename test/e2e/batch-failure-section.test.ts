@@ -1,37 +1,11 @@
 // A failed run's section of the job summary is the same alone and in a batch: the failing line
 // among its numbered neighbours, the link to the file at the commit, the traceback collapsed,
 // and the error said once. The bundled steps write it; a GFM renderer (marked) reads it.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import {
-  DEMO_SHA,
-  makeWorkdir,
-  runAction,
-  TEST_KEY,
-  type StepResult,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_SHA, runAction, useServer, workspaceWith, type StepResult } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
-}
+const server = useServer();
 
 function render(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false });
@@ -97,11 +71,11 @@ describe('a Python file that raises at line 4, in a batch of two and alone', () 
     const files = { 'checks/calc.py': CALC, 'checks/ok.py': 'print("fine")\n' };
     ({ main: batch } = await runAction({
       workdir: workspaceWith(files),
-      inputs: { ...base(), file: 'checks/*.py' },
+      inputs: { ...server.inputs(), file: 'checks/*.py' },
     }));
     ({ main: alone } = await runAction({
       workdir: workspaceWith(files),
-      inputs: { ...base(), file: 'checks/calc.py' },
+      inputs: { ...server.inputs(), file: 'checks/calc.py' },
     }));
     html = render(batch.summary);
   });
@@ -167,7 +141,7 @@ describe('a Markdown block that raises', () => {
   beforeAll(async () => {
     ({ main } = await runAction({
       workdir: workspaceWith({ 'docs/page.md': PAGE }),
-      inputs: { ...base(), markdown: 'docs/*.md' },
+      inputs: { ...server.inputs(), markdown: 'docs/*.md' },
     }));
   });
 

@@ -1,57 +1,23 @@
 // Several files with the whole sandbox work environment, end to end with the bundled steps:
 // upload and setup in every session, variables and secrets, runs longer than 60 s, downloads
 // per session, and a setup that fails.
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
+  expectNoSecretWritten,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
+  userCode,
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setSessionLimit(undefined);
-});
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 const SECRET = 'sk-batch-Q7#secret value/ü';
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
-}
-
-/** Every file a step could have written (outside the workspace), and the given texts. */
-function everythingWritten(workdir: Workdir, ...texts: string[]): string {
-  const parts = [...texts];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (!full.includes(`${path.sep}workspace${path.sep}`))
-        parts.push(readFileSync(full, 'latin1'), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(workdir.dir);
-  return parts.join('\n');
-}
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -104,7 +70,7 @@ describe('several files, two sessions, each with upload, setup, env, secret-env 
     run = await runAction({
       workdir: workspaceWith(REPOSITORY),
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'checks/sum_csv.py\nchecks/use_lib.js\nchecks/count_setups.py',
         parallel: '2',
         upload: 'checks/*\ndata/*',
@@ -186,26 +152,7 @@ describe('several files, two sessions, each with upload, setup, env, secret-env 
   });
 
   it('never writes the secret-env value anywhere, in any encoding, though the code printed it', () => {
-    const unmasked = (log: string) =>
-      log
-        .split('\n')
-        .filter((line) => !line.startsWith('::add-mask::'))
-        .join('\n');
-    const written = everythingWritten(
-      run.workdir,
-      unmasked(run.main.stdout),
-      run.main.stderr,
-      run.post.stdout,
-      run.post.stderr,
-    );
-    for (const form of [
-      SECRET,
-      encodeURIComponent(SECRET),
-      Buffer.from(SECRET).toString('base64'),
-      SECRET.replace('#', '&#35;'),
-    ]) {
-      expect(written.includes(form), form).toBe(false);
-    }
+    expectNoSecretWritten([SECRET], { steps: [run.main, run.post], workdir: run.workdir });
     expect(
       activeCommands(run.main.stdout).filter(
         (c) => !/^::(add-mask|group|endgroup|debug)::/.test(c),
@@ -225,7 +172,7 @@ describe('a batch with a setup that fails', () => {
     const run = await runAction({
       workdir: workspaceWith({ 'a.py': 'print("a")\n', 'b.js': 'console.log("b")\n' }),
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'a.py\nb.js',
         setup: 'echo "collecting requirements"\necho "ERROR: no such package" >&2\nexit 3',
       },
@@ -263,7 +210,7 @@ describe('a batch with a timeout above 60 seconds', () => {
         'long/b.js': 'console.log("js", process.env.MODE);\nprocess.exit(4);\n',
         'long/c.py': 'print("to stdout")\nraise ValueError("bad value")\n',
       }),
-      inputs: { ...base(), file: 'long/*', timeout: '120', env: 'MODE=long' },
+      inputs: { ...server.inputs(), file: 'long/*', timeout: '120', env: 'MODE=long' },
     });
   });
 
@@ -325,7 +272,10 @@ describe('a session lost in the middle of a Markdown page', () => {
       ]),
       'docs/b.md': page(['```python', 'print("page b", 6 * 7)', '```']),
     });
-    const main = runStep('main', { workdir, inputs: { ...base(), markdown: 'docs/*.md' } });
+    const main = runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), markdown: 'docs/*.md' },
+    });
     // Released by the service (idle release, deleted elsewhere) while the first block runs.
     const until = Date.now() + 20_000;
     while (!server.sessions().slice(before)[0]?.runCount) {
@@ -340,7 +290,7 @@ describe('a session lost in the middle of a Markdown page', () => {
     });
     expect(reply.ok).toBe(true);
     const finished = await main;
-    const post = await runStep('post', { workdir, inputs: base(), state: finished.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: finished.state });
     run = { main: finished, post, workdir };
   });
 
@@ -377,14 +327,6 @@ describe('a session lost in the middle of a Markdown page', () => {
   });
 });
 
-/** The code of each run_code call, without the calls that only prepare the interpreter. */
-function userCode(requests: ReturnType<AgentBayServer['requests']>): string[] {
-  return requests
-    .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
-    .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
-    .filter((code) => !code.startsWith('import os as _ab_os'));
-}
-
 function notebookOf(sources: string[]): string {
   return JSON.stringify({
     nbformat: 4,
@@ -411,7 +353,7 @@ describe('the syntax of a batch, checked on the runner before any session', () =
         'src/c_bad.js': 'const a = 1;\nconst = 2;\n',
         'src/d_ok.js': 'console.log("d");\n',
       }),
-      inputs: { ...base(), file: 'src/*.{py,js}' },
+      inputs: { ...server.inputs(), file: 'src/*.{py,js}' },
     });
     expect(run.main.code).toBe(1);
     const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
@@ -445,7 +387,7 @@ describe('the syntax of a batch, checked on the runner before any session', () =
     const requestsBefore = server.requests().length;
     const run = await runAction({
       workdir: workspaceWith({ 'a.py': 'def f(:\n', 'b.js': 'let = ;\n' }),
-      inputs: { ...base(), file: 'a.py\nb.js', parallel: '2' },
+      inputs: { ...server.inputs(), file: 'a.py\nb.js', parallel: '2' },
     });
     expect(run.main.code).toBe(1);
     expect(run.main.outputs.failed).toBe('2');
@@ -480,7 +422,7 @@ describe('the syntax of a batch, checked on the runner before any session', () =
           '```', // 15
         ].join('\n'),
       }),
-      inputs: { ...base(), markdown: 'docs/*.md' },
+      inputs: { ...server.inputs(), markdown: 'docs/*.md' },
     });
     const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
     expect(results.map((r) => [r.source, r.success])).toEqual([
@@ -502,7 +444,7 @@ describe('the syntax of a batch, checked on the runner before any session', () =
       workdir: workspaceWith({
         'nb/a.ipynb': notebookOf(['x = 41\n', 'print(x +)\n', 'print("never")\n']),
       }),
-      inputs: { ...base(), file: 'nb/a.ipynb' },
+      inputs: { ...server.inputs(), file: 'nb/a.ipynb' },
     });
     expect(run.main.code).toBe(1);
     const results = JSON.parse(run.main.outputs.results!) as Array<
@@ -539,7 +481,7 @@ describe('file and markdown together', () => {
           '```',
         ].join('\n'),
       }),
-      inputs: { ...base(), file: 'scripts/*', markdown: 'docs/*.md', env: 'MODE=x' },
+      inputs: { ...server.inputs(), file: 'scripts/*', markdown: 'docs/*.md', env: 'MODE=x' },
     });
     expect(run.main.code).toBe(0);
     const results = JSON.parse(run.main.outputs.results!) as ResultEntry[];
@@ -560,7 +502,7 @@ describe('file and markdown together', () => {
     files['docs/p.md'] = Array.from({ length: 60 }, () => '```python\n1\n```\n').join('\n');
     const main = await runStep('main', {
       workdir: workspaceWith(files),
-      inputs: { ...base(), file: 'many/*.py', markdown: 'docs/p.md' },
+      inputs: { ...server.inputs(), file: 'many/*.py', markdown: 'docs/p.md' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
@@ -578,7 +520,12 @@ describe('a batch whose downloads would not fit in the outputs', () => {
           'import os\nos.makedirs("out", exist_ok=True)\nfor i in range(300):\n    open(f"out/f{i:03}.txt", "w").write(str(i))\n',
         'b.py': 'print("b")\n',
       }),
-      inputs: { ...base(), file: 'a.py\nb.py', download: 'out/**', 'max-output-size': '4096' },
+      inputs: {
+        ...server.inputs(),
+        file: 'a.py\nb.py',
+        download: 'out/**',
+        'max-output-size': '4096',
+      },
     });
     expect(run.main.code).toBe(0);
     const files = JSON.parse(run.main.outputs.files!) as { path: string }[];

@@ -1,55 +1,23 @@
 // Several files in one step: the bundled action, main then post, against the local server.
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import { marked } from 'marked';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { CLEAR_STATE_MARK } from '../../src/sandbox/fresh-state.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
+  interruptMain,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
+  userCode,
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setSessionLimit(undefined);
-});
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
-}
+const server = useServer();
 
 function decode(html: string): string {
   return html.replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n)));
-}
-
-/** The code of each run_code call, without the calls that only prepare the interpreter. */
-function userCode(requests: ReturnType<AgentBayServer['requests']>): string[] {
-  return requests
-    .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
-    .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
-    .filter(
-      (code) => !code.startsWith('import os as _ab_os') && !code.startsWith(CLEAR_STATE_MARK),
-    );
 }
 
 interface ResultEntry {
@@ -79,7 +47,7 @@ describe('a glob over Python and JavaScript files, one failing', () => {
     });
     run = await runAction({
       workdir,
-      inputs: { ...base(), file: 'checks/*.py\n!checks/skip_*\nchecks/*.{js,mjs}\n' },
+      inputs: { ...server.inputs(), file: 'checks/*.py\n!checks/skip_*\nchecks/*.{js,mjs}\n' },
     });
   });
 
@@ -182,7 +150,7 @@ describe('parallel: 4 over 8 files under a 2-session quota', () => {
     }
     run = await runAction({
       workdir: workspaceWith(files),
-      inputs: { ...base(), file: 'jobs/*.py', parallel: '4' },
+      inputs: { ...server.inputs(), file: 'jobs/*.py', parallel: '4' },
     });
   });
 
@@ -236,7 +204,10 @@ describe('quota and key errors with no session of this step alive', () => {
     server.setSessionLimit({ max: 0 });
     const requestsBefore = server.requests().length;
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'b.py': 'print(2)\n' });
-    const run = await runAction({ workdir, inputs: { ...base(), file: '*.py', parallel: '2' } });
+    const run = await runAction({
+      workdir,
+      inputs: { ...server.inputs(), file: '*.py', parallel: '2' },
+    });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(
       /::error::AgentBay CreateMcpSession failed: The number of concurrent sessions/,
@@ -253,7 +224,7 @@ describe('quota and key errors with no session of this step alive', () => {
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'b.py': 'print(2)\n' });
     const run = await runAction({
       workdir,
-      inputs: { ...base(), 'api-key': 'akm-wrong-key', file: '*.py', parallel: '2' },
+      inputs: { ...server.inputs(), 'api-key': 'akm-wrong-key', file: '*.py', parallel: '2' },
     });
     expect(run.main.code).toBe(1);
     expect(run.main.stdout).toMatch(/NOT_LOGIN/);
@@ -280,7 +251,7 @@ describe('bad batch inputs are refused before any session', () => {
   ])('%j', async (inputs, message) => {
     const requestsBefore = server.requests().length;
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'notes.txt': 'x' });
-    const main = await runStep('main', { workdir, inputs: { ...base(), ...inputs } });
+    const main = await runStep('main', { workdir, inputs: { ...server.inputs(), ...inputs } });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
     expect(server.requests().length).toBe(requestsBefore);
@@ -293,33 +264,26 @@ describe('a parallel batch cancelled mid-way', () => {
     const files: Record<string, string> = {};
     for (let i = 1; i <= 6; i++) files[`slow/s${i}.py`] = 'import time\ntime.sleep(30)\n';
     const workdir = workspaceWith(files);
-    let child: ChildProcess | undefined;
-    const mainPromise = runStep('main', {
+    const { main } = await interruptMain({
       workdir,
-      inputs: { ...base(), file: 'slow/*.py', parallel: '3' },
-      onSpawn: (c) => (child = c),
+      inputs: { ...server.inputs(), file: 'slow/*.py', parallel: '3' },
+      ready: () =>
+        server
+          .sessions()
+          .slice(before)
+          .filter((s) => s.runCount > 0).length >= 3,
+      // Starting three sessions is quick, but the machine may be busy.
+      waitMs: 45_000,
     });
-    const until = Date.now() + 20_000;
-    while (
-      server
-        .sessions()
-        .slice(before)
-        .filter((s) => s.runCount > 0).length < 3
-    ) {
-      if (Date.now() > until) throw new Error('the batch did not start');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child!.kill('SIGINT');
-    const main = await mainPromise;
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT while 3 sessions were in use.');
-    const post = await runStep('post', { workdir, inputs: base(), state: main.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
     expect(post.code).toBe(0);
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(3);
     expect(created.every((s) => s.status !== 'RUNNING')).toBe(true);
     expect(runningSessions(server)).toHaveLength(0);
-  });
+  }, 90_000);
 });
 
 describe('a forged batch list in the step state', () => {
@@ -335,7 +299,7 @@ describe('a forged batch list in the step state', () => {
     });
     const victim = ((await reply.json()) as { Data: { SessionId: string } }).Data.SessionId;
     const post = await runStep('post', {
-      inputs: base(),
+      inputs: server.inputs(),
       state: {
         'cleanup-token': '0123456789abcdef01234567',
         sessions: JSON.stringify([

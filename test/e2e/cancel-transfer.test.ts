@@ -1,32 +1,14 @@
 // Cancellation while files travel: SIGINT during an upload and during a download, by either
 // route (write_file text, or the presigned file_transfer archive), each held at its worst
 // moment by a delayed answer. The session must be gone within the runner's grace period.
-import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runningSessions, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { describe, expect, it } from 'vitest';
+import { interruptMain, runningSessions, runStep, useServer, workspaceWith } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 /** The runner's SIGTERM follows its SIGINT after 7.5 s. */
 const GRACE_MS = 7_500;
-
-async function waitFor(condition: () => boolean, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Runs main with a repository, SIGINTs it once `ready` holds, and looks at what is left. */
 async function cancelWhen(
@@ -34,30 +16,16 @@ async function cancelWhen(
   files: Record<string, Buffer | string>,
   ready: (live: string, from: number) => boolean,
 ) {
-  const workdir = makeWorkdir();
-  for (const [file, content] of Object.entries(files)) {
-    mkdirSync(path.dirname(path.join(workdir.workspace, file)), { recursive: true });
-    writeFileSync(path.join(workdir.workspace, file), content);
-  }
+  const workdir = workspaceWith(files);
   const from = server.requests().length;
-  let child: ChildProcess | undefined;
-  let live = '';
-  const main = runStep('main', {
+  const { main: result, exitMs } = await interruptMain({
     workdir,
-    inputs: { ...base(), ...inputs },
-    onSpawn: (c) => {
-      child = c;
-      c.stdout!.on('data', (d) => (live += String(d)));
-    },
+    inputs: server.inputs(inputs),
+    ready: (live) => ready(live, from),
   });
-  await waitFor(() => ready(live, from));
-  const signalledAt = Date.now();
-  child!.kill('SIGINT');
-  const result = await main;
-  const exitMs = Date.now() - signalledAt;
   // Before the post step: the main step itself deleted it.
   const leftByMain = runningSessions(server);
-  const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+  const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
   return { result, exitMs, leftByMain, post, requests: server.requests().slice(from) };
 }
 

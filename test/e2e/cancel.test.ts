@@ -1,51 +1,27 @@
 // Cancellation: the runner sends SIGINT, then SIGTERM 7.5 s later. The main step must delete
 // its session within that grace, record it, and exit failed; the post step still runs.
-import type { ChildProcess } from 'node:child_process';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { interruptMain, makeWorkdir, runStep, useServer } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const SLOW = {
   language: 'python',
   code: 'import time\nprint("working", flush=True)\ntime.sleep(30)\n',
 };
 
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 /** Runs main, sends `signals` once `ready` holds, then runs post with main's state. */
 async function cancelDuring(ready: () => boolean, signals: NodeJS.Signals[], inputs = SLOW) {
   const workdir = makeWorkdir();
   const before = server.requests().length;
-  let child: ChildProcess | undefined;
-  let signalledAt = 0;
-  const mainPromise = runStep('main', {
+  const { main, exitMs } = await interruptMain({
     workdir,
-    inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...inputs },
-    onSpawn: (c) => (child = c),
+    inputs: server.inputs(inputs),
+    ready: () => ready(),
+    signals,
+    waitMs: 10_000,
   });
-  await waitFor(() => ready());
-  signalledAt = Date.now();
-  for (const signal of signals) child!.kill(signal);
-  const main = await mainPromise;
-  const exitMs = Date.now() - signalledAt;
-  const post = await runStep('post', {
-    workdir,
-    inputs: { 'api-key': TEST_KEY, endpoint: server.url },
-    state: main.state,
-  });
+  const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
   return { main, post, exitMs, requests: server.requests().slice(before) };
 }
 

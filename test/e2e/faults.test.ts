@@ -2,18 +2,11 @@
 // every way the protocol allows. After each scenario: no session of the step left running,
 // the key absent from every byte the action wrote, and the outcome and message as intended.
 import { createServer } from 'node:net';
-import { readFileSync, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer, type FaultRule } from '../../server/server.ts';
-import { runAction, type StepResult, TEST_KEY } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../server/server.ts';
+import { expectNoSecretWritten, runAction, TEST_KEY, useServer } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const PY = { language: 'python', code: 'print("ran")\n7 * 6\n' };
 
@@ -239,7 +232,7 @@ describe.each(scenarios)('$name', (scenario) => {
     server.setFaults(scenario.faults);
     const first = server.requests().length;
     run = await runAction({
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, ...PY },
+      inputs: { ...server.inputs(), ...PY },
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     token = run.main.state['cleanup-token'] ?? '';
@@ -285,24 +278,9 @@ describe.each(scenarios)('$name', (scenario) => {
   );
 
   it('writes the key nowhere but the mask command', () => {
-    expectNoKey(run.main, run.workdir.runnerTemp);
-    expectNoKey(run.post, run.workdir.runnerTemp);
+    expectNoSecretWritten([TEST_KEY], { steps: [run.main, run.post], workdir: run.workdir });
   });
 });
-
-function expectNoKey(step: StepResult, runnerTemp: string): void {
-  const stdout = step.stdout
-    .split('\n')
-    .filter((line) => line !== `::add-mask::${TEST_KEY}`)
-    .join('\n');
-  expect(stdout).not.toContain(TEST_KEY);
-  expect(step.stderr).not.toContain(TEST_KEY);
-  for (const [name, text] of Object.entries(step.files)) expect(text, name).not.toContain(TEST_KEY);
-  for (const file of readdirSync(runnerTemp, { recursive: true, withFileTypes: true })) {
-    if (file.isFile())
-      expect(readFileSync(path.join(file.parentPath, file.name), 'utf8')).not.toContain(TEST_KEY);
-  }
-}
 
 describe('an unreachable gateway', () => {
   it('retries a create that provably never left, then fails with the attempts and a hint', async () => {
@@ -315,8 +293,7 @@ describe('an unreachable gateway', () => {
       /::error::AgentBay CreateMcpSession failed: .*ECONNREFUSED.*after 4 attempts\)\. The gateway could not be reached; check endpoint/,
     );
     expect(post.code).toBe(0);
-    expectNoKey(main, workdir.runnerTemp);
-    expectNoKey(post, workdir.runnerTemp);
+    expectNoSecretWritten([TEST_KEY], { steps: [main, post], workdir });
   }, 30_000);
 });
 

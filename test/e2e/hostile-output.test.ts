@@ -1,15 +1,16 @@
 // Untrusted sandbox output must never act as a workflow command, never become HTML or
 // escaping Markdown in the summary, and never smuggle outputs.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { activeCommands, runAction, TEST_KEY } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  activeCommands,
+  expectNoSecretWritten,
+  runAction,
+  TEST_KEY,
+  useServer,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 const HOSTILE_LINES = [
   '::error::pwned',
@@ -39,8 +40,7 @@ describe('hostile sandbox output', () => {
     const payload = JSON.stringify(HOSTILE_LINES.join('\n'));
     run = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: `import sys\ntext = ${payload}\nprint(text)\nprint(text, file=sys.stderr)\nraise RuntimeError(text)\n`,
         'fail-on-error': 'false',
@@ -146,8 +146,7 @@ describe('an enormous error message', () => {
   it('is cut to a headline everywhere, and the summary stays under 1 MiB', async () => {
     const { main } = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'raise ValueError("x." * 300000)\n',
       },
@@ -166,25 +165,15 @@ describe('an enormous error message', () => {
 
 describe('a secret in the error headline', () => {
   it('is taken out before escaping, so neither raw nor escaped forms reach the summary', async () => {
-    const { main } = await runAction({
+    const { main, workdir } = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: `raise ValueError("leaked ${TEST_KEY} here")\n`,
       },
     });
     expect(main.outputs.error).toBe('ValueError: leaked *** here');
-    const escapedKey = TEST_KEY.replace(/-/g, '&#45;');
-    for (const text of [
-      main.summary,
-      main.files.output!,
-      main.stdout.replace(`::add-mask::${TEST_KEY}`, ''),
-    ]) {
-      expect(text).not.toContain(TEST_KEY);
-      expect(text).not.toContain(escapedKey);
-    }
+    expectNoSecretWritten([TEST_KEY], { steps: [main], workdir });
     expect(main.summary.split('\n')[0]).toContain('leaked &#42;&#42;&#42; here');
-    expect(readFileSync(main.outputs['result-file']!, 'utf8')).not.toContain(TEST_KEY);
   });
 });

@@ -1,23 +1,17 @@
 // Huge sandbox output: outputs cut to the budget, the summary under 1 MiB, the result file
 // whole, and the action's memory bounded.
 import { readFileSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { runAction, runningSessions, TEST_KEY } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAction, runningSessions, useServer } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 describe('50 MB of output', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
   beforeAll(async () => {
     run = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         // 50 lines of 1 MiB: the start and the end are recognisable.
         code: 'import sys\nfor i in range(50):\n    sys.stdout.write(chr(65 + i % 26) * (1024 * 1024 - 1) + "\\n")\nprint("THE END")\n',
@@ -74,8 +68,7 @@ describe('a smaller max-output-size', () => {
   it('is honoured across all text outputs', async () => {
     const { main } = await runAction({
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'import sys\nprint("o" * 5000)\nprint("e" * 5000, file=sys.stderr)\n',
         'max-output-size': '4096',

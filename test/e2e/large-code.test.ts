@@ -1,38 +1,21 @@
 // Code that one run_code call cannot carry (the gateway's ~63 KB per call, which the local
 // server enforces), and ES modules that import their siblings: both run from a file in the
 // sandbox, with their line numbers, results and variables intact.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { describe, expect, it } from 'vitest';
 import {
+  errorAnnotations,
   makeWorkdir,
   runAction,
   runningSessions,
   runStep,
-  TEST_KEY,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 /** The server's limit for one tool message, and the client's for one call's Args. */
 const LIMIT = 64_512;
-
-function write(workdir: Workdir, file: string, content: string): void {
-  mkdirSync(path.dirname(path.join(workdir.workspace, file)), { recursive: true });
-  writeFileSync(path.join(workdir.workspace, file), content);
-}
-
-function errorAnnotations(stdout: string): string[] {
-  return stdout.split('\n').filter((line) => line.startsWith('::error'));
-}
 
 /** Every tool call since `from`, with its name and the size of its Args in bytes. */
 function toolCalls(from: number) {
@@ -73,14 +56,15 @@ describe('Python code larger than one run_code call', () => {
   it('runs from a file: sibling import, env, printed output and the trailing expression', async () => {
     expect(script.length).toBeLessThan(LIMIT);
     expect(Buffer.byteLength(script)).toBeGreaterThan(LIMIT);
-    const workdir = makeWorkdir();
-    write(workdir, 'scripts/big.py', script);
-    write(workdir, 'scripts/helper.py', 'def double(x):\n    return 2 * x\n');
+    const workdir = workspaceWith({
+      'scripts/big.py': script,
+      'scripts/helper.py': 'def double(x):\n    return 2 * x\n',
+    });
     const from = server.requests().length;
     const { main, post } = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'scripts/big.py',
         upload: 'scripts/helper.py',
         env: 'BASE=21',
@@ -104,16 +88,14 @@ describe('Python code larger than one run_code call', () => {
   });
 
   it('a small file sees __file__ too, as `python path/to/file.py` would', async () => {
-    const workdir = makeWorkdir();
-    write(
-      workdir,
-      'jobs/small.py',
-      'import os\nprint(os.path.relpath(__file__), open(os.path.join(os.path.dirname(__file__), "d.txt")).read())\n',
-    );
-    write(workdir, 'jobs/d.txt', 'data-beside');
+    const workdir = workspaceWith({
+      'jobs/small.py':
+        'import os\nprint(os.path.relpath(__file__), open(os.path.join(os.path.dirname(__file__), "d.txt")).read())\n',
+      'jobs/d.txt': 'data-beside',
+    });
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
+      inputs: { ...server.inputs(), file: 'jobs/small.py', upload: 'jobs/d.txt' },
     });
     expect(main.outputs.stdout).toBe('jobs/small.py data-beside\n');
   });
@@ -126,9 +108,13 @@ describe('Python code larger than one run_code call', () => {
       'check([7])',
       '',
     ].join('\n');
-    const workdir = makeWorkdir();
-    write(workdir, 'scripts/check.py', failing);
-    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'scripts/check.py' } });
+    const workdir = workspaceWith({
+      'scripts/check.py': failing,
+    });
+    const { main } = await runAction({
+      workdir,
+      inputs: { ...server.inputs(), file: 'scripts/check.py' },
+    });
     expect(main.code).toBe(1);
     expect(main.outputs.error).toBe('ValueError: bad row 7');
     const callLine = paddingLines + 3;
@@ -144,10 +130,11 @@ describe('Python code larger than one run_code call', () => {
     const code = `${comment}${tail}`;
     expect(Buffer.byteLength(code)).toBeLessThanOrEqual(512 * 1024);
     expect(Buffer.byteLength(code)).toBeGreaterThan(500 * 1024);
-    const workdir = makeWorkdir();
-    write(workdir, 'huge.py', code);
+    const workdir = workspaceWith({
+      'huge.py': code,
+    });
     const from = server.requests().length;
-    const { main } = await runAction({ workdir, inputs: { ...base(), file: 'huge.py' } });
+    const { main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'huge.py' } });
     expect(main.code).toBe(0);
     expect(main.outputs.output).toBe('42');
     const calls = toolCalls(from);
@@ -160,7 +147,7 @@ describe('Python code larger than one run_code call', () => {
     const first = await runStep('main', {
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         // Quotes and backslashes double in JSON: the escaped size is what counts.
         code: `s = ${JSON.stringify('"\\'.repeat(20_000))}\nprint(len(s))\n`,
@@ -171,14 +158,14 @@ describe('Python code larger than one run_code call', () => {
     const second = await runStep('main', {
       workdir: makeWorkdir(),
       inputs: {
-        ...base(),
+        ...server.inputs(),
         'session-id': first.outputs['session-id']!,
         language: 'python',
         code: 'import os\nprint(sorted(f for f in os.listdir(".") if "agentbay" in f), "_ab_run_file" in globals(), len(s))\n',
       },
     });
     expect(second.outputs.stdout).toBe('[] False 40000\n');
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
     expect(runningSessions(server)).toEqual([]);
   });
 });
@@ -188,11 +175,8 @@ describe('JavaScript from a file', () => {
   it.each(['tools', 'my tools/日本'])(
     'an ES module in %s imports its siblings, with line and column of a failure intact',
     async (dir) => {
-      const workdir = makeWorkdir();
-      write(
-        workdir,
-        `${dir}/check.js`,
-        [
+      const workdir = workspaceWith({
+        [`${dir}/check.js`]: [
           "import { limit } from './limits.mjs';",
           "import { readFileSync } from 'node:fs';",
           "const rows = readFileSync('data/rows.txt', 'utf8').trim().split('\\n');",
@@ -200,13 +184,13 @@ describe('JavaScript from a file', () => {
           "if (rows.length > limit) throw new RangeError('too many rows');",
           '',
         ].join('\n'),
-      );
-      write(workdir, `${dir}/limits.mjs`, 'export const limit = 2;\n');
-      write(workdir, 'data/rows.txt', 'a\nb\nc\n');
+        [`${dir}/limits.mjs`]: 'export const limit = 2;\n',
+        'data/rows.txt': 'a\nb\nc\n',
+      });
       const { main } = await runAction({
         workdir,
         inputs: {
-          ...base(),
+          ...server.inputs(),
           file: `${dir}/check.js`,
           upload: `${dir}/limits.mjs\ndata/rows.txt`,
           env: 'MODE=strict',
@@ -226,17 +210,19 @@ describe('JavaScript from a file', () => {
   );
 
   it('a CommonJS file larger than one call runs as its main module', async () => {
-    const workdir = makeWorkdir();
     const padding = `// ${'x'.repeat(200)}\n`.repeat(400);
-    write(
-      workdir,
-      'tools/big.js',
-      `const { twice } = require('./twice');\n${padding}if (require.main === module) console.log('main', twice(21), process.env.MODE);\n`,
-    );
-    write(workdir, 'tools/twice.js', 'exports.twice = (x) => 2 * x;\n');
+    const workdir = workspaceWith({
+      'tools/big.js': `const { twice } = require('./twice');\n${padding}if (require.main === module) console.log('main', twice(21), process.env.MODE);\n`,
+      'tools/twice.js': 'exports.twice = (x) => 2 * x;\n',
+    });
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'tools/big.js', upload: 'tools/twice.js', env: 'MODE=on' },
+      inputs: {
+        ...server.inputs(),
+        file: 'tools/big.js',
+        upload: 'tools/twice.js',
+        env: 'MODE=on',
+      },
     });
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('main 42 on\n');
@@ -247,7 +233,7 @@ describe('Java code larger than one call', () => {
   it('runs as a program and says so', async () => {
     const padding = `  // ${'y'.repeat(200)}\n`.repeat(400);
     const code = `public class Main {\n${padding}  public static void main(String[] args) {\n    System.out.println("java " + (40 + 2));\n  }\n}\n`;
-    const { main } = await runAction({ inputs: { ...base(), language: 'java', code } });
+    const { main } = await runAction({ inputs: { ...server.inputs(), language: 'java', code } });
     expect(main.outputs.error ?? '').toBe('');
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('java 42\n');
@@ -257,22 +243,16 @@ describe('Java code larger than one call', () => {
 
 describe('several files, each from a file where it must be', () => {
   it('an ES module and a large Python file in one batch: each failure at its own line', async () => {
-    const workdir = makeWorkdir();
-    write(
-      workdir,
-      'checks/a.mjs',
-      "import { limit } from './lib.mjs';\nconsole.log('limit', limit);\nthrow new Error('over the limit');\n",
-    );
-    write(workdir, 'checks/lib.mjs', 'export const limit = 3;\n');
-    write(
-      workdir,
-      'checks/b.py',
-      `${wideComment(30_000)}\nprint("big")\nraise KeyError("missing")\n`,
-    );
+    const workdir = workspaceWith({
+      'checks/a.mjs':
+        "import { limit } from './lib.mjs';\nconsole.log('limit', limit);\nthrow new Error('over the limit');\n",
+      'checks/lib.mjs': 'export const limit = 3;\n',
+      'checks/b.py': `${wideComment(30_000)}\nprint("big")\nraise KeyError("missing")\n`,
+    });
     const bigLines = wideComment(30_000).split('\n').length;
     const { main } = await runAction({
       workdir,
-      inputs: { ...base(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
+      inputs: { ...server.inputs(), file: 'checks/a.mjs\nchecks/b.py', upload: 'checks/lib.mjs' },
     });
     expect(main.code).toBe(1);
     const results = JSON.parse(main.outputs.results!) as { source: string; error: string }[];

@@ -1,25 +1,16 @@
 // Markdown code blocks: the bundled action, main then post, against the local server.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
   runAction,
   runningSessions,
   runStep,
-  TEST_KEY,
-} from '../../scripts/step-runner.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 
 const GUIDE = [
   '# Guide', // 1
@@ -73,10 +64,8 @@ describe('a Markdown page', () => {
   let before: number;
   beforeAll(async () => {
     before = server.sessions().length;
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'docs'));
-    writeFileSync(path.join(workdir.workspace, 'docs', 'guide.md'), GUIDE);
-    run = await runAction({ workdir, inputs: { ...base(), markdown: 'docs/*.md' } });
+    const workdir = workspaceWith({ 'docs/guide.md': GUIDE });
+    run = await runAction({ workdir, inputs: { ...server.inputs(), markdown: 'docs/*.md' } });
   });
 
   it('runs its blocks in one session, in order, skipping the marked ones', () => {
@@ -138,10 +127,11 @@ describe('bad Markdown inputs are refused before any session', () => {
     ['no code here\n```bash\nls\n```\n', /Input 'markdown' names pages with no code block/],
   ])('%j', async (text, message) => {
     const requestsBefore = server.requests().length;
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'docs'));
-    writeFileSync(path.join(workdir.workspace, 'docs', 'bad.md'), text);
-    const main = await runStep('main', { workdir, inputs: { ...base(), markdown: 'docs/bad.md' } });
+    const workdir = workspaceWith({ 'docs/bad.md': text });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), markdown: 'docs/bad.md' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
     expect(server.requests().length).toBe(requestsBefore);
@@ -150,7 +140,7 @@ describe('bad Markdown inputs are refused before any session', () => {
   it('refuses markdown with code', async () => {
     const requestsBefore = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), markdown: 'x.md', code: 'print(1)', language: 'python' },
+      inputs: { ...server.inputs(), markdown: 'x.md', code: 'print(1)', language: 'python' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/Input 'markdown' cannot be combined with 'code'/);
@@ -161,19 +151,14 @@ describe('bad Markdown inputs are refused before any session', () => {
 describe('pages in one session', () => {
   it('start each from a clean interpreter, whatever parallel is, while a page keeps its own state', async () => {
     const before = server.sessions().length;
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'docs'));
-    writeFileSync(
-      path.join(workdir.workspace, 'docs', 'a.md'),
-      '```python\nsum = lambda xs: "shadowed"\nanswer = 21\n```\n\n```python\nprint(answer * 2)\n```\n',
-    );
-    writeFileSync(
-      path.join(workdir.workspace, 'docs', 'b.md'),
-      '```python\nprint(sum([1, 2]))\n```\n\n```python\nprint(answer)\n```\n',
-    );
+    const workdir = workspaceWith({
+      'docs/a.md':
+        '```python\nsum = lambda xs: "shadowed"\nanswer = 21\n```\n\n```python\nprint(answer * 2)\n```\n',
+      'docs/b.md': '```python\nprint(sum([1, 2]))\n```\n\n```python\nprint(answer)\n```\n',
+    });
     const run = await runAction({
       workdir,
-      inputs: { ...base(), markdown: 'docs/*.md', parallel: '1' },
+      inputs: { ...server.inputs(), markdown: 'docs/*.md', parallel: '1' },
     });
     expect(server.sessions().slice(before)).toHaveLength(1);
     const results = JSON.parse(run.main.outputs.results!) as Array<{

@@ -1,37 +1,20 @@
 // The executed notebook in the workflow artifact: the bundled steps against the local server
 // and a loopback stand-in of GitHub's artifact service.
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, runningSessions, TEST_KEY } from '../../scripts/step-runner.ts';
-import { fakeRuntimeToken, startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  runAction,
+  runningSessions,
+  unzip,
+  useFakeGitHub,
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
-
-/** Names and contents of a zip, read by Python's zipfile (an implementation not ours). */
-function unzip(content: Buffer): Record<string, Buffer> {
-  const script =
-    'import sys, zipfile, io, json, base64\n' +
-    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\n' +
-    'print(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}))';
-  const entries = JSON.parse(
-    execFileSync('python3', ['-c', script], { input: content }).toString(),
-  ) as Record<string, string>;
-  return Object.fromEntries(Object.entries(entries).map(([n, b]) => [n, Buffer.from(b, 'base64')]));
-}
+const server = useServer();
+const github = useFakeGitHub();
 
 const schema = JSON.parse(
   readFileSync(new URL('../fixtures/nbformat/nbformat.v4.5.schema.json', import.meta.url), 'utf8'),
@@ -65,21 +48,15 @@ describe('a notebook run with artifact', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
   beforeAll(async () => {
     github.reset();
-    const workdir = makeWorkdir();
-    mkdirSync(path.join(workdir.workspace, 'nb'));
-    writeFileSync(path.join(workdir.workspace, 'nb', 'answer.ipynb'), NOTEBOOK);
+    const workdir = workspaceWith({ 'nb/answer.ipynb': NOTEBOOK });
     run = await runAction({
       workdir,
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         file: 'nb/answer.ipynb',
         artifact: 'notebooks',
       },
-      env: {
-        ACTIONS_RUNTIME_TOKEN: fakeRuntimeToken(),
-        ACTIONS_RESULTS_URL: `${github.url}/`,
-      },
+      env: github.artifactEnv(),
     });
   });
 

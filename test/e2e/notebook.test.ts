@@ -1,36 +1,25 @@
 // Jupyter notebooks: the bundled action, main then post, against the local server's
 // persistent Python kernel. Cells run in order in one session; the executed notebook is
 // written back as nbformat 4 and checked against the vendored schema.
-import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import draft04 from 'ajv/lib/refs/json-schema-draft-04.json' with { type: 'json' };
 import { marked } from 'marked';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
-  makeWorkdir,
+  expectNoSecretWritten,
+  interruptMain,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
-import { filesUnder, keyFormIn } from '../key-forms.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => {
-  server.reset();
-  server.setSessionLimit(undefined);
-});
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 
 const ajv = new Ajv({ schemaId: 'id', meta: false, allErrors: true });
 ajv.addMetaSchema(draft04);
@@ -79,16 +68,6 @@ function notebook(cells: object[], language = 'python'): string {
     null,
     1,
   );
-}
-
-function workspaceWith(files: Record<string, string>): Workdir {
-  const workdir = makeWorkdir();
-  for (const [name, text] of Object.entries(files)) {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  }
-  return workdir;
 }
 
 interface ResultEntry {
@@ -151,7 +130,7 @@ describe('a notebook with a parameters cell, a displayed image and a failing lat
     run = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'notebooks/analysis.ipynb',
         parameters: '{"alpha": 4, "label": "from the workflow"}',
       },
@@ -362,7 +341,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'n/bad.ipynb': text });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'n/bad.ipynb', ...(parameters ? { parameters } : {}) },
+      inputs: { ...server.inputs(), file: 'n/bad.ipynb', ...(parameters ? { parameters } : {}) },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
@@ -373,7 +352,10 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const requestsBefore = server.requests().length;
     const huge = notebook([code(`# ${'x'.repeat(17 * 1024 * 1024)}\n`)]);
     const workdir = workspaceWith({ 'n/huge.ipynb': huge });
-    const main = await runStep('main', { workdir, inputs: { ...base(), file: 'n/huge.ipynb' } });
+    const main = await runStep('main', {
+      workdir,
+      inputs: { ...server.inputs(), file: 'n/huge.ipynb' },
+    });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
       /Input 'file' must name notebooks of at most 16777216 bytes; 'n\/huge\.ipynb' has \d+/,
@@ -386,7 +368,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'n/a.ipynb': notebook([code('1\n')]), 'b.py': '1\n' });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), file: 'n/a.ipynb\nb.py', timeout: '120' },
+      inputs: { ...server.inputs(), file: 'n/a.ipynb\nb.py', timeout: '120' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toContain(
@@ -404,7 +386,7 @@ describe('hostile notebooks and parameters are refused before any session', () =
     const workdir = workspaceWith({ 'a.py': 'print(1)\n', 'a.md': '```python\n1\n```\n' });
     const main = await runStep('main', {
       workdir,
-      inputs: { ...base(), ...inputs, parameters: '{"alpha": 1}' },
+      inputs: { ...server.inputs(), ...inputs, parameters: '{"alpha": 1}' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
@@ -435,7 +417,7 @@ describe('a notebook that tries to inject into the log, the summary and the note
       workdir,
       // A parameter carries the key into the injected cell's source.
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'n/*.ipynb\n*.ipynb',
         parameters: JSON.stringify({ key: TEST_KEY }),
       },
@@ -465,14 +447,7 @@ describe('a notebook that tries to inject into the log, the summary and the note
     const notebooks = executed(run.main.outputs);
     expect(notebooks).toHaveLength(2);
     expectValid(notebooks[0]!.document);
-    const texts: Array<[string, string]> = [
-      ['stdout', run.main.stdout.replace(`::add-mask::${TEST_KEY}`, '')],
-      ['stderr', run.main.stderr],
-      ['summary', run.main.summary],
-      ...Object.entries(run.main.outputs),
-      ...filesUnder(run.workdir.runnerTemp),
-    ];
-    for (const [name, text] of texts) expect([name, keyFormIn(text, TEST_KEY)]).toEqual([name, '']);
+    expectNoSecretWritten([TEST_KEY], { steps: [run.main, run.post], workdir: run.workdir });
     // The key was there to find: printed by a cell and written into the injected cell.
     const cellsText = JSON.stringify(notebooks[0]!.document.cells);
     expect(cellsText).toContain('key = \\"***\\"');
@@ -495,7 +470,7 @@ describe('notebooks among other files, in parallel', () => {
     });
     const run = await runAction({
       workdir,
-      inputs: { ...base(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
+      inputs: { ...server.inputs(), file: 'src/*\nnb/*.ipynb', parallel: '3' },
     });
     expect(run.main.code).toBe(1);
     const results = JSON.parse(run.main.outputs.results ?? '[]') as ResultEntry[];
@@ -537,33 +512,26 @@ describe('a notebook cancelled while a cell runs', () => {
         code('print("after")\n'),
       ]),
     });
-    let child: ChildProcess | undefined;
-    const mainPromise = runStep('main', {
+    const { main } = await interruptMain({
       workdir,
-      inputs: { ...base(), file: 'slow.ipynb' },
-      onSpawn: (c) => (child = c),
+      inputs: { ...server.inputs(), file: 'slow.ipynb' },
+      // Once the second cell runs.
+      ready: () =>
+        server
+          .sessions()
+          .slice(before)
+          .some((s) => s.runCount >= 2),
+      waitMs: 45_000,
     });
-    const until = Date.now() + 20_000;
-    while (
-      !server
-        .sessions()
-        .slice(before)
-        .some((s) => s.runCount >= 2)
-    ) {
-      if (Date.now() > until) throw new Error('the second cell did not start');
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    child!.kill('SIGINT');
-    const main = await mainPromise;
     expect(main.code).toBe(1);
     expect(main.stdout).toContain('::error::Cancelled by SIGINT');
-    const post = await runStep('post', { workdir, inputs: base(), state: main.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: main.state });
     expect(post.code).toBe(0);
     const created = server.sessions().slice(before);
     expect(created).toHaveLength(1);
     expect(created[0]!.runCount).toBe(2);
     expect(runningSessions(server)).toHaveLength(0);
-  });
+  }, 90_000);
 });
 
 describe('a notebook in a session an earlier step created', () => {
@@ -574,20 +542,20 @@ describe('a notebook in a session an earlier step created', () => {
     });
     const first = await runStep('main', {
       workdir,
-      inputs: { ...base(), language: 'python', code: 'prepared = 21\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'prepared = 21\n' },
     });
     expect(first.code).toBe(0);
     const sessionId = first.outputs['session-id']!;
     const second = await runAction({
       workdir,
-      inputs: { ...base(), file: 'use.ipynb', 'session-id': sessionId },
+      inputs: { ...server.inputs(), file: 'use.ipynb', 'session-id': sessionId },
     });
     expect(second.main.code).toBe(0);
     const results = JSON.parse(second.main.outputs.results ?? '[]') as ResultEntry[];
     expect(results.map((r) => r.output)).toEqual(['42\n']);
     // The reusing step's post leaves the session alone; the creating step's deletes it.
     expect(runningSessions(server)).toHaveLength(1);
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
     expect(runningSessions(server)).toHaveLength(0);
     expect(server.sessions().slice(before)).toHaveLength(1);
   });
@@ -613,7 +581,7 @@ describe('a notebook with upload, setup, env and secret-env', () => {
     run = await runAction({
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'nb/report.ipynb',
         upload: 'data/*',
         setup: 'echo ready > ready.txt',
@@ -638,19 +606,7 @@ describe('a notebook with upload, setup, env and secret-env', () => {
     // The cell did print and display it: redacted, not missing.
     expect(outputs.map((o) => o.output_type)).toEqual(['stream', 'display_data', 'execute_result']);
     expect(multiline(outputs[0]!.text)).toBe('***\n');
-    const texts: Array<[string, string]> = [
-      [
-        'stdout',
-        run.main.stdout
-          .split('\n')
-          .filter((l) => !l.startsWith('::add-mask::'))
-          .join('\n'),
-      ],
-      ['summary', run.main.summary],
-      ...Object.entries(run.main.outputs),
-      ...filesUnder(run.workdir.runnerTemp),
-    ];
-    for (const [name, text] of texts) expect([name, keyFormIn(text, SECRET)]).toEqual([name, '']);
+    expectNoSecretWritten([SECRET], { steps: [run.main, run.post], workdir: run.workdir });
   });
 });
 
@@ -676,7 +632,7 @@ describe('a notebook whose outputs are hostile to the nbformat writer', () => {
         code('{"execute": ["result", {"nested": True}]}\n'),
       ]),
     });
-    const run = await runAction({ workdir, inputs: { ...base(), file: 'odd.ipynb' } });
+    const run = await runAction({ workdir, inputs: { ...server.inputs(), file: 'odd.ipynb' } });
     expect(run.main.code).toBe(0);
     const notebooks = executed(run.main.outputs);
     expect(notebooks).toHaveLength(1);

@@ -1,31 +1,12 @@
 // A single run and a batch are one pipeline: the same failing file, run on its own and in a
 // two-file batch, ends the same way. The main step records its sessions as one list in the
 // state, and the post step's one delete path removes every session it created.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runAction, TEST_KEY } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runAction, useServer, workspaceWith } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 const FAILING = 'def main():\n    return 1 / 0\n\nmain()\n';
-
-function workspace() {
-  const workdir = makeWorkdir();
-  const write = (name: string, text: string) => {
-    const full = path.join(workdir.workspace, name);
-    mkdirSync(path.dirname(full), { recursive: true });
-    writeFileSync(full, text);
-  };
-  write('fail.py', FAILING);
-  write('ok.py', 'print("fine")\n');
-  return workdir;
-}
 
 describe.each([
   {
@@ -46,8 +27,8 @@ describe.each([
   beforeAll(async () => {
     requestsBefore = server.requests().length;
     run = await runAction({
-      workdir: workspace(),
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, file, parallel: '2' },
+      workdir: workspaceWith({ 'fail.py': FAILING, 'ok.py': 'print("fine")\n' }),
+      inputs: { ...server.inputs(), file, parallel: '2' },
     });
   }, 120_000);
 

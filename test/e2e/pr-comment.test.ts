@@ -1,23 +1,18 @@
 // The pull-request comment end to end: the bundled action with the real Octokit client
 // against a loopback stand-in of the REST API (GITHUB_API_URL), a pull_request event file.
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { makeWorkdir, runStep, TEST_KEY } from '../../scripts/step-runner.ts';
-import { startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  expectNoSecretWritten,
+  makeWorkdir,
+  runStep,
+  TEST_KEY,
+  useFakeGitHub,
+  useServer,
+} from './harness.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
+const server = useServer();
+const github = useFakeGitHub();
 beforeEach(() => github.reset());
 
 const GITHUB_TOKEN = 'ghs_faketoken0123456789';
@@ -27,16 +22,10 @@ async function runOnPullRequest(
   options: { event?: string; action?: string; inputs?: Record<string, string> } = {},
 ) {
   const workdir = makeWorkdir();
-  const eventPath = path.join(workdir.dir, 'event.json');
-  writeFileSync(
-    eventPath,
-    JSON.stringify({ action: 'synchronize', number: 7, pull_request: { number: 7 } }),
-  );
   return runStep('main', {
     workdir,
     inputs: {
-      'api-key': TEST_KEY,
-      endpoint: server.url,
+      ...server.inputs(),
       language: 'python',
       code,
       comment: 'true',
@@ -45,10 +34,8 @@ async function runOnPullRequest(
       ...options.inputs,
     },
     env: {
+      ...github.pullRequestEnv(workdir, options.action),
       GITHUB_EVENT_NAME: options.event ?? 'pull_request',
-      GITHUB_EVENT_PATH: eventPath,
-      GITHUB_API_URL: github.url,
-      GITHUB_ACTION: options.action ?? 'sandbox',
     },
   });
 }
@@ -125,7 +112,7 @@ describe('comment: true on a pull request', () => {
     );
     expect(main.code).toBe(0);
     const body = github.comments()[0]!.body;
-    expect(body).not.toContain(TEST_KEY);
+    expectNoSecretWritten([TEST_KEY], { steps: [main], texts: { comment: body } });
     expect(body).toContain('***');
     const html = marked.parse(body, { gfm: true, async: false });
     expect(html).not.toMatch(/<img/i);

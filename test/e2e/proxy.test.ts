@@ -11,11 +11,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { runAction, TEST_KEY } from '../../scripts/step-runner.ts';
+import { runAction, TEST_KEY, useServer } from './harness.ts';
 
 const HOST = 'agentbay.test';
-let server: AgentBayServer;
+const server = useServer();
 let front: TlsServer;
 let proxy: Server;
 let proxyUrl = '';
@@ -25,7 +24,6 @@ const seen: string[] = [];
 const relayed: Buffer[] = [];
 
 beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
   certDir = mkdtempSync(path.join(tmpdir(), 'abrc-proxy-cert-'));
   const made = spawnSync(
     'openssl',
@@ -91,7 +89,6 @@ afterAll(async () => {
   proxy.closeAllConnections();
   await new Promise((resolve) => proxy.close(resolve));
   await new Promise((resolve) => front.close(resolve));
-  await server.close();
   rmSync(certDir, { recursive: true, force: true });
 });
 

@@ -1,14 +1,10 @@
 // Every run_code result variant of the protocol page (sections 6-7), end to end: the
 // local server encodes real results each way, and the bundled action must report the same.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer, type ResultFormat } from '../../server/server.ts';
-import { runStep, TEST_KEY } from '../../scripts/step-runner.ts';
+import { describe, expect, it } from 'vitest';
+import type { ResultFormat } from '../../server/server.ts';
+import { runStep, useServer } from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 const SUCCESS_CODE = 'import sys\nprint("out line")\nprint("err line", file=sys.stderr)\n21 * 2\n';
 const FAILING_CODE = 'print("partial")\nraise ValueError("bad value")\n';
@@ -36,8 +32,7 @@ async function run(format: Partial<ResultFormat>, code: string) {
   server.setResultFormat(format);
   const main = await runStep('main', {
     inputs: {
-      'api-key': TEST_KEY,
-      endpoint: server.url,
+      ...server.inputs(),
       language: 'python',
       code,
       'fail-on-error': 'false',

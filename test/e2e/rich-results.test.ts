@@ -1,32 +1,26 @@
 // Rich results end to end: real Python display() bundles from the local server become files,
 // a readable and safe job summary (rendered here with a GFM renderer), and an artifact
 // uploaded through @actions/artifact to a loopback stand-in of GitHub's artifact service.
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
-import { activeCommands, runStep, TEST_KEY, type StepResult } from '../../scripts/step-runner.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ARTIFACT_ID, fakeRuntimeToken, JOB_BACKEND_ID, RUN_BACKEND_ID } from '../fake-github.ts';
 import {
-  ARTIFACT_ID,
-  fakeRuntimeToken,
-  JOB_BACKEND_ID,
-  RUN_BACKEND_ID,
-  startFakeGitHub,
-  type FakeGitHub,
-} from '../fake-github.ts';
+  activeCommands,
+  expectNoSecretWritten,
+  makeWorkdir,
+  runStep,
+  TEST_KEY,
+  unzip,
+  useFakeGitHub,
+  useServer,
+  type StepResult,
+  type Workdir,
+} from './harness.ts';
 
-let server: AgentBayServer;
-let github: FakeGitHub;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-  github = await startFakeGitHub();
-});
-afterAll(async () => {
-  await server.close();
-  await github.close();
-});
+const server = useServer();
+const github = useFakeGitHub();
 
 // A 1×1 PNG and bytes that start like a JPEG: what matters is that they arrive decoded.
 const PNG_B64 =
@@ -73,28 +67,21 @@ function render(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false });
 }
 
-/** Names and contents of a zip, read by Python's zipfile (the runner would unzip it the same). */
-function unzip(content: Buffer): Record<string, string> {
-  const script =
-    'import sys, zipfile, io, json, base64\n' +
-    'z = zipfile.ZipFile(io.BytesIO(sys.stdin.buffer.read()))\n' +
-    'print(json.dumps({n: base64.b64encode(z.read(n)).decode() for n in z.namelist()}))';
-  return JSON.parse(execFileSync('python3', ['-c', script], { input: content }).toString());
-}
-
 describe('rich results from Python display()', () => {
   let main: StepResult;
+  let workdir: Workdir;
   beforeAll(async () => {
     github.reset();
+    workdir = makeWorkdir();
     main = await runStep('main', {
+      workdir,
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: RICH_CODE,
         artifact: 'sandbox-results',
       },
-      env: { ACTIONS_RUNTIME_TOKEN: fakeRuntimeToken(), ACTIONS_RESULTS_URL: `${github.url}/` },
+      env: github.artifactEnv(),
     });
   });
 
@@ -226,12 +213,10 @@ describe('rich results from Python display()', () => {
       expect(names).toContain(`${sessionId}-files/${path.basename(file.path)}`);
     }
     const png = filesOutput(main).find((f) => f.mimeType === 'image/png')!;
-    expect(
-      Buffer.from(entries[`${sessionId}-files/${path.basename(png.path)}`]!, 'base64'),
-    ).toEqual(Buffer.from(PNG_B64, 'base64'));
-    const result = JSON.parse(
-      Buffer.from(entries[`${sessionId}.json`]!, 'base64').toString('utf8'),
+    expect(entries[`${sessionId}-files/${path.basename(png.path)}`]).toEqual(
+      Buffer.from(PNG_B64, 'base64'),
     );
+    const result = JSON.parse(entries[`${sessionId}.json`]!.toString('utf8'));
     // The output is held once, where the pointer says: the main result's text.
     expect(result).not.toHaveProperty('output');
     const [, kind, index] = String(result.outputPointer).split('/');
@@ -244,9 +229,11 @@ describe('rich results from Python display()', () => {
     expect(
       activeCommands(main.stdout).filter((c) => !/^::(group|endgroup|add-mask|debug)/.test(c)),
     ).toEqual([]);
-    for (const text of [main.summary, main.files.output, JSON.stringify(github.calls())]) {
-      expect(text).not.toContain(TEST_KEY);
-    }
+    expectNoSecretWritten([TEST_KEY], {
+      steps: [main],
+      workdir,
+      texts: { 'GitHub requests': JSON.stringify(github.calls()) },
+    });
   });
 });
 
@@ -254,8 +241,7 @@ describe('plain results', () => {
   it('shows results that are only text in code blocks', async () => {
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'display("first <b>plain</b>")\ndisplay(7)\n',
       },
@@ -276,8 +262,7 @@ describe('artifact problems', () => {
   it('an upload that cannot happen is a warning, and the run still succeeds', async () => {
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'print(1)\n',
         artifact: 'results',
@@ -295,8 +280,7 @@ describe('artifact problems', () => {
     const before = server.requests().length;
     const main = await runStep('main', {
       inputs: {
-        'api-key': TEST_KEY,
-        endpoint: server.url,
+        ...server.inputs(),
         language: 'python',
         code: 'print(1)\n',
         artifact: 'a/b',

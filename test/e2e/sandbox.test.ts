@@ -2,54 +2,31 @@
 // secret-env, files out, runs past 60 s, and cancellation at each stage.
 import type { ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
+  expectNoSecretWritten,
+  interruptMain,
   makeWorkdir,
   runAction,
   runningSessions,
   runStep,
   TEST_KEY,
-  type Workdir,
-} from '../../scripts/step-runner.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
 const SECRET = 'sk-live-Zq8#secret value/ü';
 
-/** Every file a step could have written: outputs, state, summary, RUNNER_TEMP, the logs. */
-function everythingWritten(workdir: Workdir, ...texts: string[]): string {
-  const parts = [...texts];
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (!full.includes(`${path.sep}workspace${path.sep}`))
-        parts.push(readFileSync(full, 'latin1'), readFileSync(full, 'utf8'));
-    }
-  };
-  walk(workdir.dir);
-  return parts.join('\n');
-}
-
-function repository(workdir: Workdir, blob: Buffer): void {
-  const w = (file: string, content: string | Buffer) => {
-    mkdirSync(path.dirname(path.join(workdir.workspace, file)), { recursive: true });
-    writeFileSync(path.join(workdir.workspace, file), content);
-  };
-  w('scripts/helpers.py', 'def total(rows):\n    return sum(int(r[1]) for r in rows)\n');
-  w(
-    'scripts/validate_data.py',
-    [
+/** The repository the step runs in: scripts, a CSV, a binary blob and a file not to upload. */
+function repository(blob: Buffer): Record<string, string | Buffer> {
+  return {
+    'scripts/helpers.py': 'def total(rows):\n    return sum(int(r[1]) for r in rows)\n',
+    'scripts/validate_data.py': [
       'import csv, hashlib, os',
       'from helpers import total',
       "rows = list(csv.reader(open('data/table.csv')))[1:]",
@@ -63,22 +40,20 @@ function repository(workdir: Workdir, blob: Buffer): void {
       "    fh.write(str(total(rows)).encode() + b'|' + marker.encode() + b'|' + hashlib.sha256(secret.encode()).hexdigest().encode() + b'|' + blob)",
       "print('total', total(rows))",
     ].join('\n'),
-  );
-  w('data/table.csv', 'name,amount\na,2\nb,40\n');
-  w('data/blob.bin', blob);
-  w('data/ignored.tmp', 'not uploaded');
+    'data/table.csv': 'name,amount\na,2\nb,40\n',
+    'data/blob.bin': blob,
+    'data/ignored.tmp': 'not uploaded',
+  };
 }
 
 describe('a repository script with upload, setup, env, secret-env and download', () => {
   let run: Awaited<ReturnType<typeof runAction>>;
   const blob = randomBytes(200_000);
   beforeAll(async () => {
-    const workdir = makeWorkdir();
-    repository(workdir, blob);
     run = await runAction({
-      workdir,
+      workdir: workspaceWith(repository(blob)),
       inputs: {
-        ...base(),
+        ...server.inputs(),
         file: 'scripts/validate_data.py',
         upload: 'scripts/*.py\ndata/*\n!data/*.tmp',
         setup:
@@ -118,27 +93,7 @@ describe('a repository script with upload, setup, env, secret-env and download',
 
   it('never writes the secret-env value anywhere, in any encoding, though code and setup printed it', () => {
     expect(run.main.outputs.stdout).toContain('the secret is ***');
-    // The add-mask commands are how the runner learns the values; they are not output.
-    const unmasked = (log: string) =>
-      log
-        .split('\n')
-        .filter((line) => !line.startsWith('::add-mask::'))
-        .join('\n');
-    const written = everythingWritten(
-      run.workdir,
-      unmasked(run.main.stdout),
-      run.main.stderr,
-      run.post.stdout,
-      run.post.stderr,
-    );
-    for (const form of [
-      SECRET,
-      encodeURIComponent(SECRET),
-      Buffer.from(SECRET).toString('base64'),
-      SECRET.replace('#', '&#35;'),
-    ]) {
-      expect(written.includes(form), form).toBe(false);
-    }
+    expectNoSecretWritten([SECRET], { steps: [run.main, run.post], workdir: run.workdir });
     // Masked first: before any other line of the log.
     const lines = run.main.stdout.split('\n');
     const firstOther = lines.findIndex((line) => !line.startsWith('::add-mask::'));
@@ -174,7 +129,7 @@ describe('a failing setup', () => {
     const before = server.requests().length;
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: 'print("should not run")',
         setup: 'echo "collecting requirements"\necho "ERROR: no such package" >&2\nexit 3',
@@ -220,7 +175,7 @@ describe('bad sandbox inputs are refused before any session exists', () => {
     it(name, async () => {
       const before = server.sessions().length;
       const result = await runStep('main', {
-        inputs: { ...base(), language: 'python', code: '1', ...inputs },
+        inputs: { ...server.inputs(), language: 'python', code: '1', ...inputs },
       });
       expect(result.code).toBe(1);
       expect(result.stdout).toMatch(message);
@@ -228,14 +183,6 @@ describe('bad sandbox inputs are refused before any session exists', () => {
     });
   }
 });
-
-async function waitFor(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('runs longer than 60 seconds', () => {
   it('streams progress into the log before the end of a 90-second run, and reports its result', async () => {
@@ -246,7 +193,7 @@ describe('runs longer than 60 seconds', () => {
     const main = runStep('main', {
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '150',
         code: 'import time\nfor i in range(10):\n    print(f"tick {i}", flush=True)\n    time.sleep(10)\nprint("done")\n',
@@ -266,7 +213,7 @@ describe('runs longer than 60 seconds', () => {
     expect(result.outputs.stdout).toBe(
       Array.from({ length: 10 }, (_, i) => `tick ${i}\n`).join('') + 'done\n',
     );
-    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
     expect(post.code).toBe(0);
     expect(runningSessions(server)).toEqual([]);
   }, 240_000);
@@ -274,7 +221,7 @@ describe('runs longer than 60 seconds', () => {
   it('prints the streamed output once, not again at the end', async () => {
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '61',
         code: 'import sys\nfor i in range(3):\n    print(f"line-{i}-out")\nprint("line-err", file=sys.stderr)\nraise SystemExit(4)\n',
@@ -291,7 +238,7 @@ describe('runs longer than 60 seconds', () => {
   it('kills a run at its timeout and fails the step', async () => {
     const run = await runAction({
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         timeout: '61',
         code: 'import time\nprint("started", flush=True)\nwhile True:\n    time.sleep(1)\n',
@@ -308,20 +255,8 @@ describe('runs longer than 60 seconds', () => {
 describe('cancellation', () => {
   async function cancelWhen(inputs: Record<string, string>, ready: (live: string) => boolean) {
     const workdir = makeWorkdir();
-    let child: ChildProcess | undefined;
-    let live = '';
-    const main = runStep('main', {
-      workdir,
-      inputs: { ...base(), ...inputs },
-      onSpawn: (c) => {
-        child = c;
-        c.stdout!.on('data', (d) => (live += String(d)));
-      },
-    });
-    await waitFor(() => ready(live), 60_000);
-    child!.kill('SIGINT');
-    const result = await main;
-    const post = await runStep('post', { workdir, inputs: base(), state: result.state });
+    const { main: result } = await interruptMain({ workdir, inputs: server.inputs(inputs), ready });
+    const post = await runStep('post', { workdir, inputs: server.inputs(), state: result.state });
     return { result, post };
   }
 

@@ -1,25 +1,18 @@
 // One sandbox across steps: `session-id` runs in a session an earlier step created. The runner
 // runs every main step first and the post steps at the end of the job, in reverse order.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { describe, expect, it } from 'vitest';
 import {
   activeCommands,
   makeWorkdir,
   runningSessions,
   runStep,
-  TEST_KEY,
-} from '../../scripts/step-runner.ts';
+  useServer,
+  workspaceWith,
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
-
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
+const server = useServer();
 
 describe('session-id across two steps', () => {
   it('gives each step sharing the session its own download directory in the job', async () => {
@@ -29,7 +22,7 @@ describe('session-id across two steps', () => {
       runStep('main', {
         workdir,
         inputs: {
-          ...base(),
+          ...server.inputs(),
           ...extra,
           language: 'python',
           code: `open("report.txt", "w").write(${JSON.stringify(text)})\n`,
@@ -45,7 +38,7 @@ describe('session-id across two steps', () => {
     expect(secondDir).not.toBe(firstDir);
     expect(readFileSync(path.join(firstDir, 'report.txt'), 'utf8')).toBe('first step');
     expect(readFileSync(path.join(secondDir, 'report.txt'), 'utf8')).toBe('second step');
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
   });
 
   it('carries files over, creates one session and deletes it exactly once', async () => {
@@ -55,7 +48,7 @@ describe('session-id across two steps', () => {
     const first = await runStep('main', {
       workdir,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         language: 'python',
         code: 'open("carried.txt", "w").write("41")\nprint("written")\n',
       },
@@ -67,7 +60,7 @@ describe('session-id across two steps', () => {
     const second = await runStep('main', {
       workdir: secondWork,
       inputs: {
-        ...base(),
+        ...server.inputs(),
         'session-id': id,
         language: 'python',
         code: 'print(int(open("carried.txt").read()) + 1)\n',
@@ -82,12 +75,16 @@ describe('session-id across two steps', () => {
 
     const secondPost = await runStep('post', {
       workdir: secondWork,
-      inputs: base(),
+      inputs: server.inputs(),
       state: second.state,
     });
     expect(secondPost.code).toBe(0);
     expect(runningSessions(server).map((s) => s.id)).toContain(id);
-    const firstPost = await runStep('post', { workdir, inputs: base(), state: first.state });
+    const firstPost = await runStep('post', {
+      workdir,
+      inputs: server.inputs(),
+      state: first.state,
+    });
     expect(firstPost.code).toBe(0);
 
     expect(server.sessions().slice(before)).toHaveLength(1);
@@ -104,37 +101,37 @@ describe('session-id across two steps', () => {
     const workdir = makeWorkdir();
     const first = await runStep('main', {
       workdir,
-      inputs: { ...base(), language: 'python', code: 'open("n.txt", "w").write("1")\n' },
+      inputs: { ...server.inputs(), language: 'python', code: 'open("n.txt", "w").write("1")\n' },
     });
     const id = first.outputs['session-id']!;
-    const second = makeWorkdir();
-    for (const name of ['a.py', 'b.py']) {
-      mkdirSync(path.join(second.workspace, 'steps'), { recursive: true });
-      writeFileSync(
-        path.join(second.workspace, 'steps', name),
-        'n = int(open("n.txt").read())\nopen("n.txt", "w").write(str(n + 1))\nprint(n + 1)\n',
-      );
-    }
+    const step =
+      'n = int(open("n.txt").read())\nopen("n.txt", "w").write(str(n + 1))\nprint(n + 1)\n';
+    const second = workspaceWith({ 'steps/a.py': step, 'steps/b.py': step });
     const batch = await runStep('main', {
       workdir: second,
-      inputs: { ...base(), 'session-id': id, file: 'steps/*.py' },
+      inputs: { ...server.inputs(), 'session-id': id, file: 'steps/*.py' },
     });
     expect(batch.code).toBe(0);
     const results = JSON.parse(batch.outputs.results!) as Array<{ output: string }>;
     expect(results.map((r) => r.output)).toEqual(['2\n', '3\n']);
     expect(batch.state).toEqual({});
-    await runStep('post', { workdir, inputs: base(), state: first.state });
+    await runStep('post', { workdir, inputs: server.inputs(), state: first.state });
     expect(runningSessions(server).map((s) => s.id)).not.toContain(id);
   });
 
   it('a session that is gone fails the step and deletes nothing', async () => {
     const requestsBefore = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), 'session-id': 'session-doesnotexist0', language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        'session-id': 'session-doesnotexist0',
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/InvalidMcpSession\.NotFound/);
-    const post = await runStep('post', { inputs: base(), state: main.state });
+    const post = await runStep('post', { inputs: server.inputs(), state: main.state });
     expect(post.code).toBe(0);
     const actions = server
       .requests()
@@ -151,7 +148,7 @@ describe('session-id across two steps', () => {
   ])('refuses %j before any call', async (value, message) => {
     const requestsBefore = server.requests().length;
     const main = await runStep('main', {
-      inputs: { ...base(), 'session-id': value, language: 'python', code: '1' },
+      inputs: { ...server.inputs(), 'session-id': value, language: 'python', code: '1' },
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(message);
@@ -162,7 +159,7 @@ describe('session-id across two steps', () => {
   it('refuses parallel above 1 with it', async () => {
     const main = await runStep('main', {
       inputs: {
-        ...base(),
+        ...server.inputs(),
         'session-id': 'session-abc',
         parallel: '2',
         language: 'python',

@@ -1,25 +1,18 @@
 // The job summary as a person reads it: the bundled steps write it, a GFM renderer (marked)
 // turns it into HTML, and each rule is checked on that HTML.
-import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import path from 'node:path';
 import { marked } from 'marked';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_SHA,
-  makeWorkdir,
   runAction,
   runStep,
-  TEST_KEY,
+  useServer,
+  workspaceWith,
   type StepResult,
-} from '../../scripts/step-runner.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
+const server = useServer();
 
 function render(markdown: string): string {
   return marked.parse(markdown, { gfm: true, async: false });
@@ -55,8 +48,6 @@ function headings(html: string): Array<[number, string]> {
   ]);
 }
 
-const base = () => ({ 'api-key': TEST_KEY, endpoint: server.url });
-
 const CALC = `import sys
 
 def ratio(a, b):
@@ -71,9 +62,8 @@ describe('a runtime error in a file', () => {
   let main: StepResult;
   let html: string;
   beforeAll(async () => {
-    const workdir = makeWorkdir();
-    writeFileSync(path.join(workdir.workspace, 'calc.py'), CALC);
-    ({ main } = await runAction({ workdir, inputs: { ...base(), file: 'calc.py' } }));
+    const workdir = workspaceWith({ 'calc.py': CALC });
+    ({ main } = await runAction({ workdir, inputs: { ...server.inputs(), file: 'calc.py' } }));
     html = render(main.summary);
   });
 
@@ -192,7 +182,7 @@ describe('rich results', () => {
   let html: string;
   beforeAll(async () => {
     ({ main } = await runAction({
-      inputs: { ...base(), language: 'python', code: RICH },
+      inputs: { ...server.inputs(), language: 'python', code: RICH },
     }));
     html = render(main.summary);
   });
@@ -252,7 +242,12 @@ describe('rich results', () => {
 describe('failures before any result write a summary too', () => {
   it('a wrong key: what failed and what to do, and the post step says nothing more', async () => {
     const { main, post } = await runAction({
-      inputs: { ...base(), 'api-key': 'akm-wrong-key-000000', language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        'api-key': 'akm-wrong-key-000000',
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -274,7 +269,12 @@ describe('failures before any result write a summary too', () => {
     const port = (blocker.address() as { port: number }).port;
     await new Promise((resolve) => blocker.close(resolve));
     const { main, post } = await runAction({
-      inputs: { ...base(), endpoint: `http://127.0.0.1:${port}`, language: 'python', code: '1' },
+      inputs: {
+        ...server.inputs(),
+        endpoint: `http://127.0.0.1:${port}`,
+        language: 'python',
+        code: '1',
+      },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -290,7 +290,7 @@ describe('failures before any result write a summary too', () => {
   it('a bad input: which input, what it accepts, and no session', async () => {
     const before = server.sessions().length;
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: '1', timeout: '3601' },
+      inputs: { ...server.inputs(), language: 'python', code: '1', timeout: '3601' },
     });
     expect(main.code).toBe(1);
     const html = render(main.summary);
@@ -302,7 +302,13 @@ describe('failures before any result write a summary too', () => {
 
   it('summary: false is honoured even when the inputs are bad', async () => {
     const main = await runStep('main', {
-      inputs: { ...base(), language: 'python', code: '1', timeout: '3601', summary: 'false' },
+      inputs: {
+        ...server.inputs(),
+        language: 'python',
+        code: '1',
+        timeout: '3601',
+        summary: 'false',
+      },
     });
     expect(main.code).toBe(1);
     expect(main.summary).toBe('');

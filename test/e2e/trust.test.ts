@@ -2,37 +2,28 @@
 // would meet it. The post step deletes only what this step created; the key leaves in no
 // form; no sandbox output or service answer crashes the action or floods an output; a
 // cancelled step ends inside the runner's window.
-import type { ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { AgentBayClient } from '../../src/agentbay/client.ts';
 import { CANCEL_WINDOW_MS } from '../../src/step/cancellation.ts';
-import { startServer, type AgentBayServer } from '../../server/server.ts';
 import {
   activeCommands,
+  expectNoSecretWritten,
   makeWorkdir,
   runAction,
   runStep,
+  startMain,
   TEST_KEY,
+  useServer,
+  waitFor,
+  workspaceWith,
   type StepResult,
-} from '../../scripts/step-runner.ts';
-import { filesUnder, keyFormIn } from '../key-forms.ts';
+} from './harness.ts';
 
-let server: AgentBayServer;
-beforeAll(async () => {
-  server = await startServer({ apiKey: TEST_KEY });
-});
-afterAll(() => server.close());
-beforeEach(() => server.reset());
+const server = useServer();
 
 const PY = { language: 'python', code: 'print("ran")\n7 * 6\n' };
-const inputs = (extra: Record<string, string> = {}) => ({
-  'api-key': TEST_KEY,
-  endpoint: server.url,
-  ...PY,
-  ...extra,
-});
+const inputs = (extra: Record<string, string> = {}) => server.inputs({ ...PY, ...extra });
 
 /** A session somebody else made with the same key: it must survive this step whatever happens. */
 async function foreignSession(): Promise<string> {
@@ -54,26 +45,6 @@ const ownRunning = (main: StepResult) =>
     );
 
 const statusOf = (id: string) => server.sessions().find((s) => s.id === id)?.status;
-
-/** Every byte a step wrote: log, outputs, state, summary, and the files under RUNNER_TEMP. */
-function everythingWritten(step: StepResult, runnerTemp: string, key: string): string[] {
-  return [
-    step.stdout
-      .split('\n')
-      // The action's own mask command, escaped as @actions/core escapes command data.
-      .filter((line) => line !== `::add-mask::${key.replace(/%/g, '%25')}`)
-      .join('\n'),
-    step.stderr,
-    ...Object.values(step.files),
-    ...filesUnder(runnerTemp).map(([, text]) => text),
-  ];
-}
-
-function expectNoKeyInAnyForm(step: StepResult, runnerTemp: string, key: string): void {
-  for (const text of everythingWritten(step, runnerTemp, key)) {
-    expect(keyFormIn(text, key), text.slice(0, 300)).toBe('');
-  }
-}
 
 describe('1. the post step deletes only what this step created', () => {
   it('checks ownership when the gateway ignores the label filter', async () => {
@@ -145,11 +116,10 @@ describe('2. a main step killed while the create is in flight', () => {
     server.setFaults([{ action: 'CreateMcpSession', type: 'delay', delayMs: 3_000, act: true }]);
     const workdir = makeWorkdir();
     const before = server.requests().length;
-    let child: ChildProcess | undefined;
-    const mainDone = runStep('main', { workdir, inputs: inputs(), onSpawn: (c) => (child = c) });
+    const step = startMain({ workdir, inputs: inputs() });
     await waitFor(() => server.requests().length > before);
-    child!.kill('SIGKILL');
-    const main = await mainDone;
+    step.kill('SIGKILL');
+    const main = await step.done;
     expect(main.signal).toBe('SIGKILL');
     expect(main.state.create).toBe('sent');
     const post = await runStep('post', { workdir, inputs: inputs(), state: main.state });
@@ -167,32 +137,22 @@ describe('3. the key in every form it can take', () => {
   const IDENT_KEY = 'akmTEST0123456789abcdefSECRETident';
   // Characters that percent-encoding and base64 both change.
   const ODD_KEY = 'akm+TEST/0123=abc%def&x~y!z';
-  let identServer: AgentBayServer;
-  let oddServer: AgentBayServer;
-  beforeAll(async () => {
-    identServer = await startServer({ apiKey: IDENT_KEY });
-    oddServer = await startServer({ apiKey: ODD_KEY });
-  });
-  afterAll(async () => {
-    await identServer.close();
-    await oddServer.close();
-  });
+  const identServer = useServer({ apiKey: IDENT_KEY });
+  const oddServer = useServer({ apiKey: ODD_KEY });
 
   it('on the syntax-error path: summary excerpt, error output and annotation', async () => {
     const workdir = makeWorkdir();
     const { main } = await runAction({
       workdir,
-      inputs: {
-        'api-key': IDENT_KEY,
-        endpoint: identServer.url,
+      inputs: identServer.inputs({
         language: 'python',
         code: `from __future__ import ${IDENT_KEY}\nprint(1)\n`,
-      },
+      }),
     });
     expect(main.code).toBe(1);
     expect(main.outputs.error).toMatch(/future feature \*\*\* is not defined/);
     expect(main.summary).toContain('has a syntax error');
-    expectNoKeyInAnyForm(main, workdir.runnerTemp, IDENT_KEY);
+    expectNoSecretWritten([IDENT_KEY], { steps: [main], workdir });
     expect(identServer.requests()).toEqual([]);
   });
 
@@ -210,8 +170,7 @@ describe('3. the key in every form it can take', () => {
     });
     expect(main.code).toBe(0);
     expect(JSON.parse(main.outputs.files!).length).toBeGreaterThanOrEqual(3);
-    expectNoKeyInAnyForm(main, workdir.runnerTemp, TEST_KEY);
-    expectNoKeyInAnyForm(post, workdir.runnerTemp, TEST_KEY);
+    expectNoSecretWritten([TEST_KEY], { steps: [main, post], workdir });
   });
 
   it('URL-encoded and base64 in a service error message', async () => {
@@ -228,13 +187,12 @@ describe('3. the key in every form it can take', () => {
     ]);
     const { main, post } = await runAction({
       workdir,
-      inputs: { 'api-key': ODD_KEY, endpoint: oddServer.url, ...PY },
+      inputs: oddServer.inputs(PY),
       env: { ACTIONS_STEP_DEBUG: 'true' },
     });
     expect(main.code).toBe(1);
     expect(main.outputs.error).toMatch(/CreateMcpSession failed: bad .*\*\*\*/);
-    expectNoKeyInAnyForm(main, workdir.runnerTemp, ODD_KEY);
-    expectNoKeyInAnyForm(post, workdir.runnerTemp, ODD_KEY);
+    expectNoSecretWritten([ODD_KEY], { steps: [main, post], workdir });
   });
 
   it('quoted by an input error (the key pasted into the wrong input), main and post', async () => {
@@ -252,8 +210,7 @@ describe('3. the key in every form it can take', () => {
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(/::error::Input 'endpoint' .*got 'https:\/\/example\.com\/\*\*\*'/);
     expect(post.stdout).toMatch(/::warning::Cannot clean up: Input 'endpoint'.*\*\*\*/);
-    expectNoKeyInAnyForm(main, workdir.runnerTemp, TEST_KEY);
-    expectNoKeyInAnyForm(post, workdir.runnerTemp, TEST_KEY);
+    expectNoSecretWritten([TEST_KEY], { steps: [main, post], workdir });
   });
 
   it('in a multi-line error (errorDetail), wherever it is written', async () => {
@@ -266,8 +223,7 @@ describe('3. the key in every form it can take', () => {
     expect(main.code).toBe(0);
     expect(main.outputs.success).toBe('false');
     expect(main.summary).toContain('second ***');
-    expectNoKeyInAnyForm(main, workdir.runnerTemp, TEST_KEY);
-    expectNoKeyInAnyForm(post, workdir.runnerTemp, TEST_KEY);
+    expectNoSecretWritten([TEST_KEY], { steps: [main, post], workdir });
   });
 });
 
@@ -418,18 +374,17 @@ describe('9. cancellation inside the runner window', () => {
       { action: 'DeleteSessionAsync', nth: 2, type: 'delay', delayMs: 60_000 },
     ]);
     const workdir = makeWorkdir();
-    let child: ChildProcess | undefined;
     const before = server.requests().length;
-    const mainDone = runStep('main', { workdir, inputs: inputs(), onSpawn: (c) => (child = c) });
+    const step = startMain({ workdir, inputs: inputs() });
     await waitFor(() => server.requests().length > before);
     // The runner: SIGINT, SIGTERM 7.5 s later, SIGKILL 2.5 s after that. The create answers
     // 4.9 s after the SIGINT, just inside the wait for it, which leaves the delete (and its
     // retry, which hangs) only what is left of the window.
     const signalledAt = Date.now();
-    child!.kill('SIGINT');
-    const term = setTimeout(() => child!.kill('SIGTERM'), 7_500);
-    const kill = setTimeout(() => child!.kill('SIGKILL'), 10_000);
-    const main = await mainDone;
+    step.kill('SIGINT');
+    const term = setTimeout(() => step.kill('SIGTERM'), 7_500);
+    const kill = setTimeout(() => step.kill('SIGKILL'), 10_000);
+    const main = await step.done;
     const exitMs = Date.now() - signalledAt;
     clearTimeout(term);
     clearTimeout(kill);
@@ -454,12 +409,8 @@ describe('9. cancellation inside the runner window', () => {
 
 describe('10. a UTF-8 byte-order mark', () => {
   it('at the start of a .py file is dropped, as Python does', async () => {
-    const workdir = makeWorkdir();
-    writeFileSync(path.join(workdir.workspace, 'bom.py'), '\uFEFFprint("bom ok")\n');
-    const { main } = await runAction({
-      workdir,
-      inputs: { 'api-key': TEST_KEY, endpoint: server.url, file: 'bom.py' },
-    });
+    const workdir = workspaceWith({ 'bom.py': '\uFEFFprint("bom ok")\n' });
+    const { main } = await runAction({ workdir, inputs: server.inputs({ file: 'bom.py' }) });
     expect(main.stdout).toContain('Syntax checked on the runner');
     expect(main.code).toBe(0);
     expect(main.outputs.stdout).toBe('bom ok\n');
@@ -515,15 +466,3 @@ describe('exactly three calls on a plain run', () => {
     expect(file.traceId).toMatch(/^[0-9a-f]{32}$/);
   });
 });
-
-async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

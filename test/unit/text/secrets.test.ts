@@ -38,3 +38,10 @@ describe('secretForms / makeRedactor', () => {
     expect(redactText(`a ${KEY} b`, [KEY])).toBe('a *** b');
   });
 });
+
+describe('keyFormIn', () => {
+  it('finds a key that is not ASCII in base64, by its UTF-8 bytes', () => {
+    const key = 'sk-batch-Q7#secret value/ü';
+    expect(keyFormIn(`x ${Buffer.from(`Bearer ${key}`).toString('base64')} y`, key)).toBe('base64');
+  });
+});
