@@ -16202,6 +16202,15 @@ function base64Core(bytes, offset) {
 function lowerHex(text) {
     return text.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase());
 }
+/**
+ * Every cut the action makes is marked with an ellipsis. A secret the cut went through leaves
+ * its start before the mark and its end after it: fragments at least this long are redacted
+ * there too (shorter ones would redact ordinary words next to every cut).
+ */
+const MIN_CUT_FRAGMENT_CHARS = 4;
+const CUT_MARK = '…';
+/** Marks looked at from each end of a text: ours are few, and a text full of them stays cheap. */
+const MAX_CUT_MARKS = 32;
 function makeRedactor(secrets) {
     const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     if (forms.length === 0)
@@ -16212,11 +16221,84 @@ function makeRedactor(secrets) {
         for (const form of forms)
             if (out.includes(form))
                 out = out.split(form).join('***');
-        return out;
+        return out.includes(CUT_MARK) ? redactCutEdges(out, forms) : out;
     };
 }
 function redactText(text, secrets) {
     return makeRedactor(secrets)(text);
+}
+/** The text with a secret's start just before, or its end just after, a cut mark redacted. */
+function redactCutEdges(text, forms) {
+    const marks = [];
+    for (let at = text.indexOf(CUT_MARK); at !== -1; at = text.indexOf(CUT_MARK, at + 1)) {
+        marks.push(at);
+    }
+    const looked = marks.length <= 2 * MAX_CUT_MARKS
+        ? marks
+        : [...marks.slice(0, MAX_CUT_MARKS), ...marks.slice(-MAX_CUT_MARKS)];
+    // Right to left, so a replacement does not move the marks still to be looked at.
+    let out = text;
+    for (const mark of looked.reverse()) {
+        const after = mark + CUT_MARK.length + (/\s/.test(out[mark + 1] ?? '') ? 1 : 0);
+        const tail = longestEdge(forms, (part) => out.startsWith(part, after), 'suffix');
+        if (tail > 0)
+            out = `${out.slice(0, after)}***${out.slice(after + tail)}`;
+        const before = mark - (/\s/.test(out[mark - 1] ?? '') ? 1 : 0);
+        const head = longestEdge(forms, (part) => out.endsWith(part, before), 'prefix');
+        if (head > 0)
+            out = `${out.slice(0, before - head)}***${out.slice(before)}`;
+    }
+    return out;
+}
+/** Length of the longest proper prefix (or suffix) of a form that `present` finds, else 0. */
+function longestEdge(forms, present, edge) {
+    let best = 0;
+    for (const form of forms) {
+        for (let n = form.length - 1; n >= MIN_CUT_FRAGMENT_CHARS && n > best; n--) {
+            const part = edge === 'prefix' ? form.slice(0, n) : form.slice(form.length - n);
+            if (present(part))
+                best = n;
+        }
+    }
+    return best;
+}
+/**
+ * Redacts a text that arrives in pieces (a long run's output, poll by poll): a secret split
+ * between two pieces is found whole. What could be the start of a secret is held back until
+ * the next piece, or `end`, says what it is.
+ */
+class StreamRedactor {
+    held = '';
+    redact;
+    forms;
+    constructor(secrets) {
+        this.redact = makeRedactor(secrets);
+        this.forms = [...new Set(secrets.flatMap(secretForms))];
+    }
+    /** The part of everything pushed so far that is safe to show now, redacted. */
+    push(piece) {
+        const text = this.redact(this.held + piece);
+        const keep = longestHeldPrefix(text, this.forms);
+        this.held = text.slice(text.length - keep);
+        return text.slice(0, text.length - keep);
+    }
+    /** What was held back, redacted: nothing more is coming. */
+    end() {
+        const rest = this.held;
+        this.held = '';
+        return rest;
+    }
+}
+/** Length of the longest end of `text` that is the start of a form (the whole of it aside). */
+function longestHeldPrefix(text, forms) {
+    let best = 0;
+    for (const form of forms) {
+        for (let n = Math.min(form.length - 1, text.length); n > best; n--) {
+            if (text.endsWith(form.slice(0, n)))
+                best = n;
+        }
+    }
+    return best;
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
@@ -17079,6 +17161,12 @@ function shellQuote(value) {
     return `'${value.replaceAll("'", `'\\''`)}'`;
 }
 
+;// CONCATENATED MODULE: ./src/text/clip.ts
+/** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
+function clip(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
 // EXTERNAL MODULE: ./src/runs/esm.ts
 var runs_esm = __nccwpck_require__(28469);
 // EXTERNAL MODULE: external "node:string_decoder"
@@ -17087,6 +17175,7 @@ var external_node_string_decoder_ = __nccwpck_require__(46193);
 // Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
 // in the sandbox with its output and exit status captured to files, polled with short shell
 // calls, the session kept alive meanwhile, and the process group killed at the timeout.
+
 
 
 
@@ -17115,7 +17204,7 @@ async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
         envs: spec.envs,
     });
     if (!launched.success) {
-        throw new Error(`could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`);
+        throw new Error(`could not start the job in the sandbox: ${clip(launched.stderr || launched.errorText || '', 500)}`);
     }
     const streams = {
         stdout: new StreamTail('stdout', hooks),
@@ -17173,8 +17262,12 @@ class StreamTail {
         this.offset += bytes.length;
         const text = this.decoder.write(bytes);
         const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
-        if (this.kept.length < max)
+        if (this.kept.length < max) {
             this.kept += text.slice(0, max - this.kept.length);
+            // Marked as a cut, so that redaction finds a secret the cut went through.
+            if (this.kept.length >= max)
+                this.kept += `\n… [only the first ${max} characters are kept]`;
+        }
         const lines = this.partial + text;
         const cut = lines.lastIndexOf('\n');
         if (cut === -1) {
@@ -17187,8 +17280,7 @@ class StreamTail {
     end() {
         const rest = this.partial + this.decoder.end();
         this.partial = '';
-        if (rest)
-            this.hooks.onOutput?.(this.name, rest);
+        this.hooks.onOutput?.(this.name, rest, true);
     }
 }
 async function poll(client, sessionId, dir, streams) {
@@ -17531,6 +17623,7 @@ function cString(field) {
 
 
 
+
 const SANDBOX_WORKDIR = '/workspace';
 /** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
 const WRITE_ROUTE_MAX_CALLS = 6;
@@ -17574,7 +17667,7 @@ async function extract(client, sessionId, command, workdir) {
         timeoutMs: SHELL_MS,
     });
     if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`);
+        throw new Error(`could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
     }
 }
 /**
@@ -17609,7 +17702,7 @@ async function downloadTree(client, sessionId, patterns, limits, options = {}, w
     });
     const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
     if (!summary) {
-        throw new Error(`could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`);
+        throw new Error(`could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
     }
     const [, count, total, archiveSize, verdict] = summary;
     if (Number(count) === 0)
@@ -17807,6 +17900,7 @@ function runCodeArgsBytes(code, language, timeoutS) {
 
 
 
+
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
 const RUN_CODE_MAX_TIMEOUT_S = 60;
 async function runUserCode(client, sessionId, run, hooks = {}) {
@@ -17969,7 +18063,7 @@ function lastErrorLine(stderr) {
     const lines = stderr.split('\n').map((l) => l.trim());
     for (let i = lines.length - 1; i >= 0; i--) {
         if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
-            return lines[i].slice(0, 1000);
+            return clip(lines[i], 1000);
     }
     return '';
 }
@@ -18098,6 +18192,7 @@ const MAX_DOWNLOAD_FILES = 1000;
 
 
 
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
@@ -18127,12 +18222,16 @@ class SetupFailed extends Error {
 function logStreamer(secrets, options = {}) {
     const { label, limit = LOG_STREAM_LIMIT, write } = options;
     const printed = { stdout: 0, stderr: 0 };
-    return (stream, text) => {
+    // One per stream: a multi-line secret whose lines come in different polls is found whole.
+    const redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
+    return (stream, text, final) => {
         const room = limit - printed[stream];
         if (room <= 0)
             return;
         // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
-        const clean = redactText(text, secrets);
+        const clean = redactors[stream].push(text) + (final ? redactors[stream].end() : '');
+        if (!clean)
+            return;
         printed[stream] += clean.length;
         const shown = clean.length > room ? clean.slice(0, room) : clean;
         printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
@@ -19088,14 +19187,14 @@ function debugExchange(exchange) {
 function describeFailure(error) {
     if (!(error instanceof AgentBayError)) {
         // An input error can quote the input, and an input can be megabytes long.
-        return clip(error instanceof Error ? error.message : String(error));
+        return failure_clip(error instanceof Error ? error.message : String(error));
     }
     const hint = hintFor(error);
     return `AgentBay ${error.message}${hint ? `. ${hint}` : ''}`;
 }
 /** Failure messages become an output and an annotation: a headline, not a document. */
 const MAX_FAILURE_CHARS = 2_000;
-function clip(text) {
+function failure_clip(text) {
     return text.length <= MAX_FAILURE_CHARS ? text : `${text.slice(0, MAX_FAILURE_CHARS - 1)}…`;
 }
 function hintFor(error) {
@@ -21408,12 +21507,6 @@ function flatten(text) {
     text.indexOf('\u0000');
 }
 
-;// CONCATENATED MODULE: ./src/text/clip.ts
-/** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
-function clip_clip(text, max) {
-    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
 ;// CONCATENATED MODULE: ./src/agentbay/run-code-result.ts
 
 
@@ -21461,7 +21554,7 @@ function finish(payload, toolError) {
         output: mainText(payload.results, payload.stdout),
         stdout: payload.stdout,
         stderr: payload.stderr,
-        error: failed ? clip_clip(error, MAX_ERROR_CHARS) : '',
+        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
         errorDetail: payload.errorDetail ??
             (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
                 ? payload.executionError
@@ -22006,7 +22099,7 @@ class Transport {
     }
     /** The error for an answer the service gave, its message redacted and cut to a headline. */
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -22190,7 +22283,7 @@ class Transport {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(clip_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import { runShell, shellQuote } from '../agentbay/shell.ts';
+import { clip } from '../text/clip.ts';
 
 export interface JobSpec {
   /** Bash script to run. */
@@ -30,8 +31,11 @@ export interface JobResult {
 }
 
 export interface JobHooks {
-  /** New output as it arrives (whole lines, except at the very end). */
-  onOutput?: (stream: 'stdout' | 'stderr', text: string) => void;
+  /**
+   * New output as it arrives (whole lines, except at the very end); called once more with
+   * `final` set (and what is left, perhaps nothing) when the stream has ended.
+   */
+  onOutput?: (stream: 'stdout' | 'stderr', text: string, final?: boolean) => void;
   pollMs?: number;
   keepAliveMs?: number;
   /** Keeps the whole output up to this many characters per stream. */
@@ -70,7 +74,7 @@ export async function runBackgroundJob(
   });
   if (!launched.success) {
     throw new Error(
-      `could not start the job in the sandbox: ${(launched.stderr || launched.errorText || '').slice(0, 500)}`,
+      `could not start the job in the sandbox: ${clip(launched.stderr || launched.errorText || '', 500)}`,
     );
   }
 
@@ -131,7 +135,11 @@ class StreamTail {
     this.offset += bytes.length;
     const text = this.decoder.write(bytes);
     const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
-    if (this.kept.length < max) this.kept += text.slice(0, max - this.kept.length);
+    if (this.kept.length < max) {
+      this.kept += text.slice(0, max - this.kept.length);
+      // Marked as a cut, so that redaction finds a secret the cut went through.
+      if (this.kept.length >= max) this.kept += `\n… [only the first ${max} characters are kept]`;
+    }
     const lines = this.partial + text;
     const cut = lines.lastIndexOf('\n');
     if (cut === -1) {
@@ -145,7 +153,7 @@ class StreamTail {
   end(): void {
     const rest = this.partial + this.decoder.end();
     this.partial = '';
-    if (rest) this.hooks.onOutput?.(this.name, rest);
+    this.hooks.onOutput?.(this.name, rest, true);
   }
 }
 

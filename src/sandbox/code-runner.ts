@@ -8,6 +8,7 @@ import type { AgentBayClient } from '../agentbay/client.ts';
 import type { CodeRunResult, Language } from '../agentbay/run-code-result.ts';
 import { MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { shellQuote } from '../agentbay/shell.ts';
+import { clip } from '../text/clip.ts';
 import type { CodeSource } from '../runs/code-source.ts';
 import { looksLikeEsm } from '../runs/esm.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
@@ -233,7 +234,7 @@ async function runLong(
 function lastErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim());
   for (let i = lines.length - 1; i >= 0; i--) {
-    if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]!)) return lines[i]!.slice(0, 1000);
+    if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]!)) return clip(lines[i]!, 1000);
   }
   return '';
 }

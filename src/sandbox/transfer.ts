@@ -8,6 +8,7 @@ import type { AgentBayClient } from '../agentbay/client.ts';
 import { FileTransfer } from '../agentbay/file-transfer.ts';
 import { BINARY_READ_WINDOW, MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { runShell, shellQuote } from '../agentbay/shell.ts';
+import { clip } from '../text/clip.ts';
 import { createTarGz, readTarGz, type TarEntry } from './tar.ts';
 
 export const SANDBOX_WORKDIR = '/workspace';
@@ -92,7 +93,7 @@ async function extract(
   });
   if (!result.success) {
     throw new Error(
-      `could not unpack the files in the sandbox: ${(result.stderr || result.errorText || `exit code ${result.exitCode}`).slice(0, 500)}`,
+      `could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`,
     );
   }
 }
@@ -145,7 +146,7 @@ export async function downloadTree(
   const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
   if (!summary) {
     throw new Error(
-      `could not collect the files to download: ${(packed.stderr || packed.errorText || packed.stdout).slice(0, 500)}`,
+      `could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`,
     );
   }
   const [, count, total, archiveSize, verdict] = summary;

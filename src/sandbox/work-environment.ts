@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
 import { LOG_STREAM_LIMIT, printUntrusted } from '../report/log.ts';
 import { redactText } from '../report/redact.ts';
+import { StreamRedactor } from '../text/secrets.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
 import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from './sandbox-inputs.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
@@ -52,11 +53,14 @@ export function logStreamer(
 ): NonNullable<JobHooks['onOutput']> {
   const { label, limit = LOG_STREAM_LIMIT, write } = options;
   const printed = { stdout: 0, stderr: 0 };
-  return (stream, text) => {
+  // One per stream: a multi-line secret whose lines come in different polls is found whole.
+  const redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
+  return (stream, text, final) => {
     const room = limit - printed[stream];
     if (room <= 0) return;
     // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
-    const clean = redactText(text, secrets);
+    const clean = redactors[stream].push(text) + (final ? redactors[stream].end() : '');
+    if (!clean) return;
     printed[stream] += clean.length;
     const shown = clean.length > room ? clean.slice(0, room) : clean;
     printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);

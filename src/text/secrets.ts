@@ -59,6 +59,16 @@ function lowerHex(text: string): string {
 /** Replaces every form of every secret with `***`. */
 export type Redactor = (text: string) => string;
 
+/**
+ * Every cut the action makes is marked with an ellipsis. A secret the cut went through leaves
+ * its start before the mark and its end after it: fragments at least this long are redacted
+ * there too (shorter ones would redact ordinary words next to every cut).
+ */
+export const MIN_CUT_FRAGMENT_CHARS = 4;
+const CUT_MARK = '…';
+/** Marks looked at from each end of a text: ours are few, and a text full of them stays cheap. */
+const MAX_CUT_MARKS = 32;
+
 export function makeRedactor(secrets: readonly string[]): Redactor {
   const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
   if (forms.length === 0) return (text) => text;
@@ -66,10 +76,91 @@ export function makeRedactor(secrets: readonly string[]): Redactor {
     let out = text;
     // `includes` first: a 50 MB stdout without a secret is scanned, never copied.
     for (const form of forms) if (out.includes(form)) out = out.split(form).join('***');
-    return out;
+    return out.includes(CUT_MARK) ? redactCutEdges(out, forms) : out;
   };
 }
 
 export function redactText(text: string, secrets: readonly string[]): string {
   return makeRedactor(secrets)(text);
+}
+
+/** The text with a secret's start just before, or its end just after, a cut mark redacted. */
+function redactCutEdges(text: string, forms: readonly string[]): string {
+  const marks: number[] = [];
+  for (let at = text.indexOf(CUT_MARK); at !== -1; at = text.indexOf(CUT_MARK, at + 1)) {
+    marks.push(at);
+  }
+  const looked =
+    marks.length <= 2 * MAX_CUT_MARKS
+      ? marks
+      : [...marks.slice(0, MAX_CUT_MARKS), ...marks.slice(-MAX_CUT_MARKS)];
+  // Right to left, so a replacement does not move the marks still to be looked at.
+  let out = text;
+  for (const mark of looked.reverse()) {
+    const after = mark + CUT_MARK.length + (/\s/.test(out[mark + 1] ?? '') ? 1 : 0);
+    const tail = longestEdge(forms, (part) => out.startsWith(part, after), 'suffix');
+    if (tail > 0) out = `${out.slice(0, after)}***${out.slice(after + tail)}`;
+    const before = mark - (/\s/.test(out[mark - 1] ?? '') ? 1 : 0);
+    const head = longestEdge(forms, (part) => out.endsWith(part, before), 'prefix');
+    if (head > 0) out = `${out.slice(0, before - head)}***${out.slice(before)}`;
+  }
+  return out;
+}
+
+/** Length of the longest proper prefix (or suffix) of a form that `present` finds, else 0. */
+function longestEdge(
+  forms: readonly string[],
+  present: (part: string) => boolean,
+  edge: 'prefix' | 'suffix',
+): number {
+  let best = 0;
+  for (const form of forms) {
+    for (let n = form.length - 1; n >= MIN_CUT_FRAGMENT_CHARS && n > best; n--) {
+      const part = edge === 'prefix' ? form.slice(0, n) : form.slice(form.length - n);
+      if (present(part)) best = n;
+    }
+  }
+  return best;
+}
+
+/**
+ * Redacts a text that arrives in pieces (a long run's output, poll by poll): a secret split
+ * between two pieces is found whole. What could be the start of a secret is held back until
+ * the next piece, or `end`, says what it is.
+ */
+export class StreamRedactor {
+  private held = '';
+  private readonly redact: Redactor;
+  private readonly forms: readonly string[];
+
+  constructor(secrets: readonly string[]) {
+    this.redact = makeRedactor(secrets);
+    this.forms = [...new Set(secrets.flatMap(secretForms))];
+  }
+
+  /** The part of everything pushed so far that is safe to show now, redacted. */
+  push(piece: string): string {
+    const text = this.redact(this.held + piece);
+    const keep = longestHeldPrefix(text, this.forms);
+    this.held = text.slice(text.length - keep);
+    return text.slice(0, text.length - keep);
+  }
+
+  /** What was held back, redacted: nothing more is coming. */
+  end(): string {
+    const rest = this.held;
+    this.held = '';
+    return rest;
+  }
+}
+
+/** Length of the longest end of `text` that is the start of a form (the whole of it aside). */
+function longestHeldPrefix(text: string, forms: readonly string[]): number {
+  let best = 0;
+  for (const form of forms) {
+    for (let n = Math.min(form.length - 1, text.length); n > best; n--) {
+      if (text.endsWith(form.slice(0, n))) best = n;
+    }
+  }
+  return best;
 }

@@ -46,4 +46,14 @@ describe('logStreamer', () => {
       '[a.py] one\n[a.py] two\n[a.py] thre\n[a.py] Only the first 12 characters of stdout are shown in the log.\n',
     );
   });
+
+  it('redacts a multi-line secret whose lines arrive in different polls (issue 20, item 4)', () => {
+    const secret = 'first-line-of-key\nsecond-line-of-key';
+    const { print, text } = capture(1000, [secret]);
+    print('stdout', 'start\nfirst-line-of-key\n');
+    print('stdout', 'second-line-of-key\nend\n');
+    print('stdout', '', true);
+    expect(text()).not.toContain('line-of-key');
+    expect(text()).toBe('start\n***\nend\n');
+  });
 });
