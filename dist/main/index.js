@@ -14359,7 +14359,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86899);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(41396);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function looksLikeEsm(code) {
 
 /***/ }),
 
-/***/ 86899:
+/***/ 41396:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16856,7 +16856,7 @@ class SessionPool {
             }
             return undefined;
         }
-        return { id, ordinal };
+        return { id, ordinal, units: 0 };
     }
     async worker() {
         let session = await this.readySession();
@@ -16883,7 +16883,7 @@ class SessionPool {
     /** A unit's runs in order in one session; returns why the session is lost, if it is. */
     async runUnit(session, unit) {
         // Set when the rest of the unit cannot run: it depended on what is gone.
-        let stop;
+        let { stop, lost } = await this.startClean(session, unit);
         let failedAt;
         const none = { sessionId: '', requestId: '', durationMs: 0 };
         for (const next of unit) {
@@ -16910,11 +16910,31 @@ class SessionPool {
                 if (!outcome.result?.success)
                     failedAt ??= next.index;
                 if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
+                    lost = true;
                     stop = new Error(`not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`);
                 }
             }
         }
-        return stop;
+        return lost ? stop : undefined;
+    }
+    /**
+     * A unit after another in the same session starts from a clean interpreter. When that
+     * cannot be done, the unit is not run (`stop` says why); `lost` when the session is gone.
+     */
+    async startClean(session, unit) {
+        if (session.units++ === 0)
+            return { stop: undefined, lost: false };
+        const languages = [...new Set(unit.filter((n) => !n.run.skip).map((n) => n.run.language))];
+        try {
+            await this.work.clearState(session.id, languages);
+            return { stop: undefined, lost: false };
+        }
+        catch (error) {
+            return {
+                stop: new Error(`not run: ${describeRun(unit[0].run)} needs a clean interpreter, and ${message(error)}`),
+                lost: isSessionGone(error),
+            };
+        }
     }
     async runOne(session, next) {
         const started = Date.now();
@@ -18068,6 +18088,45 @@ function lastErrorLine(stderr) {
     return '';
 }
 
+;// CONCATENATED MODULE: ./src/sandbox/fresh-state.ts
+/** The first line of every clearing call: a comment in Python and R, so a log of calls shows why. */
+const CLEAR_STATE_MARK = '# agentbay-run-code: a clean interpreter for the next file';
+/**
+ * The code that empties a language's top-level namespace, or undefined when the language
+ * keeps no state the action can clear with code (JavaScript and Java: see the README).
+ * IPython's own reset when the kernel is IPython (it also forgets `_`, `Out` and the
+ * history's names); else every global the code could have made, which keeps the
+ * interpreter's own dunder names and the stand-in's `display`.
+ */
+function clearStateCode(language) {
+    switch (language) {
+        case 'python':
+            return [
+                CLEAR_STATE_MARK,
+                'try:',
+                '    get_ipython().reset(new_session=False)',
+                'except NameError:',
+                "    [globals().pop(_n) for _n in list(globals()) if _n not in ('__name__', '__builtins__', '__doc__', '__spec__', '__loader__', '__package__', 'display')]",
+            ].join('\n');
+        case 'r':
+            return `${CLEAR_STATE_MARK}\nrm(list = ls(envir = globalenv(), all.names = TRUE), envir = globalenv())`;
+        default:
+            return undefined;
+    }
+}
+/** Clears what earlier runs left in each of `languages`' interpreters; throws when it cannot. */
+async function clearInterpreterState(client, sessionId, languages) {
+    for (const language of languages) {
+        const code = clearStateCode(language);
+        if (code === undefined)
+            continue;
+        const answer = await client.runCode(sessionId, { code, language, timeoutS: 30 });
+        if (!answer.result.success) {
+            throw new Error(`the ${language} interpreter could not be cleared of the previous file's names: ${answer.result.error}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/log.ts
 
 
@@ -18340,6 +18399,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
 
 
 
+
 /** The pool's work for the sandbox inputs; `prepared` fills in as sessions are prepared. */
 function sandboxWork(client, options) {
     const { sandbox, secrets, poolSize, budget } = options;
@@ -18400,6 +18460,7 @@ function sandboxWork(client, options) {
                     streamed: answer.mode === 'background',
                 };
             },
+            clearState: (sessionId, languages) => clearInterpreterState(client, sessionId, languages),
             finishSession: async (sessionId, ordinal) => {
                 if (sandbox.download.length === 0)
                     return;
@@ -22738,6 +22799,7 @@ async function runPool(inputs, context, { cleanupToken, reused, client }, option
     const poolWork = {
         createSession: (params) => client.createSession(params),
         prepareSession: work.prepareSession,
+        clearState: work.clearState,
         runOne: async (sessionId, run) => {
             log.running(run);
             try {

@@ -5,6 +5,7 @@
 // quota (its exact answer is undocumented) and retried with backoff; the runs are never lost.
 import type { CreateSessionParams } from '../agentbay/client.ts';
 import { AgentBayError, isSessionGone } from '../agentbay/errors.ts';
+import type { Language } from '../agentbay/language.ts';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { PlannedRun, RunOutcome } from '../runs/planned-run.ts';
 
@@ -28,6 +29,12 @@ export interface BatchWork {
     sessionId: string,
     run: PlannedRun,
   ): Promise<{ result: CodeRunResult; requestId: string; codeFile?: string; streamed?: boolean }>;
+  /**
+   * Before a unit that follows another in the same session (a page, a notebook or a script
+   * after another): clears what the earlier one left in these languages' interpreters, so
+   * each starts clean. Throws when it cannot.
+   */
+  clearState(sessionId: string, languages: readonly Language[]): Promise<void>;
   /** After a prepared session's last run, while it is still alive (download). Never throws. */
   finishSession(sessionId: string, ordinal: number): Promise<void>;
 }
@@ -225,7 +232,7 @@ class SessionPool {
       }
       return undefined;
     }
-    return { id, ordinal };
+    return { id, ordinal, units: 0 };
   }
 
   private async worker(): Promise<void> {
@@ -254,7 +261,7 @@ class SessionPool {
   /** A unit's runs in order in one session; returns why the session is lost, if it is. */
   private async runUnit(session: Session, unit: Unit): Promise<Error | undefined> {
     // Set when the rest of the unit cannot run: it depended on what is gone.
-    let stop: Error | undefined;
+    let { stop, lost } = await this.startClean(session, unit);
     let failedAt: number | undefined;
     const none = { sessionId: '', requestId: '', durationMs: 0 };
     for (const next of unit) {
@@ -275,13 +282,37 @@ class SessionPool {
         this.outcomes.push(outcome);
         if (!outcome.result?.success) failedAt ??= next.index;
         if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
+          lost = true;
           stop = new Error(
             `not run: the session was lost during ${describeRun(next.run)}, and with it the state this run depends on`,
           );
         }
       }
     }
-    return stop;
+    return lost ? stop : undefined;
+  }
+
+  /**
+   * A unit after another in the same session starts from a clean interpreter. When that
+   * cannot be done, the unit is not run (`stop` says why); `lost` when the session is gone.
+   */
+  private async startClean(
+    session: Session,
+    unit: Unit,
+  ): Promise<{ stop: Error | undefined; lost: boolean }> {
+    if (session.units++ === 0) return { stop: undefined, lost: false };
+    const languages = [...new Set(unit.filter((n) => !n.run.skip).map((n) => n.run.language))];
+    try {
+      await this.work.clearState(session.id, languages);
+      return { stop: undefined, lost: false };
+    } catch (error) {
+      return {
+        stop: new Error(
+          `not run: ${describeRun(unit[0]!.run)} needs a clean interpreter, and ${message(error)}`,
+        ),
+        lost: isSessionGone(error),
+      };
+    }
   }
 
   private async runOne(session: Session, next: Next): Promise<RunOutcome> {
@@ -312,6 +343,8 @@ class SessionPool {
 interface Session {
   id: string;
   ordinal: number;
+  /** Units this step ran in it so far: from the second on, each starts from a clean state. */
+  units: number;
 }
 
 /** A group (a Markdown page) is one unit of work: its runs go to one session, in order. */

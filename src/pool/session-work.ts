@@ -13,6 +13,7 @@ import {
 import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
 import { sourceName } from '../runs/code-source.ts';
 import { runUserCode } from '../sandbox/code-runner.ts';
+import { clearInterpreterState } from '../sandbox/fresh-state.ts';
 import {
   downloadFiles,
   logStreamer,
@@ -114,6 +115,7 @@ export function sandboxWork(
           streamed: answer.mode === 'background',
         };
       },
+      clearState: (sessionId, languages) => clearInterpreterState(client, sessionId, languages),
       finishSession: async (sessionId, ordinal) => {
         if (sandbox.download.length === 0) return;
         // One session: its files straight in the directory, as for a single run. Several:

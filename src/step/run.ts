@@ -258,6 +258,7 @@ async function runPool(
   const poolWork: BatchWork = {
     createSession: (params) => client.createSession(params),
     prepareSession: work.prepareSession,
+    clearState: work.clearState,
     runOne: async (sessionId, run) => {
       log.running(run);
       try {

@@ -21,6 +21,7 @@ import {
   type Workdir,
 } from '../../scripts/step-runner.ts';
 import { secretForms } from '../../src/text/secrets.ts';
+import { CLEAR_STATE_MARK } from '../../src/sandbox/fresh-state.ts';
 import { fakeRuntimeToken, startFakeGitHub, type FakeGitHub } from '../fake-github.ts';
 import { keyFormIn } from '../key-forms.ts';
 
@@ -194,7 +195,9 @@ export function userCode(requests: RecordedRequest[]): string[] {
   return requests
     .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
     .map((r) => (JSON.parse(r.form.Args!) as { code: string }).code)
-    .filter((code) => !code.startsWith('import os as _ab_os'));
+    .filter(
+      (code) => !code.startsWith('import os as _ab_os') && !code.startsWith(CLEAR_STATE_MARK),
+    );
 }
 
 /** Names and contents of a zip, read by Python's zipfile (an implementation not ours). */

@@ -147,3 +147,32 @@ describe('bad Markdown inputs are refused before any session', () => {
     expect(server.requests().length).toBe(requestsBefore);
   });
 });
+
+describe('pages in one session', () => {
+  it('start each from a clean interpreter, whatever parallel is, while a page keeps its own state', async () => {
+    const before = server.sessions().length;
+    const workdir = workspaceWith({
+      'docs/a.md':
+        '```python\nsum = lambda xs: "shadowed"\nanswer = 21\n```\n\n```python\nprint(answer * 2)\n```\n',
+      'docs/b.md': '```python\nprint(sum([1, 2]))\n```\n\n```python\nprint(answer)\n```\n',
+    });
+    const run = await runAction({
+      workdir,
+      inputs: { ...server.inputs(), markdown: 'docs/*.md', parallel: '1' },
+    });
+    expect(server.sessions().slice(before)).toHaveLength(1);
+    const results = JSON.parse(run.main.outputs.results!) as Array<{
+      source: string;
+      success: boolean;
+      output: string;
+      error: string;
+    }>;
+    expect(results.map((r) => [r.source, r.success, r.output])).toEqual([
+      ['docs/a.md:1', true, ''],
+      ['docs/a.md:6', true, '42\n'],
+      ['docs/b.md:1', true, '3\n'],
+      ['docs/b.md:5', false, ''],
+    ]);
+    expect(results[3]!.error).toMatch(/NameError: name 'answer' is not defined/);
+  });
+});

@@ -132,6 +132,28 @@ describe('the session pool', () => {
     expect(outcomes[3]!.result?.stdout).toBe('alone\n');
   });
 
+  it('starts each page, notebook and script from a clean interpreter in one session, while a group shares its state', async () => {
+    const page = (code: string) => python(code, { group: 'a.md' });
+    const nb = (code: string) => python(code, { group: 'b.ipynb', stopGroupOnFailure: true });
+    const { outcomes, created } = await pool([
+      page('sum = lambda xs: "shadowed"\nanswer = 21'),
+      page('print(answer * 2, sum([1]))'),
+      nb('print(sum([1, 2]))'),
+      nb('print("answer" in globals())'),
+      python('answer = 1'),
+      python('print("answer" in globals())'),
+    ]);
+    expect(created).toHaveLength(1);
+    expect(outcomes.map((o) => o.result?.stdout)).toEqual([
+      '',
+      '42 shadowed\n',
+      '3\n',
+      'False\n',
+      '',
+      'False\n',
+    ]);
+  });
+
   it('spends no session on runs the runner already failed', async () => {
     const failed = noResult('SyntaxError: invalid syntax');
     const { outcomes, created } = await pool([python('def f(:'), python('def g(:')], {
