@@ -14359,7 +14359,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(41396);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45792);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function looksLikeEsm(code) {
 
 /***/ }),
 
-/***/ 41396:
+/***/ 45792:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17329,14 +17329,27 @@ async function drain(client, sessionId, dir, streams) {
             return;
     }
 }
-/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+/**
+ * TERM, then KILL, to the job's process group and to every process descended from the job
+ * (one that called setsid has left the group, not the tree). The tree is read before the
+ * first signal: a child whose parent died is no longer found under the job.
+ */
 async function kill(client, sessionId, dir) {
-    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
     await runShell(client, sessionId, {
-        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+        command: `root=$(cat ${shellQuote(`${dir}/pid`)}); ${KILL_TREE}`,
         timeoutMs: SHELL_CALL_MS,
     });
 }
+/** Signals `$root`'s group and its descendants, twice; `ps` lists every process once. */
+const KILL_TREE = [
+    `tree() { ps -e -o pid=,ppid= | awk -v r="$root" '{p[$1]=$2} END {s[r]=1; do {c=0; for (k in p) if (!(k in s) && (p[k] in s)) {s[k]=1; c=1}} while (c); for (k in s) print k}'; }`,
+    'pids=$(tree)',
+    'kill -TERM -- -"$root" $pids 2>/dev/null',
+    'sleep 1',
+    'pids="$pids $(tree)"',
+    'kill -KILL -- -"$root" $pids 2>/dev/null',
+    'true',
+].join('; ');
 function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -17388,6 +17401,8 @@ function taskState(task) {
 ;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
 
 const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+/** No poll comes sooner than this after the last, whatever the caller asked. */
+const MIN_TRANSFER_POLL_MS = 10;
 class FileTransfer {
     client;
     sessionId;
@@ -17398,7 +17413,13 @@ class FileTransfer {
     constructor(client, sessionId, timing = {}) {
         this.client = client;
         this.sessionId = sessionId;
-        this.timing = { ...DEFAULT_TIMING, ...timing };
+        // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
+        // sleep, a poll loop that never slept and never gave up.
+        const given = (ms, fallback) => ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
+        this.timing = {
+            taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
+            pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
+        };
     }
     /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
     async directory() {
@@ -17650,14 +17671,23 @@ const WRITE_ROUTE_MAX_CALLS = 6;
 /** Up to this many read_file windows, likewise for downloads. */
 const READ_ROUTE_MAX_CALLS = 6;
 const SHELL_MS = 50_000;
+/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
+function uploadRouteFor(archiveBytes) {
+    const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
+    return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+/** The route for a download archive of this many bytes: write_file while it takes few calls. */
+function downloadRouteFor(archiveBytes) {
+    const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
+    return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
 /** Copies files into the sandbox under `workdir`, keeping their relative paths. */
 async function uploadTree(client, sessionId, 
 /** The files, or their tar.gz archive already made (one archive for many sessions). */
 entries, options = {}, workdir = SANDBOX_WORKDIR) {
     const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
     const base64 = archive.toString('base64');
-    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
-    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const preferred = options.route ?? uploadRouteFor(archive.length);
     const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
     const q = shellQuote;
     let fallback;
@@ -17730,9 +17760,7 @@ async function downloadTree(client, sessionId, patterns, limits, options = {}, w
     if (verdict === 'too-large')
         return { kind: 'too-large', files: Number(count), bytes: Number(total) };
     const size = Number(archiveSize);
-    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
-    const preferred = options.route ??
-        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const preferred = options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
     let bytes;
     let stats;
     const maxArchive = limits.maxBytes + 1024 * 1024;
@@ -17927,7 +17955,7 @@ async function runUserCode(client, sessionId, run, hooks = {}) {
     if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
         return runLong(client, sessionId, run, hooks);
     const setting = interpreterSetup(run);
-    const code = setting.kind === 'same-line' ? `${setting.prefix}${run.code}` : run.code;
+    const code = setting.kind === 'same-line' ? withPrefix(run.code, setting.prefix) : run.code;
     const tooLarge = runCodeArgsBytes(code, run.language, run.timeoutS) > MAX_ARGS_BYTES;
     if (tooLarge && run.language === 'java') {
         // Java's run_code wraps what it gets in a class; a file it cannot be told to run.
@@ -17988,6 +18016,25 @@ function envPrefix(run) {
         return `Sys.setenv(${pairs.join(', ')});`;
     }
     return '';
+}
+/**
+ * The code with `prefix` run before it, every line keeping its number and the user's first
+ * line staying first where it must: a `#!` line (a syntax error anywhere else) and a
+ * `"use strict"` directive (silently off anywhere but first) keep their place.
+ */
+function withPrefix(code, prefix) {
+    if (code.startsWith('#!')) {
+        const end = code.indexOf('\n');
+        if (end === -1)
+            return `${code}\n${prefix}`;
+        return `${code.slice(0, end + 1)}${withPrefix(code.slice(end + 1), prefix)}`;
+    }
+    const directive = /^[ \t]*(['"])use strict\1[ \t]*;?/.exec(code);
+    if (directive) {
+        const head = directive[0].trimEnd();
+        return `${head}${head.endsWith(';') ? '' : ';'}${prefix}${code.slice(directive[0].length)}`;
+    }
+    return `${prefix}${code}`;
 }
 /** How the variables (and, for a file, its directory) reach the interpreter of run_code. */
 function interpreterSetup(run) {
@@ -18176,7 +18223,173 @@ async function logRun(report) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/image-size.ts
+/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
+function imageSize(mimeType, bytes) {
+    switch (mimeType) {
+        case 'image/png':
+            return pngSize(bytes);
+        case 'image/gif':
+            return gifSize(bytes);
+        case 'image/jpeg':
+            return jpegSize(bytes);
+        case 'image/svg+xml':
+            return svgSize(bytes);
+        default:
+            return undefined;
+    }
+}
+function valid(width, height) {
+    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
+        ? { width, height }
+        : undefined;
+}
+function pngSize(bytes) {
+    // Signature, then the IHDR chunk: length, "IHDR", width, height.
+    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
+        return undefined;
+    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
+}
+function gifSize(bytes) {
+    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
+        return undefined;
+    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
+}
+function jpegSize(bytes) {
+    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
+        return undefined;
+    let i = 2;
+    while (i + 9 < bytes.length) {
+        if (bytes[i] !== 0xff)
+            return undefined;
+        const marker = bytes[i + 1];
+        if (marker === 0xff) {
+            i++;
+            continue;
+        }
+        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
+        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
+        }
+        if (marker === 0xd9 || marker === 0xda)
+            return undefined;
+        i += 2 + bytes.readUInt16BE(i + 2);
+    }
+    return undefined;
+}
+function svgSize(bytes) {
+    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
+    if (!root)
+        return undefined;
+    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
+    const length = (text) => {
+        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
+        return match ? Number(match[1]) : NaN;
+    };
+    const size = valid(length(attribute('width')), length(attribute('height')));
+    if (size)
+        return size;
+    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
+    return box.length === 4 ? valid(box[2], box[3]) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/report/rich-files.ts
+
+
+
+/** Text the summary shows itself; everything else in a bundle becomes a file. */
+const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
+/** Binary types that travel base64-encoded in a MIME bundle. */
+const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
+const rich_files_EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/gif': 'gif',
+    'image/svg+xml': 'svg',
+    'application/pdf': 'pdf',
+    'text/html': 'html',
+    'text/latex': 'tex',
+    'application/json': 'json',
+    'application/javascript': 'js',
+};
+/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
+const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
+function isChart(mimeType) {
+    return CHART.test(mimeType);
+}
+/** The folder for one run's rich results, beside its result file. */
+function richFilesDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-files';
+}
+/** A run's rich files are for people to look at: past these, the rest are skipped. */
+const MAX_RICH_FILES = 100;
+/**
+ * Writes every non-text representation of every result to `dir` under names of our own
+ * making (nothing the sandbox chose reaches a path), and lists them. At most
+ * MAX_RICH_FILES are written; the result file still holds every bundle.
+ */
+function writeRichFiles(results, dir) {
+    const files = [];
+    const taken = new Set();
+    for (const [index, item] of results.entries()) {
+        for (const [mimeType, content] of Object.entries(item.data)) {
+            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
+                continue;
+            if (files.length >= MAX_RICH_FILES)
+                return files;
+            const bytes = encode(mimeType, content);
+            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
+            const file = external_node_path_default().join(dir, name);
+            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+            (0,external_node_fs_.writeFileSync)(file, bytes);
+            files.push({
+                path: file,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+                result: index + 1,
+                bytes: bytes.length,
+                ...imageSize(mimeType, bytes),
+            });
+        }
+    }
+    return files;
+}
+function extensionFor(mimeType) {
+    const chart = CHART.exec(mimeType);
+    if (chart)
+        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
+    if (rich_files_EXTENSIONS[mimeType])
+        return rich_files_EXTENSIONS[mimeType];
+    // Unknown types still get a file: JSON when structured, text otherwise.
+    if (/\+json$/.test(mimeType))
+        return 'json';
+    return 'txt';
+}
+function encode(mimeType, content) {
+    if (typeof content !== 'string')
+        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
+    if (BASE64_TYPES.has(mimeType)) {
+        // Jupyter wraps base64 in lines; some producers send a data: URI.
+        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
+    }
+    if (mimeType === 'application/json' || isChart(mimeType)) {
+        // A spec sent as a JSON string is still a spec: keep it as is.
+        return Buffer.from(content);
+    }
+    return Buffer.from(content, 'utf8');
+}
+/** Two representations of one result with the same extension (two JSON kinds) need two names. */
+function uniqueName(taken, stem, ext) {
+    let name = `${stem}.${ext}`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.${ext}`;
+    taken.add(name);
+    return name;
+}
+
 ;// CONCATENATED MODULE: ./src/report/redact.ts
+
 
 /**
  * The result with every form of every secret replaced by `***`, before any of it is written
@@ -18186,7 +18399,20 @@ async function logRun(report) {
  * covered too.
  */
 function redactResult(result, redact) {
-    return redactDeep(result, redact);
+    return redactDeep({ ...result, results: result.results.map(compactBase64) }, redact);
+}
+/**
+ * Base64 data as it will be decoded: without the line breaks Jupyter wraps it in, which would
+ * hide the encoding of a secret from the redactor and then vanish in the decoding.
+ */
+function compactBase64(item) {
+    const data = { ...item.data };
+    for (const [mimeType, content] of Object.entries(data)) {
+        if (BASE64_TYPES.has(mimeType) && typeof content === 'string') {
+            data[mimeType] = content.replace(/\s+/g, '');
+        }
+    }
+    return { ...item, data };
 }
 /**
  * A copy of `value` with every string and every object key redacted. Iterative, not
@@ -18230,6 +18456,50 @@ function redactDeep(value, redact) {
     return root;
 }
 
+;// CONCATENATED MODULE: ./src/sandbox/download-names.ts
+
+/** Directories a downloaded path may nest (each one is made on the runner's disk). */
+const MAX_DOWNLOAD_DEPTH = 32;
+/** Characters of a downloaded path, relative to the download directory. */
+const MAX_DOWNLOAD_PATH_CHARS = 1024;
+/** Characters of one name in a path (most file systems take 255 bytes). */
+const MAX_NAME_CHARS = 200;
+/** How much of a refused name a warning quotes. */
+const QUOTED_NAME_CHARS = 200;
+/**
+ * Characters @actions/artifact refuses in a path (`"`, `:`, `<`, `>`, `|`, `*`, `?`, CR, LF),
+ * every other control character, and the `*` of a redacted secret.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[":<>|*?\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** The relative path (`/`-separated) a file from the sandbox is written to, or why not. */
+function localName(sandboxPath, redact) {
+    const parts = sandboxPath.split('/');
+    if (parts.length > MAX_DOWNLOAD_DEPTH) {
+        return refused(sandboxPath, redact, `it nests ${parts.length} levels deep, more than ${MAX_DOWNLOAD_DEPTH}`);
+    }
+    if (sandboxPath.length > MAX_DOWNLOAD_PATH_CHARS) {
+        return refused(sandboxPath, redact, `its path is ${sandboxPath.length} characters long, more than ${MAX_DOWNLOAD_PATH_CHARS}`);
+    }
+    if (parts.some((part) => part.length > MAX_NAME_CHARS)) {
+        return refused(sandboxPath, redact, `a name in it is longer than ${MAX_NAME_CHARS} characters`);
+    }
+    const safe = parts.map((part) => redact(part).replace(UNSAFE, '_')).join('/');
+    if (safe === sandboxPath)
+        return { kind: 'kept', path: safe };
+    return { kind: 'renamed', path: safe, original: download_names_printable(sandboxPath, redact) };
+}
+/** A sandbox path as a warning may quote it: redacted, escaped, and short. */
+function download_names_printable(sandboxPath, redact) {
+    return JSON.stringify(clip(redact(sandboxPath), QUOTED_NAME_CHARS));
+}
+function refused(sandboxPath, redact, why) {
+    return {
+        kind: 'refused',
+        reason: `${download_names_printable(sandboxPath, redact)} was not downloaded: ${why}`,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/sandbox/sandbox-inputs.ts
 // What makes the sandbox a work environment, as the inputs validated it: files in (upload), a
 // setup script, variables (env, secret-env) and files out (download). The sandbox code takes
@@ -18252,10 +18522,14 @@ const MAX_DOWNLOAD_FILES = 1000;
 
 
 
+
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
 const SETUP_TAIL_CHARS = 2000;
+/** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
+const MAX_WARNING_CHARS = 2000;
 class SetupFailed extends Error {
     exitCode;
     /** What failed, in one sentence, without the output. */
@@ -18368,13 +18642,28 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
             return { dir, files: [] };
         }
         const written = [];
+        const redact = makeRedactor(secrets);
+        const taken = new Set();
         for (const file of outcome.files) {
-            const target = external_node_path_default().join(dir, ...file.path.split('/'));
+            const name = localName(file.path, redact);
+            if (name.kind === 'refused') {
+                lib_core.warning(`A downloaded file ${name.reason}.`);
+                continue;
+            }
+            if (taken.has(name.path)) {
+                lib_core.warning(`A downloaded file ${download_names_printable(file.path, redact)} was not written: its safe name is taken by another file.`);
+                continue;
+            }
+            taken.add(name.path);
+            if (name.kind === 'renamed') {
+                lib_core.warning(`The downloaded file ${name.original} is saved as ${JSON.stringify(name.path)}: its name held a secret or characters an artifact or a log cannot carry.`);
+            }
+            const target = external_node_path_default().join(dir, ...name.path.split('/'));
             (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(target), { recursive: true });
             (0,external_node_fs_.writeFileSync)(target, file.bytes);
             written.push(target);
             if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
-                lib_core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
+                lib_core.warning(`The downloaded file ${JSON.stringify(name.path)} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
             }
         }
         if (outcome.skipped.length > 0) {
@@ -18384,7 +18673,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
         return { dir, files: written };
     }
     catch (error) {
-        lib_core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+        lib_core.warning(`Could not download the files: ${clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`);
         return { dir, files: [] };
     }
 }
@@ -18791,171 +19080,6 @@ function* jsonPieces(value, indent = '') {
     else {
         yield JSON.stringify(value) ?? 'null';
     }
-}
-
-;// CONCATENATED MODULE: ./src/report/image-size.ts
-/** PNG, GIF, JPEG (its first frame header) and SVG (its root's width/height or viewBox). */
-function imageSize(mimeType, bytes) {
-    switch (mimeType) {
-        case 'image/png':
-            return pngSize(bytes);
-        case 'image/gif':
-            return gifSize(bytes);
-        case 'image/jpeg':
-            return jpegSize(bytes);
-        case 'image/svg+xml':
-            return svgSize(bytes);
-        default:
-            return undefined;
-    }
-}
-function valid(width, height) {
-    return width > 0 && height > 0 && Number.isFinite(width) && Number.isFinite(height)
-        ? { width, height }
-        : undefined;
-}
-function pngSize(bytes) {
-    // Signature, then the IHDR chunk: length, "IHDR", width, height.
-    if (bytes.length < 24 || bytes.toString('latin1', 12, 16) !== 'IHDR')
-        return undefined;
-    return valid(bytes.readUInt32BE(16), bytes.readUInt32BE(20));
-}
-function gifSize(bytes) {
-    if (bytes.length < 10 || !/^GIF8[79]a$/.test(bytes.toString('latin1', 0, 6)))
-        return undefined;
-    return valid(bytes.readUInt16LE(6), bytes.readUInt16LE(8));
-}
-function jpegSize(bytes) {
-    if (bytes.length < 4 || bytes[0] !== 0xff || bytes[1] !== 0xd8)
-        return undefined;
-    let i = 2;
-    while (i + 9 < bytes.length) {
-        if (bytes[i] !== 0xff)
-            return undefined;
-        const marker = bytes[i + 1];
-        if (marker === 0xff) {
-            i++;
-            continue;
-        }
-        // Start-of-frame markers (not DHT C4, JPG C8, DAC CC) hold the size.
-        if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-            return valid(bytes.readUInt16BE(i + 7), bytes.readUInt16BE(i + 5));
-        }
-        if (marker === 0xd9 || marker === 0xda)
-            return undefined;
-        i += 2 + bytes.readUInt16BE(i + 2);
-    }
-    return undefined;
-}
-function svgSize(bytes) {
-    const root = /<svg\b([^>]*)>/i.exec(bytes.toString('utf8', 0, 8192))?.[1];
-    if (!root)
-        return undefined;
-    const attribute = (name) => new RegExp(`\\s${name}\\s*=\\s*["']([^"']*)["']`, 'i').exec(root)?.[1]?.trim();
-    const length = (text) => {
-        const match = /^(\d+(?:\.\d+)?)(px)?$/.exec(text ?? '');
-        return match ? Number(match[1]) : NaN;
-    };
-    const size = valid(length(attribute('width')), length(attribute('height')));
-    if (size)
-        return size;
-    const box = (attribute('viewBox') ?? '').split(/[\s,]+/).map(Number);
-    return box.length === 4 ? valid(box[2], box[3]) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/report/rich-files.ts
-
-
-
-/** Text the summary shows itself; everything else in a bundle becomes a file. */
-const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
-const MAX_MIME_CHARS = 255;
-/** Binary types that travel base64-encoded in a MIME bundle. */
-const BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
-const rich_files_EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/gif': 'gif',
-    'image/svg+xml': 'svg',
-    'application/pdf': 'pdf',
-    'text/html': 'html',
-    'text/latex': 'tex',
-    'application/json': 'json',
-    'application/javascript': 'js',
-};
-/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
-const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
-function isChart(mimeType) {
-    return CHART.test(mimeType);
-}
-/** The folder for one run's rich results, beside its result file. */
-function richFilesDir(resultFile) {
-    return resultFile.replace(/\.json$/, '') + '-files';
-}
-/** A run's rich files are for people to look at: past these, the rest are skipped. */
-const MAX_RICH_FILES = 100;
-/**
- * Writes every non-text representation of every result to `dir` under names of our own
- * making (nothing the sandbox chose reaches a path), and lists them. At most
- * MAX_RICH_FILES are written; the result file still holds every bundle.
- */
-function writeRichFiles(results, dir) {
-    const files = [];
-    const taken = new Set();
-    for (const [index, item] of results.entries()) {
-        for (const [mimeType, content] of Object.entries(item.data)) {
-            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
-                continue;
-            if (files.length >= MAX_RICH_FILES)
-                return files;
-            const bytes = encode(mimeType, content);
-            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
-            const file = external_node_path_default().join(dir, name);
-            (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-            (0,external_node_fs_.writeFileSync)(file, bytes);
-            files.push({
-                path: file,
-                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
-                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
-                result: index + 1,
-                bytes: bytes.length,
-                ...imageSize(mimeType, bytes),
-            });
-        }
-    }
-    return files;
-}
-function extensionFor(mimeType) {
-    const chart = CHART.exec(mimeType);
-    if (chart)
-        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
-    if (rich_files_EXTENSIONS[mimeType])
-        return rich_files_EXTENSIONS[mimeType];
-    // Unknown types still get a file: JSON when structured, text otherwise.
-    if (/\+json$/.test(mimeType))
-        return 'json';
-    return 'txt';
-}
-function encode(mimeType, content) {
-    if (typeof content !== 'string')
-        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
-    if (BASE64_TYPES.has(mimeType)) {
-        // Jupyter wraps base64 in lines; some producers send a data: URI.
-        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
-    }
-    if (mimeType === 'application/json' || isChart(mimeType)) {
-        // A spec sent as a JSON string is still a spec: keep it as is.
-        return Buffer.from(content);
-    }
-    return Buffer.from(content, 'utf8');
-}
-/** Two representations of one result with the same extension (two JSON kinds) need two names. */
-function uniqueName(taken, stem, ext) {
-    let name = `${stem}.${ext}`;
-    for (let n = 2; taken.has(name); n++)
-        name = `${stem}-${n}.${ext}`;
-    taken.add(name);
-    return name;
 }
 
 ;// CONCATENATED MODULE: ./src/report/build-report.ts
@@ -21443,23 +21567,42 @@ async function deleteSession(transport, sessionId, limits = {}) {
         throw error;
     }
 }
+/**
+ * Refusals inside an HTTP 200 that say the service failed, not that the delete was wrong. A
+ * delete runs no code, so asking again cannot run anything twice.
+ */
+const PASSING_REFUSALS = new Set([
+    'InternalError',
+    'ServiceUnavailable',
+    'Throttling',
+    'Throttling.User',
+    'Throttling.Api',
+]);
+const REFUSED_DELETE_ATTEMPTS = 3;
+const REFUSED_DELETE_PAUSE_MS = 300;
 async function deleteWith(transport, action, sessionId, limits) {
-    let body;
-    try {
-        body = await transport.call(action, { SessionId: sessionId }, {
-            timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
-            retry: 'idempotent',
-            retryBudgetMs: limits.retryBudgetMs,
-        });
-    }
-    catch (error) {
-        if (isSessionGone(error)) {
-            return { requestId: error.requestId ?? '', alreadyGone: true };
+    for (let attempt = 1;; attempt++) {
+        let body;
+        try {
+            body = await transport.call(action, { SessionId: sessionId }, {
+                timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
+                retry: 'idempotent',
+                retryBudgetMs: limits.retryBudgetMs,
+            });
+            transport.requireSuccess(action, body);
         }
-        throw error;
+        catch (error) {
+            if (isSessionGone(error)) {
+                return { requestId: error.requestId ?? '', alreadyGone: true };
+            }
+            const passing = error instanceof AgentBayError && PASSING_REFUSALS.has(error.code ?? '');
+            if (!passing || attempt >= REFUSED_DELETE_ATTEMPTS)
+                throw error;
+            await new Promise((resolve) => setTimeout(resolve, REFUSED_DELETE_PAUSE_MS * attempt));
+            continue;
+        }
+        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
-    transport.requireSuccess(action, body);
-    return { requestId: identifier(body.RequestId), alreadyGone: false };
 }
 async function getSessionStatus(transport, sessionId) {
     const body = await transport.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
@@ -22561,6 +22704,8 @@ const USER_AGENT = `agentbay-run-code/${ACTION_VERSION} (GitHub Action; Node.js/
 
 
 
+
+
 /**
  * Records what the post step needs before any session can exist, then builds the client and
  * the cancellation guard. A reused session is the creating step's to delete: no state, and
@@ -22582,6 +22727,24 @@ function startStepSession(inputs) {
     });
     const guard = guardSession(client, { deleteOnCancel: inputs.cleanup && !reused });
     return { cleanupToken, reused, client, guard };
+}
+/** The labels a reused session must carry as this step would have set them. */
+const REUSE_CHECKED_LABELS = [`${RESERVED_LABEL_PREFIX}repo`, `${RESERVED_LABEL_PREFIX}run-id`];
+/**
+ * A `session-id` names a session this workflow run created: its labels say this repository
+ * and this run. Any other session of the account (another run's, another repository's) is
+ * refused before any of this step's code or files reach it.
+ */
+async function checkReusedSession(client, sessionId, origin) {
+    const { labels } = await client.getLabels(sessionId);
+    const expected = sessionLabels(origin, '', {});
+    for (const key of REUSE_CHECKED_LABELS) {
+        const want = expected[key];
+        if (want === undefined || labels[key] === want)
+            continue;
+        const found = labels[key] === undefined ? 'no such label' : JSON.stringify(clip(labels[key], 100));
+        throw new Error(`session-id: session ${printableId(sessionId)} was not created by this workflow run (its ${key} label: ${found}, this run's: ${JSON.stringify(want)}); a step may only use a session that an earlier step of the same run created.`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/step/run.ts
@@ -22635,6 +22798,7 @@ earlyCheck) {
     const started = Date.now();
     try {
         if (reused) {
+            await checkReusedSession(client, reused, context.origin);
             lib_core.setOutput('session-id', reused);
             log.reusing(reused);
         }

@@ -14278,7 +14278,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3269);
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(747);
 
 await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
@@ -14289,7 +14289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3269:
+/***/ 747:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17570,23 +17570,42 @@ async function deleteSession(transport, sessionId, limits = {}) {
         throw error;
     }
 }
+/**
+ * Refusals inside an HTTP 200 that say the service failed, not that the delete was wrong. A
+ * delete runs no code, so asking again cannot run anything twice.
+ */
+const PASSING_REFUSALS = new Set([
+    'InternalError',
+    'ServiceUnavailable',
+    'Throttling',
+    'Throttling.User',
+    'Throttling.Api',
+]);
+const REFUSED_DELETE_ATTEMPTS = 3;
+const REFUSED_DELETE_PAUSE_MS = 300;
 async function deleteWith(transport, action, sessionId, limits) {
-    let body;
-    try {
-        body = await transport.call(action, { SessionId: sessionId }, {
-            timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
-            retry: 'idempotent',
-            retryBudgetMs: limits.retryBudgetMs,
-        });
-    }
-    catch (error) {
-        if (isSessionGone(error)) {
-            return { requestId: error.requestId ?? '', alreadyGone: true };
+    for (let attempt = 1;; attempt++) {
+        let body;
+        try {
+            body = await transport.call(action, { SessionId: sessionId }, {
+                timeoutMs: limits.timeoutMs ?? transport.callTimeoutMs,
+                retry: 'idempotent',
+                retryBudgetMs: limits.retryBudgetMs,
+            });
+            transport.requireSuccess(action, body);
         }
-        throw error;
+        catch (error) {
+            if (isSessionGone(error)) {
+                return { requestId: error.requestId ?? '', alreadyGone: true };
+            }
+            const passing = error instanceof errors_AgentBayError && PASSING_REFUSALS.has(error.code ?? '');
+            if (!passing || attempt >= REFUSED_DELETE_ATTEMPTS)
+                throw error;
+            await new Promise((resolve) => setTimeout(resolve, REFUSED_DELETE_PAUSE_MS * attempt));
+            continue;
+        }
+        return { requestId: identifier(body.RequestId), alreadyGone: false };
     }
-    transport.requireSuccess(action, body);
-    return { requestId: identifier(body.RequestId), alreadyGone: false };
 }
 async function getSessionStatus(transport, sessionId) {
     const body = await transport.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
@@ -18132,7 +18151,7 @@ const MIN_CUT_FRAGMENT_CHARS = 4;
 const CUT_MARK = '…';
 /** Marks looked at from each end of a text: ours are few, and a text full of them stays cheap. */
 const MAX_CUT_MARKS = 32;
-function makeRedactor(secrets) {
+function secrets_makeRedactor(secrets) {
     const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     if (forms.length === 0)
         return (text) => text;
@@ -18146,7 +18165,7 @@ function makeRedactor(secrets) {
     };
 }
 function secrets_redactText(text, secrets) {
-    return makeRedactor(secrets)(text);
+    return secrets_makeRedactor(secrets)(text);
 }
 /** The text with a secret's start just before, or its end just after, a cut mark redacted. */
 function redactCutEdges(text, forms) {
@@ -18193,7 +18212,7 @@ class secrets_StreamRedactor {
     redact;
     forms;
     constructor(secrets) {
-        this.redact = makeRedactor(secrets);
+        this.redact = secrets_makeRedactor(secrets);
         this.forms = [...new Set(secrets.flatMap(secretForms))];
     }
     /** The part of everything pushed so far that is safe to show now, redacted. */
@@ -18417,7 +18436,7 @@ class Transport {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        this.redact = makeRedactor([options.apiKey]);
+        this.redact = secrets_makeRedactor([options.apiKey]);
         this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
     }
     /** Sends one action, retried as its policy allows, and answers the parsed body. */
@@ -18794,7 +18813,103 @@ async function logRun(report) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/report/rich-files.ts
+
+
+
+/** Text the summary shows itself; everything else in a bundle becomes a file. */
+const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
+const MAX_MIME_CHARS = 255;
+/** Binary types that travel base64-encoded in a MIME bundle. */
+const rich_files_BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
+const EXTENSIONS = {
+    'image/png': 'png',
+    'image/jpeg': 'jpg',
+    'image/gif': 'gif',
+    'image/svg+xml': 'svg',
+    'application/pdf': 'pdf',
+    'text/html': 'html',
+    'text/latex': 'tex',
+    'application/json': 'json',
+    'application/javascript': 'js',
+};
+/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
+const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
+function isChart(mimeType) {
+    return CHART.test(mimeType);
+}
+/** The folder for one run's rich results, beside its result file. */
+function richFilesDir(resultFile) {
+    return resultFile.replace(/\.json$/, '') + '-files';
+}
+/** A run's rich files are for people to look at: past these, the rest are skipped. */
+const MAX_RICH_FILES = 100;
+/**
+ * Writes every non-text representation of every result to `dir` under names of our own
+ * making (nothing the sandbox chose reaches a path), and lists them. At most
+ * MAX_RICH_FILES are written; the result file still holds every bundle.
+ */
+function writeRichFiles(results, dir) {
+    const files = [];
+    const taken = new Set();
+    for (const [index, item] of results.entries()) {
+        for (const [mimeType, content] of Object.entries(item.data)) {
+            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
+                continue;
+            if (files.length >= MAX_RICH_FILES)
+                return files;
+            const bytes = encode(mimeType, content);
+            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
+            const file = path.join(dir, name);
+            mkdirSync(dir, { recursive: true });
+            writeFileSync(file, bytes);
+            files.push({
+                path: file,
+                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
+                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
+                result: index + 1,
+                bytes: bytes.length,
+                ...imageSize(mimeType, bytes),
+            });
+        }
+    }
+    return files;
+}
+function extensionFor(mimeType) {
+    const chart = CHART.exec(mimeType);
+    if (chart)
+        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
+    if (EXTENSIONS[mimeType])
+        return EXTENSIONS[mimeType];
+    // Unknown types still get a file: JSON when structured, text otherwise.
+    if (/\+json$/.test(mimeType))
+        return 'json';
+    return 'txt';
+}
+function encode(mimeType, content) {
+    if (typeof content !== 'string')
+        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
+    if (rich_files_BASE64_TYPES.has(mimeType)) {
+        // Jupyter wraps base64 in lines; some producers send a data: URI.
+        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
+    }
+    if (mimeType === 'application/json' || isChart(mimeType)) {
+        // A spec sent as a JSON string is still a spec: keep it as is.
+        return Buffer.from(content);
+    }
+    return Buffer.from(content, 'utf8');
+}
+/** Two representations of one result with the same extension (two JSON kinds) need two names. */
+function uniqueName(taken, stem, ext) {
+    let name = `${stem}.${ext}`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.${ext}`;
+    taken.add(name);
+    return name;
+}
+
 ;// CONCATENATED MODULE: ./src/report/redact.ts
+
 
 /**
  * The result with every form of every secret replaced by `***`, before any of it is written
@@ -18804,7 +18919,20 @@ async function logRun(report) {
  * covered too.
  */
 function redactResult(result, redact) {
-    return redactDeep(result, redact);
+    return redactDeep({ ...result, results: result.results.map(compactBase64) }, redact);
+}
+/**
+ * Base64 data as it will be decoded: without the line breaks Jupyter wraps it in, which would
+ * hide the encoding of a secret from the redactor and then vanish in the decoding.
+ */
+function compactBase64(item) {
+    const data = { ...item.data };
+    for (const [mimeType, content] of Object.entries(data)) {
+        if (BASE64_TYPES.has(mimeType) && typeof content === 'string') {
+            data[mimeType] = content.replace(/\s+/g, '');
+        }
+    }
+    return { ...item, data };
 }
 /**
  * A copy of `value` with every string and every object key redacted. Iterative, not
@@ -18988,14 +19116,27 @@ async function drain(client, sessionId, dir, streams) {
             return;
     }
 }
-/** TERM to the job's process group, then KILL: nothing it started survives the timeout. */
+/**
+ * TERM, then KILL, to the job's process group and to every process descended from the job
+ * (one that called setsid has left the group, not the tree). The tree is read before the
+ * first signal: a child whose parent died is no longer found under the job.
+ */
 async function kill(client, sessionId, dir) {
-    const pid = `$(cat ${shellQuote(`${dir}/pid`)})`;
     await runShell(client, sessionId, {
-        command: `kill -TERM -- -${pid} 2>/dev/null; sleep 1; kill -KILL -- -${pid} 2>/dev/null; true`,
+        command: `root=$(cat ${shellQuote(`${dir}/pid`)}); ${KILL_TREE}`,
         timeoutMs: SHELL_CALL_MS,
     });
 }
+/** Signals `$root`'s group and its descendants, twice; `ps` lists every process once. */
+const KILL_TREE = [
+    `tree() { ps -e -o pid=,ppid= | awk -v r="$root" '{p[$1]=$2} END {s[r]=1; do {c=0; for (k in p) if (!(k in s) && (p[k] in s)) {s[k]=1; c=1}} while (c); for (k in s) print k}'; }`,
+    'pids=$(tree)',
+    'kill -TERM -- -"$root" $pids 2>/dev/null',
+    'sleep 1',
+    'pids="$pids $(tree)"',
+    'kill -KILL -- -"$root" $pids 2>/dev/null',
+    'true',
+].join('; ');
 function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -19145,6 +19286,8 @@ function cString(field) {
 ;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
 
 const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+/** No poll comes sooner than this after the last, whatever the caller asked. */
+const MIN_TRANSFER_POLL_MS = 10;
 class file_transfer_FileTransfer {
     client;
     sessionId;
@@ -19155,7 +19298,13 @@ class file_transfer_FileTransfer {
     constructor(client, sessionId, timing = {}) {
         this.client = client;
         this.sessionId = sessionId;
-        this.timing = { ...DEFAULT_TIMING, ...timing };
+        // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
+        // sleep, a poll loop that never slept and never gave up.
+        const given = (ms, fallback) => ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
+        this.timing = {
+            taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
+            pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
+        };
     }
     /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
     async directory() {
@@ -19395,14 +19544,23 @@ const WRITE_ROUTE_MAX_CALLS = 6;
 /** Up to this many read_file windows, likewise for downloads. */
 const READ_ROUTE_MAX_CALLS = 6;
 const SHELL_MS = 50_000;
+/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
+function uploadRouteFor(archiveBytes) {
+    const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
+    return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+/** The route for a download archive of this many bytes: write_file while it takes few calls. */
+function downloadRouteFor(archiveBytes) {
+    const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
+    return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
 /** Copies files into the sandbox under `workdir`, keeping their relative paths. */
 async function transfer_uploadTree(client, sessionId, 
 /** The files, or their tar.gz archive already made (one archive for many sessions). */
 entries, options = {}, workdir = transfer_SANDBOX_WORKDIR) {
     const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
     const base64 = archive.toString('base64');
-    const writeCalls = Math.ceil(base64.length / (MAX_ARGS_BYTES - 200));
-    const preferred = options.route ?? (writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const preferred = options.route ?? uploadRouteFor(archive.length);
     const name = `agentbay-upload-${randomBytes(6).toString('hex')}`;
     const q = shellQuote;
     let fallback;
@@ -19475,9 +19633,7 @@ async function transfer_downloadTree(client, sessionId, patterns, limits, option
     if (verdict === 'too-large')
         return { kind: 'too-large', files: Number(count), bytes: Number(total) };
     const size = Number(archiveSize);
-    const readCalls = Math.ceil(size / BINARY_READ_WINDOW);
-    const preferred = options.route ??
-        (contextProblem || readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer');
+    const preferred = options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
     let bytes;
     let stats;
     const maxArchive = limits.maxBytes + 1024 * 1024;
@@ -19569,10 +19725,14 @@ echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
 
 
 
+
+
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
 const SETUP_TAIL_CHARS = 2000;
+/** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
+const MAX_WARNING_CHARS = 2000;
 class work_environment_SetupFailed extends Error {
     exitCode;
     /** What failed, in one sentence, without the output. */
@@ -19685,13 +19845,28 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
             return { dir, files: [] };
         }
         const written = [];
+        const redact = makeRedactor(secrets);
+        const taken = new Set();
         for (const file of outcome.files) {
-            const target = path.join(dir, ...file.path.split('/'));
+            const name = localName(file.path, redact);
+            if (name.kind === 'refused') {
+                core.warning(`A downloaded file ${name.reason}.`);
+                continue;
+            }
+            if (taken.has(name.path)) {
+                core.warning(`A downloaded file ${printable(file.path, redact)} was not written: its safe name is taken by another file.`);
+                continue;
+            }
+            taken.add(name.path);
+            if (name.kind === 'renamed') {
+                core.warning(`The downloaded file ${name.original} is saved as ${JSON.stringify(name.path)}: its name held a secret or characters an artifact or a log cannot carry.`);
+            }
+            const target = path.join(dir, ...name.path.split('/'));
             mkdirSync(path.dirname(target), { recursive: true });
             writeFileSync(target, file.bytes);
             written.push(target);
             if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
-                core.warning(`The downloaded file ${file.path} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
+                core.warning(`The downloaded file ${JSON.stringify(name.path)} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
             }
         }
         if (outcome.skipped.length > 0) {
@@ -19701,7 +19876,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
         return { dir, files: written };
     }
     catch (error) {
-        core.warning(`Could not download the files: ${redactText(error instanceof Error ? error.message : String(error), secrets)}`);
+        core.warning(`Could not download the files: ${clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`);
         return { dir, files: [] };
     }
 }
@@ -20440,7 +20615,7 @@ function glob_pattern_parseLine(input, body, line) {
         throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
     }
     if (body.includes('\0'))
-        throw new InputError(input, `line '${printable(line)}' contains a NUL character`);
+        throw new InputError(input, `line '${glob_pattern_printable(line)}' contains a NUL character`);
     if (!body.trim())
         throw new InputError(input, `line '${line}' has no path after '!'`);
     if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
@@ -20704,7 +20879,7 @@ function glob_pattern_isExcludedTree(names, excludes) {
         return glob.segments[last]?.kind === 'globstar' && glob_pattern_reachable(glob, names).has(last);
     });
 }
-function printable(text) {
+function glob_pattern_printable(text) {
     return JSON.stringify(text).slice(1, -1);
 }
 
@@ -21710,7 +21885,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     catch (error) {
         warning(
         // An input error may quote the input, and the key may have been pasted into it.
-        `Cannot clean up: ${makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
+        `Cannot clean up: ${secrets_makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;
