@@ -3,6 +3,7 @@
 // per session, and a setup that fails.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { CLEAR_STATE_MARK } from '../../src/sandbox/fresh-state.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   activeCommands,
@@ -193,7 +194,9 @@ describe('a batch with a setup that fails', () => {
     const runCodes = server
       .requests()
       .slice(before)
-      .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code');
+      .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
+      // The interpreter is cleared between files (a fresh namespace per file): not a run.
+      .filter((r) => !String(JSON.parse(String(r.form.Args)).code).startsWith(CLEAR_STATE_MARK));
     expect(runCodes).toEqual([]);
     expect(runningSessions(server)).toEqual([]);
   });
@@ -228,7 +231,9 @@ describe('a batch with a timeout above 60 seconds', () => {
     const runCodes = server
       .requests()
       .slice(requestsBefore)
-      .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code');
+      .filter((r) => r.action === 'CallMcpTool' && r.form.Name === 'run_code')
+      // The interpreter is cleared between files (a fresh namespace per file): not a run.
+      .filter((r) => !String(JSON.parse(String(r.form.Args)).code).startsWith(CLEAR_STATE_MARK));
     expect(runCodes).toEqual([]);
   });
 

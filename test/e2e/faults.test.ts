@@ -143,8 +143,9 @@ const scenarios: Scenario[] = [
       },
     ],
     mainExit: 0,
-    // Four attempts for the saved id; no label search, since the session was confirmed.
-    calls: { CallMcpTool: 1, DeleteSessionAsync: 4, ListSession: 0 },
+    // Four transport attempts, asked again up to three times for an InternalError (a delete
+    // runs no code); no label search, since the session was confirmed.
+    calls: { CallMcpTool: 1, DeleteSessionAsync: 12, ListSession: 0 },
     post: [
       /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: down \(code InternalError, HTTP 500, request id [^,]+, after 4 attempts\)/,
     ],
