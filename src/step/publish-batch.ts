@@ -159,7 +159,12 @@ function cellResult(
   const raw = outcome.result;
   if (!raw) return undefined;
   if (!outcome.run.expectError || raw.success) return reported;
-  return { ...reported, success: false, error: redact(raw.error), errorDetail: redact(raw.errorDetail) };
+  return {
+    ...reported,
+    success: false,
+    error: redact(raw.error),
+    errorDetail: redact(raw.errorDetail),
+  };
 }
 
 /** What the sessions brought back (downloads) and printed while getting ready (setup). */

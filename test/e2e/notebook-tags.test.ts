@@ -72,7 +72,9 @@ describe('cell tags', () => {
   });
 
   it('skips skip-execution, passes a raising raises-exception cell and goes on after it', () => {
-    expect(results(run.main.outputs).map((r) => [r.source, r.success, r.skipped, r.notRun])).toEqual([
+    expect(
+      results(run.main.outputs).map((r) => [r.source, r.success, r.skipped, r.notRun]),
+    ).toEqual([
       ['nb/tags.ipynb cell 1', true, false, false],
       ['nb/tags.ipynb cell 2', true, true, false],
       ['nb/tags.ipynb cell 3', true, false, false],
@@ -143,7 +145,10 @@ describe('notebook metadata', () => {
   it('makes no run and no session of a step whose only notebook is prose', async () => {
     const sessionsBefore = server.sessions().length;
     const workdir = workspaceWith({ 'nb/prose.ipynb': notebook([prose('# Only prose\n')]) });
-    const run = await runAction({ workdir, inputs: { ...server.inputs(), file: 'nb/prose.ipynb' } });
+    const run = await runAction({
+      workdir,
+      inputs: { ...server.inputs(), file: 'nb/prose.ipynb' },
+    });
     expect(run.main.code).toBe(0);
     expect(run.main.outputs.results).toBe('[]');
     expect(run.main.outputs.passed).toBe('0');
