@@ -149,6 +149,10 @@ function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
         skip: block.skip,
         expectError: block.expectError,
         expectedOutput: block.expectedOutput,
+        pageLines: block.pageLines,
+        ...(block.expectErrorMarker ? { expectErrorMarker: block.expectErrorMarker } : {}),
+        ...(block.conditions.length > 0 ? { conditions: block.conditions } : {}),
+        ...(block.doctest ? { doctest: true } : {}),
       });
     }
   }
@@ -161,7 +165,7 @@ function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
   if (runs.length > MAX_BATCH_RUNS) {
     throw new InputError(
       'markdown',
-      `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`,
+      `holds ${runs.length} code blocks, at most ${MAX_BATCH_RUNS} in one step; split it into several steps`,
     );
   }
   return runs;

@@ -28,7 +28,16 @@ export interface BatchWork {
   runOne(
     sessionId: string,
     run: PlannedRun,
-  ): Promise<{ result: CodeRunResult; requestId: string; codeFile?: string; streamed?: boolean }>;
+  ): Promise<{
+    result: CodeRunResult;
+    requestId: string;
+    codeFile?: string;
+    streamed?: boolean;
+    /** Not run: a skip condition held (why). */
+    skipReason?: string;
+    /** The page line a failure is about, when its traceback cannot say. */
+    failureLine?: number;
+  }>;
   /**
    * Before a unit that follows another in the same session (a page, a notebook or a script
    * after another): clears what the earlier one left in these languages' interpreters, so
@@ -321,6 +330,16 @@ class SessionPool {
     const started = Date.now();
     try {
       const answer = await this.work.runOne(session.id, next.run);
+      if (answer.skipReason) {
+        return {
+          ...next,
+          sessionId: session.id,
+          requestId: answer.requestId,
+          skipped: true,
+          skipReason: answer.skipReason,
+          durationMs: Date.now() - started,
+        };
+      }
       return {
         ...next,
         sessionId: session.id,
@@ -328,6 +347,7 @@ class SessionPool {
         result: answer.result,
         codeFile: answer.codeFile,
         streamed: answer.streamed,
+        ...(answer.failureLine !== undefined ? { failureLine: answer.failureLine } : {}),
         durationMs: Date.now() - started,
       };
     } catch (error) {

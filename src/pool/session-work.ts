@@ -12,7 +12,7 @@ import {
 } from './output-budget.ts';
 import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
 import { sourceName } from '../runs/code-source.ts';
-import { runUserCode } from '../sandbox/code-runner.ts';
+import { runBlock } from '../sandbox/block-runner.ts';
 import { clearInterpreterState } from '../sandbox/fresh-state.ts';
 import {
   downloadFiles,
@@ -78,9 +78,10 @@ export function sandboxWork(
         }
       },
       runOne: async (sessionId, run) => {
-        const answer = await runUserCode(
+        const answer = await runBlock(
           client,
           sessionId,
+          run,
           {
             code: run.code,
             language: run.language,
@@ -113,6 +114,8 @@ export function sandboxWork(
           requestId: answer.requestId,
           codeFile: answer.codeFile,
           streamed: answer.mode === 'background',
+          skipReason: answer.skipReason,
+          failureLine: answer.failureLine,
         };
       },
       clearState: (sessionId, languages) => clearInterpreterState(client, sessionId, languages),

@@ -36,7 +36,10 @@ export function judge(
   describe: (error: unknown) => string,
 ): { result: CodeRunResult; location?: number } {
   const { run } = outcome;
-  if (outcome.skipped) return { result: { ...noResult(''), success: true } };
+  if (outcome.skipped) {
+    const reason = outcome.skipReason ? `skipped: ${outcome.skipReason}` : '';
+    return { result: { ...noResult(''), success: true, output: reason } };
+  }
   if (outcome.notRunAfter !== undefined) {
     const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
     const name = failed ? sourceName(failed.run.source) : 'an earlier run';
@@ -60,7 +63,11 @@ export function judge(
       : { result: { ...result, success: true, error: '', errorDetail: '' } };
   }
   if (result.success && run.expectedOutput) {
-    const comparison = compareOutput(run.expectedOutput.text, result.stdout || result.output);
+    const { text, compare } = run.expectedOutput;
+    // pytest-codeblocks compares what the block wrote to stdout, and nothing else.
+    const actual =
+      compare && compare !== 'trimmed' ? result.stdout : result.stdout || result.output;
+    const comparison = compareOutput(text, actual, compare);
     if (!comparison.matches) {
       return {
         result: {
@@ -73,7 +80,9 @@ export function judge(
       };
     }
   }
-  return { result };
+  return outcome.failureLine !== undefined && !result.success
+    ? { result, location: outcome.failureLine }
+    : { result };
 }
 
 /** The parts of a run's report that say where it failed. */
@@ -92,16 +101,22 @@ export function placeInNotebook(report: FailurePlace): void {
 }
 
 /** A Markdown block's failing line, moved from the block's lines to the page's. */
-export function placeInPage(report: FailurePlace, pageLine: number | undefined): void {
+export function placeInPage(
+  report: FailurePlace,
+  pageLine: number | undefined,
+  pageLines?: readonly number[],
+): void {
   const fence = report.source.fenceLine;
   if (!fence || report.result.success) return;
+  // A block joined from two fences (`cont`) has its lines in two places.
+  const onPage = (line: number): number => pageLines?.[line - 1] ?? fence + line;
   if (pageLine !== undefined) {
     report.errorLocation = { line: pageLine, calledFrom: [] };
   } else if (report.errorLocation) {
     report.errorLocation = {
       ...report.errorLocation,
-      line: fence + report.errorLocation.line,
-      calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+      line: onPage(report.errorLocation.line),
+      calledFrom: report.errorLocation.calledFrom.map(onPage),
     };
   } else {
     report.errorLocation = { line: fence, calledFrom: [] };

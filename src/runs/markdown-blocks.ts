@@ -1,12 +1,20 @@
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
+// The runnable code blocks of a Markdown page, with the markers on the lines before them: the
+// action's own and pytest-codeblocks' (block-markers.ts), HTML comments invisible when the page
+// renders. A `>>>` session (a pycon fence, or a python fence that starts with `>>>`) is a
+// doctest.
 import { canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { readMarker, type BlockMarker, type OutputCompare } from './block-markers.ts';
+import { MarkdownBlockError } from './markdown-error.ts';
 
-export type Marker = 'skip' | 'expect-error' | 'expected-output';
-const MARKERS: readonly Marker[] = ['skip', 'expect-error', 'expected-output'];
+export { MarkdownBlockError };
+export { compareOutput, type OutputComparison } from './output-compare.ts';
+
+/** Evaluated in the sandbox before the block: a true skipif or a failing import skips it. */
+export interface BlockCondition {
+  kind: 'skipif' | 'importorskip';
+  argument: string;
+  line: number;
+}
 
 export interface CodeBlock {
   /** 1-based position among the page's runnable blocks. */
@@ -17,22 +25,19 @@ export interface CodeBlock {
   /** The info string as written (```python title="x" → 'python title="x"'). */
   info: string;
   code: string;
+  /** The page's line of each line of `code` (a block joined by `cont` spans two fences). */
+  pageLines: number[];
   skip: boolean;
   expectError: boolean;
-  /** What the block must print, from the plain fence after an expected-output marker. */
-  expectedOutput?: { text: string; line: number };
+  /** The marker that made it so, when not the action's own. */
+  expectErrorMarker?: string;
+  conditions: BlockCondition[];
+  /** A `>>>` session, run as Python's doctest runs it. */
+  doctest: boolean;
+  /** What the block must print, from the fence after an expected-output marker. */
+  expectedOutput?: { text: string; line: number; compare: OutputCompare };
   /** The fence was never closed: the block runs to the end of the page, as CommonMark reads it. */
   unterminated: boolean;
-}
-
-/** A marker that cannot be honoured; the message names the page and the line. */
-export class MarkdownBlockError extends Error {
-  readonly line: number;
-  constructor(page: string, line: number, message: string) {
-    super(`${page}:${line}: ${message}`);
-    this.name = 'MarkdownBlockError';
-    this.line = line;
-  }
 }
 
 interface Fence {
@@ -40,30 +45,30 @@ interface Fence {
   info: string;
   lines: string[];
   unterminated: boolean;
-  markers: Array<{ marker: Marker; line: number }>;
+  markers: BlockMarker[];
 }
 
 const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
 
-/** Every fenced block of a page, with the markers on the lines just before it. */
+/** Every fenced block of a page, with the markers before it; [] for a pytest-codeblocks skipfile. */
 function fences(page: string, text: string): Fence[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
   const out: Fence[] = [];
-  let pending: Array<{ marker: Marker; line: number }> = [];
+  let pending: BlockMarker[] = [];
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i] as string;
-    const marker = MARKER_LINE.exec(line);
+    const marker = readMarker(page, i + 1, line);
+    if (marker?.kind === 'skipfile') {
+      // pytest-codeblocks skips a page only for the marker on its very first line.
+      if (i === 0 && line.trim() === '<!--pytest-codeblocks:skipfile-->') return [];
+      throw new MarkdownBlockError(
+        page,
+        i + 1,
+        "'<!--pytest-codeblocks:skipfile-->' skips a page only as its first line, written exactly so",
+      );
+    }
     if (marker) {
-      const name = (marker[1] ?? '').toLowerCase() as Marker;
-      if (!MARKERS.includes(name)) {
-        throw new MarkdownBlockError(
-          page,
-          i + 1,
-          `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`,
-        );
-      }
-      pending.push({ marker: name, line: i + 1 });
+      pending.push(marker);
       continue;
     }
     const open = FENCE_OPEN.exec(line);
@@ -71,7 +76,9 @@ function fences(page: string, text: string): Fence[] {
     const info = (open?.[3] ?? '').trim();
     // A backtick fence's info string cannot contain backticks (that is inline code).
     if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-      if (line.trim() !== '') pending = [];
+      // The action's markers belong to the block right after them; pytest-codeblocks' wait
+      // for the next block, whatever stands between.
+      if (line.trim() !== '') pending = pending.filter((m) => m.family === 'pytest');
       continue;
     }
     const indent = (open[1] ?? '').length;
@@ -88,147 +95,160 @@ function fences(page: string, text: string): Fence[] {
       // Content loses up to the opening fence's indentation (CommonMark).
       body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
     }
-    out.push({
-      line: openLine,
-      info,
-      lines: body,
-      unterminated: !closed,
-      markers: pending,
-    });
+    out.push({ line: openLine, info, lines: body, unterminated: !closed, markers: pending });
     pending = [];
   }
   return out;
 }
 
+/** The text of a fence as a file holds it: its lines, each ending in a newline. */
+function fenceText(fence: Fence): string {
+  return fence.lines.map((l) => `${l}\n`).join('');
+}
+
+/** A block or another fence, as pytest-codeblocks lists them (`cont` joins the last one). */
+type Entry = { block: CodeBlock } | { block: undefined };
+
 /**
  * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
+ * the service runs (or `pycon`). Blocks in other languages and plain fences are not run.
  */
 export function extractCodeBlocks(page: string, text: string): CodeBlock[] {
   const blocks: CodeBlock[] = [];
   let previous: CodeBlock | undefined;
+  let last: Entry | undefined;
+  let carried: BlockMarker[] = [];
   for (const fence of fences(page, text)) {
-    const words = fence.info
-      .replace(/^\{\.?|\}$/g, '')
-      .split(/[\s,]+/)
-      .filter(Boolean);
-    const language = words[0] ? canonicalLanguage(words[0]) : undefined;
-    const has = (marker: Marker): boolean => fence.markers.some((m) => m.marker === marker);
-    if (has('expected-output')) {
-      const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-      if (fence.info !== '') {
-        throw new MarkdownBlockError(
-          page,
-          at,
-          `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`,
-        );
-      }
-      if (!previous) {
-        throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-      }
-      if (previous.expectedOutput) {
-        throw new MarkdownBlockError(
-          page,
-          at,
-          `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`,
-        );
-      }
-      previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
+    const markers = [...carried, ...fence.markers];
+    carried = [];
+    const find = (kind: BlockMarker['kind']) => markers.find((m) => m.kind === kind);
+    const cont = find('cont');
+    const expected = find('expected-output');
+    if (cont || expected) {
+      const used = (cont ?? expected) as BlockMarker;
+      refuseOwnMarkers(page, markers, used);
+      // pytest-codeblocks keeps the other markers for the next block.
+      carried = markers.filter((m) => m !== used);
+      if (cont) joinBlock(page, cont, fence, last);
+      else if (used.family === 'run-code') setExpected(page, used, fence, previous);
+      else if (last?.block) setExpected(page, used, fence, last.block);
+      else if (!last)
+        throw new MarkdownBlockError(page, used.line, `'${used.spelling}' follows no code block`);
       continue;
     }
-    if (fence.info === '' && fence.markers.length > 0) {
-      // A marker before a plain fence would silently do nothing.
-      const first = fence.markers[0] as { marker: Marker; line: number };
-      throw new MarkdownBlockError(
-        page,
-        first.line,
-        `'run-code: ${first.marker}' stands before a block with no language, which is never run`,
-      );
-    }
-    if (!language) continue;
-    const block: CodeBlock = {
-      number: blocks.length + 1,
-      line: fence.line,
-      language,
-      info: fence.info,
-      code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-      skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-      expectError: has('expect-error'),
-      unterminated: fence.unterminated,
-    };
+    const block = newBlock(page, fence, markers, blocks.length + 1);
+    last = { block };
+    if (!block) continue;
     blocks.push(block);
     previous = block;
   }
   return blocks;
 }
 
-export interface OutputComparison {
-  matches: boolean;
-  /** A unified-style diff (expected `-`, actual `+`); '' when the outputs match. */
-  diff: string;
+/** `run-code:` markers apply to one block: beside `cont` or an expected output they mean nothing. */
+function refuseOwnMarkers(page: string, markers: BlockMarker[], used: BlockMarker): void {
+  const other = markers.find((m) => m !== used && m.family === 'run-code');
+  if (other) {
+    throw new MarkdownBlockError(
+      page,
+      other.line,
+      `'${other.spelling}' stands before a block that '${used.spelling}' makes part of another, so it cannot apply`,
+    );
+  }
 }
 
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-export function compareOutput(expected: string, actual: string): OutputComparison {
-  const want = normalise(expected);
-  const got = normalise(actual);
-  if (want.join('\n') === got.join('\n')) return { matches: true, diff: '' };
-  return { matches: false, diff: diffLines(want, got) };
+/** `cont`: the fence's code is appended to the last block, and reported as one with it. */
+function joinBlock(page: string, cont: BlockMarker, fence: Fence, last: Entry | undefined): void {
+  if (!last)
+    throw new MarkdownBlockError(page, cont.line, `'${cont.spelling}' follows no code block`);
+  const block = last.block;
+  if (!block) return;
+  if (block.doctest) {
+    throw new MarkdownBlockError(
+      page,
+      cont.line,
+      `'${cont.spelling}' cannot join a block to a >>> session`,
+    );
+  }
+  block.code += fenceText(fence);
+  block.pageLines.push(...fence.lines.map((_, i) => fence.line + 1 + i));
+  block.unterminated ||= fence.unterminated;
 }
 
-function normalise(text: string): string[] {
-  const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-  while (lines.length > 0 && lines.at(-1) === '') lines.pop();
-  return lines;
+function setExpected(
+  page: string,
+  marker: BlockMarker,
+  fence: Fence,
+  target: CodeBlock | undefined,
+): void {
+  if (marker.family === 'run-code' && fence.info !== '') {
+    throw new MarkdownBlockError(
+      page,
+      marker.line,
+      `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`,
+    );
+  }
+  if (!target)
+    throw new MarkdownBlockError(page, marker.line, `'${marker.spelling}' follows no code block`);
+  if (target.expectedOutput) {
+    throw new MarkdownBlockError(
+      page,
+      marker.line,
+      `the block at line ${target.line} already has its expected output (line ${target.expectedOutput.line})`,
+    );
+  }
+  const compare = marker.compare ?? 'trimmed';
+  // The action's own marker has always compared the lines; pytest-codeblocks the file's text.
+  const text = compare === 'trimmed' ? fence.lines.join('\n') : fenceText(fence);
+  target.expectedOutput = { text, line: fence.line, compare };
 }
 
-function diffLines(want: string[], got: string[]): string {
-  const header = ['--- expected', '+++ actual'];
-  if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-    let i = 0;
-    while (i < want.length && i < got.length && want[i] === got[i]) i++;
-    return [
-      ...header,
-      `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-      ...(i < want.length ? [`-${want[i]}`] : []),
-      ...(i < got.length ? [`+${got[i]}`] : []),
-    ].join('\n');
+function newBlock(
+  page: string,
+  fence: Fence,
+  markers: BlockMarker[],
+  number: number,
+): CodeBlock | undefined {
+  const words = fence.info
+    .replace(/^\{\.?|\}$/g, '')
+    .split(/[\s,]+/)
+    .filter(Boolean);
+  const first = (words[0] ?? '').toLowerCase();
+  const pycon = first === 'pycon';
+  const language = pycon ? 'python' : first ? canonicalLanguage(first) : undefined;
+  const own = markers.find((m) => m.family === 'run-code');
+  if (fence.info === '' && own) {
+    // A marker before a plain fence would silently do nothing.
+    throw new MarkdownBlockError(
+      page,
+      own.line,
+      `'${own.spelling}' stands before a block with no language, which is never run`,
+    );
   }
-  // Longest common subsequence, filled from the end so the walk below goes forwards.
-  const n = want.length;
-  const m = got.length;
-  const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-  for (let i = n - 1; i >= 0; i--) {
-    const row = table[i] as Uint32Array;
-    const below = table[i + 1] as Uint32Array;
-    for (let j = m - 1; j >= 0; j--) {
-      row[j] =
-        want[i] === got[j]
-          ? (below[j + 1] as number) + 1
-          : Math.max(below[j] as number, row[j + 1] as number);
-    }
-  }
-  const out = [...header];
-  let i = 0;
-  let j = 0;
-  while (i < n || j < m) {
-    if (i < n && j < m && want[i] === got[j]) {
-      out.push(` ${want[i]}`);
-      i++;
-      j++;
-    } else if (
-      j < m &&
-      (i >= n || ((table[i] as Uint32Array)[j + 1] ?? 0) > ((table[i + 1] as Uint32Array)[j] ?? 0))
-    ) {
-      out.push(`+${got[j]}`);
-      j++;
-    } else {
-      out.push(`-${want[i]}`);
-      i++;
-    }
-  }
-  return out.join('\n');
+  if (!language) return undefined;
+  const has = (kind: BlockMarker['kind']) => markers.some((m) => m.kind === kind);
+  const expectError = markers.find((m) => m.kind === 'expect-error');
+  const firstLine = fence.lines.find((l) => l.trim() !== '') ?? '';
+  return {
+    number,
+    line: fence.line,
+    language,
+    info: fence.info,
+    code: fenceText(fence),
+    pageLines: fence.lines.map((_, i) => fence.line + 1 + i),
+    skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+    expectError: expectError !== undefined,
+    ...(expectError && expectError.family !== 'run-code'
+      ? { expectErrorMarker: expectError.spelling }
+      : {}),
+    conditions: markers
+      .filter((m) => m.kind === 'skipif' || m.kind === 'importorskip')
+      .map((m) => ({
+        kind: m.kind as BlockCondition['kind'],
+        argument: m.argument ?? '',
+        line: m.line,
+      })),
+    doctest: language === 'python' && (pycon || firstLine.trimStart().startsWith('>>>')),
+    unterminated: fence.unterminated,
+  };
 }

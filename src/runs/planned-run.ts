@@ -3,6 +3,8 @@
 import type { Language } from '../agentbay/language.ts';
 import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import type { CodeSource } from './code-source.ts';
+import type { OutputCompare } from './block-markers.ts';
+import type { BlockCondition } from './markdown-blocks.ts';
 
 /** One run: the code, where it comes from, and the language it runs in. */
 export interface PlannedRun {
@@ -20,8 +22,14 @@ export interface PlannedRun {
   expectError?: boolean;
   /** The marker that said so, as the page wrote it, when not `expect-error`. */
   expectErrorMarker?: string;
-  /** What the code must print, and the line of the block that says so. */
-  expectedOutput?: { text: string; line: number };
+  /** What the code must print, the line of the block that says so, and how to compare. */
+  expectedOutput?: { text: string; line: number; compare?: OutputCompare };
+  /** pytest-codeblocks' skipif and importorskip: evaluated in the sandbox before the block. */
+  conditions?: BlockCondition[];
+  /** A `>>>` session: run through Python's doctest, its examples compared as doctest does. */
+  doctest?: boolean;
+  /** A Markdown block's page line of each line of its code (a `cont` block spans two fences). */
+  pageLines?: number[];
   /** After a failure, the group's later runs are not run (a notebook's cells need the earlier ones). */
   stopGroupOnFailure?: boolean;
   /** A notebook's code cell: its index in the notebook's `cells`, for writing the outputs back. */
@@ -52,8 +60,12 @@ export interface RunOutcome {
   streamed?: boolean;
   /** The service failure that kept the run from finishing (not the code's own error). */
   serviceError?: unknown;
-  /** Not run: marked skip. */
+  /** Not run: marked skip, or a skip condition held. */
   skipped?: boolean;
+  /** Why a skip condition skipped it. */
+  skipReason?: string;
+  /** The page line its failure is about, when its traceback cannot say (a doctest example). */
+  failureLine?: number;
   /** Not run because the state it depended on is gone with its session (serviceError says why). */
   notRun?: boolean;
   /** Not run because this earlier run of its group failed (`stopGroupOnFailure`). */

@@ -138,7 +138,7 @@ async function reportRuns(
       cellOutcomes.push({ run: outcome.run, result: cellResult(outcome, report.result, redact) });
       if (outcome.notRunAfter === undefined) placeInNotebook(report);
     }
-    placeInPage(report, judged.location);
+    placeInPage(report, judged.location, outcome.run.pageLines);
     resultFiles.push(writeResultFile(report));
     const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
     return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };

@@ -35,7 +35,8 @@ export function checkBatchSyntax(
   const checkers = new Set<string>();
   const unchecked = new Set<string>();
   runs.forEach((run, index) => {
-    if (run.skip || run.expectError) return;
+    // A >>> session is not Python source: doctest reads it in the sandbox.
+    if (run.skip || run.expectError || run.doctest) return;
     const check = checkSyntax(mode, run.language, run.code, tempDir);
     if (check.status === 'skipped' || check.status === 'inconclusive') {
       unchecked.add(check.reason);

@@ -54,7 +54,7 @@ describe('extractCodeBlocks', () => {
       [4, 21, 'python', 'also skipped\n', true, false],
       [5, 26, 'javascript', 'throw new Error("boom")\n', false, true],
     ]);
-    expect(blocks[1]?.expectedOutput).toEqual({ text: '42   ', line: 13 });
+    expect(blocks[1]?.expectedOutput).toEqual({ text: '42   ', line: 13, compare: 'trimmed' });
     expect(blocks.some((b) => b.unterminated)).toBe(false);
   });
 
