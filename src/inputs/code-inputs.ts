@@ -4,20 +4,23 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../agentbay/language.ts';
 import { sourceName, type CodeSource } from '../runs/code-source.ts';
-import { extractCodeBlocks, MarkdownBlockError } from '../runs/markdown-blocks.ts';
 import type { NotebookPlan } from '../runs/notebook.ts';
 import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
 import { InputError } from './input-error.ts';
 import { readNotebookRuns } from './notebook-inputs.ts';
+import { checkCodeText, MAX_CODE_BYTES } from './code-text.ts';
+import { readEach } from './file-problems.ts';
+import { readMarkdownBlocks } from './markdown-inputs.ts';
 import type { InputReader } from './parse.ts';
 import {
   expandWorkspaceFiles,
   isPattern,
   patternLines,
   resolveWorkspaceFile,
+  type WorkspaceFile,
 } from './workspace-files.ts';
 
-export const MAX_CODE_BYTES = 512 * 1024;
+export { MAX_CODE_BYTES };
 /** Runs one step may make from `file` lines and patterns. */
 export const MAX_BATCH_RUNS = 200;
 
@@ -56,7 +59,10 @@ export function readCodeInputs(
     const files = file
       ? readBatch(patternLines(file), workspace, read('language'), parameters)
       : { runs: [], notebooks: [], notices: [] };
-    const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+    const runs = [
+      ...files.runs,
+      ...readMarkdownBlocks(patternLines(markdown), workspace, MAX_BATCH_RUNS),
+    ];
     if (runs.length > MAX_BATCH_RUNS) {
       throw new InputError(
         'markdown',
@@ -116,59 +122,25 @@ function readCodeFile(file: string, workspace: string): { code: string; source: 
   };
 }
 
-/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
-export const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+/** What one file of the batch makes: its runs, and for a notebook its plan and notices. */
+interface ReadFile {
+  runs: PlannedRun[];
+  plan?: NotebookPlan;
+  notices?: string[];
+}
 
-/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
-function readMarkdownBlocks(lines: string[], workspace: string): PlannedRun[] {
-  const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-  const runs: PlannedRun[] = [];
-  for (const page of pages) {
-    if (page.size > MAX_MARKDOWN_BYTES) {
-      throw new InputError(
-        'markdown',
-        `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`,
-      );
-    }
-    const bytes = readFileSync(page.realPath);
-    checkCodeText('markdown', bytes, page.path);
-    let blocks;
-    try {
-      blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
-    } catch (error) {
-      if (error instanceof MarkdownBlockError)
-        throw new InputError('markdown', `has a bad marker: ${error.message}`);
-      throw error;
-    }
-    for (const block of blocks) {
-      runs.push({
-        source: { kind: 'file', path: page.path, fenceLine: block.line },
-        language: block.language,
-        code: block.code,
-        group: page.path,
-        skip: block.skip,
-        expectError: block.expectError,
-        expectedOutput: block.expectedOutput,
-        pageLines: block.pageLines,
-        ...(block.expectErrorMarker ? { expectErrorMarker: block.expectErrorMarker } : {}),
-        ...(block.conditions.length > 0 ? { conditions: block.conditions } : {}),
-        ...(block.doctest ? { doctest: true } : {}),
-      });
-    }
-  }
-  if (runs.length === 0) {
+/** A plain file (a script) as its one run. */
+function readScript(file: WorkspaceFile, language: string): PlannedRun {
+  if (file.size > MAX_CODE_BYTES) {
     throw new InputError(
-      'markdown',
-      `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`,
+      'file',
+      `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`,
     );
   }
-  if (runs.length > MAX_BATCH_RUNS) {
-    throw new InputError(
-      'markdown',
-      `holds ${runs.length} code blocks, at most ${MAX_BATCH_RUNS} in one step; split it into several steps`,
-    );
-  }
-  return runs;
+  const bytes = readFileSync(file.realPath);
+  checkCodeText('file', bytes, file.path);
+  const source: CodeSource = { kind: 'file', path: file.path };
+  return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
 }
 
 /**
@@ -185,30 +157,25 @@ function readBatch(
   const runs: PlannedRun[] = [];
   const notebooks: NotebookPlan[] = [];
   const notices: string[] = [];
-  for (const file of files) {
-    if (isNotebookPath(file.path)) {
-      const notebook = readNotebookRuns(
-        file,
-        language ? readLanguage(language, { kind: 'inline' }) : undefined,
-        parameters,
-      );
-      for (const cell of notebook.runs)
-        checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
-      runs.push(...notebook.runs);
-      notebooks.push(notebook.plan);
-      notices.push(...notebook.notices);
+  const fallback = language ? readLanguage(language, { kind: 'inline' }) : undefined;
+  const read = (file: WorkspaceFile): ReadFile => {
+    if (!isNotebookPath(file.path)) return { runs: [readScript(file, language)] };
+    const notebook = readNotebookRuns(file, fallback, parameters);
+    for (const cell of notebook.runs)
+      checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+    return notebook;
+  };
+  // A file the problem run stands for is named in the language it would have run in.
+  const guess = (file: WorkspaceFile): Language =>
+    fallback ?? EXTENSION_LANGUAGES[path.extname(file.path).toLowerCase()] ?? 'python';
+  for (const file of readEach('file', files, read, guess)) {
+    if ('problem' in file) {
+      runs.push(file.problem);
       continue;
     }
-    if (file.size > MAX_CODE_BYTES) {
-      throw new InputError(
-        'file',
-        `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`,
-      );
-    }
-    const bytes = readFileSync(file.realPath);
-    checkCodeText('file', bytes, file.path);
-    const source: CodeSource = { kind: 'file', path: file.path };
-    runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
+    runs.push(...file.value.runs);
+    if (file.value.plan) notebooks.push(file.value.plan);
+    notices.push(...(file.value.notices ?? []));
   }
   if (runs.length > MAX_BATCH_RUNS) {
     throw new InputError(
@@ -217,22 +184,6 @@ function readBatch(
     );
   }
   return { runs, notebooks, notices };
-}
-
-function checkCodeText(input: string, bytes: Buffer, name?: string): void {
-  const what = name ? `'${name}'` : 'the code';
-  if (bytes.length > MAX_CODE_BYTES) {
-    throw new InputError(
-      input,
-      `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`,
-    );
-  }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(input, `must be UTF-8 text; ${what} is not`);
-  }
-  if (bytes.includes(0)) throw new InputError(input, `must be text; ${what} contains NUL bytes`);
 }
 
 const EXTENSION_LANGUAGES: Record<string, Language> = {

@@ -126,10 +126,14 @@ export function expandWorkspaceFiles(
     for (const file of kept) {
       if (found.has(file.path)) continue;
       found.set(file.path, file);
-      if (found.size > maxFiles) {
-        throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
-      }
     }
+  }
+  // Counted in full (the walk is bounded by maxScanned), so the message can say how many.
+  if (found.size > maxFiles) {
+    throw new InputError(
+      input,
+      `matches ${found.size} files, at most ${maxFiles} in one step; narrow its patterns`,
+    );
   }
   return [...found.values()];
 }

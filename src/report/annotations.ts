@@ -71,8 +71,12 @@ export function annotationFor(
   cellLines?: readonly number[],
 ): { message: string; properties: core.AnnotationProperties } {
   const { report } = entry;
-  const title = `${LANGUAGE_NAMES[report.language]} error`;
+  const title = entry.inputProblem ? 'Input error' : `${LANGUAGE_NAMES[report.language]} error`;
   const message = failureHeadline(report, ' failed: ');
+  if (entry.inputProblem && !report.errorLocation && report.source.path) {
+    // A file that could not be run is annotated on the file, at no line.
+    return { message, properties: { title, file: report.source.path } };
+  }
   if (report.source.cell === undefined) {
     return { message, properties: locationProperties(report.source, report.errorLocation, title) };
   }

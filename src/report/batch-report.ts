@@ -23,6 +23,8 @@ export interface BatchEntry {
    * of a page whose session was lost).
    */
   notRun?: boolean;
+  /** The file could not be run as given (an input problem of its own): never sent. */
+  inputProblem?: boolean;
 }
 
 /** The files `download` brought back from every session of the batch. */

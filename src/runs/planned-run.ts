@@ -28,6 +28,11 @@ export interface PlannedRun {
   conditions?: BlockCondition[];
   /** A `>>>` session: run through Python's doctest, its examples compared as doctest does. */
   doctest?: boolean;
+  /**
+   * A file of the step that cannot be run as given (a notebook that is not JSON, a page with
+   * a bad marker): reported as that file's failure, never sent; `line` is where on the file.
+   */
+  inputProblem?: { message: string; line?: number };
   /** A Markdown block's page line of each line of its code (a `cont` block spans two fences). */
   pageLines?: number[];
   /** After a failure, the group's later runs are not run (a notebook's cells need the earlier ones). */

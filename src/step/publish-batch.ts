@@ -141,7 +141,13 @@ async function reportRuns(
     placeInPage(report, judged.location, outcome.run.pageLines);
     resultFiles.push(writeResultFile(report));
     const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
-    return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
+    return {
+      report,
+      durationMs: outcome.durationMs,
+      skipped: outcome.skipped,
+      notRun,
+      ...(outcome.run.inputProblem ? { inputProblem: true } : {}),
+    };
   });
   await Promise.all(resultFiles);
   return { entries, cellOutcomes };

@@ -35,6 +35,14 @@ export function checkBatchSyntax(
   const checkers = new Set<string>();
   const unchecked = new Set<string>();
   runs.forEach((run, index) => {
+    if (run.inputProblem) {
+      const { message, line } = run.inputProblem;
+      failures.set(index, {
+        result: problemResult(message),
+        location: line ? { line, calledFrom: [] } : undefined,
+      });
+      return;
+    }
     // A >>> session is not Python source: doctest reads it in the sandbox.
     if (run.skip || run.expectError || run.doctest) return;
     const check = checkSyntax(mode, run.language, run.code, tempDir);
@@ -47,23 +55,13 @@ export function checkBatchSyntax(
     if (check.status === 'ok') return;
     failures.set(index, {
       result: {
-        success: false,
-        toolError: false,
-        output: '',
-        stdout: '',
-        stderr: '',
-        error: check.message,
+        ...problemResult(check.message),
         errorDetail: `${check.message}\n(found by ${check.checker} on the runner; not sent to the sandbox)`,
-        results: [],
-        executionTimeS: undefined,
-        executionCount: undefined,
-        format: 'structured',
-        traceId: '',
       },
       location: check.location,
     });
   });
-  const found = failures.size;
+  const found = [...failures.keys()].filter((i) => !runs[i]?.inputProblem).length;
   const parts = [
     mode === 'false'
       ? 'Syntax not checked on the runner: syntax-check is false.'
@@ -73,4 +71,22 @@ export function checkBatchSyntax(
     parts.push(`Not checked: ${[...unchecked].join('; ')}.`);
   }
   return { failures, checked, summary: parts.join(' ') };
+}
+
+/** A run's failure found on the runner: never sent, so no output. */
+function problemResult(error: string): CodeRunResult {
+  return {
+    success: false,
+    toolError: false,
+    output: '',
+    stdout: '',
+    stderr: '',
+    error,
+    errorDetail: '',
+    results: [],
+    executionTimeS: undefined,
+    executionCount: undefined,
+    format: 'structured',
+    traceId: '',
+  };
 }
