@@ -33,6 +33,8 @@ export interface ActionInputs {
   reuseSessionId: string;
   /** The notebooks among the files, parameters injected, to write back once run. */
   notebooks: NotebookPlan[];
+  /** Said once in the log after the inputs are read (a notebook run as Python for want of a kernel). */
+  notices: string[];
 }
 
 /** The values no output, file, log line or summary of the step may hold. */

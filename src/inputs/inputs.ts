@@ -45,7 +45,7 @@ export function readInputs(
 ): ActionInputs {
   const apiKey = readApiKey(read, env);
   const parameters = readParameters(read('parameters'));
-  const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+  const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
   if (parameters && notebooks.length === 0) {
     throw new InputError(
       'parameters',
@@ -93,6 +93,7 @@ export function readInputs(
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox: readSandboxInputs(read, context.workspace),
     notebooks,
+    notices,
   };
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
