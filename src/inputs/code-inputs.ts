@@ -2,7 +2,7 @@
 // pages read from the workspace and checked, each run with its language.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../runs/language.ts';
 import { sourceName, type CodeSource } from '../runs/code-source.ts';
 import type { NotebookPlan } from '../runs/notebook.ts';
 import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';

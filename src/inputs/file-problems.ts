@@ -2,7 +2,7 @@
 // a file that cannot be read) fails that file, annotated, and the others still run; only a
 // problem with the step's own inputs (a bad `parameters` or `language`, a pattern that
 // matches nothing, too many files) stops the step.
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import { InputError } from './input-error.ts';
 import type { WorkspaceFile } from './workspace-files.ts';

@@ -2,7 +2,7 @@
 // action's own and pytest-codeblocks' (block-markers.ts), HTML comments invisible when the page
 // renders. A `>>>` session (a pycon fence, or a python fence that starts with `>>>`) is a
 // doctest.
-import { canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { canonicalLanguage, type Language } from './language.ts';
 import { readMarker, type BlockMarker, type OutputCompare } from './block-markers.ts';
 import { MarkdownBlockError } from './markdown-error.ts';
 

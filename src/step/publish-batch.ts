@@ -4,7 +4,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { RunnerContext } from '../github/runner-context.ts';
-import type { PreparedSession } from '../pool/session-work.ts';
+import type { PreparedSession } from '../pool/session-pool.ts';
 import { annotate, annotationFor, fail } from '../report/annotations.ts';
 import { renderBatchComment } from '../report/batch-comment.ts';
 import {
@@ -26,12 +26,12 @@ import type { ArtifactLink } from '../report/run-report.ts';
 import { runLogLine } from '../report/verdict.ts';
 import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
 import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 
 /** What the pool left for the batch's reports besides the outcomes. */
 export interface BatchRun {
