@@ -3,7 +3,7 @@
 // its runner, its inline directives such as `# doctest: +ELLIPSIS`) with the page's own
 // namespace, so names flow between the page's blocks as they do for code, and prints one
 // marked line of JSON: what each example printed against what it should have.
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from './result.ts';
 
 /** One example that did not give what the session says, by its line on the page. */
 export interface DoctestFailure {

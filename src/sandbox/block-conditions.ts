@@ -2,7 +2,7 @@
 // before the block, in a namespace of its own (pytest evaluates a skipif at collection, with
 // `sys`, `os` and `platform` at hand, not in the page's namespace), that prints one marked
 // line: why the block is skipped, or nothing.
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import type { BlockCondition } from '../runs/markdown-blocks.ts';
 
 const MARK = 'agentbay-run-code condition ';

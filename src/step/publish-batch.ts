@@ -26,7 +26,7 @@ import type { ArtifactLink } from '../report/run-report.ts';
 import { runLogLine } from '../report/verdict.ts';
 import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
