@@ -2,13 +2,22 @@
 // (`<!-- run-code: skip -->`) and pytest-codeblocks' (`<!--pytest-codeblocks:cont-->`,
 // `<!--pytest.mark.skip-->`), read as pytest-codeblocks 0.17 reads its own: the line stripped,
 // `<!--`, optional dashes and spaces, the keyword, `-->`.
-import { MarkdownBlockError } from './markdown-error.ts';
+import type { OutputCompare } from './planned-run.ts';
+
+export type { OutputCompare };
+
+/** A marker that cannot be honoured; the message names the page and the line. */
+export class MarkdownBlockError extends Error {
+  readonly line: number;
+  constructor(page: string, line: number, message: string) {
+    super(`${page}:${line}: ${message}`);
+    this.name = 'MarkdownBlockError';
+    this.line = line;
+  }
+}
 
 export type MarkerKind =
   'skip' | 'expect-error' | 'expected-output' | 'cont' | 'skipif' | 'importorskip' | 'skipfile';
-
-/** How a block's output is held against the expected output. */
-export type OutputCompare = 'trimmed' | 'exact' | 'ignore-whitespace';
 
 export interface BlockMarker {
   kind: MarkerKind;

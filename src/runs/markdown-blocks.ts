@@ -3,18 +3,16 @@
 // renders. A `>>>` session (a pycon fence, or a python fence that starts with `>>>`) is a
 // doctest.
 import { canonicalLanguage, type Language } from './language.ts';
-import { readMarker, type BlockMarker, type OutputCompare } from './block-markers.ts';
-import { MarkdownBlockError } from './markdown-error.ts';
+import {
+  MarkdownBlockError,
+  readMarker,
+  type BlockMarker,
+  type OutputCompare,
+} from './block-markers.ts';
+import type { BlockCondition } from './planned-run.ts';
 
-export { MarkdownBlockError };
+export { MarkdownBlockError, type BlockCondition };
 export { compareOutput, type OutputComparison } from './output-compare.ts';
-
-/** Evaluated in the sandbox before the block: a true skipif or a failing import skips it. */
-export interface BlockCondition {
-  kind: 'skipif' | 'importorskip';
-  argument: string;
-  line: number;
-}
 
 export interface CodeBlock {
   /** 1-based position among the page's runnable blocks. */

@@ -1,6 +1,6 @@
 // A block's output held against the output its page expects: trimmed of trailing white space
 // for the action's own marker, exactly (or with all white space removed) for pytest-codeblocks'.
-import type { OutputCompare } from './block-markers.ts';
+import type { OutputCompare } from './planned-run.ts';
 
 export interface OutputComparison {
   matches: boolean;

@@ -3,8 +3,16 @@
 import type { Language } from './language.ts';
 import type { CodeRunResult } from './result.ts';
 import type { CodeSource } from './code-source.ts';
-import type { OutputCompare } from './block-markers.ts';
-import type { BlockCondition } from './markdown-blocks.ts';
+
+/** How a block's output is held against the expected output (markdown-blocks.ts). */
+export type OutputCompare = 'trimmed' | 'exact' | 'ignore-whitespace';
+
+/** Evaluated in the sandbox before the block: a true skipif or a failing import skips it. */
+export interface BlockCondition {
+  kind: 'skipif' | 'importorskip';
+  argument: string;
+  line: number;
+}
 
 /** One run: the code, where it comes from, and the language it runs in. */
 export interface PlannedRun {
