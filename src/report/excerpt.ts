@@ -36,11 +36,13 @@ export function excerpt(
   column?: number,
   context = CONTEXT_LINES,
   firstLine = 1,
+  /** The number to show for each line, when they do not follow on (a block joined by `cont`). */
+  numbers?: readonly number[],
 ) {
   const lines = code.split('\n');
   const first = Math.max(1, line - context);
   const last = Math.max(line, Math.min(lineCount(code), line + context));
-  const shown = (n: number) => n + firstLine - 1;
+  const shown = (n: number) => numbers?.[n - 1] ?? n + firstLine - 1;
   const width = String(shown(last)).length;
   const out: string[] = [];
   for (let n = first; n <= last; n++) {

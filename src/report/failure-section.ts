@@ -86,8 +86,9 @@ export function failingLine(
     title = `Line ${location.line} of the code`;
   }
   const before = source.fenceLine ?? 0;
-  const line = location.line - before;
+  const numbers = code.pageLines;
+  const line = numbers ? numbers.indexOf(location.line) + 1 : location.line - before;
   // The bound error locations use: one past a final newline is the end of the code.
   if (line < 1 || line > code.code.split('\n').length) return title;
-  return `${title}:\n\n${codeBlock(excerpt(code.code, line, location.column, CONTEXT_LINES, before + 1))}`;
+  return `${title}:\n\n${codeBlock(excerpt(code.code, line, location.column, CONTEXT_LINES, before + 1, numbers))}`;
 }

@@ -38,12 +38,14 @@ export interface RunReport {
   sourceUrl?: string;
   /** Where in the user's code the failure happened, when the error output says. */
   errorLocation?: ErrorLocation;
+  /** A Markdown block's page line of each line of its code (a `cont` block spans two fences). */
+  pageLines?: readonly number[];
   /** The artifact holding the files and the result, when one was uploaded. */
   artifact?: ArtifactLink;
 }
 
 /** The code a run was given, as reports show it. */
-export type ReportedCode = Pick<RunReport, 'language' | 'source' | 'code'>;
+export type ReportedCode = Pick<RunReport, 'language' | 'source' | 'code' | 'pageLines'>;
 
 /** One run of the batch as reported: its report, and how long it took end to end. */
 export interface BatchEntry {

@@ -7,6 +7,8 @@ import type { ErrorLocation } from './error-location.ts';
 import { compareOutput } from './markdown-blocks.ts';
 import { describeCellAt } from './notebook.ts';
 import type { RunOutcome } from './planned-run.ts';
+import { tracebackOnPage } from './page-frames.ts';
+import type { Language } from './language.ts';
 
 /** A result for a run that gave none (not run, or kept from finishing by the service). */
 export function noResult(error: string): CodeRunResult {
@@ -88,6 +90,8 @@ export function judge(
 /** The parts of a run's report that say where it failed. */
 export interface FailurePlace {
   source: CodeSource;
+  language?: Language;
+  code?: string;
   result: CodeRunResult;
   errorLocation?: ErrorLocation;
 }
@@ -113,6 +117,7 @@ export function placeInPage(
   if (pageLine !== undefined) {
     report.errorLocation = { line: pageLine, calledFrom: [] };
   } else if (report.errorLocation) {
+    if (report.language === 'python') report.result = pythonOnPage(report, onPage);
     report.errorLocation = {
       ...report.errorLocation,
       line: onPage(report.errorLocation.line),
@@ -121,4 +126,13 @@ export function placeInPage(
   } else {
     report.errorLocation = { line: fence, calledFrom: [] };
   }
+}
+
+/** The block's traceback with its frames naming the page's lines. */
+function pythonOnPage(report: FailurePlace, onPage: (line: number) => number): CodeRunResult {
+  const { result, source, code = '' } = report;
+  const page = source.path ?? '';
+  const lines = code.split('\n').length;
+  const map = (text: string) => tracebackOnPage(text, page, lines, onPage);
+  return { ...result, errorDetail: map(result.errorDetail), stderr: map(result.stderr) };
 }

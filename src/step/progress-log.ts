@@ -27,7 +27,7 @@ export function progressLog(inputs: ActionInputs, redact: Redactor): ProgressLog
     return {
       starting: (poolSize) =>
         core.info(
-          `Running ${inputs.runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} ${where} …`,
+          `Running ${describeRuns(inputs.runs)} in up to ${poolSize} session${poolSize === 1 ? '' : 's'} ${where} …`,
         ),
       reusing: () => undefined,
       creating: () => undefined,
@@ -52,4 +52,27 @@ export function progressLog(inputs: ActionInputs, redact: Redactor): ProgressLog
     // A single run's session that could not be prepared is the step's failure, reported once.
     pool: () => undefined,
   };
+}
+
+/**
+ * What a batch runs, counted as what they are: `3 files`, `12 runs (9 blocks of 2 pages, 3
+ * cells of 1 notebook)`. A page's block or a notebook's cell is a run, not a file.
+ */
+export function describeRuns(runs: readonly PlannedRun[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const blocks = runs.filter((r) => r.source.fenceLine !== undefined);
+  const cells = runs.filter((r) => r.source.cell !== undefined);
+  const files = runs.length - blocks.length - cells.length;
+  if (blocks.length === 0 && cells.length === 0) return plural(files, 'file');
+  const count = (list: readonly PlannedRun[]) => new Set(list.map((r) => r.source.path)).size;
+  const parts = [
+    blocks.length > 0
+      ? `${plural(blocks.length, 'block')} of ${plural(count(blocks), 'page')}`
+      : '',
+    cells.length > 0
+      ? `${plural(cells.length, 'cell')} of ${plural(count(cells), 'notebook')}`
+      : '',
+    files > 0 ? plural(files, 'file') : '',
+  ].filter(Boolean);
+  return `${plural(runs.length, 'run')} (${parts.join(', ')})`;
 }

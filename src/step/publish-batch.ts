@@ -138,6 +138,7 @@ async function reportRuns(
       cellOutcomes.push({ run: outcome.run, result: cellResult(outcome, report.result, redact) });
       if (outcome.notRunAfter === undefined) placeInNotebook(report);
     }
+    if (outcome.run.pageLines) report.pageLines = outcome.run.pageLines;
     placeInPage(report, judged.location, outcome.run.pageLines);
     resultFiles.push(writeResultFile(report));
     const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;

@@ -55,3 +55,11 @@ describe('excerpt', () => {
     expect(line).not.toContain('^');
   });
 });
+
+describe('excerpt with the numbers of a block joined from two fences', () => {
+  it('shows each line with its page number', () => {
+    expect(excerpt('a\nb\nc\n', 3, undefined, 2, 1, [4, 9, 10])).toBe(
+      '   4 | a\n   9 | b\n> 10 | c',
+    );
+  });
+});
