@@ -18757,10 +18757,14 @@ class AgentBayClient {
 /** A bad input: the message names the input and says what it accepts. */
 class input_error_InputError extends Error {
     input;
-    constructor(input, message) {
+    /** The line of the named file the problem is on, when it is on one (a page's bad marker). */
+    line;
+    constructor(input, message, line) {
         super(`Input '${input}' ${message}`);
         this.name = 'InputError';
         this.input = input;
+        if (line !== undefined)
+            this.line = line;
     }
 }
 
