@@ -288,10 +288,21 @@ function runSection(
         failureSection(report, { title: failure.title, text: traceback }),
       ]
     : [];
+  if (failure && entry.ranBefore && entry.ranBefore.length > 0)
+    parts.push(ranBefore(entry.ranBefore));
   if (stdout) parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
   if (stderr) parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
   const body = parts.filter(Boolean).join('\n\n');
   return details(title, body || '_No output._', open);
+}
+
+/** Names shown of the runs before a failure; the rest are counted. */
+const RAN_BEFORE_SHOWN = 20;
+
+function ranBefore(names: readonly string[]): string {
+  const shown = names.slice(-RAN_BEFORE_SHOWN).map(inlineCode);
+  const more = names.length - shown.length;
+  return `**Ran before it in the same interpreter:** ${more > 0 ? `${more} more, then ` : ''}${shown.join(', ')}`;
 }
 
 function seconds(ms: number): string {

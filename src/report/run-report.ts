@@ -60,4 +60,9 @@ export interface BatchEntry {
   notRun?: boolean;
   /** The file could not be run as given (an input problem of its own): never sent. */
   inputProblem?: boolean;
+  /**
+   * A failed block's or cell's page or notebook: the runs that ran before it in the same
+   * interpreter, by name. Its failure may come from state they left; which one is not guessed.
+   */
+  ranBefore?: string[];
 }

@@ -26,6 +26,7 @@ import type { ArtifactLink } from '../report/run-report.ts';
 import { runLogLine } from '../report/verdict.ts';
 import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
+import { sourceName } from '../runs/code-source.ts';
 import type { CodeRunResult } from '../runs/result.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
@@ -148,10 +149,28 @@ async function reportRuns(
       skipped: outcome.skipped,
       notRun,
       ...(outcome.run.inputProblem ? { inputProblem: true } : {}),
+      ...(report.result.success ? {} : { ranBefore: ranBefore(outcome, batch.outcomes) }),
     };
   });
   await Promise.all(resultFiles);
   return { entries, cellOutcomes };
+}
+
+/** The runs of a failed run's group that ran before it in its interpreter, by name. */
+function ranBefore(outcome: RunOutcome, outcomes: readonly RunOutcome[]): string[] {
+  const { group } = outcome.run;
+  if (group === undefined || !outcome.result) return [];
+  return outcomes
+    .filter(
+      (o) =>
+        o.run.group === group &&
+        o.index < outcome.index &&
+        o.sessionId === outcome.sessionId &&
+        o.result !== undefined &&
+        !o.skipped &&
+        !o.run.inputProblem,
+    )
+    .map((o) => sourceName(o.run.source));
 }
 
 /**

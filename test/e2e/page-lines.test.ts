@@ -59,3 +59,31 @@ describe('a failing block joined from two fences', () => {
     );
   });
 });
+
+describe('a failing block after others of its page', () => {
+  it('lists the blocks that ran before it in the same interpreter, guessing at none', async () => {
+    const workdir = workspaceWith({
+      'docs/q.md': [
+        '```python', // 1
+        'a = 1', // 2
+        '```', // 3
+        '<!--pytest-codeblocks:skip-->', // 4
+        '```python', // 5
+        'skipped = True', // 6
+        '```', // 7
+        '```python', // 8
+        'b = a + 1', // 9
+        '```', // 10
+        '```python', // 11
+        'raise ValueError(b)', // 12
+        '```', // 13
+        '',
+      ].join('\n'),
+    });
+    const run = await runAction({ workdir, inputs: { ...server.inputs(), markdown: 'docs/q.md' } });
+    expect(run.main.code).toBe(1);
+    expect(run.main.summary).toContain(
+      '**Ran before it in the same interpreter:** <code>docs/q&#46;md&#58;1</code>, <code>docs/q&#46;md&#58;8</code>',
+    );
+  });
+});

@@ -137,3 +137,24 @@ describe('the files output of a batch', () => {
     expect(cut.truncated).toBe('true');
   });
 });
+
+describe('the runs before a failure', () => {
+  it('are listed under a failed run, the last 20 by name and the rest counted', () => {
+    const names = Array.from({ length: 25 }, (_, i) => `p.md:${i + 1}`);
+    const summary = renderBatchSummary(
+      [
+        { ...entry(failing('p.md')), ranBefore: names },
+        { ...entry(report('q.md', {})), ranBefore: ['x'] },
+      ],
+      10,
+      [],
+    );
+    expect(summary).toContain(
+      '**Ran before it in the same interpreter:** 5 more, then <code>p&#46;md&#58;6</code>',
+    );
+    expect(summary).toContain('<code>p&#46;md&#58;25</code>');
+    expect(summary).not.toContain('<code>p&#46;md&#58;5</code>');
+    // A run that passed lists nothing.
+    expect(summary.match(/Ran before it/g)).toHaveLength(1);
+  });
+});
