@@ -20,6 +20,8 @@ const SECTIONS: Record<string, string[]> = {
   parameters: ['Notebooks'],
   parallel: ['Several files in one step'],
   markdown: ['Code blocks in the docs'],
+  'changed-only': ['Only the files a change touched'],
+  shard: ['Shards over a matrix'],
   'session-id': ['One sandbox across steps'],
   timeout: ['Runs longer than 60 seconds'],
   upload: ['The repository in the sandbox'],

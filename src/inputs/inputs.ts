@@ -20,6 +20,7 @@ import {
   type SyntaxCheckMode,
 } from './parse.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
+import { parseShard, type Shard } from './shard.ts';
 
 export { InputError };
 
@@ -57,11 +58,20 @@ export interface ActionInputs {
   reuseSessionId: string;
   /** The notebooks among the files, parameters injected, to write back once run. */
   notebooks: NotebookPlan[];
+  /** `changed-only: true`: the token that reads the change's file list; undefined otherwise. */
+  changedOnly: { token: string } | undefined;
+  /** `shard: K/N`: this job's share of the files. */
+  shard: Shard | undefined;
 }
 
 /** The values no output, file, log line or summary of the step may hold. */
 export function stepSecrets(inputs: ActionInputs): string[] {
-  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+  return [
+    inputs.apiKey,
+    inputs.comment?.token ?? '',
+    inputs.changedOnly?.token ?? '',
+    ...Object.values(inputs.sandbox.secretEnv),
+  ];
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */
@@ -152,7 +162,10 @@ export function readInputs(
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox: readSandboxInputs(read, context.workspace),
     notebooks,
+    changedOnly: readChangedOnly(read),
+    shard: parseShard(read('shard')),
   };
+  if (runs.some((run) => run.source.kind === 'inline')) refuseSelectionOfInline(inputs);
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
 }
@@ -169,6 +182,29 @@ function refuseLongModeForGroups(timeoutS: number): void {
       `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`,
     );
   }
+}
+
+/** `changed-only` and `shard` choose among files: inline code is none. */
+function refuseSelectionOfInline(inputs: ActionInputs): void {
+  const input = inputs.changedOnly ? 'changed-only' : inputs.shard ? 'shard' : '';
+  if (input) {
+    throw new InputError(
+      input,
+      "chooses among the files of 'file' and 'markdown', and inline 'code' is not one: give the code as a file, or remove it",
+    );
+  }
+}
+
+function readChangedOnly(read: InputReader): ActionInputs['changedOnly'] {
+  if (!parseBoolean('changed-only', read('changed-only'), false)) return undefined;
+  const token = read('github-token');
+  if (!token) {
+    throw new InputError(
+      'github-token',
+      "is required when changed-only is true: leave it at its default (${{ github.token }}) or pass a token that may read the repository's contents and pull requests",
+    );
+  }
+  return { token };
 }
 
 function readComment(read: InputReader, origin: InputContext['origin']): CommentInputs | undefined {

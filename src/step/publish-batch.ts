@@ -28,7 +28,8 @@ import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
-import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
+import { postComment, uploadFilesArtifact, withNotes, type PublishOptions } from './publish.ts';
+import type { Selection } from './select-runs.ts';
 import type { ActionInputs } from '../inputs/inputs.ts';
 
 /** What the pool left for the batch's reports besides the outcomes. */
@@ -40,6 +41,8 @@ export interface BatchRun {
   prepared: ReadonlyMap<string, PreparedSession>;
   syntaxFailures: ReadonlyMap<number, RunnerFailure>;
   secrets: string[];
+  /** What `changed-only` and `shard` chose. */
+  selection?: Selection;
 }
 
 type BatchInputs = PublishOptions & Pick<ActionInputs, 'parallel' | 'notebooks'>;
@@ -85,10 +88,11 @@ export async function publishBatch(
     notebookFiles,
     downloads,
     artifact?.url,
+    batch.selection?.shard,
   );
   if (inputs.summary && context.jobSummary) {
     const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
-    await core.summary.addRaw(summary).write();
+    await core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();
   }
   if (inputs.comment) {
     const body = renderBatchComment(entries, batch.wallTimeMs, {

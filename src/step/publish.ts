@@ -10,6 +10,7 @@ import type { ActionInputs, CommentInputs } from '../inputs/inputs.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import { annotate, fail, locationProperties } from '../report/annotations.ts';
 import { commentMarker, renderComment } from '../report/comment.ts';
+import { inlineText } from '../report/markdown.ts';
 import { logRun } from '../report/log.ts';
 import { buildOutputs, failureOutputs, setOutputs } from '../report/outputs.ts';
 import { renderFailureSummary, type FailureReport } from '../report/failure-summary.ts';
@@ -19,6 +20,7 @@ import { renderSummary } from '../report/summary.ts';
 import { renderSyntaxErrorSummary } from '../report/syntax-summary.ts';
 import { LANGUAGE_NAMES } from '../report/verdict.ts';
 import type { SyntaxCheck } from '../syntax/syntax-check.ts';
+import type { Selection } from './select-runs.ts';
 
 /** What the inputs say about reporting. */
 export type PublishOptions = Pick<
@@ -34,6 +36,7 @@ export async function publishRun(
   inputs: PublishOptions,
   context: RunnerContext,
   runReport: RunReport,
+  selection: Selection = { notes: [] },
 ): Promise<void> {
   await writeResultFile(runReport);
   if (inputs.artifact) {
@@ -42,7 +45,7 @@ export async function publishRun(
   await logRun(runReport);
   setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
   if (inputs.summary && context.jobSummary) {
-    await core.summary.addRaw(renderSummary(runReport)).write();
+    await core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
   }
   if (inputs.comment) await commentOnPullRequest(inputs.comment, context, runReport);
   if (!inputs.cleanup) {
@@ -52,6 +55,38 @@ export async function publishRun(
     );
   }
   failIfCodeFailed(inputs, runReport);
+}
+
+/**
+ * A summary with what `changed-only` and `shard` chose, under its heading (the verdict stays
+ * the first line). The notes hold counts and GitHub's words, no workspace text.
+ */
+export function withNotes(summary: string, notes: readonly string[]): string {
+  if (notes.length === 0) return summary;
+  const end = summary.indexOf('\n');
+  const heading = end === -1 ? summary : summary.slice(0, end);
+  const rest = end === -1 ? '' : summary.slice(end);
+  // A note may quote GitHub's error message: shown as plain text, never as markup.
+  return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
+}
+
+/**
+ * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
+ * and the summary, with no session created.
+ */
+export async function publishNothingToRun(
+  inputs: Pick<ActionInputs, 'summary'>,
+  context: RunnerContext,
+  selection: Selection,
+): Promise<void> {
+  const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
+  core.info(`Nothing to run: ${why}. No session was created.`);
+  setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+  if (inputs.summary && context.jobSummary) {
+    const heading = `### ✅ Nothing to run: ${why}`;
+    const body = `${heading}\n\nNo session was created.\n`;
+    await core.summary.addRaw(withNotes(body, selection.notes)).write();
+  }
 }
 
 /** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
