@@ -62,6 +62,8 @@ export interface ActionInputs {
   changedOnly: { token: string } | undefined;
   /** `shard: K/N`: this job's share of the files. */
   shard: Shard | undefined;
+  /** Said once in the log after the inputs are read (a notebook run as Python for want of a kernel). */
+  notices: string[];
 }
 
 /** The values no output, file, log line or summary of the step may hold. */
@@ -114,7 +116,7 @@ export function readInputs(
 ): ActionInputs {
   const apiKey = readApiKey(read, env);
   const parameters = readParameters(read('parameters'));
-  const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+  const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
   if (parameters && notebooks.length === 0) {
     throw new InputError(
       'parameters',
@@ -164,6 +166,7 @@ export function readInputs(
     notebooks,
     changedOnly: readChangedOnly(read),
     shard: parseShard(read('shard')),
+    notices,
   };
   if (runs.some((run) => run.source.kind === 'inline')) refuseSelectionOfInline(inputs);
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);

@@ -43,6 +43,7 @@ export async function run(
   const ready = await readStep(env, context, earlyCheck);
   if (!ready) return;
   const { inputs, selection } = ready;
+  for (const notice of inputs.notices) core.notice(notice);
   const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
   if (!ready.syntax) {
@@ -136,7 +137,7 @@ async function readStep(
     for (const value of secretValues) for (const form of secretForms(value)) core.setSecret(form);
     const read = readInputs(core.getInput, context, env);
     const { inputs, selection } = await selectRuns(read, makeRedactor(stepSecrets(read)));
-    if (inputs.runs.length === 0) {
+    if (inputs.runs.length === 0 && (read.changedOnly || read.shard)) {
       earlyCheck?.cancel();
       return { inputs, selection };
     }
