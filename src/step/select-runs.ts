@@ -3,7 +3,7 @@
 // notebook's cells stay together), and both act before any syntax check or session.
 import * as core from '@actions/core';
 import { listChangedFiles, type ChangedFiles } from '../github/changed-files.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 import { shardFiles, shardLabel } from '../inputs/shard.ts';
 import { annotate } from '../report/annotations.ts';
 import { printUntrusted } from '../report/log.ts';
