@@ -14332,7 +14332,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70693);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16008);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function canonicalLanguage(spelling) {
 
 /***/ }),
 
-/***/ 70693:
+/***/ 16008:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14450,7 +14450,12 @@ function blobUrl(context, filePath) {
 ;// CONCATENATED MODULE: ./src/inputs/action-inputs.ts
 /** The values no output, file, log line or summary of the step may hold. */
 function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+    return [
+        inputs.apiKey,
+        inputs.comment?.token ?? '',
+        inputs.changedOnly?.token ?? '',
+        ...Object.values(inputs.sandbox.secretEnv),
+    ];
 }
 
 // EXTERNAL MODULE: ./src/inputs/input-error.ts
@@ -16449,7 +16454,64 @@ function parseDownload(value) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/shard.ts
+// `shard: K/N`: this job's share of a batch run over a matrix of N jobs. The split must come
+// out the same in every job, on every machine, so it depends only on the files (their sorted
+// paths and sizes): never on time, order of discovery or randomness.
+
+/** The most jobs a matrix may split one batch over (GitHub's matrix holds at most 256 jobs). */
+const MAX_SHARDS = 256;
+/** `K/N` with 1 ≤ K ≤ N ≤ 256, or undefined when the input is empty. */
+function parseShard(value) {
+    if (!value)
+        return undefined;
+    const match = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*$/.exec(value);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+        throw new input_error/* InputError */.d('shard', `must be K/N, this job's shard K of N jobs, with 1 ≤ K ≤ N ≤ ${MAX_SHARDS} (e.g. \${{ matrix.shard }}/3); got '${value}'`);
+    }
+    return { index, count };
+}
+/** How a shard is named in the log, the summary and `results`. */
+function shardLabel(shard) {
+    return `shard ${shard.index} of ${shard.count}`;
+}
+/**
+ * The paths of shard `index`: the files, sorted by path, dealt largest first, each to the
+ * lightest shard so far (ties to the lowest shard number; equal sizes in path order). Every
+ * file lands in exactly one shard, and the heaviest shard is at most the lightest plus one file.
+ */
+function shardFiles(files, shard) {
+    const unique = new Map();
+    for (const file of files)
+        unique.set(file.path, (unique.get(file.path) ?? 0) + file.size);
+    const sorted = [...unique.entries()]
+        .map(([path, size]) => ({ path, size }))
+        .sort((a, b) => compare(a.path, b.path));
+    const order = sorted
+        .map((file, position) => ({ ...file, position }))
+        .sort((a, b) => b.size - a.size || a.position - b.position);
+    const loads = new Array(shard.count).fill(0);
+    const mine = new Set();
+    for (const file of order) {
+        let lightest = 0;
+        for (let i = 1; i < loads.length; i++)
+            if (loads[i] < loads[lightest])
+                lightest = i;
+        loads[lightest] += file.size;
+        if (lightest === shard.index - 1)
+            mine.add(file.path);
+    }
+    return mine;
+}
+/** Code-unit order, the same in every locale (localeCompare is not). */
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
 
 
 
@@ -16515,7 +16577,11 @@ function readInputs(read, context, env) {
         sandbox: readSandboxInputs(read, context.workspace),
         notebooks,
         notices,
+        changedOnly: readChangedOnly(read),
+        shard: parseShard(read('shard')),
     };
+    if (runs.some((run) => run.source.kind === 'inline'))
+        refuseSelectionOfInline(inputs);
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
@@ -16529,6 +16595,22 @@ function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
         throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
+}
+/** `changed-only` and `shard` choose among files: inline code is none. */
+function refuseSelectionOfInline(inputs) {
+    const input = inputs.changedOnly ? 'changed-only' : inputs.shard ? 'shard' : '';
+    if (input) {
+        throw new input_error/* InputError */.d(input, "chooses among the files of 'file' and 'markdown', and inline 'code' is not one: give the code as a file, or remove it");
+    }
+}
+function readChangedOnly(read) {
+    if (!parseBoolean('changed-only', read('changed-only'), false))
+        return undefined;
+    const token = read('github-token');
+    if (!token) {
+        throw new input_error/* InputError */.d('github-token', "is required when changed-only is true: leave it at its default (${{ github.token }}) or pass a token that may read the repository's contents and pull requests");
+    }
+    return { token };
 }
 function readComment(read, origin) {
     if (!parseBoolean('comment', read('comment'), false))
@@ -20178,7 +20260,9 @@ function isFailure(entry) {
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
  * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
  */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '', 
+/** `shard K of N`: each run of `results` says which shard ran it. */
+shard = '') {
     const { passed, failed } = batchCounts(entries);
     const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
     // Room for the JSON around the texts: names, flags and escapes.
@@ -20202,6 +20286,7 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
             error: error.text,
             executionTime: result.executionTimeS ?? null,
             truncated,
+            ...(shard ? { shard } : {}),
         };
     });
     // Every run may bring rich files and every session a thousand downloads: as many whole
@@ -20226,8 +20311,8 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
     };
 }
 /** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl, shard) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl, shard));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
 function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
@@ -21252,11 +21337,12 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
 
 
 
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
-async function publishRun(inputs, context, runReport) {
+async function publishRun(inputs, context, runReport, selection = { notes: [] }) {
     await writeResultFile(runReport);
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, context);
@@ -21264,7 +21350,7 @@ async function publishRun(inputs, context, runReport) {
     await logRun(runReport);
     setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
     if (inputs.summary && context.jobSummary) {
-        await lib_core.summary.addRaw(renderSummary(runReport)).write();
+        await lib_core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
     }
     if (inputs.comment)
         await commentOnPullRequest(inputs.comment, context, runReport);
@@ -21272,6 +21358,33 @@ async function publishRun(inputs, context, runReport) {
         annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
     }
     failIfCodeFailed(inputs, runReport);
+}
+/**
+ * A summary with what `changed-only` and `shard` chose, under its heading (the verdict stays
+ * the first line). The notes hold counts and GitHub's words, no workspace text.
+ */
+function withNotes(summary, notes) {
+    if (notes.length === 0)
+        return summary;
+    const end = summary.indexOf('\n');
+    const heading = end === -1 ? summary : summary.slice(0, end);
+    const rest = end === -1 ? '' : summary.slice(end);
+    // A note may quote GitHub's error message: shown as plain text, never as markup.
+    return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
+}
+/**
+ * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
+ * and the summary, with no session created.
+ */
+async function publishNothingToRun(inputs, context, selection) {
+    const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
+    lib_core.info(`Nothing to run: ${why}. No session was created.`);
+    setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+    if (inputs.summary && context.jobSummary) {
+        const heading = `### ✅ Nothing to run: ${why}`;
+        const body = `${heading}\n\nNo session was created.\n`;
+        await lib_core.summary.addRaw(withNotes(body, selection.notes)).write();
+    }
 }
 /** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
 async function uploadRunArtifact(name, runReport, context) {
@@ -21412,10 +21525,10 @@ async function publishBatch(inputs, context, batch) {
         ];
         artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), context);
     }
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url, batch.selection?.shard);
     if (inputs.summary && context.jobSummary) {
         const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
-        await lib_core.summary.addRaw(summary).write();
+        await lib_core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();
     }
     if (inputs.comment) {
         const body = renderBatchComment(entries, batch.wallTimeMs, {
@@ -21524,6 +21637,164 @@ function judgeStep(inputs, entries, outcomes) {
         else
             annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/github/changed-files.ts
+// `changed-only`: the files the change touched, as GitHub's REST API lists them. A pull
+// request's files (all pages), a push's compare between `before` and `after`. When the list
+// cannot be had, the answer says why, and the step runs everything: a check that silently ran
+// nothing would pass a broken change.
+
+/** The pull-request files endpoint lists at most this many files, whatever the paging. */
+const MAX_PULL_REQUEST_FILES = 3000;
+/** The compare endpoint lists at most this many files, on its first page only. */
+const MAX_COMPARE_FILES = 300;
+/**
+ * The files the event's change touched. Never throws: whatever keeps the list from being
+ * complete (the event, the token's permissions, the API's limits) is the reason everything runs.
+ */
+async function listChangedFiles(token) {
+    // Loaded only when wanted: it reads the event and the repository from the environment.
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
+    const payload = context.payload;
+    const octokit = getOctokit(token);
+    try {
+        if (PULL_REQUEST_EVENTS.includes(event)) {
+            const number = payload.pull_request?.number ?? payload.number;
+            if (typeof number !== 'number') {
+                return warning('the event payload names no pull request');
+            }
+            const declared = Number(payload.pull_request?.changed_files ?? 0);
+            if (declared > MAX_PULL_REQUEST_FILES) {
+                return warning(`pull request #${number} changes ${declared} files, and the API lists at most ${MAX_PULL_REQUEST_FILES}`);
+            }
+            const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+                ...context.repo,
+                pull_number: number,
+                per_page: 100,
+            });
+            if (files.length >= MAX_PULL_REQUEST_FILES) {
+                return warning(`pull request #${number} lists ${files.length} files, the API's limit, so some may be missing`);
+            }
+            return changed(files, `pull request #${number}`);
+        }
+        if (event === 'push') {
+            const before = String(payload.before ?? '');
+            const after = String(payload.after ?? '');
+            if (!/^[0-9a-f]{40,64}$/.test(after) || !/^[0-9a-f]{40,64}$/.test(before)) {
+                return warning('the push event names no before and after commits');
+            }
+            if (/^0+$/.test(before)) {
+                return warning('the push created the branch, so there is no earlier commit to compare');
+            }
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                ...context.repo,
+                basehead: `${before}...${after}`,
+            });
+            const files = data.files ?? [];
+            if (files.length >= MAX_COMPARE_FILES) {
+                return warning(`the push changes ${files.length} or more files, and the compare API lists at most ${MAX_COMPARE_FILES}`);
+            }
+            return changed(files, `push ${before.slice(0, 7)}...${after.slice(0, 7)}`);
+        }
+        return {
+            kind: 'all',
+            level: 'notice',
+            reason: `a '${event || 'unknown'}' event has no changed files (only pull_request, pull_request_target and push have)`,
+        };
+    }
+    catch (error) {
+        return warning(`the GitHub API refused the file list: ${describeApiError(error)}`);
+    }
+}
+function changed(files, change) {
+    // A removed file has nothing to run; a renamed one is listed under its new name.
+    const paths = new Set(files.filter((f) => f.status !== 'removed' && f.status !== 'unchanged').map((f) => f.filename));
+    return { kind: 'changed', paths, change };
+}
+function warning(reason) {
+    return { kind: 'all', level: 'warning', reason };
+}
+/** The status and GitHub's message, with a hint for the usual cause. */
+function describeApiError(error) {
+    const status = error.status;
+    const message = error instanceof Error ? error.message : String(error);
+    const text = typeof status === 'number' ? `HTTP ${status}, ${message}` : message;
+    const clipped = text.length > 500 ? `${text.slice(0, 499)}…` : text;
+    return status === 403 || status === 404
+        ? `${clipped} (the token needs 'contents: read' and, on pull requests, 'pull-requests: read')`
+        : clipped;
+}
+
+;// CONCATENATED MODULE: ./src/step/select-runs.ts
+// Which of the step's runs this job runs: `changed-only` keeps the files the change touched,
+// then `shard` keeps this job's share of those. Both choose whole files (a page's blocks and a
+// notebook's cells stay together), and both act before any syntax check or session.
+
+
+
+
+
+/** The inputs with only the runs this job runs (and their notebooks), and what was chosen. */
+async function selectRuns(inputs, redact, changedFiles = listChangedFiles) {
+    const selection = { notes: [] };
+    if (!inputs.changedOnly && !inputs.shard)
+        return { inputs, selection };
+    const all = filesOf(inputs.runs);
+    let kept = all;
+    if (inputs.changedOnly) {
+        const changed = await changedFiles(inputs.changedOnly.token);
+        if (changed.kind === 'all') {
+            const reason = redact(changed.reason);
+            annotate(changed.level, `changed-only: running every file, because ${reason}.`);
+            selection.notes.push(`Changed files only: every file runs, because ${reason}.`);
+        }
+        else {
+            kept = all.filter((file) => changed.paths.has(file.path));
+            const counted = `${kept.length} of ${all.length} files`;
+            lib_core.info(`changed-only: ${counted} changed in the ${changed.change}:`);
+            printUntrusted(kept.map((f) => `  ${f.path}`).join('\n') || '  (none)');
+            selection.notes.push(`Changed files only: ${counted} changed in the ${changed.change}.`);
+        }
+    }
+    if (inputs.shard) {
+        const label = shardLabel(inputs.shard);
+        const mine = shardFiles(kept, inputs.shard);
+        const share = kept.filter((file) => mine.has(file.path));
+        const bytes = (files) => files.reduce((sum, f) => sum + f.size, 0);
+        const counted = `${share.length} of ${kept.length} files (${bytes(share)} of ${bytes(kept)} bytes of code)`;
+        lib_core.info(`${label}: ${counted}:`);
+        printUntrusted(share.map((f) => `  ${f.path}`).join('\n') || '  (none)');
+        selection.notes.push(`${capitalise(label)}: ${counted}.`);
+        selection.shard = label;
+        kept = share;
+    }
+    const paths = new Set(kept.map((file) => file.path));
+    return {
+        inputs: {
+            ...inputs,
+            runs: inputs.runs.filter((run) => paths.has(fileOf(run))),
+            notebooks: inputs.notebooks.filter((plan) => paths.has(plan.notebook.name)),
+        },
+        selection,
+    };
+}
+/** The file a run comes from: a plain file, a Markdown page, a notebook. */
+function fileOf(run) {
+    return run.source.path ?? '';
+}
+/** Each file once, in run order, with the bytes of code its runs hold. */
+function filesOf(runs) {
+    const sizes = new Map();
+    for (const run of runs) {
+        const file = fileOf(run);
+        sizes.set(file, (sizes.get(file) ?? 0) + Buffer.byteLength(run.code, 'utf8'));
+    }
+    return [...sizes].map(([path, size]) => ({ path, size }));
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
@@ -22846,6 +23117,7 @@ async function checkReusedSession(client, sessionId, origin) {
 
 
 
+
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 async function run(env = process.env, 
 /** The syntax check the entry started before the action loaded, if it could. */
@@ -22854,11 +23126,17 @@ earlyCheck) {
     const ready = await readStep(env, context, earlyCheck);
     if (!ready)
         return;
-    const { inputs, syntax } = ready;
+    const { inputs, selection } = ready;
     for (const notice of inputs.notices)
         lib_core.notice(notice);
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
+    if (!ready.syntax) {
+        // changed-only or shard left nothing to run: a success, and no session.
+        await publishNothingToRun(inputs, context, selection);
+        return;
+    }
+    const syntax = ready.syntax;
     if (syntax.error) {
         // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
         await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact);
@@ -22887,7 +23165,7 @@ earlyCheck) {
             return;
         const wallTimeMs = Date.now() - started;
         if (inputs.mode === 'single') {
-            await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact });
+            await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact, selection });
         }
         else {
             await publishBatch(inputs, context, {
@@ -22896,6 +23174,7 @@ earlyCheck) {
                 key: pool.key(),
                 syntaxFailures: syntax.failures,
                 secrets,
+                selection,
             });
         }
     }
@@ -22915,8 +23194,9 @@ earlyCheck) {
     }
 }
 /**
- * The secrets masked first, then the inputs and the syntax check; undefined when they failed
- * (the failure is published: bad input costs no session).
+ * The secrets masked first, then the inputs, the runs this job runs (`changed-only`, `shard`)
+ * and their syntax check (none when no run is left); undefined when they failed (the failure
+ * is published: bad input costs no session).
  */
 async function readStep(env, context, earlyCheck) {
     let apiKey = '';
@@ -22930,8 +23210,13 @@ async function readStep(env, context, earlyCheck) {
         for (const value of secretValues)
             for (const form of secretForms(value))
                 lib_core.setSecret(form);
-        const inputs = readInputs(lib_core.getInput, context, env);
-        return { inputs, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
+        const read = readInputs(lib_core.getInput, context, env);
+        const { inputs, selection } = await selectRuns(read, makeRedactor(stepSecrets(read)));
+        if (inputs.runs.length === 0 && (read.changedOnly || read.shard)) {
+            earlyCheck?.cancel();
+            return { inputs, selection };
+        }
+        return { inputs, selection, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
     }
     catch (error) {
         earlyCheck?.cancel();
@@ -23110,7 +23395,7 @@ async function publishSingle(inputs, context, pool) {
         codeFile: outcome.codeFile,
         resultKey: pool.key(),
     }, context);
-    await publishRun(inputs, context, report);
+    await publishRun(inputs, context, report, pool.selection);
 }
 
 
