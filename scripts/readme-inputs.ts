@@ -22,6 +22,7 @@ const SECTIONS: Record<string, string[]> = {
   markdown: ['Code blocks in the docs'],
   'changed-only': ['Only the files a change touched'],
   shard: ['Shards over a matrix'],
+  'junit-file': ['A JUnit report'],
   'session-id': ['One sandbox across steps'],
   timeout: ['Runs longer than 60 seconds'],
   upload: ['The repository in the sandbox'],

@@ -40,6 +40,8 @@ export interface ActionInputs {
   changedOnly: { token: string } | undefined;
   /** `shard: K/N`: this job's share of the files. */
   shard: Shard | undefined;
+  /** `junit-file`: the absolute path to write the JUnit report to; '' for none. */
+  junitFile: string;
 }
 
 /** The values no output, file, log line or summary of the step may hold. */

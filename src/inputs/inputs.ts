@@ -17,6 +17,7 @@ import {
   parseToken,
   type InputReader,
 } from './parse.ts';
+import { resolveReportPath } from './report-path.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
 import { parseShard } from './shard.ts';
 
@@ -97,6 +98,7 @@ export function readInputs(
     notices,
     changedOnly: readChangedOnly(read),
     shard: parseShard(read('shard')),
+    junitFile: resolveReportPath('junit-file', read('junit-file'), context.workspace),
   };
   if (runs.some((run) => run.source.kind === 'inline')) refuseSelectionOfInline(inputs);
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);

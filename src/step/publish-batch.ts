@@ -30,8 +30,9 @@ import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
-import { postComment, uploadFilesArtifact, withNotes, type PublishOptions } from './publish.ts';
-import type { Selection } from './select-runs.ts';
+import { withNotes, type Selection } from '../report/selection-notes.ts';
+import { publishJUnit } from './publish-junit.ts';
+import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
 import type { ActionInputs } from '../inputs/action-inputs.ts';
 
 /** What the pool left for the batch's reports besides the outcomes. */
@@ -92,6 +93,10 @@ export async function publishBatch(
     artifact?.url,
     batch.selection?.shard,
   );
+  publishJUnit(inputs.junitFile, entries, {
+    shard: batch.selection?.shard,
+    redact: makeRedactor(batch.secrets),
+  });
   if (inputs.summary && context.jobSummary) {
     const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
     await core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();

@@ -10,7 +10,6 @@ import type { ActionInputs, CommentInputs } from '../inputs/action-inputs.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import { annotate, fail, locationProperties } from '../report/annotations.ts';
 import { commentMarker, renderComment } from '../report/comment.ts';
-import { inlineText } from '../report/markdown.ts';
 import { logRun } from '../report/log.ts';
 import { buildOutputs, failureOutputs, setOutputs } from '../report/outputs.ts';
 import { renderFailureSummary, type FailureReport } from '../report/failure-summary.ts';
@@ -20,12 +19,14 @@ import { renderSummary } from '../report/summary.ts';
 import { renderSyntaxErrorSummary } from '../report/syntax-summary.ts';
 import { LANGUAGE_NAMES } from '../report/verdict.ts';
 import type { SyntaxCheck } from '../syntax/syntax-check.ts';
-import type { Selection } from './select-runs.ts';
+import { withNotes, type Selection } from '../report/selection-notes.ts';
+import { noResult } from '../runs/judge.ts';
+import { publishJUnit } from './publish-junit.ts';
 
 /** What the inputs say about reporting. */
 export type PublishOptions = Pick<
   ActionInputs,
-  'artifact' | 'maxOutputSize' | 'summary' | 'comment' | 'cleanup' | 'failOnError'
+  'artifact' | 'maxOutputSize' | 'summary' | 'comment' | 'cleanup' | 'failOnError' | 'junitFile'
 >;
 
 /**
@@ -36,7 +37,7 @@ export async function publishRun(
   inputs: PublishOptions,
   context: RunnerContext,
   runReport: RunReport,
-  selection: Selection = { notes: [] },
+  { selection, redact }: { selection: Selection; redact: Redactor },
 ): Promise<void> {
   await writeResultFile(runReport);
   if (inputs.artifact) {
@@ -44,6 +45,10 @@ export async function publishRun(
   }
   await logRun(runReport);
   setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+  publishJUnit(inputs.junitFile, [{ report: runReport, durationMs: runReport.wallTimeMs }], {
+    shard: selection.shard,
+    redact,
+  });
   if (inputs.summary && context.jobSummary) {
     await core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
   }
@@ -58,30 +63,20 @@ export async function publishRun(
 }
 
 /**
- * A summary with what `changed-only` and `shard` chose, under its heading (the verdict stays
- * the first line). The notes hold counts and GitHub's words, no workspace text.
- */
-export function withNotes(summary: string, notes: readonly string[]): string {
-  if (notes.length === 0) return summary;
-  const end = summary.indexOf('\n');
-  const heading = end === -1 ? summary : summary.slice(0, end);
-  const rest = end === -1 ? '' : summary.slice(end);
-  // A note may quote GitHub's error message: shown as plain text, never as markup.
-  return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
-}
-
-/**
  * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
  * and the summary, with no session created.
  */
 export async function publishNothingToRun(
-  inputs: Pick<ActionInputs, 'summary'>,
+  inputs: Pick<ActionInputs, 'summary' | 'junitFile'>,
   context: RunnerContext,
   selection: Selection,
+  redact: Redactor,
 ): Promise<void> {
   const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
   core.info(`Nothing to run: ${why}. No session was created.`);
   setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+  // An empty report still: the job gathering a matrix's reports finds one for every shard.
+  publishJUnit(inputs.junitFile, [], { shard: selection.shard, redact });
   if (inputs.summary && context.jobSummary) {
     const heading = `### ✅ Nothing to run: ${why}`;
     const body = `${heading}\n\nNo session was created.\n`;
@@ -167,15 +162,27 @@ function failIfCodeFailed(inputs: PublishOptions, runReport: RunReport): void {
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
 export async function publishSyntaxError(
   planned: PlannedRun,
-  inputs: Pick<ActionInputs, 'summary' | 'failOnError'>,
+  inputs: Pick<ActionInputs, 'summary' | 'failOnError' | 'junitFile'>,
   context: RunnerContext,
   found: Extract<SyntaxCheck, { status: 'error' }>,
   redact: Redactor,
+  selection: Selection,
 ): Promise<void> {
   // The checker quotes the code (and the summary shows it): secrets out first.
   const syntax = { ...found, message: redact(found.message) };
   const run = { ...planned, code: redact(planned.code) };
   setOutputs(failureOutputs(syntax.message));
+  const report: RunReport = {
+    ...run,
+    sessionId: '',
+    requestId: '',
+    result: noResult(syntax.message),
+    wallTimeMs: 0,
+    sessionKept: false,
+    resultFile: '',
+    files: [],
+  };
+  publishJUnit(inputs.junitFile, [{ report, durationMs: 0 }], { shard: selection.shard, redact });
   if (inputs.summary && context.jobSummary) {
     const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
     await core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();

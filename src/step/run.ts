@@ -33,7 +33,8 @@ import {
   publishRun,
   publishSyntaxError,
 } from './publish.ts';
-import { selectRuns, type Selection } from './select-runs.ts';
+import { selectRuns } from './select-runs.ts';
+import type { Selection } from '../report/selection-notes.ts';
 import { checkReusedSession, startStepSession, type StepSession } from './step-session.ts';
 
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
@@ -51,13 +52,13 @@ export async function run(
   const redact = makeRedactor(secrets);
   if (!ready.syntax) {
     // changed-only or shard left nothing to run: a success, and no session.
-    await publishNothingToRun(inputs, context, selection);
+    await publishNothingToRun(inputs, context, selection, redact);
     return;
   }
   const syntax = ready.syntax;
   if (syntax.error) {
     // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
-    await publishSyntaxError(inputs.runs[0]!, inputs, context, syntax.error, redact);
+    await publishSyntaxError(inputs.runs[0]!, inputs, context, syntax.error, redact, selection);
     return;
   }
   core.info(syntax.log);
@@ -374,5 +375,5 @@ async function publishSingle(
     },
     context,
   );
-  await publishRun(inputs, context, report, pool.selection);
+  await publishRun(inputs, context, report, { selection: pool.selection, redact: pool.redact });
 }

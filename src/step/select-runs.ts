@@ -7,16 +7,9 @@ import type { ActionInputs } from '../inputs/action-inputs.ts';
 import { shardFiles, shardLabel } from '../inputs/shard.ts';
 import { annotate } from '../report/annotations.ts';
 import { printUntrusted } from '../report/log.ts';
+import type { Selection } from '../report/selection-notes.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import type { Redactor } from '../text/secrets.ts';
-
-/** What the selection did, for the log, the summary and `results`. */
-export interface Selection {
-  /** Sentences for the summary, one per selection made (no workspace text in them). */
-  notes: string[];
-  /** `shard K of N`, when sharded. */
-  shard?: string;
-}
 
 /** Asks GitHub for the change's files (a parameter, so tests can answer without it). */
 export type ChangedFilesSource = (token: string) => Promise<ChangedFiles>;
