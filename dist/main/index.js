@@ -15220,10 +15220,16 @@ function readParameters(value) {
     }
     return parsed;
 }
+/** Cells tagged so are not run (nbclient, nbmake). */
+const SKIP_TAG = 'skip-execution';
+/** Cells tagged so must raise; the notebook goes on after them (nbclient, nbmake). */
+const RAISES_TAG = 'raises-exception';
 /**
  * A notebook's code cells as runs in document order, one group that stops at the first
- * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
- * only when the metadata names none the service runs.
+ * failure (a cell tagged raises-exception must fail, and its failure does not stop it).
+ * The kernel language comes from the metadata; `fallback` (the `language` input) only when
+ * the metadata names none the service runs; a notebook whose metadata names no kernel at all
+ * is Python, as Jupyter and nbmake assume.
  */
 function readNotebookRuns(file, fallback, parameters) {
     if (file.size > MAX_NOTEBOOK_BYTES) {
@@ -15239,9 +15245,14 @@ function readNotebookRuns(file, fallback, parameters) {
             throw new input_error/* InputError */.d('file', `names a bad notebook: ${error.message}`);
         throw error;
     }
-    const language = notebook.language ?? fallback;
+    const notices = [];
+    let language = notebook.language ?? fallback;
+    if (!language && !notebook.declaredLanguage) {
+        language = 'python';
+        notices.push(`Notebook '${file.path}' names no kernel (no kernelspec or language_info in its metadata): it runs as Python, as Jupyter and nbmake assume.`);
+    }
     if (!language) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (it says '${notebook.declaredLanguage.slice(0, 60)}'); set kernelspec.language to python, javascript, r or java, or set \`language\``);
     }
     if (parameters) {
         try {
@@ -15261,14 +15272,16 @@ function readNotebookRuns(file, fallback, parameters) {
         code: cell.source,
         group: file.path,
         stopGroupOnFailure: true,
+        skip: cell.tags.includes(SKIP_TAG) || undefined,
+        expectError: cell.tags.includes(RAISES_TAG) || undefined,
         notebookCell: index,
         // The injected cell (number 0) is in no file.
         fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', which has no code cell to run`);
+        notices.push(`Notebook '${file.path}' has no code cell to run: it makes no run.`);
     }
-    return { runs, plan: { notebook, language } };
+    return { runs, plan: { notebook, language }, notices };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
@@ -15795,12 +15808,12 @@ function readCodeInputs(read, workspace, parameters) {
         // With `file`, the files and the pages are one batch: the files first, then the pages.
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
-            : { runs: [], notebooks: [] };
+            : { runs: [], notebooks: [], notices: [] };
         const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
         if (runs.length > MAX_BATCH_RUNS) {
             throw new input_error/* InputError */.d('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
-        return { runs, mode: 'batch', notebooks: files.notebooks };
+        return { runs, mode: 'batch', notebooks: files.notebooks, notices: files.notices };
     }
     if (inline.trim() && file) {
         throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -15813,7 +15826,7 @@ function readCodeInputs(read, workspace, parameters) {
         if (only && !isPattern(only) && !isNotebookPath(only)) {
             const { code, source } = readCodeFile(file, workspace);
             const run = { code, source, language: readLanguage(read('language'), source) };
-            return { runs: [run], mode: 'single', notebooks: [] };
+            return { runs: [run], mode: 'single', notebooks: [], notices: [] };
         }
         return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
     }
@@ -15823,7 +15836,7 @@ function readCodeInputs(read, workspace, parameters) {
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     const source = { kind: 'inline' };
     const run = { code: inline, source, language: readLanguage(read('language'), source) };
-    return { runs: [run], mode: 'single', notebooks: [] };
+    return { runs: [run], mode: 'single', notebooks: [], notices: [] };
 }
 function isNotebookPath(file) {
     return external_node_path_default().extname(file).toLowerCase() === '.ipynb';
@@ -15890,6 +15903,7 @@ function readBatch(lines, workspace, language, parameters) {
     const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
     const runs = [];
     const notebooks = [];
+    const notices = [];
     for (const file of files) {
         if (isNotebookPath(file.path)) {
             const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
@@ -15897,6 +15911,7 @@ function readBatch(lines, workspace, language, parameters) {
                 checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
             runs.push(...notebook.runs);
             notebooks.push(notebook.plan);
+            notices.push(...notebook.notices);
             continue;
         }
         if (file.size > MAX_CODE_BYTES) {
@@ -15910,7 +15925,7 @@ function readBatch(lines, workspace, language, parameters) {
     if (runs.length > MAX_BATCH_RUNS) {
         throw new input_error/* InputError */.d('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
-    return { runs, notebooks };
+    return { runs, notebooks, notices };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -16457,7 +16472,7 @@ function readApiKey(read, env) {
 function readInputs(read, context, env) {
     const apiKey = readApiKey(read, env);
     const parameters = readParameters(read('parameters'));
-    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+    const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
     if (parameters && notebooks.length === 0) {
         throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
@@ -16502,6 +16517,7 @@ function readInputs(read, context, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, context.workspace),
         notebooks,
+        notices,
     };
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);
@@ -16907,7 +16923,9 @@ class SessionPool {
             else {
                 const outcome = await this.runOne(session, next);
                 this.outcomes.push(outcome);
-                if (!outcome.result?.success)
+                // A run that must fail and did leaves the state as the author meant: the group goes on.
+                const expected = next.run.expectError && outcome.result !== undefined;
+                if (!outcome.result?.success && !expected)
                     failedAt ??= next.index;
                 if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
                     lost = true;
@@ -19164,7 +19182,9 @@ function judge(outcome, outcomes, describe) {
                 result: {
                     ...result,
                     success: false,
-                    error: 'the block is marked expect-error, but it ran without an error',
+                    error: run.source.cell !== undefined
+                        ? 'the cell is tagged raises-exception, but it ran without an error'
+                        : `the block is marked ${run.expectErrorMarker ?? 'expect-error'}, but it ran without an error`,
                 },
                 location: run.source.fenceLine,
             }
@@ -21300,6 +21320,7 @@ async function writeFailureSummary(failure, context, options) {
 
 
 
+
 async function publishBatch(inputs, context, batch) {
     const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
     const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
@@ -21338,6 +21359,7 @@ async function publishBatch(inputs, context, batch) {
 /** Each run judged and reported, its result file written; a notebook's cells kept aside. */
 async function reportRuns(inputs, context, batch) {
     const cellOutcomes = [];
+    const redact = makeRedactor(batch.secrets);
     const resultFiles = [];
     const entries = batch.outcomes.map((outcome) => {
         const judged = judge(outcome, batch.outcomes, describeFailure);
@@ -21360,7 +21382,7 @@ async function reportRuns(inputs, context, batch) {
             report.errorLocation = found;
         if (outcome.run.notebookCell !== undefined) {
             // The notebook keeps the error as the kernel gave it; reports add where it happened.
-            cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+            cellOutcomes.push({ run: outcome.run, result: cellResult(outcome, report.result, redact) });
             if (outcome.notRunAfter === undefined)
                 placeInNotebook(report);
         }
@@ -21371,6 +21393,23 @@ async function reportRuns(inputs, context, batch) {
     });
     await Promise.all(resultFiles);
     return { entries, cellOutcomes };
+}
+/**
+ * What a cell's executed notebook shows: the reported result, except that a cell tagged
+ * raises-exception keeps the error it raised (its verdict is a pass), as nbclient writes it.
+ */
+function cellResult(outcome, reported, redact) {
+    const raw = outcome.result;
+    if (!raw)
+        return undefined;
+    if (!outcome.run.expectError || raw.success)
+        return reported;
+    return {
+        ...reported,
+        success: false,
+        error: redact(raw.error),
+        errorDetail: redact(raw.errorDetail),
+    };
 }
 /** What the sessions brought back (downloads) and printed while getting ready (setup). */
 function sessionResults(inputs, prepared) {
@@ -22783,6 +22822,8 @@ earlyCheck) {
     if (!ready)
         return;
     const { inputs, syntax } = ready;
+    for (const notice of inputs.notices)
+        lib_core.notice(notice);
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
     if (syntax.error) {

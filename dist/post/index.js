@@ -20548,10 +20548,16 @@ function notebook_inputs_readParameters(value) {
     }
     return parsed;
 }
+/** Cells tagged so are not run (nbclient, nbmake). */
+const SKIP_TAG = 'skip-execution';
+/** Cells tagged so must raise; the notebook goes on after them (nbclient, nbmake). */
+const RAISES_TAG = 'raises-exception';
 /**
  * A notebook's code cells as runs in document order, one group that stops at the first
- * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
- * only when the metadata names none the service runs.
+ * failure (a cell tagged raises-exception must fail, and its failure does not stop it).
+ * The kernel language comes from the metadata; `fallback` (the `language` input) only when
+ * the metadata names none the service runs; a notebook whose metadata names no kernel at all
+ * is Python, as Jupyter and nbmake assume.
  */
 function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
     if (file.size > MAX_NOTEBOOK_BYTES) {
@@ -20567,9 +20573,14 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
             throw new InputError('file', `names a bad notebook: ${error.message}`);
         throw error;
     }
-    const language = notebook.language ?? fallback;
+    const notices = [];
+    let language = notebook.language ?? fallback;
+    if (!language && !notebook.declaredLanguage) {
+        language = 'python';
+        notices.push(`Notebook '${file.path}' names no kernel (no kernelspec or language_info in its metadata): it runs as Python, as Jupyter and nbmake assume.`);
+    }
     if (!language) {
-        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (it says '${notebook.declaredLanguage.slice(0, 60)}'); set kernelspec.language to python, javascript, r or java, or set \`language\``);
     }
     if (parameters) {
         try {
@@ -20589,14 +20600,16 @@ function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
         code: cell.source,
         group: file.path,
         stopGroupOnFailure: true,
+        skip: cell.tags.includes(SKIP_TAG) || undefined,
+        expectError: cell.tags.includes(RAISES_TAG) || undefined,
         notebookCell: index,
         // The injected cell (number 0) is in no file.
         fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
-        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
+        notices.push(`Notebook '${file.path}' has no code cell to run: it makes no run.`);
     }
-    return { runs, plan: { notebook, language } };
+    return { runs, plan: { notebook, language }, notices };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
@@ -21123,12 +21136,12 @@ function code_inputs_readCodeInputs(read, workspace, parameters) {
         // With `file`, the files and the pages are one batch: the files first, then the pages.
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
-            : { runs: [], notebooks: [] };
+            : { runs: [], notebooks: [], notices: [] };
         const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
         if (runs.length > MAX_BATCH_RUNS) {
             throw new InputError('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
-        return { runs, mode: 'batch', notebooks: files.notebooks };
+        return { runs, mode: 'batch', notebooks: files.notebooks, notices: files.notices };
     }
     if (inline.trim() && file) {
         throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -21141,7 +21154,7 @@ function code_inputs_readCodeInputs(read, workspace, parameters) {
         if (only && !isPattern(only) && !isNotebookPath(only)) {
             const { code, source } = readCodeFile(file, workspace);
             const run = { code, source, language: readLanguage(read('language'), source) };
-            return { runs: [run], mode: 'single', notebooks: [] };
+            return { runs: [run], mode: 'single', notebooks: [], notices: [] };
         }
         return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
     }
@@ -21151,7 +21164,7 @@ function code_inputs_readCodeInputs(read, workspace, parameters) {
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     const source = { kind: 'inline' };
     const run = { code: inline, source, language: readLanguage(read('language'), source) };
-    return { runs: [run], mode: 'single', notebooks: [] };
+    return { runs: [run], mode: 'single', notebooks: [], notices: [] };
 }
 function isNotebookPath(file) {
     return path.extname(file).toLowerCase() === '.ipynb';
@@ -21218,6 +21231,7 @@ function readBatch(lines, workspace, language, parameters) {
     const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
     const runs = [];
     const notebooks = [];
+    const notices = [];
     for (const file of files) {
         if (isNotebookPath(file.path)) {
             const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
@@ -21225,6 +21239,7 @@ function readBatch(lines, workspace, language, parameters) {
                 checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
             runs.push(...notebook.runs);
             notebooks.push(notebook.plan);
+            notices.push(...notebook.notices);
             continue;
         }
         if (file.size > MAX_CODE_BYTES) {
@@ -21238,7 +21253,7 @@ function readBatch(lines, workspace, language, parameters) {
     if (runs.length > MAX_BATCH_RUNS) {
         throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
-    return { runs, notebooks };
+    return { runs, notebooks, notices };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -21629,7 +21644,7 @@ function readApiKey(read, env) {
 function readInputs(read, context, env) {
     const apiKey = readApiKey(read, env);
     const parameters = readParameters(read('parameters'));
-    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+    const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
     if (parameters && notebooks.length === 0) {
         throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
@@ -21674,6 +21689,7 @@ function readInputs(read, context, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, context.workspace),
         notebooks,
+        notices,
     };
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);

@@ -57,6 +57,8 @@ export interface ActionInputs {
   reuseSessionId: string;
   /** The notebooks among the files, parameters injected, to write back once run. */
   notebooks: NotebookPlan[];
+  /** Said once in the log after the inputs are read (a notebook run as Python for want of a kernel). */
+  notices: string[];
 }
 
 /** The values no output, file, log line or summary of the step may hold. */
@@ -104,7 +106,7 @@ export function readInputs(
 ): ActionInputs {
   const apiKey = readApiKey(read, env);
   const parameters = readParameters(read('parameters'));
-  const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+  const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
   if (parameters && notebooks.length === 0) {
     throw new InputError(
       'parameters',
@@ -152,6 +154,7 @@ export function readInputs(
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox: readSandboxInputs(read, context.workspace),
     notebooks,
+    notices,
   };
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;

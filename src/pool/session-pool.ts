@@ -280,7 +280,9 @@ class SessionPool {
       } else {
         const outcome = await this.runOne(session, next);
         this.outcomes.push(outcome);
-        if (!outcome.result?.success) failedAt ??= next.index;
+        // A run that must fail and did leaves the state as the author meant: the group goes on.
+        const expected = next.run.expectError && outcome.result !== undefined;
+        if (!outcome.result?.success && !expected) failedAt ??= next.index;
         if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
           lost = true;
           stop = new Error(

@@ -50,7 +50,10 @@ export function judge(
           result: {
             ...result,
             success: false,
-            error: 'the block is marked expect-error, but it ran without an error',
+            error:
+              run.source.cell !== undefined
+                ? 'the cell is tagged raises-exception, but it ran without an error'
+                : `the block is marked ${run.expectErrorMarker ?? 'expect-error'}, but it ran without an error`,
           },
           location: run.source.fenceLine,
         }

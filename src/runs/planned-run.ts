@@ -13,8 +13,13 @@ export interface PlannedRun {
   group?: string;
   /** Not run (a Markdown block marked skip). */
   skip?: boolean;
-  /** Passes only when the code fails (`<!-- run-code: expect-error -->`). */
+  /**
+   * Passes only when the code fails (`<!-- run-code: expect-error -->`, a notebook cell tagged
+   * `raises-exception`); its failure does not stop the group.
+   */
   expectError?: boolean;
+  /** The marker that said so, as the page wrote it, when not `expect-error`. */
+  expectErrorMarker?: string;
   /** What the code must print, and the line of the block that says so. */
   expectedOutput?: { text: string; line: number };
   /** After a failure, the group's later runs are not run (a notebook's cells need the earlier ones). */

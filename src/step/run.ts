@@ -36,6 +36,7 @@ export async function run(
   const ready = await readStep(env, context, earlyCheck);
   if (!ready) return;
   const { inputs, syntax } = ready;
+  for (const notice of inputs.notices) core.notice(notice);
   const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
   if (syntax.error) {

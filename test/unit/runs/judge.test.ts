@@ -46,6 +46,13 @@ describe('judge', () => {
     expect(passed.location).toBe(7);
   });
 
+  it('says a notebook cell was tagged raises-exception when it did not raise', () => {
+    const run = { source: { kind: 'file' as const, path: 'n.ipynb', cell: 2 }, expectError: true };
+    expect(judge(outcome(run, { result: ran({}) }), [], describe_).result.error).toBe(
+      'the cell is tagged raises-exception, but it ran without an error',
+    );
+  });
+
   it('fails a run whose output differs from what the page expects, at the expected line', () => {
     const run = { expectedOutput: { text: '42\n', line: 12 } };
     const judged = judge(outcome(run, { result: ran({ stdout: '41\n' }) }), [], describe_);
