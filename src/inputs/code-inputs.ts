@@ -2,7 +2,7 @@
 // pages read from the workspace and checked, each run with its language.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../runs/language.ts';
 import { sourceName, type CodeSource } from '../runs/code-source.ts';
 import { extractCodeBlocks, MarkdownBlockError } from '../runs/markdown-blocks.ts';
 import type { NotebookPlan } from '../runs/notebook.ts';

@@ -1,9 +1,8 @@
 // The step's `with:` inputs, validated into one typed value before anything is spent: the runs
 // (code-inputs.ts), the session, the sandbox work environment and how to report.
 import type { RunOrigin } from '../github/runner-context.ts';
-import type { NotebookPlan } from '../runs/notebook.ts';
-import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
-import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
+import type { ActionInputs, CommentInputs } from './action-inputs.ts';
+import { readApiKey } from './api-key.ts';
 import { readCodeInputs } from './code-inputs.ts';
 import { InputError } from './input-error.ts';
 import { readParameters } from './notebook-inputs.ts';
@@ -17,77 +16,17 @@ import {
   parseSyntaxCheck,
   parseToken,
   type InputReader,
-  type SyntaxCheckMode,
 } from './parse.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
 
 export { InputError };
+export type { ActionInputs, CommentInputs };
 
 export const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 export const MAX_TIMEOUT_S = 3600;
 /** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
 export const MAX_PARALLEL = 8;
-
-export interface ActionInputs {
-  /** What the step runs, in order: one run for inline code or one plain file. */
-  runs: PlannedRun[];
-  /** How the runs are reported: one run on its own, or a batch. */
-  mode: ReportMode;
-  timeoutS: number;
-  apiKey: string;
-  endpoint: string;
-  regionId: string;
-  imageId: string;
-  labels: Record<string, string>;
-  failOnError: boolean;
-  summary: boolean;
-  cleanup: boolean;
-  idleTimeoutS: number;
-  maxOutputSize: number;
-  /** Workflow artifact to upload the rich files and the result to; '' for none. */
-  artifact: string;
-  comment: CommentInputs | undefined;
-  syntaxCheck: SyntaxCheckMode;
-  /** upload, setup, env, secret-env, download. */
-  sandbox: SandboxInputs;
-  /** How many sessions run the runs at once. */
-  parallel: number;
-  /** A session an earlier step created (`session-id`): used, never created or deleted here. */
-  reuseSessionId: string;
-  /** The notebooks among the files, parameters injected, to write back once run. */
-  notebooks: NotebookPlan[];
-  /** Said once in the log after the inputs are read (a notebook run as Python for want of a kernel). */
-  notices: string[];
-}
-
-/** The values no output, file, log line or summary of the step may hold. */
-export function stepSecrets(inputs: ActionInputs): string[] {
-  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-
-/** `comment: true`: what is needed to post the pull-request comment. */
-export interface CommentInputs {
-  token: string;
-  /** Tells this step's comment from others' on the same pull request. */
-  stepId: string;
-}
-
-/**
- * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
- * input that needs the raw environment (a secret has no place in the runner context).
- */
-export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
-  const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-  if (!key) {
-    throw new InputError(
-      'api-key',
-      'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable',
-    );
-  }
-  if (/\s/.test(key)) throw new InputError('api-key', 'must not contain white space');
-  return key;
-}
 
 /** Where the inputs name files (the workspace), and what the defaults come from. */
 export interface InputContext {

@@ -1,7 +1,7 @@
 // The `parameters` input and the notebooks among the `file` lines: read, checked and turned
 // into runs (one per code cell) before any session exists.
 import { readFileSync } from 'node:fs';
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 import { InputError } from './input-error.ts';
 import { cellSourceLines } from '../runs/notebook-lines.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';

@@ -1,4 +1,4 @@
-import type { ResultItem } from '../agentbay/run-code-result.ts';
+import type { ResultItem } from '../runs/result.ts';
 import { parseHtmlTable, type HtmlTable } from './html-table.ts';
 import { isChart, type RichFile } from './rich-files.ts';
 

@@ -1,7 +1,7 @@
 // A run's verdict from what happened to it: the code's own result, turned round for a block
 // that must fail, checked against the output a Markdown page expects; and where a failure is
 // shown (the page's line for a block, the notebook's cell for a cell).
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from './result.ts';
 import { sourceName, type CodeSource } from './code-source.ts';
 import type { ErrorLocation } from './error-location.ts';
 import { compareOutput } from './markdown-blocks.ts';

@@ -1,7 +1,7 @@
 // What a step runs and what became of each run: the plain data that flows from the inputs
 // through the session pool to the reports. A single run is a list of one.
-import type { Language } from '../agentbay/language.ts';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { Language } from './language.ts';
+import type { CodeRunResult } from './result.ts';
 import type { CodeSource } from './code-source.ts';
 
 /** One run: the code, where it comes from, and the language it runs in. */

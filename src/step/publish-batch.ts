@@ -4,7 +4,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { RunnerContext } from '../github/runner-context.ts';
-import type { PreparedSession } from '../pool/session-work.ts';
+import type { PreparedSession } from '../pool/session-pool.ts';
 import { annotate, annotationFor, fail } from '../report/annotations.ts';
 import { renderBatchComment } from '../report/batch-comment.ts';
 import {
@@ -31,7 +31,7 @@ import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
 import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 
 /** What the pool left for the batch's reports besides the outcomes. */
 export interface BatchRun {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import { judge, noResult, placeInNotebook, placeInPage } from '../../../src/runs/judge.ts';
 import type { PlannedRun, RunOutcome } from '../../../src/runs/planned-run.ts';
 
