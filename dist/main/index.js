@@ -21034,8 +21034,13 @@ function resultViews(results, files, shownOutput) {
     const inline = [];
     const fileLabels = new Map();
     const filesOf = new Map();
-    for (const file of files)
-        filesOf.set(file.result, [...(filesOf.get(file.result) ?? []), file]);
+    for (const file of files) {
+        const list = filesOf.get(file.result);
+        if (list)
+            list.push(file);
+        else
+            filesOf.set(file.result, [file]);
+    }
     let outputSkipped = false;
     let outputShownRicher = false;
     results.forEach((item, index) => {
