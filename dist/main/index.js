@@ -14332,7 +14332,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(16008);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31857);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function canonicalLanguage(spelling) {
 
 /***/ }),
 
-/***/ 16008:
+/***/ 31857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16178,6 +16178,63 @@ function parseLabels(value) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/report-path.ts
+// `junit-file`: a file the step writes into the workspace. Checked before anything is spent,
+// like every input: it must stay inside the workspace as written and after following links,
+// so a step cannot be talked into writing over a file elsewhere on the runner.
+
+
+
+
+/** The absolute path to write, or '' when the input is empty. */
+function resolveReportPath(input, value, workspace) {
+    if (!value)
+        return '';
+    const refuse = (why) => {
+        throw new input_error/* InputError */.d(input, `must be a file path relative to the workspace and inside it (e.g. reports/junit.xml); '${value}' ${why}`);
+    };
+    if (value.includes('\0') || /[\r\n]/.test(value))
+        refuse('holds a control character');
+    if (external_node_path_default().isAbsolute(value) || /^[A-Za-z]:/.test(value))
+        refuse('is absolute');
+    if (value.endsWith('/') || value.endsWith((external_node_path_default()).sep))
+        refuse('names a directory');
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const target = external_node_path_default().resolve(root, value);
+    if (!isInside(root, target))
+        refuse('leads out of it');
+    // The nearest existing ancestor, with its links followed, must still be inside.
+    let existing = external_node_path_default().dirname(target);
+    while (!exists(existing))
+        existing = external_node_path_default().dirname(existing);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(existing);
+    }
+    catch {
+        return refuse('is below a link that leads nowhere');
+    }
+    if (real !== root && !isInside(root, real))
+        refuse(`is below a link to ${real}, outside it`);
+    if (exists(target)) {
+        const stats = (0,external_node_fs_.lstatSync)(target);
+        if (stats.isSymbolicLink())
+            refuse('is a link; the step writes a file of its own there');
+        if (!stats.isFile())
+            refuse('exists and is not a regular file');
+    }
+    return external_node_path_default().join(real, external_node_path_default().relative(existing, target));
+}
+function exists(file) {
+    try {
+        (0,external_node_fs_.lstatSync)(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 // EXTERNAL MODULE: external "node:querystring"
 var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/text/secrets.ts
@@ -16519,6 +16576,7 @@ function compare(a, b) {
 
 
 
+
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 const MAX_TIMEOUT_S = 3600;
@@ -16579,6 +16637,7 @@ function readInputs(read, context, env) {
         notices,
         changedOnly: readChangedOnly(read),
         shard: parseShard(read('shard')),
+        junitFile: resolveReportPath('junit-file', read('junit-file'), context.workspace),
     };
     if (runs.some((run) => run.source.kind === 'inline'))
         refuseSelectionOfInline(inputs);
@@ -20536,6 +20595,221 @@ function executed_notebooks_uniqueName(taken, notebookPath) {
     return name;
 }
 
+;// CONCATENATED MODULE: ./src/report/selection-notes.ts
+// What `changed-only` and `shard` chose, as the summaries say it: a sentence per choice under
+// the verdict's heading.
+
+/**
+ * A summary with the selection's notes under its heading (the verdict stays the first line).
+ * A note may quote GitHub's error message: shown as plain text, never as markup.
+ */
+function withNotes(summary, notes) {
+    if (notes.length === 0)
+        return summary;
+    const end = summary.indexOf('\n');
+    const heading = end === -1 ? summary : summary.slice(0, end);
+    const rest = end === -1 ? '' : summary.slice(end);
+    return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/junit.ts
+// The runs as a JUnit XML report, the format test reporters read (dorny/test-reporter,
+// mikepenz/action-junit-report, EnricoMi/publish-unit-test-result-action, GitLab, Jenkins):
+// one <testsuite> per file, page or notebook, one <testcase> per run. Every text in it is
+// sandbox or workspace text: made valid XML 1.0, redacted, bounded, then escaped.
+// Plain data in (a batch's entries fit it), so the report needs none of the other renderers.
+
+
+/** Each of a run's texts (stdout, stderr, traceback): readers show them, they do not archive them. */
+const MAX_JUNIT_TEXT_CHARS = 64 * 1024;
+/** A failure's message and a name are one line each. */
+const MAX_LINE_CHARS = 1_000;
+/** As every report of a batch says it (report/verdict.ts): skipped, not run, then the result. */
+function verdictOf(run) {
+    if (run.skipped)
+        return 'skipped';
+    if (run.notRun)
+        return 'not-run';
+    return run.report.result.success ? 'passed' : 'failed';
+}
+function count(runs, ...verdicts) {
+    return runs.filter((run) => verdicts.includes(verdictOf(run))).length;
+}
+/** The runs as a JUnit XML document, grouped by the file each came from, in run order. */
+function renderJUnit(entries, options) {
+    const text = (value, max) => cleanText(value, max, options.redact);
+    const suites = new Map();
+    for (const entry of entries) {
+        const file = fileOf(entry);
+        suites.set(file, [...(suites.get(file) ?? []), entry]);
+    }
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites${attributes({
+            name: text(options.name, MAX_LINE_CHARS),
+            tests: entries.length,
+            failures: count(entries, 'failed'),
+            errors: 0,
+            time: junit_seconds(entries),
+        })}>`,
+    ];
+    for (const [file, runs] of suites) {
+        lines.push(`  <testsuite${attributes({
+            name: text(file, MAX_LINE_CHARS),
+            tests: runs.length,
+            failures: count(runs, 'failed'),
+            errors: 0,
+            skipped: count(runs, 'skipped', 'not-run'),
+            time: junit_seconds(runs),
+        })}>`);
+        for (const run of runs)
+            lines.push(...testcase(run, file, text));
+        lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>', '');
+    return lines.join('\n');
+}
+/** One run: its verdict as JUnit says it, then what it printed. */
+function testcase(entry, file, text) {
+    const { report } = entry;
+    const { result } = report;
+    const open = `    <testcase${attributes({
+        name: text(sourceName(report.source), MAX_LINE_CHARS),
+        classname: text(file, MAX_LINE_CHARS),
+        time: (entry.durationMs / 1000).toFixed(3),
+    })}`;
+    const body = [];
+    const verdict = verdictOf(entry);
+    if (verdict === 'failed') {
+        const message = oneLine(text(result.error, MAX_LINE_CHARS)) || 'failed';
+        const traceback = text(tracebackOf(result), MAX_JUNIT_TEXT_CHARS);
+        body.push(`      <failure${attributes({ message, type: 'failure' })}>${escapeText(traceback)}</failure>`);
+    }
+    else if (verdict === 'skipped') {
+        body.push('      <skipped message="marked skip"/>');
+    }
+    else if (verdict === 'not-run') {
+        const why = oneLine(text(result.error, MAX_LINE_CHARS)) || 'not run';
+        body.push(`      <skipped${attributes({ message: why })}/>`);
+    }
+    if (verdict === 'passed' || verdict === 'failed') {
+        // A trailing expression's value is output too (a notebook cell's result).
+        const printed = result.output && result.output !== result.stdout
+            ? [result.stdout, result.output].filter(Boolean).join('\n')
+            : result.stdout;
+        const stdout = text(printed, MAX_JUNIT_TEXT_CHARS);
+        const stderr = text(result.stderr, MAX_JUNIT_TEXT_CHARS);
+        if (stdout)
+            body.push(`      <system-out>${escapeText(stdout)}</system-out>`);
+        if (stderr)
+            body.push(`      <system-err>${escapeText(stderr)}</system-err>`);
+    }
+    return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
+}
+/** The file a run belongs to: its path, the page of a block, the notebook of a cell. */
+function fileOf(entry) {
+    const { source } = entry.report;
+    return source.kind === 'file' ? (source.path ?? '') : sourceName(source);
+}
+/**
+ * The failure's text: the traceback the service gave, or stderr when the traceback is only
+ * there; without the one-line error, which is the failure's message (failure-section.ts words
+ * the summary's the same way).
+ */
+function tracebackOf(result) {
+    const detail = result.errorDetail.trim();
+    const text = !detail || result.stderr.includes(detail) ? result.stderr : result.errorDetail;
+    const headline = result.error.trim();
+    return headline
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== headline)
+            .join('\n')
+        : text;
+}
+function junit_seconds(entries) {
+    return (entries.reduce((sum, e) => sum + e.durationMs, 0) / 1000).toFixed(3);
+}
+function oneLine(value) {
+    return value.replace(/\s+/g, ' ').trim();
+}
+/**
+ * Characters XML 1.0 cannot hold, even escaped: C0 controls but tab, line feed and carriage
+ * return; U+FFFE and U+FFFF; a surrogate without its pair.
+ */
+const NOT_XML = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * A text ready to escape: what XML cannot hold dropped (before redaction, so a secret split by
+ * a control character is found whole), every secret out, then cut, and the cut's edges redacted
+ * again (the redactor finds a secret's start or end beside the cut mark).
+ */
+function cleanText(value, maxChars, redact) {
+    const valid = redact(value.replace(NOT_XML, ''));
+    const cut = truncateMiddle(valid, maxChars, 'the full text is in the result file').text;
+    return cut === valid ? valid : redact(cut);
+}
+/** Text content: `]]>` and markup cannot appear, a carriage return survives parsing. */
+function escapeText(value) {
+    return value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\r/g, '&#13;');
+}
+/** Attribute values, quoted with ", their white space kept (a parser would normalise it). */
+function attributes(values) {
+    return Object.entries(values)
+        .map(([name, value]) => {
+        const escaped = escapeText(String(value))
+            .replace(/"/g, '&quot;')
+            .replace(/\t/g, '&#9;')
+            .replace(/\n/g, '&#10;');
+        return ` ${name}="${escaped}"`;
+    })
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/step/publish-junit.ts
+// `junit-file`: the JUnit report written into the workspace, where the workflow's test
+// reporters (and a final job gathering a matrix's shards) pick it up; its path is the output.
+
+
+
+
+/** The report's name: the action's, with the shard when the job runs one. */
+function junitName(shard) {
+    return shard ? `agentbay-run-code (${shard})` : 'agentbay-run-code';
+}
+/**
+ * Writes the runs' JUnit report to `file` (checked when the inputs were read) and sets the
+ * `junit-file` output. A report that cannot be written is a warning: the runs' verdict stands.
+ */
+function publishJUnit(file, entries, options) {
+    if (!file)
+        return;
+    const xml = renderJUnit(entries, { name: junitName(options.shard), redact: options.redact });
+    try {
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        // Never through a link put there since the inputs were checked.
+        const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+        try {
+            (0,external_node_fs_.writeSync)(fd, xml);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        lib_core.info(`JUnit report of ${entries.length} runs written to ${file}.`);
+        lib_core.setOutput('junit-file', file);
+    }
+    catch (error) {
+        // A file-system error names the path and the cause; nothing of the runs is in it.
+        const why = error instanceof Error ? error.message : String(error);
+        lib_core.warning(`Could not write the JUnit report (junit-file): ${why}`);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
 
 /**
@@ -21343,17 +21617,23 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
 
 
 
+
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
-async function publishRun(inputs, context, runReport, selection = { notes: [] }) {
+async function publishRun(inputs, context, runReport, { selection, redact }) {
     await writeResultFile(runReport);
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, context);
     }
     await logRun(runReport);
     setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+    publishJUnit(inputs.junitFile, [{ report: runReport, durationMs: runReport.wallTimeMs }], {
+        shard: selection.shard,
+        redact,
+    });
     if (inputs.summary && context.jobSummary) {
         await lib_core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
     }
@@ -21365,26 +21645,15 @@ async function publishRun(inputs, context, runReport, selection = { notes: [] })
     failIfCodeFailed(inputs, runReport);
 }
 /**
- * A summary with what `changed-only` and `shard` chose, under its heading (the verdict stays
- * the first line). The notes hold counts and GitHub's words, no workspace text.
- */
-function withNotes(summary, notes) {
-    if (notes.length === 0)
-        return summary;
-    const end = summary.indexOf('\n');
-    const heading = end === -1 ? summary : summary.slice(0, end);
-    const rest = end === -1 ? '' : summary.slice(end);
-    // A note may quote GitHub's error message: shown as plain text, never as markup.
-    return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
-}
-/**
  * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
  * and the summary, with no session created.
  */
-async function publishNothingToRun(inputs, context, selection) {
+async function publishNothingToRun(inputs, context, selection, redact) {
     const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
     lib_core.info(`Nothing to run: ${why}. No session was created.`);
     setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+    // An empty report still: the job gathering a matrix's reports finds one for every shard.
+    publishJUnit(inputs.junitFile, [], { shard: selection.shard, redact });
     if (inputs.summary && context.jobSummary) {
         const heading = `### ✅ Nothing to run: ${why}`;
         const body = `${heading}\n\nNo session was created.\n`;
@@ -21446,11 +21715,22 @@ function failIfCodeFailed(inputs, runReport) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(planned, inputs, context, found, redact) {
+async function publishSyntaxError(planned, inputs, context, found, redact, selection) {
     // The checker quotes the code (and the summary shows it): secrets out first.
     const syntax = { ...found, message: redact(found.message) };
     const run = { ...planned, code: redact(planned.code) };
     setOutputs(failureOutputs(syntax.message));
+    const report = {
+        ...run,
+        sessionId: '',
+        requestId: '',
+        result: noResult(syntax.message),
+        wallTimeMs: 0,
+        sessionKept: false,
+        resultFile: '',
+        files: [],
+    };
+    publishJUnit(inputs.junitFile, [{ report, durationMs: 0 }], { shard: selection.shard, redact });
     if (inputs.summary && context.jobSummary) {
         const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();
@@ -21510,6 +21790,8 @@ async function writeFailureSummary(failure, context, options) {
 
 
 
+
+
 async function publishBatch(inputs, context, batch) {
     const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
     const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
@@ -21531,6 +21813,10 @@ async function publishBatch(inputs, context, batch) {
         artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), context);
     }
     setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url, batch.selection?.shard);
+    publishJUnit(inputs.junitFile, entries, {
+        shard: batch.selection?.shard,
+        redact: makeRedactor(batch.secrets),
+    });
     if (inputs.summary && context.jobSummary) {
         const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
         await lib_core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();
@@ -21779,21 +22065,21 @@ async function selectRuns(inputs, redact, changedFiles = listChangedFiles) {
     return {
         inputs: {
             ...inputs,
-            runs: inputs.runs.filter((run) => paths.has(fileOf(run))),
+            runs: inputs.runs.filter((run) => paths.has(select_runs_fileOf(run))),
             notebooks: inputs.notebooks.filter((plan) => paths.has(plan.notebook.name)),
         },
         selection,
     };
 }
 /** The file a run comes from: a plain file, a Markdown page, a notebook. */
-function fileOf(run) {
+function select_runs_fileOf(run) {
     return run.source.path ?? '';
 }
 /** Each file once, in run order, with the bytes of code its runs hold. */
 function filesOf(runs) {
     const sizes = new Map();
     for (const run of runs) {
-        const file = fileOf(run);
+        const file = select_runs_fileOf(run);
         sizes.set(file, (sizes.get(file) ?? 0) + Buffer.byteLength(run.code, 'utf8'));
     }
     return [...sizes].map(([path, size]) => ({ path, size }));
@@ -23138,13 +23424,13 @@ earlyCheck) {
     const redact = makeRedactor(secrets);
     if (!ready.syntax) {
         // changed-only or shard left nothing to run: a success, and no session.
-        await publishNothingToRun(inputs, context, selection);
+        await publishNothingToRun(inputs, context, selection, redact);
         return;
     }
     const syntax = ready.syntax;
     if (syntax.error) {
         // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact);
+        await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact, selection);
         return;
     }
     lib_core.info(syntax.log);
@@ -23400,7 +23686,7 @@ async function publishSingle(inputs, context, pool) {
         codeFile: outcome.codeFile,
         resultKey: pool.key(),
     }, context);
-    await publishRun(inputs, context, report, pool.selection);
+    await publishRun(inputs, context, report, { selection: pool.selection, redact: pool.redact });
 }
 
 
