@@ -14317,10 +14317,14 @@ const earlyCheck = startEarlyCheck(process.env);
 /** A bad input: the message names the input and says what it accepts. */
 class InputError extends Error {
     input;
-    constructor(input, message) {
+    /** The line of the named file the problem is on, when it is on one (a page's bad marker). */
+    line;
+    constructor(input, message, line) {
         super(`Input '${input}' ${message}`);
         this.name = 'InputError';
         this.input = input;
+        if (line !== undefined)
+            this.line = line;
     }
 }
 
@@ -14332,7 +14336,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31857);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86147);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14392,7 @@ function canonicalLanguage(spelling) {
 
 /***/ }),
 
-/***/ 31857:
+/***/ 86147:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14493,190 +14497,6 @@ function sourceName(source) {
         return source.cell === 0 ? `${file} injected parameters` : `${file} cell ${source.cell}`;
     }
     return source.fenceLine ? `${file}:${source.fenceLine}` : file;
-}
-
-;// CONCATENATED MODULE: ./src/runs/markdown-blocks.ts
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-
-const MARKERS = ['skip', 'expect-error', 'expected-output'];
-/** A marker that cannot be honoured; the message names the page and the line. */
-class MarkdownBlockError extends Error {
-    line;
-    constructor(page, line, message) {
-        super(`${page}:${line}: ${message}`);
-        this.name = 'MarkdownBlockError';
-        this.line = line;
-    }
-}
-const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
-/** Every fenced block of a page, with the markers on the lines just before it. */
-function fences(page, text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-    const out = [];
-    let pending = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const marker = MARKER_LINE.exec(line);
-        if (marker) {
-            const name = (marker[1] ?? '').toLowerCase();
-            if (!MARKERS.includes(name)) {
-                throw new MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
-            }
-            pending.push({ marker: name, line: i + 1 });
-            continue;
-        }
-        const open = FENCE_OPEN.exec(line);
-        const fenceChars = open?.[2] ?? '';
-        const info = (open?.[3] ?? '').trim();
-        // A backtick fence's info string cannot contain backticks (that is inline code).
-        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-            if (line.trim() !== '')
-                pending = [];
-            continue;
-        }
-        const indent = (open[1] ?? '').length;
-        const openLine = i + 1;
-        const body = [];
-        let closed = false;
-        for (i++; i < lines.length; i++) {
-            const inner = lines[i];
-            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
-            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
-                closed = true;
-                break;
-            }
-            // Content loses up to the opening fence's indentation (CommonMark).
-            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
-        }
-        out.push({
-            line: openLine,
-            info,
-            lines: body,
-            unterminated: !closed,
-            markers: pending,
-        });
-        pending = [];
-    }
-    return out;
-}
-/**
- * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
- */
-function extractCodeBlocks(page, text) {
-    const blocks = [];
-    let previous;
-    for (const fence of fences(page, text)) {
-        const words = fence.info
-            .replace(/^\{\.?|\}$/g, '')
-            .split(/[\s,]+/)
-            .filter(Boolean);
-        const language = words[0] ? (0,runs_language/* canonicalLanguage */.v)(words[0]) : undefined;
-        const has = (marker) => fence.markers.some((m) => m.marker === marker);
-        if (has('expected-output')) {
-            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-            if (fence.info !== '') {
-                throw new MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
-            }
-            if (!previous) {
-                throw new MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-            }
-            if (previous.expectedOutput) {
-                throw new MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
-            }
-            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
-            continue;
-        }
-        if (fence.info === '' && fence.markers.length > 0) {
-            // A marker before a plain fence would silently do nothing.
-            const first = fence.markers[0];
-            throw new MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
-        }
-        if (!language)
-            continue;
-        const block = {
-            number: blocks.length + 1,
-            line: fence.line,
-            language,
-            info: fence.info,
-            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-            expectError: has('expect-error'),
-            unterminated: fence.unterminated,
-        };
-        blocks.push(block);
-        previous = block;
-    }
-    return blocks;
-}
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-function compareOutput(expected, actual) {
-    const want = normalise(expected);
-    const got = normalise(actual);
-    if (want.join('\n') === got.join('\n'))
-        return { matches: true, diff: '' };
-    return { matches: false, diff: diffLines(want, got) };
-}
-function normalise(text) {
-    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-    while (lines.length > 0 && lines.at(-1) === '')
-        lines.pop();
-    return lines;
-}
-function diffLines(want, got) {
-    const header = ['--- expected', '+++ actual'];
-    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-        let i = 0;
-        while (i < want.length && i < got.length && want[i] === got[i])
-            i++;
-        return [
-            ...header,
-            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-            ...(i < want.length ? [`-${want[i]}`] : []),
-            ...(i < got.length ? [`+${got[i]}`] : []),
-        ].join('\n');
-    }
-    // Longest common subsequence, filled from the end so the walk below goes forwards.
-    const n = want.length;
-    const m = got.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        const row = table[i];
-        const below = table[i + 1];
-        for (let j = m - 1; j >= 0; j--) {
-            row[j] =
-                want[i] === got[j]
-                    ? below[j + 1] + 1
-                    : Math.max(below[j], row[j + 1]);
-        }
-    }
-    const out = [...header];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && want[i] === got[j]) {
-            out.push(` ${want[i]}`);
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
-            out.push(`+${got[j]}`);
-            j++;
-        }
-        else {
-            out.push(`-${want[i]}`);
-            i++;
-        }
-    }
-    return out.join('\n');
 }
 
 ;// CONCATENATED MODULE: ./src/runs/notebook-lines.ts
@@ -15302,6 +15122,438 @@ function readNotebookRuns(file, fallback, parameters) {
     return { runs, plan: { notebook, language }, notices };
 }
 
+;// CONCATENATED MODULE: ./src/inputs/code-text.ts
+// What every file, page and cell the step runs must be: text, UTF-8, bounded.
+
+const MAX_CODE_BYTES = 512 * 1024;
+/** Throws an InputError naming `input` (and the file) unless `bytes` is code the step can send. */
+function checkCodeText(input, bytes, name) {
+    const what = name ? `'${name}'` : 'the code';
+    if (bytes.length > MAX_CODE_BYTES) {
+        throw new input_error/* InputError */.d(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
+    }
+    try {
+        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    }
+    catch {
+        throw new input_error/* InputError */.d(input, `must be UTF-8 text; ${what} is not`);
+    }
+    if (bytes.includes(0))
+        throw new input_error/* InputError */.d(input, `must be text; ${what} contains NUL bytes`);
+}
+
+;// CONCATENATED MODULE: ./src/inputs/file-problems.ts
+
+/** Inputs whose problems are the step's, whichever file shows them. */
+const STEP_INPUTS = new Set(['parameters', 'language']);
+/**
+ * Reads each file with `read`; a file that cannot be read becomes one run that reports the
+ * problem (never sent). With one file only, the problem is the step's: it is thrown.
+ */
+function readEach(input, files, read, language) {
+    return files.map((file) => {
+        try {
+            return { file, value: read(file) };
+        }
+        catch (error) {
+            const inputError = asInputError(input, file, error);
+            if (files.length === 1 || STEP_INPUTS.has(inputError.input))
+                throw inputError;
+            return { file, problem: problemRun(file, inputError, language(file)) };
+        }
+    });
+}
+function asInputError(input, file, error) {
+    if (error instanceof input_error/* InputError */.d)
+        return error;
+    const reason = error instanceof Error ? error.message : String(error);
+    return new input_error/* InputError */.d(input, `names '${file.path}', which cannot be read (${reason.slice(0, 200)})`);
+}
+function problemRun(file, error, language) {
+    return {
+        source: { kind: 'file', path: file.path },
+        language,
+        code: '',
+        group: file.path,
+        inputProblem: { message: error.message, ...(error.line ? { line: error.line } : {}) },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/runs/block-markers.ts
+/** A marker that cannot be honoured; the message names the page and the line. */
+class MarkdownBlockError extends Error {
+    line;
+    constructor(page, line, message) {
+        super(`${page}:${line}: ${message}`);
+        this.name = 'MarkdownBlockError';
+        this.line = line;
+    }
+}
+const RUN_CODE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
+const RUN_CODE_KINDS = ['skip', 'expect-error', 'expected-output'];
+const PYTEST_CODEBLOCKS = /^<!--[-\s]*pytest-codeblocks:(.*)-->/;
+const PYTEST_MARK = /^<!--[-\s]*(pytest\.mark\..*)-->/;
+/** What `__import__` takes: a dotted module name. */
+const MODULE_NAME = /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/;
+const PYTEST_KEYWORDS = "'skip', 'skipif(condition)', 'importorskip(module)', 'cont', 'expected-output', 'expected-output-ignore-whitespace', 'expect-exception', 'expect-error', 'skipfile' (first line only)";
+/** The marker a line is, undefined for any other line; throws for a marker that is unknown. */
+function readMarker(page, line, text) {
+    const own = RUN_CODE.exec(text);
+    if (own)
+        return runCodeMarker(page, line, own[1] ?? '');
+    const stripped = text.trim();
+    const codeblocks = PYTEST_CODEBLOCKS.exec(stripped);
+    if (codeblocks)
+        return pytestKeyword(page, line, trimDashes(codeblocks[1] ?? ''));
+    const mark = PYTEST_MARK.exec(stripped);
+    if (mark)
+        return pytestMark(page, line, (mark[1] ?? '').trim());
+    return undefined;
+}
+function runCodeMarker(page, line, word) {
+    const kind = word.toLowerCase();
+    if (!RUN_CODE_KINDS.includes(kind)) {
+        throw new MarkdownBlockError(page, line, `unknown marker 'run-code: ${word}'; use one of ${RUN_CODE_KINDS.map((m) => `'run-code: ${m}'`).join(', ')}`);
+    }
+    return {
+        kind,
+        line,
+        family: 'run-code',
+        spelling: `run-code: ${kind}`,
+        ...(kind === 'expected-output' ? { compare: 'trimmed' } : {}),
+    };
+}
+/** pytest-codeblocks strips dashes and spaces from both ends of the keyword. */
+function trimDashes(text) {
+    return text.replace(/^[-\s]+|[-\s]+$/g, '');
+}
+function pytestKeyword(page, line, keyword) {
+    const spelling = `pytest-codeblocks:${keyword}`;
+    const marker = { line, family: 'pytest', spelling };
+    switch (keyword) {
+        case 'skip':
+            return { ...marker, kind: 'skip' };
+        case 'cont':
+            return { ...marker, kind: 'cont' };
+        case 'expect-exception':
+        case 'expect-error':
+            return { ...marker, kind: 'expect-error' };
+        case 'expected-output':
+            return { ...marker, kind: 'expected-output', compare: 'exact' };
+        case 'expected-output-ignore-whitespace':
+            return { ...marker, kind: 'expected-output', compare: 'ignore-whitespace' };
+        case 'skipfile':
+            return { ...marker, kind: 'skipfile' };
+    }
+    const call = /^(skipif|importorskip)\((.*)\)$/s.exec(keyword);
+    if (call) {
+        const argument = (call[2] ?? '').trim();
+        if (call[1] === 'skipif')
+            return skipif(page, line, spelling, argument, marker);
+        if (!MODULE_NAME.test(argument)) {
+            throw new MarkdownBlockError(page, line, `'${clip(spelling)}' needs a module name as written for import, such as importorskip(numpy) (pytest-codeblocks passes it to __import__ as it stands, so quotes would always skip)`);
+        }
+        return { ...marker, kind: 'importorskip', argument };
+    }
+    throw new MarkdownBlockError(page, line, `unknown pytest-codeblocks marker '${clip(spelling)}'; the action accepts ${PYTEST_KEYWORDS}`);
+}
+function pytestMark(page, line, text) {
+    const marker = { line, family: 'pytest', spelling: text };
+    const call = /^pytest\.mark\.(\w+)\s*(?:\((.*)\))?$/s.exec(text);
+    const name = call?.[1] ?? '';
+    const args = call?.[2]?.trim();
+    if (name === 'skip')
+        return { ...marker, kind: 'skip' };
+    if (name === 'skipif' && args !== undefined)
+        return skipif(page, line, text, args, marker);
+    // Only an unconditional xfail is a block that must fail; conditions and `raises` are not read.
+    if (name === 'xfail' && (args === undefined || args === '' || /^reason\s*=/.test(args))) {
+        return { ...marker, kind: 'expect-error' };
+    }
+    throw new MarkdownBlockError(page, line, `unsupported marker '${clip(text)}'; the action accepts pytest.mark.skip, pytest.mark.skipif(condition, reason=...) and pytest.mark.xfail (with at most a reason)`);
+}
+function skipif(page, line, spelling, argument, marker) {
+    if (argument === '') {
+        throw new MarkdownBlockError(page, line, `'${clip(spelling)}' has no condition`);
+    }
+    return { ...marker, kind: 'skipif', argument };
+}
+function clip(text) {
+    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+;// CONCATENATED MODULE: ./src/runs/output-compare.ts
+/** Lines to diff exactly; beyond this the diff shows the first difference only. */
+const MAX_DIFF_LINES = 2000;
+/**
+ * `trimmed` compares after normalising line ends and trimming trailing white space (per line
+ * and at the end); `exact` compares the texts as they are, and `ignore-whitespace` with every
+ * white space character removed, as pytest-codeblocks does.
+ */
+function compareOutput(expected, actual, mode = 'trimmed') {
+    const matches = mode === 'exact'
+        ? expected === actual
+        : mode === 'ignore-whitespace'
+            ? expected.replace(/\s+/g, '') === actual.replace(/\s+/g, '')
+            : normalise(expected).join('\n') === normalise(actual).join('\n');
+    if (matches)
+        return { matches: true, diff: '' };
+    const diff = diffLines(normalise(expected), normalise(actual));
+    // Texts that differ only in trailing white space still get a diff that says where.
+    return {
+        matches: false,
+        diff: /^[-+]/m.test(diff.split('\n').slice(2).join('\n')) ? diff : exactDiff(expected, actual),
+    };
+}
+/** The first differing line, with its white space made visible. */
+function exactDiff(expected, actual) {
+    const want = expected.split('\n');
+    const got = actual.split('\n');
+    let i = 0;
+    while (i < want.length && i < got.length && want[i] === got[i])
+        i++;
+    const show = (line) => line === undefined ? '(no line)' : JSON.stringify(line);
+    return [
+        '--- expected',
+        '+++ actual',
+        `@@ the outputs differ in white space at line ${i + 1} @@`,
+        `-${show(want[i])}`,
+        `+${show(got[i])}`,
+    ].join('\n');
+}
+function normalise(text) {
+    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
+    while (lines.length > 0 && lines.at(-1) === '')
+        lines.pop();
+    return lines;
+}
+function diffLines(want, got) {
+    const header = ['--- expected', '+++ actual'];
+    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
+        let i = 0;
+        while (i < want.length && i < got.length && want[i] === got[i])
+            i++;
+        return [
+            ...header,
+            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
+            ...(i < want.length ? [`-${want[i]}`] : []),
+            ...(i < got.length ? [`+${got[i]}`] : []),
+        ].join('\n');
+    }
+    // Longest common subsequence, filled from the end so the walk below goes forwards.
+    const n = want.length;
+    const m = got.length;
+    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
+    for (let i = n - 1; i >= 0; i--) {
+        const row = table[i];
+        const below = table[i + 1];
+        for (let j = m - 1; j >= 0; j--) {
+            row[j] =
+                want[i] === got[j]
+                    ? below[j + 1] + 1
+                    : Math.max(below[j], row[j + 1]);
+        }
+    }
+    const out = [...header];
+    let i = 0;
+    let j = 0;
+    while (i < n || j < m) {
+        if (i < n && j < m && want[i] === got[j]) {
+            out.push(` ${want[i]}`);
+            i++;
+            j++;
+        }
+        else if (j < m &&
+            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
+            out.push(`+${got[j]}`);
+            j++;
+        }
+        else {
+            out.push(`-${want[i]}`);
+            i++;
+        }
+    }
+    return out.join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/runs/markdown-blocks.ts
+// The runnable code blocks of a Markdown page, with the markers on the lines before them: the
+// action's own and pytest-codeblocks' (block-markers.ts), HTML comments invisible when the page
+// renders. A `>>>` session (a pycon fence, or a python fence that starts with `>>>`) is a
+// doctest.
+
+
+
+
+const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
+/** Every fenced block of a page, with the markers before it; [] for a pytest-codeblocks skipfile. */
+function fences(page, text) {
+    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
+    const out = [];
+    let pending = [];
+    for (let i = 0; i < lines.length; i++) {
+        const line = lines[i];
+        const marker = readMarker(page, i + 1, line);
+        if (marker?.kind === 'skipfile') {
+            // pytest-codeblocks skips a page only for the marker on its very first line.
+            if (i === 0 && line.trim() === '<!--pytest-codeblocks:skipfile-->')
+                return [];
+            throw new MarkdownBlockError(page, i + 1, "'<!--pytest-codeblocks:skipfile-->' skips a page only as its first line, written exactly so");
+        }
+        if (marker) {
+            pending.push(marker);
+            continue;
+        }
+        const open = FENCE_OPEN.exec(line);
+        const fenceChars = open?.[2] ?? '';
+        const info = (open?.[3] ?? '').trim();
+        // A backtick fence's info string cannot contain backticks (that is inline code).
+        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
+            // The action's markers belong to the block right after them; pytest-codeblocks' wait
+            // for the next block, whatever stands between.
+            if (line.trim() !== '')
+                pending = pending.filter((m) => m.family === 'pytest');
+            continue;
+        }
+        const indent = (open[1] ?? '').length;
+        const openLine = i + 1;
+        const body = [];
+        let closed = false;
+        for (i++; i < lines.length; i++) {
+            const inner = lines[i];
+            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
+            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
+                closed = true;
+                break;
+            }
+            // Content loses up to the opening fence's indentation (CommonMark).
+            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
+        }
+        out.push({ line: openLine, info, lines: body, unterminated: !closed, markers: pending });
+        pending = [];
+    }
+    return out;
+}
+/** The text of a fence as a file holds it: its lines, each ending in a newline. */
+function fenceText(fence) {
+    return fence.lines.map((l) => `${l}\n`).join('');
+}
+/**
+ * The page's runnable blocks in order: fenced blocks whose info string starts with a language
+ * the service runs (or `pycon`). Blocks in other languages and plain fences are not run.
+ */
+function extractCodeBlocks(page, text) {
+    const blocks = [];
+    let previous;
+    let last;
+    let carried = [];
+    for (const fence of fences(page, text)) {
+        const markers = [...carried, ...fence.markers];
+        carried = [];
+        const find = (kind) => markers.find((m) => m.kind === kind);
+        const cont = find('cont');
+        const expected = find('expected-output');
+        if (cont || expected) {
+            const used = (cont ?? expected);
+            refuseOwnMarkers(page, markers, used);
+            // pytest-codeblocks keeps the other markers for the next block.
+            carried = markers.filter((m) => m !== used);
+            if (cont)
+                joinBlock(page, cont, fence, last);
+            else if (used.family === 'run-code')
+                setExpected(page, used, fence, previous);
+            else if (last?.block)
+                setExpected(page, used, fence, last.block);
+            else if (!last)
+                throw new MarkdownBlockError(page, used.line, `'${used.spelling}' follows no code block`);
+            continue;
+        }
+        const block = newBlock(page, fence, markers, blocks.length + 1);
+        last = { block };
+        if (!block)
+            continue;
+        blocks.push(block);
+        previous = block;
+    }
+    return blocks;
+}
+/** `run-code:` markers apply to one block: beside `cont` or an expected output they mean nothing. */
+function refuseOwnMarkers(page, markers, used) {
+    const other = markers.find((m) => m !== used && m.family === 'run-code');
+    if (other) {
+        throw new MarkdownBlockError(page, other.line, `'${other.spelling}' stands before a block that '${used.spelling}' makes part of another, so it cannot apply`);
+    }
+}
+/** `cont`: the fence's code is appended to the last block, and reported as one with it. */
+function joinBlock(page, cont, fence, last) {
+    if (!last)
+        throw new MarkdownBlockError(page, cont.line, `'${cont.spelling}' follows no code block`);
+    const block = last.block;
+    if (!block)
+        return;
+    if (block.doctest) {
+        throw new MarkdownBlockError(page, cont.line, `'${cont.spelling}' cannot join a block to a >>> session`);
+    }
+    block.code += fenceText(fence);
+    block.pageLines.push(...fence.lines.map((_, i) => fence.line + 1 + i));
+    block.unterminated ||= fence.unterminated;
+}
+function setExpected(page, marker, fence, target) {
+    if (marker.family === 'run-code' && fence.info !== '') {
+        throw new MarkdownBlockError(page, marker.line, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
+    }
+    if (!target)
+        throw new MarkdownBlockError(page, marker.line, `'${marker.spelling}' follows no code block`);
+    if (target.expectedOutput) {
+        throw new MarkdownBlockError(page, marker.line, `the block at line ${target.line} already has its expected output (line ${target.expectedOutput.line})`);
+    }
+    const compare = marker.compare ?? 'trimmed';
+    // The action's own marker has always compared the lines; pytest-codeblocks the file's text.
+    const text = compare === 'trimmed' ? fence.lines.join('\n') : fenceText(fence);
+    target.expectedOutput = { text, line: fence.line, compare };
+}
+function newBlock(page, fence, markers, number) {
+    const words = fence.info
+        .replace(/^\{\.?|\}$/g, '')
+        .split(/[\s,]+/)
+        .filter(Boolean);
+    const first = (words[0] ?? '').toLowerCase();
+    const pycon = first === 'pycon';
+    const language = pycon ? 'python' : first ? (0,runs_language/* canonicalLanguage */.v)(first) : undefined;
+    const own = markers.find((m) => m.family === 'run-code');
+    if (fence.info === '' && own) {
+        // A marker before a plain fence would silently do nothing.
+        throw new MarkdownBlockError(page, own.line, `'${own.spelling}' stands before a block with no language, which is never run`);
+    }
+    if (!language)
+        return undefined;
+    const has = (kind) => markers.some((m) => m.kind === kind);
+    const expectError = markers.find((m) => m.kind === 'expect-error');
+    const firstLine = fence.lines.find((l) => l.trim() !== '') ?? '';
+    return {
+        number,
+        line: fence.line,
+        language,
+        info: fence.info,
+        code: fenceText(fence),
+        pageLines: fence.lines.map((_, i) => fence.line + 1 + i),
+        skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
+        expectError: expectError !== undefined,
+        ...(expectError && expectError.family !== 'run-code'
+            ? { expectErrorMarker: expectError.spelling }
+            : {}),
+        conditions: markers
+            .filter((m) => m.kind === 'skipif' || m.kind === 'importorskip')
+            .map((m) => ({
+            kind: m.kind,
+            argument: m.argument ?? '',
+            line: m.line,
+        })),
+        doctest: language === 'python' && (pycon || firstLine.trimStart().startsWith('>>>')),
+        unterminated: fence.unterminated,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
 // The pattern syntax of the inputs that name workspace files: parsed into globs and matched
 // name by name, so the walk (workspace-files.ts) visits only what a pattern can reach.
@@ -15678,10 +15930,11 @@ function expandWorkspaceFiles(input, lines, workspace, limits = {}) {
             if (found.has(file.path))
                 continue;
             found.set(file.path, file);
-            if (found.size > maxFiles) {
-                throw new input_error/* InputError */.d(input, `matches more than ${maxFiles} files; narrow its patterns`);
-            }
         }
+    }
+    // Counted in full (the walk is bounded by maxScanned), so the message can say how many.
+    if (found.size > maxFiles) {
+        throw new input_error/* InputError */.d(input, `matches ${found.size} files, at most ${maxFiles} in one step; narrow its patterns`);
     }
     return [...found.values()];
 }
@@ -15796,6 +16049,73 @@ function toPosix(relative) {
     return relative.split((external_node_path_default()).sep).join('/');
 }
 
+;// CONCATENATED MODULE: ./src/inputs/markdown-inputs.ts
+// The `markdown` input: every runnable block of the pages it names, a page's blocks one group
+// (one session, in order). A page that cannot be read fails on its own when there are others.
+
+
+
+
+
+
+/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
+const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
+/** Every runnable block of the pages the `markdown` lines name, at most `maxRuns` of them. */
+function readMarkdownBlocks(lines, workspace, maxRuns) {
+    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: maxRuns });
+    const runs = [];
+    let skippedPages = 0;
+    for (const page of readEach('markdown', pages, readPage, () => 'python')) {
+        if ('problem' in page) {
+            runs.push(page.problem);
+            continue;
+        }
+        runs.push(...page.value.runs);
+        if (page.value.skipped)
+            skippedPages++;
+    }
+    if (runs.length === 0 && skippedPages === 0) {
+        throw new input_error/* InputError */.d('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
+    }
+    if (runs.length > maxRuns) {
+        throw new input_error/* InputError */.d('markdown', `holds ${runs.length} code blocks, at most ${maxRuns} in one step; split it into several steps`);
+    }
+    return runs;
+}
+/** One page's blocks as runs; `skipped` when pytest-codeblocks' skipfile leaves it out. */
+function readPage(page) {
+    if (page.size > MAX_MARKDOWN_BYTES) {
+        throw new input_error/* InputError */.d('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
+    }
+    const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
+    checkCodeText('markdown', bytes, page.path);
+    const text = bytes.toString('utf8');
+    let blocks;
+    try {
+        blocks = extractCodeBlocks(page.path, text);
+    }
+    catch (error) {
+        if (error instanceof MarkdownBlockError)
+            throw new input_error/* InputError */.d('markdown', `has a bad marker: ${error.message}`, error.line);
+        throw error;
+    }
+    const runs = blocks.map((block) => ({
+        source: { kind: 'file', path: page.path, fenceLine: block.line },
+        language: block.language,
+        code: block.code,
+        group: page.path,
+        skip: block.skip,
+        expectError: block.expectError,
+        expectedOutput: block.expectedOutput,
+        pageLines: block.pageLines,
+        ...(block.expectErrorMarker ? { expectErrorMarker: block.expectErrorMarker } : {}),
+        ...(block.conditions.length > 0 ? { conditions: block.conditions } : {}),
+        ...(block.doctest ? { doctest: true } : {}),
+    }));
+    const first = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/, 1)[0] ?? '';
+    return { runs, skipped: first.trim() === '<!--pytest-codeblocks:skipfile-->' };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/code-inputs.ts
 // The code inputs (`code`, `file`, `markdown`) read into the runs they make: files and
 // pages read from the workspace and checked, each run with its language.
@@ -15807,7 +16127,9 @@ function toPosix(relative) {
 
 
 
-const MAX_CODE_BYTES = 512 * 1024;
+
+
+
 /** Runs one step may make from `file` lines and patterns. */
 const MAX_BATCH_RUNS = 200;
 /**
@@ -15827,7 +16149,10 @@ function readCodeInputs(read, workspace, parameters) {
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
             : { runs: [], notebooks: [], notices: [] };
-        const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
+        const runs = [
+            ...files.runs,
+            ...readMarkdownBlocks(patternLines(markdown), workspace, MAX_BATCH_RUNS),
+        ];
         if (runs.length > MAX_BATCH_RUNS) {
             throw new input_error/* InputError */.d('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
@@ -15872,46 +16197,15 @@ function readCodeFile(file, workspace) {
         source: { kind: 'file', path: resolved.path },
     };
 }
-/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
-const MAX_MARKDOWN_BYTES = 2 * 1024 * 1024;
-/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
-function readMarkdownBlocks(lines, workspace) {
-    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    const runs = [];
-    for (const page of pages) {
-        if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new input_error/* InputError */.d('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(page.realPath);
-        checkCodeText('markdown', bytes, page.path);
-        let blocks;
-        try {
-            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
-        }
-        catch (error) {
-            if (error instanceof MarkdownBlockError)
-                throw new input_error/* InputError */.d('markdown', `has a bad marker: ${error.message}`);
-            throw error;
-        }
-        for (const block of blocks) {
-            runs.push({
-                source: { kind: 'file', path: page.path, fenceLine: block.line },
-                language: block.language,
-                code: block.code,
-                group: page.path,
-                skip: block.skip,
-                expectError: block.expectError,
-                expectedOutput: block.expectedOutput,
-            });
-        }
+/** A plain file (a script) as its one run. */
+function readScript(file, language) {
+    if (file.size > MAX_CODE_BYTES) {
+        throw new input_error/* InputError */.d('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
     }
-    if (runs.length === 0) {
-        throw new input_error/* InputError */.d('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
-    }
-    if (runs.length > MAX_BATCH_RUNS) {
-        throw new input_error/* InputError */.d('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
-    }
-    return runs;
+    const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
+    checkCodeText('file', bytes, file.path);
+    const source = { kind: 'file', path: file.path };
+    return { source, language: readLanguage(language, source), code: bytes.toString('utf8') };
 }
 /**
  * Every file the `file` lines name, read and checked, each with its language; a notebook is
@@ -15922,42 +16216,31 @@ function readBatch(lines, workspace, language, parameters) {
     const runs = [];
     const notebooks = [];
     const notices = [];
-    for (const file of files) {
-        if (isNotebookPath(file.path)) {
-            const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
-            for (const cell of notebook.runs)
-                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
-            runs.push(...notebook.runs);
-            notebooks.push(notebook.plan);
-            notices.push(...notebook.notices);
+    const fallback = language ? readLanguage(language, { kind: 'inline' }) : undefined;
+    const read = (file) => {
+        if (!isNotebookPath(file.path))
+            return { runs: [readScript(file, language)] };
+        const notebook = readNotebookRuns(file, fallback, parameters);
+        for (const cell of notebook.runs)
+            checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
+        return notebook;
+    };
+    // A file the problem run stands for is named in the language it would have run in.
+    const guess = (file) => fallback ?? EXTENSION_LANGUAGES[external_node_path_default().extname(file.path).toLowerCase()] ?? 'python';
+    for (const file of readEach('file', files, read, guess)) {
+        if ('problem' in file) {
+            runs.push(file.problem);
             continue;
         }
-        if (file.size > MAX_CODE_BYTES) {
-            throw new input_error/* InputError */.d('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = (0,external_node_fs_.readFileSync)(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
+        runs.push(...file.value.runs);
+        if (file.value.plan)
+            notebooks.push(file.value.plan);
+        notices.push(...(file.value.notices ?? []));
     }
     if (runs.length > MAX_BATCH_RUNS) {
         throw new input_error/* InputError */.d('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
     return { runs, notebooks, notices };
-}
-function checkCodeText(input, bytes, name) {
-    const what = name ? `'${name}'` : 'the code';
-    if (bytes.length > MAX_CODE_BYTES) {
-        throw new input_error/* InputError */.d(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
-    }
-    try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        throw new input_error/* InputError */.d(input, `must be UTF-8 text; ${what} is not`);
-    }
-    if (bytes.includes(0))
-        throw new input_error/* InputError */.d(input, `must be text; ${what} contains NUL bytes`);
 }
 const EXTENSION_LANGUAGES = {
     '.py': 'python',
@@ -17169,6 +17452,16 @@ class SessionPool {
         const started = Date.now();
         try {
             const answer = await this.work.runOne(session.id, next.run);
+            if (answer.skipReason) {
+                return {
+                    ...next,
+                    sessionId: session.id,
+                    requestId: answer.requestId,
+                    skipped: true,
+                    skipReason: answer.skipReason,
+                    durationMs: Date.now() - started,
+                };
+            }
             return {
                 ...next,
                 sessionId: session.id,
@@ -17176,6 +17469,7 @@ class SessionPool {
                 result: answer.result,
                 codeFile: answer.codeFile,
                 streamed: answer.streamed,
+                ...(answer.failureLine !== undefined ? { failureLine: answer.failureLine } : {}),
                 durationMs: Date.now() - started,
             };
         }
@@ -17227,6 +17521,191 @@ function isQuotaRefusal(error) {
 }
 function message(error) {
     return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/runs/doctest.ts
+const MARK = 'agentbay-run-code doctest ';
+/** Failures the report spells out; the count says how many more there were. */
+const SHOWN_FAILURES = 20;
+/** The driver that runs `session` in the sandbox; `nonce` marks its one line of output. */
+function doctestDriver(session, name, nonce) {
+    return `def _agentbay_doctest(source, name, mark):
+    import doctest, json, sys, traceback
+    test = doctest.DocTestParser().get_doctest(source, {}, name, name, 0)
+    # The page's namespace itself, not a copy: the session's names are the page's names.
+    test.globs = globals()
+    examples = []
+    class Runner(doctest.DocTestRunner):
+        def report_start(self, out, test, example):
+            pass
+        def report_success(self, out, test, example, got):
+            examples.append({"line": example.lineno, "ok": True})
+        def report_failure(self, out, test, example, got):
+            examples.append({"line": example.lineno, "ok": False, "source": example.source,
+                             "want": example.want, "got": got})
+        def report_unexpected_exception(self, out, test, example, exc_info):
+            examples.append({"line": example.lineno, "ok": False, "source": example.source,
+                             "want": example.want,
+                             "exception": "".join(traceback.format_exception(*exc_info))})
+    Runner(verbose=False).run(test, out=lambda text: None, clear_globs=False)
+    sys.stdout.write(mark + json.dumps(examples) + "\\n")
+    sys.stdout.flush()
+try:
+    _agentbay_doctest(${JSON.stringify(session)}, ${JSON.stringify(name)}, ${JSON.stringify(MARK + nonce + ' ')})
+finally:
+    del _agentbay_doctest
+`;
+}
+/**
+ * The block's result from the driver's: its marked line taken out of the output and read; a
+ * failing example fails the block, the report showing expected against got, and
+ * `failureLine` is the page line of the first failing example. `firstLine` is the page line
+ * of the block's first line.
+ */
+function doctestResult(result, nonce, firstLine) {
+    if (!result.success)
+        return { result };
+    const prefix = MARK + nonce + ' ';
+    const lines = result.stdout.split('\n');
+    const at = lines.findLastIndex((l) => l.startsWith(prefix));
+    if (at < 0) {
+        const error = 'the doctest driver reported no result (its output was cut or lost)';
+        return { result: { ...result, success: false, error } };
+    }
+    const marked = lines[at];
+    lines.splice(at, 1);
+    const stdout = lines.join('\n');
+    const output = result.output
+        .split('\n')
+        .filter((l) => l !== marked)
+        .join('\n');
+    const base = { ...result, stdout, output };
+    const examples = parseExamples(marked.slice(prefix.length));
+    if (!examples) {
+        const error = 'the doctest driver reported a result the action cannot read';
+        return { result: { ...base, success: false, error } };
+    }
+    if (examples.length === 0) {
+        const error = 'the >>> session holds no example doctest can run';
+        return { result: { ...base, success: false, error } };
+    }
+    const failures = examples
+        .filter((e) => !e.ok)
+        .map((e) => ({
+        line: firstLine + e.line,
+        source: String(e.source ?? ''),
+        want: String(e.want ?? ''),
+        got: typeof e.got === 'string' ? e.got : undefined,
+        exception: typeof e.exception === 'string' ? e.exception : undefined,
+    }));
+    const first = failures[0];
+    if (!first)
+        return { result: base };
+    const error = failures.length === 1
+        ? `doctest: the example at line ${first.line} ${first.got === undefined ? 'raised an exception the session does not show' : 'printed something other than the session shows'}`
+        : `doctest: ${failures.length} of ${examples.length} examples failed, the first at line ${first.line}`;
+    return {
+        result: { ...base, success: false, error, errorDetail: describeFailures(failures) },
+        failureLine: first.line,
+    };
+}
+function parseExamples(text) {
+    try {
+        const parsed = JSON.parse(text);
+        if (!Array.isArray(parsed))
+            return undefined;
+        return parsed.filter((e) => typeof e === 'object' && e !== null && Number.isInteger(e.line));
+    }
+    catch {
+        return undefined;
+    }
+}
+/** Each failing example as doctest words it: the example, Expected, then Got or the exception. */
+function describeFailures(failures) {
+    const shown = failures.slice(0, SHOWN_FAILURES).map((f) => {
+        const parts = [`Line ${f.line}, failed example:`, indent(f.source), 'Expected:'];
+        parts.push(f.want ? indent(f.want) : '    nothing');
+        if (f.got !== undefined)
+            parts.push('Got:', f.got ? indent(f.got) : '    nothing');
+        else
+            parts.push('Exception raised:', indent(f.exception ?? ''));
+        return parts.join('\n');
+    });
+    const more = failures.length - shown.length;
+    return [...shown, ...(more > 0 ? [`... and ${more} more failing examples`] : [])].join('\n\n');
+}
+function indent(text) {
+    return text
+        .replace(/\n$/, '')
+        .split('\n')
+        .map((l) => `    ${l}`)
+        .join('\n');
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/block-conditions.ts
+const block_conditions_MARK = 'agentbay-run-code condition ';
+/** The call that evaluates `conditions` in order and prints the first reason to skip, if any. */
+function conditionCode(conditions, nonce) {
+    const list = conditions.map((c) => [c.kind, c.argument, c.line]);
+    return `def _agentbay_conditions(conditions, mark):
+    import json, os, platform, re, subprocess, sys
+    from pathlib import Path
+    def skipif(*conditions, reason=None):
+        for condition in conditions:
+            # pytest evaluates a string condition with os, sys and platform at hand.
+            if isinstance(condition, str):
+                condition = eval(condition, {"os": os, "sys": sys, "platform": platform})
+            if condition:
+                return True
+        return False
+    namespace = {"os": os, "sys": sys, "platform": platform, "re": re,
+                 "subprocess": subprocess, "Path": Path, "_agentbay_skipif": skipif}
+    reason = ""
+    for kind, text, line in conditions:
+        if kind == "skipif":
+            if eval("_agentbay_skipif(" + text + "\\n)", namespace):
+                reason = "skipif(%s) at line %d is true" % (text, line)
+                break
+        else:
+            try:
+                __import__(text)
+            except ImportError as error:
+                reason = "importorskip(%s) at line %d: %s" % (text, line, error)
+                break
+    sys.stdout.write(mark + json.dumps(reason) + "\\n")
+    sys.stdout.flush()
+try:
+    _agentbay_conditions(${JSON.stringify(list)}, ${JSON.stringify(block_conditions_MARK + nonce + ' ')})
+finally:
+    del _agentbay_conditions
+`;
+}
+/**
+ * What the call found: a reason to skip the block, '' to run it, or the error that kept a
+ * condition from being evaluated (the block fails with it, as pytest fails to collect it).
+ */
+function conditionVerdict(result, nonce) {
+    const prefix = block_conditions_MARK + nonce + ' ';
+    const line = result.success
+        ? result.stdout.split('\n').findLast((l) => l.startsWith(prefix))
+        : undefined;
+    if (line !== undefined) {
+        try {
+            const reason = JSON.parse(line.slice(prefix.length));
+            if (typeof reason === 'string')
+                return { skip: reason };
+        }
+        catch {
+            // Read as no answer below.
+        }
+    }
+    return {
+        error: {
+            ...result,
+            success: false,
+            error: `the block's skip condition could not be evaluated: ${result.success ? 'no answer from the sandbox' : result.error}`,
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
@@ -17412,7 +17891,7 @@ function shellQuote(value) {
 
 ;// CONCATENATED MODULE: ./src/text/clip.ts
 /** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
-function clip(text, max) {
+function clip_clip(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -17453,7 +17932,7 @@ async function runBackgroundJob(client, sessionId, spec, hooks = {}) {
         envs: spec.envs,
     });
     if (!launched.success) {
-        throw new Error(`could not start the job in the sandbox: ${clip(launched.stderr || launched.errorText || '', 500)}`);
+        throw new Error(`could not start the job in the sandbox: ${clip_clip(launched.stderr || launched.errorText || '', 500)}`);
     }
     const streams = {
         stdout: new StreamTail('stdout', hooks),
@@ -17879,9 +18358,42 @@ function lastErrorLine(stderr) {
     const lines = stderr.split('\n').map((l) => l.trim());
     for (let i = lines.length - 1; i >= 0; i--) {
         if (/^[\w.$]*(Error|Exception)\b/.test(lines[i]))
-            return clip(lines[i], 1000);
+            return clip_clip(lines[i], 1000);
     }
     return '';
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/block-runner.ts
+// A Markdown block as the sandbox runs it: its skip conditions first (pytest-codeblocks'
+// skipif and importorskip), then the block itself, a `>>>` session through doctest's driver.
+
+
+
+
+
+/** Runs `run` (its code as `base` would run it), after its conditions, doctest-driven if a session. */
+async function runBlock(client, sessionId, run, base, hooks) {
+    if (run.conditions && run.conditions.length > 0) {
+        const nonce = (0,external_node_crypto_.randomBytes)(8).toString('hex');
+        const answer = await runUserCode(client, sessionId, {
+            ...base,
+            code: conditionCode(run.conditions, nonce),
+            language: 'python',
+            source: { kind: 'inline' },
+        });
+        const verdict = conditionVerdict(answer.result, nonce);
+        if ('error' in verdict)
+            return { ...answer, result: verdict.error };
+        if (verdict.skip)
+            return { ...answer, skipReason: verdict.skip };
+    }
+    if (!run.doctest)
+        return runUserCode(client, sessionId, base, hooks);
+    const nonce = (0,external_node_crypto_.randomBytes)(8).toString('hex');
+    const answer = await runUserCode(client, sessionId, { ...base, code: doctestDriver(run.code, sourceName(run.source), nonce) }, hooks);
+    const firstLine = run.pageLines?.[0] ?? (run.source.fenceLine ?? 0) + 1;
+    const judged = doctestResult(answer.result, nonce, firstLine);
+    return { ...answer, result: judged.result, failureLine: judged.failureLine };
 }
 
 ;// CONCATENATED MODULE: ./src/sandbox/fresh-state.ts
@@ -18264,7 +18776,7 @@ function localName(sandboxPath, redact) {
 }
 /** A sandbox path as a warning may quote it: redacted, escaped, and short. */
 function download_names_printable(sandboxPath, redact) {
-    return JSON.stringify(clip(redact(sandboxPath), QUOTED_NAME_CHARS));
+    return JSON.stringify(clip_clip(redact(sandboxPath), QUOTED_NAME_CHARS));
 }
 function refused(sandboxPath, redact, why) {
     return {
@@ -18646,7 +19158,7 @@ async function extract(client, sessionId, command, workdir) {
         timeoutMs: SHELL_MS,
     });
     if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
+        throw new Error(`could not unpack the files in the sandbox: ${clip_clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
     }
 }
 /**
@@ -18681,7 +19193,7 @@ async function downloadTree(client, sessionId, patterns, limits, options = {}, w
     });
     const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
     if (!summary) {
-        throw new Error(`could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
+        throw new Error(`could not collect the files to download: ${clip_clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
     }
     const [, count, total, archiveSize, verdict] = summary;
     if (Number(count) === 0)
@@ -18914,7 +19426,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
         return { dir, files: written };
     }
     catch (error) {
-        lib_core.warning(`Could not download the files: ${clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`);
+        lib_core.warning(`Could not download the files: ${clip_clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`);
         return { dir, files: [] };
     }
 }
@@ -18961,7 +19473,7 @@ function sandboxWork(client, options) {
                 }
             },
             runOne: async (sessionId, run) => {
-                const answer = await runUserCode(client, sessionId, {
+                const answer = await runBlock(client, sessionId, run, {
                     code: run.code,
                     language: run.language,
                     // A Markdown block or a notebook cell is not its file: nothing runs from its path.
@@ -18989,6 +19501,8 @@ function sandboxWork(client, options) {
                     requestId: answer.requestId,
                     codeFile: answer.codeFile,
                     streamed: answer.mode === 'background',
+                    skipReason: answer.skipReason,
+                    failureLine: answer.failureLine,
                 };
             },
             clearState: (sessionId, languages) => clearInterpreterState(client, sessionId, languages),
@@ -19363,7 +19877,26 @@ function buildRunReport(run, context) {
     };
 }
 
+;// CONCATENATED MODULE: ./src/runs/page-frames.ts
+// A Markdown block's Python traceback in the page's terms: the frames of the block's code
+// (`File "<cell>", line 2`, `Cell In[3], line 2`) name the page and its line, so the numbers
+// a reader sees are the ones in the file they will open.
+const BLOCK_FRAME = /File "(?:<cell>|<string>|<ipython-input-[^"]*>|<stdin>)", line (\d+)|Cell In\s*\[\d*\], line (\d+)/g;
+/**
+ * `text` with every frame of the block's code renamed to `page`, its line `onPage(line)`;
+ * frames past the block's `lineCount` lines (code the service wrapped around it) are left.
+ */
+function tracebackOnPage(text, page, lineCount, onPage) {
+    return text.replace(BLOCK_FRAME, (frame, a, b) => {
+        const line = Number(a ?? b);
+        if (!Number.isInteger(line) || line < 1 || line > lineCount)
+            return frame;
+        return `File "${page}", line ${onPage(line)}`;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/runs/judge.ts
+
 
 
 
@@ -19390,8 +19923,10 @@ function noResult(error) {
  */
 function judge(outcome, outcomes, describe) {
     const { run } = outcome;
-    if (outcome.skipped)
-        return { result: { ...noResult(''), success: true } };
+    if (outcome.skipped) {
+        const reason = outcome.skipReason ? `skipped: ${outcome.skipReason}` : '';
+        return { result: { ...noResult(''), success: true, output: reason } };
+    }
     if (outcome.notRunAfter !== undefined) {
         const failed = outcomes.find((o) => o.index === outcome.notRunAfter);
         const name = failed ? sourceName(failed.run.source) : 'an earlier run';
@@ -19415,7 +19950,10 @@ function judge(outcome, outcomes, describe) {
             : { result: { ...result, success: true, error: '', errorDetail: '' } };
     }
     if (result.success && run.expectedOutput) {
-        const comparison = compareOutput(run.expectedOutput.text, result.stdout || result.output);
+        const { text, compare } = run.expectedOutput;
+        // pytest-codeblocks compares what the block wrote to stdout, and nothing else.
+        const actual = compare && compare !== 'trimmed' ? result.stdout : result.stdout || result.output;
+        const comparison = compareOutput(text, actual, compare);
         if (!comparison.matches) {
             return {
                 result: {
@@ -19428,7 +19966,9 @@ function judge(outcome, outcomes, describe) {
             };
         }
     }
-    return { result };
+    return outcome.failureLine !== undefined && !result.success
+        ? { result, location: outcome.failureLine }
+        : { result };
 }
 /** A failing notebook cell's error says where: the notebook, the cell and the line in it. */
 function placeInNotebook(report) {
@@ -19439,23 +19979,35 @@ function placeInNotebook(report) {
     report.result = { ...result, error: `${where}: ${result.error}` };
 }
 /** A Markdown block's failing line, moved from the block's lines to the page's. */
-function placeInPage(report, pageLine) {
+function placeInPage(report, pageLine, pageLines) {
     const fence = report.source.fenceLine;
     if (!fence || report.result.success)
         return;
+    // A block joined from two fences (`cont`) has its lines in two places.
+    const onPage = (line) => pageLines?.[line - 1] ?? fence + line;
     if (pageLine !== undefined) {
         report.errorLocation = { line: pageLine, calledFrom: [] };
     }
     else if (report.errorLocation) {
+        if (report.language === 'python')
+            report.result = pythonOnPage(report, onPage);
         report.errorLocation = {
             ...report.errorLocation,
-            line: fence + report.errorLocation.line,
-            calledFrom: report.errorLocation.calledFrom.map((line) => fence + line),
+            line: onPage(report.errorLocation.line),
+            calledFrom: report.errorLocation.calledFrom.map(onPage),
         };
     }
     else {
         report.errorLocation = { line: fence, calledFrom: [] };
     }
+}
+/** The block's traceback with its frames naming the page's lines. */
+function pythonOnPage(report, onPage) {
+    const { result, source, code = '' } = report;
+    const page = source.path ?? '';
+    const lines = code.split('\n').length;
+    const map = (text) => tracebackOnPage(text, page, lines, onPage);
+    return { ...result, errorDetail: map(result.errorDetail), stderr: map(result.stderr) };
 }
 
 ;// CONCATENATED MODULE: ./src/state/ownership.ts
@@ -19559,7 +20111,16 @@ function checkBatchSyntax(mode, runs, tempDir) {
     const checkers = new Set();
     const unchecked = new Set();
     runs.forEach((run, index) => {
-        if (run.skip || run.expectError)
+        if (run.inputProblem) {
+            const { message, line } = run.inputProblem;
+            failures.set(index, {
+                result: problemResult(message),
+                location: line ? { line, calledFrom: [] } : undefined,
+            });
+            return;
+        }
+        // A >>> session is not Python source: doctest reads it in the sandbox.
+        if (run.skip || run.expectError || run.doctest)
             return;
         const check = (0,syntax_check/* checkSyntax */.kp)(mode, run.language, run.code, tempDir);
         if (check.status === 'skipped' || check.status === 'inconclusive') {
@@ -19572,23 +20133,13 @@ function checkBatchSyntax(mode, runs, tempDir) {
             return;
         failures.set(index, {
             result: {
-                success: false,
-                toolError: false,
-                output: '',
-                stdout: '',
-                stderr: '',
-                error: check.message,
+                ...problemResult(check.message),
                 errorDetail: `${check.message}\n(found by ${check.checker} on the runner; not sent to the sandbox)`,
-                results: [],
-                executionTimeS: undefined,
-                executionCount: undefined,
-                format: 'structured',
-                traceId: '',
             },
             location: check.location,
         });
     });
-    const found = failures.size;
+    const found = [...failures.keys()].filter((i) => !runs[i]?.inputProblem).length;
     const parts = [
         mode === 'false'
             ? 'Syntax not checked on the runner: syntax-check is false.'
@@ -19598,6 +20149,23 @@ function checkBatchSyntax(mode, runs, tempDir) {
         parts.push(`Not checked: ${[...unchecked].join('; ')}.`);
     }
     return { failures, checked, summary: parts.join(' ') };
+}
+/** A run's failure found on the runner: never sent, so no output. */
+function problemResult(error) {
+    return {
+        success: false,
+        toolError: false,
+        output: '',
+        stdout: '',
+        stderr: '',
+        error,
+        errorDetail: '',
+        results: [],
+        executionTimeS: undefined,
+        executionCount: undefined,
+        format: 'structured',
+        traceId: '',
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/step/failure.ts
@@ -19724,7 +20292,7 @@ function progressLog(inputs, redact) {
     const where = `on image ${inputs.imageId} at ${inputs.endpoint}`;
     if (inputs.mode === 'batch') {
         return {
-            starting: (poolSize) => lib_core.info(`Running ${inputs.runs.length} files in up to ${poolSize} session${poolSize === 1 ? '' : 's'} ${where} …`),
+            starting: (poolSize) => lib_core.info(`Running ${describeRuns(inputs.runs)} in up to ${poolSize} session${poolSize === 1 ? '' : 's'} ${where} …`),
             reusing: () => undefined,
             creating: () => undefined,
             created: (sessionId) => lib_core.info(`Session ${printableId(sessionId)} created.`),
@@ -19744,6 +20312,29 @@ function progressLog(inputs, redact) {
         // A single run's session that could not be prepared is the step's failure, reported once.
         pool: () => undefined,
     };
+}
+/**
+ * What a batch runs, counted as what they are: `3 files`, `12 runs (9 blocks of 2 pages, 3
+ * cells of 1 notebook)`. A page's block or a notebook's cell is a run, not a file.
+ */
+function describeRuns(runs) {
+    const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const blocks = runs.filter((r) => r.source.fenceLine !== undefined);
+    const cells = runs.filter((r) => r.source.cell !== undefined);
+    const files = runs.length - blocks.length - cells.length;
+    if (blocks.length === 0 && cells.length === 0)
+        return plural(files, 'file');
+    const count = (list) => new Set(list.map((r) => r.source.path)).size;
+    const parts = [
+        blocks.length > 0
+            ? `${plural(blocks.length, 'block')} of ${plural(count(blocks), 'page')}`
+            : '',
+        cells.length > 0
+            ? `${plural(cells.length, 'cell')} of ${plural(count(cells), 'notebook')}`
+            : '',
+        files > 0 ? plural(files, 'file') : '',
+    ].filter(Boolean);
+    return `${plural(runs.length, 'run')} (${parts.join(', ')})`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
@@ -20045,8 +20636,12 @@ function locationProperties(source, location, title) {
  */
 function annotationFor(entry, cellLines) {
     const { report } = entry;
-    const title = `${LANGUAGE_NAMES[report.language]} error`;
+    const title = entry.inputProblem ? 'Input error' : `${LANGUAGE_NAMES[report.language]} error`;
     const message = failureHeadline(report, ' failed: ');
+    if (entry.inputProblem && !report.errorLocation && report.source.path) {
+        // A file that could not be run is annotated on the file, at no line.
+        return { message, properties: { title, file: report.source.path } };
+    }
     if (report.source.cell === undefined) {
         return { message, properties: locationProperties(report.source, report.errorLocation, title) };
     }
@@ -20129,11 +20724,13 @@ const CONTEXT_LINES = 2;
  * `>` and, when the column is known, a caret under it. `line` counts from the code's first
  * line; the numbers shown count from `firstLine` (a Markdown block's lines as its page's).
  */
-function excerpt(code, line, column, context = CONTEXT_LINES, firstLine = 1) {
+function excerpt(code, line, column, context = CONTEXT_LINES, firstLine = 1, 
+/** The number to show for each line, when they do not follow on (a block joined by `cont`). */
+numbers) {
     const lines = code.split('\n');
     const first = Math.max(1, line - context);
     const last = Math.max(line, Math.min(lineCount(code), line + context));
-    const shown = (n) => n + firstLine - 1;
+    const shown = (n) => numbers?.[n - 1] ?? n + firstLine - 1;
     const width = String(shown(last)).length;
     const out = [];
     for (let n = first; n <= last; n++) {
@@ -20214,11 +20811,12 @@ function failingLine(code, location, sourceUrl = '') {
         title = `Line ${location.line} of the code`;
     }
     const before = source.fenceLine ?? 0;
-    const line = location.line - before;
+    const numbers = code.pageLines;
+    const line = numbers ? numbers.indexOf(location.line) + 1 : location.line - before;
     // The bound error locations use: one past a final newline is the end of the code.
     if (line < 1 || line > code.code.split('\n').length)
         return title;
-    return `${title}:\n\n${codeBlock(excerpt(code.code, line, location.column, CONTEXT_LINES, before + 1))}`;
+    return `${title}:\n\n${codeBlock(excerpt(code.code, line, location.column, CONTEXT_LINES, before + 1, numbers))}`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
@@ -20486,12 +21084,21 @@ function runSection(entry, failure, [traceback = '', stdout = '', stderr = ''], 
             failureSection(report, { title: failure.title, text: traceback }),
         ]
         : [];
+    if (failure && entry.ranBefore && entry.ranBefore.length > 0)
+        parts.push(ranBefore(entry.ranBefore));
     if (stdout)
         parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
     if (stderr)
         parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
     const body = parts.filter(Boolean).join('\n\n');
     return details(title, body || '_No output._', open);
+}
+/** Names shown of the runs before a failure; the rest are counted. */
+const RAN_BEFORE_SHOWN = 20;
+function ranBefore(names) {
+    const shown = names.slice(-RAN_BEFORE_SHOWN).map(inlineCode);
+    const more = names.length - shown.length;
+    return `**Ran before it in the same interpreter:** ${more > 0 ? `${more} more, then ` : ''}${shown.join(', ')}`;
 }
 function seconds(ms) {
     return `${(ms / 1000).toFixed(1)} s`;
@@ -21792,6 +22399,7 @@ async function writeFailureSummary(failure, context, options) {
 
 
 
+
 async function publishBatch(inputs, context, batch) {
     const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
     const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
@@ -21861,13 +22469,36 @@ async function reportRuns(inputs, context, batch) {
             if (outcome.notRunAfter === undefined)
                 placeInNotebook(report);
         }
-        placeInPage(report, judged.location);
+        if (outcome.run.pageLines)
+            report.pageLines = outcome.run.pageLines;
+        placeInPage(report, judged.location, outcome.run.pageLines);
         resultFiles.push(writeResultFile(report));
         const notRun = outcome.notRunAfter !== undefined || outcome.notRun === true;
-        return { report, durationMs: outcome.durationMs, skipped: outcome.skipped, notRun };
+        return {
+            report,
+            durationMs: outcome.durationMs,
+            skipped: outcome.skipped,
+            notRun,
+            ...(outcome.run.inputProblem ? { inputProblem: true } : {}),
+            ...(report.result.success ? {} : { ranBefore: publish_batch_ranBefore(outcome, batch.outcomes) }),
+        };
     });
     await Promise.all(resultFiles);
     return { entries, cellOutcomes };
+}
+/** The runs of a failed run's group that ran before it in its interpreter, by name. */
+function publish_batch_ranBefore(outcome, outcomes) {
+    const { group } = outcome.run;
+    if (group === undefined || !outcome.result)
+        return [];
+    return outcomes
+        .filter((o) => o.run.group === group &&
+        o.index < outcome.index &&
+        o.sessionId === outcome.sessionId &&
+        o.result !== undefined &&
+        !o.skipped &&
+        !o.run.inputProblem)
+        .map((o) => sourceName(o.run.source));
 }
 /**
  * What a cell's executed notebook shows: the reported result, except that a cell tagged
@@ -22498,7 +23129,7 @@ function finish(payload, toolError) {
         output: mainText(payload.results, payload.stdout),
         stdout: payload.stdout,
         stderr: payload.stderr,
-        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
+        error: failed ? clip_clip(error, MAX_ERROR_CHARS) : '',
         errorDetail: payload.errorDetail ??
             (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
                 ? payload.executionError
@@ -22933,7 +23564,7 @@ class Transport {
     }
     /** The error for an answer the service gave, its message redacted and cut to a headline. */
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -23117,7 +23748,7 @@ class Transport {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new AgentBayError(clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new AgentBayError(clip_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -23374,7 +24005,7 @@ async function checkReusedSession(client, sessionId, origin) {
         const want = expected[key];
         if (want === undefined || labels[key] === want)
             continue;
-        const found = labels[key] === undefined ? 'no such label' : JSON.stringify(clip(labels[key], 100));
+        const found = labels[key] === undefined ? 'no such label' : JSON.stringify(clip_clip(labels[key], 100));
         throw new Error(`session-id: session ${printableId(sessionId)} was not created by this workflow run (its ${key} label: ${found}, this run's: ${JSON.stringify(want)}); a step may only use a session that an earlier step of the same run created.`);
     }
 }
