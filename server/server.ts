@@ -22,6 +22,7 @@ import type {
   ResultFormat,
   ServerOptions,
   SessionLimit,
+  ToolListAnswer,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -34,13 +35,14 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     ? await mkdtemp(join(tmpdir(), 'agentbay-local-'))
     : await mkdir(options.workRoot!, { recursive: true }).then(() => options.workRoot!);
 
-  const store = new SessionStore(root, options.deleteDelayMs ?? 50);
+  const store = new SessionStore(root, options.deleteDelayMs ?? 50, options.minuteMs);
   const kernels = new KernelPool(store);
   const transfers = new FileTransferStore(join(root, '__oss'));
   store.onSessionEnd((session) => transfers.end(session.id));
   const faults = new FaultPlan();
   const recorded: RecordedRequest[] = [];
   let format: ResultFormat = { ...DEFAULT_RESULT_FORMAT };
+  let toolList: ToolListAnswer | undefined;
   let limit: SessionLimit | undefined =
     options.maxSessions === undefined ? undefined : { max: options.maxSessions };
 
@@ -52,6 +54,9 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     setResultFormat: (partial: Partial<ResultFormat>) => {
       format = resolveResultFormat(partial);
     },
+    setToolList: (answer: ToolListAnswer | undefined) => {
+      toolList = answer;
+    },
     setTransferTaskDelay: (ms: number) => {
       transfers.taskDelayMs = ms;
     },
@@ -62,6 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults.clear();
       transfers.taskDelayMs = 0;
       format = { ...DEFAULT_RESULT_FORMAT };
+      toolList = undefined;
     },
   };
 
@@ -79,6 +85,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults,
       recorded,
       resultFormat: () => format,
+      toolList: () => toolList,
       sessionLimit: () => limit,
       control: (request) => handleControl(api, request),
     }),

@@ -6,13 +6,24 @@ import * as contexts from './contexts.ts';
 import type { RetryPolicy } from './retry.ts';
 import type { CodeRunResult } from './run-code-result.ts';
 import * as sessions from './sessions.ts';
-import type { CallLimits, CreateSessionParams, SessionSummary } from './sessions.ts';
+import type {
+  CallLimits,
+  CreatedSession,
+  CreateSessionParams,
+  SessionSummary,
+} from './sessions.ts';
 import * as tools from './tools.ts';
 import type { RunCodeParams, ToolCall, ToolOutcome } from './tools.ts';
 import { Transport, type AgentBayClientOptions } from './transport.ts';
 
 export type { AgentBayClientOptions, Exchange } from './transport.ts';
-export type { CallLimits, CreateSessionParams, SessionSummary } from './sessions.ts';
+export type {
+  CallLimits,
+  CreatedSession,
+  CreateSessionParams,
+  LifecyclePolicy,
+  SessionSummary,
+} from './sessions.ts';
 export type { RunCodeParams } from './tools.ts';
 
 export class AgentBayClient {
@@ -22,7 +33,8 @@ export class AgentBayClient {
     this.transport = new Transport(options);
   }
 
-  createSession(params: CreateSessionParams): Promise<{ sessionId: string; requestId: string }> {
+  /** Creates a session; the answer says which tools its image offers, when it says. */
+  createSession(params: CreateSessionParams): Promise<CreatedSession> {
     return sessions.createSession(this.transport, params);
   }
 

@@ -24,7 +24,12 @@ import { describeFailure, failureReport } from './failure.ts';
 import { progressLog, type ProgressLog } from './progress-log.ts';
 import { publishBatch } from './publish-batch.ts';
 import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
-import { checkReusedSession, startStepSession, type StepSession } from './step-session.ts';
+import {
+  checkReusedSession,
+  requireRunCode,
+  startStepSession,
+  type StepSession,
+} from './step-session.ts';
 
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 export async function run(
@@ -38,6 +43,10 @@ export async function run(
   const { inputs, syntax } = ready;
   const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
+  core.info(redact(inputs.gateway.note));
+  for (const warning of [...inputs.gateway.warnings, ...inputs.lifecycleWarnings]) {
+    core.warning(redact(warning));
+  }
   if (syntax.error) {
     // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
     await publishSyntaxError(inputs.runs[0]!, inputs, context, syntax.error, redact);
@@ -255,9 +264,19 @@ async function runPool(
   // A single run the service kept from finishing is the step's failure: nothing of it is
   // brought back, as nothing of it is reported.
   let serviceFailed = false;
+  /** What each create answer said the image offers (undefined: it did not say). */
+  const toolsOf = new Map<string, string[] | undefined>();
   const poolWork: BatchWork = {
-    createSession: (params) => client.createSession(params),
-    prepareSession: work.prepareSession,
+    createSession: async (params) => {
+      const created = await client.createSession(params);
+      toolsOf.set(created.sessionId, created.tools);
+      return created;
+    },
+    prepareSession: async (sessionId, ordinal) => {
+      // Before anything reaches the session: an image without run_code cannot run the code.
+      requireRunCode(inputs.imageId, toolsOf.get(sessionId));
+      await work.prepareSession(sessionId, ordinal);
+    },
     clearState: work.clearState,
     runOne: async (sessionId, run) => {
       log.running(run);
@@ -285,7 +304,7 @@ async function runPool(
         imageId: inputs.imageId,
         labels: sessionLabels(context.origin, cleanupToken, inputs.labels),
         loginRegionId: inputs.regionId,
-        idleReleaseTimeoutS: inputs.idleTimeoutS,
+        lifecycle: inputs.lifecycle,
       },
     },
     hooks,
