@@ -76,7 +76,7 @@ export async function callTool(
     const args = parseToolArgs(rawArgs);
     answer =
       name === SHELL_TOOL.name
-        ? await callShell(ctx.store, session, args)
+        ? await callShell(ctx.store, session, args, format.shellAnswer === 'raw')
         : await callFilesystemTool(name, session, args);
   } catch (error) {
     if (error instanceof ToolFailure) return toolErrorData(error.message, format);

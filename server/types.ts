@@ -86,6 +86,11 @@ export interface ResultFormat {
   errorStyle: 'executionError' | 'isError';
   /** Whether content[0].type = 'text' is present. */
   includeType: boolean;
+  /**
+   * The shell's answer: the wrapped JSON result (code_latest), or the command's stdout as it
+   * is, as SDK 0.21 says other images (imgc-*) answer.
+   */
+  shellAnswer: 'wrapped' | 'raw';
 }
 
 export interface RecordedRequest {
