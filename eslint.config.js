@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { FOLDERS, restrictedImportsFor } from './scripts/layout-rules.ts';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -20,6 +21,11 @@ export default tseslint.config(
       ],
     },
   },
+  // Dependencies between the folders of src/ point one way (scripts/layout-rules.ts).
+  ...Object.keys(FOLDERS).map((folder) => ({
+    files: [`src/${folder}/**/*.ts`],
+    rules: { 'no-restricted-imports': ['error', restrictedImportsFor(folder)] },
+  })),
   {
     // Tests pick arbitrary JSON shapes apart.
     files: ['test/**/*.ts'],

@@ -3,7 +3,7 @@
 // the check runs in its own process while the action loads. On a runner with two or more cores
 // a passing check then costs no time (BENCHMARKS.md). The run uses the verdict only when it
 // checked exactly the code and language the inputs resolve to (checkSyntaxWith).
-import { canonicalLanguage } from './agentbay/language.ts';
+import { canonicalLanguage } from './runs/language.ts';
 import { startPythonCheck, type EarlyCheck } from './syntax/syntax-check.ts';
 
 function input(env: NodeJS.ProcessEnv, name: string): string {

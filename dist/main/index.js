@@ -14273,33 +14273,6 @@ module.exports = {
 
 /***/ }),
 
-/***/ 55713:
-/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   P: () => (/* binding */ LANGUAGE_SPELLINGS),
-/* harmony export */   v: () => (/* binding */ canonicalLanguage)
-/* harmony export */ });
-const ALIASES = {
-    python: 'python',
-    py: 'python',
-    python3: 'python',
-    javascript: 'javascript',
-    js: 'javascript',
-    node: 'javascript',
-    nodejs: 'javascript',
-    r: 'r',
-    java: 'java',
-};
-const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
-/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
-function canonicalLanguage(spelling) {
-    return ALIASES[spelling.trim().toLowerCase()];
-}
-
-
-/***/ }),
-
 /***/ 59581:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
@@ -14307,7 +14280,7 @@ function canonicalLanguage(spelling) {
 /* harmony export */   G: () => (/* binding */ earlyCheck)
 /* harmony export */ });
 /* unused harmony export startEarlyCheck */
-/* harmony import */ var _agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(55713);
+/* harmony import */ var _runs_language_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(46826);
 /* harmony import */ var _syntax_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(11534);
 // Imported first by the main step's entry, so that it runs before the rest of the bundle is
 // loaded: for inline Python code it starts the syntax check at once, from the raw inputs, and
@@ -14326,7 +14299,7 @@ function startEarlyCheck(env) {
         return undefined;
     if (input(env, 'syntax-check').trim().toLowerCase() === 'false')
         return undefined;
-    if ((0,_agentbay_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .v)(input(env, 'language')) !== 'python')
+    if ((0,_runs_language_js__WEBPACK_IMPORTED_MODULE_0__/* .canonicalLanguage */ .v)(input(env, 'language')) !== 'python')
         return undefined;
     return (0,_syntax_syntax_check_js__WEBPACK_IMPORTED_MODULE_1__/* .startPythonCheck */ .b4)(code);
 }
@@ -14359,7 +14332,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(45792);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70693);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14361,34 @@ function looksLikeEsm(code) {
 
 /***/ }),
 
-/***/ 45792:
+/***/ 46826:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   P: () => (/* binding */ LANGUAGE_SPELLINGS),
+/* harmony export */   v: () => (/* binding */ canonicalLanguage)
+/* harmony export */ });
+const ALIASES = {
+    python: 'python',
+    py: 'python',
+    python3: 'python',
+    javascript: 'javascript',
+    js: 'javascript',
+    node: 'javascript',
+    nodejs: 'javascript',
+    r: 'r',
+    java: 'java',
+};
+const LANGUAGE_SPELLINGS = Object.keys(ALIASES);
+/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
+function canonicalLanguage(spelling) {
+    return ALIASES[spelling.trim().toLowerCase()];
+}
+
+
+/***/ }),
+
+/***/ 70693:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14447,13 +14447,37 @@ function blobUrl(context, filePath) {
     return `${context.blobUrlBase}/${filePath.split('/').map(encodeURIComponent).join('/')}`;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/action-inputs.ts
+/** The values no output, file, log line or summary of the step may hold. */
+function stepSecrets(inputs) {
+    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+}
+
+// EXTERNAL MODULE: ./src/inputs/input-error.ts
+var input_error = __nccwpck_require__(39354);
+;// CONCATENATED MODULE: ./src/inputs/api-key.ts
+
+/**
+ * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
+ * input that needs the raw environment (a secret has no place in the runner context).
+ */
+function readApiKey(read, env) {
+    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
+    if (!key) {
+        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+    }
+    if (/\s/.test(key))
+        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
+    return key;
+}
+
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(73024);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(76760);
 var external_node_path_default = /*#__PURE__*/__nccwpck_require__.n(external_node_path_);
-// EXTERNAL MODULE: ./src/agentbay/language.ts
-var agentbay_language = __nccwpck_require__(55713);
+// EXTERNAL MODULE: ./src/runs/language.ts
+var runs_language = __nccwpck_require__(46826);
 ;// CONCATENATED MODULE: ./src/runs/code-source.ts
 /** How reports name a run: a file's path, a block as `page.md:line`, a cell as `nb.ipynb cell 3`. */
 function sourceName(source) {
@@ -14547,7 +14571,7 @@ function extractCodeBlocks(page, text) {
             .replace(/^\{\.?|\}$/g, '')
             .split(/[\s,]+/)
             .filter(Boolean);
-        const language = words[0] ? (0,agentbay_language/* canonicalLanguage */.v)(words[0]) : undefined;
+        const language = words[0] ? (0,runs_language/* canonicalLanguage */.v)(words[0]) : undefined;
         const has = (marker) => fence.markers.some((m) => m.marker === marker);
         if (has('expected-output')) {
             const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
@@ -14650,8 +14674,6 @@ function diffLines(want, got) {
     return out.join('\n');
 }
 
-// EXTERNAL MODULE: ./src/inputs/input-error.ts
-var input_error = __nccwpck_require__(39354);
 ;// CONCATENATED MODULE: ./src/runs/notebook-lines.ts
 // Where each line of each cell's source stands in the notebook file, so that an annotation
 // about "cell 5, line 3" lands on that line of the .ipynb in a pull request's diff. Jupyter
@@ -14805,9 +14827,10 @@ class Scanner {
     }
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-// Reading the service's JSON answers: every field is checked for its type where it is read.
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+;// CONCATENATED MODULE: ./src/text/json.ts
+// Reading JSON from outside (the service's answers, notebook files): every field is checked
+// for its type where it is read.
+/** A JSON object (not an array, not null): the shape every answer and notebook field is checked for. */
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -14839,16 +14862,6 @@ function stringField(object, key) {
 function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-/**
- * The service's reason when `data` says the create or the tool did not happen at all: a
- * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
- * capacity, or a tool that is not available). Undefined for any other answer.
- */
-function refusalOf(data) {
-    if (!isObject(data) || data.Success !== false)
-        return undefined;
-    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
 }
 
 ;// CONCATENATED MODULE: ./src/runs/notebook.ts
@@ -14936,7 +14949,7 @@ function kernelLanguage(metadata) {
     for (const candidate of candidates) {
         if (typeof candidate !== 'string' || !candidate)
             continue;
-        const language = (0,agentbay_language/* canonicalLanguage */.v)(candidate);
+        const language = (0,runs_language/* canonicalLanguage */.v)(candidate);
         if (language)
             return { language, declared: candidate };
     }
@@ -15220,10 +15233,16 @@ function readParameters(value) {
     }
     return parsed;
 }
+/** Cells tagged so are not run (nbclient, nbmake). */
+const SKIP_TAG = 'skip-execution';
+/** Cells tagged so must raise; the notebook goes on after them (nbclient, nbmake). */
+const RAISES_TAG = 'raises-exception';
 /**
  * A notebook's code cells as runs in document order, one group that stops at the first
- * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
- * only when the metadata names none the service runs.
+ * failure (a cell tagged raises-exception must fail, and its failure does not stop it).
+ * The kernel language comes from the metadata; `fallback` (the `language` input) only when
+ * the metadata names none the service runs; a notebook whose metadata names no kernel at all
+ * is Python, as Jupyter and nbmake assume.
  */
 function readNotebookRuns(file, fallback, parameters) {
     if (file.size > MAX_NOTEBOOK_BYTES) {
@@ -15239,9 +15258,14 @@ function readNotebookRuns(file, fallback, parameters) {
             throw new input_error/* InputError */.d('file', `names a bad notebook: ${error.message}`);
         throw error;
     }
-    const language = notebook.language ?? fallback;
+    const notices = [];
+    let language = notebook.language ?? fallback;
+    if (!language && !notebook.declaredLanguage) {
+        language = 'python';
+        notices.push(`Notebook '${file.path}' names no kernel (no kernelspec or language_info in its metadata): it runs as Python, as Jupyter and nbmake assume.`);
+    }
     if (!language) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
+        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (it says '${notebook.declaredLanguage.slice(0, 60)}'); set kernelspec.language to python, javascript, r or java, or set \`language\``);
     }
     if (parameters) {
         try {
@@ -15261,14 +15285,16 @@ function readNotebookRuns(file, fallback, parameters) {
         code: cell.source,
         group: file.path,
         stopGroupOnFailure: true,
+        skip: cell.tags.includes(SKIP_TAG) || undefined,
+        expectError: cell.tags.includes(RAISES_TAG) || undefined,
         notebookCell: index,
         // The injected cell (number 0) is in no file.
         fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
     }));
     if (runs.length === 0) {
-        throw new input_error/* InputError */.d('file', `names notebook '${file.path}', which has no code cell to run`);
+        notices.push(`Notebook '${file.path}' has no code cell to run: it makes no run.`);
     }
-    return { runs, plan: { notebook, language } };
+    return { runs, plan: { notebook, language }, notices };
 }
 
 ;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
@@ -15795,12 +15821,12 @@ function readCodeInputs(read, workspace, parameters) {
         // With `file`, the files and the pages are one batch: the files first, then the pages.
         const files = file
             ? readBatch(patternLines(file), workspace, read('language'), parameters)
-            : { runs: [], notebooks: [] };
+            : { runs: [], notebooks: [], notices: [] };
         const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
         if (runs.length > MAX_BATCH_RUNS) {
             throw new input_error/* InputError */.d('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
         }
-        return { runs, mode: 'batch', notebooks: files.notebooks };
+        return { runs, mode: 'batch', notebooks: files.notebooks, notices: files.notices };
     }
     if (inline.trim() && file) {
         throw new input_error/* InputError */.d('code', "and 'file' cannot both be set: give the code inline or as a file");
@@ -15813,7 +15839,7 @@ function readCodeInputs(read, workspace, parameters) {
         if (only && !isPattern(only) && !isNotebookPath(only)) {
             const { code, source } = readCodeFile(file, workspace);
             const run = { code, source, language: readLanguage(read('language'), source) };
-            return { runs: [run], mode: 'single', notebooks: [] };
+            return { runs: [run], mode: 'single', notebooks: [], notices: [] };
         }
         return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
     }
@@ -15823,7 +15849,7 @@ function readCodeInputs(read, workspace, parameters) {
     checkCodeText('code', Buffer.from(inline, 'utf8'));
     const source = { kind: 'inline' };
     const run = { code: inline, source, language: readLanguage(read('language'), source) };
-    return { runs: [run], mode: 'single', notebooks: [] };
+    return { runs: [run], mode: 'single', notebooks: [], notices: [] };
 }
 function isNotebookPath(file) {
     return external_node_path_default().extname(file).toLowerCase() === '.ipynb';
@@ -15890,6 +15916,7 @@ function readBatch(lines, workspace, language, parameters) {
     const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
     const runs = [];
     const notebooks = [];
+    const notices = [];
     for (const file of files) {
         if (isNotebookPath(file.path)) {
             const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
@@ -15897,6 +15924,7 @@ function readBatch(lines, workspace, language, parameters) {
                 checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
             runs.push(...notebook.runs);
             notebooks.push(notebook.plan);
+            notices.push(...notebook.notices);
             continue;
         }
         if (file.size > MAX_CODE_BYTES) {
@@ -15910,7 +15938,7 @@ function readBatch(lines, workspace, language, parameters) {
     if (runs.length > MAX_BATCH_RUNS) {
         throw new input_error/* InputError */.d('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
     }
-    return { runs, notebooks };
+    return { runs, notebooks, notices };
 }
 function checkCodeText(input, bytes, name) {
     const what = name ? `'${name}'` : 'the code';
@@ -15935,9 +15963,9 @@ const EXTENSION_LANGUAGES = {
     '.java': 'java',
 };
 function readLanguage(value, source) {
-    const accepted = `one of ${agentbay_language/* LANGUAGE_SPELLINGS */.P.join(', ')} (case-insensitive)`;
+    const accepted = `one of ${runs_language/* LANGUAGE_SPELLINGS */.P.join(', ')} (case-insensitive)`;
     if (value) {
-        const language = (0,agentbay_language/* canonicalLanguage */.v)(value);
+        const language = (0,runs_language/* canonicalLanguage */.v)(value);
         if (!language)
             throw new input_error/* InputError */.d('language', `must be ${accepted}; got '${value}'`);
         return language;
@@ -16428,28 +16456,12 @@ function parseDownload(value) {
 
 
 
+
 const DEFAULT_IMAGE_ID = 'code_latest';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 const MAX_TIMEOUT_S = 3600;
 /** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
 const MAX_PARALLEL = 8;
-/** The values no output, file, log line or summary of the step may hold. */
-function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-/**
- * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
- * input that needs the raw environment (a secret has no place in the runner context).
- */
-function readApiKey(read, env) {
-    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-    if (!key) {
-        throw new input_error/* InputError */.d('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
-    }
-    if (/\s/.test(key))
-        throw new input_error/* InputError */.d('api-key', 'must not contain white space');
-    return key;
-}
 /**
  * Every input, validated; throws InputError on the first bad one, before anything is spent.
  * `env` is read only for the API key (readApiKey).
@@ -16457,7 +16469,7 @@ function readApiKey(read, env) {
 function readInputs(read, context, env) {
     const apiKey = readApiKey(read, env);
     const parameters = readParameters(read('parameters'));
-    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+    const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
     if (parameters && notebooks.length === 0) {
         throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
@@ -16502,6 +16514,7 @@ function readInputs(read, context, env) {
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
         sandbox: readSandboxInputs(read, context.workspace),
         notebooks,
+        notices,
     };
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);
@@ -16582,6 +16595,26 @@ function safeSlice(text, start, end) {
 }
 function isLowSurrogate(code) {
     return code >= 0xdc00 && code <= 0xdfff;
+}
+/**
+ * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
+ * character this keeps a step's summary well under GitHub's 1 MiB limit.
+ */
+const SUMMARY_TEXT_BUDGET = 250_000;
+/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
+const SUMMARY_MAX_BYTES = 900 * 1024;
+/**
+ * The first rendering, at a shrinking budget of sandbox text, that fits GitHub's summary
+ * limit; undefined when none does. Escaping can make text several times longer, so the size
+ * is checked on what was written.
+ */
+function fitSummary(render) {
+    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+        const markdown = render(budget);
+        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
+            return markdown;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/pool/output-budget.ts
@@ -16712,6 +16745,59 @@ function isSessionGone(error) {
     if (/^Invalid\w*Session\w*\.NotFound$/i.test(code))
         return true;
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
+}
+const DEFAULT_RETRY = {
+    maxAttempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 4_000,
+    totalBudgetMs: 20_000,
+};
+const THROTTLING_CODES = new Set([
+    'Throttling',
+    'Throttling.User',
+    'Throttling.Api',
+    'ServiceUnavailable',
+]);
+function isRetryable(error, policy) {
+    if (!(error instanceof AgentBayError))
+        return false;
+    if (error.notSent)
+        return true;
+    if (policy === 'unsent-only')
+        return false;
+    if (error.kind === 'transport')
+        return true;
+    const status = error.httpStatus ?? 0;
+    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
+}
+/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
+async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
+        }
+        catch (error) {
+            const delay = backoffDelay(n, options);
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
+            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
+                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
+            }
+            await sleep(delay);
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/pool/session-pool.ts
@@ -16907,7 +16993,9 @@ class SessionPool {
             else {
                 const outcome = await this.runOne(session, next);
                 this.outcomes.push(outcome);
-                if (!outcome.result?.success)
+                // A run that must fail and did leaves the state as the author meant: the group goes on.
+                const expected = next.run.expectError && outcome.result !== undefined;
+                if (!outcome.result?.success && !expected)
                     failedAt ??= next.index;
                 if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
                     lost = true;
@@ -17354,489 +17442,9 @@ function sleep(ms) {
     return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
-// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
-// of type "data" is another JSON string holding the task list (addendum §4.4).
-
-function parseContextStatus(data) {
-    if (!isObject(data))
-        return [];
-    const outer = parseIfText(data.ContextStatus);
-    if (!Array.isArray(outer))
-        return [];
-    const tasks = [];
-    for (const entry of outer) {
-        if (!isObject(entry) || entry.type !== 'data')
-            continue;
-        const list = parseIfText(entry.data);
-        if (!Array.isArray(list))
-            continue;
-        for (const item of list) {
-            if (!isObject(item))
-                continue;
-            tasks.push({
-                contextId: stringField(item, 'contextId'),
-                path: stringField(item, 'path'),
-                status: stringField(item, 'status'),
-                errorMessage: stringField(item, 'errorMessage'),
-                taskType: stringField(item, 'taskType'),
-            });
-        }
-    }
-    return tasks;
-}
-/** The SDK's list of "finished well" statuses, compared case-insensitively. */
-const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function taskState(task) {
-    if (task.errorMessage)
-        return 'failed';
-    const status = task.status.toLowerCase();
-    if (DONE.has(status))
-        return 'done';
-    if (status === 'failed')
-        return 'failed';
-    return 'pending';
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
-
-const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
-/** No poll comes sooner than this after the last, whatever the caller asked. */
-const MIN_TRANSFER_POLL_MS = 10;
-class FileTransfer {
-    client;
-    sessionId;
-    timing;
-    context;
-    /** API calls made, presigned requests included (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId, timing = {}) {
-        this.client = client;
-        this.sessionId = sessionId;
-        // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
-        // sleep, a poll loop that never slept and never gave up.
-        const given = (ms, fallback) => ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
-        this.timing = {
-            taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
-            pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
-        };
-    }
-    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
-    async directory() {
-        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
-    }
-    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
-    async upload(bytes, remotePath) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
-        this.calls++;
-        await this.client.putPresigned(url, bytes);
-        this.calls++;
-        await this.client.syncContext(this.sessionId, {
-            contextId,
-            path: remotePath,
-            mode: 'download',
-        });
-        try {
-            await this.waitFor(contextId, remotePath, 'download');
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
-    async download(remotePath, maxBytes) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
-        try {
-            await this.waitFor(contextId, remotePath, 'upload');
-            this.calls++;
-            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
-            this.calls++;
-            return await this.client.getPresigned(url, maxBytes);
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    ensureContext() {
-        if (!this.context) {
-            this.calls++;
-            this.context = this.client.getFileTransferContext(this.sessionId);
-            // A failed look-up may be retried by the next transfer.
-            this.context.catch(() => {
-                this.context = undefined;
-            });
-        }
-        return this.context;
-    }
-    /**
-     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
-     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
-     */
-    async waitFor(contextId, path, taskType) {
-        const deadline = Date.now() + this.timing.taskTimeoutMs;
-        const poll = async (withType) => {
-            this.calls++;
-            const tasks = await this.client.getContextInfo(this.sessionId, {
-                contextId,
-                path,
-                taskType: withType ? taskType : undefined,
-            });
-            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
-        };
-        for (const withType of [false, true]) {
-            for (;;) {
-                const task = await poll(withType);
-                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
-                const state = task ? taskState(task) : withType ? 'pending' : 'done';
-                if (state === 'failed') {
-                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
-                }
-                if (state === 'done')
-                    break;
-                if (Date.now() + this.timing.pollMs > deadline) {
-                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
-                }
-                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-            }
-        }
-    }
-    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
-    async forget(contextId, path) {
-        this.calls++;
-        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
-    }
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(38522);
-;// CONCATENATED MODULE: ./src/sandbox/tar.ts
-// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
-// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
-// relative paths that stay inside the target are returned, and sizes are bounded.
-
-const BLOCK = 512;
-function createTarGz(entries) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = Buffer.from(entry.path, 'utf8');
-        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
-        if (name.length > 100 || !ascii) {
-            // A pax header carries the real name; the ustar name is a placeholder.
-            const record = paxRecord('path', entry.path);
-            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
-        }
-        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
-        blocks.push(pad(entry.bytes));
-    }
-    blocks.push(Buffer.alloc(BLOCK * 2));
-    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
-}
-/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
-function readTarGz(archive, limits) {
-    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-    const files = [];
-    const skipped = [];
-    let offset = 0;
-    let paxPath;
-    let longName;
-    while (offset + BLOCK <= data.length) {
-        const head = data.subarray(offset, offset + BLOCK);
-        if (head.every((b) => b === 0))
-            break;
-        const size = parseOctal(head.subarray(124, 136));
-        const type = String.fromCharCode(head[156] || 48);
-        const prefix = cString(head.subarray(345, 500));
-        const baseName = cString(head.subarray(0, 100));
-        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
-        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = parsePax(body).path ?? paxPath;
-            continue;
-        }
-        if (type === 'L') {
-            longName = cString(body);
-            continue;
-        }
-        if (type === 'g')
-            continue;
-        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-        paxPath = undefined;
-        longName = undefined;
-        if (type === '5')
-            continue; // directories come with their files
-        const safe = safeRelative(name);
-        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
-            skipped.push(name);
-            continue;
-        }
-        if (files.length >= limits.maxFiles) {
-            skipped.push(name);
-            continue;
-        }
-        files.push({ path: safe, bytes: Buffer.from(body) });
-    }
-    return { files, skipped };
-}
-/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
-function safeRelative(name) {
-    const parts = name
-        .replace(/^\.\/+/, '')
-        .split('/')
-        .filter((p) => p !== '' && p !== '.');
-    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
-        return undefined;
-    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
-        return undefined;
-    return parts.join('/');
-}
-function header(name, size, type) {
-    const block = Buffer.alloc(BLOCK);
-    block.write(name, 0, 100, 'utf8');
-    block.write('0000644\0', 100, 'ascii');
-    block.write('0000000\0', 108, 'ascii');
-    block.write('0000000\0', 116, 'ascii');
-    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-    block.write(`${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`, 136, 'ascii');
-    block.write('        ', 148, 'ascii');
-    block.write(type, 156, 'ascii');
-    block.write('ustar\0', 257, 'ascii');
-    block.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return block;
-}
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyBytes = Buffer.byteLength(body);
-    let length = bodyBytes + 1;
-    while (String(length).length + bodyBytes !== length)
-        length = String(length).length + bodyBytes;
-    return Buffer.from(`${length}${body}`, 'utf8');
-}
-function parsePax(body) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        const space = body.indexOf(0x20, at);
-        if (space === -1)
-            break;
-        const length = Number(body.subarray(at, space).toString('ascii'));
-        if (!Number.isInteger(length) || length <= 0)
-            break;
-        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        at += length;
-    }
-    return out;
-}
-function pad(bytes) {
-    const rest = bytes.length % BLOCK;
-    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
-}
-function parseOctal(field) {
-    const text = cString(field).trim();
-    const value = text ? parseInt(text, 8) : 0;
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-function cString(field) {
-    const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
-// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
-// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
-// a small archive goes as base64 text in a few write_file calls; a large one through the
-// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
-// context is not available, the write_file route is used whatever the size.
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/sandbox/workdir.ts
+/** Where the workspace lands in the sandbox (`upload`), and where the code runs. */
 const SANDBOX_WORKDIR = '/workspace';
-/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
-const WRITE_ROUTE_MAX_CALLS = 6;
-/** Up to this many read_file windows, likewise for downloads. */
-const READ_ROUTE_MAX_CALLS = 6;
-const SHELL_MS = 50_000;
-/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
-function uploadRouteFor(archiveBytes) {
-    const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
-    return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
-}
-/** The route for a download archive of this many bytes: write_file while it takes few calls. */
-function downloadRouteFor(archiveBytes) {
-    const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
-    return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
-}
-/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
-async function uploadTree(client, sessionId, 
-/** The files, or their tar.gz archive already made (one archive for many sessions). */
-entries, options = {}, workdir = SANDBOX_WORKDIR) {
-    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
-    const base64 = archive.toString('base64');
-    const preferred = options.route ?? uploadRouteFor(archive.length);
-    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
-    const q = shellQuote;
-    let fallback;
-    if (preferred === 'file_transfer') {
-        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-        try {
-            const remote = `${await transfer.directory()}/${name}.tgz`;
-            await transfer.upload(archive, remote);
-            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const files = new SandboxFiles(client, sessionId);
-    const remote = `/tmp/${name}.b64`;
-    await files.writeText(remote, base64);
-    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
-}
-async function extract(client, sessionId, command, workdir) {
-    const result = await runShell(client, sessionId, {
-        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
-        timeoutMs: SHELL_MS,
-    });
-    if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
-    }
-}
-/**
- * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
- * the working directory; symbolic links are never followed) and brings them back.
- */
-async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
-    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-    let dir = '/tmp';
-    let contextProblem;
-    if (options.route !== 'write_file') {
-        try {
-            dir = await transfer.directory();
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
-    const packed = await runShell(client, sessionId, {
-        // The archive path is in the command itself, where a sandbox path belongs.
-        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
-        timeoutMs: SHELL_MS,
-        cwd: workdir,
-        envs: {
-            AGENTBAY_PATTERNS: patterns.join('\n'),
-            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
-            AGENTBAY_MAX_FILES: String(limits.maxFiles),
-        },
-    });
-    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
-    if (!summary) {
-        throw new Error(`could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
-    }
-    const [, count, total, archiveSize, verdict] = summary;
-    if (Number(count) === 0)
-        return { kind: 'none' };
-    if (verdict === 'too-large')
-        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
-    const size = Number(archiveSize);
-    const preferred = options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
-    let bytes;
-    let stats;
-    const maxArchive = limits.maxBytes + 1024 * 1024;
-    try {
-        if (preferred === 'file_transfer') {
-            try {
-                bytes = await transfer.download(archive, maxArchive);
-                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
-            }
-            catch (error) {
-                if (options.route)
-                    throw error;
-                const files = new SandboxFiles(client, sessionId);
-                bytes = await files.readBytes(archive, maxArchive);
-                stats = {
-                    route: 'write_file',
-                    calls: transfer.calls + files.calls + 2,
-                    archiveBytes: size,
-                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
-                };
-            }
-        }
-        else {
-            const files = new SandboxFiles(client, sessionId);
-            bytes = await files.readBytes(archive, maxArchive);
-            stats = {
-                route: 'write_file',
-                calls: files.calls + 2,
-                archiveBytes: size,
-                fallback: contextProblem,
-            };
-        }
-    }
-    finally {
-        await runShell(client, sessionId, {
-            command: `rm -f ${shellQuote(archive)}`,
-            timeoutMs: SHELL_MS,
-        }).catch(() => undefined);
-    }
-    const { files, skipped } = readTarGz(bytes, limits);
-    return { kind: 'files', files, skipped, stats };
-}
-// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
-// pattern is ever evaluated as shell code. Regular files only; links are not followed.
-// `§{` stands for bash's `${`, which a template literal would take for its own.
-const PACK_SCRIPT = String.raw `set -u
-shopt -s globstar nullglob dotglob
-IFS=$'\n'
-declare -A excluded=()
-declare -A seen=()
-list=()
-add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  if [ "§{p:0:1}" = '!' ]; then
-    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
-  fi
-done <<< "$AGENTBAY_PATTERNS"
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  [ "§{p:0:1}" = '!' ] && continue
-  for f in $p; do
-    if [ -d "$f" ] && [ ! -L "$f" ]; then
-      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
-    else add "$f"; fi
-  done
-done <<< "$AGENTBAY_PATTERNS"
-total=0
-for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
-count=§{#list[@]}
-if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
-if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
-mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
-printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
-echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
-`.replaceAll('§{', '${');
 
 ;// CONCATENATED MODULE: ./src/sandbox/code-file.ts
 // Where the user's code lives in the sandbox when it runs from a file, and the short run_code
@@ -18174,6 +17782,30 @@ async function clearInterpreterState(client, sessionId, languages) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/sandbox/setup-failed.ts
+// A setup that failed or ran out of time: the step's failure and the batch's session report
+// tell it apart from a failed run, without depending on how the work environment runs setup.
+/** How long `setup` may run (pip installs can take minutes). */
+const SETUP_TIMEOUT_S = 1800;
+/** How much of a failed setup's output the error message carries. */
+const SETUP_TAIL_CHARS = 2000;
+class SetupFailed extends Error {
+    exitCode;
+    /** What failed, in one sentence, without the output. */
+    headline;
+    /** Everything setup printed (redacted), for the job summary. */
+    output;
+    constructor(exitCode, output, timedOut) {
+        const headline = timedOut
+            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
+            : `setup failed with exit code ${exitCode}; the code did not run.`;
+        super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
+        this.exitCode = exitCode;
+        this.headline = headline;
+        this.output = output;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/log.ts
 
 
@@ -18500,13 +18132,499 @@ function refused(sandboxPath, redact, why) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/sandbox/sandbox-inputs.ts
+;// CONCATENATED MODULE: ./src/inputs/sandbox-settings.ts
 // What makes the sandbox a work environment, as the inputs validated it: files in (upload), a
-// setup script, variables (env, secret-env) and files out (download). The sandbox code takes
-// this plain shape; src/inputs/sandbox-inputs.ts reads and checks it.
+// setup script, variables (env, secret-env) and files out (download). sandbox-inputs.ts reads
+// and checks it; the sandbox code (src/sandbox/) takes this plain shape, which imports nothing.
 /** Documented cap of what `download` brings back. */
 const MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024;
 const MAX_DOWNLOAD_FILES = 1000;
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(38522);
+;// CONCATENATED MODULE: ./src/sandbox/tar.ts
+// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
+// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
+// relative paths that stay inside the target are returned, and sizes are bounded.
+
+const BLOCK = 512;
+function createTarGz(entries) {
+    const blocks = [];
+    for (const entry of entries) {
+        const name = Buffer.from(entry.path, 'utf8');
+        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
+        if (name.length > 100 || !ascii) {
+            // A pax header carries the real name; the ustar name is a placeholder.
+            const record = paxRecord('path', entry.path);
+            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
+        }
+        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
+        blocks.push(pad(entry.bytes));
+    }
+    blocks.push(Buffer.alloc(BLOCK * 2));
+    return (0,external_node_zlib_.gzipSync)(Buffer.concat(blocks));
+}
+/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
+function readTarGz(archive, limits) {
+    const data = (0,external_node_zlib_.gunzipSync)(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
+    const files = [];
+    const skipped = [];
+    let offset = 0;
+    let paxPath;
+    let longName;
+    while (offset + BLOCK <= data.length) {
+        const head = data.subarray(offset, offset + BLOCK);
+        if (head.every((b) => b === 0))
+            break;
+        const size = parseOctal(head.subarray(124, 136));
+        const type = String.fromCharCode(head[156] || 48);
+        const prefix = cString(head.subarray(345, 500));
+        const baseName = cString(head.subarray(0, 100));
+        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
+        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
+        if (type === 'x') {
+            paxPath = parsePax(body).path ?? paxPath;
+            continue;
+        }
+        if (type === 'L') {
+            longName = cString(body);
+            continue;
+        }
+        if (type === 'g')
+            continue;
+        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
+        paxPath = undefined;
+        longName = undefined;
+        if (type === '5')
+            continue; // directories come with their files
+        const safe = safeRelative(name);
+        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
+            skipped.push(name);
+            continue;
+        }
+        if (files.length >= limits.maxFiles) {
+            skipped.push(name);
+            continue;
+        }
+        files.push({ path: safe, bytes: Buffer.from(body) });
+    }
+    return { files, skipped };
+}
+/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
+function safeRelative(name) {
+    const parts = name
+        .replace(/^\.\/+/, '')
+        .split('/')
+        .filter((p) => p !== '' && p !== '.');
+    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
+        return undefined;
+    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
+        return undefined;
+    return parts.join('/');
+}
+function header(name, size, type) {
+    const block = Buffer.alloc(BLOCK);
+    block.write(name, 0, 100, 'utf8');
+    block.write('0000644\0', 100, 'ascii');
+    block.write('0000000\0', 108, 'ascii');
+    block.write('0000000\0', 116, 'ascii');
+    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    block.write(`${Math.floor(Date.now() / 1000)
+        .toString(8)
+        .padStart(11, '0')}\0`, 136, 'ascii');
+    block.write('        ', 148, 'ascii');
+    block.write(type, 156, 'ascii');
+    block.write('ustar\0', 257, 'ascii');
+    block.write('00', 263, 'ascii');
+    let sum = 0;
+    for (const byte of block)
+        sum += byte;
+    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyBytes = Buffer.byteLength(body);
+    let length = bodyBytes + 1;
+    while (String(length).length + bodyBytes !== length)
+        length = String(length).length + bodyBytes;
+    return Buffer.from(`${length}${body}`, 'utf8');
+}
+function parsePax(body) {
+    const out = {};
+    let at = 0;
+    while (at < body.length) {
+        const space = body.indexOf(0x20, at);
+        if (space === -1)
+            break;
+        const length = Number(body.subarray(at, space).toString('ascii'));
+        if (!Number.isInteger(length) || length <= 0)
+            break;
+        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
+        const eq = record.indexOf('=');
+        if (eq > 0)
+            out[record.slice(0, eq)] = record.slice(eq + 1);
+        at += length;
+    }
+    return out;
+}
+function pad(bytes) {
+    const rest = bytes.length % BLOCK;
+    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
+}
+function parseOctal(field) {
+    const text = cString(field).trim();
+    const value = text ? parseInt(text, 8) : 0;
+    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
+}
+function cString(field) {
+    const end = field.indexOf(0);
+    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
+// GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
+// of type "data" is another JSON string holding the task list (addendum §4.4).
+
+function parseContextStatus(data) {
+    if (!isObject(data))
+        return [];
+    const outer = parseIfText(data.ContextStatus);
+    if (!Array.isArray(outer))
+        return [];
+    const tasks = [];
+    for (const entry of outer) {
+        if (!isObject(entry) || entry.type !== 'data')
+            continue;
+        const list = parseIfText(entry.data);
+        if (!Array.isArray(list))
+            continue;
+        for (const item of list) {
+            if (!isObject(item))
+                continue;
+            tasks.push({
+                contextId: stringField(item, 'contextId'),
+                path: stringField(item, 'path'),
+                status: stringField(item, 'status'),
+                errorMessage: stringField(item, 'errorMessage'),
+                taskType: stringField(item, 'taskType'),
+            });
+        }
+    }
+    return tasks;
+}
+/** The SDK's list of "finished well" statuses, compared case-insensitively. */
+const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
+function taskState(task) {
+    if (task.errorMessage)
+        return 'failed';
+    const status = task.status.toLowerCase();
+    if (DONE.has(status))
+        return 'done';
+    if (status === 'failed')
+        return 'failed';
+    return 'pending';
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
+// Large files through the session's file_transfer context (addendum §4.3): a presigned PUT or
+// GET plus SyncContext, polled with GetContextInfo, and the stored copy deleted afterwards.
+
+const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
+/** No poll comes sooner than this after the last, whatever the caller asked. */
+const MIN_TRANSFER_POLL_MS = 10;
+class FileTransfer {
+    client;
+    sessionId;
+    timing;
+    context;
+    /** API calls made, presigned requests included (for the transfer benchmark). */
+    calls = 0;
+    constructor(client, sessionId, timing = {}) {
+        this.client = client;
+        this.sessionId = sessionId;
+        // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
+        // sleep, a poll loop that never slept and never gave up.
+        const given = (ms, fallback) => ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
+        this.timing = {
+            taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
+            pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
+        };
+    }
+    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
+    async directory() {
+        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
+    }
+    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
+    async upload(bytes, remotePath) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
+        this.calls++;
+        await this.client.putPresigned(url, bytes);
+        this.calls++;
+        await this.client.syncContext(this.sessionId, {
+            contextId,
+            path: remotePath,
+            mode: 'download',
+        });
+        try {
+            await this.waitFor(contextId, remotePath, 'download');
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
+    async download(remotePath, maxBytes) {
+        const { contextId } = await this.ensureContext();
+        this.calls++;
+        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
+        try {
+            await this.waitFor(contextId, remotePath, 'upload');
+            this.calls++;
+            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
+            this.calls++;
+            return await this.client.getPresigned(url, maxBytes);
+        }
+        finally {
+            await this.forget(contextId, remotePath);
+        }
+    }
+    ensureContext() {
+        if (!this.context) {
+            this.calls++;
+            this.context = this.client.getFileTransferContext(this.sessionId);
+            // A failed look-up may be retried by the next transfer.
+            this.context.catch(() => {
+                this.context = undefined;
+            });
+        }
+        return this.context;
+    }
+    /**
+     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
+     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
+     */
+    async waitFor(contextId, path, taskType) {
+        const deadline = Date.now() + this.timing.taskTimeoutMs;
+        const poll = async (withType) => {
+            this.calls++;
+            const tasks = await this.client.getContextInfo(this.sessionId, {
+                contextId,
+                path,
+                taskType: withType ? taskType : undefined,
+            });
+            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
+        };
+        for (const withType of [false, true]) {
+            for (;;) {
+                const task = await poll(withType);
+                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
+                const state = task ? taskState(task) : withType ? 'pending' : 'done';
+                if (state === 'failed') {
+                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
+                }
+                if (state === 'done')
+                    break;
+                if (Date.now() + this.timing.pollMs > deadline) {
+                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
+                }
+                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
+            }
+        }
+    }
+    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
+    async forget(contextId, path) {
+        this.calls++;
+        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
+// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
+// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
+// a small archive goes as base64 text in a few write_file calls; a large one through the
+// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
+// context is not available, the write_file route is used whatever the size.
+
+
+
+
+
+
+
+/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
+const WRITE_ROUTE_MAX_CALLS = 6;
+/** Up to this many read_file windows, likewise for downloads. */
+const READ_ROUTE_MAX_CALLS = 6;
+const SHELL_MS = 50_000;
+/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
+function uploadRouteFor(archiveBytes) {
+    const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
+    return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+/** The route for a download archive of this many bytes: write_file while it takes few calls. */
+function downloadRouteFor(archiveBytes) {
+    const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
+    return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
+}
+/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
+async function uploadTree(client, sessionId, 
+/** The files, or their tar.gz archive already made (one archive for many sessions). */
+entries, options = {}, workdir = SANDBOX_WORKDIR) {
+    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
+    const base64 = archive.toString('base64');
+    const preferred = options.route ?? uploadRouteFor(archive.length);
+    const name = `agentbay-upload-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}`;
+    const q = shellQuote;
+    let fallback;
+    if (preferred === 'file_transfer') {
+        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+        try {
+            const remote = `${await transfer.directory()}/${name}.tgz`;
+            await transfer.upload(archive, remote);
+            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const files = new SandboxFiles(client, sessionId);
+    const remote = `/tmp/${name}.b64`;
+    await files.writeText(remote, base64);
+    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
+    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
+}
+async function extract(client, sessionId, command, workdir) {
+    const result = await runShell(client, sessionId, {
+        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
+        timeoutMs: SHELL_MS,
+    });
+    if (!result.success) {
+        throw new Error(`could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
+    }
+}
+/**
+ * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
+ * the working directory; symbolic links are never followed) and brings them back.
+ */
+async function downloadTree(client, sessionId, patterns, limits, options = {}, workdir = SANDBOX_WORKDIR) {
+    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
+    let dir = '/tmp';
+    let contextProblem;
+    if (options.route !== 'write_file') {
+        try {
+            dir = await transfer.directory();
+        }
+        catch (error) {
+            if (options.route)
+                throw error;
+            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
+        }
+    }
+    const archive = `${dir}/agentbay-download-${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tgz`;
+    const packed = await runShell(client, sessionId, {
+        // The archive path is in the command itself, where a sandbox path belongs.
+        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
+        timeoutMs: SHELL_MS,
+        cwd: workdir,
+        envs: {
+            AGENTBAY_PATTERNS: patterns.join('\n'),
+            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
+            AGENTBAY_MAX_FILES: String(limits.maxFiles),
+        },
+    });
+    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
+    if (!summary) {
+        throw new Error(`could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
+    }
+    const [, count, total, archiveSize, verdict] = summary;
+    if (Number(count) === 0)
+        return { kind: 'none' };
+    if (verdict === 'too-large')
+        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
+    const size = Number(archiveSize);
+    const preferred = options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
+    let bytes;
+    let stats;
+    const maxArchive = limits.maxBytes + 1024 * 1024;
+    try {
+        if (preferred === 'file_transfer') {
+            try {
+                bytes = await transfer.download(archive, maxArchive);
+                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
+            }
+            catch (error) {
+                if (options.route)
+                    throw error;
+                const files = new SandboxFiles(client, sessionId);
+                bytes = await files.readBytes(archive, maxArchive);
+                stats = {
+                    route: 'write_file',
+                    calls: transfer.calls + files.calls + 2,
+                    archiveBytes: size,
+                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
+                };
+            }
+        }
+        else {
+            const files = new SandboxFiles(client, sessionId);
+            bytes = await files.readBytes(archive, maxArchive);
+            stats = {
+                route: 'write_file',
+                calls: files.calls + 2,
+                archiveBytes: size,
+                fallback: contextProblem,
+            };
+        }
+    }
+    finally {
+        await runShell(client, sessionId, {
+            command: `rm -f ${shellQuote(archive)}`,
+            timeoutMs: SHELL_MS,
+        }).catch(() => undefined);
+    }
+    const { files, skipped } = readTarGz(bytes, limits);
+    return { kind: 'files', files, skipped, stats };
+}
+// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
+// pattern is ever evaluated as shell code. Regular files only; links are not followed.
+// `§{` stands for bash's `${`, which a template literal would take for its own.
+const PACK_SCRIPT = String.raw `set -u
+shopt -s globstar nullglob dotglob
+IFS=$'\n'
+declare -A excluded=()
+declare -A seen=()
+list=()
+add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  if [ "§{p:0:1}" = '!' ]; then
+    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
+  fi
+done <<< "$AGENTBAY_PATTERNS"
+while IFS= read -r p; do
+  [ -z "$p" ] && continue
+  [ "§{p:0:1}" = '!' ] && continue
+  for f in $p; do
+    if [ -d "$f" ] && [ ! -L "$f" ]; then
+      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
+    else add "$f"; fi
+  done
+done <<< "$AGENTBAY_PATTERNS"
+total=0
+for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
+count=§{#list[@]}
+if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
+if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
+mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
+printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
+echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
+`.replaceAll('§{', '${');
 
 ;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
 // The repository in the sandbox: its files in before the code (upload), a setup script, and the
@@ -18524,28 +18642,10 @@ const MAX_DOWNLOAD_FILES = 1000;
 
 
 
-/** How long `setup` may run (pip installs can take minutes). */
-const SETUP_TIMEOUT_S = 1800;
-/** How much of a failed setup's output the error message carries. */
-const SETUP_TAIL_CHARS = 2000;
+
+
 /** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
 const MAX_WARNING_CHARS = 2000;
-class SetupFailed extends Error {
-    exitCode;
-    /** What failed, in one sentence, without the output. */
-    headline;
-    /** Everything setup printed (redacted), for the job summary. */
-    output;
-    constructor(exitCode, output, timedOut) {
-        const headline = timedOut
-            ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
-            : `setup failed with exit code ${exitCode}; the code did not run.`;
-        super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
-        this.exitCode = exitCode;
-        this.headline = headline;
-        this.output = output;
-    }
-}
 /**
  * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
  * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
@@ -18682,6 +18782,7 @@ async function downloadFiles(client, sessionId, inputs, dir, secrets) {
 // The sandbox work environment for every session of the pool: upload and setup right after the
 // create, each run through runUserCode (variables, the file's directory, background jobs above
 // 60 s), download after the session's last run.
+
 
 
 
@@ -19164,7 +19265,9 @@ function judge(outcome, outcomes, describe) {
                 result: {
                     ...result,
                     success: false,
-                    error: 'the block is marked expect-error, but it ran without an error',
+                    error: run.source.cell !== undefined
+                        ? 'the cell is tagged raises-exception, but it ran without an error'
+                        : `the block is marked ${run.expectErrorMarker ?? 'expect-error'}, but it ran without an error`,
                 },
                 location: run.source.fenceLine,
             }
@@ -19502,51 +19605,6 @@ function progressLog(inputs, redact) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/report/excerpt.ts
-/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
-/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
-function lineCount(code) {
-    if (code === '')
-        return 0;
-    const lines = code.split('\n').length;
-    return code.endsWith('\n') ? lines - 1 : lines;
-}
-/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
-function numberedCode(code) {
-    const lines = code.split('\n');
-    if (code.endsWith('\n'))
-        lines.pop();
-    const width = String(lines.length).length;
-    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
-}
-/** A minified line is no context: past this, a line is cut. */
-const MAX_LINE = 300;
-function excerpt_clip(line) {
-    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
-}
-/** Lines shown on each side of the failing one. */
-const CONTEXT_LINES = 2;
-/**
- * The failing line with `context` lines on each side, numbered, the failing one marked with
- * `>` and, when the column is known, a caret under it. `line` counts from the code's first
- * line; the numbers shown count from `firstLine` (a Markdown block's lines as its page's).
- */
-function excerpt(code, line, column, context = CONTEXT_LINES, firstLine = 1) {
-    const lines = code.split('\n');
-    const first = Math.max(1, line - context);
-    const last = Math.max(line, Math.min(lineCount(code), line + context));
-    const shown = (n) => n + firstLine - 1;
-    const width = String(shown(last)).length;
-    const out = [];
-    for (let n = first; n <= last; n++) {
-        out.push(`${n === line ? '>' : ' '} ${String(shown(n)).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
-        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
-            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
-        }
-    }
-    return out.join('\n');
-}
-
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Escaping for untrusted text (sandbox output, error messages) placed into GitHub-flavoured
@@ -19725,6 +19783,227 @@ function sanitizeProse(text) {
         .replace(UNSAFE_LINK, (_match, mark) => `]&#${mark.charCodeAt(0)};`));
 }
 
+;// CONCATENATED MODULE: ./src/report/verdict.ts
+
+
+
+/** Each language as people write it. */
+const LANGUAGE_NAMES = {
+    python: 'Python',
+    javascript: 'JavaScript',
+    r: 'R',
+    java: 'Java',
+};
+/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
+function verdictLine(report) {
+    const { result } = report;
+    const language = LANGUAGE_NAMES[report.language];
+    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
+    if (result.success)
+        return `### ✅ ${language} code${origin} ran successfully`;
+    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
+}
+const RUN_VERDICTS = {
+    passed: { kind: 'passed', text: 'passed', icon: '✅' },
+    failed: { kind: 'failed', text: 'failed', icon: '❌' },
+    skipped: { kind: 'skipped', text: 'skipped', icon: '⏭️' },
+    'not-run': { kind: 'not-run', text: 'not run', icon: '⏹️' },
+};
+/**
+ * The verdict of one run of a batch: skipped (a Markdown block marked skip) and not run (what
+ * it depended on failed or is gone) come before the result, which says passed or failed.
+ */
+function runVerdict(entry) {
+    if (entry.skipped)
+        return RUN_VERDICTS.skipped;
+    if (entry.notRun)
+        return RUN_VERDICTS['not-run'];
+    return RUN_VERDICTS[entry.report.result.success ? 'passed' : 'failed'];
+}
+/**
+ * A run's line in the log: its name, language and verdict, with the error of one that failed
+ * or the reason one did not run. The error is the sandbox's text: print it fenced.
+ */
+function runLogLine(entry) {
+    const { report } = entry;
+    const verdict = runVerdict(entry);
+    const said = verdict.kind === 'failed'
+        ? `failed: ${report.result.error}`
+        : verdict.kind === 'not-run'
+            ? report.result.error || verdict.text
+            : verdict.text;
+    return `${sourceName(report.source)} (${LANGUAGE_NAMES[report.language]}): ${said}`;
+}
+/**
+ * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
+ * error names its place already.
+ */
+function failureHeadline(report, joint = ': ') {
+    return report.source.cell !== undefined
+        ? report.result.error
+        : `${sourceName(report.source)}${joint}${report.result.error}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/annotations.ts
+
+
+
+
+
+
+/** The runner keeps only this many annotations of each type per step and drops the rest. */
+const ANNOTATIONS_PER_TYPE = 10;
+/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
+const MAX_ANNOTATION_CHARS = 4_000;
+const used = { error: 0, warning: 0, notice: 0 };
+/**
+ * Emits an annotation while this step has some of its type left; past the limit the
+ * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
+ * more error, so failures go through here and set the exit code themselves.
+ */
+function annotate(kind, text, properties = {}) {
+    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
+    if (used[kind] >= ANNOTATIONS_PER_TYPE) {
+        // The message can carry sandbox text: fenced, like all of it.
+        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
+        printUntrusted(message);
+        return;
+    }
+    used[kind]++;
+    lib_core[kind](message, properties);
+}
+/** A failed step with one error annotation (setFailed without a second, location-less one). */
+function fail(message, properties = {}) {
+    process.exitCode = 1;
+    annotate('error', message, properties);
+}
+/**
+ * Where an annotation about the user's code points: for code from a file, the file and
+ * line (so it shows on the pull request's diff); for inline code, a title that names the line.
+ */
+function locationProperties(source, location, title) {
+    if (!location)
+        return { title };
+    if (source.kind === 'file' && source.path) {
+        return {
+            title,
+            file: source.path,
+            startLine: location.line,
+            endLine: location.line,
+            ...(location.column === undefined ? {} : { startColumn: location.column }),
+        };
+    }
+    return { title: `${title} at ${describeLine(location)}` };
+}
+/**
+ * A failed run of a batch as an annotation: the run and its error, at the failing line of its
+ * file or Markdown page. A notebook cell's goes on the notebook, at the line of the .ipynb where
+ * the cell's failing line stands when `cellLines` (the cell's lines in the file, line 1 first)
+ * say; its message names the cell and the line.
+ */
+function annotationFor(entry, cellLines) {
+    const { report } = entry;
+    const title = `${LANGUAGE_NAMES[report.language]} error`;
+    const message = failureHeadline(report, ' failed: ');
+    if (report.source.cell === undefined) {
+        return { message, properties: locationProperties(report.source, report.errorLocation, title) };
+    }
+    const file = report.source.path;
+    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
+    return {
+        message,
+        properties: line === undefined ? { title, file } : { title, file, startLine: line, endLine: line },
+    };
+}
+
+;// CONCATENATED MODULE: ./src/report/comment.ts
+
+
+
+/** A pull-request comment is read at a glance: the details are in the run. */
+const COMMENT_TEXT_LIMIT = 3_000;
+/** The hidden line that tells this step's comment apart, so a re-run updates it. */
+function commentMarker(stepId) {
+    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
+}
+/**
+ * The body of the step's pull-request comment: the verdict, where to read more, and a short
+ * excerpt of what matters most (the error on failure, else the output), in a code block.
+ */
+function renderComment(report, options) {
+    const { result } = report;
+    const excerpt = result.success
+        ? { title: 'Output', text: result.output || result.stdout }
+        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
+    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
+    const facts = [`step ${inlineCode(options.stepId)}`];
+    if (result.executionTimeS !== undefined)
+        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
+    if (report.files.length > 0) {
+        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
+    }
+    const links = [];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (report.artifact?.url)
+        links.push(`[artifact](${report.artifact.url})`);
+    const body = [
+        commentMarker(options.stepId),
+        verdictLine(report),
+        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
+        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/excerpt.ts
+/** Source code shown to people: numbered lines, and the line that failed among its neighbours. */
+/** Lines of code as a person counts them: a final newline ends the last line, it adds none. */
+function lineCount(code) {
+    if (code === '')
+        return 0;
+    const lines = code.split('\n').length;
+    return code.endsWith('\n') ? lines - 1 : lines;
+}
+/** Every line, numbered (`  9 | …`, ` 10 | …`), for a code block. */
+function numberedCode(code) {
+    const lines = code.split('\n');
+    if (code.endsWith('\n'))
+        lines.pop();
+    const width = String(lines.length).length;
+    return lines.map((text, i) => `${String(i + 1).padStart(width)} | ${text}`).join('\n');
+}
+/** A minified line is no context: past this, a line is cut. */
+const MAX_LINE = 300;
+function excerpt_clip(line) {
+    return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)} …` : line;
+}
+/** Lines shown on each side of the failing one. */
+const CONTEXT_LINES = 2;
+/**
+ * The failing line with `context` lines on each side, numbered, the failing one marked with
+ * `>` and, when the column is known, a caret under it. `line` counts from the code's first
+ * line; the numbers shown count from `firstLine` (a Markdown block's lines as its page's).
+ */
+function excerpt(code, line, column, context = CONTEXT_LINES, firstLine = 1) {
+    const lines = code.split('\n');
+    const first = Math.max(1, line - context);
+    const last = Math.max(line, Math.min(lineCount(code), line + context));
+    const shown = (n) => n + firstLine - 1;
+    const width = String(shown(last)).length;
+    const out = [];
+    for (let n = first; n <= last; n++) {
+        out.push(`${n === line ? '>' : ' '} ${String(shown(n)).padStart(width)} | ${excerpt_clip(lines[n - 1] ?? '')}`);
+        if (n === line && column !== undefined && column >= 1 && column <= MAX_LINE) {
+            out.push(`  ${' '.repeat(width)} | ${' '.repeat(column - 1)}^`);
+        }
+    }
+    return out.join('\n');
+}
+
 ;// CONCATENATED MODULE: ./src/report/failure-section.ts
 
 
@@ -19865,6 +20144,450 @@ function failureOutputs(message) {
 function setOutputs(outputs) {
     for (const [name, value] of Object.entries(outputs))
         lib_core.setOutput(name, value);
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-report.ts
+// Reporting for a batch (several runs in one step): the outputs, the summary with one table
+// and a collapsed section per run (failures first), and the index result file.
+
+
+
+
+
+
+
+
+
+/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
+function runName(report) {
+    return sourceName(report.source);
+}
+function batchCounts(entries) {
+    const counts = { passed: 0, failed: 0, skipped: 0, notRun: 0 };
+    for (const entry of entries) {
+        const { kind } = runVerdict(entry);
+        counts[kind === 'not-run' ? 'notRun' : kind]++;
+    }
+    return counts;
+}
+/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
+function isFailure(entry) {
+    return runVerdict(entry).kind === 'failed';
+}
+/**
+ * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
+ * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
+ */
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
+    const { passed, failed } = batchCounts(entries);
+    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
+    // Room for the JSON around the texts: names, flags and escapes.
+    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
+    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
+    let anyTruncated = false;
+    const results = entries.map((entry, i) => {
+        const { result } = entry.report;
+        const note = `the full text is in ${entry.report.resultFile}`;
+        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
+        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
+        const truncated = output.truncated || error.truncated;
+        anyTruncated ||= truncated;
+        return {
+            source: runName(entry.report),
+            language: entry.report.language,
+            success: result.success,
+            skipped: entry.skipped === true,
+            notRun: entry.notRun === true,
+            output: output.text,
+            error: error.text,
+            executionTime: result.executionTimeS ?? null,
+            truncated,
+        };
+    });
+    // Every run may bring rich files and every session a thousand downloads: as many whole
+    // entries as fit (the index result file and each run's result file list them all).
+    const files = filesOutput([...batchFiles, ...entries.flatMap((e) => e.report.files)], downloads.files, Math.floor(maxOutputBytes / 8));
+    const firstFailure = entries.find(isFailure);
+    const firstError = firstFailure
+        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
+        : '';
+    return {
+        success: String(failed === 0),
+        passed: String(passed),
+        failed: String(failed),
+        results: JSON.stringify(results),
+        error: firstError,
+        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
+        'result-file': indexFile,
+        truncated: String(anyTruncated || files.truncated),
+        files: files.json,
+        'download-dir': downloads.dir,
+        'artifact-url': artifactUrl,
+    };
+}
+/** Sets the batch's outputs (the one place they are set). */
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
+}
+/** The batch's result file: each run's place, verdict and own full result file. */
+function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
+    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+    const document = {
+        ...batchCounts(entries),
+        files: batchFiles,
+        sessions,
+        runs: entries.map((e) => ({
+            source: runName(e.report),
+            language: e.report.language,
+            success: e.report.result.success,
+            skipped: e.skipped === true,
+            notRun: e.notRun === true,
+            error: e.report.result.error,
+            sessionId: e.report.sessionId,
+            requestId: e.report.requestId,
+            durationMs: e.durationMs,
+            resultFile: e.report.resultFile,
+        })),
+    };
+    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
+}
+/**
+ * The job summary: a verdict, a table of every run, then a collapsed section per run with
+ * failures first. Sandbox text only ever appears escaped or inside code blocks.
+ */
+function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
+    const markdown = fitSummary((budget) => renderWithin(entries, wallTimeMs, budget, setups, artifact));
+    if (markdown !== undefined)
+        return markdown;
+    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
+}
+/** One run as a row of the batch's table; its name is the only text from the workspace. */
+function tableRow(entry) {
+    const { report } = entry;
+    const { icon, text } = runVerdict(entry);
+    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
+}
+const TABLE_HEADER = [
+    '| Run | Language | Verdict | Duration |',
+    '| --- | --- | --- | --- |',
+];
+/** The verdict line of a batch: counts and wall time. */
+function heading(entries, wallTimeMs) {
+    const { passed, failed, skipped, notRun } = batchCounts(entries);
+    const icon = failed === 0 ? '✅' : '❌';
+    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
+    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
+    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
+    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
+}
+function renderWithin(entries, wallTimeMs, budget, setups, artifact) {
+    // Failures first; runs that never ran have nothing to show beyond the table.
+    const ordered = entries
+        .filter((e) => !e.notRun)
+        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
+    const texts = ordered.map(sectionTexts);
+    const shares = shareBudget([...texts.flatMap((t) => t.texts), ...setups.map((s) => s.output)].map((t) => t.length), budget);
+    let share = 0;
+    const fit = (text, note) => truncateMiddle(text, shares[share++] ?? 0, note).text;
+    const sections = ordered.map((entry, i) => {
+        const { failure } = texts[i];
+        const fitted = texts[i].texts.map((t) => fit(t, 'the full text is in the result file'));
+        return runSection(entry, failure, fitted, failure !== undefined && i === 0);
+    });
+    const setupSections = setups.map((setup) => {
+        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
+        const output = fit(setup.output, 'the full output is in the job log');
+        return details(name, setup.output ? codeBlock(output) : '_No output._', false);
+    });
+    return [
+        heading(entries, wallTimeMs),
+        '',
+        ...(artifact?.url
+            ? [
+                `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
+                '',
+            ]
+            : []),
+        ...TABLE_HEADER,
+        ...entries.map(tableRow),
+        '',
+        ...sections.flatMap((s) => [s, '']),
+        ...setupSections.flatMap((s) => [s, '']),
+    ].join('\n');
+}
+/**
+ * The texts of a run's section that share the summary's budget: a failure's traceback (as the
+ * failure section shows it), stdout, and stderr unless the traceback is it.
+ */
+function sectionTexts(entry) {
+    const { result } = entry.report;
+    const failure = isFailure(entry) ? failureText(result) : undefined;
+    return {
+        failure,
+        texts: [failure?.text ?? '', result.stdout, failure?.fromStderr ? '' : result.stderr],
+    };
+}
+/**
+ * One run, collapsed under its verdict. A failed run's error is stated once, then the failure
+ * section a single run's summary has; then what the run printed.
+ */
+function runSection(entry, failure, [traceback = '', stdout = '', stderr = ''], open) {
+    const { report } = entry;
+    const verdict = runVerdict(entry);
+    const where = failure && report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
+    const title = `${verdict.icon} ${escapeHtml(runName(report))} ${verdict.text}${escapeHtml(where)}`;
+    const parts = failure
+        ? [
+            `**Error:** ${inlineText(report.result.error)}`,
+            failureSection(report, { title: failure.title, text: traceback }),
+        ]
+        : [];
+    if (stdout)
+        parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
+    if (stderr)
+        parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
+    const body = parts.filter(Boolean).join('\n\n');
+    return details(title, body || '_No output._', open);
+}
+function seconds(ms) {
+    return `${(ms / 1000).toFixed(1)} s`;
+}
+
+;// CONCATENATED MODULE: ./src/report/batch-comment.ts
+// The pull-request comment of a batch: the verdict, the table of runs (failures first, as
+// many as a comment shows at a glance), links, and the first failure's error collapsed.
+
+
+
+
+
+/** Rows of the table a comment shows; the summary of the run has them all. */
+const COMMENT_MAX_ROWS = 30;
+function renderBatchComment(entries, wallTimeMs, options) {
+    // Failures first, then the order of the batch.
+    const ordered = [...entries.filter(isFailure), ...entries.filter((e) => !isFailure(e))];
+    const shown = ordered.slice(0, COMMENT_MAX_ROWS);
+    const more = ordered.length - shown.length;
+    const links = [`step \`${options.stepId.replace(/`/g, '')}\``];
+    if (options.runUrl)
+        links.push(`[workflow run](${options.runUrl})`);
+    if (options.artifactUrl)
+        links.push(`[artifact](${options.artifactUrl})`);
+    const first = entries.find(isFailure);
+    let excerpt = '';
+    if (first) {
+        const { result } = first.report;
+        const text = truncateMiddle(result.errorDetail || result.stderr || result.error, COMMENT_TEXT_LIMIT, 'the full text is in the run').text;
+        const headline = failureHeadline(first.report).split('\n')[0] ?? '';
+        excerpt = details(escapeHtml(truncateMiddle(headline, 300, 'cut').text), codeBlock(text), true);
+    }
+    const body = [
+        commentMarker(options.stepId),
+        heading(entries, wallTimeMs),
+        `<sub>${links.join(' · ')}</sub>`,
+        [...TABLE_HEADER, ...shown.map(tableRow)].join('\n'),
+        more > 0 ? `_… and ${more} more run${more === 1 ? '' : 's'}: see the workflow run._` : '',
+        excerpt,
+    ]
+        .filter(Boolean)
+        .join('\n\n');
+    return `${body}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/report/executed-notebooks.ts
+// The executed notebooks of a batch: each notebook written back as nbformat 4 with the
+// outputs of the cells that ran, under a name of our own making beside the result files.
+
+
+
+
+
+const NOTEBOOK_MIME_TYPE = 'application/x-ipynb+json';
+/**
+ * Writes every notebook with its cells' outputs into `dir` and lists the files. Execution
+ * counts number the cells that ran from 1, as a fresh kernel would. The sources are redacted
+ * too (a parameter may carry a secret into the injected cell).
+ */
+function writeExecutedNotebooks(plans, outcomes, dir, secrets) {
+    const redact = makeRedactor(secrets);
+    const taken = new Set();
+    return plans.map(({ notebook }) => {
+        const runs = new Map();
+        let count = 0;
+        for (const { run, result } of outcomes) {
+            if (run.group !== notebook.name || run.notebookCell === undefined || !result)
+                continue;
+            runs.set(run.notebookCell, {
+                executionCount: ++count,
+                success: result.success,
+                stdout: result.stdout,
+                stderr: result.stderr,
+                results: result.results,
+                error: result.error,
+                errorDetail: result.errorDetail,
+            });
+        }
+        // The results are redacted already (they are the reports'); the cells' sources are not.
+        const document = redactDeep(notebook.document, redact);
+        const file = external_node_path_default().join(dir, executed_notebooks_uniqueName(taken, notebook.name));
+        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
+        (0,external_node_fs_.writeFileSync)(file, executedNotebook({ ...notebook, document }, runs));
+        return { path: file, mimeType: NOTEBOOK_MIME_TYPE };
+    });
+}
+/** `notebooks/a b.ipynb` → `notebooks__a_b.ipynb`: one flat folder, nothing the path could escape to. */
+function executed_notebooks_uniqueName(taken, notebookPath) {
+    const flat = notebookPath
+        .split('/')
+        .map((part) => part.replace(/[^A-Za-z0-9._-]/g, '_'))
+        .join('__')
+        .replace(/^\.+/, '_')
+        .slice(-120);
+    const stem = flat.replace(/\.ipynb$/i, '');
+    let name = `${stem}.ipynb`;
+    for (let n = 2; taken.has(name); n++)
+        name = `${stem}-${n}.ipynb`;
+    taken.add(name);
+    return name;
+}
+
+;// CONCATENATED MODULE: ./src/github/artifact.ts
+
+/**
+ * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
+ * returns its name and page (under `runUrl`, the run's page). @actions/artifact is large, so
+ * it is loaded only here, when an artifact was asked for. It needs the runner's
+ * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, which it reads itself.
+ */
+async function uploadArtifact(name, files, rootDir, runUrl) {
+    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
+    const client = new DefaultArtifactClient();
+    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
+    return { name, id, url: id === undefined || !runUrl ? '' : `${runUrl}/artifacts/${id}` };
+}
+
+;// CONCATENATED MODULE: ./src/github/pr-comment.ts
+/** Events whose payload names a pull request that a comment can go on. */
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
+/**
+ * Creates this step's comment on the pull request, or updates the one it made before (found
+ * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
+ * its `context` reads the event, the payload and the repository from the runner's environment.
+ */
+async function upsertComment(token, marker, body) {
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
+    if (!PULL_REQUEST_EVENTS.includes(event))
+        return { status: 'not-a-pull-request', event };
+    const number = context.payload.pull_request?.number ?? context.payload.number;
+    if (typeof number !== 'number')
+        throw new Error('the event payload names no pull request');
+    const { owner, repo } = context.repo;
+    const octokit = getOctokit(token);
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number: number,
+        per_page: 100,
+    });
+    const author = await ownLogin(octokit);
+    // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
+    const previous = comments.find((c) => c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'));
+    if (previous) {
+        const { data } = await octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: previous.id,
+            body,
+        });
+        return { status: 'updated', url: data.html_url };
+    }
+    const { data } = await octokit.rest.issues.createComment({
+        owner,
+        repo,
+        issue_number: number,
+        body,
+    });
+    return { status: 'created', url: data.html_url };
+}
+/**
+ * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
+ * cannot (403), and then their comments are the ones written by a bot.
+ */
+async function ownLogin(octokit) {
+    try {
+        return (await octokit.rest.users.getAuthenticated()).data.login;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/failure-summary.ts
+
+
+
+const HEADLINES = {
+    input: 'is not valid, so nothing ran',
+    auth: 'AgentBay refused the API key, so nothing ran',
+    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
+    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
+    'session-gone': 'The sandbox session was gone before the code could run',
+    uncertain: 'AgentBay did not answer: the code may or may not have run',
+    setup: 'The `setup` script failed, so the code did not run',
+    service: 'AgentBay failed before the code gave a result',
+};
+const WHAT_TO_DO = {
+    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
+    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
+    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
+    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
+};
+/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
+function renderFailureSummary(failure) {
+    const headline = failure.cause === 'input'
+        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
+        : HEADLINES[failure.cause];
+    const facts = [];
+    if (failure.sessionId) {
+        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
+    }
+    else if (failure.cause === 'uncertain') {
+        facts.push('A session may exist: the post step looks for it by its label and deletes it');
+    }
+    else {
+        facts.push('No sandbox session was created');
+    }
+    if (failure.requestId)
+        facts.push(`request ${inlineCode(failure.requestId)}`);
+    return `${[
+        `### ❌ ${headline}`,
+        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
+        `> ${inlineText(failure_summary_clip(failure.detail))}`,
+        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
+        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
+        `<sub>${facts.join(' · ')}</sub>`,
+    ].join('\n\n')}\n`;
+}
+/** Characters of setup output the summary shows: its end, where the failure is. */
+const MAX_SETUP_OUTPUT_CHARS = 60_000;
+/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
+function setupOutput(output) {
+    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
+    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
+    const title = cut
+        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
+        : 'Setup output';
+    return details(title, codeBlock(text));
+}
+/** A service's message can be megabytes; the step's error output has all of it. */
+const MAX_DETAIL_CHARS = 2_000;
+function failure_summary_clip(text) {
+    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
 }
 
 ;// CONCATENATED MODULE: ./src/report/html-table.ts
@@ -20226,8 +20949,13 @@ function resultViews(results, files, shownOutput) {
     const inline = [];
     const fileLabels = new Map();
     const filesOf = new Map();
-    for (const file of files)
-        filesOf.set(file.result, [...(filesOf.get(file.result) ?? []), file]);
+    for (const file of files) {
+        const list = filesOf.get(file.result);
+        if (list)
+            list.push(file);
+        else
+            filesOf.set(file.result, [file]);
+    }
     let outputSkipped = false;
     let outputShownRicher = false;
     results.forEach((item, index) => {
@@ -20271,59 +20999,6 @@ function resultViews(results, files, shownOutput) {
     return { inline, fileLabels, outputShownRicher };
 }
 
-;// CONCATENATED MODULE: ./src/report/verdict.ts
-
-
-
-/** Each language as people write it. */
-const LANGUAGE_NAMES = {
-    python: 'Python',
-    javascript: 'JavaScript',
-    r: 'R',
-    java: 'Java',
-};
-/** The one-line verdict, as Markdown: it opens the summary and the pull-request comment. */
-function verdictLine(report) {
-    const { result } = report;
-    const language = LANGUAGE_NAMES[report.language];
-    const origin = report.source.kind === 'file' ? ` from ${inlineCode(report.source.path ?? '')}` : '';
-    if (result.success)
-        return `### ✅ ${language} code${origin} ran successfully`;
-    const where = report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    return `### ❌ ${language} code${origin} failed${where}: ${inlineText(result.error)}`;
-}
-const RUN_VERDICTS = {
-    passed: { kind: 'passed', text: 'passed', icon: '✅' },
-    failed: { kind: 'failed', text: 'failed', icon: '❌' },
-    skipped: { kind: 'skipped', text: 'skipped', icon: '⏭️' },
-    'not-run': { kind: 'not-run', text: 'not run', icon: '⏹️' },
-};
-/**
- * The verdict of one run of a batch: skipped (a Markdown block marked skip) and not run (what
- * it depended on failed or is gone) come before the result, which says passed or failed.
- */
-function runVerdict(entry) {
-    if (entry.skipped)
-        return RUN_VERDICTS.skipped;
-    if (entry.notRun)
-        return RUN_VERDICTS['not-run'];
-    return RUN_VERDICTS[entry.report.result.success ? 'passed' : 'failed'];
-}
-/**
- * A run's line in the log: its name, language and verdict, with the error of one that failed
- * or the reason one did not run. The error is the sandbox's text: print it fenced.
- */
-function runLogLine(entry) {
-    const { report } = entry;
-    const verdict = runVerdict(entry);
-    const said = verdict.kind === 'failed'
-        ? `failed: ${report.result.error}`
-        : verdict.kind === 'not-run'
-            ? report.result.error || verdict.text
-            : verdict.text;
-    return `${sourceName(report.source)} (${LANGUAGE_NAMES[report.language]}): ${said}`;
-}
-
 ;// CONCATENATED MODULE: ./src/report/summary.ts
 
 
@@ -20334,13 +21009,6 @@ function runLogLine(entry) {
 
 
 
-/**
- * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
- * character this keeps a step's summary well under GitHub's 1 MiB limit.
- */
-const SUMMARY_TEXT_BUDGET = 250_000;
-/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
-const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
 /** Characters of one plain-text repr shown. */
@@ -20355,15 +21023,12 @@ const USER_HEADINGS_FROM = 5;
  * through `safeMarkdown`, or rebuilt from the HTML table allowlist.
  */
 function renderSummary(report) {
-    // Escaping can make text several times longer, so the size is checked on what was written.
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = renderWithin(report, budget);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
-    }
+    const markdown = fitSummary((budget) => summary_renderWithin(report, budget));
+    if (markdown !== undefined)
+        return markdown;
     return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n\n${footer(report)}\n`;
 }
-function renderWithin(report, textBudget) {
+function summary_renderWithin(report, textBudget) {
     const { result } = report;
     const failure = failureText(result);
     const views = resultViews(result.results, report.files, result.output);
@@ -20549,575 +21214,6 @@ function formatSeconds(seconds) {
     return seconds < 10 ? `${seconds.toFixed(2)} s` : `${seconds.toFixed(1)} s`;
 }
 
-;// CONCATENATED MODULE: ./src/report/batch-report.ts
-// Reporting for a batch (several runs in one step): the outputs, the summary with one table
-// and a collapsed section per run (failures first), and the index result file.
-
-
-
-
-
-
-
-
-
-
-/** A file's path; a Markdown block as `page.md:line`; a notebook cell as `nb.ipynb cell 3`. */
-function runName(report) {
-    return sourceName(report.source);
-}
-function batchCounts(entries) {
-    const counts = { passed: 0, failed: 0, skipped: 0, notRun: 0 };
-    for (const entry of entries) {
-        const { kind } = runVerdict(entry);
-        counts[kind === 'not-run' ? 'notRun' : kind]++;
-    }
-    return counts;
-}
-/**
- * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
- * error names its place already.
- */
-function failureHeadline(report, joint = ': ') {
-    return report.source.cell !== undefined
-        ? report.result.error
-        : `${runName(report)}${joint}${report.result.error}`;
-}
-/** A run that ran and failed (one not run is reported as such, not counted as a failure). */
-function isFailure(entry) {
-    return runVerdict(entry).kind === 'failed';
-}
-/**
- * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
- * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
- */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
-    const { passed, failed } = batchCounts(entries);
-    const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
-    // Room for the JSON around the texts: names, flags and escapes.
-    const overhead = entries.reduce((n, e) => n + runName(e.report).length * 2 + 200, 0);
-    const shares = shareBudget(texts.map((t) => t.length), Math.max(0, Math.floor(maxOutputBytes / 2 / 2) - overhead));
-    let anyTruncated = false;
-    const results = entries.map((entry, i) => {
-        const { result } = entry.report;
-        const note = `the full text is in ${entry.report.resultFile}`;
-        const output = truncateMiddle(result.output, shares[2 * i] ?? 0, note);
-        const error = truncateMiddle(result.error, shares[2 * i + 1] ?? 0, note);
-        const truncated = output.truncated || error.truncated;
-        anyTruncated ||= truncated;
-        return {
-            source: runName(entry.report),
-            language: entry.report.language,
-            success: result.success,
-            skipped: entry.skipped === true,
-            notRun: entry.notRun === true,
-            output: output.text,
-            error: error.text,
-            executionTime: result.executionTimeS ?? null,
-            truncated,
-        };
-    });
-    // Every run may bring rich files and every session a thousand downloads: as many whole
-    // entries as fit (the index result file and each run's result file list them all).
-    const files = filesOutput([...batchFiles, ...entries.flatMap((e) => e.report.files)], downloads.files, Math.floor(maxOutputBytes / 8));
-    const firstFailure = entries.find(isFailure);
-    const firstError = firstFailure
-        ? truncateMiddle(failureHeadline(firstFailure.report), Math.floor(maxOutputBytes / 8), `the full text is in ${firstFailure.report.resultFile}`).text
-        : '';
-    return {
-        success: String(failed === 0),
-        passed: String(passed),
-        failed: String(failed),
-        results: JSON.stringify(results),
-        error: firstError,
-        'session-id': entries.find((e) => e.report.sessionId)?.report.sessionId ?? '',
-        'result-file': indexFile,
-        truncated: String(anyTruncated || files.truncated),
-        files: files.json,
-        'download-dir': downloads.dir,
-        'artifact-url': artifactUrl,
-    };
-}
-/** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
-}
-/** The batch's result file: each run's place, verdict and own full result file. */
-function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
-    (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
-    const document = {
-        ...batchCounts(entries),
-        files: batchFiles,
-        sessions,
-        runs: entries.map((e) => ({
-            source: runName(e.report),
-            language: e.report.language,
-            success: e.report.result.success,
-            skipped: e.skipped === true,
-            notRun: e.notRun === true,
-            error: e.report.result.error,
-            sessionId: e.report.sessionId,
-            requestId: e.report.requestId,
-            durationMs: e.durationMs,
-            resultFile: e.report.resultFile,
-        })),
-    };
-    (0,external_node_fs_.writeFileSync)(file, JSON.stringify(document, null, 2) + '\n');
-}
-/**
- * The job summary: a verdict, a table of every run, then a collapsed section per run with
- * failures first. Sandbox text only ever appears escaped or inside code blocks.
- */
-function renderBatchSummary(entries, wallTimeMs, setups = [], artifact) {
-    for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-        const markdown = batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact);
-        if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES)
-            return markdown;
-    }
-    return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
-}
-/** One run as a row of the batch's table; its name is the only text from the workspace. */
-function tableRow(entry) {
-    const { report } = entry;
-    const { icon, text } = runVerdict(entry);
-    return `| ${inlineCode(runName(report))} | ${LANGUAGE_NAMES[report.language]} | ${icon} ${text} | ${seconds(entry.durationMs)} |`;
-}
-const TABLE_HEADER = [
-    '| Run | Language | Verdict | Duration |',
-    '| --- | --- | --- | --- |',
-];
-/** The verdict line of a batch: counts and wall time. */
-function heading(entries, wallTimeMs) {
-    const { passed, failed, skipped, notRun } = batchCounts(entries);
-    const icon = failed === 0 ? '✅' : '❌';
-    const what = `${entries.length} run${entries.length === 1 ? '' : 's'}`;
-    const skips = skipped > 0 ? `, ${skipped} skipped` : '';
-    const unrun = notRun > 0 ? `, ${notRun} not run` : '';
-    return `### ${icon} ${what}: ${passed} passed, ${failed} failed${skips}${unrun} (${seconds(wallTimeMs)})`;
-}
-function batch_report_renderWithin(entries, wallTimeMs, budget, setups, artifact) {
-    // Failures first; runs that never ran have nothing to show beyond the table.
-    const ordered = entries
-        .filter((e) => !e.notRun)
-        .sort((a, b) => Number(a.report.result.success) - Number(b.report.result.success));
-    const texts = ordered.map(sectionTexts);
-    const shares = shareBudget([...texts.flatMap((t) => t.texts), ...setups.map((s) => s.output)].map((t) => t.length), budget);
-    let share = 0;
-    const fit = (text, note) => truncateMiddle(text, shares[share++] ?? 0, note).text;
-    const sections = ordered.map((entry, i) => {
-        const { failure } = texts[i];
-        const fitted = texts[i].texts.map((t) => fit(t, 'the full text is in the result file'));
-        return runSection(entry, failure, fitted, failure !== undefined && i === 0);
-    });
-    const setupSections = setups.map((setup) => {
-        const name = setups.length > 1 || setup.ordinal > 1 ? `Setup (session ${setup.ordinal})` : 'Setup';
-        const output = fit(setup.output, 'the full output is in the job log');
-        return details(name, setup.output ? codeBlock(output) : '_No output._', false);
-    });
-    return [
-        heading(entries, wallTimeMs),
-        '',
-        ...(artifact?.url
-            ? [
-                `Every run's result file and files are in the artifact [${inlineCode(artifact.name)}](${artifact.url}).`,
-                '',
-            ]
-            : []),
-        ...TABLE_HEADER,
-        ...entries.map(tableRow),
-        '',
-        ...sections.flatMap((s) => [s, '']),
-        ...setupSections.flatMap((s) => [s, '']),
-    ].join('\n');
-}
-/**
- * The texts of a run's section that share the summary's budget: a failure's traceback (as the
- * failure section shows it), stdout, and stderr unless the traceback is it.
- */
-function sectionTexts(entry) {
-    const { result } = entry.report;
-    const failure = isFailure(entry) ? failureText(result) : undefined;
-    return {
-        failure,
-        texts: [failure?.text ?? '', result.stdout, failure?.fromStderr ? '' : result.stderr],
-    };
-}
-/**
- * One run, collapsed under its verdict. A failed run's error is stated once, then the failure
- * section a single run's summary has; then what the run printed.
- */
-function runSection(entry, failure, [traceback = '', stdout = '', stderr = ''], open) {
-    const { report } = entry;
-    const verdict = runVerdict(entry);
-    const where = failure && report.errorLocation ? ` at ${describeLocation(report.errorLocation)}` : '';
-    const title = `${verdict.icon} ${escapeHtml(runName(report))} ${verdict.text}${escapeHtml(where)}`;
-    const parts = failure
-        ? [
-            `**Error:** ${inlineText(report.result.error)}`,
-            failureSection(report, { title: failure.title, text: traceback }),
-        ]
-        : [];
-    if (stdout)
-        parts.push(`**stdout**\n\n${codeBlock(stdout)}`);
-    if (stderr)
-        parts.push(`**stderr**\n\n${codeBlock(stderr)}`);
-    const body = parts.filter(Boolean).join('\n\n');
-    return details(title, body || '_No output._', open);
-}
-function seconds(ms) {
-    return `${(ms / 1000).toFixed(1)} s`;
-}
-
-;// CONCATENATED MODULE: ./src/report/annotations.ts
-
-
-
-
-
-
-/** The runner keeps only this many annotations of each type per step and drops the rest. */
-const ANNOTATIONS_PER_TYPE = 10;
-/** An annotation is read at a glance, and GitHub cuts long ones anyway. */
-const MAX_ANNOTATION_CHARS = 4_000;
-const used = { error: 0, warning: 0, notice: 0 };
-/**
- * Emits an annotation while this step has some of its type left; past the limit the
- * message goes to the log instead, where it is not lost. `core.setFailed` would emit one
- * more error, so failures go through here and set the exit code themselves.
- */
-function annotate(kind, text, properties = {}) {
-    const message = truncateMiddle(text, MAX_ANNOTATION_CHARS, 'the whole text is in the log').text;
-    if (used[kind] >= ANNOTATIONS_PER_TYPE) {
-        // The message can carry sandbox text: fenced, like all of it.
-        lib_core.info(`${kind} (over the runner's ${ANNOTATIONS_PER_TYPE}-per-step limit):`);
-        printUntrusted(message);
-        return;
-    }
-    used[kind]++;
-    lib_core[kind](message, properties);
-}
-/** A failed step with one error annotation (setFailed without a second, location-less one). */
-function fail(message, properties = {}) {
-    process.exitCode = 1;
-    annotate('error', message, properties);
-}
-/**
- * Where an annotation about the user's code points: for code from a file, the file and
- * line (so it shows on the pull request's diff); for inline code, a title that names the line.
- */
-function locationProperties(source, location, title) {
-    if (!location)
-        return { title };
-    if (source.kind === 'file' && source.path) {
-        return {
-            title,
-            file: source.path,
-            startLine: location.line,
-            endLine: location.line,
-            ...(location.column === undefined ? {} : { startColumn: location.column }),
-        };
-    }
-    return { title: `${title} at ${describeLine(location)}` };
-}
-/**
- * A failed run of a batch as an annotation: the run and its error, at the failing line of its
- * file or Markdown page. A notebook cell's goes on the notebook, at the line of the .ipynb where
- * the cell's failing line stands when `cellLines` (the cell's lines in the file, line 1 first)
- * say; its message names the cell and the line.
- */
-function annotationFor(entry, cellLines) {
-    const { report } = entry;
-    const title = `${LANGUAGE_NAMES[report.language]} error`;
-    const message = failureHeadline(report, ' failed: ');
-    if (report.source.cell === undefined) {
-        return { message, properties: locationProperties(report.source, report.errorLocation, title) };
-    }
-    const file = report.source.path;
-    const line = report.errorLocation ? cellLines?.[report.errorLocation.line - 1] : undefined;
-    return {
-        message,
-        properties: line === undefined ? { title, file } : { title, file, startLine: line, endLine: line },
-    };
-}
-
-;// CONCATENATED MODULE: ./src/report/comment.ts
-
-
-
-/** A pull-request comment is read at a glance: the details are in the run. */
-const COMMENT_TEXT_LIMIT = 3_000;
-/** The hidden line that tells this step's comment apart, so a re-run updates it. */
-function commentMarker(stepId) {
-    return `<!-- agentbay-run-code:${stepId.replace(/[^A-Za-z0-9._-]/g, '_')} -->`;
-}
-/**
- * The body of the step's pull-request comment: the verdict, where to read more, and a short
- * excerpt of what matters most (the error on failure, else the output), in a code block.
- */
-function renderComment(report, options) {
-    const { result } = report;
-    const excerpt = result.success
-        ? { title: 'Output', text: result.output || result.stdout }
-        : { title: 'Error', text: result.errorDetail || result.stderr || result.error };
-    const fitted = truncateMiddle(excerpt.text, COMMENT_TEXT_LIMIT, 'the full text is in the run');
-    const facts = [`step ${inlineCode(options.stepId)}`];
-    if (result.executionTimeS !== undefined)
-        facts.push(`ran ${result.executionTimeS.toFixed(2)} s`);
-    if (report.files.length > 0) {
-        facts.push(`${report.files.length} rich result file${report.files.length === 1 ? '' : 's'}`);
-    }
-    const links = [];
-    if (options.runUrl)
-        links.push(`[workflow run](${options.runUrl})`);
-    if (report.artifact?.url)
-        links.push(`[artifact](${report.artifact.url})`);
-    const body = [
-        commentMarker(options.stepId),
-        verdictLine(report),
-        `<sub>${[...facts, ...links].join(' · ')}</sub>`,
-        fitted.text.trim() ? details(excerpt.title, codeBlock(fitted.text), true) : '',
-    ]
-        .filter(Boolean)
-        .join('\n\n');
-    return `${body}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/batch-comment.ts
-// The pull-request comment of a batch: the verdict, the table of runs (failures first, as
-// many as a comment shows at a glance), links, and the first failure's error collapsed.
-
-
-
-
-/** Rows of the table a comment shows; the summary of the run has them all. */
-const COMMENT_MAX_ROWS = 30;
-function renderBatchComment(entries, wallTimeMs, options) {
-    // Failures first, then the order of the batch.
-    const ordered = [...entries.filter(isFailure), ...entries.filter((e) => !isFailure(e))];
-    const shown = ordered.slice(0, COMMENT_MAX_ROWS);
-    const more = ordered.length - shown.length;
-    const links = [`step \`${options.stepId.replace(/`/g, '')}\``];
-    if (options.runUrl)
-        links.push(`[workflow run](${options.runUrl})`);
-    if (options.artifactUrl)
-        links.push(`[artifact](${options.artifactUrl})`);
-    const first = entries.find(isFailure);
-    let excerpt = '';
-    if (first) {
-        const { result } = first.report;
-        const text = truncateMiddle(result.errorDetail || result.stderr || result.error, COMMENT_TEXT_LIMIT, 'the full text is in the run').text;
-        const headline = failureHeadline(first.report).split('\n')[0] ?? '';
-        excerpt = details(escapeHtml(truncateMiddle(headline, 300, 'cut').text), codeBlock(text), true);
-    }
-    const body = [
-        commentMarker(options.stepId),
-        heading(entries, wallTimeMs),
-        `<sub>${links.join(' · ')}</sub>`,
-        [...TABLE_HEADER, ...shown.map(tableRow)].join('\n'),
-        more > 0 ? `_… and ${more} more run${more === 1 ? '' : 's'}: see the workflow run._` : '',
-        excerpt,
-    ]
-        .filter(Boolean)
-        .join('\n\n');
-    return `${body}\n`;
-}
-
-;// CONCATENATED MODULE: ./src/report/executed-notebooks.ts
-// The executed notebooks of a batch: each notebook written back as nbformat 4 with the
-// outputs of the cells that ran, under a name of our own making beside the result files.
-
-
-
-
-
-const NOTEBOOK_MIME_TYPE = 'application/x-ipynb+json';
-/**
- * Writes every notebook with its cells' outputs into `dir` and lists the files. Execution
- * counts number the cells that ran from 1, as a fresh kernel would. The sources are redacted
- * too (a parameter may carry a secret into the injected cell).
- */
-function writeExecutedNotebooks(plans, outcomes, dir, secrets) {
-    const redact = makeRedactor(secrets);
-    const taken = new Set();
-    return plans.map(({ notebook }) => {
-        const runs = new Map();
-        let count = 0;
-        for (const { run, result } of outcomes) {
-            if (run.group !== notebook.name || run.notebookCell === undefined || !result)
-                continue;
-            runs.set(run.notebookCell, {
-                executionCount: ++count,
-                success: result.success,
-                stdout: result.stdout,
-                stderr: result.stderr,
-                results: result.results,
-                error: result.error,
-                errorDetail: result.errorDetail,
-            });
-        }
-        // The results are redacted already (they are the reports'); the cells' sources are not.
-        const document = redactDeep(notebook.document, redact);
-        const file = external_node_path_default().join(dir, executed_notebooks_uniqueName(taken, notebook.name));
-        (0,external_node_fs_.mkdirSync)(dir, { recursive: true });
-        (0,external_node_fs_.writeFileSync)(file, executedNotebook({ ...notebook, document }, runs));
-        return { path: file, mimeType: NOTEBOOK_MIME_TYPE };
-    });
-}
-/** `notebooks/a b.ipynb` → `notebooks__a_b.ipynb`: one flat folder, nothing the path could escape to. */
-function executed_notebooks_uniqueName(taken, notebookPath) {
-    const flat = notebookPath
-        .split('/')
-        .map((part) => part.replace(/[^A-Za-z0-9._-]/g, '_'))
-        .join('__')
-        .replace(/^\.+/, '_')
-        .slice(-120);
-    const stem = flat.replace(/\.ipynb$/i, '');
-    let name = `${stem}.ipynb`;
-    for (let n = 2; taken.has(name); n++)
-        name = `${stem}-${n}.ipynb`;
-    taken.add(name);
-    return name;
-}
-
-;// CONCATENATED MODULE: ./src/github/artifact.ts
-
-/**
- * Uploads `files` (all under `rootDir`, kept relative to it) as a workflow artifact and
- * returns its name and page (under `runUrl`, the run's page). @actions/artifact is large, so
- * it is loaded only here, when an artifact was asked for. It needs the runner's
- * ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, which it reads itself.
- */
-async function uploadArtifact(name, files, rootDir, runUrl) {
-    const { DefaultArtifactClient } = await Promise.all(/* import() */[__nccwpck_require__.e(351), __nccwpck_require__.e(645)]).then(__nccwpck_require__.bind(__nccwpck_require__, 9645));
-    const client = new DefaultArtifactClient();
-    const { id } = await client.uploadArtifact(name, files.map((file) => external_node_path_default().resolve(file)), external_node_path_default().resolve(rootDir));
-    return { name, id, url: id === undefined || !runUrl ? '' : `${runUrl}/artifacts/${id}` };
-}
-
-;// CONCATENATED MODULE: ./src/github/pr-comment.ts
-/** Events whose payload names a pull request that a comment can go on. */
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target'];
-/**
- * Creates this step's comment on the pull request, or updates the one it made before (found
- * by `marker`). @actions/github and Octokit are loaded only here, when a comment is wanted;
- * its `context` reads the event, the payload and the repository from the runner's environment.
- */
-async function upsertComment(token, marker, body) {
-    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
-    const event = context.eventName ?? '';
-    if (!PULL_REQUEST_EVENTS.includes(event))
-        return { status: 'not-a-pull-request', event };
-    const number = context.payload.pull_request?.number ?? context.payload.number;
-    if (typeof number !== 'number')
-        throw new Error('the event payload names no pull request');
-    const { owner, repo } = context.repo;
-    const octokit = getOctokit(token);
-    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
-        owner,
-        repo,
-        issue_number: number,
-        per_page: 100,
-    });
-    const author = await ownLogin(octokit);
-    // Only a comment we wrote ourselves: anyone can paste the marker into a comment of theirs.
-    const previous = comments.find((c) => c.body?.startsWith(marker) && (author ? c.user?.login === author : c.user?.type === 'Bot'));
-    if (previous) {
-        const { data } = await octokit.rest.issues.updateComment({
-            owner,
-            repo,
-            comment_id: previous.id,
-            body,
-        });
-        return { status: 'updated', url: data.html_url };
-    }
-    const { data } = await octokit.rest.issues.createComment({
-        owner,
-        repo,
-        issue_number: number,
-        body,
-    });
-    return { status: 'created', url: data.html_url };
-}
-/**
- * Who the token acts as. A personal token can say; the workflow's GITHUB_TOKEN and app tokens
- * cannot (403), and then their comments are the ones written by a bot.
- */
-async function ownLogin(octokit) {
-    try {
-        return (await octokit.rest.users.getAuthenticated()).data.login;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/failure-summary.ts
-
-
-
-const HEADLINES = {
-    input: 'is not valid, so nothing ran',
-    auth: 'AgentBay refused the API key, so nothing ran',
-    unreachable: 'The AgentBay gateway could not be reached, so nothing ran',
-    capacity: 'AgentBay could not provide a sandbox, so nothing ran',
-    'session-gone': 'The sandbox session was gone before the code could run',
-    uncertain: 'AgentBay did not answer: the code may or may not have run',
-    setup: 'The `setup` script failed, so the code did not run',
-    service: 'AgentBay failed before the code gave a result',
-};
-const WHAT_TO_DO = {
-    input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
-    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
-    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
-    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
-    'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
-    uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
-    setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
-    service: 'Run the job again later. If it keeps happening, report it with the request id below.',
-};
-/** The job summary of a step that failed before the code gave a result: what failed, what to do. */
-function renderFailureSummary(failure) {
-    const headline = failure.cause === 'input'
-        ? `Input ${inlineCode(failure.input ?? '')} ${HEADLINES.input}`
-        : HEADLINES[failure.cause];
-    const facts = [];
-    if (failure.sessionId) {
-        facts.push(`Session ${inlineCode(printableId(failure.sessionId))}: the post step deletes it`);
-    }
-    else if (failure.cause === 'uncertain') {
-        facts.push('A session may exist: the post step looks for it by its label and deletes it');
-    }
-    else {
-        facts.push('No sandbox session was created');
-    }
-    if (failure.requestId)
-        facts.push(`request ${inlineCode(failure.requestId)}`);
-    return `${[
-        `### ❌ ${headline}`,
-        // A quote wraps where a code block would scroll; escaped, it is text and nothing else.
-        `> ${inlineText(failure_summary_clip(failure.detail))}`,
-        `**What to do:** ${WHAT_TO_DO[failure.cause]}`,
-        ...(failure.setupOutput ? [setupOutput(failure.setupOutput)] : []),
-        `<sub>${facts.join(' · ')}</sub>`,
-    ].join('\n\n')}\n`;
-}
-/** Characters of setup output the summary shows: its end, where the failure is. */
-const MAX_SETUP_OUTPUT_CHARS = 60_000;
-/** The setup's output, collapsed; a pip log can be megabytes, and its end says what failed. */
-function setupOutput(output) {
-    const cut = output.length > MAX_SETUP_OUTPUT_CHARS;
-    const text = cut ? safeSlice(output, output.length - MAX_SETUP_OUTPUT_CHARS) : output;
-    const title = cut
-        ? `Setup output (the last ${MAX_SETUP_OUTPUT_CHARS} of ${output.length} characters)`
-        : 'Setup output';
-    return details(title, codeBlock(text));
-}
-/** A service's message can be megabytes; the step's error output has all of it. */
-const MAX_DETAIL_CHARS = 2_000;
-function failure_summary_clip(text) {
-    return text.length > MAX_DETAIL_CHARS ? `${text.slice(0, MAX_DETAIL_CHARS)} …` : text;
-}
-
 ;// CONCATENATED MODULE: ./src/report/syntax-summary.ts
 
 
@@ -21300,6 +21396,7 @@ async function writeFailureSummary(failure, context, options) {
 
 
 
+
 async function publishBatch(inputs, context, batch) {
     const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
     const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
@@ -21338,6 +21435,7 @@ async function publishBatch(inputs, context, batch) {
 /** Each run judged and reported, its result file written; a notebook's cells kept aside. */
 async function reportRuns(inputs, context, batch) {
     const cellOutcomes = [];
+    const redact = makeRedactor(batch.secrets);
     const resultFiles = [];
     const entries = batch.outcomes.map((outcome) => {
         const judged = judge(outcome, batch.outcomes, describeFailure);
@@ -21360,7 +21458,7 @@ async function reportRuns(inputs, context, batch) {
             report.errorLocation = found;
         if (outcome.run.notebookCell !== undefined) {
             // The notebook keeps the error as the kernel gave it; reports add where it happened.
-            cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+            cellOutcomes.push({ run: outcome.run, result: cellResult(outcome, report.result, redact) });
             if (outcome.notRunAfter === undefined)
                 placeInNotebook(report);
         }
@@ -21371,6 +21469,23 @@ async function reportRuns(inputs, context, batch) {
     });
     await Promise.all(resultFiles);
     return { entries, cellOutcomes };
+}
+/**
+ * What a cell's executed notebook shows: the reported result, except that a cell tagged
+ * raises-exception keeps the error it raised (its verdict is a pass), as nbclient writes it.
+ */
+function cellResult(outcome, reported, redact) {
+    const raw = outcome.result;
+    if (!raw)
+        return undefined;
+    if (!outcome.run.expectError || raw.success)
+        return reported;
+    return {
+        ...reported,
+        success: false,
+        error: redact(raw.error),
+        errorDetail: redact(raw.errorDetail),
+    };
 }
 /** What the sessions brought back (downloads) and printed while getting ready (setup). */
 function sessionResults(inputs, prepared) {
@@ -21506,8 +21621,76 @@ async function getPresigned(transport, url, maxBytes, timeoutMs = PRESIGNED_TIME
     return Buffer.concat(chunks, size);
 }
 
+// EXTERNAL MODULE: ./src/undici.ts
+var undici = __nccwpck_require__(67351);
+;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
+// The HTTP connection pool every call goes through, direct or through the runner's proxy.
+
+/**
+ * Self-hosted runners often reach the internet only through a proxy: honour
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+ * through one: a proxy cannot reach this machine's loopback, and on plain http it would
+ * read the key in the body.
+ */
+function makeDispatcher(origin, connectTimeoutMs) {
+    const agentOptions = {
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 10_000,
+    };
+    return isLoopbackOrigin(origin)
+        ? new undici.Agent(agentOptions)
+        : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning, ...rest) {
+        const options = rest[0];
+        if (typeof options === 'object' && options !== null && 'code' in options) {
+            if (options.code === 'UNDICI-EHPA')
+                return;
+        }
+        emitWarning.call(process, warning, ...rest);
+    };
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/refusal.ts
+
+/**
+ * The service's reason when `data` says the create or the tool did not happen at all: a
+ * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
+ * capacity, or a tool that is not available). Undefined for any other answer.
+ */
+function refusalOf(data) {
+    if (!isObject(data) || data.Success !== false)
+        return undefined;
+    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/sessions.ts
 // Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
+
 
 
 /**
@@ -22000,6 +22183,7 @@ function lastLine(text) {
 
 
 
+
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 async function runCode(transport, sessionId, params) {
@@ -22076,116 +22260,6 @@ function envelopeOf(transport, body) {
     return envelope;
 }
 
-// EXTERNAL MODULE: ./src/undici.ts
-var undici = __nccwpck_require__(67351);
-;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
-// The HTTP connection pool every call goes through, direct or through the runner's proxy.
-
-/**
- * Self-hosted runners often reach the internet only through a proxy: honour
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
- * through one: a proxy cannot reach this machine's loopback, and on plain http it would
- * read the key in the body.
- */
-function makeDispatcher(origin, connectTimeoutMs) {
-    const agentOptions = {
-        connect: { timeout: connectTimeoutMs },
-        keepAliveTimeout: 10_000,
-    };
-    return isLoopbackOrigin(origin)
-        ? new undici.Agent(agentOptions)
-        : withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(agentOptions));
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-    }
-    catch {
-        return false;
-    }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-/**
- * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
- * experimental and says so on stderr, once, where the runner shows it as noise; it is the
- * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
- */
-function withoutExperimentalWarning(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (warning, ...rest) {
-        const options = rest[0];
-        if (typeof options === 'object' && options !== null && 'code' in options) {
-            if (options.code === 'UNDICI-EHPA')
-                return;
-        }
-        emitWarning.call(process, warning, ...rest);
-    };
-    try {
-        return make();
-    }
-    finally {
-        process.emitWarning = emitWarning;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/retry.ts
-
-const DEFAULT_RETRY = {
-    maxAttempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 4_000,
-    totalBudgetMs: 20_000,
-};
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'Throttling.User',
-    'Throttling.Api',
-    'ServiceUnavailable',
-]);
-function isRetryable(error, policy) {
-    if (!(error instanceof AgentBayError))
-        return false;
-    if (error.notSent)
-        return true;
-    if (policy === 'unsent-only')
-        return false;
-    if (error.kind === 'transport')
-        return true;
-    const status = error.httpStatus ?? 0;
-    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
-}
-/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** A retry with less time than this left in the budget would only fail again. */
-const MIN_RETRY_MS = 250;
-/**
- * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
- * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
- * instead of running its full timeout from wherever the budget happened to be.
- */
-async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
-            return await attempt(n, left);
-        }
-        catch (error) {
-            const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
-            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof AgentBayError ? error.withAttempts(n) : error;
-            }
-            await sleep(delay);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
 
 
@@ -22238,8 +22312,6 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 
 
 
-
-
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -22263,7 +22335,8 @@ class Transport {
     agent;
     onExchange;
     redact;
-    constructor(options) {
+    /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
+    constructor(options, agent) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
         this.userAgent = options.userAgent;
@@ -22272,7 +22345,7 @@ class Transport {
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
         this.redact = makeRedactor([options.apiKey]);
-        this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
+        this.agent = agent;
     }
     /** Sends one action, retried as its policy allows, and answers the parsed body. */
     async call(action, form, options) {
@@ -22512,10 +22585,12 @@ function errorCode(error) {
 
 
 
+
 class AgentBayClient {
     transport;
     constructor(options) {
-        this.transport = new Transport(options);
+        const agent = makeDispatcher(options.endpoint, options.connectTimeoutMs ?? 10_000);
+        this.transport = new Transport(options, agent);
     }
     createSession(params) {
         return createSession(this.transport, params);
@@ -22774,6 +22849,8 @@ async function checkReusedSession(client, sessionId, origin) {
 
 
 
+
+
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 async function run(env = process.env, 
 /** The syntax check the entry started before the action loaded, if it could. */
@@ -22783,6 +22860,8 @@ earlyCheck) {
     if (!ready)
         return;
     const { inputs, syntax } = ready;
+    for (const notice of inputs.notices)
+        lib_core.notice(notice);
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
     if (syntax.error) {

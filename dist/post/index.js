@@ -14278,7 +14278,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(747);
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7763);
 
 await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
@@ -14289,7 +14289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 747:
+/***/ 7763:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17273,10 +17273,11 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/agentbay/json.ts
-// Reading the service's JSON answers: every field is checked for its type where it is read.
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
-function json_isObject(value) {
+;// CONCATENATED MODULE: ./src/text/json.ts
+// Reading JSON from outside (the service's answers, notebook files): every field is checked
+// for its type where it is read.
+/** A JSON object (not an array, not null): the shape every answer and notebook field is checked for. */
+function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 /** The parsed text, or undefined when it is not JSON. */
@@ -17308,36 +17309,26 @@ function identifier(value) {
     const text = typeof value === 'number' ? String(value) : value;
     return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
 }
-/**
- * The service's reason when `data` says the create or the tool did not happen at all: a
- * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
- * capacity, or a tool that is not available). Undefined for any other answer.
- */
-function refusalOf(data) {
-    if (!json_isObject(data) || data.Success !== false)
-        return undefined;
-    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
-}
 
 ;// CONCATENATED MODULE: ./src/agentbay/context-status.ts
 // GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
 // of type "data" is another JSON string holding the task list (addendum §4.4).
 
 function parseContextStatus(data) {
-    if (!json_isObject(data))
+    if (!isObject(data))
         return [];
     const outer = parseIfText(data.ContextStatus);
     if (!Array.isArray(outer))
         return [];
     const tasks = [];
     for (const entry of outer) {
-        if (!json_isObject(entry) || entry.type !== 'data')
+        if (!isObject(entry) || entry.type !== 'data')
             continue;
         const list = parseIfText(entry.data);
         if (!Array.isArray(list))
             continue;
         for (const item of list) {
-            if (!json_isObject(item))
+            if (!isObject(item))
                 continue;
             tasks.push({
                 contextId: stringField(item, 'contextId'),
@@ -17352,7 +17343,7 @@ function parseContextStatus(data) {
 }
 /** The SDK's list of "finished well" statuses, compared case-insensitively. */
 const DONE = new Set(['success', 'successful', 'ok', 'finished', 'done', 'completed', 'complete']);
-function context_status_taskState(task) {
+function taskState(task) {
     if (task.errorMessage)
         return 'failed';
     const status = task.status.toLowerCase();
@@ -17418,6 +17409,59 @@ function isSessionGone(error) {
         return true;
     return !code && /session\b.*\bnot ?found|not ?found.*\bsession/i.test(error.detail);
 }
+const DEFAULT_RETRY = {
+    maxAttempts: 4,
+    baseDelayMs: 500,
+    maxDelayMs: 4_000,
+    totalBudgetMs: 20_000,
+};
+const THROTTLING_CODES = new Set([
+    'Throttling',
+    'Throttling.User',
+    'Throttling.Api',
+    'ServiceUnavailable',
+]);
+function isRetryable(error, policy) {
+    if (!(error instanceof errors_AgentBayError))
+        return false;
+    if (error.notSent)
+        return true;
+    if (policy === 'unsent-only')
+        return false;
+    if (error.kind === 'transport')
+        return true;
+    const status = error.httpStatus ?? 0;
+    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
+}
+/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
+function backoffDelay(attempt, options, random = Math.random) {
+    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+/** A retry with less time than this left in the budget would only fail again. */
+const MIN_RETRY_MS = 250;
+/**
+ * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
+ * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
+ * instead of running its full timeout from wherever the budget happened to be.
+ */
+async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
+    const started = Date.now();
+    for (let n = 1;; n++) {
+        try {
+            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
+            return await attempt(n, left);
+        }
+        catch (error) {
+            const delay = backoffDelay(n, options);
+            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
+            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
+                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
+            }
+            await sleep(delay);
+        }
+    }
+}
 
 ;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
 // The context calls behind large file transfers (addendum §4): the session's file_transfer
@@ -17434,7 +17478,7 @@ const PRESIGNED_TIMEOUT_MS = 300_000;
  */
 async function getFileTransferContext(transport, sessionId) {
     const body = await transport.call('GetAndLoadInternalContext', { 'ContextTypes.1': 'file_transfer', SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
-    const items = Array.isArray(body.Data) ? body.Data.filter(json_isObject) : [];
+    const items = Array.isArray(body.Data) ? body.Data.filter(isObject) : [];
     const found = items.find((item) => identifier(item.ContextId) && typeof item.ContextPath === 'string');
     if (!found) {
         throw transport.apiError('GetAndLoadInternalContext', 'the service offers no file_transfer context for this session', body);
@@ -17445,7 +17489,7 @@ async function getFileTransferContext(transport, sessionId) {
 async function getContextFileUrl(transport, direction, contextId, filePath) {
     const action = direction === 'upload' ? 'GetContextFileUploadUrl' : 'GetContextFileDownloadUrl';
     const body = await transport.call(action, { ContextId: contextId, FilePath: filePath }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
-    const data = json_isObject(body.Data) ? body.Data : {};
+    const data = isObject(body.Data) ? body.Data : {};
     const url = typeof data.Url === 'string' ? data.Url : '';
     if (!/^https?:\/\//.test(url))
         throw transport.apiError(action, 'the response has no valid Url', body);
@@ -17509,8 +17553,74 @@ async function getPresigned(transport, url, maxBytes, timeoutMs = PRESIGNED_TIME
     return Buffer.concat(chunks, size);
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
+// The HTTP connection pool every call goes through, direct or through the runner's proxy.
+
+/**
+ * Self-hosted runners often reach the internet only through a proxy: honour
+ * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
+ * through one: a proxy cannot reach this machine's loopback, and on plain http it would
+ * read the key in the body.
+ */
+function makeDispatcher(origin, connectTimeoutMs) {
+    const agentOptions = {
+        connect: { timeout: connectTimeoutMs },
+        keepAliveTimeout: 10_000,
+    };
+    return isLoopbackOrigin(origin)
+        ? new Agent(agentOptions)
+        : withoutExperimentalWarning(() => new EnvHttpProxyAgent(agentOptions));
+}
+/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
+function isLoopbackOrigin(origin) {
+    let host;
+    try {
+        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
+    }
+    catch {
+        return false;
+    }
+    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+/**
+ * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
+ * experimental and says so on stderr, once, where the runner shows it as noise; it is the
+ * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
+ */
+function withoutExperimentalWarning(make) {
+    const emitWarning = process.emitWarning;
+    process.emitWarning = function (warning, ...rest) {
+        const options = rest[0];
+        if (typeof options === 'object' && options !== null && 'code' in options) {
+            if (options.code === 'UNDICI-EHPA')
+                return;
+        }
+        emitWarning.call(process, warning, ...rest);
+    };
+    try {
+        return make();
+    }
+    finally {
+        process.emitWarning = emitWarning;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/agentbay/refusal.ts
+
+/**
+ * The service's reason when `data` says the create or the tool did not happen at all: a
+ * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
+ * capacity, or a tool that is not available). Undefined for any other answer.
+ */
+function refusalOf(data) {
+    if (!isObject(data) || data.Success !== false)
+        return undefined;
+    return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/sessions.ts
 // Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
+
 
 
 /**
@@ -17529,7 +17639,7 @@ async function createSession(transport, params) {
     }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' });
     const requestId = identifier(body.RequestId);
     const data = body.Data;
-    if (!json_isObject(data)) {
+    if (!isObject(data)) {
         throw transport.apiError('CreateMcpSession', 'the response carries no session data', body);
     }
     const refused = refusalOf(data);
@@ -17609,16 +17719,16 @@ async function deleteWith(transport, action, sessionId, limits) {
 }
 async function getSessionStatus(transport, sessionId) {
     const body = await transport.call('GetSessionDetail', {}, { query: { SessionId: sessionId }, timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
-    const data = json_isObject(body.Data) ? body.Data : {};
+    const data = isObject(body.Data) ? body.Data : {};
     return { status: stringField(data, 'Status'), requestId: identifier(body.RequestId) };
 }
 /** The session's labels (GetLabel), to check whose it is before touching it. */
 async function getLabels(transport, sessionId) {
     const body = await transport.call('GetLabel', { SessionId: sessionId }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
-    const data = json_isObject(body.Data) ? body.Data : {};
+    const data = isObject(body.Data) ? body.Data : {};
     const parsed = parseIfText(data.Labels);
     const labels = {};
-    if (json_isObject(parsed)) {
+    if (isObject(parsed)) {
         for (const [key, value] of Object.entries(parsed)) {
             if (typeof value === 'string')
                 labels[key] = value;
@@ -17633,7 +17743,7 @@ async function listSessions(transport, params) {
         NextToken: params.nextToken || undefined,
     }, { timeoutMs: transport.callTimeoutMs, retry: 'idempotent' });
     const items = Array.isArray(body.Data) ? body.Data : [];
-    const sessions = items.filter(json_isObject).map((item) => ({
+    const sessions = items.filter(isObject).map((item) => ({
         sessionId: sessionIdOf(item.SessionId),
         status: stringField(item, 'SessionStatus'),
     }));
@@ -17716,7 +17826,7 @@ function flatten(text) {
 
 ;// CONCATENATED MODULE: ./src/text/clip.ts
 /** `text` cut to at most `max` characters, the cut marked with an ellipsis. */
-function clip_clip(text, max) {
+function clip(text, max) {
     return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
@@ -17742,7 +17852,7 @@ function parseRunCodeData(data) {
     if (typeof envelope === 'string') {
         envelope = parseWithinDepth(envelope) ?? { content: [{ text: envelope }] };
     }
-    const toolError = json_isObject(envelope) && envelope.isError === true;
+    const toolError = isObject(envelope) && envelope.isError === true;
     const text = contentText(envelope);
     const payload = decodePayload(text);
     if (!payload) {
@@ -17767,7 +17877,7 @@ function finish(payload, toolError) {
         output: mainText(payload.results, payload.stdout),
         stdout: payload.stdout,
         stderr: payload.stderr,
-        error: failed ? clip_clip(error, MAX_ERROR_CHARS) : '',
+        error: failed ? clip(error, MAX_ERROR_CHARS) : '',
         errorDetail: payload.errorDetail ??
             (payload.executionError.includes('\n') || payload.executionError.length > MAX_ERROR_CHARS
                 ? payload.executionError
@@ -17791,12 +17901,12 @@ function mainText(results, stdout) {
     return textOf(results.find((r) => r.isMain && textOf(r))) || textOf(results[0]) || stdout;
 }
 function contentText(envelope) {
-    if (!json_isObject(envelope))
+    if (!isObject(envelope))
         return typeof envelope === 'string' ? envelope : JSON.stringify(envelope);
     const content = envelope.content;
     if (Array.isArray(content) && content.length > 0) {
         const first = content[0];
-        if (json_isObject(first)) {
+        if (isObject(first)) {
             for (const key of ['text', 'blob', 'data']) {
                 if (typeof first[key] === 'string')
                     return first[key];
@@ -17810,7 +17920,7 @@ function decodePayload(text) {
     // Double encoding: a JSON string that holds the JSON document.
     if (typeof value === 'string')
         value = parseWithinDepth(value);
-    if (!json_isObject(value))
+    if (!isObject(value))
         return undefined;
     if ('result' in value || 'stdout' in value || 'executionError' in value || 'stderr' in value) {
         return decodeStructured(value);
@@ -17854,9 +17964,9 @@ function richMime(key) {
     return Object.hasOwn(RICH_KEYS, key) ? RICH_KEYS[key] : undefined;
 }
 function decodeRich(value) {
-    const logs = json_isObject(value.logs) ? value.logs : {};
+    const logs = isObject(value.logs) ? value.logs : {};
     const results = asArray(value.results)
-        .filter(json_isObject)
+        .filter(isObject)
         .map((item) => {
         const data = {};
         for (const [key, content] of Object.entries(item)) {
@@ -17889,7 +17999,7 @@ function describeError(error) {
     }
     if (typeof error === 'string')
         return { message: error, detail: undefined };
-    if (json_isObject(error)) {
+    if (isObject(error)) {
         const name = typeof error.name === 'string' ? error.name : '';
         const value = typeof error.value === 'string'
             ? error.value
@@ -17915,7 +18025,7 @@ function toResultItem(item) {
             return { isMain: false, data: { 'text/plain': value } };
         value = parsed;
     }
-    if (!json_isObject(value))
+    if (!isObject(value))
         return value === undefined
             ? undefined
             : { isMain: false, data: { 'text/plain': String(value) } };
@@ -18009,6 +18119,7 @@ function lastLine(text) {
 
 
 
+
 /** How far past the code's own timeout we wait for run_code to answer. */
 const RUN_CODE_MARGIN_MS = 15_000;
 async function runCode(transport, sessionId, params) {
@@ -18065,10 +18176,10 @@ async function callTool(transport, sessionId, tool, options = {}) {
 }
 /** The text of content[], joined with "; ", and isError; undefined when there is no content[]. */
 function readToolAnswer(envelope) {
-    if (!json_isObject(envelope) || !Array.isArray(envelope.content))
+    if (!isObject(envelope) || !Array.isArray(envelope.content))
         return undefined;
     const texts = envelope.content
-        .map((item) => (json_isObject(item) && typeof item.text === 'string' ? item.text : undefined))
+        .map((item) => (isObject(item) && typeof item.text === 'string' ? item.text : undefined))
         .filter((text) => text !== undefined);
     return { text: texts.join('; '), isError: envelope.isError === true };
 }
@@ -18090,7 +18201,7 @@ var external_node_querystring_ = __nccwpck_require__(1792);
 ;// CONCATENATED MODULE: ./src/text/secrets.ts
 
 /** Shorter secrets (and shorter encoded fragments) would redact ordinary text. */
-const secrets_MIN_SECRET_CHARS = 4;
+const MIN_SECRET_CHARS = 4;
 const MIN_BASE64_CORE_CHARS = 8;
 /**
  * Every form in which a secret can appear in text: as is; percent-encoded the way a form body
@@ -18100,7 +18211,7 @@ const MIN_BASE64_CORE_CHARS = 8;
  * `Bearer <key>`). The runner's masker knows only the first form.
  */
 function secretForms(secret) {
-    if (secret.length < secrets_MIN_SECRET_CHARS)
+    if (secret.length < MIN_SECRET_CHARS)
         return [];
     const forms = new Set([
         secret,
@@ -18151,7 +18262,7 @@ const MIN_CUT_FRAGMENT_CHARS = 4;
 const CUT_MARK = '…';
 /** Marks looked at from each end of a text: ours are few, and a text full of them stays cheap. */
 const MAX_CUT_MARKS = 32;
-function secrets_makeRedactor(secrets) {
+function makeRedactor(secrets) {
     const forms = [...new Set(secrets.flatMap(secretForms))].sort((a, b) => b.length - a.length);
     if (forms.length === 0)
         return (text) => text;
@@ -18164,8 +18275,8 @@ function secrets_makeRedactor(secrets) {
         return out.includes(CUT_MARK) ? redactCutEdges(out, forms) : out;
     };
 }
-function secrets_redactText(text, secrets) {
-    return secrets_makeRedactor(secrets)(text);
+function redactText(text, secrets) {
+    return makeRedactor(secrets)(text);
 }
 /** The text with a secret's start just before, or its end just after, a cut mark redacted. */
 function redactCutEdges(text, forms) {
@@ -18207,12 +18318,12 @@ function longestEdge(forms, present, edge) {
  * between two pieces is found whole. What could be the start of a secret is held back until
  * the next piece, or `end`, says what it is.
  */
-class secrets_StreamRedactor {
+class StreamRedactor {
     held = '';
     redact;
     forms;
     constructor(secrets) {
-        this.redact = secrets_makeRedactor(secrets);
+        this.redact = makeRedactor(secrets);
         this.forms = [...new Set(secrets.flatMap(secretForms))];
     }
     /** The part of everything pushed so far that is safe to show now, redacted. */
@@ -18239,114 +18350,6 @@ function longestHeldPrefix(text, forms) {
         }
     }
     return best;
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/dispatcher.ts
-// The HTTP connection pool every call goes through, direct or through the runner's proxy.
-
-/**
- * Self-hosted runners often reach the internet only through a proxy: honour
- * HTTPS_PROXY / HTTP_PROXY / NO_PROXY as the toolkit does. A loopback origin never goes
- * through one: a proxy cannot reach this machine's loopback, and on plain http it would
- * read the key in the body.
- */
-function makeDispatcher(origin, connectTimeoutMs) {
-    const agentOptions = {
-        connect: { timeout: connectTimeoutMs },
-        keepAliveTimeout: 10_000,
-    };
-    return isLoopbackOrigin(origin)
-        ? new Agent(agentOptions)
-        : withoutExperimentalWarning(() => new EnvHttpProxyAgent(agentOptions));
-}
-/** `localhost`, 127.0.0.0/8 and `::1`: hosts no proxy can reach on our behalf. */
-function isLoopbackOrigin(origin) {
-    let host;
-    try {
-        host = new URL(origin).hostname.replace(/^\[|\]$/g, '');
-    }
-    catch {
-        return false;
-    }
-    return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-/**
- * undici 6 (the one copy shared with @actions/http-client) calls EnvHttpProxyAgent
- * experimental and says so on stderr, once, where the runner shows it as noise; it is the
- * same proxy handling undici 7 and 8 ship as stable. Only that warning is held back.
- */
-function withoutExperimentalWarning(make) {
-    const emitWarning = process.emitWarning;
-    process.emitWarning = function (warning, ...rest) {
-        const options = rest[0];
-        if (typeof options === 'object' && options !== null && 'code' in options) {
-            if (options.code === 'UNDICI-EHPA')
-                return;
-        }
-        emitWarning.call(process, warning, ...rest);
-    };
-    try {
-        return make();
-    }
-    finally {
-        process.emitWarning = emitWarning;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/retry.ts
-
-const DEFAULT_RETRY = {
-    maxAttempts: 4,
-    baseDelayMs: 500,
-    maxDelayMs: 4_000,
-    totalBudgetMs: 20_000,
-};
-const THROTTLING_CODES = new Set([
-    'Throttling',
-    'Throttling.User',
-    'Throttling.Api',
-    'ServiceUnavailable',
-]);
-function isRetryable(error, policy) {
-    if (!(error instanceof errors_AgentBayError))
-        return false;
-    if (error.notSent)
-        return true;
-    if (policy === 'unsent-only')
-        return false;
-    if (error.kind === 'transport')
-        return true;
-    const status = error.httpStatus ?? 0;
-    return status >= 500 || status === 429 || THROTTLING_CODES.has(error.code ?? '');
-}
-/** Exponential backoff with full jitter in its upper half, so parallel jobs spread out. */
-function backoffDelay(attempt, options, random = Math.random) {
-    const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-    return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-/** A retry with less time than this left in the budget would only fail again. */
-const MIN_RETRY_MS = 250;
-/**
- * Runs `attempt` until it succeeds or the policy says stop. A retry is told how much of the
- * budget is left (`Infinity` for the first attempt), so that it ends inside the budget
- * instead of running its full timeout from wherever the budget happened to be.
- */
-async function withRetry(policy, options, attempt, sleep = (ms) => new Promise((r) => setTimeout(r, ms))) {
-    const started = Date.now();
-    for (let n = 1;; n++) {
-        try {
-            const left = n === 1 ? Infinity : options.totalBudgetMs - (Date.now() - started);
-            return await attempt(n, left);
-        }
-        catch (error) {
-            const delay = backoffDelay(n, options);
-            const outOfTime = Date.now() - started + delay + MIN_RETRY_MS > options.totalBudgetMs;
-            if (n >= options.maxAttempts || outOfTime || !isRetryable(error, policy)) {
-                throw error instanceof errors_AgentBayError ? error.withAttempts(n) : error;
-            }
-            await sleep(delay);
-        }
-    }
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -18403,8 +18406,6 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 
 
 
-
-
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -18428,7 +18429,8 @@ class Transport {
     agent;
     onExchange;
     redact;
-    constructor(options) {
+    /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
+    constructor(options, agent) {
         this.origin = options.endpoint.replace(/\/+$/, '');
         this.apiKey = options.apiKey;
         this.userAgent = options.userAgent;
@@ -18436,8 +18438,8 @@ class Transport {
         this.maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
         this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
         this.onExchange = options.onExchange ?? (() => undefined);
-        this.redact = secrets_makeRedactor([options.apiKey]);
-        this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
+        this.redact = makeRedactor([options.apiKey]);
+        this.agent = agent;
     }
     /** Sends one action, retried as its policy allows, and answers the parsed body. */
     async call(action, form, options) {
@@ -18468,7 +18470,7 @@ class Transport {
     }
     /** The error for an answer the service gave, its message redacted and cut to a headline. */
     apiError(action, message, body, httpStatus) {
-        return new errors_AgentBayError(clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
@@ -18596,7 +18598,7 @@ class Transport {
         catch {
             throw new errors_AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true });
         }
-        if (!json_isObject(body)) {
+        if (!isObject(body)) {
             throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
@@ -18652,7 +18654,7 @@ class Transport {
         const detail = timedOut
             ? `no answer within ${timeoutMs < 10_000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`}`
             : `${error instanceof Error ? error.message : String(error)}${code ? ` [${code}]` : ''}`;
-        return new errors_AgentBayError(clip_clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
+        return new errors_AgentBayError(clip(this.redact(detail), MAX_SERVICE_MESSAGE_CHARS), {
             kind: 'transport',
             action,
             notSent,
@@ -18677,10 +18679,12 @@ function errorCode(error) {
 
 
 
+
 class AgentBayClient {
     transport;
     constructor(options) {
-        this.transport = new Transport(options);
+        const agent = makeDispatcher(options.endpoint, options.connectTimeoutMs ?? 10_000);
+        this.transport = new Transport(options, agent);
     }
     createSession(params) {
         return createSession(this.transport, params);
@@ -18760,980 +18764,14 @@ class input_error_InputError extends Error {
     }
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/report/log.ts
-
-
-
-/** More than this much of one stream in the log helps nobody; the result file has it all. */
-const log_LOG_STREAM_LIMIT = (/* unused pure expression or super */ null && (4 * 1024 * 1024));
-/**
- * Prints text the sandbox produced. The runner would otherwise read `::command::` lines
- * in it as workflow commands, so printing is fenced with `::stop-commands::` and an
- * unguessable token that the sandbox cannot know.
- */
-function log_printUntrusted(text, write = (s) => void process.stdout.write(s)) {
-    const token = randomBytes(16).toString('hex');
-    write(`::stop-commands::${token}\n`);
-    write(text.endsWith('\n') ? text : `${text}\n`);
-    write(`::${token}::\n`);
-}
-async function logRun(report) {
-    const { result } = report;
-    const streams = [];
-    if (report.streamed) {
-        // Printed once, as it arrived: only a pointer to the whole text here.
-        core.info(`The output was printed above as it arrived (stdout ${result.stdout.length}, stderr ${result.stderr.length} characters); the whole text is in ${report.resultFile}.`);
-    }
-    else {
-        streams.push(['stdout', result.stdout], ['stderr', result.stderr]);
-        if (result.output && result.output !== result.stdout) {
-            streams.unshift(['Output', result.output]);
-        }
-    }
-    if (result.errorDetail && !(report.streamed && result.errorDetail === result.stderr)) {
-        streams.push(['Error', result.errorDetail]);
-    }
-    for (const [name, text] of streams) {
-        if (!text)
-            continue;
-        const fitted = truncateMiddle(text, log_LOG_STREAM_LIMIT, `the full text is in ${report.resultFile}`);
-        await core.group(`${name} (${text.length} character${text.length === 1 ? '' : 's'})`, async () => log_printUntrusted(fitted.text));
-    }
-    const time = result.executionTimeS === undefined ? '' : ` in ${result.executionTimeS.toFixed(2)} s`;
-    if (result.success) {
-        core.info(`The ${report.language} code ran successfully${time}.`);
-    }
-    else {
-        core.info(`The ${report.language} code failed${time}:`);
-        log_printUntrusted(result.error);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/rich-files.ts
-
-
-
-/** Text the summary shows itself; everything else in a bundle becomes a file. */
-const SHOWN_INLINE = new Set(['text/plain', 'text/markdown']);
-const MAX_MIME_CHARS = 255;
-/** Binary types that travel base64-encoded in a MIME bundle. */
-const rich_files_BASE64_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'application/pdf']);
-const EXTENSIONS = {
-    'image/png': 'png',
-    'image/jpeg': 'jpg',
-    'image/gif': 'gif',
-    'image/svg+xml': 'svg',
-    'application/pdf': 'pdf',
-    'text/html': 'html',
-    'text/latex': 'tex',
-    'application/json': 'json',
-    'application/javascript': 'js',
-};
-/** Vega and Vega-Lite specs keep their kind in the name: `…vl5.json`, `…vg5.json`. */
-const CHART = /^application\/vnd\.(vegalite|vega)\.v(\d+)\+json$/;
-function isChart(mimeType) {
-    return CHART.test(mimeType);
-}
-/** The folder for one run's rich results, beside its result file. */
-function richFilesDir(resultFile) {
-    return resultFile.replace(/\.json$/, '') + '-files';
-}
-/** A run's rich files are for people to look at: past these, the rest are skipped. */
-const MAX_RICH_FILES = 100;
-/**
- * Writes every non-text representation of every result to `dir` under names of our own
- * making (nothing the sandbox chose reaches a path), and lists them. At most
- * MAX_RICH_FILES are written; the result file still holds every bundle.
- */
-function writeRichFiles(results, dir) {
-    const files = [];
-    const taken = new Set();
-    for (const [index, item] of results.entries()) {
-        for (const [mimeType, content] of Object.entries(item.data)) {
-            if (SHOWN_INLINE.has(mimeType) || content === null || content === undefined)
-                continue;
-            if (files.length >= MAX_RICH_FILES)
-                return files;
-            const bytes = encode(mimeType, content);
-            const name = uniqueName(taken, `result-${index + 1}`, extensionFor(mimeType));
-            const file = path.join(dir, name);
-            mkdirSync(dir, { recursive: true });
-            writeFileSync(file, bytes);
-            files.push({
-                path: file,
-                // A type name is at most 255 characters (RFC 6838); the sandbox may send megabytes.
-                mimeType: mimeType.length > MAX_MIME_CHARS ? `${mimeType.slice(0, MAX_MIME_CHARS - 1)}…` : mimeType,
-                result: index + 1,
-                bytes: bytes.length,
-                ...imageSize(mimeType, bytes),
-            });
-        }
-    }
-    return files;
-}
-function extensionFor(mimeType) {
-    const chart = CHART.exec(mimeType);
-    if (chart)
-        return `${chart[1] === 'vegalite' ? 'vl' : 'vg'}${chart[2]}.json`;
-    if (EXTENSIONS[mimeType])
-        return EXTENSIONS[mimeType];
-    // Unknown types still get a file: JSON when structured, text otherwise.
-    if (/\+json$/.test(mimeType))
-        return 'json';
-    return 'txt';
-}
-function encode(mimeType, content) {
-    if (typeof content !== 'string')
-        return Buffer.from(`${JSON.stringify(content, null, 2)}\n`);
-    if (rich_files_BASE64_TYPES.has(mimeType)) {
-        // Jupyter wraps base64 in lines; some producers send a data: URI.
-        return Buffer.from(content.replace(/^data:[^,]*;base64,/, '').replace(/\s+/g, ''), 'base64');
-    }
-    if (mimeType === 'application/json' || isChart(mimeType)) {
-        // A spec sent as a JSON string is still a spec: keep it as is.
-        return Buffer.from(content);
-    }
-    return Buffer.from(content, 'utf8');
-}
-/** Two representations of one result with the same extension (two JSON kinds) need two names. */
-function uniqueName(taken, stem, ext) {
-    let name = `${stem}.${ext}`;
-    for (let n = 2; taken.has(name); n++)
-        name = `${stem}-${n}.${ext}`;
-    taken.add(name);
-    return name;
-}
-
-;// CONCATENATED MODULE: ./src/report/redact.ts
-
-
-/**
- * The result with every form of every secret replaced by `***`, before any of it is written
- * anywhere. The runner masks secrets only where the raw text appears; escaped for Markdown,
- * inside a file, or in a pull-request comment, a secret would slip through. Every string in
- * the result is covered, object keys (MIME type names) included, so a field added later is
- * covered too.
- */
-function redactResult(result, redact) {
-    return redactDeep({ ...result, results: result.results.map(compactBase64) }, redact);
-}
-/**
- * Base64 data as it will be decoded: without the line breaks Jupyter wraps it in, which would
- * hide the encoding of a secret from the redactor and then vanish in the decoding.
- */
-function compactBase64(item) {
-    const data = { ...item.data };
-    for (const [mimeType, content] of Object.entries(data)) {
-        if (BASE64_TYPES.has(mimeType) && typeof content === 'string') {
-            data[mimeType] = content.replace(/\s+/g, '');
-        }
-    }
-    return { ...item, data };
-}
-/**
- * A copy of `value` with every string and every object key redacted. Iterative, not
- * recursive: the sandbox decides how deep its results nest.
- */
-function redactDeep(value, redact) {
-    const pending = [];
-    // A result often holds its stdout twice (as `output` too): 100 MB is scanned once.
-    let lastText;
-    let lastRedacted = '';
-    const visit = (item) => {
-        if (typeof item === 'string') {
-            if (item !== lastText)
-                [lastText, lastRedacted] = [item, redact(item)];
-            return lastRedacted;
-        }
-        if (item === null || typeof item !== 'object')
-            return item;
-        const copy = Array.isArray(item) ? [] : {};
-        pending.push([item, copy]);
-        return copy;
-    };
-    const root = visit(value);
-    for (let next = pending.pop(); next; next = pending.pop()) {
-        const [source, copy] = next;
-        if (Array.isArray(source)) {
-            for (const item of source)
-                copy.push(visit(item));
-            continue;
-        }
-        for (const [key, item] of Object.entries(source)) {
-            // defineProperty, not assignment: a `__proto__` key from JSON stays a plain key.
-            Object.defineProperty(copy, redact(key), {
-                value: visit(item),
-                enumerable: true,
-                writable: true,
-                configurable: true,
-            });
-        }
-    }
-    return root;
-}
-
-;// CONCATENATED MODULE: external "node:string_decoder"
-const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
-;// CONCATENATED MODULE: ./src/sandbox/background-job.ts
-// Work longer than the gateway's 60 s per request (addendum §6, option 1): a detached process
-// in the sandbox with its output and exit status captured to files, polled with short shell
-// calls, the session kept alive meanwhile, and the process group killed at the timeout.
-
-
-
-
-/** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
-const POLL_CHUNK_BYTES = (/* unused pure expression or super */ null && (20 * 1024));
-const DEFAULT_POLL_MS = 2_000;
-const DEFAULT_KEEP_ALIVE_MS = 60_000;
-const SHELL_CALL_MS = 30_000;
-async function background_job_runBackgroundJob(client, sessionId, spec, hooks = {}) {
-    const dir = `/tmp/agentbay-job-${randomBytes(6).toString('hex')}`;
-    const q = shellQuote;
-    const started = Date.now();
-    // The script goes in as base64 text: no quoting can break it, and it is written by the
-    // same call that starts it. setsid gives it its own process group to kill at the timeout.
-    const script = Buffer.from(spec.script, 'utf8').toString('base64');
-    const errTarget = spec.mergeStderr ? '&1' : ' "$0/err"';
-    const start = [
-        `mkdir -p ${q(dir)}`,
-        `printf %s ${q(script)} | base64 -d > ${q(`${dir}/job.sh`)}`,
-        `cd ${q(spec.cwd)}`,
-        `{ nohup $(command -v setsid) bash -c 'bash "$0/job.sh" > "$0/out" 2>${errTarget} < /dev/null; echo $? > "$0/rc.tmp"; mv "$0/rc.tmp" "$0/rc"' ${q(dir)} > /dev/null 2>&1 & echo $! > ${q(`${dir}/pid`)}; }`,
-    ].join(' && ');
-    const launched = await runShell(client, sessionId, {
-        command: start,
-        timeoutMs: SHELL_CALL_MS,
-        envs: spec.envs,
-    });
-    if (!launched.success) {
-        throw new Error(`could not start the job in the sandbox: ${clip(launched.stderr || launched.errorText || '', 500)}`);
-    }
-    const streams = {
-        stdout: new StreamTail('stdout', hooks),
-        stderr: new StreamTail('stderr', hooks),
-    };
-    const pollMs = hooks.pollMs ?? DEFAULT_POLL_MS;
-    const keepAliveMs = hooks.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS;
-    let lastKeepAlive = Date.now();
-    let timedOut = false;
-    let exitCode;
-    for (;;) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.rc !== undefined && state.drained) {
-            exitCode = state.rc;
-            break;
-        }
-        if (state.rc !== undefined)
-            continue; // more output to read before the end
-        if (Date.now() - started >= spec.timeoutS * 1000) {
-            timedOut = true;
-            await kill(client, sessionId, dir);
-            await drain(client, sessionId, dir, streams);
-            break;
-        }
-        if (Date.now() - lastKeepAlive >= keepAliveMs) {
-            lastKeepAlive = Date.now();
-            await client.refreshIdleTime(sessionId).catch(() => undefined);
-        }
-        if (state.drained)
-            await sleep(pollMs);
-    }
-    streams.stdout.end();
-    streams.stderr.end();
-    return {
-        exitCode,
-        stdout: streams.stdout.kept,
-        stderr: streams.stderr.kept,
-        timedOut,
-        durationMs: Date.now() - started,
-    };
-}
-/** Reads a stream's file in byte windows and hands on whole lines of text. */
-class StreamTail {
-    offset = 0;
-    kept = '';
-    decoder = new StringDecoder('utf8');
-    partial = '';
-    name;
-    hooks;
-    constructor(name, hooks) {
-        this.name = name;
-        this.hooks = hooks;
-    }
-    push(bytes) {
-        this.offset += bytes.length;
-        const text = this.decoder.write(bytes);
-        const max = this.hooks.maxKeptChars ?? 64 * 1024 * 1024;
-        if (this.kept.length < max) {
-            this.kept += text.slice(0, max - this.kept.length);
-            // Marked as a cut, so that redaction finds a secret the cut went through.
-            if (this.kept.length >= max)
-                this.kept += `\n… [only the first ${max} characters are kept]`;
-        }
-        const lines = this.partial + text;
-        const cut = lines.lastIndexOf('\n');
-        if (cut === -1) {
-            this.partial = lines;
-            return;
-        }
-        this.partial = lines.slice(cut + 1);
-        this.hooks.onOutput?.(this.name, lines.slice(0, cut + 1));
-    }
-    end() {
-        const rest = this.partial + this.decoder.end();
-        this.partial = '';
-        this.hooks.onOutput?.(this.name, rest, true);
-    }
-}
-async function poll(client, sessionId, dir, streams) {
-    const q = shellQuote;
-    // rc first, then the windows: output written before the exit is never missed.
-    const command = [
-        `cd ${q(dir)}`,
-        `{ cat rc 2>/dev/null || echo -; }`,
-        `{ tail -c +${streams.stdout.offset + 1} out 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-        `{ tail -c +${streams.stderr.offset + 1} err 2>/dev/null | head -c ${POLL_CHUNK_BYTES} | base64 -w0; echo; }`,
-    ].join(' && ');
-    const answer = await runShell(client, sessionId, { command, timeoutMs: SHELL_CALL_MS });
-    const [rcLine = '-', outLine = '', errLine = ''] = answer.stdout.split('\n');
-    const out = Buffer.from(outLine.trim(), 'base64');
-    const err = Buffer.from(errLine.trim(), 'base64');
-    streams.stdout.push(out);
-    streams.stderr.push(err);
-    const rc = /^\d+$/.test(rcLine.trim()) ? Number(rcLine.trim()) : undefined;
-    const full = out.length === POLL_CHUNK_BYTES || err.length === POLL_CHUNK_BYTES;
-    return { rc, drained: !full };
-}
-async function drain(client, sessionId, dir, streams) {
-    for (let i = 0; i < 1000; i++) {
-        const state = await poll(client, sessionId, dir, streams);
-        if (state.drained)
-            return;
-    }
-}
-/**
- * TERM, then KILL, to the job's process group and to every process descended from the job
- * (one that called setsid has left the group, not the tree). The tree is read before the
- * first signal: a child whose parent died is no longer found under the job.
- */
-async function kill(client, sessionId, dir) {
-    await runShell(client, sessionId, {
-        command: `root=$(cat ${shellQuote(`${dir}/pid`)}); ${KILL_TREE}`,
-        timeoutMs: SHELL_CALL_MS,
-    });
-}
-/** Signals `$root`'s group and its descendants, twice; `ps` lists every process once. */
-const KILL_TREE = [
-    `tree() { ps -e -o pid=,ppid= | awk -v r="$root" '{p[$1]=$2} END {s[r]=1; do {c=0; for (k in p) if (!(k in s) && (p[k] in s)) {s[k]=1; c=1}} while (c); for (k in s) print k}'; }`,
-    'pids=$(tree)',
-    'kill -TERM -- -"$root" $pids 2>/dev/null',
-    'sleep 1',
-    'pids="$pids $(tree)"',
-    'kill -KILL -- -"$root" $pids 2>/dev/null',
-    'true',
-].join('; ');
-function sleep(ms) {
-    return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
-;// CONCATENATED MODULE: ./src/sandbox/tar.ts
-// A minimal tar (ustar + pax for long or non-ASCII names) for moving a tree of files as one
-// archive. Reading is defensive: the archive comes from the sandbox, so only regular files with
-// relative paths that stay inside the target are returned, and sizes are bounded.
-
-const BLOCK = 512;
-function tar_createTarGz(entries) {
-    const blocks = [];
-    for (const entry of entries) {
-        const name = Buffer.from(entry.path, 'utf8');
-        const ascii = /^[\x20-\x7e]*$/.test(entry.path);
-        if (name.length > 100 || !ascii) {
-            // A pax header carries the real name; the ustar name is a placeholder.
-            const record = paxRecord('path', entry.path);
-            blocks.push(header('PaxHeader', record.length, 'x'), pad(record));
-        }
-        blocks.push(header(ascii && name.length <= 100 ? entry.path : 'long-name', entry.bytes.length, '0'));
-        blocks.push(pad(entry.bytes));
-    }
-    blocks.push(Buffer.alloc(BLOCK * 2));
-    return gzipSync(Buffer.concat(blocks));
-}
-/** Files in the archive; anything else (links, devices, escaping paths) is skipped and counted. */
-function tar_readTarGz(archive, limits) {
-    const data = gunzipSync(archive, { maxOutputLength: limits.maxBytes + 1024 * 1024 });
-    const files = [];
-    const skipped = [];
-    let offset = 0;
-    let paxPath;
-    let longName;
-    while (offset + BLOCK <= data.length) {
-        const head = data.subarray(offset, offset + BLOCK);
-        if (head.every((b) => b === 0))
-            break;
-        const size = parseOctal(head.subarray(124, 136));
-        const type = String.fromCharCode(head[156] || 48);
-        const prefix = cString(head.subarray(345, 500));
-        const baseName = cString(head.subarray(0, 100));
-        const body = data.subarray(offset + BLOCK, offset + BLOCK + size);
-        offset += BLOCK + Math.ceil(size / BLOCK) * BLOCK;
-        if (type === 'x') {
-            paxPath = parsePax(body).path ?? paxPath;
-            continue;
-        }
-        if (type === 'L') {
-            longName = cString(body);
-            continue;
-        }
-        if (type === 'g')
-            continue;
-        const name = paxPath ?? longName ?? (prefix ? `${prefix}/${baseName}` : baseName);
-        paxPath = undefined;
-        longName = undefined;
-        if (type === '5')
-            continue; // directories come with their files
-        const safe = safeRelative(name);
-        if ((type !== '0' && type !== '\0' && type !== '7') || !safe) {
-            skipped.push(name);
-            continue;
-        }
-        if (files.length >= limits.maxFiles) {
-            skipped.push(name);
-            continue;
-        }
-        files.push({ path: safe, bytes: Buffer.from(body) });
-    }
-    return { files, skipped };
-}
-/** A relative path with no `..`, no absolute start and no empty name, or undefined. */
-function safeRelative(name) {
-    const parts = name
-        .replace(/^\.\/+/, '')
-        .split('/')
-        .filter((p) => p !== '' && p !== '.');
-    if (name.startsWith('/') || parts.length === 0 || parts.some((p) => p === '..'))
-        return undefined;
-    if (parts.some((p) => p.includes('\\') || p.includes('\0')))
-        return undefined;
-    return parts.join('/');
-}
-function header(name, size, type) {
-    const block = Buffer.alloc(BLOCK);
-    block.write(name, 0, 100, 'utf8');
-    block.write('0000644\0', 100, 'ascii');
-    block.write('0000000\0', 108, 'ascii');
-    block.write('0000000\0', 116, 'ascii');
-    block.write(`${size.toString(8).padStart(11, '0')}\0`, 124, 'ascii');
-    block.write(`${Math.floor(Date.now() / 1000)
-        .toString(8)
-        .padStart(11, '0')}\0`, 136, 'ascii');
-    block.write('        ', 148, 'ascii');
-    block.write(type, 156, 'ascii');
-    block.write('ustar\0', 257, 'ascii');
-    block.write('00', 263, 'ascii');
-    let sum = 0;
-    for (const byte of block)
-        sum += byte;
-    block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
-    return block;
-}
-function paxRecord(key, value) {
-    const body = ` ${key}=${value}\n`;
-    const bodyBytes = Buffer.byteLength(body);
-    let length = bodyBytes + 1;
-    while (String(length).length + bodyBytes !== length)
-        length = String(length).length + bodyBytes;
-    return Buffer.from(`${length}${body}`, 'utf8');
-}
-function parsePax(body) {
-    const out = {};
-    let at = 0;
-    while (at < body.length) {
-        const space = body.indexOf(0x20, at);
-        if (space === -1)
-            break;
-        const length = Number(body.subarray(at, space).toString('ascii'));
-        if (!Number.isInteger(length) || length <= 0)
-            break;
-        const record = body.subarray(space + 1, at + length - 1).toString('utf8');
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            out[record.slice(0, eq)] = record.slice(eq + 1);
-        at += length;
-    }
-    return out;
-}
-function pad(bytes) {
-    const rest = bytes.length % BLOCK;
-    return rest === 0 ? bytes : Buffer.concat([bytes, Buffer.alloc(BLOCK - rest)]);
-}
-function parseOctal(field) {
-    const text = cString(field).trim();
-    const value = text ? parseInt(text, 8) : 0;
-    return Number.isSafeInteger(value) && value >= 0 ? value : 0;
-}
-function cString(field) {
-    const end = field.indexOf(0);
-    return field.subarray(0, end === -1 ? field.length : end).toString('utf8');
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/file-transfer.ts
-
-const DEFAULT_TIMING = { taskTimeoutMs: 120_000, pollMs: 500 };
-/** No poll comes sooner than this after the last, whatever the caller asked. */
-const MIN_TRANSFER_POLL_MS = 10;
-class file_transfer_FileTransfer {
-    client;
-    sessionId;
-    timing;
-    context;
-    /** API calls made, presigned requests included (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId, timing = {}) {
-        this.client = client;
-        this.sessionId = sessionId;
-        // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms
-        // sleep, a poll loop that never slept and never gave up.
-        const given = (ms, fallback) => ms !== undefined && Number.isFinite(ms) && ms >= 0 ? ms : fallback;
-        this.timing = {
-            taskTimeoutMs: given(timing.taskTimeoutMs, DEFAULT_TIMING.taskTimeoutMs),
-            pollMs: Math.max(MIN_TRANSFER_POLL_MS, given(timing.pollMs, DEFAULT_TIMING.pollMs)),
-        };
-    }
-    /** The directory in the sandbox that transfers go through (`/tmp/file-transfer/`). */
-    async directory() {
-        return (await this.ensureContext()).contextPath.replace(/\/+$/, '');
-    }
-    /** Puts `bytes` at `remotePath` (which must lie under directory()). */
-    async upload(bytes, remotePath) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        const { url } = await this.client.getContextFileUrl('upload', contextId, remotePath);
-        this.calls++;
-        await this.client.putPresigned(url, bytes);
-        this.calls++;
-        await this.client.syncContext(this.sessionId, {
-            contextId,
-            path: remotePath,
-            mode: 'download',
-        });
-        try {
-            await this.waitFor(contextId, remotePath, 'download');
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    /** The bytes of `remotePath` (under directory()), at most `maxBytes`. */
-    async download(remotePath, maxBytes) {
-        const { contextId } = await this.ensureContext();
-        this.calls++;
-        await this.client.syncContext(this.sessionId, { contextId, path: remotePath, mode: 'upload' });
-        try {
-            await this.waitFor(contextId, remotePath, 'upload');
-            this.calls++;
-            const { url } = await this.client.getContextFileUrl('download', contextId, remotePath);
-            this.calls++;
-            return await this.client.getPresigned(url, maxBytes);
-        }
-        finally {
-            await this.forget(contextId, remotePath);
-        }
-    }
-    ensureContext() {
-        if (!this.context) {
-            this.calls++;
-            this.context = this.client.getFileTransferContext(this.sessionId);
-            // A failed look-up may be retried by the next transfer.
-            this.context.catch(() => {
-                this.context = undefined;
-            });
-        }
-        return this.context;
-    }
-    /**
-     * Polls as the SDK does (addendum §4.3): first until no task of the path is pending (sync's
-     * own poll, no TaskType), then for the task of this direction (waitForTask, with TaskType).
-     */
-    async waitFor(contextId, path, taskType) {
-        const deadline = Date.now() + this.timing.taskTimeoutMs;
-        const poll = async (withType) => {
-            this.calls++;
-            const tasks = await this.client.getContextInfo(this.sessionId, {
-                contextId,
-                path,
-                taskType: withType ? taskType : undefined,
-            });
-            return tasks.find((t) => t.path === path && (!t.taskType || t.taskType === taskType));
-        };
-        for (const withType of [false, true]) {
-            for (;;) {
-                const task = await poll(withType);
-                // Without TaskType an empty list means "nothing left to sync", as for the SDK.
-                const state = task ? taskState(task) : withType ? 'pending' : 'done';
-                if (state === 'failed') {
-                    throw new Error(`the ${taskType} of ${path} failed: ${task?.errorMessage || task?.status}`);
-                }
-                if (state === 'done')
-                    break;
-                if (Date.now() + this.timing.pollMs > deadline) {
-                    throw new Error(`the ${taskType} of ${path} did not finish within ${Math.round(this.timing.taskTimeoutMs / 1000)} s`);
-                }
-                await new Promise((resolve) => setTimeout(resolve, this.timing.pollMs));
-            }
-        }
-    }
-    /** The stored copy is not needed once the transfer is over; a failure here is not one. */
-    async forget(contextId, path) {
-        this.calls++;
-        await this.client.deleteContextFile(contextId, path).catch(() => undefined);
-    }
-}
-
-;// CONCATENATED MODULE: ./src/agentbay/sandbox-files.ts
-
-const FILESYSTEM_SERVER = 'wuying_filesystem';
-/** "MQTT limit: 63KB = 64512 bytes" for the whole message; the rest is the message's frame. */
-const sandbox_files_MAX_ARGS_BYTES = 62_000;
-/** The TS SDK's chunk (characters); kept when it fits, so plain text goes as the SDK sends it. */
-const SDK_CHUNK_CHARS = (/* unused pure expression or super */ null && (60 * 1024));
-/** Binary reads answer base64: 45 KiB of bytes is 60 KiB of text, the size the SDK reads. */
-const sandbox_files_BINARY_READ_WINDOW = (/* unused pure expression or super */ null && (45 * 1024));
-class sandbox_files_SandboxFiles {
-    client;
-    sessionId;
-    /** How many tool calls this object made (for the transfer benchmark). */
-    calls = 0;
-    constructor(client, sessionId) {
-        this.client = client;
-        this.sessionId = sessionId;
-    }
-    /**
-     * Writes text in as few calls as the size limit allows: the first overwrites, the rest
-     * append. Chunks end on character boundaries; each call's Args stays under MAX_ARGS_BYTES.
-     */
-    async writeText(path, content) {
-        const chunks = splitForArgs(path, content);
-        for (const [index, chunk] of chunks.entries()) {
-            await this.tool('write_file', {
-                path,
-                content: chunk,
-                mode: index === 0 ? 'overwrite' : 'append',
-            });
-        }
-        return chunks.length;
-    }
-    /** The file's bytes, read in binary windows after get_file_info (the gateway flow). */
-    async readBytes(path, maxBytes) {
-        const { size, isDirectory } = parseFileInfo(await this.tool('get_file_info', { path }));
-        if (isDirectory)
-            throw new Error(`${path} is a directory`);
-        if (size > maxBytes)
-            throw new Error(`${path} has ${size} bytes, more than ${maxBytes}`);
-        const parts = [];
-        for (let offset = 0; offset < size; offset += sandbox_files_BINARY_READ_WINDOW) {
-            const length = Math.min(sandbox_files_BINARY_READ_WINDOW, size - offset);
-            const text = await this.tool('read_file', { path, offset, length, format: 'binary' });
-            if (!/^[A-Za-z0-9+/]*={0,2}$/.test(text.trim())) {
-                throw new Error(`read_file answered something that is not base64 for ${path}`);
-            }
-            parts.push(Buffer.from(text.trim(), 'base64'));
-        }
-        const bytes = Buffer.concat(parts);
-        if (bytes.length !== size) {
-            throw new Error(`read ${bytes.length} bytes of ${path}, expected ${size}`);
-        }
-        return bytes;
-    }
-    async tool(name, args) {
-        this.calls++;
-        const outcome = await this.client.callTool(this.sessionId, {
-            name,
-            server: FILESYSTEM_SERVER,
-            args,
-        });
-        if (outcome.isError) {
-            throw new AgentBayError(`${name} failed: ${outcome.text.slice(0, 500)}`, {
-                kind: 'api',
-                action: `CallMcpTool ${name}`,
-                requestId: outcome.requestId || undefined,
-            });
-        }
-        return outcome.text;
-    }
-}
-/** Bytes of the write_file Args JSON for this chunk. */
-function writeArgsBytes(path, content, mode) {
-    return Buffer.byteLength(JSON.stringify({ path, content, mode }));
-}
-/**
- * Splits text so that each write_file call's Args JSON is at most MAX_ARGS_BYTES, preferring
- * the SDK's 60 Ki-character chunks when they fit. Never splits a surrogate pair.
- */
-function splitForArgs(path, content) {
-    if (content === '')
-        return [''];
-    // The first call's frame, the larger: 'overwrite' is longer than 'append'.
-    const frame = writeArgsBytes(path, '', 'overwrite');
-    const budget = sandbox_files_MAX_ARGS_BYTES - frame;
-    if (budget < 16)
-        throw new Error(`path too long for one write_file call: ${path}`);
-    const chunks = [];
-    let start = 0;
-    while (start < content.length) {
-        let end = Math.min(content.length, start + SDK_CHUNK_CHARS);
-        let size = escapedBytes(content, start, end);
-        if (size > budget) {
-            // Shrink by the ratio, then step to the exact boundary.
-            end = start + Math.max(1, Math.floor(((end - start) * budget) / size));
-            size = escapedBytes(content, start, end);
-            while (size > budget && end > start + 1) {
-                end = start + Math.max(1, Math.floor((end - start) * 0.9));
-                size = escapedBytes(content, start, end);
-            }
-        }
-        // A surrogate pair stays together.
-        const last = content.charCodeAt(end - 1);
-        if (end < content.length && last >= 0xd800 && last <= 0xdbff)
-            end--;
-        chunks.push(content.slice(start, end));
-        start = end;
-    }
-    return chunks;
-}
-function escapedBytes(content, start, end) {
-    // JSON.stringify adds two quotes; what matters is the escaped body.
-    return Buffer.byteLength(JSON.stringify(content.slice(start, end))) - 2;
-}
-function parseFileInfo(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const at = line.indexOf(':');
-        if (at <= 0)
-            continue;
-        fields[line.slice(0, at).trim()] = line.slice(at + 1).trim();
-    }
-    const size = Number(fields.size);
-    if (!Number.isSafeInteger(size) || size < 0) {
-        throw new Error('get_file_info answered no valid size');
-    }
-    return { size, isDirectory: fields.isDirectory === 'true' };
-}
-
-;// CONCATENATED MODULE: ./src/sandbox/transfer.ts
-// Trees of files between the runner and the sandbox's working directory, as one tar.gz archive.
-// The route is chosen by the number of API calls each needs (measured by scripts/transfer-benchmark.ts):
-// a small archive goes as base64 text in a few write_file calls; a large one through the
-// file_transfer context (presigned PUT/GET, about eight calls whatever the size). If the
-// context is not available, the write_file route is used whatever the size.
-
-
-
-
-
-
-const transfer_SANDBOX_WORKDIR = '/workspace';
-/** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
-const WRITE_ROUTE_MAX_CALLS = 6;
-/** Up to this many read_file windows, likewise for downloads. */
-const READ_ROUTE_MAX_CALLS = 6;
-const SHELL_MS = 50_000;
-/** The route for an upload archive of this many bytes: write_file while it takes few calls. */
-function uploadRouteFor(archiveBytes) {
-    const writeCalls = Math.ceil((4 * Math.ceil(archiveBytes / 3)) / (MAX_ARGS_BYTES - 200));
-    return writeCalls <= WRITE_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
-}
-/** The route for a download archive of this many bytes: write_file while it takes few calls. */
-function downloadRouteFor(archiveBytes) {
-    const readCalls = Math.ceil(archiveBytes / BINARY_READ_WINDOW);
-    return readCalls <= READ_ROUTE_MAX_CALLS ? 'write_file' : 'file_transfer';
-}
-/** Copies files into the sandbox under `workdir`, keeping their relative paths. */
-async function transfer_uploadTree(client, sessionId, 
-/** The files, or their tar.gz archive already made (one archive for many sessions). */
-entries, options = {}, workdir = transfer_SANDBOX_WORKDIR) {
-    const archive = Buffer.isBuffer(entries) ? entries : createTarGz(entries);
-    const base64 = archive.toString('base64');
-    const preferred = options.route ?? uploadRouteFor(archive.length);
-    const name = `agentbay-upload-${randomBytes(6).toString('hex')}`;
-    const q = shellQuote;
-    let fallback;
-    if (preferred === 'file_transfer') {
-        const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-        try {
-            const remote = `${await transfer.directory()}/${name}.tgz`;
-            await transfer.upload(archive, remote);
-            await extract(client, sessionId, `tar -xzf ${q(remote)} -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-            return { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: archive.length };
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            fallback = `file_transfer failed (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const files = new SandboxFiles(client, sessionId);
-    const remote = `/tmp/${name}.b64`;
-    await files.writeText(remote, base64);
-    await extract(client, sessionId, `base64 -d ${q(remote)} | tar -xzf - -C ${q(workdir)}; rc=$?; rm -f ${q(remote)}; exit $rc`, workdir);
-    return { route: 'write_file', calls: files.calls + 2, archiveBytes: archive.length, fallback };
-}
-async function extract(client, sessionId, command, workdir) {
-    const result = await runShell(client, sessionId, {
-        command: `mkdir -p ${shellQuote(workdir)} && { ${command}; }`,
-        timeoutMs: SHELL_MS,
-    });
-    if (!result.success) {
-        throw new Error(`could not unpack the files in the sandbox: ${clip(result.stderr || result.errorText || `exit code ${result.exitCode}`, 500)}`);
-    }
-}
-/**
- * Collects the files matching `patterns` (relative globs, `!` excludes, evaluated by bash in
- * the working directory; symbolic links are never followed) and brings them back.
- */
-async function transfer_downloadTree(client, sessionId, patterns, limits, options = {}, workdir = transfer_SANDBOX_WORKDIR) {
-    const transfer = new FileTransfer(client, sessionId, { pollMs: options.pollMs });
-    let dir = '/tmp';
-    let contextProblem;
-    if (options.route !== 'write_file') {
-        try {
-            dir = await transfer.directory();
-        }
-        catch (error) {
-            if (options.route)
-                throw error;
-            contextProblem = `file_transfer is not available (${error instanceof Error ? error.message : String(error)})`;
-        }
-    }
-    const archive = `${dir}/agentbay-download-${randomBytes(6).toString('hex')}.tgz`;
-    const packed = await runShell(client, sessionId, {
-        // The archive path is in the command itself, where a sandbox path belongs.
-        command: `AGENTBAY_ARCHIVE=${shellQuote(archive)}\n${PACK_SCRIPT}`,
-        timeoutMs: SHELL_MS,
-        cwd: workdir,
-        envs: {
-            AGENTBAY_PATTERNS: patterns.join('\n'),
-            AGENTBAY_MAX_BYTES: String(limits.maxBytes),
-            AGENTBAY_MAX_FILES: String(limits.maxFiles),
-        },
-    });
-    const summary = /^agentbay-pack (\d+) (\d+) (\d+) (ok|too-large)$/m.exec(packed.stdout);
-    if (!summary) {
-        throw new Error(`could not collect the files to download: ${clip(packed.stderr || packed.errorText || packed.stdout, 500)}`);
-    }
-    const [, count, total, archiveSize, verdict] = summary;
-    if (Number(count) === 0)
-        return { kind: 'none' };
-    if (verdict === 'too-large')
-        return { kind: 'too-large', files: Number(count), bytes: Number(total) };
-    const size = Number(archiveSize);
-    const preferred = options.route ?? (contextProblem ? 'write_file' : downloadRouteFor(size));
-    let bytes;
-    let stats;
-    const maxArchive = limits.maxBytes + 1024 * 1024;
-    try {
-        if (preferred === 'file_transfer') {
-            try {
-                bytes = await transfer.download(archive, maxArchive);
-                stats = { route: 'file_transfer', calls: transfer.calls + 2, archiveBytes: size };
-            }
-            catch (error) {
-                if (options.route)
-                    throw error;
-                const files = new SandboxFiles(client, sessionId);
-                bytes = await files.readBytes(archive, maxArchive);
-                stats = {
-                    route: 'write_file',
-                    calls: transfer.calls + files.calls + 2,
-                    archiveBytes: size,
-                    fallback: `file_transfer failed (${error instanceof Error ? error.message : String(error)})`,
-                };
-            }
-        }
-        else {
-            const files = new SandboxFiles(client, sessionId);
-            bytes = await files.readBytes(archive, maxArchive);
-            stats = {
-                route: 'write_file',
-                calls: files.calls + 2,
-                archiveBytes: size,
-                fallback: contextProblem,
-            };
-        }
-    }
-    finally {
-        await runShell(client, sessionId, {
-            command: `rm -f ${shellQuote(archive)}`,
-            timeoutMs: SHELL_MS,
-        }).catch(() => undefined);
-    }
-    const { files, skipped } = readTarGz(bytes, limits);
-    return { kind: 'files', files, skipped, stats };
-}
-// Patterns arrive in the environment, one per line, and are only ever expanded as globs: no
-// pattern is ever evaluated as shell code. Regular files only; links are not followed.
-// `§{` stands for bash's `${`, which a template literal would take for its own.
-const PACK_SCRIPT = String.raw `set -u
-shopt -s globstar nullglob dotglob
-IFS=$'\n'
-declare -A excluded=()
-declare -A seen=()
-list=()
-add() { local f="$1"; f="§{f#./}"; if [ -f "$f" ] && [ ! -L "$f" ] && [ -z "§{seen[$f]+x}" ] && [ -z "§{excluded[$f]+x}" ]; then seen["$f"]=1; list+=("$f"); fi; }
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  if [ "§{p:0:1}" = '!' ]; then
-    for f in §{p:1}; do if [ -d "$f" ] && [ ! -L "$f" ]; then while IFS= read -r -d '' g; do excluded["§{g#./}"]=1; done < <(find "$f" -type f -print0); else excluded["§{f#./}"]=1; fi; done
-  fi
-done <<< "$AGENTBAY_PATTERNS"
-while IFS= read -r p; do
-  [ -z "$p" ] && continue
-  [ "§{p:0:1}" = '!' ] && continue
-  for f in $p; do
-    if [ -d "$f" ] && [ ! -L "$f" ]; then
-      while IFS= read -r -d '' g; do add "$g"; done < <(find "$f" -type f -print0 | sort -z)
-    else add "$f"; fi
-  done
-done <<< "$AGENTBAY_PATTERNS"
-total=0
-for f in "§{list[@]}"; do total=$((total + $(stat -c %s -- "$f"))); done
-count=§{#list[@]}
-if [ "$count" -eq 0 ]; then echo "agentbay-pack 0 0 0 ok"; exit 0; fi
-if [ "$total" -gt "$AGENTBAY_MAX_BYTES" ] || [ "$count" -gt "$AGENTBAY_MAX_FILES" ]; then echo "agentbay-pack $count $total 0 too-large"; exit 0; fi
-mkdir -p "$(dirname "$AGENTBAY_ARCHIVE")"
-printf '%s\0' "§{list[@]}" | tar -czf "$AGENTBAY_ARCHIVE" --null --no-recursion -T -
-echo "agentbay-pack $count $total $(stat -c %s -- "$AGENTBAY_ARCHIVE") ok"
-`.replaceAll('§{', '${');
-
-;// CONCATENATED MODULE: ./src/sandbox/work-environment.ts
-// The repository in the sandbox: its files in before the code (upload), a setup script, and the
-// files the code wrote back out afterwards (download). Progress goes to the job log.
-
-
-
-
-
-
-
-
-
-
-
-
-
+;// CONCATENATED MODULE: ./src/sandbox/setup-failed.ts
+// A setup that failed or ran out of time: the step's failure and the batch's session report
+// tell it apart from a failed run, without depending on how the work environment runs setup.
 /** How long `setup` may run (pip installs can take minutes). */
 const SETUP_TIMEOUT_S = 1800;
 /** How much of a failed setup's output the error message carries. */
 const SETUP_TAIL_CHARS = 2000;
-/** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
-const MAX_WARNING_CHARS = 2000;
-class work_environment_SetupFailed extends Error {
+class setup_failed_SetupFailed extends Error {
     exitCode;
     /** What failed, in one sentence, without the output. */
     headline;
@@ -19747,137 +18785,6 @@ class work_environment_SetupFailed extends Error {
         this.exitCode = exitCode;
         this.headline = headline;
         this.output = output;
-    }
-}
-/**
- * Streams a job's output into the log: redacted, fenced against workflow commands, and at most
- * `limit` characters of each stream (a log of gigabytes helps nobody; the outputs and the
- * result file have the whole text). With a label (several jobs at once), each line says whose
- * it is.
- */
-function logStreamer(secrets, options = {}) {
-    const { label, limit = LOG_STREAM_LIMIT, write } = options;
-    const printed = { stdout: 0, stderr: 0 };
-    // One per stream: a multi-line secret whose lines come in different polls is found whole.
-    const redactors = { stdout: new StreamRedactor(secrets), stderr: new StreamRedactor(secrets) };
-    return (stream, text, final) => {
-        const room = limit - printed[stream];
-        if (room <= 0)
-            return;
-        // Redacted before it is cut, so a cut never leaves part of a secret to be printed.
-        const clean = redactors[stream].push(text) + (final ? redactors[stream].end() : '');
-        if (!clean)
-            return;
-        printed[stream] += clean.length;
-        const shown = clean.length > room ? clean.slice(0, room) : clean;
-        printUntrusted(label ? shown.replace(/^(?=.)/gm, `[${label}] `) : shown, write);
-        if (printed[stream] >= limit) {
-            const notice = `${label ? `[${label}] ` : ''}Only the first ${limit} characters of ${stream} are shown in the log.\n`;
-            if (write)
-                write(notice);
-            else
-                core.info(notice.trimEnd());
-        }
-    };
-}
-function packWorkspaceFiles(inputs) {
-    if (inputs.upload.length === 0)
-        return undefined;
-    const entries = inputs.upload.map((file) => ({
-        path: file.path,
-        bytes: readFileSync(file.realPath),
-    }));
-    const bytes = entries.reduce((sum, e) => sum + e.bytes.length, 0);
-    return { archive: createTarGz(entries), files: entries.length, bytes };
-}
-async function uploadWorkspaceFiles(client, sessionId, inputs, packed = packWorkspaceFiles(inputs)) {
-    if (!packed)
-        return;
-    core.info(`Uploading ${packed.files} file(s), ${packed.bytes} bytes, to ${SANDBOX_WORKDIR} …`);
-    const stats = await uploadTree(client, sessionId, packed.archive);
-    if (stats.fallback)
-        core.info(`Using write_file for the upload: ${stats.fallback}.`);
-    core.info(`Uploaded as one ${stats.archiveBytes}-byte archive through ${stats.route} in ${stats.calls} call(s).`);
-}
-async function runSetup(client, sessionId, inputs, envs, secrets, 
-/** Several sessions set up at once: their lines carry this label instead of sharing a group. */
-label) {
-    if (!inputs.setup)
-        return undefined;
-    let output = '';
-    const stream = logStreamer(secrets, { label });
-    const job = () => runBackgroundJob(client, sessionId, {
-        script: inputs.setup,
-        cwd: SANDBOX_WORKDIR,
-        envs,
-        timeoutS: SETUP_TIMEOUT_S,
-        mergeStderr: true,
-    }, {
-        onOutput: (name, text) => {
-            output += text;
-            stream(name, text);
-        },
-    });
-    const done = label ? await job() : await core.group('Setup', job);
-    const clean = redactText(output, secrets);
-    if (done.timedOut || done.exitCode !== 0) {
-        throw new work_environment_SetupFailed(done.exitCode, clean, done.timedOut);
-    }
-    core.info(`${label ? `[${label}] ` : ''}Setup finished in ${(done.durationMs / 1000).toFixed(1)} s.`);
-    return { exitCode: 0, output: clean, durationMs: done.durationMs };
-}
-/** Brings back what `download` names into `dir`; problems are warnings, never a failed run. */
-async function downloadFiles(client, sessionId, inputs, dir, secrets) {
-    if (inputs.download.length === 0)
-        return undefined;
-    core.info(`Downloading ${inputs.download.join(', ')} from ${SANDBOX_WORKDIR} …`);
-    try {
-        const outcome = await downloadTree(client, sessionId, inputs.download, {
-            maxBytes: MAX_DOWNLOAD_BYTES,
-            maxFiles: MAX_DOWNLOAD_FILES,
-        });
-        if (outcome.kind === 'none') {
-            core.warning(`download matched no files in ${SANDBOX_WORKDIR}.`);
-            return { dir, files: [] };
-        }
-        if (outcome.kind === 'too-large') {
-            core.warning(`download matched ${outcome.files} file(s) of ${outcome.bytes} bytes, more than the limit of ${MAX_DOWNLOAD_FILES} files and ${MAX_DOWNLOAD_BYTES} bytes; nothing was downloaded. Narrow the patterns.`);
-            return { dir, files: [] };
-        }
-        const written = [];
-        const redact = makeRedactor(secrets);
-        const taken = new Set();
-        for (const file of outcome.files) {
-            const name = localName(file.path, redact);
-            if (name.kind === 'refused') {
-                core.warning(`A downloaded file ${name.reason}.`);
-                continue;
-            }
-            if (taken.has(name.path)) {
-                core.warning(`A downloaded file ${printable(file.path, redact)} was not written: its safe name is taken by another file.`);
-                continue;
-            }
-            taken.add(name.path);
-            if (name.kind === 'renamed') {
-                core.warning(`The downloaded file ${name.original} is saved as ${JSON.stringify(name.path)}: its name held a secret or characters an artifact or a log cannot carry.`);
-            }
-            const target = path.join(dir, ...name.path.split('/'));
-            mkdirSync(path.dirname(target), { recursive: true });
-            writeFileSync(target, file.bytes);
-            written.push(target);
-            if (secrets.some((s) => s.length >= MIN_SECRET_CHARS && file.bytes.includes(s))) {
-                core.warning(`The downloaded file ${JSON.stringify(name.path)} contains the value of a secret (api-key or secret-env); it is kept as the code wrote it.`);
-            }
-        }
-        if (outcome.skipped.length > 0) {
-            core.warning(`download skipped ${outcome.skipped.length} archive entries that were not plain files inside the working directory.`);
-        }
-        core.info(`Downloaded ${written.length} file(s) to ${dir} through ${outcome.stats.route} in ${outcome.stats.calls} call(s).`);
-        return { dir, files: written };
-    }
-    catch (error) {
-        core.warning(`Could not download the files: ${clip(redactText(error instanceof Error ? error.message : String(error), secrets), MAX_WARNING_CHARS)}`);
-        return { dir, files: [] };
     }
 }
 
@@ -19977,1306 +18884,20 @@ function failureReport(error, sessionId = '') {
     return report;
 }
 
-;// CONCATENATED MODULE: ./src/agentbay/language.ts
-const ALIASES = {
-    python: 'python',
-    py: 'python',
-    python3: 'python',
-    javascript: 'javascript',
-    js: 'javascript',
-    node: 'javascript',
-    nodejs: 'javascript',
-    r: 'r',
-    java: 'java',
-};
-const language_LANGUAGE_SPELLINGS = Object.keys(ALIASES);
-/** The canonical language for a spelling the SDK accepts (case-insensitive), else undefined. */
-function language_canonicalLanguage(spelling) {
-    return ALIASES[spelling.trim().toLowerCase()];
-}
+;// CONCATENATED MODULE: ./src/inputs/api-key.ts
 
-;// CONCATENATED MODULE: ./src/runs/markdown-blocks.ts
-// The runnable code blocks of a Markdown page, with pytest-codeblocks-style markers: an HTML
-// comment on the line before a block, invisible when the page renders.
-//   <!-- run-code: skip -->             the block is not run (also: ```python skip)
-//   <!-- run-code: expect-error -->     the block must fail
-//   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-
-const MARKERS = (/* unused pure expression or super */ null && (['skip', 'expect-error', 'expected-output']));
-/** A marker that cannot be honoured; the message names the page and the line. */
-class markdown_blocks_MarkdownBlockError extends Error {
-    line;
-    constructor(page, line, message) {
-        super(`${page}:${line}: ${message}`);
-        this.name = 'MarkdownBlockError';
-        this.line = line;
-    }
-}
-const FENCE_OPEN = /^( *)(`{3,}|~{3,})(.*)$/;
-const MARKER_LINE = /^\s{0,3}<!--\s*run-code\s*:\s*([^\s>]*)\s*-->\s*$/;
-/** Every fenced block of a page, with the markers on the lines just before it. */
-function fences(page, text) {
-    const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-    const out = [];
-    let pending = [];
-    for (let i = 0; i < lines.length; i++) {
-        const line = lines[i];
-        const marker = MARKER_LINE.exec(line);
-        if (marker) {
-            const name = (marker[1] ?? '').toLowerCase();
-            if (!MARKERS.includes(name)) {
-                throw new markdown_blocks_MarkdownBlockError(page, i + 1, `unknown marker 'run-code: ${marker[1] ?? ''}'; use one of ${MARKERS.map((m) => `'run-code: ${m}'`).join(', ')}`);
-            }
-            pending.push({ marker: name, line: i + 1 });
-            continue;
-        }
-        const open = FENCE_OPEN.exec(line);
-        const fenceChars = open?.[2] ?? '';
-        const info = (open?.[3] ?? '').trim();
-        // A backtick fence's info string cannot contain backticks (that is inline code).
-        if (!open || (fenceChars.startsWith('`') && info.includes('`'))) {
-            if (line.trim() !== '')
-                pending = [];
-            continue;
-        }
-        const indent = (open[1] ?? '').length;
-        const openLine = i + 1;
-        const body = [];
-        let closed = false;
-        for (i++; i < lines.length; i++) {
-            const inner = lines[i];
-            const close = /^ *(`{3,}|~{3,})\s*$/.exec(inner);
-            if (close?.[1] && close[1][0] === fenceChars[0] && close[1].length >= fenceChars.length) {
-                closed = true;
-                break;
-            }
-            // Content loses up to the opening fence's indentation (CommonMark).
-            body.push(inner.replace(new RegExp(`^ {0,${indent}}`), ''));
-        }
-        out.push({
-            line: openLine,
-            info,
-            lines: body,
-            unterminated: !closed,
-            markers: pending,
-        });
-        pending = [];
-    }
-    return out;
-}
 /**
- * The page's runnable blocks in order: fenced blocks whose info string starts with a language
- * the service runs. Blocks in other languages and plain fences are not run.
+ * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
+ * input that needs the raw environment (a secret has no place in the runner context).
  */
-function markdown_blocks_extractCodeBlocks(page, text) {
-    const blocks = [];
-    let previous;
-    for (const fence of fences(page, text)) {
-        const words = fence.info
-            .replace(/^\{\.?|\}$/g, '')
-            .split(/[\s,]+/)
-            .filter(Boolean);
-        const language = words[0] ? canonicalLanguage(words[0]) : undefined;
-        const has = (marker) => fence.markers.some((m) => m.marker === marker);
-        if (has('expected-output')) {
-            const at = fence.markers.find((m) => m.marker === 'expected-output')?.line ?? fence.line;
-            if (fence.info !== '') {
-                throw new markdown_blocks_MarkdownBlockError(page, at, `'run-code: expected-output' must be followed by a plain fence (no language), not '${fence.info.slice(0, 40)}'`);
-            }
-            if (!previous) {
-                throw new markdown_blocks_MarkdownBlockError(page, at, "'run-code: expected-output' follows no code block");
-            }
-            if (previous.expectedOutput) {
-                throw new markdown_blocks_MarkdownBlockError(page, at, `the block at line ${previous.line} already has its expected output (line ${previous.expectedOutput.line})`);
-            }
-            previous.expectedOutput = { text: fence.lines.join('\n'), line: fence.line };
-            continue;
-        }
-        if (fence.info === '' && fence.markers.length > 0) {
-            // A marker before a plain fence would silently do nothing.
-            const first = fence.markers[0];
-            throw new markdown_blocks_MarkdownBlockError(page, first.line, `'run-code: ${first.marker}' stands before a block with no language, which is never run`);
-        }
-        if (!language)
-            continue;
-        const block = {
-            number: blocks.length + 1,
-            line: fence.line,
-            language,
-            info: fence.info,
-            code: fence.lines.join('\n') + (fence.lines.length > 0 ? '\n' : ''),
-            skip: has('skip') || words.slice(1).some((w) => w.toLowerCase() === 'skip'),
-            expectError: has('expect-error'),
-            unterminated: fence.unterminated,
-        };
-        blocks.push(block);
-        previous = block;
-    }
-    return blocks;
-}
-/** Lines to diff exactly; beyond this the diff shows the first difference only. */
-const MAX_DIFF_LINES = 2000;
-/** Compares after normalising line ends and trimming trailing white space (per line and at the end). */
-function compareOutput(expected, actual) {
-    const want = normalise(expected);
-    const got = normalise(actual);
-    if (want.join('\n') === got.join('\n'))
-        return { matches: true, diff: '' };
-    return { matches: false, diff: diffLines(want, got) };
-}
-function normalise(text) {
-    const lines = text.split(/\r\n|\r|\n/).map((line) => line.replace(/\s+$/, ''));
-    while (lines.length > 0 && lines.at(-1) === '')
-        lines.pop();
-    return lines;
-}
-function diffLines(want, got) {
-    const header = ['--- expected', '+++ actual'];
-    if (want.length > MAX_DIFF_LINES || got.length > MAX_DIFF_LINES) {
-        let i = 0;
-        while (i < want.length && i < got.length && want[i] === got[i])
-            i++;
-        return [
-            ...header,
-            `@@ first difference at line ${i + 1} (outputs too long to diff in full) @@`,
-            ...(i < want.length ? [`-${want[i]}`] : []),
-            ...(i < got.length ? [`+${got[i]}`] : []),
-        ].join('\n');
-    }
-    // Longest common subsequence, filled from the end so the walk below goes forwards.
-    const n = want.length;
-    const m = got.length;
-    const table = Array.from({ length: n + 1 }, () => new Uint32Array(m + 1));
-    for (let i = n - 1; i >= 0; i--) {
-        const row = table[i];
-        const below = table[i + 1];
-        for (let j = m - 1; j >= 0; j--) {
-            row[j] =
-                want[i] === got[j]
-                    ? below[j + 1] + 1
-                    : Math.max(below[j], row[j + 1]);
-        }
-    }
-    const out = [...header];
-    let i = 0;
-    let j = 0;
-    while (i < n || j < m) {
-        if (i < n && j < m && want[i] === got[j]) {
-            out.push(` ${want[i]}`);
-            i++;
-            j++;
-        }
-        else if (j < m &&
-            (i >= n || (table[i][j + 1] ?? 0) > (table[i + 1][j] ?? 0))) {
-            out.push(`+${got[j]}`);
-            j++;
-        }
-        else {
-            out.push(`-${want[i]}`);
-            i++;
-        }
-    }
-    return out.join('\n');
-}
-
-;// CONCATENATED MODULE: ./src/runs/notebook.ts
-// Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
-// parameters, and the executed notebook written back with every cell's outputs.
-// Plain data in and out; running the cells is the caller's business.
-
-
-/** A notebook that cannot be run as given; the message names the notebook. */
-class notebook_NotebookError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'NotebookError';
-    }
-}
-const MAX_NOTEBOOK_CELLS = 2000;
-/** Real notebooks nest a few dozen levels (widget state); far more is hostile. */
-const MAX_NOTEBOOK_DEPTH = 256;
-const PARAMETERS_TAG = 'parameters';
-const INJECTED_TAG = 'injected-parameters';
-function notebook_parseNotebook(text, name) {
-    const bare = text.startsWith('\uFEFF') ? text.slice(1) : text;
-    let parsed;
-    try {
-        parsed = JSON.parse(bare);
-    }
-    catch (error) {
-        throw new notebook_NotebookError(`Notebook '${name}' is not valid JSON (${error.message.slice(0, 200)})`);
-    }
-    if (!isObject(parsed))
-        throw new notebook_NotebookError(`Notebook '${name}' is not a JSON object`);
-    if (notebook_jsonDepth(parsed, MAX_NOTEBOOK_DEPTH) > MAX_NOTEBOOK_DEPTH) {
-        throw new notebook_NotebookError(`Notebook '${name}' nests deeper than ${MAX_NOTEBOOK_DEPTH} levels`);
-    }
-    if (parsed.nbformat !== 4) {
-        throw new notebook_NotebookError(`Notebook '${name}' is nbformat ${JSON.stringify(parsed.nbformat) ?? 'missing'}; only nbformat 4 is supported (convert it with 'jupyter nbconvert --to notebook')`);
-    }
-    const minor = parsed.nbformat_minor;
-    if (!Number.isInteger(minor) || minor < 0) {
-        throw new notebook_NotebookError(`Notebook '${name}' has no valid nbformat_minor`);
-    }
-    if (!Array.isArray(parsed.cells))
-        throw new notebook_NotebookError(`Notebook '${name}' has no cells list`);
-    if (parsed.cells.length > MAX_NOTEBOOK_CELLS) {
-        throw new notebook_NotebookError(`Notebook '${name}' has ${parsed.cells.length} cells; at most ${MAX_NOTEBOOK_CELLS} are run`);
-    }
-    const metadata = isObject(parsed.metadata) ? parsed.metadata : {};
-    parsed.metadata = metadata;
-    const cells = parsed.cells.map((cell, index) => {
-        const where = `Notebook '${name}' cell ${index + 1}`;
-        if (!isObject(cell))
-            throw new notebook_NotebookError(`${where} is not an object`);
-        if (typeof cell.cell_type !== 'string')
-            throw new notebook_NotebookError(`${where} has no cell_type`);
-        const source = multiline(cell.source);
-        if (source === undefined) {
-            throw new notebook_NotebookError(`${where} has a source that is neither a string nor a list of strings`);
-        }
-        if (!isObject(cell.metadata))
-            cell.metadata = {};
-        const tags = cell.metadata.tags;
-        return {
-            number: index + 1,
-            type: cell.cell_type,
-            source,
-            tags: Array.isArray(tags) ? tags.filter((t) => typeof t === 'string') : [],
-            injected: false,
-        };
-    });
-    const { language, declared } = kernelLanguage(metadata);
-    return {
-        name,
-        nbformatMinor: minor,
-        language,
-        declaredLanguage: declared,
-        cells,
-        document: parsed,
-    };
-}
-/** The kernel's language: kernelspec.language, else language_info.name, else the kernel name. */
-function kernelLanguage(metadata) {
-    const kernelspec = isObject(metadata.kernelspec) ? metadata.kernelspec : {};
-    const info = isObject(metadata.language_info) ? metadata.language_info : {};
-    const candidates = [kernelspec.language, info.name, kernelNameLanguage(kernelspec.name)];
-    for (const candidate of candidates) {
-        if (typeof candidate !== 'string' || !candidate)
-            continue;
-        const language = canonicalLanguage(candidate);
-        if (language)
-            return { language, declared: candidate };
-    }
-    const declared = candidates.find((c) => typeof c === 'string' && c !== '') ?? '';
-    return { language: undefined, declared };
-}
-const KERNEL_NAMES = {
-    python3: 'python',
-    python2: 'python',
-    ir: 'r',
-    ijavascript: 'javascript',
-    javascript: 'javascript',
-    java: 'java',
-    ijava: 'java',
-};
-function kernelNameLanguage(name) {
-    return typeof name === 'string' ? KERNEL_NAMES[name.toLowerCase()] : undefined;
-}
-/** The code cells to run, in document order, with empty ones left out. */
-function notebook_codeCells(notebook) {
-    return notebook.cells
-        .map((cell, index) => ({ index, cell }))
-        .filter(({ cell }) => cell.type === 'code' && cell.source.trim() !== '');
-}
-/**
- * Papermill's convention: the parameters go into a new cell tagged `injected-parameters`,
- * right after the cell tagged `parameters`, or first when there is none. A previous injected
- * cell (from an earlier papermill run) is replaced. Returns a new notebook.
- */
-function notebook_injectParameters(notebook, parameters, language) {
-    if (Object.keys(parameters).length === 0)
-        return notebook;
-    const source = parameterSource(language, parameters);
-    const keep = notebook.cells
-        .map((cell, index) => ({ cell, json: notebook.document.cells[index] }))
-        .filter(({ cell }) => !cell.tags.includes(INJECTED_TAG));
-    const anchor = keep.findIndex(({ cell }) => cell.tags.includes(PARAMETERS_TAG));
-    const json = {
-        cell_type: 'code',
-        execution_count: null,
-        metadata: { tags: [INJECTED_TAG] },
-        outputs: [],
-        source,
-    };
-    if (notebook.nbformatMinor >= 5)
-        json.id = uniqueId(keep.map(({ json: j }) => j.id));
-    const injected = {
-        cell: { number: 0, type: 'code', source, tags: [INJECTED_TAG], injected: true },
-        json,
-    };
-    keep.splice(anchor + 1, 0, injected);
-    return {
-        ...notebook,
-        cells: keep.map(({ cell }) => cell),
-        document: { ...notebook.document, cells: keep.map(({ json: j }) => j) },
-    };
-}
-function uniqueId(existing) {
-    const taken = new Set(existing);
-    let id = INJECTED_TAG;
-    for (let n = 2; taken.has(id); n++)
-        id = `${INJECTED_TAG}-${n}`;
-    return id;
-}
-const PYTHON_KEYWORDS = new Set('False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield'.split(' '));
-const JS_RESERVED = new Set('await break case catch class const continue debugger default delete do else enum export extends false finally for function if implements import in instanceof interface let new null package private protected public return static super switch this throw true try typeof var void while with yield arguments eval undefined NaN Infinity'.split(' '));
-const R_RESERVED = new Set('if else repeat while function for next break TRUE FALSE NULL Inf NaN NA NA_integer_ NA_real_ NA_character_ NA_complex_ in'.split(' '));
-/** Parameters nest this deep at most; enough for any configuration, bounded for the writer. */
-const notebook_MAX_PARAMETER_DEPTH = 32;
-/** The assignment cell for `parameters` in the notebook's language. */
-function parameterSource(language, parameters) {
-    const lines = ['# Parameters injected by agentbay-run-code'];
-    for (const [name, value] of Object.entries(parameters)) {
-        checkParameterName(language, name);
-        switch (language) {
-            case 'python':
-                lines.push(`${name} = ${pythonLiteral(value, 0)}`);
-                break;
-            case 'javascript':
-                lines.push(`var ${name} = ${JSON.stringify(value)};`);
-                break;
-            case 'r':
-                lines.push(`${name} <- ${rLiteral(value, 0)}`);
-                break;
-            default:
-                throw new notebook_NotebookError(`parameters are supported for Python, JavaScript and R notebooks, not ${language}`);
-        }
-    }
-    return lines.join('\n') + '\n';
-}
-function checkParameterName(language, name) {
-    const ok = language === 'r'
-        ? /^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$/.test(name) && !R_RESERVED.has(name)
-        : /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) &&
-            !(language === 'python' ? PYTHON_KEYWORDS : JS_RESERVED).has(name);
-    if (!ok) {
-        throw new notebook_NotebookError(`parameter name '${name.slice(0, 100)}' is not a plain ${language} variable name`);
-    }
-}
-function pythonLiteral(value, depth) {
-    if (depth > notebook_MAX_PARAMETER_DEPTH) {
-        throw new notebook_NotebookError(`parameters nest deeper than ${notebook_MAX_PARAMETER_DEPTH} levels`);
-    }
-    if (value === null)
-        return 'None';
-    if (value === true)
-        return 'True';
-    if (value === false)
-        return 'False';
-    // JSON string escapes (\" \\ \n \t \uXXXX …) are valid Python string escapes.
-    if (typeof value === 'number' || typeof value === 'string')
-        return JSON.stringify(value);
-    if (Array.isArray(value))
-        return `[${value.map((v) => pythonLiteral(v, depth + 1)).join(', ')}]`;
-    if (isObject(value)) {
-        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${pythonLiteral(v, depth + 1)}`);
-        return `{${items.join(', ')}}`;
-    }
-    throw new notebook_NotebookError(`parameters must be JSON values; got ${typeof value}`);
-}
-function rLiteral(value, depth) {
-    if (depth > notebook_MAX_PARAMETER_DEPTH) {
-        throw new notebook_NotebookError(`parameters nest deeper than ${notebook_MAX_PARAMETER_DEPTH} levels`);
-    }
-    if (value === null)
-        return 'NULL';
-    if (value === true)
-        return 'TRUE';
-    if (value === false)
-        return 'FALSE';
-    if (typeof value === 'number' || typeof value === 'string')
-        return JSON.stringify(value);
-    if (Array.isArray(value))
-        return `list(${value.map((v) => rLiteral(v, depth + 1)).join(', ')})`;
-    if (isObject(value)) {
-        const items = Object.entries(value).map(([k, v]) => `${JSON.stringify(k)} = ${rLiteral(v, depth + 1)}`);
-        return `list(${items.join(', ')})`;
-    }
-    throw new notebook_NotebookError(`parameters must be JSON values; got ${typeof value}`);
-}
-/**
- * The executed notebook as nbformat 4 JSON text. Code cells that ran get their outputs and
- * execution count; code cells that did not run (after a failure) are cleared, so no stale
- * output from the author's machine passes for this run's. Everything else is kept as it was.
- */
-function executedNotebook(notebook, runs) {
-    const cells = notebook.document.cells.map((json, index) => {
-        if (json.cell_type !== 'code')
-            return json;
-        const run = runs.get(index);
-        return {
-            ...json,
-            execution_count: run ? run.executionCount : null,
-            outputs: run ? cellOutputs(run) : [],
-        };
-    });
-    return JSON.stringify({ ...notebook.document, cells }, null, 1) + '\n';
-}
-/** nbformat 4 outputs for one cell, in the order a Jupyter front end shows them. */
-function cellOutputs(run) {
-    const outputs = [];
-    if (run.stdout)
-        outputs.push({ output_type: 'stream', name: 'stdout', text: lines(run.stdout) });
-    for (const item of run.results) {
-        if (!item.isMain)
-            outputs.push({ output_type: 'display_data', data: mimeBundle(item.data), metadata: {} });
-    }
-    // The traceback is already the error output; stderr that is only the traceback is not repeated.
-    if (run.stderr && (run.success || run.stderr.trim() !== run.errorDetail.trim())) {
-        outputs.push({ output_type: 'stream', name: 'stderr', text: lines(run.stderr) });
-    }
-    const main = run.results.find((item) => item.isMain);
-    if (main && run.success) {
-        outputs.push({
-            output_type: 'execute_result',
-            execution_count: run.executionCount,
-            data: mimeBundle(main.data),
-            metadata: {},
-        });
-    }
-    if (!run.success) {
-        const match = /^([A-Za-z_][\w.]*):\s?([\s\S]*)$/.exec(run.error);
-        outputs.push({
-            output_type: 'error',
-            ename: match?.[1] ?? 'Error',
-            evalue: match ? (match[2] ?? '') : run.error,
-            traceback: (run.errorDetail || run.error).split('\n'),
-        });
-    }
-    return outputs;
-}
-/** JSON MIME types keep any value; every other one must be a string or a list of strings. */
-function mimeBundle(data) {
-    const bundle = {};
-    for (const [mime, value] of Object.entries(data)) {
-        const kept = /^application\/(.*\+)?json$/.test(mime) ||
-            typeof value === 'string' ||
-            (Array.isArray(value) && value.every((v) => typeof v === 'string'));
-        // The sandbox names the keys: `__proto__` must stay a key, not become the prototype.
-        Object.defineProperty(bundle, mime, {
-            value: kept ? value : (JSON.stringify(value) ?? ''),
-            enumerable: true,
-            writable: true,
-            configurable: true,
-        });
-    }
-    return bundle;
-}
-/** Text as nbformat stores it: lines that keep their '\n'. */
-function lines(text) {
-    return text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
-}
-function multiline(value) {
-    if (typeof value === 'string')
-        return value;
-    if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
-        return value.join('');
-    return undefined;
-}
-/** Nesting depth, measured without recursion so a hostile document cannot overflow the stack. */
-/** Nesting depth without recursion (the input is the user's, the stack is ours); counting
- * stops once it passes `limit`. */
-function notebook_jsonDepth(root, limit) {
-    let max = 0;
-    const stack = [[root, 1]];
-    while (stack.length > 0) {
-        const [value, depth] = stack.pop();
-        if (value === null || typeof value !== 'object')
-            continue;
-        if (depth > max)
-            max = depth;
-        if (max > limit)
-            return max;
-        for (const child of Object.values(value))
-            stack.push([child, depth + 1]);
-    }
-    return max;
-}
-/** Where a notebook failed, as errors and annotations say it. */
-function describeCell(notebook, cell, line) {
-    return describeCellAt(notebook.name, cell.injected ? 0 : cell.number, line);
-}
-/** The same from plain values: `cell` 0 is the injected parameters cell. */
-function describeCellAt(name, cell, line) {
-    const which = cell === 0 ? 'the injected parameters cell' : `cell ${cell}`;
-    return `Notebook '${name}' ${which}${line ? `, line ${line}` : ''}`;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/notebook-inputs.ts
-// The `parameters` input and the notebooks among the `file` lines: read, checked and turned
-// into runs (one per code cell) before any session exists.
-
-
-
-
-/** Notebooks carry their outputs (images) as base64: larger than code, still read whole. */
-const MAX_NOTEBOOK_BYTES = (/* unused pure expression or super */ null && (16 * 1024 * 1024));
-/** A papermill-style parameters object is configuration, not data. */
-const MAX_PARAMETERS_BYTES = (/* unused pure expression or super */ null && (64 * 1024));
-/** `parameters`: a JSON object, bounded in size and depth; undefined when not given. */
-function notebook_inputs_readParameters(value) {
-    if (value.trim() === '')
-        return undefined;
-    const size = Buffer.byteLength(value);
-    if (size > MAX_PARAMETERS_BYTES) {
-        throw new InputError('parameters', `must be at most ${MAX_PARAMETERS_BYTES} bytes of JSON; it has ${size}`);
-    }
-    let parsed;
-    try {
-        parsed = JSON.parse(value);
-    }
-    catch (error) {
-        throw new InputError('parameters', `must be a JSON object such as {"alpha": 0.5, "name": "run-1"}; it is not valid JSON (${error.message.slice(0, 200)})`);
-    }
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-        const kind = Array.isArray(parsed) ? 'an array' : parsed === null ? 'null' : typeof parsed;
-        throw new InputError('parameters', `must be a JSON object of names and values such as {"alpha": 0.5}; got ${kind}`);
-    }
-    if (jsonDepth(parsed, MAX_PARAMETER_DEPTH + 1) > MAX_PARAMETER_DEPTH + 1) {
-        throw new InputError('parameters', `must not nest deeper than ${MAX_PARAMETER_DEPTH} levels`);
-    }
-    return parsed;
-}
-/**
- * A notebook's code cells as runs in document order, one group that stops at the first
- * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
- * only when the metadata names none the service runs.
- */
-function notebook_inputs_readNotebookRuns(file, fallback, parameters) {
-    if (file.size > MAX_NOTEBOOK_BYTES) {
-        throw new InputError('file', `must name notebooks of at most ${MAX_NOTEBOOK_BYTES} bytes; '${file.path}' has ${file.size}`);
-    }
-    const text = readFileSync(file.realPath, 'utf8');
-    let notebook;
-    try {
-        notebook = parseNotebook(text, file.path);
-    }
-    catch (error) {
-        if (error instanceof NotebookError)
-            throw new InputError('file', `names a bad notebook: ${error.message}`);
-        throw error;
-    }
-    const language = notebook.language ?? fallback;
-    if (!language) {
-        throw new InputError('file', `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``);
-    }
-    if (parameters) {
-        try {
-            notebook = injectParameters(notebook, parameters, language);
-        }
-        catch (error) {
-            if (error instanceof NotebookError) {
-                throw new InputError('parameters', `cannot be given to notebook '${file.path}': ${error.message}`);
-            }
-            throw error;
-        }
-    }
-    const fileLines = cellSourceLines(text);
-    const runs = codeCells(notebook).map(({ index, cell }) => ({
-        source: { kind: 'file', path: file.path, cell: cell.number },
-        language,
-        code: cell.source,
-        group: file.path,
-        stopGroupOnFailure: true,
-        notebookCell: index,
-        // The injected cell (number 0) is in no file.
-        fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
-    }));
-    if (runs.length === 0) {
-        throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
-    }
-    return { runs, plan: { notebook, language } };
-}
-
-;// CONCATENATED MODULE: ./src/inputs/glob-pattern.ts
-// The pattern syntax of the inputs that name workspace files: parsed into globs and matched
-// name by name, so the walk (workspace-files.ts) visits only what a pattern can reach.
-// Pattern syntax: '/'-separated, relative to the workspace. `*` and `?` stay within one name,
-// `**` as a whole segment spans directories, `[abc]`/`[a-z]`/`[!a]` are classes, `{a,b}`
-// alternatives, `\` escapes the next character. Wildcards do not match a leading '.' unless
-// the pattern spells it (so `.git` is never swept in); in `!` lines they do.
-
-const MAX_PATTERN_LENGTH = 1024;
-/** Brace alternatives one pattern may expand to ({a,b}{c,d} is 4). */
-const MAX_BRACE_EXPANSIONS = 256;
-function glob_pattern_parseLine(input, body, line) {
-    if (line.length > MAX_PATTERN_LENGTH) {
-        throw new InputError(input, `lines must be at most ${MAX_PATTERN_LENGTH} characters; one has ${line.length}`);
-    }
-    if (body.includes('\0'))
-        throw new InputError(input, `line '${glob_pattern_printable(line)}' contains a NUL character`);
-    if (!body.trim())
-        throw new InputError(input, `line '${line}' has no path after '!'`);
-    if (body.startsWith('/') || /^[A-Za-z]:[\\/]/.test(body) || body.startsWith('~')) {
-        throw new InputError(input, `takes paths relative to the workspace; '${line}' is absolute (write it relative to the repository root)`);
-    }
-    return expandBraces(input, body, line).map((alternative) => {
-        const segments = [];
-        for (const raw of splitSegments(alternative)) {
-            if (raw === '' || raw === '.')
-                continue;
-            if (raw === '..') {
-                throw new InputError(input, `must stay inside the workspace; '${line}' contains '..'`);
-            }
-            segments.push(raw === '**' ? { kind: 'globstar' } : parseSegment(raw));
-        }
-        if (segments.length === 0) {
-            throw new InputError(input, `line '${line}' names the workspace itself; name files or a pattern`);
-        }
-        return { segments, matchDots: false };
-    });
-}
-/** Splits on unescaped '/', keeping escapes for the segment parser. */
-function splitSegments(pattern) {
-    const out = [];
-    let current = '';
-    for (let i = 0; i < pattern.length; i++) {
-        const c = pattern[i];
-        if (c === '\\' && i + 1 < pattern.length) {
-            current += c + pattern[++i];
-        }
-        else if (c === '/') {
-            out.push(current);
-            current = '';
-        }
-        else {
-            current += c;
-        }
-    }
-    out.push(current);
-    return out;
-}
-function parseSegment(raw) {
-    const tokens = [];
-    const chars = Array.from(raw);
-    for (let i = 0; i < chars.length; i++) {
-        const c = chars[i];
-        if (c === '\\' && i + 1 < chars.length) {
-            tokens.push({ kind: 'char', char: chars[++i] });
-        }
-        else if (c === '*') {
-            // '**' inside a name is just '*'; consecutive stars collapse.
-            if (tokens.at(-1)?.kind !== 'star')
-                tokens.push({ kind: 'star' });
-        }
-        else if (c === '?') {
-            tokens.push({ kind: 'one' });
-        }
-        else if (c === '[') {
-            const parsed = parseClass(chars, i);
-            if (parsed) {
-                tokens.push(parsed.token);
-                i = parsed.end;
-            }
-            else {
-                tokens.push({ kind: 'char', char: c });
-            }
-        }
-        else {
-            tokens.push({ kind: 'char', char: c });
-        }
-    }
-    const literal = tokens.every((t) => t.kind === 'char')
-        ? tokens.map((t) => t.char).join('')
-        : null;
-    return { kind: 'name', tokens, literal };
-}
-function parseClass(chars, open) {
-    let i = open + 1;
-    let negated = false;
-    if (chars[i] === '!' || chars[i] === '^') {
-        negated = true;
-        i++;
-    }
-    const ranges = [];
-    let first = true;
-    for (; i < chars.length; i++) {
-        let c = chars[i];
-        if (c === ']' && !first)
-            return { token: { kind: 'class', negated, ranges }, end: i };
-        first = false;
-        if (c === '\\' && i + 1 < chars.length)
-            c = chars[++i];
-        if (chars[i + 1] === '-' && i + 2 < chars.length && chars[i + 2] !== ']') {
-            let hi = chars[i + 2];
-            i += 2;
-            if (hi === '\\' && i + 1 < chars.length)
-                hi = chars[++i];
-            ranges.push([c, hi]);
-        }
-        else {
-            ranges.push([c, c]);
-        }
-    }
-    return undefined; // no closing ']': the '[' is a literal character
-}
-/** `{a,b}` → alternatives, nested allowed; an unbalanced or single-item brace stays literal. */
-function expandBraces(input, pattern, line) {
-    let results = [pattern];
-    for (;;) {
-        const next = [];
-        let changed = false;
-        for (const p of results) {
-            const split = firstBrace(p);
-            if (!split) {
-                next.push(p);
-                continue;
-            }
-            changed = true;
-            for (const option of split.options)
-                next.push(split.before + option + split.after);
-            if (next.length > MAX_BRACE_EXPANSIONS) {
-                throw new InputError(input, `line '${line}' expands to more than ${MAX_BRACE_EXPANSIONS} alternatives; split it into several lines`);
-            }
-        }
-        results = next;
-        if (!changed)
-            return results;
-    }
-}
-function firstBrace(p) {
-    for (let start = 0; start < p.length; start++) {
-        if (p[start] === '\\') {
-            start++;
-            continue;
-        }
-        if (p[start] !== '{')
-            continue;
-        let depth = 0;
-        const commas = [];
-        for (let i = start; i < p.length; i++) {
-            const c = p[i];
-            if (c === '\\') {
-                i++;
-            }
-            else if (c === '{') {
-                depth++;
-            }
-            else if (c === '}') {
-                depth--;
-                if (depth === 0) {
-                    if (commas.length === 0)
-                        break; // `{x}` is literal
-                    const cuts = [start, ...commas, i];
-                    const options = cuts.slice(1).map((end, k) => p.slice(cuts[k] + 1, end));
-                    return { before: p.slice(0, start), options, after: p.slice(i + 1) };
-                }
-            }
-            else if (c === ',' && depth === 1) {
-                commas.push(i);
-            }
-        }
-    }
-    return undefined;
-}
-// ---------------------------------------------------------------------------------------------
-// Matching. Both levels are dynamic programmes, linear in pattern × name, so no pattern can
-// make matching slow (a regular expression with many stars can backtrack for a long time).
-function matchName(tokens, name, matchDots) {
-    const chars = Array.from(name);
-    if (!matchDots && chars[0] === '.' && (tokens[0]?.kind !== 'char' || tokens[0].char !== '.')) {
-        return false;
-    }
-    let t = 0;
-    let c = 0;
-    let starT = -1;
-    let starC = 0;
-    while (c < chars.length) {
-        const token = tokens[t];
-        if (token && token.kind !== 'star' && tokenMatches(token, chars[c])) {
-            t++;
-            c++;
-        }
-        else if (token?.kind === 'star') {
-            starT = t++;
-            starC = c;
-        }
-        else if (starT >= 0) {
-            t = starT + 1;
-            c = ++starC;
-        }
-        else {
-            return false;
-        }
-    }
-    while (tokens[t]?.kind === 'star')
-        t++;
-    return t === tokens.length;
-}
-function tokenMatches(token, char) {
-    switch (token.kind) {
-        case 'one':
-            return char !== '/';
-        case 'char':
-            return token.char === char;
-        case 'class': {
-            const inside = token.ranges.some(([lo, hi]) => char >= lo && char <= hi);
-            return inside !== token.negated;
-        }
-        default:
-            return false;
-    }
-}
-/**
- * How far through the pattern a path can get: the set of pattern positions i such that the
- * first i segments can match all of `names`. Position === segments.length means a full match.
- */
-function glob_pattern_reachable(glob, names) {
-    const { segments, matchDots } = glob;
-    let current = closeGlobstars(segments, new Set([0]));
-    for (const name of names) {
-        const next = new Set();
-        for (const i of current) {
-            const segment = segments[i];
-            if (!segment)
-                continue;
-            if (segment.kind === 'globstar') {
-                if (matchDots || !name.startsWith('.'))
-                    next.add(i);
-            }
-            else if (matchName(segment.tokens, name, matchDots)) {
-                next.add(i + 1);
-            }
-        }
-        current = closeGlobstars(segments, next);
-        if (current.size === 0)
-            break;
-    }
-    return current;
-}
-/** A globstar may match zero segments, so reaching it also reaches what follows. */
-function closeGlobstars(segments, positions) {
-    const out = new Set(positions);
-    for (const i of [...positions].sort((a, b) => a - b)) {
-        let k = i;
-        while (segments[k]?.kind === 'globstar')
-            out.add(++k);
-    }
-    return out;
-}
-function fullMatch(glob, names) {
-    return glob_pattern_reachable(glob, names).has(glob.segments.length);
-}
-function glob_pattern_isExcluded(relative, excludes) {
-    const names = relative.split('/');
-    return excludes.some((glob) => fullMatch(glob, names));
-}
-/** A directory every descendant of which is excluded (`!node_modules/**`) is not walked. */
-function glob_pattern_isExcludedTree(names, excludes) {
-    return excludes.some((glob) => {
-        const last = glob.segments.length - 1;
-        return glob.segments[last]?.kind === 'globstar' && glob_pattern_reachable(glob, names).has(last);
-    });
-}
-function glob_pattern_printable(text) {
-    return JSON.stringify(text).slice(1, -1);
-}
-
-;// CONCATENATED MODULE: ./src/inputs/workspace-files.ts
-// Workspace paths and glob patterns → the files they name, never leaving the workspace.
-// Inputs that take files from the repository (`file`, `upload`, `markdown`) share this, so
-// confinement, pattern syntax and error wording are the same everywhere.
-
-
-
-
-const DEFAULT_MAX_FILES = 1000;
-const DEFAULT_MAX_SCANNED = 100_000;
-const MAX_PATTERNS = 256;
-/**
- * The lines of a multi-line input: trimmed, without blank lines and `#` comments
- * (a path starting with '#' can be written as `\#name`).
- */
-function workspace_files_patternLines(value) {
-    return value
-        .split(/\r\n|\r|\n/)
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && !line.startsWith('#'));
-}
-/** True when a line holds a wildcard (`*`, `?`, `[…]`, `{a,b}`) or an exclusion, not one plain path. */
-function workspace_files_isPattern(line) {
-    return line.startsWith('!') || /(^|[^\\])[*?[{]/.test(line);
-}
-/**
- * One path, as the single-file `file` input has always taken it: it must exist, be a regular
- * file, and stay inside the workspace both as written and after following links.
- */
-function workspace_files_resolveWorkspaceFile(input, file, workspace) {
-    const root = realpathSync(workspace);
-    const candidate = path.resolve(root, file);
-    let real;
-    try {
-        real = realpathSync(candidate);
-    }
-    catch {
-        throw new InputError(input, `names '${file}', which does not exist in the workspace (${root})`);
-    }
-    if (!isInside(root, candidate) || !isInside(root, real)) {
-        throw new InputError(input, `must be a path inside the workspace; '${file}' resolves outside it`);
-    }
-    const stats = statSync(real);
-    if (!stats.isFile())
-        throw new InputError(input, `must name a regular file; '${file}' is not one`);
-    return { path: toPosix(path.relative(root, candidate)), realPath: real, size: stats.size };
-}
-/**
- * Expands path and glob lines into files. A file matched by several lines appears once, at
- * its first match; within one line matches are sorted by path. `!pattern` lines exclude,
- * whatever their position. A positive line that matches nothing is an error naming it.
- */
-function workspace_files_expandWorkspaceFiles(input, lines, workspace, limits = {}) {
-    const maxFiles = limits.maxFiles ?? DEFAULT_MAX_FILES;
-    const maxScanned = limits.maxScanned ?? DEFAULT_MAX_SCANNED;
-    if (lines.length > MAX_PATTERNS) {
-        throw new InputError(input, `may hold at most ${MAX_PATTERNS} lines; it has ${lines.length}`);
-    }
-    const root = realpathSync(workspace);
-    const includes = [];
-    const excludes = [];
-    for (const line of lines) {
-        const negated = line.startsWith('!');
-        const globs = parseLine(input, negated ? line.slice(1) : line, line);
-        if (negated)
-            excludes.push(...globs.map((g) => ({ ...g, matchDots: true })));
-        else
-            includes.push({ line, globs });
-    }
-    if (includes.length === 0) {
-        throw new InputError(input, 'has only exclusions (!pattern); add a path or pattern to include');
-    }
-    const found = new Map();
-    for (const { line, globs } of includes) {
-        const matched = new Map();
-        for (const glob of globs) {
-            for (const file of matchGlob(input, line, glob, root, excludes, maxScanned)) {
-                matched.set(file.path, file);
-            }
-        }
-        const kept = [...matched.values()].filter((f) => !isExcluded(f.path, excludes));
-        if (matched.size === 0) {
-            throw new InputError(input, `line '${line}' matches no file in the workspace (${root})`);
-        }
-        if (kept.length === 0) {
-            throw new InputError(input, `line '${line}' matches only files that a '!' line excludes`);
-        }
-        kept.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-        for (const file of kept) {
-            if (found.has(file.path))
-                continue;
-            found.set(file.path, file);
-            if (found.size > maxFiles) {
-                throw new InputError(input, `matches more than ${maxFiles} files; narrow its patterns`);
-            }
-        }
-    }
-    return [...found.values()];
-}
-// ---------------------------------------------------------------------------------------------
-// Walking the workspace.
-function matchGlob(input, line, glob, root, excludes, maxScanned) {
-    // Walk from the longest literal prefix, not from the workspace root.
-    const prefix = [];
-    for (const segment of glob.segments) {
-        if (segment.kind !== 'name' || segment.literal === null)
-            break;
-        prefix.push(segment.literal);
-    }
-    if (prefix.length === glob.segments.length) {
-        const exact = statInside(input, line, root, prefix);
-        if (!exact)
-            return [];
-        if (exact.stats.isFile())
-            return [toFile(root, prefix, exact.real, exact.stats)];
-        if (!exact.stats.isDirectory())
-            return [];
-        // A plain directory path stands for everything below it, like `dir/**`.
-        glob = { ...glob, segments: [...glob.segments, { kind: 'globstar' }, starSegment()] };
-    }
-    const start = statInside(input, line, root, prefix);
-    if (!start?.stats.isDirectory())
-        return [];
-    const files = [];
-    const pending = [prefix];
-    let scanned = 0;
-    while (pending.length > 0) {
-        const dirNames = pending.pop();
-        let entries;
-        try {
-            entries = readdirSync(path.join(root, ...dirNames), { withFileTypes: true });
-        }
-        catch {
-            continue; // unreadable directory: nothing from it can be used anyway
-        }
-        for (const entry of entries) {
-            if (++scanned > maxScanned) {
-                throw new InputError(input, `line '${line}' scans more than ${maxScanned} directory entries; narrow it (or exclude large directories with '!dir/**')`);
-            }
-            const names = [...dirNames, entry.name];
-            const positions = reachable(glob, names);
-            if (positions.size === 0)
-                continue;
-            if (entry.isDirectory()) {
-                if (!isExcludedTree(names, excludes) &&
-                    [...positions].some((i) => i < glob.segments.length)) {
-                    pending.push(names);
-                }
-                continue;
-            }
-            if (!positions.has(glob.segments.length))
-                continue;
-            if (entry.isFile()) {
-                // Below the start nothing is a followed link, so the real path is the start's plus names.
-                const real = path.join(start.real, ...names.slice(prefix.length));
-                files.push(toFile(root, names, real, statSync(real)));
-            }
-            else if (entry.isSymbolicLink()) {
-                // Links to files are followed when they stay inside; links to directories are not
-                // walked (no cycles, no escaping through them).
-                const target = statInside(input, line, root, names);
-                if (target?.stats.isFile())
-                    files.push(toFile(root, names, target.real, target.stats));
-            }
-        }
-    }
-    return files;
-}
-function starSegment() {
-    return { kind: 'name', tokens: [{ kind: 'star' }], literal: null };
-}
-/** Stats a workspace path, refusing one that leaves the workspace through a link. */
-function statInside(input, line, root, names) {
-    const candidate = path.join(root, ...names);
-    try {
-        lstatSync(candidate);
-    }
-    catch {
-        return undefined;
-    }
-    let real;
-    try {
-        real = realpathSync(candidate);
-    }
-    catch {
-        return undefined; // a dangling link names nothing
-    }
-    if (real !== root && !isInside(root, real)) {
-        throw new InputError(input, `must stay inside the workspace; '${names.join('/')}' (from '${line}') is a link to ${real}`);
-    }
-    return { real, stats: statSync(real) };
-}
-function toFile(root, names, real, stats) {
-    return {
-        path: toPosix(path.relative(root, path.join(root, ...names))),
-        realPath: real,
-        size: stats.size,
-    };
-}
-function isInside(root, target) {
-    const relative = path.relative(root, target);
-    return (relative !== '' &&
-        relative !== '..' &&
-        !relative.startsWith(`..${path.sep}`) &&
-        !path.isAbsolute(relative));
-}
-function toPosix(relative) {
-    return relative.split(path.sep).join('/');
-}
-
-;// CONCATENATED MODULE: ./src/inputs/code-inputs.ts
-// The code inputs (`code`, `file`, `markdown`) read into the runs they make: files and
-// pages read from the workspace and checked, each run with its language.
-
-
-
-
-
-
-
-
-const MAX_CODE_BYTES = (/* unused pure expression or super */ null && (512 * 1024));
-/** Runs one step may make from `file` lines and patterns. */
-const MAX_BATCH_RUNS = 200;
-/**
- * `code`, `file` and `markdown` as the runs they make: inline code or one plain file is one
- * run reported on its own; several lines, a pattern, a notebook or Markdown pages are a batch.
- */
-function code_inputs_readCodeInputs(read, workspace, parameters) {
-    // Not trimmed: leading indentation can matter.
-    const inline = read('code', { trimWhitespace: false });
-    const file = read('file');
-    const markdown = read('markdown');
-    if (markdown) {
-        if (inline.trim()) {
-            throw new InputError('markdown', "cannot be combined with 'code': give the code as a file, or run it in a step of its own");
-        }
-        // With `file`, the files and the pages are one batch: the files first, then the pages.
-        const files = file
-            ? readBatch(patternLines(file), workspace, read('language'), parameters)
-            : { runs: [], notebooks: [] };
-        const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
-        if (runs.length > MAX_BATCH_RUNS) {
-            throw new InputError('markdown', `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`);
-        }
-        return { runs, mode: 'batch', notebooks: files.notebooks };
-    }
-    if (inline.trim() && file) {
-        throw new InputError('code', "and 'file' cannot both be set: give the code inline or as a file");
-    }
-    if (file) {
-        const lines = patternLines(file);
-        // One plain path is the single run it has always been; anything else, or a notebook
-        // (one run per cell), is a batch.
-        const only = lines.length === 1 ? (lines[0] ?? '') : '';
-        if (only && !isPattern(only) && !isNotebookPath(only)) {
-            const { code, source } = readCodeFile(file, workspace);
-            const run = { code, source, language: readLanguage(read('language'), source) };
-            return { runs: [run], mode: 'single', notebooks: [] };
-        }
-        return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
-    }
-    if (!inline.trim()) {
-        throw new InputError('code', "or 'file' is required: give the code inline (code) or a path in the repository (file)");
-    }
-    checkCodeText('code', Buffer.from(inline, 'utf8'));
-    const source = { kind: 'inline' };
-    const run = { code: inline, source, language: readLanguage(read('language'), source) };
-    return { runs: [run], mode: 'single', notebooks: [] };
-}
-function isNotebookPath(file) {
-    return path.extname(file).toLowerCase() === '.ipynb';
-}
-function readCodeFile(file, workspace) {
-    const resolved = resolveWorkspaceFile('file', file, workspace);
-    if (resolved.size > MAX_CODE_BYTES) {
-        throw new InputError('file', `must be at most ${MAX_CODE_BYTES} bytes; '${file}' has ${resolved.size}`);
-    }
-    const bytes = readFileSync(resolved.realPath);
-    checkCodeText('file', bytes, file);
-    return {
-        // A byte-order mark is no code: Python and Node drop it from a source file.
-        code: bytes.toString('utf8').replace(/^\uFEFF/, ''),
-        source: { kind: 'file', path: resolved.path },
-    };
-}
-/** A Markdown page is read whole to find its blocks; bounded like the code it holds. */
-const MAX_MARKDOWN_BYTES = (/* unused pure expression or super */ null && (2 * 1024 * 1024));
-/** Every runnable block of the pages the `markdown` lines name, a page's blocks as one group. */
-function readMarkdownBlocks(lines, workspace) {
-    const pages = expandWorkspaceFiles('markdown', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    const runs = [];
-    for (const page of pages) {
-        if (page.size > MAX_MARKDOWN_BYTES) {
-            throw new InputError('markdown', `must name pages of at most ${MAX_MARKDOWN_BYTES} bytes; '${page.path}' has ${page.size}`);
-        }
-        const bytes = readFileSync(page.realPath);
-        checkCodeText('markdown', bytes, page.path);
-        let blocks;
-        try {
-            blocks = extractCodeBlocks(page.path, bytes.toString('utf8'));
-        }
-        catch (error) {
-            if (error instanceof MarkdownBlockError)
-                throw new InputError('markdown', `has a bad marker: ${error.message}`);
-            throw error;
-        }
-        for (const block of blocks) {
-            runs.push({
-                source: { kind: 'file', path: page.path, fenceLine: block.line },
-                language: block.language,
-                code: block.code,
-                group: page.path,
-                skip: block.skip,
-                expectError: block.expectError,
-                expectedOutput: block.expectedOutput,
-            });
-        }
-    }
-    if (runs.length === 0) {
-        throw new InputError('markdown', `names pages with no code block in a language the sandbox runs (python, javascript, r, java): ${pages.map((p) => p.path).join(', ')}`);
-    }
-    if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('markdown', `holds more than ${MAX_BATCH_RUNS} code blocks; split it into several steps`);
-    }
-    return runs;
-}
-/**
- * Every file the `file` lines name, read and checked, each with its language; a notebook is
- * one run per code cell, its cells a group that stops at the first failure.
- */
-function readBatch(lines, workspace, language, parameters) {
-    const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
-    const runs = [];
-    const notebooks = [];
-    for (const file of files) {
-        if (isNotebookPath(file.path)) {
-            const notebook = readNotebookRuns(file, language ? readLanguage(language, { kind: 'inline' }) : undefined, parameters);
-            for (const cell of notebook.runs)
-                checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
-            runs.push(...notebook.runs);
-            notebooks.push(notebook.plan);
-            continue;
-        }
-        if (file.size > MAX_CODE_BYTES) {
-            throw new InputError('file', `must name files of at most ${MAX_CODE_BYTES} bytes; '${file.path}' has ${file.size}`);
-        }
-        const bytes = readFileSync(file.realPath);
-        checkCodeText('file', bytes, file.path);
-        const source = { kind: 'file', path: file.path };
-        runs.push({ source, language: readLanguage(language, source), code: bytes.toString('utf8') });
-    }
-    if (runs.length > MAX_BATCH_RUNS) {
-        throw new InputError('file', `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`);
-    }
-    return { runs, notebooks };
-}
-function checkCodeText(input, bytes, name) {
-    const what = name ? `'${name}'` : 'the code';
-    if (bytes.length > MAX_CODE_BYTES) {
-        throw new InputError(input, `must be at most ${MAX_CODE_BYTES} bytes; ${what} has ${bytes.length}`);
-    }
-    try {
-        new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    }
-    catch {
-        throw new InputError(input, `must be UTF-8 text; ${what} is not`);
-    }
-    if (bytes.includes(0))
-        throw new InputError(input, `must be text; ${what} contains NUL bytes`);
-}
-const EXTENSION_LANGUAGES = {
-    '.py': 'python',
-    '.js': 'javascript',
-    '.mjs': 'javascript',
-    '.cjs': 'javascript',
-    '.r': 'r',
-    '.java': 'java',
-};
-function readLanguage(value, source) {
-    const accepted = `one of ${LANGUAGE_SPELLINGS.join(', ')} (case-insensitive)`;
-    if (value) {
-        const language = canonicalLanguage(value);
-        if (!language)
-            throw new InputError('language', `must be ${accepted}; got '${value}'`);
-        return language;
-    }
-    if (source.kind === 'file' && source.path) {
-        const inferred = EXTENSION_LANGUAGES[path.extname(source.path).toLowerCase()];
-        if (inferred)
-            return inferred;
-        throw new InputError('language', `is required: it cannot be inferred from '${source.path}' (known extensions: .py, .js, .mjs, .cjs, .r, .R, .java); set it to ${accepted}`);
-    }
-    throw new InputError('language', `is required with inline code; set it to ${accepted}`);
+function readApiKey(read, env) {
+    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
+    if (!key) {
+        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
+    }
+    if (/\s/.test(key))
+        throw new input_error_InputError('api-key', 'must not contain white space');
+    return key;
 }
 
 ;// CONCATENATED MODULE: ./src/state/session-labels.ts
@@ -21330,7 +18951,7 @@ function sessionLabels(source, cleanupToken, userLabels) {
 const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
 const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
-function parse_parseSessionId(value, parallel) {
+function parseSessionId(value, parallel) {
     if (!value)
         return '';
     if (!SESSION_ID.test(value)) {
@@ -21343,7 +18964,7 @@ function parse_parseSessionId(value, parallel) {
 }
 /** The characters @actions/artifact refuses in a name, checked before anything is spent. */
 const ARTIFACT_NAME_FORBIDDEN = /[":<>|*?\\/\r\n]/;
-function parse_parseArtifactName(value) {
+function parseArtifactName(value) {
     if (ARTIFACT_NAME_FORBIDDEN.test(value)) {
         throw new InputError('artifact', `must be an artifact name without " : < > | * ? \\ / or line breaks; got '${value}'`);
     }
@@ -21351,7 +18972,7 @@ function parse_parseArtifactName(value) {
         throw new InputError('artifact', 'must be at most 256 characters');
     return value;
 }
-function parse_parseSyntaxCheck(value) {
+function parseSyntaxCheck(value) {
     if (value === '' || value.toLowerCase() === 'auto')
         return 'auto';
     if (TRUE_VALUES.includes(value))
@@ -21360,7 +18981,7 @@ function parse_parseSyntaxCheck(value) {
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
-function parse_parseInteger(input, value, range) {
+function parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
@@ -21375,7 +18996,7 @@ function parse_parseInteger(input, value, range) {
 const TRUE_VALUES = (/* unused pure expression or super */ null && (['true', 'True', 'TRUE']));
 const FALSE_VALUES = (/* unused pure expression or super */ null && (['false', 'False', 'FALSE']));
 /** A boolean input by `core.getBooleanInput`'s rules, with a default when it is unset. */
-function parse_parseBoolean(input, value, fallback) {
+function parseBoolean(input, value, fallback) {
     if (value === '')
         return fallback;
     if (TRUE_VALUES.includes(value))
@@ -21384,7 +19005,7 @@ function parse_parseBoolean(input, value, fallback) {
         return false;
     throw new InputError(input, `must be true or false; got '${value}'`);
 }
-function parse_parseToken(input, value) {
+function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
         throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
@@ -21395,7 +19016,7 @@ const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
  * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
  * a loopback host, so the key never crosses a network in clear text.
  */
-function parse_parseEndpoint(value) {
+function parseEndpoint(value) {
     const raw = value || DEFAULT_ENDPOINT;
     const accepted = 'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
     let url;
@@ -21420,7 +19041,7 @@ function parse_parseEndpoint(value) {
     return url.origin;
 }
 /** Extra session labels: a JSON object of strings, or `key=value` lines. */
-function parse_parseLabels(value) {
+function parseLabels(value) {
     if (!value)
         return {};
     const labels = {};
@@ -21471,242 +19092,6 @@ function parse_parseLabels(value) {
         throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/sandbox-inputs.ts
-// The inputs that make the sandbox a work environment: files in (upload), a setup script,
-// variables (env, secret-env) and files out (download). Validated before any session exists.
-
-
-
-/** Documented limits of `upload`, checked on the runner. */
-const MAX_UPLOAD_FILES = 1000;
-const MAX_UPLOAD_BYTES = (/* unused pure expression or super */ null && (100 * 1024 * 1024));
-const MAX_ENV_VARIABLES = 100;
-const MAX_SETUP_BYTES = (/* unused pure expression or super */ null && (32 * 1024));
-/** secret-env alone, so its values can be masked before anything else is read or printed. */
-function readSecretEnv(read) {
-    const values = parseEnv('secret-env', read('secret-env', { trimWhitespace: false }));
-    for (const [name, value] of Object.entries(values)) {
-        if (value.length < MIN_SECRET_CHARS) {
-            throw new InputError('secret-env', `values must be at least ${MIN_SECRET_CHARS} characters so they can be masked; '${name}' is shorter`);
-        }
-    }
-    return values;
-}
-function sandbox_inputs_readSandboxInputs(read, workspace) {
-    const uploadLines = patternLines(read('upload'));
-    const upload = uploadLines.length === 0
-        ? []
-        : expandWorkspaceFiles('upload', uploadLines, workspace, { maxFiles: MAX_UPLOAD_FILES });
-    const total = upload.reduce((sum, file) => sum + file.size, 0);
-    if (total > MAX_UPLOAD_BYTES) {
-        throw new InputError('upload', `may send at most ${MAX_UPLOAD_BYTES} bytes (${MAX_UPLOAD_BYTES / 1024 / 1024} MiB); the ${upload.length} matched files have ${total}`);
-    }
-    const setup = read('setup', { trimWhitespace: false });
-    if (Buffer.byteLength(setup) > MAX_SETUP_BYTES) {
-        throw new InputError('setup', `must be at most ${MAX_SETUP_BYTES} bytes`);
-    }
-    if (setup.includes('\0'))
-        throw new InputError('setup', 'must be text; it contains NUL bytes');
-    const plain = parseEnv('env', read('env', { trimWhitespace: false }));
-    const secretEnv = readSecretEnv(read);
-    for (const name of Object.keys(plain)) {
-        if (name in secretEnv) {
-            throw new InputError('env', `and 'secret-env' both set '${name}'; set it in one of them`);
-        }
-    }
-    return {
-        upload,
-        setup: setup.trim() ? setup : '',
-        env: plain,
-        secretEnv,
-        download: parseDownload(read('download')),
-    };
-}
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** `KEY=value` lines (blank lines and `#` comments skipped) or a JSON object of strings. */
-function parseEnv(input, value) {
-    const text = value.trim();
-    if (!text)
-        return {};
-    const accepted = 'must be KEY=value lines or a JSON object of strings ({"KEY": "value"})';
-    const out = {};
-    if (text.startsWith('{')) {
-        let parsed;
-        try {
-            parsed = JSON.parse(text);
-        }
-        catch {
-            throw new InputError(input, `${accepted}; it starts with '{' but is not valid JSON`);
-        }
-        if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-            throw new InputError(input, accepted);
-        }
-        for (const [name, item] of Object.entries(parsed)) {
-            if (typeof item !== 'string' && typeof item !== 'number' && typeof item !== 'boolean') {
-                throw new InputError(input, `${accepted}; the value of '${name}' is not a string`);
-            }
-            out[name] = String(item);
-        }
-    }
-    else {
-        for (const [index, line] of value.split(/\r\n|\r|\n/).entries()) {
-            if (!line.trim() || line.trim().startsWith('#'))
-                continue;
-            const eq = line.indexOf('=');
-            if (eq < 0) {
-                // Never echo the line: it may hold a secret.
-                throw new InputError(input, `${accepted}; line ${index + 1} has no '='`);
-            }
-            out[line.slice(0, eq).trim()] = line.slice(eq + 1);
-        }
-    }
-    const names = Object.keys(out);
-    if (names.length > MAX_ENV_VARIABLES) {
-        throw new InputError(input, `may set at most ${MAX_ENV_VARIABLES} variables`);
-    }
-    for (const name of names) {
-        if (!ENV_NAME.test(name) || name.length > 128) {
-            throw new InputError(input, `names must be letters, digits and '_', not starting with a digit; '${name.slice(0, 40)}' is not one`);
-        }
-        if (/[\0]/.test(out[name]))
-            throw new InputError(input, `the value of '${name}' contains a NUL byte`);
-    }
-    return out;
-}
-/** Relative sandbox paths and globs; no absolute paths, no `..`, one per line. */
-function parseDownload(value) {
-    const lines = patternLines(value);
-    if (lines.length > 256)
-        throw new InputError('download', 'may hold at most 256 lines');
-    for (const line of lines) {
-        const pattern = line.startsWith('!') ? line.slice(1) : line;
-        const accepted = `must be paths or globs relative to the sandbox working directory (reports/*.csv), without '..'`;
-        if (!pattern || pattern.startsWith('/') || pattern.split('/').includes('..')) {
-            throw new InputError('download', `${accepted}; got '${line}'`);
-        }
-        if (/[\0\r\n]/.test(pattern) || pattern.length > 1024) {
-            throw new InputError('download', `${accepted}; a line is not usable`);
-        }
-    }
-    return lines;
-}
-
-;// CONCATENATED MODULE: ./src/inputs/inputs.ts
-
-
-
-
-
-
-const DEFAULT_IMAGE_ID = 'code_latest';
-/** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
-const MAX_TIMEOUT_S = 3600;
-/** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
-const MAX_PARALLEL = 8;
-/** The values no output, file, log line or summary of the step may hold. */
-function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-/**
- * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
- * input that needs the raw environment (a secret has no place in the runner context).
- */
-function readApiKey(read, env) {
-    const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-    if (!key) {
-        throw new input_error_InputError('api-key', 'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable');
-    }
-    if (/\s/.test(key))
-        throw new input_error_InputError('api-key', 'must not contain white space');
-    return key;
-}
-/**
- * Every input, validated; throws InputError on the first bad one, before anything is spent.
- * `env` is read only for the API key (readApiKey).
- */
-function readInputs(read, context, env) {
-    const apiKey = readApiKey(read, env);
-    const parameters = readParameters(read('parameters'));
-    const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
-    if (parameters && notebooks.length === 0) {
-        throw new InputError('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
-    }
-    const inputs = {
-        runs,
-        mode,
-        parallel: parseInteger('parallel', read('parallel'), {
-            min: 1,
-            max: MAX_PARALLEL,
-            fallback: 1,
-            unit: 'sessions',
-        }),
-        reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
-        timeoutS: parseInteger('timeout', read('timeout'), {
-            min: 1,
-            max: MAX_TIMEOUT_S,
-            fallback: 60,
-            unit: 'seconds',
-        }),
-        apiKey,
-        endpoint: parseEndpoint(read('endpoint')),
-        regionId: parseToken('region-id', read('region-id')),
-        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
-        labels: parseLabels(read('labels')),
-        failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
-        summary: parseBoolean('summary', read('summary'), true),
-        cleanup: parseBoolean('cleanup', read('cleanup'), true),
-        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
-            min: 60,
-            max: 86_400,
-            fallback: 900,
-            unit: 'seconds',
-        }),
-        maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
-            min: 1024,
-            max: 900_000,
-            fallback: 262_144,
-            unit: 'bytes',
-        }),
-        artifact: parseArtifactName(read('artifact')),
-        comment: readComment(read, context.origin),
-        syntaxCheck: parseSyntaxCheck(read('syntax-check')),
-        sandbox: readSandboxInputs(read, context.workspace),
-        notebooks,
-    };
-    if (runs.some((run) => run.group !== undefined))
-        refuseLongModeForGroups(inputs.timeoutS);
-    return inputs;
-}
-/**
- * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
- * of a notebook) could not share the state the ones before them built up: refused rather than
- * half working.
- */
-function refuseLongModeForGroups(timeoutS) {
-    if (timeoutS > 60) {
-        throw new InputError('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
-    }
-}
-function readComment(read, origin) {
-    if (!parseBoolean('comment', read('comment'), false))
-        return undefined;
-    const token = read('github-token');
-    if (!token) {
-        throw new InputError('github-token', 'is required when comment is true: leave it at its default (${{ github.token }}) or pass a token that may write pull-request comments');
-    }
-    const explicit = read('comment-id');
-    if (explicit && !/^[A-Za-z0-9._-]{1,100}$/.test(explicit)) {
-        throw new InputError('comment-id', `must be 1 to 100 letters, digits, '.', '_' or '-'; got '${explicit}'`);
-    }
-    const stepId = explicit ||
-        [origin.job, origin.action]
-            .filter(Boolean)
-            .join('.')
-            .replace(/[^A-Za-z0-9._-]/g, '_') ||
-        'default';
-    return { token, stepId };
 }
 
 ;// CONCATENATED MODULE: ./src/state/ownership.ts
@@ -21874,7 +19259,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
-            endpoint: parse_parseEndpoint(getInput('endpoint')),
+            endpoint: parseEndpoint(getInput('endpoint')),
             apiKey,
             userAgent: USER_AGENT,
             callTimeoutMs: 10_000,
@@ -21885,7 +19270,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
     catch (error) {
         warning(
         // An input error may quote the input, and the key may have been pasted into it.
-        `Cannot clean up: ${secrets_makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
+        `Cannot clean up: ${makeRedactor([apiKey])(describeFailure(error))}. Session ${shownId} is released by its idle timeout.`);
         return;
     }
     let timer;

@@ -3,8 +3,10 @@
 // contexts.ts, all sent through one Transport (transport.ts); this class only holds them.
 import type { ContextTask } from './context-status.ts';
 import * as contexts from './contexts.ts';
-import type { RetryPolicy } from './retry.ts';
-import type { CodeRunResult } from './run-code-result.ts';
+import { makeDispatcher } from './dispatcher.ts';
+import type { ContextCalls } from './file-transfer.ts';
+import type { RetryPolicy } from './errors.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import * as sessions from './sessions.ts';
 import type {
   CallLimits,
@@ -13,7 +15,8 @@ import type {
   SessionSummary,
 } from './sessions.ts';
 import * as tools from './tools.ts';
-import type { RunCodeParams, ToolCall, ToolOutcome } from './tools.ts';
+import type { ToolCall, ToolCaller, ToolOutcome } from './tool-caller.ts';
+import type { RunCodeParams } from './tools.ts';
 import { Transport, type AgentBayClientOptions } from './transport.ts';
 
 export type { AgentBayClientOptions, Exchange } from './transport.ts';
@@ -26,11 +29,12 @@ export type {
 } from './sessions.ts';
 export type { RunCodeParams } from './tools.ts';
 
-export class AgentBayClient {
+export class AgentBayClient implements ToolCaller, ContextCalls {
   private readonly transport: Transport;
 
   constructor(options: AgentBayClientOptions) {
-    this.transport = new Transport(options);
+    const agent = makeDispatcher(options.endpoint, options.connectTimeoutMs ?? 10_000);
+    this.transport = new Transport(options, agent);
   }
 
   /** Creates a session; the answer says which tools its image offers, when it says. */

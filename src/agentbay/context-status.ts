@@ -1,6 +1,6 @@
 // GetContextInfo's Data.ContextStatus: a JSON string holding [{type, data}] where the `data`
 // of type "data" is another JSON string holding the task list (addendum §4.4).
-import { isObject, parseIfText, stringField } from './json.ts';
+import { isObject, parseIfText, stringField } from '../text/json.ts';
 
 export interface ContextTask {
   contextId: string;

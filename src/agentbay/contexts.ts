@@ -3,7 +3,7 @@
 // sandbox, its task list, and deleting a stored file. file-transfer.ts puts them in order.
 import { parseContextStatus, type ContextTask } from './context-status.ts';
 import { AgentBayError } from './errors.ts';
-import { identifier, isObject } from './json.ts';
+import { identifier, isObject } from '../text/json.ts';
 import type { Transport } from './transport.ts';
 
 export type SyncMode = 'upload' | 'download';

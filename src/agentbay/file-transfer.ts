@@ -1,7 +1,27 @@
 // Large files through the session's file_transfer context (addendum §4.3): a presigned PUT or
 // GET plus SyncContext, polled with GetContextInfo, and the stored copy deleted afterwards.
-import type { AgentBayClient } from './client.ts';
 import { taskState, type ContextTask } from './context-status.ts';
+
+/** The context calls a transfer makes (AgentBayClient has them): named here, not the client. */
+export interface ContextCalls {
+  getFileTransferContext(sessionId: string): Promise<{ contextId: string; contextPath: string }>;
+  getContextFileUrl(
+    direction: 'upload' | 'download',
+    contextId: string,
+    filePath: string,
+  ): Promise<{ url: string; expireTimeS?: number }>;
+  syncContext(
+    sessionId: string,
+    params: { contextId: string; path: string; mode: 'upload' | 'download' },
+  ): Promise<void>;
+  getContextInfo(
+    sessionId: string,
+    filter?: { contextId?: string; path?: string; taskType?: 'upload' | 'download' },
+  ): Promise<ContextTask[]>;
+  deleteContextFile(contextId: string, filePath: string): Promise<void>;
+  putPresigned(url: string, body: Buffer, timeoutMs?: number): Promise<void>;
+  getPresigned(url: string, maxBytes: number, timeoutMs?: number): Promise<Buffer>;
+}
 
 export interface TransferTiming {
   /** How long to wait for a sync task (the SDK's waitForTask uses 30 s). */
@@ -15,14 +35,14 @@ const DEFAULT_TIMING: TransferTiming = { taskTimeoutMs: 120_000, pollMs: 500 };
 export const MIN_TRANSFER_POLL_MS = 10;
 
 export class FileTransfer {
-  private readonly client: AgentBayClient;
+  private readonly client: ContextCalls;
   private readonly sessionId: string;
   private readonly timing: TransferTiming;
   private context?: Promise<{ contextId: string; contextPath: string }>;
   /** API calls made, presigned requests included (for the transfer benchmark). */
   calls = 0;
 
-  constructor(client: AgentBayClient, sessionId: string, timing: Partial<TransferTiming> = {}) {
+  constructor(client: ContextCalls, sessionId: string, timing: Partial<TransferTiming> = {}) {
     this.client = client;
     this.sessionId = sessionId;
     // Key by key: `{pollMs: undefined}` spread over the defaults made a NaN deadline and a 0 ms

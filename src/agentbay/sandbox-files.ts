@@ -1,7 +1,7 @@
 // Files in the sandbox through the filesystem tools (addendum §3), each call kept under the
 // gateway's per-call size limit by measuring the serialised Args in bytes. Only the tools the
 // action uses: write_file for code and archives, get_file_info and read_file for downloads.
-import type { AgentBayClient } from './client.ts';
+import type { ToolCaller } from './tool-caller.ts';
 import { AgentBayError } from './errors.ts';
 
 const FILESYSTEM_SERVER = 'wuying_filesystem';
@@ -18,12 +18,12 @@ export interface FileInfo {
 }
 
 export class SandboxFiles {
-  private readonly client: AgentBayClient;
+  private readonly client: ToolCaller;
   private readonly sessionId: string;
   /** How many tool calls this object made (for the transfer benchmark). */
   calls = 0;
 
-  constructor(client: AgentBayClient, sessionId: string) {
+  constructor(client: ToolCaller, sessionId: string) {
     this.client = client;
     this.sessionId = sessionId;
   }

@@ -1,7 +1,8 @@
 // Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
 import { AgentBayError, isSessionGone } from './errors.ts';
 import { toolNames } from './tool-list.ts';
-import { identifier, isObject, parseIfText, refusalOf, stringField } from './json.ts';
+import { identifier, isObject, parseIfText, stringField } from '../text/json.ts';
+import { refusalOf } from './refusal.ts';
 import type { ApiBody, Transport } from './transport.ts';
 
 export interface CreateSessionParams {

@@ -1,6 +1,6 @@
 // The `shell` tool (addendum §2): one command per call, its answer read as every SDK reads it.
-import type { AgentBayClient } from './client.ts';
-import { isObject, tryParseJson } from './json.ts';
+import type { ToolCaller } from './tool-caller.ts';
+import { isObject, tryParseJson } from '../text/json.ts';
 
 const SHELL_SERVER = 'wuying_shell';
 /** Above this the gateway's 60 s limit, not the command, decides (addendum §2.1). */
@@ -27,7 +27,7 @@ export interface ShellResult {
 }
 
 export async function runShell(
-  client: AgentBayClient,
+  client: ToolCaller,
   sessionId: string,
   command: ShellCommand,
 ): Promise<ShellResult> {

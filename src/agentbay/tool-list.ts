@@ -2,7 +2,7 @@
 // it into the session's tools (a JSON string of `[{name, server, …}]`); its shape on the real
 // service is documented only by that model, so every reading that is not a plain list of named
 // tools counts as "no list" and the caller goes on without knowing.
-import { isObject, parseIfText } from './json.ts';
+import { isObject, parseIfText } from '../text/json.ts';
 
 /** More names than any image offers: a list longer than this is read only this far. */
 const MAX_TOOLS = 1_000;

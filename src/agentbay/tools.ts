@@ -1,28 +1,18 @@
 // CallMcpTool: run_code, and any other tool (shell, the filesystem tools) read as the SDK's
 // callMcpTool reads it (addendum §1): the text of content[], joined with "; ", and isError.
-import { identifier, isObject, parseIfText, refusalOf } from './json.ts';
-import type { Language } from './language.ts';
+import { identifier, isObject, parseIfText } from '../text/json.ts';
+import { refusalOf } from './refusal.ts';
+import type { Language } from '../runs/language.ts';
 import { flatten, LARGE_TEXT, releaseLargeCopies } from './memory.ts';
-import type { RetryPolicy } from './retry.ts';
+import type { RetryPolicy } from './errors.ts';
 import { parseRunCodeData, type CodeRunResult } from './run-code-result.ts';
+import type { ToolCall, ToolOutcome } from './tool-caller.ts';
 import type { ApiBody, Transport } from './transport.ts';
 
 export interface RunCodeParams {
   code: string;
   language: Language;
   timeoutS: number;
-}
-
-export interface ToolCall {
-  name: string;
-  server: string;
-  args: Record<string, unknown>;
-}
-
-export interface ToolOutcome {
-  text: string;
-  isError: boolean;
-  requestId: string;
 }
 
 /** How far past the code's own timeout we wait for run_code to answer. */

@@ -5,12 +5,16 @@
 import type { Dispatcher } from 'undici';
 import { clip } from '../text/clip.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
-import { makeDispatcher } from './dispatcher.ts';
-import { AgentBayError } from './errors.ts';
-import { notLoginHint } from './region.ts';
-import { identifier, isObject, stringField } from './json.ts';
+import { notLoginHint } from '../text/region.ts';
+import { identifier, isObject, stringField } from '../text/json.ts';
 import { LARGE_TEXT, releaseLargeCopies } from './memory.ts';
-import { DEFAULT_RETRY, type RetryOptions, type RetryPolicy, withRetry } from './retry.ts';
+import {
+  AgentBayError,
+  DEFAULT_RETRY,
+  type RetryOptions,
+  type RetryPolicy,
+  withRetry,
+} from './errors.ts';
 import { buildRpcRequest } from './rpc.ts';
 
 export interface AgentBayClientOptions {
@@ -79,7 +83,8 @@ export class Transport {
   private readonly onExchange: (exchange: Exchange) => void;
   private readonly redact: Redactor;
 
-  constructor(options: AgentBayClientOptions) {
+  /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
+  constructor(options: AgentBayClientOptions, agent: Dispatcher) {
     this.origin = options.endpoint.replace(/\/+$/, '');
     this.host = hostOf(this.origin);
     this.apiKey = options.apiKey;
@@ -89,7 +94,7 @@ export class Transport {
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
     this.onExchange = options.onExchange ?? (() => undefined);
     this.redact = makeRedactor([options.apiKey]);
-    this.agent = makeDispatcher(this.origin, options.connectTimeoutMs ?? 10_000);
+    this.agent = agent;
   }
 
   /** Sends one action, retried as its policy allows, and answers the parsed body. */

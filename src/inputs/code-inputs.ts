@@ -2,7 +2,7 @@
 // pages read from the workspace and checked, each run with its language.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { LANGUAGE_SPELLINGS, canonicalLanguage, type Language } from '../runs/language.ts';
 import { sourceName, type CodeSource } from '../runs/code-source.ts';
 import { extractCodeBlocks, MarkdownBlockError } from '../runs/markdown-blocks.ts';
 import type { NotebookPlan } from '../runs/notebook.ts';
@@ -23,11 +23,13 @@ export const MAX_BATCH_RUNS = 200;
 
 /** The runs the code inputs make, and how the step reports them. */
 export interface CodeInputs {
-  /** In order; never empty. */
+  /** In order; empty only when every file is a notebook with no code cell. */
   runs: PlannedRun[];
   mode: ReportMode;
   /** The notebooks among the files, parameters injected, to write back once run. */
   notebooks: NotebookPlan[];
+  /** What the step's log should say about how the inputs were read (a notebook with no kernel). */
+  notices: string[];
 }
 
 /**
@@ -53,7 +55,7 @@ export function readCodeInputs(
     // With `file`, the files and the pages are one batch: the files first, then the pages.
     const files = file
       ? readBatch(patternLines(file), workspace, read('language'), parameters)
-      : { runs: [], notebooks: [] };
+      : { runs: [], notebooks: [], notices: [] };
     const runs = [...files.runs, ...readMarkdownBlocks(patternLines(markdown), workspace)];
     if (runs.length > MAX_BATCH_RUNS) {
       throw new InputError(
@@ -61,7 +63,7 @@ export function readCodeInputs(
         `and 'file' together make ${runs.length} runs, more than ${MAX_BATCH_RUNS}; split them into several steps`,
       );
     }
-    return { runs, mode: 'batch', notebooks: files.notebooks };
+    return { runs, mode: 'batch', notebooks: files.notebooks, notices: files.notices };
   }
   if (inline.trim() && file) {
     throw new InputError(
@@ -77,7 +79,7 @@ export function readCodeInputs(
     if (only && !isPattern(only) && !isNotebookPath(only)) {
       const { code, source } = readCodeFile(file, workspace);
       const run = { code, source, language: readLanguage(read('language'), source) };
-      return { runs: [run], mode: 'single', notebooks: [] };
+      return { runs: [run], mode: 'single', notebooks: [], notices: [] };
     }
     return { ...readBatch(lines, workspace, read('language'), parameters), mode: 'batch' };
   }
@@ -90,7 +92,7 @@ export function readCodeInputs(
   checkCodeText('code', Buffer.from(inline, 'utf8'));
   const source: CodeSource = { kind: 'inline' };
   const run = { code: inline, source, language: readLanguage(read('language'), source) };
-  return { runs: [run], mode: 'single', notebooks: [] };
+  return { runs: [run], mode: 'single', notebooks: [], notices: [] };
 }
 
 function isNotebookPath(file: string): boolean {
@@ -174,10 +176,11 @@ function readBatch(
   workspace: string,
   language: string,
   parameters: Record<string, unknown> | undefined,
-): { runs: PlannedRun[]; notebooks: NotebookPlan[] } {
+): { runs: PlannedRun[]; notebooks: NotebookPlan[]; notices: string[] } {
   const files = expandWorkspaceFiles('file', lines, workspace, { maxFiles: MAX_BATCH_RUNS });
   const runs: PlannedRun[] = [];
   const notebooks: NotebookPlan[] = [];
+  const notices: string[] = [];
   for (const file of files) {
     if (isNotebookPath(file.path)) {
       const notebook = readNotebookRuns(
@@ -189,6 +192,7 @@ function readBatch(
         checkCodeText('file', Buffer.from(cell.code, 'utf8'), sourceName(cell.source));
       runs.push(...notebook.runs);
       notebooks.push(notebook.plan);
+      notices.push(...notebook.notices);
       continue;
     }
     if (file.size > MAX_CODE_BYTES) {
@@ -208,7 +212,7 @@ function readBatch(
       `makes ${runs.length} runs (a notebook is one per code cell); at most ${MAX_BATCH_RUNS} run in one step, so split the files over several steps`,
     );
   }
-  return { runs, notebooks };
+  return { runs, notebooks, notices };
 }
 
 function checkCodeText(input: string, bytes: Buffer, name?: string): void {

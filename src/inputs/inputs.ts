@@ -1,9 +1,8 @@
 // The step's `with:` inputs, validated into one typed value before anything is spent: the runs
 // (code-inputs.ts), the session, the sandbox work environment and how to report.
 import type { RunOrigin } from '../github/runner-context.ts';
-import type { NotebookPlan } from '../runs/notebook.ts';
-import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
-import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
+import type { ActionInputs, CommentInputs } from './action-inputs.ts';
+import { readApiKey } from './api-key.ts';
 import { readCodeInputs } from './code-inputs.ts';
 import { InputError } from './input-error.ts';
 import { readParameters } from './notebook-inputs.ts';
@@ -15,85 +14,17 @@ import {
   parseSessionId,
   parseSyntaxCheck,
   type InputReader,
-  type SyntaxCheckMode,
 } from './parse.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
-import { readGateway, readImage, readLifecycle, type Gateway } from './session-inputs.ts';
-import type { LifecyclePolicy } from '../agentbay/sessions.ts';
+import { readGateway, readImage, readLifecycle } from './session-inputs.ts';
 
 export { InputError };
+export type { ActionInputs, CommentInputs };
 export { DEFAULT_IMAGE_ID } from './session-inputs.ts';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 export const MAX_TIMEOUT_S = 3600;
 /** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
 export const MAX_PARALLEL = 8;
-
-export interface ActionInputs {
-  /** What the step runs, in order: one run for inline code or one plain file. */
-  runs: PlannedRun[];
-  /** How the runs are reported: one run on its own, or a batch. */
-  mode: ReportMode;
-  timeoutS: number;
-  apiKey: string;
-  /** Origin of the gateway: from `region-id`, or the `endpoint` override. */
-  endpoint: string;
-  /** Sent as LoginRegionId: always the gateway's region. */
-  regionId: string;
-  /** Which gateway and region are used, and the warnings about them, for the log. */
-  gateway: Pick<Gateway, 'note' | 'warnings'>;
-  imageId: string;
-  labels: Record<string, string>;
-  failOnError: boolean;
-  summary: boolean;
-  cleanup: boolean;
-  /** `idle-timeout` as given (seconds). */
-  idleTimeoutS: number;
-  /** What the create sends: idle release and the hard ceiling, in minutes. */
-  lifecycle: LifecyclePolicy;
-  /** About `max-runtime`, for the log. */
-  lifecycleWarnings: string[];
-  maxOutputSize: number;
-  /** Workflow artifact to upload the rich files and the result to; '' for none. */
-  artifact: string;
-  comment: CommentInputs | undefined;
-  syntaxCheck: SyntaxCheckMode;
-  /** upload, setup, env, secret-env, download. */
-  sandbox: SandboxInputs;
-  /** How many sessions run the runs at once. */
-  parallel: number;
-  /** A session an earlier step created (`session-id`): used, never created or deleted here. */
-  reuseSessionId: string;
-  /** The notebooks among the files, parameters injected, to write back once run. */
-  notebooks: NotebookPlan[];
-}
-
-/** The values no output, file, log line or summary of the step may hold. */
-export function stepSecrets(inputs: ActionInputs): string[] {
-  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
-}
-
-/** `comment: true`: what is needed to post the pull-request comment. */
-export interface CommentInputs {
-  token: string;
-  /** Tells this step's comment from others' on the same pull request. */
-  stepId: string;
-}
-
-/**
- * The API key, from `api-key` or else the AGENTBAY_API_KEY environment variable: the one
- * input that needs the raw environment (a secret has no place in the runner context).
- */
-export function readApiKey(read: InputReader, env: NodeJS.ProcessEnv): string {
-  const key = read('api-key') || (env.AGENTBAY_API_KEY ?? '').trim();
-  if (!key) {
-    throw new InputError(
-      'api-key',
-      'is required: pass an AgentBay API key from a secret (api-key: ${{ secrets.AGENTBAY_API_KEY }}) or set the AGENTBAY_API_KEY environment variable',
-    );
-  }
-  if (/\s/.test(key)) throw new InputError('api-key', 'must not contain white space');
-  return key;
-}
 
 /** Where the inputs name files (the workspace), and what the defaults come from. */
 export interface InputContext {
@@ -112,7 +43,7 @@ export function readInputs(
 ): ActionInputs {
   const apiKey = readApiKey(read, env);
   const parameters = readParameters(read('parameters'));
-  const { runs, mode, notebooks } = readCodeInputs(read, context.workspace, parameters);
+  const { runs, mode, notebooks, notices } = readCodeInputs(read, context.workspace, parameters);
   if (parameters && notebooks.length === 0) {
     throw new InputError(
       'parameters',
@@ -169,6 +100,7 @@ export function readInputs(
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
     sandbox,
     notebooks,
+    notices,
   };
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;

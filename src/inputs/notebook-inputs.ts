@@ -1,7 +1,7 @@
 // The `parameters` input and the notebooks among the `file` lines: read, checked and turned
 // into runs (one per code cell) before any session exists.
 import { readFileSync } from 'node:fs';
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 import { InputError } from './input-error.ts';
 import { cellSourceLines } from '../runs/notebook-lines.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
@@ -54,16 +54,31 @@ export function readParameters(value: string): Record<string, unknown> | undefin
   return parsed as Record<string, unknown>;
 }
 
+/** Cells tagged so are not run (nbclient, nbmake). */
+export const SKIP_TAG = 'skip-execution';
+/** Cells tagged so must raise; the notebook goes on after them (nbclient, nbmake). */
+export const RAISES_TAG = 'raises-exception';
+
+/** A notebook's runs, and what the step's log should say about how they were read. */
+export interface NotebookRuns {
+  /** One per code cell; empty for a notebook of Markdown cells only. */
+  runs: PlannedRun[];
+  plan: NotebookPlan;
+  notices: string[];
+}
+
 /**
  * A notebook's code cells as runs in document order, one group that stops at the first
- * failure. The kernel language comes from the metadata; `fallback` (the `language` input)
- * only when the metadata names none the service runs.
+ * failure (a cell tagged raises-exception must fail, and its failure does not stop it).
+ * The kernel language comes from the metadata; `fallback` (the `language` input) only when
+ * the metadata names none the service runs; a notebook whose metadata names no kernel at all
+ * is Python, as Jupyter and nbmake assume.
  */
 export function readNotebookRuns(
   file: WorkspaceFile,
   fallback: Language | undefined,
   parameters: Record<string, unknown> | undefined,
-): { runs: PlannedRun[]; plan: NotebookPlan } {
+): NotebookRuns {
   if (file.size > MAX_NOTEBOOK_BYTES) {
     throw new InputError(
       'file',
@@ -79,11 +94,18 @@ export function readNotebookRuns(
       throw new InputError('file', `names a bad notebook: ${error.message}`);
     throw error;
   }
-  const language = notebook.language ?? fallback;
+  const notices: string[] = [];
+  let language = notebook.language ?? fallback;
+  if (!language && !notebook.declaredLanguage) {
+    language = 'python';
+    notices.push(
+      `Notebook '${file.path}' names no kernel (no kernelspec or language_info in its metadata): it runs as Python, as Jupyter and nbmake assume.`,
+    );
+  }
   if (!language) {
     throw new InputError(
       'file',
-      `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (${notebook.declaredLanguage ? `it says '${notebook.declaredLanguage.slice(0, 60)}'` : 'it names none'}); set kernelspec.language to python, javascript, r or java, or set \`language\``,
+      `names notebook '${file.path}', whose metadata names no kernel language the sandbox runs (it says '${notebook.declaredLanguage.slice(0, 60)}'); set kernelspec.language to python, javascript, r or java, or set \`language\``,
     );
   }
   if (parameters) {
@@ -106,12 +128,14 @@ export function readNotebookRuns(
     code: cell.source,
     group: file.path,
     stopGroupOnFailure: true,
+    skip: cell.tags.includes(SKIP_TAG) || undefined,
+    expectError: cell.tags.includes(RAISES_TAG) || undefined,
     notebookCell: index,
     // The injected cell (number 0) is in no file.
     fileLines: cell.number > 0 ? fileLines.get(cell.number - 1) : undefined,
   }));
   if (runs.length === 0) {
-    throw new InputError('file', `names notebook '${file.path}', which has no code cell to run`);
+    notices.push(`Notebook '${file.path}' has no code cell to run: it makes no run.`);
   }
-  return { runs, plan: { notebook, language } };
+  return { runs, plan: { notebook, language }, notices };
 }

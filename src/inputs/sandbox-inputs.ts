@@ -2,7 +2,7 @@
 // variables (env, secret-env) and files out (download). Validated before any session exists.
 import { InputError } from './input-error.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
-import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
+import type { SandboxInputs } from './sandbox-settings.ts';
 import type { InputReader } from './parse.ts';
 import { expandWorkspaceFiles, patternLines } from './workspace-files.ts';
 

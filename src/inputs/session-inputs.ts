@@ -8,13 +8,19 @@ import {
   gatewayOf,
   isWellFormedRegion,
   regionOfHost,
-} from '../agentbay/region.ts';
-import type { LifecyclePolicy } from '../agentbay/sessions.ts';
-import { SETUP_TIMEOUT_S } from '../sandbox/work-environment.ts';
+} from '../text/region.ts';
 import { InputError } from './input-error.ts';
 import { parseEndpoint, parseInteger, type InputReader } from './parse.ts';
 
 export const DEFAULT_IMAGE_ID = 'code_latest';
+/** The setup script's own limit (SETUP_TIMEOUT_S in sandbox/setup-failed.ts). */
+export const SETUP_ALLOWANCE_S = 1800;
+
+/** The create's LifecyclePolicy (agentbay/sessions.ts), in minutes. */
+export interface LifecyclePolicy {
+  idleTimeoutMin: number;
+  maxRuntimeMin: number;
+}
 /** The service releases idle sessions in whole minutes, 3 at the least (protocol §2a). */
 export const MIN_IDLE_TIMEOUT_S = 180;
 /** GitHub's limit for a job on a hosted runner: no step's session need outlive it. */
@@ -139,7 +145,7 @@ export interface StepShape {
 export function defaultMaxRuntime(step: StepShape): number {
   if (step.outlivesStep) return JOB_LIMIT_MIN;
   const seconds =
-    (step.setup ? SETUP_TIMEOUT_S : 0) +
+    (step.setup ? SETUP_ALLOWANCE_S : 0) +
     step.runs * (step.timeoutS + PER_RUN_OVERHEAD_S) +
     (step.transfers ? TRANSFER_ALLOWANCE_S : 0);
   return Math.min(JOB_LIMIT_MIN, Math.ceil(seconds / 60) + MARGIN_MIN);

@@ -1,7 +1,7 @@
 // What a batch keeps of its runs' output. A single run is bounded by the size of one answer;
 // a batch holds every run's result until it reports, so each run is bounded like one and the
 // batch as a whole too, or 200 runs of 100 MB would take 20 GB of the runner's memory and disk.
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { shareBudget, truncateMiddle } from '../report/truncate.ts';
 
 /** Characters of output one run of a batch keeps (what a long run keeps of each stream). */

@@ -5,9 +5,17 @@
 // quota (its exact answer is undocumented) and retried with backoff; the runs are never lost.
 import type { CreateSessionParams } from '../agentbay/client.ts';
 import { AgentBayError, isSessionGone } from '../agentbay/errors.ts';
-import type { Language } from '../agentbay/language.ts';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { Language } from '../runs/language.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import type { PlannedRun, RunOutcome } from '../runs/planned-run.ts';
+
+/** What each session of the pool got ready and brought back, by session id. */
+export interface PreparedSession {
+  ordinal: number;
+  setupOutput?: string;
+  /** `download`'s directory and the files it brought back (absolute paths on the runner). */
+  downloads?: { dir: string; files: string[] };
+}
 
 /**
  * What a batch does with a session, supplied by the step: the pool decides only which session
@@ -280,7 +288,9 @@ class SessionPool {
       } else {
         const outcome = await this.runOne(session, next);
         this.outcomes.push(outcome);
-        if (!outcome.result?.success) failedAt ??= next.index;
+        // A run that must fail and did leaves the state as the author meant: the group goes on.
+        const expected = next.run.expectError && outcome.result !== undefined;
+        if (!outcome.result?.success && !expected) failedAt ??= next.index;
         if (outcome.serviceError !== undefined && isSessionGone(outcome.serviceError)) {
           lost = true;
           stop = new Error(

@@ -4,33 +4,25 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { AgentBayClient } from '../agentbay/client.ts';
-import type { BatchWork } from './session-pool.ts';
+import type { BatchWork, PreparedSession } from './session-pool.ts';
 import {
   MAX_BATCH_OUTPUT_CHARS,
   MAX_RUN_OUTPUT_CHARS,
   type OutputBudget,
 } from './output-budget.ts';
-import type { SandboxInputs } from '../sandbox/sandbox-inputs.ts';
+import type { SandboxInputs } from '../inputs/sandbox-settings.ts';
 import { sourceName } from '../runs/code-source.ts';
 import { runUserCode } from '../sandbox/code-runner.ts';
 import { clearInterpreterState } from '../sandbox/fresh-state.ts';
+import { SetupFailed } from '../sandbox/setup-failed.ts';
 import {
   downloadFiles,
   logStreamer,
   runSetup,
-  SetupFailed,
   packWorkspaceFiles,
   uploadWorkspaceFiles,
   type PackedUpload,
-  type DownloadedFiles,
 } from '../sandbox/work-environment.ts';
-
-/** What each session of the pool got ready and brought back, by session id. */
-export interface PreparedSession {
-  ordinal: number;
-  setupOutput?: string;
-  downloads?: DownloadedFiles;
-}
 
 export interface SandboxWorkOptions {
   sandbox: SandboxInputs;

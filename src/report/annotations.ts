@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
 import type { CodeSource } from '../runs/code-source.ts';
 import { describeLine, type ErrorLocation } from '../runs/error-location.ts';
-import { failureHeadline, type BatchEntry } from './batch-report.ts';
+import type { BatchEntry } from './run-report.ts';
+import { failureHeadline } from './verdict.ts';
 import { printUntrusted } from './log.ts';
 import { truncateMiddle } from './truncate.ts';
 import { LANGUAGE_NAMES } from './verdict.ts';

@@ -2,14 +2,8 @@
 // many as a comment shows at a glance), links, and the first failure's error collapsed.
 import { commentMarker, COMMENT_TEXT_LIMIT } from './comment.ts';
 import { codeBlock, details, escapeHtml } from './markdown.ts';
-import {
-  failureHeadline,
-  heading,
-  isFailure,
-  TABLE_HEADER,
-  tableRow,
-  type BatchEntry,
-} from './batch-report.ts';
+import { failureHeadline } from './verdict.ts';
+import { heading, isFailure, TABLE_HEADER, tableRow, type BatchEntry } from './batch-report.ts';
 import { truncateMiddle } from './truncate.ts';
 
 /** Rows of the table a comment shows; the summary of the run has them all. */

@@ -7,23 +7,11 @@ import { describeLocation } from '../runs/error-location.ts';
 import { failureSection, failureText, type FailureText } from './failure-section.ts';
 import { filesOutput, setOutputs } from './outputs.ts';
 import { codeBlock, details, escapeHtml, inlineCode, inlineText } from './markdown.ts';
-import type { ArtifactLink, RunReport } from './run-report.ts';
-import { SUMMARY_MAX_BYTES, SUMMARY_TEXT_BUDGET } from './summary.ts';
-import { shareBudget, truncateMiddle } from './truncate.ts';
-import { LANGUAGE_NAMES, runVerdict } from './verdict.ts';
+import type { ArtifactLink, BatchEntry, RunReport } from './run-report.ts';
 
-/** One run of the batch as reported: its report, and how long it took end to end. */
-export interface BatchEntry {
-  report: RunReport;
-  durationMs: number;
-  /** Not run (a Markdown block marked skip): neither passed nor failed. */
-  skipped?: boolean;
-  /**
-   * Not run because what it depended on failed or is gone (a notebook's later cells, the rest
-   * of a page whose session was lost).
-   */
-  notRun?: boolean;
-}
+export type { BatchEntry };
+import { fitSummary, shareBudget, truncateMiddle } from './truncate.ts';
+import { failureHeadline, LANGUAGE_NAMES, runVerdict } from './verdict.ts';
 
 /** The files `download` brought back from every session of the batch. */
 export interface BatchDownloads {
@@ -61,16 +49,6 @@ export function batchCounts(entries: readonly BatchEntry[]): {
     counts[kind === 'not-run' ? 'notRun' : kind]++;
   }
   return counts;
-}
-
-/**
- * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
- * error names its place already.
- */
-export function failureHeadline(report: RunReport, joint = ': '): string {
-  return report.source.cell !== undefined
-    ? report.result.error
-    : `${runName(report)}${joint}${report.result.error}`;
 }
 
 /** A run that ran and failed (one not run is reported as such, not counted as a failure). */
@@ -200,10 +178,10 @@ export function renderBatchSummary(
   setups: readonly SessionSetup[] = [],
   artifact?: ArtifactLink,
 ): string {
-  for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-    const markdown = renderWithin(entries, wallTimeMs, budget, setups, artifact);
-    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
-  }
+  const markdown = fitSummary((budget) =>
+    renderWithin(entries, wallTimeMs, budget, setups, artifact),
+  );
+  if (markdown !== undefined) return markdown;
   return `${heading(entries, wallTimeMs)}\n\n_The results are too large to show here; they are in the file named by the \`result-file\` output._\n`;
 }
 

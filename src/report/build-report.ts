@@ -1,4 +1,4 @@
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { blobUrl, type RunnerContext } from '../github/runner-context.ts';
 import { findErrorLocation } from '../runs/error-location.ts';
 import { makeRedactor } from '../text/secrets.ts';

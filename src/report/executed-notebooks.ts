@@ -2,7 +2,7 @@
 // outputs of the cells that ran, under a name of our own making beside the result files.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { executedNotebook, type CellRun, type NotebookPlan } from '../runs/notebook.ts';
 import { makeRedactor } from '../text/secrets.ts';
 import type { BatchFile } from './batch-report.ts';

@@ -2,7 +2,7 @@
 // section of a batch's. The failing line among its numbered neighbours, linked to the file at
 // the commit, then the traceback a click away. The error's headline is not in it: what stands
 // above it (the verdict) says it, once.
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { sourceName } from '../runs/code-source.ts';
 import type { ErrorLocation } from '../runs/error-location.ts';
 import { CONTEXT_LINES, excerpt } from './excerpt.ts';

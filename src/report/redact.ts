@@ -1,4 +1,4 @@
-import type { CodeRunResult, ResultItem } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult, ResultItem } from '../runs/result.ts';
 import { BASE64_TYPES } from './rich-files.ts';
 import type { Redactor } from '../text/secrets.ts';
 

@@ -1,4 +1,4 @@
-import type { ResultItem } from '../agentbay/run-code-result.ts';
+import type { ResultItem } from '../runs/result.ts';
 import { parseHtmlTable, type HtmlTable } from './html-table.ts';
 import { isChart, type RichFile } from './rich-files.ts';
 
@@ -52,7 +52,11 @@ export function resultViews(
   const inline: ResultView[] = [];
   const fileLabels = new Map<RichFile, string>();
   const filesOf = new Map<number, RichFile[]>();
-  for (const file of files) filesOf.set(file.result, [...(filesOf.get(file.result) ?? []), file]);
+  for (const file of files) {
+    const list = filesOf.get(file.result);
+    if (list) list.push(file);
+    else filesOf.set(file.result, [file]);
+  }
   let outputSkipped = false;
   let outputShownRicher = false;
 

@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { ResultItem } from '../agentbay/run-code-result.ts';
+import type { ResultItem } from '../runs/result.ts';
 import { imageSize } from './image-size.ts';
 
 /** One rich result written to disk. */

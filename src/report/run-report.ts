@@ -1,5 +1,5 @@
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
-import type { Language } from '../agentbay/language.ts';
+import type { CodeRunResult } from '../runs/result.ts';
+import type { Language } from '../runs/language.ts';
 import type { CodeSource } from '../runs/code-source.ts';
 import type { ErrorLocation } from '../runs/error-location.ts';
 import type { RichFile } from './rich-files.ts';
@@ -44,3 +44,16 @@ export interface RunReport {
 
 /** The code a run was given, as reports show it. */
 export type ReportedCode = Pick<RunReport, 'language' | 'source' | 'code'>;
+
+/** One run of the batch as reported: its report, and how long it took end to end. */
+export interface BatchEntry {
+  report: RunReport;
+  durationMs: number;
+  /** Not run (a Markdown block marked skip): neither passed nor failed. */
+  skipped?: boolean;
+  /**
+   * Not run because what it depended on failed or is gone (a notebook's later cells, the rest
+   * of a page whose session was lost).
+   */
+  notRun?: boolean;
+}

@@ -14,16 +14,9 @@ import {
 import { resultViews, type ResultView } from './result-views.ts';
 import type { RichFile } from './rich-files.ts';
 import type { RunReport } from './run-report.ts';
-import { shareBudget, truncateMiddle } from './truncate.ts';
+import { fitSummary, shareBudget, truncateMiddle } from './truncate.ts';
 import { LANGUAGE_NAMES, verdictLine } from './verdict.ts';
 
-/**
- * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
- * character this keeps a step's summary well under GitHub's 1 MiB limit.
- */
-export const SUMMARY_TEXT_BUDGET = 250_000;
-/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
-export const SUMMARY_MAX_BYTES = 900 * 1024;
 /** Rows of the files table; the `files` output lists them all. */
 const MAX_FILE_ROWS = 50;
 /** Characters of one plain-text repr shown. */
@@ -45,11 +38,8 @@ interface Block {
  * through `safeMarkdown`, or rebuilt from the HTML table allowlist.
  */
 export function renderSummary(report: RunReport): string {
-  // Escaping can make text several times longer, so the size is checked on what was written.
-  for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
-    const markdown = renderWithin(report, budget);
-    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
-  }
+  const markdown = fitSummary((budget) => renderWithin(report, budget));
+  if (markdown !== undefined) return markdown;
   return `${verdictLine(report)}\n\n_The result is too large to show here; it is in the file named by the \`result-file\` output._\n\n${footer(report)}\n`;
 }
 

@@ -1,9 +1,15 @@
-import type { SyntaxCheck } from '../syntax/syntax-check.ts';
-import { describeLocation } from '../runs/error-location.ts';
+import { describeLocation, type ErrorLocation } from '../runs/error-location.ts';
 import { failingLine } from './failure-section.ts';
 import { inlineCode, inlineText } from './markdown.ts';
 import type { ReportedCode } from './run-report.ts';
 import { LANGUAGE_NAMES } from './verdict.ts';
+
+/** What the syntax check found (syntax/syntax-check.ts), as much as the summary shows. */
+export interface FoundSyntaxError {
+  message: string;
+  location?: ErrorLocation;
+  checker: string;
+}
 
 /**
  * The job summary when the code did not get past the syntax check: no session was used. Laid
@@ -12,7 +18,7 @@ import { LANGUAGE_NAMES } from './verdict.ts';
  */
 export function renderSyntaxErrorSummary(
   code: ReportedCode,
-  syntax: Extract<SyntaxCheck, { status: 'error' }>,
+  syntax: FoundSyntaxError,
   sourceUrl = '',
 ): string {
   const language = LANGUAGE_NAMES[code.language];

@@ -47,3 +47,24 @@ export function safeSlice(text: string, start: number, end?: number): string {
 function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
+
+/**
+ * Characters of sandbox text the summary may hold in all. At up to 3 UTF-8 bytes a
+ * character this keeps a step's summary well under GitHub's 1 MiB limit.
+ */
+export const SUMMARY_TEXT_BUDGET = 250_000;
+/** GitHub drops a step summary over 1 MiB whole; this leaves room for other writers. */
+export const SUMMARY_MAX_BYTES = 900 * 1024;
+
+/**
+ * The first rendering, at a shrinking budget of sandbox text, that fits GitHub's summary
+ * limit; undefined when none does. Escaping can make text several times longer, so the size
+ * is checked on what was written.
+ */
+export function fitSummary(render: (textBudget: number) => string): string | undefined {
+  for (let budget = SUMMARY_TEXT_BUDGET; budget >= 1_000; budget = Math.floor(budget / 4)) {
+    const markdown = render(budget);
+    if (Buffer.byteLength(markdown) <= SUMMARY_MAX_BYTES) return markdown;
+  }
+  return undefined;
+}

@@ -1,9 +1,8 @@
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 import { sourceName } from '../runs/code-source.ts';
 import { describeLocation } from '../runs/error-location.ts';
-import type { BatchEntry } from './batch-report.ts';
 import { inlineCode, inlineText } from './markdown.ts';
-import type { RunReport } from './run-report.ts';
+import type { BatchEntry, RunReport } from './run-report.ts';
 
 /** Each language as people write it. */
 export const LANGUAGE_NAMES: Record<Language, string> = {
@@ -65,4 +64,14 @@ export function runLogLine(entry: BatchEntry): string {
         ? report.result.error || verdict.text
         : verdict.text;
   return `${sourceName(report.source)} (${LANGUAGE_NAMES[report.language]}): ${said}`;
+}
+
+/**
+ * A failure in one line that says where: the run's name, `joint`, the error; a notebook cell's
+ * error names its place already.
+ */
+export function failureHeadline(report: RunReport, joint = ': '): string {
+  return report.source.cell !== undefined
+    ? report.result.error
+    : `${sourceName(report.source)}${joint}${report.result.error}`;
 }

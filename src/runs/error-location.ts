@@ -1,4 +1,4 @@
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from './language.ts';
 
 /** Where in the user's code a failure happened, as 1-based line (and column when known). */
 export interface ErrorLocation {

@@ -1,7 +1,7 @@
 // A run's verdict from what happened to it: the code's own result, turned round for a block
 // that must fail, checked against the output a Markdown page expects; and where a failure is
 // shown (the page's line for a block, the notebook's cell for a cell).
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from './result.ts';
 import { sourceName, type CodeSource } from './code-source.ts';
 import type { ErrorLocation } from './error-location.ts';
 import { compareOutput } from './markdown-blocks.ts';
@@ -50,7 +50,10 @@ export function judge(
           result: {
             ...result,
             success: false,
-            error: 'the block is marked expect-error, but it ran without an error',
+            error:
+              run.source.cell !== undefined
+                ? 'the cell is tagged raises-exception, but it ran without an error'
+                : `the block is marked ${run.expectErrorMarker ?? 'expect-error'}, but it ran without an error`,
           },
           location: run.source.fenceLine,
         }

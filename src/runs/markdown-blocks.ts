@@ -3,7 +3,7 @@
 //   <!-- run-code: skip -->             the block is not run (also: ```python skip)
 //   <!-- run-code: expect-error -->     the block must fail
 //   <!-- run-code: expected-output -->  before a plain fence: what the previous code block prints
-import { canonicalLanguage, type Language } from '../agentbay/language.ts';
+import { canonicalLanguage, type Language } from './language.ts';
 
 export type Marker = 'skip' | 'expect-error' | 'expected-output';
 const MARKERS: readonly Marker[] = ['skip', 'expect-error', 'expected-output'];

@@ -1,9 +1,9 @@
 // Jupyter notebooks (nbformat 4): which cells to run, in which language, with which
 // parameters, and the executed notebook written back with every cell's outputs.
 // Plain data in and out; running the cells is the caller's business.
-import { canonicalLanguage, type Language } from '../agentbay/language.ts';
-import { isObject } from '../agentbay/json.ts';
-import type { ResultItem } from '../agentbay/run-code-result.ts';
+import { canonicalLanguage, type Language } from './language.ts';
+import { isObject } from '../text/json.ts';
+import type { ResultItem } from './result.ts';
 
 type Json = Record<string, unknown>;
 

@@ -1,7 +1,7 @@
 // What a step runs and what became of each run: the plain data that flows from the inputs
 // through the session pool to the reports. A single run is a list of one.
-import type { Language } from '../agentbay/language.ts';
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { Language } from './language.ts';
+import type { CodeRunResult } from './result.ts';
 import type { CodeSource } from './code-source.ts';
 
 /** One run: the code, where it comes from, and the language it runs in. */
@@ -13,8 +13,13 @@ export interface PlannedRun {
   group?: string;
   /** Not run (a Markdown block marked skip). */
   skip?: boolean;
-  /** Passes only when the code fails (`<!-- run-code: expect-error -->`). */
+  /**
+   * Passes only when the code fails (`<!-- run-code: expect-error -->`, a notebook cell tagged
+   * `raises-exception`); its failure does not stop the group.
+   */
   expectError?: boolean;
+  /** The marker that said so, as the page wrote it, when not `expect-error`. */
+  expectErrorMarker?: string;
   /** What the code must print, and the line of the block that says so. */
   expectedOutput?: { text: string; line: number };
   /** After a failure, the group's later runs are not run (a notebook's cells need the earlier ones). */

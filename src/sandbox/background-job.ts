@@ -3,8 +3,8 @@
 // calls, the session kept alive meanwhile, and the process group killed at the timeout.
 import { randomBytes } from 'node:crypto';
 import { StringDecoder } from 'node:string_decoder';
-import type { AgentBayClient } from '../agentbay/client.ts';
 import { runShell, shellQuote } from '../agentbay/shell.ts';
+import type { ToolCaller } from '../agentbay/tool-caller.ts';
 import { clip } from '../text/clip.ts';
 
 export interface JobSpec {
@@ -42,6 +42,9 @@ export interface JobHooks {
   maxKeptChars?: number;
 }
 
+/** What a job needs of the client (AgentBayClient has it): the shell tool and the keep-alive. */
+export type JobClient = ToolCaller & { refreshIdleTime(sessionId: string): Promise<void> };
+
 /** Bytes of each stream one poll may bring back (base64 keeps the answer under ~63 KB). */
 const POLL_CHUNK_BYTES = 20 * 1024;
 const DEFAULT_POLL_MS = 2_000;
@@ -49,7 +52,7 @@ const DEFAULT_KEEP_ALIVE_MS = 60_000;
 const SHELL_CALL_MS = 30_000;
 
 export async function runBackgroundJob(
-  client: AgentBayClient,
+  client: JobClient,
   sessionId: string,
   spec: JobSpec,
   hooks: JobHooks = {},
@@ -164,7 +167,7 @@ interface PollState {
 }
 
 async function poll(
-  client: AgentBayClient,
+  client: JobClient,
   sessionId: string,
   dir: string,
   streams: { stdout: StreamTail; stderr: StreamTail },
@@ -189,7 +192,7 @@ async function poll(
 }
 
 async function drain(
-  client: AgentBayClient,
+  client: JobClient,
   sessionId: string,
   dir: string,
   streams: { stdout: StreamTail; stderr: StreamTail },
@@ -205,7 +208,7 @@ async function drain(
  * (one that called setsid has left the group, not the tree). The tree is read before the
  * first signal: a child whose parent died is no longer found under the job.
  */
-async function kill(client: AgentBayClient, sessionId: string, dir: string): Promise<void> {
+async function kill(client: JobClient, sessionId: string, dir: string): Promise<void> {
   await runShell(client, sessionId, {
     command: `root=$(cat ${shellQuote(`${dir}/pid`)}); ${KILL_TREE}`,
     timeoutMs: SHELL_CALL_MS,

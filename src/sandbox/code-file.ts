@@ -4,10 +4,10 @@
 // siblings; the file holds the code exactly as given, so its line and column numbers hold.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { Language } from '../agentbay/run-code-result.ts';
+import type { Language } from '../runs/language.ts';
 import type { CodeSource } from '../runs/code-source.ts';
 import { looksLikeEsm } from '../runs/esm.ts';
-import { SANDBOX_WORKDIR } from './transfer.ts';
+import { SANDBOX_WORKDIR } from './workdir.ts';
 
 export interface CodeFile {
   /** Absolute sandbox path, for the filesystem and shell tools. */

@@ -5,7 +5,8 @@
 // (README, "Runs longer than 60 seconds").
 import path from 'node:path';
 import type { AgentBayClient } from '../agentbay/client.ts';
-import type { CodeRunResult, Language } from '../agentbay/run-code-result.ts';
+import type { Language } from '../runs/language.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import { MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sandbox-files.ts';
 import { shellQuote } from '../agentbay/shell.ts';
 import { clip } from '../text/clip.ts';
@@ -19,7 +20,7 @@ import {
   runFromFileCode,
   type CodeFile,
 } from './code-file.ts';
-import { SANDBOX_WORKDIR } from './transfer.ts';
+import { SANDBOX_WORKDIR } from './workdir.ts';
 
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
 export const RUN_CODE_MAX_TIMEOUT_S = 60;

@@ -2,7 +2,7 @@
 // session: the service has no call that restarts a kernel, so the names the earlier one left
 // are removed from the interpreter instead (README, "What isolated means").
 import type { AgentBayClient } from '../agentbay/client.ts';
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 
 /** The first line of every clearing call: a comment in Python and R, so a log of calls shows why. */
 export const CLEAR_STATE_MARK = '# agentbay-run-code: a clean interpreter for the next file';

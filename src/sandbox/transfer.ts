@@ -10,8 +10,8 @@ import { BINARY_READ_WINDOW, MAX_ARGS_BYTES, SandboxFiles } from '../agentbay/sa
 import { runShell, shellQuote } from '../agentbay/shell.ts';
 import { clip } from '../text/clip.ts';
 import { createTarGz, readTarGz, type TarEntry } from './tar.ts';
+import { SANDBOX_WORKDIR } from './workdir.ts';
 
-export const SANDBOX_WORKDIR = '/workspace';
 /** Up to this many write_file calls, the text route costs fewer calls than the presigned one. */
 export const WRITE_ROUTE_MAX_CALLS = 6;
 /** Up to this many read_file windows, likewise for downloads. */

@@ -10,34 +10,19 @@ import { StreamRedactor, makeRedactor } from '../text/secrets.ts';
 import { clip } from '../text/clip.ts';
 import { localName, printable } from './download-names.ts';
 import { MIN_SECRET_CHARS } from '../text/secrets.ts';
-import { MAX_DOWNLOAD_BYTES, MAX_DOWNLOAD_FILES, type SandboxInputs } from './sandbox-inputs.ts';
+import {
+  MAX_DOWNLOAD_BYTES,
+  MAX_DOWNLOAD_FILES,
+  type SandboxInputs,
+} from '../inputs/sandbox-settings.ts';
 import { runBackgroundJob, type JobHooks } from './background-job.ts';
 import { createTarGz } from './tar.ts';
-import { downloadTree, SANDBOX_WORKDIR, uploadTree } from './transfer.ts';
+import { downloadTree, uploadTree } from './transfer.ts';
+import { SANDBOX_WORKDIR } from './workdir.ts';
+import { SETUP_TIMEOUT_S, SetupFailed } from './setup-failed.ts';
 
-/** How long `setup` may run (pip installs can take minutes). */
-export const SETUP_TIMEOUT_S = 1800;
-/** How much of a failed setup's output the error message carries. */
-const SETUP_TAIL_CHARS = 2000;
 /** Characters of sandbox text one warning may quote (a 60 MB name is not a log line). */
 const MAX_WARNING_CHARS = 2000;
-
-export class SetupFailed extends Error {
-  readonly exitCode: number | undefined;
-  /** What failed, in one sentence, without the output. */
-  readonly headline: string;
-  /** Everything setup printed (redacted), for the job summary. */
-  readonly output: string;
-  constructor(exitCode: number | undefined, output: string, timedOut: boolean) {
-    const headline = timedOut
-      ? `setup did not finish within ${SETUP_TIMEOUT_S} s and was stopped; the code did not run.`
-      : `setup failed with exit code ${exitCode}; the code did not run.`;
-    super(`${headline} Last output:\n${output.slice(-SETUP_TAIL_CHARS)}`);
-    this.exitCode = exitCode;
-    this.headline = headline;
-    this.output = output;
-  }
-}
 
 export interface SetupOutcome {
   exitCode: number;

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { AgentBayClient } from '../agentbay/client.ts';
 import { debugExchange, describeFailure } from './failure.ts';
-import { readApiKey } from '../inputs/inputs.ts';
+import { readApiKey } from '../inputs/api-key.ts';
 import { readGateway } from '../inputs/session-inputs.ts';
 import { isSessionGone } from '../agentbay/errors.ts';
 import { carriesToken, hasValidProof, isCleanupToken } from '../state/ownership.ts';

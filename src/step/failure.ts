@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import type { Exchange } from '../agentbay/client.ts';
 import { AgentBayError } from '../agentbay/errors.ts';
-import { KNOWN_REGIONS } from '../agentbay/region.ts';
+import { KNOWN_REGIONS } from '../text/region.ts';
 import { InputError } from '../inputs/input-error.ts';
-import { SetupFailed } from '../sandbox/work-environment.ts';
+import { SetupFailed } from '../sandbox/setup-failed.ts';
 import type { FailureCause, FailureReport } from '../report/failure-summary.ts';
 
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */

@@ -2,7 +2,7 @@
 // (creating, created, running); a batch announces the pool once and then leaves the log to its
 // runs. Chosen by the inputs' report mode, like the reports at the end.
 import * as core from '@actions/core';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import { printableId } from '../text/printable-id.ts';
 import type { Redactor } from '../text/secrets.ts';

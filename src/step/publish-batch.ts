@@ -4,7 +4,7 @@
 import path from 'node:path';
 import * as core from '@actions/core';
 import type { RunnerContext } from '../github/runner-context.ts';
-import type { PreparedSession } from '../pool/session-work.ts';
+import type { PreparedSession } from '../pool/session-pool.ts';
 import { annotate, annotationFor, fail } from '../report/annotations.ts';
 import { renderBatchComment } from '../report/batch-comment.ts';
 import {
@@ -26,10 +26,12 @@ import type { ArtifactLink } from '../report/run-report.ts';
 import { runLogLine } from '../report/verdict.ts';
 import { judge, placeInNotebook, placeInPage } from '../runs/judge.ts';
 import type { RunOutcome } from '../runs/planned-run.ts';
+import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
 import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 
 /** What the pool left for the batch's reports besides the outcomes. */
 export interface BatchRun {
@@ -108,6 +110,7 @@ async function reportRuns(
   batch: BatchRun,
 ): Promise<{ entries: BatchEntry[]; cellOutcomes: CellOutcome[] }> {
   const cellOutcomes: CellOutcome[] = [];
+  const redact = makeRedactor(batch.secrets);
   const resultFiles: Promise<void>[] = [];
   const entries = batch.outcomes.map((outcome): BatchEntry => {
     const judged = judge(outcome, batch.outcomes, describeFailure);
@@ -132,7 +135,7 @@ async function reportRuns(
     if (found && outcome.result && !report.result.success) report.errorLocation = found;
     if (outcome.run.notebookCell !== undefined) {
       // The notebook keeps the error as the kernel gave it; reports add where it happened.
-      cellOutcomes.push({ run: outcome.run, result: outcome.result ? report.result : undefined });
+      cellOutcomes.push({ run: outcome.run, result: cellResult(outcome, report.result, redact) });
       if (outcome.notRunAfter === undefined) placeInNotebook(report);
     }
     placeInPage(report, judged.location);
@@ -142,6 +145,26 @@ async function reportRuns(
   });
   await Promise.all(resultFiles);
   return { entries, cellOutcomes };
+}
+
+/**
+ * What a cell's executed notebook shows: the reported result, except that a cell tagged
+ * raises-exception keeps the error it raised (its verdict is a pass), as nbclient writes it.
+ */
+function cellResult(
+  outcome: RunOutcome,
+  reported: CodeRunResult,
+  redact: Redactor,
+): CodeRunResult | undefined {
+  const raw = outcome.result;
+  if (!raw) return undefined;
+  if (!outcome.run.expectError || raw.success) return reported;
+  return {
+    ...reported,
+    success: false,
+    error: redact(raw.error),
+    errorDetail: redact(raw.errorDetail),
+  };
 }
 
 /** What the sessions brought back (downloads) and printed while getting ready (setup). */

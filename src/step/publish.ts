@@ -6,7 +6,7 @@ import { describeFailure } from './failure.ts';
 import { uploadArtifact } from '../github/artifact.ts';
 import { upsertComment } from '../github/pr-comment.ts';
 import { blobUrl, type RunnerContext } from '../github/runner-context.ts';
-import type { ActionInputs, CommentInputs } from '../inputs/inputs.ts';
+import type { ActionInputs, CommentInputs } from '../inputs/action-inputs.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import { annotate, fail, locationProperties } from '../report/annotations.ts';
 import { commentMarker, renderComment } from '../report/comment.ts';

@@ -1,7 +1,7 @@
 import { AgentBayClient } from '../agentbay/client.ts';
 import { guardSession, type SessionGuard } from './cancellation.ts';
 import { debugExchange } from './failure.ts';
-import type { ActionInputs } from '../inputs/inputs.ts';
+import type { ActionInputs } from '../inputs/action-inputs.ts';
 import type { RunOrigin } from '../github/runner-context.ts';
 import { RESERVED_LABEL_PREFIX, newCleanupToken, sessionLabels } from '../state/session-labels.ts';
 import { clip } from '../text/clip.ts';

@@ -1,6 +1,6 @@
 // The syntax pre-check for a batch: every run checked on the runner before any session, as a
 // single run is. A run with a syntax error is that run's failure and costs no sandbox call.
-import type { CodeRunResult } from '../agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../runs/result.ts';
 import type { SyntaxCheckMode } from '../inputs/parse.ts';
 import type { PlannedRun } from '../runs/planned-run.ts';
 import type { ErrorLocation } from '../runs/error-location.ts';

@@ -4,7 +4,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import type { Language } from '../agentbay/language.ts';
+import type { Language } from '../runs/language.ts';
 import { looksLikeEsm } from '../runs/esm.ts';
 import { InputError } from '../inputs/input-error.ts';
 import type { SyntaxCheckMode } from '../inputs/parse.ts';

@@ -271,12 +271,6 @@ describe('hostile notebooks and parameters are refused before any session', () =
       /Input 'file' makes 201 runs \(a notebook is one per code cell\); at most 200/,
     ],
     [
-      'no code cell',
-      notebook([markdownCell('# only prose')]),
-      '',
-      /names notebook 'n\/bad\.ipynb', which has no code cell to run/,
-    ],
-    [
       'an unknown kernel',
       notebook([code('1\n')], 'julia'),
       '',

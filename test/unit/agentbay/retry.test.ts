@@ -4,7 +4,7 @@ import {
   DEFAULT_RETRY,
   isRetryable,
   withRetry,
-} from '../../../src/agentbay/retry.ts';
+} from '../../../src/agentbay/errors.ts';
 import { AgentBayError } from '../../../src/agentbay/errors.ts';
 
 describe('retries', () => {

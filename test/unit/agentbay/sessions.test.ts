@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AgentBayError } from '../../../src/agentbay/errors.ts';
 import { createSession, deleteSession, listAllSessions } from '../../../src/agentbay/sessions.ts';
 import { Transport } from '../../../src/agentbay/transport.ts';
+import { makeDispatcher } from '../../../src/agentbay/dispatcher.ts';
 import { startServer, type AgentBayServer } from '../../../server/server.ts';
 import { TEST_KEY } from '../../../scripts/step-runner.ts';
 
@@ -10,12 +11,15 @@ let server: AgentBayServer;
 let transport: Transport;
 beforeAll(async () => {
   server = await startServer({ apiKey: TEST_KEY });
-  transport = new Transport({
-    endpoint: server.url,
-    apiKey: TEST_KEY,
-    userAgent: 'test',
-    retry: { baseDelayMs: 10, maxDelayMs: 20 },
-  });
+  transport = new Transport(
+    {
+      endpoint: server.url,
+      apiKey: TEST_KEY,
+      userAgent: 'test',
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+    },
+    makeDispatcher(server.url, 10_000),
+  );
 });
 afterAll(async () => {
   await transport.close();

@@ -5,6 +5,7 @@ import { AgentBayError } from '../../../src/agentbay/errors.ts';
 import { createSession, deleteSession } from '../../../src/agentbay/sessions.ts';
 import { callTool, readToolAnswer, runCode } from '../../../src/agentbay/tools.ts';
 import { Transport } from '../../../src/agentbay/transport.ts';
+import { makeDispatcher } from '../../../src/agentbay/dispatcher.ts';
 import { startServer, type AgentBayServer } from '../../../server/server.ts';
 import { TEST_KEY } from '../../../scripts/step-runner.ts';
 
@@ -13,7 +14,10 @@ let transport: Transport;
 let sessionId = '';
 beforeAll(async () => {
   server = await startServer({ apiKey: TEST_KEY });
-  transport = new Transport({ endpoint: server.url, apiKey: TEST_KEY, userAgent: 'test' });
+  transport = new Transport(
+    { endpoint: server.url, apiKey: TEST_KEY, userAgent: 'test' },
+    makeDispatcher(server.url, 10_000),
+  );
   ({ sessionId } = await createSession(transport, { imageId: 'code_latest', labels: {} }));
 });
 afterAll(async () => {

@@ -7,6 +7,7 @@ import {
   type AgentBayClientOptions,
   type Exchange,
 } from '../../../src/agentbay/transport.ts';
+import { makeDispatcher } from '../../../src/agentbay/dispatcher.ts';
 import { startServer, type AgentBayServer } from '../../../server/server.ts';
 import { TEST_KEY } from '../../../scripts/step-runner.ts';
 
@@ -18,13 +19,16 @@ afterAll(() => server.close());
 beforeEach(() => server.reset());
 
 const transport = (options: Partial<AgentBayClientOptions> = {}) =>
-  new Transport({
-    endpoint: server.url,
-    apiKey: TEST_KEY,
-    userAgent: 'test',
-    retry: { baseDelayMs: 10, maxDelayMs: 20 },
-    ...options,
-  });
+  new Transport(
+    {
+      endpoint: server.url,
+      apiKey: TEST_KEY,
+      userAgent: 'test',
+      retry: { baseDelayMs: 10, maxDelayMs: 20 },
+      ...options,
+    },
+    makeDispatcher(options.endpoint ?? server.url, options.connectTimeoutMs ?? 10_000),
+  );
 
 /** The requests for `action` the server has recorded since `start` (its log is never reset). */
 const sentSince = (start: number, action: string) =>

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { sourceName } from '../../../src/runs/code-source.ts';
-import { MAX_PARAMETERS_BYTES, readParameters } from '../../../src/inputs/notebook-inputs.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  MAX_PARAMETERS_BYTES,
+  readNotebookRuns,
+  readParameters,
+} from '../../../src/inputs/notebook-inputs.ts';
 import { MAX_PARAMETER_DEPTH, parameterSource } from '../../../src/runs/notebook.ts';
 
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;
@@ -61,5 +68,63 @@ describe('sourceName', () => {
     expect(sourceName({ kind: 'file', path: 'n.ipynb', cell: 0 })).toBe(
       'n.ipynb injected parameters',
     );
+  });
+});
+
+describe('readNotebookRuns', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'nb-inputs-'));
+  function file(name: string, document: object) {
+    const realPath = path.join(dir, name);
+    const text = JSON.stringify({ nbformat: 4, nbformat_minor: 5, ...document });
+    writeFileSync(realPath, text);
+    return { path: name, realPath, size: Buffer.byteLength(text) };
+  }
+  const cell = (source: string, tags?: string[]) => ({
+    cell_type: 'code',
+    metadata: tags ? { tags } : {},
+    outputs: [],
+    source,
+  });
+  const PYTHON = { kernelspec: { name: 'python3', language: 'python' } };
+
+  it('skips cells tagged skip-execution and expects those tagged raises-exception to raise', () => {
+    const nb = file('tags.ipynb', {
+      metadata: PYTHON,
+      cells: [cell('a = 1'), cell('b', ['skip-execution']), cell('1/0', ['raises-exception'])],
+    });
+    const { runs, notices } = readNotebookRuns(nb, undefined, undefined);
+    expect(runs.map((r) => [r.skip ?? false, r.expectError ?? false])).toEqual([
+      [false, false],
+      [true, false],
+      [false, true],
+    ]);
+    expect(notices).toEqual([]);
+  });
+
+  it('runs a notebook whose metadata names no kernel as Python, with a notice', () => {
+    const nb = file('bare.ipynb', { metadata: {}, cells: [cell('print(1)')] });
+    const { runs, notices } = readNotebookRuns(nb, undefined, undefined);
+    expect(runs[0]!.language).toBe('python');
+    expect(notices).toEqual([
+      "Notebook 'bare.ipynb' names no kernel (no kernelspec or language_info in its metadata): it runs as Python, as Jupyter and nbmake assume.",
+    ]);
+    // The `language` input still wins over the assumption.
+    expect(readNotebookRuns(nb, 'r', undefined).runs[0]!.language).toBe('r');
+    // A kernel the sandbox does not run is still refused: it is not "no kernel".
+    const julia = file('julia.ipynb', {
+      metadata: { kernelspec: { name: 'julia-1.9', language: 'julia' } },
+      cells: [cell('1')],
+    });
+    expect(() => readNotebookRuns(julia, undefined, undefined)).toThrow(/it says 'julia'/);
+  });
+
+  it('makes no run of a notebook with no code cell, and says so', () => {
+    const nb = file('prose.ipynb', {
+      metadata: PYTHON,
+      cells: [{ cell_type: 'markdown', metadata: {}, source: '# Prose' }, cell('  \n')],
+    });
+    const { runs, notices } = readNotebookRuns(nb, undefined, undefined);
+    expect(runs).toEqual([]);
+    expect(notices).toEqual(["Notebook 'prose.ipynb' has no code cell to run: it makes no run."]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalLanguage } from '../../../src/agentbay/language.ts';
+import { canonicalLanguage } from '../../../src/runs/language.ts';
 import { InputError } from '../../../src/inputs/input-error.ts';
 import {
   parseBoolean,

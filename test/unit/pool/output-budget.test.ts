@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import { OutputBudget } from '../../../src/pool/output-budget.ts';
 
 function result(parts: Partial<CodeRunResult>): CodeRunResult {

@@ -132,6 +132,21 @@ describe('the session pool', () => {
     expect(outcomes[3]!.result?.stdout).toBe('alone\n');
   });
 
+  it('goes on after a run that must fail and does; stops after one that must fail and cannot run', async () => {
+    const cell = (code: string, more: Partial<PlannedRun> = {}) =>
+      python(code, { group: 'nb', stopGroupOnFailure: true, ...more });
+    const { outcomes } = await pool([
+      cell('x = 1'),
+      cell('raise ValueError("meant")', { expectError: true }),
+      cell('print(x + 1)'),
+      cell('raise KeyError("not meant")'),
+      cell('print("never")', { expectError: true }),
+    ]);
+    expect(outcomes[1]!.result?.success).toBe(false);
+    expect(outcomes[2]!.result?.stdout).toBe('2\n');
+    expect(outcomes[4]).toMatchObject({ notRunAfter: 3 });
+  });
+
   it('starts each page, notebook and script from a clean interpreter in one session, while a group shares its state', async () => {
     const page = (code: string) => python(code, { group: 'a.md' });
     const nb = (code: string) => python(code, { group: 'b.ipynb', stopGroupOnFailure: true });

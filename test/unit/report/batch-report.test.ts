@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import {
   buildBatchOutputs,
   renderBatchSummary,
   type BatchEntry,
 } from '../../../src/report/batch-report.ts';
 import type { RunReport } from '../../../src/report/run-report.ts';
-import { renderSummary, SUMMARY_MAX_BYTES } from '../../../src/report/summary.ts';
+import { renderSummary } from '../../../src/report/summary.ts';
+import { SUMMARY_MAX_BYTES } from '../../../src/report/truncate.ts';
 
 const CODE = 'import sys\n\ndef ratio(a, b):\n    return a / b\n\nratio(1, 0)\n';
 const ERROR = 'ZeroDivisionError: division by zero';

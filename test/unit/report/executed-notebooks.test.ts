@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import type { PlannedRun } from '../../../src/runs/planned-run.ts';
 import { parseNotebook } from '../../../src/runs/notebook.ts';
 import { writeExecutedNotebooks } from '../../../src/report/executed-notebooks.ts';

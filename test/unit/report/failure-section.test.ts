@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import { failingLine, failureSection, failureText } from '../../../src/report/failure-section.ts';
 import type { RunReport } from '../../../src/report/run-report.ts';
 

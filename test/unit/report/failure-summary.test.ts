@@ -6,7 +6,7 @@ import {
   MAX_SETUP_OUTPUT_CHARS,
   renderFailureSummary,
 } from '../../../src/report/failure-summary.ts';
-import { SetupFailed } from '../../../src/sandbox/work-environment.ts';
+import { SetupFailed } from '../../../src/sandbox/setup-failed.ts';
 
 const api = (code: string, extra: Partial<ConstructorParameters<typeof AgentBayError>[1]> = {}) =>
   new AgentBayError('refused', { kind: 'api', action: 'CreateMcpSession', code, ...extra });

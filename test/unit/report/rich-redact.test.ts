@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import { redactResult } from '../../../src/report/redact.ts';
 import { writeRichFiles } from '../../../src/report/rich-files.ts';
 import { makeRedactor } from '../../../src/text/secrets.ts';

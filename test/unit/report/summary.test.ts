@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunCodeData, type CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
 import type { RunReport } from '../../../src/report/run-report.ts';
-import { renderSummary, SUMMARY_MAX_BYTES } from '../../../src/report/summary.ts';
+import { renderSummary } from '../../../src/report/summary.ts';
+import { SUMMARY_MAX_BYTES } from '../../../src/report/truncate.ts';
 
 function report(result: CodeRunResult, files: RunReport['files'] = []): RunReport {
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import type { BatchEntry } from '../../../src/report/batch-report.ts';
 import { batchCounts, isFailure, tableRow } from '../../../src/report/batch-report.ts';
 import { runLogLine, runVerdict } from '../../../src/report/verdict.ts';

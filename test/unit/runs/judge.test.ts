@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 import { judge, noResult, placeInNotebook, placeInPage } from '../../../src/runs/judge.ts';
 import type { PlannedRun, RunOutcome } from '../../../src/runs/planned-run.ts';
 
@@ -44,6 +44,13 @@ describe('judge', () => {
     });
     // The failure is about the block, so it points at the fence.
     expect(passed.location).toBe(7);
+  });
+
+  it('says a notebook cell was tagged raises-exception when it did not raise', () => {
+    const run = { source: { kind: 'file' as const, path: 'n.ipynb', cell: 2 }, expectError: true };
+    expect(judge(outcome(run, { result: ran({}) }), [], describe_).result.error).toBe(
+      'the cell is tagged raises-exception, but it ran without an error',
+    );
   });
 
   it('fails a run whose output differs from what the page expects, at the expected line', () => {

@@ -4,7 +4,7 @@ import { clip } from '../../../src/text/clip.ts';
 import { StreamRedactor, makeRedactor } from '../../../src/text/secrets.ts';
 import { truncateMiddle } from '../../../src/report/truncate.ts';
 import { OutputBudget } from '../../../src/pool/output-budget.ts';
-import type { CodeRunResult } from '../../../src/agentbay/run-code-result.ts';
+import type { CodeRunResult } from '../../../src/runs/result.ts';
 
 const SECRET = 'tok-9f8e7d6c5b4a';
 /** Longer than any cut marker, so a middle cut can fall inside it. */

@@ -5,7 +5,7 @@ import {
   gatewayOf,
   notLoginHint,
   regionOfHost,
-} from '../../../src/agentbay/region.ts';
+} from '../../../src/text/region.ts';
 
 describe('the gateway of a region, as SDK 0.21 composes it', () => {
   it('is agentbay.cn-hangzhou.aliyuncs.com by default', () => {

@@ -1,6 +1,7 @@
-// Reading the service's JSON answers: every field is checked for its type where it is read.
+// Reading JSON from outside (the service's answers, notebook files): every field is checked
+// for its type where it is read.
 
-/** A JSON object (not an array, not null): the shape every answer of the service is checked for. */
+/** A JSON object (not an array, not null): the shape every answer and notebook field is checked for. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -35,14 +36,4 @@ export function stringField(object: Record<string, unknown>, key: string): strin
 export function identifier(value: unknown): string {
   const text = typeof value === 'number' ? String(value) : value;
   return typeof text === 'string' && /^[A-Za-z0-9][\w.:-]{0,127}$/.test(text) ? text : '';
-}
-
-/**
- * The service's reason when `data` says the create or the tool did not happen at all: a
- * business failure inside an HTTP 200 (`Data.Success: false` with an `ErrMsg`, e.g. no
- * capacity, or a tool that is not available). Undefined for any other answer.
- */
-export function refusalOf(data: unknown): string | undefined {
-  if (!isObject(data) || data.Success !== false) return undefined;
-  return typeof data.ErrMsg === 'string' && data.ErrMsg ? data.ErrMsg : 'unknown reason';
 }

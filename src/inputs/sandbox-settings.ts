@@ -1,6 +1,6 @@
 // What makes the sandbox a work environment, as the inputs validated it: files in (upload), a
-// setup script, variables (env, secret-env) and files out (download). The sandbox code takes
-// this plain shape; src/inputs/sandbox-inputs.ts reads and checks it.
+// setup script, variables (env, secret-env) and files out (download). sandbox-inputs.ts reads
+// and checks it; the sandbox code (src/sandbox/) takes this plain shape, which imports nothing.
 
 /** A file of the workspace to send: its path as the sandbox sees it, and where it is read. */
 export interface UploadFile {

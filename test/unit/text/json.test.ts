@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  identifier,
-  parseIfText,
-  refusalOf,
-  stringField,
-  tryParseJson,
-} from '../../../src/agentbay/json.ts';
+import { refusalOf } from '../../../src/agentbay/refusal.ts';
+import { identifier, parseIfText, stringField, tryParseJson } from '../../../src/text/json.ts';
 
 describe('reading answers', () => {
   it('reads a refusal only from Success:false, with a reason even without ErrMsg', () => {
