@@ -3,7 +3,6 @@
 import { accessSync, constants } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 export type Language = 'python' | 'javascript' | 'r' | 'java';
 
@@ -13,8 +12,6 @@ export interface Program {
   command: string;
   args: string[];
   env: Record<string, string>;
-  /** Python only: where the runner appends its result bundles (JSON lines). */
-  resultFile?: string;
 }
 
 export interface RunDirs {
@@ -24,9 +21,6 @@ export interface RunDirs {
   runDir: string;
 }
 
-const RUNNER = fileURLToPath(new URL('./python_runner.py', import.meta.url));
-const PYTHON_SHIMS = fileURLToPath(new URL('./python', import.meta.url));
-
 export function parseLanguage(value: unknown): Language | undefined {
   if (typeof value !== 'string') return undefined;
   const lower = value.trim().toLowerCase();
@@ -34,9 +28,9 @@ export function parseLanguage(value: unknown): Language | undefined {
 }
 
 /** Why a language cannot run here, or undefined when its interpreter is on PATH. */
-export function unavailableReason(language: Language): string | undefined {
+export function unavailableReason(language: Language, python: string): string | undefined {
   const needed: Record<Language, string> = {
-    python: pythonCommand(),
+    python,
     javascript: process.execPath,
     r: 'Rscript',
     java: 'java',
@@ -46,22 +40,13 @@ export function unavailableReason(language: Language): string | undefined {
     : `Language '${language}' is not available in this sandbox`;
 }
 
+/** JavaScript and Java programs run as one process each; the other languages in kernels. */
 export async function prepareProgram(
-  language: Language,
+  language: 'javascript' | 'java',
   code: string,
   dirs: RunDirs,
 ): Promise<Program> {
-  switch (language) {
-    case 'python':
-      return preparePython(code, dirs);
-    case 'javascript':
-      return prepareJavaScript(code, dirs);
-    case 'r':
-      await writeFile(join(dirs.workDir, 'main.R'), code);
-      return { command: 'Rscript', args: ['main.R'], env: {} };
-    case 'java':
-      return prepareJava(code, dirs);
-  }
+  return language === 'javascript' ? prepareJavaScript(code, dirs) : prepareJava(code, dirs);
 }
 
 /** One line saying why a process failed: a recognisable stderr line, else the exit code. */
@@ -83,31 +68,6 @@ export function describeFailure(language: Language, stderr: string, exitCode: nu
   return `Process exited with code ${exitCode}`;
 }
 
-async function preparePython(code: string, dirs: RunDirs): Promise<Program> {
-  const codeFile = join(dirs.runDir, 'cell.py');
-  const resultFile = join(dirs.runDir, 'results.jsonl');
-  await writeFile(codeFile, code);
-  return {
-    command: pythonCommand(),
-    args: ['-u', RUNNER, codeFile],
-    resultFile,
-    env: { ...pythonEnv(), AGENTBAY_RESULT_FILE: resultFile },
-  };
-}
-
-/** Environment of a Python interpreter run for run_code (shims on the path, no display). */
-export function pythonEnv(): Record<string, string> {
-  const pythonPath = [PYTHON_SHIMS, process.env.PYTHONPATH].filter(Boolean).join(delimiter);
-  return {
-    PYTHONPATH: pythonPath,
-    PYTHONUNBUFFERED: '1',
-    PYTHONDONTWRITEBYTECODE: '1',
-    PYTHONIOENCODING: 'utf-8',
-    // Plotting libraries must not look for a display.
-    MPLBACKEND: 'Agg',
-  };
-}
-
 // Node decides CommonJS vs ESM by extension, so ESM syntax needs a .mjs file.
 const ESM_SYNTAX = /^[ \t]*(?:import\b[ \t]*(?:[\w*{$]|['"])|import\.meta\b|export\b[ \t]*[\w*{])/m;
 
@@ -118,40 +78,23 @@ async function prepareJavaScript(code: string, dirs: RunDirs): Promise<Program> 
 }
 
 const MAIN_METHOD = /public\s+static\s+void\s+main\s*\(/;
+
+/** Java code with its own `public static void main` is a program, not a JShell snippet. */
+export function isJavaProgram(code: string): boolean {
+  return MAIN_METHOD.test(code);
+}
+
 const PUBLIC_CLASS = /public\s+(?:(?:final|abstract)\s+)*class\s+(\w+)/;
-const IMPORT_LINE = /^[ \t]*import\s+(?:static\s+)?[\w.]+(?:\.\*)?\s*;[ \t]*$/gm;
 
 async function prepareJava(code: string, dirs: RunDirs): Promise<Program> {
-  let className = 'Main';
-  let source = code;
-  if (MAIN_METHOD.test(code)) {
-    className = PUBLIC_CLASS.exec(code)?.[1] ?? 'Main';
-  } else {
-    // A snippet: imports must stay at the top of the file, everything else goes inside main().
-    const imports = code.match(IMPORT_LINE) ?? [];
-    const body = code.replace(IMPORT_LINE, '');
-    source = [
-      ...imports.map((line) => line.trim()),
-      'public class Main {',
-      '  public static void main(String[] args) throws Exception {',
-      body,
-      '  }',
-      '}',
-      '',
-    ].join('\n');
-  }
-  const file = `${className}.java`;
-  await writeFile(join(dirs.workDir, file), source);
+  const file = `${PUBLIC_CLASS.exec(code)?.[1] ?? 'Main'}.java`;
+  await writeFile(join(dirs.workDir, file), code);
   // Source-file mode compiles in memory; C1-only JIT and serial GC make short runs start faster.
   return {
     command: 'java',
     args: ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', file],
     env: {},
   };
-}
-
-export function pythonCommand(): string {
-  return process.env.AGENTBAY_LOCAL_PYTHON || 'python3';
 }
 
 function findExecutable(command: string): string | undefined {

@@ -2,10 +2,16 @@
 // outcome. Problems with the call itself are tool errors (isError: true), as on the real service.
 import { mkdir, mkdtemp } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseLanguage, prepareProgram, unavailableReason } from './languages.ts';
+import {
+  isJavaProgram,
+  type Language,
+  parseLanguage,
+  prepareProgram,
+  unavailableReason,
+} from './languages.ts';
 import { runResultData, toolErrorData } from './result-format.ts';
 import { startRun } from './run-code.ts';
-import type { KernelPool } from './kernels.ts';
+import type { KernelLanguage, KernelPool } from './kernels.ts';
 import type { Session, SessionStore } from './sessions.ts';
 import type { ResultFormat } from './types.ts';
 
@@ -55,12 +61,14 @@ export async function callRunCode(
 
   const language = parseLanguage(args.language);
   if (!language) return toolErrorData(`Unsupported language: ${String(args.language)}`, format);
-  const unavailable = unavailableReason(language);
+  const unavailable = unavailableReason(language, await kernels.pythonCommand());
   if (unavailable) return toolErrorData(unavailable, format);
 
-  // Python keeps its variables between calls, as code_latest's kernel does.
-  if (language === 'python') {
-    const handle = kernels.for(session).run(args.code, args.timeoutS);
+  // Python, R and Java snippets keep their state between calls, as on code_latest; a Java
+  // program with its own main() runs as a program.
+  const kernel = kernelFor(language, args.code);
+  if (kernel) {
+    const handle = kernels.for(session, kernel).run(args.code, args.timeoutS);
     store.track(session, handle, handle.done);
     return runResultData(await handle.done, format);
   }
@@ -69,16 +77,26 @@ export async function callRunCode(
   await mkdir(join(session.dir, 'runs'), { recursive: true });
   const runDir = await mkdtemp(join(session.dir, 'runs', 'run-'));
   const workDir = join(session.dir, 'work');
-  const program = await prepareProgram(language, args.code, { workDir, runDir });
+  const program = await prepareProgram(language as 'javascript' | 'java', args.code, {
+    workDir,
+    runDir,
+  });
   const handle = startRun({
     language,
     program,
     cwd: workDir,
     timeoutS: args.timeoutS,
     sessionId: session.id,
+    maxFileBytes: session.limits.maxFileBytes,
   });
   store.track(session, handle, handle.done);
   return runResultData(await handle.done, format);
+}
+
+function kernelFor(language: Language, code: string): KernelLanguage | undefined {
+  if (language === 'javascript') return undefined;
+  if (language === 'java' && isJavaProgram(code)) return undefined;
+  return language;
 }
 
 /** The decoded Args, or the text of a tool error explaining what is wrong with them. */

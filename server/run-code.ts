@@ -1,6 +1,7 @@
 // Runs one program to completion in its own process group, collecting output as it is produced.
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
+import { underFileLimit } from './disk-limits.ts';
 import { describeFailure, type Language, type Program } from './languages.ts';
 import { sessionEnv } from './session-processes.ts';
 
@@ -29,6 +30,7 @@ export interface RunOptions {
   cwd: string;
   timeoutS: number;
   sessionId: string;
+  maxFileBytes: number;
 }
 
 /** Past this much output per stream, further chunks are dropped (keeps memory bounded). */
@@ -42,7 +44,8 @@ export function startRun(options: RunOptions): RunHandle {
   const env = sessionEnv(options.sessionId, program.env);
 
   // detached: the child leads a new process group, so kill(-pid) also reaches its children.
-  const child = spawn(program.command, program.args, {
+  const limited = underFileLimit(options.maxFileBytes, program.command, program.args);
+  const child = spawn(limited.command, limited.args, {
     cwd: options.cwd,
     env,
     detached: true,
@@ -88,7 +91,6 @@ export function startRun(options: RunOptions): RunHandle {
   const done = finished.then(async ({ code, signal, spawnError }) => {
     clearTimeout(timer);
     const executionTime = (performance.now() - started) / 1000;
-    const reported = program.resultFile ? await readRunnerResults(program.resultFile) : undefined;
     const stderrText = stderr.chunks.join('');
     let executionError = '';
     if (timedOut) {
@@ -97,8 +99,6 @@ export function startRun(options: RunOptions): RunHandle {
       executionError = `KilledError: execution stopped because the ${killReason}`;
     } else if (spawnError) {
       executionError = `SpawnError: ${spawnError.message}`;
-    } else if (reported?.error) {
-      executionError = reported.error;
     } else if (signal) {
       executionError = `Process killed by signal ${signal}`;
     } else if (code !== 0) {
@@ -107,7 +107,7 @@ export function startRun(options: RunOptions): RunHandle {
     return {
       stdout: stdout.chunks,
       stderr: stderr.chunks,
-      results: reported?.bundles ?? [],
+      results: [],
       executionError,
       executionTime,
       exitCode: code,
@@ -136,8 +136,9 @@ function collect(stream: NodeJS.ReadableStream): { chunks: string[] } {
 }
 
 /**
- * The Python runner appends one JSON object per line: {kind:'bundle', bundle} or
- * {kind:'error', message}. A process killed mid-write can leave a partial last line; skip it.
+ * A kernel appends one JSON object per line: {kind:'bundle', bundle}, {kind:'error', message}
+ * or {kind:'clear'} (clear_output: the bundles so far are dropped). A process killed mid-write
+ * can leave a partial last line; skip it.
  */
 export async function readRunnerResults(
   file: string,
@@ -154,6 +155,7 @@ export async function readRunnerResults(
       continue;
     }
     if (record.kind === 'bundle' && record.bundle) bundles.push(record.bundle);
+    if (record.kind === 'clear') bundles.length = 0;
     if (record.kind === 'error' && typeof record.message === 'string') error = record.message;
   }
   return { bundles, error };

@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handleControl } from './control.ts';
+import { DEFAULT_DISK_LIMITS } from './disk-limits.ts';
 import { FaultPlan } from './faults.ts';
 import { FileTransferStore } from './file-transfer.ts';
 import { KernelPool } from './kernels.ts';
@@ -27,6 +28,10 @@ import type {
 
 export type * from './types.ts';
 
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 export async function startServer(options: ServerOptions = {}): Promise<AgentBayServer> {
   const host = options.host ?? '127.0.0.1';
   // Our own temp dir is removed on close; a caller's workRoot is kept (only session dirs go).
@@ -35,8 +40,17 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     ? await mkdtemp(join(tmpdir(), 'agentbay-local-'))
     : await mkdir(options.workRoot!, { recursive: true }).then(() => options.workRoot!);
 
-  const store = new SessionStore(root, options.deleteDelayMs ?? 50, options.minuteMs);
-  const kernels = new KernelPool(store);
+  const store = new SessionStore(
+    root,
+    options.deleteDelayMs ?? 50,
+    {
+      ...DEFAULT_DISK_LIMITS,
+      ...definedOnly(options.diskLimits ?? {}),
+    },
+    options.minuteMs,
+  );
+  const kernels = new KernelPool(store, options.python ?? process.env.AGENTBAY_LOCAL_PYTHON);
+  void kernels.announce();
   const transfers = new FileTransferStore(join(root, '__oss'));
   store.onSessionEnd((session) => transfers.end(session.id));
   const faults = new FaultPlan();

@@ -4,6 +4,7 @@ import { ApiError, sessionNotFound } from './envelope.ts';
 import { randomAlnum, newSessionId } from './ids.ts';
 import { labelsMatch } from './labels.ts';
 import { sessionDirs, type SessionDirs } from './sandbox-paths.ts';
+import { formatBytes, treeSize, type DiskLimits } from './disk-limits.ts';
 import { killSessionProcesses } from './session-processes.ts';
 import type { SessionView } from './types.ts';
 
@@ -25,6 +26,10 @@ export interface Session extends SessionView {
   running: Set<Killable>;
   /** Idle release after this long without a call naming the session (none when undefined). */
   idleMs?: number;
+  /** What its processes may write (disk-limits.ts). */
+  limits: DiskLimits;
+  /** The directory's size when its processes were last killed for passing the limit. */
+  overLimitBytes?: number;
   idleTimer?: NodeJS.Timeout;
   /** The hard ceiling from creation (MaxRuntime), busy or not. */
   ceilingTimer?: NodeJS.Timeout;
@@ -67,6 +72,9 @@ export class SessionStore {
   private readonly all = new Map<string, Session>();
   private readonly root: string;
   private readonly deleteDelayMs: number;
+  private readonly limits: DiskLimits;
+  private diskWatch?: NodeJS.Timeout;
+  private measuring = false;
   private nextSeq = 1;
   /** Called once when a session ends (kernels, context tasks, … clean up their share). */
   private readonly onEnd: ((session: Session) => void | Promise<void>)[] = [];
@@ -74,9 +82,12 @@ export class SessionStore {
   /** How long a lifecycle minute lasts here (tests shorten it; 60 000 otherwise). */
   private readonly minuteMs: number;
 
-  constructor(root: string, deleteDelayMs: number, minuteMs = 60_000) {
+  constructor(root: string, deleteDelayMs: number, limits: DiskLimits, minuteMs = 60_000) {
     this.root = root;
     this.deleteDelayMs = deleteDelayMs;
+    this.limits = limits;
+    this.diskWatch = setInterval(() => void this.enforceDiskLimit(), limits.checkIntervalMs);
+    this.diskWatch.unref();
     this.minuteMs = minuteMs;
   }
 
@@ -99,6 +110,7 @@ export class SessionStore {
       dirs: sessionDirs(dir),
       seq: this.nextSeq++,
       running: new Set(),
+      limits: this.limits,
     };
     // Registered before the first await, so a concurrent create sees it when counting.
     this.all.set(id, session);
@@ -207,6 +219,7 @@ export class SessionStore {
 
   /** Ends every session and removes all work dirs; used when the server shuts down. */
   async closeAll(): Promise<void> {
+    clearInterval(this.diskWatch);
     await Promise.all([...this.all.values()].map((s) => this.release(s, 'server-close')));
   }
 
@@ -228,6 +241,36 @@ export class SessionStore {
     // Detached background jobs outlive the call that started them, not the session.
     await killSessionProcesses(session.id);
     await rm(session.dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+
+  /**
+   * A session whose directory passed its limit has everything it runs killed (calls in flight
+   * answer KilledError naming the limit), so a runaway job stops filling the disk. Its files
+   * stay; while over the limit, whatever makes the directory grow again is killed again, and
+   * what shrinks it (rm) is left alone.
+   */
+  private async enforceDiskLimit(): Promise<void> {
+    if (this.measuring) return;
+    this.measuring = true;
+    try {
+      for (const session of this.all.values()) {
+        if (session.status !== 'RUNNING') continue;
+        const max = session.limits.maxSessionBytes;
+        const size = await treeSize(session.dir);
+        if (size <= max) {
+          session.overLimitBytes = undefined;
+          continue;
+        }
+        if (size <= (session.overLimitBytes ?? 0)) continue;
+        const reason = `session's files passed the local server's ${formatBytes(max)} limit`;
+        for (const run of session.running) run.kill(reason);
+        await killSessionProcesses(session.id);
+        // Measured again once they are dead: what they wrote meanwhile is not new growth.
+        session.overLimitBytes = await treeSize(session.dir);
+      }
+    } finally {
+      this.measuring = false;
+    }
   }
 
   private onIdle(session: Session): void {

@@ -1,6 +1,7 @@
 // The `shell` MCP tool: one real bash per call in the session's directories (protocol addendum
 // §2). Background jobs the command starts outlive the call and die with the session.
 import { spawn } from 'node:child_process';
+import { underFileLimit } from './disk-limits.ts';
 import { stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { hostPath, mapCommandPaths, SANDBOX_WORKDIR } from './sandbox-paths.ts';
@@ -59,7 +60,11 @@ export async function callShell(
   const cwdStat = await stat(cwd).catch(() => undefined);
   if (!cwdStat?.isDirectory()) throw new ToolFailure(`cwd is not a directory: ${cwdArg}`);
 
-  const child = spawn('bash', ['-c', mapCommandPaths(session.dirs, command)], {
+  const limited = underFileLimit(session.limits.maxFileBytes, 'bash', [
+    '-c',
+    mapCommandPaths(session.dirs, command),
+  ]);
+  const child = spawn(limited.command, limited.args, {
     cwd,
     env: sessionEnv(session.id, { ...envs, PWD: cwd }),
     detached: true,

@@ -1,4 +1,7 @@
 // Public types of the local AgentBay-compatible server. Tests and scripts import them from here.
+import type { DiskLimits } from './disk-limits.ts';
+
+export type { DiskLimits } from './disk-limits.ts';
 
 export type SessionStatus = 'RUNNING' | 'DELETING' | 'DELETED';
 
@@ -169,4 +172,15 @@ export interface ServerOptions {
    * SDK's direct route (default off: whether code_latest offers it is Unknown).
    */
   linkRoute?: boolean;
+  /**
+   * The Python interpreter of the sessions' kernels (default AGENTBAY_LOCAL_PYTHON, else the
+   * first of /usr/bin/python3 and python3 that has IPython, else python3 with the stand-in).
+   */
+  python?: string;
+  /**
+   * What a session's processes may write: `maxFileBytes` per file (default 1 GiB, RLIMIT_FSIZE),
+   * `maxSessionBytes` for the session's directory (default 4 GiB, measured every
+   * `checkIntervalMs`, default 2000; past it everything the session runs is killed).
+   */
+  diskLimits?: Partial<DiskLimits>;
 }

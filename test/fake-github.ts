@@ -1,7 +1,8 @@
 // A loopback stand-in for the two GitHub services the action talks to when asked: the
 // artifact service (@actions/artifact v6: Twirp CreateArtifact/FinalizeArtifact and the
 // signed blob upload URL, spoken by the Azure blob client) and the REST API's issue comments
-// (list, create, update), as the real Octokit client calls them.
+// (list, create, update), a pull request's files (paged, with Link headers) and the compare of
+// two commits, as the real Octokit client calls them.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -40,8 +41,19 @@ export interface FakeGitHub {
   addComment(body: string, login?: string): Comment;
   /** Answer the comment calls with this HTTP status (e.g. 403), or normally when undefined. */
   failComments(status: number | undefined): void;
+  /** What the pull request's files (GET …/pulls/N/files) and every compare list. */
+  setChangedFiles(files: ChangedFile[]): void;
+  /** Answer the file-list calls with this HTTP status, or normally when undefined. */
+  failChangedFiles(status: number | undefined): void;
   reset(): void;
   close(): Promise<void>;
+}
+
+/** A file as the pull-request files and compare endpoints list it. */
+export interface ChangedFile {
+  filename: string;
+  status: 'added' | 'modified' | 'removed' | 'renamed' | 'copied' | 'changed' | 'unchanged';
+  previous_filename?: string;
 }
 
 const TWIRP = '/twirp/github.actions.results.api.v1.ArtifactService/';
@@ -66,6 +78,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
   let blocks = new Map<string, Map<string, Buffer>>();
   let blobs = new Map<string, Buffer>();
   let commentFailure: number | undefined;
+  let changedFiles: ChangedFile[] = [];
+  let changedFailure: number | undefined;
   let nextId = 1000;
   let base = '';
 
@@ -125,6 +139,19 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
           status: String(commentFailure),
         });
       }
+      const pullFiles = /^\/repos\/[^/]+\/[^/]+\/pulls\/\d+\/files$/.test(url.pathname);
+      const compare = /^\/repos\/[^/]+\/[^/]+\/compare\/[^/]+$/.test(url.pathname);
+      if ((pullFiles || compare) && changedFailure) {
+        return json(changedFailure, {
+          message: 'Resource not accessible by integration',
+          status: String(changedFailure),
+        });
+      }
+      if (pullFiles && req.method === 'GET') return pageOf(url, changedFiles, res);
+      if (compare && req.method === 'GET') {
+        // GitHub lists a compare's files once, on the first page, at most 300 of them.
+        return json(200, { status: 'ahead', commits: [], files: changedFiles.slice(0, 300) });
+      }
       // The workflow's GITHUB_TOKEN cannot ask who it is.
       if (url.pathname === '/user' && req.method === 'GET') {
         return json(403, { message: 'Resource not accessible by integration' });
@@ -171,6 +198,26 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     res.end();
   }
 
+  /** One page of a list, with GitHub's Link header naming the next and last pages. */
+  function pageOf(url: URL, items: unknown[], res: ServerResponse): void {
+    const perPage = Math.min(100, Number(url.searchParams.get('per_page') ?? 30));
+    const page = Math.max(1, Number(url.searchParams.get('page') ?? 1));
+    const last = Math.max(1, Math.ceil(items.length / perPage));
+    const link = (n: number) => {
+      const next = new URL(url);
+      next.searchParams.set('page', String(n));
+      next.searchParams.set('per_page', String(perPage));
+      return next.toString();
+    };
+    const links =
+      page < last ? [`<${link(page + 1)}>; rel="next"`, `<${link(last)}>; rel="last"`] : [];
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      ...(links.length > 0 ? { link: links.join(', ') } : {}),
+    });
+    res.end(JSON.stringify(items.slice((page - 1) * perPage, page * perPage)));
+  }
+
   function makeComment(body: string, login: string): Comment {
     const id = nextId++;
     const comment = {
@@ -192,6 +239,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
     artifacts: () => artifacts,
     addComment: (body, login = 'someone') => makeComment(body, login),
     failComments: (status) => (commentFailure = status),
+    setChangedFiles: (files) => (changedFiles = files),
+    failChangedFiles: (status) => (changedFailure = status),
     reset: () => {
       calls = [];
       comments = [];
@@ -199,6 +248,8 @@ export async function startFakeGitHub(): Promise<FakeGitHub> {
       blocks = new Map();
       blobs = new Map();
       commentFailure = undefined;
+      changedFiles = [];
+      changedFailure = undefined;
     },
     close: () =>
       new Promise<void>((resolve) => {

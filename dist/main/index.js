@@ -14332,7 +14332,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(70693);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(31857);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14388,7 +14388,7 @@ function canonicalLanguage(spelling) {
 
 /***/ }),
 
-/***/ 70693:
+/***/ 31857:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14450,7 +14450,12 @@ function blobUrl(context, filePath) {
 ;// CONCATENATED MODULE: ./src/inputs/action-inputs.ts
 /** The values no output, file, log line or summary of the step may hold. */
 function stepSecrets(inputs) {
-    return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+    return [
+        inputs.apiKey,
+        inputs.comment?.token ?? '',
+        inputs.changedOnly?.token ?? '',
+        ...Object.values(inputs.sandbox.secretEnv),
+    ];
 }
 
 // EXTERNAL MODULE: ./src/inputs/input-error.ts
@@ -16173,6 +16178,63 @@ function parseLabels(value) {
     return labels;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/report-path.ts
+// `junit-file`: a file the step writes into the workspace. Checked before anything is spent,
+// like every input: it must stay inside the workspace as written and after following links,
+// so a step cannot be talked into writing over a file elsewhere on the runner.
+
+
+
+
+/** The absolute path to write, or '' when the input is empty. */
+function resolveReportPath(input, value, workspace) {
+    if (!value)
+        return '';
+    const refuse = (why) => {
+        throw new input_error/* InputError */.d(input, `must be a file path relative to the workspace and inside it (e.g. reports/junit.xml); '${value}' ${why}`);
+    };
+    if (value.includes('\0') || /[\r\n]/.test(value))
+        refuse('holds a control character');
+    if (external_node_path_default().isAbsolute(value) || /^[A-Za-z]:/.test(value))
+        refuse('is absolute');
+    if (value.endsWith('/') || value.endsWith((external_node_path_default()).sep))
+        refuse('names a directory');
+    const root = (0,external_node_fs_.realpathSync)(workspace);
+    const target = external_node_path_default().resolve(root, value);
+    if (!isInside(root, target))
+        refuse('leads out of it');
+    // The nearest existing ancestor, with its links followed, must still be inside.
+    let existing = external_node_path_default().dirname(target);
+    while (!exists(existing))
+        existing = external_node_path_default().dirname(existing);
+    let real;
+    try {
+        real = (0,external_node_fs_.realpathSync)(existing);
+    }
+    catch {
+        return refuse('is below a link that leads nowhere');
+    }
+    if (real !== root && !isInside(root, real))
+        refuse(`is below a link to ${real}, outside it`);
+    if (exists(target)) {
+        const stats = (0,external_node_fs_.lstatSync)(target);
+        if (stats.isSymbolicLink())
+            refuse('is a link; the step writes a file of its own there');
+        if (!stats.isFile())
+            refuse('exists and is not a regular file');
+    }
+    return external_node_path_default().join(real, external_node_path_default().relative(existing, target));
+}
+function exists(file) {
+    try {
+        (0,external_node_fs_.lstatSync)(file);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+
 // EXTERNAL MODULE: external "node:querystring"
 var external_node_querystring_ = __nccwpck_require__(41792);
 ;// CONCATENATED MODULE: ./src/text/secrets.ts
@@ -16449,7 +16511,65 @@ function parseDownload(value) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/inputs/shard.ts
+// `shard: K/N`: this job's share of a batch run over a matrix of N jobs. The split must come
+// out the same in every job, on every machine, so it depends only on the files (their sorted
+// paths and sizes): never on time, order of discovery or randomness.
+
+/** The most jobs a matrix may split one batch over (GitHub's matrix holds at most 256 jobs). */
+const MAX_SHARDS = 256;
+/** `K/N` with 1 ≤ K ≤ N ≤ 256, or undefined when the input is empty. */
+function parseShard(value) {
+    if (!value)
+        return undefined;
+    const match = /^\s*(\d{1,4})\s*\/\s*(\d{1,4})\s*$/.exec(value);
+    const index = Number(match?.[1]);
+    const count = Number(match?.[2]);
+    if (!match || count < 1 || count > MAX_SHARDS || index < 1 || index > count) {
+        throw new input_error/* InputError */.d('shard', `must be K/N, this job's shard K of N jobs, with 1 ≤ K ≤ N ≤ ${MAX_SHARDS} (e.g. \${{ matrix.shard }}/3); got '${value}'`);
+    }
+    return { index, count };
+}
+/** How a shard is named in the log, the summary and `results`. */
+function shardLabel(shard) {
+    return `shard ${shard.index} of ${shard.count}`;
+}
+/**
+ * The paths of shard `index`: the files, sorted by path, dealt largest first, each to the
+ * lightest shard so far (ties to the lowest shard number; equal sizes in path order). Every
+ * file lands in exactly one shard, and the heaviest shard is at most the lightest plus one file.
+ */
+function shardFiles(files, shard) {
+    const unique = new Map();
+    for (const file of files)
+        unique.set(file.path, (unique.get(file.path) ?? 0) + file.size);
+    const sorted = [...unique.entries()]
+        .map(([path, size]) => ({ path, size }))
+        .sort((a, b) => compare(a.path, b.path));
+    const order = sorted
+        .map((file, position) => ({ ...file, position }))
+        .sort((a, b) => b.size - a.size || a.position - b.position);
+    const loads = new Array(shard.count).fill(0);
+    const mine = new Set();
+    for (const file of order) {
+        let lightest = 0;
+        for (let i = 1; i < loads.length; i++)
+            if (loads[i] < loads[lightest])
+                lightest = i;
+        loads[lightest] += file.size;
+        if (lightest === shard.index - 1)
+            mine.add(file.path);
+    }
+    return mine;
+}
+/** Code-unit order, the same in every locale (localeCompare is not). */
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/inputs.ts
+
+
 
 
 
@@ -16515,7 +16635,12 @@ function readInputs(read, context, env) {
         sandbox: readSandboxInputs(read, context.workspace),
         notebooks,
         notices,
+        changedOnly: readChangedOnly(read),
+        shard: parseShard(read('shard')),
+        junitFile: resolveReportPath('junit-file', read('junit-file'), context.workspace),
     };
+    if (runs.some((run) => run.source.kind === 'inline'))
+        refuseSelectionOfInline(inputs);
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
@@ -16529,6 +16654,22 @@ function refuseLongModeForGroups(timeoutS) {
     if (timeoutS > 60) {
         throw new input_error/* InputError */.d('timeout', `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`);
     }
+}
+/** `changed-only` and `shard` choose among files: inline code is none. */
+function refuseSelectionOfInline(inputs) {
+    const input = inputs.changedOnly ? 'changed-only' : inputs.shard ? 'shard' : '';
+    if (input) {
+        throw new input_error/* InputError */.d(input, "chooses among the files of 'file' and 'markdown', and inline 'code' is not one: give the code as a file, or remove it");
+    }
+}
+function readChangedOnly(read) {
+    if (!parseBoolean('changed-only', read('changed-only'), false))
+        return undefined;
+    const token = read('github-token');
+    if (!token) {
+        throw new input_error/* InputError */.d('github-token', "is required when changed-only is true: leave it at its default (${{ github.token }}) or pass a token that may read the repository's contents and pull requests");
+    }
+    return { token };
 }
 function readComment(read, origin) {
     if (!parseBoolean('comment', read('comment'), false))
@@ -20178,7 +20319,9 @@ function isFailure(entry) {
  * The step outputs: `results` holds every run, its texts sharing half of `maxOutputBytes`
  * (UTF-16 bytes, as for a single run) so the whole step stays inside the budget.
  */
-function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '') {
+function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads = { dir: '', files: [] }, artifactUrl = '', 
+/** `shard K of N`: each run of `results` says which shard ran it. */
+shard = '') {
     const { passed, failed } = batchCounts(entries);
     const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
     // Room for the JSON around the texts: names, flags and escapes.
@@ -20202,6 +20345,7 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
             error: error.text,
             executionTime: result.executionTimeS ?? null,
             truncated,
+            ...(shard ? { shard } : {}),
         };
     });
     // Every run may bring rich files and every session a thousand downloads: as many whole
@@ -20226,8 +20370,8 @@ function buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], 
     };
 }
 /** Sets the batch's outputs (the one place they are set). */
-function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl) {
-    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl));
+function setBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles = [], downloads, artifactUrl, shard) {
+    setOutputs(buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl, shard));
 }
 /** The batch's result file: each run's place, verdict and own full result file. */
 function writeBatchIndex(file, entries, batchFiles = [], sessions = []) {
@@ -20449,6 +20593,221 @@ function executed_notebooks_uniqueName(taken, notebookPath) {
         name = `${stem}-${n}.ipynb`;
     taken.add(name);
     return name;
+}
+
+;// CONCATENATED MODULE: ./src/report/selection-notes.ts
+// What `changed-only` and `shard` chose, as the summaries say it: a sentence per choice under
+// the verdict's heading.
+
+/**
+ * A summary with the selection's notes under its heading (the verdict stays the first line).
+ * A note may quote GitHub's error message: shown as plain text, never as markup.
+ */
+function withNotes(summary, notes) {
+    if (notes.length === 0)
+        return summary;
+    const end = summary.indexOf('\n');
+    const heading = end === -1 ? summary : summary.slice(0, end);
+    const rest = end === -1 ? '' : summary.slice(end);
+    return `${heading}\n\n${notes.map(inlineText).join('\n\n')}\n${rest}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/junit.ts
+// The runs as a JUnit XML report, the format test reporters read (dorny/test-reporter,
+// mikepenz/action-junit-report, EnricoMi/publish-unit-test-result-action, GitLab, Jenkins):
+// one <testsuite> per file, page or notebook, one <testcase> per run. Every text in it is
+// sandbox or workspace text: made valid XML 1.0, redacted, bounded, then escaped.
+// Plain data in (a batch's entries fit it), so the report needs none of the other renderers.
+
+
+/** Each of a run's texts (stdout, stderr, traceback): readers show them, they do not archive them. */
+const MAX_JUNIT_TEXT_CHARS = 64 * 1024;
+/** A failure's message and a name are one line each. */
+const MAX_LINE_CHARS = 1_000;
+/** As every report of a batch says it (report/verdict.ts): skipped, not run, then the result. */
+function verdictOf(run) {
+    if (run.skipped)
+        return 'skipped';
+    if (run.notRun)
+        return 'not-run';
+    return run.report.result.success ? 'passed' : 'failed';
+}
+function count(runs, ...verdicts) {
+    return runs.filter((run) => verdicts.includes(verdictOf(run))).length;
+}
+/** The runs as a JUnit XML document, grouped by the file each came from, in run order. */
+function renderJUnit(entries, options) {
+    const text = (value, max) => cleanText(value, max, options.redact);
+    const suites = new Map();
+    for (const entry of entries) {
+        const file = fileOf(entry);
+        suites.set(file, [...(suites.get(file) ?? []), entry]);
+    }
+    const lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        `<testsuites${attributes({
+            name: text(options.name, MAX_LINE_CHARS),
+            tests: entries.length,
+            failures: count(entries, 'failed'),
+            errors: 0,
+            time: junit_seconds(entries),
+        })}>`,
+    ];
+    for (const [file, runs] of suites) {
+        lines.push(`  <testsuite${attributes({
+            name: text(file, MAX_LINE_CHARS),
+            tests: runs.length,
+            failures: count(runs, 'failed'),
+            errors: 0,
+            skipped: count(runs, 'skipped', 'not-run'),
+            time: junit_seconds(runs),
+        })}>`);
+        for (const run of runs)
+            lines.push(...testcase(run, file, text));
+        lines.push('  </testsuite>');
+    }
+    lines.push('</testsuites>', '');
+    return lines.join('\n');
+}
+/** One run: its verdict as JUnit says it, then what it printed. */
+function testcase(entry, file, text) {
+    const { report } = entry;
+    const { result } = report;
+    const open = `    <testcase${attributes({
+        name: text(sourceName(report.source), MAX_LINE_CHARS),
+        classname: text(file, MAX_LINE_CHARS),
+        time: (entry.durationMs / 1000).toFixed(3),
+    })}`;
+    const body = [];
+    const verdict = verdictOf(entry);
+    if (verdict === 'failed') {
+        const message = oneLine(text(result.error, MAX_LINE_CHARS)) || 'failed';
+        const traceback = text(tracebackOf(result), MAX_JUNIT_TEXT_CHARS);
+        body.push(`      <failure${attributes({ message, type: 'failure' })}>${escapeText(traceback)}</failure>`);
+    }
+    else if (verdict === 'skipped') {
+        body.push('      <skipped message="marked skip"/>');
+    }
+    else if (verdict === 'not-run') {
+        const why = oneLine(text(result.error, MAX_LINE_CHARS)) || 'not run';
+        body.push(`      <skipped${attributes({ message: why })}/>`);
+    }
+    if (verdict === 'passed' || verdict === 'failed') {
+        // A trailing expression's value is output too (a notebook cell's result).
+        const printed = result.output && result.output !== result.stdout
+            ? [result.stdout, result.output].filter(Boolean).join('\n')
+            : result.stdout;
+        const stdout = text(printed, MAX_JUNIT_TEXT_CHARS);
+        const stderr = text(result.stderr, MAX_JUNIT_TEXT_CHARS);
+        if (stdout)
+            body.push(`      <system-out>${escapeText(stdout)}</system-out>`);
+        if (stderr)
+            body.push(`      <system-err>${escapeText(stderr)}</system-err>`);
+    }
+    return body.length === 0 ? [`${open}/>`] : [`${open}>`, ...body, '    </testcase>'];
+}
+/** The file a run belongs to: its path, the page of a block, the notebook of a cell. */
+function fileOf(entry) {
+    const { source } = entry.report;
+    return source.kind === 'file' ? (source.path ?? '') : sourceName(source);
+}
+/**
+ * The failure's text: the traceback the service gave, or stderr when the traceback is only
+ * there; without the one-line error, which is the failure's message (failure-section.ts words
+ * the summary's the same way).
+ */
+function tracebackOf(result) {
+    const detail = result.errorDetail.trim();
+    const text = !detail || result.stderr.includes(detail) ? result.stderr : result.errorDetail;
+    const headline = result.error.trim();
+    return headline
+        ? text
+            .split('\n')
+            .filter((line) => line.trim() !== headline)
+            .join('\n')
+        : text;
+}
+function junit_seconds(entries) {
+    return (entries.reduce((sum, e) => sum + e.durationMs, 0) / 1000).toFixed(3);
+}
+function oneLine(value) {
+    return value.replace(/\s+/g, ' ').trim();
+}
+/**
+ * Characters XML 1.0 cannot hold, even escaped: C0 controls but tab, line feed and carriage
+ * return; U+FFFE and U+FFFF; a surrogate without its pair.
+ */
+const NOT_XML = 
+// eslint-disable-next-line no-control-regex
+/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/**
+ * A text ready to escape: what XML cannot hold dropped (before redaction, so a secret split by
+ * a control character is found whole), every secret out, then cut, and the cut's edges redacted
+ * again (the redactor finds a secret's start or end beside the cut mark).
+ */
+function cleanText(value, maxChars, redact) {
+    const valid = redact(value.replace(NOT_XML, ''));
+    const cut = truncateMiddle(valid, maxChars, 'the full text is in the result file').text;
+    return cut === valid ? valid : redact(cut);
+}
+/** Text content: `]]>` and markup cannot appear, a carriage return survives parsing. */
+function escapeText(value) {
+    return value
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;')
+        .replace(/\r/g, '&#13;');
+}
+/** Attribute values, quoted with ", their white space kept (a parser would normalise it). */
+function attributes(values) {
+    return Object.entries(values)
+        .map(([name, value]) => {
+        const escaped = escapeText(String(value))
+            .replace(/"/g, '&quot;')
+            .replace(/\t/g, '&#9;')
+            .replace(/\n/g, '&#10;');
+        return ` ${name}="${escaped}"`;
+    })
+        .join('');
+}
+
+;// CONCATENATED MODULE: ./src/step/publish-junit.ts
+// `junit-file`: the JUnit report written into the workspace, where the workflow's test
+// reporters (and a final job gathering a matrix's shards) pick it up; its path is the output.
+
+
+
+
+/** The report's name: the action's, with the shard when the job runs one. */
+function junitName(shard) {
+    return shard ? `agentbay-run-code (${shard})` : 'agentbay-run-code';
+}
+/**
+ * Writes the runs' JUnit report to `file` (checked when the inputs were read) and sets the
+ * `junit-file` output. A report that cannot be written is a warning: the runs' verdict stands.
+ */
+function publishJUnit(file, entries, options) {
+    if (!file)
+        return;
+    const xml = renderJUnit(entries, { name: junitName(options.shard), redact: options.redact });
+    try {
+        (0,external_node_fs_.mkdirSync)(external_node_path_default().dirname(file), { recursive: true });
+        // Never through a link put there since the inputs were checked.
+        const fd = (0,external_node_fs_.openSync)(file, external_node_fs_.constants.O_WRONLY | external_node_fs_.constants.O_CREAT | external_node_fs_.constants.O_TRUNC | external_node_fs_.constants.O_NOFOLLOW, 0o644);
+        try {
+            (0,external_node_fs_.writeSync)(fd, xml);
+        }
+        finally {
+            (0,external_node_fs_.closeSync)(fd);
+        }
+        lib_core.info(`JUnit report of ${entries.length} runs written to ${file}.`);
+        lib_core.setOutput('junit-file', file);
+    }
+    catch (error) {
+        // A file-system error names the path and the cause; nothing of the runs is in it.
+        const why = error instanceof Error ? error.message : String(error);
+        lib_core.warning(`Could not write the JUnit report (junit-file): ${why}`);
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/github/artifact.ts
@@ -21257,19 +21616,26 @@ function renderSyntaxErrorSummary(code, syntax, sourceUrl = '') {
 
 
 
+
+
+
 /**
  * Everything a finished run turns into for the workflow: the result file, the artifact, the
  * log, the outputs, the job summary, the pull-request comment, and the step's verdict.
  */
-async function publishRun(inputs, context, runReport) {
+async function publishRun(inputs, context, runReport, { selection, redact }) {
     await writeResultFile(runReport);
     if (inputs.artifact) {
         runReport.artifact = await uploadRunArtifact(inputs.artifact, runReport, context);
     }
     await logRun(runReport);
     setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+    publishJUnit(inputs.junitFile, [{ report: runReport, durationMs: runReport.wallTimeMs }], {
+        shard: selection.shard,
+        redact,
+    });
     if (inputs.summary && context.jobSummary) {
-        await lib_core.summary.addRaw(renderSummary(runReport)).write();
+        await lib_core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
     }
     if (inputs.comment)
         await commentOnPullRequest(inputs.comment, context, runReport);
@@ -21277,6 +21643,22 @@ async function publishRun(inputs, context, runReport) {
         annotate('notice', `Session ${printableId(runReport.sessionId)} is kept alive (cleanup: false); delete it when you are done.`);
     }
     failIfCodeFailed(inputs, runReport);
+}
+/**
+ * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
+ * and the summary, with no session created.
+ */
+async function publishNothingToRun(inputs, context, selection, redact) {
+    const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
+    lib_core.info(`Nothing to run: ${why}. No session was created.`);
+    setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+    // An empty report still: the job gathering a matrix's reports finds one for every shard.
+    publishJUnit(inputs.junitFile, [], { shard: selection.shard, redact });
+    if (inputs.summary && context.jobSummary) {
+        const heading = `### ✅ Nothing to run: ${why}`;
+        const body = `${heading}\n\nNo session was created.\n`;
+        await lib_core.summary.addRaw(withNotes(body, selection.notes)).write();
+    }
 }
 /** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
 async function uploadRunArtifact(name, runReport, context) {
@@ -21333,11 +21715,22 @@ function failIfCodeFailed(inputs, runReport) {
         annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`, properties);
 }
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
-async function publishSyntaxError(planned, inputs, context, found, redact) {
+async function publishSyntaxError(planned, inputs, context, found, redact, selection) {
     // The checker quotes the code (and the summary shows it): secrets out first.
     const syntax = { ...found, message: redact(found.message) };
     const run = { ...planned, code: redact(planned.code) };
     setOutputs(failureOutputs(syntax.message));
+    const report = {
+        ...run,
+        sessionId: '',
+        requestId: '',
+        result: noResult(syntax.message),
+        wallTimeMs: 0,
+        sessionKept: false,
+        resultFile: '',
+        files: [],
+    };
+    publishJUnit(inputs.junitFile, [{ report, durationMs: 0 }], { shard: selection.shard, redact });
     if (inputs.summary && context.jobSummary) {
         const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
         await lib_core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();
@@ -21397,6 +21790,8 @@ async function writeFailureSummary(failure, context, options) {
 
 
 
+
+
 async function publishBatch(inputs, context, batch) {
     const { entries, cellOutcomes } = await reportRuns(inputs, context, batch);
     const { downloads, setups, sessions } = sessionResults(inputs, batch.prepared);
@@ -21417,10 +21812,14 @@ async function publishBatch(inputs, context, batch) {
         ];
         artifact = await uploadFilesArtifact(inputs.artifact, files, external_node_path_default().dirname(indexFile), context);
     }
-    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url);
+    setBatchOutputs(entries, inputs.maxOutputSize, indexFile, notebookFiles, downloads, artifact?.url, batch.selection?.shard);
+    publishJUnit(inputs.junitFile, entries, {
+        shard: batch.selection?.shard,
+        redact: makeRedactor(batch.secrets),
+    });
     if (inputs.summary && context.jobSummary) {
         const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
-        await lib_core.summary.addRaw(summary).write();
+        await lib_core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();
     }
     if (inputs.comment) {
         const body = renderBatchComment(entries, batch.wallTimeMs, {
@@ -21529,6 +21928,164 @@ function judgeStep(inputs, entries, outcomes) {
         else
             annotate('warning', `${message} (fail-on-error is false, so the step succeeds)`);
     }
+}
+
+;// CONCATENATED MODULE: ./src/github/changed-files.ts
+// `changed-only`: the files the change touched, as GitHub's REST API lists them. A pull
+// request's files (all pages), a push's compare between `before` and `after`. When the list
+// cannot be had, the answer says why, and the step runs everything: a check that silently ran
+// nothing would pass a broken change.
+
+/** The pull-request files endpoint lists at most this many files, whatever the paging. */
+const MAX_PULL_REQUEST_FILES = 3000;
+/** The compare endpoint lists at most this many files, on its first page only. */
+const MAX_COMPARE_FILES = 300;
+/**
+ * The files the event's change touched. Never throws: whatever keeps the list from being
+ * complete (the event, the token's permissions, the API's limits) is the reason everything runs.
+ */
+async function listChangedFiles(token) {
+    // Loaded only when wanted: it reads the event and the repository from the environment.
+    const { context, getOctokit } = await __nccwpck_require__.e(/* import() */ 351).then(__nccwpck_require__.bind(__nccwpck_require__, 61351));
+    const event = context.eventName ?? '';
+    const payload = context.payload;
+    const octokit = getOctokit(token);
+    try {
+        if (PULL_REQUEST_EVENTS.includes(event)) {
+            const number = payload.pull_request?.number ?? payload.number;
+            if (typeof number !== 'number') {
+                return warning('the event payload names no pull request');
+            }
+            const declared = Number(payload.pull_request?.changed_files ?? 0);
+            if (declared > MAX_PULL_REQUEST_FILES) {
+                return warning(`pull request #${number} changes ${declared} files, and the API lists at most ${MAX_PULL_REQUEST_FILES}`);
+            }
+            const files = await octokit.paginate(octokit.rest.pulls.listFiles, {
+                ...context.repo,
+                pull_number: number,
+                per_page: 100,
+            });
+            if (files.length >= MAX_PULL_REQUEST_FILES) {
+                return warning(`pull request #${number} lists ${files.length} files, the API's limit, so some may be missing`);
+            }
+            return changed(files, `pull request #${number}`);
+        }
+        if (event === 'push') {
+            const before = String(payload.before ?? '');
+            const after = String(payload.after ?? '');
+            if (!/^[0-9a-f]{40,64}$/.test(after) || !/^[0-9a-f]{40,64}$/.test(before)) {
+                return warning('the push event names no before and after commits');
+            }
+            if (/^0+$/.test(before)) {
+                return warning('the push created the branch, so there is no earlier commit to compare');
+            }
+            const { data } = await octokit.rest.repos.compareCommitsWithBasehead({
+                ...context.repo,
+                basehead: `${before}...${after}`,
+            });
+            const files = data.files ?? [];
+            if (files.length >= MAX_COMPARE_FILES) {
+                return warning(`the push changes ${files.length} or more files, and the compare API lists at most ${MAX_COMPARE_FILES}`);
+            }
+            return changed(files, `push ${before.slice(0, 7)}...${after.slice(0, 7)}`);
+        }
+        return {
+            kind: 'all',
+            level: 'notice',
+            reason: `a '${event || 'unknown'}' event has no changed files (only pull_request, pull_request_target and push have)`,
+        };
+    }
+    catch (error) {
+        return warning(`the GitHub API refused the file list: ${describeApiError(error)}`);
+    }
+}
+function changed(files, change) {
+    // A removed file has nothing to run; a renamed one is listed under its new name.
+    const paths = new Set(files.filter((f) => f.status !== 'removed' && f.status !== 'unchanged').map((f) => f.filename));
+    return { kind: 'changed', paths, change };
+}
+function warning(reason) {
+    return { kind: 'all', level: 'warning', reason };
+}
+/** The status and GitHub's message, with a hint for the usual cause. */
+function describeApiError(error) {
+    const status = error.status;
+    const message = error instanceof Error ? error.message : String(error);
+    const text = typeof status === 'number' ? `HTTP ${status}, ${message}` : message;
+    const clipped = text.length > 500 ? `${text.slice(0, 499)}…` : text;
+    return status === 403 || status === 404
+        ? `${clipped} (the token needs 'contents: read' and, on pull requests, 'pull-requests: read')`
+        : clipped;
+}
+
+;// CONCATENATED MODULE: ./src/step/select-runs.ts
+// Which of the step's runs this job runs: `changed-only` keeps the files the change touched,
+// then `shard` keeps this job's share of those. Both choose whole files (a page's blocks and a
+// notebook's cells stay together), and both act before any syntax check or session.
+
+
+
+
+
+/** The inputs with only the runs this job runs (and their notebooks), and what was chosen. */
+async function selectRuns(inputs, redact, changedFiles = listChangedFiles) {
+    const selection = { notes: [] };
+    if (!inputs.changedOnly && !inputs.shard)
+        return { inputs, selection };
+    const all = filesOf(inputs.runs);
+    let kept = all;
+    if (inputs.changedOnly) {
+        const changed = await changedFiles(inputs.changedOnly.token);
+        if (changed.kind === 'all') {
+            const reason = redact(changed.reason);
+            annotate(changed.level, `changed-only: running every file, because ${reason}.`);
+            selection.notes.push(`Changed files only: every file runs, because ${reason}.`);
+        }
+        else {
+            kept = all.filter((file) => changed.paths.has(file.path));
+            const counted = `${kept.length} of ${all.length} files`;
+            lib_core.info(`changed-only: ${counted} changed in the ${changed.change}:`);
+            printUntrusted(kept.map((f) => `  ${f.path}`).join('\n') || '  (none)');
+            selection.notes.push(`Changed files only: ${counted} changed in the ${changed.change}.`);
+        }
+    }
+    if (inputs.shard) {
+        const label = shardLabel(inputs.shard);
+        const mine = shardFiles(kept, inputs.shard);
+        const share = kept.filter((file) => mine.has(file.path));
+        const bytes = (files) => files.reduce((sum, f) => sum + f.size, 0);
+        const counted = `${share.length} of ${kept.length} files (${bytes(share)} of ${bytes(kept)} bytes of code)`;
+        lib_core.info(`${label}: ${counted}:`);
+        printUntrusted(share.map((f) => `  ${f.path}`).join('\n') || '  (none)');
+        selection.notes.push(`${capitalise(label)}: ${counted}.`);
+        selection.shard = label;
+        kept = share;
+    }
+    const paths = new Set(kept.map((file) => file.path));
+    return {
+        inputs: {
+            ...inputs,
+            runs: inputs.runs.filter((run) => paths.has(select_runs_fileOf(run))),
+            notebooks: inputs.notebooks.filter((plan) => paths.has(plan.notebook.name)),
+        },
+        selection,
+    };
+}
+/** The file a run comes from: a plain file, a Markdown page, a notebook. */
+function select_runs_fileOf(run) {
+    return run.source.path ?? '';
+}
+/** Each file once, in run order, with the bytes of code its runs hold. */
+function filesOf(runs) {
+    const sizes = new Map();
+    for (const run of runs) {
+        const file = select_runs_fileOf(run);
+        sizes.set(file, (sizes.get(file) ?? 0) + Buffer.byteLength(run.code, 'utf8'));
+    }
+    return [...sizes].map(([path, size]) => ({ path, size }));
+}
+function capitalise(text) {
+    return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 ;// CONCATENATED MODULE: ./src/agentbay/contexts.ts
@@ -22851,6 +23408,7 @@ async function checkReusedSession(client, sessionId, origin) {
 
 
 
+
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 async function run(env = process.env, 
 /** The syntax check the entry started before the action loaded, if it could. */
@@ -22859,14 +23417,20 @@ earlyCheck) {
     const ready = await readStep(env, context, earlyCheck);
     if (!ready)
         return;
-    const { inputs, syntax } = ready;
+    const { inputs, selection } = ready;
     for (const notice of inputs.notices)
         lib_core.notice(notice);
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
+    if (!ready.syntax) {
+        // changed-only or shard left nothing to run: a success, and no session.
+        await publishNothingToRun(inputs, context, selection, redact);
+        return;
+    }
+    const syntax = ready.syntax;
     if (syntax.error) {
         // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
-        await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact);
+        await publishSyntaxError(inputs.runs[0], inputs, context, syntax.error, redact, selection);
         return;
     }
     lib_core.info(syntax.log);
@@ -22892,7 +23456,7 @@ earlyCheck) {
             return;
         const wallTimeMs = Date.now() - started;
         if (inputs.mode === 'single') {
-            await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact });
+            await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact, selection });
         }
         else {
             await publishBatch(inputs, context, {
@@ -22901,6 +23465,7 @@ earlyCheck) {
                 key: pool.key(),
                 syntaxFailures: syntax.failures,
                 secrets,
+                selection,
             });
         }
     }
@@ -22920,8 +23485,9 @@ earlyCheck) {
     }
 }
 /**
- * The secrets masked first, then the inputs and the syntax check; undefined when they failed
- * (the failure is published: bad input costs no session).
+ * The secrets masked first, then the inputs, the runs this job runs (`changed-only`, `shard`)
+ * and their syntax check (none when no run is left); undefined when they failed (the failure
+ * is published: bad input costs no session).
  */
 async function readStep(env, context, earlyCheck) {
     let apiKey = '';
@@ -22935,8 +23501,13 @@ async function readStep(env, context, earlyCheck) {
         for (const value of secretValues)
             for (const form of secretForms(value))
                 lib_core.setSecret(form);
-        const inputs = readInputs(lib_core.getInput, context, env);
-        return { inputs, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
+        const read = readInputs(lib_core.getInput, context, env);
+        const { inputs, selection } = await selectRuns(read, makeRedactor(stepSecrets(read)));
+        if (inputs.runs.length === 0 && (read.changedOnly || read.shard)) {
+            earlyCheck?.cancel();
+            return { inputs, selection };
+        }
+        return { inputs, selection, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
     }
     catch (error) {
         earlyCheck?.cancel();
@@ -23115,7 +23686,7 @@ async function publishSingle(inputs, context, pool) {
         codeFile: outcome.codeFile,
         resultKey: pool.key(),
     }, context);
-    await publishRun(inputs, context, report);
+    await publishRun(inputs, context, report, { selection: pool.selection, redact: pool.redact });
 }
 
 

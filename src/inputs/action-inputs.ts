@@ -5,6 +5,7 @@ import type { NotebookPlan } from '../runs/notebook.ts';
 import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
 import type { SyntaxCheckMode } from './parse.ts';
 import type { SandboxInputs } from './sandbox-settings.ts';
+import type { Shard } from './shard.ts';
 
 export interface ActionInputs {
   /** What the step runs, in order: one run for inline code or one plain file. */
@@ -45,11 +46,22 @@ export interface ActionInputs {
   notebooks: NotebookPlan[];
   /** Said once in the log after the inputs are read (a notebook run as Python for want of a kernel). */
   notices: string[];
+  /** `changed-only: true`: the token that reads the change's file list; undefined otherwise. */
+  changedOnly: { token: string } | undefined;
+  /** `shard: K/N`: this job's share of the files. */
+  shard: Shard | undefined;
+  /** `junit-file`: the absolute path to write the JUnit report to; '' for none. */
+  junitFile: string;
 }
 
 /** The values no output, file, log line or summary of the step may hold. */
 export function stepSecrets(inputs: ActionInputs): string[] {
-  return [inputs.apiKey, inputs.comment?.token ?? '', ...Object.values(inputs.sandbox.secretEnv)];
+  return [
+    inputs.apiKey,
+    inputs.comment?.token ?? '',
+    inputs.changedOnly?.token ?? '',
+    ...Object.values(inputs.sandbox.secretEnv),
+  ];
 }
 
 /** `comment: true`: what is needed to post the pull-request comment. */

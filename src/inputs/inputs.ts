@@ -15,8 +15,10 @@ import {
   parseSyntaxCheck,
   type InputReader,
 } from './parse.ts';
+import { resolveReportPath } from './report-path.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
 import { readGateway, readImage, readLifecycle } from './session-inputs.ts';
+import { parseShard } from './shard.ts';
 
 export { InputError };
 export type { ActionInputs, CommentInputs };
@@ -101,7 +103,11 @@ export function readInputs(
     sandbox,
     notebooks,
     notices,
+    changedOnly: readChangedOnly(read),
+    shard: parseShard(read('shard')),
+    junitFile: resolveReportPath('junit-file', read('junit-file'), context.workspace),
   };
+  if (runs.some((run) => run.source.kind === 'inline')) refuseSelectionOfInline(inputs);
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
 }
@@ -127,6 +133,29 @@ function refuseLongModeForGroups(timeoutS: number): void {
       `must be a whole number from 1 to 60 seconds with \`markdown\` or a notebook (got ${timeoutS}): above 60 each block or cell would run as a process of its own, without the state of the ones before it`,
     );
   }
+}
+
+/** `changed-only` and `shard` choose among files: inline code is none. */
+function refuseSelectionOfInline(inputs: ActionInputs): void {
+  const input = inputs.changedOnly ? 'changed-only' : inputs.shard ? 'shard' : '';
+  if (input) {
+    throw new InputError(
+      input,
+      "chooses among the files of 'file' and 'markdown', and inline 'code' is not one: give the code as a file, or remove it",
+    );
+  }
+}
+
+function readChangedOnly(read: InputReader): ActionInputs['changedOnly'] {
+  if (!parseBoolean('changed-only', read('changed-only'), false)) return undefined;
+  const token = read('github-token');
+  if (!token) {
+    throw new InputError(
+      'github-token',
+      "is required when changed-only is true: leave it at its default (${{ github.token }}) or pass a token that may read the repository's contents and pull requests",
+    );
+  }
+  return { token };
 }
 
 function readComment(read: InputReader, origin: InputContext['origin']): CommentInputs | undefined {

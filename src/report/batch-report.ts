@@ -67,6 +67,8 @@ export function buildBatchOutputs(
   batchFiles: readonly BatchFile[] = [],
   downloads: BatchDownloads = { dir: '', files: [] },
   artifactUrl = '',
+  /** `shard K of N`: each run of `results` says which shard ran it. */
+  shard = '',
 ): Record<string, string> {
   const { passed, failed } = batchCounts(entries);
   const texts = entries.flatMap((e) => [e.report.result.output, e.report.result.error]);
@@ -94,6 +96,7 @@ export function buildBatchOutputs(
       error: error.text,
       executionTime: result.executionTimeS ?? null,
       truncated,
+      ...(shard ? { shard } : {}),
     };
   });
   // Every run may bring rich files and every session a thousand downloads: as many whole
@@ -134,9 +137,18 @@ export function setBatchOutputs(
   batchFiles: readonly BatchFile[] = [],
   downloads?: BatchDownloads,
   artifactUrl?: string,
+  shard?: string,
 ): void {
   setOutputs(
-    buildBatchOutputs(entries, maxOutputBytes, indexFile, batchFiles, downloads, artifactUrl),
+    buildBatchOutputs(
+      entries,
+      maxOutputBytes,
+      indexFile,
+      batchFiles,
+      downloads,
+      artifactUrl,
+      shard,
+    ),
   );
 }
 

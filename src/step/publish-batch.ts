@@ -30,6 +30,8 @@ import type { CodeRunResult } from '../agentbay/run-code-result.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
 import type { RunnerFailure } from '../syntax/batch-syntax.ts';
 import { describeFailure } from './failure.ts';
+import { withNotes, type Selection } from '../report/selection-notes.ts';
+import { publishJUnit } from './publish-junit.ts';
 import { postComment, uploadFilesArtifact, type PublishOptions } from './publish.ts';
 import type { ActionInputs } from '../inputs/action-inputs.ts';
 
@@ -42,6 +44,8 @@ export interface BatchRun {
   prepared: ReadonlyMap<string, PreparedSession>;
   syntaxFailures: ReadonlyMap<number, RunnerFailure>;
   secrets: string[];
+  /** What `changed-only` and `shard` chose. */
+  selection?: Selection;
 }
 
 type BatchInputs = PublishOptions & Pick<ActionInputs, 'parallel' | 'notebooks'>;
@@ -87,10 +91,15 @@ export async function publishBatch(
     notebookFiles,
     downloads,
     artifact?.url,
+    batch.selection?.shard,
   );
+  publishJUnit(inputs.junitFile, entries, {
+    shard: batch.selection?.shard,
+    redact: makeRedactor(batch.secrets),
+  });
   if (inputs.summary && context.jobSummary) {
     const summary = renderBatchSummary(entries, batch.wallTimeMs, setups, artifact);
-    await core.summary.addRaw(summary).write();
+    await core.summary.addRaw(withNotes(summary, batch.selection?.notes ?? [])).write();
   }
   if (inputs.comment) {
     const body = renderBatchComment(entries, batch.wallTimeMs, {

@@ -19,11 +19,14 @@ import { renderSummary } from '../report/summary.ts';
 import { renderSyntaxErrorSummary } from '../report/syntax-summary.ts';
 import { LANGUAGE_NAMES } from '../report/verdict.ts';
 import type { SyntaxCheck } from '../syntax/syntax-check.ts';
+import { withNotes, type Selection } from '../report/selection-notes.ts';
+import { noResult } from '../runs/judge.ts';
+import { publishJUnit } from './publish-junit.ts';
 
 /** What the inputs say about reporting. */
 export type PublishOptions = Pick<
   ActionInputs,
-  'artifact' | 'maxOutputSize' | 'summary' | 'comment' | 'cleanup' | 'failOnError'
+  'artifact' | 'maxOutputSize' | 'summary' | 'comment' | 'cleanup' | 'failOnError' | 'junitFile'
 >;
 
 /**
@@ -34,6 +37,7 @@ export async function publishRun(
   inputs: PublishOptions,
   context: RunnerContext,
   runReport: RunReport,
+  { selection, redact }: { selection: Selection; redact: Redactor },
 ): Promise<void> {
   await writeResultFile(runReport);
   if (inputs.artifact) {
@@ -41,8 +45,12 @@ export async function publishRun(
   }
   await logRun(runReport);
   setOutputs(buildOutputs(runReport, inputs.maxOutputSize));
+  publishJUnit(inputs.junitFile, [{ report: runReport, durationMs: runReport.wallTimeMs }], {
+    shard: selection.shard,
+    redact,
+  });
   if (inputs.summary && context.jobSummary) {
-    await core.summary.addRaw(renderSummary(runReport)).write();
+    await core.summary.addRaw(withNotes(renderSummary(runReport), selection.notes)).write();
   }
   if (inputs.comment) await commentOnPullRequest(inputs.comment, context, runReport);
   if (!inputs.cleanup) {
@@ -52,6 +60,28 @@ export async function publishRun(
     );
   }
   failIfCodeFailed(inputs, runReport);
+}
+
+/**
+ * `changed-only` or `shard` left this job nothing to run: a success that says so in the log
+ * and the summary, with no session created.
+ */
+export async function publishNothingToRun(
+  inputs: Pick<ActionInputs, 'summary' | 'junitFile'>,
+  context: RunnerContext,
+  selection: Selection,
+  redact: Redactor,
+): Promise<void> {
+  const why = selection.shard ? `no file is in ${selection.shard}` : 'no file changed';
+  core.info(`Nothing to run: ${why}. No session was created.`);
+  setOutputs({ success: 'true', passed: '0', failed: '0', results: '[]', error: '' });
+  // An empty report still: the job gathering a matrix's reports finds one for every shard.
+  publishJUnit(inputs.junitFile, [], { shard: selection.shard, redact });
+  if (inputs.summary && context.jobSummary) {
+    const heading = `### ✅ Nothing to run: ${why}`;
+    const body = `${heading}\n\nNo session was created.\n`;
+    await core.summary.addRaw(withNotes(body, selection.notes)).write();
+  }
 }
 
 /** The files and the result JSON as one artifact; a failed upload is a warning, not a failed run. */
@@ -132,15 +162,27 @@ function failIfCodeFailed(inputs: PublishOptions, runReport: RunReport): void {
 /** A syntax error found on the runner: outputs, annotation and summary, and no session. */
 export async function publishSyntaxError(
   planned: PlannedRun,
-  inputs: Pick<ActionInputs, 'summary' | 'failOnError'>,
+  inputs: Pick<ActionInputs, 'summary' | 'failOnError' | 'junitFile'>,
   context: RunnerContext,
   found: Extract<SyntaxCheck, { status: 'error' }>,
   redact: Redactor,
+  selection: Selection,
 ): Promise<void> {
   // The checker quotes the code (and the summary shows it): secrets out first.
   const syntax = { ...found, message: redact(found.message) };
   const run = { ...planned, code: redact(planned.code) };
   setOutputs(failureOutputs(syntax.message));
+  const report: RunReport = {
+    ...run,
+    sessionId: '',
+    requestId: '',
+    result: noResult(syntax.message),
+    wallTimeMs: 0,
+    sessionKept: false,
+    resultFile: '',
+    files: [],
+  };
+  publishJUnit(inputs.junitFile, [{ report, durationMs: 0 }], { shard: selection.shard, redact });
   if (inputs.summary && context.jobSummary) {
     const sourceUrl = run.source.kind === 'file' ? blobUrl(context, run.source.path ?? '') : '';
     await core.summary.addRaw(renderSyntaxErrorSummary(run, syntax, sourceUrl)).write();

@@ -26,7 +26,15 @@ import { makeRedactor, secretForms, type Redactor } from '../text/secrets.ts';
 import { describeFailure, failureReport } from './failure.ts';
 import { progressLog, type ProgressLog } from './progress-log.ts';
 import { publishBatch } from './publish-batch.ts';
-import { publishFailure, publishInputFailure, publishRun, publishSyntaxError } from './publish.ts';
+import {
+  publishFailure,
+  publishInputFailure,
+  publishNothingToRun,
+  publishRun,
+  publishSyntaxError,
+} from './publish.ts';
+import { selectRuns } from './select-runs.ts';
+import type { Selection } from '../report/selection-notes.ts';
 import {
   checkReusedSession,
   requireRunCode,
@@ -43,7 +51,7 @@ export async function run(
   const context = readRunnerContext(env);
   const ready = await readStep(env, context, earlyCheck);
   if (!ready) return;
-  const { inputs, syntax } = ready;
+  const { inputs, selection } = ready;
   for (const notice of inputs.notices) core.notice(notice);
   const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
@@ -51,9 +59,15 @@ export async function run(
   for (const warning of [...inputs.gateway.warnings, ...inputs.lifecycleWarnings]) {
     core.warning(redact(warning));
   }
+  if (!ready.syntax) {
+    // changed-only or shard left nothing to run: a success, and no session.
+    await publishNothingToRun(inputs, context, selection, redact);
+    return;
+  }
+  const syntax = ready.syntax;
   if (syntax.error) {
     // A syntax error in the one run costs no sandbox: report it like a failed run and stop here.
-    await publishSyntaxError(inputs.runs[0]!, inputs, context, syntax.error, redact);
+    await publishSyntaxError(inputs.runs[0]!, inputs, context, syntax.error, redact, selection);
     return;
   }
   core.info(syntax.log);
@@ -79,7 +93,7 @@ export async function run(
     if (guard.cancelled) return;
     const wallTimeMs = Date.now() - started;
     if (inputs.mode === 'single') {
-      await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact });
+      await publishSingle(inputs, context, { ...pool, wallTimeMs, secrets, redact, selection });
     } else {
       await publishBatch(inputs, context, {
         ...pool,
@@ -87,6 +101,7 @@ export async function run(
         key: pool.key(),
         syntaxFailures: syntax.failures,
         secrets,
+        selection,
       });
     }
   } catch (error) {
@@ -115,14 +130,15 @@ interface StepSyntax {
 }
 
 /**
- * The secrets masked first, then the inputs and the syntax check; undefined when they failed
- * (the failure is published: bad input costs no session).
+ * The secrets masked first, then the inputs, the runs this job runs (`changed-only`, `shard`)
+ * and their syntax check (none when no run is left); undefined when they failed (the failure
+ * is published: bad input costs no session).
  */
 async function readStep(
   env: NodeJS.ProcessEnv,
   context: RunnerContext,
   earlyCheck: EarlyCheck | undefined,
-): Promise<{ inputs: ActionInputs; syntax: StepSyntax } | undefined> {
+): Promise<{ inputs: ActionInputs; selection: Selection; syntax?: StepSyntax } | undefined> {
   let apiKey = '';
   let secretValues: string[] = [];
   try {
@@ -132,8 +148,13 @@ async function readStep(
     // Every secret-env value, in every form the action could print it, before anything else.
     secretValues = Object.values(readSecretEnv(core.getInput));
     for (const value of secretValues) for (const form of secretForms(value)) core.setSecret(form);
-    const inputs = readInputs(core.getInput, context, env);
-    return { inputs, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
+    const read = readInputs(core.getInput, context, env);
+    const { inputs, selection } = await selectRuns(read, makeRedactor(stepSecrets(read)));
+    if (inputs.runs.length === 0 && (read.changedOnly || read.shard)) {
+      earlyCheck?.cancel();
+      return { inputs, selection };
+    }
+    return { inputs, selection, syntax: await checkStepSyntax(inputs, context, earlyCheck) };
   } catch (error) {
     earlyCheck?.cancel();
     // The inputs are not known, but `summary: false` is still honoured. An input error may
@@ -334,7 +355,12 @@ function resultKey(single: boolean, reused: string, first: () => string): () => 
 async function publishSingle(
   inputs: ActionInputs,
   context: RunnerContext,
-  pool: PoolRun & { wallTimeMs: number; secrets: string[]; redact: Redactor },
+  pool: PoolRun & {
+    wallTimeMs: number;
+    secrets: string[];
+    redact: Redactor;
+    selection: Selection;
+  },
 ): Promise<void> {
   const outcome = pool.outcomes[0]!;
   if (!outcome.result) {
@@ -368,5 +394,5 @@ async function publishSingle(
     },
     context,
   );
-  await publishRun(inputs, context, report);
+  await publishRun(inputs, context, report, { selection: pool.selection, redact: pool.redact });
 }

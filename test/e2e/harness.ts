@@ -92,6 +92,8 @@ export interface LocalGitHub extends FakeGitHub {
   artifactEnv(): Record<string, string>;
   /** What the runner gives a step of a workflow run for pull request #7 (the event file in `workdir`). */
   pullRequestEnv(workdir: Workdir, action?: string): Record<string, string>;
+  /** What the runner gives a step of a workflow run for `event` with `payload` (in `workdir`). */
+  eventEnv(workdir: Workdir, event: string, payload: object): Record<string, string>;
 }
 
 /** The loopback stand-in for GitHub's artifact service and REST API, for the enclosing file. */
@@ -119,7 +121,12 @@ export function useFakeGitHub(): LocalGitHub {
       GITHUB_ACTION: action,
     };
   };
-  return handleTo('The fake GitHub', () => github, { artifactEnv, pullRequestEnv });
+  const eventEnv = (workdir: Workdir, event: string, payload: object) => {
+    const eventPath = path.join(workdir.dir, 'event.json');
+    writeFileSync(eventPath, JSON.stringify(payload));
+    return { GITHUB_EVENT_NAME: event, GITHUB_EVENT_PATH: eventPath, GITHUB_API_URL: url() };
+  };
+  return handleTo('The fake GitHub', () => github, { artifactEnv, pullRequestEnv, eventEnv });
 }
 
 /** A fresh runner directory whose workspace holds `files` (paths relative to the workspace). */

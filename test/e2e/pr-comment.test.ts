@@ -75,7 +75,7 @@ describe('comment: true on a pull request', () => {
     expect(github.comments()[0]).toEqual(unrelated);
     const updated = github.comments()[1]!;
     expect(updated.body).toContain('### ❌ Python code failed at line 2: RuntimeError&#58; broken');
-    expect(updated.body).toContain('File "<cell>", line 2');
+    expect(updated.body).toMatch(/Cell In ?\[\d+\], line 2\n/);
     expect(updated.body).not.toContain('first run');
   });
 

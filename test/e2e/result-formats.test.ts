@@ -69,7 +69,7 @@ describe('isError with the traceback only in stderr', () => {
     expect(main.outputs.success).toBe('false');
     expect(main.outputs.error).toBe('ValueError: bad value');
     expect(main.outputs.stderr).toContain('Traceback (most recent call last)');
-    expect(main.outputs.stderr).toContain('File "<cell>", line 2');
+    expect(main.outputs.stderr).toMatch(/Cell In ?\[\d+\], line 2\n/);
   });
 
   it('a success is still a success', async () => {

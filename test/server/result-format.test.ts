@@ -68,7 +68,8 @@ describe('result format knobs', () => {
     ).toBe('a\nb\n');
     const failed = await run(FAIL_CODE);
     expect(failed.isError).toBe(false);
-    expect(failed.content[0].text).toMatch(/^partial\nTraceback/);
+    // stdout, then the traceback IPython wrote on stderr.
+    expect(failed.content[0].text).toMatch(/^partial\n-+\nValueError +Traceback/);
   });
 
   it('itemsAs objects sends result items as objects', async () => {

@@ -61,53 +61,102 @@ describe('run_code: other languages, timeouts and tool errors', () => {
     expect(run.stdout.join('')).toBe('string true\n');
   });
 
-  it('runs a java snippet and a full class (a tool error without java)', async () => {
+  it('runs java snippets in one JShell per session (state kept) and a full class as a program', async () => {
     if (!onPath('java')) {
       const text = await runCodeToolError(server.url, session, { code: '', language: 'java' });
       expect(text).toBe("Language 'java' is not available in this sandbox");
       return;
     }
-    const [snippet, full] = await Promise.all([
-      runCode(
-        server.url,
-        session,
-        [
-          'import java.util.*;',
-          'List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));',
-          'Collections.sort(xs);',
-          'System.out.println(xs);',
-        ].join('\n'),
-        'java',
-      ),
-      runCode(
-        server.url,
-        session,
-        [
-          'public class Hello {',
-          '  public static void main(String[] args) {',
-          '    System.out.println("hello " + args.length);',
-          '    throw new IllegalStateException("boom");',
-          '  }',
-          '}',
-        ].join('\n'),
-        'java',
-      ),
-    ]);
+    const snippet = await runCode(
+      server.url,
+      session,
+      [
+        'import java.util.*;',
+        'List<Integer> xs = new ArrayList<>(List.of(3, 1, 2));',
+        'Collections.sort(xs);',
+        'System.out.println(xs);',
+        'int twice(int n) { return 2 * n; }',
+      ].join('\n'),
+      'java',
+    );
     expect(snippet.executionError).toBe('');
     expect(snippet.stdout.join('')).toBe('[1, 2, 3]\n');
+    // The next call sees the variable, the method and the import of the previous one.
+    const later = await runCode(
+      server.url,
+      session,
+      'xs.add(twice(21));\nSystem.out.println(xs + " " + new ArrayList<>(xs).size());',
+      'java',
+    );
+    expect(later.executionError).toBe('');
+    expect(later.stdout.join('')).toBe('[1, 2, 3, 42] 4\n');
+    const thrown = await runCode(
+      server.url,
+      session,
+      'System.out.println("before");\nint[] a = new int[1];\na[3] = 1;\nSystem.out.println("after");',
+      'java',
+    );
+    expect(thrown.executionError).toBe(
+      'java.lang.ArrayIndexOutOfBoundsException: Index 3 out of bounds for length 1',
+    );
+    expect(thrown.stdout.join('')).toBe('before\n');
+    const rejected = await runCode(server.url, session, 'undefinedName + 1;', 'java');
+    expect(rejected.executionError).toBe('error: cannot find symbol');
+    expect(rejected.stderr.join('')).toContain('symbol:   variable undefinedName');
+
+    const full = await runCode(
+      server.url,
+      session,
+      [
+        'public class Hello {',
+        '  public static void main(String[] args) {',
+        '    System.out.println("hello " + args.length);',
+        '    throw new IllegalStateException("boom");',
+        '  }',
+        '}',
+      ].join('\n'),
+      'java',
+    );
     expect(full.stdout.join('')).toBe('hello 0\n');
     expect(full.executionError).toBe('java.lang.IllegalStateException: boom');
     expect(full.stderr.join('')).toContain('at Hello.main(Hello.java:4)');
   });
 
-  it('runs r with Rscript, or answers a tool error when it is absent', async () => {
-    if (onPath('Rscript')) {
-      const run = await runCode(server.url, session, 'cat(1 + 1, "\\n")', 'r');
-      expect(run.stdout.join('')).toContain('2');
-    } else {
-      const text = await runCodeToolError(server.url, session, { code: '1', language: 'R' });
-      expect(text).toBe("Language 'r' is not available in this sandbox");
-    }
+  it('runs r in one R process per session: state kept, errors as R words them', async () => {
+    // R is required: .ci/run installs Debian's r-base-core, so the R paths are tested for real.
+    expect(onPath('Rscript')).toBe(true);
+    const first = await runCode(
+      server.url,
+      session,
+      'x <- 41\nsquare <- function(n) n * n\nx + 1\ncat("hi\\n")\ninvisible(7)',
+      'r',
+    );
+    expect(first.executionError).toBe('');
+    // Visible values print as Rscript prints them; invisible() stays silent.
+    expect(first.stdout.join('')).toBe('[1] 42\nhi\n');
+    const second = await runCode(
+      server.url,
+      session,
+      'print(square(x))\nf <- function() stop("inner")\nf()\ncat("not reached")',
+      'R',
+    );
+    expect(second.stdout.join('')).toBe('[1] 1681\n');
+    expect(second.executionError).toBe('Error in f() : inner');
+    expect(second.stderr.join('')).toBe('Error in f() : inner\n');
+    const top = await runCode(server.url, session, 'stop("at top")', 'r');
+    expect(top.executionError).toBe('Error: at top');
+    const syntax = await runCode(server.url, session, 'x +', 'r');
+    expect(syntax.executionError).toBe('Error: 2:0: unexpected end of input');
+    // readline() has no stdin to wait for; the kernel still answers the next cell.
+    const read = await runCode(server.url, session, 'readline()\nx', 'r', 30);
+    expect(read.executionError).toBe('');
+    // Non-interactive R answers readline() at once with "", after echoing the empty answer.
+    expect(read.stdout.join('')).toBe('\n[1] ""\n[1] 41\n');
+    // Another session has its own R.
+    const other = await createSession(server.url);
+    expect((await runCode(server.url, other, 'exists("x")', 'r')).stdout.join('')).toBe(
+      '[1] FALSE\n',
+    );
   });
 
   it('kills the whole process group at timeout_s and keeps the output so far', async () => {

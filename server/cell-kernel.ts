@@ -1,17 +1,40 @@
-// One persistent Python process per session, so Python run_code calls share their variables
-// as on code_latest (addendum §5). Cells queue and run one at a time; output streams in
-// chunks and each cell's end is found by a random marker the kernel writes to both streams.
+// One persistent interpreter per session and language (Python, R, Java's JShell), so run_code
+// calls share their variables as on code_latest (addendum §5; SDK code-execution.md). Cells
+// queue and run one at a time; output streams in chunks and each cell's end is found by a
+// random marker the kernel writes to both streams, then "done" on its control pipe (fd 3).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { pythonCommand, pythonEnv } from './languages.ts';
+import { underFileLimit } from './disk-limits.ts';
 import { readRunnerResults, type RunHandle, type RunOutcome } from './run-code.ts';
 import { sessionEnv } from './session-processes.ts';
 import type { Session } from './sessions.ts';
 
-const KERNEL = fileURLToPath(new URL('./python_kernel.py', import.meta.url));
+export interface Launch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** How one language's kernel process is started and spoken to. */
+export interface KernelSpec {
+  /** The cell's source file name in its run directory (`cell.py`, `cell.R`, …). */
+  cellFile: string;
+  /** Command line and extra environment of the kernel process (cwd: the session's work dir). */
+  launch(session: Session): Promise<Launch>;
+  /** The one-line request that makes the kernel run a cell. */
+  request(paths: CellRequest): string;
+}
+
+export interface CellRequest {
+  cell: string;
+  resultFile: string;
+  /** Written by the kernel to stdout and stderr when the cell ends. */
+  marker: string;
+  /** Written to both streams by clear_output(): what the cell printed so far is dropped. */
+  clearMarker: string;
+}
 /** Past this much output per stream and cell, further chunks are dropped (memory stays bounded). */
 const MAX_STREAM_CHARS = 96 * 1024 * 1024;
 /** How long a fresh interpreter may take to start before its first cell's clock runs anyway. */
@@ -33,10 +56,12 @@ class CellStream {
   private size = 0;
   private tail = '';
   private marker = '';
+  private clearMarker = '';
   private onMarker?: () => void;
 
-  expect(marker: string, onMarker: () => void): void {
+  expect(marker: string, clearMarker: string, onMarker: () => void): void {
     this.marker = marker;
+    this.clearMarker = clearMarker;
     this.onMarker = onMarker;
     this.chunks = [];
     this.size = 0;
@@ -52,7 +77,16 @@ class CellStream {
       // Output of a background job between cells: it belongs to no run.
       return;
     }
-    const joined = this.tail + text;
+    let joined = this.tail + text;
+    this.tail = '';
+    for (;;) {
+      const cleared = joined.indexOf(this.clearMarker);
+      const ends = joined.indexOf(this.marker);
+      if (cleared === -1 || (ends !== -1 && ends < cleared)) break;
+      this.chunks = [];
+      this.size = 0;
+      joined = joined.slice(cleared + this.clearMarker.length);
+    }
     const at = joined.indexOf(this.marker);
     if (at !== -1) {
       this.keep(joined.slice(0, at));
@@ -64,10 +98,14 @@ class CellStream {
       return;
     }
     // Hold back only what could be the start of a marker split across chunks.
-    let hold = Math.min(joined.length, this.marker.length - 1);
-    while (hold > 0 && !this.marker.startsWith(joined.slice(joined.length - hold))) hold--;
+    let hold = Math.min(joined.length, Math.max(this.marker.length, this.clearMarker.length) - 1);
+    while (hold > 0 && !this.couldStartMarker(joined.slice(joined.length - hold))) hold--;
     this.keep(joined.slice(0, joined.length - hold));
     this.tail = joined.slice(joined.length - hold);
+  }
+
+  private couldStartMarker(text: string): boolean {
+    return this.marker.startsWith(text) || this.clearMarker.startsWith(text);
   }
 
   /** The process died: what was held back belongs to the cell, and no marker will come. */
@@ -85,8 +123,9 @@ class CellStream {
   }
 }
 
-export class PythonKernel {
+export class CellKernel {
   private readonly session: Session;
+  private readonly spec: KernelSpec;
   private process?: ChildProcess;
   private readonly queue: Cell[] = [];
   private current?: Cell;
@@ -96,8 +135,9 @@ export class PythonKernel {
   private onControlDone?: () => void;
   private onControlStarted?: () => void;
 
-  constructor(session: Session) {
+  constructor(session: Session, spec: KernelSpec) {
     this.session = session;
+    this.spec = spec;
   }
 
   run(code: string, timeoutS: number): RunHandle {
@@ -133,18 +173,21 @@ export class PythonKernel {
     this.current = cell;
     await mkdir(join(this.session.dir, 'runs'), { recursive: true });
     cell.runDir = await mkdtemp(join(this.session.dir, 'runs', 'run-'));
-    const cellFile = join(cell.runDir, 'cell.py');
+    const cellFile = join(cell.runDir, this.spec.cellFile);
     const resultFile = join(cell.runDir, 'results.jsonl');
     await writeFile(cellFile, cell.code);
+    const launch = await this.spec.launch(this.session);
     if (this.current !== cell) return;
-    const kernel = this.ensureProcess();
-    const marker = `\u0000agentbay-cell-end-${randomBytes(12).toString('hex')}\u0000`;
+    const kernel = this.ensureProcess(launch);
+    // No NUL: R cannot write one. The random part keeps user output from ending a cell.
+    const marker = `\u001eagentbay-cell-end-${randomBytes(12).toString('hex')}\u001e`;
+    const clearMarker = `\u001eagentbay-clear-${randomBytes(12).toString('hex')}\u001e`;
     let pending = 3; // stdout marker, stderr marker, control "done"
     const finish = (): void => {
       if (--pending === 0) void this.complete(cell, resultFile, '');
     };
-    this.out.expect(marker, finish);
-    this.err.expect(marker, finish);
+    this.out.expect(marker, clearMarker, finish);
+    this.err.expect(marker, clearMarker, finish);
     cell.started = performance.now();
     this.onControlDone = finish;
     const arm = (ms: number): void => {
@@ -161,7 +204,9 @@ export class PythonKernel {
       cell.started = performance.now();
       arm(cell.timeoutS * 1000);
     };
-    kernel.stdin!.write(`${JSON.stringify({ cell: cellFile, resultFile, marker })}\n`);
+    kernel.stdin!.write(
+      `${this.spec.request({ cell: cellFile, resultFile, marker, clearMarker })}\n`,
+    );
   }
 
   private async complete(cell: Cell, resultFile: string, forcedError: string): Promise<void> {
@@ -186,11 +231,12 @@ export class PythonKernel {
     void this.pump();
   }
 
-  private ensureProcess(): ChildProcess {
+  private ensureProcess(launch: Launch): ChildProcess {
     if (this.process) return this.process;
-    const child = spawn(pythonCommand(), ['-u', KERNEL], {
+    const limited = underFileLimit(this.session.limits.maxFileBytes, launch.command, launch.args);
+    const child = spawn(limited.command, limited.args, {
       cwd: this.session.dirs.work,
-      env: sessionEnv(this.session.id, pythonEnv()),
+      env: sessionEnv(this.session.id, launch.env),
       detached: true,
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     });
@@ -217,7 +263,11 @@ export class PythonKernel {
         done?.();
       }
     });
-    child.once('exit', (code, signal) => {
+    // A missing interpreter: answered as the process's end (the cell fails, the server lives).
+    let ended = false;
+    const onEnd = (code: number | null, signal: string | null, spawnError?: Error): void => {
+      if (ended) return;
+      ended = true;
       if (this.process === child) this.process = undefined;
       const cell = this.current;
       if (!cell) return;
@@ -226,9 +276,11 @@ export class PythonKernel {
           ? `TimeoutError: Execution timed out after ${cell.timeoutS} seconds`
           : cell.killReason
             ? `KilledError: execution stopped because the ${cell.killReason}`
-            : signal
-              ? `Process killed by signal ${signal}`
-              : `Process exited with code ${code ?? -1}`;
+            : spawnError
+              ? `SpawnError: ${spawnError.message}`
+              : signal
+                ? `Process killed by signal ${signal}`
+                : `Process exited with code ${code ?? -1}`;
       // Give the pipes a moment to deliver what the cell printed before it died.
       setTimeout(() => {
         this.out.abandon();
@@ -237,7 +289,9 @@ export class PythonKernel {
         this.onControlStarted = undefined;
         void this.complete(cell, join(cell.runDir, 'results.jsonl'), reason);
       }, 50);
-    });
+    };
+    child.once('error', (error) => onEnd(null, null, error));
+    child.once('exit', (code, signal) => onEnd(code, signal));
     this.process = child;
     return child;
   }
