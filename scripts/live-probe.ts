@@ -5,13 +5,15 @@
 // pages' Unknowns where it can. It never leaves a session behind: the session is deleted in a
 // `finally`, on SIGINT/SIGTERM too, and a label search catches a create that answered late.
 //
-//   AGENTBAY_API_KEY=… [AGENTBAY_ENDPOINT=host] [AGENTBAY_REGION_ID=…] npm run live-probe [-- report.json]
+//   AGENTBAY_API_KEY=… [AGENTBAY_REGION_ID=…] [AGENTBAY_ENDPOINT=host] npm run live-probe [-- report.json]
+//   The gateway is the region's, agentbay.<region>.aliyuncs.com (default cn-hangzhou), as SDK 0.21
+//   derives it; AGENTBAY_ENDPOINT overrides it. The report says which region answered.
 //   AGENTBAY_PROBE_IDLE_S=N also checks that a session left idle is released after N s (it waits).
 //   AGENTBAY_PROBE_GATEWAY_S=N also sends a call that outlives an N-second gateway limit (60).
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { buildRpcRequest } from '../src/agentbay/rpc.ts';
-import { parseEndpoint } from '../src/inputs/parse.ts';
+import { readGateway } from '../src/inputs/session-inputs.ts';
 import { findErrorLocation } from '../src/runs/error-location.ts';
 import { runFromFileCode } from '../src/sandbox/code-file.ts';
 import { makeRedactor } from '../src/text/secrets.ts';
@@ -21,8 +23,20 @@ if (!apiKey) {
   console.error('AGENTBAY_API_KEY is not set: the live probe needs a key.');
   process.exit(2);
 }
-const origin = parseEndpoint(process.env.AGENTBAY_ENDPOINT ?? '');
-const regionId = process.env.AGENTBAY_REGION_ID ?? '';
+// The action's own reading: region-id picks the gateway, an endpoint overrides it.
+const {
+  endpoint: origin,
+  regionId,
+  note: gatewayNote,
+} = readGateway(
+  (name) =>
+    (name === 'region-id'
+      ? process.env.AGENTBAY_REGION_ID
+      : name === 'endpoint'
+        ? process.env.AGENTBAY_ENDPOINT
+        : '') ?? '',
+);
+console.log(gatewayNote);
 const reportPath = process.argv[2] ?? 'live-probe-report.json';
 let redact = makeRedactor([apiKey]);
 const probeLabel = `probe-${randomBytes(8).toString('hex')}`;
@@ -202,11 +216,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 try {
-  const created = await pop('CreateMcpSession (Timeout=300)', 'CreateMcpSession', {
+  // SDK 0.21's LifecyclePolicy, in minutes: idle 5, ceiling 30 (the probe takes minutes).
+  const created = await pop('CreateMcpSession (Timeout=5, MaxRuntime=30 min)', 'CreateMcpSession', {
     ImageId: 'code_latest',
+    Timeout: 5,
+    MaxRuntime: 30,
     Labels: JSON.stringify({ 'gha-probe': probeLabel, purpose: 'live-probe' }),
-    LoginRegionId: regionId || undefined,
-    Timeout: 300,
+    LoginRegionId: regionId,
   });
   sessionId = typeof created?.Data?.SessionId === 'string' ? created.Data.SessionId : '';
   const linkUrl = typeof created?.Data?.LinkUrl === 'string' ? created.Data.LinkUrl : '';
@@ -267,7 +283,12 @@ try {
     {},
     { query: { SessionId: sessionId } },
   );
-  probes.at(-1)!.finding = { idType: typeof detail?.Data?.Id };
+  probes.at(-1)!.finding = {
+    idType: typeof detail?.Data?.Id,
+    // Which region answered: the session's own, as the service reports it.
+    regionAnswered: typeof detail?.Data?.RegionId === 'string' ? detail.Data.RegionId : null,
+    regionAsked: regionId,
+  };
   await pop('GetSession', 'GetSession', { SessionId: sessionId });
   await pop('GetLabel', 'GetLabel', { SessionId: sessionId });
 
@@ -605,7 +626,7 @@ try {
     const idle = await pop(`CreateMcpSession (Timeout=${idleS}, left idle)`, 'CreateMcpSession', {
       ImageId: 'code_latest',
       Labels: JSON.stringify({ 'gha-probe': probeLabel, purpose: 'live-probe-idle' }),
-      LoginRegionId: regionId || undefined,
+      LoginRegionId: regionId,
       Timeout: idleS,
     });
     const idleId = typeof idle?.Data?.SessionId === 'string' ? idle.Data.SessionId : '';
@@ -633,7 +654,7 @@ try {
 } finally {
   await cleanup();
   const report = redact(
-    JSON.stringify({ origin, when: new Date().toISOString(), probes }, null, 2),
+    JSON.stringify({ origin, region: regionId, when: new Date().toISOString(), probes }, null, 2),
   );
   writeFileSync(reportPath, report);
   console.log(report);

@@ -3,11 +3,11 @@ import { ApiError, ok, type ApiResponse } from './envelope.ts';
 import { parseLabels } from './labels.ts';
 import type { FileTransferStore, TaskType } from './file-transfer.ts';
 import type { KernelPool } from './kernels.ts';
-import type { Session, SessionStore } from './sessions.ts';
+import type { Lifecycle, Session, SessionStore } from './sessions.ts';
 import { linkUrl, type LinkTokens } from './link-route.ts';
 import { quotaRefusal } from './session-limit.ts';
-import { callTool, TOOL_LIST } from './tools.ts';
-import type { ResultFormat, SessionLimit } from './types.ts';
+import { callTool, toolListFor } from './tools.ts';
+import type { ResultFormat, SessionLimit, ToolListAnswer } from './types.ts';
 
 export interface ActionContext {
   store: SessionStore;
@@ -18,6 +18,8 @@ export interface ActionContext {
   /** Set when the LinkUrl route is on (`linkRoute`): the tokens it has issued. */
   linkTokens?: LinkTokens;
   sessionLimit(): SessionLimit | undefined;
+  /** What create answers as ToolList, when a test has set it (see setToolList). */
+  toolList(): ToolListAnswer | undefined;
 }
 
 export interface ActionCall {
@@ -36,7 +38,8 @@ const DEFAULT_PAGE_SIZE = 10;
 const MAX_PAGE_SIZE = 100;
 
 export const ACTIONS: Record<string, Handler> = {
-  async CreateMcpSession({ store, sessionLimit, linkTokens }, { form, sessionId, origin }) {
+  async CreateMcpSession(ctx, { form, sessionId, origin }) {
+    const { store, sessionLimit, linkTokens } = ctx;
     const labels = parseLabels(form.Labels);
     const limit = sessionLimit();
     // Checked and counted synchronously with create's registration, so concurrent creates
@@ -46,11 +49,12 @@ export const ACTIONS: Record<string, Handler> = {
       id: sessionId,
       imageId: form.ImageId || DEFAULT_IMAGE,
       labels,
-      idleTimeoutS: parseOptionalInt(form.Timeout, 'Timeout', 1),
+      lifecycle: parseLifecycle(form),
       loginRegionId: form.LoginRegionId || undefined,
     });
     return ok({
       Data: {
+        ...withToolList(ctx, session.imageId),
         SessionId: session.id,
         Success: true,
         ErrMsg: '',
@@ -59,7 +63,6 @@ export const ACTIONS: Record<string, Handler> = {
         ResourceId: session.resourceId,
         LinkUrl: linkTokens ? linkUrl(origin, session.id) : '',
         Token: linkTokens ? linkTokens.issue(session.id) : '',
-        ToolList: TOOL_LIST,
         HttpPort: '',
         NetworkInterfaceIp: '',
         VpcResource: false,
@@ -181,10 +184,11 @@ export const ACTIONS: Record<string, Handler> = {
     });
   },
 
-  async GetSession({ store }, { form }) {
+  async GetSession(ctx, { form }) {
+    const { store } = ctx;
     const session = store.requireExisting(form.SessionId);
     store.touch(session);
-    return ok({ Data: sessionData(session) });
+    return ok({ Data: sessionData(ctx, session) });
   },
 
   async ListSession({ store }, { form }) {
@@ -220,8 +224,9 @@ export const ACTIONS: Record<string, Handler> = {
   },
 };
 
-function sessionData(session: Session): Record<string, unknown> {
+function sessionData(ctx: ActionContext, session: Session): Record<string, unknown> {
   return {
+    ...withToolList(ctx, session.imageId),
     SessionId: session.id,
     Status: session.status,
     ResourceUrl: '',
@@ -232,7 +237,6 @@ function sessionData(session: Session): Record<string, unknown> {
     NetworkInterfaceIp: '',
     Token: '',
     VpcResource: false,
-    ToolList: TOOL_LIST,
     contexts: [],
   };
 }
@@ -250,6 +254,27 @@ function contextFile(
     throw new ApiError('InvalidParameter.FilePath', 'FilePath must be an absolute path');
   }
   return { contextId, filePath };
+}
+
+/** The ToolList field for a session on this image, or what a test made it (absent, odd). */
+function withToolList(ctx: ActionContext, imageId: string): Record<string, unknown> {
+  const answer = ctx.toolList();
+  if (answer === undefined) return { ToolList: toolListFor(imageId) };
+  return 'omit' in answer ? {} : { ToolList: answer.value };
+}
+
+/**
+ * `MaxRuntime` present: SDK 0.21's LifecyclePolicy, `Timeout` and `MaxRuntime` in minutes.
+ * `Timeout` alone: the older idle release, in seconds (protocol §2a).
+ */
+function parseLifecycle(form: Record<string, string>): Lifecycle | undefined {
+  const maxRuntime = parseOptionalInt(form.MaxRuntime, 'MaxRuntime', 1);
+  if (maxRuntime !== undefined) {
+    // The service's minimum idle release is 3 minutes.
+    return { unit: 'minutes', maxRuntime, timeout: parseOptionalInt(form.Timeout, 'Timeout', 3) };
+  }
+  const timeout = parseOptionalInt(form.Timeout, 'Timeout', 1);
+  return timeout === undefined ? undefined : { unit: 'seconds', timeout };
 }
 
 function parseOptionalInt(raw: string | undefined, field: string, min: number): number | undefined {

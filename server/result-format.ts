@@ -12,11 +12,13 @@ export const DEFAULT_RESULT_FORMAT: Readonly<ResultFormat> = Object.freeze({
   keyStyle: 'camel',
   errorStyle: 'executionError',
   includeType: true,
+  shellAnswer: 'wrapped',
 });
 
 const ALLOWED: { [K in keyof ResultFormat]: readonly ResultFormat[K][] } = {
   dataAsString: [true, false],
   encoding: ['json', 'double', 'legacy-text'],
+  shellAnswer: ['wrapped', 'raw'],
   itemsAs: ['strings', 'objects'],
   keyStyle: ['camel', 'snake'],
   errorStyle: ['executionError', 'isError'],

@@ -41,7 +41,6 @@ export const RUN_CODE_TOOL = {
   tool: 'run_code',
 };
 
-const CODE_IMAGE = 'code_latest';
 const DEFAULT_TIMEOUT_S = 60;
 
 export async function callRunCode(
@@ -51,9 +50,9 @@ export async function callRunCode(
   rawArgs: string | undefined,
   format: ResultFormat,
 ): Promise<unknown> {
-  if (session.imageId !== CODE_IMAGE) {
+  if (!/^(?:code_|imgc-)/.test(session.imageId)) {
     return toolErrorData(
-      `tool run_code is not available on image ${session.imageId}; use ${CODE_IMAGE}`,
+      `tool run_code is not available on image ${session.imageId}; use code_latest`,
       format,
     );
   }

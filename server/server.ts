@@ -23,6 +23,7 @@ import type {
   ResultFormat,
   ServerOptions,
   SessionLimit,
+  ToolListAnswer,
 } from './types.ts';
 
 export type * from './types.ts';
@@ -39,10 +40,15 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     ? await mkdtemp(join(tmpdir(), 'agentbay-local-'))
     : await mkdir(options.workRoot!, { recursive: true }).then(() => options.workRoot!);
 
-  const store = new SessionStore(root, options.deleteDelayMs ?? 50, {
-    ...DEFAULT_DISK_LIMITS,
-    ...definedOnly(options.diskLimits ?? {}),
-  });
+  const store = new SessionStore(
+    root,
+    options.deleteDelayMs ?? 50,
+    {
+      ...DEFAULT_DISK_LIMITS,
+      ...definedOnly(options.diskLimits ?? {}),
+    },
+    options.minuteMs,
+  );
   const kernels = new KernelPool(store, options.python ?? process.env.AGENTBAY_LOCAL_PYTHON);
   void kernels.announce();
   const transfers = new FileTransferStore(join(root, '__oss'));
@@ -50,6 +56,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
   const faults = new FaultPlan();
   const recorded: RecordedRequest[] = [];
   let format: ResultFormat = { ...DEFAULT_RESULT_FORMAT };
+  let toolList: ToolListAnswer | undefined;
   let limit: SessionLimit | undefined =
     options.maxSessions === undefined ? undefined : { max: options.maxSessions };
 
@@ -61,6 +68,9 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
     setResultFormat: (partial: Partial<ResultFormat>) => {
       format = resolveResultFormat(partial);
     },
+    setToolList: (answer: ToolListAnswer | undefined) => {
+      toolList = answer;
+    },
     setTransferTaskDelay: (ms: number) => {
       transfers.taskDelayMs = ms;
     },
@@ -71,6 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults.clear();
       transfers.taskDelayMs = 0;
       format = { ...DEFAULT_RESULT_FORMAT };
+      toolList = undefined;
     },
   };
 
@@ -88,6 +99,7 @@ export async function startServer(options: ServerOptions = {}): Promise<AgentBay
       faults,
       recorded,
       resultFormat: () => format,
+      toolList: () => toolList,
       sessionLimit: () => limit,
       control: (request) => handleControl(api, request),
     }),

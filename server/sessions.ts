@@ -24,11 +24,15 @@ export interface Session extends SessionView {
   /** Creation order, used as the paging cursor so deletions between pages do not skip anything. */
   seq: number;
   running: Set<Killable>;
+  /** Idle release after this long without a call naming the session (none when undefined). */
+  idleMs?: number;
   /** What its processes may write (disk-limits.ts). */
   limits: DiskLimits;
   /** The directory's size when its processes were last killed for passing the limit. */
   overLimitBytes?: number;
   idleTimer?: NodeJS.Timeout;
+  /** The hard ceiling from creation (MaxRuntime), busy or not. */
+  ceilingTimer?: NodeJS.Timeout;
   deleteTimer?: NodeJS.Timeout;
 }
 
@@ -37,8 +41,18 @@ export interface CreateParams {
   id?: string;
   imageId: string;
   labels: Record<string, string>;
-  idleTimeoutS?: number;
+  lifecycle?: Lifecycle;
   loginRegionId?: string;
+}
+
+/**
+ * The lifecycle a create asked for: SDK 0.21's LifecyclePolicy (`Timeout` and `MaxRuntime`,
+ * both in minutes, when MaxRuntime is sent) or the older form (`Timeout` alone, in seconds).
+ */
+export interface Lifecycle {
+  unit: 'minutes' | 'seconds';
+  timeout?: number;
+  maxRuntime?: number;
 }
 
 export interface ListParams {
@@ -65,12 +79,16 @@ export class SessionStore {
   /** Called once when a session ends (kernels, context tasks, … clean up their share). */
   private readonly onEnd: ((session: Session) => void | Promise<void>)[] = [];
 
-  constructor(root: string, deleteDelayMs: number, limits: DiskLimits) {
+  /** How long a lifecycle minute lasts here (tests shorten it; 60 000 otherwise). */
+  private readonly minuteMs: number;
+
+  constructor(root: string, deleteDelayMs: number, limits: DiskLimits, minuteMs = 60_000) {
     this.root = root;
     this.deleteDelayMs = deleteDelayMs;
     this.limits = limits;
     this.diskWatch = setInterval(() => void this.enforceDiskLimit(), limits.checkIntervalMs);
     this.diskWatch.unref();
+    this.minuteMs = minuteMs;
   }
 
   async create(params: CreateParams): Promise<Session> {
@@ -83,7 +101,7 @@ export class SessionStore {
       labels: params.labels,
       imageId: params.imageId,
       createdAt: Date.now(),
-      idleTimeoutS: params.idleTimeoutS,
+      lifecycle: params.lifecycle,
       loginRegionId: params.loginRegionId,
       runCount: 0,
       appInstanceId: `ai-${randomAlnum(16)}`,
@@ -96,11 +114,26 @@ export class SessionStore {
     };
     // Registered before the first await, so a concurrent create sees it when counting.
     this.all.set(id, session);
+    this.arm(session, params.lifecycle);
     // The session's /tmp exists from the start, as on a real sandbox.
     const made = [...Object.values(session.dirs), join(session.dirs.root, 'tmp')];
     await Promise.all(made.map((path) => mkdir(path, { recursive: true })));
     this.touch(session);
     return session;
+  }
+
+  /** The idle release and the ceiling the create asked for, in this server's time. */
+  private arm(session: Session, lifecycle: Lifecycle | undefined): void {
+    if (!lifecycle) return;
+    const unitMs = lifecycle.unit === 'minutes' ? this.minuteMs : this.minuteMs / 60;
+    if (lifecycle.timeout) session.idleMs = lifecycle.timeout * unitMs;
+    if (lifecycle.maxRuntime) {
+      session.ceilingTimer = setTimeout(
+        () => void this.release(session, 'max-runtime'),
+        lifecycle.maxRuntime * unitMs,
+      );
+      session.ceilingTimer.unref();
+    }
   }
 
   onSessionEnd(hook: (session: Session) => void | Promise<void>): void {
@@ -132,8 +165,8 @@ export class SessionStore {
   touch(session: Session): void {
     if (session.idleTimer) clearTimeout(session.idleTimer);
     session.idleTimer = undefined;
-    if (!session.idleTimeoutS || session.status !== 'RUNNING') return;
-    session.idleTimer = setTimeout(() => this.onIdle(session), session.idleTimeoutS * 1000);
+    if (!session.idleMs || session.status !== 'RUNNING') return;
+    session.idleTimer = setTimeout(() => this.onIdle(session), session.idleMs);
     session.idleTimer.unref();
   }
 
@@ -194,12 +227,14 @@ export class SessionStore {
     session.status = 'DELETING';
     session.deletedBy = by;
     if (session.idleTimer) clearTimeout(session.idleTimer);
+    if (session.ceilingTimer) clearTimeout(session.ceilingTimer);
     for (const run of session.running) run.kill('session deleted');
   }
 
   private async finishDelete(session: Session): Promise<void> {
     if (session.deleteTimer) clearTimeout(session.deleteTimer);
     if (session.idleTimer) clearTimeout(session.idleTimer);
+    if (session.ceilingTimer) clearTimeout(session.ceilingTimer);
     session.status = 'DELETED';
     for (const run of session.running) run.kill('session deleted');
     for (const hook of this.onEnd) await hook(session);
@@ -256,7 +291,9 @@ function toView(s: Session): SessionView {
     createdAt: s.createdAt,
     runCount: s.runCount,
   };
-  if (s.idleTimeoutS !== undefined) view.idleTimeoutS = s.idleTimeoutS;
+  if (s.lifecycle) view.lifecycle = { ...s.lifecycle };
+  const perUnit = s.lifecycle?.unit === 'minutes' ? 60 : 1;
+  if (s.lifecycle?.timeout !== undefined) view.idleTimeoutS = s.lifecycle.timeout * perUnit;
   if (s.loginRegionId !== undefined) view.loginRegionId = s.loginRegionId;
   if (s.deletedBy !== undefined) view.deletedBy = s.deletedBy;
   return view;

@@ -49,6 +49,8 @@ export async function callShell(
   store: SessionStore,
   session: Session,
   args: Record<string, unknown>,
+  /** Answer the command's stdout as it is, as images other than code_latest do (SDK 0.21). */
+  raw = false,
 ): Promise<ToolAnswer> {
   const command = requireString(args, 'command');
   const timeoutMs = optionalInteger(args, 'timeout_ms', 1) ?? DEFAULT_TIMEOUT_MS;
@@ -109,6 +111,7 @@ export async function callShell(
   const traceId = randomBytes(16).toString('hex');
   const out = stdout.text();
   const err = stderr.text();
+  if (raw) return { text: exitCode === 0 ? out : `${out}${err}`, isError: exitCode !== 0 };
   if (exitCode === 0) {
     return {
       text: JSON.stringify({ stdout: out, stderr: err, exit_code: 0, traceId }),

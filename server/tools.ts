@@ -12,8 +12,7 @@ import { executionFailed, parseToolArgs, ToolFailure } from './tool-errors.ts';
 export const DEFAULT_MAX_TOOL_MESSAGE_BYTES = 64_512;
 const MESSAGE_TOO_LARGE = -32000;
 
-export const TOOL_LIST = JSON.stringify([
-  RUN_CODE_TOOL,
+const SANDBOX_TOOLS = [
   SHELL_TOOL,
   ...Object.keys(FILESYSTEM_TOOLS).map((name) => ({
     name,
@@ -22,7 +21,21 @@ export const TOOL_LIST = JSON.stringify([
     inputSchema: { type: 'object' },
     tool: name,
   })),
-]);
+];
+
+/**
+ * Code images: `code_latest` and its kin, and custom images (`imgc-…`, the ids the console gives
+ * the images users build, from a code image here). Any other image id is accepted as a sandbox
+ * without run_code (`linux_latest`, `browser_latest`, …).
+ */
+export function isCodeImage(imageId: string): boolean {
+  return /^(?:code_|imgc-)/.test(imageId);
+}
+
+/** The `ToolList` of a session on this image: a JSON string, as the SDK's model has it. */
+export function toolListFor(imageId: string): string {
+  return JSON.stringify(isCodeImage(imageId) ? [RUN_CODE_TOOL, ...SANDBOX_TOOLS] : SANDBOX_TOOLS);
+}
 
 /** The JSON message the gateway would forward to the sandbox for this call, in bytes. */
 export function toolMessageBytes(name: string, server: string, rawArgs: string): number {
@@ -63,7 +76,7 @@ export async function callTool(
     const args = parseToolArgs(rawArgs);
     answer =
       name === SHELL_TOOL.name
-        ? await callShell(ctx.store, session, args)
+        ? await callShell(ctx.store, session, args, format.shellAnswer === 'raw')
         : await callFilesystemTool(name, session, args);
   } catch (error) {
     if (error instanceof ToolFailure) return toolErrorData(error.message, format);

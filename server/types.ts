@@ -11,9 +11,12 @@ export interface SessionView {
   labels: Record<string, string>;
   imageId: string;
   createdAt: number;
+  /** The idle release asked for, in seconds whatever unit it was sent in. */
   idleTimeoutS?: number;
+  /** `Timeout`/`MaxRuntime` as sent, and their unit (minutes when MaxRuntime was sent). */
+  lifecycle?: { unit: 'minutes' | 'seconds'; timeout?: number; maxRuntime?: number };
   loginRegionId?: string;
-  /** What ended the session: the API action name, 'idle-timeout' or 'server-close'. */
+  /** What ended the session: the API action name, 'idle-timeout', 'max-runtime' or 'server-close'. */
   deletedBy?: string;
   runCount: number;
 }
@@ -71,6 +74,8 @@ export interface SessionLimit {
   message?: string;
 }
 
+export type ToolListAnswer = { omit: true } | { value: unknown };
+
 export interface ResultFormat {
   /** Data sent as a JSON string instead of an object. */
   dataAsString: boolean;
@@ -84,6 +89,11 @@ export interface ResultFormat {
   errorStyle: 'executionError' | 'isError';
   /** Whether content[0].type = 'text' is present. */
   includeType: boolean;
+  /**
+   * The shell's answer: the wrapped JSON result (code_latest), or the command's stdout as it
+   * is, as SDK 0.21 says other images (imgc-*) answer.
+   */
+  shellAnswer: 'wrapped' | 'raw';
 }
 
 export interface RecordedRequest {
@@ -128,6 +138,11 @@ export interface AgentBayServer {
   setTransferTaskDelay(ms: number): void;
   /** Sets (or with undefined lifts) the concurrent-session limit. */
   setSessionLimit(limit: SessionLimit | undefined): void;
+  /**
+   * What CreateMcpSession answers as `ToolList` (and GetSession too): undefined for the image's
+   * own tools, `{ omit: true }` for no ToolList field, `{ value }` for exactly that value.
+   */
+  setToolList(answer: ToolListAnswer | undefined): void;
   /** Clears faults and the result format back to defaults (keeps sessions, requests and the limit). */
   reset(): void;
 }
@@ -145,6 +160,11 @@ export interface ServerOptions {
   workRoot?: string;
   /** The gateway's per-request limit; longer actions are answered 504 (default 60 000). */
   gatewayTimeoutMs?: number;
+  /**
+   * How long a minute of a session's lifecycle (`Timeout`, `MaxRuntime`) lasts here, in ms
+   * (default 60 000): tests shorten it to see an idle release or a ceiling without waiting.
+   */
+  minuteMs?: number;
   /** The per-call size limit of a tool message, in bytes (default 64 512, the MQTT limit). */
   maxToolMessageBytes?: number;
   /**

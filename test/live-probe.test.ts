@@ -43,11 +43,13 @@ describe('npm run live-probe', () => {
   let text = '';
   let stdout = '';
   beforeAll(async () => {
-    // A 2 s gateway here, so the probe's call past the gateway limit is quick to see.
-    server = await startServer({ apiKey: KEY, gatewayTimeoutMs: 2_000 });
+    // An 8 s gateway here, so the probe's call past the gateway limit is quick to see (and a
+    // first run_code, which starts the kernel, stays under it on a loaded machine).
+    server = await startServer({ apiKey: KEY, gatewayTimeoutMs: 8_000 });
     ({ stdout, text, report } = await runProbe(server, {
       AGENTBAY_PROBE_IDLE_S: '2',
-      AGENTBAY_PROBE_GATEWAY_S: '2',
+      AGENTBAY_PROBE_GATEWAY_S: '8',
+      AGENTBAY_REGION_ID: 'us-east-1',
     }));
   }, 150_000);
   afterAll(() => server.close());
@@ -80,7 +82,7 @@ describe('npm run live-probe', () => {
     }
     // Every answer but the one meant to outlive the gateway's limit.
     const answered = report.probes.filter((p) => !p.step.includes('past the gateway limit'));
-    expect(answered.every((p) => p.httpStatus === undefined || p.httpStatus < 500)).toBe(true);
+    expect(answered.filter((p) => (p.httpStatus ?? 0) >= 500).map((p) => p.step)).toEqual([]);
   });
 
   it('answers Unknowns: state kept, default cwd and user, get_file_info keys, the size limit', () => {
@@ -91,11 +93,25 @@ describe('npm run live-probe', () => {
       keys: expect.arrayContaining(['size', 'isDirectory']),
     });
     expect(finding('write_file 70 KB (over the MQTT limit)')).toEqual({ refused: true });
-    expect(finding('CreateMcpSession (Timeout=300)')).toMatchObject({
+    expect(finding('CreateMcpSession (Timeout=5, MaxRuntime=30 min)')).toMatchObject({
       linkUrlReturned: false,
       tokenReturned: false,
       wsUrlReturned: false,
     });
+  });
+
+  it('creates as SDK 0.21 does and reports which region answered', () => {
+    const create = server.requests().find((r) => r.action === 'CreateMcpSession')!;
+    // The endpoint names no region, so the region is AGENTBAY_REGION_ID's.
+    expect(create.form).toMatchObject({
+      Timeout: '5',
+      MaxRuntime: '30',
+      LoginRegionId: 'us-east-1',
+    });
+    const finding = report.probes.find((p) => p.step === 'GetSessionDetail')?.finding;
+    expect(finding).toMatchObject({ regionAnswered: 'us-east-1', regionAsked: 'us-east-1' });
+    expect(JSON.parse(text).region).toBe('us-east-1');
+    expect(stdout).toContain('region us-east-1 (from region-id)');
   });
 
   it('reports whether JavaScript keeps state, and what a call past the gateway limit gets', () => {
@@ -104,7 +120,7 @@ describe('npm run live-probe', () => {
     expect(finding('run_code javascript (state read back)')).toEqual({
       javascriptStateKept: false,
     });
-    expect(finding('shell sleeping 12 s (past the gateway limit)')).toMatchObject({
+    expect(finding('shell sleeping 18 s (past the gateway limit)')).toMatchObject({
       httpStatus: 504,
       code: 'GatewayTimeout',
     });
@@ -163,7 +179,9 @@ describe('npm run live-probe where the service offers the LinkUrl route', () => 
 
   it("tries one tool call through it and reports the answer's shape", () => {
     const steps = probe.report.probes;
-    expect(steps.find((p) => p.step === 'CreateMcpSession (Timeout=300)')?.finding).toMatchObject({
+    expect(
+      steps.find((p) => p.step === 'CreateMcpSession (Timeout=5, MaxRuntime=30 min)')?.finding,
+    ).toMatchObject({
       linkUrlReturned: true,
       tokenReturned: true,
     });

@@ -90,3 +90,53 @@ describe('requests match the official SDK', () => {
     });
   }
 });
+
+// SDK 0.21 (protocol §2a) adds LoginRegionId, always sent, and the LifecyclePolicy in minutes.
+// No 0.21 recording exists: the order is its generated client's (`createMcpSessionWithOptions`
+// in agentbay-ai/wuying-agentbay-sdk typescript/src/api/client.ts: Authorization, ImageId,
+// Timeout, MaxRuntime, Labels, …, SdkStats, LoginRegionId), which agrees with the 0.19
+// recording of `Timeout` right after ImageId (test/fixtures/sdk-requests-more.json).
+describe('a create with a region and a lifecycle, as SDK 0.21 sends it', () => {
+  let server: AgentBayServer;
+
+  beforeAll(async () => {
+    server = await startServer({ apiKey: KEY });
+    const client = new AgentBayClient({ endpoint: server.url, apiKey: KEY, userAgent: USER_AGENT });
+    await client.createSession({
+      imageId: 'code_latest',
+      labels: { repo: 'o/r', run: '42' },
+      loginRegionId: 'ap-southeast-1',
+      lifecycle: { idleTimeoutMin: 15, maxRuntimeMin: 30 },
+    });
+    await client.close();
+  });
+  afterAll(() => server.close());
+
+  it('puts Timeout and MaxRuntime (minutes) after ImageId and LoginRegionId last', () => {
+    const recorded = fixture.requests[0]!;
+    const [create] = server.requests();
+    const labels = /&Labels=[^&]*/.exec(recorded.rawBody)![0];
+    expect(create!.rawBody.replace(/&SdkStats=[^&]*/, '')).toBe(
+      `Authorization=Bearer%20${KEY}&ImageId=code_latest&Timeout=15&MaxRuntime=30${labels}&LoginRegionId=ap-southeast-1`,
+    );
+    expect(Object.keys(create!.form)).toEqual([
+      'Authorization',
+      'ImageId',
+      'Timeout',
+      'MaxRuntime',
+      'Labels',
+      'SdkStats',
+      'LoginRegionId',
+    ]);
+  });
+
+  it('is read by the server as minutes', () => {
+    expect(server.sessions()[0]!.lifecycle).toEqual({
+      unit: 'minutes',
+      timeout: 15,
+      maxRuntime: 30,
+    });
+    expect(server.sessions()[0]!.idleTimeoutS).toBe(900);
+    expect(server.sessions()[0]!.loginRegionId).toBe('ap-southeast-1');
+  });
+});

@@ -8,14 +8,25 @@ import type { ContextCalls } from './file-transfer.ts';
 import type { RetryPolicy } from './errors.ts';
 import type { CodeRunResult } from '../runs/result.ts';
 import * as sessions from './sessions.ts';
-import type { CallLimits, CreateSessionParams, SessionSummary } from './sessions.ts';
+import type {
+  CallLimits,
+  CreatedSession,
+  CreateSessionParams,
+  SessionSummary,
+} from './sessions.ts';
 import * as tools from './tools.ts';
 import type { ToolCall, ToolCaller, ToolOutcome } from './tool-caller.ts';
 import type { RunCodeParams } from './tools.ts';
 import { Transport, type AgentBayClientOptions } from './transport.ts';
 
 export type { AgentBayClientOptions, Exchange } from './transport.ts';
-export type { CallLimits, CreateSessionParams, SessionSummary } from './sessions.ts';
+export type {
+  CallLimits,
+  CreatedSession,
+  CreateSessionParams,
+  LifecyclePolicy,
+  SessionSummary,
+} from './sessions.ts';
 export type { RunCodeParams } from './tools.ts';
 
 export class AgentBayClient implements ToolCaller, ContextCalls {
@@ -26,7 +37,8 @@ export class AgentBayClient implements ToolCaller, ContextCalls {
     this.transport = new Transport(options, agent);
   }
 
-  createSession(params: CreateSessionParams): Promise<{ sessionId: string; requestId: string }> {
+  /** Creates a session; the answer says which tools its image offers, when it says. */
+  createSession(params: CreateSessionParams): Promise<CreatedSession> {
     return sessions.createSession(this.transport, params);
   }
 

@@ -12,6 +12,8 @@ export interface AgentBayErrorDetails {
   code?: string;
   httpStatus?: number;
   requestId?: string;
+  /** The gateway host the call went to: a key works only with its own region's gateway. */
+  host?: string;
   /** How many times the call was sent (1 when it was not retried). */
   attempts?: number;
   /** True when the request provably never reached the server, so resending it is safe. */
@@ -26,6 +28,7 @@ export class AgentBayError extends Error {
   readonly code: string | undefined;
   readonly httpStatus: number | undefined;
   readonly requestId: string | undefined;
+  readonly host: string | undefined;
   attempts: number;
   readonly notSent: boolean;
   readonly outcomeUnknown: boolean;
@@ -41,6 +44,7 @@ export class AgentBayError extends Error {
     this.code = details.code;
     this.httpStatus = details.httpStatus;
     this.requestId = details.requestId;
+    this.host = details.host;
     this.attempts = details.attempts ?? 1;
     this.notSent = details.notSent ?? false;
     this.outcomeUnknown = details.outcomeUnknown ?? false;
@@ -58,6 +62,7 @@ export class AgentBayError extends Error {
     const facts = [
       this.code && `code ${this.code}`,
       this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
+      this.host && `host ${this.host}`,
       this.requestId && `request id ${this.requestId}`,
       `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
     ].filter(Boolean);

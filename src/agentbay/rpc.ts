@@ -19,6 +19,12 @@ export interface RpcCall {
   /** Extra query fields after the common ones (only GetSessionDetail uses this). */
   query?: Record<string, string>;
   userAgent: string;
+  /**
+   * The SDK's generated client sets the form fields in its own order: sorted for most actions,
+   * not for CreateMcpSession since 0.21 (Timeout and MaxRuntime after ImageId, LoginRegionId
+   * last), which then comes in the order given. Default sorted.
+   */
+  fieldOrder?: 'sorted' | 'given';
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ`, the POP timestamp format (no milliseconds). */
@@ -34,7 +40,7 @@ function newNonce(): string {
 /**
  * Builds one AgentBay RPC request exactly as the official SDK puts it on the wire:
  * the common query fields in the SDK's order, `x-acs-*` headers, and a form body encoded
- * with node:querystring (space as %20, like the SDK) with its fields in sorted order.
+ * with node:querystring (space as %20, like the SDK), its fields in the SDK's order.
  */
 export function buildRpcRequest(
   call: RpcCall,
@@ -50,7 +56,8 @@ export function buildRpcRequest(
     ...call.query,
   });
   const form: Record<string, string> = {};
-  for (const key of Object.keys(call.form).sort()) {
+  const keys = Object.keys(call.form);
+  for (const key of call.fieldOrder === 'given' ? keys : keys.sort()) {
     const value = call.form[key];
     if (value !== undefined) form[key] = String(value);
   }

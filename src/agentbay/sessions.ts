@@ -1,5 +1,6 @@
 // Session lifecycle calls: create, read (status, labels, lists), keep alive, delete.
 import { AgentBayError, isSessionGone } from './errors.ts';
+import { toolNames } from './tool-list.ts';
 import { identifier, isObject, parseIfText, stringField } from '../text/json.ts';
 import { refusalOf } from './refusal.ts';
 import type { ApiBody, Transport } from './transport.ts';
@@ -7,9 +8,28 @@ import type { ApiBody, Transport } from './transport.ts';
 export interface CreateSessionParams {
   imageId: string;
   labels: Record<string, string>;
+  /** The region the session runs in; SDK 0.21 always sends it (the gateway's region). */
   loginRegionId?: string;
-  /** Seconds without activity after which the service releases the session itself. */
-  idleReleaseTimeoutS?: number;
+  /** SDK 0.21's LifecyclePolicy: the service releases the session itself (minutes). */
+  lifecycle?: LifecyclePolicy;
+}
+
+/** SDK 0.21's `LifecyclePolicy`, all values in minutes (protocol §2a). */
+export interface LifecyclePolicy {
+  /** Idle release: minutes without activity (sent as `Timeout`; the service's minimum is 3). */
+  idleTimeoutMin: number;
+  /** Hard ceiling: minutes from creation, however busy (sent as `MaxRuntime`). */
+  maxRuntimeMin: number;
+}
+
+export interface CreatedSession {
+  sessionId: string;
+  requestId: string;
+  /**
+   * The tools the create answer lists for the image (`ToolList`), or undefined when it lists
+   * none that can be read: then nothing is known and the caller goes on.
+   */
+  tools?: string[];
 }
 
 export interface SessionSummary {
@@ -33,17 +53,19 @@ const MAX_SESSION_ID_CHARS = 1024;
 export async function createSession(
   transport: Transport,
   params: CreateSessionParams,
-): Promise<{ sessionId: string; requestId: string }> {
+): Promise<CreatedSession> {
   const body = await transport.call(
     'CreateMcpSession',
+    // In the order SDK 0.21's generated client puts them in the form.
     {
       ImageId: params.imageId,
+      Timeout: params.lifecycle?.idleTimeoutMin,
+      MaxRuntime: params.lifecycle?.maxRuntimeMin,
       Labels: JSON.stringify(params.labels),
-      LoginRegionId: params.loginRegionId || undefined,
       SdkStats: sdkStats(transport.userAgent),
-      Timeout: params.idleReleaseTimeoutS,
+      LoginRegionId: params.loginRegionId || undefined,
     },
-    { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' },
+    { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only', fieldOrder: 'given' },
   );
   const requestId = identifier(body.RequestId);
   const data = body.Data;
@@ -60,9 +82,10 @@ export async function createSession(
       action: 'CreateMcpSession',
       outcomeUnknown: true,
       requestId: requestId || undefined,
+      host: transport.host,
     });
   }
-  return { sessionId, requestId };
+  return { sessionId, requestId, tools: toolNames(data.ToolList) };
 }
 
 /**

@@ -46,14 +46,16 @@ export async function runShell(
 }
 
 /**
- * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
- * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
+ * SDK 0.21's rules: the answer is the wrapped result only when it has its shape (an integer
+ * `exit_code` with a string `stdout` or `stderr`, or both strings); anything else is the
+ * command's own output, as images that answer raw stdout send it, so a command that prints JSON
+ * keeps it. Inside a wrapped answer, older backends' `errorCode` still gives the exit status of a
+ * failure (addendum §2.2). The `[timeout]` text marks a timeout.
  */
 export function parseShellAnswer(text: string, isError: boolean): ShellResult {
   const record = tryParseJson(text);
-  if (isObject(record)) {
-    const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number') as
-      number | undefined;
+  if (isWrappedResult(record)) {
+    const code = [record.exit_code, record.errorCode].find(Number.isInteger) as number | undefined;
     const exitCode = code ?? (isError ? undefined : 0);
     return {
       exitCode,
@@ -71,6 +73,14 @@ export function parseShellAnswer(text: string, isError: boolean): ShellResult {
     timedOut: /Error message: \[timeout\]/.test(text),
     errorText: text,
   };
+}
+
+/** The shape of the wrapped result (SDK 0.21 `looksLikeWrappedShellPayload`). */
+function isWrappedResult(value: unknown): value is Record<string, unknown> {
+  if (!isObject(value)) return false;
+  const stdout = typeof value.stdout === 'string';
+  const stderr = typeof value.stderr === 'string';
+  return (Number.isInteger(value.exit_code) && (stdout || stderr)) || (stdout && stderr);
 }
 
 /** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */

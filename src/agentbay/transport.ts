@@ -5,6 +5,7 @@
 import type { Dispatcher } from 'undici';
 import { clip } from '../text/clip.ts';
 import { makeRedactor, type Redactor } from '../text/secrets.ts';
+import { notLoginHint } from '../text/region.ts';
 import { identifier, isObject, stringField } from '../text/json.ts';
 import { LARGE_TEXT, releaseLargeCopies } from './memory.ts';
 import {
@@ -51,6 +52,8 @@ export interface CallOptions {
   retry: RetryPolicy;
   /** Overrides the client's total retry budget for this call. */
   retryBudgetMs?: number;
+  /** The form's field order (see RpcCall); sorted unless the SDK's own order differs. */
+  fieldOrder?: 'sorted' | 'given';
 }
 
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
@@ -70,6 +73,8 @@ export class Transport {
   readonly userAgent: string;
   /** Deadline for calls other than run_code. */
   readonly callTimeoutMs: number;
+  /** The gateway's host (with its port, if any), named by every error. */
+  readonly host: string;
   private readonly origin: string;
   private readonly apiKey: string;
   private readonly retry: RetryOptions;
@@ -81,6 +86,7 @@ export class Transport {
   /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
   constructor(options: AgentBayClientOptions, agent: Dispatcher) {
     this.origin = options.endpoint.replace(/\/+$/, '');
+    this.host = hostOf(this.origin);
     this.apiKey = options.apiKey;
     this.userAgent = options.userAgent;
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -128,15 +134,21 @@ export class Transport {
 
   /** The error for an answer the service gave, its message redacted and cut to a headline. */
   apiError(action: string, message: string, body: ApiBody, httpStatus?: number): AgentBayError {
-    return new AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
-      kind: 'api',
-      action,
-      // A 5xx can come from a gateway in front of a backend that did the work.
-      outcomeUnknown: (httpStatus ?? 0) >= 500,
-      code: identifier(body.Code) || identifier(body.code) || undefined,
-      httpStatus,
-      requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
-    });
+    const code = identifier(body.Code) || identifier(body.code) || undefined;
+    const headline = clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS);
+    return new AgentBayError(
+      code === 'NOT_LOGIN' ? `${headline} (${notLoginHint(this.host)})` : headline,
+      {
+        kind: 'api',
+        action,
+        // A 5xx can come from a gateway in front of a backend that did the work.
+        outcomeUnknown: (httpStatus ?? 0) >= 500,
+        code,
+        httpStatus,
+        host: this.host,
+        requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
+      },
+    );
   }
 
   /**
@@ -218,6 +230,7 @@ export class Transport {
       form,
       query: options.query,
       userAgent: this.userAgent,
+      fieldOrder: options.fieldOrder,
     });
     let response: Dispatcher.ResponseData;
     try {
@@ -275,13 +288,14 @@ export class Transport {
     } catch {
       throw new AgentBayError(
         `the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`,
-        { kind: 'transport', action, httpStatus, outcomeUnknown: true },
+        { kind: 'transport', action, httpStatus, outcomeUnknown: true, host: this.host },
       );
     }
     if (!isObject(body)) {
       throw new AgentBayError('the response is not a JSON object', {
         kind: 'transport',
         action,
+        host: this.host,
         httpStatus,
         outcomeUnknown: true,
       });
@@ -301,7 +315,13 @@ export class Transport {
       response.body.destroy();
       return new AgentBayError(
         `the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`,
-        { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true },
+        {
+          kind: 'transport',
+          action,
+          httpStatus: response.statusCode,
+          outcomeUnknown: true,
+          host: this.host,
+        },
       );
     };
     if (declared > this.maxResponseBytes) throw refuse();
@@ -342,7 +362,17 @@ export class Transport {
       action,
       notSent,
       outcomeUnknown: !notSent,
+      host: this.host,
     });
+  }
+}
+
+/** `host[:port]` of an origin, or the origin itself when it does not parse. */
+function hostOf(origin: string): string {
+  try {
+    return new URL(origin).host || origin;
+  } catch {
+    return origin;
   }
 }
 

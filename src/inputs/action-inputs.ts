@@ -1,5 +1,6 @@
 // The step's inputs as one typed value (inputs.ts reads and checks them): what the rest of the
 // action is given, with no reading or checking of its own.
+import type { LifecyclePolicy } from './session-inputs.ts';
 import type { NotebookPlan } from '../runs/notebook.ts';
 import type { PlannedRun, ReportMode } from '../runs/planned-run.ts';
 import type { SyntaxCheckMode } from './parse.ts';
@@ -13,14 +14,23 @@ export interface ActionInputs {
   mode: ReportMode;
   timeoutS: number;
   apiKey: string;
+  /** Origin of the gateway: from `region-id`, or the `endpoint` override. */
   endpoint: string;
+  /** Sent as LoginRegionId: always the gateway's region. */
   regionId: string;
+  /** Which gateway and region are used, and the warnings about them, for the log. */
+  gateway: { note: string; warnings: string[] };
   imageId: string;
   labels: Record<string, string>;
   failOnError: boolean;
   summary: boolean;
   cleanup: boolean;
+  /** `idle-timeout` as given (seconds). */
   idleTimeoutS: number;
+  /** What the create sends: idle release and the hard ceiling, in minutes. */
+  lifecycle: LifecyclePolicy;
+  /** About `max-runtime`, for the log. */
+  lifecycleWarnings: string[];
   maxOutputSize: number;
   /** Workflow artifact to upload the rich files and the result to; '' for none. */
   artifact: string;

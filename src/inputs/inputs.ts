@@ -9,22 +9,20 @@ import { readParameters } from './notebook-inputs.ts';
 import {
   parseArtifactName,
   parseBoolean,
-  parseEndpoint,
   parseInteger,
   parseLabels,
   parseSessionId,
   parseSyntaxCheck,
-  parseToken,
   type InputReader,
 } from './parse.ts';
 import { resolveReportPath } from './report-path.ts';
 import { readSandboxInputs } from './sandbox-inputs.ts';
+import { readGateway, readImage, readLifecycle } from './session-inputs.ts';
 import { parseShard } from './shard.ts';
 
 export { InputError };
 export type { ActionInputs, CommentInputs };
-
-export const DEFAULT_IMAGE_ID = 'code_latest';
+export { DEFAULT_IMAGE_ID } from './session-inputs.ts';
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 export const MAX_TIMEOUT_S = 3600;
 /** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
@@ -54,6 +52,22 @@ export function readInputs(
       'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook',
     );
   }
+  const timeoutS = parseInteger('timeout', read('timeout'), {
+    min: 1,
+    max: MAX_TIMEOUT_S,
+    fallback: 60,
+    unit: 'seconds',
+  });
+  const cleanup = parseBoolean('cleanup', read('cleanup'), true);
+  const sandbox = readSandboxInputs(read, context.workspace);
+  const { endpoint, regionId, ...gateway } = readGateway(read);
+  const lifecycle = readLifecycle(read, {
+    timeoutS,
+    runs: runs.filter((run) => !run.skip).length,
+    setup: sandbox.setup !== '',
+    transfers: sandbox.upload.length > 0 || sandbox.download.length > 0,
+    outlivesStep: !cleanup || stepHasId(context.origin.action),
+  });
   const inputs: ActionInputs = {
     runs,
     mode,
@@ -64,26 +78,19 @@ export function readInputs(
       unit: 'sessions',
     }),
     reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
-    timeoutS: parseInteger('timeout', read('timeout'), {
-      min: 1,
-      max: MAX_TIMEOUT_S,
-      fallback: 60,
-      unit: 'seconds',
-    }),
+    timeoutS,
     apiKey,
-    endpoint: parseEndpoint(read('endpoint')),
-    regionId: parseToken('region-id', read('region-id')),
-    imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
+    endpoint,
+    regionId,
+    gateway,
+    imageId: readImage(read),
     labels: parseLabels(read('labels')),
     failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
     summary: parseBoolean('summary', read('summary'), true),
-    cleanup: parseBoolean('cleanup', read('cleanup'), true),
-    idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
-      min: 60,
-      max: 86_400,
-      fallback: 900,
-      unit: 'seconds',
-    }),
+    cleanup,
+    idleTimeoutS: lifecycle.idleTimeoutS,
+    lifecycle: lifecycle.policy,
+    lifecycleWarnings: lifecycle.warnings,
     maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
       min: 1024,
       max: 900_000,
@@ -93,7 +100,7 @@ export function readInputs(
     artifact: parseArtifactName(read('artifact')),
     comment: readComment(read, context.origin),
     syntaxCheck: parseSyntaxCheck(read('syntax-check')),
-    sandbox: readSandboxInputs(read, context.workspace),
+    sandbox,
     notebooks,
     notices,
     changedOnly: readChangedOnly(read),
@@ -103,6 +110,15 @@ export function readInputs(
   if (runs.some((run) => run.source.kind === 'inline')) refuseSelectionOfInline(inputs);
   if (runs.some((run) => run.group !== undefined)) refuseLongModeForGroups(inputs.timeoutS);
   return inputs;
+}
+
+/**
+ * GITHUB_ACTION is the step's id when it has one, else a generated name starting with `__`
+ * (`__run`, `__owner_repo`). Only a step with an id can hand its `session-id` output to a
+ * later step, so only its session may be used after it.
+ */
+function stepHasId(action: string): boolean {
+  return action !== '' && !action.startsWith('__');
 }
 
 /**

@@ -7,8 +7,6 @@ import {
   RESERVED_LABEL_PREFIX,
 } from '../state/session-labels.ts';
 
-export const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
-
 export type SyntaxCheckMode = 'auto' | 'true' | 'false';
 
 /** Reads one input by name, trimmed unless told not to, '' when unset (`core.getInput` fits). */
@@ -61,7 +59,12 @@ export function parseSyntaxCheck(value: string): SyntaxCheckMode {
 export function parseInteger(
   input: string,
   value: string,
-  range: { min: number; max: number; fallback: number; unit: 'seconds' | 'bytes' | 'sessions' },
+  range: {
+    min: number;
+    max: number;
+    fallback: number;
+    unit: 'seconds' | 'bytes' | 'sessions' | 'minutes';
+  },
 ): number {
   if (value === '') return range.fallback;
   const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
@@ -97,13 +100,13 @@ export function parseToken(input: string, value: string): string {
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /**
- * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
- * a loopback host, so the key never crosses a network in clear text.
+ * The gateway origin given by `endpoint`. A bare host means https; a full URL is accepted; plain
+ * http only to a loopback host, so the key never crosses a network in clear text.
  */
 export function parseEndpoint(value: string): string {
-  const raw = value || DEFAULT_ENDPOINT;
+  const raw = value;
   const accepted =
-    'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
+    'must be a host name (agentbay.cn-hangzhou.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
   let url: URL;
   try {
     url = new URL(raw.includes('://') ? raw : `https://${raw}`);

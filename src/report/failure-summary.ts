@@ -44,11 +44,11 @@ const HEADLINES: Record<FailureCause, string> = {
 const WHAT_TO_DO: Record<FailureCause, string> = {
   input:
     "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
-  auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
+  auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are bound to a region and work only with its gateway (`agentbay.<region>.aliyuncs.com`): set `region-id` to the key's region (`cn-hangzhou`, the default, `ap-southeast-1` or `us-east-1`).",
   unreachable:
-    'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    'Check the `region-id` (or `endpoint`) input and that the runner can reach the gateway over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
   capacity:
-    "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image` input.",
   'session-gone':
     'The service released the session, or something else deleted it. Run the job again.',
   uncertain:

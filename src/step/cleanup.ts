@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { AgentBayClient } from '../agentbay/client.ts';
 import { debugExchange, describeFailure } from './failure.ts';
 import { readApiKey } from '../inputs/api-key.ts';
-import { parseEndpoint } from '../inputs/parse.ts';
+import { readGateway } from '../inputs/session-inputs.ts';
 import { isSessionGone } from '../agentbay/errors.ts';
 import { carriesToken, hasValidProof, isCleanupToken } from '../state/ownership.ts';
 import { printableId } from '../text/printable-id.ts';
@@ -71,7 +71,7 @@ export async function cleanup(
     apiKey = readApiKey(core.getInput, env);
     core.setSecret(apiKey);
     client = new AgentBayClient({
-      endpoint: parseEndpoint(core.getInput('endpoint')),
+      endpoint: readGateway(core.getInput).endpoint,
       apiKey,
       userAgent: USER_AGENT,
       callTimeoutMs: 10_000,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { Exchange } from '../agentbay/client.ts';
 import { AgentBayError } from '../agentbay/errors.ts';
+import { KNOWN_REGIONS } from '../text/region.ts';
 import { InputError } from '../inputs/input-error.ts';
 import { SetupFailed } from '../sandbox/setup-failed.ts';
 import type { FailureCause, FailureReport } from '../report/failure-summary.ts';
@@ -33,7 +34,7 @@ function clip(text: string): string {
 function hintFor(error: AgentBayError): string {
   const code = error.code ?? '';
   if (code === 'NOT_LOGIN') {
-    return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+    return `Check api-key: the key may be wrong or expired, or it belongs to another region (keys are bound to a region and work only with its gateway); set region-id to the key's region (${KNOWN_REGIONS.join(', ')})`;
   }
   if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
     return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
@@ -42,7 +43,7 @@ function hintFor(error: AgentBayError): string {
     return 'The service is throttling or unavailable; try again later';
   }
   if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
-    return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+    return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image";
   }
   if (error.outcomeUnknown && error.action === 'CallMcpTool') {
     return 'The code may have run: it was not sent again, so that it never runs twice';
@@ -51,7 +52,7 @@ function hintFor(error: AgentBayError): string {
     return 'A session may have been created anyway; the post step finds it by its label and deletes it';
   }
   if (error.kind === 'transport' && error.notSent) {
-    return "The gateway could not be reached; check endpoint and the runner's network";
+    return "The gateway could not be reached; check region-id (or endpoint) and the runner's network";
   }
   if ((error.httpStatus ?? 0) >= 500) return 'The service had an internal error; try again later';
   return '';

@@ -35,7 +35,12 @@ import {
 } from './publish.ts';
 import { selectRuns } from './select-runs.ts';
 import type { Selection } from '../report/selection-notes.ts';
-import { checkReusedSession, startStepSession, type StepSession } from './step-session.ts';
+import {
+  checkReusedSession,
+  requireRunCode,
+  startStepSession,
+  type StepSession,
+} from './step-session.ts';
 
 /** The main step: validate, run the code in sessions, report. Deletion is the post step's. */
 export async function run(
@@ -50,6 +55,10 @@ export async function run(
   for (const notice of inputs.notices) core.notice(notice);
   const secrets = stepSecrets(inputs);
   const redact = makeRedactor(secrets);
+  core.info(redact(inputs.gateway.note));
+  for (const warning of [...inputs.gateway.warnings, ...inputs.lifecycleWarnings]) {
+    core.warning(redact(warning));
+  }
   if (!ready.syntax) {
     // changed-only or shard left nothing to run: a success, and no session.
     await publishNothingToRun(inputs, context, selection, redact);
@@ -280,9 +289,19 @@ async function runPool(
   // A single run the service kept from finishing is the step's failure: nothing of it is
   // brought back, as nothing of it is reported.
   let serviceFailed = false;
+  /** What each create answer said the image offers (undefined: it did not say). */
+  const toolsOf = new Map<string, string[] | undefined>();
   const poolWork: BatchWork = {
-    createSession: (params) => client.createSession(params),
-    prepareSession: work.prepareSession,
+    createSession: async (params) => {
+      const created = await client.createSession(params);
+      toolsOf.set(created.sessionId, created.tools);
+      return created;
+    },
+    prepareSession: async (sessionId, ordinal) => {
+      // Before anything reaches the session: an image without run_code cannot run the code.
+      requireRunCode(inputs.imageId, toolsOf.get(sessionId));
+      await work.prepareSession(sessionId, ordinal);
+    },
     clearState: work.clearState,
     runOne: async (sessionId, run) => {
       log.running(run);
@@ -310,7 +329,7 @@ async function runPool(
         imageId: inputs.imageId,
         labels: sessionLabels(context.origin, cleanupToken, inputs.labels),
         loginRegionId: inputs.regionId,
-        idleReleaseTimeoutS: inputs.idleTimeoutS,
+        lifecycle: inputs.lifecycle,
       },
     },
     hooks,

@@ -66,3 +66,18 @@ export async function checkReusedSession(
     );
   }
 }
+
+/**
+ * The create answer lists the image's tools (`ToolList`): when it does and `run_code` is not
+ * among them, the image cannot run code, whatever else it offers. An answer that lists nothing
+ * readable says nothing, and the step goes on.
+ */
+export function requireRunCode(imageId: string, tools: string[] | undefined): void {
+  if (tools === undefined || tools.includes('run_code')) return;
+  // Escaped: the names are the service's text, and they end up in an annotation.
+  const shown = tools.slice(0, 8).map((name) => JSON.stringify(clip(name, 40)).slice(1, -1));
+  const more = tools.length > shown.length ? `, … (${tools.length} in all)` : '';
+  throw new Error(
+    `image ${JSON.stringify(clip(imageId, 128))} offers no run_code tool (its tools: ${shown.join(', ')}${more}), so it cannot run the code; use code_latest or a custom image built from a code image in the AgentBay console.`,
+  );
+}

@@ -160,7 +160,7 @@ const cases: Case[] = [
   [
     'idle-timeout too small',
     { language: 'python', code: '1', 'idle-timeout': '5' },
-    /Input 'idle-timeout' must be a whole number of seconds from 60 to 86400/,
+    /Input 'idle-timeout' must be at least 180 seconds: the service releases idle sessions after whole minutes, 3 at the least; got 5/,
   ],
   ['an empty key', { language: 'python', code: '1', 'api-key': '' }, /Input 'api-key' is required/],
 ];

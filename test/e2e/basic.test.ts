@@ -218,7 +218,7 @@ describe('API errors', () => {
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::error::AgentBay CreateMcpSession failed: You are not logged in.*code NOT_LOGIN, HTTP 400, request id [0-9A-F-]{36}, after 1 attempt\)\. Check api-key/,
+      /::error::AgentBay CreateMcpSession failed: You are not logged in.*code NOT_LOGIN, HTTP 400, host 127\.0\.0\.1:\d+, request id [0-9A-F-]{36}, after 1 attempt\)\. Check api-key/,
     );
     expect(server.sessions().length).toBe(before);
     expect(post.code).toBe(0);
@@ -274,7 +274,7 @@ describe('API errors', () => {
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::error::AgentBay CallMcpTool failed: the tool broke \(code Tool\.Failed, HTTP 200, request id/,
+      /::error::AgentBay CallMcpTool failed: the tool broke \(code Tool\.Failed, HTTP 200, host 127\.0\.0\.1:\d+, request id/,
     );
   });
 });
@@ -333,14 +333,16 @@ describe('labels and region', () => {
         language: 'python',
         code: '1',
         labels: 'team=data\npurpose = pr-check',
-        'region-id': 'cn-hangzhou',
-        'idle-timeout': '120',
+        'region-id': 'us-east-1',
+        'idle-timeout': '200',
       },
     });
     const session = server.sessions().find((s) => s.id === main.outputs['session-id'])!;
     expect(session.labels).toMatchObject({ team: 'data', purpose: 'pr-check' });
-    expect(session.loginRegionId).toBe('cn-hangzhou');
-    expect(session.idleTimeoutS).toBe(120);
+    // The endpoint input names the loopback server, so the region is region-id's.
+    expect(session.loginRegionId).toBe('us-east-1');
+    // 200 s rounded up to whole minutes.
+    expect(session.lifecycle).toMatchObject({ unit: 'minutes', timeout: 4 });
   });
 
   it('a symlink to a file inside the workspace is fine', async () => {

@@ -39,7 +39,7 @@ const scenarios: Scenario[] = [
     ],
     mainExit: 1,
     error:
-      /CreateMcpSession failed: boom \(code GatewayTimeout, HTTP 504, request id .*\)\. A session may have been created anyway/,
+      /CreateMcpSession failed: boom \(code GatewayTimeout, HTTP 504, host 127\.0\.0\.1:\d+, request id .*\)\. A session may have been created anyway/,
     calls: { CreateMcpSession: 1, CallMcpTool: 0, DeleteSessionAsync: 1 },
     post: [/Found session session-\w+ from this step that was never reported back; deleting it\./],
   },
@@ -147,7 +147,7 @@ const scenarios: Scenario[] = [
     // runs no code); no label search, since the session was confirmed.
     calls: { CallMcpTool: 1, DeleteSessionAsync: 12, ListSession: 0 },
     post: [
-      /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: down \(code InternalError, HTTP 500, request id [^,]+, after 4 attempts\)/,
+      /::warning::Could not delete session session-\w+: AgentBay DeleteSessionAsync failed: down \(code InternalError, HTTP 500, host 127\.0\.0\.1:\d+, request id [^,]+, after 4 attempts\)/,
     ],
     leaves: true,
   },

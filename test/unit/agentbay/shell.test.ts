@@ -22,9 +22,40 @@ describe('parseShellAnswer (the SDKs rules, addendum §2.2)', () => {
       exitCode: 127,
       success: false,
     });
-    expect(parseShellAnswer('{"exit_code":2}', true)).toMatchObject({
+    expect(parseShellAnswer('{"exit_code":2,"stderr":"x"}', true)).toMatchObject({
       exitCode: 2,
       success: false,
+    });
+  });
+
+  it('takes JSON as the wrapped result only in its shape (SDK 0.21): printed JSON stays stdout', () => {
+    for (const printed of [
+      '{"exit_code": 1}',
+      '{"exit_code": 1.5, "stdout": ""}',
+      '{"exit_code": "1", "stdout": ""}',
+      '{"stdout": "x"}',
+      '{"errorCode": 4, "stdout": "x"}',
+      '[{"exit_code": 0, "stdout": "", "stderr": ""}]',
+      '"{\\"exit_code\\": 1}"',
+    ]) {
+      expect(parseShellAnswer(printed, false), printed).toEqual({
+        exitCode: 0,
+        success: true,
+        stdout: printed,
+        stderr: '',
+        timedOut: false,
+      });
+    }
+    // Both strings without an exit code: wrapped, as the SDK reads it.
+    expect(parseShellAnswer('{"stdout":"a","stderr":"b"}', false)).toMatchObject({
+      exitCode: 0,
+      stdout: 'a',
+      stderr: 'b',
+    });
+    // A failure whose text is JSON of another shape is the raw error text.
+    expect(parseShellAnswer('{"exit_code":2}', true)).toMatchObject({
+      success: false,
+      errorText: '{"exit_code":2}',
     });
   });
 

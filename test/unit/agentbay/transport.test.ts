@@ -51,7 +51,9 @@ describe('Transport.call', () => {
     const error = (await t
       .call('GetLabel', { SessionId: 's-1' }, { timeoutMs: t.callTimeoutMs, retry: 'idempotent' })
       .catch((e: unknown) => e)) as AgentBayError;
-    expect(error.message).toBe('GetLabel failed: no answer within 200 ms (after 3 attempts)');
+    expect(error.message).toBe(
+      `GetLabel failed: no answer within 200 ms (host ${new URL(server.url).host}, after 3 attempts)`,
+    );
     expect(error.outcomeUnknown).toBe(true);
     expect(sentSince(start, 'GetLabel')).toHaveLength(3);
     await t.destroy();
@@ -71,7 +73,7 @@ describe('Transport.call', () => {
     const error = (await listSessions(t).catch((e: unknown) => e)) as AgentBayError;
     expect(error.code).toBeUndefined();
     expect(error.message).toBe(
-      'ListSession failed: m (HTTP 400, request id ' + error.requestId + ', after 1 attempt)',
+      `ListSession failed: m (HTTP 400, host ${new URL(server.url).host}, request id ${error.requestId}, after 1 attempt)`,
     );
     await t.close();
   });
@@ -99,7 +101,7 @@ describe('Transport.call', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AgentBayError);
     expect((error as AgentBayError).message).toBe(
-      'ListSession failed: the response is larger than the 1 MiB limit (HTTP 200, after 1 attempt)',
+      `ListSession failed: the response is larger than the 1 MiB limit (HTTP 200, host ${new URL(server.url).host}, after 1 attempt)`,
     );
     expect(sentSince(start, 'ListSession')).toHaveLength(1);
     await t.close();
@@ -115,11 +117,34 @@ describe('Transport.requireSuccess', () => {
         Message: 'no such path',
         RequestId: 'r-1',
       }),
-    ).toThrow('SyncContext failed: no such path (request id r-1, after 1 attempt)');
+    ).toThrow(
+      `SyncContext failed: no such path (host ${new URL(server.url).host}, request id r-1, after 1 attempt)`,
+    );
     expect(() => t.requireSuccess('SyncContext', { Success: false })).toThrow(
       'SyncContext failed: the service refused',
     );
     expect(() => t.requireSuccess('SyncContext', { Success: true })).not.toThrow();
     void t.close();
+  });
+});
+
+describe('errors name the gateway', () => {
+  it('NOT_LOGIN names the host and asks whether the key belongs to another region', async () => {
+    const t = transport({ apiKey: 'akm-another-region' });
+    const error = (await listSessions(t).catch((e: unknown) => e)) as AgentBayError;
+    const host = new URL(server.url).host;
+    expect(error.code).toBe('NOT_LOGIN');
+    expect(error.host).toBe(host);
+    expect(error.message).toContain(
+      `(the key belongs to another region? API keys are bound to a region and work only with its gateway (this call went to ${host}); known regions: cn-hangzhou, ap-southeast-1, us-east-1)`,
+    );
+    expect(error.message).toMatch(/\(code NOT_LOGIN, HTTP 400, host 127\.0\.0\.1:\d+, request id /);
+  });
+
+  it('an unreachable gateway is named too', async () => {
+    const t = transport({ endpoint: 'http://127.0.0.1:1', retry: { maxAttempts: 1 } });
+    const error = (await listSessions(t).catch((e: unknown) => e)) as AgentBayError;
+    expect(error.kind).toBe('transport');
+    expect(error.message).toContain('host 127.0.0.1:1');
   });
 });

@@ -10,7 +10,6 @@ import {
 
 describe('parseEndpoint', () => {
   it.each([
-    ['', 'https://wuyingai.cn-shanghai.aliyuncs.com'],
     ['wuyingai.ap-southeast-1.aliyuncs.com', 'https://wuyingai.ap-southeast-1.aliyuncs.com'],
     [
       'https://wuyingai.ap-southeast-1.aliyuncs.com/',
@@ -36,6 +35,7 @@ describe('parseEndpoint', () => {
     'https://u:p@a',
     'https://a#f',
     'a b',
+    '',
   ])('rejects %s', (input) => {
     expect(() => parseEndpoint(input)).toThrow(InputError);
   });
