@@ -14336,7 +14336,7 @@ class InputError extends Error {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _early_check_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(59581);
-/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(86147);
+/* harmony import */ var _step_run_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(98347);
 // First: starts the syntax check before the other modules load (src/early-check.ts).
 
 
@@ -14392,7 +14392,7 @@ function canonicalLanguage(spelling) {
 
 /***/ }),
 
-/***/ 86147:
+/***/ 98347:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16315,7 +16315,6 @@ function sessionLabels(source, cleanupToken, userLabels) {
 // throws an InputError that names the input and what it accepts.
 
 
-const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
 const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 function parseSessionId(value, parallel) {
@@ -16374,18 +16373,18 @@ function parseBoolean(input, value, fallback) {
 }
 function parseToken(input, value) {
     if (value && !/^[A-Za-z0-9._:-]+$/.test(value)) {
-        throw new input_error/* InputError */.d(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
+        throw new InputError(input, `must contain only letters, digits, '.', '_', ':' and '-'; got '${value}'`);
     }
     return value;
 }
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /**
- * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
- * a loopback host, so the key never crosses a network in clear text.
+ * The gateway origin given by `endpoint`. A bare host means https; a full URL is accepted; plain
+ * http only to a loopback host, so the key never crosses a network in clear text.
  */
 function parseEndpoint(value) {
-    const raw = value || DEFAULT_ENDPOINT;
-    const accepted = 'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
+    const raw = value;
+    const accepted = 'must be a host name (agentbay.cn-hangzhou.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
     let url;
     try {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
@@ -16794,6 +16793,189 @@ function parseDownload(value) {
     return lines;
 }
 
+;// CONCATENATED MODULE: ./src/text/region.ts
+// Regions and their gateways, as SDK 0.21 derives them (shared/agentbay-protocol.md §2a): the
+// endpoint is `agentbay.<region>.aliyuncs.com`, API keys are bound to a region, and the region
+// travels as `LoginRegionId` on every create. Plain data: nothing here knows about GitHub.
+/** The regions SDK 0.21 knows, the default first. */
+const KNOWN_REGIONS = ['cn-hangzhou', 'ap-southeast-1', 'us-east-1'];
+const DEFAULT_REGION = KNOWN_REGIONS[0];
+/**
+ * What a region id looks like (`cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`):
+ * lower-case words joined by '-', a country or area code first. Anything else cannot name a
+ * region, and it would be composed into a host name.
+ */
+const REGION_SHAPE = /^[a-z]{2}(?:-[a-z0-9]{1,20}){1,4}$/;
+const MAX_REGION_CHARS = 63;
+/** SDK 0.21's pre-release form: `pre-<region>` reaches that region's pre-release gateway. */
+const PRE_RELEASE = 'pre-';
+function isWellFormedRegion(region) {
+    return region.length <= MAX_REGION_CHARS && REGION_SHAPE.test(region);
+}
+function isKnownRegion(region) {
+    return KNOWN_REGIONS.includes(region);
+}
+/**
+ * The gateway of a region id (empty: the default). An unknown but well-formed region composes
+ * the same pattern, as SDK 0.21's Go and Python clients do, so a newly opened region works
+ * without a release. Returns undefined for a malformed id.
+ */
+function gatewayOf(regionId) {
+    const id = regionId || DEFAULT_REGION;
+    const pre = id.startsWith(PRE_RELEASE);
+    const region = pre ? id.slice(PRE_RELEASE.length) : id;
+    if (!isWellFormedRegion(region))
+        return undefined;
+    const host = pre
+        ? region === 'ap-southeast-1'
+            ? 'wuyingai-pre.ap-southeast-1.aliyuncs.com'
+            : `agentbay-pre.${region}.aliyuncs.com`
+        : `agentbay.${region}.aliyuncs.com`;
+    return { host, region, known: isKnownRegion(region) };
+}
+/**
+ * The region a gateway host serves, when its name says so (`agentbay.<region>.aliyuncs.com`,
+ * the older `wuyingai.<region>.aliyuncs.com`, and their `-pre` forms); undefined otherwise.
+ */
+function regionOfHost(host) {
+    const match = /^(?:agentbay|wuyingai)(?:-pre)?\.([^.]+)\.aliyuncs\.com$/i.exec(host);
+    const region = match?.[1]?.toLowerCase();
+    return region && isWellFormedRegion(region) ? region : undefined;
+}
+/** What to say when the service answers NOT_LOGIN: keys only work in their own region. */
+function notLoginHint(host) {
+    return `the key belongs to another region? API keys are bound to a region and work only with its gateway (this call went to ${host}); known regions: ${KNOWN_REGIONS.join(', ')}`;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/session-inputs.ts
+// The inputs that say where a session is created and how long it may live: the gateway and
+// region (`region-id`, `endpoint`), the image (`image`, formerly `image-id`) and the lifecycle
+// (`idle-timeout`, `max-runtime`). SDK 0.21 derives the gateway from the region and sends the
+// lifecycle in minutes (shared/agentbay-protocol.md §2a); README "Sessions: region and lifetime".
+
+
+
+const DEFAULT_IMAGE_ID = 'code_latest';
+/** The setup script's own limit (SETUP_TIMEOUT_S in sandbox/setup-failed.ts). */
+const SETUP_ALLOWANCE_S = 1800;
+/** The service releases idle sessions in whole minutes, 3 at the least (protocol §2a). */
+const MIN_IDLE_TIMEOUT_S = 180;
+/** GitHub's limit for a job on a hosted runner: no step's session need outlive it. */
+const JOB_LIMIT_MIN = 360;
+/** Five days, the limit of a job on a self-hosted runner. */
+const MAX_RUNTIME_MIN = 7200;
+/** Per run: the calls around the code (variables, clearing the interpreter, a code file). */
+const PER_RUN_OVERHEAD_S = 30;
+/** upload and download together (each at most 100 MiB). */
+const TRANSFER_ALLOWANCE_S = 600;
+/** Creating the session, reporting, and a margin for a slow service. */
+const MARGIN_MIN = 10;
+const REGION_ACCEPTED = `must be a region id, lower-case words joined by '-' (${KNOWN_REGIONS.join(', ')}, or a newer region)`;
+/** A value as it may be quoted in a message: cut short, escaped, on one line. */
+function quoted(value) {
+    return JSON.stringify(value.length > 64 ? `${value.slice(0, 63)}…` : value);
+}
+/**
+ * `region-id` picks the gateway, `agentbay.<region>.aliyuncs.com`; `endpoint` overrides it (tests,
+ * proxies, pre-release hosts) and then wins over `region-id`. LoginRegionId is always the region of
+ * the gateway used: a key is bound to one region.
+ */
+function readGateway(read) {
+    const regionInput = read('region-id');
+    const endpointInput = read('endpoint');
+    const pre = regionInput.startsWith('pre-');
+    if (regionInput && !isWellFormedRegion(pre ? regionInput.slice(4) : regionInput)) {
+        throw new input_error/* InputError */.d('region-id', `${REGION_ACCEPTED}; got ${quoted(regionInput)}`);
+    }
+    const warnings = [];
+    if (endpointInput) {
+        const endpoint = parseEndpoint(endpointInput);
+        const host = new URL(endpoint).host;
+        const asked = pre ? regionInput.slice(4) : regionInput;
+        const served = regionOfHost(new URL(endpoint).hostname);
+        if (asked && served && asked !== served) {
+            warnings.push(`endpoint ${host} serves region ${served}, and region-id says ${asked}: the endpoint wins, so sessions are created in ${served}.`);
+        }
+        const regionId = served ?? (asked || DEFAULT_REGION);
+        const why = served
+            ? 'named by the host'
+            : asked
+                ? 'from region-id'
+                : 'the default; set region-id to the region of this gateway';
+        return {
+            endpoint,
+            regionId,
+            note: `Gateway ${host} (from the endpoint input), region ${regionId} (${why}).`,
+            warnings,
+        };
+    }
+    const gateway = gatewayOf(regionInput);
+    if (!gateway.known) {
+        warnings.push(`region-id ${quoted(gateway.region)} is not a region this action knows (${KNOWN_REGIONS.join(', ')}); its gateway is taken to be ${gateway.host}, by the pattern every region follows. Check the spelling if that host cannot be reached.`);
+    }
+    return {
+        endpoint: `https://${gateway.host}`,
+        regionId: gateway.region,
+        note: `Gateway ${gateway.host}, region ${gateway.region}${regionInput ? '' : ' (the default)'}.`,
+        warnings,
+    };
+}
+/** `image`, or its older name `image-id`; both may be given only when they agree. */
+function readImage(read) {
+    const image = read('image');
+    const older = read('image-id');
+    if (image && older && image !== older) {
+        throw new input_error/* InputError */.d('image', `and its older name 'image-id' name different images (${quoted(image)}, ${quoted(older)}); give one of them`);
+    }
+    const value = image || older;
+    const name = image ? 'image' : 'image-id';
+    if (value && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) {
+        throw new input_error/* InputError */.d(name, `must be an image id (code_latest, or a custom image's id such as imgc-0a1b2c3d): up to 128 letters, digits, '.', '_', ':' and '-'; got ${quoted(value)}`);
+    }
+    return value || DEFAULT_IMAGE_ID;
+}
+/**
+ * The default ceiling, in minutes (README "Sessions: region and lifetime"): the worst case of
+ * this step (setup to its limit, every run to its timeout one after another, the transfers)
+ * with a margin, at most the job limit; the job limit itself when the session outlives the step.
+ */
+function defaultMaxRuntime(step) {
+    if (step.outlivesStep)
+        return JOB_LIMIT_MIN;
+    const seconds = (step.setup ? SETUP_ALLOWANCE_S : 0) +
+        step.runs * (step.timeoutS + PER_RUN_OVERHEAD_S) +
+        (step.transfers ? TRANSFER_ALLOWANCE_S : 0);
+    return Math.min(JOB_LIMIT_MIN, Math.ceil(seconds / 60) + MARGIN_MIN);
+}
+/** `idle-timeout` (seconds, rounded up to whole minutes) and `max-runtime` (minutes). */
+function readLifecycle(read, step) {
+    const idleTimeoutS = parseInteger('idle-timeout', read('idle-timeout'), {
+        min: 1,
+        max: 86_400,
+        fallback: 900,
+        unit: 'seconds',
+    });
+    if (idleTimeoutS < MIN_IDLE_TIMEOUT_S) {
+        throw new input_error/* InputError */.d('idle-timeout', `must be at least ${MIN_IDLE_TIMEOUT_S} seconds: the service releases idle sessions after whole minutes, 3 at the least; got ${idleTimeoutS}`);
+    }
+    const derived = defaultMaxRuntime(step);
+    const maxRuntimeMin = parseInteger('max-runtime', read('max-runtime'), {
+        min: 1,
+        max: MAX_RUNTIME_MIN,
+        fallback: derived,
+        unit: 'minutes',
+    });
+    const warnings = [];
+    if (read('max-runtime') && maxRuntimeMin < derived && !step.outlivesStep) {
+        warnings.push(`max-runtime ${maxRuntimeMin} is less than this step may need (${derived} minutes: setup, every run to its timeout, transfers and a margin): the service ends the session at ${maxRuntimeMin} minutes, whatever is running.`);
+    }
+    return {
+        policy: { idleTimeoutMin: Math.ceil(idleTimeoutS / 60), maxRuntimeMin },
+        idleTimeoutS,
+        warnings,
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/inputs/shard.ts
 // `shard: K/N`: this job's share of a batch run over a matrix of N jobs. The split must come
 // out the same in every job, on every machine, so it depends only on the files (their sorted
@@ -16860,7 +17042,8 @@ function compare(a, b) {
 
 
 
-const DEFAULT_IMAGE_ID = 'code_latest';
+
+
 /** Above 60 s (the gateway's limit per request) the code runs as a polled background process. */
 const MAX_TIMEOUT_S = 3600;
 /** Sessions one step may hold at once (`parallel`); each costs a concurrent-session slot. */
@@ -16876,6 +17059,22 @@ function readInputs(read, context, env) {
     if (parameters && notebooks.length === 0) {
         throw new input_error/* InputError */.d('parameters', 'applies to notebooks only, and no file given to `file` is one (.ipynb); remove it, or give a notebook');
     }
+    const timeoutS = parseInteger('timeout', read('timeout'), {
+        min: 1,
+        max: MAX_TIMEOUT_S,
+        fallback: 60,
+        unit: 'seconds',
+    });
+    const cleanup = parseBoolean('cleanup', read('cleanup'), true);
+    const sandbox = readSandboxInputs(read, context.workspace);
+    const { endpoint, regionId, ...gateway } = readGateway(read);
+    const lifecycle = readLifecycle(read, {
+        timeoutS,
+        runs: runs.filter((run) => !run.skip).length,
+        setup: sandbox.setup !== '',
+        transfers: sandbox.upload.length > 0 || sandbox.download.length > 0,
+        outlivesStep: !cleanup || stepHasId(context.origin.action),
+    });
     const inputs = {
         runs,
         mode,
@@ -16886,26 +17085,19 @@ function readInputs(read, context, env) {
             unit: 'sessions',
         }),
         reuseSessionId: parseSessionId(read('session-id'), read('parallel')),
-        timeoutS: parseInteger('timeout', read('timeout'), {
-            min: 1,
-            max: MAX_TIMEOUT_S,
-            fallback: 60,
-            unit: 'seconds',
-        }),
+        timeoutS,
         apiKey,
-        endpoint: parseEndpoint(read('endpoint')),
-        regionId: parseToken('region-id', read('region-id')),
-        imageId: parseToken('image-id', read('image-id')) || DEFAULT_IMAGE_ID,
+        endpoint,
+        regionId,
+        gateway,
+        imageId: readImage(read),
         labels: parseLabels(read('labels')),
         failOnError: parseBoolean('fail-on-error', read('fail-on-error'), true),
         summary: parseBoolean('summary', read('summary'), true),
-        cleanup: parseBoolean('cleanup', read('cleanup'), true),
-        idleTimeoutS: parseInteger('idle-timeout', read('idle-timeout'), {
-            min: 60,
-            max: 86_400,
-            fallback: 900,
-            unit: 'seconds',
-        }),
+        cleanup,
+        idleTimeoutS: lifecycle.idleTimeoutS,
+        lifecycle: lifecycle.policy,
+        lifecycleWarnings: lifecycle.warnings,
         maxOutputSize: parseInteger('max-output-size', read('max-output-size'), {
             min: 1024,
             max: 900_000,
@@ -16915,7 +17107,7 @@ function readInputs(read, context, env) {
         artifact: parseArtifactName(read('artifact')),
         comment: readComment(read, context.origin),
         syntaxCheck: parseSyntaxCheck(read('syntax-check')),
-        sandbox: readSandboxInputs(read, context.workspace),
+        sandbox,
         notebooks,
         notices,
         changedOnly: readChangedOnly(read),
@@ -16927,6 +17119,14 @@ function readInputs(read, context, env) {
     if (runs.some((run) => run.group !== undefined))
         refuseLongModeForGroups(inputs.timeoutS);
     return inputs;
+}
+/**
+ * GITHUB_ACTION is the step's id when it has one, else a generated name starting with `__`
+ * (`__run`, `__owner_repo`). Only a step with an id can hand its `session-id` output to a
+ * later step, so only its session may be used after it.
+ */
+function stepHasId(action) {
+    return action !== '' && !action.startsWith('__');
 }
 /**
  * Above 60 s each run is a process of its own, so the blocks of a Markdown page (or the cells
@@ -17122,6 +17322,7 @@ class AgentBayError extends Error {
     code;
     httpStatus;
     requestId;
+    host;
     attempts;
     notSent;
     outcomeUnknown;
@@ -17136,6 +17337,7 @@ class AgentBayError extends Error {
         this.code = details.code;
         this.httpStatus = details.httpStatus;
         this.requestId = details.requestId;
+        this.host = details.host;
         this.attempts = details.attempts ?? 1;
         this.notSent = details.notSent ?? false;
         this.outcomeUnknown = details.outcomeUnknown ?? false;
@@ -17151,6 +17353,7 @@ class AgentBayError extends Error {
         const facts = [
             this.code && `code ${this.code}`,
             this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
+            this.host && `host ${this.host}`,
             this.requestId && `request id ${this.requestId}`,
             `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
         ].filter(Boolean);
@@ -17858,13 +18061,16 @@ async function runShell(client, sessionId, command) {
     return parseShellAnswer(outcome.text, outcome.isError);
 }
 /**
- * The SDKs' rules: JSON with `exit_code` or `errorCode` (either, in either branch), plain text
- * from legacy backends (success when not isError), the `[timeout]` text on a timeout.
+ * SDK 0.21's rules: the answer is the wrapped result only when it has its shape (an integer
+ * `exit_code` with a string `stdout` or `stderr`, or both strings); anything else is the
+ * command's own output, as images that answer raw stdout send it, so a command that prints JSON
+ * keeps it. Inside a wrapped answer, older backends' `errorCode` still gives the exit status of a
+ * failure (addendum §2.2). The `[timeout]` text marks a timeout.
  */
 function parseShellAnswer(text, isError) {
     const record = tryParseJson(text);
-    if (isObject(record)) {
-        const code = [record.exit_code, record.errorCode].find((v) => typeof v === 'number');
+    if (isWrappedResult(record)) {
+        const code = [record.exit_code, record.errorCode].find(Number.isInteger);
         const exitCode = code ?? (isError ? undefined : 0);
         return {
             exitCode,
@@ -17883,6 +18089,14 @@ function parseShellAnswer(text, isError) {
         timedOut: /Error message: \[timeout\]/.test(text),
         errorText: text,
     };
+}
+/** The shape of the wrapped result (SDK 0.21 `looksLikeWrappedShellPayload`). */
+function isWrappedResult(value) {
+    if (!isObject(value))
+        return false;
+    const stdout = typeof value.stdout === 'string';
+    const stderr = typeof value.stderr === 'string';
+    return (Number.isInteger(value.exit_code) && (stdout || stderr)) || (stdout && stderr);
 }
 /** A string as one bash word, whatever it holds (spaces, quotes, Unicode, newlines). */
 function shellQuote(value) {
@@ -18179,6 +18393,13 @@ function runCodeArgsBytes(code, language, timeoutS) {
 
 /** Up to this, code runs with run_code (the gateway answers no request after 60 s). */
 const RUN_CODE_MAX_TIMEOUT_S = 60;
+/**
+ * The most one run_code call asks for (`timeout_s`), so that the code's own timeout, not the
+ * gateway's 60 s cut, ends it: the sandbox answers a little after timeout_s (0.05 to 1.3 s on
+ * the local server; unknown on the service), and an answer after 60 s is lost as a gateway
+ * error. README, "The 60-second edge".
+ */
+const RUN_CODE_CALL_MAX_S = 55;
 async function runUserCode(client, sessionId, run, hooks = {}) {
     if (run.timeoutS > RUN_CODE_MAX_TIMEOUT_S)
         return runLong(client, sessionId, run, hooks);
@@ -18219,11 +18440,11 @@ inline) {
         await new SandboxFiles(client, sessionId).writeText(file.path, run.code);
         code = runFromFileCode(run.language, file, envPrefix(run));
     }
-    const answer = await client.runCode(sessionId, {
-        code,
-        language: run.language,
-        timeoutS: run.timeoutS,
-    });
+    const timeoutS = Math.min(run.timeoutS, RUN_CODE_CALL_MAX_S);
+    const answer = await client.runCode(sessionId, { code, language: run.language, timeoutS });
+    if (timeoutS < run.timeoutS && /TimeoutError/.test(answer.result.error)) {
+        notices.push(`The code was stopped after ${timeoutS} s, not ${run.timeoutS}: one run_code call gets at most ${RUN_CODE_CALL_MAX_S} s, so that its answer comes before the gateway's 60 s limit. With a timeout above 60 the code runs as a background process with the whole time.`);
+    }
     return {
         result: answer.result,
         requestId: answer.requestId,
@@ -20173,6 +20394,7 @@ function problemResult(error) {
 
 
 
+
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
 function debugExchange(exchange) {
     const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
@@ -20197,7 +20419,7 @@ function failure_clip(text) {
 function hintFor(error) {
     const code = error.code ?? '';
     if (code === 'NOT_LOGIN') {
-        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+        return `Check api-key: the key may be wrong or expired, or it belongs to another region (keys are bound to a region and work only with its gateway); set region-id to the key's region (${KNOWN_REGIONS.join(', ')})`;
     }
     if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
         return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
@@ -20206,7 +20428,7 @@ function hintFor(error) {
         return 'The service is throttling or unavailable; try again later';
     }
     if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
-        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image";
     }
     if (error.outcomeUnknown && error.action === 'CallMcpTool') {
         return 'The code may have run: it was not sent again, so that it never runs twice';
@@ -20215,7 +20437,7 @@ function hintFor(error) {
         return 'A session may have been created anyway; the post step finds it by its label and deletes it';
     }
     if (error.kind === 'transport' && error.notSent) {
-        return "The gateway could not be reached; check endpoint and the runner's network";
+        return "The gateway could not be reached; check region-id (or endpoint) and the runner's network";
     }
     if ((error.httpStatus ?? 0) >= 500)
         return 'The service had an internal error; try again later';
@@ -21505,9 +21727,9 @@ const HEADLINES = {
 };
 const WHAT_TO_DO = {
     input: "Fix the input in the step's `with:` and run the job again. The message above says what it accepts.",
-    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are tied to a region's gateway: China keys work with `wuyingai.cn-shanghai.aliyuncs.com`, international keys with an international gateway such as `wuyingai.ap-southeast-1.aliyuncs.com`; set `endpoint` to the key's gateway.",
-    unreachable: 'Check the `endpoint` input and that the runner can reach it over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
-    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image-id` input.",
+    auth: "Check the `api-key` input: the secret may be empty, wrong or expired. Keys are bound to a region and work only with its gateway (`agentbay.<region>.aliyuncs.com`): set `region-id` to the key's region (`cn-hangzhou`, the default, `ap-southeast-1` or `us-east-1`).",
+    unreachable: 'Check the `region-id` (or `endpoint`) input and that the runner can reach the gateway over HTTPS (behind a proxy, set `HTTPS_PROXY`), then run the job again.',
+    capacity: "Run the job again later. If it keeps happening, check your plan's concurrent-session quota and the `image` input.",
     'session-gone': 'The service released the session, or something else deleted it. Run the job again.',
     uncertain: 'The request was not sent again, so that the code never runs twice. Run the job again if the code is safe to run twice.',
     setup: 'Read the setup output below (the step log has it too, in the Setup group), fix the script or what it installs, and run the job again.',
@@ -22863,6 +23085,33 @@ function withoutExperimentalWarning(make) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/tool-list.ts
+// The `ToolList` of a create answer: which MCP tools the session's image offers. The SDK parses
+// it into the session's tools (a JSON string of `[{name, server, …}]`); its shape on the real
+// service is documented only by that model, so every reading that is not a plain list of named
+// tools counts as "no list" and the caller goes on without knowing.
+
+/** More names than any image offers: a list longer than this is read only this far. */
+const MAX_TOOLS = 1_000;
+const tool_list_MAX_NAME_CHARS = 200;
+/**
+ * The names of the tools listed, or undefined when the answer lists none that can be read
+ * (absent, empty, not JSON, not a list, no item with a name).
+ */
+function toolNames(toolList) {
+    // Encoded once as the model says, or twice as other fields of the service sometimes are.
+    const parsed = parseIfText(parseIfText(toolList));
+    if (!Array.isArray(parsed))
+        return undefined;
+    const names = [];
+    for (const item of parsed.slice(0, MAX_TOOLS)) {
+        const name = isObject(item) ? (item.name ?? item.tool) : undefined;
+        if (typeof name === 'string' && name && name.length <= tool_list_MAX_NAME_CHARS)
+            names.push(name);
+    }
+    return names.length > 0 ? names : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/refusal.ts
 
 /**
@@ -22881,6 +23130,7 @@ function refusalOf(data) {
 
 
 
+
 /**
  * Session ids are the service's to choose: any text up to this length is taken as it comes
  * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
@@ -22888,13 +23138,16 @@ function refusalOf(data) {
  */
 const MAX_SESSION_ID_CHARS = 1024;
 async function createSession(transport, params) {
-    const body = await transport.call('CreateMcpSession', {
+    const body = await transport.call('CreateMcpSession', 
+    // In the order SDK 0.21's generated client puts them in the form.
+    {
         ImageId: params.imageId,
+        Timeout: params.lifecycle?.idleTimeoutMin,
+        MaxRuntime: params.lifecycle?.maxRuntimeMin,
         Labels: JSON.stringify(params.labels),
-        LoginRegionId: params.loginRegionId || undefined,
         SdkStats: sdkStats(transport.userAgent),
-        Timeout: params.idleReleaseTimeoutS,
-    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' });
+        LoginRegionId: params.loginRegionId || undefined,
+    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only', fieldOrder: 'given' });
     const requestId = identifier(body.RequestId);
     const data = body.Data;
     if (!isObject(data)) {
@@ -22911,9 +23164,10 @@ async function createSession(transport, params) {
             action: 'CreateMcpSession',
             outcomeUnknown: true,
             requestId: requestId || undefined,
+            host: transport.host,
         });
     }
-    return { sessionId, requestId };
+    return { sessionId, requestId, tools: toolNames(data.ToolList) };
 }
 /**
  * Asks the service to delete the session (asynchronously, as the SDK does) and does not
@@ -23464,7 +23718,7 @@ function newNonce() {
 /**
  * Builds one AgentBay RPC request exactly as the official SDK puts it on the wire:
  * the common query fields in the SDK's order, `x-acs-*` headers, and a form body encoded
- * with node:querystring (space as %20, like the SDK) with its fields in sorted order.
+ * with node:querystring (space as %20, like the SDK), its fields in the SDK's order.
  */
 function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
     const query = (0,external_node_querystring_.stringify)({
@@ -23476,7 +23730,8 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
         ...call.query,
     });
     const form = {};
-    for (const key of Object.keys(call.form).sort()) {
+    const keys = Object.keys(call.form);
+    for (const key of call.fieldOrder === 'given' ? keys : keys.sort()) {
         const value = call.form[key];
         if (value !== undefined)
             form[key] = String(value);
@@ -23500,6 +23755,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 
 
 
+
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -23516,6 +23772,8 @@ class Transport {
     userAgent;
     /** Deadline for calls other than run_code. */
     callTimeoutMs;
+    /** The gateway's host (with its port, if any), named by every error. */
+    host;
     origin;
     apiKey;
     retry;
@@ -23526,6 +23784,7 @@ class Transport {
     /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
     constructor(options, agent) {
         this.origin = options.endpoint.replace(/\/+$/, '');
+        this.host = hostOf(this.origin);
         this.apiKey = options.apiKey;
         this.userAgent = options.userAgent;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -23564,13 +23823,16 @@ class Transport {
     }
     /** The error for an answer the service gave, its message redacted and cut to a headline. */
     apiError(action, message, body, httpStatus) {
-        return new AgentBayError(clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        const code = identifier(body.Code) || identifier(body.code) || undefined;
+        const headline = clip_clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS);
+        return new AgentBayError(code === 'NOT_LOGIN' ? `${headline} (${notLoginHint(this.host)})` : headline, {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
             outcomeUnknown: (httpStatus ?? 0) >= 500,
-            code: identifier(body.Code) || identifier(body.code) || undefined,
+            code,
             httpStatus,
+            host: this.host,
             requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
     }
@@ -23642,6 +23904,7 @@ class Transport {
             form,
             query: options.query,
             userAgent: this.userAgent,
+            fieldOrder: options.fieldOrder,
         });
         let response;
         try {
@@ -23690,12 +23953,13 @@ class Transport {
             body = JSON.parse(text);
         }
         catch {
-            throw new AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true });
+            throw new AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true, host: this.host });
         }
         if (!isObject(body)) {
             throw new AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
+                host: this.host,
                 httpStatus,
                 outcomeUnknown: true,
             });
@@ -23712,7 +23976,13 @@ class Transport {
             // undici 6 reports a destroyed body as an error event: nobody is listening any more.
             response.body.on('error', () => undefined);
             response.body.destroy();
-            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, {
+                kind: 'transport',
+                action,
+                httpStatus: response.statusCode,
+                outcomeUnknown: true,
+                host: this.host,
+            });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -23753,7 +24023,17 @@ class Transport {
             action,
             notSent,
             outcomeUnknown: !notSent,
+            host: this.host,
         });
+    }
+}
+/** `host[:port]` of an origin, or the origin itself when it does not parse. */
+function hostOf(origin) {
+    try {
+        return new URL(origin).host || origin;
+    }
+    catch {
+        return origin;
     }
 }
 function errorCode(error) {
@@ -23780,6 +24060,7 @@ class AgentBayClient {
         const agent = makeDispatcher(options.endpoint, options.connectTimeoutMs ?? 10_000);
         this.transport = new Transport(options, agent);
     }
+    /** Creates a session; the answer says which tools its image offers, when it says. */
     createSession(params) {
         return createSession(this.transport, params);
     }
@@ -24009,6 +24290,19 @@ async function checkReusedSession(client, sessionId, origin) {
         throw new Error(`session-id: session ${printableId(sessionId)} was not created by this workflow run (its ${key} label: ${found}, this run's: ${JSON.stringify(want)}); a step may only use a session that an earlier step of the same run created.`);
     }
 }
+/**
+ * The create answer lists the image's tools (`ToolList`): when it does and `run_code` is not
+ * among them, the image cannot run code, whatever else it offers. An answer that lists nothing
+ * readable says nothing, and the step goes on.
+ */
+function requireRunCode(imageId, tools) {
+    if (tools === undefined || tools.includes('run_code'))
+        return;
+    // Escaped: the names are the service's text, and they end up in an annotation.
+    const shown = tools.slice(0, 8).map((name) => JSON.stringify(clip_clip(name, 40)).slice(1, -1));
+    const more = tools.length > shown.length ? `, … (${tools.length} in all)` : '';
+    throw new Error(`image ${JSON.stringify(clip_clip(imageId, 128))} offers no run_code tool (its tools: ${shown.join(', ')}${more}), so it cannot run the code; use code_latest or a custom image built from a code image in the AgentBay console.`);
+}
 
 ;// CONCATENATED MODULE: ./src/step/run.ts
 // The main step, one path for every shape of input: read the inputs into planned runs, check
@@ -24053,6 +24347,10 @@ earlyCheck) {
         lib_core.notice(notice);
     const secrets = stepSecrets(inputs);
     const redact = makeRedactor(secrets);
+    lib_core.info(redact(inputs.gateway.note));
+    for (const warning of [...inputs.gateway.warnings, ...inputs.lifecycleWarnings]) {
+        lib_core.warning(redact(warning));
+    }
     if (!ready.syntax) {
         // changed-only or shard left nothing to run: a success, and no session.
         await publishNothingToRun(inputs, context, selection, redact);
@@ -24241,9 +24539,19 @@ async function runPool(inputs, context, { cleanupToken, reused, client }, option
     // A single run the service kept from finishing is the step's failure: nothing of it is
     // brought back, as nothing of it is reported.
     let serviceFailed = false;
+    /** What each create answer said the image offers (undefined: it did not say). */
+    const toolsOf = new Map();
     const poolWork = {
-        createSession: (params) => client.createSession(params),
-        prepareSession: work.prepareSession,
+        createSession: async (params) => {
+            const created = await client.createSession(params);
+            toolsOf.set(created.sessionId, created.tools);
+            return created;
+        },
+        prepareSession: async (sessionId, ordinal) => {
+            // Before anything reaches the session: an image without run_code cannot run the code.
+            requireRunCode(inputs.imageId, toolsOf.get(sessionId));
+            await work.prepareSession(sessionId, ordinal);
+        },
         clearState: work.clearState,
         runOne: async (sessionId, run) => {
             log.running(run);
@@ -24268,7 +24576,7 @@ async function runPool(inputs, context, { cleanupToken, reused, client }, option
             imageId: inputs.imageId,
             labels: sessionLabels(context.origin, cleanupToken, inputs.labels),
             loginRegionId: inputs.regionId,
-            idleReleaseTimeoutS: inputs.idleTimeoutS,
+            lifecycle: inputs.lifecycle,
         },
     }, hooks);
     return { outcomes, prepared, key };

@@ -14278,7 +14278,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7763);
+/* harmony import */ var _step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5820);
 
 await (0,_step_cleanup_js__WEBPACK_IMPORTED_MODULE_0__/* .cleanup */ .t)();
 // Nothing is left to do; do not let a lingering socket keep the job waiting.
@@ -14289,7 +14289,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7763:
+/***/ 5820:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -17361,6 +17361,7 @@ class errors_AgentBayError extends Error {
     code;
     httpStatus;
     requestId;
+    host;
     attempts;
     notSent;
     outcomeUnknown;
@@ -17375,6 +17376,7 @@ class errors_AgentBayError extends Error {
         this.code = details.code;
         this.httpStatus = details.httpStatus;
         this.requestId = details.requestId;
+        this.host = details.host;
         this.attempts = details.attempts ?? 1;
         this.notSent = details.notSent ?? false;
         this.outcomeUnknown = details.outcomeUnknown ?? false;
@@ -17390,6 +17392,7 @@ class errors_AgentBayError extends Error {
         const facts = [
             this.code && `code ${this.code}`,
             this.httpStatus !== undefined && `HTTP ${this.httpStatus}`,
+            this.host && `host ${this.host}`,
             this.requestId && `request id ${this.requestId}`,
             `after ${this.attempts} attempt${this.attempts === 1 ? '' : 's'}`,
         ].filter(Boolean);
@@ -17605,6 +17608,33 @@ function withoutExperimentalWarning(make) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/agentbay/tool-list.ts
+// The `ToolList` of a create answer: which MCP tools the session's image offers. The SDK parses
+// it into the session's tools (a JSON string of `[{name, server, …}]`); its shape on the real
+// service is documented only by that model, so every reading that is not a plain list of named
+// tools counts as "no list" and the caller goes on without knowing.
+
+/** More names than any image offers: a list longer than this is read only this far. */
+const MAX_TOOLS = 1_000;
+const MAX_NAME_CHARS = 200;
+/**
+ * The names of the tools listed, or undefined when the answer lists none that can be read
+ * (absent, empty, not JSON, not a list, no item with a name).
+ */
+function toolNames(toolList) {
+    // Encoded once as the model says, or twice as other fields of the service sometimes are.
+    const parsed = parseIfText(parseIfText(toolList));
+    if (!Array.isArray(parsed))
+        return undefined;
+    const names = [];
+    for (const item of parsed.slice(0, MAX_TOOLS)) {
+        const name = isObject(item) ? (item.name ?? item.tool) : undefined;
+        if (typeof name === 'string' && name && name.length <= MAX_NAME_CHARS)
+            names.push(name);
+    }
+    return names.length > 0 ? names : undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/agentbay/refusal.ts
 
 /**
@@ -17623,6 +17653,7 @@ function refusalOf(data) {
 
 
 
+
 /**
  * Session ids are the service's to choose: any text up to this length is taken as it comes
  * (it only ever travels in a form-encoded body), so a session with an unusual id can still be
@@ -17630,13 +17661,16 @@ function refusalOf(data) {
  */
 const MAX_SESSION_ID_CHARS = 1024;
 async function createSession(transport, params) {
-    const body = await transport.call('CreateMcpSession', {
+    const body = await transport.call('CreateMcpSession', 
+    // In the order SDK 0.21's generated client puts them in the form.
+    {
         ImageId: params.imageId,
+        Timeout: params.lifecycle?.idleTimeoutMin,
+        MaxRuntime: params.lifecycle?.maxRuntimeMin,
         Labels: JSON.stringify(params.labels),
-        LoginRegionId: params.loginRegionId || undefined,
         SdkStats: sdkStats(transport.userAgent),
-        Timeout: params.idleReleaseTimeoutS,
-    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only' });
+        LoginRegionId: params.loginRegionId || undefined,
+    }, { timeoutMs: transport.callTimeoutMs * 2, retry: 'unsent-only', fieldOrder: 'given' });
     const requestId = identifier(body.RequestId);
     const data = body.Data;
     if (!isObject(data)) {
@@ -17653,9 +17687,10 @@ async function createSession(transport, params) {
             action: 'CreateMcpSession',
             outcomeUnknown: true,
             requestId: requestId || undefined,
+            host: transport.host,
         });
     }
-    return { sessionId, requestId };
+    return { sessionId, requestId, tools: toolNames(data.ToolList) };
 }
 /**
  * Asks the service to delete the session (asynchronously, as the SDK does) and does not
@@ -18352,6 +18387,60 @@ function longestHeldPrefix(text, forms) {
     return best;
 }
 
+;// CONCATENATED MODULE: ./src/text/region.ts
+// Regions and their gateways, as SDK 0.21 derives them (shared/agentbay-protocol.md §2a): the
+// endpoint is `agentbay.<region>.aliyuncs.com`, API keys are bound to a region, and the region
+// travels as `LoginRegionId` on every create. Plain data: nothing here knows about GitHub.
+/** The regions SDK 0.21 knows, the default first. */
+const KNOWN_REGIONS = ['cn-hangzhou', 'ap-southeast-1', 'us-east-1'];
+const DEFAULT_REGION = KNOWN_REGIONS[0];
+/**
+ * What a region id looks like (`cn-hangzhou`, `ap-southeast-1`, `cn-shanghai-finance-1`):
+ * lower-case words joined by '-', a country or area code first. Anything else cannot name a
+ * region, and it would be composed into a host name.
+ */
+const REGION_SHAPE = /^[a-z]{2}(?:-[a-z0-9]{1,20}){1,4}$/;
+const MAX_REGION_CHARS = 63;
+/** SDK 0.21's pre-release form: `pre-<region>` reaches that region's pre-release gateway. */
+const PRE_RELEASE = 'pre-';
+function isWellFormedRegion(region) {
+    return region.length <= MAX_REGION_CHARS && REGION_SHAPE.test(region);
+}
+function isKnownRegion(region) {
+    return KNOWN_REGIONS.includes(region);
+}
+/**
+ * The gateway of a region id (empty: the default). An unknown but well-formed region composes
+ * the same pattern, as SDK 0.21's Go and Python clients do, so a newly opened region works
+ * without a release. Returns undefined for a malformed id.
+ */
+function gatewayOf(regionId) {
+    const id = regionId || DEFAULT_REGION;
+    const pre = id.startsWith(PRE_RELEASE);
+    const region = pre ? id.slice(PRE_RELEASE.length) : id;
+    if (!isWellFormedRegion(region))
+        return undefined;
+    const host = pre
+        ? region === 'ap-southeast-1'
+            ? 'wuyingai-pre.ap-southeast-1.aliyuncs.com'
+            : `agentbay-pre.${region}.aliyuncs.com`
+        : `agentbay.${region}.aliyuncs.com`;
+    return { host, region, known: isKnownRegion(region) };
+}
+/**
+ * The region a gateway host serves, when its name says so (`agentbay.<region>.aliyuncs.com`,
+ * the older `wuyingai.<region>.aliyuncs.com`, and their `-pre` forms); undefined otherwise.
+ */
+function regionOfHost(host) {
+    const match = /^(?:agentbay|wuyingai)(?:-pre)?\.([^.]+)\.aliyuncs\.com$/i.exec(host);
+    const region = match?.[1]?.toLowerCase();
+    return region && isWellFormedRegion(region) ? region : undefined;
+}
+/** What to say when the service answers NOT_LOGIN: keys only work in their own region. */
+function notLoginHint(host) {
+    return `the key belongs to another region? API keys are bound to a region and work only with its gateway (this call went to ${host}); known regions: ${KNOWN_REGIONS.join(', ')}`;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/agentbay/rpc.ts
@@ -18370,7 +18459,7 @@ function newNonce() {
 /**
  * Builds one AgentBay RPC request exactly as the official SDK puts it on the wire:
  * the common query fields in the SDK's order, `x-acs-*` headers, and a form body encoded
- * with node:querystring (space as %20, like the SDK) with its fields in sorted order.
+ * with node:querystring (space as %20, like the SDK), its fields in the SDK's order.
  */
 function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
     const query = (0,external_node_querystring_.stringify)({
@@ -18382,7 +18471,8 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
         ...call.query,
     });
     const form = {};
-    for (const key of Object.keys(call.form).sort()) {
+    const keys = Object.keys(call.form);
+    for (const key of call.fieldOrder === 'given' ? keys : keys.sort()) {
         const value = call.form[key];
         if (value !== undefined)
             form[key] = String(value);
@@ -18406,6 +18496,7 @@ function buildRpcRequest(call, now = new Date(), nonce = newNonce()) {
 
 
 
+
 /** Service error texts are headlines; a megabyte of one helps nobody and floods every output. */
 const MAX_SERVICE_MESSAGE_CHARS = 1_000;
 const DEFAULT_MAX_RESPONSE_BYTES = 128 * 1024 * 1024;
@@ -18422,6 +18513,8 @@ class Transport {
     userAgent;
     /** Deadline for calls other than run_code. */
     callTimeoutMs;
+    /** The gateway's host (with its port, if any), named by every error. */
+    host;
     origin;
     apiKey;
     retry;
@@ -18432,6 +18525,7 @@ class Transport {
     /** `agent` is the connection pool (dispatcher.ts's makeDispatcher for the endpoint). */
     constructor(options, agent) {
         this.origin = options.endpoint.replace(/\/+$/, '');
+        this.host = hostOf(this.origin);
         this.apiKey = options.apiKey;
         this.userAgent = options.userAgent;
         this.retry = { ...DEFAULT_RETRY, ...options.retry };
@@ -18470,13 +18564,16 @@ class Transport {
     }
     /** The error for an answer the service gave, its message redacted and cut to a headline. */
     apiError(action, message, body, httpStatus) {
-        return new errors_AgentBayError(clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS), {
+        const code = identifier(body.Code) || identifier(body.code) || undefined;
+        const headline = clip(this.redact(message), MAX_SERVICE_MESSAGE_CHARS);
+        return new errors_AgentBayError(code === 'NOT_LOGIN' ? `${headline} (${notLoginHint(this.host)})` : headline, {
             kind: 'api',
             action,
             // A 5xx can come from a gateway in front of a backend that did the work.
             outcomeUnknown: (httpStatus ?? 0) >= 500,
-            code: identifier(body.Code) || identifier(body.code) || undefined,
+            code,
             httpStatus,
+            host: this.host,
             requestId: identifier(body.RequestId) || identifier(body.requestId) || undefined,
         });
     }
@@ -18548,6 +18645,7 @@ class Transport {
             form,
             query: options.query,
             userAgent: this.userAgent,
+            fieldOrder: options.fieldOrder,
         });
         let response;
         try {
@@ -18596,12 +18694,13 @@ class Transport {
             body = JSON.parse(text);
         }
         catch {
-            throw new errors_AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true });
+            throw new errors_AgentBayError(`the response (HTTP ${httpStatus}) is not valid JSON: ${this.redact(text).slice(0, 200)}`, { kind: 'transport', action, httpStatus, outcomeUnknown: true, host: this.host });
         }
         if (!isObject(body)) {
             throw new errors_AgentBayError('the response is not a JSON object', {
                 kind: 'transport',
                 action,
+                host: this.host,
                 httpStatus,
                 outcomeUnknown: true,
             });
@@ -18618,7 +18717,13 @@ class Transport {
             // undici 6 reports a destroyed body as an error event: nobody is listening any more.
             response.body.on('error', () => undefined);
             response.body.destroy();
-            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, { kind: 'transport', action, httpStatus: response.statusCode, outcomeUnknown: true });
+            return new errors_AgentBayError(`the response is larger than the ${Math.round(this.maxResponseBytes / 1024 / 1024)} MiB limit`, {
+                kind: 'transport',
+                action,
+                httpStatus: response.statusCode,
+                outcomeUnknown: true,
+                host: this.host,
+            });
         };
         if (declared > this.maxResponseBytes)
             throw refuse();
@@ -18659,7 +18764,17 @@ class Transport {
             action,
             notSent,
             outcomeUnknown: !notSent,
+            host: this.host,
         });
+    }
+}
+/** `host[:port]` of an origin, or the origin itself when it does not parse. */
+function hostOf(origin) {
+    try {
+        return new URL(origin).host || origin;
+    }
+    catch {
+        return origin;
     }
 }
 function errorCode(error) {
@@ -18686,6 +18801,7 @@ class AgentBayClient {
         const agent = makeDispatcher(options.endpoint, options.connectTimeoutMs ?? 10_000);
         this.transport = new Transport(options, agent);
     }
+    /** Creates a session; the answer says which tools its image offers, when it says. */
     createSession(params) {
         return createSession(this.transport, params);
     }
@@ -18797,6 +18913,7 @@ class setup_failed_SetupFailed extends Error {
 
 
 
+
 /** One line per HTTP exchange in the debug log (ACTIONS_STEP_DEBUG), for support cases. */
 function debugExchange(exchange) {
     const status = exchange.httpStatus === undefined ? 'no answer' : `HTTP ${exchange.httpStatus}`;
@@ -18821,7 +18938,7 @@ function failure_clip(text) {
 function hintFor(error) {
     const code = error.code ?? '';
     if (code === 'NOT_LOGIN') {
-        return "Check api-key: the key may be wrong or expired, or it belongs to another gateway (keys are tied to a region: China keys work with wuyingai.cn-shanghai.aliyuncs.com, international keys with an international gateway such as wuyingai.ap-southeast-1.aliyuncs.com); set endpoint to the key's gateway";
+        return `Check api-key: the key may be wrong or expired, or it belongs to another region (keys are bound to a region and work only with its gateway); set region-id to the key's region (${KNOWN_REGIONS.join(', ')})`;
     }
     if (/NotFound$/.test(code) && error.action === 'CallMcpTool') {
         return 'The session was gone before the code could run (released by the service, or deleted elsewhere)';
@@ -18830,7 +18947,7 @@ function hintFor(error) {
         return 'The service is throttling or unavailable; try again later';
     }
     if (error.action === 'CreateMcpSession' && error.kind === 'api' && !error.httpStatus) {
-        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image-id";
+        return "The service could not create a session; if this persists, check your plan's concurrent-session quota and image";
     }
     if (error.outcomeUnknown && error.action === 'CallMcpTool') {
         return 'The code may have run: it was not sent again, so that it never runs twice';
@@ -18839,7 +18956,7 @@ function hintFor(error) {
         return 'A session may have been created anyway; the post step finds it by its label and deletes it';
     }
     if (error.kind === 'transport' && error.notSent) {
-        return "The gateway could not be reached; check endpoint and the runner's network";
+        return "The gateway could not be reached; check region-id (or endpoint) and the runner's network";
     }
     if ((error.httpStatus ?? 0) >= 500)
         return 'The service had an internal error; try again later';
@@ -18952,7 +19069,6 @@ function sessionLabels(source, cleanupToken, userLabels) {
 // throws an InputError that names the input and what it accepts.
 
 
-const DEFAULT_ENDPOINT = 'wuyingai.cn-shanghai.aliyuncs.com';
 /** The shape of the ids the service gives (`session-…`), and nothing that could inject text. */
 const SESSION_ID = /^[A-Za-z0-9][\w.:-]{0,127}$/;
 function parseSessionId(value, parallel) {
@@ -18985,7 +19101,7 @@ function parseSyntaxCheck(value) {
         return 'false';
     throw new InputError('syntax-check', `must be auto (check when the runner has the interpreter), true (require the check) or false (skip it); got '${value}'`);
 }
-function parseInteger(input, value, range) {
+function parse_parseInteger(input, value, range) {
     if (value === '')
         return range.fallback;
     const accepted = `a whole number of ${range.unit} from ${range.min} to ${range.max}`;
@@ -19017,12 +19133,12 @@ function parseToken(input, value) {
 }
 const LOOPBACK_HOSTS = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 /**
- * The gateway origin. A bare host means https; a full URL is accepted; plain http only to
- * a loopback host, so the key never crosses a network in clear text.
+ * The gateway origin given by `endpoint`. A bare host means https; a full URL is accepted; plain
+ * http only to a loopback host, so the key never crosses a network in clear text.
  */
 function parseEndpoint(value) {
-    const raw = value || DEFAULT_ENDPOINT;
-    const accepted = 'must be a host name (wuyingai.cn-shanghai.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
+    const raw = value;
+    const accepted = 'must be a host name (agentbay.cn-hangzhou.aliyuncs.com) or an https:// URL with no path, query or credentials; http:// is allowed only for loopback hosts';
     let url;
     try {
         url = new URL(raw.includes('://') ? raw : `https://${raw}`);
@@ -19096,6 +19212,135 @@ function parseLabels(value) {
         throw new InputError('labels', `may hold at most ${MAX_USER_LABELS} labels (the action adds ${ACTION_LABEL_COUNT} of its own)`);
     }
     return labels;
+}
+
+;// CONCATENATED MODULE: ./src/inputs/session-inputs.ts
+// The inputs that say where a session is created and how long it may live: the gateway and
+// region (`region-id`, `endpoint`), the image (`image`, formerly `image-id`) and the lifecycle
+// (`idle-timeout`, `max-runtime`). SDK 0.21 derives the gateway from the region and sends the
+// lifecycle in minutes (shared/agentbay-protocol.md §2a); README "Sessions: region and lifetime".
+
+
+
+const DEFAULT_IMAGE_ID = 'code_latest';
+/** The setup script's own limit (SETUP_TIMEOUT_S in sandbox/setup-failed.ts). */
+const SETUP_ALLOWANCE_S = 1800;
+/** The service releases idle sessions in whole minutes, 3 at the least (protocol §2a). */
+const MIN_IDLE_TIMEOUT_S = 180;
+/** GitHub's limit for a job on a hosted runner: no step's session need outlive it. */
+const JOB_LIMIT_MIN = 360;
+/** Five days, the limit of a job on a self-hosted runner. */
+const MAX_RUNTIME_MIN = 7200;
+/** Per run: the calls around the code (variables, clearing the interpreter, a code file). */
+const PER_RUN_OVERHEAD_S = 30;
+/** upload and download together (each at most 100 MiB). */
+const TRANSFER_ALLOWANCE_S = 600;
+/** Creating the session, reporting, and a margin for a slow service. */
+const MARGIN_MIN = 10;
+const REGION_ACCEPTED = `must be a region id, lower-case words joined by '-' (${KNOWN_REGIONS.join(', ')}, or a newer region)`;
+/** A value as it may be quoted in a message: cut short, escaped, on one line. */
+function quoted(value) {
+    return JSON.stringify(value.length > 64 ? `${value.slice(0, 63)}…` : value);
+}
+/**
+ * `region-id` picks the gateway, `agentbay.<region>.aliyuncs.com`; `endpoint` overrides it (tests,
+ * proxies, pre-release hosts) and then wins over `region-id`. LoginRegionId is always the region of
+ * the gateway used: a key is bound to one region.
+ */
+function readGateway(read) {
+    const regionInput = read('region-id');
+    const endpointInput = read('endpoint');
+    const pre = regionInput.startsWith('pre-');
+    if (regionInput && !isWellFormedRegion(pre ? regionInput.slice(4) : regionInput)) {
+        throw new input_error_InputError('region-id', `${REGION_ACCEPTED}; got ${quoted(regionInput)}`);
+    }
+    const warnings = [];
+    if (endpointInput) {
+        const endpoint = parseEndpoint(endpointInput);
+        const host = new URL(endpoint).host;
+        const asked = pre ? regionInput.slice(4) : regionInput;
+        const served = regionOfHost(new URL(endpoint).hostname);
+        if (asked && served && asked !== served) {
+            warnings.push(`endpoint ${host} serves region ${served}, and region-id says ${asked}: the endpoint wins, so sessions are created in ${served}.`);
+        }
+        const regionId = served ?? (asked || DEFAULT_REGION);
+        const why = served
+            ? 'named by the host'
+            : asked
+                ? 'from region-id'
+                : 'the default; set region-id to the region of this gateway';
+        return {
+            endpoint,
+            regionId,
+            note: `Gateway ${host} (from the endpoint input), region ${regionId} (${why}).`,
+            warnings,
+        };
+    }
+    const gateway = gatewayOf(regionInput);
+    if (!gateway.known) {
+        warnings.push(`region-id ${quoted(gateway.region)} is not a region this action knows (${KNOWN_REGIONS.join(', ')}); its gateway is taken to be ${gateway.host}, by the pattern every region follows. Check the spelling if that host cannot be reached.`);
+    }
+    return {
+        endpoint: `https://${gateway.host}`,
+        regionId: gateway.region,
+        note: `Gateway ${gateway.host}, region ${gateway.region}${regionInput ? '' : ' (the default)'}.`,
+        warnings,
+    };
+}
+/** `image`, or its older name `image-id`; both may be given only when they agree. */
+function readImage(read) {
+    const image = read('image');
+    const older = read('image-id');
+    if (image && older && image !== older) {
+        throw new InputError('image', `and its older name 'image-id' name different images (${quoted(image)}, ${quoted(older)}); give one of them`);
+    }
+    const value = image || older;
+    const name = image ? 'image' : 'image-id';
+    if (value && !/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/.test(value)) {
+        throw new InputError(name, `must be an image id (code_latest, or a custom image's id such as imgc-0a1b2c3d): up to 128 letters, digits, '.', '_', ':' and '-'; got ${quoted(value)}`);
+    }
+    return value || DEFAULT_IMAGE_ID;
+}
+/**
+ * The default ceiling, in minutes (README "Sessions: region and lifetime"): the worst case of
+ * this step (setup to its limit, every run to its timeout one after another, the transfers)
+ * with a margin, at most the job limit; the job limit itself when the session outlives the step.
+ */
+function defaultMaxRuntime(step) {
+    if (step.outlivesStep)
+        return JOB_LIMIT_MIN;
+    const seconds = (step.setup ? SETUP_ALLOWANCE_S : 0) +
+        step.runs * (step.timeoutS + PER_RUN_OVERHEAD_S) +
+        (step.transfers ? TRANSFER_ALLOWANCE_S : 0);
+    return Math.min(JOB_LIMIT_MIN, Math.ceil(seconds / 60) + MARGIN_MIN);
+}
+/** `idle-timeout` (seconds, rounded up to whole minutes) and `max-runtime` (minutes). */
+function readLifecycle(read, step) {
+    const idleTimeoutS = parseInteger('idle-timeout', read('idle-timeout'), {
+        min: 1,
+        max: 86_400,
+        fallback: 900,
+        unit: 'seconds',
+    });
+    if (idleTimeoutS < MIN_IDLE_TIMEOUT_S) {
+        throw new InputError('idle-timeout', `must be at least ${MIN_IDLE_TIMEOUT_S} seconds: the service releases idle sessions after whole minutes, 3 at the least; got ${idleTimeoutS}`);
+    }
+    const derived = defaultMaxRuntime(step);
+    const maxRuntimeMin = parseInteger('max-runtime', read('max-runtime'), {
+        min: 1,
+        max: MAX_RUNTIME_MIN,
+        fallback: derived,
+        unit: 'minutes',
+    });
+    const warnings = [];
+    if (read('max-runtime') && maxRuntimeMin < derived && !step.outlivesStep) {
+        warnings.push(`max-runtime ${maxRuntimeMin} is less than this step may need (${derived} minutes: setup, every run to its timeout, transfers and a margin): the service ends the session at ${maxRuntimeMin} minutes, whatever is running.`);
+    }
+    return {
+        policy: { idleTimeoutMin: Math.ceil(idleTimeoutS / 60), maxRuntimeMin },
+        idleTimeoutS,
+        warnings,
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/state/ownership.ts
@@ -19263,7 +19508,7 @@ async function cleanup(env = process.env, limits = CLEANUP_LIMITS) {
         apiKey = readApiKey(getInput, env);
         core_setSecret(apiKey);
         client = new AgentBayClient({
-            endpoint: parseEndpoint(getInput('endpoint')),
+            endpoint: readGateway(getInput).endpoint,
             apiKey,
             userAgent: USER_AGENT,
             callTimeoutMs: 10_000,
