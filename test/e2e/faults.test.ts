@@ -291,7 +291,7 @@ describe('an unreachable gateway', () => {
     });
     expect(main.code).toBe(1);
     expect(main.stdout).toMatch(
-      /::error::AgentBay CreateMcpSession failed: .*ECONNREFUSED.*after 4 attempts\)\. The gateway could not be reached; check endpoint/,
+      /::error::AgentBay CreateMcpSession failed: .*ECONNREFUSED.*after 4 attempts\)\. The gateway could not be reached; check region-id \(or endpoint\)/,
     );
     expect(post.code).toBe(0);
     expectNoSecretWritten([TEST_KEY], { steps: [main, post], workdir });
