@@ -288,7 +288,7 @@ describe('failures before any result write a summary too', () => {
       3,
       '❌ The AgentBay gateway could not be reached, so nothing ran',
     ]);
-    expect(visibleText(html)).toMatch(/What to do: Check the endpoint input/);
+    expect(visibleText(html)).toMatch(/What to do: Check the region-id \(or endpoint\) input/);
     expect(post.stdout).not.toContain('::warning');
     expect(post.stdout).toContain('The main step created no session: nothing to clean up.');
   });
